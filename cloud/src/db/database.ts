@@ -1,0 +1,37 @@
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+
+/** Drizzle over either engine. Both drivers share the pg-core query builder. */
+export type Sql = PgDatabase<PgQueryResultHKT>;
+
+/** What every request's database work sees: the tenant, the user and the plants in scope. */
+export interface DbScope {
+  tenantId: string;
+  userId?: string | null;
+  /** Plants visible to this request; `'all'` for principals holding plants.all. */
+  plantIds: readonly string[] | 'all';
+}
+
+export type DatabaseMode = 'embedded' | 'server';
+
+export type ScopedWork<T> = (tx: Sql) => Promise<T>;
+
+/**
+ * One database, whichever engine runs it (DESIGN.md §2: the engine choice stays behind this type).
+ */
+export interface Database {
+  readonly mode: DatabaseMode;
+  /**
+   * One transaction as plantline_app, the role that owns nothing, with the request scope set for
+   * the RLS policies. Without a scope (authentication, before a tenant is known) every tenant
+   * table is empty to it.
+   */
+  transact<T>(scope: DbScope | null, work: ScopedWork<T>): Promise<T>;
+  /**
+   * One transaction as the owner with the same scope settings: for seeding and maintenance.
+   * Policies still bind a non-superuser owner (RLS is forced), so writes need a tenant scope.
+   */
+  ownerTransact<T>(scope: DbScope | null, work: ScopedWork<T>): Promise<T>;
+  /** The owner connection itself, for migrations and tests. */
+  readonly owner: Sql;
+  close(): Promise<void>;
+}

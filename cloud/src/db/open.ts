@@ -1,0 +1,72 @@
+import { join } from 'node:path';
+import { permissionCatalogue } from '@plantline/schema';
+import { sql } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { Database } from './database.js';
+import { openEmbeddedDatabase } from './embedded.js';
+import { rows } from './rows.js';
+import { openServerDatabase } from './server.js';
+
+export interface DatabaseConfig {
+  /** PostgreSQL server of the owner; the embedded engine when absent. */
+  url?: string | undefined;
+  appUrl?: string | undefined;
+  appPassword?: string | undefined;
+  /** Folder of the embedded engine; null keeps it in memory (tests). */
+  dataDir: string | null;
+  log: Logger;
+}
+
+/**
+ * Opens the configured engine and brings it up to date: committed migrations, then the
+ * permission catalogue. The cloud calls this at start; `pnpm db:migrate` calls it alone.
+ */
+export async function openDatabase(config: DatabaseConfig): Promise<Database> {
+  const opened =
+    config.url === undefined
+      ? await openEmbeddedDatabase({ dataDir: config.dataDir === null ? null : join(config.dataDir, 'db') })
+      : await openServerDatabase({
+          url: config.url,
+          appUrl: config.appUrl,
+          appPassword: config.appPassword,
+          log: config.log,
+        });
+  try {
+    await opened.migrate();
+    await syncPermissionCatalogue(opened.database);
+  } catch (error) {
+    await opened.database.close();
+    throw error;
+  }
+  return opened.database;
+}
+
+/**
+ * The catalogue is code (schema/src/permissions.ts); the table mirrors it so role_permissions
+ * can reference it. Built-in admin roles gain every new permission, tenant by tenant.
+ */
+async function syncPermissionCatalogue(database: Database): Promise<void> {
+  // sql.param binds each array as one parameter; a bare array would expand into a row.
+  const keys = sql.param(permissionCatalogue.map((p) => p.key));
+  const areas = sql.param(permissionCatalogue.map((p) => p.area));
+  const descriptions = sql.param(permissionCatalogue.map((p) => p.description));
+  await database.ownerTransact(null, async (tx) => {
+    await tx.execute(sql`
+      insert into permissions (key, area, description)
+      select * from unnest(${keys}::text[], ${areas}::text[], ${descriptions}::text[])
+      on conflict (key) do update set area = excluded.area, description = excluded.description`);
+    await tx.execute(sql`delete from permissions where key <> all(${keys}::text[])`);
+  });
+  const tenantRows = await database.ownerTransact(null, (tx) => rows<{ id: string }>(tx, sql`select id from tenants`));
+  for (const { id } of tenantRows) {
+    await database.ownerTransact({ tenantId: id, plantIds: [] }, (tx) =>
+      tx.execute(sql`
+        insert into role_permissions (tenant_id, role_id, permission)
+        select r.tenant_id, r.id, p.key from roles r cross join permissions p
+        where r.key = 'admin' and r.builtin
+        on conflict do nothing`),
+    );
+  }
+}
+
+export type { Database, DbScope, Sql } from './database.js';

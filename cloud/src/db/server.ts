@@ -1,0 +1,97 @@
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import { migrationsFolder } from '@plantline/schema/migrations';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import type { Database, Sql } from './database.js';
+import { APP_ROLE, scopeStatement } from './scope.js';
+
+export interface ServerDatabaseOptions {
+  /** The owner: runs migrations. */
+  url: string;
+  /** The application's login; derived from `url` with the user plantline_app when absent. */
+  appUrl?: string | undefined;
+  appPassword?: string | undefined;
+  poolSize?: number;
+  log: Logger;
+}
+
+// An arbitrary constant shared by every Plantline process: holders of this advisory lock
+// migrate one at a time, so two processes starting at once cannot apply a migration twice.
+const MIGRATION_LOCK_KEY = 0x706c_616e;
+
+export function deriveAppUrl(ownerUrl: string, password: string | undefined): string {
+  const url = new URL(ownerUrl);
+  url.username = APP_ROLE;
+  url.password = password ?? '';
+  return url.toString();
+}
+
+/** A PostgreSQL server (with or without TimescaleDB), through node-postgres. */
+export async function openServerDatabase(options: ServerDatabaseOptions): Promise<{
+  database: Database;
+  migrate: () => Promise<void>;
+}> {
+  const ownerPool = new pg.Pool({ connectionString: options.url, max: 2 });
+  const derivedAppUrl = options.appUrl === undefined;
+  const appUrl = options.appUrl ?? deriveAppUrl(options.url, options.appPassword);
+  const appPool = new pg.Pool({ connectionString: appUrl, max: options.poolSize ?? 10 });
+  // An idle client's error (server restart) must not crash the process; the next query reconnects.
+  for (const pool of [ownerPool, appPool]) {
+    pool.on('error', (error) => options.log.warn({ err: error }, 'database connection lost'));
+  }
+  const owner = drizzle({ client: ownerPool }) as unknown as Sql;
+  const app = drizzle({ client: appPool }) as unknown as Sql;
+
+  const database: Database = {
+    mode: 'server',
+    owner,
+    transact: (scope, work) =>
+      app.transaction(async (tx) => {
+        // The login is already plantline_app; setting it again costs nothing and keeps a
+        // misconfigured DATABASE_APP_URL (say, the owner's) from silently bypassing the policies.
+        await tx.execute(scopeStatement(scope, APP_ROLE));
+        return work(tx);
+      }),
+    ownerTransact: (scope, work) =>
+      owner.transaction(async (tx) => {
+        await tx.execute(scopeStatement(scope, null));
+        return work(tx);
+      }),
+    close: async () => {
+      await Promise.all([ownerPool.end(), appPool.end()]);
+    },
+  };
+
+  const runMigrations = async () => {
+    const client = await ownerPool.connect();
+    try {
+      await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+      try {
+        await migrate(drizzle({ client }), { migrationsFolder });
+        if (derivedAppUrl) await enableAppLogin(client, options.appPassword, options.log);
+      } finally {
+        await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+      }
+    } finally {
+      client.release();
+    }
+  };
+  return { database, migrate: runMigrations };
+}
+
+/**
+ * The migration creates plantline_app without a login; when no DATABASE_APP_URL names a login
+ * prepared by a DBA, the owner lets the role log in (needs CREATEROLE; otherwise say what to do).
+ */
+async function enableAppLogin(client: pg.PoolClient, password: string | undefined, log: Logger) {
+  const passwordClause = password === undefined ? '' : ` PASSWORD ${client.escapeLiteral(password)}`;
+  try {
+    await client.query(`ALTER ROLE ${APP_ROLE} LOGIN${passwordClause}`);
+  } catch (error) {
+    log.warn(
+      { err: error },
+      `could not enable login for ${APP_ROLE}; grant it LOGIN yourself or set DATABASE_APP_URL`,
+    );
+  }
+}

@@ -1,0 +1,46 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/*
+ * The cloud's configuration: the one place that reads process.env (STYLE.md). Every variable is
+ * listed in the README's configuration table.
+ */
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
+  .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
+
+const cloudEnvSchema = z.object({
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z.url().optional(),
+  DATABASE_APP_URL: z.url().optional(),
+  DATABASE_APP_PASSWORD: z.string().min(1).optional(),
+  PLANTLINE_DATA_DIR: z.string().min(1).default('.plantline'),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(720),
+  SESSION_MAX_HOURS: z.coerce.number().int().min(1).default(168),
+  SESSION_ROTATE_MINUTES: z.coerce.number().int().min(1).default(15),
+  COOKIE_SECURE: flag.optional(),
+  TRUST_PROXY: flag.default(false),
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
+  LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(20),
+  DEMO_SEED: flag.default(true),
+  DEMO_ADMIN_EMAIL: z.email().default('admin@demo.plantline.local'),
+  DEMO_ADMIN_PASSWORD: z.string().min(12).optional(),
+  WEB_BUILD_DIR: z.string().min(1).optional(),
+});
+
+export type CloudEnv = z.infer<typeof cloudEnvSchema> & { dataDir: string };
+
+export function loadCloudEnv(source: Record<string, string | undefined> = process.env): CloudEnv {
+  // Empty strings mean "unset" so that `FOO= pnpm start` behaves like leaving FOO out.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = cloudEnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`Invalid Plantline cloud configuration:\n${problems}`);
+  }
+  return { ...parsed.data, dataDir: resolve(parsed.data.PLANTLINE_DATA_DIR) };
+}

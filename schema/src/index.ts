@@ -1,0 +1,2 @@
+export * from './permissions.js';
+export * as tables from './tables/index.js';

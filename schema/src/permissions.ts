@@ -1,0 +1,113 @@
+/*
+ * The permission catalogue. It is data: the migrator copies it into the `permissions` table so
+ * role_permissions can reference it, and every tRPC procedure names one of these keys (or an
+ * explicit public / signed-in marker) in its metadata. New domains add their keys here.
+ */
+export const permissionCatalogue = [
+  { key: 'tenant.read', area: 'tenant', description: 'See the tenant and its settings' },
+  { key: 'tenant.manage', area: 'tenant', description: 'Change tenant settings' },
+  { key: 'plants.read', area: 'plants', description: 'See plants the user has access to' },
+  { key: 'plants.manage', area: 'plants', description: 'Create and edit plants' },
+  { key: 'plants.all', area: 'plants', description: 'Access every plant of the tenant without an explicit grant' },
+  { key: 'users.read', area: 'users', description: 'See users, their roles and plant access' },
+  { key: 'users.manage', area: 'users', description: 'Create, edit and deactivate users; assign roles and plant access' },
+  { key: 'roles.read', area: 'roles', description: 'See roles and their permissions' },
+  { key: 'roles.manage', area: 'roles', description: 'Create, edit and delete roles and their permissions' },
+  { key: 'apikeys.manage', area: 'api keys', description: 'Create, list and revoke API keys for edge nodes and integrations' },
+  { key: 'ingest.write', area: 'ingest', description: 'Send plant events to the cloud (edge nodes)' },
+  { key: 'events.read', area: 'events', description: 'Read machine, count, scan and telemetry events' },
+  { key: 'masterdata.read', area: 'master data', description: 'See lines, machines, products, shifts and state mappings' },
+  { key: 'masterdata.manage', area: 'master data', description: 'Edit lines, machines, products, shifts and state mappings' },
+  { key: 'kpi.read', area: 'kpi', description: 'See KPI boards, OEE, FPY and OTD' },
+  { key: 'production.operate', area: 'production', description: 'Record production: counts, downtime reasons, scans' },
+  { key: 'quality.read', area: 'quality', description: 'See inspections, defects and NCRs' },
+  { key: 'quality.manage', area: 'quality', description: 'Record inspections and raise and disposition NCRs' },
+  { key: 'config.manage', area: 'configuration', description: 'Define custom fields, type lists and numbering' },
+  { key: 'workflows.manage', area: 'workflows', description: 'Define approval workflows' },
+  { key: 'approvals.decide', area: 'workflows', description: 'Approve or reject workflow steps' },
+] as const satisfies readonly { key: string; area: string; description: string }[];
+
+export type Permission = (typeof permissionCatalogue)[number]['key'];
+
+export const allPermissions: readonly Permission[] = permissionCatalogue.map((p) => p.key);
+
+const permissionSet = new Set<string>(allPermissions);
+export function isPermission(value: string): value is Permission {
+  return permissionSet.has(value);
+}
+
+/**
+ * The built-in roles every tenant starts with. Their permissions are editable per tenant,
+ * except `admin`, which always holds the whole catalogue so a tenant can never lock itself out.
+ */
+export const builtinRoles = [
+  {
+    key: 'admin',
+    name: 'Administrator',
+    description: 'Everything, including users, roles and API keys',
+    permissions: allPermissions,
+  },
+  {
+    key: 'engineer',
+    name: 'Engineer',
+    description: 'Configures master data, fields, type lists and workflows',
+    permissions: [
+      'tenant.read',
+      'plants.read',
+      'users.read',
+      'roles.read',
+      'events.read',
+      'masterdata.read',
+      'masterdata.manage',
+      'kpi.read',
+      'config.manage',
+      'workflows.manage',
+      'quality.read',
+    ],
+  },
+  {
+    key: 'supervisor',
+    name: 'Supervisor',
+    description: 'Runs shifts: sees KPIs and events, records production, approves',
+    permissions: [
+      'tenant.read',
+      'plants.read',
+      'users.read',
+      'events.read',
+      'masterdata.read',
+      'kpi.read',
+      'production.operate',
+      'quality.read',
+      'approvals.decide',
+    ],
+  },
+  {
+    key: 'operator',
+    name: 'Operator',
+    description: 'Records production at the line',
+    permissions: ['tenant.read', 'plants.read', 'events.read', 'masterdata.read', 'kpi.read', 'production.operate'],
+  },
+  {
+    key: 'quality',
+    name: 'Quality',
+    description: 'Inspections, defects and NCRs',
+    permissions: [
+      'tenant.read',
+      'plants.read',
+      'events.read',
+      'masterdata.read',
+      'kpi.read',
+      'quality.read',
+      'quality.manage',
+      'approvals.decide',
+    ],
+  },
+  {
+    key: 'executive',
+    name: 'Executive viewer',
+    description: 'Read-only KPI boards across plants',
+    permissions: ['tenant.read', 'plants.read', 'plants.all', 'kpi.read'],
+  },
+] as const satisfies readonly { key: string; name: string; description: string; permissions: readonly Permission[] }[];
+
+export type BuiltinRoleKey = (typeof builtinRoles)[number]['key'];
