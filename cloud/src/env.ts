@@ -22,7 +22,11 @@ const cloudEnvSchema = z.object({
   SESSION_ROTATE_MINUTES: z.coerce.number().int().min(1).default(15),
   COOKIE_SECURE: flag.optional(),
   TRUST_PROXY: flag.default(false),
-  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
   LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
   LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(20),

@@ -8,21 +8,53 @@ export const permissionCatalogue = [
   { key: 'tenant.manage', area: 'tenant', description: 'Change tenant settings' },
   { key: 'plants.read', area: 'plants', description: 'See plants the user has access to' },
   { key: 'plants.manage', area: 'plants', description: 'Create and edit plants' },
-  { key: 'plants.all', area: 'plants', description: 'Access every plant of the tenant without an explicit grant' },
+  {
+    key: 'plants.all',
+    area: 'plants',
+    description: 'Access every plant of the tenant without an explicit grant',
+  },
   { key: 'users.read', area: 'users', description: 'See users, their roles and plant access' },
-  { key: 'users.manage', area: 'users', description: 'Create, edit and deactivate users; assign roles and plant access' },
+  {
+    key: 'users.manage',
+    area: 'users',
+    description: 'Create, edit and deactivate users; assign roles and plant access',
+  },
   { key: 'roles.read', area: 'roles', description: 'See roles and their permissions' },
   { key: 'roles.manage', area: 'roles', description: 'Create, edit and delete roles and their permissions' },
-  { key: 'apikeys.manage', area: 'api keys', description: 'Create, list and revoke API keys for edge nodes and integrations' },
+  {
+    key: 'apikeys.manage',
+    area: 'api keys',
+    description: 'Create, list and revoke API keys for edge nodes and integrations',
+  },
   { key: 'ingest.write', area: 'ingest', description: 'Send plant events to the cloud (edge nodes)' },
   { key: 'events.read', area: 'events', description: 'Read machine, count, scan and telemetry events' },
-  { key: 'masterdata.read', area: 'master data', description: 'See lines, machines, products, shifts and state mappings' },
-  { key: 'masterdata.manage', area: 'master data', description: 'Edit lines, machines, products, shifts and state mappings' },
+  {
+    key: 'masterdata.read',
+    area: 'master data',
+    description: 'See lines, machines, products, shifts and state mappings',
+  },
+  {
+    key: 'masterdata.manage',
+    area: 'master data',
+    description: 'Edit lines, machines, products, shifts and state mappings',
+  },
   { key: 'kpi.read', area: 'kpi', description: 'See KPI boards, OEE, FPY and OTD' },
-  { key: 'production.operate', area: 'production', description: 'Record production: counts, downtime reasons, scans' },
+  {
+    key: 'production.operate',
+    area: 'production',
+    description: 'Record production: counts, downtime reasons, scans',
+  },
   { key: 'quality.read', area: 'quality', description: 'See inspections, defects and NCRs' },
-  { key: 'quality.manage', area: 'quality', description: 'Record inspections and raise and disposition NCRs' },
-  { key: 'config.manage', area: 'configuration', description: 'Define custom fields, type lists and numbering' },
+  {
+    key: 'quality.manage',
+    area: 'quality',
+    description: 'Record inspections and raise and disposition NCRs',
+  },
+  {
+    key: 'config.manage',
+    area: 'configuration',
+    description: 'Define custom fields, type lists and numbering',
+  },
   { key: 'workflows.manage', area: 'workflows', description: 'Define approval workflows' },
   { key: 'approvals.decide', area: 'workflows', description: 'Approve or reject workflow steps' },
 ] as const satisfies readonly { key: string; area: string; description: string }[];
@@ -85,7 +117,14 @@ export const builtinRoles = [
     key: 'operator',
     name: 'Operator',
     description: 'Records production at the line',
-    permissions: ['tenant.read', 'plants.read', 'events.read', 'masterdata.read', 'kpi.read', 'production.operate'],
+    permissions: [
+      'tenant.read',
+      'plants.read',
+      'events.read',
+      'masterdata.read',
+      'kpi.read',
+      'production.operate',
+    ],
   },
   {
     key: 'quality',
@@ -108,6 +147,11 @@ export const builtinRoles = [
     description: 'Read-only KPI boards across plants',
     permissions: ['tenant.read', 'plants.read', 'plants.all', 'kpi.read'],
   },
-] as const satisfies readonly { key: string; name: string; description: string; permissions: readonly Permission[] }[];
+] as const satisfies readonly {
+  key: string;
+  name: string;
+  description: string;
+  permissions: readonly Permission[];
+}[];
 
 export type BuiltinRoleKey = (typeof builtinRoles)[number]['key'];

@@ -1,11 +1,12 @@
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { timescaledb } from '@electric-sql/pglite/timescaledb';
+import { migrationsFolder } from '@plantline/schema/migrations';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
-import { migrationsFolder } from '@plantline/schema/migrations';
-import type { Database, Sql } from './database.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
+import type { Database, Sql } from './database.js';
 import { APP_ROLE, scopeStatement } from './scope.js';
 
 /**
@@ -13,11 +14,14 @@ import { APP_ROLE, scopeStatement } from './scope.js';
  * It has one connection, so the application role is taken per transaction with SET LOCAL ROLE
  * rather than by a second login.
  */
+/** `dataDir` is Plantline's data folder; the engine keeps its files in `db/` inside it. */
 export async function openEmbeddedDatabase(options: { dataDir: string | null }): Promise<{
   database: Database;
   migrate: () => Promise<void>;
 }> {
   let releaseLock = () => {};
+  // The lock file sits beside the engine's folder: PostgreSQL refuses to initialise a non-empty one.
+  const engineDir = options.dataDir === null ? null : join(options.dataDir, 'db');
   if (options.dataDir !== null) {
     mkdirSync(options.dataDir, { recursive: true });
     releaseLock = acquireDataDirLock(options.dataDir);
@@ -25,7 +29,10 @@ export async function openEmbeddedDatabase(options: { dataDir: string | null }):
   let client: PGlite;
   try {
     // Options go in the first argument: PGlite ignores the second when the first is undefined.
-    client = new PGlite({ ...(options.dataDir === null ? {} : { dataDir: options.dataDir }), extensions: { timescaledb } });
+    client = new PGlite({
+      ...(engineDir === null ? {} : { dataDir: engineDir }),
+      extensions: { timescaledb },
+    });
     await client.waitReady;
   } catch (error) {
     releaseLock();

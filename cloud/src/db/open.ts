@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { permissionCatalogue } from '@plantline/schema';
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
@@ -24,7 +23,7 @@ export interface DatabaseConfig {
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   const opened =
     config.url === undefined
-      ? await openEmbeddedDatabase({ dataDir: config.dataDir === null ? null : join(config.dataDir, 'db') })
+      ? await openEmbeddedDatabase({ dataDir: config.dataDir })
       : await openServerDatabase({
           url: config.url,
           appUrl: config.appUrl,
@@ -57,7 +56,9 @@ async function syncPermissionCatalogue(database: Database): Promise<void> {
       on conflict (key) do update set area = excluded.area, description = excluded.description`);
     await tx.execute(sql`delete from permissions where key <> all(${keys}::text[])`);
   });
-  const tenantRows = await database.ownerTransact(null, (tx) => rows<{ id: string }>(tx, sql`select id from tenants`));
+  const tenantRows = await database.ownerTransact(null, (tx) =>
+    rows<{ id: string }>(tx, sql`select id from tenants`),
+  );
   for (const { id } of tenantRows) {
     await database.ownerTransact({ tenantId: id, plantIds: [] }, (tx) =>
       tx.execute(sql`

@@ -1,6 +1,6 @@
+import { migrationsFolder } from '@plantline/schema/migrations';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
-import { migrationsFolder } from '@plantline/schema/migrations';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { Database, Sql } from './database.js';

@@ -40,7 +40,10 @@ export const plants = pgTable(
     timezone: text('timezone').notNull().default('UTC'),
     createdAt: createdAtColumn(),
   },
-  (t) => [unique('plants_tenant_id_id_key').on(t.tenantId, t.id), unique('plants_tenant_code_key').on(t.tenantId, t.code)],
+  (t) => [
+    unique('plants_tenant_id_id_key').on(t.tenantId, t.id),
+    unique('plants_tenant_code_key').on(t.tenantId, t.code),
+  ],
 );
 
 export const users = pgTable(
@@ -116,7 +119,10 @@ export const roles = pgTable(
     builtin: boolean('builtin').notNull().default(false),
     createdAt: createdAtColumn(),
   },
-  (t) => [unique('roles_tenant_id_id_key').on(t.tenantId, t.id), unique('roles_tenant_key_key').on(t.tenantId, t.key)],
+  (t) => [
+    unique('roles_tenant_id_id_key').on(t.tenantId, t.id),
+    unique('roles_tenant_key_key').on(t.tenantId, t.key),
+  ],
 );
 
 export const rolePermissions = pgTable(

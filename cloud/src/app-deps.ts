@@ -1,0 +1,17 @@
+import type { Logger } from 'pino';
+import type { Database } from './db/index.js';
+import type { LoginLimiter } from './modules/identity/login-limiter.js';
+import type { SessionPolicy } from './modules/identity/sessions.js';
+
+/** Everything a request handler may use, built once by the composition root (main.ts). */
+export interface AppDeps {
+  db: Database;
+  log: Logger;
+  version: string;
+  sessionPolicy: SessionPolicy;
+  loginLimiter: LoginLimiter;
+  /** Force the cookie's Secure flag; when undefined it follows the request's scheme. */
+  cookieSecure: boolean | undefined;
+  /** Believe X-Forwarded-For / X-Forwarded-Proto (only behind a proxy you run). */
+  trustProxy: boolean;
+}

@@ -1,0 +1,16 @@
+import { apiKeysRouter, authRouter, edgeRouter, usersRouter } from './modules/identity/index.js';
+import { rbacRouter } from './modules/rbac/index.js';
+import { tenancyRouter } from './modules/tenancy/index.js';
+import { router } from './trpc/procedures.js';
+
+/** The whole API. Each domain contributes one router; the web and the edge import its type. */
+export const appRouter = router({
+  auth: authRouter,
+  users: usersRouter,
+  rbac: rbacRouter,
+  apiKeys: apiKeysRouter,
+  tenancy: tenancyRouter,
+  edge: edgeRouter,
+});
+
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,89 @@
+import pino, { type Logger } from 'pino';
+import type { AppDeps } from './app-deps.js';
+import { openDatabase } from './db/index.js';
+import type { CloudEnv } from './env.js';
+import { type RunningServer, startHttpServer, type WebHandler } from './http/server.js';
+import { defaultWebBuildDir, loadWebHandler } from './http/web-ui.js';
+import { LoginLimiter } from './modules/identity/index.js';
+import { type DemoCredentials, seedDemoTenant } from './modules/tenancy/demo-seed.js';
+import { cloudVersion } from './version.js';
+
+export interface RunningCloud {
+  url: string;
+  deps: AppDeps;
+  demo: DemoCredentials | null;
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds and starts the cloud: database (migrated), demo data on first start, HTTP + WebSocket
+ * server with the web UI. main.ts runs it as a process; tests run it in-process.
+ */
+export async function startCloud(
+  env: CloudEnv,
+  options: { log?: Logger; web?: WebHandler | null; inMemory?: boolean } = {},
+): Promise<RunningCloud> {
+  const startedAt = Date.now();
+  const log = options.log ?? pino({ level: env.LOG_LEVEL, name: 'cloud' });
+  const db = await openDatabase({
+    url: env.DATABASE_URL,
+    appUrl: env.DATABASE_APP_URL,
+    appPassword: env.DATABASE_APP_PASSWORD,
+    dataDir: options.inMemory ? null : env.dataDir,
+    log: log.child({ module: 'db' }),
+  });
+  let server: RunningServer | null = null;
+  try {
+    const deps: AppDeps = {
+      db,
+      log,
+      version: cloudVersion,
+      sessionPolicy: {
+        idleMs: env.SESSION_IDLE_MINUTES * 60_000,
+        maxMs: env.SESSION_MAX_HOURS * 3_600_000,
+        rotateMs: env.SESSION_ROTATE_MINUTES * 60_000,
+      },
+      loginLimiter: new LoginLimiter({
+        windowMs: env.LOGIN_WINDOW_MINUTES * 60_000,
+        maxFailuresPerAccount: env.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+        maxFailuresPerAddress: env.LOGIN_MAX_FAILURES_PER_ADDRESS,
+      }),
+      cookieSecure: env.COOKIE_SECURE,
+      trustProxy: env.TRUST_PROXY,
+    };
+    const demo = env.DEMO_SEED
+      ? await seedDemoTenant(db, {
+          dataDir: env.dataDir,
+          email: env.DEMO_ADMIN_EMAIL,
+          password: env.DEMO_ADMIN_PASSWORD,
+          log,
+        })
+      : null;
+    const web =
+      options.web !== undefined
+        ? options.web
+        : await loadWebHandler(env.WEB_BUILD_DIR ?? defaultWebBuildDir, log);
+    server = await startHttpServer({
+      deps,
+      host: env.HOST,
+      port: env.PORT,
+      maxBodyBytes: env.MAX_BODY_BYTES,
+      startedAt,
+      web,
+    });
+    const running = server;
+    log.info({ url: running.url, database: db.mode, startupMs: Date.now() - startedAt }, 'cloud listening');
+    return {
+      url: running.url,
+      deps,
+      demo,
+      stop: async () => {
+        await running.close();
+        await db.close();
+      },
+    };
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}

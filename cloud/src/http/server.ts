@@ -1,0 +1,118 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { applyWSSHandler } from '@trpc/server/adapters/ws';
+import { WebSocketServer } from 'ws';
+import type { AppDeps } from '../app-deps.js';
+import { appRouter } from '../app-router.js';
+import { healthReport } from '../modules/health/index.js';
+import { createContext } from '../trpc/context.js';
+
+/** A Node middleware such as the SvelteKit adapter-node handler. */
+export type WebHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+
+export interface HttpServerOptions {
+  deps: AppDeps;
+  host: string;
+  port: number;
+  maxBodyBytes: number;
+  startedAt: number;
+  web: WebHandler | null;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** How many ports after the configured one are tried when it is taken (DESIGN.md §2). */
+const PORT_ATTEMPTS = 20;
+
+/** tRPC over HTTP and WebSocket, /healthz and the web UI, on one port and one origin. */
+export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
+  const { deps } = options;
+  const trpc = createHTTPHandler({
+    router: appRouter,
+    basePath: '/trpc/',
+    maxBodySize: options.maxBodyBytes,
+    createContext: ({ req, res }) => createContext(deps, req, res),
+    onError: ({ error, path }) => {
+      if (error.code === 'INTERNAL_SERVER_ERROR')
+        deps.log.error({ err: error.cause ?? error, path }, 'procedure failed');
+    },
+  });
+
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (path === '/healthz') {
+      void healthReport(deps.db, deps.version, options.startedAt).then((report) => {
+        res.writeHead(report.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(report));
+      });
+      return;
+    }
+    if (path === '/trpc' || path.startsWith('/trpc/')) return trpc(req, res);
+    if (options.web !== null) return options.web(req, res, () => notFound(res));
+    notFound(res);
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxBodyBytes });
+  const wsHandler = applyWSSHandler({
+    wss,
+    router: appRouter,
+    createContext: ({ req }) => createContext(deps, req, null),
+    keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
+    onError: ({ error, path }) => {
+      if (error.code === 'INTERNAL_SERVER_ERROR')
+        deps.log.error({ err: error.cause ?? error, path }, 'subscription failed');
+    },
+  });
+  server.on('upgrade', (req, socket, head) => {
+    if (!(req.url ?? '').startsWith('/trpc')) {
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+
+  const port = await listenOnFreePort(server, options.host, options.port);
+  const shownHost = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
+  return {
+    url: `http://${shownHost}:${port}`,
+    port,
+    close: async () => {
+      // Clients are told to reconnect (to another instance, or to this one after a restart).
+      wsHandler.broadcastReconnectNotification();
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function notFound(res: ServerResponse) {
+  res.writeHead(404, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ error: 'Not found' }));
+}
+
+/** Never fail because a port is taken: move up to the next free one and report the one in use. */
+async function listenOnFreePort(server: Server, host: string, firstPort: number): Promise<number> {
+  for (let attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
+    const port = firstPort === 0 ? 0 : firstPort + attempt;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      const address = server.address();
+      return typeof address === 'object' && address !== null ? address.port : port;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    }
+  }
+  throw new Error(`No free port in ${firstPort}–${firstPort + PORT_ATTEMPTS - 1}; set PORT to a free one`);
+}

@@ -1,0 +1,37 @@
+import { mkdirSync } from 'node:fs';
+import { startCloud } from './cloud-app.js';
+import { loadCloudEnv } from './env.js';
+
+/** The cloud process: start, print where to go, stop cleanly on SIGINT/SIGTERM. */
+async function main() {
+  const env = loadCloudEnv();
+  mkdirSync(env.dataDir, { recursive: true });
+  const cloud = await startCloud(env);
+  const lines = [`Plantline is running: ${cloud.url}`];
+  if (cloud.demo !== null) lines.push(`Sign in as ${cloud.demo.email} with password ${cloud.demo.password}`);
+  process.stdout.write(`\n  ${lines.join('\n  ')}\n\n`);
+  process.send?.({ type: 'cloud-ready', url: cloud.url });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    cloud.deps.log.info({ signal }, 'stopping');
+    cloud.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        cloud.deps.log.error({ err: error }, 'unclean stop');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `Plantline cloud failed to start: ${error instanceof Error ? (error.stack ?? error.message) : JSON.stringify(error)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,1 @@
+export { type HealthReport, healthReport } from './health.js';

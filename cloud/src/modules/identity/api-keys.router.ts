@@ -1,0 +1,37 @@
+import { permissionCatalogue } from '@plantline/schema';
+import { z } from 'zod';
+import { DomainError } from '../../trpc/errors.js';
+import { permittedProcedure, router } from '../../trpc/procedures.js';
+import { createApiKey, describeApiKey, listApiKeys, revokeApiKey } from './api-keys.js';
+import { idInput } from './inputs.js';
+
+const scopeInput = z
+  .enum(permissionCatalogue.map((p) => p.key) as [string, ...string[]])
+  .transform((p) => p as (typeof permissionCatalogue)[number]['key']);
+
+export const apiKeysRouter = router({
+  list: permittedProcedure('apikeys.manage').query(({ ctx }) => listApiKeys(ctx.tx)),
+  /** Returns the key itself once; it cannot be read again. */
+  create: permittedProcedure('apikeys.manage')
+    .input(
+      z.object({
+        name: z.string().trim().min(1).max(120),
+        scopes: z.array(scopeInput).min(1).max(permissionCatalogue.length),
+        plantIds: z.array(idInput).min(1, 'Choose at least one plant').max(1000),
+        expiresAt: z.coerce.date().optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => createApiKey(ctx.tx, ctx.principal, input)),
+  revoke: permittedProcedure('apikeys.manage')
+    .input(z.object({ id: idInput }))
+    .mutation(({ ctx, input }) => revokeApiKey(ctx.tx, input.id)),
+});
+
+export const edgeRouter = router({
+  /** An edge node checks its key and learns its tenant and plants (shown in its status). */
+  whoami: permittedProcedure('ingest.write').query(({ ctx }) => {
+    const { principal } = ctx;
+    if (principal.apiKeyId === null) throw new DomainError('forbidden', 'Only API keys identify edge nodes');
+    return describeApiKey(ctx.tx, { ...principal, apiKeyId: principal.apiKeyId });
+  }),
+});

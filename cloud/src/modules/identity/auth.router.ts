@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { DomainError } from '../../trpc/errors.js';
+import { scopeOf } from '../../trpc/principal.js';
+import { publicProcedure, router, signedInProcedure } from '../../trpc/procedures.js';
+import { emailInput } from './inputs.js';
+import { login } from './login.js';
+import { describeMe } from './me.js';
+import { PASSWORD_MAX_LENGTH } from './passwords.js';
+import { revokeSession, sessionEndsAt } from './sessions.js';
+
+/** How often a live session is re-checked by `auth.watchSession`. */
+const WATCH_INTERVAL_MS = 15_000;
+
+export const authRouter = router({
+  login: publicProcedure
+    .input(
+      z.object({
+        email: emailInput,
+        password: z.string().min(1, 'Enter your password').max(PASSWORD_MAX_LENGTH),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const { session, ...signedIn } = await login(ctx.deps, input, ctx.request);
+      ctx.sessionCookie.set(session.token, session.expiresAt);
+      return { ...signedIn, expiresAt: session.expiresAt.toISOString() };
+    }),
+
+  logout: signedInProcedure.mutation(async ({ ctx }) => {
+    if (ctx.principal.sessionId !== null) {
+      await revokeSession(ctx.deps.db, scopeOf(ctx.principal), ctx.principal.sessionId);
+    }
+    ctx.sessionCookie.clear();
+    return { ok: true as const };
+  }),
+
+  me: signedInProcedure.query(({ ctx }) => {
+    const { principal } = ctx;
+    if (principal.userId === null) throw new DomainError('forbidden', 'API keys have no user profile');
+    return describeMe(ctx.tx, { ...principal, userId: principal.userId });
+  }),
+
+  /**
+   * A heartbeat for the UI over WebSocket: the server time and when the session ends. It ends
+   * with UNAUTHORIZED as soon as the session is revoked or expires, so an open board signs out.
+   */
+  watchSession: signedInProcedure.subscription(async function* ({ ctx, signal }) {
+    const { sessionId } = ctx.principal;
+    if (sessionId === null)
+      throw new DomainError('forbidden', 'Only signed-in users have a session to watch');
+    while (!signal?.aborted) {
+      const endsAt = await sessionEndsAt(ctx.deps.db, scopeOf(ctx.principal), sessionId);
+      if (endsAt === null)
+        throw new DomainError('unauthenticated', 'Your session has expired; sign in again');
+      yield { serverTime: new Date().toISOString(), expiresAt: endsAt.toISOString() };
+      await sleep(WATCH_INTERVAL_MS, signal);
+    }
+  }),
+});
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

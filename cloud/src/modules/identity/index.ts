@@ -1,0 +1,6 @@
+export { apiKeysRouter, edgeRouter } from './api-keys.router.js';
+export { authRouter } from './auth.router.js';
+export { LoginLimiter } from './login-limiter.js';
+export { hashPassword } from './passwords.js';
+export type { SessionPolicy } from './sessions.js';
+export { usersRouter } from './users.router.js';

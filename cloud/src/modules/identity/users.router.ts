@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { permittedProcedure, router } from '../../trpc/procedures.js';
+import { setUserPlants, setUserRoles } from '../rbac/index.js';
+import { displayNameInput, emailInput, idInput, newPasswordInput } from './inputs.js';
+import { createUser, listUsers, resetPassword, updateUser } from './users.js';
+
+const idList = z.array(idInput).max(1000);
+
+export const usersRouter = router({
+  list: permittedProcedure('users.read').query(({ ctx }) => listUsers(ctx.tx)),
+  create: permittedProcedure('users.manage')
+    .input(
+      z.object({
+        email: emailInput,
+        displayName: displayNameInput,
+        password: newPasswordInput,
+        roleIds: idList.default([]),
+        plantIds: idList.default([]),
+      }),
+    )
+    .mutation(({ ctx, input }) => createUser(ctx.tx, ctx.principal, input)),
+  update: permittedProcedure('users.manage')
+    .input(
+      z.object({ id: idInput, displayName: displayNameInput.optional(), isActive: z.boolean().optional() }),
+    )
+    .mutation(({ ctx, input }) => updateUser(ctx.tx, ctx.principal, input)),
+  resetPassword: permittedProcedure('users.manage')
+    .input(z.object({ id: idInput, password: newPasswordInput }))
+    .mutation(({ ctx, input }) => resetPassword(ctx.tx, input)),
+  setRoles: permittedProcedure('users.manage')
+    .input(z.object({ userId: idInput, roleIds: idList }))
+    .mutation(({ ctx, input }) => setUserRoles(ctx.tx, ctx.principal, input.userId, input.roleIds)),
+  setPlants: permittedProcedure('users.manage')
+    .input(z.object({ userId: idInput, plantIds: idList }))
+    .mutation(({ ctx, input }) => setUserPlants(ctx.tx, ctx.principal, input.userId, input.plantIds)),
+});

@@ -1,0 +1,93 @@
+import { tables } from '@plantline/schema';
+import { asc, eq } from 'drizzle-orm';
+import type { Sql } from '../../db/index.js';
+import { DomainError, notFound } from '../../trpc/errors.js';
+import type { Principal } from '../../trpc/principal.js';
+import { setUserPlants, setUserRoles } from '../rbac/index.js';
+import { hashPassword } from './passwords.js';
+import { revokeUserSessions } from './sessions.js';
+
+const userColumns = {
+  id: tables.users.id,
+  email: tables.users.email,
+  displayName: tables.users.displayName,
+  isActive: tables.users.isActive,
+  lastLoginAt: tables.users.lastLoginAt,
+  createdAt: tables.users.createdAt,
+};
+
+export async function listUsers(tx: Sql) {
+  const users = await tx.select(userColumns).from(tables.users).orderBy(asc(tables.users.displayName));
+  const roles = await tx
+    .select({ userId: tables.userRoles.userId, roleId: tables.userRoles.roleId })
+    .from(tables.userRoles);
+  const plants = await tx
+    .select({ userId: tables.userPlantAccess.userId, plantId: tables.userPlantAccess.plantId })
+    .from(tables.userPlantAccess);
+  return users.map((u) => ({
+    ...u,
+    roleIds: roles.filter((r) => r.userId === u.id).map((r) => r.roleId),
+    plantIds: plants.filter((p) => p.userId === u.id).map((p) => p.plantId),
+  }));
+}
+
+export interface NewUser {
+  email: string;
+  displayName: string;
+  password: string;
+  roleIds: string[];
+  plantIds: string[];
+}
+
+export async function createUser(tx: Sql, principal: Principal, input: NewUser) {
+  const [user] = await tx
+    .insert(tables.users)
+    .values({
+      tenantId: principal.tenantId,
+      email: input.email,
+      displayName: input.displayName,
+      passwordHash: await hashPassword(input.password),
+    })
+    .onConflictDoNothing()
+    .returning({ id: tables.users.id });
+  if (user === undefined) {
+    throw new DomainError('conflict', 'A user with this email already exists', { email: 'Already in use' });
+  }
+  await setUserRoles(tx, principal, user.id, input.roleIds);
+  await setUserPlants(tx, principal, user.id, input.plantIds);
+  return { id: user.id };
+}
+
+export async function updateUser(
+  tx: Sql,
+  principal: Principal,
+  input: { id: string; displayName?: string | undefined; isActive?: boolean | undefined },
+) {
+  if (input.id === principal.userId && input.isActive === false) {
+    throw new DomainError('forbidden', 'You cannot deactivate yourself');
+  }
+  const [user] = await tx
+    .update(tables.users)
+    .set({
+      ...(input.displayName === undefined ? {} : { displayName: input.displayName }),
+      ...(input.isActive === undefined ? {} : { isActive: input.isActive }),
+      updatedAt: new Date(),
+    })
+    .where(eq(tables.users.id, input.id))
+    .returning(userColumns);
+  if (user === undefined) throw notFound('User');
+  if (input.isActive === false) await revokeUserSessions(tx, user.id);
+  return user;
+}
+
+/** An administrator sets a new password; every session of that user ends. */
+export async function resetPassword(tx: Sql, input: { id: string; password: string }) {
+  const [user] = await tx
+    .update(tables.users)
+    .set({ passwordHash: await hashPassword(input.password), updatedAt: new Date() })
+    .where(eq(tables.users.id, input.id))
+    .returning({ id: tables.users.id });
+  if (user === undefined) throw notFound('User');
+  await revokeUserSessions(tx, user.id);
+  return { id: user.id };
+}

@@ -1,0 +1,64 @@
+import { tables } from '@plantline/schema';
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Sql } from '../../db/index.js';
+import { DomainError, notFound } from '../../trpc/errors.js';
+import type { Principal } from '../../trpc/principal.js';
+import { assertCanGrant } from './grants.js';
+import { rolePermissions } from './roles.js';
+
+async function assertUserExists(tx: Sql, userId: string) {
+  const [user] = await tx
+    .select({ id: tables.users.id })
+    .from(tables.users)
+    .where(eq(tables.users.id, userId));
+  if (user === undefined) throw notFound('User');
+}
+
+/** Replaces a user's roles. Ids of another tenant are invisible here and so "not found". */
+export async function setUserRoles(
+  tx: Sql,
+  principal: Principal,
+  userId: string,
+  roleIds: readonly string[],
+) {
+  await assertUserExists(tx, userId);
+  assertCanGrant(principal, await rolePermissions(tx, roleIds));
+  if (userId === principal.userId) {
+    const kept = await rolePermissions(tx, roleIds);
+    if (!kept.includes('users.manage')) {
+      throw new DomainError('forbidden', 'You cannot remove your own right to manage users');
+    }
+  }
+  await tx.delete(tables.userRoles).where(eq(tables.userRoles.userId, userId));
+  if (roleIds.length > 0) {
+    await tx
+      .insert(tables.userRoles)
+      .values([...new Set(roleIds)].map((roleId) => ({ tenantId: principal.tenantId, userId, roleId })));
+  }
+  return { userId, roleIds: [...new Set(roleIds)] };
+}
+
+/** Replaces the plants a user may see. The caller can only grant plants they can see themselves. */
+export async function setUserPlants(
+  tx: Sql,
+  principal: Principal,
+  userId: string,
+  plantIds: readonly string[],
+) {
+  await assertUserExists(tx, userId);
+  const unique = [...new Set(plantIds)];
+  if (unique.length > 0) {
+    const visible = await tx
+      .select({ id: tables.plants.id })
+      .from(tables.plants)
+      .where(inArray(tables.plants.id, unique));
+    if (visible.length !== unique.length) throw notFound('Plant');
+  }
+  await tx.delete(tables.userPlantAccess).where(and(eq(tables.userPlantAccess.userId, userId)));
+  if (unique.length > 0) {
+    await tx
+      .insert(tables.userPlantAccess)
+      .values(unique.map((plantId) => ({ tenantId: principal.tenantId, userId, plantId })));
+  }
+  return { userId, plantIds: unique };
+}

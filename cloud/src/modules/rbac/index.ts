@@ -1,0 +1,3 @@
+export { setUserPlants, setUserRoles } from './assignments.js';
+export { assertCanGrant } from './grants.js';
+export { rbacRouter } from './rbac.router.js';

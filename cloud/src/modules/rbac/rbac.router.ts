@@ -1,0 +1,49 @@
+import { permissionCatalogue } from '@plantline/schema';
+import { z } from 'zod';
+import { permittedProcedure, router } from '../../trpc/procedures.js';
+import { idInput } from '../identity/inputs.js';
+import { createRole, deleteRole, listPermissionCatalogue, listRoles, updateRole } from './roles.js';
+
+const permissionInput = z
+  .enum(permissionCatalogue.map((p) => p.key) as [string, ...string[]])
+  .transform((p) => p as (typeof permissionCatalogue)[number]['key']);
+const roleFields = {
+  name: z.string().trim().min(1).max(80),
+  description: z.string().trim().max(400),
+  permissions: z.array(permissionInput).max(permissionCatalogue.length * 2),
+};
+
+export const rbacRouter = router({
+  permissions: permittedProcedure('roles.read').query(() => listPermissionCatalogue()),
+  roles: router({
+    list: permittedProcedure('roles.read').query(({ ctx }) => listRoles(ctx.tx)),
+    create: permittedProcedure('roles.manage')
+      .input(
+        z.object({
+          key: z
+            .string()
+            .trim()
+            .min(2)
+            .max(40)
+            .regex(/^[a-z][a-z0-9-]*$/, 'Use lower-case letters, digits and -'),
+          name: roleFields.name,
+          description: roleFields.description.default(''),
+          permissions: roleFields.permissions,
+        }),
+      )
+      .mutation(({ ctx, input }) => createRole(ctx.tx, ctx.principal, input)),
+    update: permittedProcedure('roles.manage')
+      .input(
+        z.object({
+          id: idInput,
+          name: roleFields.name.optional(),
+          description: roleFields.description.optional(),
+          permissions: roleFields.permissions.optional(),
+        }),
+      )
+      .mutation(({ ctx, input }) => updateRole(ctx.tx, ctx.principal, input)),
+    delete: permittedProcedure('roles.manage')
+      .input(z.object({ id: idInput }))
+      .mutation(({ ctx, input }) => deleteRole(ctx.tx, input.id)),
+  }),
+});

@@ -1,0 +1,61 @@
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { Database } from '../../db/index.js';
+import { rows } from '../../db/index.js';
+import { randomToken } from '../identity/secrets.js';
+import { createTenant } from './tenants.js';
+
+export interface DemoCredentials {
+  email: string;
+  password: string;
+}
+
+const DEMO_TENANT = {
+  name: 'Demo Manufacturing',
+  slug: 'demo',
+  plants: [
+    { code: 'RIV', name: 'Riverside Assembly', timezone: 'Europe/Berlin' },
+    { code: 'LAK', name: 'Lakeside Machining', timezone: 'America/Chicago' },
+  ],
+};
+
+/**
+ * First start: an empty database gets the demo tenant, two plants and an administrator. The
+ * password is generated (a fixed one would be an open door on a real deployment) unless
+ * DEMO_ADMIN_PASSWORD sets it, and kept in the data folder, readable by its owner only, so each
+ * start can print it until the administrator deletes the file.
+ */
+export async function seedDemoTenant(
+  db: Database,
+  options: { dataDir: string; email: string; password: string | undefined; log: Logger },
+): Promise<DemoCredentials | null> {
+  const credentialsFile = join(options.dataDir, 'demo-credentials.json');
+  const [{ count } = { count: 0 }] = await db.ownerTransact(null, (tx) =>
+    rows<{ count: number }>(tx, sql`select count(*)::int as count from tenants`),
+  );
+  if (count > 0) return readCredentials(credentialsFile);
+
+  const credentials = { email: options.email, password: options.password ?? randomToken(12) };
+  try {
+    await createTenant(db, {
+      ...DEMO_TENANT,
+      admin: { email: credentials.email, displayName: 'Demo Administrator', password: credentials.password },
+    });
+  } catch (error) {
+    // Another process starting against the same server seeded it first.
+    if ((error as { cause?: { code?: string } }).cause?.code === '23505')
+      return readCredentials(credentialsFile);
+    throw error;
+  }
+  writeFileSync(credentialsFile, JSON.stringify(credentials, null, 2), { mode: 0o600 });
+  chmodSync(credentialsFile, 0o600);
+  options.log.info({ tenant: DEMO_TENANT.name, plants: DEMO_TENANT.plants.length }, 'demo tenant created');
+  return credentials;
+}
+
+function readCredentials(file: string): DemoCredentials | null {
+  if (!existsSync(file)) return null;
+  return JSON.parse(readFileSync(file, 'utf8')) as DemoCredentials;
+}

@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import { builtinRoles, tables } from '@plantline/schema';
+import type { Database } from '../../db/index.js';
+import { hashPassword } from '../identity/passwords.js';
+
+export interface NewTenant {
+  name: string;
+  slug: string;
+  plants: { code: string; name: string; timezone: string }[];
+  admin: { email: string; displayName: string; password: string };
+}
+
+export interface CreatedTenant {
+  tenantId: string;
+  plantIds: string[];
+  adminUserId: string;
+  roleIds: Record<string, string>;
+}
+
+/**
+ * A tenant with its plants, the built-in roles and a first administrator, in one transaction.
+ * Runs as the owner (the application role may not create tenants) but inside the new tenant's
+ * scope, since the forced policies bind every writer.
+ */
+export async function createTenant(db: Database, input: NewTenant): Promise<CreatedTenant> {
+  const tenantId = randomUUID();
+  const passwordHash = await hashPassword(input.admin.password);
+  return db.ownerTransact({ tenantId, plantIds: 'all' }, async (tx) => {
+    await tx.insert(tables.tenants).values({ id: tenantId, name: input.name, slug: input.slug });
+    const plants = await tx
+      .insert(tables.plants)
+      .values(input.plants.map((p) => ({ ...p, tenantId })))
+      .returning({ id: tables.plants.id });
+    const roles = await tx
+      .insert(tables.roles)
+      .values(
+        builtinRoles.map((r) => ({
+          tenantId,
+          key: r.key,
+          name: r.name,
+          description: r.description,
+          builtin: true,
+        })),
+      )
+      .returning({ id: tables.roles.id, key: tables.roles.key });
+    const roleIds = Object.fromEntries(roles.map((r) => [r.key, r.id]));
+    await tx
+      .insert(tables.rolePermissions)
+      .values(
+        builtinRoles.flatMap((r) =>
+          r.permissions.map((permission) => ({ tenantId, roleId: roleIds[r.key]!, permission })),
+        ),
+      );
+    const [admin] = await tx
+      .insert(tables.users)
+      .values({ tenantId, email: input.admin.email, displayName: input.admin.displayName, passwordHash })
+      .returning({ id: tables.users.id });
+    await tx.insert(tables.userRoles).values({ tenantId, userId: admin!.id, roleId: roleIds.admin! });
+    return { tenantId, plantIds: plants.map((p) => p.id), adminUserId: admin!.id, roleIds };
+  });
+}

@@ -1,0 +1,61 @@
+import { TRPCError } from '@trpc/server';
+import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
+
+/**
+ * The one domain error (STYLE.md): a few codes, mapped to tRPC codes here and nowhere else.
+ * `fieldErrors` names the input fields at fault so forms can show them next to the field.
+ */
+export type DomainErrorCode =
+  | 'not_found'
+  | 'conflict'
+  | 'forbidden'
+  | 'invalid'
+  | 'unauthenticated'
+  | 'throttled';
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+    readonly fieldErrors?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+const trpcCodes: Record<DomainErrorCode, TRPC_ERROR_CODE_KEY> = {
+  not_found: 'NOT_FOUND',
+  conflict: 'CONFLICT',
+  forbidden: 'FORBIDDEN',
+  invalid: 'BAD_REQUEST',
+  unauthenticated: 'UNAUTHORIZED',
+  throttled: 'TOO_MANY_REQUESTS',
+};
+
+/** PostgreSQL's own refusals that are the caller's fault, in words a caller can act on. */
+function fromPostgres(error: unknown): TRPCError | null {
+  const pgError = (error as { cause?: { code?: unknown } } | null)?.cause ?? error;
+  const code = (pgError as { code?: unknown } | null)?.code;
+  if (code === '23505')
+    return new TRPCError({ code: 'CONFLICT', message: 'That already exists', cause: error as Error });
+  if (code === '23503')
+    return new TRPCError({
+      code: 'NOT_FOUND',
+      message: 'A referenced record does not exist',
+      cause: error as Error,
+    });
+  if (code === '22P02')
+    return new TRPCError({ code: 'BAD_REQUEST', message: 'Malformed value', cause: error as Error });
+  return null;
+}
+
+export function toTRPCError(error: unknown): TRPCError | null {
+  const cause = error instanceof TRPCError ? error.cause : error;
+  if (cause instanceof DomainError) {
+    return new TRPCError({ code: trpcCodes[cause.code], message: cause.message, cause });
+  }
+  return fromPostgres(cause);
+}
+
+export const notFound = (what: string) => new DomainError('not_found', `${what} not found`);

@@ -1,0 +1,63 @@
+import type { Permission } from '@plantline/schema';
+import { TRPCError } from '@trpc/server';
+import type { Sql } from '../db/index.js';
+import { toTRPCError } from './errors.js';
+import { t } from './init.js';
+import { type Principal, scopeOf } from './principal.js';
+
+/*
+ * The procedure builders. `t.procedure` is not exported: every procedure starts from one of
+ * these, so the access middleware below runs for all of them, and each declares its access in
+ * metadata (app-router.test.ts fails on a procedure that does not).
+ */
+
+/** Domain and database refusals become tRPC errors with the right code, in one place. */
+const mapErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const mapped = toTRPCError(result.error);
+    if (mapped !== null) throw mapped;
+  }
+  return result;
+});
+
+/**
+ * Enforces the declared access, then runs the whole call in one transaction scoped to the
+ * caller's tenant, user and plants. A failed call rolls its transaction back.
+ */
+const enforceAccess = t.middleware(async ({ ctx, meta, next, path, type }) => {
+  const access = meta?.access;
+  if (access === undefined) {
+    throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: `${path} declares no access` });
+  }
+  if (access === 'public') return next({ ctx: { principal: ctx.principal, tx: null } });
+  const principal = ctx.principal;
+  if (principal === null) {
+    throw new TRPCError({ code: 'UNAUTHORIZED', message: ctx.authProblem ?? 'Sign in first' });
+  }
+  if (access !== 'signed-in' && !principal.permissions.has(access)) {
+    throw new TRPCError({ code: 'FORBIDDEN', message: `This needs the permission ${access}` });
+  }
+  // A subscription outlives any transaction; it opens its own per unit of work.
+  if (type === 'subscription') return next({ ctx: { principal, tx: null } });
+  return ctx.deps.db.transact(scopeOf(principal), async (tx) => {
+    const result = await next({ ctx: { principal, tx } });
+    if (!result.ok) throw result.error;
+    return result;
+  });
+});
+
+const checked = t.procedure.use(mapErrors).use(enforceAccess);
+
+/** The narrowed context of a procedure that has a caller and a scoped transaction. */
+const requireCaller = t.middleware(({ ctx, next }) => {
+  const { principal, tx } = ctx as typeof ctx & { principal: Principal | null; tx: Sql | null };
+  if (principal === null) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in first' });
+  return next({ ctx: { principal, tx: tx as Sql } });
+});
+
+export const publicProcedure = checked.meta({ access: 'public' });
+export const signedInProcedure = checked.meta({ access: 'signed-in' }).use(requireCaller);
+export const permittedProcedure = (permission: Permission) =>
+  checked.meta({ access: permission }).use(requireCaller);
+export const router = t.router;
