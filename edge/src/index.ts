@@ -1,0 +1,13 @@
+export { backoffDelay } from './cloud/backoff';
+export { fetchCloudHealth, fetchWhoami } from './cloud/cloud-api';
+export { type EdgeIdentity, edgeIdentitySchema } from './cloud/cloud-contract';
+export { CloudLink, type CloudLinkOptions } from './cloud/cloud-link';
+export { type CloudStatus, cloudStatusSchema } from './cloud/cloud-status';
+export { type EdgeReadyMessage, isEdgeReadyMessage } from './edge-ready';
+export { type EdgeEnv, EdgeEnvError, loadEdgeEnv } from './env';
+export { createLogger } from './logger';
+export { type EdgeStatus, edgeStatusSchema } from './status/edge-status';
+export { listenOnFreePort } from './status/listen';
+export { StatusServer, type StatusServerOptions } from './status/status-server';
+export { type Unit, UnitGroup } from './unit';
+export { EDGE_VERSION } from './version';
