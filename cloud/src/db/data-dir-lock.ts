@@ -15,16 +15,26 @@ function isAlive(pid: number): boolean {
  * A pid file taken with O_EXCL says who has the folder; a stale one (its process gone, e.g.
  * after kill -9) is taken over.
  */
+const lockedHere = new Set<string>();
+
 export function acquireDataDirLock(dataDir: string): () => void {
   const lockPath = join(dataDir, 'plantline.pid');
+  if (lockedHere.has(lockPath)) {
+    throw new Error(`The embedded database in ${dataDir} is in use by process ${process.pid} (this one).`);
+  }
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(lockPath, 'wx');
       writeSync(fd, String(process.pid));
       closeSync(fd);
-      return () => rmSync(lockPath, { force: true });
+      lockedHere.add(lockPath);
+      return () => {
+        lockedHere.delete(lockPath);
+        rmSync(lockPath, { force: true });
+      };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      // Our own pid in the file is a leftover (a container restarts as pid 1 every time).
       const holder = Number.parseInt(readFileSync(lockPath, 'utf8'), 10);
       if (Number.isInteger(holder) && holder !== process.pid && isAlive(holder)) {
         throw new Error(

@@ -1,0 +1,39 @@
+import type { AppDeps } from '../app-deps.js';
+import type { Database } from '../db/index.js';
+import { startHttpServer } from '../http/server.js';
+import { LoginLimiter } from '../modules/identity/index.js';
+import type { SessionPolicy } from '../modules/identity/sessions.js';
+import { testLog } from './engines.js';
+
+export interface TestServerOptions {
+  sessionPolicy?: Partial<SessionPolicy>;
+  maxFailuresPerAccount?: number;
+  maxFailuresPerAddress?: number;
+  maxBodyBytes?: number;
+}
+
+/** The real HTTP + WebSocket server on an ephemeral port, over a test database. */
+export async function startTestServer(db: Database, options: TestServerOptions = {}) {
+  const deps: AppDeps = {
+    db,
+    log: testLog,
+    version: 'test',
+    sessionPolicy: { idleMs: 3_600_000, maxMs: 86_400_000, rotateMs: 900_000, ...options.sessionPolicy },
+    loginLimiter: new LoginLimiter({
+      windowMs: 900_000,
+      maxFailuresPerAccount: options.maxFailuresPerAccount ?? 5,
+      maxFailuresPerAddress: options.maxFailuresPerAddress ?? 20,
+    }),
+    cookieSecure: undefined,
+    trustProxy: false,
+  };
+  const server = await startHttpServer({
+    deps,
+    host: '127.0.0.1',
+    port: 0,
+    maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+    startedAt: Date.now(),
+    web: null,
+  });
+  return { ...server, deps };
+}
