@@ -27,6 +27,8 @@ async function main() {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  // Started by the stack launcher (pnpm start): when the launcher dies, stop rather than run orphaned.
+  process.on('disconnect', () => stop('disconnect'));
 }
 
 main().catch((error: unknown) => {

@@ -1,9 +1,11 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { allPermissions } from '@plantline/schema';
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Database } from '../../db/index.js';
 import { rows } from '../../db/index.js';
+import { createApiKey } from '../identity/api-keys.js';
 import { randomToken } from '../identity/secrets.js';
 import { createTenant } from './tenants.js';
 
@@ -38,8 +40,9 @@ export async function seedDemoTenant(
   if (count > 0) return readCredentials(credentialsFile);
 
   const credentials = { email: options.email, password: options.password ?? randomToken(12) };
+  let created: Awaited<ReturnType<typeof createTenant>>;
   try {
-    await createTenant(db, {
+    created = await createTenant(db, {
       ...DEMO_TENANT,
       admin: { email: credentials.email, displayName: 'Demo Administrator', password: credentials.password },
     });
@@ -51,6 +54,27 @@ export async function seedDemoTenant(
   }
   writeFileSync(credentialsFile, JSON.stringify(credentials, null, 2), { mode: 0o600 });
   chmodSync(credentialsFile, 0o600);
+  // The demo stack's edge enrols with this key (stack/main.ts); it sends for the first plant only.
+  const edgeKey = await db.ownerTransact({ tenantId: created.tenantId, plantIds: 'all' }, (tx) =>
+    createApiKey(
+      tx,
+      {
+        kind: 'user',
+        tenantId: created.tenantId,
+        userId: created.adminUserId,
+        apiKeyId: null,
+        sessionId: null,
+        permissions: new Set(allPermissions),
+        plantIds: 'all',
+      },
+      {
+        name: 'Demo edge (Riverside Assembly)',
+        scopes: ['ingest.write'],
+        plantIds: created.plantIds.slice(0, 1),
+      },
+    ),
+  );
+  writeFileSync(join(options.dataDir, 'demo-edge.key'), edgeKey.key, { mode: 0o600 });
   options.log.info({ tenant: DEMO_TENANT.name, plants: DEMO_TENANT.plants.length }, 'demo tenant created');
   return credentials;
 }

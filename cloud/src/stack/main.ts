@@ -1,0 +1,83 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadCloudEnv } from '../env.js';
+
+/*
+ * `pnpm start`: the whole demo stack as real processes — the cloud (with the built web UI on its
+ * own port) and one edge enrolled with the demo tenant's edge key. Each child reports readiness
+ * over IPC with the URL it ended up on (ports move when taken), so the edge is pointed at the
+ * cloud's real port. Ctrl-C stops both cleanly.
+ */
+const cloudMain = fileURLToPath(new URL('../main.ts', import.meta.url));
+const edgeMain = fileURLToPath(new URL('../../../edge/src/main.ts', import.meta.url));
+
+interface Ready {
+  type: string;
+  url?: string;
+  statusUrl?: string;
+}
+
+function start(
+  script: string,
+  env: NodeJS.ProcessEnv,
+  readyType: string,
+): Promise<{ child: ChildProcess; ready: Ready }> {
+  const child = fork(script, [], { execArgv: ['--import', 'tsx'], env, stdio: 'inherit' });
+  return new Promise((resolve, reject) => {
+    child.on('message', (message: Ready) => {
+      if (message.type === readyType) resolve({ child, ready: message });
+    });
+    child.once('exit', (code) => reject(new Error(`${script} exited with code ${code} before it was ready`)));
+  });
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+async function main() {
+  const env = loadCloudEnv();
+  const children: ChildProcess[] = [];
+  let stopping = false;
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    await Promise.all(children.reverse().map(stopChild));
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+
+  const cloud = await start(cloudMain, process.env, 'cloud-ready');
+  children.push(cloud.child);
+  cloud.child.once('exit', () => void stopAll(1));
+
+  const keyFile = join(env.dataDir, 'demo-edge.key');
+  const edgeEnv = {
+    ...process.env,
+    EDGE_CLOUD_URL: cloud.ready.url,
+    EDGE_DATA_DIR: join(env.dataDir, 'edge'),
+    ...(existsSync(keyFile) && process.env.EDGE_API_KEY === undefined
+      ? { EDGE_API_KEY: readFileSync(keyFile, 'utf8').trim() }
+      : {}),
+  };
+  const edge = await start(edgeMain, edgeEnv, 'edge-ready');
+  children.push(edge.child);
+  edge.child.once('exit', () => void stopAll(1));
+  process.stdout.write(
+    `  Edge status: ${edge.ready.statusUrl}\n  Open ${cloud.ready.url} in a browser. Ctrl-C stops everything.\n\n`,
+  );
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `Plantline failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exit(1);
+});
