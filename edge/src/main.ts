@@ -56,7 +56,7 @@ function installShutdown(units: UnitGroup, log: Logger): void {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   // Started by a launcher (pnpm start): when the launcher dies, stop rather than run orphaned.
-  process.on('disconnect', () => onSignal('disconnect'));
+  process.on('disconnect', () => onSignal('SIGTERM'));
   // An unattended gateway is better restarted by its supervisor than left half-working.
   process.on('uncaughtException', (err) => {
     log.fatal({ err }, 'uncaught exception');

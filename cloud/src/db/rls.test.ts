@@ -54,7 +54,7 @@ describe.each(testEngines)('row-level security on the $name engine', (engine) =>
     const byName = new Map(state.map((s) => [s.relname, s]));
     const unprotected = tables.filter((t) => {
       const s = byName.get(t);
-      return !s || !s.enabled || !s.forced || s.app_policies === 0;
+      return s === undefined || !s.enabled || !s.forced || s.app_policies === 0;
     });
     expect(tables.length).toBeGreaterThanOrEqual(10);
     expect(unprotected).toEqual([]);
