@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import pino, { type Logger } from 'pino';
 import type { AppDeps } from './app-deps.js';
 import { openDatabase } from './db/index.js';
@@ -24,6 +25,7 @@ export async function startCloud(
   options: { log?: Logger; web?: WebHandler | null; inMemory?: boolean } = {},
 ): Promise<RunningCloud> {
   const startedAt = Date.now();
+  mkdirSync(env.dataDir, { recursive: true });
   const log = options.log ?? pino({ level: env.LOG_LEVEL, name: 'cloud' });
   const db = await openDatabase({
     url: env.DATABASE_URL,

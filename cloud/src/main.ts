@@ -1,11 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { startCloud } from './cloud-app.js';
 import { loadCloudEnv } from './env.js';
 
 /** The cloud process: start, print where to go, stop cleanly on SIGINT/SIGTERM. */
 async function main() {
   const env = loadCloudEnv();
-  mkdirSync(env.dataDir, { recursive: true });
   const cloud = await startCloud(env);
   const lines = [`Plantline is running: ${cloud.url}`];
   if (cloud.demo !== null) lines.push(`Sign in as ${cloud.demo.email} with password ${cloud.demo.password}`);

@@ -1,0 +1,66 @@
+import { rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { startCloud } from '../cloud-app.js';
+import { loadCloudEnv } from '../env.js';
+import { testLog } from '../testing/engines.js';
+
+const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 10_000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+/**
+ * The cost every API call pays before doing its own work: session cookie → principal
+ * (session lookup, roles, plants) → one scoped transaction. Measured with `auth.me` from
+ * concurrent HTTP clients for a fixed time.
+ */
+export async function apiBenchmark() {
+  const env = loadCloudEnv({
+    ...process.env,
+    PORT: '0',
+    DEMO_SEED: 'true',
+    DEMO_ADMIN_PASSWORD: 'benchmark-password-1',
+    PLANTLINE_DATA_DIR: `/tmp/plantline-bench-${process.pid}`,
+  });
+  const cloud = await startCloud(env, { log: testLog, web: null, inMemory: env.DATABASE_URL === undefined });
+  try {
+    const login = await fetch(`${cloud.url}/trpc/auth.login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: env.DEMO_ADMIN_EMAIL, password: 'benchmark-password-1' }),
+    });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const latencies: number[] = [];
+    let failures = 0;
+    const deadline = Date.now() + DURATION_MS;
+    process.stderr.write(
+      `api: ${CONCURRENCY} clients for ${DURATION_MS / 1000} s against ${cloud.deps.db.mode}\n`,
+    );
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (Date.now() < deadline) {
+          const started = performance.now();
+          const response = await fetch(`${cloud.url}/trpc/auth.me`, { headers: { cookie } });
+          await response.arrayBuffer();
+          if (response.ok) latencies.push(performance.now() - started);
+          else failures++;
+        }
+      }),
+    );
+    latencies.sort((a, b) => a - b);
+    return {
+      database: cloud.deps.db.mode,
+      requests_per_s: Math.round(latencies.length / (DURATION_MS / 1000)),
+      p50_ms: Number(percentile(latencies, 50).toFixed(2)),
+      p99_ms: Number(percentile(latencies, 99).toFixed(2)),
+      failures,
+      concurrency: CONCURRENCY,
+      load_avg_1m: Number(loadavg()[0]?.toFixed(2)),
+    };
+  } finally {
+    await cloud.stop();
+    rmSync(env.dataDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,22 @@
+import { apiBenchmark } from './api.bench.js';
+
+/*
+ * `pnpm bench <name>`: each benchmark prints progress to stderr and its result as one final JSON
+ * line on stdout. They use DATABASE_URL when set, else the embedded engine.
+ */
+const benchmarks: Record<string, () => Promise<Record<string, unknown>>> = {
+  api: apiBenchmark,
+};
+
+const requested = process.argv.slice(2).filter((a) => a !== '--');
+const names = requested.length > 0 ? requested : Object.keys(benchmarks);
+for (const name of names) {
+  const run = benchmarks[name];
+  if (run === undefined) {
+    process.stderr.write(`Unknown benchmark "${name}". Available: ${Object.keys(benchmarks).join(', ')}\n`);
+    process.exit(2);
+  }
+  const result = await run();
+  process.stdout.write(`${JSON.stringify({ benchmark: name, ...result })}\n`);
+}
+process.exit(0);
