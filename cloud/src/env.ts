@@ -36,6 +36,9 @@ const cloudEnvSchema = z.object({
   WEB_BUILD_DIR: z.string().min(1).optional(),
 });
 
+/** Every variable the cloud reads (the compose file is checked against this list). */
+export const cloudEnvKeys = Object.keys(cloudEnvSchema.shape);
+
 export type CloudEnv = z.infer<typeof cloudEnvSchema> & { dataDir: string };
 
 export function loadCloudEnv(source: Record<string, string | undefined> = process.env): CloudEnv {

@@ -44,6 +44,9 @@ const edgeEnvSchema = z.object({
   LOG_LEVEL: optional(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })),
 });
 
+/** Every variable the edge reads (the compose file is checked against this list). */
+export const edgeEnvKeys = Object.keys(edgeEnvSchema.shape);
+
 export interface EdgeEnv {
   /** Without a trailing slash, so endpoint paths can be appended to it (a path prefix is kept). */
   cloudUrl: string;

@@ -4,7 +4,7 @@ export { type EdgeIdentity, edgeIdentitySchema } from './cloud/cloud-contract';
 export { CloudLink, type CloudLinkOptions } from './cloud/cloud-link';
 export { type CloudStatus, cloudStatusSchema } from './cloud/cloud-status';
 export { type EdgeReadyMessage, isEdgeReadyMessage } from './edge-ready';
-export { type EdgeEnv, EdgeEnvError, loadEdgeEnv } from './env';
+export { type EdgeEnv, EdgeEnvError, edgeEnvKeys, loadEdgeEnv } from './env';
 export { createLogger } from './logger';
 export { type EdgeStatus, edgeStatusSchema } from './status/edge-status';
 export { listenOnFreePort } from './status/listen';
