@@ -33,6 +33,13 @@ const trpcCodes: Record<DomainErrorCode, TRPC_ERROR_CODE_KEY> = {
   throttled: 'TOO_MANY_REQUESTS',
 };
 
+/**
+ * Values PostgreSQL cannot take as given: invalid text representation (22P02), a NUL byte in text
+ * (22021), and dates it cannot read or hold (22007, 22008, 22009); a year past 9999, which
+ * JavaScript writes as "+010000-…", reads as a bad time zone offset (22009).
+ */
+const MALFORMED_VALUE_CODES = new Set(['22P02', '22021', '22007', '22008', '22009']);
+
 /** PostgreSQL's own refusals that are the caller's fault, in words a caller can act on. */
 function fromPostgres(error: unknown): TRPCError | null {
   const pgError = (error as { cause?: { code?: unknown } } | null)?.cause ?? error;
@@ -45,7 +52,7 @@ function fromPostgres(error: unknown): TRPCError | null {
       message: 'A referenced record does not exist',
       cause: error as Error,
     });
-  if (code === '22P02')
+  if (typeof code === 'string' && MALFORMED_VALUE_CODES.has(code))
     return new TRPCError({ code: 'BAD_REQUEST', message: 'Malformed value', cause: error as Error });
   return null;
 }

@@ -1,6 +1,7 @@
 import type { Permission } from '@plantline/schema';
 import { TRPCError } from '@trpc/server';
 import type { Sql } from '../db/index.js';
+import { recheckPrincipal } from '../modules/identity/principals.js';
 import { toTRPCError } from './errors.js';
 import { t } from './init.js';
 import { type Principal, scopeOf } from './principal.js';
@@ -12,14 +13,30 @@ import { type Principal, scopeOf } from './principal.js';
  */
 
 /** Domain and database refusals become tRPC errors with the right code, in one place. */
-const mapErrors = t.middleware(async ({ next }) => {
+const mapErrors = t.middleware(async ({ next, type }) => {
   const result = await next();
   if (!result.ok) {
     const mapped = toTRPCError(result.error);
     if (mapped !== null) throw mapped;
   }
+  // A subscription fails while it streams, after this middleware has returned its stream.
+  if (result.ok && type === 'subscription' && isAsyncIterable(result.data)) {
+    return { ...result, data: mapStreamErrors(result.data) };
+  }
   return result;
 });
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+}
+
+async function* mapStreamErrors<T>(stream: AsyncIterable<T>): AsyncGenerator<T> {
+  try {
+    yield* stream;
+  } catch (error) {
+    throw toTRPCError(error) ?? error;
+  }
+}
 
 /**
  * Enforces the declared access, then runs the whole call in one transaction scoped to the
@@ -31,9 +48,14 @@ const enforceAccess = t.middleware(async ({ ctx, meta, next, path, type }) => {
     throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: `${path} declares no access` });
   }
   if (access === 'public') return next({ ctx: { principal: ctx.principal, tx: null } });
-  const principal = ctx.principal;
+  let principal = ctx.principal;
   if (principal === null) {
     throw new TRPCError({ code: 'UNAUTHORIZED', message: ctx.authProblem ?? 'Sign in first' });
+  }
+  if (ctx.transport === 'ws') {
+    const recheck = await recheckPrincipal(ctx.deps.db, principal);
+    if (recheck.kind === 'refused') throw new TRPCError({ code: 'UNAUTHORIZED', message: recheck.problem });
+    principal = recheck.principal;
   }
   if (access !== 'signed-in' && !principal.permissions.has(access)) {
     throw new TRPCError({ code: 'FORBIDDEN', message: `This needs the permission ${access}` });

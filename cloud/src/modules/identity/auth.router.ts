@@ -27,7 +27,7 @@ export const authRouter = router({
 
   logout: signedInProcedure.mutation(async ({ ctx }) => {
     if (ctx.principal.sessionId !== null) {
-      await revokeSession(ctx.deps.db, scopeOf(ctx.principal), ctx.principal.sessionId);
+      await revokeSession(ctx.tx, ctx.principal.sessionId);
     }
     ctx.sessionCookie.clear();
     return { ok: true as const };

@@ -2,8 +2,9 @@ import { isPermission, type Permission, tables } from '@plantline/schema';
 import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import type { Database, Sql } from '../../db/index.js';
 import { rows } from '../../db/index.js';
-import type { Principal } from '../../trpc/principal.js';
+import { type Principal, scopeOf } from '../../trpc/principal.js';
 import { sha256 } from './secrets.js';
+import { sessionEndsAt } from './sessions.js';
 
 /** What a user may do: the union of their roles' permissions, and the plants in reach. */
 export async function loadUserPrincipal(
@@ -103,4 +104,36 @@ export async function checkApiKey(db: Database, key: string, now = new Date()): 
       },
     };
   });
+}
+
+export type PrincipalRecheck = { kind: 'valid'; principal: Principal } | { kind: 'refused'; problem: string };
+
+/**
+ * A WebSocket context is built once, when the connection opens. Each call on it re-reads what may
+ * have changed since, so logout, deactivation, key revocation and role changes apply at once.
+ */
+export async function recheckPrincipal(db: Database, principal: Principal): Promise<PrincipalRecheck> {
+  if (principal.apiKeyId !== null) {
+    const apiKeyId = principal.apiKeyId;
+    const [key] = await db.transact({ tenantId: principal.tenantId, plantIds: [] }, (tx) =>
+      tx
+        .select({ revokedAt: tables.apiKeys.revokedAt, expiresAt: tables.apiKeys.expiresAt })
+        .from(tables.apiKeys)
+        .where(eq(tables.apiKeys.id, apiKeyId)),
+    );
+    if (key === undefined || key.revokedAt !== null)
+      return { kind: 'refused', problem: 'API key has been revoked' };
+    if (key.expiresAt !== null && key.expiresAt <= new Date())
+      return { kind: 'refused', problem: 'API key has expired' };
+    return { kind: 'valid', principal };
+  }
+  if (principal.userId === null) return { kind: 'refused', problem: 'Sign in first' };
+  if (principal.sessionId !== null) {
+    const endsAt = await sessionEndsAt(db, scopeOf(principal), principal.sessionId);
+    if (endsAt === null) return { kind: 'refused', problem: 'Your session has expired; sign in again' };
+  }
+  const fresh = await loadUserPrincipal(db, principal.tenantId, principal.userId, principal.sessionId);
+  return fresh === null
+    ? { kind: 'refused', problem: 'This account is deactivated' }
+    : { kind: 'valid', principal: fresh };
 }

@@ -136,13 +136,12 @@ export async function checkSession(
   };
 }
 
-export async function revokeSession(db: Database, scope: DbScope, sessionId: string, now = new Date()) {
-  await db.transact(scope, (tx) =>
-    tx
-      .update(tables.sessions)
-      .set({ revokedAt: now })
-      .where(and(eq(tables.sessions.id, sessionId), isNull(tables.sessions.revokedAt))),
-  );
+/** Runs in the caller's transaction: the embedded engine has one connection, so a second would wait forever. */
+export async function revokeSession(tx: Sql, sessionId: string, now = new Date()) {
+  await tx
+    .update(tables.sessions)
+    .set({ revokedAt: now })
+    .where(and(eq(tables.sessions.id, sessionId), isNull(tables.sessions.revokedAt)));
 }
 
 /** Deactivating a user or resetting their password ends every session they have. */

@@ -26,7 +26,7 @@ export const usersRouter = router({
     .mutation(({ ctx, input }) => updateUser(ctx.tx, ctx.principal, input)),
   resetPassword: permittedProcedure('users.manage')
     .input(z.object({ id: idInput, password: newPasswordInput }))
-    .mutation(({ ctx, input }) => resetPassword(ctx.tx, input)),
+    .mutation(({ ctx, input }) => resetPassword(ctx.tx, ctx.principal, input)),
   setRoles: permittedProcedure('users.manage')
     .input(z.object({ userId: idInput, roleIds: idList }))
     .mutation(({ ctx, input }) => setUserRoles(ctx.tx, ctx.principal, input.userId, input.roleIds)),

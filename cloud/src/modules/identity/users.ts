@@ -3,7 +3,7 @@ import { asc, eq } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
 import { DomainError, notFound } from '../../trpc/errors.js';
 import type { Principal } from '../../trpc/principal.js';
-import { setUserPlants, setUserRoles } from '../rbac/index.js';
+import { assertMayManageUser, setUserPlants, setUserRoles } from '../rbac/index.js';
 import { hashPassword } from './passwords.js';
 import { revokeUserSessions } from './sessions.js';
 
@@ -66,6 +66,7 @@ export async function updateUser(
   if (input.id === principal.userId && input.isActive === false) {
     throw new DomainError('forbidden', 'You cannot deactivate yourself');
   }
+  await assertMayManageUser(tx, principal, input.id);
   const [user] = await tx
     .update(tables.users)
     .set({
@@ -81,7 +82,8 @@ export async function updateUser(
 }
 
 /** An administrator sets a new password; every session of that user ends. */
-export async function resetPassword(tx: Sql, input: { id: string; password: string }) {
+export async function resetPassword(tx: Sql, principal: Principal, input: { id: string; password: string }) {
+  await assertMayManageUser(tx, principal, input.id);
   const [user] = await tx
     .update(tables.users)
     .set({ passwordHash: await hashPassword(input.password), updatedAt: new Date() })

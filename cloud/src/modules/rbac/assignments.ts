@@ -6,12 +6,39 @@ import type { Principal } from '../../trpc/principal.js';
 import { assertCanGrant } from './grants.js';
 import { rolePermissions } from './roles.js';
 
-async function assertUserExists(tx: Sql, userId: string) {
+/**
+ * Nobody manages a user who holds more than they do: resetting an administrator's password,
+ * deactivating them or changing their roles or plants would be a way to take over (or take away)
+ * rights the caller lacks. Ids of another tenant are invisible here and so "not found".
+ */
+export async function assertMayManageUser(tx: Sql, principal: Principal, userId: string) {
   const [user] = await tx
     .select({ id: tables.users.id })
     .from(tables.users)
     .where(eq(tables.users.id, userId));
   if (user === undefined) throw notFound('User');
+  const roles = await tx
+    .select({ roleId: tables.userRoles.roleId })
+    .from(tables.userRoles)
+    .where(eq(tables.userRoles.userId, userId));
+  const held = await rolePermissions(
+    tx,
+    roles.map((r) => r.roleId),
+  );
+  const missing = held.filter((p) => !principal.permissions.has(p));
+  if (missing.length > 0) {
+    throw new DomainError('forbidden', `This user holds permissions you do not: ${missing.join(', ')}`);
+  }
+  const reach = principal.plantIds;
+  if (reach !== 'all') {
+    const plants = await tx
+      .select({ plantId: tables.userPlantAccess.plantId })
+      .from(tables.userPlantAccess)
+      .where(eq(tables.userPlantAccess.userId, userId));
+    if (plants.some((p) => !reach.includes(p.plantId))) {
+      throw new DomainError('forbidden', 'This user has access to plants outside your reach');
+    }
+  }
 }
 
 /** Replaces a user's roles. Ids of another tenant are invisible here and so "not found". */
@@ -21,7 +48,7 @@ export async function setUserRoles(
   userId: string,
   roleIds: readonly string[],
 ) {
-  await assertUserExists(tx, userId);
+  await assertMayManageUser(tx, principal, userId);
   assertCanGrant(principal, await rolePermissions(tx, roleIds));
   if (userId === principal.userId) {
     const kept = await rolePermissions(tx, roleIds);
@@ -45,7 +72,7 @@ export async function setUserPlants(
   userId: string,
   plantIds: readonly string[],
 ) {
-  await assertUserExists(tx, userId);
+  await assertMayManageUser(tx, principal, userId);
   const unique = [...new Set(plantIds)];
   if (unique.length > 0) {
     const visible = await tx

@@ -1,3 +1,3 @@
-export { setUserPlants, setUserRoles } from './assignments.js';
+export { assertMayManageUser, setUserPlants, setUserRoles } from './assignments.js';
 export { assertCanGrant } from './grants.js';
 export { rbacRouter } from './rbac.router.js';
