@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /*
  * The permission catalogue. It is data: the migrator copies it into the `permissions` table so
  * role_permissions can reference it, and every tRPC procedure names one of these keys (or an
@@ -62,6 +64,11 @@ export const permissionCatalogue = [
 export type Permission = (typeof permissionCatalogue)[number]['key'];
 
 export const allPermissions: readonly Permission[] = permissionCatalogue.map((p) => p.key);
+
+/** A permission key at an API boundary. */
+export const permissionSchema = z.enum(allPermissions as [Permission, ...Permission[]], {
+  error: (issue) => `Unknown permission ${String(issue.input)}`,
+});
 
 const permissionSet = new Set<string>(allPermissions);
 export function isPermission(value: string): value is Permission {

@@ -1,13 +1,9 @@
-import { permissionCatalogue } from '@plantline/schema';
+import { permissionCatalogue, permissionSchema } from '@plantline/schema';
 import { z } from 'zod';
 import { DomainError } from '../../trpc/errors.js';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
 import { createApiKey, describeApiKey, listApiKeys, revokeApiKey } from './api-keys.js';
 import { idInput } from './inputs.js';
-
-const scopeInput = z
-  .enum(permissionCatalogue.map((p) => p.key) as [string, ...string[]])
-  .transform((p) => p as (typeof permissionCatalogue)[number]['key']);
 
 export const apiKeysRouter = router({
   list: permittedProcedure('apikeys.manage').query(({ ctx }) => listApiKeys(ctx.tx)),
@@ -16,7 +12,7 @@ export const apiKeysRouter = router({
     .input(
       z.object({
         name: z.string().trim().min(1).max(120),
-        scopes: z.array(scopeInput).min(1).max(permissionCatalogue.length),
+        scopes: z.array(permissionSchema).min(1).max(permissionCatalogue.length),
         plantIds: z.array(idInput).min(1, 'Choose at least one plant').max(1000),
         expiresAt: z.coerce.date().optional(),
       }),

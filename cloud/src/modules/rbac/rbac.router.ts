@@ -1,16 +1,13 @@
-import { permissionCatalogue } from '@plantline/schema';
+import { permissionCatalogue, permissionSchema } from '@plantline/schema';
 import { z } from 'zod';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
 import { idInput } from '../identity/inputs.js';
 import { createRole, deleteRole, listPermissionCatalogue, listRoles, updateRole } from './roles.js';
 
-const permissionInput = z
-  .enum(permissionCatalogue.map((p) => p.key) as [string, ...string[]])
-  .transform((p) => p as (typeof permissionCatalogue)[number]['key']);
 const roleFields = {
   name: z.string().trim().min(1).max(80),
   description: z.string().trim().max(400),
-  permissions: z.array(permissionInput).max(permissionCatalogue.length * 2),
+  permissions: z.array(permissionSchema).max(permissionCatalogue.length * 2),
 };
 
 export const rbacRouter = router({
