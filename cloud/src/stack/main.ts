@@ -19,12 +19,15 @@ interface Ready {
   statusUrl?: string;
 }
 
+/** Forks a child and registers it at once, so that a Ctrl-C during start-up stops it too. */
 function start(
   script: string,
   env: NodeJS.ProcessEnv,
   readyType: string,
+  children: ChildProcess[],
 ): Promise<{ child: ChildProcess; ready: Ready }> {
   const child = fork(script, [], { execArgv: ['--import', 'tsx'], env, stdio: 'inherit' });
+  children.push(child);
   return new Promise((resolve, reject) => {
     child.on('message', (message: Ready) => {
       if (message.type === readyType) resolve({ child, ready: message });
@@ -48,31 +51,35 @@ async function main() {
   const stopAll = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    await Promise.all(children.reverse().map(stopChild));
+    await Promise.all([...children].reverse().map(stopChild));
     process.exit(code);
   };
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
 
-  const cloud = await start(cloudMain, process.env, 'cloud-ready');
-  children.push(cloud.child);
-  cloud.child.once('exit', () => void stopAll(1));
+  try {
+    const cloud = await start(cloudMain, process.env, 'cloud-ready', children);
+    cloud.child.once('exit', () => void stopAll(1));
 
-  const keyFile = join(env.dataDir, 'demo-edge.key');
-  const edgeEnv = {
-    ...process.env,
-    EDGE_CLOUD_URL: cloud.ready.url,
-    EDGE_DATA_DIR: join(env.dataDir, 'edge'),
-    ...(existsSync(keyFile) && process.env.EDGE_API_KEY === undefined
-      ? { EDGE_API_KEY: readFileSync(keyFile, 'utf8').trim() }
-      : {}),
-  };
-  const edge = await start(edgeMain, edgeEnv, 'edge-ready');
-  children.push(edge.child);
-  edge.child.once('exit', () => void stopAll(1));
-  process.stdout.write(
-    `  Edge status: ${edge.ready.statusUrl}\n  Open ${cloud.ready.url} in a browser. Ctrl-C stops everything.\n\n`,
-  );
+    const keyFile = join(env.dataDir, 'demo-edge.key');
+    const edgeEnv = {
+      ...process.env,
+      EDGE_CLOUD_URL: cloud.ready.url,
+      EDGE_DATA_DIR: join(env.dataDir, 'edge'),
+      ...(existsSync(keyFile) && process.env.EDGE_API_KEY === undefined
+        ? { EDGE_API_KEY: readFileSync(keyFile, 'utf8').trim() }
+        : {}),
+    };
+    const edge = await start(edgeMain, edgeEnv, 'edge-ready', children);
+    edge.child.once('exit', () => void stopAll(1));
+    process.stdout.write(
+      `  Edge status: ${edge.ready.statusUrl}\n  Open ${cloud.ready.url} in a browser. Ctrl-C stops everything.\n\n`,
+    );
+  } catch (error) {
+    // A child that exits because Ctrl-C arrived during start-up is not a failure.
+    if (stopping) return;
+    throw error;
+  }
 }
 
 main().catch((error: unknown) => {

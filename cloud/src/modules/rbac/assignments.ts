@@ -49,10 +49,10 @@ export async function setUserRoles(
   roleIds: readonly string[],
 ) {
   await assertMayManageUser(tx, principal, userId);
-  assertCanGrant(principal, await rolePermissions(tx, roleIds));
+  const granted = await rolePermissions(tx, roleIds);
+  assertCanGrant(principal, granted);
   if (userId === principal.userId) {
-    const kept = await rolePermissions(tx, roleIds);
-    if (!kept.includes('users.manage')) {
+    if (!granted.includes('users.manage')) {
       throw new DomainError('forbidden', 'You cannot remove your own right to manage users');
     }
   }
