@@ -79,6 +79,20 @@ describe.each(testEngines)('the HTTP and WebSocket server under bad input ($name
       'BAD_REQUEST',
     );
     expect(error.data?.fieldErrors).toEqual({ email: 'Enter a valid email address' });
+    expect(error.message).toBe('Invalid input: email: Enter a valid email address');
+  });
+
+  it('refuses an API key that would expire in the past', async () => {
+    const error = await expectApiError(
+      admin.trpc.apiKeys.create.mutate({
+        name: 'Already expired',
+        scopes: ['ingest.write'],
+        plantIds: [tenants.a.plantIds[0]!],
+        expiresAt: new Date(Date.now() - 60_000),
+      }),
+      'BAD_REQUEST',
+    );
+    expect(error.data?.fieldErrors).toEqual({ expiresAt: 'Choose a time in the future' });
   });
 
   it('refuses a body over the size limit with 413', async () => {
@@ -160,8 +174,12 @@ describe.each(testEngines)('the HTTP and WebSocket server under bad input ($name
     const get = await fetch(`${server.url}/trpc/auth.login`);
     expect(get.status).toBe(405);
     expect((await errorOf(get)).data.code).toBe('METHOD_NOT_SUPPORTED');
-    // What a cross-site HTML form can send besides multipart: neither reaches a procedure.
-    for (const contentType of ['text/plain', 'application/x-www-form-urlencoded']) {
+    // Everything a cross-site HTML form can send: none of it reaches a procedure.
+    for (const contentType of [
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+    ]) {
       const response = await post('auth.login', '{}', { 'content-type': contentType });
       expect(response.status).toBe(415);
       expect((await errorOf(response)).data.code).toBe('UNSUPPORTED_MEDIA_TYPE');

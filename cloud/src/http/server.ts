@@ -51,7 +51,23 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       });
       return;
     }
-    if (path === '/trpc' || path.startsWith('/trpc/')) return trpc(req, res);
+    if (path === '/trpc' || path.startsWith('/trpc/')) {
+      // Browsers send cross-site form posts (urlencoded, multipart, text/plain) with cookies; only
+      // JSON calls, which need a CORS preflight cross-site, may reach a mutation.
+      if (req.method === 'POST' && !(req.headers['content-type'] ?? '').startsWith('application/json')) {
+        res.writeHead(415, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            error: {
+              message: 'Send tRPC calls as application/json',
+              data: { code: 'UNSUPPORTED_MEDIA_TYPE', httpStatus: 415 },
+            },
+          }),
+        );
+        return;
+      }
+      return trpc(req, res);
+    }
     if (options.web !== null) return options.web(req, res, () => notFound(res));
     notFound(res);
   });

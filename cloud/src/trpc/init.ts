@@ -11,19 +11,24 @@ export const t = initTRPC
       // Internal failures are logged with their cause; the caller learns only that it failed.
       const internal = error.code === 'INTERNAL_SERVER_ERROR';
       const cause = error.cause;
+      const inputErrors =
+        cause !== undefined && 'issues' in cause && Array.isArray(cause.issues)
+          ? zodFieldErrors(cause.issues as { path: PropertyKey[]; message: string }[])
+          : null;
       return {
         ...shape,
-        message: internal ? 'Internal server error' : shape.message,
+        message: internal
+          ? 'Internal server error'
+          : inputErrors !== null
+            ? `Invalid input: ${Object.entries(inputErrors)
+                .map(([field, problem]) => `${field}: ${problem}`)
+                .join('; ')}`
+            : shape.message,
         data: {
           code: shape.data.code,
           httpStatus: shape.data.httpStatus,
           path: shape.data.path,
-          fieldErrors:
-            cause instanceof DomainError
-              ? (cause.fieldErrors ?? null)
-              : cause !== undefined && 'issues' in cause && Array.isArray(cause.issues)
-                ? zodFieldErrors(cause.issues as { path: PropertyKey[]; message: string }[])
-                : null,
+          fieldErrors: cause instanceof DomainError ? (cause.fieldErrors ?? null) : inputErrors,
         },
       };
     },

@@ -6,7 +6,7 @@ import { createApiKey, describeApiKey, listApiKeys, revokeApiKey } from './api-k
 import { idInput } from './inputs.js';
 
 export const apiKeysRouter = router({
-  list: permittedProcedure('apikeys.manage').query(({ ctx }) => listApiKeys(ctx.tx)),
+  list: permittedProcedure('apikeys.manage').query(({ ctx }) => listApiKeys(ctx.tx, ctx.principal)),
   /** Returns the key itself once; it cannot be read again. */
   create: permittedProcedure('apikeys.manage')
     .input(
@@ -14,13 +14,16 @@ export const apiKeysRouter = router({
         name: z.string().trim().min(1).max(120),
         scopes: z.array(permissionSchema).min(1).max(permissionCatalogue.length),
         plantIds: z.array(idInput).min(1, 'Choose at least one plant').max(1000),
-        expiresAt: z.coerce.date().optional(),
+        expiresAt: z.coerce
+          .date()
+          .refine((d) => d > new Date(), 'Choose a time in the future')
+          .optional(),
       }),
     )
     .mutation(({ ctx, input }) => createApiKey(ctx.tx, ctx.principal, input)),
   revoke: permittedProcedure('apikeys.manage')
     .input(z.object({ id: idInput }))
-    .mutation(({ ctx, input }) => revokeApiKey(ctx.tx, input.id)),
+    .mutation(({ ctx, input }) => revokeApiKey(ctx.tx, ctx.principal, input.id)),
 });
 
 export const edgeRouter = router({

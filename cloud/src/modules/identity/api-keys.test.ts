@@ -29,12 +29,11 @@ describe.each(testEngines)('API keys ($name engine)', (engine) => {
     await database?.drop();
   });
 
-  async function createKey(scopes: Parameters<typeof admin.trpc.apiKeys.create.mutate>[0]['scopes']) {
-    return admin.trpc.apiKeys.create.mutate({
-      name: 'Line 1 edge',
-      scopes,
-      plantIds: [tenants.a.plantIds[0]!],
-    });
+  async function createKey(
+    scopes: Parameters<typeof admin.trpc.apiKeys.create.mutate>[0]['scopes'],
+    plantIds = [tenants.a.plantIds[0]!],
+  ) {
+    return admin.trpc.apiKeys.create.mutate({ name: 'Line 1 edge', scopes, plantIds });
   }
 
   it('shows a new key once, and lists keys without the key or its hash', async () => {
@@ -222,6 +221,15 @@ describe.each(testEngines)('API keys ($name engine)', (engine) => {
       plantIds: [a.plantIds[0]!],
     });
     expect(allowed.key).toMatch(KEY_SHAPE);
+
+    // Keys for plants out of the keeper's reach are neither listed to them nor revocable by them.
+    const otherPlantKey = await createKey(['ingest.write'], [a.plantIds[1]!]);
+    const listed = await keeper.trpc.apiKeys.list.query();
+    expect(listed.map((k) => k.id)).toContain(allowed.id);
+    expect(listed.map((k) => k.id)).not.toContain(otherPlantKey.id);
+    await expectApiError(keeper.trpc.apiKeys.revoke.mutate({ id: otherPlantKey.id }), 'NOT_FOUND');
+    const stillActive = (await admin.trpc.apiKeys.list.query()).find((k) => k.id === otherPlantKey.id);
+    expect(stillActive?.revokedAt).toBeNull();
   });
 
   it('refuses a key that tries to mint a broader key', async () => {

@@ -3,7 +3,7 @@ import { type Permission, tables } from '@plantline/schema';
 import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
 import { notFound } from '../../trpc/errors.js';
-import type { Principal } from '../../trpc/principal.js';
+import { canSeePlant, type Principal } from '../../trpc/principal.js';
 import { assertCanGrant } from '../rbac/index.js';
 import { randomToken, sha256 } from './secrets.js';
 
@@ -44,7 +44,12 @@ export async function createApiKey(
   return { id: created!.id, prefix, key, createdAt: created!.createdAt };
 }
 
-export async function listApiKeys(tx: Sql) {
+/** A key is in a manager's reach when every plant it may write to is. */
+function withinReach(principal: Principal, plantIds: readonly string[]): boolean {
+  return plantIds.every((id) => canSeePlant(principal, id));
+}
+
+export async function listApiKeys(tx: Sql, principal: Principal) {
   const keys = await tx
     .select({
       id: tables.apiKeys.id,
@@ -61,13 +66,23 @@ export async function listApiKeys(tx: Sql) {
   const plants = await tx
     .select({ apiKeyId: tables.apiKeyPlants.apiKeyId, plantId: tables.apiKeyPlants.plantId })
     .from(tables.apiKeyPlants);
-  return keys.map((k) => ({
-    ...k,
-    plantIds: plants.filter((p) => p.apiKeyId === k.id).map((p) => p.plantId),
-  }));
+  return keys
+    .map((k) => ({ ...k, plantIds: plants.filter((p) => p.apiKeyId === k.id).map((p) => p.plantId) }))
+    .filter((k) => withinReach(principal, k.plantIds));
 }
 
-export async function revokeApiKey(tx: Sql, id: string) {
+export async function revokeApiKey(tx: Sql, principal: Principal, id: string) {
+  const keyPlants = await tx
+    .select({ plantId: tables.apiKeyPlants.plantId })
+    .from(tables.apiKeyPlants)
+    .where(eq(tables.apiKeyPlants.apiKeyId, id));
+  if (
+    !withinReach(
+      principal,
+      keyPlants.map((p) => p.plantId),
+    )
+  )
+    throw notFound('API key');
   const [key] = await tx
     .update(tables.apiKeys)
     .set({ revokedAt: new Date() })
