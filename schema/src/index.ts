@@ -1,2 +1,3 @@
+export * from './contracts/index.js';
 export * from './permissions.js';
 export * as tables from './tables/index.js';

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { eventEnvelope } from './envelope.js';
+import { countPayload, scanPayload, statePayload, telemetryPayload } from './payloads.js';
+import { resolveEventTime } from './timestamps.js';
+import { parseTopic, topicFor } from './topics.js';
+
+describe('topics', () => {
+  it('parse the plant hierarchy and round-trip', () => {
+    const parsed = parseTopic('plantline/v1/RIV/L1/M-01/state');
+    expect(parsed).toEqual({
+      ok: true,
+      address: { plant: 'RIV', line: 'L1', machine: 'M-01', kind: 'state' },
+    });
+    if (parsed.ok) expect(topicFor(parsed.address)).toBe('plantline/v1/RIV/L1/M-01/state');
+  });
+
+  it('say what is wrong with a bad topic', () => {
+    expect(parseTopic('plantline/v1/RIV/L1/state')).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('{plant}'),
+    });
+    expect(parseTopic('plantline/v1/RIV/L1/M1/temperature')).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('kind'),
+    });
+    expect(parseTopic('plantline/v1/RIV/L 1/M1/count')).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('line'),
+    });
+    expect(parseTopic('other/v1/RIV/L1/M1/count').ok).toBe(false);
+  });
+});
+
+describe('payloads', () => {
+  it('accept each kind with device time as ISO 8601 or epoch ms', () => {
+    expect(statePayload.parse({ state: 'DOWN', reason: 'JAM', ts: '2026-11-24T10:00:00Z' }).state).toBe(
+      'DOWN',
+    );
+    expect(countPayload.parse({ good: 5, ts: 1795560000000 })).toEqual({
+      good: 5,
+      scrap: 0,
+      ts: 1795560000000,
+    });
+    expect(scanPayload.parse({ code: 'LOT-1' })).toEqual({ code: 'LOT-1', symbology: 'qr', action: 'scan' });
+    expect(telemetryPayload.parse({ values: { temp_c: 61.5 } }).values.temp_c).toBe(61.5);
+  });
+
+  it('refuse what would lose or invent data', () => {
+    expect(countPayload.safeParse({ good: 0, scrap: 0 }).success).toBe(false);
+    expect(countPayload.safeParse({ good: -1 }).success).toBe(false);
+    expect(countPayload.safeParse({ good: 1.5 }).success).toBe(false);
+    expect(statePayload.safeParse({ state: 'RUNNING', sate: 'typo' }).success).toBe(false);
+    expect(statePayload.safeParse({ state: 'RUNNING', ts: '24/11/2026' }).success).toBe(false);
+    expect(telemetryPayload.safeParse({ values: {} }).success).toBe(false);
+    expect(telemetryPayload.safeParse({ values: { t: Number.NaN } }).success).toBe(false);
+  });
+});
+
+describe('event time', () => {
+  const received = new Date('2026-11-24T12:00:00.000Z');
+  it('uses the device time within the bound', () => {
+    expect(resolveEventTime('2026-11-24T11:59:58.500Z', received)).toEqual({
+      ts: '2026-11-24T11:59:58.500Z',
+    });
+    // A device that buffered for a day while offline keeps its times.
+    expect(resolveEventTime(received.getTime() - 86_400_000, received)).toEqual({
+      ts: '2026-11-23T12:00:00.000Z',
+    });
+  });
+
+  it('falls back to the receive time outside the bound, keeping the device time', () => {
+    expect(resolveEventTime('2026-11-24T12:06:00Z', received)).toEqual({
+      ts: '2026-11-24T12:00:00.000Z',
+      deviceTs: '2026-11-24T12:06:00.000Z',
+    });
+    expect(resolveEventTime(0, received)).toEqual({
+      ts: received.toISOString(),
+      deviceTs: '1970-01-01T00:00:00.000Z',
+    });
+    expect(resolveEventTime(undefined, received)).toEqual({ ts: received.toISOString() });
+  });
+});
+
+describe('event envelope', () => {
+  const base = {
+    id: '019ab5f0-7c00-7000-8000-000000000001',
+    plant: 'RIV',
+    line: 'L1',
+    machine: 'M1',
+    ts: '2026-11-24T12:00:00.000Z',
+    receivedAt: '2026-11-24T12:00:00.010Z',
+  };
+  it('validates the payload for its kind', () => {
+    expect(eventEnvelope.safeParse({ ...base, kind: 'count', payload: { good: 3 } }).success).toBe(true);
+    const wrong = eventEnvelope.safeParse({ ...base, kind: 'count', payload: { state: 'RUNNING' } });
+    expect(wrong.success).toBe(false);
+  });
+
+  it('requires a UUIDv7 id', () => {
+    const v4 = eventEnvelope.safeParse({
+      ...base,
+      id: '3b241101-e2bb-4255-8caf-4136c566a962',
+      kind: 'state',
+      payload: { state: 'X' },
+    });
+    expect(v4.success).toBe(false);
+  });
+});

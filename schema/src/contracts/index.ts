@@ -1,0 +1,4 @@
+export * from './envelope.js';
+export * from './payloads.js';
+export * from './timestamps.js';
+export * from './topics.js';

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import type { EventKind } from './topics.js';
+
+/*
+ * What devices publish, one JSON object per MQTT message. Every payload may carry `ts`: the device's
+ * time of the event as ISO 8601 (with offset) or epoch milliseconds. Without it the edge's receive
+ * time is used. Unknown fields are refused, so a typo does not silently lose a value.
+ */
+export const deviceTimestamp = z.union([
+  z.iso.datetime({
+    offset: true,
+    message: 'ts must be ISO 8601 with an offset (or Z), or epoch milliseconds',
+  }),
+  z.number().int().min(0).max(8_640_000_000_000_000),
+]);
+
+const label = z.string().trim().min(1).max(64);
+
+export const statePayload = z.strictObject({
+  /** The machine's state code, mapped per tenant to a loss bucket (DESIGN §5), e.g. RUNNING, DOWN. */
+  state: label,
+  /** Why, for stops: a downtime reason code. */
+  reason: label.optional(),
+  ts: deviceTimestamp.optional(),
+});
+
+export const countPayload = z
+  .strictObject({
+    good: z.number().int().min(0).max(1_000_000).default(0),
+    scrap: z.number().int().min(0).max(1_000_000).default(0),
+    product: label.optional(),
+    order: label.optional(),
+    ts: deviceTimestamp.optional(),
+  })
+  .refine((c) => c.good + c.scrap > 0, { message: 'a count needs good or scrap above zero' });
+
+export const symbologies = [
+  'qr',
+  'datamatrix',
+  'code128',
+  'code39',
+  'ean13',
+  'ean8',
+  'upca',
+  'pdf417',
+  'other',
+] as const;
+
+export const scanPayload = z.strictObject({
+  code: z.string().min(1).max(4096),
+  symbology: z.enum(symbologies).default('qr'),
+  /** The station that scanned, when it is not the machine of the topic. */
+  station: label.optional(),
+  /** What the scan records, e.g. pick, pack, ship, receive, consume. */
+  action: label.default('scan'),
+  ts: deviceTimestamp.optional(),
+});
+
+export const telemetryPayload = z.strictObject({
+  /** Named numeric readings taken at the same moment, e.g. { "spindle_temp_c": 61.2 }. */
+  values: z
+    .record(
+      z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'value names are 1–64 of A–Z a–z 0–9 _ . -'),
+      z.number().finite(),
+    )
+    .refine((v) => Object.keys(v).length > 0 && Object.keys(v).length <= 100, 'send 1 to 100 values'),
+  ts: deviceTimestamp.optional(),
+});
+
+export const payloadSchemas = {
+  state: statePayload,
+  count: countPayload,
+  scan: scanPayload,
+  telemetry: telemetryPayload,
+} as const satisfies Record<EventKind, z.ZodType>;
+
+/** The typed map of MQTT kinds to their payloads (STYLE.md: one typed map of topics to payloads). */
+export interface PayloadByKind {
+  state: z.output<typeof statePayload>;
+  count: z.output<typeof countPayload>;
+  scan: z.output<typeof scanPayload>;
+  telemetry: z.output<typeof telemetryPayload>;
+}
