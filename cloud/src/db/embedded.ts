@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -6,7 +7,7 @@ import { migrationsFolder } from '@plantline/schema/migrations';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 import { acquireDataDirLock } from './data-dir-lock.js';
-import type { Database, Sql } from './database.js';
+import type { Database, DbScope, ScopedWork, Sql } from './database.js';
 import { APP_ROLE, scopeStatement } from './scope.js';
 
 /**
@@ -40,19 +41,28 @@ export async function openEmbeddedDatabase(options: { dataDir: string | null }):
   }
   const owner = drizzle({ client }) as unknown as Sql;
 
+  // The engine has one connection: a transaction opened while another is open on the same async
+  // path waits for itself forever. Say so at once instead (the caller should pass its `tx` down).
+  const inTransaction = new AsyncLocalStorage<true>();
+  const run = <T>(scope: DbScope | null, role: string | null, work: ScopedWork<T>): Promise<T> => {
+    if (inTransaction.getStore()) {
+      return Promise.reject(
+        new Error('Nested transaction on the embedded engine: pass the open transaction down'),
+      );
+    }
+    return inTransaction.run(true, () =>
+      owner.transaction(async (tx) => {
+        await tx.execute(scopeStatement(scope, role));
+        return work(tx);
+      }),
+    );
+  };
+
   const database: Database = {
     mode: 'embedded',
     owner,
-    transact: (scope, work) =>
-      owner.transaction(async (tx) => {
-        await tx.execute(scopeStatement(scope, APP_ROLE));
-        return work(tx);
-      }),
-    ownerTransact: (scope, work) =>
-      owner.transaction(async (tx) => {
-        await tx.execute(scopeStatement(scope, null));
-        return work(tx);
-      }),
+    transact: (scope, work) => run(scope, APP_ROLE, work),
+    ownerTransact: (scope, work) => run(scope, null, work),
     close: async () => {
       await client.close();
       releaseLock();

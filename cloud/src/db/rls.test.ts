@@ -187,6 +187,15 @@ describe.each(testEngines)('row-level security on the $name engine', (engine) =>
     ).rejects.toThrow();
   });
 
+  const embeddedOnly = engine.name === 'embedded' ? it : () => undefined;
+  embeddedOnly('refuses a transaction nested in another instead of hanging', async () => {
+    await expect(
+      db.transact(null, () => db.transact(null, (tx) => tx.execute(sql`select 1`))),
+    ).rejects.toThrow(/Nested transaction/);
+    // The engine is still usable afterwards.
+    await expect(db.transact(null, (tx) => rows(tx, sql`select 1 as one`))).resolves.toEqual([{ one: 1 }]);
+  });
+
   // The embedded engine has a single connection; the tests above already run as plantline_app there.
   if (engine.name !== 'server') return;
   it('holds for a direct login as plantline_app, bypassing the application', async () => {
