@@ -25,7 +25,7 @@ export async function loadUserPrincipal(
   });
 }
 
-export async function userPermissions(tx: Sql, userId: string): Promise<Set<Permission>> {
+async function userPermissions(tx: Sql, userId: string): Promise<Set<Permission>> {
   const granted = await tx
     .selectDistinct({ permission: tables.rolePermissions.permission })
     .from(tables.userRoles)
