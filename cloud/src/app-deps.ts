@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
 import type { Database } from './db/index.js';
+import type { EventBus } from './modules/events/bus.js';
 import type { LoginLimiter } from './modules/identity/login-limiter.js';
 import type { SessionPolicy } from './modules/identity/sessions.js';
+import type { CodeCache } from './modules/ingest/codes.js';
 
 /** Everything a request handler may use, built once by the composition root (main.ts). */
 export interface AppDeps {
@@ -14,4 +16,8 @@ export interface AppDeps {
   cookieSecure: boolean | undefined;
   /** Believe X-Forwarded-For / X-Forwarded-Proto (only behind a proxy you run). */
   trustProxy: boolean;
+  /** The typed in-process bus for cross-domain effects and the live stream. */
+  bus: EventBus;
+  /** Plant, line and machine codes → ids for ingest, dropped when master data changes. */
+  codeCache: CodeCache;
 }

@@ -4,7 +4,9 @@ import type { AppDeps } from './app-deps.js';
 import { appRouter } from './app-router.js';
 import type { Database } from './db/index.js';
 import { SessionCookieWriter } from './http/cookies.js';
+import { EventBus } from './modules/events/index.js';
 import { LoginLimiter } from './modules/identity/index.js';
+import { createCodeCache } from './modules/ingest/index.js';
 import { testEngines, testLog } from './testing/engines.js';
 import type { Context } from './trpc/context.js';
 
@@ -36,6 +38,7 @@ describe('the application router', () => {
   });
 
   it('refuses every non-public procedure to an anonymous caller', async () => {
+    const bus = new EventBus(() => {});
     const deps: AppDeps = {
       db,
       log: testLog,
@@ -48,6 +51,8 @@ describe('the application router', () => {
       }),
       cookieSecure: false,
       trustProxy: false,
+      bus,
+      codeCache: createCodeCache(bus),
     };
     const ctx: Context = {
       deps,

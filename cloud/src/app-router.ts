@@ -1,4 +1,7 @@
+import { eventsRouter } from './modules/events/index.js';
 import { apiKeysRouter, authRouter, edgeRouter, usersRouter } from './modules/identity/index.js';
+import { ingestRouter } from './modules/ingest/index.js';
+import { masterdataRouter } from './modules/masterdata/index.js';
 import { rbacRouter } from './modules/rbac/index.js';
 import { tenancyRouter } from './modules/tenancy/index.js';
 import { router } from './trpc/procedures.js';
@@ -11,6 +14,9 @@ export const appRouter = router({
   apiKeys: apiKeysRouter,
   tenancy: tenancyRouter,
   edge: edgeRouter,
+  masterdata: masterdataRouter,
+  ingest: ingestRouter,
+  events: eventsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -5,7 +5,9 @@ import { openDatabase } from './db/index.js';
 import type { CloudEnv } from './env.js';
 import { type RunningServer, startHttpServer, type WebHandler } from './http/server.js';
 import { defaultWebBuildDir, loadWebHandler } from './http/web-ui.js';
+import { EventBus } from './modules/events/index.js';
 import { LoginLimiter } from './modules/identity/index.js';
+import { createCodeCache } from './modules/ingest/index.js';
 import { type DemoCredentials, seedDemoTenant } from './modules/tenancy/demo-seed.js';
 import { cloudVersion } from './version.js';
 
@@ -36,6 +38,7 @@ export async function startCloud(
   });
   let server: RunningServer | null = null;
   try {
+    const bus = new EventBus((error, name) => log.error({ err: error, event: name }, 'bus listener failed'));
     const deps: AppDeps = {
       db,
       log,
@@ -52,6 +55,8 @@ export async function startCloud(
       }),
       cookieSecure: env.COOKIE_SECURE,
       trustProxy: env.TRUST_PROXY,
+      bus,
+      codeCache: createCodeCache(bus),
     };
     const demo = env.DEMO_SEED
       ? await seedDemoTenant(db, {

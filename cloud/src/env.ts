@@ -26,7 +26,8 @@ const cloudEnvSchema = z.object({
     .number()
     .int()
     .min(1024)
-    .default(1024 * 1024),
+    // An ingest batch of MAX_BATCH_EVENTS events with telemetry runs to a few MiB.
+    .default(8 * 1024 * 1024),
   LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
   LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(20),

@@ -1,4 +1,5 @@
 import { apiBenchmark } from './api.bench.js';
+import { ingestBenchmark } from './ingest.bench.js';
 
 /*
  * `pnpm bench <name>`: each benchmark prints progress to stderr and its result as one final JSON
@@ -6,6 +7,7 @@ import { apiBenchmark } from './api.bench.js';
  */
 const benchmarks: Record<string, () => Promise<Record<string, unknown>>> = {
   api: apiBenchmark,
+  ingest: ingestBenchmark,
 };
 
 const requested = process.argv.slice(2).filter((a) => a !== '--');

@@ -1,4 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { WebSocketServer } from 'ws';
@@ -6,6 +8,8 @@ import type { AppDeps } from '../app-deps.js';
 import { appRouter } from '../app-router.js';
 import { healthReport } from '../modules/health/index.js';
 import { createContext } from '../trpc/context.js';
+
+const gunzipAsync = promisify(gunzip);
 
 /** A Node middleware such as the SvelteKit adapter-node handler. */
 export type WebHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
@@ -66,6 +70,17 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         );
         return;
       }
+      const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+      if (req.method === 'POST' && encoding !== 'identity') {
+        void decodeBody(req, encoding, options.maxBodyBytes).then((decoded) => {
+          if (decoded.ok) {
+            // tRPC reads a body that an earlier step has already read from req.body.
+            (req as IncomingMessage & { body?: string }).body = decoded.body;
+            trpc(req, res);
+          } else sendError(res, decoded.status, decoded.code, decoded.message);
+        });
+        return;
+      }
       return trpc(req, res);
     }
     if (options.web !== null) return options.web(req, res, () => notFound(res));
@@ -105,6 +120,62 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+type Decoded = { ok: true; body: string } | { ok: false; status: number; code: string; message: string };
+
+/**
+ * Request bodies compressed with gzip (the edge compresses its batches, issue 3 §3). Both the bytes
+ * received and the decompressed size are held to the body limit, so a small "zip bomb" is refused
+ * like a large body.
+ */
+async function decodeBody(req: IncomingMessage, encoding: string, maxBytes: number): Promise<Decoded> {
+  if (encoding !== 'gzip' && encoding !== 'x-gzip') {
+    req.resume();
+    return {
+      ok: false,
+      status: 415,
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+      message: 'Send bodies plain or gzip-encoded',
+    };
+  }
+  const chunks: Buffer[] = [];
+  let received = 0;
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      received += chunk.length;
+      if (received > maxBytes) {
+        req.resume();
+        return tooLarge(maxBytes);
+      }
+      chunks.push(chunk);
+    }
+    const body = await gunzipAsync(Buffer.concat(chunks), { maxOutputLength: maxBytes });
+    return { ok: true, body: body.toString('utf8') };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return tooLarge(maxBytes);
+    return {
+      ok: false,
+      status: 400,
+      code: 'BAD_REQUEST',
+      message: 'The gzip body could not be decompressed',
+    };
+  }
+}
+
+function tooLarge(maxBytes: number): Decoded {
+  return {
+    ok: false,
+    status: 413,
+    code: 'PAYLOAD_TOO_LARGE',
+    message: `The request body exceeds ${maxBytes} bytes (after decompression)`,
+  };
+}
+
+function sendError(res: ServerResponse, status: number, code: string, message: string) {
+  if (res.headersSent) return;
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ error: { message, data: { code, httpStatus: status } } }));
 }
 
 function notFound(res: ServerResponse) {

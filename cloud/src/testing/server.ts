@@ -1,8 +1,10 @@
 import type { AppDeps } from '../app-deps.js';
 import type { Database } from '../db/index.js';
 import { startHttpServer } from '../http/server.js';
+import { EventBus } from '../modules/events/index.js';
 import { LoginLimiter } from '../modules/identity/index.js';
 import type { SessionPolicy } from '../modules/identity/sessions.js';
+import { createCodeCache } from '../modules/ingest/index.js';
 import { testLog } from './engines.js';
 
 export interface TestServerOptions {
@@ -14,6 +16,7 @@ export interface TestServerOptions {
 
 /** The real HTTP + WebSocket server on an ephemeral port, over a test database. */
 export async function startTestServer(db: Database, options: TestServerOptions = {}) {
+  const bus = new EventBus((error) => testLog.error({ err: error }, 'bus listener failed'));
   const deps: AppDeps = {
     db,
     log: testLog,
@@ -26,6 +29,8 @@ export async function startTestServer(db: Database, options: TestServerOptions =
     }),
     cookieSecure: undefined,
     trustProxy: false,
+    bus,
+    codeCache: createCodeCache(bus),
   };
   const server = await startHttpServer({
     deps,

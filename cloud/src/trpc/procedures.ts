@@ -1,5 +1,6 @@
 import type { Permission } from '@plantline/schema';
 import { TRPCError } from '@trpc/server';
+import type { Logger } from 'pino';
 import type { Sql } from '../db/index.js';
 import { recheckPrincipal } from '../modules/identity/principals.js';
 import { toTRPCError } from './errors.js';
@@ -47,7 +48,10 @@ const enforceAccess = t.middleware(async ({ ctx, meta, next, path, type }) => {
   if (access === undefined) {
     throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: `${path} declares no access` });
   }
-  if (access === 'public') return next({ ctx: { principal: ctx.principal, tx: null } });
+  // Effects that must not be seen unless the call's transaction commits (events on the live bus).
+  const immediately: AfterCommit = (effect) => runEffect(ctx.log, effect);
+  if (access === 'public')
+    return next({ ctx: { principal: ctx.principal, tx: null, afterCommit: immediately } });
   let principal = ctx.principal;
   if (principal === null) {
     throw new TRPCError({ code: 'UNAUTHORIZED', message: ctx.authProblem ?? 'Sign in first' });
@@ -61,21 +65,43 @@ const enforceAccess = t.middleware(async ({ ctx, meta, next, path, type }) => {
     throw new TRPCError({ code: 'FORBIDDEN', message: `This needs the permission ${access}` });
   }
   // A subscription outlives any transaction; it opens its own per unit of work.
-  if (type === 'subscription') return next({ ctx: { principal, tx: null } });
-  return ctx.deps.db.transact(scopeOf(principal), async (tx) => {
-    const result = await next({ ctx: { principal, tx } });
+  if (type === 'subscription') return next({ ctx: { principal, tx: null, afterCommit: immediately } });
+  const effects: (() => void)[] = [];
+  const afterCommit: AfterCommit = (effect) => {
+    effects.push(effect);
+  };
+  const result = await ctx.deps.db.transact(scopeOf(principal), async (tx) => {
+    const result = await next({ ctx: { principal, tx, afterCommit } });
     if (!result.ok) throw result.error;
     return result;
   });
+  for (const effect of effects) runEffect(ctx.log, effect);
+  return result;
 });
+
+/** Registers an effect to run once the procedure's transaction has committed (never on rollback). */
+export type AfterCommit = (effect: () => void) => void;
+
+function runEffect(log: Logger, effect: () => void) {
+  try {
+    effect();
+  } catch (error) {
+    // The call has committed; its caller must still get its answer.
+    log.error({ err: error }, 'after-commit effect failed');
+  }
+}
 
 const checked = t.procedure.use(mapErrors).use(enforceAccess);
 
 /** The narrowed context of a procedure that has a caller and a scoped transaction. */
 const requireCaller = t.middleware(({ ctx, next }) => {
-  const { principal, tx } = ctx as typeof ctx & { principal: Principal | null; tx: Sql | null };
+  const { principal, tx, afterCommit } = ctx as typeof ctx & {
+    principal: Principal | null;
+    tx: Sql | null;
+    afterCommit: AfterCommit;
+  };
   if (principal === null) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in first' });
-  return next({ ctx: { principal, tx: tx as Sql } });
+  return next({ ctx: { principal, tx: tx as Sql, afterCommit } });
 });
 
 export const publicProcedure = checked.meta({ access: 'public' });

@@ -1,1 +1,3 @@
+export * from './events.js';
 export * from './identity.js';
+export * from './masterdata.js';

@@ -7,6 +7,7 @@ import type { Database } from '../../db/index.js';
 import { rows } from '../../db/index.js';
 import { createApiKey } from '../identity/api-keys.js';
 import { randomToken } from '../identity/secrets.js';
+import { createLine, createMachine, createStation } from '../masterdata/index.js';
 import { createTenant } from './tenants.js';
 
 export interface DemoCredentials {
@@ -52,6 +53,7 @@ export async function seedDemoTenant(
       return readCredentials(credentialsFile);
     throw error;
   }
+  await seedDemoMasterData(db, created.tenantId, created.plantIds);
   writeFileSync(credentialsFile, JSON.stringify(credentials, null, 2), { mode: 0o600 });
   chmodSync(credentialsFile, 0o600);
   // The demo stack's edge enrols with this key (stack/main.ts); it sends for the first plant only.
@@ -77,6 +79,39 @@ export async function seedDemoTenant(
   writeFileSync(join(options.dataDir, 'demo-edge.key'), edgeKey.key, { mode: 0o600 });
   options.log.info({ tenant: DEMO_TENANT.name, plants: DEMO_TENANT.plants.length }, 'demo tenant created');
   return credentials;
+}
+
+/**
+ * Lines, machines and stations for each demo plant, so the simulator's topics
+ * (plantline/v1/{plant}/{line}/{machine}/{kind}) resolve at once: lines L1, L2 with machines M1–M5
+ * each, and stations S1, S2.
+ */
+export const DEMO_LINES = ['L1', 'L2'] as const;
+export const DEMO_MACHINES = ['M1', 'M2', 'M3', 'M4', 'M5'] as const;
+export const DEMO_STATIONS = ['S1', 'S2'] as const;
+
+async function seedDemoMasterData(db: Database, tenantId: string, plantIds: readonly string[]) {
+  await db.ownerTransact({ tenantId, plantIds: 'all' }, async (tx) => {
+    for (const plantId of plantIds) {
+      for (const lineCode of DEMO_LINES) {
+        const line = await createLine(tx, tenantId, {
+          plantId,
+          code: lineCode,
+          name: `Line ${lineCode.slice(1)}`,
+        });
+        for (const code of DEMO_MACHINES) {
+          await createMachine(tx, tenantId, {
+            lineId: line.id,
+            code,
+            name: `${lineCode} machine ${code.slice(1)}`,
+          });
+        }
+      }
+      for (const code of DEMO_STATIONS) {
+        await createStation(tx, tenantId, { plantId, code, name: `Station ${code.slice(1)}` });
+      }
+    }
+  });
 }
 
 function readCredentials(file: string): DemoCredentials | null {

@@ -1,0 +1,55 @@
+import type { LiveEvent } from './live-event.js';
+
+/*
+ * The one typed, in-process event bus (STYLE.md: cross-domain effects go through it, not direct calls
+ * between modules). Effects are published after the producing transaction commits, so a listener
+ * never sees something that is later rolled back. Across several cloud instances this is where
+ * PostgreSQL LISTEN/NOTIFY would fan out (DESIGN §6).
+ */
+export interface BusEvents {
+  /** Events stored by ingest (one committed batch of one tenant). */
+  'events.ingested': { tenantId: string; events: LiveEvent[] };
+  /** Lines, machines, stations or areas of a tenant changed. */
+  'masterdata.changed': { tenantId: string };
+}
+
+export type BusEventName = keyof BusEvents;
+type Handler<K extends BusEventName> = (payload: BusEvents[K]) => void;
+
+export class EventBus {
+  // Keyed by name; each set holds handlers of that name's payload type (on() and emit() agree on K).
+  private readonly handlers = new Map<BusEventName, Set<Handler<never>>>();
+
+  /** A failing listener must not stop the others, nor the producer. */
+  constructor(private readonly onListenerError: (error: unknown, name: BusEventName) => void) {}
+
+  /** Listens until the returned function is called. */
+  on<K extends BusEventName>(name: K, handler: Handler<K>): () => void {
+    let set = this.handlers.get(name);
+    if (set === undefined) {
+      set = new Set();
+      this.handlers.set(name, set);
+    }
+    const handlers = set;
+    handlers.add(handler as Handler<never>);
+    return () => {
+      handlers.delete(handler as Handler<never>);
+    };
+  }
+
+  emit<K extends BusEventName>(name: K, payload: BusEvents[K]): void {
+    const set = this.handlers.get(name);
+    if (set === undefined) return;
+    for (const handler of set) {
+      try {
+        (handler as Handler<K>)(payload);
+      } catch (error) {
+        this.onListenerError(error, name);
+      }
+    }
+  }
+
+  listenerCount(name: BusEventName): number {
+    return this.handlers.get(name)?.size ?? 0;
+  }
+}

@@ -1,0 +1,3 @@
+export { type BusEventName, type BusEvents, EventBus } from './bus.js';
+export { eventsRouter } from './events.router.js';
+export type { LiveEvent, LiveEventData } from './live-event.js';

@@ -1,0 +1,46 @@
+import { ingestBatch } from '@plantline/schema';
+import { z } from 'zod';
+import { scopeOf } from '../../trpc/principal.js';
+import { permittedProcedure, router } from '../../trpc/procedures.js';
+import { ingestEvents } from './ingest.js';
+import { listUnassigned, releaseUnassigned } from './unassigned.js';
+
+const uuid = z.uuid('Not a valid id');
+
+export const ingestRouter = router({
+  /**
+   * The edge's uplink: a batch of events, answered per event in input order (accepted, duplicate,
+   * or rejected with a reason). The edge trims its outbox by these answers; accepted and duplicate
+   * both mean "stored". Stored events go on the live bus after the transaction commits.
+   */
+  push: permittedProcedure('ingest.write')
+    .input(ingestBatch)
+    .mutation(async ({ ctx, input }) => {
+      const { principal, deps } = ctx;
+      const codes = await deps.codeCache.get(ctx.tx, scopeOf(principal));
+      const outcome = await ingestEvents(ctx.tx, principal, codes, input.events);
+      if (outcome.stored.length > 0) {
+        ctx.afterCommit(() =>
+          deps.bus.emit('events.ingested', { tenantId: principal.tenantId, events: outcome.stored }),
+        );
+      }
+      return { results: outcome.results };
+    }),
+  /** Events held because their line or machine is not in master data (never dropped). */
+  unassigned: permittedProcedure('masterdata.manage')
+    .input(z.object({ plantId: uuid.optional(), limit: z.number().int().min(1).max(1000).default(100) }))
+    .query(({ ctx, input }) => listUnassigned(ctx.tx, input)),
+  /** After adding the missing machine: moves its held events into the event tables. */
+  releaseUnassigned: permittedProcedure('masterdata.manage')
+    .input(z.object({ machineId: uuid }))
+    .mutation(async ({ ctx, input }) => {
+      const { principal, deps } = ctx;
+      const outcome = await releaseUnassigned(ctx.tx, principal, input.machineId);
+      if (outcome.stored.length > 0) {
+        ctx.afterCommit(() =>
+          deps.bus.emit('events.ingested', { tenantId: principal.tenantId, events: outcome.stored }),
+        );
+      }
+      return { released: outcome.released, stillHeld: outcome.stillHeld, results: outcome.results };
+    }),
+});

@@ -1,0 +1,276 @@
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rows } from '../../db/index.js';
+import { type ApiClient, apiClient, expectApiError, signIn } from '../../testing/api.js';
+import { type TestDatabase, testEngines } from '../../testing/engines.js';
+import { envelope } from '../../testing/events.js';
+import { startTestServer } from '../../testing/server.js';
+import { createTwoTenants } from '../../testing/tenants.js';
+
+type Tenants = Awaited<ReturnType<typeof createTwoTenants>>;
+const gzipAsync = promisify(gzip);
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/*
+ * Issue 3 §5: the ingest procedure through the real server with a real edge key — a result per
+ * event, idempotent by id, confined to the key's plants, unknown machines held and released.
+ */
+describe.each(testEngines)('ingest ($name engine)', (engine) => {
+  let database: TestDatabase;
+  let tenants: Tenants;
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let admin: ApiClient;
+  let edge: ApiClient;
+  let edgeKey: string;
+  const A1 = { plant: 'A1', line: 'L1', machine: 'M1' };
+  const A2 = { plant: 'A2', line: 'L1', machine: 'M1' };
+  let m1: { id: string; lineId: string };
+
+  beforeAll(async () => {
+    database = await engine.create();
+    tenants = await createTwoTenants(database.db);
+    server = await startTestServer(database.db, { maxBodyBytes: MAX_BODY_BYTES });
+    admin = await signIn(server.url, tenants.a.adminEmail);
+    const [plantA1, plantA2] = tenants.a.plantIds as [string, string];
+    const line = await admin.trpc.masterdata.lines.create.mutate({
+      plantId: plantA1,
+      code: 'L1',
+      name: 'Line 1',
+    });
+    m1 = await admin.trpc.masterdata.machines.create.mutate({ lineId: line.id, code: 'M1', name: 'Press 1' });
+    const lineA2 = await admin.trpc.masterdata.lines.create.mutate({
+      plantId: plantA2,
+      code: 'L1',
+      name: 'Line 1',
+    });
+    await admin.trpc.masterdata.machines.create.mutate({ lineId: lineA2.id, code: 'M1', name: 'Lathe 1' });
+    const key = await admin.trpc.apiKeys.create.mutate({
+      name: 'A1 edge',
+      scopes: ['ingest.write'],
+      plantIds: [plantA1],
+    });
+    edgeKey = key.key;
+    edge = apiClient(server.url, { apiKey: edgeKey });
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    await database?.drop();
+  });
+
+  /** Counts as the owner, across every plant of tenant A. */
+  async function stored(table: string, eventIds: string[]): Promise<number> {
+    const [row] = await database.db.ownerTransact({ tenantId: tenants.a.tenantId, plantIds: 'all' }, (tx) =>
+      rows<{ n: number }>(
+        tx,
+        sql`select count(distinct event_id)::int as n from ${sql.identifier(table)}
+            where event_id = any(${sql.param(eventIds)}::uuid[])`,
+      ),
+    );
+    return row?.n ?? 0;
+  }
+
+  it('answers each event of a batch in order: accepted, duplicate or rejected with a reason', async () => {
+    const state = envelope(A1, 'state', { state: 'RUNNING' });
+    const count = envelope(A1, 'count', { good: 5, scrap: 1, product: 'P-1', order: 'O-7' });
+    const scan = envelope(A1, 'scan', { code: 'LOT-42', station: 'S1', action: 'pack' });
+    const telemetry = envelope(A1, 'telemetry', { values: { temp_c: 61.5, rpm: 1200 } });
+    const badCount = envelope(A1, 'count', { good: 0 });
+    const badId = { ...envelope(A1, 'state', { state: 'DOWN' }), id: 'not-a-uuid' };
+    const { results } = await edge.trpc.ingest.push.mutate({
+      events: [state, count, badCount, 42, scan, state, telemetry, badId],
+    });
+    expect(results.map((r) => r.status)).toEqual([
+      'accepted',
+      'accepted',
+      'rejected',
+      'rejected',
+      'accepted',
+      'duplicate',
+      'accepted',
+      'rejected',
+    ]);
+    expect(results[2]).toMatchObject({ id: badCount.id, reason: expect.stringContaining('good or scrap') });
+    expect(results[3]).toMatchObject({ id: null, reason: expect.any(String) });
+    expect(results[7]?.reason).toMatch(/^id: /);
+    expect(await stored('machine_state_events', [state.id])).toBe(1);
+    expect(await stored('production_counts', [count.id, badCount.id])).toBe(1);
+    expect(await stored('qr_code_scans', [scan.id])).toBe(1);
+    expect(await stored('sensor_readings', [telemetry.id])).toBe(1);
+
+    const again = await edge.trpc.ingest.push.mutate({ events: [state, count, scan, telemetry] });
+    expect(again.results.map((r) => r.status)).toEqual(['duplicate', 'duplicate', 'duplicate', 'duplicate']);
+    const [row] = await database.db.ownerTransact({ tenantId: tenants.a.tenantId, plantIds: 'all' }, (tx) =>
+      rows<{ n: number; good: number; scrap: number; product: string }>(
+        tx,
+        sql`select count(*)::int as n, sum(good)::int as good, sum(scrap)::int as scrap, min(product_code) as product
+            from production_counts where event_id = ${count.id}`,
+      ),
+    );
+    expect(row).toEqual({ n: 1, good: 5, scrap: 1, product: 'P-1' });
+  });
+
+  it("keeps a device's out-of-bound time beside the event time", async () => {
+    const skewed = { ...envelope(A1, 'state', { state: 'RUNNING' }), deviceTs: '1970-01-01T00:00:00.000Z' };
+    const plain = envelope(A1, 'state', { state: 'IDLE' });
+    const { results } = await edge.trpc.ingest.push.mutate({ events: [skewed, plain] });
+    expect(results.map((r) => r.status)).toEqual(['accepted', 'accepted']);
+    const found = await database.db.ownerTransact({ tenantId: tenants.a.tenantId, plantIds: 'all' }, (tx) =>
+      rows<{ event_id: string; device_time: Date | string | null }>(
+        tx,
+        sql`select event_id, device_time from machine_state_events
+            where event_id = any(${sql.param([skewed.id, plain.id])}::uuid[]) order by event_id`,
+      ),
+    );
+    expect(found.map((r) => (r.device_time === null ? null : new Date(r.device_time).getTime()))).toEqual([
+      0,
+      null,
+    ]);
+  });
+
+  it("rejects events for plants outside the key's plants, storing nothing of them", async () => {
+    const foreign = [envelope(A2, 'state', { state: 'RUNNING' }), envelope(A2, 'count', { good: 1 })];
+    const unknown = envelope({ ...A1, plant: 'NOPE' }, 'state', { state: 'RUNNING' });
+    const own = envelope(A1, 'state', { state: 'IDLE' });
+    const { results } = await edge.trpc.ingest.push.mutate({ events: [...foreign, unknown, own] });
+    expect(results).toEqual([
+      { id: foreign[0]!.id, status: 'rejected', reason: "plant A2 is not in this API key's plants" },
+      { id: foreign[1]!.id, status: 'rejected', reason: "plant A2 is not in this API key's plants" },
+      { id: unknown.id, status: 'rejected', reason: "plant NOPE is not in this API key's plants" },
+      { id: own.id, status: 'accepted' },
+    ]);
+    expect(await stored('machine_state_events', [foreign[0]!.id])).toBe(0);
+    expect(await stored('production_counts', [foreign[1]!.id])).toBe(0);
+    expect(
+      await stored(
+        'unassigned_events',
+        foreign.map((e) => e.id),
+      ),
+    ).toBe(0);
+  });
+
+  it('refuses keys without ingest.write and batches over the limit', async () => {
+    const reader = await admin.trpc.apiKeys.create.mutate({
+      name: 'reader',
+      scopes: ['events.read'],
+      plantIds: [tenants.a.plantIds[0]!],
+    });
+    const client = apiClient(server.url, { apiKey: reader.key });
+    await expectApiError(client.trpc.ingest.push.mutate({ events: [{}] }), 'FORBIDDEN');
+    await expectApiError(edge.trpc.ingest.push.mutate({ events: [] }), 'BAD_REQUEST');
+  });
+
+  it('holds events of an unknown machine and releases them once the machine exists', async () => {
+    const address = { plant: 'A1', line: 'L1', machine: 'M9' };
+    const held = [
+      envelope(address, 'state', { state: 'DOWN', reason: 'JAM' }),
+      envelope(address, 'count', { good: 2 }),
+    ];
+    const { results } = await edge.trpc.ingest.push.mutate({ events: held });
+    expect(results.map((r) => r.status)).toEqual(['accepted', 'accepted']);
+    expect(results[0]?.reason).toMatch(/held as unassigned: machine A1\/L1\/M9 is not in master data/);
+    expect((await edge.trpc.ingest.push.mutate({ events: held })).results.map((r) => r.status)).toEqual([
+      'duplicate',
+      'duplicate',
+    ]);
+
+    const listed = await admin.trpc.ingest.unassigned.query({});
+    expect(listed.total).toBe(2);
+    expect(listed.items.map((i) => i.eventId).sort()).toEqual(held.map((e) => e.id).sort());
+    expect(listed.items[0]).toMatchObject({
+      plantId: tenants.a.plantIds[0],
+      lineCode: 'L1',
+      machineCode: 'M9',
+    });
+    await expectApiError(edge.trpc.ingest.unassigned.query({}), 'FORBIDDEN');
+
+    const m9 = await admin.trpc.masterdata.machines.create.mutate({
+      lineId: m1.lineId,
+      code: 'M9',
+      name: 'New',
+    });
+    const released = await admin.trpc.ingest.releaseUnassigned.mutate({ machineId: m9.id });
+    expect(released).toMatchObject({ released: 2, stillHeld: 0 });
+    expect(await stored('machine_state_events', [held[0]!.id])).toBe(1);
+    expect(await stored('production_counts', [held[1]!.id])).toBe(1);
+    expect((await admin.trpc.ingest.unassigned.query({})).total).toBe(0);
+    // The cache was dropped when the machine was added: new events go straight in.
+    const next = envelope(address, 'state', { state: 'RUNNING' });
+    expect(
+      (await edge.trpc.ingest.push.mutate({ events: [next, ...held] })).results.map((r) => r.status),
+    ).toEqual(['accepted', 'duplicate', 'duplicate']);
+  });
+
+  it("answers NOT_FOUND for master data of another tenant or outside the caller's plants", async () => {
+    const other = await signIn(server.url, tenants.b.adminEmail);
+    await expectApiError(
+      other.trpc.masterdata.machines.create.mutate({ lineId: m1.lineId, code: 'X1', name: 'x' }),
+      'NOT_FOUND',
+    );
+    await expectApiError(
+      other.trpc.masterdata.lines.create.mutate({ plantId: tenants.a.plantIds[0]!, code: 'X1', name: 'x' }),
+      'NOT_FOUND',
+    );
+    await expectApiError(other.trpc.ingest.releaseUnassigned.mutate({ machineId: m1.id }), 'NOT_FOUND');
+    expect(await other.trpc.masterdata.machines.list.query({})).toEqual([]);
+    await expectApiError(
+      admin.trpc.masterdata.machines.create.mutate({ lineId: m1.lineId, code: 'M1', name: 'again' }),
+      'CONFLICT',
+    );
+    await expectApiError(
+      admin.trpc.masterdata.lines.create.mutate({ plantId: tenants.a.plantIds[0]!, code: 'L 1', name: 'x' }),
+      'BAD_REQUEST',
+    );
+  });
+
+  it('accepts gzip-compressed batches and holds the decompressed size to the body limit', async () => {
+    const events = [envelope(A1, 'state', { state: 'RUNNING' }), envelope(A1, 'count', { good: 1 })];
+    const post = (body: Buffer) =>
+      fetch(`${server.url}/trpc/ingest.push`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'content-encoding': 'gzip',
+          authorization: `Bearer ${edgeKey}`,
+        },
+        body,
+      });
+    const response = await post(await gzipAsync(JSON.stringify({ events })));
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { result: { data: { results: { status: string }[] } } };
+    expect(body.result.data.results.map((r) => r.status)).toEqual(['accepted', 'accepted']);
+
+    const bomb = await gzipAsync(`{"events": [${' '.repeat(MAX_BODY_BYTES * 2)}1]}`);
+    expect(bomb.length).toBeLessThan(MAX_BODY_BYTES);
+    expect((await post(bomb)).status).toBe(413);
+    expect((await post(Buffer.from('not gzip'))).status).toBe(400);
+  });
+
+  it('stores events in hypertables where TimescaleDB exists, and in plain tables elsewhere', async () => {
+    const found = await database.db.ownerTransact(null, async (tx) => {
+      const [ts] = await rows<{ has: boolean }>(tx, sql`select plantline.has_timescaledb() as has`);
+      const hypertables = ts?.has
+        ? await rows<{ name: string }>(
+            tx,
+            sql`select hypertable_name as name from timescaledb_information.hypertables order by 1`,
+          )
+        : [];
+      const kinds = await rows<{ relname: string; relkind: string }>(
+        tx,
+        sql`select relname, relkind::text from pg_class where relname in
+            ('machine_state_events', 'production_counts', 'qr_code_scans', 'sensor_readings') order by 1`,
+      );
+      return { timescaledb: ts?.has ?? false, hypertables: hypertables.map((h) => h.name), kinds };
+    });
+    const names = ['machine_state_events', 'production_counts', 'qr_code_scans', 'sensor_readings'];
+    if (engine.name === 'embedded') {
+      expect(found.timescaledb).toBe(true);
+      expect(found.hypertables).toEqual(names);
+    } else {
+      expect(found.timescaledb).toBe(false);
+      expect(found.kinds).toEqual(names.map((relname) => ({ relname, relkind: 'r' })));
+    }
+  });
+});

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { permittedProcedure, router } from '../../trpc/procedures.js';
+import {
+  codeInput,
+  createArea,
+  createLine,
+  createMachine,
+  createStation,
+  listAreas,
+  listLines,
+  listMachines,
+  listStations,
+  nameInput,
+  updateArea,
+  updateLine,
+  updateMachine,
+  updateStation,
+} from './masterdata.js';
+
+const id = z.uuid('Not a valid id');
+const plantFilter = z.object({ plantId: id.optional() }).default({});
+
+/** A change, once committed, drops the ingest code cache for the tenant (through the bus). */
+const manage = permittedProcedure('masterdata.manage').use(({ ctx, next }) => {
+  ctx.afterCommit(() => ctx.deps.bus.emit('masterdata.changed', { tenantId: ctx.principal.tenantId }));
+  return next();
+});
+const read = permittedProcedure('masterdata.read');
+
+export const masterdataRouter = router({
+  areas: router({
+    list: read.input(plantFilter).query(({ ctx, input }) => listAreas(ctx.tx, input)),
+    create: manage
+      .input(z.object({ plantId: id, code: codeInput, name: nameInput }))
+      .mutation(({ ctx, input }) => createArea(ctx.tx, ctx.principal.tenantId, input)),
+    update: manage
+      .input(z.object({ id, patch: z.object({ code: codeInput, name: nameInput }).partial() }))
+      .mutation(({ ctx, input }) => updateArea(ctx.tx, input.id, input.patch)),
+  }),
+  lines: router({
+    list: read.input(plantFilter).query(({ ctx, input }) => listLines(ctx.tx, input)),
+    create: manage
+      .input(z.object({ plantId: id, areaId: id.nullish(), code: codeInput, name: nameInput }))
+      .mutation(({ ctx, input }) => createLine(ctx.tx, ctx.principal.tenantId, input)),
+    update: manage
+      .input(
+        z.object({
+          id,
+          patch: z.object({ code: codeInput, name: nameInput, areaId: id.nullable() }).partial(),
+        }),
+      )
+      .mutation(({ ctx, input }) => updateLine(ctx.tx, input.id, input.patch)),
+  }),
+  machines: router({
+    list: read
+      .input(z.object({ plantId: id.optional(), lineId: id.optional() }).default({}))
+      .query(({ ctx, input }) => listMachines(ctx.tx, input)),
+    create: manage
+      .input(z.object({ lineId: id, code: codeInput, name: nameInput }))
+      .mutation(({ ctx, input }) => createMachine(ctx.tx, ctx.principal.tenantId, input)),
+    update: manage
+      .input(z.object({ id, patch: z.object({ code: codeInput, name: nameInput, lineId: id }).partial() }))
+      .mutation(({ ctx, input }) => updateMachine(ctx.tx, input.id, input.patch)),
+  }),
+  stations: router({
+    list: read.input(plantFilter).query(({ ctx, input }) => listStations(ctx.tx, input)),
+    create: manage
+      .input(z.object({ plantId: id, lineId: id.nullish(), code: codeInput, name: nameInput }))
+      .mutation(({ ctx, input }) => createStation(ctx.tx, ctx.principal.tenantId, input)),
+    update: manage
+      .input(z.object({ id, patch: z.object({ code: codeInput, name: nameInput }).partial() }))
+      .mutation(({ ctx, input }) => updateStation(ctx.tx, input.id, input.patch)),
+  }),
+});
