@@ -16,6 +16,7 @@ describe('plantline-edge status', () => {
       EDGE_STATUS_PORT: '0',
       EDGE_CLOUD_URL: `http://127.0.0.1:${await closedPort()}`,
       EDGE_DATA_DIR: dataDir,
+      EDGE_MQTT_PORT: '0',
     });
   });
 

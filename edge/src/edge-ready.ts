@@ -3,6 +3,8 @@ export interface EdgeReadyMessage {
   type: 'edge-ready';
   /** Full URL of GET /status; its port may differ from EDGE_STATUS_PORT. */
   statusUrl: string;
+  /** Where devices connect (embedded broker; its port may differ from EDGE_MQTT_PORT) or the plant broker. */
+  mqttUrl: string | null;
 }
 
 export function isEdgeReadyMessage(message: unknown): message is EdgeReadyMessage {

@@ -24,7 +24,40 @@ describe('loadEdgeEnv', () => {
       statusPort: 8090,
       dataDir: resolve('/srv/plant-a/.plantline/edge'),
       logLevel: 'info',
+      mqttHost: '127.0.0.1',
+      mqttPort: 1883,
+      mqttUsername: undefined,
+      mqttPassword: undefined,
+      brokerUrl: undefined,
+      brokerClientId: 'plantline-edge-gateway-7',
+      outboxMaxBytes: 2 * 1024 ** 3,
     });
+  });
+
+  it('reads the MQTT and outbox settings', () => {
+    const env = loadEdgeEnv(
+      {
+        EDGE_BROKER_URL: 'mqtt://broker.plant.local:1883',
+        EDGE_MQTT_USERNAME: 'edge',
+        EDGE_MQTT_PASSWORD: 'secret',
+        EDGE_OUTBOX_MAX_BYTES: '104857600',
+        EDGE_NAME: 'press line #2',
+      },
+      context,
+    );
+    expect(env).toMatchObject({
+      brokerUrl: 'mqtt://broker.plant.local:1883',
+      mqttUsername: 'edge',
+      brokerClientId: 'plantline-edge-press-line--2',
+      outboxMaxBytes: 104_857_600,
+    });
+    expect(problemsOf({ EDGE_BROKER_URL: 'http://x' })[0]).toMatch(/^EDGE_BROKER_URL: must be an MQTT URL/);
+    expect(problemsOf({ EDGE_MQTT_USERNAME: 'edge' })).toEqual([
+      'EDGE_MQTT_USERNAME and EDGE_MQTT_PASSWORD: set both or neither',
+    ]);
+    expect(problemsOf({ EDGE_OUTBOX_MAX_BYTES: '10' })).toEqual([
+      'EDGE_OUTBOX_MAX_BYTES: must be at least 1048576 (1 MiB)',
+    ]);
   });
 
   it('reads every variable and treats empty ones as unset', () => {

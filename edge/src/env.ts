@@ -29,6 +29,23 @@ const port = z
     error: (issue) => `must be at most 65535 (got ${String(issue.input)})`,
   });
 
+const brokerUrl = z.string().refine(
+  (value) => {
+    try {
+      return ['mqtt:', 'mqtts:', 'ws:', 'wss:', 'tcp:', 'tls:'].includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  },
+  { error: (issue) => `must be an MQTT URL such as mqtt://broker:1883 (got "${String(issue.input)}")` },
+);
+
+const byteSize = z
+  .string()
+  .regex(/^\d+$/, { error: (issue) => `must be a number of bytes (got "${String(issue.input)}")` })
+  .transform(Number)
+  .refine((value) => value >= 1024 * 1024, { error: 'must be at least 1048576 (1 MiB)' });
+
 // The key value is deliberately kept out of the message: env errors end up in logs and terminals.
 const apiKey = z.string().regex(/^plk_\S+$/, {
   error: 'must look like plk_… (the key shown once when it was created in the cloud)',
@@ -41,6 +58,13 @@ const edgeEnvSchema = z.object({
   EDGE_STATUS_HOST: optional(z.string().trim().min(1)),
   EDGE_STATUS_PORT: optional(port),
   EDGE_DATA_DIR: optional(z.string()),
+  EDGE_MQTT_HOST: optional(z.string().trim().min(1)),
+  EDGE_MQTT_PORT: optional(port),
+  EDGE_MQTT_USERNAME: optional(z.string()),
+  EDGE_MQTT_PASSWORD: optional(z.string()),
+  EDGE_BROKER_URL: optional(brokerUrl),
+  EDGE_BROKER_CLIENT_ID: optional(z.string().trim().min(1).max(64)),
+  EDGE_OUTBOX_MAX_BYTES: optional(byteSize),
   LOG_LEVEL: optional(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })),
 });
 
@@ -57,6 +81,16 @@ export interface EdgeEnv {
   /** Absolute; resolved against the working directory the edge was started in. */
   dataDir: string;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** Embedded broker address; 127.0.0.1 so a fresh install is not open to the plant network. */
+  mqttHost: string;
+  mqttPort: number;
+  /** Embedded: what devices must present (both set, or no auth). Client mode: the edge's own login. */
+  mqttUsername: string | undefined;
+  mqttPassword: string | undefined;
+  /** Set: client of this plant broker instead of the embedded one. */
+  brokerUrl: string | undefined;
+  brokerClientId: string;
+  outboxMaxBytes: number;
 }
 
 export class EdgeEnvError extends Error {
@@ -80,13 +114,26 @@ export function loadEdgeEnv(
     throw new EdgeEnvError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
   const env = parsed.data;
+  if ((env.EDGE_MQTT_USERNAME === undefined) !== (env.EDGE_MQTT_PASSWORD === undefined)) {
+    throw new EdgeEnvError(['EDGE_MQTT_USERNAME and EDGE_MQTT_PASSWORD: set both or neither']);
+  }
+  const name = env.EDGE_NAME ?? context.hostname ?? hostname();
   return {
     cloudUrl: (env.EDGE_CLOUD_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, ''),
     apiKey: env.EDGE_API_KEY,
-    name: env.EDGE_NAME ?? context.hostname ?? hostname(),
+    name,
     statusHost: env.EDGE_STATUS_HOST ?? '127.0.0.1',
     statusPort: env.EDGE_STATUS_PORT ?? 8090,
     dataDir: resolve(context.cwd ?? process.cwd(), env.EDGE_DATA_DIR ?? '.plantline/edge'),
     logLevel: env.LOG_LEVEL ?? 'info',
+    mqttHost: env.EDGE_MQTT_HOST ?? '127.0.0.1',
+    mqttPort: env.EDGE_MQTT_PORT ?? 1883,
+    mqttUsername: env.EDGE_MQTT_USERNAME,
+    mqttPassword: env.EDGE_MQTT_PASSWORD,
+    brokerUrl: env.EDGE_BROKER_URL,
+    // MQTT client ids allow a small alphabet on some brokers; the edge name may hold anything.
+    brokerClientId:
+      env.EDGE_BROKER_CLIENT_ID ?? `plantline-edge-${name.replace(/[^A-Za-z0-9_-]/g, '-')}`.slice(0, 64),
+    outboxMaxBytes: env.EDGE_OUTBOX_MAX_BYTES ?? 2 * 1024 ** 3,
   };
 }

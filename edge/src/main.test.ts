@@ -30,6 +30,7 @@ describe('edge process', () => {
       EDGE_STATUS_PORT: String(taken.port),
       EDGE_CLOUD_URL: `http://127.0.0.1:${cloudPort}`,
       EDGE_DATA_DIR: dataDir,
+      EDGE_MQTT_PORT: '0',
     });
   });
 

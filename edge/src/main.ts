@@ -1,12 +1,21 @@
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { CloudLink } from './cloud/cloud-link';
+import { DeadLetterStore } from './dead-letter/dead-letter-store';
 import type { EdgeReadyMessage } from './edge-ready';
 import { type EdgeEnv, EdgeEnvError, loadEdgeEnv } from './env';
+import { EmbeddedBroker } from './ingress/embedded-broker';
+import { Ingress } from './ingress/ingress';
+import { MqttUrlFile } from './ingress/mqtt-url-file';
+import { PlantBrokerClient } from './ingress/plant-broker-client';
 import { createLogger, type Logger } from './logger';
+import { Outbox } from './outbox/outbox';
+import type { OutboxStatus } from './outbox/outbox-status';
 import type { EdgeStatus } from './status/edge-status';
 import { StatusServer } from './status/status-server';
 import { StatusUrlFile } from './status/status-url-file';
 import { UnitGroup } from './unit';
+import { Uplink } from './uplink/uplink';
 import { EDGE_VERSION } from './version';
 
 function buildEdge(env: EdgeEnv, log: Logger) {
@@ -15,6 +24,38 @@ function buildEdge(env: EdgeEnv, log: Logger) {
     cloudUrl: env.cloudUrl,
     apiKey: env.apiKey,
     log: log.child({ unit: 'cloud' }),
+  });
+  const outbox = new Outbox({
+    dir: join(env.dataDir, 'outbox'),
+    maxBytes: env.outboxMaxBytes,
+    log: log.child({ unit: 'outbox' }),
+  });
+  const deadLetters = new DeadLetterStore({ dir: env.dataDir, log: log.child({ unit: 'dead-letters' }) });
+  const ingress = new Ingress({ outbox, deadLetters });
+  const broker = env.brokerUrl
+    ? new PlantBrokerClient({
+        url: env.brokerUrl,
+        clientId: env.brokerClientId,
+        username: env.mqttUsername,
+        password: env.mqttPassword,
+        ingress,
+        log: log.child({ unit: 'broker' }),
+      })
+    : new EmbeddedBroker({
+        host: env.mqttHost,
+        port: env.mqttPort,
+        username: env.mqttUsername,
+        password: env.mqttPassword,
+        ingress,
+        log: log.child({ unit: 'broker' }),
+      });
+  const uplink = new Uplink({
+    cloudUrl: env.cloudUrl,
+    apiKey: env.apiKey,
+    outbox,
+    deadLetters,
+    receivedPerS: () => ingress.stats().receivedPerS,
+    log: log.child({ unit: 'uplink' }),
   });
   const statusServer = new StatusServer({
     host: env.statusHost,
@@ -27,15 +68,33 @@ function buildEdge(env: EdgeEnv, log: Logger) {
       uptimeS: Math.floor((Date.now() - startedAt.getTime()) / 1000),
       dataDir: env.dataDir,
       cloud: cloudLink.status(),
+      broker: broker.status(),
+      outbox: outboxStatus(outbox),
+      rates: { receivedPerS: ingress.stats().receivedPerS, sentPerS: uplink.status().sentPerS },
+      ingress: ingress.stats(),
+      deadLetters: deadLetters.stats(),
+      uplink: uplink.status(),
     }),
   });
   const statusUrlFile = new StatusUrlFile({
     dataDir: env.dataDir,
     getStatusUrl: () => statusServer.statusUrl,
   });
-  // Order matters: the status server reads the others, the URL file advertises a server that is up.
-  const units = new UnitGroup([cloudLink, statusServer, statusUrlFile], log);
-  return { units, statusServer };
+  const mqttUrlFile = new MqttUrlFile({ dataDir: env.dataDir, getMqttUrl: () => broker.status().url });
+  // Order matters: the stores open before anything writes to them, devices are let in only then, and
+  // stop runs in reverse, so the broker stops taking messages before the outbox closes. The status
+  // server reads the others; the URL file advertises a server that is up.
+  const units = new UnitGroup(
+    [outbox, deadLetters, cloudLink, uplink, broker, mqttUrlFile, statusServer, statusUrlFile],
+    log,
+  );
+  return { units, statusServer, broker };
+}
+
+function outboxStatus(outbox: Outbox): OutboxStatus {
+  const stats = outbox.stats();
+  const oldest = stats.oldestAppendedAt === null ? null : Date.parse(stats.oldestAppendedAt);
+  return { ...stats, oldestAgeS: oldest === null ? null : Math.max(0, (Date.now() - oldest) / 1000) };
 }
 
 /** First signal: orderly stop, exit 0. Second: the operator insists, exit 1 right away. */
@@ -78,7 +137,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const log = createLogger(env);
-  const { units, statusServer } = buildEdge(env, log);
+  const { units, statusServer, broker } = buildEdge(env, log);
   installShutdown(units, log);
   try {
     await mkdir(env.dataDir, { recursive: true });
@@ -89,11 +148,20 @@ async function main(): Promise<void> {
   }
   if (units.stopping) return;
   log.info(
-    { version: EDGE_VERSION, statusUrl: statusServer.statusUrl, dataDir: env.dataDir },
+    {
+      version: EDGE_VERSION,
+      statusUrl: statusServer.statusUrl,
+      mqttUrl: broker.status().url,
+      dataDir: env.dataDir,
+    },
     'edge started',
   );
   if (process.send) {
-    const ready: EdgeReadyMessage = { type: 'edge-ready', statusUrl: statusServer.statusUrl };
+    const ready: EdgeReadyMessage = {
+      type: 'edge-ready',
+      statusUrl: statusServer.statusUrl,
+      mqttUrl: broker.status().url,
+    };
     process.send(ready, undefined, {}, (err) => {
       if (err) log.warn({ err }, 'could not tell the launcher that the edge is ready');
     });

@@ -1,9 +1,13 @@
 import { z } from 'zod';
 import { cloudStatusSchema } from '../cloud/cloud-status';
+import { brokerStatusSchema } from '../ingress/broker-status';
+import { outboxStatusSchema } from '../outbox/outbox-status';
+import { uplinkStatusSchema } from '../uplink/uplink-status';
 
 /**
- * The /status document. Later units (broker, outbox) add their own sections; readers such as the CLI
- * parse only what they show, so an older CLI keeps working against a newer edge.
+ * The /status document. Readers such as the CLI parse only what they show, so an older CLI keeps
+ * working against a newer edge; the sections added with the ingress are optional for the same reason
+ * the other way round.
  */
 export const edgeStatusSchema = z.object({
   name: z.string(),
@@ -12,5 +16,26 @@ export const edgeStatusSchema = z.object({
   uptimeS: z.number(),
   dataDir: z.string(),
   cloud: cloudStatusSchema,
+  broker: brokerStatusSchema.optional(),
+  outbox: outboxStatusSchema.optional(),
+  rates: z.object({ receivedPerS: z.number(), sentPerS: z.number() }).optional(),
+  ingress: z
+    .object({
+      receivedTotal: z.number(),
+      storedTotal: z.number(),
+      deadLetteredTotal: z.number(),
+      refusedTotal: z.number(),
+    })
+    .optional(),
+  deadLetters: z
+    .object({
+      count: z.number(),
+      sinceStart: z.number(),
+      lastReason: z.string().nullable(),
+      lastAt: z.string().nullable(),
+      file: z.string(),
+    })
+    .optional(),
+  uplink: uplinkStatusSchema.optional(),
 });
 export type EdgeStatus = z.infer<typeof edgeStatusSchema>;

@@ -9,6 +9,7 @@ export function formatStatus(status: EdgeStatus, url: string, now: Date): string
     `data dir  ${status.dataDir}`,
     `cloud     ${cloud.url}: ${describeReachability(status, now)}`,
     `identity  ${describeIdentity(status)}`,
+    ...describeIngress(status),
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -29,6 +30,56 @@ function describeIdentity({ cloud }: EdgeStatus): string {
     return authError ? `${known} (last check failed: ${authError})` : known;
   }
   return authError ? `NOT CONFIRMED: ${authError}` : 'not confirmed yet';
+}
+
+function describeIngress(status: EdgeStatus): string[] {
+  const lines: string[] = [];
+  const { broker, outbox, rates, deadLetters, uplink } = status;
+  if (broker) {
+    const where = broker.url ?? 'not started';
+    const state =
+      broker.mode === 'embedded'
+        ? `${broker.connectedDevices ?? 0} device(s) connected`
+        : broker.connected
+          ? 'connected'
+          : `DISCONNECTED${broker.lastError ? `: ${broker.lastError}` : ''}`;
+    lines.push(`broker    ${broker.mode} ${where}, ${state}`);
+  }
+  if (outbox) {
+    const quota = `${formatBytes(outbox.bytes)} of ${formatBytes(outbox.maxBytes)} (${Math.round(outbox.quotaUsed * 100)} %)`;
+    const alarm =
+      outbox.quotaState === 'full'
+        ? ' — FULL, devices are not acknowledged'
+        : outbox.quotaState === 'warning'
+          ? ' — WARNING, above 80 %'
+          : '';
+    const age = outbox.oldestAgeS === null ? '' : `, oldest ${formatDuration(outbox.oldestAgeS)} old`;
+    lines.push(`outbox    ${outbox.backlogEvents} event(s) waiting${age}; ${quota}${alarm}`);
+    if (outbox.error) lines.push(`          FAILING: ${outbox.error} (restart the edge)`);
+  }
+  if (rates) lines.push(`rates     ${rates.receivedPerS}/s received, ${rates.sentPerS}/s sent`);
+  if (uplink) {
+    const eta =
+      uplink.etaS === null
+        ? 'not draining'
+        : uplink.etaS === 0
+          ? 'caught up'
+          : `~${formatDuration(uplink.etaS)} to drain`;
+    const error = uplink.lastError ? ` (last error: ${uplink.lastError})` : '';
+    lines.push(`uplink    ${uplink.state}, ${uplink.sentTotal} sent, ${eta}${error}`);
+  }
+  if (deadLetters) {
+    const last = deadLetters.lastReason ? `, last: ${deadLetters.lastReason}` : '';
+    lines.push(`dead      ${deadLetters.count} dead letter(s)${last} (${deadLetters.file})`);
+  }
+  return lines;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KiB`;
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+  return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
 }
 
 function formatDuration(seconds: number): string {

@@ -1,5 +1,4 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server } from 'node:net';
 
 /**
  * DESIGN.md §2: never fail because a port is taken. Tries `port`, then the next ones up to `port + extra`,
@@ -11,6 +10,7 @@ export async function listenOnFreePort(
   host: string,
   port: number,
   extra = 20,
+  variable = 'EDGE_STATUS_PORT',
 ): Promise<number> {
   const last = port === 0 ? 0 : Math.min(port + extra, 65535);
   for (let candidate = port; candidate <= last; candidate++) {
@@ -21,7 +21,7 @@ export async function listenOnFreePort(
       if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
     }
   }
-  throw new Error(`ports ${port}–${last} on ${host} are all in use; set EDGE_STATUS_PORT to a free port`);
+  throw new Error(`ports ${port}–${last} on ${host} are all in use; set ${variable} to a free port`);
 }
 
 function listenOnce(server: Server, host: string, port: number): Promise<void> {

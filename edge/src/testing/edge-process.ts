@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { isEdgeReadyMessage } from '../edge-ready';
+import { type EdgeReadyMessage, isEdgeReadyMessage } from '../edge-ready';
 
 const edgeDir = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -12,6 +12,7 @@ export interface Exit {
 export interface EdgeProcess {
   child: ChildProcess;
   statusUrl: string;
+  mqttUrl: string | null;
   exited: Promise<Exit>;
   /** stdout and stderr so far (pino JSON lines). */
   output(): string;
@@ -59,7 +60,7 @@ export async function startEdgeProcess(
   const child = spawnTs('src/main.ts', [], vars, true);
   const io = collect(child);
   const output = () => io.stdout() + io.stderr();
-  const statusUrl = await new Promise<string>((resolve, reject) => {
+  const ready = await new Promise<EdgeReadyMessage>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`edge not ready in ${timeoutMs} ms:\n${output()}`)),
       timeoutMs,
@@ -67,14 +68,14 @@ export async function startEdgeProcess(
     child.on('message', (message) => {
       if (!isEdgeReadyMessage(message)) return;
       clearTimeout(timer);
-      resolve(message.statusUrl);
+      resolve(message);
     });
     void io.exited.then((exit) => {
       clearTimeout(timer);
       reject(new Error(`edge exited before ready (${JSON.stringify(exit)}):\n${output()}`));
     });
   });
-  return { child, statusUrl, exited: io.exited, output };
+  return { child, statusUrl: ready.statusUrl, mqttUrl: ready.mqttUrl, exited: io.exited, output };
 }
 
 /** Runs an entry point to completion, e.g. the CLI or an edge that is expected to refuse to start. */

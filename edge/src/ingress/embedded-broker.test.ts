@@ -1,0 +1,151 @@
+import { join } from 'node:path';
+import { connectAsync, type MqttClient } from 'mqtt';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DeadLetterStore } from '../dead-letter/dead-letter-store';
+import { createLogger } from '../logger';
+import { Outbox } from '../outbox/outbox';
+import { deadLettersOnDisk, eventsOnDisk } from '../testing/outbox-on-disk';
+import { occupyPort } from '../testing/ports';
+import { tempDir } from '../testing/temp-dir';
+import { UnitGroup } from '../unit';
+import { EmbeddedBroker } from './embedded-broker';
+import { Ingress } from './ingress';
+
+const log = createLogger({ logLevel: 'silent', name: 'test' });
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function startBroker(auth?: { username: string; password: string }, port = 0) {
+  const temp = await tempDir('broker');
+  cleanups.push(temp.remove);
+  const outboxDir = join(temp.dir, 'outbox');
+  const outbox = new Outbox({ dir: outboxDir, maxBytes: 1 << 30, log });
+  const deadLetters = new DeadLetterStore({ dir: temp.dir, log });
+  const ingress = new Ingress({ outbox, deadLetters });
+  const broker = new EmbeddedBroker({
+    host: '127.0.0.1',
+    port,
+    ...{ username: auth?.username, password: auth?.password },
+    ingress,
+    log,
+  });
+  const units = new UnitGroup([outbox, deadLetters, broker], log);
+  await units.start();
+  cleanups.push(() => units.stop());
+  return { broker, outbox, outboxDir, dataDir: temp.dir, ingress, url: broker.url! };
+}
+
+async function device(
+  url: string,
+  options: { username?: string; password?: string } = {},
+): Promise<MqttClient> {
+  const client = await connectAsync(url, { reconnectPeriod: 0, ...options });
+  cleanups.push(() => client.endAsync(true));
+  return client;
+}
+
+describe('EmbeddedBroker', () => {
+  it('acknowledges a QoS 1 publish only once the event is on disk', async () => {
+    const edge = await startBroker();
+    const client = await device(edge.url);
+    const payload = JSON.stringify({ good: 3, scrap: 1, product: 'P-100', ts: new Date().toISOString() });
+    await client.publishAsync('plantline/v1/RIV/L1/M1/count', payload, { qos: 1 });
+    // Read from the files, not from memory: this is what a crash right after the PUBACK leaves.
+    const [event] = await eventsOnDisk(edge.outboxDir);
+    expect(event).toMatchObject({
+      plant: 'RIV',
+      line: 'L1',
+      machine: 'M1',
+      kind: 'count',
+      payload: { good: 3, scrap: 1 },
+    });
+    expect(event?.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7/);
+    expect(edge.broker.status()).toMatchObject({ mode: 'embedded', connectedDevices: 1 });
+  });
+
+  it('keeps valid events in order and puts malformed ones in the dead-letter store', async () => {
+    const edge = await startBroker();
+    const client = await device(edge.url);
+    const malformed: [string, string][] = [
+      ['plantline/v1/RIV/L1/M1/count', '{"good": -1}'],
+      ['plantline/v1/RIV/L1/M1/state', 'not json'],
+      ['plantline/v1/RIV/L1/M1/temperature', '{"values":{"t":1}}'],
+      ['plantline/v1/RIV/L1/count', '{"good":1}'],
+      ['plantline/v1/RIV/L1/M1/scan', '{"code":"A","extra":true}'],
+    ];
+    for (let n = 0; n < 20; n++) {
+      await client.publishAsync('plantline/v1/RIV/L1/M2/count', JSON.stringify({ good: n + 1 }), { qos: 1 });
+      const bad = malformed[n / 4];
+      if (bad) await client.publishAsync(bad[0], bad[1], { qos: 1 });
+    }
+    await client.publishAsync('factory/other/topic', 'not ours', { qos: 1 });
+    const events = await eventsOnDisk(edge.outboxDir);
+    expect(events.map((event) => (event.payload as { good: number }).good)).toEqual(
+      Array.from({ length: 20 }, (_, n) => n + 1),
+    );
+    const dead = await deadLettersOnDisk(edge.dataDir);
+    expect(dead).toHaveLength(5);
+    expect(dead.map((letter) => letter.reason)).toEqual([
+      expect.stringContaining('invalid count payload'),
+      'payload is not JSON',
+      expect.stringContaining('kind "temperature"'),
+      expect.stringContaining('{plant}'),
+      expect.stringContaining('invalid scan payload'),
+    ]);
+    expect(dead[1]).toMatchObject({ topic: 'plantline/v1/RIV/L1/M1/state', payload: 'not json' });
+    expect(edge.ingress.stats()).toMatchObject({ receivedTotal: 25, storedTotal: 20, deadLetteredTotal: 5 });
+  });
+
+  it('moves to the next free port when the configured one is taken', async () => {
+    const taken = await occupyPort();
+    cleanups.push(taken.release);
+    const edge = await startBroker(undefined, taken.port);
+    const port = Number(new URL(edge.url).port);
+    expect(port).toBeGreaterThan(taken.port);
+    const client = await device(edge.url);
+    await client.publishAsync('plantline/v1/RIV/L1/M1/state', '{"state":"RUNNING"}', { qos: 1 });
+    expect(await eventsOnDisk(edge.outboxDir)).toHaveLength(1);
+  });
+
+  it('refuses devices with the wrong password when credentials are configured', async () => {
+    const edge = await startBroker({ username: 'device', password: 's3cret' });
+    await expect(device(edge.url, { username: 'device', password: 'wrong' })).rejects.toThrow(
+      /Bad username or password|Not authorized/i,
+    );
+    const client = await device(edge.url, { username: 'device', password: 's3cret' });
+    await client.publishAsync('plantline/v1/RIV/L1/M1/state', '{"state":"RUNNING"}', { qos: 1 });
+    expect(await eventsOnDisk(edge.outboxDir)).toHaveLength(1);
+  });
+
+  it('does not acknowledge when the outbox is full, so the device keeps the message', async () => {
+    const temp = await tempDir('full');
+    cleanups.push(temp.remove);
+    const outbox = new Outbox({ dir: join(temp.dir, 'outbox'), maxBytes: 300, log });
+    const deadLetters = new DeadLetterStore({ dir: temp.dir, log });
+    const broker = new EmbeddedBroker({
+      host: '127.0.0.1',
+      port: 0,
+      username: undefined,
+      password: undefined,
+      ingress: new Ingress({ outbox, deadLetters }),
+      log,
+    });
+    const units = new UnitGroup([outbox, deadLetters, broker], log);
+    await units.start();
+    cleanups.push(() => units.stop());
+    const client = await device(broker.url!);
+    await client.publishAsync('plantline/v1/RIV/L1/M1/count', '{"good":1}', { qos: 1 });
+    const refused = client.publishAsync('plantline/v1/RIV/L1/M1/count', '{"good":2}', { qos: 1 });
+    const outcome = await Promise.race([
+      refused.then(
+        () => 'acked',
+        () => 'error',
+      ),
+      new Promise((r) => setTimeout(() => r('no ack'), 1000)),
+    ]);
+    expect(outcome).not.toBe('acked');
+    expect(outbox.stats()).toMatchObject({ quotaState: 'full', backlogEvents: 1 });
+  });
+});

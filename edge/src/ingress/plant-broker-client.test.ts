@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { connectAsync } from 'mqtt';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DeadLetterStore } from '../dead-letter/dead-letter-store';
+import { createLogger } from '../logger';
+import { Outbox } from '../outbox/outbox';
+import { deadLettersOnDisk, eventsOnDisk } from '../testing/outbox-on-disk';
+import { tempDir } from '../testing/temp-dir';
+import { waitFor } from '../testing/wait-for';
+import { UnitGroup } from '../unit';
+import { Ingress } from './ingress';
+import { PlantBrokerClient } from './plant-broker-client';
+
+// The Mosquitto that runs on this machine (issue 3: test client mode against it).
+const MOSQUITTO = 'mqtt://127.0.0.1:1883';
+const log = createLogger({ logLevel: 'silent', name: 'test' });
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+describe('PlantBrokerClient (against Mosquitto)', () => {
+  it('stores what devices publish, dead-letters the malformed, and catches up on its persistent session', async () => {
+    const temp = await tempDir('client');
+    cleanups.push(temp.remove);
+    // A plant code and client id of this run only, so runs and other tests on the shared broker never mix.
+    const plant = `T${randomBytes(4).toString('hex')}`;
+    const clientId = `plantline-edge-test-${plant}`;
+    const outboxDir = join(temp.dir, 'outbox');
+    const startEdge = async () => {
+      const outbox = new Outbox({ dir: outboxDir, maxBytes: 1 << 30, log });
+      const deadLetters = new DeadLetterStore({ dir: temp.dir, log });
+      const ingress = new Ingress({ outbox, deadLetters });
+      const client = new PlantBrokerClient({
+        url: MOSQUITTO,
+        clientId,
+        username: undefined,
+        password: undefined,
+        ingress,
+        log,
+      });
+      const units = new UnitGroup([outbox, deadLetters, client], log);
+      await units.start();
+      await waitFor(() => (client.status().connected ? true : undefined));
+      // The subscription is sent right after CONNACK; give Mosquitto a moment to register it.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      return { units, client };
+    };
+
+    const device = await connectAsync(MOSQUITTO, { reconnectPeriod: 0 });
+    cleanups.push(() => device.endAsync(true));
+    const first = await startEdge();
+    let stopped = false;
+    cleanups.push(async () => {
+      if (!stopped) await first.units.stop();
+    });
+    expect(first.client.status()).toMatchObject({ mode: 'client', connected: true, connectedDevices: null });
+    for (let n = 1; n <= 10; n++) {
+      await device.publishAsync(`plantline/v1/${plant}/L1/M1/count`, JSON.stringify({ good: n }), { qos: 1 });
+      if (n % 5 === 0)
+        await device.publishAsync(`plantline/v1/${plant}/L1/M1/state`, '{"state":', { qos: 1 });
+    }
+    await waitFor(async () => ((await eventsOnDisk(outboxDir)).length === 10 ? true : undefined));
+    await waitFor(async () => ((await deadLettersOnDisk(temp.dir)).length === 2 ? true : undefined));
+
+    // Away for a while: Mosquitto queues for the persistent session, the edge gets it all on return.
+    await first.units.stop();
+    stopped = true;
+    for (let n = 11; n <= 15; n++) {
+      await device.publishAsync(`plantline/v1/${plant}/L1/M1/count`, JSON.stringify({ good: n }), { qos: 1 });
+    }
+    const second = await startEdge();
+    cleanups.push(() => second.units.stop());
+    const events = await waitFor(async () => {
+      const onDisk = await eventsOnDisk(outboxDir);
+      return onDisk.length >= 15 ? onDisk : undefined;
+    });
+    expect(events.map((event) => (event.payload as { good: number }).good)).toEqual(
+      Array.from({ length: 15 }, (_, n) => n + 1),
+    );
+    expect(events.every((event) => event.plant === plant)).toBe(true);
+  });
+});

@@ -1,0 +1,110 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DeadLetterStore } from '../dead-letter/dead-letter-store';
+import { EmbeddedBroker } from '../ingress/embedded-broker';
+import { Ingress } from '../ingress/ingress';
+import { createLogger } from '../logger';
+import { Outbox } from '../outbox/outbox';
+import { eventsOnDisk } from '../testing/outbox-on-disk';
+import { tempDir } from '../testing/temp-dir';
+import { UnitGroup } from '../unit';
+import { demoLayout, PlantModel, type SimEvent } from './plant-model';
+import { Simulator } from './simulator';
+
+const log = createLogger({ logLevel: 'silent', name: 'test' });
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+const take = (model: PlantModel, count: number): SimEvent[] =>
+  Array.from({ length: count }, () => model.next());
+
+describe('PlantModel', () => {
+  it('gives the same sequence for the same seed and another for another seed', () => {
+    const a = take(new PlantModel(demoLayout(), 42), 5000);
+    const b = take(new PlantModel(demoLayout(), 42), 5000);
+    const c = take(new PlantModel(demoLayout(), 43), 5000);
+    expect(b).toEqual(a);
+    expect(c).not.toEqual(a);
+  });
+
+  it('behaves like a plant: every state, failures with reasons, breaks, changeovers, scrap, scans', () => {
+    const events = take(new PlantModel(demoLayout(), 7), 60_000);
+    expect(events.map((event) => event.at)).toEqual(
+      [...events.map((event) => event.at)].sort((x, y) => x - y),
+    );
+    const states = events
+      .filter((event): event is SimEvent<'state'> => event.kind === 'state')
+      .map((e) => e.payload);
+    for (const state of ['RUNNING', 'REDUCED_SPEED', 'MICROSTOP', 'DOWN', 'CHANGEOVER', 'PLANNED_STOP']) {
+      expect(states.some((s) => s.state === state)).toBe(true);
+    }
+    expect(states.filter((s) => s.state === 'DOWN').every((s) => s.reason)).toBe(true);
+    expect(states.some((s) => s.state === 'PLANNED_STOP' && s.reason === 'LUNCH')).toBe(true);
+    const counts = events.filter((event): event is SimEvent<'count'> => event.kind === 'count');
+    expect(counts.some((e) => e.payload.scrap === 1)).toBe(true);
+    expect(counts.filter((e) => e.payload.scrap === 1).length / counts.length).toBeLessThan(0.06);
+    const scans = events.filter((event) => event.kind === 'scan').map((event) => event.topic);
+    expect(new Set(scans)).toEqual(
+      new Set(['L1', 'L2'].flatMap((line) => ['S1', 'S2'].map((s) => `plantline/v1/RIV/${line}/${s}/scan`))),
+    );
+    const machines = new Set(events.map((event) => event.topic.split('/').slice(2, 5).join('/')));
+    expect(machines.size).toBe(2 * (5 + 2));
+  });
+});
+
+describe('Simulator', () => {
+  it('publishes the model over MQTT, one connection per device, and every event lands in the outbox', async () => {
+    const temp = await tempDir('sim');
+    cleanups.push(temp.remove);
+    const outboxDir = join(temp.dir, 'outbox');
+    const outbox = new Outbox({ dir: outboxDir, maxBytes: 1 << 30, log });
+    const deadLetters = new DeadLetterStore({ dir: temp.dir, log });
+    const ingress = new Ingress({ outbox, deadLetters });
+    const broker = new EmbeddedBroker({
+      host: '127.0.0.1',
+      port: 0,
+      username: undefined,
+      password: undefined,
+      ingress,
+      log,
+    });
+    const units = new UnitGroup([outbox, deadLetters, broker], log);
+    await units.start();
+    cleanups.push(() => units.stop());
+
+    const layout = demoLayout({ lines: ['L1'], machines: 3, stations: 1 });
+    const simulator = new Simulator({
+      brokerUrl: broker.url!,
+      layout,
+      seed: 5,
+      rate: 2000,
+      speed: 1,
+      maxEvents: 500,
+      log,
+    });
+    await simulator.start();
+    cleanups.push(() => simulator.stop());
+    expect(broker.status().connectedDevices).toBe(4);
+    await simulator.done;
+    expect(simulator.stats()).toMatchObject({ published: 500, acknowledged: 500, failed: 0 });
+    const stored = await eventsOnDisk(outboxDir);
+    expect(ingress.stats().deadLetteredTotal).toBe(0);
+    // Per device, the outbox holds the model's sequence in order.
+    const expected = take(new PlantModel(layout, 5), 500);
+    const byDevice = (topics: string[], device: string) =>
+      topics.filter((topic) => topic.includes(`/${device}/`));
+    const storedTopics = stored.map(
+      (event) => `plantline/v1/${event.plant}/${event.line}/${event.machine}/${event.kind}`,
+    );
+    for (const device of ['M1', 'M2', 'M3', 'S1']) {
+      expect(byDevice(storedTopics, device)).toEqual(
+        byDevice(
+          expected.map((event) => event.topic),
+          device,
+        ),
+      );
+    }
+  });
+});

@@ -1,0 +1,99 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
+import type { EventEnvelope, IngestResult } from '@plantline/schema';
+
+export const FAKE_CLOUD_KEY = 'plk_test_edge';
+
+export interface FakeCloudState {
+  /** 'down': 503 for everything; 'hang': never answers ingest.push. */
+  mode: 'up' | 'down' | 'hang';
+  /** Stored events by id: the idempotent insert the real cloud does. */
+  stored: Map<string, EventEnvelope>;
+  /** Every event received, duplicates included, in arrival order. */
+  received: string[];
+  pushes: number;
+  /** Pushes answered 413 for too many events. */
+  tooLarge: number;
+  /** Events the cloud answers "rejected" for. */
+  reject: (event: EventEnvelope) => string | undefined;
+  /** Largest batch taken; larger gets 413 PAYLOAD_TOO_LARGE. */
+  maxEvents: number;
+}
+
+/**
+ * A small stand-in for the cloud's side of the contract (issue 3 §5): POST /trpc/ingest.push with a
+ * Bearer key and an optionally gzipped `{"events":[…]}`, answered with one result per event in input
+ * order; /healthz and edge.whoami so the edge's cloud link is content. The real cloud replaces it in
+ * the end-to-end run.
+ */
+export async function startFakeCloud() {
+  const state: FakeCloudState = {
+    mode: 'up',
+    stored: new Map(),
+    received: [],
+    pushes: 0,
+    tooLarge: 0,
+    reject: () => undefined,
+    maxEvents: 5000,
+  };
+  const server = createServer((req, res) => void handle(state, req, res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const close = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  return { url, state, close };
+}
+
+async function handle(state: FakeCloudState, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const reply = (status: number, body: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  };
+  const trpcError = (httpStatus: number, code: string, message: string) =>
+    reply(httpStatus, { error: { message, code: -32000, data: { code, httpStatus } } });
+  if (state.mode === 'down') return trpcError(503, 'SERVICE_UNAVAILABLE', 'cloud down for the test');
+  if (req.url === '/healthz') return reply(200, { status: 'ok', version: '0.1.0' });
+  if (req.headers.authorization !== `Bearer ${FAKE_CLOUD_KEY}`)
+    return trpcError(401, 'UNAUTHORIZED', 'unknown key');
+  if (req.url === '/trpc/edge.whoami') {
+    return reply(200, {
+      result: {
+        data: {
+          keyId: 'k1',
+          keyName: 'test edge',
+          tenantId: 't1',
+          tenantName: 'Test',
+          plants: [],
+          permissions: [],
+        },
+      },
+    });
+  }
+  if (req.url !== '/trpc/ingest.push' || req.method !== 'POST')
+    return trpcError(404, 'NOT_FOUND', 'no such procedure');
+  if (state.mode === 'hang') return;
+  state.pushes++;
+  const raw = Buffer.concat(chunks);
+  const body = req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
+  if (body.length > 1024 * 1024) return trpcError(413, 'PAYLOAD_TOO_LARGE', 'body over 1 MiB');
+  const { events } = JSON.parse(body.toString('utf8')) as { events: EventEnvelope[] };
+  if (events.length > state.maxEvents) {
+    state.tooLarge++;
+    return trpcError(413, 'PAYLOAD_TOO_LARGE', `more than ${state.maxEvents} events`);
+  }
+  const results: IngestResult[] = events.map((event) => {
+    state.received.push(event.id);
+    const reason = state.reject(event);
+    if (reason) return { id: event.id, status: 'rejected', reason };
+    if (state.stored.has(event.id)) return { id: event.id, status: 'duplicate' };
+    state.stored.set(event.id, event);
+    return { id: event.id, status: 'accepted' };
+  });
+  reply(200, { result: { data: { results } } });
+}

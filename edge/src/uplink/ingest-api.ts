@@ -1,0 +1,91 @@
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import { z } from 'zod';
+import { trpcResponseSchema } from '../cloud/cloud-contract';
+
+const gzipAsync = promisify(gzip);
+
+/** The cloud's answer to ingest.push: one result per event, in input order (issue 3 §5). */
+const ingestResultsSchema = z.object({
+  results: z.array(
+    z.object({
+      id: z.string().nullable(),
+      status: z.enum(['accepted', 'duplicate', 'rejected']),
+      reason: z.string().optional(),
+    }),
+  ),
+});
+export type IngestResults = z.infer<typeof ingestResultsSchema>['results'];
+
+export type PushResult =
+  | { kind: 'ok'; results: IngestResults; gzipBytes: number }
+  /** The whole batch was refused as too large or malformed: send smaller to isolate the culprit. */
+  | { kind: 'split'; error: string; tooLarge: boolean }
+  /** Worth retrying as is: network, timeout, 5xx, 429, or a key the cloud refuses (until an admin fixes it). */
+  | { kind: 'retry'; error: string; auth: boolean };
+
+/**
+ * POST {cloud}/trpc/ingest.push with the body `{"events":[…]}`. The events are the outbox records,
+ * already JSON, so they are joined rather than parsed and serialised again.
+ */
+export async function pushEvents(
+  cloudUrl: string,
+  apiKey: string,
+  events: readonly Buffer[],
+  options: { signal: AbortSignal; timeoutMs: number },
+): Promise<PushResult> {
+  const parts: Buffer[] = [Buffer.from('{"events":[')];
+  events.forEach((event, index) => {
+    if (index > 0) parts.push(Buffer.from(','));
+    parts.push(event);
+  });
+  parts.push(Buffer.from(']}'));
+  // Level 1: on a 2-core gateway the CPU is the scarcer resource; JSON events still shrink ~5–8×.
+  const body = await gzipAsync(Buffer.concat(parts), { level: 1 });
+  let response: Response;
+  let text: string;
+  try {
+    response = await fetch(`${cloudUrl}/trpc/ingest.push`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${apiKey}`,
+        'content-type': 'application/json',
+        'content-encoding': 'gzip',
+        accept: 'application/json',
+      },
+      body,
+      signal: AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs)]),
+    });
+    text = await response.text();
+  } catch (err) {
+    return { kind: 'retry', error: describeError(err, options.timeoutMs), auth: false };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { kind: 'retry', error: `HTTP ${response.status} from ingest.push, not JSON`, auth: false };
+  }
+  const envelope = trpcResponseSchema.safeParse(json);
+  if (!envelope.success)
+    return { kind: 'retry', error: `unexpected ingest.push answer (HTTP ${response.status})`, auth: false };
+  if ('error' in envelope.data) {
+    const code = envelope.data.error.data?.code ?? `HTTP ${response.status}`;
+    const error = `ingest.push failed with ${code}: ${envelope.data.error.message}`;
+    const tooLarge = code === 'PAYLOAD_TOO_LARGE' || response.status === 413;
+    if (tooLarge || code === 'BAD_REQUEST') return { kind: 'split', error, tooLarge };
+    return { kind: 'retry', error, auth: code === 'UNAUTHORIZED' || code === 'FORBIDDEN' };
+  }
+  const results = ingestResultsSchema.safeParse(envelope.data.result.data);
+  if (!results.success || results.data.results.length !== events.length) {
+    return { kind: 'retry', error: 'ingest.push answered without one result per event', auth: false };
+  }
+  return { kind: 'ok', results: results.data.results, gzipBytes: body.length };
+}
+
+function describeError(err: unknown, timeoutMs: number): string {
+  if (!(err instanceof Error)) return String(err);
+  if (err.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
+  if (err.name === 'AbortError') return 'cancelled';
+  return err.cause instanceof Error && err.cause.message ? err.cause.message : err.message;
+}

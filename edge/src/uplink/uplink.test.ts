@@ -1,0 +1,136 @@
+import { join } from 'node:path';
+import type { EventEnvelope } from '@plantline/schema';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DeadLetterStore } from '../dead-letter/dead-letter-store';
+import { toEnvelope } from '../ingress/ingress';
+import { createLogger } from '../logger';
+import { Outbox } from '../outbox/outbox';
+import { FAKE_CLOUD_KEY, startFakeCloud } from '../testing/fake-cloud';
+import { deadLettersOnDisk } from '../testing/outbox-on-disk';
+import { tempDir } from '../testing/temp-dir';
+import { waitFor } from '../testing/wait-for';
+import { UnitGroup } from '../unit';
+import { Uplink } from './uplink';
+
+const log = createLogger({ logLevel: 'silent', name: 'test' });
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function setUp(options: { requestTimeoutMs?: number; apiKey?: string } = {}) {
+  const cloud = await startFakeCloud();
+  cleanups.push(cloud.close);
+  const temp = await tempDir('uplink');
+  cleanups.push(temp.remove);
+  const outbox = new Outbox({ dir: join(temp.dir, 'outbox'), maxBytes: 1 << 30, log });
+  const deadLetters = new DeadLetterStore({ dir: temp.dir, log });
+  const uplink = new Uplink({
+    cloudUrl: cloud.url,
+    apiKey: options.apiKey ?? FAKE_CLOUD_KEY,
+    outbox,
+    deadLetters,
+    receivedPerS: () => 0,
+    log,
+    backoff: { baseMs: 20, capMs: 100 },
+    requestTimeoutMs: options.requestTimeoutMs ?? 5000,
+    initialBatch: 8,
+    // Generous: a loaded test machine must not make "fast" answers look slow.
+    adapt: { fastMs: 10_000, slowMs: 20_000 },
+  });
+  const units = new UnitGroup([outbox, deadLetters, uplink], log);
+  await units.start();
+  cleanups.push(() => units.stop());
+  const append = async (count: number, machine = 'M1') => {
+    for (let n = 0; n < count; n++) {
+      const event = toEnvelope(
+        `plantline/v1/RIV/L1/${machine}/count`,
+        Buffer.from(JSON.stringify({ good: n + 1 })),
+        new Date(),
+      );
+      await outbox.append(Buffer.from(JSON.stringify(event)));
+    }
+  };
+  return { cloud, outbox, uplink, append, dataDir: temp.dir };
+}
+
+const goods = (events: Iterable<EventEnvelope>) =>
+  [...events].map((event) => (event.payload as { good: number }).good);
+
+describe('Uplink', () => {
+  it('delivers in order, growing the batch while the cloud answers fast, and trims the outbox', async () => {
+    const { cloud, outbox, uplink, append } = await setUp();
+    // Down while the backlog builds, so every batch after that is full.
+    cloud.state.mode = 'down';
+    await append(300);
+    cloud.state.mode = 'up';
+    await waitFor(() => (outbox.backlog === 0 && cloud.state.stored.size === 300 ? true : undefined));
+    expect(goods(cloud.state.stored.values())).toEqual(Array.from({ length: 300 }, (_, n) => n + 1));
+    expect(cloud.state.received).toHaveLength(300);
+    expect(uplink.status()).toMatchObject({ sentTotal: 300, lastError: null, etaS: 0 });
+    expect(uplink.status().batchSize).toBeGreaterThan(8);
+  });
+
+  it('holds the batch through an outage and delivers everything exactly once when the cloud is back', async () => {
+    const { cloud, outbox, uplink, append } = await setUp();
+    cloud.state.mode = 'down';
+    await append(100);
+    await waitFor(() => (uplink.status().state === 'backing-off' ? true : undefined));
+    expect(uplink.status().lastError).toMatch(/SERVICE_UNAVAILABLE/);
+    expect(outbox.stats()).toMatchObject({ backlogEvents: 100 });
+    expect(outbox.stats().oldestAppendedAt).not.toBeNull();
+    cloud.state.mode = 'up';
+    await waitFor(() => (outbox.backlog === 0 ? true : undefined));
+    expect(cloud.state.stored.size).toBe(100);
+    expect(new Set(cloud.state.received).size).toBe(100);
+    expect(uplink.status().lastError).toBeNull();
+    expect(['sending', 'idle']).toContain(uplink.status().state);
+  });
+
+  it('retries a request that hangs, after its timeout', async () => {
+    const { cloud, outbox, uplink, append } = await setUp({ requestTimeoutMs: 200 });
+    cloud.state.mode = 'hang';
+    await append(5);
+    await waitFor(() => (uplink.status().lastError?.includes('no answer within 200 ms') ? true : undefined));
+    cloud.state.mode = 'up';
+    await waitFor(() => (outbox.backlog === 0 ? true : undefined));
+    expect(goods(cloud.state.stored.values())).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('dead-letters events the cloud rejects and goes on with the rest', async () => {
+    const { cloud, outbox, uplink, append, dataDir } = await setUp();
+    cloud.state.reject = (event) => (event.machine === 'BAD' ? 'unknown plant for this key' : undefined);
+    await append(3);
+    await append(2, 'BAD');
+    await append(3);
+    await waitFor(() => (outbox.backlog === 0 ? true : undefined));
+    expect(goods(cloud.state.stored.values())).toEqual([1, 2, 3, 1, 2, 3]);
+    const dead = await deadLettersOnDisk(dataDir);
+    expect(dead).toHaveLength(2);
+    expect(dead[0]).toMatchObject({
+      topic: 'plantline/v1/RIV/L1/BAD/count',
+      reason: 'unknown plant for this key',
+    });
+    expect(uplink.status().rejectedTotal).toBe(2);
+  });
+
+  it('splits batches the cloud finds too large', async () => {
+    const { cloud, outbox, append } = await setUp();
+    cloud.state.maxEvents = 3;
+    cloud.state.mode = 'down';
+    await append(40);
+    cloud.state.mode = 'up';
+    await waitFor(() => (outbox.backlog === 0 ? true : undefined));
+    expect(goods(cloud.state.stored.values())).toEqual(Array.from({ length: 40 }, (_, n) => n + 1));
+    expect(cloud.state.tooLarge).toBeGreaterThan(0);
+    expect(cloud.state.received).toHaveLength(40);
+  });
+
+  it('keeps everything while the cloud refuses the key, and says so', async () => {
+    const { outbox, uplink, append } = await setUp({ apiKey: 'plk_revoked' });
+    await append(2);
+    await waitFor(() => (uplink.status().state === 'auth-error' ? true : undefined));
+    expect(uplink.status().lastError).toMatch(/UNAUTHORIZED/);
+    expect(outbox.backlog).toBe(2);
+  });
+});

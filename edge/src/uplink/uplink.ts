@@ -1,0 +1,233 @@
+import { type EventEnvelope, MAX_BATCH_EVENTS, topicFor } from '@plantline/schema';
+import { type BackoffOptions, backoffDelay } from '../cloud/backoff';
+import type { DeadLetterStore } from '../dead-letter/dead-letter-store';
+import type { Logger } from '../logger';
+import type { Outbox, OutboxRecord } from '../outbox/outbox';
+import { RateMeter } from '../rate';
+import type { Unit } from '../unit';
+import { type IngestResults, pushEvents } from './ingest-api';
+import type { UplinkStatus } from './uplink-status';
+
+export interface UplinkOptions {
+  cloudUrl: string;
+  apiKey: string | undefined;
+  outbox: Outbox;
+  deadLetters: DeadLetterStore;
+  /** The ingress rate, to tell whether the backlog shrinks and by when it is gone. */
+  receivedPerS: () => number;
+  log: Logger;
+  backoff?: BackoffOptions;
+  requestTimeoutMs?: number;
+  random?: () => number;
+  /** Starting batch size; it adapts between 1 and MAX_BATCH_EVENTS. */
+  initialBatch?: number;
+  /** A full batch answered faster than fastMs lets the batch grow; one slower than slowMs shrinks it. */
+  adapt?: { fastMs: number; slowMs: number };
+}
+
+/** The cloud takes 1 MiB per request; the events' bytes plus commas and the wrapper stay below. */
+const MAX_BODY_EVENT_BYTES = 1_000_000;
+const ADAPT = { fastMs: 1000, slowMs: 5000 };
+const PROGRESS_LOG_MS = 10_000;
+
+/**
+ * Sends the outbox to the cloud, one batch at a time so the cloud sees every machine's events in order.
+ * A batch is trimmed from the outbox only after the cloud answered with a result per event; accepted and
+ * duplicate mean stored, rejected means never storable, so those go to the dead-letter store. Failures
+ * are retried with exponential backoff and jitter, holding the same batch, so nothing is skipped.
+ */
+export class Uplink implements Unit {
+  readonly name = 'uplink';
+  #stop: AbortController | undefined;
+  #loop: Promise<void> | undefined;
+  #wake: (() => void) | undefined;
+  /** New events landed since the last read; a wake-up that came during the read must not be lost. */
+  #dirty = false;
+  #sent = new RateMeter();
+  #batchSize: number;
+  #failures = 0;
+  #lastProgressLog = 0;
+  #status: Omit<UplinkStatus, 'sentPerS' | 'etaS' | 'batchSize'>;
+
+  constructor(private readonly options: UplinkOptions) {
+    this.#batchSize = options.initialBatch ?? 500;
+    this.#status = {
+      state: 'idle',
+      lastError: null,
+      lastSuccessAt: null,
+      sentTotal: 0,
+      duplicateTotal: 0,
+      rejectedTotal: 0,
+      lastBatch: null,
+    };
+  }
+
+  async start(): Promise<void> {
+    this.#stop = new AbortController();
+    this.options.outbox.on('durable', this.#onDurable);
+    this.#loop = this.#run(this.#stop.signal).catch((err: unknown) => {
+      // The loop is written not to throw; if it does, the edge must not keep ingesting with no uplink.
+      this.options.log.fatal({ err }, 'uplink stopped unexpectedly');
+      throw err;
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.options.outbox.off('durable', this.#onDurable);
+    this.#stop?.abort();
+    this.#wake?.();
+    await this.#loop?.catch(() => undefined);
+    this.#status.state = 'stopped';
+  }
+
+  status(): UplinkStatus {
+    const sentPerS = this.#sent.perSecond();
+    const net = sentPerS - this.options.receivedPerS();
+    const backlog = this.options.outbox.backlog;
+    return {
+      ...this.#status,
+      batchSize: this.#batchSize,
+      sentPerS,
+      etaS: backlog === 0 ? 0 : net > 0 ? Math.ceil(backlog / net) : null,
+    };
+  }
+
+  #onDurable = () => {
+    this.#dirty = true;
+    this.#wake?.();
+  };
+
+  async #run(signal: AbortSignal): Promise<void> {
+    const { outbox, apiKey, log } = this.options;
+    let inHand: OutboxRecord[] = [];
+    while (!signal.aborted) {
+      if (apiKey === undefined) {
+        // Without a key nothing can be sent; the outbox keeps everything until one is configured.
+        this.#status.state = 'no-api-key';
+        await this.#sleep(60_000, signal);
+        continue;
+      }
+      if (inHand.length === 0) {
+        this.#dirty = false;
+        inHand = await outbox.read(MAX_BATCH_EVENTS, MAX_BODY_EVENT_BYTES);
+      }
+      if (inHand.length === 0) {
+        this.#status.state = 'idle';
+        if (!this.#dirty) await this.#sleep(1000, signal);
+        continue;
+      }
+      this.#status.state = this.#failures > 0 ? this.#status.state : 'sending';
+      const batch = inHand.slice(0, this.#batchSize);
+      const started = Date.now();
+      const result = await pushEvents(
+        this.options.cloudUrl,
+        apiKey,
+        batch.map((record) => record.body),
+        { signal, timeoutMs: this.options.requestTimeoutMs ?? 30_000 },
+      );
+      if (signal.aborted) return;
+      const ms = Date.now() - started;
+      if (result.kind === 'ok') {
+        await this.#stored(batch, result.results);
+        inHand = inHand.slice(batch.length);
+        this.#status.lastBatch = { events: batch.length, ms, gzipBytes: result.gzipBytes };
+        this.#adapt(batch.length, ms);
+        this.#logProgress();
+        continue;
+      }
+      if (result.kind === 'split' && batch.length > 1) {
+        this.#batchSize = Math.max(1, Math.floor(batch.length / 2));
+        log.warn(
+          { error: result.error, batchSize: this.#batchSize },
+          'cloud refused the batch; sending smaller ones',
+        );
+        continue;
+      }
+      if (result.kind === 'split' && result.tooLarge) {
+        // One event the cloud will never take; keeping it would block everything behind it.
+        await this.#deadLetter(batch[0]!, result.error);
+        await outbox.ack(batch[0]!.seq + 1);
+        inHand = inHand.slice(1);
+        continue;
+      }
+      this.#failures++;
+      const delay = backoffDelay(
+        this.#failures,
+        this.options.backoff ?? { baseMs: 500, capMs: 30_000 },
+        this.options.random,
+      );
+      const auth = result.kind === 'retry' && result.auth;
+      if (this.#status.lastError !== result.error)
+        log.warn({ error: result.error, retryInMs: delay }, 'uplink failed; retrying');
+      this.#status.state = auth ? 'auth-error' : 'backing-off';
+      this.#status.lastError = result.error;
+      await this.#sleep(delay, signal, false);
+    }
+  }
+
+  async #stored(batch: OutboxRecord[], results: IngestResults): Promise<void> {
+    let duplicates = 0;
+    for (const [index, result] of results.entries()) {
+      if (result.status === 'duplicate') duplicates++;
+      if (result.status === 'rejected')
+        await this.#deadLetter(batch[index]!, result.reason ?? 'rejected by the cloud');
+    }
+    const stored = batch.length - results.filter((r) => r.status === 'rejected').length;
+    this.#sent.add(stored);
+    if (this.#failures > 0) this.options.log.info({ afterFailures: this.#failures }, 'uplink recovered');
+    this.#failures = 0;
+    this.#status = {
+      ...this.#status,
+      state: 'sending',
+      lastError: null,
+      lastSuccessAt: new Date().toISOString(),
+      sentTotal: this.#status.sentTotal + stored,
+      duplicateTotal: this.#status.duplicateTotal + duplicates,
+    };
+    // Counted first: the cloud has them, and status must not show the backlog gone but the events unsent.
+    await this.options.outbox.ack(batch.at(-1)!.seq + 1);
+  }
+
+  async #deadLetter(record: OutboxRecord, reason: string): Promise<void> {
+    this.#status.rejectedTotal++;
+    let topic = '(unknown)';
+    try {
+      topic = topicFor(JSON.parse(record.body.toString('utf8')) as EventEnvelope);
+    } catch {
+      // The record is what the edge itself wrote; if it does not parse, the reason says enough.
+    }
+    await this.options.deadLetters.add({ source: 'cloud', topic, reason, payload: record.body });
+  }
+
+  /** Grows while full batches come back fast, shrinks when the cloud is slow (issue 3: "batches adapt"). */
+  #adapt(sent: number, ms: number): void {
+    const { fastMs, slowMs } = this.options.adapt ?? ADAPT;
+    if (ms < fastMs && sent >= this.#batchSize)
+      this.#batchSize = Math.min(MAX_BATCH_EVENTS, this.#batchSize * 2);
+    else if (ms > slowMs) this.#batchSize = Math.max(1, Math.floor(this.#batchSize / 2));
+  }
+
+  #logProgress(): void {
+    const backlog = this.options.outbox.backlog;
+    const now = Date.now();
+    if (backlog < 1000 || now - this.#lastProgressLog < PROGRESS_LOG_MS) return;
+    this.#lastProgressLog = now;
+    const { sentPerS, etaS } = this.status();
+    this.options.log.info({ backlogEvents: backlog, sentPerS, etaS }, 'replaying backlog');
+  }
+
+  /** Waits `ms`, or less when new events land (wakeable) or the uplink stops. */
+  #sleep(ms: number, signal: AbortSignal, wakeable = true): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        this.#wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener('abort', done);
+      this.#wake = wakeable ? done : () => signal.aborted && done();
+    });
+  }
+}
