@@ -32,6 +32,7 @@ const cloudEnvSchema = z.object({
   LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
   LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(20),
   DEMO_SEED: flag.default(true),
+  DEMO_SIMULATOR: flag.default(true),
   DEMO_ADMIN_EMAIL: z.email().default('admin@demo.plantline.local'),
   DEMO_ADMIN_PASSWORD: z.string().min(12).optional(),
   WEB_BUILD_DIR: z.string().min(1).optional(),

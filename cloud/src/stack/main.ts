@@ -12,11 +12,13 @@ import { loadCloudEnv } from '../env.js';
  */
 const cloudMain = fileURLToPath(new URL('../main.ts', import.meta.url));
 const edgeMain = fileURLToPath(new URL('../../../edge/src/main.ts', import.meta.url));
+const simulatorMain = fileURLToPath(new URL('../../../edge/src/simulator/simulate.ts', import.meta.url));
 
 interface Ready {
   type: string;
   url?: string;
   statusUrl?: string;
+  mqttUrl?: string | null;
 }
 
 /** Forks a child and registers it at once, so that a Ctrl-C during start-up stops it too. */
@@ -72,6 +74,17 @@ async function main() {
     };
     const edge = await start(edgeMain, edgeEnv, 'edge-ready', children);
     edge.child.once('exit', () => void stopAll(1));
+    if (env.DEMO_SIMULATOR && edge.ready.mqttUrl) {
+      // The demo plant comes alive: the seeded simulator drives Riverside Assembly's machines.
+      const simulator = fork(simulatorMain, ['--broker', edge.ready.mqttUrl], {
+        execArgv: ['--import', 'tsx'],
+        stdio: 'inherit',
+      });
+      children.push(simulator);
+      process.stdout.write(
+        `  Simulator: Riverside Assembly (RIV), lines L1 and L2, publishing to ${edge.ready.mqttUrl}\n`,
+      );
+    }
     process.stdout.write(
       `  Edge status: ${edge.ready.statusUrl}\n  Open ${cloud.ready.url} in a browser. Ctrl-C stops everything.\n\n`,
     );

@@ -172,7 +172,7 @@ export class PlantModel {
       const serial = `${machine.product}-${machine.line}-${String(machine.serial).padStart(6, '0')}`;
       const [pack, ship] = machine.stations;
       if (pack)
-        this.#emit(at + 2 * SECOND, machine.line, pack, 'scan', {
+        this.#emit(at + 2 * SECOND, machine.line, machine.code, 'scan', {
           code: serial,
           symbology: 'qr',
           action: 'pack',
@@ -180,7 +180,7 @@ export class PlantModel {
         });
       if (ship && machine.serial % 20 === 0) {
         const pallet = `PAL-${machine.line}-${String(machine.serial / 20).padStart(5, '0')}`;
-        this.#emit(at + 5 * SECOND, machine.line, ship, 'scan', {
+        this.#emit(at + 5 * SECOND, machine.line, machine.code, 'scan', {
           code: pallet,
           symbology: 'datamatrix',
           action: 'ship',

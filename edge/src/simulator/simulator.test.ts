@@ -45,12 +45,14 @@ describe('PlantModel', () => {
     const counts = events.filter((event): event is SimEvent<'count'> => event.kind === 'count');
     expect(counts.some((e) => e.payload.scrap === 1)).toBe(true);
     expect(counts.filter((e) => e.payload.scrap === 1).length / counts.length).toBeLessThan(0.06);
-    const scans = events.filter((event) => event.kind === 'scan').map((event) => event.topic);
-    expect(new Set(scans)).toEqual(
-      new Set(['L1', 'L2'].flatMap((line) => ['S1', 'S2'].map((s) => `plantline/v1/RIV/${line}/${s}/scan`))),
+    // Scans are published under the last machine of each line, naming the station that scanned.
+    const scans = events.filter((event): event is SimEvent<'scan'> => event.kind === 'scan');
+    expect(new Set(scans.map((e) => e.topic))).toEqual(
+      new Set(['L1', 'L2'].map((line) => `plantline/v1/RIV/${line}/M5/scan`)),
     );
+    expect(new Set(scans.map((e) => e.payload.station))).toEqual(new Set(['S1', 'S2']));
     const machines = new Set(events.map((event) => event.topic.split('/').slice(2, 5).join('/')));
-    expect(machines.size).toBe(2 * (5 + 2));
+    expect(machines.size).toBe(2 * 5);
   });
 });
 

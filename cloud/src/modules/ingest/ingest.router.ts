@@ -28,7 +28,11 @@ export const ingestRouter = router({
     }),
   /** Events held because their line or machine is not in master data (never dropped). */
   unassigned: permittedProcedure('masterdata.manage')
-    .input(z.object({ plantId: uuid.optional(), limit: z.number().int().min(1).max(1000).default(100) }))
+    .input(
+      z
+        .object({ plantId: uuid.optional(), limit: z.number().int().min(1).max(1000).default(100) })
+        .default({ limit: 100 }),
+    )
     .query(({ ctx, input }) => listUnassigned(ctx.tx, input)),
   /** After adding the missing machine: moves its held events into the event tables. */
   releaseUnassigned: permittedProcedure('masterdata.manage')
