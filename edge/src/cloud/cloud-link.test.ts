@@ -1,7 +1,7 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../logger';
+import { serveOnLoopback } from '../testing/local-http-server';
 import { closedPort } from '../testing/ports';
 import { waitFor } from '../testing/wait-for';
 import type { EdgeIdentity } from './cloud-contract';
@@ -21,7 +21,7 @@ const identity: EdgeIdentity = {
 /** A stand-in for the cloud speaking the real wire shapes: /healthz and tRPC's non-batched GET. */
 async function startFakeCloud() {
   const state = { healthy: true, hang: false, requests: [] as IncomingMessage[] };
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const { url, close } = await serveOnLoopback((req: IncomingMessage, res: ServerResponse) => {
     state.requests.push(req);
     if (state.hang) return;
     const reply = (status: number, body: unknown) => {
@@ -52,13 +52,6 @@ async function startFakeCloud() {
     }
     reply(404, { error: 'not found' });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const close = () =>
-    new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
   return { url, state, close };
 }
 

@@ -1,7 +1,7 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import type { EventEnvelope, IngestResult } from '@plantline/schema';
+import { serveOnLoopback } from './local-http-server';
 
 export const FAKE_CLOUD_KEY = 'plk_test_edge';
 
@@ -37,14 +37,7 @@ export async function startFakeCloud() {
     reject: () => undefined,
     maxEvents: 5000,
   };
-  const server = createServer((req, res) => void handle(state, req, res));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const close = () =>
-    new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+  const { url, close } = await serveOnLoopback((req, res) => void handle(state, req, res));
   return { url, state, close };
 }
 
