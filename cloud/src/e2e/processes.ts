@@ -1,0 +1,144 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { edgeEnvKeys, isEdgeReadyMessage } from '@plantline/edge';
+import { cloudEnvKeys } from '../env.js';
+
+/*
+ * The cloud and the edge as real processes, forked the way `pnpm start` forks them (stack/main.ts):
+ * `node --import tsx` with an IPC channel on which each announces the URL it ended up on.
+ */
+const cloudDir = fileURLToPath(new URL('../..', import.meta.url));
+const edgeDir = fileURLToPath(new URL('../../../edge', import.meta.url));
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface ChildHandle {
+  child: ChildProcess;
+  exited: Promise<Exit>;
+  /** stdout and stderr so far, for failure messages. */
+  output(): string;
+}
+
+export interface CloudProcess extends ChildHandle {
+  url: string;
+}
+
+export interface EdgeProcess extends ChildHandle {
+  statusUrl: string;
+  mqttUrl: string;
+}
+
+/** Only the variables a test sets reach a child, so a developer's own settings cannot leak in. */
+function childEnv(vars: Record<string, string>): Record<string, string> {
+  const owned = new Set([...cloudEnvKeys, ...edgeEnvKeys, 'TEST_DATABASE_URL']);
+  const base = Object.fromEntries(
+    Object.entries(process.env).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined && !owned.has(entry[0]),
+    ),
+  );
+  return { ...base, ...vars };
+}
+
+function forkTs(cwd: string, script: string, vars: Record<string, string>): ChildHandle {
+  const child = fork(script, [], {
+    cwd,
+    execArgv: ['--import', 'tsx'],
+    env: childEnv(vars),
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  let output = '';
+  const append = (chunk: Buffer) => {
+    output += chunk.toString();
+  };
+  child.stdout?.on('data', append);
+  child.stderr?.on('data', append);
+  const exited = new Promise<Exit>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return { child, exited, output: () => output };
+}
+
+/** Resolves with the first IPC message `accept` takes; rejects if the child exits or is too slow. */
+function awaitReady<T>(
+  handle: ChildHandle,
+  what: string,
+  accept: (message: unknown) => T | undefined,
+  timeoutMs: number,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(new Error(`${what} not ready within ${timeoutMs} ms:\n${handle.output()}`));
+    }, timeoutMs);
+    handle.child.on('message', (message) => {
+      const ready = accept(message);
+      if (ready === undefined) return;
+      clearTimeout(timer);
+      resolve(ready);
+    });
+    void handle.exited.then((exit) => {
+      clearTimeout(timer);
+      reject(new Error(`${what} exited before it was ready (${JSON.stringify(exit)}):\n${handle.output()}`));
+    });
+  });
+}
+
+export async function startCloudProcess(vars: Record<string, string>, timeoutMs = 30_000) {
+  const handle = forkTs(cloudDir, 'src/main.ts', vars);
+  const url = await awaitReady(
+    handle,
+    'cloud',
+    (message) => {
+      const m = message as { type?: unknown; url?: unknown };
+      return m?.type === 'cloud-ready' && typeof m.url === 'string' ? m.url : undefined;
+    },
+    timeoutMs,
+  ).catch(async (error: unknown) => {
+    await killProcess(handle);
+    throw error;
+  });
+  return { ...handle, url } satisfies CloudProcess;
+}
+
+export async function startEdgeProcess(vars: Record<string, string>, timeoutMs = 30_000) {
+  const handle = forkTs(edgeDir, 'src/main.ts', vars);
+  const ready = await awaitReady(
+    handle,
+    'edge',
+    (message) => (isEdgeReadyMessage(message) ? message : undefined),
+    timeoutMs,
+  ).catch(async (error: unknown) => {
+    await killProcess(handle);
+    throw error;
+  });
+  if (ready.mqttUrl === null) throw new Error('the edge runs no embedded broker');
+  return { ...handle, statusUrl: ready.statusUrl, mqttUrl: ready.mqttUrl } satisfies EdgeProcess;
+}
+
+export function isRunning(handle: ChildHandle): boolean {
+  return handle.child.exitCode === null && handle.child.signalCode === null;
+}
+
+/** SIGKILL if still running; for clean-up, where an orderly stop is not what is being tested. */
+export async function killProcess(handle: ChildHandle | undefined): Promise<void> {
+  if (handle === undefined) return;
+  if (isRunning(handle)) handle.child.kill('SIGKILL');
+  await handle.exited;
+}
+
+/** Polls until `probe` returns a value other than undefined; real processes need real time. */
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined>,
+  timeoutMs: number,
+  describe: () => string,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`not met within ${timeoutMs} ms: ${describe()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
