@@ -24,6 +24,8 @@ function buildEdge(env: EdgeEnv, log: Logger) {
     cloudUrl: env.cloudUrl,
     apiKey: env.apiKey,
     log: log.child({ unit: 'cloud' }),
+    // Bound late: the uplink is built below, and the link only calls this once it runs.
+    onBackOnline: () => uplink.retryNow(),
   });
   const outbox = new Outbox({
     dir: join(env.dataDir, 'outbox'),

@@ -64,7 +64,12 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function startLink(cloudUrl: string, apiKey?: string, requestTimeoutMs = 3000) {
+async function startLink(
+  cloudUrl: string,
+  apiKey?: string,
+  requestTimeoutMs = 3000,
+  onBackOnline?: () => void,
+) {
   const link = new CloudLink({
     cloudUrl,
     apiKey,
@@ -72,6 +77,7 @@ async function startLink(cloudUrl: string, apiKey?: string, requestTimeoutMs = 3
     intervalMs: 50,
     backoff: { baseMs: 20, capMs: 100 },
     requestTimeoutMs,
+    onBackOnline,
   });
   await link.start();
   cleanups.push(() => link.stop());
@@ -106,6 +112,22 @@ describe('CloudLink', () => {
       identity: null,
       authError: 'API key rejected: API key has been revoked',
     });
+  });
+
+  it('says when the cloud is back after an outage, once, and not at the first contact', async () => {
+    const cloud = await startFakeCloud();
+    cleanups.push(cloud.close);
+    let backOnline = 0;
+    const link = await startLink(cloud.url, undefined, 3000, () => backOnline++);
+    await waitFor(() => (link.status().reachable ? true : undefined));
+    cloud.state.healthy = false;
+    await waitFor(() => (link.status().reachable ? undefined : true));
+    expect(backOnline).toBe(0);
+    cloud.state.healthy = true;
+    await waitFor(() => (link.status().reachable ? true : undefined));
+    // A few more healthy checks must not repeat the signal.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(backOnline).toBe(1);
   });
 
   it('does not ask for an identity without a key', async () => {

@@ -14,12 +14,14 @@ export interface CloudLinkOptions {
   backoff?: BackoffOptions;
   requestTimeoutMs?: number;
   random?: () => number;
+  /** Called when the cloud answers again after being unreachable (the uplink retries at once). */
+  onBackOnline?: () => void;
 }
 
 /**
- * Watches the cloud: is it reachable, which version, and who does it say this edge is. The uplink will
- * use the same link later; for now it feeds the status page so an operator can tell "cloud down" from
- * "key revoked" without reading logs.
+ * Watches the cloud: is it reachable, which version, and who does it say this edge is. It feeds the
+ * status page, so an operator can tell "cloud down" from "key revoked" without reading logs, and tells
+ * the uplink the moment the cloud is back, so a replay does not wait out the uplink's own backoff.
  */
 export class CloudLink implements Unit {
   readonly name = 'cloud-link';
@@ -85,7 +87,7 @@ export class CloudLink implements Unit {
       ? (this.options.intervalMs ?? 5000)
       : backoffDelay(
           this.#failures,
-          this.options.backoff ?? { baseMs: 1000, capMs: 60_000 },
+          this.options.backoff ?? { baseMs: 1000, capMs: 10_000 },
           this.options.random,
         );
     this.options.log.debug({ healthy, nextCheckInMs: delay }, 'cloud checked');
@@ -111,6 +113,7 @@ export class CloudLink implements Unit {
         { cloudUrl: this.options.cloudUrl, cloudVersion: health.version },
         'cloud reachable',
       );
+      if (this.#status.lastCheckAt !== null) this.options.onBackOnline?.();
     }
     this.#status = {
       ...this.#status,

@@ -18,7 +18,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function setUp(options: { requestTimeoutMs?: number; apiKey?: string } = {}) {
+async function setUp(options: { requestTimeoutMs?: number; apiKey?: string; backoffMs?: number } = {}) {
   const cloud = await startFakeCloud();
   cleanups.push(cloud.close);
   const temp = await tempDir('uplink');
@@ -32,7 +32,7 @@ async function setUp(options: { requestTimeoutMs?: number; apiKey?: string } = {
     deadLetters,
     receivedPerS: () => 0,
     log,
-    backoff: { baseMs: 20, capMs: 100 },
+    backoff: { baseMs: options.backoffMs ?? 20, capMs: options.backoffMs ?? 100 },
     requestTimeoutMs: options.requestTimeoutMs ?? 5000,
     initialBatch: 8,
     // Generous: a loaded test machine must not make "fast" answers look slow.
@@ -85,6 +85,18 @@ describe('Uplink', () => {
     expect(new Set(cloud.state.received).size).toBe(100);
     expect(uplink.status().lastError).toBeNull();
     expect(['sending', 'idle']).toContain(uplink.status().state);
+  });
+
+  it('retries at once when told the cloud is back, instead of waiting out its backoff', async () => {
+    // A backoff far longer than the test: only retryNow() can make the delivery below happen in time.
+    const { cloud, outbox, uplink, append } = await setUp({ backoffMs: 60_000 });
+    cloud.state.mode = 'down';
+    await append(20);
+    await waitFor(() => (uplink.status().state === 'backing-off' ? true : undefined));
+    cloud.state.mode = 'up';
+    uplink.retryNow();
+    await waitFor(() => (outbox.backlog === 0 ? true : undefined), 5_000);
+    expect(cloud.state.stored.size).toBe(20);
   });
 
   it('retries a request that hangs, after its timeout', async () => {

@@ -46,6 +46,8 @@ export class Uplink implements Unit {
   #sent = new RateMeter();
   #batchSize: number;
   #failures = 0;
+  /** Ends the current backoff wait early; set only while the uplink waits to retry. */
+  #endBackoff: (() => void) | undefined;
   #lastProgressLog = 0;
   #status: Omit<UplinkStatus, 'sentPerS' | 'etaS' | 'batchSize'>;
 
@@ -78,6 +80,11 @@ export class Uplink implements Unit {
     this.#wake?.();
     await this.#loop?.catch(() => undefined);
     this.#status.state = 'stopped';
+  }
+
+  /** The cloud is reachable again (CloudLink saw it): retry now instead of waiting out the backoff. */
+  retryNow(): void {
+    this.#endBackoff?.();
   }
 
   status(): UplinkStatus {
@@ -223,11 +230,13 @@ export class Uplink implements Unit {
         clearTimeout(timer);
         signal.removeEventListener('abort', done);
         this.#wake = undefined;
+        this.#endBackoff = undefined;
         resolve();
       };
       const timer = setTimeout(done, ms);
       signal.addEventListener('abort', done);
       this.#wake = wakeable ? done : () => signal.aborted && done();
+      this.#endBackoff = wakeable ? undefined : done;
     });
   }
 }
