@@ -1,4 +1,5 @@
 import { apiBenchmark } from './api.bench.js';
+import { e2eBenchmark } from './e2e.bench.js';
 import { ingestBenchmark } from './ingest.bench.js';
 
 /*
@@ -8,6 +9,7 @@ import { ingestBenchmark } from './ingest.bench.js';
 const benchmarks: Record<string, () => Promise<Record<string, unknown>>> = {
   api: apiBenchmark,
   ingest: ingestBenchmark,
+  e2e: e2eBenchmark,
 };
 
 const requested = process.argv.slice(2).filter((a) => a !== '--');
