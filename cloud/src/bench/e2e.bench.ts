@@ -1,6 +1,6 @@
 import { fork } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +12,7 @@ import {
   type Exit,
   killProcess,
   startCloudProcess,
-  startEdgeProcess,
+  startDemoEdge,
 } from '../e2e/processes.js';
 import { loadCloudEnv } from '../env.js';
 import type { LiveEvent } from '../modules/events/index.js';
@@ -148,21 +148,7 @@ export async function e2eBenchmark() {
       },
       120_000,
     );
-    // The demo seed writes the edge's key only when it seeds, that is into an empty database.
-    const apiKey = (
-      await readFile(join(cloudDataDir, 'demo-edge.key'), 'utf8').catch(() => {
-        throw new Error('no demo edge key: DATABASE_URL must name an empty database (create one per run)');
-      })
-    ).trim();
-    edge = await startEdgeProcess({
-      EDGE_NAME: 'bench-edge',
-      EDGE_CLOUD_URL: cloud.url,
-      EDGE_API_KEY: apiKey,
-      EDGE_DATA_DIR: edgeDataDir,
-      EDGE_MQTT_PORT: '0',
-      EDGE_STATUS_PORT: '0',
-      LOG_LEVEL: 'warn',
-    });
+    edge = await startDemoEdge({ name: 'bench-edge', cloudUrl: cloud.url, cloudDataDir, edgeDataDir });
     const statusUrl = edge.statusUrl;
 
     const admin = await signIn(cloud.url, env.DEMO_ADMIN_EMAIL, ADMIN_PASSWORD);

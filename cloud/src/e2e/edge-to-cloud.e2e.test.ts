@@ -13,7 +13,7 @@ import {
   isRunning,
   killProcess,
   startCloudProcess,
-  startEdgeProcess,
+  startDemoEdge,
   waitFor,
 } from './processes.js';
 
@@ -61,16 +61,7 @@ describe.runIf(Boolean(process.env.TEST_DATABASE_URL))('edge to cloud (real proc
       LOG_LEVEL: 'warn',
     };
     cloud = await startCloudProcess(cloudVars);
-    const apiKey = (await readFile(join(cloudDataDir, 'demo-edge.key'), 'utf8')).trim();
-    edge = await startEdgeProcess({
-      EDGE_NAME: 'e2e-edge',
-      EDGE_CLOUD_URL: cloud.url,
-      EDGE_API_KEY: apiKey,
-      EDGE_DATA_DIR: edgeDataDir,
-      EDGE_MQTT_PORT: '0',
-      EDGE_STATUS_PORT: '0',
-      LOG_LEVEL: 'warn',
-    });
+    edge = await startDemoEdge({ name: 'e2e-edge', cloudUrl: cloud.url, cloudDataDir, edgeDataDir });
     owner = new pg.Client({ connectionString: database.url });
     await owner.connect();
   });

@@ -1,4 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { edgeEnvKeys, isEdgeReadyMessage } from '@plantline/edge';
 import { cloudEnvKeys } from '../env.js';
@@ -115,6 +117,32 @@ export async function startEdgeProcess(vars: Record<string, string>, timeoutMs =
   });
   if (ready.mqttUrl === null) throw new Error('the edge runs no embedded broker');
   return { ...handle, statusUrl: ready.statusUrl, mqttUrl: ready.mqttUrl } satisfies EdgeProcess;
+}
+
+/**
+ * An edge enrolled with the demo tenant's edge key, which the cloud's first start wrote into its data
+ * folder (only when it seeded, i.e. into an empty database), with its broker and status on free ports.
+ */
+export async function startDemoEdge(options: {
+  name: string;
+  cloudUrl: string;
+  cloudDataDir: string;
+  edgeDataDir: string;
+}) {
+  const apiKey = (
+    await readFile(join(options.cloudDataDir, 'demo-edge.key'), 'utf8').catch(() => {
+      throw new Error('no demo edge key: the cloud must have seeded an empty database');
+    })
+  ).trim();
+  return startEdgeProcess({
+    EDGE_NAME: options.name,
+    EDGE_CLOUD_URL: options.cloudUrl,
+    EDGE_API_KEY: apiKey,
+    EDGE_DATA_DIR: options.edgeDataDir,
+    EDGE_MQTT_PORT: '0',
+    EDGE_STATUS_PORT: '0',
+    LOG_LEVEL: 'warn',
+  });
 }
 
 export function isRunning(handle: ChildHandle): boolean {
