@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DeadLetterStore } from '../dead-letter/dead-letter-store';
 import { createLogger } from '../logger';
 import { Outbox } from '../outbox/outbox';
+import { startIngressOnDisk } from '../testing/ingress-on-disk';
 import { deadLettersOnDisk, eventsOnDisk } from '../testing/outbox-on-disk';
 import { occupyPort } from '../testing/ports';
 import { tempDir } from '../testing/temp-dir';
@@ -17,24 +18,8 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function startBroker(auth?: { username: string; password: string }, port = 0) {
-  const temp = await tempDir('broker');
-  cleanups.push(temp.remove);
-  const outboxDir = join(temp.dir, 'outbox');
-  const outbox = new Outbox({ dir: outboxDir, maxBytes: 1 << 30, log });
-  const deadLetters = new DeadLetterStore({ dir: temp.dir, log });
-  const ingress = new Ingress({ outbox, deadLetters });
-  const broker = new EmbeddedBroker({
-    host: '127.0.0.1',
-    port,
-    ...{ username: auth?.username, password: auth?.password },
-    ingress,
-    log,
-  });
-  const units = new UnitGroup([outbox, deadLetters, broker], log);
-  await units.start();
-  cleanups.push(() => units.stop());
-  return { broker, outbox, outboxDir, dataDir: temp.dir, ingress, url: broker.url! };
+function startBroker(auth?: { username: string; password: string }, port = 0) {
+  return startIngressOnDisk({ log, onCleanup: (cleanup) => cleanups.push(cleanup), auth, port });
 }
 
 async function device(

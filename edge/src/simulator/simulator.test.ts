@@ -1,13 +1,7 @@
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DeadLetterStore } from '../dead-letter/dead-letter-store';
-import { EmbeddedBroker } from '../ingress/embedded-broker';
-import { Ingress } from '../ingress/ingress';
 import { createLogger } from '../logger';
-import { Outbox } from '../outbox/outbox';
+import { startIngressOnDisk } from '../testing/ingress-on-disk';
 import { eventsOnDisk } from '../testing/outbox-on-disk';
-import { tempDir } from '../testing/temp-dir';
-import { UnitGroup } from '../unit';
 import { demoLayout, PlantModel, type SimEvent } from './plant-model';
 import { Simulator } from './simulator';
 
@@ -58,23 +52,10 @@ describe('PlantModel', () => {
 
 describe('Simulator', () => {
   it('publishes the model over MQTT, one connection per device, and every event lands in the outbox', async () => {
-    const temp = await tempDir('sim');
-    cleanups.push(temp.remove);
-    const outboxDir = join(temp.dir, 'outbox');
-    const outbox = new Outbox({ dir: outboxDir, maxBytes: 1 << 30, log });
-    const deadLetters = new DeadLetterStore({ dir: temp.dir, log });
-    const ingress = new Ingress({ outbox, deadLetters });
-    const broker = new EmbeddedBroker({
-      host: '127.0.0.1',
-      port: 0,
-      username: undefined,
-      password: undefined,
-      ingress,
+    const { broker, outboxDir, ingress } = await startIngressOnDisk({
       log,
+      onCleanup: (cleanup) => cleanups.push(cleanup),
     });
-    const units = new UnitGroup([outbox, deadLetters, broker], log);
-    await units.start();
-    cleanups.push(() => units.stop());
 
     const layout = demoLayout({ lines: ['L1'], machines: 3, stations: 1 });
     const simulator = new Simulator({
