@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { type ApiClient, expectApiError, signIn } from '../testing/api.js';
+import { type ApiClient, signIn } from '../testing/api.js';
+import { expectApiError } from '../testing/api-assertions.js';
 import { type TestDatabase, testEngines } from '../testing/engines.js';
 import { startTestServer } from '../testing/server.js';
 import { createTwoTenants, TEST_PASSWORD } from '../testing/tenants.js';

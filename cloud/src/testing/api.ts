@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createTRPCClient, createWSClient, httpLink, TRPCClientError, wsLink } from '@trpc/client';
-import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
+import { createTRPCClient, createWSClient, httpLink, type TRPCClientError, wsLink } from '@trpc/client';
 import { parseSetCookie, type SetCookie } from 'cookie';
-import { expect } from 'vitest';
 import WebSocket from 'ws';
 import type { AppRouter } from '../app-router.js';
 import { SESSION_COOKIE } from '../http/cookies.js';
@@ -68,29 +66,6 @@ export async function signIn(url: string, email: string, password = TEST_PASSWOR
   const token = client.jar.token;
   if (token === null) throw new Error(`signing in as ${email} set no session cookie`);
   return { ...client, token, signedIn };
-}
-
-/**
- * The tRPC error a call fails with, after checking its code and (optionally) its message.
- * Fails the test when the call succeeds or fails with something other than a tRPC error.
- */
-export async function expectApiError(
-  call: Promise<unknown>,
-  code: TRPC_ERROR_CODE_KEY,
-  message?: string | RegExp,
-): Promise<ApiError> {
-  let failure: unknown = null;
-  try {
-    await call;
-  } catch (error) {
-    failure = error;
-  }
-  expect(failure, `expected ${code}, but the call succeeded`).toBeInstanceOf(TRPCClientError);
-  const error = failure as ApiError;
-  expect({ code: error.data?.code, message: error.message }).toMatchObject({ code });
-  if (typeof message === 'string') expect(error.message).toBe(message);
-  else if (message !== undefined) expect(error.message).toMatch(message);
-  return error;
 }
 
 /** A tRPC client over one WebSocket connection, which sends the credentials on the upgrade. */

@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../db/index.js';
-import { type ApiClient, addUser, expectApiError, signIn } from '../../testing/api.js';
+import { type ApiClient, addUser, signIn } from '../../testing/api.js';
+import { expectApiError } from '../../testing/api-assertions.js';
 import { type TestDatabase, testEngines } from '../../testing/engines.js';
 import { startTestServer } from '../../testing/server.js';
 import { createTwoTenants, TEST_PASSWORD } from '../../testing/tenants.js';

@@ -1,6 +1,7 @@
 import type { Permission } from '@plantline/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiClient, addUser, expectApiError, signIn } from '../../testing/api.js';
+import { type ApiClient, addUser, signIn } from '../../testing/api.js';
+import { expectApiError } from '../../testing/api-assertions.js';
 import { type TestDatabase, testEngines } from '../../testing/engines.js';
 import { startTestServer } from '../../testing/server.js';
 import { createTwoTenants, TEST_PASSWORD } from '../../testing/tenants.js';
