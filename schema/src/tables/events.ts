@@ -1,17 +1,19 @@
 import {
+  bigint,
   doublePrecision,
   foreignKey,
   index,
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 import { createdAtColumn, idColumn } from './columns.js';
-import { plants } from './identity.js';
+import { plants, tenants } from './identity.js';
 
 /*
  * Plant events from the edge (issue 3 §5, DESIGN §3 ⏱). Hypertables on `time` where TimescaleDB
@@ -123,6 +125,43 @@ export const unassignedEvents = pgTable(
       foreignColumns: [plants.tenantId, plants.id],
     }).onDelete('cascade'),
     index('unassigned_events_plant_codes_idx').on(t.tenantId, t.plantId, t.lineCode, t.machineCode),
+  ],
+);
+
+/*
+ * The commit log of stored events, one row per ingest transaction that stored any (issue 3 §6).
+ * Event ids are UUIDv7 by the time the edge first saw an event, so they do not follow commit order:
+ * an edge catching up after an outage commits old ids after newer ones from another edge. The live
+ * stream resumes from a position in this log instead — (seq, position of the event in the commit) —
+ * which is exactly commit order: `seq` is gap-free per tenant and taken from a counter row that stays
+ * locked until the transaction commits, so a reader always sees a prefix of the log.
+ *
+ * The arrays name the events of the commit in the order they were sent (the edge's order per
+ * machine); `times` lets a replay reach each event through its table's (tenant_id, event_id, time)
+ * unique index. Kept for a resume window (LIVE_RESUME_WINDOW in the cloud), not for history.
+ */
+export const eventStreams = pgTable('event_streams', {
+  tenantId: uuid('tenant_id')
+    .primaryKey()
+    .references(() => tenants.id, { onDelete: 'cascade' }),
+  lastSeq: bigint('last_seq', { mode: 'number' }).notNull(),
+});
+
+export const eventCommits = pgTable(
+  'event_commits',
+  {
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    committedAt: timestamp('committed_at', { withTimezone: true }).notNull().defaultNow(),
+    eventIds: uuid('event_ids').array().notNull(),
+    times: timestamp('times', { withTimezone: true }).array().notNull(),
+    kinds: text('kinds').array().notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'event_commits_pkey', columns: [t.tenantId, t.seq] }),
+    index('event_commits_committed_at_idx').on(t.tenantId, t.committedAt),
   ],
 );
 
