@@ -7,8 +7,8 @@ import type { LiveEvent } from './live-event.js';
  * PostgreSQL LISTEN/NOTIFY would fan out (DESIGN §6).
  */
 export interface BusEvents {
-  /** Events stored by ingest (one committed batch of one tenant). */
-  'events.ingested': { tenantId: string; events: LiveEvent[] };
+  /** Events stored by ingest: one committed batch of one tenant, `seq` its place in the commit log. */
+  'events.ingested': { tenantId: string; seq: number; events: LiveEvent[] };
   /** Lines, machines, stations or areas of a tenant changed. */
   'masterdata.changed': { tenantId: string };
 }

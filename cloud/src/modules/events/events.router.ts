@@ -1,14 +1,15 @@
 import { z } from 'zod';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
+import { cursorPattern } from './cursor.js';
 import { liveEvents } from './live.js';
 
 const ids = z.array(z.uuid('Not a valid id')).min(1).max(1000).optional();
 
 export const eventsRouter = router({
   /**
-   * Stored plant events as they arrive, filtered by plant, line and machine (within the caller's
-   * plants). Over WebSocket the tRPC client resends the last event id when it reconnects, and the
-   * stream resumes after it.
+   * Stored plant events as they commit, in batches, filtered by plant, line and machine (within the
+   * caller's plants). Over WebSocket the tRPC client resends the last tracked id when it reconnects,
+   * and the stream resumes after it in commit order.
    */
   live: permittedProcedure('events.read')
     .input(
@@ -16,7 +17,8 @@ export const eventsRouter = router({
         plantIds: ids,
         lineIds: ids,
         machineIds: ids,
-        lastEventId: z.uuid().nullish(),
+        /** The tracked id of the last batch received (a commit-log position, `seq:position`). */
+        lastEventId: z.string().regex(cursorPattern, 'Not a live stream position').nullish(),
       }),
     )
     .subscription(({ ctx, input, signal }) => liveEvents(ctx.deps, ctx.principal, input, signal)),

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, addUser, apiClient, signIn, wsClient } from '../../testing/api.js';
 import { type TestDatabase, testEngines } from '../../testing/engines.js';
-import { envelope } from '../../testing/events.js';
+import { envelope, uuidv7 } from '../../testing/events.js';
 import { startTestServer } from '../../testing/server.js';
 import { createTwoTenants } from '../../testing/tenants.js';
 import type { LiveEvent } from './index.js';
@@ -26,6 +26,7 @@ describe.each(testEngines)('the live event stream ($name engine)', (engine) => {
   let server: Awaited<ReturnType<typeof startTestServer>>;
   let admin: Awaited<ReturnType<typeof signIn>>;
   let edge: ApiClient;
+  let edgeKey: string;
   let machines: { m1: string; m2: string };
   const M1 = { plant: 'A1', line: 'L1', machine: 'M1' };
   const M2 = { plant: 'A1', line: 'L1', machine: 'M2' };
@@ -64,7 +65,8 @@ describe.each(testEngines)('the live event stream ($name engine)', (engine) => {
       scopes: ['ingest.write'],
       plantIds: [plantA1, plantA2],
     });
-    edge = apiClient(server.url, { apiKey: key.key });
+    edgeKey = key.key;
+    edge = apiClient(server.url, { apiKey: edgeKey });
   });
 
   afterAll(async () => {
@@ -78,6 +80,7 @@ describe.each(testEngines)('the live event stream ($name engine)', (engine) => {
   ) {
     const client = wsClient(server.url, { token });
     const received: LiveEvent[] = [];
+    const cursors: string[] = [];
     const errors: unknown[] = [];
     let started = false;
     const subscription = client.trpc.events.live.subscribe(input, {
@@ -85,14 +88,18 @@ describe.each(testEngines)('the live event stream ($name engine)', (engine) => {
         started = true;
       },
       onData: (tracked) => {
-        expect(tracked.id).toBe(tracked.data.id);
-        received.push(tracked.data);
+        expect(tracked.data.events.length).toBeGreaterThan(0);
+        cursors.push(tracked.id);
+        received.push(...tracked.data.events);
       },
       onError: (error) => errors.push(error),
     });
     return {
       received,
       errors,
+      cursors,
+      /** The last tracked id: what the tRPC client resends on reconnect. */
+      cursor: () => cursors.at(-1) ?? null,
       ready: () => until(() => started, 'the subscription to start'),
       close: () => {
         subscription.unsubscribe();
@@ -103,7 +110,7 @@ describe.each(testEngines)('the live event stream ($name engine)', (engine) => {
 
   async function push(...events: ReturnType<typeof envelope>[]) {
     const { results } = await edge.trpc.ingest.push.mutate({ events });
-    expect(results.every((r) => r.status === 'accepted')).toBe(true);
+    expect(results.filter((r) => r.status !== 'accepted')).toEqual([]);
     return events.map((e) => e.id);
   }
 
@@ -122,6 +129,7 @@ describe.each(testEngines)('the live event stream ($name engine)', (engine) => {
       machineId: machines.m1,
       data: { values: { temp_c: 40.5, rpm: 900 } },
     });
+    const lastSeen = first.cursor();
     first.close();
 
     // While nobody listens: three for M1 (one of each other kind) and one for M2.
@@ -131,7 +139,7 @@ describe.each(testEngines)('the live event stream ($name engine)', (engine) => {
       envelope(M1, 'scan', { code: 'LOT-9' }),
       envelope(M1, 'state', { state: 'DOWN', reason: 'JAM' }),
     );
-    const resumed = listen(admin.token, { machineIds: [machines.m1], lastEventId: seen[2] });
+    const resumed = listen(admin.token, { machineIds: [machines.m1], lastEventId: lastSeen });
     await resumed.ready();
     await until(() => resumed.received.length >= 3, 'the missed events');
     const live = await push(
@@ -158,23 +166,107 @@ describe.each(testEngines)('the live event stream ($name engine)', (engine) => {
     const [plantA1, plantA2] = tenants.a.plantIds as [string, string];
     const user = await addUser(admin, { roleIds: [tenants.a.roleIds.operator!], plantIds: [plantA2] });
     const operator = await signIn(server.url, user.email);
-    const before = await push(envelope(B1, 'state', { state: 'RUNNING' }));
     const stream = listen(operator.token, {});
     await stream.ready();
+    const before = await push(envelope(B1, 'state', { state: 'RUNNING' }));
+    await until(() => stream.received.length >= 1, 'the first plant A2 event');
+    const resumeFrom = stream.cursor();
     const ids = await push(envelope(M1, 'state', { state: 'RUNNING' }), envelope(B1, 'count', { good: 4 }));
-    await until(() => stream.received.length >= 1, 'the plant A2 event');
+    await until(() => stream.received.length >= 2, 'the plant A2 event');
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(stream.received.map((e) => e.id)).toEqual([ids[1]]);
-    expect(stream.received[0]?.plantId).toBe(plantA2);
+    expect(stream.received.map((e) => e.id)).toEqual([before[0], ids[1]]);
+    expect(stream.received.every((e) => e.plantId === plantA2)).toBe(true);
     stream.close();
 
     // Resuming from before: the replay, read under the user's row-level security, holds only plant A2.
-    const replay = listen(operator.token, { lastEventId: before[0] });
+    const replay = listen(operator.token, { lastEventId: resumeFrom });
     await replay.ready();
     await until(() => replay.received.length >= 1, 'the replay');
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(replay.received.map((e) => e.id)).toEqual([ids[1]]);
     expect(replay.received.every((e) => e.plantId !== plantA1)).toBe(true);
     replay.close();
+  });
+
+  it('resumes in commit order: an event committed late with an old id is not missed', async () => {
+    const stream = listen(admin.token, { machineIds: [machines.m1] });
+    await stream.ready();
+    const [recent] = await push(envelope(M1, 'count', { good: 1 }));
+    await until(() => stream.received.length >= 1, 'the recent event');
+    const resumeFrom = stream.cursor();
+    stream.close();
+
+    // An edge back from an outage: its event happened (and got its id) an hour before the one above.
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    const [late] = await push({
+      ...envelope(M1, 'state', { state: 'DOWN', reason: 'OUTAGE' }, hourAgo),
+      id: uuidv7(hourAgo.getTime()),
+    });
+    expect(late! < recent!).toBe(true);
+    const resumed = listen(admin.token, { machineIds: [machines.m1], lastEventId: resumeFrom });
+    await resumed.ready();
+    await until(() => resumed.received.length >= 1, 'the late event');
+    const [next] = await push(envelope(M1, 'count', { good: 2 }));
+    await until(() => resumed.received.length >= 2, 'the next live event');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(resumed.received.map((e) => e.id)).toEqual([late, next]);
+    expect(resumed.errors).toEqual([]);
+    resumed.close();
+  });
+
+  it('refuses a malformed position with a clear error', async () => {
+    const stream = listen(admin.token, { lastEventId: 'not-a-position' });
+    await until(() => stream.errors.length > 0, 'the error');
+    expect(String(stream.errors[0])).toMatch(/Not a live stream position/);
+    stream.close();
+  });
+
+  it('delivers every event of concurrent ingests exactly once, in commit order', async () => {
+    const stream = listen(admin.token, { plantIds: [tenants.a.plantIds[0] as string] });
+    await stream.ready();
+    // Ten edges' batches at once: their transactions commit in some order, their afterCommit
+    // effects may run in another; the stream must follow the commit log regardless.
+    const batches = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        push(
+          ...Array.from({ length: 5 }, (_, i) => envelope(i % 2 === 0 ? M1 : M2, 'count', { good: i + 1 })),
+        ),
+      ),
+    );
+    const sent = batches.flat();
+    await until(() => stream.received.length >= sent.length, 'all concurrent events');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const ids = stream.received.map((e) => e.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual([...sent].sort());
+    // Each batch arrives whole and the cursors only move forward.
+    const seqs = stream.cursors.map((cursor) => Number(cursor.split(':')[0]));
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    for (const batch of batches) {
+      const at = ids.indexOf(batch[0]!);
+      expect(ids.slice(at, at + batch.length)).toEqual(batch);
+    }
+    stream.close();
+  });
+
+  it("reads from the log what this instance's bus never heard (a commit made by another instance)", async () => {
+    // A second cloud instance over the same database, with its own bus (DESIGN §6 scale-out).
+    const other = await startTestServer(database.db);
+    try {
+      const otherEdge = apiClient(other.url, { apiKey: edgeKey });
+      const stream = listen(admin.token, { machineIds: [machines.m1] });
+      await stream.ready();
+      const elsewhere = envelope(M1, 'count', { good: 7 });
+      const { results } = await otherEdge.trpc.ingest.push.mutate({ events: [elsewhere] });
+      expect(results[0]?.status).toBe('accepted');
+      // The next commit heard here shows the gap; the stream reads the missing one from the log first.
+      const [here] = await push(envelope(M1, 'count', { good: 8 }));
+      await until(() => stream.received.length >= 2, 'both events');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(stream.received.map((e) => e.id)).toEqual([elsewhere.id, here]);
+      stream.close();
+    } finally {
+      await other.close();
+    }
   });
 });

@@ -1,156 +1,165 @@
 import { tracked } from '@trpc/server';
-import { type SQL, sql } from 'drizzle-orm';
-import type { Database, Sql } from '../../db/index.js';
+import { sql } from 'drizzle-orm';
+import type { Database } from '../../db/index.js';
 import { rows } from '../../db/index.js';
 import { DomainError } from '../../trpc/errors.js';
 import { canSeePlant, type Principal, scopeOf } from '../../trpc/principal.js';
-import type { EventBus } from './bus.js';
+import type { BusEvents, EventBus } from './bus.js';
+import { cursorId, type LiveCursor, parseCursor } from './cursor.js';
 import type { LiveEvent } from './live-event.js';
+import { type LiveFilter, readLog } from './log.js';
 
-export interface LiveFilter {
-  plantIds?: readonly string[] | undefined;
-  lineIds?: readonly string[] | undefined;
-  machineIds?: readonly string[] | undefined;
-  /** The last event the client received; the stream first replays what was stored after it. */
-  lastEventId?: string | null | undefined;
+export type { LiveFilter } from './log.js';
+
+/** What `events.live` sends: the events of one commit (or one replay page) that pass the filter. */
+export interface LiveBatch {
+  events: LiveEvent[];
 }
 
-/** Stored events read per query while replaying. */
-const REPLAY_PAGE = 1000;
-/** A subscriber this far behind the live events is cut off; it resumes from its last event id. */
-const MAX_QUEUED = 20_000;
+/** Commit-log entries read per query while replaying. */
+const REPLAY_PAGE = 2000;
+/** Live commits held for a slow subscriber before it falls back to reading the log. */
+const MAX_PENDING_EVENTS = 20_000;
+/**
+ * How long a commit that arrived ahead of its predecessor waits for it: afterCommit effects of two
+ * requests may run in either order. After this the predecessor is read from the log (it may also
+ * have been committed by another cloud instance, whose bus this one does not hear).
+ */
+const GAP_WAIT_MS = 250;
 
-function matches(principal: Principal, filter: LiveFilter, event: LiveEvent): boolean {
+type Commit = BusEvents['events.ingested'];
+
+/**
+ * The live stream of stored events (issue 3 §6), in commit order. Each batch is sent with
+ * tracked(cursor): the cursor names a place in the tenant's commit log (`seq:position`), and the tRPC
+ * client resends the last one when it reconnects. The stream then replays the log after it, filtered
+ * and under the caller's row-level security, and continues live — nothing missed, nothing doubled,
+ * even for events committed late with old ids (an edge catching up after an outage).
+ *
+ * The bus is listened to before the log is read; live commits at or below what was replayed are
+ * skipped, and a missing seq is read from the log, so the seam between the two can neither lose nor
+ * repeat a commit.
+ */
+export async function* liveEvents(
+  deps: { db: Database; bus: EventBus },
+  principal: Principal,
+  filter: LiveFilter & { lastEventId?: string | null | undefined },
+  signal: AbortSignal | undefined,
+) {
+  const pending = new Map<number, Commit>();
+  let pendingEvents = 0;
+  let wake: (() => void) | null = null;
+  const stop = deps.bus.on('events.ingested', (commit) => {
+    if (commit.tenantId !== principal.tenantId) return;
+    pending.set(commit.seq, commit);
+    pendingEvents += commit.events.length;
+    wake?.();
+  });
+  const onAbort = () => wake?.();
+  signal?.addEventListener('abort', onAbort);
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = ms === Number.POSITIVE_INFINITY ? undefined : setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    }).finally(() => {
+      wake = null;
+    });
+  const read = (after: LiveCursor, limit: number) =>
+    deps.db.transact(scopeOf(principal), (tx) => readLog(tx, principal.tenantId, filter, after, limit));
+  const visible = (event: LiveEvent) => canSeePlant(principal, event.plantId) && matches(filter, event);
+
+  try {
+    const resumeFrom = filter.lastEventId == null ? null : parseCursor(filter.lastEventId);
+    let at: LiveCursor = resumeFrom ?? {
+      seq: await lastSeq(deps.db, principal),
+      position: Number.MAX_SAFE_INTEGER,
+    };
+    let replaying = resumeFrom !== null;
+    if (
+      resumeFrom !== null &&
+      !(await deps.db.transact(scopeOf(principal), (tx) => canResume(tx, resumeFrom)))
+    ) {
+      throw new DomainError(
+        'invalid',
+        'That live position is older than the resume window; subscribe afresh',
+      );
+    }
+
+    while (!signal?.aborted) {
+      if (replaying) {
+        const page = await read(at, REPLAY_PAGE);
+        if (page.events.length > 0)
+          yield tracked(cursorId(page.lastMatch ?? page.end), { events: page.events });
+        at = page.end;
+        replaying = page.entries === REPLAY_PAGE;
+        continue;
+      }
+      for (const seq of [...pending.keys()]) {
+        if (seq <= at.seq) forget(seq);
+      }
+      if (pendingEvents > MAX_PENDING_EVENTS) {
+        // A subscriber slower than the plant: drop what is held and read the log at its own pace.
+        for (const seq of [...pending.keys()]) forget(seq);
+        replaying = true;
+        continue;
+      }
+      const next = pending.get(at.seq + 1);
+      if (next !== undefined) {
+        forget(next.seq);
+        const events = next.events.filter(visible);
+        const lastPosition = next.events.length;
+        at = { seq: next.seq, position: lastPosition };
+        if (events.length > 0) {
+          const lastMatch = next.events.lastIndexOf(events.at(-1) as LiveEvent) + 1;
+          yield tracked(cursorId({ seq: next.seq, position: lastMatch }), { events });
+        }
+        continue;
+      }
+      if (pending.size === 0) {
+        await sleep(Number.POSITIVE_INFINITY);
+        continue;
+      }
+      // A later commit is here but not the next one: give it a moment, then read the log.
+      await sleep(GAP_WAIT_MS);
+      if (!pending.has(at.seq + 1) && pending.size > 0) replaying = true;
+    }
+  } finally {
+    stop();
+    signal?.removeEventListener('abort', onAbort);
+  }
+
+  function forget(seq: number) {
+    const commit = pending.get(seq);
+    if (commit === undefined) return;
+    pending.delete(seq);
+    pendingEvents -= commit.events.length;
+  }
+}
+
+function matches(filter: LiveFilter, event: LiveEvent): boolean {
   return (
-    canSeePlant(principal, event.plantId) &&
     (filter.plantIds === undefined || filter.plantIds.includes(event.plantId)) &&
     (filter.lineIds === undefined || filter.lineIds.includes(event.lineId)) &&
     (filter.machineIds === undefined || filter.machineIds.includes(event.machineId))
   );
 }
 
-/**
- * The live stream of stored events (issue 3 §6). Each event is sent with tracked(id), so a client
- * that reconnects passes the last id it saw and gets what it missed, then the live events: the bus is
- * listened to *before* the stored events are read, and ids already replayed are skipped when they
- * also arrive live — no gap, no double. UUIDv7 ids sort by the time the edge first saw the event.
- */
-export async function* liveEvents(
-  deps: { db: Database; bus: EventBus },
-  principal: Principal,
-  filter: LiveFilter,
-  signal: AbortSignal | undefined,
-) {
-  const queue: LiveEvent[] = [];
-  let overflowed = false;
-  let wake: (() => void) | null = null;
-  const stop = deps.bus.on('events.ingested', ({ tenantId, events }) => {
-    if (tenantId !== principal.tenantId || overflowed) return;
-    for (const event of events) if (matches(principal, filter, event)) queue.push(event);
-    if (queue.length > MAX_QUEUED) {
-      overflowed = true;
-      queue.length = 0;
-    }
-    wake?.();
-  });
-  const onAbort = () => wake?.();
-  signal?.addEventListener('abort', onAbort);
-  try {
-    const replayed = new Set<string>();
-    let cursor = filter.lastEventId ?? null;
-    while (cursor !== null && !signal?.aborted) {
-      const after: string = cursor;
-      const page = await deps.db.transact(scopeOf(principal), (tx) =>
-        storedAfter(tx, principal.tenantId, filter, after, REPLAY_PAGE),
-      );
-      for (const event of page) {
-        replayed.add(event.id);
-        yield tracked(event.id, event);
-      }
-      cursor = page.length < REPLAY_PAGE ? null : (page.at(-1)?.id ?? null);
-    }
-    while (!signal?.aborted) {
-      if (overflowed) {
-        throw new DomainError('throttled', 'The live stream fell behind; resubscribe with the last event id');
-      }
-      if (queue.length === 0) {
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-        });
-        wake = null;
-        continue;
-      }
-      for (const event of queue.splice(0)) {
-        if (replayed.has(event.id)) continue;
-        yield tracked(event.id, event);
-      }
-    }
-  } finally {
-    stop();
-    signal?.removeEventListener('abort', onAbort);
-  }
+/** Where the tenant's log ends now: a subscriber without a cursor starts there. */
+async function lastSeq(db: Database, principal: Principal): Promise<number> {
+  const [row] = await db.transact(scopeOf(principal), (tx) =>
+    rows<{ last_seq: string | number }>(tx, sql`select last_seq from event_streams`),
+  );
+  return row === undefined ? 0 : Number(row.last_seq);
 }
 
-interface StoredRow {
-  id: string;
-  kind: LiveEvent['kind'];
-  plant_id: string;
-  line_id: string;
-  machine_id: string;
-  time: Date | string;
-  received_at: Date | string;
-  data: LiveEvent['data'];
-}
-
-/** Stored events after an id, in id order, across the event tables; RLS limits them to the caller's plants. */
-export async function storedAfter(
-  tx: Sql,
-  tenantId: string,
-  filter: LiveFilter,
-  afterId: string,
-  limit: number,
-): Promise<LiveEvent[]> {
-  const where = (extra: SQL = sql``) => {
-    const parts = [sql`tenant_id = ${tenantId}::uuid`, sql`event_id > ${afterId}::uuid`];
-    if (filter.plantIds !== undefined) parts.push(sql`plant_id = any(${sql.param(filter.plantIds)}::uuid[])`);
-    if (filter.lineIds !== undefined) parts.push(sql`line_id = any(${sql.param(filter.lineIds)}::uuid[])`);
-    if (filter.machineIds !== undefined)
-      parts.push(sql`machine_id = any(${sql.param(filter.machineIds)}::uuid[])`);
-    return sql`where ${sql.join(parts, sql` and `)} ${extra}`;
-  };
-  const common = sql`event_id::text as id, plant_id, line_id, machine_id`;
-  const found = await rows<StoredRow>(
+/** A cursor can resume if the commit after it is still in the log (or none came since). */
+async function canResume(tx: Parameters<Parameters<Database['transact']>[1]>[0], cursor: LiveCursor) {
+  const [row] = await rows<{ oldest: string | number | null }>(
     tx,
-    sql`select * from (
-      (select ${common}, 'state' as kind, time, received_at,
-              jsonb_build_object('state', state, 'reason', reason) as data
-         from machine_state_events ${where()} order by event_id limit ${limit})
-      union all
-      (select ${common}, 'count', time, received_at,
-              jsonb_build_object('good', good, 'scrap', scrap, 'product', product_code, 'order', order_code)
-         from production_counts ${where()} order by event_id limit ${limit})
-      union all
-      (select ${common}, 'scan', time, received_at,
-              jsonb_build_object('code', code, 'symbology', symbology, 'action', action, 'station', station_code)
-         from qr_code_scans ${where()} order by event_id limit ${limit})
-      union all
-      (select ${common}, 'telemetry', min(time), min(received_at),
-              jsonb_build_object('values', jsonb_object_agg(name, value))
-         from sensor_readings ${where(sql`group by event_id, plant_id, line_id, machine_id`)}
-         order by event_id limit ${limit})
-    ) e order by id limit ${limit}`,
+    sql`select min(seq) as oldest from event_commits`,
   );
-  return found.map(
-    (r) =>
-      ({
-        id: r.id,
-        kind: r.kind,
-        plantId: r.plant_id,
-        lineId: r.line_id,
-        machineId: r.machine_id,
-        time: new Date(r.time).toISOString(),
-        receivedAt: new Date(r.received_at).toISOString(),
-        data: r.data,
-      }) as LiveEvent,
-  );
+  return row?.oldest == null || Number(row.oldest) <= cursor.seq + 1;
 }

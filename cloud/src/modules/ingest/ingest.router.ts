@@ -2,10 +2,25 @@ import { ingestBatch } from '@plantline/schema';
 import { z } from 'zod';
 import { scopeOf } from '../../trpc/principal.js';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
-import { ingestEvents } from './ingest.js';
+import type { EventBus } from '../events/index.js';
+import { type IngestOutcome, ingestEvents } from './ingest.js';
 import { listUnassigned, releaseUnassigned } from './unassigned.js';
 
 const uuid = z.uuid('Not a valid id');
+
+/** Stored events go on the live bus once their transaction has committed, with their commit's seq. */
+function publishAfterCommit(
+  ctx: {
+    principal: { tenantId: string };
+    deps: { bus: EventBus };
+    afterCommit: (effect: () => void) => void;
+  },
+  { commitSeq, stored }: IngestOutcome,
+) {
+  if (commitSeq === null) return;
+  const tenantId = ctx.principal.tenantId;
+  ctx.afterCommit(() => ctx.deps.bus.emit('events.ingested', { tenantId, seq: commitSeq, events: stored }));
+}
 
 export const ingestRouter = router({
   /**
@@ -19,11 +34,7 @@ export const ingestRouter = router({
       const { principal, deps } = ctx;
       const codes = await deps.codeCache.get(ctx.tx, scopeOf(principal));
       const outcome = await ingestEvents(ctx.tx, principal, codes, input.events);
-      if (outcome.stored.length > 0) {
-        ctx.afterCommit(() =>
-          deps.bus.emit('events.ingested', { tenantId: principal.tenantId, events: outcome.stored }),
-        );
-      }
+      publishAfterCommit(ctx, outcome);
       return { results: outcome.results };
     }),
   /** Events held because their line or machine is not in master data (never dropped). */
@@ -38,13 +49,8 @@ export const ingestRouter = router({
   releaseUnassigned: permittedProcedure('masterdata.manage')
     .input(z.object({ machineId: uuid }))
     .mutation(async ({ ctx, input }) => {
-      const { principal, deps } = ctx;
-      const outcome = await releaseUnassigned(ctx.tx, principal, input.machineId);
-      if (outcome.stored.length > 0) {
-        ctx.afterCommit(() =>
-          deps.bus.emit('events.ingested', { tenantId: principal.tenantId, events: outcome.stored }),
-        );
-      }
+      const outcome = await releaseUnassigned(ctx.tx, ctx.principal, input.machineId);
+      publishAfterCommit(ctx, outcome);
       return { released: outcome.released, stillHeld: outcome.stillHeld, results: outcome.results };
     }),
 });

@@ -15,6 +15,7 @@ import type { Sql } from '../../db/index.js';
 import { rows } from '../../db/index.js';
 import type { LiveEvent, LiveEventData } from '../events/index.js';
 import type { ResolvedCodes } from './codes.js';
+import { recordCommit } from './commit-log.js';
 
 /** Who is writing: the tenant and the plants in reach (an edge key's plants). */
 export interface IngestCaller {
@@ -27,6 +28,8 @@ export interface IngestOutcome {
   results: IngestResult[];
   /** Events newly stored in the event tables, for the live bus once the transaction commits. */
   stored: LiveEvent[];
+  /** Their place in the tenant's commit log (null when nothing was stored). */
+  commitSeq: number | null;
   /** Input positions held in unassigned_events (accepted, but not yet in the event tables). */
   held: ReadonlySet<number>;
 }
@@ -60,7 +63,7 @@ export async function ingestEvents(
   const results: IngestResult[] = new Array(events.length);
   const seen = new Set<string>();
   const held: Held[] = [];
-  const stored: { index: number; event: LiveEvent }[] = [];
+  const stored: { index: number; event: LiveEvent; ts: string }[] = [];
   const byKind: Record<EventKind, Resolved[]> = { state: [], count: [], scan: [], telemetry: [] };
   for (let index = 0; index < events.length; index++) {
     const raw = events[index];
@@ -104,7 +107,7 @@ export async function ingestEvents(
     for (const item of batch) {
       if (inserted.has(item.event.id)) {
         results[item.index] = { id: item.event.id, status: 'accepted' };
-        stored.push({ index: item.index, event: toLiveEvent(item) });
+        stored.push({ index: item.index, event: toLiveEvent(item), ts: item.event.ts });
       } else {
         results[item.index] = { id: item.event.id, status: 'duplicate' };
       }
@@ -123,9 +126,23 @@ export async function ingestEvents(
         : { id: item.event.id, status: 'duplicate' };
     }
   }
-  // In input order (the edge's id order), not grouped by kind, for the live stream.
+  // In input order (the edge's order per machine), not grouped by kind, for the live stream.
   stored.sort((a, b) => a.index - b.index);
-  return { results, stored: stored.map((s) => s.event), held: new Set(held.map((h) => h.index)) };
+  const commitSeq =
+    stored.length === 0
+      ? null
+      : await recordCommit(
+          tx,
+          caller.tenantId,
+          // The stored time as sent (not the ms-rounded live form): a replay finds the row by it.
+          stored.map(({ event, ts }) => ({ id: event.id, time: ts, kind: event.kind })),
+        );
+  return {
+    results,
+    stored: stored.map((s) => s.event),
+    commitSeq,
+    held: new Set(held.map((h) => h.index)),
+  };
 }
 
 function rawId(raw: unknown): string | null {

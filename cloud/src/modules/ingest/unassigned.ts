@@ -55,7 +55,8 @@ export async function releaseUnassigned(
       and(eq(t.plantId, machine.plantId), eq(t.lineCode, machine.lineCode), eq(t.machineCode, machine.code)),
     )
     .orderBy(t.eventId);
-  if (heldRows.length === 0) return { results: [], stored: [], held: new Set(), released: 0, stillHeld: 0 };
+  if (heldRows.length === 0)
+    return { results: [], stored: [], commitSeq: null, held: new Set(), released: 0, stillHeld: 0 };
   // Fresh codes, not the cache: the machine may have been added a moment ago on another instance.
   const outcome = await ingestEvents(
     tx,
