@@ -1,11 +1,26 @@
+import { eventKinds } from '@plantline/schema';
 import { z } from 'zod';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
 import { cursorPattern } from './cursor.js';
 import { liveEvents } from './live.js';
+import { recentEvents } from './recent.js';
 
 const ids = z.array(z.uuid('Not a valid id')).min(1).max(1000).optional();
 
 export const eventsRouter = router({
+  /** Stored events, newest first, a page at a time (`next` continues), within the caller's plants. */
+  recent: permittedProcedure('events.read')
+    .input(
+      z.object({
+        plantIds: ids,
+        lineIds: ids,
+        machineIds: ids,
+        kinds: z.array(z.enum(eventKinds)).min(1).max(4).optional(),
+        before: z.string().max(200).optional(),
+        limit: z.number().int().min(1).max(500).default(100),
+      }),
+    )
+    .query(({ ctx, input }) => recentEvents(ctx.tx, ctx.principal.tenantId, input)),
   /**
    * Stored plant events as they commit, in batches, filtered by plant, line and machine (within the
    * caller's plants). Over WebSocket the tRPC client resends the last tracked id when it reconnects,
