@@ -220,6 +220,11 @@ describe.each(testEngines)('stored events, live and recent ($name engine)', (eng
     await until(() => stream.errors.length > 0, 'the error');
     expect(String(stream.errors[0])).toMatch(/Not a live stream position/);
     stream.close();
+    // Well formed but beyond the end of this tenant's log: refused rather than silently waiting forever.
+    const ahead = listen(admin.token, { lastEventId: '999999999:1' });
+    await until(() => ahead.errors.length > 0, 'the error');
+    expect(String(ahead.errors[0])).toMatch(/not in the resume window/);
+    ahead.close();
   });
 
   it('delivers every event of concurrent ingests exactly once, in commit order', async () => {

@@ -84,7 +84,7 @@ export async function* liveEvents(
     ) {
       throw new DomainError(
         'invalid',
-        'That live position is older than the resume window; subscribe afresh',
+        'That live position is not in the resume window (too old, or not from this server); subscribe afresh',
       );
     }
 
@@ -155,11 +155,16 @@ async function lastSeq(db: Database, principal: Principal): Promise<number> {
   return row === undefined ? 0 : Number(row.last_seq);
 }
 
-/** A cursor can resume if the commit after it is still in the log (or none came since). */
+/**
+ * A cursor can resume if it lies within the log: not beyond its end (a position from another
+ * database) and not before what was pruned (the commit after it is still there, or none came since).
+ */
 async function canResume(tx: Parameters<Parameters<Database['transact']>[1]>[0], cursor: LiveCursor) {
-  const [row] = await rows<{ oldest: string | number | null }>(
+  const [row] = await rows<{ oldest: string | number | null; last: string | number | null }>(
     tx,
-    sql`select min(seq) as oldest from event_commits`,
+    sql`select (select min(seq) from event_commits) as oldest, (select last_seq from event_streams) as last`,
   );
-  return row?.oldest == null || Number(row.oldest) <= cursor.seq + 1;
+  const last = Number(row?.last ?? 0);
+  const oldest = row?.oldest == null ? null : Number(row.oldest);
+  return cursor.seq <= last && (oldest === null || oldest <= cursor.seq + 1);
 }
