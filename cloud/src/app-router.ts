@@ -2,6 +2,8 @@ import { eventsRouter } from './modules/events/index.js';
 import { apiKeysRouter, authRouter, edgeRouter, usersRouter } from './modules/identity/index.js';
 import { ingestRouter } from './modules/ingest/index.js';
 import { masterdataRouter } from './modules/masterdata/index.js';
+import { productionRouter } from './modules/production/index.js';
+import { qualityRouter } from './modules/quality/index.js';
 import { rbacRouter } from './modules/rbac/index.js';
 import { tenancyRouter } from './modules/tenancy/index.js';
 import { router } from './trpc/procedures.js';
@@ -15,6 +17,8 @@ export const appRouter = router({
   tenancy: tenancyRouter,
   edge: edgeRouter,
   masterdata: masterdataRouter,
+  production: productionRouter,
+  quality: qualityRouter,
   ingest: ingestRouter,
   events: eventsRouter,
 });

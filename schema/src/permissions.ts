@@ -48,9 +48,14 @@ export const permissionCatalogue = [
   },
   { key: 'quality.read', area: 'quality', description: 'See inspections, defects and NCRs' },
   {
+    key: 'quality.inspect',
+    area: 'quality',
+    description: 'Record inspections, their results and re-inspections after rework',
+  },
+  {
     key: 'quality.manage',
     area: 'quality',
-    description: 'Record inspections and raise and disposition NCRs',
+    description: 'Define defect codes and inspection plans; raise and disposition NCRs',
   },
   {
     key: 'config.manage',
@@ -117,6 +122,7 @@ export const builtinRoles = [
       'kpi.read',
       'production.operate',
       'quality.read',
+      'quality.inspect',
       'approvals.decide',
     ],
   },
@@ -131,6 +137,7 @@ export const builtinRoles = [
       'masterdata.read',
       'kpi.read',
       'production.operate',
+      'quality.inspect',
     ],
   },
   {
@@ -144,6 +151,7 @@ export const builtinRoles = [
       'masterdata.read',
       'kpi.read',
       'quality.read',
+      'quality.inspect',
       'quality.manage',
       'approvals.decide',
     ],
@@ -152,7 +160,8 @@ export const builtinRoles = [
     key: 'executive',
     name: 'Executive viewer',
     description: 'Read-only KPI boards across plants',
-    permissions: ['tenant.read', 'plants.read', 'plants.all', 'kpi.read'],
+    // Master data and quality records name what the boards show (machines, shifts, products).
+    permissions: ['tenant.read', 'plants.read', 'plants.all', 'masterdata.read', 'kpi.read', 'quality.read'],
   },
 ] as const satisfies readonly {
   key: string;

@@ -1,3 +1,5 @@
 export * from './events.js';
 export * from './identity.js';
 export * from './masterdata.js';
+export * from './production.js';
+export * from './quality.js';

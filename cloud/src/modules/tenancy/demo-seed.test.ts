@@ -6,6 +6,7 @@ import { apiClient, signIn } from '../../testing/api.js';
 import { type TestDatabase, testEngines, testLog } from '../../testing/engines.js';
 import { envelope } from '../../testing/events.js';
 import { startTestServer } from '../../testing/server.js';
+import { DEMO_CYCLE_SECONDS, DEMO_PRODUCTS } from '../production/index.js';
 import { seedDemoTenant } from './demo-seed.js';
 
 /*
@@ -44,6 +45,80 @@ describe.each(testEngines)('the demo tenant ($name engine)', (engine) => {
     expect(lines.map((l) => l.code).sort()).toEqual(['L1', 'L1', 'L2', 'L2']);
     expect(await admin.trpc.masterdata.machines.list.query({})).toHaveLength(20);
     expect(await admin.trpc.masterdata.stations.list.query({})).toHaveLength(4);
+  });
+
+  it("has the KPI master data for the simulator's codes, cycle times and shifts", async () => {
+    const admin = await signIn(server.url, 'admin@demo.test.plantline.local', password);
+    const states = await admin.trpc.production.stateCodes.list.query({});
+    // Every state PlantModel sends, in its loss bucket (DESIGN §5).
+    expect(Object.fromEntries(states.map((s) => [s.code, s.bucket]))).toEqual({
+      RUNNING: 'running',
+      REDUCED_SPEED: 'performance_loss',
+      MICROSTOP: 'performance_loss',
+      DOWN: 'availability_loss',
+      CHANGEOVER: 'availability_loss',
+      PLANNED_STOP: 'planned_stop',
+    });
+    const reasons = (await admin.trpc.production.downtimeReasons.list.query({})).map((r) => r.code);
+    for (const code of [
+      'BREAK',
+      'LUNCH',
+      'JAM',
+      'TOOL_BREAK',
+      'ELECTRICAL',
+      'MATERIAL_SHORTAGE',
+      'HYDRAULIC',
+      'SENSOR_FAULT',
+      'PRODUCT_CHANGE',
+    ])
+      expect(reasons).toContain(code);
+    const products = await admin.trpc.production.products.list.query({});
+    expect(products.map((p) => p.code)).toEqual(DEMO_PRODUCTS.map((p) => p.code));
+
+    // A default cycle time for each of the 20 machines, the simulator's per line and machine.
+    const times = await admin.trpc.production.idealCycleTimes.list.query({});
+    expect(times).toHaveLength(20);
+    expect(times.every((t) => t.productId === null)).toBe(true);
+    const machines = await admin.trpc.masterdata.machines.list.query({});
+    const lines = new Map((await admin.trpc.masterdata.lines.list.query({})).map((l) => [l.id, l.code]));
+    for (const time of times) {
+      const machine = machines.find((m) => m.id === time.machineId)!;
+      expect(time.secondsPerUnit).toBe(DEMO_CYCLE_SECONDS[`${lines.get(machine.lineId)}/${machine.code}`]);
+    }
+
+    // Three 8-hour shifts a day in each plant, from 30 days back to 8 weeks ahead, with breaks.
+    const plants = await admin.trpc.tenancy.plants.list.query();
+    const riverside = plants.find((p) => p.code === 'RIV')!;
+    const patterns = await admin.trpc.production.shiftPatterns.list.query({ plantId: riverside.id });
+    expect(patterns.map((p) => [p.timezone, p.shifts.map((s) => s.startTime)])).toEqual([
+      ['Europe/Berlin', ['06:00:00', '14:00:00', '22:00:00']],
+    ]);
+    const day = 86_400_000;
+    const now = Date.now();
+    const window = { from: new Date(now - 29 * day), to: new Date(now + 55 * day) };
+    for (const plant of plants) {
+      const shifts = await admin.trpc.production.shifts.list.query({ plantId: plant.id, ...window });
+      expect(shifts.length).toBeGreaterThanOrEqual(84 * 3);
+    }
+    const today = await admin.trpc.production.plannedDowntimes.list.query({
+      plantId: riverside.id,
+      from: new Date(now - day),
+      to: new Date(now),
+    });
+    // Breaks of 15, 30 and 15 minutes per shift: about 3 × 3 in 24 hours.
+    expect(today.length).toBeGreaterThanOrEqual(8);
+    expect(today.every((d) => d.kind === 'break' && d.reasonId !== null)).toBe(true);
+
+    const [routing] = await admin.trpc.production.routings.list.query({});
+    expect(routing?.operations.map((o) => [o.sequence, o.code])).toEqual([
+      [10, 'MACHINING'],
+      [20, 'ASSEMBLY'],
+      [30, 'FINAL'],
+    ]);
+    const defects = await admin.trpc.quality.defectCodes.list.query({});
+    expect(defects.length).toBeGreaterThanOrEqual(5);
+    const [plan] = await admin.trpc.quality.inspectionPlans.list.query({});
+    expect(plan).toMatchObject({ productId: routing!.productId, operationId: routing!.operations[2]!.id });
   });
 
   it("accepts the simulator's Riverside topics with the demo edge key, and no other plant", async () => {

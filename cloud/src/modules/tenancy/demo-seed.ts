@@ -8,6 +8,8 @@ import { rows } from '../../db/index.js';
 import { createApiKey } from '../identity/api-keys.js';
 import { randomToken } from '../identity/secrets.js';
 import { createLine, createMachine, createStation } from '../masterdata/index.js';
+import { seedDemoProduction } from '../production/index.js';
+import { seedDemoQuality } from '../quality/index.js';
 import { createTenant } from './tenants.js';
 
 export interface DemoCredentials {
@@ -84,7 +86,8 @@ export async function seedDemoTenant(
 /**
  * Lines, machines and stations for each demo plant, so the simulator's topics
  * (plantline/v1/{plant}/{line}/{machine}/{kind}) resolve at once: lines L1, L2 with machines M1–M5
- * each, and stations S1, S2.
+ * each, and stations S1, S2. Then the KPI master data matching the simulator: reasons, products,
+ * cycle times, shifts (past 30 days and 8 weeks ahead), defect codes, a routing and a plan.
  */
 export const DEMO_LINES = ['L1', 'L2'] as const;
 export const DEMO_MACHINES = ['M1', 'M2', 'M3', 'M4', 'M5'] as const;
@@ -111,6 +114,9 @@ async function seedDemoMasterData(db: Database, tenantId: string, plantIds: read
         await createStation(tx, tenantId, { plantId, code, name: `Station ${code.slice(1)}` });
       }
     }
+    // What the KPI engine needs for the simulator's plant (issue 4 §1, §4).
+    const routing = await seedDemoProduction(tx, tenantId, plantIds);
+    await seedDemoQuality(tx, tenantId, routing);
   });
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { builtinRoles, tables } from '@plantline/schema';
 import type { Database } from '../../db/index.js';
 import { hashPassword } from '../identity/passwords.js';
+import { createDefaultStateMapping } from '../production/index.js';
 
 export interface NewTenant {
   name: string;
@@ -18,7 +19,8 @@ export interface CreatedTenant {
 }
 
 /**
- * A tenant with its plants, the built-in roles and a first administrator, in one transaction.
+ * A tenant with its plants, the built-in roles, a first administrator and the default state
+ * mapping, in one transaction.
  * Runs as the owner (the application role may not create tenants) but inside the new tenant's
  * scope, since the forced policies bind every writer.
  */
@@ -56,6 +58,8 @@ export async function createTenant(db: Database, input: NewTenant): Promise<Crea
       .values({ tenantId, email: input.admin.email, displayName: input.admin.displayName, passwordHash })
       .returning({ id: tables.users.id });
     await tx.insert(tables.userRoles).values({ tenantId, userId: admin!.id, roleId: roleIds.admin! });
+    // OEE means nothing until state codes map to loss buckets (DESIGN §5): one insert, editable later.
+    await createDefaultStateMapping(tx, tenantId);
     return { tenantId, plantIds: plants.map((p) => p.id), adminUserId: admin!.id, roleIds };
   });
 }

@@ -1,0 +1,195 @@
+import { tables } from '@plantline/schema';
+import { and, asc, type Column, eq, type SQL } from 'drizzle-orm';
+import type { Sql } from '../../db/index.js';
+import { notFound } from '../../trpc/errors.js';
+import { takenCode, uniqueCode } from './inputs.js';
+
+/*
+ * The tenant-wide code lists of the KPI engine: products, state codes (the state → loss bucket
+ * mapping of DESIGN §5) and downtime reasons. Rows are deactivated, never deleted: history refers to
+ * their codes. Row-level security scopes every statement to the caller's tenant, so another tenant's
+ * id is simply "not found".
+ */
+
+const activeOnly = (column: Column, includeInactive: boolean | undefined) =>
+  includeInactive === true ? undefined : eq(column, true);
+
+// ---- products
+
+const productColumns = {
+  id: tables.products.id,
+  code: tables.products.code,
+  name: tables.products.name,
+  unit: tables.products.unit,
+  isActive: tables.products.isActive,
+};
+
+export interface ProductFields {
+  code: string;
+  name: string;
+  unit: string;
+}
+
+export function listProducts(tx: Sql, input: { includeInactive?: boolean | undefined }) {
+  return tx
+    .select(productColumns)
+    .from(tables.products)
+    .where(activeOnly(tables.products.isActive, input.includeInactive))
+    .orderBy(asc(tables.products.code));
+}
+
+export async function createProducts(tx: Sql, tenantId: string, input: ProductFields[]) {
+  if (input.length === 0) return [];
+  return tx
+    .insert(tables.products)
+    .values(input.map((p) => ({ ...p, tenantId })))
+    .onConflictDoNothing()
+    .returning(productColumns);
+}
+
+export async function createProduct(tx: Sql, tenantId: string, input: ProductFields) {
+  const [product] = await createProducts(tx, tenantId, [input]);
+  if (product === undefined) throw takenCode();
+  return product;
+}
+
+export async function updateProduct(
+  tx: Sql,
+  id: string,
+  patch: Partial<ProductFields> & { isActive?: boolean | undefined },
+) {
+  const [product] = await uniqueCode(
+    tx.update(tables.products).set(patch).where(eq(tables.products.id, id)).returning(productColumns),
+  );
+  if (product === undefined) throw notFound('Product');
+  return product;
+}
+
+// ---- state codes (state_loss_mapping)
+
+const stateColumns = {
+  id: tables.stateLossMapping.id,
+  code: tables.stateLossMapping.code,
+  name: tables.stateLossMapping.name,
+  colour: tables.stateLossMapping.colour,
+  bucket: tables.stateLossMapping.bucket,
+  isActive: tables.stateLossMapping.isActive,
+};
+
+export interface StateCodeFields {
+  code: string;
+  name: string;
+  colour: string;
+  bucket: tables.LossBucket;
+}
+
+export function listStateCodes(
+  tx: Sql,
+  input: { bucket?: tables.LossBucket | undefined; includeInactive?: boolean | undefined },
+) {
+  const conditions: (SQL | undefined)[] = [
+    activeOnly(tables.stateLossMapping.isActive, input.includeInactive),
+  ];
+  if (input.bucket !== undefined) conditions.push(eq(tables.stateLossMapping.bucket, input.bucket));
+  return tx
+    .select(stateColumns)
+    .from(tables.stateLossMapping)
+    .where(and(...conditions))
+    .orderBy(asc(tables.stateLossMapping.code));
+}
+
+/** Inserts the codes that do not exist yet; existing codes keep the tenant's own mapping. */
+export function createStateCodes(tx: Sql, tenantId: string, input: readonly StateCodeFields[]) {
+  if (input.length === 0) return Promise.resolve([]);
+  return tx
+    .insert(tables.stateLossMapping)
+    .values(input.map((s) => ({ ...s, tenantId })))
+    .onConflictDoNothing()
+    .returning(stateColumns);
+}
+
+export async function createStateCode(tx: Sql, tenantId: string, input: StateCodeFields) {
+  const [state] = await createStateCodes(tx, tenantId, [input]);
+  if (state === undefined) throw takenCode();
+  return state;
+}
+
+export async function updateStateCode(
+  tx: Sql,
+  id: string,
+  patch: Partial<StateCodeFields> & { isActive?: boolean | undefined },
+) {
+  const [state] = await uniqueCode(
+    tx
+      .update(tables.stateLossMapping)
+      .set({ ...patch, updatedAt: new Date() })
+      .where(eq(tables.stateLossMapping.id, id))
+      .returning(stateColumns),
+  );
+  if (state === undefined) throw notFound('State code');
+  return state;
+}
+
+// ---- downtime reasons
+
+const reasonColumns = {
+  id: tables.downtimeReasons.id,
+  code: tables.downtimeReasons.code,
+  name: tables.downtimeReasons.name,
+  bucket: tables.downtimeReasons.bucket,
+  category: tables.downtimeReasons.category,
+  isActive: tables.downtimeReasons.isActive,
+};
+
+export interface DowntimeReasonFields {
+  code: string;
+  name: string;
+  bucket: tables.LossBucket;
+  category: string;
+}
+
+export function listDowntimeReasons(
+  tx: Sql,
+  input: { bucket?: tables.LossBucket | undefined; includeInactive?: boolean | undefined },
+) {
+  const conditions: (SQL | undefined)[] = [
+    activeOnly(tables.downtimeReasons.isActive, input.includeInactive),
+  ];
+  if (input.bucket !== undefined) conditions.push(eq(tables.downtimeReasons.bucket, input.bucket));
+  return tx
+    .select(reasonColumns)
+    .from(tables.downtimeReasons)
+    .where(and(...conditions))
+    .orderBy(asc(tables.downtimeReasons.code));
+}
+
+export function createDowntimeReasons(tx: Sql, tenantId: string, input: readonly DowntimeReasonFields[]) {
+  if (input.length === 0) return Promise.resolve([]);
+  return tx
+    .insert(tables.downtimeReasons)
+    .values(input.map((r) => ({ ...r, tenantId })))
+    .onConflictDoNothing()
+    .returning(reasonColumns);
+}
+
+export async function createDowntimeReason(tx: Sql, tenantId: string, input: DowntimeReasonFields) {
+  const [reason] = await createDowntimeReasons(tx, tenantId, [input]);
+  if (reason === undefined) throw takenCode();
+  return reason;
+}
+
+export async function updateDowntimeReason(
+  tx: Sql,
+  id: string,
+  patch: Partial<DowntimeReasonFields> & { isActive?: boolean | undefined },
+) {
+  const [reason] = await uniqueCode(
+    tx
+      .update(tables.downtimeReasons)
+      .set(patch)
+      .where(eq(tables.downtimeReasons.id, id))
+      .returning(reasonColumns),
+  );
+  if (reason === undefined) throw notFound('Downtime reason');
+  return reason;
+}

@@ -1,0 +1,21 @@
+export {
+  createDefaultStateMapping,
+  DEFAULT_STATE_CODES,
+  DEMO_CYCLE_SECONDS,
+  DEMO_DOWNTIME_REASONS,
+  DEMO_PRODUCTS,
+  DEMO_SHIFT_DAYS,
+  seedDemoProduction,
+} from './defaults.js';
+export {
+  codeInput,
+  idInput,
+  instantInput,
+  isUniqueViolation,
+  nameInput,
+  patchOf,
+  takenCode,
+  uniqueCode,
+} from './inputs.js';
+export { productionRouter } from './production.router.js';
+export { firstOverlap, generateShiftInstances, instantOfWallClock, localDateOf } from './shift-generator.js';
