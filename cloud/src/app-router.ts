@@ -1,6 +1,7 @@
 import { eventsRouter } from './modules/events/index.js';
 import { apiKeysRouter, authRouter, edgeRouter, usersRouter } from './modules/identity/index.js';
 import { ingestRouter } from './modules/ingest/index.js';
+import { kpiRouter } from './modules/kpi/index.js';
 import { masterdataRouter } from './modules/masterdata/index.js';
 import { productionRouter } from './modules/production/index.js';
 import { qualityRouter } from './modules/quality/index.js';
@@ -21,6 +22,7 @@ export const appRouter = router({
   quality: qualityRouter,
   ingest: ingestRouter,
   events: eventsRouter,
+  kpi: kpiRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -3,6 +3,8 @@
  * state timelines, KPI windows in a plant's time zone, FPY and RTY. No I/O: callers fill the inputs
  * from queries and wire the results to procedures.
  */
+
+export { countsPerHour } from './counts-per-hour.js';
 export {
   type FpyGroup,
   type FpyResult,
@@ -15,6 +17,8 @@ export {
   unitOutcomes,
 } from './fpy.js';
 export type { Instant, InstantRange, Interval } from './intervals.js';
+export { kpiRouter } from './kpi.router.js';
+export type { ResolvedWindow, ScopeInput, WindowInput } from './kpi-scope.js';
 export {
   computeOee,
   type DowntimeEntry,
@@ -26,6 +30,8 @@ export {
 } from './oee.js';
 export { aggregateOee, type OeeAggregate } from './oee-aggregate.js';
 export { type OeeComponents, type OeeFactors, oeeFactors } from './oee-factors.js';
+export { downtimePareto, type OeeReport, oeeReport, oeeSeries } from './oee-query.js';
+export { type KpiSources, loadKpiSources, oeeInputFor } from './oee-source.js';
 export {
   type CountRecord,
   type IdealCycleTimes,
@@ -34,6 +40,7 @@ export {
   type Quantities,
 } from './quantities.js';
 export type { Kpi, NoDataReason } from './ratio.js';
+export { stateTimeline } from './state-timeline.js';
 export {
   buildTimeline,
   type GapCause,

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { permittedProcedure, router } from '../../trpc/procedures.js';
+import { countsPerHour } from './counts-per-hour.js';
+import { DAY_MS, MAX_WINDOW_DAYS } from './kpi-scope.js';
+import { downtimePareto, oeeReport, oeeSeries } from './oee-query.js';
+import { stateTimeline } from './state-timeline.js';
+
+/*
+ * The KPI procedures (issue 4 §2, §5). Thin: validate, call the query function, return. Instants go
+ * out as epoch milliseconds (the API has no transformer, and charts want numbers).
+ */
+const read = permittedProcedure('kpi.read');
+
+const id = z.uuid('Not a valid id');
+const instant = z.coerce.date({ error: 'Not a valid date and time' });
+
+const scope = z.object({ kind: z.enum(['machine', 'line', 'plant']), id });
+
+const range = z
+  .object({ from: instant, to: instant })
+  .refine((r) => r.to > r.from, { message: 'The window ends before it starts', path: ['to'] })
+  .refine((r) => r.to.getTime() - r.from.getTime() <= MAX_WINDOW_DAYS * DAY_MS, {
+    message: `A window spans at most ${MAX_WINDOW_DAYS} days`,
+    path: ['to'],
+  });
+
+/** An explicit range, the plant's current shift (live), a local day, an ISO week, or one shift. */
+const window = z.union([
+  z.literal('currentShift'),
+  range,
+  z.object({ day: z.iso.date('Use a date like 2026-11-25') }),
+  z.object({ week: z.string().regex(/^\d{4}-W\d{2}$/, 'Use an ISO week like 2026-W48') }),
+  z.object({ shiftId: id }),
+]);
+
+const lossBucket = z.enum(['performance_loss', 'availability_loss', 'planned_stop']);
+
+export const kpiRouter = router({
+  /** OEE with A, P, Q and their components, for the scope's total, each line and each machine. */
+  oee: read.input(z.object({ scope, window })).query(({ ctx, input }) => oeeReport(ctx.tx, input)),
+  /** A trend: the scope's OEE per shift, local day or ISO week of a range. */
+  oeeSeries: read
+    .input(z.object({ scope, from: instant, to: instant, by: z.enum(['shift', 'day', 'week']) }))
+    .query(({ ctx, input }) => oeeSeries(ctx.tx, input)),
+  /** Loss time by reason and by bucket, longest first, with cumulative shares. */
+  downtimePareto: read
+    .input(z.object({ scope, window, buckets: z.array(lossBucket).min(1).max(3).optional() }))
+    .query(({ ctx, input }) => downtimePareto(ctx.tx, input)),
+  /** One machine's state segments (and gaps) over a window of at most 31 days. */
+  stateTimeline: read
+    .input(z.object({ machineId: id, window }))
+    .query(({ ctx, input }) => stateTimeline(ctx.tx, input)),
+  /** Good and scrap per local hour, per machine and in total, over at most 31 days. */
+  countsPerHour: read
+    .input(z.object({ scope, window }))
+    .query(({ ctx, input }) => countsPerHour(ctx.tx, input)),
+});
