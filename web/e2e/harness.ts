@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCloudEnv, type RunningCloud, startCloud } from '@plantline/cloud/app';
 import pino from 'pino';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 
 /** Debian's Chromium (`apt-get install chromium`); a downloaded browser is never used. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -17,7 +18,9 @@ export const screenshotDir = new URL('../test-results/', import.meta.url).pathna
 export const DEMO_PASSWORD = 'browser-test-password';
 
 /** A real cloud (embedded database in memory) serving the built web UI on an ephemeral port. */
-export async function startCloudWithUi(): Promise<RunningCloud & { cleanup(): Promise<void> }> {
+export async function startCloudWithUi(): Promise<
+  RunningCloud & { cleanup(): Promise<void>; demoEdgeKey(): string }
+> {
   const dataDir = mkdtempSync(join(tmpdir(), 'plantline-e2e-'));
   const env = loadCloudEnv({
     PORT: '0',
@@ -28,6 +31,8 @@ export async function startCloudWithUi(): Promise<RunningCloud & { cleanup(): Pr
   const cloud = await startCloud(env, { inMemory: true, log: pino({ level: 'silent' }) });
   return {
     ...cloud,
+    // The demo seed writes an edge key for the first plant (RIV) next to the data (demo-seed.ts).
+    demoEdgeKey: () => readFileSync(join(dataDir, 'demo-edge.key'), 'utf8').trim(),
     cleanup: async () => {
       await cloud.stop();
       rmSync(dataDir, { recursive: true, force: true });
@@ -48,4 +53,42 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+export const ADMIN_EMAIL = 'admin@demo.plantline.local';
+
+/** Signs in on the sign-in page the browser is on (or is sent to), then waits to leave it. */
+export async function signIn(page: Page, email: string, password: string): Promise<void> {
+  await page.waitForURL(/\/login/);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => url.pathname !== '/login');
+}
+
+/** A UUIDv7 (RFC 9562), as the edge gives each event. */
+function uuidv7(ms = Date.now()): string {
+  const bytes = randomBytes(16);
+  bytes.writeUIntBE(ms, 0, 6);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x70;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** Sends one event the way an edge node does: `ingest.push` with its API key. */
+export async function pushEvent(
+  baseUrl: string,
+  key: string,
+  event: { plant: string; line: string; machine: string; kind: string; payload: unknown },
+): Promise<void> {
+  const now = new Date().toISOString();
+  const response = await fetch(`${baseUrl}/trpc/ingest.push`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify({ events: [{ id: uuidv7(), ts: now, receivedAt: now, ...event }] }),
+  });
+  const body = (await response.json()) as { result?: { data?: { results?: { status: string }[] } } };
+  const status = body.result?.data?.results?.[0]?.status;
+  if (status !== 'accepted') throw new Error(`ingest.push did not accept the event: ${JSON.stringify(body)}`);
 }

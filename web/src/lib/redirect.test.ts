@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loginPath, safeRedirectTarget } from './redirect';
+import { loginPath, needsSignIn, safeRedirectTarget } from './redirect';
 
 describe('safeRedirectTarget', () => {
   it.each([
@@ -48,5 +48,23 @@ describe('loginPath', () => {
     const path = loginPath(new URL('http://localhost/kpi?line=L1&shift=2'));
     const redirectTo = new URL(path, 'http://localhost').searchParams.get('redirectTo');
     expect(safeRedirectTarget(redirectTo)).toBe('/kpi?line=L1&shift=2');
+  });
+});
+
+describe('loginPath for an expired session', () => {
+  it('says why', () => {
+    const path = loginPath(new URL('http://localhost/admin/users?x=1'), { expired: true });
+    expect(path).toBe('/login?redirectTo=%2Fadmin%2Fusers%3Fx%3D1&expired=1');
+  });
+});
+
+describe('needsSignIn', () => {
+  it.each([
+    [{ unauthorized: true, optedOut: false, pathname: '/events' }, true],
+    [{ unauthorized: false, optedOut: false, pathname: '/events' }, false],
+    [{ unauthorized: true, optedOut: true, pathname: '/events' }, false],
+    [{ unauthorized: true, optedOut: false, pathname: '/login' }, false],
+  ])('%j → %s', (options, expected) => {
+    expect(needsSignIn(options)).toBe(expected);
   });
 });

@@ -29,8 +29,25 @@ export function safeRedirectTarget(raw: string | null | undefined, fallback = '/
   return target;
 }
 
-/** The sign-in page URL that brings the user back to `current` afterwards. */
-export function loginPath(current: URL): string {
+/**
+ * The sign-in page URL that brings the user back to `current` afterwards. `expired` makes the page say
+ * why the user has to sign in again (the session ended while they were working).
+ */
+export function loginPath(current: URL, options: { expired?: boolean } = {}): string {
   const params = new URLSearchParams({ redirectTo: current.pathname + current.search });
+  if (options.expired) params.set('expired', '1');
   return `/login?${params}`;
+}
+
+/**
+ * Whether a failed call means "sign in again": the server said UNAUTHORIZED, the call did not opt out
+ * (sign-in itself, and loads that redirect on their own), and the user is not on the sign-in page.
+ */
+export function needsSignIn(options: {
+  unauthorized: boolean;
+  optedOut: boolean;
+  pathname: string;
+}): boolean {
+  if (!options.unauthorized || options.optedOut) return false;
+  return options.pathname !== '/login' && !options.pathname.startsWith('/login/');
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   errorCode,
   errorMessage,
+  fieldErrors,
   isUnauthorized,
   isUnreachable,
   SERVER_FAILURE_MESSAGE,
@@ -83,5 +84,19 @@ describe('errorMessage', () => {
 
   it('stays generic for errors that are not from tRPC', () => {
     expect(errorMessage(new Error('x is undefined'))).toBe(SERVER_FAILURE_MESSAGE);
+  });
+});
+
+describe('fieldErrors', () => {
+  it("reads the server's field errors", () => {
+    const err = fromServer('CONFLICT', 'A user with this email already exists', {
+      fieldErrors: { email: 'Already in use', 'patch.code': 'Use letters', bogus: 3 },
+    });
+    expect(fieldErrors(err)).toEqual({ email: 'Already in use', 'patch.code': 'Use letters' });
+  });
+
+  it('gives none when the server named no field', () => {
+    expect(fieldErrors(fromServer('FORBIDDEN', 'No', { fieldErrors: null }))).toEqual({});
+    expect(fieldErrors(new Error('bug'))).toEqual({});
   });
 });

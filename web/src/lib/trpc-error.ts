@@ -8,6 +8,7 @@ interface ServerError {
   code: string;
   message: string;
   zodError: unknown;
+  fieldErrors: unknown;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -20,7 +21,7 @@ function serverError(err: unknown): ServerError | undefined {
   if (!(err instanceof TRPCClientError)) return undefined;
   const data: unknown = err.data;
   if (!isRecord(data) || typeof data.code !== 'string') return undefined;
-  return { code: data.code, message: err.message, zodError: data.zodError };
+  return { code: data.code, message: err.message, zodError: data.zodError, fieldErrors: data.fieldErrors };
 }
 
 /** The tRPC error code (`UNAUTHORIZED`, `TOO_MANY_REQUESTS`, …) the server answered with, if it did. */
@@ -83,4 +84,17 @@ export function errorMessage(err: unknown): string {
   if (!server || server.code === 'INTERNAL_SERVER_ERROR') return SERVER_FAILURE_MESSAGE;
   if (server.code === 'BAD_REQUEST') return validationMessage(server);
   return server.message;
+}
+
+/**
+ * The input fields the server named as at fault (field path → message), for showing next to the fields.
+ * The cloud's error formatter (cloud/src/trpc/init.ts) puts them in `data.fieldErrors`: zod's issues by
+ * path for invalid input, or a domain error's own (e.g. `{ email: 'Already in use' }`).
+ */
+export function fieldErrors(err: unknown): Record<string, string> {
+  const found = serverError(err)?.fieldErrors;
+  if (!isRecord(found)) return {};
+  return Object.fromEntries(
+    Object.entries(found).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
 }

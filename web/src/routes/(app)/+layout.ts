@@ -1,6 +1,6 @@
 import { error, redirect } from '@sveltejs/kit';
 import { loginPath } from '$lib/redirect';
-import { trpc } from '$lib/trpc';
+import { noAuthRedirect, trpc } from '$lib/trpc';
 import { errorMessage, isUnauthorized, isUnreachable } from '$lib/trpc-error';
 import type { LayoutLoad } from './$types';
 
@@ -8,7 +8,7 @@ import type { LayoutLoad } from './$types';
 // the pages below and the app shell (App.PageData.session).
 export const load: LayoutLoad = async ({ url }) => {
   try {
-    return { session: await trpc.auth.me.query() };
+    return { session: await trpc.auth.me.query(undefined, noAuthRedirect) };
   } catch (err) {
     // Not signed in, or the session expired: sign in, then come back here.
     if (isUnauthorized(err)) redirect(307, loginPath(url));

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { isCurrent, navigationFor } from './permissions';
+
+describe('navigationFor', () => {
+  it('shows an administrator every page', () => {
+    const nav = navigationFor([
+      'events.read',
+      'users.read',
+      'roles.read',
+      'apikeys.manage',
+      'plants.read',
+      'masterdata.read',
+    ]);
+    expect(nav.map((s) => s.items.map((i) => i.href))).toEqual([
+      ['/', '/events'],
+      ['/admin/users', '/admin/roles', '/admin/api-keys', '/admin/plants'],
+    ]);
+  });
+
+  it('shows an executive viewer only the overview and the plants', () => {
+    const nav = navigationFor(['tenant.read', 'plants.read', 'plants.all', 'masterdata.read', 'kpi.read']);
+    expect(nav).toEqual([
+      { label: 'Plant floor', items: [{ href: '/', label: 'Overview' }] },
+      { label: 'Administration', items: [{ href: '/admin/plants', label: 'Plants & lines' }] },
+    ]);
+  });
+
+  it('leaves out the administration section for an operator without it', () => {
+    const nav = navigationFor(['events.read']);
+    expect(nav.map((s) => s.label)).toEqual(['Plant floor']);
+  });
+
+  it('always keeps the overview', () => {
+    expect(navigationFor([])).toEqual([{ label: 'Plant floor', items: [{ href: '/', label: 'Overview' }] }]);
+  });
+});
+
+describe('isCurrent', () => {
+  it.each([
+    ['/', '/', true],
+    ['/events', '/', false],
+    ['/events', '/events', true],
+    ['/admin/users/x', '/admin/users', true],
+    ['/admin/users-old', '/admin/users', false],
+  ])('%s under %s → %s', (path, href, expected) => {
+    expect(isCurrent(path, href)).toBe(expected);
+  });
+});
