@@ -6,6 +6,7 @@ import { liveEvents } from './live.js';
 import { recentEvents } from './recent.js';
 
 const ids = z.array(z.uuid('Not a valid id')).min(1).max(1000).optional();
+const kinds = z.array(z.enum(eventKinds)).min(1).max(eventKinds.length).optional();
 
 export const eventsRouter = router({
   /** Stored events, newest first, a page at a time (`next` continues), within the caller's plants. */
@@ -15,7 +16,7 @@ export const eventsRouter = router({
         plantIds: ids,
         lineIds: ids,
         machineIds: ids,
-        kinds: z.array(z.enum(eventKinds)).min(1).max(4).optional(),
+        kinds,
         before: z.string().max(200).optional(),
         limit: z.number().int().min(1).max(500).default(100),
       }),
@@ -32,6 +33,7 @@ export const eventsRouter = router({
         plantIds: ids,
         lineIds: ids,
         machineIds: ids,
+        kinds,
         /** The tracked id of the last batch received (a commit-log position, `seq:position`). */
         lastEventId: z.string().regex(cursorPattern, 'Not a live stream position').nullish(),
       }),

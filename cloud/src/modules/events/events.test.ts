@@ -317,4 +317,25 @@ describe.each(testEngines)('stored events, live and recent ($name engine)', (eng
       /page cursor/,
     );
   });
+
+  it('filters the live stream by kind, live and on replay', async () => {
+    const stream = listen(admin.token, { machineIds: [machines.m1], kinds: ['state'] });
+    await stream.ready();
+    const first = await push(envelope(M1, 'count', { good: 1 }), envelope(M1, 'state', { state: 'RUNNING' }));
+    await until(() => stream.received.length >= 1, 'the state event');
+    const resumeFrom = stream.cursor();
+    stream.close();
+    const missed = await push(envelope(M1, 'state', { state: 'DOWN' }), envelope(M1, 'scan', { code: 'X' }));
+    const resumed = listen(admin.token, {
+      machineIds: [machines.m1],
+      kinds: ['state'],
+      lastEventId: resumeFrom,
+    });
+    await resumed.ready();
+    await until(() => resumed.received.length >= 1, 'the missed state event');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(stream.received.map((e) => e.id)).toEqual([first[1]]);
+    expect(resumed.received.map((e) => e.id)).toEqual([missed[0]]);
+    resumed.close();
+  });
 });

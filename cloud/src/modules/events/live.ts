@@ -141,6 +141,7 @@ export async function* liveEvents(
 
 function matches(filter: LiveFilter, event: LiveEvent): boolean {
   return (
+    (filter.kinds === undefined || filter.kinds.includes(event.kind)) &&
     (filter.plantIds === undefined || filter.plantIds.includes(event.plantId)) &&
     (filter.lineIds === undefined || filter.lineIds.includes(event.lineId)) &&
     (filter.machineIds === undefined || filter.machineIds.includes(event.machineId))

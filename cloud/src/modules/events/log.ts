@@ -5,6 +5,7 @@ import type { LiveCursor } from './cursor.js';
 import type { LiveEvent } from './live-event.js';
 
 export interface LiveFilter {
+  kinds?: readonly LiveEvent['kind'][] | undefined;
   plantIds?: readonly string[] | undefined;
   lineIds?: readonly string[] | undefined;
   machineIds?: readonly string[] | undefined;
@@ -81,6 +82,8 @@ export async function readLog(
 function eventsOf(tenantId: string, filter: LiveFilter, entries: EntryRow[]): SQL {
   const column = <K extends keyof EntryRow>(key: K) => sql.param(entries.map((e) => e[key]));
   const where = (kind: LiveEvent['kind']) => {
+    // A kind the filter leaves out is not read at all.
+    if (filter.kinds !== undefined && !filter.kinds.includes(kind)) return sql`false`;
     const parts = [sql`en.kind = ${kind}`];
     if (filter.plantIds !== undefined)
       parts.push(sql`t.plant_id = any(${sql.param(filter.plantIds)}::uuid[])`);

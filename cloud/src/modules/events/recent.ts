@@ -7,7 +7,6 @@ import type { LiveEvent } from './live-event.js';
 import type { LiveFilter } from './log.js';
 
 export interface RecentInput extends LiveFilter {
-  kinds?: readonly EventKind[] | undefined;
   /** The `next` of the previous page. */
   before?: string | undefined;
   limit: number;
