@@ -8,6 +8,7 @@ import { EmbeddedBroker } from './ingress/embedded-broker';
 import { Ingress } from './ingress/ingress';
 import { MqttUrlFile } from './ingress/mqtt-url-file';
 import { PlantBrokerClient } from './ingress/plant-broker-client';
+import { RESEND_WINDOW } from './ingress/resend-index';
 import { createLogger, type Logger } from './logger';
 import { Outbox } from './outbox/outbox';
 import type { OutboxStatus } from './outbox/outbox-status';
@@ -30,6 +31,7 @@ function buildEdge(env: EdgeEnv, log: Logger) {
   const outbox = new Outbox({
     dir: join(env.dataDir, 'outbox'),
     maxBytes: env.outboxMaxBytes,
+    recoverOrigins: { maxRecords: RESEND_WINDOW.maxEntries, maxAgeMs: RESEND_WINDOW.maxAgeMs },
     log: log.child({ unit: 'outbox' }),
   });
   const deadLetters = new DeadLetterStore({ dir: env.dataDir, log: log.child({ unit: 'dead-letters' }) });
@@ -83,11 +85,12 @@ function buildEdge(env: EdgeEnv, log: Logger) {
     getStatusUrl: () => statusServer.statusUrl,
   });
   const mqttUrlFile = new MqttUrlFile({ dataDir: env.dataDir, getMqttUrl: () => broker.status().url });
-  // Order matters: the stores open before anything writes to them, devices are let in only then, and
-  // stop runs in reverse, so the broker stops taking messages before the outbox closes. The status
-  // server reads the others; the URL file advertises a server that is up.
+  // Order matters: the stores open before anything writes to them, the ingress reloads its resend index
+  // from the outbox, devices are let in only then, and stop runs in reverse, so the broker stops taking
+  // messages before the outbox closes. The status server reads the others; the URL file advertises a
+  // server that is up.
   const units = new UnitGroup(
-    [outbox, deadLetters, cloudLink, uplink, broker, mqttUrlFile, statusServer, statusUrlFile],
+    [outbox, ingress, deadLetters, cloudLink, uplink, broker, mqttUrlFile, statusServer, statusUrlFile],
     log,
   );
   return { units, statusServer, broker };

@@ -5,9 +5,11 @@ import { DeadLetterStore } from '../dead-letter/dead-letter-store';
 import { createLogger } from '../logger';
 import { Outbox } from '../outbox/outbox';
 import { startIngressOnDisk } from '../testing/ingress-on-disk';
+import { FixedPacketId, ResendMarkingStore } from '../testing/mqtt-devices';
 import { deadLettersOnDisk, eventsOnDisk } from '../testing/outbox-on-disk';
 import { occupyPort } from '../testing/ports';
 import { tempDir } from '../testing/temp-dir';
+import { waitFor } from '../testing/wait-for';
 import { UnitGroup } from '../unit';
 import { EmbeddedBroker } from './embedded-broker';
 import { Ingress } from './ingress';
@@ -18,8 +20,8 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function startBroker(auth?: { username: string; password: string }, port = 0) {
-  return startIngressOnDisk({ log, onCleanup: (cleanup) => cleanups.push(cleanup), auth, port });
+function startBroker(auth?: { username: string; password: string }, port = 0, dataDir?: string) {
+  return startIngressOnDisk({ log, onCleanup: (cleanup) => cleanups.push(cleanup), auth, port, dataDir });
 }
 
 async function device(
@@ -27,6 +29,15 @@ async function device(
   options: { username?: string; password?: string } = {},
 ): Promise<MqttClient> {
   const client = await connectAsync(url, { reconnectPeriod: 0, ...options });
+  cleanups.push(() => client.endAsync(true));
+  return client;
+}
+
+/** Reconnects at once and resends with DUP = 1, as the spec asks (mqtt-devices.ts). */
+async function resendingDevice(url: string): Promise<MqttClient> {
+  const outgoingStore = new ResendMarkingStore();
+  const client = await connectAsync(url, { reconnectPeriod: 50, clientId: 'press-9', outgoingStore });
+  outgoingStore.watch(client);
   cleanups.push(() => client.endAsync(true));
   return client;
 }
@@ -81,6 +92,67 @@ describe('EmbeddedBroker', () => {
     ]);
     expect(dead[1]).toMatchObject({ topic: 'plantline/v1/RIV/L1/M1/state', payload: 'not json' });
     expect(edge.ingress.stats()).toMatchObject({ receivedTotal: 25, storedTotal: 20, deadLetteredTotal: 5 });
+  });
+
+  it("recognises a device's DUP = 1 resend by client id, packet id and content, and stores DUP = 0", async () => {
+    const edge = await startBroker();
+    const client = await connectAsync(edge.url, {
+      reconnectPeriod: 0,
+      clientId: 'press-7',
+      messageIdProvider: new FixedPacketId(17),
+    });
+    cleanups.push(() => client.endAsync(true));
+    const topic = 'plantline/v1/RIV/L1/M1/count';
+    const payload = JSON.stringify({ good: 1, order: 'PO-1' });
+    await client.publishAsync(topic, payload, { qos: 1 });
+    // What the device sends after a lost PUBACK: the same packet id and bytes, DUP = 1.
+    await client.publishAsync(topic, payload, { qos: 1, dup: true });
+    // The id acknowledged and used again without DUP: a new message (MQTT 3.1.1 §4.3.2).
+    await client.publishAsync(topic, payload, { qos: 1 });
+    expect(await eventsOnDisk(edge.outboxDir)).toHaveLength(2);
+    expect(edge.ingress.stats()).toMatchObject({
+      receivedTotal: 3,
+      storedTotal: 2,
+      resendsRecognisedTotal: 1,
+    });
+  });
+
+  /*
+   * The outbox emits 'durable' synchronously once a batch is on disk, before the awaiting code runs and
+   * aedes writes the PUBACK: cutting the connection there is exactly the lost-PUBACK moment.
+   */
+  it('recognises the resend of a message whose PUBACK was lost with the connection', async () => {
+    const edge = await startBroker();
+    const client = await resendingDevice(edge.url);
+    edge.outbox.once('durable', () => client.stream.destroy());
+    await client.publishAsync('plantline/v1/RIV/L1/M1/count', JSON.stringify({ good: 1 }), { qos: 1 });
+    expect(await eventsOnDisk(edge.outboxDir)).toHaveLength(1);
+    expect(edge.ingress.stats()).toMatchObject({ storedTotal: 1, resendsRecognisedTotal: 1 });
+  });
+
+  it('recognises after a restart the resend of a message stored just before the edge went down', async () => {
+    const temp = await tempDir('restart');
+    cleanups.push(temp.remove);
+    const first = await startBroker(undefined, 0, temp.dir);
+    const port = Number(new URL(first.url).port);
+    const client = await resendingDevice(first.url);
+    // On disk, no PUBACK: the broker's stop cuts every device off before anything else runs.
+    first.outbox.once('durable', () => void first.broker.stop());
+    const acked = client.publishAsync('plantline/v1/RIV/L1/M1/count', JSON.stringify({ good: 1 }), {
+      qos: 1,
+    });
+    await waitFor(() => (first.broker.url === null ? true : undefined));
+    await first.stop();
+
+    const second = await startBroker(undefined, port, temp.dir);
+    expect(second.url).toBe(first.url);
+    await acked;
+    expect(await eventsOnDisk(second.outboxDir)).toHaveLength(1);
+    expect(second.ingress.stats()).toMatchObject({
+      receivedTotal: 1,
+      storedTotal: 0,
+      resendsRecognisedTotal: 1,
+    });
   });
 
   it('moves to the next free port when the configured one is taken', async () => {

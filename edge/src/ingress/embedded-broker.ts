@@ -49,7 +49,13 @@ export class EmbeddedBroker implements Unit {
         // The broker's own $SYS heartbeats have no client and are not device data.
         if (!client) return callback(null);
         const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-        ingress.accept(packet.topic, payload).then(
+        // The packet as parsed off the wire: its DUP flag and packet id let the ingress recognise a
+        // device's resend of a message stored before the PUBACK was lost (resend-index.ts).
+        const origin =
+          packet.qos > 0 && packet.messageId !== undefined
+            ? { client: client.id, packetId: packet.messageId, dup: packet.dup }
+            : undefined;
+        ingress.accept(packet.topic, payload, origin).then(
           () => callback(null),
           (err: Error) => {
             // No PUBACK: aedes closes the connection and the device resends after reconnecting.

@@ -8,12 +8,24 @@ import {
 import type { DeadLetterStore } from '../dead-letter/dead-letter-store';
 import type { Outbox } from '../outbox/outbox';
 import { RateMeter } from '../rate';
+import type { Unit } from '../unit';
 import { newEventId } from './event-id';
+import {
+  decodeOrigin,
+  encodeOrigin,
+  MAX_REMEMBERED_CLIENT_ID,
+  messageDigest,
+  type Origin,
+  RESEND_WINDOW,
+  ResendIndex,
+  type ResendIndexOptions,
+} from './resend-index';
 
 /** A device message larger than this is refused: every valid payload is far smaller. */
 export const MAX_PAYLOAD_BYTES = 64 * 1024;
 
-export type IngressOutcome = 'stored' | 'dead-letter' | 'ignored';
+/** 'resend': a repeat of a message already stored, acknowledged again and not stored (resend-index.ts). */
+export type IngressOutcome = 'stored' | 'dead-letter' | 'ignored' | 'resend';
 
 export interface IngressStats {
   receivedTotal: number;
@@ -21,6 +33,8 @@ export interface IngressStats {
   deadLetteredTotal: number;
   /** Not acknowledged (outbox full or failing): the device keeps the message and retries. */
   refusedTotal: number;
+  /** Publishes with DUP = 1 recognised as repeats of stored messages: acknowledged, not stored again. */
+  resendsRecognisedTotal: number;
   receivedPerS: number;
 }
 
@@ -28,21 +42,73 @@ export interface IngressStats {
  * Turns one device message into an outbox record (or a dead letter). Shared by the embedded broker and
  * the client of a plant broker; both acknowledge the device only after the promise resolves, so
  * whatever resolves is on disk (DESIGN §4). A rejected promise means "do not acknowledge".
+ * A unit only so that start() can reload the resend index from the outbox before devices are let in.
  */
-export class Ingress {
+export class Ingress implements Unit {
+  readonly name = 'ingress';
   #received = new RateMeter();
-  #stats = { receivedTotal: 0, storedTotal: 0, deadLetteredTotal: 0, refusedTotal: 0 };
+  #stats = {
+    receivedTotal: 0,
+    storedTotal: 0,
+    deadLetteredTotal: 0,
+    refusedTotal: 0,
+    resendsRecognisedTotal: 0,
+  };
+  #resends: ResendIndex;
 
-  constructor(private readonly deps: { outbox: Outbox; deadLetters: DeadLetterStore }) {}
+  constructor(
+    private readonly deps: {
+      outbox: Outbox;
+      deadLetters: DeadLetterStore;
+      resendWindow?: ResendIndexOptions;
+    },
+  ) {
+    this.#resends = new ResendIndex(deps.resendWindow ?? RESEND_WINDOW);
+  }
 
-  async accept(topic: string, payload: Buffer, receivedAt = new Date()): Promise<IngressOutcome> {
+  /** Remembers the origins the outbox found on disk (OutboxOptions.recoverOrigins), as of now. */
+  async start(): Promise<void> {
+    const now = Date.now();
+    for (const { origin } of this.deps.outbox.takeRecoveredOrigins()) {
+      const decoded = decodeOrigin(origin);
+      if (decoded) this.#resends.remember(decoded.client, decoded.packetId, decoded.digest, now);
+    }
+  }
+
+  async stop(): Promise<void> {}
+
+  /** `origin` is absent for QoS 0 (no packet id, nothing is ever resent) and in direct calls. */
+  async accept(
+    topic: string,
+    payload: Buffer,
+    origin?: Origin,
+    receivedAt = new Date(),
+  ): Promise<IngressOutcome> {
+    const from = origin && origin.client.length <= MAX_REMEMBERED_CLIENT_ID ? origin : undefined;
     // Other traffic on the embedded broker (a plant's own topics) is none of the edge's business.
-    if (topic !== TOPIC_ROOT && !topic.startsWith(`${TOPIC_ROOT}/`)) return 'ignored';
+    if (topic !== TOPIC_ROOT && !topic.startsWith(`${TOPIC_ROOT}/`)) {
+      // Still a use of the packet id, which ends what the index knew under it (resend-index.ts).
+      if (from) this.#resends.forget(from.client, from.packetId);
+      return 'ignored';
+    }
     this.#stats.receivedTotal++;
     this.#received.add();
+    let digest: string | undefined;
+    if (from) {
+      digest = messageDigest(topic, payload);
+      const earlier = from.dup
+        ? this.#resends.match(from.client, from.packetId, digest, receivedAt.getTime())
+        : undefined;
+      // An original still being written decides: once on disk this is its resend, if it failed, it is not.
+      if (earlier === true || (earlier !== undefined && (await settledOk(earlier)))) {
+        this.#stats.resendsRecognisedTotal++;
+        return 'resend';
+      }
+    }
     const event = toEnvelope(topic, payload, receivedAt);
     try {
       if ('reason' in event) {
+        if (from) this.#resends.forget(from.client, from.packetId);
         await this.deps.deadLetters.add({
           source: 'device',
           topic,
@@ -53,7 +119,22 @@ export class Ingress {
         this.#stats.deadLetteredTotal++;
         return 'dead-letter';
       }
-      await this.deps.outbox.append(Buffer.from(JSON.stringify(event)));
+      const body = Buffer.from(JSON.stringify(event));
+      if (!from || digest === undefined) {
+        await this.deps.outbox.append(body);
+      } else {
+        const { client, packetId } = from;
+        const written = this.deps.outbox.append(body, encodeOrigin(client, packetId, digest));
+        const pending = this.#resends.remember(client, packetId, digest, receivedAt.getTime(), written)!;
+        try {
+          await written;
+        } catch (err) {
+          // Not acknowledged: the sender's resend must be stored, not recognised.
+          this.#resends.settle(client, packetId, pending, false);
+          throw err;
+        }
+        this.#resends.settle(client, packetId, pending, true);
+      }
       this.#stats.storedTotal++;
       return 'stored';
     } catch (err) {
@@ -65,6 +146,14 @@ export class Ingress {
   stats(): IngressStats {
     return { ...this.#stats, receivedPerS: this.#received.perSecond() };
   }
+}
+
+/** Only for the rare resend that overtakes its original: no extra promise on every message. */
+function settledOk(promise: Promise<unknown>): Promise<boolean> {
+  return promise.then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Validates with the shared contract; returns the envelope or why the message cannot be one. */

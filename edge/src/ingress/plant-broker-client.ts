@@ -47,7 +47,7 @@ export class PlantBrokerClient implements Unit {
       connectTimeout: 10_000,
       // Subscribed below on every connect; mqtt.js's own resubscribe would do it a second time.
       resubscribe: false,
-      customHandleAcks: (topic, message, _packet, done) => {
+      customHandleAcks: (topic, message, packet, done) => {
         const refuse = (err: Error) => {
           if (!this.#refusing) {
             log.warn(
@@ -62,7 +62,14 @@ export class PlantBrokerClient implements Unit {
           client.stream.destroy();
         };
         if (this.#refusing) return refuse(new Error('refusing until reconnected'));
-        ingress.accept(topic, message).then(() => done(0), refuse);
+        // Here the plant broker is the sender: after the edge restarts on its persistent session, the
+        // broker resends what it had not seen acknowledged with DUP = 1 and the same packet id, and
+        // the packet id belongs to the edge's own session, hence its client id (resend-index.ts).
+        const origin =
+          packet.qos > 0 && packet.messageId !== undefined
+            ? { client: clientId, packetId: packet.messageId, dup: packet.dup }
+            : undefined;
+        ingress.accept(topic, message, origin).then(() => done(0), refuse);
       },
     });
     client.on('connect', (connack) => {

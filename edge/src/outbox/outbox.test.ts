@@ -12,11 +12,19 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function openOutbox(dir: string, options: { maxBytes?: number; segmentBytes?: number } = {}) {
+async function openOutbox(
+  dir: string,
+  options: {
+    maxBytes?: number;
+    segmentBytes?: number;
+    recoverOrigins?: { maxRecords: number; maxAgeMs: number };
+  } = {},
+) {
   const outbox = new Outbox({
     dir,
     maxBytes: options.maxBytes ?? 1 << 30,
     segmentBytes: options.segmentBytes,
+    recoverOrigins: options.recoverOrigins,
     log,
   });
   await outbox.start();
@@ -118,5 +126,28 @@ describe('Outbox', () => {
     expect(outbox.backlog).toBe(count);
     // Measured ~10^5/s here; the floor only catches a regression to one sync per event.
     expect(perS).toBeGreaterThan(5000);
+  });
+
+  it('keeps origins beside the bodies: never read back, recovered at start across segments', async () => {
+    const dir = await newDir();
+    const first = await openOutbox(dir, { segmentBytes: 200 });
+    const origin = (n: number) => Buffer.from(`origin-${n}`);
+    for (let n = 0; n < 30; n++) await first.append(body(n), n % 3 === 0 ? undefined : origin(n));
+    const records = await first.read(100, 1 << 20);
+    expect(numbers(records)).toEqual(Array.from({ length: 30 }, (_, n) => n));
+    // Acknowledged records still count (the cloud having them says nothing about the devices' PUBACKs)
+    // as long as their segment is on disk; the acknowledged older segments go.
+    await first.ack(records[10]!.seq + 1);
+    await first.stop();
+
+    const second = await openOutbox(dir, {
+      segmentBytes: 200,
+      recoverOrigins: { maxRecords: 5, maxAgeMs: 60_000 },
+    });
+    const recovered = second.takeRecoveredOrigins();
+    expect(recovered.map((r) => r.origin.toString())).toEqual([23, 25, 26, 28, 29].map((n) => `origin-${n}`));
+    expect(second.takeRecoveredOrigins()).toEqual([]);
+    expect((await readdir(dir)).filter((name) => name.endsWith('.log')).length).toBeGreaterThan(2);
+    expect(numbers(await second.read(100, 1 << 20))).toEqual(Array.from({ length: 19 }, (_, n) => n + 11));
   });
 });

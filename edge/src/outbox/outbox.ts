@@ -13,7 +13,7 @@ import {
 import { join } from 'node:path';
 import type { Logger } from '../logger';
 import type { Unit } from '../unit';
-import { decodeRecord, encodeRecord, HEADER_BYTES, MAX_RECORD_BYTES } from './framing';
+import { contentBytes, decodeRecord, encodeRecord, HEADER_BYTES, MAX_RECORD_BYTES } from './framing';
 
 export interface OutboxOptions {
   /** Folder of its own (segments and the acknowledged-offset file). */
@@ -22,7 +22,19 @@ export interface OutboxOptions {
   maxBytes: number;
   /** A new segment file is started once the current one is this large. */
   segmentBytes?: number;
+  /**
+   * Keep, when opening, the origins of the newest records (at most maxRecords, appended at most
+   * maxAgeMs before the newest one) for takeRecoveredOrigins(): the ingress's resend index after a crash.
+   */
+  recoverOrigins?: { maxRecords: number; maxAgeMs: number };
   log: Logger;
+}
+
+/** A record found on disk at start that was appended with an origin. */
+export interface RecoveredOrigin {
+  /** A view into the segment read at start: decode it and let it go. */
+  origin: Buffer;
+  appendedAt: number;
 }
 
 export interface OutboxRecord {
@@ -111,6 +123,7 @@ export class Outbox extends EventEmitter implements Unit {
   #lastRefusal = false;
   #discarded = 0;
   #warned = false;
+  #recovered: RecoveredOrigin[] = [];
 
   constructor(private readonly options: OutboxOptions) {
     super();
@@ -150,6 +163,8 @@ export class Outbox extends EventEmitter implements Unit {
       await fd.close();
       last.bytes = scan.validBytes;
     }
+    // Before the acknowledged segments are trimmed below: their newest records may still be resent.
+    await this.#recoverOrigins(scan.data.subarray(0, scan.validBytes));
     this.#nextSeq = this.#durableSeq = last.startSeq + scan.count;
     const first = this.#segments[0]!;
     this.#ackedSeq = Math.min(Math.max(acked ?? first.startSeq, first.startSeq), this.#durableSeq);
@@ -169,11 +184,15 @@ export class Outbox extends EventEmitter implements Unit {
     this.#fd = undefined;
   }
 
-  /** Resolves with the record's seq once it is on disk (fdatasync); rejects with OutboxFullError when full. */
-  append(body: Buffer): Promise<number> {
+  /**
+   * Resolves with the record's seq once it is on disk (fdatasync); rejects with OutboxFullError when full.
+   * `origin` is stored with the body in the same write but never read back by read(): see framing.ts.
+   */
+  append(body: Buffer, origin?: Buffer): Promise<number> {
     if (this.#failed) return Promise.reject(this.#failed);
-    if (body.length > MAX_RECORD_BYTES) return Promise.reject(new Error('record too large for the outbox'));
-    const frame = encodeRecord(body, Date.now());
+    if (contentBytes(body, origin) > MAX_RECORD_BYTES)
+      return Promise.reject(new Error('record too large for the outbox'));
+    const frame = encodeRecord(body, Date.now(), origin);
     const used = this.#diskBytes() + this.#pendingBytes;
     if (used + frame.length > this.options.maxBytes) {
       this.#refusedTotal++;
@@ -263,6 +282,13 @@ export class Outbox extends EventEmitter implements Unit {
       this.#checkQuota();
     });
     return this.#ackWrite;
+  }
+
+  /** The origins found when opening (see OutboxOptions.recoverOrigins), oldest first; handed over once. */
+  takeRecoveredOrigins(): RecoveredOrigin[] {
+    const recovered = this.#recovered;
+    this.#recovered = [];
+    return recovered;
   }
 
   get backlog(): number {
@@ -381,6 +407,45 @@ export class Outbox extends EventEmitter implements Unit {
       count++;
     }
     return { validBytes: offset, count, data };
+  }
+
+  /**
+   * Walks back from the newest record, segment by segment, until it has maxRecords origins or reaches
+   * records older than the window. Acknowledged records count too: the cloud having an event says
+   * nothing about whether its device got the PUBACK.
+   */
+  async #recoverOrigins(lastData: Buffer): Promise<void> {
+    const limits = this.options.recoverOrigins;
+    if (!limits) return;
+    const parts: RecoveredOrigin[][] = [];
+    let count = 0;
+    let newest: number | undefined;
+    for (let index = this.#segments.length - 1; index >= 0 && count < limits.maxRecords; index--) {
+      const data =
+        index === this.#segments.length - 1 ? lastData : await readFile(this.#segments[index]!.path);
+      const inSegment: RecoveredOrigin[] = [];
+      let first: number | undefined;
+      let last: number | undefined;
+      for (let offset = 0; ; ) {
+        const decoded = decodeRecord(data, offset);
+        if (decoded.kind !== 'record') break;
+        const { origin, appendedAt, size } = decoded.record;
+        first ??= appendedAt;
+        last = appendedAt;
+        if (origin) inSegment.push({ origin, appendedAt });
+        offset += size;
+      }
+      // Empty: a segment just started. Records without origins (QoS 0) still bound the walk by age.
+      if (first === undefined || last === undefined) continue;
+      newest ??= last;
+      const oldestKept = newest - limits.maxAgeMs;
+      const fresh = inSegment.filter((record) => record.appendedAt >= oldestKept);
+      const kept = fresh.slice(Math.max(0, fresh.length - (limits.maxRecords - count)));
+      parts.unshift(kept);
+      count += kept.length;
+      if (first < oldestKept) break;
+    }
+    this.#recovered = parts.flat();
   }
 
   async #trimSegments(): Promise<void> {

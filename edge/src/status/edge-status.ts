@@ -25,6 +25,8 @@ export const edgeStatusSchema = z.object({
       storedTotal: z.number(),
       deadLetteredTotal: z.number(),
       refusedTotal: z.number(),
+      /** Newer than the section: optional so the CLI still reads an older edge's status. */
+      resendsRecognisedTotal: z.number().optional(),
     })
     .optional(),
   deadLetters: z

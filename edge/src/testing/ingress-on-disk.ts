@@ -3,26 +3,38 @@ import type { Logger } from 'pino';
 import { DeadLetterStore } from '../dead-letter/dead-letter-store';
 import { EmbeddedBroker } from '../ingress/embedded-broker';
 import { Ingress } from '../ingress/ingress';
+import { RESEND_WINDOW } from '../ingress/resend-index';
 import { Outbox } from '../outbox/outbox';
 import { UnitGroup } from '../unit';
 import { tempDir } from './temp-dir';
 
 /**
  * The edge's ingress as main.ts builds it — embedded broker → ingress → outbox and dead letters on a
- * real disk — in a temporary folder. `onCleanup` receives what the test must undo, in order.
+ * real disk — in a temporary folder, or in `dataDir` to restart on what an earlier one left. `onCleanup`
+ * receives what the test must undo, in order.
  */
 export async function startIngressOnDisk(options: {
   log: Logger;
   onCleanup: (cleanup: () => Promise<void>) => void;
   auth?: { username: string; password: string } | undefined;
   port?: number;
+  dataDir?: string;
 }) {
   const { log } = options;
-  const temp = await tempDir('ingress');
-  options.onCleanup(temp.remove);
-  const outboxDir = join(temp.dir, 'outbox');
-  const outbox = new Outbox({ dir: outboxDir, maxBytes: 1 << 30, log });
-  const deadLetters = new DeadLetterStore({ dir: temp.dir, log });
+  let dataDir = options.dataDir;
+  if (dataDir === undefined) {
+    const temp = await tempDir('ingress');
+    options.onCleanup(temp.remove);
+    dataDir = temp.dir;
+  }
+  const outboxDir = join(dataDir, 'outbox');
+  const outbox = new Outbox({
+    dir: outboxDir,
+    maxBytes: 1 << 30,
+    recoverOrigins: { maxRecords: RESEND_WINDOW.maxEntries, maxAgeMs: RESEND_WINDOW.maxAgeMs },
+    log,
+  });
+  const deadLetters = new DeadLetterStore({ dir: dataDir, log });
   const ingress = new Ingress({ outbox, deadLetters });
   const broker = new EmbeddedBroker({
     host: '127.0.0.1',
@@ -32,8 +44,8 @@ export async function startIngressOnDisk(options: {
     ingress,
     log,
   });
-  const units = new UnitGroup([outbox, deadLetters, broker], log);
+  const units = new UnitGroup([outbox, ingress, deadLetters, broker], log);
   await units.start();
   options.onCleanup(() => units.stop());
-  return { broker, outbox, outboxDir, dataDir: temp.dir, ingress, url: broker.url! };
+  return { broker, outbox, outboxDir, dataDir, ingress, url: broker.url!, stop: () => units.stop() };
 }
