@@ -1,5 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { edgeEnvKeys, isEdgeReadyMessage } from '@plantline/edge';
@@ -121,13 +122,15 @@ export async function startEdgeProcess(vars: Record<string, string>, timeoutMs =
 
 /**
  * An edge enrolled with the demo tenant's edge key, which the cloud's first start wrote into its data
- * folder (only when it seeded, i.e. into an empty database), with its broker and status on free ports.
+ * folder (only when it seeded, i.e. into an empty database), with its broker and status on free ports
+ * unless `vars` says otherwise (a fixed MQTT port to restart on, a plant broker to be a client of).
  */
 export async function startDemoEdge(options: {
   name: string;
   cloudUrl: string;
   cloudDataDir: string;
   edgeDataDir: string;
+  vars?: Record<string, string>;
 }) {
   const apiKey = (
     await readFile(join(options.cloudDataDir, 'demo-edge.key'), 'utf8').catch(() => {
@@ -142,6 +145,7 @@ export async function startDemoEdge(options: {
     EDGE_MQTT_PORT: '0',
     EDGE_STATUS_PORT: '0',
     LOG_LEVEL: 'warn',
+    ...options.vars,
   });
 }
 
@@ -169,4 +173,17 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`not met within ${timeoutMs} ms: ${describe()}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** A port nothing listens on right now (another process grabbing it in between is unlikely). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
 }
