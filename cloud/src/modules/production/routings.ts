@@ -36,13 +36,14 @@ const operationColumns = {
 
 export async function listRoutings(
   tx: Sql,
-  input: { productId?: string | undefined; includeInactive?: boolean | undefined },
+  input: { productId?: string | undefined; includeInactive?: boolean | undefined; id?: string | undefined },
 ) {
   const routings = await tx
     .select(routingColumns)
     .from(tables.routings)
     .where(
       and(
+        input.id === undefined ? undefined : eq(tables.routings.id, input.id),
         input.productId === undefined ? undefined : eq(tables.routings.productId, input.productId),
         input.includeInactive === true ? undefined : eq(tables.routings.isActive, true),
       ),
@@ -63,7 +64,7 @@ export async function listRoutings(
 }
 
 async function routingWithOperations(tx: Sql, id: string) {
-  const [routing] = (await listRoutings(tx, { includeInactive: true })).filter((r) => r.id === id);
+  const [routing] = await listRoutings(tx, { id, includeInactive: true });
   if (routing === undefined) throw notFound('Routing');
   return routing;
 }

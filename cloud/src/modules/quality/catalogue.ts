@@ -98,6 +98,7 @@ const characteristicColumns = {
 export async function listInspectionPlans(
   tx: Sql,
   input: {
+    id?: string | undefined;
     productId?: string | undefined;
     operationId?: string | undefined;
     includeInactive?: boolean | undefined;
@@ -108,6 +109,7 @@ export async function listInspectionPlans(
     .from(tables.inspectionPlans)
     .where(
       and(
+        input.id === undefined ? undefined : eq(tables.inspectionPlans.id, input.id),
         input.productId === undefined ? undefined : eq(tables.inspectionPlans.productId, input.productId),
         input.operationId === undefined
           ? undefined
@@ -131,7 +133,7 @@ export async function listInspectionPlans(
 }
 
 async function planWithCharacteristics(tx: Sql, id: string) {
-  const [plan] = (await listInspectionPlans(tx, { includeInactive: true })).filter((p) => p.id === id);
+  const [plan] = await listInspectionPlans(tx, { id, includeInactive: true });
   if (plan === undefined) throw notFound('Inspection plan');
   return plan;
 }
