@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadCloudEnv } from '../env.js';
+import { demoSimulatedPlant } from '../modules/tenancy/index.js';
 
 /*
  * `pnpm start`: the whole demo stack as real processes — the cloud (with the built web UI on its
@@ -76,10 +77,15 @@ async function main() {
     edge.child.once('exit', () => void stopAll(1));
     if (env.DEMO_SIMULATOR && edge.ready.mqttUrl) {
       // The demo plant comes alive: the seeded simulator drives Riverside Assembly's machines.
-      const simulator = fork(simulatorMain, ['--broker', edge.ready.mqttUrl], {
-        execArgv: ['--import', 'tsx'],
-        stdio: 'inherit',
-      });
+      // --shift-zone: its breaks then fall in the demo calendar's shifts (06:00/14:00/22:00 Berlin time).
+      const simulator = fork(
+        simulatorMain,
+        ['--broker', edge.ready.mqttUrl, '--shift-zone', demoSimulatedPlant.timezone],
+        {
+          execArgv: ['--import', 'tsx'],
+          stdio: 'inherit',
+        },
+      );
       children.push(simulator);
       process.stdout.write(
         `  Simulator: Riverside Assembly (RIV), lines L1 and L2, publishing to ${edge.ready.mqttUrl}\n`,

@@ -46,6 +46,7 @@ const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 /** Three 8-hour shifts; planned breaks at these offsets into each shift (DESIGN §5: planned stops). */
 const SHIFT = 8 * HOUR;
+const FIRST_SHIFT_START = 6 * HOUR;
 const BREAKS = [
   { at: 2 * HOUR, length: 15 * MINUTE, reason: 'BREAK' },
   { at: 4 * HOUR, length: 30 * MINUTE, reason: 'LUNCH' },
@@ -84,7 +85,11 @@ export class PlantModel {
   readonly #plant: string;
   #queue: SimEvent[] = [];
 
-  constructor(layout: PlantLayout, seed: number) {
+  /** Where in a shift simulated time 0 lies, so the breaks fall where the plant's calendar has them. */
+  readonly #shiftPhaseMs: number;
+
+  constructor(layout: PlantLayout, seed: number, options: { shiftPhaseMs?: number } = {}) {
+    this.#shiftPhaseMs = options.shiftPhaseMs ?? 0;
     this.#random = seededRandom(seed);
     this.#plant = layout.plant;
     this.#machines = layout.lines.flatMap((line) =>
@@ -104,7 +109,12 @@ export class PlantModel {
         serial: 0,
       })),
     );
-    for (const machine of this.#machines) this.#enter(machine, 'RUNNING', 0);
+    // Started during a planned break (a real plant at 10:05): the machines are on it too.
+    const initialBreak = breakAt(0, this.#shiftPhaseMs);
+    for (const machine of this.#machines) {
+      if (initialBreak === undefined) this.#enter(machine, 'RUNNING', 0);
+      else this.#enter(machine, 'PLANNED_STOP', 0, initialBreak.until, initialBreak.reason);
+    }
   }
 
   /** The next event in simulated time (never runs out). */
@@ -194,7 +204,7 @@ export class PlantModel {
 
   /** What follows a state: planned breaks win, orders end with a changeover, otherwise chance decides. */
   #afterState(machine: Machine, at: number): void {
-    const plannedBreak = breakAt(at);
+    const plannedBreak = breakAt(at, this.#shiftPhaseMs);
     if (plannedBreak && machine.state !== 'PLANNED_STOP') {
       this.#enter(machine, 'PLANNED_STOP', at, plannedBreak.until - at, plannedBreak.reason);
     } else if (machine.partsInOrder >= 300 && machine.state !== 'CHANGEOVER') {
@@ -219,7 +229,7 @@ export class PlantModel {
     machine.state = state;
     // Running lasts until something happens: minutes to hours, or until the next planned break.
     const length = lengthMs ?? (5 + this.#random() * 60) * MINUTE;
-    const nextBreak = nextBreakStart(at);
+    const nextBreak = nextBreakStart(at, this.#shiftPhaseMs);
     machine.stateUntil = Math.round(
       state === 'PLANNED_STOP' ? at + length : Math.min(at + length, nextBreak),
     );
@@ -248,8 +258,13 @@ export class PlantModel {
   }
 }
 
-function breakAt(at: number): { until: number; reason: string } | undefined {
-  const shiftStart = Math.floor(at / SHIFT) * SHIFT;
+/** The start of the shift `at` lies in, in simulated time. */
+function shiftStartOf(at: number, phase: number): number {
+  return Math.floor((at + phase) / SHIFT) * SHIFT - phase;
+}
+
+function breakAt(at: number, phase: number): { until: number; reason: string } | undefined {
+  const shiftStart = shiftStartOf(at, phase);
   for (const planned of BREAKS) {
     const start = shiftStart + planned.at;
     if (at >= start && at < start + planned.length)
@@ -258,10 +273,29 @@ function breakAt(at: number): { until: number; reason: string } | undefined {
   return undefined;
 }
 
-function nextBreakStart(at: number): number {
-  const shiftStart = Math.floor(at / SHIFT) * SHIFT;
+function nextBreakStart(at: number, phase: number): number {
+  const shiftStart = shiftStartOf(at, phase);
   for (const planned of BREAKS) if (shiftStart + planned.at > at) return shiftStart + planned.at;
   return shiftStart + SHIFT + BREAKS[0]!.at;
+}
+
+/**
+ * How far into its shift `now` is, for a plant whose three shifts start at 06:00, 14:00 and 22:00
+ * local time in `timeZone` (the demo seed's calendar, cloud production defaults). Wall-clock local
+ * time, so a DST change shifts it the way it shifts the plant's own shifts.
+ */
+export function shiftPhaseAt(now: Date, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    hourCycle: 'h23',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(now);
+  const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  const msOfDay =
+    ((part('hour') * 60 + part('minute')) * 60 + part('second')) * SECOND + now.getUTCMilliseconds();
+  return (((msOfDay - FIRST_SHIFT_START) % SHIFT) + SHIFT) % SHIFT;
 }
 
 function round(value: number, digits: number): number {

@@ -16,6 +16,8 @@ const USAGE = `Usage: pnpm --filter @plantline/edge simulate [options]
   --seed N          same seed, same sequence of events (default 1)
   --rate N          publish N events/s, ignoring simulated time (benchmarks)
   --speed X         without --rate: simulated time runs X times faster than the clock (default 1)
+  --shift-zone TZ   the plant's time zone (e.g. Europe/Berlin): planned breaks follow its shifts
+                    at 06:00, 14:00 and 22:00 local (wall-clock speed only)
   --duration S      stop after S seconds (default: until Ctrl-C)
   --events N        stop after N events
 
@@ -37,6 +39,7 @@ async function main(argv: string[]): Promise<number> {
       rate: { type: 'string' },
       speed: { type: 'string' },
       duration: { type: 'string' },
+      'shift-zone': { type: 'string' },
       events: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -54,6 +57,9 @@ async function main(argv: string[]): Promise<number> {
   };
   const log = pino({ level: env.logLevel, base: { service: 'plantline-simulator' } }, pino.destination(2));
   const brokerUrl = values.broker ?? (await readMqttUrl(env.dataDir)) ?? 'mqtt://127.0.0.1:1883';
+  const zone = values['shift-zone'];
+  if (zone !== undefined && !Intl.supportedValuesOf('timeZone').includes(zone) && zone !== 'UTC')
+    throw new Error(`--shift-zone must be an IANA time zone such as Europe/Berlin, not "${zone}"`);
   const simulator = new Simulator({
     brokerUrl,
     username: values.username ?? env.mqttUsername,
@@ -68,6 +74,7 @@ async function main(argv: string[]): Promise<number> {
     rate: number('rate', values.rate),
     speed: number('speed', values.speed, 1)!,
     maxEvents: number('events', values.events),
+    shiftZone: zone,
     log,
   });
   const duration = number('duration', values.duration);

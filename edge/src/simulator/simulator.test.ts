@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../logger';
 import { startIngressOnDisk } from '../testing/ingress-on-disk';
 import { eventsOnDisk } from '../testing/outbox-on-disk';
-import { demoLayout, PlantModel, type SimEvent } from './plant-model';
+import { demoLayout, PlantModel, type SimEvent, shiftPhaseAt } from './plant-model';
 import { Simulator } from './simulator';
 
 const log = createLogger({ logLevel: 'silent', name: 'test' });
@@ -13,6 +13,32 @@ afterEach(async () => {
 
 const take = (model: PlantModel, count: number): SimEvent[] =>
   Array.from({ length: count }, () => model.next());
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+describe('shift alignment with the plant calendar (shifts at 06:00, 14:00, 22:00 local)', () => {
+  it('tells how far into its shift a moment is, in local wall-clock time', () => {
+    // 07:00 UTC is 08:00 in Berlin in November (CET): 2 h into the 06:00 shift.
+    expect(shiftPhaseAt(new Date('2026-11-25T07:00:00Z'), 'Europe/Berlin')).toBe(2 * HOUR);
+    // 05:30 UTC on 29 March 2026 is 07:30 CEST, the day the clocks went forward: 1 h 30 m in.
+    expect(shiftPhaseAt(new Date('2026-03-29T05:30:00Z'), 'Europe/Berlin')).toBe(1.5 * HOUR);
+    // 03:10 UTC is 21:10 the day before in Chicago (CST): 7 h 10 m into the 14:00 shift.
+    expect(shiftPhaseAt(new Date('2026-11-25T03:10:00Z'), 'America/Chicago')).toBe(7 * HOUR + 10 * MINUTE);
+  });
+
+  it('puts the planned breaks where the calendar has them', () => {
+    const breakStarts = (phase: number) =>
+      take(new PlantModel(demoLayout(), 7, { shiftPhaseMs: phase }), 20_000)
+        .filter((e): e is SimEvent<'state'> => e.kind === 'state')
+        .filter((e) => e.payload.state === 'PLANNED_STOP')
+        .map((e) => e.at);
+    // Started 1 h 45 m into a shift: the first break (2 h into the shift) comes 15 minutes later.
+    expect(Math.min(...breakStarts(1.75 * HOUR))).toBe(15 * MINUTE);
+    // Started inside the lunch break (4 h 10 m in): the machines are on it from the start.
+    expect(Math.min(...breakStarts(4 * HOUR + 10 * MINUTE))).toBe(0);
+  });
+});
 
 describe('PlantModel', () => {
   it('gives the same sequence for the same seed and another for another seed', () => {

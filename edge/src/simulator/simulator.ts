@@ -1,7 +1,7 @@
 import { connectAsync, type MqttClient } from 'mqtt';
 import type { Logger } from '../logger';
 import type { Unit } from '../unit';
-import { type PlantLayout, PlantModel, type SimEvent } from './plant-model';
+import { type PlantLayout, PlantModel, type SimEvent, shiftPhaseAt } from './plant-model';
 
 export interface SimulatorOptions {
   brokerUrl: string;
@@ -15,6 +15,11 @@ export interface SimulatorOptions {
    */
   rate?: number;
   speed: number;
+  /**
+   * The plant's IANA time zone: on the wall clock (speed 1, no rate) the planned breaks then fall
+   * where the plant's shift calendar has them (shifts at 06:00, 14:00, 22:00 local).
+   */
+  shiftZone?: string;
   /** Stop after this many events (undefined: run until stopped). */
   maxEvents?: number;
   log: Logger;
@@ -63,7 +68,12 @@ export class Simulator implements Unit {
 
   async start(): Promise<void> {
     const { layout, brokerUrl, username, password, seed } = this.options;
-    this.#model = new PlantModel(layout, seed);
+    const realtime = this.options.rate === undefined && this.options.speed === 1;
+    const shiftPhaseMs =
+      realtime && this.options.shiftZone !== undefined
+        ? shiftPhaseAt(new Date(), this.options.shiftZone)
+        : undefined;
+    this.#model = new PlantModel(layout, seed, { shiftPhaseMs });
     const devices = layout.lines.flatMap((line) =>
       [...line.machines, ...line.stations].map((code) => `${line.code}/${code}`),
     );

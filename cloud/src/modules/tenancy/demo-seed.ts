@@ -26,6 +26,9 @@ const DEMO_TENANT = {
   ],
 };
 
+/** The plant `pnpm start`'s simulator drives, whose shift calendar its breaks follow. */
+export const demoSimulatedPlant = DEMO_TENANT.plants[0]!;
+
 /**
  * First start: an empty database gets the demo tenant, two plants and an administrator. The
  * password is generated (a fixed one would be an open door on a real deployment) unless

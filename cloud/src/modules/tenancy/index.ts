@@ -1,3 +1,3 @@
-export { seedDemoTenant } from './demo-seed.js';
+export { demoSimulatedPlant, seedDemoTenant } from './demo-seed.js';
 export { tenancyRouter } from './tenancy.router.js';
 export { type CreatedTenant, createTenant, type NewTenant } from './tenants.js';
