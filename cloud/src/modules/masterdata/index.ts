@@ -1,2 +1,2 @@
 export { createLine, createMachine, createStation } from './masterdata.js';
-export { masterdataRouter } from './masterdata.router.js';
+export { manageMasterdata, masterdataRouter } from './masterdata.router.js';

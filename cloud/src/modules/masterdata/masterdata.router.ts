@@ -20,11 +20,15 @@ import {
 const id = z.uuid('Not a valid id');
 const plantFilter = z.object({ plantId: id.optional() }).default({});
 
-/** A change, once committed, drops the ingest code cache for the tenant (through the bus). */
-const manage = permittedProcedure('masterdata.manage').use(({ ctx, next }) => {
+/**
+ * A master data change, once committed, tells the tenant's listeners through the bus: the ingest
+ * code cache is dropped, live KPI hubs reload. Other modules' master data (production) use it too.
+ */
+export const manageMasterdata = permittedProcedure('masterdata.manage').use(({ ctx, next }) => {
   ctx.afterCommit(() => ctx.deps.bus.emit('masterdata.changed', { tenantId: ctx.principal.tenantId }));
   return next();
 });
+const manage = manageMasterdata;
 const read = permittedProcedure('masterdata.read');
 
 export const masterdataRouter = router({

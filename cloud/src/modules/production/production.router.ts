@@ -1,6 +1,7 @@
 import { tables } from '@plantline/schema';
 import { z } from 'zod';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
+import { manageMasterdata } from '../masterdata/index.js';
 import {
   createDowntimeReason,
   createProduct,
@@ -40,7 +41,8 @@ import { createShift, deleteShift, generateShifts, listShifts, updateShift } fro
  * catalogue's master data permissions already name products, shifts and state mappings.
  */
 const read = permittedProcedure('masterdata.read');
-const manage = permittedProcedure('masterdata.manage');
+// Shift, cycle-time and mapping changes reach the live KPI hubs through the bus (masterdata.changed).
+const manage = manageMasterdata;
 
 const catalogueFilter = z.object({ includeInactive: z.boolean().optional() }).default({});
 const bucketFilter = z
