@@ -8,6 +8,12 @@ import { defaultWebBuildDir, loadWebHandler } from './http/web-ui.js';
 import { EventBus } from './modules/events/index.js';
 import { LoginLimiter } from './modules/identity/index.js';
 import { createCodeCache } from './modules/ingest/index.js';
+import {
+  IntervalScheduler,
+  PgBossScheduler,
+  type Scheduler,
+  scheduleRollupRefresh,
+} from './modules/kpi/index.js';
 import { type DemoCredentials, seedDemoTenant } from './modules/tenancy/demo-seed.js';
 import { cloudVersion } from './version.js';
 
@@ -37,6 +43,7 @@ export async function startCloud(
     log: log.child({ module: 'db' }),
   });
   let server: RunningServer | null = null;
+  let scheduler: Scheduler | null = null;
   try {
     const bus = new EventBus((error, name) => log.error({ err: error, event: name }, 'bus listener failed'));
     const deps: AppDeps = {
@@ -70,6 +77,18 @@ export async function startCloud(
       options.web !== undefined
         ? options.web
         : await loadWebHandler(env.WEB_BUILD_DIR ?? defaultWebBuildDir, log);
+    // Jobs: pg-boss on a server, an in-process interval on the embedded engine (scheduler.ts says why).
+    const jobsLog = log.child({ module: 'jobs' });
+    scheduler =
+      env.DATABASE_URL === undefined
+        ? new IntervalScheduler(jobsLog)
+        : new PgBossScheduler(env.DATABASE_URL, jobsLog);
+    scheduleRollupRefresh(scheduler, db, {
+      log: log.child({ module: 'rollups' }),
+      intervalMs: env.ROLLUP_REFRESH_SECONDS * 1000,
+    });
+    await scheduler.start();
+    const jobs = scheduler;
     server = await startHttpServer({
       deps,
       host: env.HOST,
@@ -86,10 +105,12 @@ export async function startCloud(
       demo,
       stop: async () => {
         await running.close();
+        await jobs.stop();
         await db.close();
       },
     };
   } catch (error) {
+    await scheduler?.stop();
     await db.close();
     throw error;
   }

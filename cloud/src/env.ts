@@ -36,6 +36,8 @@ const cloudEnvSchema = z.object({
   DEMO_ADMIN_EMAIL: z.email().default('admin@demo.plantline.local'),
   DEMO_ADMIN_PASSWORD: z.string().min(12).optional(),
   WEB_BUILD_DIR: z.string().min(1).optional(),
+  /** How often the KPI rollups are refreshed; between refreshes the KPI queries read newer rows raw. */
+  ROLLUP_REFRESH_SECONDS: z.coerce.number().int().min(1).default(60),
 });
 
 /** Every variable the cloud reads (the compose file is checked against this list). */

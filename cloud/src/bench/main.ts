@@ -1,6 +1,8 @@
 import { apiBenchmark } from './api.bench.js';
 import { e2eBenchmark } from './e2e.bench.js';
+import { fanoutBenchmark } from './fanout.bench.js';
 import { ingestBenchmark } from './ingest.bench.js';
+import { kpiBenchmark } from './kpi.bench.js';
 
 /*
  * `pnpm bench <name>`: each benchmark prints progress to stderr and its result as one final JSON
@@ -10,6 +12,8 @@ const benchmarks: Record<string, () => Promise<Record<string, unknown>>> = {
   api: apiBenchmark,
   ingest: ingestBenchmark,
   e2e: e2eBenchmark,
+  fanout: fanoutBenchmark,
+  kpi: kpiBenchmark,
 };
 
 const requested = process.argv.slice(2).filter((a) => a !== '--');

@@ -19,6 +19,22 @@ export {
 export type { Instant, InstantRange, Interval } from './intervals.js';
 export { kpiRouter } from './kpi.router.js';
 export type { ResolvedWindow, ScopeInput, WindowInput } from './kpi-scope.js';
+export { LIVE_MIN_INTERVAL_MS } from './live-hub.js';
+export { type LiveKpiInput, liveKpiStats } from './live-kpi.js';
+export type {
+  LiveKpiFigures,
+  LiveKpiMessage,
+  LiveKpiSnapshot,
+  LiveKpiUpdate,
+  LiveLineDelta,
+  LiveLineFigures,
+  LiveLineKpi,
+  LiveMachineDelta,
+  LiveMachineFigures,
+  LiveMachineKpi,
+  LiveMachineState,
+  LiveShift,
+} from './live-types.js';
 export {
   computeOee,
   type DowntimeEntry,
@@ -40,6 +56,8 @@ export {
   type Quantities,
 } from './quantities.js';
 export type { Kpi, NoDataReason } from './ratio.js';
+export { refreshCountRollup, scheduleRollupRefresh } from './rollups.js';
+export { IntervalScheduler, PgBossScheduler, type Scheduler } from './scheduler.js';
 export { stateTimeline } from './state-timeline.js';
 export {
   buildTimeline,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
 import { countsPerHour } from './counts-per-hour.js';
 import { DAY_MS, MAX_WINDOW_DAYS } from './kpi-scope.js';
+import { liveKpi } from './live-kpi.js';
 import { downtimePareto, oeeReport, oeeSeries } from './oee-query.js';
 import { stateTimeline } from './state-timeline.js';
 
@@ -33,6 +34,8 @@ const window = z.union([
   z.object({ shiftId: id }),
 ]);
 
+const liveIds = z.array(id).min(1).max(1000).optional();
+
 const lossBucket = z.enum(['performance_loss', 'availability_loss', 'planned_stop']);
 
 export const kpiRouter = router({
@@ -54,4 +57,12 @@ export const kpiRouter = router({
   countsPerHour: read
     .input(z.object({ scope, window }))
     .query(({ ctx, input }) => countsPerHour(ctx.tx, input)),
+  /**
+   * The plant's current-shift OEE, A, P, Q, counts and machine states, live (issue 4 §6): a snapshot,
+   * then updates of what changed, each machine and line at most once per second, optionally only for
+   * some lines or machines. A new snapshot follows a shift change. Messages: live-types.ts.
+   */
+  live: read
+    .input(z.object({ plantId: id, lineIds: liveIds, machineIds: liveIds }))
+    .subscription(({ ctx, input, signal }) => liveKpi(ctx.deps, ctx.principal, input, signal)),
 });

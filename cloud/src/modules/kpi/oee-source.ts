@@ -3,6 +3,7 @@ import { rows, type Sql } from '../../db/index.js';
 import type { Interval } from './intervals.js';
 import type { OeeInput, PlannedDowntime } from './oee.js';
 import type { CountRecord, IdealCycleTimes } from './quantities.js';
+import { type CountSumRow, countSumsWithRollup } from './rollups.js';
 import { buildTimeline, type StateBucket, type StateEvent } from './timeline.js';
 
 /*
@@ -17,7 +18,8 @@ import { buildTimeline, type StateBucket, type StateEvent } from './timeline.js'
  * downtime edges, gap edges, the (sub-)window edges and now — so the counts are summed in SQL per
  * machine, product and stretch between consecutive such instants (width_bucket over the sorted
  * instants), each sum stamped with the earliest time in it. Every count of a stretch is classified
- * alike, so the sums give exactly the result of the raw rows.
+ * alike, so the sums give exactly the result of the raw rows. Whole quarter hours inside a stretch come
+ * from the rollup (rollups.ts, issue 4 §3), which yields the same sums and stamps.
  */
 
 export interface MachineKey {
@@ -77,6 +79,11 @@ export interface LoadOptions {
   readonly cuts?: readonly number[];
   /** false: the caller needs only the timeline (no counts, no cycle times). */
   readonly counts?: boolean;
+  /**
+   * false: sum the raw count rows only, never the count rollup. The rollup path returns the same
+   * rows; this is the reference it is tested against.
+   */
+  readonly rollup?: boolean;
 }
 
 /** A shift lasts at most 24 wall-clock hours; 3 days of look-back covers it across any DST change. */
@@ -226,22 +233,28 @@ export async function loadKpiSources(tx: Sql, options: LoadOptions): Promise<Kpi
   }
 
   const cuts = countCuts(options, shifts, downtimes, sources, mapping);
-  const counts = await rows<{
-    machine_id: string;
-    product_code: string | null;
-    t: number;
-    good: number;
-    scrap: number;
-  }>(
+  const cutTimes = cuts.map(iso);
+  // No JIT for this statement: the rollup path joins production_counts on time ranges computed in
+  // the same statement, which the planner cannot bound, so its cost estimate passes jit_above_cost
+  // and a server spent ~550 ms compiling a query that runs in ~2 ms (measured on the 130 M-row
+  // `pnpm bench kpi` data; EXPLAIN ANALYZE with jit on / off). Restored right after.
+  const [jit] = await rows<{ jit: string }>(
     tx,
-    sql`select machine_id::text as machine_id, product_code, ${msOf('min(time)')} as t,
-               sum(good)::float8 as good, sum(scrap)::float8 as scrap
-          from production_counts
-         where machine_id = any(${sql.param(ids)}::uuid[])
-           and time >= ${start}::timestamptz and time < ${end}::timestamptz
-         group by machine_id, product_code, width_bucket(time, ${sql.param(cuts.map(iso))}::timestamptz[])
-         order by 1, 3`,
+    sql`select current_setting('jit') as jit, set_config('jit', 'off', true)`,
   );
+  const counts = await rows<CountSumRow>(
+    tx,
+    options.rollup === false
+      ? sql`select machine_id::text as machine_id, product_code, ${msOf('min(time)')} as t,
+                   sum(good)::float8 as good, sum(scrap)::float8 as scrap
+              from production_counts
+             where machine_id = any(${sql.param(ids)}::uuid[])
+               and time >= ${start}::timestamptz and time < ${end}::timestamptz
+             group by machine_id, product_code, width_bucket(time, ${sql.param(cutTimes)}::timestamptz[])
+             order by 1, 3`
+      : countSumsWithRollup(ids, start, end, cutTimes),
+  );
+  await tx.execute(sql`select set_config('jit', ${jit?.jit ?? 'on'}, true)`);
   for (const c of counts) {
     const own = sources.get(c.machine_id);
     if (own === undefined) continue;

@@ -1,0 +1,893 @@
+import { sql } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import { type Database, rows, type Sql } from '../../db/index.js';
+import type { BusEvents, EventBus, LiveEvent } from '../events/index.js';
+import type { Interval } from './intervals.js';
+import { type ResolvedWindow, resolveScope, resolveWindow, type ScopeLine } from './kpi-scope.js';
+import type {
+  LiveKpiFigures,
+  LiveKpiMessage,
+  LiveKpiSnapshot,
+  LiveKpiUpdate,
+  LiveLineDelta,
+  LiveLineFigures,
+  LiveLineKpi,
+  LiveMachineDelta,
+  LiveMachineFigures,
+  LiveMachineKpi,
+  LiveMachineState,
+} from './live-types.js';
+import { computeOee, type OeeResult, type PlannedDowntime } from './oee.js';
+import { aggregateOee, type OeeAggregate } from './oee-aggregate.js';
+import { type OeeComponents, type OeeFactors, oeeFactors, zeroComponents } from './oee-factors.js';
+import { type KpiSources, loadKpiSources, type StateCodeInfo } from './oee-source.js';
+import type { CountRecord, IdealCycleTimes } from './quantities.js';
+import { type StateBucket, UNMAPPED_BUCKET } from './timeline.js';
+
+/*
+ * The live KPI hub of one (tenant, plant) (issue 4 §6): one per process however many boards watch
+ * the plant. It loads the current shift's inputs once from the database (oee-source), keeps them in
+ * memory, applies each ingested event of its machines as it comes off the bus, recomputes dirty
+ * entities with the pure core at most once per second and hands one computed update to all its
+ * subscribers. The database is read again only on a shift change, on 'masterdata.changed' for the
+ * tenant, when a late event cannot be applied exactly, and every few minutes for the production
+ * master data that does not announce its changes on the bus yet (cycle times, shifts, mappings).
+ *
+ * Exactness at the seam between the load and the bus: the load first takes a share lock on the
+ * tenant's commit-log counter (event_streams). Ingest updates that row as the last step of every
+ * commit, so while the lock is held no ingest of the tenant can commit: every statement of the
+ * load sees exactly the commits up to the seq it read, and the bus commits after it are applied
+ * in memory — none lost, none counted twice. The price is that the tenant's ingest waits for the
+ * duration of a load (one shift of one plant, a few statements), a few times per shift.
+ *
+ * Counts are kept as sums per (product, stretch between the instants where computeOee's
+ * classification of a count can change: window and shift edges, planned downtime edges, the end of
+ * a no-initial-state gap), stamped with the stretch's start — the same argument as oee-source.ts:
+ * every count of a stretch is classified alike, so the sums give exactly the result of the raw rows,
+ * and a recompute costs O(stretches + state changes), not O(counts). Counts dated after "now" (a
+ * device clock ahead) stay raw until now passes them.
+ */
+
+/** An entity is sent at most once per this long (issue 4 §6). */
+export const LIVE_MIN_INTERVAL_MS = 1000;
+/**
+ * Flushes are at least this far apart, so a subscriber gets at most 1000 / FLUSH_SPACING_MS messages
+ * a second however the entities' own one-second phases drift apart.
+ */
+const FLUSH_SPACING_MS = 250;
+/** Timers fire on whole milliseconds: an entity sent at t is due again from t + 999. */
+const DUE_SLACK_MS = 1;
+/** setTimeout's largest delay. */
+const MAX_TIMER_MS = 2_147_483_647;
+/**
+ * Master data changes made through this instance reload at once ('masterdata.changed'); this re-read
+ * catches those made through another instance, whose bus this one does not hear (DESIGN §6).
+ */
+const REVALIDATE_MS = 5 * 60_000;
+/** Several changes in a row (an admin editing lines) cost one reload. */
+const RELOAD_DEBOUNCE_MS = 200;
+const RELOAD_RETRY_MS = 5000;
+/** Future-dated counts kept raw per machine; beyond it they are summed like past ones. */
+const MAX_FUTURE_COUNTS = 10_000;
+/** Look-ahead for events dated after the load's now (clock skew) that the load must still see. */
+const FUTURE_LOOKAHEAD_MS = 86_400_000;
+
+export interface LiveHubDeps {
+  readonly db: Database;
+  readonly bus: EventBus;
+  readonly log: Logger;
+}
+
+export interface LiveHubSubscriber {
+  /** Receives the snapshot (on join and after each reload) and the updates. */
+  push(message: LiveKpiMessage): void;
+  /** The hub could not load; the subscription ends with this error. */
+  fail(error: unknown): void;
+}
+
+interface TimedState {
+  readonly time: number;
+  readonly state: string;
+  readonly reason: string | null;
+}
+
+interface CountSum {
+  readonly time: number;
+  good: number;
+  scrap: number;
+  readonly productCode: string | null;
+}
+
+interface MachineEntry {
+  readonly id: string;
+  readonly lineId: string;
+  readonly code: string;
+  readonly name: string;
+  inherited: TimedState | null;
+  /** State events at or after the range start, time-sorted, exact repeats of the previous one dropped. */
+  readonly events: TimedState[];
+  /** The latest time of a dropped repeat: a late event before it cannot be placed exactly. */
+  lastDroppedRepeatAt: number;
+  readonly plannedDowntimes: readonly PlannedDowntime[];
+  readonly idealCycleTimes: IdealCycleTimes;
+  /** Sorted instants at which a count's classification can change (see the file comment). */
+  cuts: number[];
+  readonly sums: Map<string, CountSum>;
+  readonly future: (CountRecord & { time: number })[];
+  lastEventAt: number | null;
+  result: OeeResult | null;
+  /** Last computed: the figures (what updates carry) and the view with names (what snapshots carry). */
+  figures: LiveMachineFigures;
+  view: LiveMachineKpi;
+  /** What changed at the last recompute: what an update carries. */
+  delta: LiveMachineDelta;
+  computed: boolean;
+  dirty: boolean;
+  sentAt: number;
+}
+
+interface GroupEntry<F, V extends F = F> {
+  figures: F;
+  view: V;
+  delta: Partial<F>;
+  computed: boolean;
+  dirty: boolean;
+  sentAt: number;
+  result: OeeAggregate | null;
+}
+
+interface LoadedState {
+  readonly seq: number;
+  readonly now: number;
+  readonly window: ResolvedWindow | null;
+  /** When the next shift starts (reload then), if one is planned. */
+  readonly nextShiftAt: number | null;
+  readonly sources: KpiSources;
+  readonly lines: readonly ScopeLine[];
+  readonly machines: readonly { id: string; lineId: string; code: string; name: string }[];
+  readonly lateStates: readonly { machine_id: string; t: number; state: string; reason: string | null }[];
+  readonly lateCounts: readonly {
+    machine_id: string;
+    t: number;
+    good: number;
+    scrap: number;
+    product_code: string | null;
+  }[];
+}
+
+const NO_SHIFT_FIGURES: LiveKpiFigures = figuresOf({
+  ...oeeFactors(zeroComponents),
+  components: zeroComponents,
+});
+
+export class LiveKpiHub {
+  private readonly subscribers = new Set<LiveHubSubscriber>();
+  private readonly log: Logger;
+  private machines = new Map<string, MachineEntry>();
+  private lines = new Map<string, GroupEntry<LiveLineFigures, LiveLineKpi>>();
+  private plant: GroupEntry<LiveKpiFigures> = group(NO_SHIFT_FIGURES, NO_SHIFT_FIGURES);
+  private stateCodes: ReadonlyMap<string, StateCodeInfo> = new Map();
+  private mapping: ReadonlyMap<string, StateBucket> = new Map();
+  private shifts: readonly Interval[] = [];
+  private window: ResolvedWindow | null = null;
+  private loadedSeq = Number.POSITIVE_INFINITY;
+  private loaded = false;
+  private loading: Promise<void> | null = null;
+  private reloadAgain = false;
+  /** Commits heard while a load runs; applied (those after its seq) when it ends. */
+  private held: BusEvents['events.ingested'][] = [];
+  private reloadAt = Number.POSITIVE_INFINITY;
+  private lastFlushAt = Number.NEGATIVE_INFINITY;
+  private timer: NodeJS.Timeout | null = null;
+  private timerAt = Number.POSITIVE_INFINITY;
+  private reloadTimer: NodeJS.Timeout | null = null;
+  private stopBus: (() => void)[] = [];
+  private stopped = false;
+
+  constructor(
+    private readonly deps: LiveHubDeps,
+    readonly tenantId: string,
+    readonly plantId: string,
+  ) {
+    this.log = deps.log.child({ module: 'kpi.live', tenantId, plantId });
+  }
+
+  get subscriberCount(): number {
+    return this.subscribers.size;
+  }
+
+  start(): void {
+    this.stopBus = [
+      this.deps.bus.on('events.ingested', (commit) => this.onCommit(commit)),
+      this.deps.bus.on('masterdata.changed', ({ tenantId }) => {
+        if (tenantId === this.tenantId) this.scheduleReload('master data changed');
+      }),
+    ];
+    void this.reload();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const stop of this.stopBus) stop();
+    if (this.timer !== null) clearTimeout(this.timer);
+    if (this.reloadTimer !== null) clearTimeout(this.reloadTimer);
+    this.subscribers.clear();
+    this.machines.clear();
+    this.held = [];
+  }
+
+  /** Joins; the snapshot follows at once when loaded, else when the load ends. Returns the leave. */
+  join(subscriber: LiveHubSubscriber): () => boolean {
+    this.subscribers.add(subscriber);
+    if (this.loaded) subscriber.push(this.snapshot(Date.now()));
+    // A first load that failed ended its subscribers; a newcomer tries again.
+    else if (this.loading === null) void this.reload();
+    return () => {
+      this.subscribers.delete(subscriber);
+      return this.subscribers.size === 0;
+    };
+  }
+
+  private onCommit(commit: BusEvents['events.ingested']) {
+    if (commit.tenantId !== this.tenantId) return;
+    if (this.loading !== null) {
+      this.held.push(commit);
+      return;
+    }
+    this.apply(commit);
+  }
+
+  private apply(commit: BusEvents['events.ingested']) {
+    // The load saw this commit (or an earlier one ran its after-commit effect late).
+    if (commit.seq <= this.loadedSeq) return;
+    const now = Date.now();
+    for (const event of commit.events) {
+      if (event.plantId !== this.plantId) continue;
+      const machine = this.machines.get(event.machineId);
+      // A machine added since the load: 'masterdata.changed' reloads the hub.
+      if (machine === undefined) continue;
+      this.applyEvent(machine, event, now);
+      if (machine.dirty) this.wakeFor(machine.sentAt);
+    }
+  }
+
+  private applyEvent(m: MachineEntry, event: LiveEvent, now: number) {
+    const time = Date.parse(event.time);
+    if (event.kind === 'state') {
+      m.lastEventAt = Math.max(m.lastEventAt ?? time, time);
+      this.applyState(m, { time, state: event.data.state, reason: event.data.reason });
+      m.dirty = true;
+    } else if (event.kind === 'count') {
+      m.lastEventAt = Math.max(m.lastEventAt ?? time, time);
+      const { good, scrap, product } = event.data;
+      this.addCount(m, { time, good, scrap, productCode: product }, now);
+      m.dirty = true;
+    }
+  }
+
+  private applyState(m: MachineEntry, s: TimedState) {
+    const start = this.rangeStart();
+    const gapEndBefore = gapEnd(m);
+    if (s.time < start) {
+      if (m.inherited === null || s.time >= m.inherited.time) m.inherited = s;
+    } else {
+      const at = upperBound(m.events, s.time);
+      if (at === m.events.length) {
+        const previous = m.events.at(-1) ?? m.inherited;
+        if (previous !== null && previous.state === s.state && previous.reason === s.reason) {
+          m.lastDroppedRepeatAt = s.time;
+        } else {
+          m.events.push(s);
+        }
+      } else if (s.time < m.lastDroppedRepeatAt) {
+        // A late event before a dropped repeat would end its state there: only the rows can say.
+        this.scheduleReload('late state event');
+        return;
+      } else {
+        m.events.splice(at, 0, s);
+      }
+      if (this.window === null) compactBetweenShifts(m);
+    }
+    if (gapEnd(m) !== gapEndBefore) {
+      // The no-initial-state gap moved: count sums straddling the new edge cannot be split in memory.
+      if (m.sums.size === 0) m.cuts = cutsOf(this.window, this.shifts, m);
+      else this.scheduleReload('gap edge moved');
+    }
+  }
+
+  private addCount(m: MachineEntry, c: CountRecord & { time: number }, now: number) {
+    const w = this.window;
+    if (w === null || c.time < w.start || c.time >= w.end) return;
+    if (c.time > now && m.future.length < MAX_FUTURE_COUNTS) {
+      m.future.push(c);
+      return;
+    }
+    addToSums(m, c);
+  }
+
+  private rangeStart(): number {
+    return this.window?.start ?? Number.NEGATIVE_INFINITY;
+  }
+
+  private scheduleReload(why: string) {
+    if (this.stopped) return;
+    if (this.loading !== null) {
+      this.reloadAgain = true;
+      return;
+    }
+    if (this.reloadTimer !== null) return;
+    this.log.debug({ why }, 'live KPI reload scheduled');
+    this.reloadTimer = setTimeout(() => {
+      this.reloadTimer = null;
+      void this.reload();
+    }, RELOAD_DEBOUNCE_MS);
+    this.reloadTimer.unref();
+  }
+
+  private async reload(): Promise<void> {
+    if (this.loading !== null || this.stopped) return;
+    this.held = [];
+    const run = (async () => {
+      let state: LoadedState;
+      try {
+        state = await this.load();
+      } catch (error) {
+        this.loading = null;
+        if (this.stopped) return;
+        this.log.error({ err: error }, 'live KPI load failed');
+        if (!this.loaded) {
+          for (const s of [...this.subscribers]) s.fail(error);
+          return;
+        }
+        // Keep serving the figures held; try again shortly.
+        this.reloadTimer = setTimeout(() => {
+          this.reloadTimer = null;
+          void this.reload();
+        }, RELOAD_RETRY_MS);
+        this.reloadTimer.unref();
+        this.scheduleNext(Date.now());
+        return;
+      }
+      if (this.stopped) return;
+      this.install(state);
+      this.loading = null;
+      const held = this.held;
+      this.held = [];
+      for (const commit of held) this.apply(commit);
+      const now = Date.now();
+      this.recomputeAll(now);
+      const snapshot = this.snapshot(now);
+      for (const s of this.subscribers) s.push(snapshot);
+      this.scheduleNext(now);
+      if (this.reloadAgain) {
+        this.reloadAgain = false;
+        this.scheduleReload('changed while loading');
+      }
+    })();
+    this.loading = run;
+    await run;
+  }
+
+  /** One transaction: the seam lock, then scope, window and the shift's rows. */
+  private async load(): Promise<LoadedState> {
+    for (let attempt = 1; ; attempt++) {
+      const state = await this.loadOnce();
+      if (state !== null) return state;
+      if (attempt === 3) throw new Error('ingest kept racing the first live KPI load');
+    }
+  }
+
+  /** null: the tenant's very first commit raced the load (nothing to lock yet); try again. */
+  private loadOnce(): Promise<LoadedState | null> {
+    const scope = { tenantId: this.tenantId, userId: null, plantIds: [this.plantId] };
+    return this.deps.db.transact(scope, async (tx) => {
+      const seq = await lockCommitLog(tx);
+      const now = Date.now();
+      const resolved = await resolveScope(tx, { kind: 'plant', id: this.plantId });
+      const window = await resolveWindow(tx, resolved.plant, 'currentShift', now);
+      const range = window ?? { start: now, end: now };
+      const sources = await loadKpiSources(tx, {
+        plantId: this.plantId,
+        machines: resolved.machines,
+        range,
+        now,
+      });
+      const late = await lateRows(
+        tx,
+        resolved.machines.map((m) => m.id),
+        now,
+        window,
+      );
+      const [next] = await rows<{ t: number | null }>(
+        tx,
+        sql`select (extract(epoch from min(starts_at)) * 1000)::float8 as t from shifts
+             where plant_id = ${this.plantId}::uuid and not is_cancelled
+               and starts_at > ${new Date(now).toISOString()}::timestamptz`,
+      );
+      // Without a counter row (a tenant that never ingested) nothing was locked: check no commit slipped in.
+      if (seq === 0 && (await lastSeq(tx)) !== 0) return null;
+      return {
+        seq,
+        now,
+        window,
+        nextShiftAt: next?.t ?? null,
+        sources,
+        lines: resolved.lines,
+        machines: resolved.machines,
+        ...late,
+      };
+    });
+  }
+
+  private install(state: LoadedState) {
+    this.loadedSeq = state.seq;
+    this.window = state.window;
+    this.stateCodes = state.sources.stateCodes;
+    this.mapping = state.sources.mapping;
+    this.shifts = state.sources.shifts;
+    this.reloadAt = Math.min(
+      state.window?.end ?? Number.POSITIVE_INFINITY,
+      state.nextShiftAt ?? Number.POSITIVE_INFINITY,
+      state.now + REVALIDATE_MS,
+    );
+    const machines = new Map<string, MachineEntry>();
+    for (const key of state.machines) {
+      const source = state.sources.machines.get(key.id);
+      const entry: MachineEntry = {
+        ...key,
+        inherited: source?.inherited ? timed(source.inherited) : null,
+        events: (source?.events ?? []).map(timed),
+        lastDroppedRepeatAt: Number.NEGATIVE_INFINITY,
+        plannedDowntimes: source?.plannedDowntimes ?? [],
+        idealCycleTimes: source?.idealCycleTimes ?? {},
+        cuts: [],
+        sums: new Map(),
+        future: [],
+        lastEventAt: null,
+        result: null,
+        figures: {
+          machineId: key.id,
+          lineId: key.lineId,
+          ...NO_SHIFT_FIGURES,
+          state: null,
+          lastEventAt: null,
+        },
+        view: { ...key, machineId: key.id, ...NO_SHIFT_FIGURES, state: null, lastEventAt: null },
+        delta: { machineId: key.id },
+        computed: false,
+        dirty: true,
+        sentAt: Number.NEGATIVE_INFINITY,
+      };
+      entry.cuts = cutsOf(state.window, this.shifts, entry);
+      for (const c of source?.counts ?? []) addToSums(entry, { ...c, time: c.time });
+      machines.set(key.id, entry);
+    }
+    for (const s of state.lateStates) {
+      const m = machines.get(s.machine_id);
+      if (m !== undefined) m.events.splice(upperBound(m.events, s.t), 0, timed({ ...s, time: s.t }));
+    }
+    for (const c of state.lateCounts) {
+      machines
+        .get(c.machine_id)
+        ?.future.push({ time: c.t, good: c.good, scrap: c.scrap, productCode: c.product_code });
+    }
+    this.machines = machines;
+    this.lines = new Map(
+      state.lines.map((l) => [
+        l.id,
+        group<LiveLineFigures, LiveLineKpi>(
+          { lineId: l.id, ...NO_SHIFT_FIGURES },
+          {
+            lineId: l.id,
+            code: l.code,
+            name: l.name,
+            machineCount: state.machines.filter((m) => m.lineId === l.id).length,
+            ...NO_SHIFT_FIGURES,
+          },
+        ),
+      ]),
+    );
+    this.plant = group(NO_SHIFT_FIGURES, NO_SHIFT_FIGURES);
+    this.loaded = true;
+  }
+
+  /** Sets the one timer to `at` unless it is already due sooner. */
+  private wakeAt(at: number) {
+    if (this.stopped || at >= this.timerAt) return;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        this.timerAt = Number.POSITIVE_INFINITY;
+        this.onTimer();
+      },
+      Math.min(MAX_TIMER_MS, Math.max(0, at - Date.now())),
+    );
+    // A hub never keeps the process alive; it lives as long as its subscribers.
+    this.timer.unref();
+  }
+
+  /** An entity changed: flush when it is due, not before the flush spacing allows. */
+  private wakeFor(sentAt: number) {
+    this.wakeAt(Math.max(sentAt + LIVE_MIN_INTERVAL_MS, this.lastFlushAt + FLUSH_SPACING_MS));
+  }
+
+  private onTimer() {
+    // A running load schedules what follows when it ends.
+    if (!this.loaded || this.loading !== null) return;
+    const now = Date.now();
+    if (now >= this.reloadAt) {
+      this.reloadAt = Number.POSITIVE_INFINITY;
+      void this.reload();
+      return;
+    }
+    this.flush(now);
+    this.scheduleNext(now);
+  }
+
+  /** The next wake-up: the earliest due entity that has something to send, or the next reload. */
+  private scheduleNext(now: number) {
+    const timeMoves = this.timeMoves(now);
+    let next = this.reloadAt;
+    for (const m of this.machines.values()) {
+      if (m.dirty || timeMoves) next = Math.min(next, m.sentAt + LIVE_MIN_INTERVAL_MS);
+    }
+    for (const line of this.lines.values()) {
+      if (line.dirty) next = Math.min(next, line.sentAt + LIVE_MIN_INTERVAL_MS);
+    }
+    if (this.plant.dirty) next = Math.min(next, this.plant.sentAt + LIVE_MIN_INTERVAL_MS);
+    if (next === Number.POSITIVE_INFINITY) return;
+    this.wakeAt(Math.max(next, this.lastFlushAt + FLUSH_SPACING_MS));
+  }
+
+  /** In a running shift every figure moves with time alone (PBT, APT grow): recompute from memory. */
+  private timeMoves(now: number): boolean {
+    const w = this.window;
+    return w !== null && now >= w.start && now < w.end;
+  }
+
+  /** Recomputes what is due and sends what changed: at most once per second per entity. */
+  private flush(now: number) {
+    const timeMoves = this.timeMoves(now);
+    const due = (sentAt: number) => now - sentAt >= LIVE_MIN_INTERVAL_MS - DUE_SLACK_MS;
+    const machines: LiveMachineDelta[] = [];
+    for (const m of this.machines.values()) {
+      if (!(m.dirty || timeMoves) || !due(m.sentAt)) continue;
+      m.dirty = false;
+      if (!this.computeMachine(m, now)) continue;
+      m.sentAt = now;
+      machines.push(m.delta);
+      const line = this.lines.get(m.lineId);
+      if (line !== undefined) line.dirty = true;
+    }
+    const lines: LiveLineDelta[] = [];
+    for (const [id, line] of this.lines) {
+      if (!line.dirty || !due(line.sentAt)) continue;
+      line.dirty = false;
+      if (!this.computeLine(id, line)) continue;
+      line.sentAt = now;
+      lines.push(line.delta as LiveLineDelta);
+      this.plant.dirty = true;
+    }
+    let plant: Partial<LiveKpiFigures> | null = null;
+    if (this.plant.dirty && due(this.plant.sentAt)) {
+      this.plant.dirty = false;
+      if (this.computePlant()) {
+        this.plant.sentAt = now;
+        plant = this.plant.delta;
+      }
+    }
+    this.lastFlushAt = now;
+    if (machines.length === 0 && lines.length === 0 && plant === null) return;
+    const update: LiveKpiUpdate = {
+      type: 'update',
+      plantId: this.plantId,
+      asOf: now,
+      plant,
+      lines,
+      machines,
+    };
+    for (const s of this.subscribers) s.push(update);
+  }
+
+  private recomputeAll(now: number) {
+    for (const m of this.machines.values()) {
+      this.computeMachine(m, now);
+      m.dirty = false;
+      m.sentAt = now;
+    }
+    for (const [id, line] of this.lines) {
+      this.computeLine(id, line);
+      line.dirty = false;
+      line.sentAt = now;
+    }
+    this.computePlant();
+    this.plant.dirty = false;
+    this.plant.sentAt = now;
+    this.lastFlushAt = now;
+  }
+
+  /** true when the machine's view changed. */
+  private computeMachine(m: MachineEntry, now: number): boolean {
+    const w = this.window;
+    if (w === null) {
+      m.result = null;
+    } else {
+      if (m.future.length > 0) {
+        for (const c of m.future.filter((f) => f.time <= now)) addToSums(m, c);
+        m.future.splice(0, m.future.length, ...m.future.filter((f) => f.time > now));
+      }
+      m.result = computeOee({
+        window: w,
+        now,
+        mapping: this.mapping,
+        inherited: m.inherited,
+        events: m.events,
+        shifts: this.shifts,
+        plannedDowntimes: m.plannedDowntimes,
+        counts: m.future.length === 0 ? [...m.sums.values()] : [...m.sums.values(), ...m.future],
+        idealCycleTimes: m.idealCycleTimes,
+      });
+    }
+    const figures: LiveMachineFigures = {
+      machineId: m.id,
+      lineId: m.lineId,
+      ...(m.result === null ? NO_SHIFT_FIGURES : figuresOf(m.result)),
+      state: this.stateOf(m, now),
+      lastEventAt: m.lastEventAt,
+    };
+    return this.changed(m, figures, { ...figures, code: m.code, name: m.name }, 'machineId');
+  }
+
+  private computeLine(id: string, line: GroupEntry<LiveLineFigures, LiveLineKpi>): boolean {
+    const members: OeeResult[] = [];
+    for (const m of this.machines.values()) if (m.lineId === id && m.result !== null) members.push(m.result);
+    line.result = this.window === null ? null : aggregateOee(members);
+    const figures = { lineId: id, ...(line.result === null ? NO_SHIFT_FIGURES : figuresOf(line.result)) };
+    const { code, name, machineCount } = line.view;
+    return this.changed(line, figures, { ...figures, code, name, machineCount }, 'lineId');
+  }
+
+  private computePlant(): boolean {
+    const members: OeeAggregate[] = [];
+    for (const line of this.lines.values()) if (line.result !== null) members.push(line.result);
+    this.plant.result = this.window === null ? null : aggregateOee(members);
+    const figures = this.plant.result === null ? NO_SHIFT_FIGURES : figuresOf(this.plant.result);
+    return this.changed(this.plant, figures, figures, null);
+  }
+
+  /**
+   * Keeps the new figures and, when something changed, the delta an update carries: the fields
+   * that differ plus the id (the delta of a first computation is everything).
+   */
+  private changed<F extends object, V extends F>(
+    entry: { figures: F; view: V; delta: Partial<F>; computed: boolean },
+    figures: F,
+    view: V,
+    idKey: keyof F | null,
+  ): boolean {
+    const delta = entry.computed ? diff(entry.figures, figures, idKey) : figures;
+    entry.computed = true;
+    entry.figures = figures;
+    entry.view = view;
+    if (delta === null) return false;
+    entry.delta = delta;
+    return true;
+  }
+
+  private stateOf(m: MachineEntry, now: number): LiveMachineState | null {
+    // The last event at or before now: one dated ahead (a clock ahead) is not the state yet.
+    let k = upperBound(m.events, now) - 1;
+    const current = k >= 0 ? m.events[k]! : m.inherited;
+    if (current === null) return null;
+    // Walk back over repeats of the same state and reason: "since" is when it began.
+    let since = current.time;
+    for (k -= 1; k >= -1; k--) {
+      const previous = k >= 0 ? m.events[k]! : m.inherited;
+      if (previous === null || previous.state !== current.state || previous.reason !== current.reason) break;
+      since = previous.time;
+    }
+    const info = this.stateCodes.get(current.state);
+    return {
+      code: current.state,
+      name: info?.name ?? current.state,
+      colour: info?.colour ?? null,
+      bucket: this.mapping.get(current.state) ?? UNMAPPED_BUCKET,
+      mapped: this.mapping.has(current.state),
+      reason: current.reason,
+      since,
+    };
+  }
+
+  snapshot(now: number): LiveKpiSnapshot {
+    const w = this.window;
+    return {
+      type: 'snapshot',
+      plantId: this.plantId,
+      asOf: now,
+      shift:
+        w === null || w.shift === null
+          ? null
+          : {
+              id: w.shift.id,
+              name: w.shift.name,
+              businessDate: w.shift.businessDate,
+              start: w.start,
+              end: w.end,
+            },
+      plant: this.plant.view,
+      lines: [...this.lines.values()].map((l) => l.view),
+      machines: [...this.machines.values()].map((m) => m.view),
+    };
+  }
+}
+
+function group<F, V extends F>(figures: F, view: V): GroupEntry<F, V> {
+  return {
+    figures,
+    view,
+    delta: {},
+    computed: false,
+    dirty: true,
+    sentAt: Number.NEGATIVE_INFINITY,
+    result: null,
+  };
+}
+
+/** The fields of `next` that differ from `previous` (values compared, not references), or null. */
+function diff<F extends object>(previous: F, next: F, idKey: keyof F | null): Partial<F> | null {
+  const out: Partial<F> = {};
+  let any = false;
+  for (const key of Object.keys(next) as (keyof F)[]) {
+    const a = previous[key];
+    const b = next[key];
+    const same =
+      a === b ||
+      (typeof a === 'object' && typeof b === 'object' && a !== null && b !== null && sameFields(a, b));
+    if (!same) {
+      out[key] = b;
+      any = true;
+    }
+  }
+  if (!any) return null;
+  if (idKey !== null) out[idKey] = next[idKey];
+  return out;
+}
+
+/** Kpi values and machine states: flat objects of primitives. */
+function sameFields(a: object, b: object): boolean {
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  for (const key of Object.keys(y)) if (x[key] !== y[key]) return false;
+  return Object.keys(x).length === Object.keys(y).length;
+}
+
+function figuresOf(r: OeeFactors & { readonly components: OeeComponents }): LiveKpiFigures {
+  const c = r.components;
+  return {
+    oee: r.oee,
+    availability: r.availability,
+    performance: r.performance,
+    quality: r.quality,
+    pbtMs: c.pbtMs,
+    aptMs: c.aptMs,
+    idealTimeMs: c.idealTimeMs,
+    producedQuantity: c.producedQuantity,
+    goodQuantity: c.goodQuantity,
+    scrapQuantity: c.scrapQuantity,
+    performanceAboveIdeal: r.performanceAboveIdeal,
+    hasGaps: c.gapMs > 0,
+    missingIdealCycleTime: c.quantityWithoutIdealCycleTime > 0,
+  };
+}
+
+const timed = (s: { time: number | Date; state: string; reason?: string | null }): TimedState => ({
+  time: typeof s.time === 'number' ? s.time : s.time.getTime(),
+  state: s.state,
+  reason: s.reason ?? null,
+});
+
+/** Where a no-initial-state gap ends (the first state event), or null without such a gap. */
+function gapEnd(m: MachineEntry): number | null {
+  if (m.inherited !== null) return null;
+  return m.events[0]?.time ?? Number.POSITIVE_INFINITY;
+}
+
+/** The instants at which computeOee's classification of a count can change, for this machine. */
+function cutsOf(window: Interval | null, shifts: readonly Interval[], m: MachineEntry): number[] {
+  if (window === null) return [];
+  const edges = new Set<number>([window.start, window.end]);
+  for (const s of shifts) edges.add(s.start).add(s.end);
+  for (const d of m.plannedDowntimes) edges.add(Number(d.start)).add(Number(d.end));
+  const gap = gapEnd(m);
+  if (gap !== null && Number.isFinite(gap)) edges.add(gap);
+  return [...edges].filter((t) => t >= window.start && t <= window.end).sort((a, b) => a - b);
+}
+
+function addToSums(m: MachineEntry, c: CountRecord & { time: number }) {
+  const stretch = upperBound(m.cuts, c.time) - 1;
+  const product = c.productCode ?? null;
+  const key = `${stretch}\u0000${product ?? '\u0001'}`;
+  const sum = m.sums.get(key);
+  if (sum === undefined) {
+    m.sums.set(key, { time: m.cuts[stretch] ?? c.time, good: c.good, scrap: c.scrap, productCode: product });
+  } else {
+    sum.good += c.good;
+    sum.scrap += c.scrap;
+  }
+}
+
+/** Between shifts only the current state matters: keep the last event, not the history. */
+function compactBetweenShifts(m: MachineEntry) {
+  if (m.events.length < 2) return;
+  const last = m.events.at(-1)!;
+  m.inherited = m.events.at(-2) ?? m.inherited;
+  m.events.splice(0, m.events.length, last);
+}
+
+/** Index after the last element whose time is at or before t (items sorted by time). */
+function upperBound(items: readonly (number | { time: number })[], t: number): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const item = items[mid]!;
+    if ((typeof item === 'number' ? item : item.time) <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The seam lock (file comment): a share lock on the tenant's commit-log counter, taken first in the
+ * load's transaction, which ingest's commit must wait for. Returns the last committed seq.
+ */
+async function lockCommitLog(tx: Sql): Promise<number> {
+  const [row] = await rows<{ last_seq: string | number }>(
+    tx,
+    sql`select last_seq from event_streams for share`,
+  );
+  return row === undefined ? 0 : Number(row.last_seq);
+}
+
+async function lastSeq(tx: Sql): Promise<number> {
+  const [row] = await rows<{ last_seq: string | number }>(tx, sql`select last_seq from event_streams`);
+  return row === undefined ? 0 : Number(row.last_seq);
+}
+
+/**
+ * Rows dated at or after the load's now — a device clock slightly ahead — which loadKpiSources leaves
+ * out (it evaluates up to now) but which are already committed, so the bus will not bring them again.
+ */
+async function lateRows(tx: Sql, ids: readonly string[], now: number, window: Interval | null) {
+  if (ids.length === 0) return { lateStates: [], lateCounts: [] };
+  const from = new Date(now).toISOString();
+  const to = new Date(now + FUTURE_LOOKAHEAD_MS).toISOString();
+  const lateStates = await rows<{ machine_id: string; t: number; state: string; reason: string | null }>(
+    tx,
+    sql`select machine_id::text as machine_id, (extract(epoch from time) * 1000)::float8 as t, state, reason
+          from machine_state_events
+         where machine_id = any(${sql.param(ids)}::uuid[])
+           and time >= ${from}::timestamptz and time < ${to}::timestamptz
+         order by time, event_id`,
+  );
+  const lateCounts =
+    window === null
+      ? []
+      : await rows<{
+          machine_id: string;
+          t: number;
+          good: number;
+          scrap: number;
+          product_code: string | null;
+        }>(
+          tx,
+          sql`select machine_id::text as machine_id, (extract(epoch from time) * 1000)::float8 as t,
+                     good::float8 as good, scrap::float8 as scrap, product_code
+                from production_counts
+               where machine_id = any(${sql.param(ids)}::uuid[])
+                 and time >= ${from}::timestamptz and time < ${new Date(window.end).toISOString()}::timestamptz`,
+        );
+  return { lateStates, lateCounts };
+}

@@ -1,0 +1,232 @@
+import { sql } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import { type Database, rows } from '../../db/index.js';
+import { notFound } from '../../trpc/errors.js';
+import { canSeePlant, type Principal, scopeOf } from '../../trpc/principal.js';
+import type { EventBus } from '../events/index.js';
+import { type LiveHubDeps, type LiveHubSubscriber, LiveKpiHub } from './live-hub.js';
+import type { LiveKpiMessage, LiveKpiSnapshot, LiveKpiUpdate } from './live-types.js';
+
+/*
+ * `kpi.live` (issue 4 §6): a snapshot of the plant's current-shift KPIs, then coalesced updates, from
+ * the plant's shared hub (live-hub.ts). This side checks the caller's access, filters the hub's
+ * messages by the caller's lines and machines, and coalesces for a subscriber that reads slower
+ * than the hub sends: it holds at most one pending message, merged by entity id, so a slow socket
+ * costs memory bounded by the plant's size, never a growing queue.
+ */
+
+export interface LiveKpiInput {
+  readonly plantId: string;
+  readonly lineIds?: readonly string[] | undefined;
+  readonly machineIds?: readonly string[] | undefined;
+}
+
+/** The process's hubs, one per (tenant, plant), dropped when their last subscriber leaves. */
+export class LiveKpiHubs {
+  private readonly hubs = new Map<string, LiveKpiHub>();
+
+  constructor(private readonly deps: LiveHubDeps) {}
+
+  join(tenantId: string, plantId: string, subscriber: LiveHubSubscriber): () => void {
+    const key = `${tenantId}:${plantId}`;
+    let hub = this.hubs.get(key);
+    if (hub === undefined) {
+      hub = new LiveKpiHub(this.deps, tenantId, plantId);
+      this.hubs.set(key, hub);
+      hub.start();
+    }
+    const own = hub;
+    const leave = own.join(subscriber);
+    let left = false;
+    return () => {
+      if (left) return;
+      left = true;
+      if (leave() && this.hubs.get(key) === own) {
+        own.stop();
+        this.hubs.delete(key);
+      }
+    };
+  }
+
+  stats(): { hubs: number; subscribers: number } {
+    let subscribers = 0;
+    for (const hub of this.hubs.values()) subscribers += hub.subscriberCount;
+    return { hubs: this.hubs.size, subscribers };
+  }
+}
+
+/*
+ * The hubs belong to one app instance (its bus), and AppDeps — built by the composition root, which
+ * this module does not own — has no field for them yet; a WeakMap keyed by the instance's bus keeps
+ * them per instance (two test servers in one process do not share hubs) and lets them go with it.
+ */
+const hubsByBus = new WeakMap<EventBus, LiveKpiHubs>();
+
+export function liveKpiHubs(deps: { db: Database; bus: EventBus; log: Logger }): LiveKpiHubs {
+  let hubs = hubsByBus.get(deps.bus);
+  if (hubs === undefined) {
+    hubs = new LiveKpiHubs(deps);
+    hubsByBus.set(deps.bus, hubs);
+  }
+  return hubs;
+}
+
+/** How many hubs and subscribers the app instance holds (for tests and the fanout benchmark). */
+export function liveKpiStats(deps: { bus: EventBus }): { hubs: number; subscribers: number } {
+  return hubsByBus.get(deps.bus)?.stats() ?? { hubs: 0, subscribers: 0 };
+}
+
+export async function* liveKpi(
+  deps: { db: Database; bus: EventBus; log: Logger },
+  principal: Principal,
+  input: LiveKpiInput,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<LiveKpiMessage> {
+  // Another plant, or another tenant's, is "not found" like everywhere in the KPI API (kpi-scope.ts).
+  if (!canSeePlant(principal, input.plantId)) throw notFound('Plant');
+  const visible = await deps.db.transact(scopeOf(principal), (tx) =>
+    rows<{ id: string }>(tx, sql`select id::text as id from plants where id = ${input.plantId}::uuid`),
+  );
+  if (visible.length === 0) throw notFound('Plant');
+
+  const queue = new SubscriberQueue(input);
+  const leave = liveKpiHubs(deps).join(principal.tenantId, input.plantId, queue);
+  const onAbort = () => queue.wake();
+  signal?.addEventListener('abort', onAbort);
+  try {
+    while (!signal?.aborted) {
+      const next = queue.take();
+      if (next !== null) {
+        yield next;
+        continue;
+      }
+      if (queue.error !== null) throw queue.error;
+      await queue.wait();
+    }
+  } finally {
+    leave();
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** One subscriber's filter and its single pending (merged) message. */
+class SubscriberQueue implements LiveHubSubscriber {
+  private pending: LiveKpiMessage | null = null;
+  private waiter: (() => void) | null = null;
+  private checked = false;
+  error: unknown = null;
+  private readonly lineIds: ReadonlySet<string> | null;
+  private readonly machineIds: ReadonlySet<string> | null;
+
+  constructor(input: LiveKpiInput) {
+    this.lineIds = input.lineIds === undefined ? null : new Set(input.lineIds);
+    this.machineIds = input.machineIds === undefined ? null : new Set(input.machineIds);
+  }
+
+  push(message: LiveKpiMessage): void {
+    if (this.error !== null) return;
+    if (message.type === 'snapshot' && !this.checked) {
+      this.checked = true;
+      const unknown = this.unknownIds(message);
+      if (unknown !== null) {
+        this.fail(notFound(unknown));
+        return;
+      }
+    }
+    const own = this.filter(message);
+    if (own === null) return;
+    this.pending = this.pending === null ? own : merge(this.pending, own);
+    this.wake();
+  }
+
+  fail(error: unknown): void {
+    this.error = error;
+    this.wake();
+  }
+
+  take(): LiveKpiMessage | null {
+    const next = this.pending;
+    this.pending = null;
+    return next;
+  }
+
+  wait(): Promise<void> {
+    return new Promise((resolve) => {
+      this.waiter = resolve;
+    });
+  }
+
+  wake(): void {
+    const waiter = this.waiter;
+    this.waiter = null;
+    waiter?.();
+  }
+
+  /** A line or machine the caller named that is not in the plant: said at once, like kpi.oee does. */
+  private unknownIds(snapshot: LiveKpiSnapshot): string | null {
+    const lines = new Set(snapshot.lines.map((l) => l.lineId));
+    const machines = new Set(snapshot.machines.map((m) => m.machineId));
+    if (this.lineIds !== null && [...this.lineIds].some((id) => !lines.has(id))) return 'Line';
+    if (this.machineIds !== null && [...this.machineIds].some((id) => !machines.has(id))) return 'Machine';
+    return null;
+  }
+
+  /** The caller's part of a message; unfiltered subscribers share the hub's object as it is. */
+  private filter(message: LiveKpiMessage): LiveKpiMessage | null {
+    if (this.lineIds === null && this.machineIds === null) return message;
+    if (message.type === 'snapshot') {
+      // Updates carry ids only: the snapshot decides which machines and lines this caller sees.
+      const machines = message.machines.filter(
+        (m) =>
+          (this.lineIds === null || this.lineIds.has(m.lineId)) &&
+          (this.machineIds === null || this.machineIds.has(m.machineId)),
+      );
+      const lines = this.lineIds ?? new Set(machines.map((m) => m.lineId));
+      this.shownMachines = new Set(machines.map((m) => m.machineId));
+      this.shownLines = lines;
+      return { ...message, machines, lines: message.lines.filter((l) => lines.has(l.lineId)) };
+    }
+    const machines = message.machines.filter((m) => this.shownMachines.has(m.machineId));
+    const lines = message.lines.filter((l) => this.shownLines.has(l.lineId));
+    if (machines.length === 0 && lines.length === 0 && message.plant === null) return null;
+    return { ...message, machines, lines };
+  }
+
+  private shownMachines: ReadonlySet<string> = new Set();
+  private shownLines: ReadonlySet<string> = new Set();
+}
+
+/** Two messages as one: a later snapshot replaces; an update is folded into what is pending. */
+function merge(pending: LiveKpiMessage, next: LiveKpiMessage): LiveKpiMessage {
+  if (next.type === 'snapshot') return next;
+  const plant = next.plant === null ? pending.plant : { ...pending.plant, ...next.plant };
+  if (pending.type === 'snapshot') {
+    const machines = new Map(next.machines.map((m) => [m.machineId, m]));
+    const lines = new Map(next.lines.map((l) => [l.lineId, l]));
+    return {
+      ...pending,
+      asOf: next.asOf,
+      plant: { ...pending.plant, ...next.plant },
+      machines: pending.machines.map((m) => ({ ...m, ...machines.get(m.machineId) })),
+      lines: pending.lines.map((l) => ({ ...l, ...lines.get(l.lineId) })),
+    };
+  }
+  const update: LiveKpiUpdate = {
+    ...next,
+    plant,
+    machines: mergeById(pending.machines, next.machines, (m) => m.machineId),
+    lines: mergeById(pending.lines, next.lines, (l) => l.lineId),
+  };
+  return update;
+}
+
+/** Deltas by id, a later one's fields over an earlier one's. */
+function mergeById<T extends object>(a: readonly T[], b: readonly T[], id: (item: T) => string): T[] {
+  const out = new Map<string, T>();
+  for (const item of a) out.set(id(item), item);
+  for (const item of b) {
+    const earlier = out.get(id(item));
+    out.set(id(item), earlier === undefined ? item : { ...earlier, ...item });
+  }
+  return [...out.values()];
+}
