@@ -102,7 +102,11 @@ describe.runIf(hasChromium)('administration in the web UI', () => {
     await page.getByRole('button', { name: 'Deactivate Rita Riverside' }).click();
     await page.getByRole('button', { name: 'Deactivate: Deactivate Rita Riverside' }).click();
     await page.getByText('Rita Riverside is deactivated and signed out.').waitFor();
-    expect(await page.getByRole('row', { name: /Rita Riverside/ }).textContent()).toContain('Deactivated');
+    // The list re-renders a moment after the mutation's message: wait for the row to change.
+    await page
+      .getByRole('row', { name: /Rita Riverside/ })
+      .filter({ hasText: 'Deactivated' })
+      .waitFor();
     await rita.goto(`${cloud.url}/events`);
     await rita.waitForURL(/\/login\?redirectTo=%2Fevents/);
     await page.getByRole('button', { name: 'Reactivate Rita Riverside' }).click();
@@ -115,7 +119,11 @@ describe.runIf(hasChromium)('administration in the web UI', () => {
     await page.getByRole('group', { name: 'Plant access' }).getByLabel('LAK · Lakeside Machining').check();
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.getByText('Changes to Rita Riverside were saved.').waitFor();
-    expect(await page.getByRole('row', { name: /Rita Riverside/ }).textContent()).toContain('LAK, RIV');
+    // The list re-renders a moment after the mutation's message: wait for the row to change.
+    await page
+      .getByRole('row', { name: /Rita Riverside/ })
+      .filter({ hasText: 'LAK, RIV' })
+      .waitFor();
   });
 
   it('creates an API key for an edge node, shows it once, and revokes it', async () => {
@@ -171,7 +179,11 @@ describe.runIf(hasChromium)('administration in the web UI', () => {
     );
     await page.keyboard.press('Enter');
     await page.getByText('The key Edge LAK hall 2 is revoked').waitFor();
-    expect(await page.getByRole('row', { name: /Edge LAK hall 2/ }).textContent()).toContain('Revoked');
+    // The list re-renders a moment after the mutation's message: wait for the row to change.
+    await page
+      .getByRole('row', { name: /Edge LAK hall 2/ })
+      .filter({ hasText: 'Revoked' })
+      .waitFor();
     const refused = await fetch(`${cloud.url}/trpc/edge.whoami`, {
       headers: { authorization: `Bearer ${key}` },
     });
