@@ -4,6 +4,7 @@ import { countsPerHour } from './counts-per-hour.js';
 import { DAY_MS, MAX_WINDOW_DAYS } from './kpi-scope.js';
 import { liveKpi } from './live-kpi.js';
 import { downtimePareto, oeeReport, oeeSeries } from './oee-query.js';
+import { fpyReport, rtyReport } from './quality-yield.js';
 import { stateTimeline } from './state-timeline.js';
 
 /*
@@ -65,4 +66,26 @@ export const kpiRouter = router({
   live: read
     .input(z.object({ plantId: id, lineIds: liveIds, machineIds: liveIds }))
     .subscription(({ ctx, input, signal }) => liveKpi(ctx.deps, ctx.principal, input, signal)),
+  /** First pass yield over a period, in total and by operation or product (issue 4 §4). */
+  fpy: read
+    .input(
+      z
+        .object({
+          from: z.coerce.date(),
+          to: z.coerce.date(),
+          plantId: id.optional(),
+          productId: id.optional(),
+          by: z.enum(['operation', 'product']).default('operation'),
+        })
+        .refine((w) => w.to > w.from, { message: 'The period must end after it starts', path: ['to'] }),
+    )
+    .query(({ ctx, input }) => fpyReport(ctx.tx, input)),
+  /** Rolled throughput yield: the product of FPY over a routing's operations, over a period. */
+  rty: read
+    .input(
+      z
+        .object({ routingId: id, from: z.coerce.date(), to: z.coerce.date(), plantId: id.optional() })
+        .refine((w) => w.to > w.from, { message: 'The period must end after it starts', path: ['to'] }),
+    )
+    .query(({ ctx, input }) => rtyReport(ctx.tx, input)),
 });
