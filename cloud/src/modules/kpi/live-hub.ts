@@ -1,9 +1,21 @@
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import { type Database, rows, type Sql } from '../../db/index.js';
+import { type Database, rows } from '../../db/index.js';
 import type { BusEvents, EventBus, LiveEvent } from '../events/index.js';
 import type { Interval } from './intervals.js';
 import { type ResolvedWindow, resolveScope, resolveWindow, type ScopeLine } from './kpi-scope.js';
+import { diff, figuresOf, type GroupEntry, group } from './live-figures.js';
+import { lastSeq, lateRows, lockCommitLog } from './live-load.js';
+import {
+  addToSums,
+  compactBetweenShifts,
+  cutsOf,
+  gapEnd,
+  type MachineEntry,
+  type TimedState,
+  timed,
+  upperBound,
+} from './live-machine.js';
 import type {
   LiveKpiFigures,
   LiveKpiMessage,
@@ -14,14 +26,13 @@ import type {
   LiveLineKpi,
   LiveMachineDelta,
   LiveMachineFigures,
-  LiveMachineKpi,
   LiveMachineState,
 } from './live-types.js';
-import { computeOee, type OeeResult, type PlannedDowntime } from './oee.js';
+import { computeOee, type OeeResult } from './oee.js';
 import { aggregateOee, type OeeAggregate } from './oee-aggregate.js';
-import { type OeeComponents, type OeeFactors, oeeFactors, zeroComponents } from './oee-factors.js';
+import { oeeFactors, zeroComponents } from './oee-factors.js';
 import { type KpiSources, loadKpiSources, type StateCodeInfo } from './oee-source.js';
-import type { CountRecord, IdealCycleTimes } from './quantities.js';
+import type { CountRecord } from './quantities.js';
 import { type StateBucket, UNMAPPED_BUCKET } from './timeline.js';
 
 /*
@@ -69,8 +80,6 @@ const RELOAD_DEBOUNCE_MS = 200;
 const RELOAD_RETRY_MS = 5000;
 /** Future-dated counts kept raw per machine; beyond it they are summed like past ones. */
 const MAX_FUTURE_COUNTS = 10_000;
-/** Look-ahead for events dated after the load's now (clock skew) that the load must still see. */
-const FUTURE_LOOKAHEAD_MS = 86_400_000;
 
 export interface LiveHubDeps {
   readonly db: Database;
@@ -83,57 +92,6 @@ export interface LiveHubSubscriber {
   push(message: LiveKpiMessage): void;
   /** The hub could not load; the subscription ends with this error. */
   fail(error: unknown): void;
-}
-
-interface TimedState {
-  readonly time: number;
-  readonly state: string;
-  readonly reason: string | null;
-}
-
-interface CountSum {
-  readonly time: number;
-  good: number;
-  scrap: number;
-  readonly productCode: string | null;
-}
-
-interface MachineEntry {
-  readonly id: string;
-  readonly lineId: string;
-  readonly code: string;
-  readonly name: string;
-  inherited: TimedState | null;
-  /** State events at or after the range start, time-sorted, exact repeats of the previous one dropped. */
-  readonly events: TimedState[];
-  /** The latest time of a dropped repeat: a late event before it cannot be placed exactly. */
-  lastDroppedRepeatAt: number;
-  readonly plannedDowntimes: readonly PlannedDowntime[];
-  readonly idealCycleTimes: IdealCycleTimes;
-  /** Sorted instants at which a count's classification can change (see the file comment). */
-  cuts: number[];
-  readonly sums: Map<string, CountSum>;
-  readonly future: (CountRecord & { time: number })[];
-  lastEventAt: number | null;
-  result: OeeResult | null;
-  /** Last computed: the figures (what updates carry) and the view with names (what snapshots carry). */
-  figures: LiveMachineFigures;
-  view: LiveMachineKpi;
-  /** What changed at the last recompute: what an update carries. */
-  delta: LiveMachineDelta;
-  computed: boolean;
-  dirty: boolean;
-  sentAt: number;
-}
-
-interface GroupEntry<F, V extends F = F> {
-  figures: F;
-  view: V;
-  delta: Partial<F>;
-  computed: boolean;
-  dirty: boolean;
-  sentAt: number;
-  result: OeeAggregate | null;
 }
 
 interface LoadedState {
@@ -721,173 +679,4 @@ export class LiveKpiHub {
       machines: [...this.machines.values()].map((m) => m.view),
     };
   }
-}
-
-function group<F, V extends F>(figures: F, view: V): GroupEntry<F, V> {
-  return {
-    figures,
-    view,
-    delta: {},
-    computed: false,
-    dirty: true,
-    sentAt: Number.NEGATIVE_INFINITY,
-    result: null,
-  };
-}
-
-/** The fields of `next` that differ from `previous` (values compared, not references), or null. */
-function diff<F extends object>(previous: F, next: F, idKey: keyof F | null): Partial<F> | null {
-  const out: Partial<F> = {};
-  let any = false;
-  for (const key of Object.keys(next) as (keyof F)[]) {
-    const a = previous[key];
-    const b = next[key];
-    const same =
-      a === b ||
-      (typeof a === 'object' && typeof b === 'object' && a !== null && b !== null && sameFields(a, b));
-    if (!same) {
-      out[key] = b;
-      any = true;
-    }
-  }
-  if (!any) return null;
-  if (idKey !== null) out[idKey] = next[idKey];
-  return out;
-}
-
-/** Kpi values and machine states: flat objects of primitives. */
-function sameFields(a: object, b: object): boolean {
-  const x = a as Record<string, unknown>;
-  const y = b as Record<string, unknown>;
-  for (const key of Object.keys(y)) if (x[key] !== y[key]) return false;
-  return Object.keys(x).length === Object.keys(y).length;
-}
-
-function figuresOf(r: OeeFactors & { readonly components: OeeComponents }): LiveKpiFigures {
-  const c = r.components;
-  return {
-    oee: r.oee,
-    availability: r.availability,
-    performance: r.performance,
-    quality: r.quality,
-    pbtMs: c.pbtMs,
-    aptMs: c.aptMs,
-    idealTimeMs: c.idealTimeMs,
-    producedQuantity: c.producedQuantity,
-    goodQuantity: c.goodQuantity,
-    scrapQuantity: c.scrapQuantity,
-    performanceAboveIdeal: r.performanceAboveIdeal,
-    hasGaps: c.gapMs > 0,
-    missingIdealCycleTime: c.quantityWithoutIdealCycleTime > 0,
-  };
-}
-
-const timed = (s: { time: number | Date; state: string; reason?: string | null }): TimedState => ({
-  time: typeof s.time === 'number' ? s.time : s.time.getTime(),
-  state: s.state,
-  reason: s.reason ?? null,
-});
-
-/** Where a no-initial-state gap ends (the first state event), or null without such a gap. */
-function gapEnd(m: MachineEntry): number | null {
-  if (m.inherited !== null) return null;
-  return m.events[0]?.time ?? Number.POSITIVE_INFINITY;
-}
-
-/** The instants at which computeOee's classification of a count can change, for this machine. */
-function cutsOf(window: Interval | null, shifts: readonly Interval[], m: MachineEntry): number[] {
-  if (window === null) return [];
-  const edges = new Set<number>([window.start, window.end]);
-  for (const s of shifts) edges.add(s.start).add(s.end);
-  for (const d of m.plannedDowntimes) edges.add(Number(d.start)).add(Number(d.end));
-  const gap = gapEnd(m);
-  if (gap !== null && Number.isFinite(gap)) edges.add(gap);
-  return [...edges].filter((t) => t >= window.start && t <= window.end).sort((a, b) => a - b);
-}
-
-function addToSums(m: MachineEntry, c: CountRecord & { time: number }) {
-  const stretch = upperBound(m.cuts, c.time) - 1;
-  const product = c.productCode ?? null;
-  const key = `${stretch}\u0000${product ?? '\u0001'}`;
-  const sum = m.sums.get(key);
-  if (sum === undefined) {
-    m.sums.set(key, { time: m.cuts[stretch] ?? c.time, good: c.good, scrap: c.scrap, productCode: product });
-  } else {
-    sum.good += c.good;
-    sum.scrap += c.scrap;
-  }
-}
-
-/** Between shifts only the current state matters: keep the last event, not the history. */
-function compactBetweenShifts(m: MachineEntry) {
-  if (m.events.length < 2) return;
-  const last = m.events.at(-1)!;
-  m.inherited = m.events.at(-2) ?? m.inherited;
-  m.events.splice(0, m.events.length, last);
-}
-
-/** Index after the last element whose time is at or before t (items sorted by time). */
-function upperBound(items: readonly (number | { time: number })[], t: number): number {
-  let lo = 0;
-  let hi = items.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    const item = items[mid]!;
-    if ((typeof item === 'number' ? item : item.time) <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/**
- * The seam lock (file comment): a share lock on the tenant's commit-log counter, taken first in the
- * load's transaction, which ingest's commit must wait for. Returns the last committed seq.
- */
-async function lockCommitLog(tx: Sql): Promise<number> {
-  const [row] = await rows<{ last_seq: string | number }>(
-    tx,
-    sql`select last_seq from event_streams for share`,
-  );
-  return row === undefined ? 0 : Number(row.last_seq);
-}
-
-async function lastSeq(tx: Sql): Promise<number> {
-  const [row] = await rows<{ last_seq: string | number }>(tx, sql`select last_seq from event_streams`);
-  return row === undefined ? 0 : Number(row.last_seq);
-}
-
-/**
- * Rows dated at or after the load's now — a device clock slightly ahead — which loadKpiSources leaves
- * out (it evaluates up to now) but which are already committed, so the bus will not bring them again.
- */
-async function lateRows(tx: Sql, ids: readonly string[], now: number, window: Interval | null) {
-  if (ids.length === 0) return { lateStates: [], lateCounts: [] };
-  const from = new Date(now).toISOString();
-  const to = new Date(now + FUTURE_LOOKAHEAD_MS).toISOString();
-  const lateStates = await rows<{ machine_id: string; t: number; state: string; reason: string | null }>(
-    tx,
-    sql`select machine_id::text as machine_id, (extract(epoch from time) * 1000)::float8 as t, state, reason
-          from machine_state_events
-         where machine_id = any(${sql.param(ids)}::uuid[])
-           and time >= ${from}::timestamptz and time < ${to}::timestamptz
-         order by time, event_id`,
-  );
-  const lateCounts =
-    window === null
-      ? []
-      : await rows<{
-          machine_id: string;
-          t: number;
-          good: number;
-          scrap: number;
-          product_code: string | null;
-        }>(
-          tx,
-          sql`select machine_id::text as machine_id, (extract(epoch from time) * 1000)::float8 as t,
-                     good::float8 as good, scrap::float8 as scrap, product_code
-                from production_counts
-               where machine_id = any(${sql.param(ids)}::uuid[])
-                 and time >= ${from}::timestamptz and time < ${new Date(window.end).toISOString()}::timestamptz`,
-        );
-  return { lateStates, lateCounts };
 }

@@ -1,0 +1,108 @@
+import type { Interval } from './intervals.js';
+import type { LiveMachineDelta, LiveMachineFigures, LiveMachineKpi } from './live-types.js';
+import type { OeeResult, PlannedDowntime } from './oee.js';
+import type { CountRecord, IdealCycleTimes } from './quantities.js';
+
+/*
+ * One machine's current-shift inputs as the live hub keeps them in memory (live-hub.ts explains the
+ * model): its state events, and its counts summed per stretch between the instants where the OEE
+ * classification of a count can change.
+ */
+
+export interface TimedState {
+  readonly time: number;
+  readonly state: string;
+  readonly reason: string | null;
+}
+
+export interface CountSum {
+  readonly time: number;
+  good: number;
+  scrap: number;
+  readonly productCode: string | null;
+}
+
+export interface MachineEntry {
+  readonly id: string;
+  readonly lineId: string;
+  readonly code: string;
+  readonly name: string;
+  inherited: TimedState | null;
+  /** State events at or after the range start, time-sorted, exact repeats of the previous one dropped. */
+  readonly events: TimedState[];
+  /** The latest time of a dropped repeat: a late event before it cannot be placed exactly. */
+  lastDroppedRepeatAt: number;
+  readonly plannedDowntimes: readonly PlannedDowntime[];
+  readonly idealCycleTimes: IdealCycleTimes;
+  /** Sorted instants at which a count's classification can change (see the file comment). */
+  cuts: number[];
+  readonly sums: Map<string, CountSum>;
+  readonly future: (CountRecord & { time: number })[];
+  lastEventAt: number | null;
+  result: OeeResult | null;
+  /** Last computed: the figures (what updates carry) and the view with names (what snapshots carry). */
+  figures: LiveMachineFigures;
+  view: LiveMachineKpi;
+  /** What changed at the last recompute: what an update carries. */
+  delta: LiveMachineDelta;
+  computed: boolean;
+  dirty: boolean;
+  sentAt: number;
+}
+
+export const timed = (s: { time: number | Date; state: string; reason?: string | null }): TimedState => ({
+  time: typeof s.time === 'number' ? s.time : s.time.getTime(),
+  state: s.state,
+  reason: s.reason ?? null,
+});
+
+/** Where a no-initial-state gap ends (the first state event), or null without such a gap. */
+export function gapEnd(m: MachineEntry): number | null {
+  if (m.inherited !== null) return null;
+  return m.events[0]?.time ?? Number.POSITIVE_INFINITY;
+}
+
+/** The instants at which computeOee's classification of a count can change, for this machine. */
+export function cutsOf(window: Interval | null, shifts: readonly Interval[], m: MachineEntry): number[] {
+  if (window === null) return [];
+  const edges = new Set<number>([window.start, window.end]);
+  for (const s of shifts) edges.add(s.start).add(s.end);
+  for (const d of m.plannedDowntimes) edges.add(Number(d.start)).add(Number(d.end));
+  const gap = gapEnd(m);
+  if (gap !== null && Number.isFinite(gap)) edges.add(gap);
+  return [...edges].filter((t) => t >= window.start && t <= window.end).sort((a, b) => a - b);
+}
+
+export function addToSums(m: MachineEntry, c: CountRecord & { time: number }) {
+  const stretch = upperBound(m.cuts, c.time) - 1;
+  const product = c.productCode ?? null;
+  const key = `${stretch}\u0000${product ?? '\u0001'}`;
+  const sum = m.sums.get(key);
+  if (sum === undefined) {
+    m.sums.set(key, { time: m.cuts[stretch] ?? c.time, good: c.good, scrap: c.scrap, productCode: product });
+  } else {
+    sum.good += c.good;
+    sum.scrap += c.scrap;
+  }
+}
+
+/** Between shifts only the current state matters: keep the last event, not the history. */
+export function compactBetweenShifts(m: MachineEntry) {
+  if (m.events.length < 2) return;
+  const last = m.events.at(-1)!;
+  m.inherited = m.events.at(-2) ?? m.inherited;
+  m.events.splice(0, m.events.length, last);
+}
+
+/** Index after the last element whose time is at or before t (items sorted by time). */
+export function upperBound(items: readonly (number | { time: number })[], t: number): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const item = items[mid]!;
+    if ((typeof item === 'number' ? item : item.time) <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
