@@ -14,6 +14,7 @@ import {
   type Scheduler,
   scheduleRollupRefresh,
 } from './modules/kpi/index.js';
+import { scheduleShiftHorizon } from './modules/production/index.js';
 import { type DemoCredentials, seedDemoTenant } from './modules/tenancy/demo-seed.js';
 import { cloudVersion } from './version.js';
 
@@ -83,6 +84,7 @@ export async function startCloud(
       env.DATABASE_URL === undefined
         ? new IntervalScheduler(jobsLog)
         : new PgBossScheduler(env.DATABASE_URL, jobsLog);
+    scheduleShiftHorizon(scheduler, db, log.child({ module: 'shifts' }));
     scheduleRollupRefresh(scheduler, db, {
       log: log.child({ module: 'rollups' }),
       intervalMs: env.ROLLUP_REFRESH_SECONDS * 1000,

@@ -19,3 +19,4 @@ export {
 } from './inputs.js';
 export { productionRouter } from './production.router.js';
 export { firstOverlap, generateShiftInstances, instantOfWallClock, localDateOf } from './shift-generator.js';
+export { extendShiftHorizon, SHIFT_HORIZON_DAYS, scheduleShiftHorizon } from './shift-horizon.js';
