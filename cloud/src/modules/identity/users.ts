@@ -1,5 +1,5 @@
 import { tables } from '@plantline/schema';
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
 import { DomainError, notFound } from '../../trpc/errors.js';
 import type { Principal } from '../../trpc/principal.js';
@@ -24,10 +24,24 @@ export async function listUsers(tx: Sql) {
   const plants = await tx
     .select({ userId: tables.userPlantAccess.userId, plantId: tables.userPlantAccess.plantId })
     .from(tables.userPlantAccess);
+  // Whoever holds plants.all through a role sees every plant, whatever their own grants say.
+  const everyPlant = await tx
+    .selectDistinct({ userId: tables.userRoles.userId })
+    .from(tables.userRoles)
+    .innerJoin(
+      tables.rolePermissions,
+      and(
+        eq(tables.rolePermissions.tenantId, tables.userRoles.tenantId),
+        eq(tables.rolePermissions.roleId, tables.userRoles.roleId),
+      ),
+    )
+    .where(eq(tables.rolePermissions.permission, 'plants.all'));
+  const allPlants = new Set(everyPlant.map((r) => r.userId));
   return users.map((u) => ({
     ...u,
     roleIds: roles.filter((r) => r.userId === u.id).map((r) => r.roleId),
     plantIds: plants.filter((p) => p.userId === u.id).map((p) => p.plantId),
+    allPlants: allPlants.has(u.id),
   }));
 }
 

@@ -49,6 +49,13 @@ describe.each(testEngines)('roles, permissions and plant access over the API ($n
       expect(me.roles).toEqual(['operator']);
       expect(me.plants.map((p) => p.id)).toEqual([a.plantIds[0]]);
       expect((await operator.trpc.tenancy.plants.list.query()).map((p) => p.id)).toEqual([a.plantIds[0]]);
+      // The user list tells an administrator who sees every plant through a role (plants.all).
+      const listed = await admin.trpc.users.list.query();
+      expect(listed.find((u) => u.id === user.id)).toMatchObject({
+        plantIds: [a.plantIds[0]],
+        allPlants: false,
+      });
+      expect(listed.find((u) => u.email === a.adminEmail)?.allPlants).toBe(true);
     });
 
     it('refuses what the role does not allow, naming the permission', async () => {
