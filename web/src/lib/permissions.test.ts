@@ -10,17 +10,24 @@ describe('navigationFor', () => {
       'apikeys.manage',
       'plants.read',
       'masterdata.read',
+      'kpi.read',
     ]);
     expect(nav.map((s) => s.items.map((i) => i.href))).toEqual([
-      ['/', '/events'],
+      ['/', '/board', '/events'],
       ['/admin/users', '/admin/roles', '/admin/api-keys', '/admin/plants'],
     ]);
   });
 
-  it('shows an executive viewer only the overview and the plants', () => {
+  it('shows an executive viewer the overview, the KPI board and the plants', () => {
     const nav = navigationFor(['tenant.read', 'plants.read', 'plants.all', 'masterdata.read', 'kpi.read']);
     expect(nav).toEqual([
-      { label: 'Plant floor', items: [{ href: '/', label: 'Overview' }] },
+      {
+        label: 'Plant floor',
+        items: [
+          { href: '/', label: 'Overview' },
+          { href: '/board', label: 'KPI board' },
+        ],
+      },
       { label: 'Administration', items: [{ href: '/admin/plants', label: 'Plants & lines' }] },
     ]);
   });

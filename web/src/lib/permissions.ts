@@ -16,6 +16,7 @@ const sections: { label: string; items: (NavItem & { anyOf: Permission[] | 'sign
     label: 'Plant floor',
     items: [
       { href: '/', label: 'Overview', anyOf: 'signed-in' },
+      { href: '/board', label: 'KPI board', anyOf: ['kpi.read'] },
       { href: '/events', label: 'Events', anyOf: ['events.read'] },
     ],
   },
