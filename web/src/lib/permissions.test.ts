@@ -14,7 +14,7 @@ describe('navigationFor', () => {
     ]);
     expect(nav.map((s) => s.items.map((i) => i.href))).toEqual([
       ['/', '/board', '/events'],
-      ['/admin/users', '/admin/roles', '/admin/api-keys', '/admin/plants'],
+      ['/admin/users', '/admin/roles', '/admin/api-keys', '/admin/plants', '/admin/production'],
     ]);
   });
 
@@ -28,7 +28,13 @@ describe('navigationFor', () => {
           { href: '/board', label: 'KPI board' },
         ],
       },
-      { label: 'Administration', items: [{ href: '/admin/plants', label: 'Plants & lines' }] },
+      {
+        label: 'Administration',
+        items: [
+          { href: '/admin/plants', label: 'Plants & lines' },
+          { href: '/admin/production', label: 'Production master data' },
+        ],
+      },
     ]);
   });
 

@@ -27,6 +27,7 @@ const sections: { label: string; items: (NavItem & { anyOf: Permission[] | 'sign
       { href: '/admin/roles', label: 'Roles', anyOf: ['roles.read'] },
       { href: '/admin/api-keys', label: 'API keys', anyOf: ['apikeys.manage'] },
       { href: '/admin/plants', label: 'Plants & lines', anyOf: ['plants.read', 'masterdata.read'] },
+      { href: '/admin/production', label: 'Production master data', anyOf: ['masterdata.read'] },
     ],
   },
 ];
