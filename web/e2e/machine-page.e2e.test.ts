@@ -1,0 +1,82 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ADMIN_EMAIL,
+  DEMO_PASSWORD,
+  hasChromium,
+  launchChromium,
+  pushEvent,
+  screenshotDir,
+  signIn,
+  startCloudWithUi,
+} from './harness';
+
+describe.runIf(hasChromium)('machine page', () => {
+  let cloud: Awaited<ReturnType<typeof startCloudWithUi>>;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    cloud = await startCloudWithUi();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await cloud?.cleanup();
+  });
+
+  it('shows the timeline, Pareto, counts per hour and recent events of a machine', async () => {
+    const key = cloud.demoEdgeKey();
+    const place = { plant: 'RIV', line: 'L1', machine: 'M1' };
+    const at = (secondsAgo: number) => new Date(Date.now() - secondsAgo * 1000).toISOString();
+    // Explicit times in the last minutes of the current shift (the demo plans shifts around the clock).
+    const events = [
+      { ...place, kind: 'state', payload: { state: 'RUNNING' }, ts: at(120) },
+      { ...place, kind: 'count', payload: { good: 11, scrap: 3 }, ts: at(90) },
+      { ...place, kind: 'state', payload: { state: 'STOPPED', reason: 'JAM' }, ts: at(60) },
+      { ...place, kind: 'count', payload: { good: 5, scrap: 1 }, ts: at(45) },
+      { ...place, kind: 'state', payload: { state: 'RUNNING' }, ts: at(30) },
+    ];
+    for (const event of events) await pushEvent(cloud.url, key, event);
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${cloud.url}/`);
+    await signIn(page, ADMIN_EMAIL, DEMO_PASSWORD);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'KPI board' }).waitFor();
+    await page.goto(`${cloud.url}/board`);
+    await page.getByLabel('Plant', { exact: true }).selectOption({ label: 'RIV · Riverside Assembly' });
+    await page.waitForURL(/plant=/);
+
+    await page
+      .getByRole('article', { name: 'L1 machine 1' })
+      .getByRole('link', { name: 'L1 machine 1' })
+      .click();
+    await page.waitForURL(/\/machines\/[0-9a-f-]{36}/);
+    await page.getByRole('heading', { level: 1, name: /L1 machine 1/ }).waitFor();
+
+    const timeline = page.getByTestId('state-timeline');
+    await timeline.locator('[data-kind="state"]').first().waitFor();
+    expect(await timeline.locator('.segment').count()).toBeGreaterThanOrEqual(2);
+
+    await page.getByTestId('counts-chart').locator('canvas').waitFor();
+    await page.getByTestId('pareto-chart').locator('canvas').waitFor();
+
+    const table = page.getByRole('table', { name: 'Recent events' });
+    await table.waitFor();
+    await table.getByText('11 good · 3 scrap').waitFor();
+    await table.getByText('5 good · 1 scrap').waitFor();
+    await table.getByText('STOPPED · reason JAM').waitFor();
+
+    // The OEE header counts what was pushed in the current shift.
+    expect(Number(await page.locator('[data-figure="good"]').textContent())).toBeGreaterThanOrEqual(16);
+
+    // Another window is one choice away and keeps the charts.
+    await page.getByLabel('Window').selectOption({ label: 'Today' });
+    await page.waitForURL(/window=today/);
+    await page.getByTestId('counts-chart').locator('canvas').waitFor();
+
+    await page.getByLabel('Window').selectOption({ label: 'Current shift' });
+    await page.getByTestId('pareto-chart').locator('canvas').waitFor();
+    await page.screenshot({ path: `${screenshotDir}/machine-page.png`, fullPage: true });
+  });
+});

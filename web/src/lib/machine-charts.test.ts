@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import {
+  countsData,
+  formatSpan,
+  hasCounts,
+  paretoData,
+  parseWindowChoice,
+  timelineBars,
+  UNMAPPED_COLOUR,
+  windowInput,
+} from './machine-charts';
+
+describe('window choice', () => {
+  it('defaults to the current shift', () => {
+    expect(parseWindowChoice(null)).toBe('shift');
+    expect(parseWindowChoice('bogus')).toBe('shift');
+    expect(parseWindowChoice('week')).toBe('week');
+  });
+
+  it('maps to the cloud window inputs', () => {
+    const now = Date.UTC(2026, 10, 25, 23, 30);
+    expect(windowInput('shift', now)).toBe('currentShift');
+    expect(windowInput('today', now, 'UTC')).toEqual({ day: '2026-11-25' });
+    // The plant's zone decides the day, not the browser's.
+    expect(windowInput('today', now, 'Europe/Berlin')).toEqual({ day: '2026-11-26' });
+    expect(windowInput('week', now)).toEqual({
+      from: '2026-11-18T23:30:00.000Z',
+      to: '2026-11-25T23:30:00.000Z',
+    });
+  });
+});
+
+describe('timelineBars', () => {
+  it('places segments in percent of the window, clips them, and builds a legend', () => {
+    const { bars, legend } = timelineBars(
+      [
+        { kind: 'state', start: -50, end: 50, state: 'RUNNING', colour: '#0a0', name: 'Running' },
+        { kind: 'gap', start: 50, end: 60, state: null, cause: 'no_data' },
+        { kind: 'state', start: 60, end: 80, state: 'JAM', reason: 'R1', colour: null, name: null },
+        { kind: 'state', start: 80, end: 200, state: 'RUNNING', colour: '#0a0', name: 'Running' },
+      ],
+      { start: 0, end: 100 },
+    );
+    expect(bars.map((b) => [b.kind, b.left, b.width])).toEqual([
+      ['state', 0, 50],
+      ['gap', 50, 10],
+      ['state', 60, 20],
+      ['state', 80, 20],
+    ]);
+    expect(bars[2]).toMatchObject({ colour: UNMAPPED_COLOUR, label: 'JAM · R1' });
+    expect(legend.map((l) => l.label)).toEqual(['Running', 'JAM', 'No data']);
+  });
+
+  it('is empty for an empty window', () => {
+    expect(timelineBars([], { start: 5, end: 5 })).toEqual({ bars: [], legend: [] });
+  });
+});
+
+describe('paretoData', () => {
+  it('gives ranks, minutes and cumulative percent', () => {
+    const { data, labels } = paretoData([
+      { name: 'Jam', cause: 'J', durationMs: 90_000, cumulativeShare: 0.75 },
+      { name: '', cause: 'STOP', durationMs: 30_000, cumulativeShare: 1 },
+    ]);
+    expect(data).toEqual([
+      [0, 1],
+      [1.5, 0.5],
+      [75, 100],
+    ]);
+    expect(labels).toEqual(['Jam', 'STOP']);
+  });
+});
+
+describe('countsData', () => {
+  it('aligns hours in seconds with good and scrap totals', () => {
+    const data = countsData({ hours: [3_600_000, 7_200_000], total: { good: [5, 0], scrap: [1] } });
+    expect(data).toEqual([
+      [3600, 7200],
+      [5, 0],
+      [1, 0],
+    ]);
+    expect(hasCounts(data)).toBe(true);
+    expect(hasCounts([[1], [0], [0]])).toBe(false);
+  });
+});
+
+describe('formatSpan', () => {
+  it('reads as seconds, minutes or hours', () => {
+    expect(formatSpan(45_000)).toBe('45 s');
+    expect(formatSpan(12 * 60_000)).toBe('12 min');
+    expect(formatSpan(65 * 60_000)).toBe('1 h 05 min');
+  });
+});
