@@ -1,34 +1,16 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ADMIN_EMAIL,
-  DEMO_PASSWORD,
-  hasChromium,
-  launchChromium,
-  screenshotDir,
-  signIn,
-  startCloudWithUi,
-} from './harness';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { ADMIN_EMAIL, DEMO_PASSWORD, hasChromium, screenshotDir, signIn, useUiStack } from './harness';
 
 describe.runIf(hasChromium)('administration in the web UI', () => {
-  let cloud: Awaited<ReturnType<typeof startCloudWithUi>>;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    cloud = await startCloudWithUi();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await cloud?.cleanup();
-  });
+  const ui = useUiStack();
 
   async function adminPage(path: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
-    const context = await browser.newContext({ viewport });
+    const context = await ui.browser.newContext({ viewport });
     const page = await context.newPage();
-    await page.goto(`${cloud.url}${path}`);
+    await page.goto(`${ui.cloud.url}${path}`);
     await signIn(page, ADMIN_EMAIL, DEMO_PASSWORD);
-    await page.waitForURL(`${cloud.url}${path}`);
+    await page.waitForURL(`${ui.cloud.url}${path}`);
     return page;
   }
 
@@ -72,8 +54,8 @@ describe.runIf(hasChromium)('administration in the web UI', () => {
     expect(await page.getByLabel('Email').getAttribute('aria-invalid')).toBe('true');
 
     // Rita signs in (in a browser of her own) and sees Riverside only.
-    const rita = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-    await rita.goto(`${cloud.url}/`);
+    const rita = await (await ui.browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    await rita.goto(`${ui.cloud.url}/`);
     await signIn(rita, 'rita@demo.plantline.local', 'rita-password-1234');
     await rita.getByText('Riverside Assembly').waitFor();
     expect(await rita.getByText('Lakeside Machining').count()).toBe(0);
@@ -84,7 +66,7 @@ describe.runIf(hasChromium)('administration in the web UI', () => {
     await rita.screenshot({ path: `${screenshotDir}/one-plant-overview.png`, fullPage: true });
 
     await nav.getByRole('link', { name: 'Events' }).click();
-    await rita.waitForURL(`${cloud.url}/events`);
+    await rita.waitForURL(`${ui.cloud.url}/events`);
     await rita.getByText('No events yet').waitFor();
     const plantOptions = await rita.getByLabel('Plant', { exact: true }).locator('option').allTextContents();
     expect(plantOptions).toEqual(['All plants', 'RIV · Riverside Assembly']);
@@ -92,7 +74,7 @@ describe.runIf(hasChromium)('administration in the web UI', () => {
     expect(lineOptions).toEqual(['All lines', 'L1 · Line 1', 'L2 · Line 2']);
 
     // A page her roles do not allow says so.
-    await rita.goto(`${cloud.url}/admin/users`);
+    await rita.goto(`${ui.cloud.url}/admin/users`);
     await rita.getByText('This page needs the permission users.read').waitFor();
     // … inside the app shell, so the way back is at hand.
     await rita.getByRole('heading', { name: 'Not allowed' }).waitFor();
@@ -107,12 +89,12 @@ describe.runIf(hasChromium)('administration in the web UI', () => {
       .getByRole('row', { name: /Rita Riverside/ })
       .filter({ hasText: 'Deactivated' })
       .waitFor();
-    await rita.goto(`${cloud.url}/events`);
+    await rita.goto(`${ui.cloud.url}/events`);
     await rita.waitForURL(/\/login\?redirectTo=%2Fevents/);
     await page.getByRole('button', { name: 'Reactivate Rita Riverside' }).click();
     await page.getByText('Rita Riverside can sign in again.').waitFor();
     await signIn(rita, 'rita@demo.plantline.local', 'rita-password-1234');
-    await rita.waitForURL(`${cloud.url}/events`);
+    await rita.waitForURL(`${ui.cloud.url}/events`);
 
     // Editing her plant access adds Lakeside.
     await page.getByRole('button', { name: 'Edit Rita Riverside' }).click();
@@ -148,14 +130,14 @@ describe.runIf(hasChromium)('administration in the web UI', () => {
     await secret.waitFor();
     const key = await secret.inputValue();
     expect(key).toMatch(/^plk_[0-9a-f]{8}_\S{20,}$/);
-    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: cloud.url });
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: ui.cloud.url });
     await page.getByRole('button', { name: 'Copy key' }).click();
     await page.getByText('Copied to the clipboard.').waitFor();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key);
     await page.screenshot({ path: `${screenshotDir}/api-key-shown-once.png`, fullPage: true });
 
     // The key works for an edge node.
-    const whoami = await fetch(`${cloud.url}/trpc/edge.whoami`, {
+    const whoami = await fetch(`${ui.cloud.url}/trpc/edge.whoami`, {
       headers: { authorization: `Bearer ${key}` },
     });
     expect(whoami.status).toBe(200);
@@ -184,7 +166,7 @@ describe.runIf(hasChromium)('administration in the web UI', () => {
       .getByRole('row', { name: /Edge LAK hall 2/ })
       .filter({ hasText: 'Revoked' })
       .waitFor();
-    const refused = await fetch(`${cloud.url}/trpc/edge.whoami`, {
+    const refused = await fetch(`${ui.cloud.url}/trpc/edge.whoami`, {
       headers: { authorization: `Bearer ${key}` },
     });
     expect(refused.status).toBe(401);
@@ -235,13 +217,13 @@ describe.runIf(hasChromium)('administration in the web UI', () => {
 
     // At tablet width no page is wider than the screen: wide tables scroll inside their panel.
     for (const path of ['/admin/users', '/admin/roles', '/admin/api-keys', '/']) {
-      await plants.goto(`${cloud.url}${path}`);
+      await plants.goto(`${ui.cloud.url}${path}`);
       await plants.getByRole('heading', { level: 1 }).waitFor();
       await plants.waitForLoadState('networkidle');
       const overflow = await plants.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow, path).toBeLessThanOrEqual(0);
     }
-    await plants.goto(`${cloud.url}/admin/roles`);
+    await plants.goto(`${ui.cloud.url}/admin/roles`);
     await plants.getByLabel('events.read for Line lead').waitFor();
     await plants.screenshot({ path: `${screenshotDir}/admin-roles-tablet.png` });
   });

@@ -1,32 +1,20 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ADMIN_EMAIL,
   DEMO_PASSWORD,
   hasChromium,
-  launchChromium,
   pushEvent,
   screenshotDir,
   signIn,
-  startCloudWithUi,
+  useUiStack,
 } from './harness';
 
 describe.runIf(hasChromium)('live KPI board', () => {
-  let cloud: Awaited<ReturnType<typeof startCloudWithUi>>;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    cloud = await startCloudWithUi();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await cloud?.cleanup();
-  });
+  const ui = useUiStack();
 
   it('shows the demo plant live, and renders as a kiosk at 1920×1080', async () => {
-    const key = cloud.demoEdgeKey();
-    await pushEvent(cloud.url, key, {
+    const key = ui.cloud.demoEdgeKey();
+    await pushEvent(ui.cloud.url, key, {
       plant: 'RIV',
       line: 'L1',
       machine: 'M1',
@@ -34,15 +22,15 @@ describe.runIf(hasChromium)('live KPI board', () => {
       payload: { state: 'RUNNING' },
     });
 
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await ui.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
-    await page.goto(`${cloud.url}/`);
+    await page.goto(`${ui.cloud.url}/`);
     await signIn(page, ADMIN_EMAIL, DEMO_PASSWORD);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'KPI board' }).waitFor();
 
     // First data: from navigating to the board until its first machine tile shows figures.
     const started = Date.now();
-    await page.goto(`${cloud.url}/board`);
+    await page.goto(`${ui.cloud.url}/board`);
     await page.locator('[data-figure="good"]').first().waitFor();
     const firstDataMs = Date.now() - started;
     process.stderr.write(`KPI board: first tile data ${firstDataMs} ms after navigation (full page load)\n`);
@@ -68,7 +56,7 @@ describe.runIf(hasChromium)('live KPI board', () => {
     const before = Number(await good.textContent());
     let navigations = 0;
     page.on('framenavigated', () => navigations++);
-    await pushEvent(cloud.url, key, {
+    await pushEvent(ui.cloud.url, key, {
       plant: 'RIV',
       line: 'L1',
       machine: 'M1',

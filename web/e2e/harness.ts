@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { loadCloudEnv, type RunningCloud, startCloud } from '@plantline/cloud/app';
 import pino from 'pino';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 /** Debian's Chromium (`apt-get install chromium`); a downloaded browser is never used. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -38,6 +39,28 @@ export async function startCloudWithUi(): Promise<
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+export interface UiStack {
+  cloud: Awaited<ReturnType<typeof startCloudWithUi>>;
+  browser: Browser;
+}
+
+/**
+ * A cloud serving the UI and a Chromium for the tests of one describe block: started before them,
+ * closed after them. The properties are set once beforeAll has run.
+ */
+export function useUiStack(): UiStack {
+  const stack = {} as UiStack;
+  beforeAll(async () => {
+    stack.cloud = await startCloudWithUi();
+    stack.browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await stack.browser?.close();
+    await stack.cloud?.cleanup();
+  });
+  return stack;
 }
 
 export async function launchChromium(): Promise<Browser> {

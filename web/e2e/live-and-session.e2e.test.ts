@@ -1,32 +1,20 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ADMIN_EMAIL,
   DEMO_PASSWORD,
   hasChromium,
-  launchChromium,
   pushEvent,
   screenshotDir,
   signIn,
-  startCloudWithUi,
+  useUiStack,
 } from './harness';
 
 describe.runIf(hasChromium)('live events and session expiry in the web UI', () => {
-  let cloud: Awaited<ReturnType<typeof startCloudWithUi>>;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    cloud = await startCloudWithUi();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await cloud?.cleanup();
-  });
+  const ui = useUiStack();
 
   it('shows an event sent by an edge node live, without a reload', async () => {
-    const key = cloud.demoEdgeKey();
-    await pushEvent(cloud.url, key, {
+    const key = ui.cloud.demoEdgeKey();
+    await pushEvent(ui.cloud.url, key, {
       plant: 'RIV',
       line: 'L1',
       machine: 'M1',
@@ -34,7 +22,7 @@ describe.runIf(hasChromium)('live events and session expiry in the web UI', () =
       payload: { good: 12, scrap: 1, product: 'P-100' },
     });
 
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await ui.browser.newContext({ viewport: { width: 1280, height: 800 } });
     // Lets the test cut the page's WebSocket and keep it from reconnecting for a while, as a network
     // outage or a cloud restart would.
     await context.addInitScript(() => {
@@ -49,9 +37,9 @@ describe.runIf(hasChromium)('live events and session expiry in the web UI', () =
       };
     });
     const page = await context.newPage();
-    await page.goto(`${cloud.url}/events`);
+    await page.goto(`${ui.cloud.url}/events`);
     await signIn(page, ADMIN_EMAIL, DEMO_PASSWORD);
-    await page.waitForURL(`${cloud.url}/events`);
+    await page.waitForURL(`${ui.cloud.url}/events`);
     // The stored event, with names resolved from master data.
     const stored = page.getByRole('row', { name: /12 good · 1 scrap · product P-100/ });
     await stored.waitFor();
@@ -60,7 +48,7 @@ describe.runIf(hasChromium)('live events and session expiry in the web UI', () =
 
     let navigations = 0;
     page.on('framenavigated', () => navigations++);
-    await pushEvent(cloud.url, key, {
+    await pushEvent(ui.cloud.url, key, {
       plant: 'RIV',
       line: 'L2',
       machine: 'M3',
@@ -84,7 +72,7 @@ describe.runIf(hasChromium)('live events and session expiry in the web UI', () =
       for (const socket of ws.sockets) socket.close();
     });
     await page.locator('[data-status="reconnecting"], [data-status="offline"]').first().waitFor();
-    await pushEvent(cloud.url, key, {
+    await pushEvent(ui.cloud.url, key, {
       plant: 'RIV',
       line: 'L1',
       machine: 'M2',
@@ -107,7 +95,7 @@ describe.runIf(hasChromium)('live events and session expiry in the web UI', () =
 
     // Paused, the table holds still; resumed, what arrived meanwhile is shown.
     await page.getByRole('button', { name: 'Pause live updates' }).click();
-    await pushEvent(cloud.url, key, {
+    await pushEvent(ui.cloud.url, key, {
       plant: 'RIV',
       line: 'L1',
       machine: 'M4',
@@ -124,14 +112,14 @@ describe.runIf(hasChromium)('live events and session expiry in the web UI', () =
     await page.waitForURL(/kind=scan/);
     await page.getByText('No events match this filter yet').waitFor();
     await page.locator('[data-status="connected"]').waitFor();
-    await pushEvent(cloud.url, key, {
+    await pushEvent(ui.cloud.url, key, {
       plant: 'RIV',
       line: 'L2',
       machine: 'M3',
       kind: 'scan',
       payload: { code: 'OTHER-1' },
     });
-    await pushEvent(cloud.url, key, {
+    await pushEvent(ui.cloud.url, key, {
       plant: 'RIV',
       line: 'L1',
       machine: 'M1',
@@ -149,27 +137,27 @@ describe.runIf(hasChromium)('live events and session expiry in the web UI', () =
   });
 
   it('sends the user to sign-in when the session ends, and back to the page afterwards', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await ui.browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
-    await page.goto(`${cloud.url}/events?kind=state`);
+    await page.goto(`${ui.cloud.url}/events?kind=state`);
     await signIn(page, ADMIN_EMAIL, DEMO_PASSWORD);
-    await page.waitForURL(`${cloud.url}/events?kind=state`);
+    await page.waitForURL(`${ui.cloud.url}/events?kind=state`);
     await page.locator('[data-status="connected"]').waitFor();
 
     // Signed out in another tab: the open page notices by itself (the session watch over the WebSocket).
     const other = await context.newPage();
-    await other.goto(`${cloud.url}/`);
+    await other.goto(`${ui.cloud.url}/`);
     await other.getByRole('button', { name: 'Sign out' }).click();
     await other.waitForURL(/\/login/);
     await page.waitForURL(/\/login\?redirectTo=%2Fevents%3Fkind%3Dstate&expired=1/, { timeout: 30_000 });
     await page.getByText('Your session has ended').waitFor();
     await page.screenshot({ path: `${screenshotDir}/session-expired.png` });
     await signIn(page, ADMIN_EMAIL, DEMO_PASSWORD);
-    await page.waitForURL(`${cloud.url}/events?kind=state`);
+    await page.waitForURL(`${ui.cloud.url}/events?kind=state`);
     expect(await page.getByLabel('Count').isChecked()).toBe(false);
 
     // The session is gone when a form is submitted: the submit itself sends the user to sign-in.
-    await page.goto(`${cloud.url}/admin/users`);
+    await page.goto(`${ui.cloud.url}/admin/users`);
     await page.getByRole('button', { name: 'New user' }).click();
     await page.getByLabel('Display name').fill('Late Larry');
     await page.getByLabel('Email').fill('larry@demo.plantline.local');
@@ -178,7 +166,7 @@ describe.runIf(hasChromium)('live events and session expiry in the web UI', () =
     await page.getByRole('button', { name: 'Create user' }).click();
     await page.waitForURL(/\/login\?redirectTo=%2Fadmin%2Fusers&expired=1/);
     await signIn(page, ADMIN_EMAIL, DEMO_PASSWORD);
-    await page.waitForURL(`${cloud.url}/admin/users`);
+    await page.waitForURL(`${ui.cloud.url}/admin/users`);
     await page.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
     // The new session carries the live connection again.
     await page.locator('[data-status="connected"]').waitFor();

@@ -1,31 +1,19 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ADMIN_EMAIL,
   DEMO_PASSWORD,
   hasChromium,
-  launchChromium,
   pushEvent,
   screenshotDir,
   signIn,
-  startCloudWithUi,
+  useUiStack,
 } from './harness';
 
 describe.runIf(hasChromium)('machine page', () => {
-  let cloud: Awaited<ReturnType<typeof startCloudWithUi>>;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    cloud = await startCloudWithUi();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await cloud?.cleanup();
-  });
+  const ui = useUiStack();
 
   it('shows the timeline, Pareto, counts per hour and recent events of a machine', async () => {
-    const key = cloud.demoEdgeKey();
+    const key = ui.cloud.demoEdgeKey();
     const place = { plant: 'RIV', line: 'L1', machine: 'M1' };
     const at = (secondsAgo: number) => new Date(Date.now() - secondsAgo * 1000).toISOString();
     // Explicit times in the last minutes of the current shift (the demo plans shifts around the clock).
@@ -36,14 +24,14 @@ describe.runIf(hasChromium)('machine page', () => {
       { ...place, kind: 'count', payload: { good: 5, scrap: 1 }, ts: at(45) },
       { ...place, kind: 'state', payload: { state: 'RUNNING' }, ts: at(30) },
     ];
-    for (const event of events) await pushEvent(cloud.url, key, event);
+    for (const event of events) await pushEvent(ui.cloud.url, key, event);
 
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await ui.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
-    await page.goto(`${cloud.url}/`);
+    await page.goto(`${ui.cloud.url}/`);
     await signIn(page, ADMIN_EMAIL, DEMO_PASSWORD);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'KPI board' }).waitFor();
-    await page.goto(`${cloud.url}/board`);
+    await page.goto(`${ui.cloud.url}/board`);
     await page.getByLabel('Plant', { exact: true }).selectOption({ label: 'RIV · Riverside Assembly' });
     await page.waitForURL(/plant=/);
 

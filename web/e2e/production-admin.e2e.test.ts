@@ -1,31 +1,16 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ADMIN_EMAIL,
-  DEMO_PASSWORD,
-  hasChromium,
-  launchChromium,
-  screenshotDir,
-  signIn,
-  startCloudWithUi,
-} from './harness';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_EMAIL, DEMO_PASSWORD, hasChromium, screenshotDir, signIn, useUiStack } from './harness';
 
 describe.runIf(hasChromium)('production master data in the web UI', () => {
-  let cloud: Awaited<ReturnType<typeof startCloudWithUi>>;
-  let browser: Browser;
+  const ui = useUiStack();
   let page: Page;
 
   beforeAll(async () => {
-    cloud = await startCloudWithUi();
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    await page.goto(`${cloud.url}/admin/production`);
+    page = await (await ui.browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await page.goto(`${ui.cloud.url}/admin/production`);
     await signIn(page, ADMIN_EMAIL, DEMO_PASSWORD);
-    await page.waitForURL(`${cloud.url}/admin/production`);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await cloud?.cleanup();
+    await page.waitForURL(`${ui.cloud.url}/admin/production`);
   });
 
   it('maps a state to another loss bucket, and the mapping persists', async () => {

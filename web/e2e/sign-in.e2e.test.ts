@@ -1,23 +1,12 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, hasChromium, launchChromium, screenshotDir, startCloudWithUi } from './harness';
+import { describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD, hasChromium, screenshotDir, useUiStack } from './harness';
 
 describe.runIf(hasChromium)('signing in through the web UI', () => {
-  let cloud: Awaited<ReturnType<typeof startCloudWithUi>>;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    cloud = await startCloudWithUi();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await cloud?.cleanup();
-  });
+  const ui = useUiStack();
 
   it('sends a visitor to sign-in, refuses a wrong password, signs in, and signs out', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(`${cloud.url}/`);
+    const page = await ui.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${ui.cloud.url}/`);
     await page.waitForURL(/\/login\?redirectTo=%2F/);
 
     await page.getByLabel('Email').fill('admin@demo.plantline.local');
@@ -27,7 +16,7 @@ describe.runIf(hasChromium)('signing in through the web UI', () => {
 
     await page.getByLabel('Password').fill(DEMO_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${cloud.url}/`);
+    await page.waitForURL(`${ui.cloud.url}/`);
     await page.getByText('Riverside Assembly').waitFor();
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('Demo Manufacturing');
     expect(await page.getByText('Lakeside Machining').count()).toBe(1);
@@ -40,16 +29,16 @@ describe.runIf(hasChromium)('signing in through the web UI', () => {
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(/\/login/);
-    await page.goto(`${cloud.url}/`);
+    await page.goto(`${ui.cloud.url}/`);
     await page.waitForURL(/\/login\?redirectTo=%2F/);
   });
 
   it('returns to the page the visitor asked for after signing in', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${cloud.url}/login?redirectTo=%2F%3Fview%3Dplants`);
+    const page = await ui.browser.newPage();
+    await page.goto(`${ui.cloud.url}/login?redirectTo=%2F%3Fview%3Dplants`);
     await page.getByLabel('Email').fill('admin@demo.plantline.local');
     await page.getByLabel('Password').fill(DEMO_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${cloud.url}/?view=plants`);
+    await page.waitForURL(`${ui.cloud.url}/?view=plants`);
   });
 });
