@@ -1,5 +1,7 @@
+export * from './configuration.js';
 export * from './events.js';
 export * from './identity.js';
 export * from './masterdata.js';
 export * from './production.js';
+export * from './production-orders.js';
 export * from './quality.js';

@@ -1,0 +1,4 @@
+export * from './convert.js';
+export * from './numbering.js';
+export * from './types.js';
+export * from './values.js';
