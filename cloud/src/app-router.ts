@@ -1,3 +1,4 @@
+import { configRouter } from './modules/config/index.js';
 import { eventsRouter } from './modules/events/index.js';
 import { apiKeysRouter, authRouter, edgeRouter, usersRouter } from './modules/identity/index.js';
 import { ingestRouter } from './modules/ingest/index.js';
@@ -23,6 +24,7 @@ export const appRouter = router({
   ingest: ingestRouter,
   events: eventsRouter,
   kpi: kpiRouter,
+  config: configRouter,
 });
 
 export type AppRouter = typeof appRouter;

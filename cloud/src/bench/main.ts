@@ -1,4 +1,5 @@
 import { apiBenchmark } from './api.bench.js';
+import { configBenchmark } from './config.bench.js';
 import { e2eBenchmark } from './e2e.bench.js';
 import { fanoutBenchmark } from './fanout.bench.js';
 import { ingestBenchmark } from './ingest.bench.js';
@@ -14,6 +15,7 @@ const benchmarks: Record<string, () => Promise<Record<string, unknown>>> = {
   e2e: e2eBenchmark,
   fanout: fanoutBenchmark,
   kpi: kpiBenchmark,
+  config: configBenchmark,
 };
 
 const requested = process.argv.slice(2).filter((a) => a !== '--');

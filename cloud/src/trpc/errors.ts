@@ -65,4 +65,20 @@ export function toTRPCError(error: unknown): TRPCError | null {
   return fromPostgres(cause);
 }
 
+/** PostgreSQL's unique violation, wherever the driver puts it. */
+export function isUniqueViolation(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: unknown } } | null)?.cause ?? error;
+  return (cause as { code?: unknown } | null)?.code === '23505';
+}
+
+/** A write that may collide with another row's unique key: the collision becomes `taken()`. */
+export async function unlessTaken<T>(work: Promise<T>, taken: () => DomainError): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (isUniqueViolation(error)) throw taken();
+    throw error;
+  }
+}
+
 export const notFound = (what: string) => new DomainError('not_found', `${what} not found`);

@@ -1,6 +1,6 @@
 import type { FieldDefinition } from './types.js';
-import { isSelectType, isTextType } from './types.js';
-import { checkFieldValue, type FieldValue, type ValueCheck } from './values.js';
+import { isNumberType, isSelectType, isTextType } from './types.js';
+import { checkFieldValue, type FieldValue, isEmptyValue, type ValueCheck } from './values.js';
 
 /*
  * Changing a field's definition (type, type list, bounds) must not corrupt what is stored (issue 6 §4):
@@ -46,14 +46,15 @@ function carry(from: FieldDefinition, to: FieldDefinition, value: FieldValue): u
     if (to.type === 'single_select') return ids.length === 1 ? ids[0] : ids;
     return ids;
   }
-  if (isSelectType(from.type)) return asText(from, value);
-  if (to.type === 'boolean' && typeof value === 'string') {
-    const word = value.trim().toLowerCase();
-    return TRUE_WORDS.has(word) ? true : FALSE_WORDS.has(word) ? false : value;
+  // A choice goes on as its label, and from there by the same rules as text (a 'Yes' choice is yes).
+  const given = isSelectType(from.type) ? asText(from, value) : value;
+  if (to.type === 'boolean' && typeof given === 'string') {
+    const word = given.trim().toLowerCase();
+    return TRUE_WORDS.has(word) ? true : FALSE_WORDS.has(word) ? false : given;
   }
-  if (to.type === 'boolean' && typeof value === 'number')
-    return value === 1 ? true : value === 0 ? false : value;
-  return value;
+  if (to.type === 'boolean' && typeof given === 'number')
+    return given === 1 ? true : given === 0 ? false : given;
+  return given;
 }
 
 /** Whether a value of one type can mean anything in another; null when it may, else why not. */
@@ -68,17 +69,19 @@ function incompatible(from: FieldDefinition, to: FieldDefinition): string | null
     from.type === 'entity_ref'
   )
     return 'A reference can only become text';
-  if (from.type === 'boolean' && to.type !== 'integer')
+  if (from.type === 'boolean' && !isNumberType(to.type))
     return 'A yes/no value can only become text or a number';
   return null;
 }
 
 /** One stored value under the new definition, or why it cannot be. */
 export function convertFieldValue(from: FieldDefinition, to: FieldDefinition, value: FieldValue): ValueCheck {
-  if (value === null) return { ok: true, value: null };
+  // Writes store null for '' and [], but a stored empty must not become a conflict either: [] would
+  // otherwise be a single select's "more than one choice".
+  if (isEmptyValue(value)) return { ok: true, value: null };
   const reason = incompatible(from, to);
   if (reason !== null) return conflict(reason);
-  const carried = from.type === 'boolean' && to.type === 'integer' ? (value ? 1 : 0) : carry(from, to, value);
+  const carried = from.type === 'boolean' && isNumberType(to.type) ? (value ? 1 : 0) : carry(from, to, value);
   if (to.type === 'single_select' && Array.isArray(carried)) return conflict('Holds more than one choice');
   // A retired option may stay where it already is (same list), as on an ordinary write.
   const previous = isSelectType(from.type) && from.typeListId === to.typeListId ? value : undefined;

@@ -18,7 +18,10 @@ export type ValueCheck = { ok: true; value: FieldValue } | { ok: false; error: s
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 // An instant must say its offset: a wall time without one means different instants in different plants.
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+// Number() would also read '0x10', '0b11' and 'Infinity'; a number typed or imported is decimal.
+const DECIMAL_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+const YEAR_RANGE = 'The year must be between 1900 and 9999';
 
 const fail = (error: string): ValueCheck => ({ ok: false, error });
 const pass = (value: FieldValue): ValueCheck => ({ ok: true, value });
@@ -34,6 +37,27 @@ export function isEmptyValue(value: unknown): boolean {
 
 /** Words for a number in messages: 1000 → "1000", 2.5 → "2.5" (no locale, same on both sides). */
 const num = (n: number) => String(n);
+
+/** Whether a year, month and day name a day of the calendar (Date.UTC would roll 02-30 into March). */
+function isCalendarDate(year: number, month: number, day: number): boolean {
+  const date = new Date(Date.UTC(year, month - 1, day));
+  // Date.UTC reads years 0–99 as 1900–1999; setting the year again keeps them as written.
+  date.setUTCFullYear(year);
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/**
+ * Rounds half away from zero at the decimal digits as written: toFixed rounds the binary value,
+ * so 1.005 (stored as 1.00499…) would become 1.00 rather than the 1.01 the user expects.
+ */
+function roundTo(n: number, decimals: number): number {
+  const text = String(Math.abs(n));
+  const shifted = text.includes('e') ? Number.NaN : Math.round(Number(`${text}e${decimals}`));
+  // Values String() writes with an exponent (below 1e-6, from 1e21), or too large to shift exactly,
+  // hold no typed decimal digits to honour: toFixed is right for them. + 0 turns -0 into 0.
+  if (!Number.isSafeInteger(shifted)) return Number(n.toFixed(decimals)) + 0;
+  return Math.sign(n) * Number(`${shifted}e-${decimals}`) + 0;
+}
 
 function checkText(def: FieldDefinition, value: unknown, longText: boolean): ValueCheck {
   if (typeof value !== 'string') return fail('Enter text');
@@ -53,16 +77,17 @@ function checkText(def: FieldDefinition, value: unknown, longText: boolean): Val
 }
 
 function checkNumber(def: FieldDefinition, value: unknown): ValueCheck {
-  const n = typeof value === 'string' && value.trim() !== '' ? Number(value.trim()) : value;
-  if (typeof n !== 'number' || !Number.isFinite(n)) return fail('Enter a number');
-  if (def.type === 'integer' && !Number.isInteger(n)) return fail('Enter a whole number');
-  if (def.type === 'integer' && !Number.isSafeInteger(n)) return fail('The number is too large');
-  const { min, max, unit } = def.settings;
+  const given = typeof value === 'string' && DECIMAL_NUMBER.test(value.trim()) ? Number(value.trim()) : value;
+  if (typeof given !== 'number' || !Number.isFinite(given)) return fail('Enter a number');
+  if (def.type === 'integer' && !Number.isInteger(given)) return fail('Enter a whole number');
+  if (def.type === 'integer' && !Number.isSafeInteger(given)) return fail('The number is too large');
+  const { min, max, unit, decimals } = def.settings;
+  // Bounds apply to what is stored: checked before rounding, 10.46 would pass a maximum of 10.46
+  // and then be stored as 10.5.
+  const n = def.type === 'decimal' && decimals != null ? roundTo(given, decimals) : given;
   const unitText = unit ? ` ${unit}` : '';
   if (min != null && n < min) return fail(`At least ${num(min)}${unitText}`);
   if (max != null && n > max) return fail(`At most ${num(max)}${unitText}`);
-  const decimals = def.settings.decimals;
-  if (def.type === 'decimal' && decimals != null) return pass(Number(n.toFixed(decimals)));
   return pass(n);
 }
 
@@ -71,19 +96,22 @@ function checkDate(value: unknown): ValueCheck {
   const m = ISO_DATE.exec(value.trim());
   if (m === null) return fail('Enter a date like 2026-11-25');
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day)
-    return fail('No such date');
+  // The same years as a date-time takes, so a field's type can change between the two.
+  if (year < 1900) return fail(YEAR_RANGE);
+  if (!isCalendarDate(year, month, day)) return fail('No such date');
   return pass(value.trim());
 }
 
 function checkInstant(value: unknown): ValueCheck {
-  if (typeof value !== 'string' || !ISO_INSTANT.test(value.trim()))
+  const m = typeof value === 'string' ? ISO_INSTANT.exec(value.trim()) : null;
+  if (typeof value !== 'string' || m === null)
     return fail('Enter a date and time with its offset, like 2026-11-25T06:00:00+01:00');
   const ms = Date.parse(value.trim());
-  if (Number.isNaN(ms)) return fail('No such date and time');
+  // V8's Date.parse rolls 2026-02-30 into March; the day as written must exist.
+  if (Number.isNaN(ms) || !isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3])))
+    return fail('No such date and time');
   const year = new Date(ms).getUTCFullYear();
-  if (year < 1900 || year > 9999) return fail('The year must be between 1900 and 9999');
+  if (year < 1900 || year > 9999) return fail(YEAR_RANGE);
   return pass(new Date(ms).toISOString());
 }
 
@@ -205,7 +233,10 @@ export function checkRecordValues(
     if (!def.isActive) errors[key] = `${def.label} is retired and takes no new values`;
     else if (!applicable.has(key)) errors[key] = `${def.label} does not apply to records of this plant`;
     else {
-      const check = checkFieldValue(def, raw, options.previous?.[key]);
+      // Own keys only: 'constructor' is a valid field key and every object inherits one.
+      const previous =
+        options.previous && Object.hasOwn(options.previous, key) ? options.previous[key] : undefined;
+      const check = checkFieldValue(def, raw, previous);
       if (check.ok) values[key] = check.value;
       else errors[key] = check.error;
     }
@@ -213,7 +244,7 @@ export function checkRecordValues(
   if (unknown.length > 0) errors._ = `No such field: ${unknown.join(', ')}`;
   if (options.creating)
     for (const def of defs) {
-      if (!applicable.has(def.key) || def.key in input) continue;
+      if (!applicable.has(def.key) || Object.hasOwn(input, def.key)) continue;
       if (def.defaultValue != null) values[def.key] = def.defaultValue as FieldValue;
       else if (def.required) errors[def.key] = 'Required';
     }

@@ -1,6 +1,6 @@
 import { tables } from '@plantline/schema';
 import { z } from 'zod';
-import { DomainError } from '../../trpc/errors.js';
+import { DomainError, unlessTaken } from '../../trpc/errors.js';
 
 /*
  * Inputs shared by the KPI master data procedures. Codes are what devices and scanners send (state,
@@ -23,21 +23,10 @@ export const dateInput = z.iso.date('Use a date like 2026-11-25');
 export const takenCode = () =>
   new DomainError('conflict', 'That code is already in use here', { code: 'Already in use' });
 
-/** PostgreSQL's unique violation, wherever the driver puts it. */
-export function isUniqueViolation(error: unknown): boolean {
-  const cause = (error as { cause?: { code?: unknown } } | null)?.cause ?? error;
-  return (cause as { code?: unknown } | null)?.code === '23505';
-}
+export { isUniqueViolation } from '../../trpc/errors.js';
 
 /** An update that may collide with another row's code: the collision becomes a field error. */
-export async function uniqueCode<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (error) {
-    if (isUniqueViolation(error)) throw takenCode();
-    throw error;
-  }
-}
+export const uniqueCode = <T>(work: Promise<T>): Promise<T> => unlessTaken(work, takenCode);
 
 /** An update's patch: any of the fields, but at least one. */
 export const patchOf = <T extends z.ZodRawShape>(shape: T) =>

@@ -1,0 +1,213 @@
+import { fieldKeySchema, fieldSettingsSchema, fieldTypes } from '@plantline/schema/configuration';
+import { z } from 'zod';
+import { DomainError } from '../../trpc/errors.js';
+import type { Principal } from '../../trpc/principal.js';
+import { permittedProcedure, router } from '../../trpc/procedures.js';
+import { actorOf } from './actor.js';
+import { loadFields } from './definitions.js';
+import { entityType, entityTypeKeys, entityTypes } from './entity-types.js';
+import { recordValues, setCustomValues } from './field-values.js';
+import { createField, planFieldChange, reorderFields, setFieldActive, updateField } from './fields.js';
+import { changeHistory } from './history.js';
+import { filterOps, listRecords } from './records.js';
+import { exportTypeListCsv, importTypeListCsv } from './type-list-csv.js';
+import {
+  addOption,
+  createTypeList,
+  getTypeList,
+  listTypeLists,
+  reorderOptions,
+  updateOption,
+  updateTypeList,
+} from './type-lists.js';
+
+/*
+ * The configuration engine's API (issue 6 §4, §5). Thin: validate, call, return. Definitions are read
+ * with config.read (every role: forms need them) and changed with config.manage; record values are
+ * written with fields.fill, and records are listed only with their entity type's own read permission.
+ */
+
+const read = permittedProcedure('config.read');
+const manage = permittedProcedure('config.manage');
+const fill = permittedProcedure('fields.fill');
+
+const id = z.uuid('Not a valid id');
+const code = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.\-/]{0,63}$/, 'Use 1–64 letters, digits and _ . - / (no spaces)');
+const label = z.string().trim().min(1, 'Enter a name').max(120);
+const colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'Use a colour like #22c55e');
+const entityTypeInput = z.enum(entityTypeKeys, { error: `Choose one of ${entityTypeKeys.join(', ')}` });
+
+const fieldSpec = z.object({
+  key: fieldKeySchema,
+  label,
+  type: z.enum(fieldTypes, { error: `Choose one of ${fieldTypes.join(', ')}` }),
+  typeListId: id.nullish(),
+  required: z.boolean().optional(),
+  defaultValue: z.unknown().optional(),
+  settings: fieldSettingsSchema.optional(),
+  helpText: z.string().trim().max(500).nullish(),
+  groupName: z.string().trim().max(60).nullish(),
+  plantId: id.nullish(),
+});
+const fieldPatch = fieldSpec
+  .partial()
+  .refine((p) => Object.values(p).some((v) => v !== undefined), 'Nothing to change');
+
+const optionInput = z.object({ code, label, colour: colour.nullish() });
+
+const filter = z.object({
+  field: fieldKeySchema,
+  op: z.enum(filterOps),
+  value: z.unknown().optional(),
+  values: z.array(z.unknown()).max(100).optional(),
+  min: z.unknown().optional(),
+  max: z.unknown().optional(),
+});
+
+/** Listing records needs the entity type's own read permission as well as config.read. */
+function canRead(principal: Principal, key: string) {
+  const type = entityType(key);
+  if (!principal.permissions.has(type.readPermission))
+    throw new DomainError('forbidden', `This needs the permission ${type.readPermission}`);
+}
+
+export const configRouter = router({
+  entityTypes: read.query(() =>
+    entityTypes.map((t) => ({
+      key: t.key,
+      label: t.label,
+      plural: t.plural,
+      plantScoped: t.plantColumn !== null,
+    })),
+  ),
+  fields: router({
+    /** An entity type's fields in form order, with their type lists' options; retired ones too. */
+    list: read
+      .input(z.object({ entityType: entityTypeInput, includeRetired: z.boolean().optional() }))
+      .query(async ({ ctx, input }) => {
+        const fields = await loadFields(ctx.tx, input.entityType);
+        return input.includeRetired === true ? fields : fields.filter((f) => f.isActive);
+      }),
+    create: manage
+      .input(fieldSpec.extend({ entityType: entityTypeInput }))
+      .mutation(({ ctx, input }) => createField(ctx.tx, actorOf(ctx.principal), input)),
+    /** What a change would do to stored values: how many checked, and the first conflicts. */
+    checkChange: manage.input(z.object({ id, patch: fieldPatch })).query(async ({ ctx, input }) => {
+      const plan = await planFieldChange(ctx.tx, input.id, input.patch);
+      return {
+        checked: plan.checked,
+        conflictCount: plan.conflictCount,
+        conflicts: plan.conflicts,
+        rewrite: plan.rewrite,
+      };
+    }),
+    update: manage
+      .input(z.object({ id, patch: fieldPatch }))
+      .mutation(({ ctx, input }) => updateField(ctx.tx, actorOf(ctx.principal), input.id, input.patch)),
+    retire: manage
+      .input(z.object({ id }))
+      .mutation(({ ctx, input }) => setFieldActive(ctx.tx, actorOf(ctx.principal), input.id, false)),
+    restore: manage
+      .input(z.object({ id }))
+      .mutation(({ ctx, input }) => setFieldActive(ctx.tx, actorOf(ctx.principal), input.id, true)),
+    reorder: manage
+      .input(z.object({ entityType: entityTypeInput, fieldIds: z.array(id).max(500) }))
+      .mutation(({ ctx, input }) =>
+        reorderFields(ctx.tx, actorOf(ctx.principal), input.entityType, input.fieldIds),
+      ),
+    history: read.input(z.object({ id })).query(({ ctx, input }) => changeHistory(ctx.tx, input.id)),
+  }),
+  typeLists: router({
+    list: read
+      .input(z.object({ includeInactive: z.boolean().optional() }))
+      .query(({ ctx, input }) => listTypeLists(ctx.tx, input)),
+    get: read.input(z.object({ id })).query(({ ctx, input }) => getTypeList(ctx.tx, input.id)),
+    create: manage
+      .input(
+        z.object({
+          code,
+          name: label,
+          description: z.string().trim().max(500).nullish(),
+          options: z.array(optionInput).max(500).optional(),
+        }),
+      )
+      .mutation(({ ctx, input }) => createTypeList(ctx.tx, actorOf(ctx.principal), input)),
+    update: manage
+      .input(
+        z.object({
+          id,
+          patch: z
+            .object({
+              code,
+              name: label,
+              description: z.string().trim().max(500).nullable(),
+              isActive: z.boolean(),
+            })
+            .partial(),
+        }),
+      )
+      .mutation(({ ctx, input }) => updateTypeList(ctx.tx, actorOf(ctx.principal), input.id, input.patch)),
+    addOption: manage
+      .input(optionInput.extend({ typeListId: id }))
+      .mutation(({ ctx, input }) => addOption(ctx.tx, actorOf(ctx.principal), input.typeListId, input)),
+    updateOption: manage
+      .input(z.object({ id, patch: optionInput.extend({ isActive: z.boolean() }).partial() }))
+      .mutation(({ ctx, input }) => updateOption(ctx.tx, actorOf(ctx.principal), input.id, input.patch)),
+    reorder: manage
+      .input(z.object({ id, optionIds: z.array(id).max(5000) }))
+      .mutation(({ ctx, input }) =>
+        reorderOptions(ctx.tx, actorOf(ctx.principal), input.id, input.optionIds),
+      ),
+    exportCsv: read.input(z.object({ id })).query(({ ctx, input }) => exportTypeListCsv(ctx.tx, input.id)),
+    /** Options from CSV (code, label, colour, active, order); a dry run reports without changing. */
+    importCsv: manage
+      .input(z.object({ id, csv: z.string().max(2_000_000, 'At most 2 MB'), dryRun: z.boolean() }))
+      .mutation(({ ctx, input }) =>
+        importTypeListCsv(ctx.tx, actorOf(ctx.principal), input.id, input.csv, input.dryRun),
+      ),
+    history: read.input(z.object({ id })).query(({ ctx, input }) => changeHistory(ctx.tx, input.id)),
+  }),
+  records: router({
+    /** Records of an entity type with custom columns, filtered and sorted, a page at a time. */
+    list: read
+      .input(
+        z.object({
+          entityType: entityTypeInput,
+          plantId: id.optional(),
+          search: z.string().trim().max(100).optional(),
+          includeInactive: z.boolean().optional(),
+          filters: z.array(filter).max(20).optional(),
+          sort: z.object({ by: z.string().max(63), dir: z.enum(['asc', 'desc']) }).optional(),
+          columns: z.array(fieldKeySchema).max(50).optional(),
+          limit: z.number().int().min(1).max(200).default(50),
+          cursor: z.string().max(2000).optional(),
+          withTotal: z.boolean().optional(),
+        }),
+      )
+      .query(({ ctx, input }) => {
+        canRead(ctx.principal, input.entityType);
+        return listRecords(ctx.tx, ctx.principal.tenantId, input);
+      }),
+    /** One record's applicable fields and stored values, for its form. */
+    get: read.input(z.object({ entityType: entityTypeInput, entityId: id })).query(({ ctx, input }) => {
+      canRead(ctx.principal, input.entityType);
+      return recordValues(ctx.tx, input);
+    }),
+    /** Sets some of a record's custom values (null clears); every invalid value is reported at once. */
+    setValues: fill
+      .input(
+        z.object({
+          entityType: entityTypeInput,
+          entityId: id,
+          values: z.record(fieldKeySchema, z.unknown()).refine((v) => Object.keys(v).length <= 200),
+        }),
+      )
+      .mutation(({ ctx, input }) => {
+        canRead(ctx.principal, input.entityType);
+        return setCustomValues(ctx.tx, actorOf(ctx.principal), input);
+      }),
+  }),
+});

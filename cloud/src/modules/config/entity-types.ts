@@ -1,0 +1,82 @@
+import type { Permission } from '@plantline/schema';
+import { DomainError } from '../../trpc/errors.js';
+
+/*
+ * The entity types that carry custom fields (issue 6 §3). A domain joins with one entry here: its
+ * table and the columns a list shows. Identifiers below are constants, never caller input; callers
+ * name an entity type by key and entityType() refuses unknown keys.
+ */
+
+export interface EntityType {
+  readonly key: string;
+  readonly label: string;
+  readonly plural: string;
+  /** The SQL table, and its columns for the record's code (or number), name and plant. */
+  readonly table: string;
+  readonly codeColumn: string;
+  readonly nameColumn: string | null;
+  /** Null for tenant-wide entities (products): their values are not plant-scoped. */
+  readonly plantColumn: string | null;
+  readonly activeColumn: string | null;
+  /** Who may list the records (custom values need `fields.fill` to change). */
+  readonly readPermission: Permission;
+}
+
+export const entityTypes = [
+  {
+    key: 'product',
+    label: 'Product',
+    plural: 'Products',
+    table: 'products',
+    codeColumn: 'code',
+    nameColumn: 'name',
+    plantColumn: null,
+    activeColumn: 'is_active',
+    readPermission: 'masterdata.read',
+  },
+  {
+    key: 'machine',
+    label: 'Machine',
+    plural: 'Machines',
+    table: 'machines',
+    codeColumn: 'code',
+    nameColumn: 'name',
+    plantColumn: 'plant_id',
+    activeColumn: null,
+    readPermission: 'masterdata.read',
+  },
+  {
+    key: 'line',
+    label: 'Line',
+    plural: 'Lines',
+    table: 'lines',
+    codeColumn: 'code',
+    nameColumn: 'name',
+    plantColumn: 'plant_id',
+    activeColumn: null,
+    readPermission: 'masterdata.read',
+  },
+  {
+    key: 'production_order',
+    label: 'Production order',
+    plural: 'Production orders',
+    table: 'production_orders',
+    codeColumn: 'number',
+    nameColumn: 'note',
+    plantColumn: 'plant_id',
+    activeColumn: null,
+    readPermission: 'masterdata.read',
+  },
+] as const satisfies readonly EntityType[];
+
+export type EntityTypeKey = (typeof entityTypes)[number]['key'];
+export const entityTypeKeys = entityTypes.map((e) => e.key) as [EntityTypeKey, ...EntityTypeKey[]];
+
+const byKey = new Map<string, EntityType>(entityTypes.map((e) => [e.key, e]));
+
+export function entityType(key: string): EntityType {
+  const found = byKey.get(key);
+  if (found === undefined)
+    throw new DomainError('invalid', `No entity type ${key}`, { entityType: 'Unknown' });
+  return found;
+}

@@ -1,0 +1,166 @@
+import { applicableFields, checkRecordValues, type FieldValue } from '@plantline/schema/configuration';
+import { type SQL, sql } from 'drizzle-orm';
+import { rows, type Sql } from '../../db/index.js';
+import { DomainError, notFound } from '../../trpc/errors.js';
+import type { Actor } from './actor.js';
+import { type LoadedField, loadFields } from './definitions.js';
+import { type EntityType, entityType as entityTypeOf } from './entity-types.js';
+import {
+  columnOf,
+  readExpression,
+  type StoredRow,
+  sqlTypeOf,
+  valueColumns,
+  valueFromStored,
+} from './storage.js';
+
+/*
+ * Reading and writing custom values of records (issue 6 §4). Writes are validated by the definitions
+ * (checkRecordValues, shared with the web form) and by the database for what only it knows: that a
+ * referenced user or record exists and is visible. A null value deletes the row, so "is empty" is
+ * "has no row" and the table holds only what was filled in.
+ */
+
+export type RecordValues = Record<string, FieldValue>;
+
+const selectList = valueColumns.map((c) => `${readExpression(c, 'v')} as ${c}`).join(', ');
+
+/** Values of the given fields for the given records, by record id, then field key. */
+export async function readValues(
+  tx: Sql,
+  fields: readonly LoadedField[],
+  entityIds: readonly string[],
+): Promise<Map<string, RecordValues>> {
+  const result = new Map<string, RecordValues>(entityIds.map((id) => [id, {}]));
+  if (fields.length === 0 || entityIds.length === 0) return result;
+  const byId = new Map(fields.map((f) => [f.id, f]));
+  const found = await rows<StoredRow & { field_id: string; entity_id: string }>(
+    tx,
+    sql`select v.field_id, v.entity_id, ${sql.raw(selectList)}
+          from field_values v
+         where v.entity_id = any(${sql.param([...entityIds])}::uuid[])
+           and v.field_id = any(${sql.param([...byId.keys()])}::uuid[])`,
+  );
+  for (const row of found) {
+    const field = byId.get(row.field_id);
+    const values = result.get(row.entity_id);
+    if (field !== undefined && values !== undefined) values[field.key] = valueFromStored(field.type, row);
+  }
+  return result;
+}
+
+/** A record of an entity type as the caller may see it (row-level security), with its plant. */
+export async function findRecord(tx: Sql, type: EntityType, id: string) {
+  const plant = type.plantColumn === null ? sql`null::uuid` : sql.raw(`e.${type.plantColumn}`);
+  const [found] = await rows<{ id: string; plant_id: string | null }>(
+    tx,
+    sql`select e.id, ${plant} as plant_id from ${sql.identifier(type.table)} e where e.id = ${id}`,
+  );
+  if (found === undefined) throw notFound(type.label);
+  return { id: found.id, plantId: found.plant_id };
+}
+
+/** References must point at something the caller can see; each missing one is its field's error. */
+async function checkReferences(tx: Sql, fields: readonly LoadedField[], values: RecordValues) {
+  const errors: Record<string, string> = {};
+  for (const field of fields) {
+    const value = values[field.key];
+    if (typeof value !== 'string' || (field.type !== 'user_ref' && field.type !== 'entity_ref')) continue;
+    const target =
+      field.type === 'user_ref'
+        ? sql`select 1 from users where id = ${value} and is_active`
+        : sql`select 1 from ${sql.identifier(entityTypeOf(field.settings.refEntityType ?? '').table)} where id = ${value}`;
+    const found = await rows(tx, target);
+    if (found.length === 0) errors[field.key] = field.type === 'user_ref' ? 'No such user' : 'No such record';
+  }
+  return errors;
+}
+
+function upsert(
+  actor: Actor,
+  field: LoadedField,
+  entityId: string,
+  plantId: string | null,
+  value: FieldValue,
+): SQL {
+  const column = columnOf[field.type];
+  const bound = Array.isArray(value) ? sql.param(value) : sql`${value}`;
+  return sql`
+    insert into field_values (tenant_id, field_id, entity_id, plant_id, ${sql.raw(column)}, updated_by)
+    values (${actor.tenantId}, ${field.id}, ${entityId}, ${plantId},
+            ${bound}::${sql.raw(sqlTypeOf[column])}, ${actor.userId})
+    on conflict (tenant_id, field_id, entity_id) do update
+      set ${sql.raw(valueColumns.map((c) => `${c} = excluded.${c}`).join(', '))},
+          plant_id = excluded.plant_id, updated_at = now(), updated_by = excluded.updated_by`;
+}
+
+/** Stores checked values: each key's value replaces the stored one, null deletes it. */
+export async function storeValues(
+  tx: Sql,
+  actor: Actor,
+  fields: readonly LoadedField[],
+  record: { id: string; plantId: string | null },
+  values: RecordValues,
+) {
+  const byKey = new Map(fields.map((f) => [f.key, f]));
+  for (const [key, value] of Object.entries(values)) {
+    const field = byKey.get(key);
+    if (field === undefined) continue;
+    if (value === null)
+      await tx.execute(
+        sql`delete from field_values where field_id = ${field.id} and entity_id = ${record.id}`,
+      );
+    else await tx.execute(upsert(actor, field, record.id, record.plantId, value));
+  }
+}
+
+export interface SetValuesInput {
+  entityType: string;
+  entityId: string;
+  values: Record<string, unknown>;
+  /** True when the record is being created: required fields must be given, defaults fill the rest. */
+  creating?: boolean | undefined;
+}
+
+/**
+ * Validates and stores a record's custom values: every field's error at once (`invalid`, with one
+ * message per field key), or all values stored. Domains call this in their create and update.
+ */
+export async function setCustomValues(tx: Sql, actor: Actor, input: SetValuesInput) {
+  const type = entityTypeOf(input.entityType);
+  const record = await findRecord(tx, type, input.entityId);
+  const fields = await loadFields(tx, type.key);
+  const previous = (await readValues(tx, fields, [record.id])).get(record.id) ?? {};
+  const checked = checkRecordValues(fields, input.values, {
+    creating: input.creating === true,
+    plantId: record.plantId,
+    previous,
+  });
+  const errors = { ...checked.errors, ...(await checkReferences(tx, fields, checked.values)) };
+  if (Object.keys(errors).length > 0) {
+    const count = Object.keys(errors).length;
+    throw new DomainError('invalid', `${count} value${count === 1 ? ' is' : 's are'} not valid`, errors);
+  }
+  await storeValues(tx, actor, fields, record, checked.values);
+  const applicable = applicableFields(fields, record.plantId).map((f) => f.key);
+  const stored = (await readValues(tx, fields, [record.id])).get(record.id) ?? {};
+  return { id: record.id, values: stored, applicable };
+}
+
+/** What a form needs for one record: the fields that apply to it and its stored values. */
+export async function recordValues(tx: Sql, input: { entityType: string; entityId: string }) {
+  const type = entityTypeOf(input.entityType);
+  const record = await findRecord(tx, type, input.entityId);
+  const fields = await loadFields(tx, type.key);
+  const values = (await readValues(tx, fields, [record.id])).get(record.id) ?? {};
+  // Retired fields and other plants' fields still show what they hold, read-only.
+  const applicable = new Set(applicableFields(fields, record.plantId).map((f) => f.id));
+  return {
+    id: record.id,
+    plantId: record.plantId,
+    fields: fields
+      .filter((f) => applicable.has(f.id) || values[f.key] !== undefined)
+      .map((f) => ({ ...f, readOnly: !applicable.has(f.id) })),
+    values,
+  };
+}

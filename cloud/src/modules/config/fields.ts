@@ -1,0 +1,354 @@
+import { tables } from '@plantline/schema';
+import {
+  checkFieldValue,
+  convertFieldValue,
+  type FieldSettings,
+  type FieldType,
+  type FieldValue,
+  isNumberType,
+  isSelectType,
+  isTextType,
+} from '@plantline/schema/configuration';
+import { eq, sql } from 'drizzle-orm';
+import { rows, type Sql } from '../../db/index.js';
+import { DomainError, notFound, unlessTaken } from '../../trpc/errors.js';
+import type { Actor } from './actor.js';
+import { type LoadedField, loadField, loadFields } from './definitions.js';
+import { entityType as entityTypeOf } from './entity-types.js';
+import { recordChange } from './history.js';
+import {
+  columnOf,
+  readExpression,
+  type StoredRow,
+  sqlTypeOf,
+  valueColumns,
+  valueFromStored,
+} from './storage.js';
+import { getTypeList } from './type-lists.js';
+
+/*
+ * Defining and changing custom fields (issue 6 §2, §4). Values belong to a field's id, so a new label
+ * or key keeps them. A change of type, type list or bounds first carries every stored value over to
+ * the new definition (convert.ts); any value that does not fit is reported and nothing changes.
+ * Every change bumps the field's version and appends it to the history with who and when.
+ */
+
+const f = tables.customFields;
+
+export interface FieldSpec {
+  key: string;
+  label: string;
+  type: FieldType;
+  typeListId?: string | null | undefined;
+  required?: boolean | undefined;
+  defaultValue?: unknown;
+  settings?: FieldSettings | undefined;
+  helpText?: string | null | undefined;
+  groupName?: string | null | undefined;
+  plantId?: string | null | undefined;
+}
+
+/** Only the settings a type uses are kept, so a definition never carries a stale bound. */
+function settingsFor(type: FieldType, settings: FieldSettings = {}): FieldSettings {
+  const kept: FieldSettings = {};
+  const bounded = isNumberType(type) || isTextType(type) || type === 'multi_select';
+  if (bounded && settings.min != null) kept.min = settings.min;
+  if (bounded && settings.max != null) kept.max = settings.max;
+  if (isTextType(type) && settings.pattern) kept.pattern = settings.pattern;
+  if (isNumberType(type) && settings.unit) kept.unit = settings.unit;
+  if (type === 'decimal' && settings.decimals != null) kept.decimals = settings.decimals;
+  if (type === 'entity_ref' && settings.refEntityType) kept.refEntityType = settings.refEntityType;
+  return kept;
+}
+
+const invalid = (field: string, message: string) => new DomainError('invalid', message, { [field]: message });
+const takenKey = () =>
+  new DomainError('conflict', 'A field with that key exists on this entity type', { key: 'Already in use' });
+
+/** The definition a spec describes, checked as a whole: list, reference target and default. */
+async function definitionOf(
+  tx: Sql,
+  spec: FieldSpec,
+  base: { id: string; isActive: boolean; sortOrder: number },
+) {
+  const select = isSelectType(spec.type);
+  if (select && !spec.typeListId) throw invalid('typeListId', 'Choose the type list to pick from');
+  const settings = settingsFor(spec.type, spec.settings);
+  if (spec.type === 'entity_ref') {
+    if (!settings.refEntityType) throw invalid('settings.refEntityType', 'Choose what the field refers to');
+    entityTypeOf(settings.refEntityType);
+  }
+  const options = select ? (await getTypeList(tx, spec.typeListId as string)).options : undefined;
+  const definition: LoadedField = {
+    id: base.id,
+    entityType: '',
+    key: spec.key,
+    label: spec.label,
+    type: spec.type,
+    typeListId: select ? (spec.typeListId ?? null) : null,
+    required: spec.required ?? false,
+    defaultValue: null,
+    settings,
+    helpText: spec.helpText ?? null,
+    groupName: spec.groupName ?? null,
+    sortOrder: base.sortOrder,
+    plantId: spec.plantId ?? null,
+    isActive: base.isActive,
+    version: 0,
+    updatedAt: new Date(),
+    ...(options === undefined ? {} : { options }),
+  };
+  if (spec.defaultValue !== undefined && spec.defaultValue !== null) {
+    if (spec.type === 'user_ref' || spec.type === 'entity_ref')
+      throw invalid('defaultValue', 'A reference has no default');
+    const checked = checkFieldValue({ ...definition, required: false }, spec.defaultValue);
+    if (!checked.ok) throw invalid('defaultValue', checked.error);
+    definition.defaultValue = checked.value;
+  }
+  return definition;
+}
+
+const columnsOf = (d: LoadedField) => ({
+  key: d.key,
+  label: d.label,
+  type: d.type,
+  typeListId: d.typeListId,
+  required: d.required,
+  defaultValue: d.defaultValue,
+  settings: d.settings,
+  helpText: d.helpText,
+  groupName: d.groupName,
+  plantId: d.plantId,
+});
+
+async function recordFieldChange(tx: Sql, actor: Actor, id: string, action: string, summary: string) {
+  const field = await loadField(tx, id);
+  if (field === undefined) throw notFound('Field');
+  const { options: _options, ...snapshot } = field;
+  await recordChange(tx, {
+    tenantId: actor.tenantId,
+    subject: 'field',
+    subjectId: id,
+    version: field.version,
+    action,
+    summary,
+    snapshot,
+    changedBy: actor.userId,
+  });
+  return field;
+}
+
+export async function createField(tx: Sql, actor: Actor, input: FieldSpec & { entityType: string }) {
+  const type = entityTypeOf(input.entityType);
+  const [{ next }] = (await rows<{ next: number }>(
+    tx,
+    sql`select coalesce(max(sort_order), 0) + 1 as next from custom_fields where entity_type = ${type.key}`,
+  )) as [{ next: number }];
+  const definition = await definitionOf(tx, input, { id: '', isActive: true, sortOrder: next });
+  const [created] = await unlessTaken(
+    tx
+      .insert(f)
+      .values({ tenantId: actor.tenantId, entityType: type.key, sortOrder: next, ...columnsOf(definition) })
+      .returning({ id: f.id }),
+    takenKey,
+  );
+  if (created === undefined) throw takenKey();
+  return recordFieldChange(tx, actor, created.id, 'created', `Created ${input.label} (${input.type})`);
+}
+
+export interface ChangeConflict {
+  entityId: string;
+  record: string | null;
+  value: FieldValue;
+  problem: string;
+}
+
+export interface ChangePlan {
+  current: LoadedField;
+  next: LoadedField;
+  /** Stored values checked against the new definition. */
+  checked: number;
+  conflictCount: number;
+  /** The first conflicts, with the record's code, for the engineer to fix or to see why. */
+  conflicts: ChangeConflict[];
+  /** Whether stored values change form (another column, rounding, a choice in another list). */
+  rewrite: boolean;
+}
+
+const BATCH = 5000;
+const MAX_REPORTED = 50;
+const selectStored = valueColumns.map((c) => `${readExpression(c, 'v')} as ${c}`).join(', ');
+
+/** Every stored value of a field, a batch at a time in entity order. */
+async function* storedValues(tx: Sql, field: LoadedField) {
+  let after = '00000000-0000-0000-0000-000000000000';
+  for (;;) {
+    const batch = await rows<StoredRow & { entity_id: string }>(
+      tx,
+      sql`select v.entity_id, ${sql.raw(selectStored)} from field_values v
+           where v.field_id = ${field.id} and v.entity_id > ${after}
+           order by v.entity_id limit ${BATCH}`,
+    );
+    if (batch.length === 0) return;
+    yield batch.map((r) => ({ entityId: r.entity_id, value: valueFromStored(field.type, r) }));
+    after = batch[batch.length - 1]!.entity_id;
+  }
+}
+
+async function recordCodes(tx: Sql, entityType: string, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const type = entityTypeOf(entityType);
+  const found = await rows<{ id: string; code: string }>(
+    tx,
+    sql`select id, ${sql.identifier(type.codeColumn)} as code from ${sql.identifier(type.table)}
+         where id = any(${sql.param(ids)}::uuid[])`,
+  );
+  return new Map(found.map((r) => [r.id, r.code]));
+}
+
+/** What a change would do to the stored values, without changing anything. */
+export async function planFieldChange(tx: Sql, id: string, patch: Partial<FieldSpec>): Promise<ChangePlan> {
+  const current = await loadField(tx, id);
+  if (current === undefined) throw notFound('Field');
+  const spec: FieldSpec = { ...columnsOf(current), ...patch };
+  // A new type keeps the settings it can use; the old default rarely means anything in it.
+  if (patch.type !== undefined && patch.type !== current.type && patch.defaultValue === undefined)
+    spec.defaultValue = null;
+  const next = { ...(await definitionOf(tx, spec, current)), entityType: current.entityType };
+  const reshaped =
+    next.type !== current.type ||
+    next.typeListId !== current.typeListId ||
+    next.settings.decimals !== current.settings.decimals;
+  const bounded = JSON.stringify(next.settings) !== JSON.stringify(current.settings);
+  const plan: ChangePlan = { current, next, checked: 0, conflictCount: 0, conflicts: [], rewrite: reshaped };
+  if (!reshaped && !bounded) return plan;
+  for await (const batch of storedValues(tx, current))
+    for (const { entityId, value } of batch) {
+      plan.checked += 1;
+      const converted = convertFieldValue(current, next, value);
+      if (converted.ok) continue;
+      plan.conflictCount += 1;
+      if (plan.conflicts.length < MAX_REPORTED)
+        plan.conflicts.push({ entityId, record: null, value, problem: converted.error });
+    }
+  const codes = await recordCodes(
+    tx,
+    current.entityType,
+    plan.conflicts.map((c) => c.entityId),
+  );
+  for (const conflict of plan.conflicts) conflict.record = codes.get(conflict.entityId) ?? null;
+  return plan;
+}
+
+/** The text form of a value that PostgreSQL casts to the column's type. */
+function asSqlText(value: FieldValue): string | null {
+  if (value === null) return null;
+  if (Array.isArray(value)) return `{${value.join(',')}}`;
+  return String(value);
+}
+
+/** Moves every stored value to the new definition's form (after a plan without conflicts). */
+async function rewriteValues(tx: Sql, plan: ChangePlan) {
+  const column = columnOf[plan.next.type];
+  const clear = valueColumns.filter((c) => c !== column).map((c) => `${c} = null`);
+  for await (const batch of storedValues(tx, plan.current)) {
+    const ids: string[] = [];
+    const texts: (string | null)[] = [];
+    for (const { entityId, value } of batch) {
+      const converted = convertFieldValue(plan.current, plan.next, value);
+      if (!converted.ok) throw new DomainError('conflict', 'A value changed while converting; try again');
+      ids.push(entityId);
+      texts.push(asSqlText(converted.value));
+    }
+    await tx.execute(sql`
+      update field_values v
+         set ${sql.raw(column)} = x.value::${sql.raw(sqlTypeOf[column])}, ${sql.raw(clear.join(', '))},
+             updated_at = now()
+        from unnest(${sql.param(ids)}::uuid[], ${sql.param(texts)}::text[]) as x(entity_id, value)
+       where v.field_id = ${plan.current.id} and v.entity_id = x.entity_id`);
+  }
+}
+
+function describeChange(current: LoadedField, next: LoadedField): string {
+  const parts: string[] = [];
+  if (next.label !== current.label) parts.push(`renamed ${current.label} → ${next.label}`);
+  if (next.key !== current.key) parts.push(`key ${current.key} → ${next.key}`);
+  if (next.type !== current.type) parts.push(`type ${current.type} → ${next.type}`);
+  if (next.typeListId !== current.typeListId) parts.push('type list changed');
+  if (next.required !== current.required) parts.push(next.required ? 'now required' : 'now optional');
+  if (JSON.stringify(next.settings) !== JSON.stringify(current.settings)) parts.push('settings changed');
+  if (JSON.stringify(next.defaultValue) !== JSON.stringify(current.defaultValue))
+    parts.push('default changed');
+  if (next.plantId !== current.plantId) parts.push('plant scope changed');
+  if (next.helpText !== current.helpText || next.groupName !== current.groupName)
+    parts.push('help or group changed');
+  return parts.length === 0 ? 'No change' : parts.join('; ');
+}
+
+export async function updateField(tx: Sql, actor: Actor, id: string, patch: Partial<FieldSpec>) {
+  const plan = await planFieldChange(tx, id, patch);
+  if (plan.conflictCount > 0) {
+    const examples = plan.conflicts
+      .slice(0, 3)
+      .map((c) => `${c.record ?? c.entityId}: ${c.problem}`)
+      .join('; ');
+    const message = `${plan.conflictCount} stored value${plan.conflictCount === 1 ? ' does' : 's do'} not fit the new definition (${examples})`;
+    throw new DomainError('conflict', message, { [patch.type !== undefined ? 'type' : 'settings']: message });
+  }
+  if (plan.rewrite) await rewriteValues(tx, plan);
+  const [updated] = await unlessTaken(
+    tx
+      .update(f)
+      .set({ ...columnsOf(plan.next), version: sql`${f.version} + 1`, updatedAt: sql`now()` })
+      .where(eq(f.id, id))
+      .returning({ id: f.id }),
+    takenKey,
+  );
+  if (updated === undefined) throw notFound('Field');
+  const summary = describeChange(plan.current, plan.next);
+  const action = plan.next.type !== plan.current.type ? 'type changed' : 'changed';
+  return {
+    field: await recordFieldChange(tx, actor, id, action, summary),
+    converted: plan.rewrite ? plan.checked : 0,
+  };
+}
+
+/** Retiring keeps every value readable and takes no new ones; restoring undoes it. */
+export async function setFieldActive(tx: Sql, actor: Actor, id: string, isActive: boolean) {
+  const [updated] = await tx
+    .update(f)
+    .set({ isActive, version: sql`${f.version} + 1`, updatedAt: sql`now()` })
+    .where(eq(f.id, id))
+    .returning({ label: f.label });
+  if (updated === undefined) throw notFound('Field');
+  return recordFieldChange(
+    tx,
+    actor,
+    id,
+    isActive ? 'restored' : 'retired',
+    `${isActive ? 'Restored' : 'Retired'} ${updated.label}`,
+  );
+}
+
+/** A new form order for all of an entity type's fields. */
+export async function reorderFields(tx: Sql, actor: Actor, entityType: string, fieldIds: string[]) {
+  const fields = await loadFields(tx, entityTypeOf(entityType).key);
+  const known = new Map(fields.map((field) => [field.id, field]));
+  if (
+    fieldIds.length !== known.size ||
+    new Set(fieldIds).size !== known.size ||
+    fieldIds.some((id) => !known.has(id))
+  )
+    throw new DomainError('invalid', 'Send every field of the entity type exactly once', {
+      fieldIds: 'Not the fields',
+    });
+  const moved = fieldIds.filter((id, i) => known.get(id)?.sortOrder !== i + 1);
+  for (const id of moved)
+    await tx
+      .update(f)
+      .set({ sortOrder: fieldIds.indexOf(id) + 1, version: sql`${f.version} + 1`, updatedAt: sql`now()` })
+      .where(eq(f.id, id));
+  for (const id of moved)
+    await recordFieldChange(tx, actor, id, 'moved', `Moved to position ${fieldIds.indexOf(id) + 1}`);
+  return loadFields(tx, entityTypeOf(entityType).key);
+}

@@ -1,0 +1,7 @@
+export { type Actor, actorOf } from './actor.js';
+export { configRouter } from './config.router.js';
+export { type EntityType, type EntityTypeKey, entityType, entityTypes } from './entity-types.js';
+export { type SetValuesInput, setCustomValues } from './field-values.js';
+export { createField } from './fields.js';
+export { listRecords } from './records.js';
+export { createTypeList } from './type-lists.js';

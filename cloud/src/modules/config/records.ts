@@ -1,0 +1,297 @@
+import { checkFieldValue, type FieldValue } from '@plantline/schema/configuration';
+import { type SQL, sql } from 'drizzle-orm';
+import { rows, type Sql } from '../../db/index.js';
+import { DomainError } from '../../trpc/errors.js';
+import { type LoadedField, loadFields } from './definitions.js';
+import { type EntityType, entityType as entityTypeOf } from './entity-types.js';
+import { readValues } from './field-values.js';
+import { columnOf, sqlTypeOf, type ValueColumn } from './storage.js';
+
+/*
+ * List views of records with custom field columns, filters and sorting (issue 6 §4, §6). Every filter
+ * is a semi-join on field_values answered by the (tenant, field, value, entity) indexes; a sort by a
+ * field walks that index in order and stops at the page, so the first page costs the same at a
+ * million records as at a thousand (bench: `pnpm bench config`). Paging is by keyset (a cursor), not
+ * offset. Records without a value of the sort field come after those with one, in id order.
+ */
+
+export const filterOps = ['eq', 'in', 'between', 'contains', 'empty', 'notEmpty'] as const;
+export type FilterOp = (typeof filterOps)[number];
+
+export interface RecordFilter {
+  field: string;
+  op: FilterOp;
+  value?: unknown;
+  values?: unknown[] | undefined;
+  min?: unknown;
+  max?: unknown;
+}
+
+export interface ListRecordsInput {
+  entityType: string;
+  plantId?: string | undefined;
+  search?: string | undefined;
+  includeInactive?: boolean | undefined;
+  filters?: RecordFilter[] | undefined;
+  sort?: { by: string; dir: 'asc' | 'desc' } | undefined;
+  /** Field keys whose values to return; all active fields when absent. */
+  columns?: string[] | undefined;
+  limit: number;
+  cursor?: string | undefined;
+  withTotal?: boolean | undefined;
+}
+
+export const TOTAL_CAP = 10_000;
+const SORTABLE: readonly ValueColumn[] = [
+  'text_value',
+  'number_value',
+  'bool_value',
+  'date_value',
+  'time_value',
+];
+
+const opsByColumn: Record<ValueColumn, readonly FilterOp[]> = {
+  text_value: ['eq', 'in', 'contains', 'empty', 'notEmpty'],
+  long_value: ['contains', 'empty', 'notEmpty'],
+  number_value: ['eq', 'between', 'empty', 'notEmpty'],
+  bool_value: ['eq', 'empty', 'notEmpty'],
+  date_value: ['eq', 'between', 'empty', 'notEmpty'],
+  time_value: ['between', 'empty', 'notEmpty'],
+  ref_id: ['eq', 'in', 'empty', 'notEmpty'],
+  ref_ids: ['in', 'empty', 'notEmpty'],
+};
+
+const filterError = (index: number, message: string) =>
+  new DomainError('invalid', message, { [`filters.${index}`]: message });
+
+/** A filter operand in the stored form: validated as a value, without the field's bounds. */
+function operand(field: LoadedField, raw: unknown, index: number): FieldValue {
+  const loose: LoadedField = {
+    ...field,
+    required: true,
+    settings: { ...field.settings, min: null, max: null, pattern: null },
+    // Retired options can be filtered for: old records still hold them.
+    ...(field.options ? { options: field.options.map((o) => ({ ...o, isActive: true })) } : {}),
+  };
+  const probe = field.type === 'multi_select' ? { ...loose, type: 'single_select' as const } : loose;
+  const checked = checkFieldValue(probe, raw);
+  if (!checked.ok) throw filterError(index, `${field.label}: ${checked.error}`);
+  return checked.value;
+}
+
+const typed = (column: ValueColumn, value: FieldValue) =>
+  sql`${Array.isArray(value) ? sql.param(value) : value}::${sql.raw(sqlTypeOf[column])}`;
+
+function filterCondition(field: LoadedField, filter: RecordFilter, index: number, tenantId: string): SQL {
+  const column = columnOf[field.type];
+  if (!opsByColumn[column].includes(filter.op))
+    throw filterError(index, `${field.label} cannot be filtered with ${filter.op}`);
+  const c = sql.raw(`v.${column}`);
+  const exists = (condition: SQL | undefined) =>
+    sql`exists (select 1 from field_values v where v.tenant_id = ${tenantId} and v.field_id = ${field.id}
+                 and v.entity_id = e.id${condition === undefined ? sql`` : sql` and ${condition}`})`;
+  switch (filter.op) {
+    case 'empty':
+      return sql`not ${exists(undefined)}`;
+    case 'notEmpty':
+      return exists(undefined);
+    case 'eq':
+      return exists(sql`${c} = ${typed(column, operand(field, filter.value, index))}`);
+    case 'contains': {
+      const text = String(filter.value ?? '').replace(/[\\%_]/g, (m) => `\\${m}`);
+      if (text === '') throw filterError(index, `${field.label}: enter some text to look for`);
+      return exists(sql`${c} ilike ${`%${text}%`}`);
+    }
+    case 'in': {
+      const values = (filter.values ?? []).map((v) => operand(field, v, index) as string);
+      if (values.length === 0 || values.length > 100)
+        throw filterError(index, `${field.label}: choose 1 to 100 values`);
+      const list = sql`${sql.param(values)}::${sql.raw(column === 'ref_ids' ? 'uuid' : sqlTypeOf[column])}[]`;
+      return exists(column === 'ref_ids' ? sql`${c} && ${list}` : sql`${c} = any(${list})`);
+    }
+    case 'between': {
+      const min = filter.min === undefined || filter.min === null ? null : operand(field, filter.min, index);
+      const max = filter.max === undefined || filter.max === null ? null : operand(field, filter.max, index);
+      if (min === null && max === null)
+        throw filterError(index, `${field.label}: give a lower or upper bound`);
+      const bounds = [
+        ...(min === null ? [] : [sql`${c} >= ${typed(column, min)}`]),
+        ...(max === null ? [] : [sql`${c} <= ${typed(column, max)}`]),
+      ];
+      return exists(sql.join(bounds, sql` and `));
+    }
+  }
+}
+
+interface Cursor {
+  phase: 'values' | 'nulls';
+  value: string | number | boolean | null;
+  id: string;
+}
+
+const encodeCursor = (cursor: Cursor) => Buffer.from(JSON.stringify(cursor)).toString('base64url');
+
+function decodeCursor(raw: string | undefined): Cursor | null {
+  if (raw === undefined) return null;
+  try {
+    const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Cursor;
+    if (typeof parsed.id === 'string' && (parsed.phase === 'values' || parsed.phase === 'nulls'))
+      return parsed;
+  } catch {}
+  throw new DomainError('invalid', 'Not a cursor from this list', { cursor: 'Malformed' });
+}
+
+interface RecordRow {
+  id: string;
+  code: string;
+  name: string | null;
+  plant_id: string | null;
+  is_active: boolean;
+  sort_value: string | number | boolean | null;
+}
+
+function baseSelect(type: EntityType, extra: SQL) {
+  const col = (name: string | null, fallback: string) => sql.raw(name === null ? fallback : `e.${name}`);
+  return sql`select e.id, ${col(type.codeColumn, 'null')}::text as code, ${col(type.nameColumn, 'null')}::text as name,
+                    ${col(type.plantColumn, 'null::uuid')} as plant_id, ${col(type.activeColumn, 'true')} as is_active${extra}`;
+}
+
+/** One page of records with the chosen custom columns, filtered and sorted. */
+export async function listRecords(tx: Sql, tenantId: string, input: ListRecordsInput) {
+  const type = entityTypeOf(input.entityType);
+  const fields = await loadFields(tx, type.key);
+  const byKey = new Map(fields.map((f) => [f.key, f]));
+  const fieldOf = (key: string, index: number) => {
+    const field = byKey.get(key);
+    if (field === undefined) throw filterError(index, `No field ${key} on ${type.plural.toLowerCase()}`);
+    return field;
+  };
+  const conditions: SQL[] = [];
+  if (input.plantId !== undefined && type.plantColumn !== null)
+    conditions.push(sql`${sql.raw(`e.${type.plantColumn}`)} = ${input.plantId}`);
+  if (input.includeInactive !== true && type.activeColumn !== null)
+    conditions.push(sql.raw(`e.${type.activeColumn}`));
+  if (input.search) {
+    const text = input.search.replace(/[\\%_]/g, (m) => `\\${m}`);
+    const name =
+      type.nameColumn === null ? sql`false` : sql`${sql.raw(`e.${type.nameColumn}`)} ilike ${`%${text}%`}`;
+    conditions.push(sql`(${sql.raw(`e.${type.codeColumn}`)} ilike ${`${text}%`} or ${name})`);
+  }
+  (input.filters ?? []).forEach((filter, i) => {
+    conditions.push(filterCondition(fieldOf(filter.field, i), filter, i, tenantId));
+  });
+  const where = (more: SQL[]) => {
+    const all = [...conditions, ...more];
+    return all.length === 0 ? sql`` : sql` where ${sql.join(all, sql` and `)}`;
+  };
+  const dir = input.sort?.dir === 'desc' ? 'desc' : 'asc';
+  const cmp = sql.raw(dir === 'desc' ? '<' : '>');
+  const cursor = decodeCursor(input.cursor);
+  const take = input.limit + 1;
+  const table = sql.identifier(type.table);
+  const sortBy = input.sort?.by ?? 'code';
+  let found: RecordRow[];
+  let nextCursor: string | null = null;
+
+  if (sortBy === 'code' || sortBy === 'name') {
+    const column = sql.raw(
+      `e.${sortBy === 'name' && type.nameColumn !== null ? type.nameColumn : type.codeColumn}`,
+    );
+    const after =
+      cursor === null
+        ? []
+        : [sql`(${column}::text, e.id) ${cmp} (${cursor.value}::text, ${cursor.id}::uuid)`];
+    found = await rows<RecordRow>(
+      tx,
+      sql`${baseSelect(type, sql`, ${column}::text as sort_value`)} from ${table} e${where(after)}
+           order by ${column}::text ${sql.raw(dir)}, e.id ${sql.raw(dir)} limit ${take}`,
+    );
+    if (found.length > input.limit) {
+      found = found.slice(0, input.limit);
+      const last = found[found.length - 1]!;
+      nextCursor = encodeCursor({ phase: 'values', value: last.sort_value, id: last.id });
+    }
+  } else {
+    const field = fieldOf(sortBy, -1);
+    const column = columnOf[field.type];
+    if (!SORTABLE.includes(column))
+      throw new DomainError('invalid', `${field.label} cannot be sorted`, { sort: 'Not sortable' });
+    const c = sql.raw(`s.${column}`);
+    const onlyEmpty = (input.filters ?? []).some((f) => f.field === sortBy && f.op === 'empty');
+    const noEmpty = (input.filters ?? []).some((f) => f.field === sortBy && f.op !== 'empty');
+    found = [];
+    if (!onlyEmpty && (cursor === null || cursor.phase === 'values')) {
+      const after =
+        cursor === null
+          ? []
+          : [sql`(${c}, s.entity_id) ${cmp} (${typed(column, cursor.value)}, ${cursor.id}::uuid)`];
+      found = await rows<RecordRow>(
+        tx,
+        sql`${baseSelect(type, sql`, ${readSort(column)} as sort_value`)}
+              from field_values s join ${table} e on e.id = s.entity_id
+              ${where([sql`s.tenant_id = ${tenantId}`, sql`s.field_id = ${field.id}`, sql`${c} is not null`, ...after])}
+             order by ${c} ${sql.raw(dir)}, s.entity_id ${sql.raw(dir)} limit ${take}`,
+      );
+    }
+    if (found.length > input.limit) {
+      found = found.slice(0, input.limit);
+      const last = found[found.length - 1]!;
+      nextCursor = encodeCursor({ phase: 'values', value: last.sort_value, id: last.id });
+    } else if (!noEmpty) {
+      const after = cursor?.phase === 'nulls' ? [sql`e.id > ${cursor.id}::uuid`] : [];
+      const empty = sql`not exists (select 1 from field_values s where s.tenant_id = ${tenantId}
+                          and s.field_id = ${field.id} and s.entity_id = e.id)`;
+      const rest = await rows<RecordRow>(
+        tx,
+        sql`${baseSelect(type, sql`, null as sort_value`)} from ${table} e${where([empty, ...after])}
+             order by e.id limit ${take - found.length}`,
+      );
+      found = [...found, ...rest];
+      if (found.length > input.limit) {
+        found = found.slice(0, input.limit);
+        nextCursor = encodeCursor({ phase: 'nulls', value: null, id: found[found.length - 1]!.id });
+      }
+    }
+  }
+
+  const shown =
+    input.columns === undefined
+      ? fields.filter((f) => f.isActive)
+      : input.columns.map((k, i) => fieldOf(k, i));
+  const values = await readValues(
+    tx,
+    shown,
+    found.map((r) => r.id),
+  );
+  let total: number | null = null;
+  if (input.withTotal === true) {
+    const [counted] = await rows<{ n: number }>(
+      tx,
+      sql`select count(*)::int as n from (select 1 from ${table} e${where([])} limit ${TOTAL_CAP + 1}) x`,
+    );
+    total = counted?.n ?? 0;
+  }
+  return {
+    entityType: type.key,
+    columns: shown.map((f) => f.key),
+    rows: found.map((r) => ({
+      id: r.id,
+      code: r.code,
+      name: r.name,
+      plantId: r.plant_id,
+      isActive: r.is_active,
+      values: values.get(r.id) ?? {},
+    })),
+    nextCursor,
+    total,
+    totalCapped: total !== null && total > TOTAL_CAP,
+  };
+}
+
+/** The sort column read back in a form the cursor can carry and cast again. */
+function readSort(column: ValueColumn) {
+  if (column === 'number_value') return sql.raw('s.number_value::text');
+  if (column === 'time_value')
+    return sql.raw(`to_char(s.time_value at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`);
+  return sql.raw(`s.${column}::text`);
+}
