@@ -45,7 +45,7 @@ CREATE TABLE "field_values" (
 	"plant_id" uuid,
 	"text_value" text,
 	"long_value" text,
-	"number_value" numeric,
+	"number_value" double precision,
 	"bool_value" boolean,
 	"date_value" date,
 	"time_value" timestamp with time zone,
@@ -147,7 +147,6 @@ ALTER TABLE "production_orders" ADD CONSTRAINT "production_orders_product_fk" FO
 ALTER TABLE "production_orders" ADD CONSTRAINT "production_orders_line_fk" FOREIGN KEY ("tenant_id","plant_id","line_id") REFERENCES "public"."lines"("tenant_id","plant_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "custom_fields_type_list_idx" ON "custom_fields" USING btree ("tenant_id","type_list_id");--> statement-breakpoint
 CREATE INDEX "custom_fields_plant_idx" ON "custom_fields" USING btree ("tenant_id","plant_id");--> statement-breakpoint
-CREATE INDEX "field_values_entity_idx" ON "field_values" USING btree ("tenant_id","entity_id");--> statement-breakpoint
 CREATE INDEX "field_values_plant_idx" ON "field_values" USING btree ("tenant_id","plant_id");--> statement-breakpoint
 CREATE INDEX "field_values_number_idx" ON "field_values" USING btree ("tenant_id","field_id","number_value","entity_id") WHERE "field_values"."number_value" is not null;--> statement-breakpoint
 CREATE INDEX "field_values_text_idx" ON "field_values" USING btree ("tenant_id","field_id","text_value","entity_id") WHERE "field_values"."text_value" is not null;--> statement-breakpoint
@@ -157,5 +156,6 @@ CREATE INDEX "field_values_ref_idx" ON "field_values" USING btree ("tenant_id","
 CREATE INDEX "field_values_ref_ids_idx" ON "field_values" USING gin ("ref_ids");--> statement-breakpoint
 CREATE INDEX "numbering_counters_plant_idx" ON "numbering_counters" USING btree ("tenant_id","plant_id");--> statement-breakpoint
 CREATE INDEX "production_orders_plant_idx" ON "production_orders" USING btree ("tenant_id","plant_id","status");--> statement-breakpoint
+CREATE INDEX "production_orders_created_idx" ON "production_orders" USING btree ("tenant_id","created_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "production_orders_product_idx" ON "production_orders" USING btree ("tenant_id","product_id");--> statement-breakpoint
 CREATE INDEX "production_orders_line_idx" ON "production_orders" USING btree ("tenant_id","plant_id","line_id");

@@ -59,6 +59,18 @@ export function parseNumberPattern(source: string): PatternCheck {
     if (t.kind === 'literal' && (!LITERAL.test(t.text) || t.text.includes('{') || t.text.includes('}')))
       return { ok: false, error: 'Between placeholders use letters, digits, spaces and _ . - /' };
   const has = (kind: Token['kind']) => tokens.some((t) => t.kind === kind);
+  // A day or month without the larger units would hand out the same numbers again next month/year.
+  const year = has('yyyy') || has('yy');
+  if (has('dd') && !(has('mm') && year))
+    return {
+      ok: false,
+      error: 'A pattern with {dd} also needs {mm} and {yyyy} or {yy}, or its numbers repeat',
+    };
+  if (has('mm') && !year)
+    return {
+      ok: false,
+      error: 'A pattern with {mm} also needs {yyyy} or {yy}, or its numbers repeat every year',
+    };
   const reset: ResetPeriod = has('dd')
     ? 'day'
     : has('mm')

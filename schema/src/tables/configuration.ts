@@ -4,11 +4,11 @@ import {
   boolean,
   check,
   date,
+  doublePrecision,
   foreignKey,
   index,
   integer,
   jsonb,
-  numeric,
   pgTable,
   primaryKey,
   text,
@@ -140,7 +140,11 @@ export const customFields = pgTable(
  * One value of one field on one entity, in the column of its kind: text_value (text, indexed),
  * long_value (long text, not indexed: it may exceed a btree entry), number_value (integer, decimal),
  * bool_value, date_value, time_value (date-time), ref_id (single select option, user or record
- * reference), ref_ids (multi select). entity_id points into the entity type's own table, so it has no
+ * reference), ref_ids (multi select). Numbers are double precision, not numeric: under row-level
+ * security PostgreSQL uses a comparison as an index condition only if its function is leakproof, and
+ * float8's are while numeric's are not — with numeric, a range filter read every value of the field
+ * (measured: 1.8 s instead of milliseconds at a million products). 15 significant digits are plenty
+ * for measured quantities; integers stay exact to 2^53. entity_id points into the entity type's own table, so it has no
  * foreign key; plant_id is the entity's plant (null for tenant-wide entities) for row-level security.
  */
 export const fieldValues = pgTable(
@@ -152,7 +156,7 @@ export const fieldValues = pgTable(
     plantId: uuid('plant_id'),
     textValue: text('text_value'),
     longValue: text('long_value'),
-    numberValue: numeric('number_value'),
+    numberValue: doublePrecision('number_value'),
     boolValue: boolean('bool_value'),
     dateValue: date('date_value'),
     timeValue: timestamp('time_value', { withTimezone: true }),
@@ -162,9 +166,10 @@ export const fieldValues = pgTable(
     updatedBy: uuid('updated_by'),
   },
   (t) => [
-    // Also the index of the field foreign key, and the lookup of one entity's value of one field.
+    // Also the index of the field foreign key, the probe of a filter's semi-join, and the read of a
+    // page's values (fields × records). An index on (tenant, entity) alone lured the planner into
+    // probing it and filtering by field: slower at every size measured.
     primaryKey({ name: 'field_values_pkey', columns: [t.tenantId, t.fieldId, t.entityId] }),
-    index('field_values_entity_idx').on(t.tenantId, t.entityId),
     index('field_values_plant_idx').on(t.tenantId, t.plantId),
     // Filters and sorts: one range scan per field, entity id last so it can answer without the heap.
     index('field_values_number_idx')

@@ -55,6 +55,8 @@ export const productionOrders = pgTable(
     unique('production_orders_tenant_id_id_key').on(t.tenantId, t.id),
     unique('production_orders_tenant_number_key').on(t.tenantId, t.number),
     index('production_orders_plant_idx').on(t.tenantId, t.plantId, t.status),
+    // The order list: newest first, paged by (created_at, id).
+    index('production_orders_created_idx').on(t.tenantId, t.createdAt.desc(), t.id.desc()),
     index('production_orders_product_idx').on(t.tenantId, t.productId),
     index('production_orders_line_idx').on(t.tenantId, t.plantId, t.lineId),
     check(

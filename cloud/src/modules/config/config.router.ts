@@ -9,6 +9,7 @@ import { entityType, entityTypeKeys, entityTypes } from './entity-types.js';
 import { recordValues, setCustomValues } from './field-values.js';
 import { createField, planFieldChange, reorderFields, setFieldActive, updateField } from './fields.js';
 import { changeHistory } from './history.js';
+import { numberingRouter } from './numbering.router.js';
 import { filterOps, listRecords } from './records.js';
 import { exportTypeListCsv, importTypeListCsv } from './type-list-csv.js';
 import {
@@ -170,6 +171,7 @@ export const configRouter = router({
       ),
     history: read.input(z.object({ id })).query(({ ctx, input }) => changeHistory(ctx.tx, input.id)),
   }),
+  numbering: numberingRouter,
   records: router({
     /** Records of an entity type with custom columns, filtered and sorted, a page at a time. */
     list: read

@@ -41,7 +41,8 @@ export interface ListRecordsInput {
   withTotal?: boolean | undefined;
 }
 
-export const TOTAL_CAP = 10_000;
+/** Counting stops here ("1000+"): an exact count of a large match costs as much as reading it. */
+export const TOTAL_CAP = 1000;
 const SORTABLE: readonly ValueColumn[] = [
   'text_value',
   'number_value',
@@ -82,32 +83,32 @@ function operand(field: LoadedField, raw: unknown, index: number): FieldValue {
 const typed = (column: ValueColumn, value: FieldValue) =>
   sql`${Array.isArray(value) ? sql.param(value) : value}::${sql.raw(sqlTypeOf[column])}`;
 
-function filterCondition(field: LoadedField, filter: RecordFilter, index: number, tenantId: string): SQL {
+/**
+ * The condition a filter puts on the value column of `alias` (a field_values row of the field), or
+ * 'row' for the filters that only ask whether a value exists (empty, not empty).
+ */
+function valueCondition(field: LoadedField, filter: RecordFilter, index: number, alias: string): SQL | 'row' {
   const column = columnOf[field.type];
   if (!opsByColumn[column].includes(filter.op))
     throw filterError(index, `${field.label} cannot be filtered with ${filter.op}`);
-  const c = sql.raw(`v.${column}`);
-  const exists = (condition: SQL | undefined) =>
-    sql`exists (select 1 from field_values v where v.tenant_id = ${tenantId} and v.field_id = ${field.id}
-                 and v.entity_id = e.id${condition === undefined ? sql`` : sql` and ${condition}`})`;
+  const c = sql.raw(`${alias}.${column}`);
   switch (filter.op) {
     case 'empty':
-      return sql`not ${exists(undefined)}`;
     case 'notEmpty':
-      return exists(undefined);
+      return 'row';
     case 'eq':
-      return exists(sql`${c} = ${typed(column, operand(field, filter.value, index))}`);
+      return sql`${c} = ${typed(column, operand(field, filter.value, index))}`;
     case 'contains': {
       const text = String(filter.value ?? '').replace(/[\\%_]/g, (m) => `\\${m}`);
       if (text === '') throw filterError(index, `${field.label}: enter some text to look for`);
-      return exists(sql`${c} ilike ${`%${text}%`}`);
+      return sql`${c} ilike ${`%${text}%`}`;
     }
     case 'in': {
       const values = (filter.values ?? []).map((v) => operand(field, v, index) as string);
       if (values.length === 0 || values.length > 100)
         throw filterError(index, `${field.label}: choose 1 to 100 values`);
       const list = sql`${sql.param(values)}::${sql.raw(column === 'ref_ids' ? 'uuid' : sqlTypeOf[column])}[]`;
-      return exists(column === 'ref_ids' ? sql`${c} && ${list}` : sql`${c} = any(${list})`);
+      return column === 'ref_ids' ? sql`${c} && ${list}` : sql`${c} = any(${list})`;
     }
     case 'between': {
       const min = filter.min === undefined || filter.min === null ? null : operand(field, filter.min, index);
@@ -118,9 +119,17 @@ function filterCondition(field: LoadedField, filter: RecordFilter, index: number
         ...(min === null ? [] : [sql`${c} >= ${typed(column, min)}`]),
         ...(max === null ? [] : [sql`${c} <= ${typed(column, max)}`]),
       ];
-      return exists(sql.join(bounds, sql` and `));
+      return sql.join(bounds, sql` and `);
     }
   }
+}
+
+/** A filter as a semi-join on the field's value row (its primary key finds it). */
+function filterCondition(field: LoadedField, filter: RecordFilter, index: number, tenantId: string): SQL {
+  const condition = valueCondition(field, filter, index, 'v');
+  const exists = sql`exists (select 1 from field_values v where v.tenant_id = ${tenantId} and v.field_id = ${field.id}
+                 and v.entity_id = e.id${condition === 'row' ? sql`` : sql` and ${condition}`})`;
+  return filter.op === 'empty' ? sql`not ${exists}` : exists;
 }
 
 interface Cursor {
@@ -177,11 +186,14 @@ export async function listRecords(tx: Sql, tenantId: string, input: ListRecordsI
       type.nameColumn === null ? sql`false` : sql`${sql.raw(`e.${type.nameColumn}`)} ilike ${`%${text}%`}`;
     conditions.push(sql`(${sql.raw(`e.${type.codeColumn}`)} ilike ${`${text}%`} or ${name})`);
   }
-  (input.filters ?? []).forEach((filter, i) => {
-    conditions.push(filterCondition(fieldOf(filter.field, i), filter, i, tenantId));
-  });
-  const where = (more: SQL[]) => {
-    const all = [...conditions, ...more];
+  const filters = (input.filters ?? []).map((filter, i) => ({ filter, i, field: fieldOf(filter.field, i) }));
+  // Filters on the sort field go on the sorted value row itself (`onSorted`), so the ordered index
+  // scan starts and stops at the range instead of probing every value of the field.
+  const where = (more: SQL[], onSorted?: string) => {
+    const semiJoins = filters
+      .filter((f) => f.field.id !== onSorted)
+      .map((f) => filterCondition(f.field, f.filter, f.i, tenantId));
+    const all = [...conditions, ...semiJoins, ...more];
     return all.length === 0 ? sql`` : sql` where ${sql.join(all, sql` and `)}`;
   };
   const dir = input.sort?.dir === 'desc' ? 'desc' : 'asc';
@@ -225,11 +237,18 @@ export async function listRecords(tx: Sql, tenantId: string, input: ListRecordsI
         cursor === null
           ? []
           : [sql`(${c}, s.entity_id) ${cmp} (${typed(column, cursor.value)}, ${cursor.id}::uuid)`];
+      const onSorted = filters
+        .filter((f) => f.field.id === field.id)
+        .flatMap((f) => {
+          const condition = valueCondition(f.field, f.filter, f.i, 's');
+          return condition === 'row' ? [] : [condition];
+        });
+      const sorted = [sql`s.tenant_id = ${tenantId}`, sql`s.field_id = ${field.id}`, sql`${c} is not null`];
       found = await rows<RecordRow>(
         tx,
         sql`${baseSelect(type, sql`, ${readSort(column)} as sort_value`)}
               from field_values s join ${table} e on e.id = s.entity_id
-              ${where([sql`s.tenant_id = ${tenantId}`, sql`s.field_id = ${field.id}`, sql`${c} is not null`, ...after])}
+              ${where([...sorted, ...onSorted, ...after], field.id)}
              order by ${c} ${sql.raw(dir)}, s.entity_id ${sql.raw(dir)} limit ${take}`,
       );
     }

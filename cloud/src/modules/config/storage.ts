@@ -44,7 +44,7 @@ export const columnOf: Record<FieldType, ValueColumn> = {
 export const sqlTypeOf: Record<ValueColumn, string> = {
   text_value: 'text',
   long_value: 'text',
-  number_value: 'numeric',
+  number_value: 'float8',
   bool_value: 'boolean',
   date_value: 'date',
   time_value: 'timestamptz',

@@ -18,5 +18,13 @@ export {
   uniqueCode,
 } from './inputs.js';
 export { productionRouter } from './production.router.js';
+export {
+  checkTransition,
+  createProductionOrder,
+  getProductionOrder,
+  isFinalStatus,
+  listProductionOrders,
+  updateProductionOrder,
+} from './production-orders.js';
 export { firstOverlap, generateShiftInstances, instantOfWallClock, localDateOf } from './shift-generator.js';
 export { extendShiftHorizon, SHIFT_HORIZON_DAYS, scheduleShiftHorizon } from './shift-horizon.js';

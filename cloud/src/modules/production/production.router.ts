@@ -31,6 +31,12 @@ import {
   listPlannedDowntimes,
   updatePlannedDowntime,
 } from './planned-downtimes.js';
+import {
+  createProductionOrder,
+  getProductionOrder,
+  listProductionOrders,
+  updateProductionOrder,
+} from './production-orders.js';
 import { createRouting, listRoutings, updateRouting } from './routings.js';
 import { isTimeZone } from './shift-generator.js';
 import { createShiftPattern, listShiftPatterns, updateShiftPattern } from './shift-patterns.js';
@@ -98,6 +104,27 @@ const operationInput = z.object({
   name: nameInput,
   lineId: id.nullish(),
 });
+
+/*
+ * Production orders are read and written with the master data permissions (issue 6 §3). Their
+ * changes do not feed the live KPI hubs, so they skip manageMasterdata's masterdata.changed event,
+ * which would make every hub of the tenant reload its master data for each order.
+ */
+const manageOrders = permittedProcedure('masterdata.manage');
+const statusInput = z.enum(tables.productionOrderStatuses, {
+  error: `Choose one of ${tables.productionOrderStatuses.join(', ')}`,
+});
+const orderFields = {
+  productId: id,
+  lineId: id.nullish(),
+  quantity: z.number().positive('Must be above zero').max(1e12),
+  dueAt: instantInput.nullish(),
+  plannedStart: instantInput.nullish(),
+  plannedEnd: instantInput.nullish(),
+  note: z.string().trim().max(2000).nullish(),
+};
+/** What count events carry in `order` (the contract's 1–64 character label). */
+const orderNumberInput = z.string().trim().min(1, 'Enter a number').max(64, 'At most 64 characters');
 
 export const productionRouter = router({
   products: router({
@@ -277,5 +304,32 @@ export const productionRouter = router({
     deactivate: manage
       .input(byId)
       .mutation(({ ctx, input }) => updateRouting(ctx.tx, ctx.principal.tenantId, input.id, deactivate)),
+  }),
+  orders: router({
+    /** Newest first; pass the previous page's nextCursor for the next page. */
+    list: read
+      .input(
+        z
+          .object({
+            plantId: id.optional(),
+            status: z.array(statusInput).max(5).optional(),
+            productId: id.optional(),
+            lineId: id.optional(),
+            dueFrom: instantInput.optional(),
+            dueTo: instantInput.optional(),
+            limit: z.number().int().min(1).max(200).default(50),
+            cursor: id.optional(),
+          })
+          .default({ limit: 50 }),
+      )
+      .query(({ ctx, input }) => listProductionOrders(ctx.tx, input)),
+    get: read.input(byId).query(({ ctx, input }) => getProductionOrder(ctx.tx, input.id)),
+    /** Numbered from the production_order sequence unless `number` is given. */
+    create: manageOrders
+      .input(z.object({ plantId: id, number: orderNumberInput.optional(), ...orderFields }))
+      .mutation(({ ctx, input }) => createProductionOrder(ctx.tx, ctx.principal.tenantId, input)),
+    update: manageOrders
+      .input(z.object({ id, patch: patchOf({ ...orderFields, status: statusInput }) }))
+      .mutation(({ ctx, input }) => updateProductionOrder(ctx.tx, input.id, input.patch)),
   }),
 });

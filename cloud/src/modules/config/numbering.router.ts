@@ -1,0 +1,59 @@
+import { MAX_NUMBER_LENGTH } from '@plantline/schema/configuration';
+import { z } from 'zod';
+import { permittedProcedure, router } from '../../trpc/procedures.js';
+import { actorOf } from './actor.js';
+import { createSequence, listSequences, previewNumber, retireSequence, updateSequence } from './numbering.js';
+
+/*
+ * Numbering schemes (issue 6 §1): forms read them to preview numbers (config.read); defining and
+ * changing them is configuration (config.manage). Numbers themselves are taken by the domains that
+ * number documents, inside their own transactions, never through this router.
+ */
+const read = permittedProcedure('config.read');
+const manage = permittedProcedure('config.manage');
+
+const id = z.uuid('Not a valid id');
+/** What the application asks for (production_order, ncr): a stable machine name. */
+const sequenceCode = z
+  .string()
+  .trim()
+  .regex(/^[a-z][a-z0-9_]{0,63}$/, 'Use 1–64 lower-case letters, digits and _, starting with a letter');
+const name = z.string().trim().min(1, 'Enter a name').max(120);
+// The parser gives the pattern's own errors; this only bounds what reaches it.
+const pattern = z.string().trim().min(1, 'Enter a pattern').max(MAX_NUMBER_LENGTH);
+const version = z.number().int().min(1).optional();
+
+export const numberingRouter = router({
+  list: read
+    .input(z.object({ includeInactive: z.boolean().optional() }).default({}))
+    .query(({ ctx, input }) => listSequences(ctx.tx, input)),
+  /** The next number of a sequence, or of a pattern being edited, without taking it. */
+  preview: read
+    .input(
+      z.object({
+        code: sequenceCode.optional(),
+        pattern: pattern.optional(),
+        plantId: id.nullish(),
+        at: z.coerce.date({ error: 'Not a valid date and time' }).optional(),
+      }),
+    )
+    .query(({ ctx, input }) => previewNumber(ctx.tx, input)),
+  create: manage
+    .input(z.object({ code: sequenceCode, name, pattern }))
+    .mutation(({ ctx, input }) => createSequence(ctx.tx, actorOf(ctx.principal), input)),
+  update: manage
+    .input(
+      z.object({
+        id,
+        version,
+        patch: z
+          .object({ name, pattern, isActive: z.boolean() })
+          .partial()
+          .refine((p) => Object.values(p).some((v) => v !== undefined), 'Nothing to change'),
+      }),
+    )
+    .mutation(({ ctx, input }) => updateSequence(ctx.tx, actorOf(ctx.principal), input)),
+  retire: manage
+    .input(z.object({ id, version }))
+    .mutation(({ ctx, input }) => retireSequence(ctx.tx, actorOf(ctx.principal), input)),
+});

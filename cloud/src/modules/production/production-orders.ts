@@ -1,0 +1,269 @@
+import { tables } from '@plantline/schema';
+import { and, desc, eq, gte, inArray, lt, type SQL, sql } from 'drizzle-orm';
+import type { Sql } from '../../db/index.js';
+import { DomainError, notFound } from '../../trpc/errors.js';
+import { takeNumber } from '../config/index.js';
+import { visiblePlant } from './visibility.js';
+
+/*
+ * Production orders (DESIGN §3, issue 6 §3): what a plant is asked to make, numbered from the
+ * tenant's production_order sequence unless the caller brings a number (from an ERP, say). Orders are
+ * plant-scoped by row-level security, so an order of a plant outside the caller's reach is not found.
+ */
+
+type Status = tables.ProductionOrderStatus;
+
+/**
+ * The order life cycle: planned → released → in_progress → completed, and any order not yet finished
+ * may be cancelled. Completed and cancelled orders are closed: nothing about them changes any more.
+ */
+const nextStatuses: Record<Status, readonly Status[]> = {
+  planned: ['released', 'cancelled'],
+  released: ['in_progress', 'cancelled'],
+  in_progress: ['completed', 'cancelled'],
+  completed: [],
+  cancelled: [],
+};
+
+const statusWords: Record<Status, string> = {
+  planned: 'planned',
+  released: 'released',
+  in_progress: 'in progress',
+  completed: 'completed',
+  cancelled: 'cancelled',
+};
+
+const anOrder: Record<Status, string> = {
+  planned: 'A planned order',
+  released: 'A released order',
+  in_progress: 'An order in progress',
+  completed: 'A completed order',
+  cancelled: 'A cancelled order',
+};
+
+export const isFinalStatus = (status: Status) => nextStatuses[status].length === 0;
+
+/** A closed order (completed or cancelled) refuses every change, its status included. */
+const closedOrder = (status: Status) => {
+  const message = `${anOrder[status]} is closed; it no longer changes`;
+  return new DomainError('conflict', message, { status: message });
+};
+
+export function checkTransition(from: Status, to: Status) {
+  if (isFinalStatus(from)) throw closedOrder(from);
+  if (from === to || nextStatuses[from].includes(to)) return;
+  const allowed = nextStatuses[from].map((s) => statusWords[s]).join(' or ');
+  const message = `${anOrder[from]} can become ${allowed}, not ${statusWords[to]}`;
+  throw new DomainError('conflict', message, { status: message });
+}
+
+const o = tables.productionOrders;
+
+const orderColumns = {
+  id: o.id,
+  plantId: o.plantId,
+  plantCode: tables.plants.code,
+  number: o.number,
+  productId: o.productId,
+  productCode: tables.products.code,
+  productName: tables.products.name,
+  lineId: o.lineId,
+  lineCode: tables.lines.code,
+  quantity: o.quantity,
+  status: o.status,
+  dueAt: o.dueAt,
+  plannedStart: o.plannedStart,
+  plannedEnd: o.plannedEnd,
+  note: o.note,
+  createdAt: o.createdAt,
+  updatedAt: o.updatedAt,
+};
+
+/** Quantities are numeric in the database (kilograms as well as pieces); the API speaks numbers. */
+const withQuantity = <T extends { quantity: string }>(row: T) => ({ ...row, quantity: Number(row.quantity) });
+
+function selectOrders(tx: Sql) {
+  return tx
+    .select(orderColumns)
+    .from(o)
+    .innerJoin(tables.plants, and(eq(tables.plants.tenantId, o.tenantId), eq(tables.plants.id, o.plantId)))
+    .innerJoin(
+      tables.products,
+      and(eq(tables.products.tenantId, o.tenantId), eq(tables.products.id, o.productId)),
+    )
+    .leftJoin(tables.lines, and(eq(tables.lines.tenantId, o.tenantId), eq(tables.lines.id, o.lineId)));
+}
+
+export interface OrderFilter {
+  plantId?: string | undefined;
+  status?: readonly Status[] | undefined;
+  productId?: string | undefined;
+  lineId?: string | undefined;
+  /** Orders due in [dueFrom, dueTo). */
+  dueFrom?: Date | undefined;
+  dueTo?: Date | undefined;
+  limit: number;
+  /** The id of the last order of the previous page. */
+  cursor?: string | undefined;
+}
+
+/**
+ * Orders, newest first, one page at a time. The cursor is the last order's id, compared by
+ * (created_at, id) in the database, so the page boundary keeps created_at's microseconds.
+ */
+export async function listProductionOrders(tx: Sql, input: OrderFilter) {
+  const conditions: (SQL | undefined)[] = [];
+  if (input.plantId !== undefined) conditions.push(eq(o.plantId, input.plantId));
+  if (input.status !== undefined && input.status.length > 0)
+    conditions.push(inArray(o.status, [...input.status]));
+  if (input.productId !== undefined) conditions.push(eq(o.productId, input.productId));
+  if (input.lineId !== undefined) conditions.push(eq(o.lineId, input.lineId));
+  if (input.dueFrom !== undefined) conditions.push(gte(o.dueAt, input.dueFrom));
+  if (input.dueTo !== undefined) conditions.push(lt(o.dueAt, input.dueTo));
+  if (input.cursor !== undefined)
+    conditions.push(
+      sql`(${o.createdAt}, ${o.id}) < (select c.created_at, c.id from ${o} c where c.id = ${input.cursor})`,
+    );
+  const found = await selectOrders(tx)
+    .where(and(...conditions))
+    .orderBy(desc(o.createdAt), desc(o.id))
+    .limit(input.limit + 1);
+  const items = found.slice(0, input.limit).map(withQuantity);
+  return { items, nextCursor: found.length > input.limit ? (items.at(-1)?.id ?? null) : null };
+}
+
+export async function getProductionOrder(tx: Sql, id: string) {
+  const [order] = await selectOrders(tx).where(eq(o.id, id));
+  if (order === undefined) throw notFound('Production order');
+  return withQuantity(order);
+}
+
+export interface OrderFields {
+  productId: string;
+  lineId?: string | null | undefined;
+  quantity: number;
+  dueAt?: Date | null | undefined;
+  plannedStart?: Date | null | undefined;
+  plannedEnd?: Date | null | undefined;
+  note?: string | null | undefined;
+}
+
+function checkPlan(plannedStart: Date | null | undefined, plannedEnd: Date | null | undefined) {
+  if (plannedStart != null && plannedEnd != null && plannedEnd <= plannedStart)
+    throw new DomainError('invalid', 'The planned end must come after the planned start', {
+      plannedEnd: 'Not after the planned start',
+    });
+}
+
+/*
+ * Foreign keys check references without row-level security and include the tenant (and, for the
+ * line, the plant), so a product of another tenant or a line of another plant fails here whether or
+ * not the caller could see it; the refusal names the field and says nothing about what exists.
+ */
+const referenceErrors: Record<string, () => DomainError> = {
+  production_orders_line_fk: () =>
+    new DomainError('invalid', 'The line is not a line of the order’s plant', {
+      lineId: 'Not in this plant',
+    }),
+  production_orders_product_fk: () =>
+    new DomainError('not_found', 'Product not found', { productId: 'Not found' }),
+};
+
+async function withReferences<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    const cause = (error as { cause?: unknown } | null)?.cause ?? error;
+    const constraint = (cause as { constraint?: unknown } | null)?.constraint;
+    const mapped = typeof constraint === 'string' ? referenceErrors[constraint] : undefined;
+    if (mapped !== undefined) throw mapped();
+    throw error;
+  }
+}
+
+const takenNumber = () =>
+  new DomainError('conflict', 'That order number is already in use', { number: 'Already in use' });
+
+/*
+ * A number the sequence hands out may already belong to an order whose number was given by hand.
+ * That number is used, so the next one is taken instead; a run of hand-given numbers longer than this
+ * means the pattern and the hand-given numbers overlap, which an engineer should resolve.
+ */
+const MAX_SKIPPED_NUMBERS = 100;
+
+export async function createProductionOrder(
+  tx: Sql,
+  tenantId: string,
+  input: OrderFields & { plantId: string; number?: string | undefined },
+) {
+  await visiblePlant(tx, input.plantId);
+  checkPlan(input.plannedStart, input.plannedEnd);
+  const row = {
+    tenantId,
+    plantId: input.plantId,
+    productId: input.productId,
+    lineId: input.lineId ?? null,
+    quantity: String(input.quantity),
+    dueAt: input.dueAt ?? null,
+    plannedStart: input.plannedStart ?? null,
+    plannedEnd: input.plannedEnd ?? null,
+    note: input.note ?? null,
+  };
+  const insert = (number: string) =>
+    withReferences(
+      tx
+        .insert(o)
+        .values({ ...row, number })
+        .onConflictDoNothing({ target: [o.tenantId, o.number] })
+        .returning({ id: o.id }),
+    );
+  if (input.number !== undefined) {
+    const [created] = await insert(input.number);
+    if (created === undefined) throw takenNumber();
+    return getProductionOrder(tx, created.id);
+  }
+  for (let attempt = 0; attempt <= MAX_SKIPPED_NUMBERS; attempt++) {
+    const number = await takeNumber(tx, {
+      tenantId,
+      code: 'production_order',
+      plantId: input.plantId,
+      at: new Date(),
+    });
+    const [created] = await insert(number);
+    if (created !== undefined) return getProductionOrder(tx, created.id);
+  }
+  throw new DomainError(
+    'conflict',
+    `The next ${MAX_SKIPPED_NUMBERS} order numbers are all in use; give a number or change the numbering pattern`,
+    { number: 'Give a number' },
+  );
+}
+
+export type OrderPatch = Partial<OrderFields> & { status?: Status | undefined };
+
+/** Changes an open order; a status change must follow the life cycle (checkTransition). */
+export async function updateProductionOrder(tx: Sql, id: string, patch: OrderPatch) {
+  const [current] = await tx
+    .select({ status: o.status, plannedStart: o.plannedStart, plannedEnd: o.plannedEnd })
+    .from(o)
+    .where(eq(o.id, id))
+    .for('update');
+  if (current === undefined) throw notFound('Production order');
+  checkTransition(current.status, patch.status ?? current.status);
+  checkPlan(
+    patch.plannedStart === undefined ? current.plannedStart : patch.plannedStart,
+    patch.plannedEnd === undefined ? current.plannedEnd : patch.plannedEnd,
+  );
+  const { quantity, ...rest } = patch;
+  await withReferences(
+    tx
+      .update(o)
+      .set({
+        ...rest,
+        ...(quantity === undefined ? {} : { quantity: String(quantity) }),
+        updatedAt: sql`now()`,
+      })
+      .where(eq(o.id, id)),
+  );
+  return getProductionOrder(tx, id);
+}
