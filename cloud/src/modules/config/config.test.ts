@@ -1,4 +1,6 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rows } from '../../db/index.js';
 import { type ApiClient, addUser, signIn } from '../../testing/api.js';
 import { expectApiError } from '../../testing/api-assertions.js';
 import { type TestDatabase, testEngines } from '../../testing/engines.js';
@@ -42,7 +44,8 @@ describe.each(testEngines)('configuration engine ($name engine)', (engine) => {
     });
     engineer = await signIn(server.url, engineerUser.email);
     operator = await signIn(server.url, operatorUser.email);
-    for (const code of ['P1', 'P2', 'P3', 'P4', 'P5'])
+    // P6 stays without custom values: it exists before any field does.
+    for (const code of ['P1', 'P2', 'P3', 'P4', 'P5', 'P6'])
       products[code] = (
         await adminA.trpc.production.products.create.mutate({ code, name: `Product ${code}` })
       ).id;
@@ -200,7 +203,6 @@ describe.each(testEngines)('configuration engine ($name engine)', (engine) => {
     expect(next.rows.map((r) => [r.code, r.values.weight])).toEqual([['P2', 100]]);
     expect(next.nextCursor).toBeNull();
     // Sorting by a field puts records without a value last, across the page boundary.
-    const product6 = await engineer.trpc.production.products.create.mutate({ code: 'P6', name: 'No values' });
     const ascending = [];
     let cursor: string | undefined;
     do {
@@ -219,7 +221,7 @@ describe.each(testEngines)('configuration engine ($name engine)', (engine) => {
       filters: [{ field: 'colour', op: 'empty' }],
       limit: 10,
     });
-    expect(empty.rows.map((r) => r.id)).toEqual([product6.id]);
+    expect(empty.rows.map((r) => r.code)).toEqual(['P6']);
     const bad = await expectApiError(
       operator.trpc.config.records.list.query({
         entityType: 'product',
@@ -350,6 +352,74 @@ describe.each(testEngines)('configuration engine ($name engine)', (engine) => {
       action: 'imported',
       summary: 'Imported CSV: 1 added, 1 updated, 0 unchanged',
     });
+  });
+
+  it('takes custom values with a domain create in one transaction: defaults, required, errors by key', async () => {
+    await engineer.trpc.config.fields.create.mutate({
+      entityType: 'product',
+      key: 'shelf_life',
+      label: 'Shelf life',
+      type: 'integer',
+      defaultValue: 30,
+      settings: { min: 1, unit: 'days' },
+    });
+    const refused = await expectApiError(
+      engineer.trpc.production.products.create.mutate({ code: 'P7', name: 'Seven', custom: { shelf_life: 0 } }),
+      'BAD_REQUEST',
+    );
+    // colour is required (and not given): both named, and the product was not created either.
+    expect(refused.data?.fieldErrors).toEqual({ 'custom.colour': 'Required', 'custom.shelf_life': 'At least 1 days' });
+    const listed = await engineer.trpc.production.products.list.query({});
+    expect(listed.map((p) => p.code)).not.toContain('P7');
+    const created = await engineer.trpc.production.products.create.mutate({
+      code: 'P7',
+      name: 'Seven',
+      custom: { colour: 'GREEN' },
+    });
+    expect(created.custom).toEqual({
+      colour: colourList.options.find((o) => o.code === 'GREEN')!.id,
+      shelf_life: 30,
+    });
+    const updated = await engineer.trpc.production.products.update.mutate({
+      id: created.id,
+      patch: { name: 'Seven (new)' },
+      custom: { shelf_life: 45 },
+    });
+    expect(updated).toMatchObject({ name: 'Seven (new)', custom: { shelf_life: 45 } });
+  });
+
+  it('keeps values of a plant-scoped record from users without access to the plant', async () => {
+    const adminA = await signIn(server.url, tenants.a.adminEmail);
+    await engineer.trpc.config.fields.create.mutate({ entityType: 'machine', key: 'asset_tag', label: 'Asset tag', type: 'text' });
+    const line = await adminA.trpc.masterdata.lines.create.mutate({ plantId: tenants.a.plantIds[1]!, code: 'L9', name: 'L9' });
+    const machine = await adminA.trpc.masterdata.machines.create.mutate({
+      lineId: line.id,
+      code: 'M9',
+      name: 'M9',
+      custom: { asset_tag: 'AT-2' },
+    });
+    expect(machine.custom).toEqual({ asset_tag: 'AT-2' });
+    // The operator has access to plant 1 only: plant 2's machine and its values are out of reach.
+    await expectApiError(operator.trpc.config.records.get.query({ entityType: 'machine', entityId: machine.id }), 'NOT_FOUND');
+    await expectApiError(
+      operator.trpc.config.records.setValues.mutate({ entityType: 'machine', entityId: machine.id, values: { asset_tag: 'X' } }),
+      'NOT_FOUND',
+    );
+    const listed = await operator.trpc.config.records.list.query({
+      entityType: 'machine',
+      filters: [{ field: 'asset_tag', op: 'notEmpty' }],
+      limit: 10,
+    });
+    expect(listed.rows).toEqual([]);
+    const scoped = { tenantId: tenants.a.tenantId, userId: null, plantIds: [tenants.a.plantIds[0]!] };
+    const visible = await database.db.transact(scoped, (tx) =>
+      rows<{ n: number }>(tx, sql`select count(*)::int as n from field_values where entity_id = ${machine.id}`),
+    );
+    expect(visible[0]?.n).toBe(0);
+    const all = await database.db.transact({ ...scoped, plantIds: 'all' }, (tx) =>
+      rows<{ n: number }>(tx, sql`select count(*)::int as n from field_values where entity_id = ${machine.id}`),
+    );
+    expect(all[0]?.n).toBe(1);
   });
 
   it('shows another tenant none of it', async () => {

@@ -120,6 +120,8 @@ export interface SetValuesInput {
   values: Record<string, unknown>;
   /** True when the record is being created: required fields must be given, defaults fill the rest. */
   creating?: boolean | undefined;
+  /** Put before each field key in the errors, when the values sit in a larger form (`custom.`). */
+  errorPrefix?: string | undefined;
 }
 
 /**
@@ -139,7 +141,11 @@ export async function setCustomValues(tx: Sql, actor: Actor, input: SetValuesInp
   const errors = { ...checked.errors, ...(await checkReferences(tx, fields, checked.values)) };
   if (Object.keys(errors).length > 0) {
     const count = Object.keys(errors).length;
-    throw new DomainError('invalid', `${count} value${count === 1 ? ' is' : 's are'} not valid`, errors);
+    const prefix = input.errorPrefix ?? '';
+    const named = Object.fromEntries(
+      Object.entries(errors).map(([key, message]) => [`${prefix}${key}`, message]),
+    );
+    throw new DomainError('invalid', `${count} value${count === 1 ? ' is' : 's are'} not valid`, named);
   }
   await storeValues(tx, actor, fields, record, checked.values);
   const applicable = applicableFields(fields, record.plantId).map((f) => f.key);
@@ -163,4 +169,42 @@ export async function recordValues(tx: Sql, input: { entityType: string; entityI
       .map((f) => ({ ...f, readOnly: !applicable.has(f.id) })),
     values,
   };
+}
+
+/**
+ * A domain's create or update with custom values in the same call and transaction (`custom` in its
+ * input): on create, defaults apply and required fields must be there even when `custom` is absent;
+ * on update, only the given values change. Errors are named `custom.<key>`.
+ */
+export async function writeCustomValues(
+  tx: Sql,
+  actor: Actor,
+  record: { entityType: string; id: string; creating: boolean },
+  custom: Record<string, unknown> | undefined,
+): Promise<RecordValues> {
+  if (custom === undefined && !record.creating) return {};
+  const result = await setCustomValues(tx, actor, {
+    entityType: record.entityType,
+    entityId: record.id,
+    values: custom ?? {},
+    creating: record.creating,
+    errorPrefix: 'custom.',
+  });
+  return result.values;
+}
+
+/**
+ * Saves a record through its domain (`save`) and its custom values in the same transaction, so a
+ * form's save is all or nothing. Returns the record with its stored custom values.
+ */
+export async function withCustomValues<T extends { id: string }>(
+  tx: Sql,
+  actor: Actor,
+  record: { entityType: string; creating: boolean },
+  custom: Record<string, unknown> | undefined,
+  save: () => Promise<T>,
+): Promise<T & { custom: RecordValues }> {
+  const saved = await save();
+  const values = await writeCustomValues(tx, actor, { ...record, id: saved.id }, custom);
+  return { ...saved, custom: values };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
+import { actorOf, customValuesInput, withCustomValues } from '../config/index.js';
 import {
   codeInput,
   createArea,
@@ -44,27 +45,70 @@ export const masterdataRouter = router({
   lines: router({
     list: read.input(plantFilter).query(({ ctx, input }) => listLines(ctx.tx, input)),
     create: manage
-      .input(z.object({ plantId: id, areaId: id.nullish(), code: codeInput, name: nameInput }))
-      .mutation(({ ctx, input }) => createLine(ctx.tx, ctx.principal.tenantId, input)),
+      .input(
+        z.object({
+          plantId: id,
+          areaId: id.nullish(),
+          code: codeInput,
+          name: nameInput,
+          custom: customValuesInput,
+        }),
+      )
+      .mutation(({ ctx, input: { custom, ...input } }) =>
+        withCustomValues(ctx.tx, actorOf(ctx.principal), { entityType: 'line', creating: true }, custom, () =>
+          createLine(ctx.tx, ctx.principal.tenantId, input),
+        ),
+      ),
     update: manage
       .input(
         z.object({
           id,
           patch: z.object({ code: codeInput, name: nameInput, areaId: id.nullable() }).partial(),
+          custom: customValuesInput,
         }),
       )
-      .mutation(({ ctx, input }) => updateLine(ctx.tx, input.id, input.patch)),
+      .mutation(({ ctx, input }) =>
+        withCustomValues(
+          ctx.tx,
+          actorOf(ctx.principal),
+          { entityType: 'line', creating: false },
+          input.custom,
+          () => updateLine(ctx.tx, input.id, input.patch),
+        ),
+      ),
   }),
   machines: router({
     list: read
       .input(z.object({ plantId: id.optional(), lineId: id.optional() }).default({}))
       .query(({ ctx, input }) => listMachines(ctx.tx, input)),
     create: manage
-      .input(z.object({ lineId: id, code: codeInput, name: nameInput }))
-      .mutation(({ ctx, input }) => createMachine(ctx.tx, ctx.principal.tenantId, input)),
+      .input(z.object({ lineId: id, code: codeInput, name: nameInput, custom: customValuesInput }))
+      .mutation(({ ctx, input: { custom, ...input } }) =>
+        withCustomValues(
+          ctx.tx,
+          actorOf(ctx.principal),
+          { entityType: 'machine', creating: true },
+          custom,
+          () => createMachine(ctx.tx, ctx.principal.tenantId, input),
+        ),
+      ),
     update: manage
-      .input(z.object({ id, patch: z.object({ code: codeInput, name: nameInput, lineId: id }).partial() }))
-      .mutation(({ ctx, input }) => updateMachine(ctx.tx, input.id, input.patch)),
+      .input(
+        z.object({
+          id,
+          patch: z.object({ code: codeInput, name: nameInput, lineId: id }).partial(),
+          custom: customValuesInput,
+        }),
+      )
+      .mutation(({ ctx, input }) =>
+        withCustomValues(
+          ctx.tx,
+          actorOf(ctx.principal),
+          { entityType: 'machine', creating: false },
+          input.custom,
+          () => updateMachine(ctx.tx, input.id, input.patch),
+        ),
+      ),
   }),
   stations: router({
     list: read.input(plantFilter).query(({ ctx, input }) => listStations(ctx.tx, input)),

@@ -1,6 +1,7 @@
 import { tables } from '@plantline/schema';
 import { z } from 'zod';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
+import { actorOf, customValuesInput, withCustomValues } from '../config/index.js';
 import { manageMasterdata } from '../masterdata/index.js';
 import {
   createDowntimeReason,
@@ -130,11 +131,35 @@ export const productionRouter = router({
   products: router({
     list: read.input(catalogueFilter).query(({ ctx, input }) => listProducts(ctx.tx, input)),
     create: manage
-      .input(z.object({ ...productFields, unit: productFields.unit.default('pcs') }))
-      .mutation(({ ctx, input }) => createProduct(ctx.tx, ctx.principal.tenantId, input)),
+      .input(
+        z.object({ ...productFields, unit: productFields.unit.default('pcs'), custom: customValuesInput }),
+      )
+      .mutation(({ ctx, input: { custom, ...input } }) =>
+        withCustomValues(
+          ctx.tx,
+          actorOf(ctx.principal),
+          { entityType: 'product', creating: true },
+          custom,
+          () => createProduct(ctx.tx, ctx.principal.tenantId, input),
+        ),
+      ),
     update: manage
-      .input(z.object({ id, patch: patchOf({ ...productFields, isActive: z.boolean() }) }))
-      .mutation(({ ctx, input }) => updateProduct(ctx.tx, input.id, input.patch)),
+      .input(
+        z.object({
+          id,
+          patch: patchOf({ ...productFields, isActive: z.boolean() }),
+          custom: customValuesInput,
+        }),
+      )
+      .mutation(({ ctx, input }) =>
+        withCustomValues(
+          ctx.tx,
+          actorOf(ctx.principal),
+          { entityType: 'product', creating: false },
+          input.custom,
+          () => updateProduct(ctx.tx, input.id, input.patch),
+        ),
+      ),
     deactivate: manage.input(byId).mutation(({ ctx, input }) => updateProduct(ctx.tx, input.id, deactivate)),
   }),
   /** The per-tenant state → loss bucket mapping (table state_loss_mapping). */
@@ -326,10 +351,35 @@ export const productionRouter = router({
     get: read.input(byId).query(({ ctx, input }) => getProductionOrder(ctx.tx, input.id)),
     /** Numbered from the production_order sequence unless `number` is given. */
     create: manageOrders
-      .input(z.object({ plantId: id, number: orderNumberInput.optional(), ...orderFields }))
-      .mutation(({ ctx, input }) => createProductionOrder(ctx.tx, ctx.principal.tenantId, input)),
+      .input(
+        z.object({
+          plantId: id,
+          number: orderNumberInput.optional(),
+          ...orderFields,
+          custom: customValuesInput,
+        }),
+      )
+      .mutation(({ ctx, input: { custom, ...input } }) =>
+        withCustomValues(
+          ctx.tx,
+          actorOf(ctx.principal),
+          { entityType: 'production_order', creating: true },
+          custom,
+          () => createProductionOrder(ctx.tx, ctx.principal.tenantId, input),
+        ),
+      ),
     update: manageOrders
-      .input(z.object({ id, patch: patchOf({ ...orderFields, status: statusInput }) }))
-      .mutation(({ ctx, input }) => updateProductionOrder(ctx.tx, input.id, input.patch)),
+      .input(
+        z.object({ id, patch: patchOf({ ...orderFields, status: statusInput }), custom: customValuesInput }),
+      )
+      .mutation(({ ctx, input }) =>
+        withCustomValues(
+          ctx.tx,
+          actorOf(ctx.principal),
+          { entityType: 'production_order', creating: false },
+          input.custom,
+          () => updateProductionOrder(ctx.tx, input.id, input.patch),
+        ),
+      ),
   }),
 });
