@@ -58,6 +58,18 @@ describe.runIf(hasChromium)('machine page', () => {
     // The OEE header counts what was pushed in the current shift.
     expect(Number(await page.locator('[data-figure="good"]').textContent())).toBeGreaterThanOrEqual(16);
 
+    // The current shift follows the machine live: a new count shows without a click on Refresh.
+    await page.getByRole('status').filter({ hasText: 'Following live' }).waitFor();
+    const good = Number(await page.locator('[data-figure="good"]').textContent());
+    const later = { ...place, kind: 'count', payload: { good: 7, scrap: 0 }, ts: at(1) };
+    await pushEvent(ui.cloud.url, key, later);
+    await page.waitForFunction(
+      (expected) => Number(document.querySelector('[data-figure="good"]')?.textContent) === expected,
+      good + 7,
+      { timeout: 15_000 },
+    );
+    await table.getByText('7 good · 0 scrap').waitFor();
+
     // Another window is one choice away and keeps the charts.
     await page.getByLabel('Window').selectOption({ label: 'Today' });
     await page.waitForURL(/window=today/);
