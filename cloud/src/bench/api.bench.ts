@@ -3,13 +3,10 @@ import { loadavg } from 'node:os';
 import { startCloud } from '../cloud-app.js';
 import { loadCloudEnv } from '../env.js';
 import { testLog } from '../testing/engines.js';
+import { percentile } from './bench-support.js';
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 10_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
 
 /**
  * The cost every API call pays before doing its own work: session cookie → principal

@@ -1,13 +1,12 @@
 import { loadavg } from 'node:os';
 import { sql } from 'drizzle-orm';
-import { type Database, openDatabase, type Sql } from '../db/index.js';
-import { loadCloudEnv } from '../env.js';
+import type { Database, Sql } from '../db/index.js';
 import { EventBus } from '../modules/events/index.js';
 import { createCodeCache, ingestEvents } from '../modules/ingest/index.js';
 import { createLine, createMachine } from '../modules/masterdata/index.js';
 import { createTenant } from '../modules/tenancy/index.js';
-import { testLog } from '../testing/engines.js';
 import { envelope } from '../testing/events.js';
+import { openBenchDatabase } from './bench-support.js';
 
 const TOTAL_EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 5000);
@@ -161,14 +160,7 @@ async function prepare(db: Database) {
  * the same table sizes.
  */
 export async function ingestBenchmark() {
-  const env = loadCloudEnv();
-  const db = await openDatabase({
-    url: env.DATABASE_URL,
-    appUrl: env.DATABASE_APP_URL,
-    appPassword: env.DATABASE_APP_PASSWORD,
-    dataDir: null,
-    log: testLog,
-  });
+  const db = await openBenchDatabase();
   try {
     const { tenantId, plantId, machines } = await prepare(db);
     const scope = { tenantId, userId: null, plantIds: [plantId] };

@@ -1,12 +1,12 @@
 import { loadavg } from 'node:os';
 import { sql } from 'drizzle-orm';
-import { type Database, openDatabase, rows } from '../db/index.js';
-import { loadCloudEnv } from '../env.js';
+import { type Database, rows } from '../db/index.js';
 import { loadKpiSources, oeeReport, refreshCountRollup } from '../modules/kpi/index.js';
 import { createLine, createMachine } from '../modules/masterdata/index.js';
 import { seedDemoProduction } from '../modules/production/index.js';
 import { createTenant } from '../modules/tenancy/index.js';
 import { testLog } from '../testing/engines.js';
+import { openBenchDatabase, percentile } from './bench-support.js';
 
 const DAYS = Number(process.env.BENCH_DAYS ?? 30);
 const MACHINES = Number(process.env.BENCH_MACHINES ?? 50);
@@ -15,10 +15,6 @@ const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 500);
 const REUSE = process.env.BENCH_REUSE === '1';
 const MACHINES_PER_LINE = 10;
 const DAY_MS = 86_400_000;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
 
 const log = (line: string) => process.stderr.write(`kpi: ${line}\n`);
 
@@ -145,14 +141,7 @@ async function generateDay(
  * BENCH_REUSE=1 times the queries again over the data of a previous run in the same database.
  */
 export async function kpiBenchmark() {
-  const env = loadCloudEnv();
-  const db = await openDatabase({
-    url: env.DATABASE_URL,
-    appUrl: env.DATABASE_APP_URL,
-    appPassword: env.DATABASE_APP_PASSWORD,
-    dataDir: null,
-    log: testLog,
-  });
+  const db = await openBenchDatabase();
   try {
     const now = new Date();
     let generateS: number | null = null;
