@@ -13,7 +13,7 @@ describe('navigationFor', () => {
       'kpi.read',
     ]);
     expect(nav.map((s) => s.items.map((i) => i.href))).toEqual([
-      ['/', '/board', '/events'],
+      ['/', '/board', '/events', '/orders'],
       ['/admin/users', '/admin/roles', '/admin/api-keys', '/admin/plants', '/admin/production'],
     ]);
   });
@@ -26,6 +26,7 @@ describe('navigationFor', () => {
         items: [
           { href: '/', label: 'Overview' },
           { href: '/board', label: 'KPI board' },
+          { href: '/orders', label: 'Production orders' },
         ],
       },
       {

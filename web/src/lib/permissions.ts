@@ -18,6 +18,7 @@ const sections: { label: string; items: (NavItem & { anyOf: Permission[] | 'sign
       { href: '/', label: 'Overview', anyOf: 'signed-in' },
       { href: '/board', label: 'KPI board', anyOf: ['kpi.read'] },
       { href: '/events', label: 'Events', anyOf: ['events.read'] },
+      { href: '/orders', label: 'Production orders', anyOf: ['masterdata.read'] },
     ],
   },
   {

@@ -2,6 +2,7 @@ import { MAX_NUMBER_LENGTH } from '@plantline/schema/configuration';
 import { z } from 'zod';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
 import { actorOf } from './actor.js';
+import { changeHistory } from './history.js';
 import { createSequence, listSequences, previewNumber, retireSequence, updateSequence } from './numbering.js';
 
 /*
@@ -56,4 +57,6 @@ export const numberingRouter = router({
   retire: manage
     .input(z.object({ id, version }))
     .mutation(({ ctx, input }) => retireSequence(ctx.tx, actorOf(ctx.principal), input)),
+  /** Versions of a scheme, newest first, with who changed it and when. */
+  history: read.input(z.object({ id })).query(({ ctx, input }) => changeHistory(ctx.tx, input.id)),
 });

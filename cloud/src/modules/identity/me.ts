@@ -18,7 +18,12 @@ export async function describeMe(tx: Sql, principal: Principal & { userId: strin
     .orderBy(asc(tables.roles.key));
   // Row-level security limits this to the plants in the caller's scope.
   const plants = await tx
-    .select({ id: tables.plants.id, code: tables.plants.code, name: tables.plants.name })
+    .select({
+      id: tables.plants.id,
+      code: tables.plants.code,
+      name: tables.plants.name,
+      timezone: tables.plants.timezone,
+    })
     .from(tables.plants)
     .orderBy(asc(tables.plants.code));
   return {

@@ -80,7 +80,14 @@ const orderColumns = {
 };
 
 /** Quantities are numeric in the database (kilograms as well as pieces); the API speaks numbers. */
-const withQuantity = <T extends { quantity: string }>(row: T) => ({ ...row, quantity: Number(row.quantity) });
+/** An order as the API returns it: quantity as a number, and the statuses it may move to next (forms offer those). */
+const withQuantity = <T extends { quantity: string; status: Status }>(
+  row: T,
+): Omit<T, 'quantity'> & { quantity: number; nextStatuses: readonly Status[] } => ({
+  ...row,
+  quantity: Number(row.quantity),
+  nextStatuses: nextStatuses[row.status],
+});
 
 function selectOrders(tx: Sql) {
   return tx

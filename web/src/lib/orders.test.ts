@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { emptyOrder, newOrderInput, OPEN_STATUSES, parseStatusFilter, validateNewOrder } from './orders';
+
+describe('production orders in the web', () => {
+  it('reads the status filter from the URL, the open orders by default', () => {
+    expect(parseStatusFilter(null)).toEqual(OPEN_STATUSES);
+    expect(parseStatusFilter('completed,cancelled')).toEqual(['completed', 'cancelled']);
+    expect(parseStatusFilter('nonsense')).toEqual(OPEN_STATUSES);
+  });
+
+  it('checks a new order as the API will', () => {
+    expect(validateNewOrder(emptyOrder(), 'UTC')).toEqual({
+      productId: 'Choose a product',
+      quantity: 'Enter a quantity',
+    });
+    expect(
+      validateNewOrder({ ...emptyOrder(), productId: 'p', quantity: '0', dueAt: 'tomorrow' }, 'UTC'),
+    ).toEqual({ quantity: 'Must be above zero', dueAt: 'Enter a date and time' });
+    expect(validateNewOrder({ ...emptyOrder(), productId: 'p', quantity: '12.5' }, 'UTC')).toEqual({});
+  });
+
+  it('sends the due time as the plant’s wall time, and leaves the number to the sequence when empty', () => {
+    const values = {
+      ...emptyOrder(),
+      productId: 'p',
+      quantity: ' 500 ',
+      dueAt: '2026-11-26T14:00',
+      note: ' rush ',
+    };
+    expect(newOrderInput(values, 'plant', 'Europe/Berlin')).toEqual({
+      plantId: 'plant',
+      productId: 'p',
+      lineId: null,
+      quantity: 500,
+      dueAt: '2026-11-26T13:00:00.000Z',
+      note: 'rush',
+    });
+    expect(newOrderInput({ ...values, number: ' PO-HAND-1 ', lineId: 'l' }, 'plant', 'UTC')).toMatchObject({
+      number: 'PO-HAND-1',
+      lineId: 'l',
+    });
+  });
+});
