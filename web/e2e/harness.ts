@@ -99,19 +99,73 @@ function uuidv7(ms = Date.now()): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+let lastIdMs = 0;
+/** Strictly increasing ids across calls, as one edge assigns them. */
+function nextEventId(): string {
+  lastIdMs = Math.max(lastIdMs + 1, Date.now());
+  return uuidv7(lastIdMs);
+}
+
 /** Sends one event the way an edge node does: `ingest.push` with its API key. */
 export async function pushEvent(
   baseUrl: string,
   key: string,
   event: { plant: string; line: string; machine: string; kind: string; payload: unknown },
 ): Promise<void> {
+  await pushEvents(baseUrl, key, [event]);
+}
+
+/**
+ * Sends a batch of events in one `ingest.push`, as an edge node flushes its outbox; `at` dates an
+ * event in the past (an edge catching up), else it is dated now.
+ */
+export async function pushEvents(
+  baseUrl: string,
+  key: string,
+  events: readonly {
+    plant: string;
+    line: string;
+    machine: string;
+    kind: string;
+    payload: unknown;
+    at?: Date;
+  }[],
+): Promise<void> {
   const now = new Date().toISOString();
+  const envelopes = events.map(({ at, ...e }) => ({
+    id: nextEventId(),
+    ts: at?.toISOString() ?? now,
+    receivedAt: now,
+    ...e,
+  }));
   const response = await fetch(`${baseUrl}/trpc/ingest.push`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-    body: JSON.stringify({ events: [{ id: uuidv7(), ts: now, receivedAt: now, ...event }] }),
+    body: JSON.stringify({ events: envelopes }),
   });
   const body = (await response.json()) as { result?: { data?: { results?: { status: string }[] } } };
-  const status = body.result?.data?.results?.[0]?.status;
-  if (status !== 'accepted') throw new Error(`ingest.push did not accept the event: ${JSON.stringify(body)}`);
+  const results = body.result?.data?.results ?? [];
+  if (results.length !== events.length || results.some((r) => r.status !== 'accepted')) {
+    throw new Error(`ingest.push did not accept every event: ${JSON.stringify(body).slice(0, 500)}`);
+  }
+}
+
+/** A tRPC call with the page's session (no transformer: plain JSON in and out). */
+export async function trpcCall<T>(
+  page: Page,
+  path: string,
+  input: unknown,
+  method: 'GET' | 'POST' = 'POST',
+): Promise<T> {
+  const query =
+    method === 'GET' && input !== undefined ? `?input=${encodeURIComponent(JSON.stringify(input))}` : '';
+  const url = `/trpc/${path}${query}`;
+  const response = await page.request.fetch(new URL(url, page.url()).toString(), {
+    method,
+    headers: { 'content-type': 'application/json' },
+    data: method === 'POST' ? JSON.stringify(input) : undefined,
+  });
+  const body = (await response.json()) as { result?: { data: T }; error?: unknown };
+  if (body.result === undefined) throw new Error(`${path}: ${JSON.stringify(body.error)}`);
+  return body.result.data;
 }

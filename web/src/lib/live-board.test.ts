@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   applyLiveMessage,
   type BoardState,
+  boardHref,
   boardRows,
   chosenPlant,
   formatDuration,
@@ -59,6 +60,10 @@ const snapshot = (over: Partial<LiveKpiSnapshot> = {}): LiveKpiSnapshot => ({
   plant: figures,
   lines: [line(L1, 'L1'), line(L2, 'L2')],
   machines: [machine('m1', L1, 'M1'), machine('m2', L1, 'M2'), machine('m3', L2, 'M3')],
+  trends: [
+    { lineId: L1, bucketMs: 900_000, points: [{ t: 900_000, oee: 0.5, throughput: 10 }] },
+    { lineId: L2, bucketMs: 900_000, points: [] },
+  ],
   ...over,
 });
 
@@ -85,6 +90,7 @@ describe('applyLiveMessage', () => {
       plant: { goodQuantity: 101 },
       lines: [{ lineId: L1, goodQuantity: 51 }],
       machines: [{ machineId: 'm1', goodQuantity: 13, oee: { value: null, reason: 'no_produced_quantity' } }],
+      trends: [{ lineId: L1, from: 1, points: [{ t: 1_000_000, oee: 0.52, throughput: 2 }] }],
     });
     expect(after?.asOf).toBe(2_000);
     expect(after?.plant.goodQuantity).toBe(101);
@@ -96,6 +102,11 @@ describe('applyLiveMessage', () => {
     // Untouched entities keep their identity, so their tiles do not render again.
     expect(after?.machines[1]).toBe(before.machines[1]);
     expect(after?.lines[1]).toBe(before.lines[1]);
+    expect(after?.trends[L1]).toEqual([
+      { t: 900_000, oee: 0.5, throughput: 10 },
+      { t: 1_000_000, oee: 0.52, throughput: 2 },
+    ]);
+    expect(after?.trends[L2]).toBe(before.trends[L2]);
   });
 
   it('keeps the plant total when the update says it did not change', () => {
@@ -107,8 +118,10 @@ describe('applyLiveMessage', () => {
       plant: null,
       lines: [],
       machines: [],
+      trends: [],
     });
     expect(after?.plant).toBe(before.plant);
+    expect(after?.trends).toBe(before.trends);
     expect(after?.machines).toBe(before.machines);
   });
 
@@ -127,11 +140,13 @@ describe('applyLiveMessage', () => {
       plant: null,
       lines: [],
       machines: [{ machineId: 'unknown', goodQuantity: 1 }],
+      trends: [{ lineId: 'unknown', from: 0, points: [] }],
     };
     expect(applyLiveMessage(null, update)).toBeNull();
     const board = boardOf();
     expect(applyLiveMessage(board, { ...update, plantId: 'other' })).toBe(board);
     expect(applyLiveMessage(board, update)?.machines).toEqual(board.machines);
+    expect(applyLiveMessage(board, update)?.trends).toEqual(board.trends);
   });
 });
 
@@ -142,6 +157,7 @@ describe('boardRows', () => {
       ['L1', ['M1', 'M2']],
       ['L2', ['M3']],
     ]);
+    expect(rows.map((r) => r.trend.length)).toEqual([1, 0]);
   });
 });
 
@@ -188,12 +204,32 @@ describe('formatShiftRange', () => {
 });
 
 describe('chosenPlant', () => {
-  const plants = [{ id: 'a' }, { id: 'b' }];
-  it('takes the wanted plant when the user may see it, else the first', () => {
-    expect(chosenPlant(plants, 'b')).toBe('b');
-    expect(chosenPlant(plants, 'x')).toBe('a');
-    expect(chosenPlant(plants, null)).toBe('a');
-    expect(chosenPlant([], 'a')).toBeNull();
+  const plants = [{ id: 'a' }, { id: 'b' }, { id: 'c' }];
+  it('takes the wanted plant when the user may see it, without waiting for which plants have lines', () => {
+    expect(chosenPlant(plants, 'b', undefined)).toBe('b');
+    expect(chosenPlant(plants, 'b', ['c'])).toBe('b');
+  });
+
+  it('else the first plant the cloud prefers, once known; the first plant when none fits or it is unknown', () => {
+    expect(chosenPlant(plants, null, undefined)).toBeUndefined();
+    expect(chosenPlant(plants, 'x', ['c', 'b'])).toBe('c');
+    expect(chosenPlant(plants, 'x', ['z', 'b'])).toBe('b');
+    expect(chosenPlant(plants, null, ['z'])).toBe('a');
+    expect(chosenPlant(plants, null, [])).toBe('a');
+    expect(chosenPlant(plants, null, null)).toBe('a');
+    expect(chosenPlant([], 'a', undefined)).toBeNull();
+  });
+});
+
+describe('boardHref', () => {
+  it('sets the plant and enters or leaves kiosk mode, keeping the rest', () => {
+    const params = new URLSearchParams({ plant: 'a', kiosk: '1' });
+    expect(boardHref(params, { kiosk: false })).toBe('/board?plant=a');
+    expect(boardHref(new URLSearchParams(), { kiosk: false })).toBe('/board');
+    expect(boardHref(new URLSearchParams({ plant: 'a' }), { plant: 'b', kiosk: true })).toBe(
+      '/board?plant=b&kiosk=1',
+    );
+    expect(boardHref(params, { plant: 'b' })).toBe('/board?plant=b&kiosk=1');
   });
 });
 

@@ -1,3 +1,4 @@
+import { applyTrendPatches, type LineTrends, type LiveTrendPoint, trendsOf } from './line-trend';
 import type { trpc } from './trpc';
 
 /*
@@ -25,6 +26,9 @@ export interface BoardState {
   plant: LiveFigures;
   lines: LiveLine[];
   machines: LiveMachine[];
+  /** Each line's shift trend (line-trend.ts); minutes per bucket from the snapshot. */
+  trends: LineTrends;
+  bucketMinutes: number;
 }
 
 function mergeById<T, K extends keyof T>(
@@ -56,6 +60,9 @@ export function applyLiveMessage(board: BoardState | null, message: LiveKpiMessa
       plant: message.plant,
       lines: [...message.lines],
       machines: [...message.machines],
+      trends: trendsOf(message),
+      // Every line's trend has the same bucket; a plant without lines has none to show.
+      bucketMinutes: (message.trends[0]?.bucketMs ?? 0) / 60_000,
     };
   }
   if (board === null || board.plantId !== message.plantId) return board;
@@ -65,14 +72,21 @@ export function applyLiveMessage(board: BoardState | null, message: LiveKpiMessa
     plant: message.plant === null ? board.plant : { ...board.plant, ...message.plant },
     lines: mergeById(board.lines, message.lines, 'lineId'),
     machines: mergeById(board.machines, message.machines, 'machineId'),
+    trends: applyTrendPatches(board.trends, message.trends),
   };
 }
 
 /** Lines in the snapshot's order, each with its machines. */
-export function boardRows(board: BoardState): { line: LiveLine; machines: LiveMachine[] }[] {
+export function boardRows(
+  board: BoardState,
+): { line: LiveLine; machines: LiveMachine[]; trend: readonly LiveTrendPoint[] }[] {
   const byLine = new Map<string, LiveMachine[]>(board.lines.map((l) => [l.lineId, []]));
   for (const machine of board.machines) byLine.get(machine.lineId)?.push(machine);
-  return board.lines.map((line) => ({ line, machines: byLine.get(line.lineId) ?? [] }));
+  return board.lines.map((line) => ({
+    line,
+    machines: byLine.get(line.lineId) ?? [],
+    trend: board.trends[line.lineId] ?? [],
+  }));
 }
 
 export const NO_DATA_LABELS: Record<NoDataReason, string> = {
@@ -117,9 +131,32 @@ export function formatShiftRange(shift: Pick<LiveShift, 'start' | 'end'>, timeZo
   return `${time.format(shift.start)}–${time.format(shift.end)}`;
 }
 
-/** The plant the board shows: the one in the URL when the user may see it, else the first. */
-export function chosenPlant(plants: readonly { id: string }[], wanted: string | null): string | null {
-  return plants.find((p) => p.id === wanted)?.id ?? plants[0]?.id ?? null;
+/**
+ * The plant the board shows: the one in the URL when the user may see it; else the first of the
+ * plants the cloud prefers (kpi.boardPlants: with lines, those that have reported first), once known
+ * (`preferred` undefined: not yet, so undefined: wait); else the first plant; null without any plant.
+ */
+export function chosenPlant(
+  plants: readonly { id: string }[],
+  wanted: string | null,
+  preferred: readonly string[] | null | undefined,
+): string | null | undefined {
+  const inUrl = plants.find((p) => p.id === wanted);
+  if (inUrl !== undefined) return inUrl.id;
+  if (plants.length === 0) return null;
+  if (preferred === undefined) return undefined;
+  const visible = new Set(plants.map((p) => p.id));
+  return preferred?.find((id) => visible.has(id)) ?? plants[0]?.id ?? null;
+}
+
+/** The board's address for a plant, keeping the other parameters (kiosk); without `kiosk` to leave it. */
+export function boardHref(params: URLSearchParams, change: { plant?: string; kiosk?: boolean }): string {
+  const next = new URLSearchParams(params);
+  if (change.plant !== undefined) next.set('plant', change.plant);
+  if (change.kiosk === true) next.set('kiosk', '1');
+  if (change.kiosk === false) next.delete('kiosk');
+  const query = next.toString();
+  return query === '' ? '/board' : `/board?${query}`;
 }
 
 /** A readable colour for text on a state's mapping colour (black or white by luminance). */

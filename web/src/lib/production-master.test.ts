@@ -5,6 +5,7 @@ import {
   masterCodeProblem,
   secondsPerUnitProblem,
   validateCycleTime,
+  validateDowntimeReason,
   validatePlannedDowntime,
   validateProduct,
   validateStateCode,
@@ -84,5 +85,24 @@ describe('planned downtime checks', () => {
     expect(downtimeScope('p1', 'plant')).toEqual({ plantId: 'p1' });
     expect(downtimeScope('p1', 'line:l1')).toEqual({ lineId: 'l1' });
     expect(downtimeScope('p1', 'machine:m1')).toEqual({ machineId: 'm1' });
+  });
+});
+
+describe('validateDowntimeReason', () => {
+  it('needs a code, a name, a loss bucket other than running and a category', () => {
+    expect(
+      validateDowntimeReason({
+        code: 'JAM',
+        name: 'Jam',
+        bucket: 'availability_loss',
+        category: 'mechanical',
+      }),
+    ).toEqual({});
+    expect(validateDowntimeReason({ code: '', name: ' ', bucket: 'running', category: '' })).toEqual({
+      code: 'Enter a code',
+      name: 'Enter a name',
+      bucket: 'Choose a loss bucket',
+      category: 'Enter a category, e.g. mechanical',
+    });
   });
 });

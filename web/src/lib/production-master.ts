@@ -74,6 +74,33 @@ export function validateStateCode(values: StateCodeValues): FieldErrors {
   return errors;
 }
 
+/** Downtime reasons explain losses and planned stops; "running" needs no reason. */
+export const REASON_BUCKETS = LOSS_BUCKETS.filter((b) => b.value !== 'running');
+
+/** production inputs.ts categoryInput. */
+export function categoryProblem(value: string): string | null {
+  const category = value.trim();
+  if (category === '') return 'Enter a category, e.g. mechanical';
+  if (category.length > 64) return 'Use at most 64 characters';
+  return null;
+}
+
+export interface DowntimeReasonValues {
+  code: string;
+  name: string;
+  bucket: string;
+  category: string;
+}
+
+export function validateDowntimeReason(values: DowntimeReasonValues): FieldErrors {
+  const errors: FieldErrors = {};
+  check(errors, 'code', masterCodeProblem(values.code));
+  check(errors, 'name', nameProblem(values.name));
+  check(errors, 'category', categoryProblem(values.category));
+  if (!REASON_BUCKETS.some((b) => b.value === values.bucket)) errors.bucket = 'Choose a loss bucket';
+  return errors;
+}
+
 export interface ProductValues {
   code: string;
   name: string;

@@ -38,17 +38,15 @@ describe('user shaping', () => {
 
 describe('plantAccess', () => {
   const plants = [{ id: 'p1', code: 'RIV', name: 'Riverside' }];
-  const roles = [
-    { id: 'admin', permissions: ['plants.all', 'users.read'] },
-    { id: 'op', permissions: ['events.read'] },
-  ] as never[];
 
-  it('says "All plants" when a role grants every plant', () => {
-    expect(plantAccess({ roleIds: ['admin'], plantIds: [] }, roles, plants)).toBe('All plants');
+  it('says "All plants" when the cloud says a role grants every plant, whatever the explicit grants', () => {
+    expect(plantAccess({ allPlants: true, plantIds: [] }, plants)).toBe('All plants');
+    expect(plantAccess({ allPlants: true, plantIds: ['p1'] }, plants)).toBe('All plants');
   });
 
   it('lists the granted plants otherwise, or none', () => {
-    expect(plantAccess({ roleIds: ['op'], plantIds: ['p1'] }, roles, plants)).toBe('RIV');
-    expect(plantAccess({ roleIds: [], plantIds: [] }, roles, plants)).toBe('None');
+    expect(plantAccess({ allPlants: false, plantIds: ['p1'] }, plants)).toBe('RIV');
+    expect(plantAccess({ allPlants: false, plantIds: ['p9'] }, plants)).toBe('1 other plant');
+    expect(plantAccess({ allPlants: false, plantIds: [] }, plants)).toBe('None');
   });
 });

@@ -16,7 +16,10 @@ export function roleNames(
 }
 
 /** Codes for a user's plants, for the plants the viewer can see; others are counted. */
-export function plantCodes(plantIds: readonly string[], plants: readonly SessionPlant[]): string[] {
+export function plantCodes(
+  plantIds: readonly string[],
+  plants: readonly Pick<SessionPlant, 'id' | 'code'>[],
+): string[] {
   const byId = new Map(plants.map((p) => [p.id, p.code]));
   const codes = plantIds.flatMap((id) => {
     const code = byId.get(id);
@@ -41,15 +44,14 @@ export function sortUsers(users: readonly UserRow[]): UserRow[] {
 }
 
 /**
- * What a user's plant access amounts to: every plant when one of their roles holds `plants.all`
- * (whatever their explicit grants), else the codes of their plants.
+ * What a user's plant access amounts to: every plant when the cloud says so (`allPlants`: a role of
+ * theirs holds `plants.all`, whatever their explicit grants — users.list decides, including for roles
+ * the viewer cannot list), else the codes of their plants.
  */
 export function plantAccess(
-  user: Pick<UserRow, 'roleIds' | 'plantIds'>,
-  roles: readonly Pick<RoleRow, 'id' | 'permissions'>[],
-  plants: readonly SessionPlant[],
+  user: Pick<UserRow, 'allPlants' | 'plantIds'>,
+  plants: readonly Pick<SessionPlant, 'id' | 'code'>[],
 ): string {
-  const everyPlant = roles.some((r) => user.roleIds.includes(r.id) && r.permissions.includes('plants.all'));
-  if (everyPlant) return 'All plants';
+  if (user.allPlants) return 'All plants';
   return plantCodes(user.plantIds, plants).join(', ') || 'None';
 }

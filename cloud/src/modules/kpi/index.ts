@@ -29,11 +29,14 @@ export type {
   LiveLineDelta,
   LiveLineFigures,
   LiveLineKpi,
+  LiveLineTrend,
   LiveMachineDelta,
   LiveMachineFigures,
   LiveMachineKpi,
   LiveMachineState,
   LiveShift,
+  LiveTrendPatch,
+  LiveTrendPoint,
 } from './live-types.js';
 export {
   computeOee,

@@ -92,6 +92,25 @@ export async function resolveScope(tx: Sql, scope: ScopeInput): Promise<Resolved
   };
 }
 
+/**
+ * The caller's plants that have lines, in the order a board prefers them (issue 5 §3: it opens on a
+ * plant with something to show): those whose machines have reported first, then by code. Row-level
+ * security keeps it to the caller's tenant and plants.
+ */
+export async function boardPlants(tx: Sql): Promise<string[]> {
+  const found = await rows<{ plant_id: string }>(
+    tx,
+    sql`select p.id::text as plant_id from plants p
+         where exists (select 1 from lines l where l.plant_id = p.id)
+         order by exists (select 1 from machines m
+                           where m.plant_id = p.id
+                             and (exists (select 1 from machine_state_events e where e.machine_id = m.id)
+                                  or exists (select 1 from production_counts c where c.machine_id = m.id))) desc,
+                  p.code`,
+  );
+  return found.map((r) => r.plant_id);
+}
+
 /** The longest window a KPI query takes: the events' retention (migration 0004 keeps 400 days). */
 export const MAX_WINDOW_DAYS = 400;
 export const DAY_MS = 86_400_000;

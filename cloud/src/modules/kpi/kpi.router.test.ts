@@ -597,6 +597,31 @@ describe.each(testEngines)('KPI procedures over stored events ($name engine)', (
     );
   });
 
+  it('lists the plants with lines the caller sees for the board, those that have reported first', async () => {
+    const quiet = await admin.trpc.tenancy.plants.create.mutate({
+      code: 'A0',
+      name: 'Quiet',
+      timezone: 'UTC',
+    });
+    await admin.trpc.masterdata.lines.create.mutate({ plantId: quiet.id, code: 'LQ', name: 'Quiet line' });
+    const empty = await admin.trpc.tenancy.plants.create.mutate({
+      code: 'A00',
+      name: 'Empty',
+      timezone: 'UTC',
+    });
+    const all = await admin.trpc.kpi.boardPlants.query();
+    // A1 has events; A0 comes before it by code but has never reported; A00 has no lines.
+    expect(all[0]).toBe(ids.plant);
+    expect(all.indexOf(quiet.id)).toBeGreaterThan(0);
+    expect(all).toContain(ids.otherPlant);
+    expect(all).not.toContain(empty.id);
+    const user = await addUser(admin, { roleIds: [tenants.a.roleIds.operator!], plantIds: [ids.otherPlant] });
+    const operator = await signIn(server.url, user.email);
+    expect(await operator.trpc.kpi.boardPlants.query()).toEqual([ids.otherPlant]);
+    const adminB = await signIn(server.url, tenants.b.adminEmail);
+    expect(await adminB.trpc.kpi.boardPlants.query()).not.toContain(ids.plant);
+  });
+
   it('refuses windows that are reversed, too long or malformed', async () => {
     const scope = { kind: 'line' as const, id: ids.line };
     await expectApiError(

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
 import { countsPerHour } from './counts-per-hour.js';
-import { DAY_MS, MAX_WINDOW_DAYS } from './kpi-scope.js';
+import { boardPlants, DAY_MS, MAX_WINDOW_DAYS } from './kpi-scope.js';
 import { liveKpi } from './live-kpi.js';
 import { downtimePareto, oeeReport, oeeSeries } from './oee-query.js';
 import { fpyReport, rtyReport } from './quality-yield.js';
@@ -40,6 +40,8 @@ const liveIds = z.array(id).min(1).max(1000).optional();
 const lossBucket = z.enum(['performance_loss', 'availability_loss', 'planned_stop']);
 
 export const kpiRouter = router({
+  /** The caller's plants with lines, those that have reported first: where the board opens. */
+  boardPlants: read.query(({ ctx }) => boardPlants(ctx.tx)),
   /** OEE with A, P, Q and their components, for the scope's total, each line and each machine. */
   oee: read.input(z.object({ scope, window })).query(({ ctx, input }) => oeeReport(ctx.tx, input)),
   /** A trend: the scope's OEE per shift, local day or ISO week of a range. */

@@ -16,6 +16,14 @@ import {
   timed,
   upperBound,
 } from './live-machine.js';
+import {
+  allBoundaries,
+  closedPoint,
+  openPoint,
+  TREND_BUCKET_MS,
+  trendBoundaries,
+  trendPatch,
+} from './live-trend.js';
 import type {
   LiveKpiFigures,
   LiveKpiMessage,
@@ -27,6 +35,8 @@ import type {
   LiveMachineDelta,
   LiveMachineFigures,
   LiveMachineState,
+  LiveTrendPatch,
+  LiveTrendPoint,
 } from './live-types.js';
 import { computeOee, type OeeResult } from './oee.js';
 import { aggregateOee, type OeeAggregate } from './oee-aggregate.js';
@@ -53,10 +63,11 @@ import { type StateBucket, UNMAPPED_BUCKET } from './timeline.js';
  *
  * Counts are kept as sums per (product, stretch between the instants where computeOee's
  * classification of a count can change: window and shift edges, planned downtime edges, the end of
- * a no-initial-state gap), stamped with the stretch's start — the same argument as oee-source.ts:
- * every count of a stretch is classified alike, so the sums give exactly the result of the raw rows,
- * and a recompute costs O(stretches + state changes), not O(counts). Counts dated after "now" (a
- * device clock ahead) stay raw until now passes them.
+ * a no-initial-state gap; and the shift trend's bucket edges, live-trend.ts), stamped with the
+ * stretch's start — the same argument as oee-source.ts: every count of a stretch is classified
+ * alike, so the sums give exactly the result of the raw rows, and a recompute costs
+ * O(stretches + state changes), not O(counts). Counts dated after "now" (a device clock ahead) stay
+ * raw until now passes them.
  */
 
 /** An entity is sent at most once per this long (issue 4 §6). */
@@ -113,6 +124,16 @@ interface LoadedState {
   }[];
 }
 
+/** A line's shift trend as the hub keeps it (live-trend.ts). */
+interface LineTrend {
+  readonly machines: readonly MachineEntry[];
+  /** Points at the closed bucket boundaries; from `staleFrom` on, a late event changed them. */
+  readonly closed: LiveTrendPoint[];
+  staleFrom: number;
+  /** What subscribers have: the closed points and the one at now. */
+  sent: readonly LiveTrendPoint[];
+}
+
 const NO_SHIFT_FIGURES: LiveKpiFigures = figuresOf({
   ...oeeFactors(zeroComponents),
   components: zeroComponents,
@@ -123,6 +144,7 @@ export class LiveKpiHub {
   private readonly log: Logger;
   private machines = new Map<string, MachineEntry>();
   private lines = new Map<string, GroupEntry<LiveLineFigures, LiveLineKpi>>();
+  private trends = new Map<string, LineTrend>();
   private plant: GroupEntry<LiveKpiFigures> = group(NO_SHIFT_FIGURES, NO_SHIFT_FIGURES);
   private stateCodes: ReadonlyMap<string, StateCodeInfo> = new Map();
   private mapping: ReadonlyMap<string, StateBucket> = new Map();
@@ -211,6 +233,7 @@ export class LiveKpiHub {
 
   private applyEvent(m: MachineEntry, event: LiveEvent, now: number) {
     const time = Date.parse(event.time);
+    this.trendChangedAt(m.lineId, time);
     if (event.kind === 'state') {
       m.lastEventAt = Math.max(m.lastEventAt ?? time, time);
       this.applyState(m, { time, state: event.data.state, reason: event.data.reason });
@@ -251,6 +274,14 @@ export class LiveKpiHub {
       if (m.sums.size === 0) m.cuts = cutsOf(this.window, this.shifts, m);
       else this.scheduleReload('gap edge moved');
     }
+  }
+
+  /** An event at `time` changes the trend points after it: a late one, those already closed. */
+  private trendChangedAt(lineId: string, time: number) {
+    const trend = this.trends.get(lineId);
+    if (trend === undefined) return;
+    const k = trend.closed.findIndex((p) => p.t > time);
+    if (k !== -1) trend.staleFrom = Math.min(trend.staleFrom, k);
   }
 
   private addCount(m: MachineEntry, c: CountRecord & { time: number }, now: number) {
@@ -349,6 +380,8 @@ export class LiveKpiHub {
         machines: resolved.machines,
         range,
         now,
+        // The trend's buckets (live-trend.ts): a loaded sum must not span two of them.
+        cuts: window === null ? [] : allBoundaries(window),
       });
       const late = await lateRows(
         tx,
@@ -445,6 +478,17 @@ export class LiveKpiHub {
         ),
       ]),
     );
+    this.trends = new Map(
+      state.lines.map((l) => [
+        l.id,
+        {
+          machines: [...machines.values()].filter((m) => m.lineId === l.id),
+          closed: [],
+          staleFrom: 0,
+          sent: [],
+        },
+      ]),
+    );
     this.plant = group(NO_SHIFT_FIGURES, NO_SHIFT_FIGURES);
     this.loaded = true;
   }
@@ -520,11 +564,16 @@ export class LiveKpiHub {
       if (line !== undefined) line.dirty = true;
     }
     const lines: LiveLineDelta[] = [];
+    const trends: LiveTrendPatch[] = [];
     for (const [id, line] of this.lines) {
       if (!line.dirty || !due(line.sentAt)) continue;
       line.dirty = false;
-      if (!this.computeLine(id, line)) continue;
+      const changed = this.computeLine(id, line);
+      const patch = this.computeTrend(id, line, now);
+      if (patch !== null) trends.push(patch);
+      if (!changed && patch === null) continue;
       line.sentAt = now;
+      if (!changed) continue;
       lines.push(line.delta as LiveLineDelta);
       this.plant.dirty = true;
     }
@@ -537,7 +586,7 @@ export class LiveKpiHub {
       }
     }
     this.lastFlushAt = now;
-    if (machines.length === 0 && lines.length === 0 && plant === null) return;
+    if (machines.length === 0 && lines.length === 0 && plant === null && trends.length === 0) return;
     const update: LiveKpiUpdate = {
       type: 'update',
       plantId: this.plantId,
@@ -545,6 +594,7 @@ export class LiveKpiHub {
       plant,
       lines,
       machines,
+      trends,
     };
     for (const s of this.subscribers) s.push(update);
   }
@@ -557,6 +607,7 @@ export class LiveKpiHub {
     }
     for (const [id, line] of this.lines) {
       this.computeLine(id, line);
+      this.computeTrend(id, line, now);
       line.dirty = false;
       line.sentAt = now;
     }
@@ -605,6 +656,40 @@ export class LiveKpiHub {
     const figures = { lineId: id, ...(line.result === null ? NO_SHIFT_FIGURES : figuresOf(line.result)) };
     const { code, name, machineCount } = line.view;
     return this.changed(line, figures, { ...figures, code, name, machineCount }, 'lineId');
+  }
+
+  /**
+   * Brings the line's trend up to now: closed points computed once (again from the first a late
+   * event changed), the point at now from the line's current figures. Returns the changed tail.
+   */
+  private computeTrend(
+    id: string,
+    line: GroupEntry<LiveLineFigures, LiveLineKpi>,
+    now: number,
+  ): LiveTrendPatch | null {
+    const trend = this.trends.get(id);
+    const w = this.window;
+    if (trend === undefined) return null;
+    let points: LiveTrendPoint[] = [];
+    if (w !== null && now >= w.start) {
+      const boundaries = trendBoundaries(w, now);
+      trend.closed.length = Math.min(trend.closed.length, trend.staleFrom, boundaries.length);
+      const ctx = { window: w, shifts: this.shifts, mapping: this.mapping };
+      for (let k = trend.closed.length; k < boundaries.length; k++) {
+        trend.closed.push(closedPoint(ctx, trend.machines, boundaries[k - 1] ?? w.start, boundaries[k]!));
+      }
+      trend.staleFrom = Number.POSITIVE_INFINITY;
+      const open = openPoint(
+        trend.machines,
+        line.result?.oee.value ?? null,
+        boundaries.at(-1) ?? w.start,
+        Math.min(now, w.end),
+      );
+      points = [...trend.closed, open];
+    }
+    const patch = trendPatch(id, trend.sent, points);
+    trend.sent = points;
+    return patch;
   }
 
   private computePlant(): boolean {
@@ -677,6 +762,7 @@ export class LiveKpiHub {
       plant: this.plant.view,
       lines: [...this.lines.values()].map((l) => l.view),
       machines: [...this.machines.values()].map((m) => m.view),
+      trends: [...this.trends].map(([lineId, t]) => ({ lineId, bucketMs: TREND_BUCKET_MS, points: t.sent })),
     };
   }
 }

@@ -234,6 +234,78 @@ describe.each(testEngines)('kpi.live over WebSocket ($name engine)', (engine) =>
     sub.close();
   });
 
+  /** A line's trend against kpi.oee: each closed point is the OEE of [shift start, point]. */
+  async function expectTrendLikeTheDatabase(snapshot: LiveKpiSnapshot, lineId: string) {
+    const trend = snapshot.trends.find((t) => t.lineId === lineId)!;
+    const line = snapshot.lines.find((l) => l.lineId === lineId)!;
+    expect(trend.points.at(-1)!.t).toBe(snapshot.asOf);
+    expect(trend.points.at(-1)!.oee).toBe(line.oee.value);
+    expect(trend.points.reduce((sum, p) => sum + p.throughput, 0)).toBe(line.producedQuantity);
+    let made = 0;
+    for (const point of trend.points.slice(0, -1)) {
+      made += point.throughput;
+      const report = await admin.trpc.kpi.oee.query({
+        scope: { kind: 'line', id: lineId },
+        window: { from: new Date(shiftStart), to: new Date(point.t) },
+      });
+      if (point.oee === null) expect(report.total.oee.value).toBeNull();
+      else expect(report.total.oee.value).toBeCloseTo(point.oee, 12);
+      expect(report.total.components.producedQuantity).toBe(made);
+    }
+    return trend;
+  }
+
+  it("sends each line's shift trend whose every closed point is kpi.oee for [shift start, point], kept exact by late events and reloads", async () => {
+    const sub = listen(admin.token, { plantId: ids.plant });
+    const snapshot = await sub.snapshot();
+    const trend = await expectTrendLikeTheDatabase(snapshot, ids.l1);
+    expect(trend.bucketMs).toBe(15 * MIN);
+    // The shift started an hour ago (a whole minute): points at + 15, 30, 45, 60 min, then now.
+    expect(trend.points.map((p) => p.t - shiftStart).slice(0, 4)).toEqual(
+      [15, 30, 45, 60].map((m) => m * MIN),
+    );
+    // M2's 60 at + 15 min belongs to the bucket that starts there, M1's 126 at + 20 min too.
+    expect(trend.points[0]!.throughput).toBe(0);
+    expect(trend.points[1]!.throughput).toBe(186);
+    // L2's only machine never reported: a trend without OEE and without pieces.
+    const empty = snapshot.trends.find((t) => t.lineId === ids.l2)!;
+    expect(empty.points.every((p) => p.oee === null && p.throughput === 0)).toBe(true);
+
+    // In a running shift the point at now moves every second, and an update carries only it.
+    const updates = () => sub.messages.flatMap(({ message }) => (message.type === 'update' ? [message] : []));
+    await until(() => updates().some((u) => u.trends.length > 0), 'a trend update', 3000);
+    const patch = updates()
+      .find((u) => u.trends.length > 0)!
+      .trends.find((t) => t.lineId === ids.l1)!;
+    expect(patch.from).toBe(trend.points.length - 1);
+    expect(patch.points).toHaveLength(1);
+
+    // A late count in the first bucket rewrites the trend from its first point on.
+    await push(envelope(A1M2, 'count', { good: 4, scrap: 0 }, new Date(shiftStart + 12 * MIN)));
+    const rewritten = () =>
+      updates()
+        .flatMap((u) => u.trends)
+        .find((t) => t.lineId === ids.l1 && t.from === 0);
+    await until(() => rewritten() !== undefined, 'the rewritten trend', 3000);
+    const first = rewritten()!.points[0]!;
+    expect(first.throughput).toBe(4);
+
+    // Reloaded (master data changed), the hub reads the same history from the database: the counts
+    // of different buckets must not be summed together there either.
+    const before = sub.messages.length;
+    await admin.trpc.production.products.create.mutate({ code: 'P-TREND', name: 'Trend reload' });
+    await until(
+      () => sub.messages.slice(before).some((m) => m.message.type === 'snapshot'),
+      'the reload',
+      5000,
+    );
+    const reloaded = sub.messages.slice(before).find((m) => m.message.type === 'snapshot')!
+      .message as LiveKpiSnapshot;
+    const again = await expectTrendLikeTheDatabase(reloaded, ids.l1);
+    expect(again.points.slice(0, 2).map((p) => p.throughput)).toEqual([4, 186]);
+    sub.close();
+  });
+
   it("pushes an ingested count into the machine's and the line's numbers within 1.5 s", async () => {
     const sub = listen(admin.token, { plantId: ids.plant });
     const snapshot = await sub.snapshot();

@@ -5,6 +5,7 @@ import { notFound } from '../../trpc/errors.js';
 import { canSeePlant, type Principal, scopeOf } from '../../trpc/principal.js';
 import type { EventBus } from '../events/index.js';
 import { type LiveHubDeps, type LiveHubSubscriber, LiveKpiHub } from './live-hub.js';
+import { applyTrendPatch, mergeTrendPatches } from './live-trend.js';
 import type { LiveKpiMessage, LiveKpiSnapshot, LiveKpiUpdate } from './live-types.js';
 
 /*
@@ -184,12 +185,20 @@ class SubscriberQueue implements LiveHubSubscriber {
       const lines = this.lineIds ?? new Set(machines.map((m) => m.lineId));
       this.shownMachines = new Set(machines.map((m) => m.machineId));
       this.shownLines = lines;
-      return { ...message, machines, lines: message.lines.filter((l) => lines.has(l.lineId)) };
+      return {
+        ...message,
+        machines,
+        lines: message.lines.filter((l) => lines.has(l.lineId)),
+        trends: message.trends.filter((t) => lines.has(t.lineId)),
+      };
     }
     const machines = message.machines.filter((m) => this.shownMachines.has(m.machineId));
     const lines = message.lines.filter((l) => this.shownLines.has(l.lineId));
-    if (machines.length === 0 && lines.length === 0 && message.plant === null) return null;
-    return { ...message, machines, lines };
+    const trends = message.trends.filter((t) => this.shownLines.has(t.lineId));
+    if (machines.length === 0 && lines.length === 0 && trends.length === 0 && message.plant === null) {
+      return null;
+    }
+    return { ...message, machines, lines, trends };
   }
 
   private shownMachines: ReadonlySet<string> = new Set();
@@ -203,19 +212,30 @@ function merge(pending: LiveKpiMessage, next: LiveKpiMessage): LiveKpiMessage {
   if (pending.type === 'snapshot') {
     const machines = new Map(next.machines.map((m) => [m.machineId, m]));
     const lines = new Map(next.lines.map((l) => [l.lineId, l]));
+    const trends = new Map(next.trends.map((t) => [t.lineId, t]));
     return {
       ...pending,
       asOf: next.asOf,
       plant: { ...pending.plant, ...next.plant },
       machines: pending.machines.map((m) => ({ ...m, ...machines.get(m.machineId) })),
       lines: pending.lines.map((l) => ({ ...l, ...lines.get(l.lineId) })),
+      trends: pending.trends.map((t) => {
+        const patch = trends.get(t.lineId);
+        return patch === undefined ? t : { ...t, points: applyTrendPatch(t.points, patch) };
+      }),
     };
+  }
+  const trends = new Map(pending.trends.map((t) => [t.lineId, t]));
+  for (const t of next.trends) {
+    const earlier = trends.get(t.lineId);
+    trends.set(t.lineId, earlier === undefined ? t : mergeTrendPatches(earlier, t));
   }
   const update: LiveKpiUpdate = {
     ...next,
     plant,
     machines: mergeById(pending.machines, next.machines, (m) => m.machineId),
     lines: mergeById(pending.lines, next.lines, (l) => l.lineId),
+    trends: [...trends.values()],
   };
   return update;
 }

@@ -1,4 +1,5 @@
 import type { Interval } from './intervals.js';
+import { allBoundaries } from './live-trend.js';
 import type { LiveMachineDelta, LiveMachineFigures, LiveMachineKpi } from './live-types.js';
 import type { OeeResult, PlannedDowntime } from './oee.js';
 import type { CountRecord, IdealCycleTimes } from './quantities.js';
@@ -68,6 +69,8 @@ export function cutsOf(window: Interval | null, shifts: readonly Interval[], m: 
   const edges = new Set<number>([window.start, window.end]);
   for (const s of shifts) edges.add(s.start).add(s.end);
   for (const d of m.plannedDowntimes) edges.add(Number(d.start)).add(Number(d.end));
+  // The shift trend's buckets (live-trend.ts): a sum inside one bucket can be dated to it.
+  for (const b of allBoundaries(window)) edges.add(b);
   const gap = gapEnd(m);
   if (gap !== null && Number.isFinite(gap)) edges.add(gap);
   return [...edges].filter((t) => t >= window.start && t <= window.end).sort((a, b) => a - b);

@@ -67,6 +67,30 @@ export interface LiveLineKpi extends LiveLineFigures {
   readonly machineCount: number;
 }
 
+/**
+ * A point of a line's shift trend (live-trend.ts): OEE from the shift start up to t (null: no data
+ * yet), and the pieces (good + scrap) made in the bucket that ends at t.
+ */
+export interface LiveTrendPoint {
+  readonly t: number;
+  readonly oee: number | null;
+  readonly throughput: number;
+}
+
+/** A line's trend in a snapshot: points at start + k·bucketMs before now, then one at now. */
+export interface LiveLineTrend {
+  readonly lineId: string;
+  readonly bucketMs: number;
+  readonly points: readonly LiveTrendPoint[];
+}
+
+/** A trend's changed tail: keep the points before `from`, replace the rest with `points`. */
+export interface LiveTrendPatch {
+  readonly lineId: string;
+  readonly from: number;
+  readonly points: readonly LiveTrendPoint[];
+}
+
 export interface LiveShift {
   readonly id: string;
   readonly name: string;
@@ -88,6 +112,8 @@ export interface LiveKpiSnapshot {
   readonly plant: LiveKpiFigures;
   readonly lines: readonly LiveLineKpi[];
   readonly machines: readonly LiveMachineKpi[];
+  /** One per line; no points between shifts. */
+  readonly trends: readonly LiveLineTrend[];
 }
 
 /** A machine's changed fields: merge into its last figures (`{ ...last, ...delta }`). */
@@ -109,6 +135,8 @@ export interface LiveKpiUpdate {
   readonly plant: Partial<LiveKpiFigures> | null;
   readonly lines: readonly LiveLineDelta[];
   readonly machines: readonly LiveMachineDelta[];
+  /** The lines whose trend changed (at most once per second, with the line's figures). */
+  readonly trends: readonly LiveTrendPatch[];
 }
 
 export type LiveKpiMessage = LiveKpiSnapshot | LiveKpiUpdate;
