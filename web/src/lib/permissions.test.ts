@@ -60,3 +60,14 @@ describe('isCurrent', () => {
     expect(isCurrent(path, href)).toBe(expected);
   });
 });
+
+describe('navigationFor, configuration', () => {
+  it('shows the configuration pages to whoever reads definitions', () => {
+    const nav = navigationFor(['config.read']);
+    expect(nav.find((s) => s.label === 'Configuration')?.items.map((i) => i.href)).toEqual([
+      '/config/records',
+      '/config/fields',
+      '/config/type-lists',
+    ]);
+  });
+});

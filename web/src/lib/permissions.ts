@@ -31,6 +31,14 @@ const sections: { label: string; items: (NavItem & { anyOf: Permission[] | 'sign
       { href: '/admin/production', label: 'Production master data', anyOf: ['masterdata.read'] },
     ],
   },
+  {
+    label: 'Configuration',
+    items: [
+      { href: '/config/records', label: 'Records', anyOf: ['config.read'] },
+      { href: '/config/fields', label: 'Custom fields', anyOf: ['config.read'] },
+      { href: '/config/type-lists', label: 'Type lists', anyOf: ['config.read'] },
+    ],
+  },
 ];
 
 /** The navigation a user with these permissions sees; empty sections are left out. */

@@ -21,6 +21,7 @@ import {
   updateOption,
   updateTypeList,
 } from './type-lists.js';
+import { userChoices } from './user-choices.js';
 
 /*
  * The configuration engine's API (issue 6 §4, §5). Thin: validate, call, return. Definitions are read
@@ -172,6 +173,11 @@ export const configRouter = router({
     history: read.input(z.object({ id })).query(({ ctx, input }) => changeHistory(ctx.tx, input.id)),
   }),
   numbering: numberingRouter,
+  /**
+   * Active users to choose in a user reference field: id and name only, for anyone who fills in
+   * forms (users.list, with emails and roles, needs users.read).
+   */
+  userChoices: read.query(({ ctx }) => userChoices(ctx.tx)),
   records: router({
     /** Records of an entity type with custom columns, filtered and sorted, a page at a time. */
     list: read

@@ -119,6 +119,8 @@ describe.each(testEngines)('configuration engine ($name engine)', (engine) => {
       'BAD_REQUEST',
     );
     expect(noList.data).toMatchObject({ fieldErrors: { typeListId: 'Choose the type list to pick from' } });
+    const lists = await operator.trpc.config.typeLists.list.query({});
+    expect(lists.map((l) => [l.code, l.options, l.activeOptions, l.fields])).toEqual([['colours', 3, 3, 1]]);
     const fields = await operator.trpc.config.fields.list.query({ entityType: 'product' });
     expect(fields.map((f) => f.key)).toEqual(['colour', 'weight', 'drawing']);
     expect(fields[0]?.options?.map((o) => o.label)).toEqual(['Red', 'Blue', 'Green']);
@@ -173,6 +175,11 @@ describe.each(testEngines)('configuration engine ($name engine)', (engine) => {
       entityType: 'product',
       entityId: products.P1!,
     });
+    expect(record).toMatchObject({ code: 'P1', name: 'Product P1', isActive: true, plantId: null });
+    // A user reference offers the tenant's active users by name, to anyone who fills in forms.
+    const people = await operator.trpc.config.userChoices.query();
+    expect(people.map((p) => p.displayName)).toContain('Admin A');
+    expect(Object.keys(people[0]!).sort()).toEqual(['displayName', 'id']);
     expect(record.values).toEqual({ colour: colourList.options[0]!.id, weight: 12.35 });
   });
 
@@ -364,11 +371,18 @@ describe.each(testEngines)('configuration engine ($name engine)', (engine) => {
       settings: { min: 1, unit: 'days' },
     });
     const refused = await expectApiError(
-      engineer.trpc.production.products.create.mutate({ code: 'P7', name: 'Seven', custom: { shelf_life: 0 } }),
+      engineer.trpc.production.products.create.mutate({
+        code: 'P7',
+        name: 'Seven',
+        custom: { shelf_life: 0 },
+      }),
       'BAD_REQUEST',
     );
     // colour is required (and not given): both named, and the product was not created either.
-    expect(refused.data?.fieldErrors).toEqual({ 'custom.colour': 'Required', 'custom.shelf_life': 'At least 1 days' });
+    expect(refused.data?.fieldErrors).toEqual({
+      'custom.colour': 'Required',
+      'custom.shelf_life': 'At least 1 days',
+    });
     const listed = await engineer.trpc.production.products.list.query({});
     expect(listed.map((p) => p.code)).not.toContain('P7');
     const created = await engineer.trpc.production.products.create.mutate({
@@ -390,8 +404,17 @@ describe.each(testEngines)('configuration engine ($name engine)', (engine) => {
 
   it('keeps values of a plant-scoped record from users without access to the plant', async () => {
     const adminA = await signIn(server.url, tenants.a.adminEmail);
-    await engineer.trpc.config.fields.create.mutate({ entityType: 'machine', key: 'asset_tag', label: 'Asset tag', type: 'text' });
-    const line = await adminA.trpc.masterdata.lines.create.mutate({ plantId: tenants.a.plantIds[1]!, code: 'L9', name: 'L9' });
+    await engineer.trpc.config.fields.create.mutate({
+      entityType: 'machine',
+      key: 'asset_tag',
+      label: 'Asset tag',
+      type: 'text',
+    });
+    const line = await adminA.trpc.masterdata.lines.create.mutate({
+      plantId: tenants.a.plantIds[1]!,
+      code: 'L9',
+      name: 'L9',
+    });
     const machine = await adminA.trpc.masterdata.machines.create.mutate({
       lineId: line.id,
       code: 'M9',
@@ -400,9 +423,16 @@ describe.each(testEngines)('configuration engine ($name engine)', (engine) => {
     });
     expect(machine.custom).toEqual({ asset_tag: 'AT-2' });
     // The operator has access to plant 1 only: plant 2's machine and its values are out of reach.
-    await expectApiError(operator.trpc.config.records.get.query({ entityType: 'machine', entityId: machine.id }), 'NOT_FOUND');
     await expectApiError(
-      operator.trpc.config.records.setValues.mutate({ entityType: 'machine', entityId: machine.id, values: { asset_tag: 'X' } }),
+      operator.trpc.config.records.get.query({ entityType: 'machine', entityId: machine.id }),
+      'NOT_FOUND',
+    );
+    await expectApiError(
+      operator.trpc.config.records.setValues.mutate({
+        entityType: 'machine',
+        entityId: machine.id,
+        values: { asset_tag: 'X' },
+      }),
       'NOT_FOUND',
     );
     const listed = await operator.trpc.config.records.list.query({
@@ -413,11 +443,17 @@ describe.each(testEngines)('configuration engine ($name engine)', (engine) => {
     expect(listed.rows).toEqual([]);
     const scoped = { tenantId: tenants.a.tenantId, userId: null, plantIds: [tenants.a.plantIds[0]!] };
     const visible = await database.db.transact(scoped, (tx) =>
-      rows<{ n: number }>(tx, sql`select count(*)::int as n from field_values where entity_id = ${machine.id}`),
+      rows<{ n: number }>(
+        tx,
+        sql`select count(*)::int as n from field_values where entity_id = ${machine.id}`,
+      ),
     );
     expect(visible[0]?.n).toBe(0);
     const all = await database.db.transact({ ...scoped, plantIds: 'all' }, (tx) =>
-      rows<{ n: number }>(tx, sql`select count(*)::int as n from field_values where entity_id = ${machine.id}`),
+      rows<{ n: number }>(
+        tx,
+        sql`select count(*)::int as n from field_values where entity_id = ${machine.id}`,
+      ),
     );
     expect(all[0]?.n).toBe(1);
   });

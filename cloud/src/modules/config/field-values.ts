@@ -51,13 +51,27 @@ export async function readValues(
 
 /** A record of an entity type as the caller may see it (row-level security), with its plant. */
 export async function findRecord(tx: Sql, type: EntityType, id: string) {
-  const plant = type.plantColumn === null ? sql`null::uuid` : sql.raw(`e.${type.plantColumn}`);
-  const [found] = await rows<{ id: string; plant_id: string | null }>(
+  const column = (name: string | null, fallback: string) => sql.raw(name === null ? fallback : `e.${name}`);
+  const [found] = await rows<{
+    id: string;
+    plant_id: string | null;
+    code: string;
+    name: string | null;
+    is_active: boolean;
+  }>(
     tx,
-    sql`select e.id, ${plant} as plant_id from ${sql.identifier(type.table)} e where e.id = ${id}`,
+    sql`select e.id, ${column(type.plantColumn, 'null::uuid')} as plant_id, ${column(type.codeColumn, 'null')}::text as code,
+               ${column(type.nameColumn, 'null')}::text as name, ${column(type.activeColumn, 'true')} as is_active
+          from ${sql.identifier(type.table)} e where e.id = ${id}`,
   );
   if (found === undefined) throw notFound(type.label);
-  return { id: found.id, plantId: found.plant_id };
+  return {
+    id: found.id,
+    plantId: found.plant_id,
+    code: found.code,
+    name: found.name,
+    isActive: found.is_active,
+  };
 }
 
 /** References must point at something the caller can see; each missing one is its field's error. */
@@ -162,8 +176,7 @@ export async function recordValues(tx: Sql, input: { entityType: string; entityI
   // Retired fields and other plants' fields still show what they hold, read-only.
   const applicable = new Set(applicableFields(fields, record.plantId).map((f) => f.id));
   return {
-    id: record.id,
-    plantId: record.plantId,
+    ...record,
     fields: fields
       .filter((f) => applicable.has(f.id) || values[f.key] !== undefined)
       .map((f) => ({ ...f, readOnly: !applicable.has(f.id) })),

@@ -421,7 +421,7 @@ describe.each(testEngines)('numbering ($name engine)', (engine) => {
 });
 
 describe('the numbering router', () => {
-  it('lets config.read list and preview, and config.manage change definitions', () => {
+  it('lets config.read list, preview and read history, and config.manage change definitions', () => {
     const procedures = numberingRouter._def.procedures as unknown as Record<
       string,
       { _def: { meta?: { access?: string } } }
@@ -435,6 +435,7 @@ describe('the numbering router', () => {
       create: 'config.manage',
       update: 'config.manage',
       retire: 'config.manage',
+      history: 'config.read',
     });
   });
 });

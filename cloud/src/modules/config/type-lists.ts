@@ -50,13 +50,16 @@ const takenListCode = () =>
 const takenOptionCode = () =>
   new DomainError('conflict', 'That code is already in this list', { code: 'Already in this list' });
 
+const outerId = sql.raw('"type_lists"."id"');
+
 export function listTypeLists(tx: Sql, input: { includeInactive?: boolean | undefined }) {
   return tx
     .select({
       ...listColumns,
-      options: sql<number>`(select count(*)::int from ${option} o where o.type_list_id = ${list.id})`,
-      activeOptions: sql<number>`(select count(*)::int from ${option} o where o.type_list_id = ${list.id} and o.is_active)`,
-      fields: sql<number>`(select count(*)::int from ${tables.customFields} f where f.type_list_id = ${list.id})`,
+      // Qualified by hand: inside a subquery drizzle writes the outer column as a bare "id".
+      options: sql<number>`(select count(*)::int from ${option} o where o.type_list_id = ${outerId})`,
+      activeOptions: sql<number>`(select count(*)::int from ${option} o where o.type_list_id = ${outerId} and o.is_active)`,
+      fields: sql<number>`(select count(*)::int from ${tables.customFields} f where f.type_list_id = ${outerId})`,
     })
     .from(list)
     .where(input.includeInactive === true ? undefined : eq(list.isActive, true))
