@@ -169,3 +169,32 @@ export async function trpcCall<T>(
   if (body.result === undefined) throw new Error(`${path}: ${JSON.stringify(body.error)}`);
   return body.result.data;
 }
+
+/**
+ * Deletes the plant's planned downtimes around now. The demo calendar plans breaks every few hours
+ * (a quarter of an hour to half an hour each); a test that expects a stop to count as a loss must not
+ * depend on the time of day it runs at.
+ */
+export async function clearPlannedDowntimeNow(page: Page, plantCode: string): Promise<void> {
+  const plants = await trpcCall<{ id: string; code: string }[]>(
+    page,
+    'tenancy.plants.list',
+    undefined,
+    'GET',
+  );
+  const plant = plants.find((p) => p.code === plantCode);
+  if (plant === undefined) throw new Error(`no plant ${plantCode}`);
+  const around = 15 * 60_000;
+  const downtimes = await trpcCall<{ id: string }[]>(
+    page,
+    'production.plannedDowntimes.list',
+    {
+      plantId: plant.id,
+      from: new Date(Date.now() - around).toISOString(),
+      to: new Date(Date.now() + around).toISOString(),
+    },
+    'GET',
+  );
+  for (const downtime of downtimes)
+    await trpcCall(page, 'production.plannedDowntimes.delete', { id: downtime.id });
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ADMIN_EMAIL,
+  clearPlannedDowntimeNow,
   DEMO_PASSWORD,
   hasChromium,
   pushEvent,
@@ -13,23 +14,27 @@ describe.runIf(hasChromium)('machine page', () => {
   const ui = useUiStack();
 
   it('shows the timeline, Pareto, counts per hour and recent events of a machine', async () => {
-    const key = ui.cloud.demoEdgeKey();
-    const place = { plant: 'RIV', line: 'L1', machine: 'M1' };
-    const at = (secondsAgo: number) => new Date(Date.now() - secondsAgo * 1000).toISOString();
-    // Explicit times in the last minutes of the current shift (the demo plans shifts around the clock).
-    const events = [
-      { ...place, kind: 'state', payload: { state: 'RUNNING' }, ts: at(120) },
-      { ...place, kind: 'count', payload: { good: 11, scrap: 3 }, ts: at(90) },
-      { ...place, kind: 'state', payload: { state: 'STOPPED', reason: 'JAM' }, ts: at(60) },
-      { ...place, kind: 'count', payload: { good: 5, scrap: 1 }, ts: at(45) },
-      { ...place, kind: 'state', payload: { state: 'RUNNING' }, ts: at(30) },
-    ];
-    for (const event of events) await pushEvent(ui.cloud.url, key, event);
-
     const context = await ui.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     await page.goto(`${ui.cloud.url}/`);
     await signIn(page, ADMIN_EMAIL, DEMO_PASSWORD);
+    // A stop in a demo break would be planned, not a loss, and the Pareto would be empty.
+    await clearPlannedDowntimeNow(page, 'RIV');
+
+    const key = ui.cloud.demoEdgeKey();
+    const place = { plant: 'RIV', line: 'L1', machine: 'M1' };
+    const at = (secondsAgo: number) => new Date(Date.now() - secondsAgo * 1000).toISOString();
+    // Explicit times in the last seconds, so that they fall in the current shift (the demo plans
+    // shifts around the clock) unless the test starts within a minute of a shift change.
+    const events = [
+      { ...place, kind: 'state', payload: { state: 'RUNNING' }, ts: at(50) },
+      { ...place, kind: 'count', payload: { good: 11, scrap: 3 }, ts: at(40) },
+      { ...place, kind: 'state', payload: { state: 'STOPPED', reason: 'JAM' }, ts: at(30) },
+      { ...place, kind: 'count', payload: { good: 5, scrap: 1 }, ts: at(25) },
+      { ...place, kind: 'state', payload: { state: 'RUNNING' }, ts: at(15) },
+    ];
+    for (const event of events) await pushEvent(ui.cloud.url, key, event);
+
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'KPI board' }).waitFor();
     await page.goto(`${ui.cloud.url}/board`);
     await page.getByLabel('Plant', { exact: true }).selectOption({ label: 'RIV · Riverside Assembly' });

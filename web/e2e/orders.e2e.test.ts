@@ -1,10 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { ADMIN_EMAIL, DEMO_PASSWORD, hasChromium, screenshotDir, signIn, useUiStack } from './harness';
+import {
+  ADMIN_EMAIL,
+  DEMO_PASSWORD,
+  hasChromium,
+  screenshotDir,
+  signIn,
+  trpcCall,
+  useUiStack,
+} from './harness';
 
 describe.runIf(hasChromium)('production orders', () => {
   const ui = useUiStack();
 
-  it('creates an order numbered from the plant’s sequence, due in plant time, and moves it along', async () => {
+  it('creates an order numbered from the plant’s sequence, due in plant time, with its custom fields, and moves it along', async () => {
     const context = await ui.browser.newContext({
       viewport: { width: 1280, height: 900 },
       timezoneId: 'America/New_York',
@@ -20,6 +28,16 @@ describe.runIf(hasChromium)('production orders', () => {
     await page.getByLabel('Plant', { exact: true }).selectOption({ label: 'RIV · Riverside Assembly' });
     await page.waitForURL(/plant=/);
     await page.getByText('No planned or released or in progress orders in RIV.').waitFor();
+    // An engineer's field on orders, defined a moment ago: the new order form has it (issue 6 §6).
+    await trpcCall(page, 'config.fields.create', {
+      entityType: 'production_order',
+      key: 'customer_ref',
+      label: 'Customer reference',
+      type: 'text',
+      required: true,
+      settings: { pattern: 'CR-[0-9]+' },
+      helpText: 'CR- and digits',
+    });
 
     await page.getByRole('button', { name: 'New order' }).click();
     const year = new Date().getUTCFullYear();
@@ -28,6 +46,11 @@ describe.runIf(hasChromium)('production orders', () => {
     await page.getByRole('button', { name: 'Create order' }).click();
     await page.getByText('Choose a product').waitFor();
     await page.getByText('Enter a quantity').waitFor();
+    const customerRef = page.getByLabel('Customer reference');
+    expect(await customerRef.getAttribute('aria-invalid')).toBe('true');
+    await customerRef.fill('12345');
+    await page.getByText('Does not match the expected format: CR- and digits').waitFor();
+    await customerRef.fill('CR-4711');
     await page.getByLabel('Product', { exact: true }).selectOption({ index: 1 });
     await page.getByLabel('Line', { exact: true }).selectOption({ label: 'L1 · Line 1' });
     await page.getByLabel('Quantity', { exact: true }).fill('250');
@@ -40,6 +63,16 @@ describe.runIf(hasChromium)('production orders', () => {
     // Berlin's 14:00, whatever the browser's own zone (New York here).
     expect(await row.locator('td').nth(5).textContent()).toBe(`15 Jan ${year + 1}, 14:00`);
     await page.screenshot({ path: `${screenshotDir}/orders.png`, fullPage: true });
+    // Stored with the order in the same call; its number links to the order's custom fields.
+    const orders = await trpcCall<{ rows: { code: string; values: Record<string, unknown> }[] }>(
+      page,
+      'config.records.list',
+      { entityType: 'production_order', columns: ['customer_ref'] },
+      'GET',
+    );
+    expect(orders.rows.find((o) => o.code === `PO-RIV-${year}-00001`)?.values).toEqual({
+      customer_ref: 'CR-4711',
+    });
 
     await row.getByRole('button', { name: `Release PO-RIV-${year}-00001` }).click();
     await row.getByText('Released').waitFor();

@@ -203,10 +203,7 @@ export interface RecordCheckOptions {
 }
 
 /** The fields that apply to a record: active, and either for every plant or for the record's plant. */
-export function applicableFields(
-  defs: readonly FieldDefinition[],
-  plantId: string | null,
-): FieldDefinition[] {
+export function applicableFields<T extends FieldDefinition>(defs: readonly T[], plantId: string | null): T[] {
   return defs.filter((d) => d.isActive && (d.plantId === null || d.plantId === plantId));
 }
 

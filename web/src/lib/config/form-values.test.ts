@@ -8,6 +8,8 @@ import {
   initialFormValues,
   isoToLocalInput,
   localInputToIso,
+  newRecordCustomValues,
+  prefixedErrors,
   toApiValue,
   toFormValue,
 } from './form-values';
@@ -136,5 +138,33 @@ describe('displayValue and groupFields', () => {
       [null, ['c']],
       ['Packaging', ['b', 'a']],
     ]);
+  });
+});
+
+describe('custom values of a new record', () => {
+  const retired = field({ key: 'legacy', isActive: false });
+  const scoped = { ...field({ key: 'other_plant' }), readOnly: true };
+  const note = field({ key: 'note', defaultValue: 'standard' });
+
+  it('sends every editable field as shown, a cleared default as null', () => {
+    const values = initialFormValues([weight, note], {}, true);
+    expect(values).toEqual({ weight: '', note: 'standard' });
+    expect(newRecordCustomValues([weight, note, retired, scoped], { ...values, weight: '2.5' })).toEqual({
+      weight: 2.5,
+      note: 'standard',
+    });
+    expect(newRecordCustomValues([note], { note: '' })).toEqual({ note: null });
+    expect(newRecordCustomValues([colour], {})).toEqual({ colour: null });
+  });
+
+  it('names field messages as the cloud names them in a domain’s create', () => {
+    expect(prefixedErrors({ colour: 'Required', weight: 'At most 10' })).toEqual({
+      'custom.colour': 'Required',
+      'custom.weight': 'At most 10',
+    });
+    expect(prefixedErrors(checkFormValues([colour, weight], { colour: '', weight: '11' }))).toEqual({
+      'custom.colour': 'Required',
+      'custom.weight': expect.stringContaining('10'),
+    });
   });
 });

@@ -176,3 +176,30 @@ export function asDefinitions<T extends Omit<FieldDefinition, 'defaultValue'> & 
 ): (T & { defaultValue: unknown })[] {
   return fields.map((f) => ({ ...f, defaultValue: f.defaultValue ?? null }));
 }
+
+/** Where a domain's create form keeps its custom values: `custom.<key>`, as the cloud names errors. */
+export const CUSTOM_PREFIX = 'custom.';
+
+/**
+ * The `custom` input of a domain's create: every applicable field as the form shows it, so a default
+ * the user cleared is sent as null (cleared) rather than omitted (which would apply the default again).
+ */
+export function newRecordCustomValues(
+  fields: readonly FormField[],
+  values: FormValues,
+): Record<string, unknown> {
+  const custom: Record<string, unknown> = {};
+  for (const field of fields) {
+    if (field.readOnly || !field.isActive) continue;
+    custom[field.key] = toApiValue(field, values[field.key] ?? toFormValue(field, null));
+  }
+  return custom;
+}
+
+/** Field messages by key, renamed as a larger form names them (`custom.<key>`). */
+export function prefixedErrors(
+  errors: Record<string, string>,
+  prefix = CUSTOM_PREFIX,
+): Record<string, string> {
+  return Object.fromEntries(Object.entries(errors).map(([key, message]) => [`${prefix}${key}`, message]));
+}
