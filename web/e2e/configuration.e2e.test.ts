@@ -413,4 +413,32 @@ describe.runIf(hasChromium)('configuration engine in the web UI', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Records' }).click();
     await page.waitForURL(`${ui.cloud.url}/config/records/product`);
   });
+
+  it('finds records by code, and tells machines of the same code apart by plant and line', async () => {
+    const page = await signedIn(OPERATOR, '/config/records/product');
+    await page.getByText('60 records').waitFor();
+    await page.getByLabel('Code or name').fill('ZZ-BULK-01');
+    await page.getByRole('button', { name: 'Find' }).click();
+    await page.waitForURL(/q=ZZ-BULK-01/);
+    await page.getByText('10 records').waitFor();
+
+    await page.goto(`${ui.cloud.url}/config/records/machine`);
+    const table = page.getByRole('table', { name: 'Machines' });
+    await page.getByText('20 records').waitFor();
+    expect(await table.locator('thead th').allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringContaining('Plant'), expect.stringContaining('Line')]),
+    );
+    await page.getByLabel('Plant', { exact: true }).selectOption({ label: 'RIV · Riverside Assembly' });
+    await page.waitForURL(/plant=/);
+    await page.getByText('10 records').waitFor();
+    const m1 = table.locator('tbody tr').filter({ has: page.getByRole('link', { name: 'M1', exact: true }) });
+    const cells = await Promise.all((await m1.all()).map((row) => row.locator('td').allTextContents()));
+    expect(cells.map((c) => c.map((t) => t.trim()).slice(0, 3)).sort()).toEqual([
+      ['M1', 'L1 machine 1', 'L1'],
+      ['M1', 'L2 machine 1', 'L2'],
+    ]);
+    // One plant chosen: the plant column gives way.
+    expect(await table.locator('thead th').allTextContents()).not.toContain('Plant');
+    await page.screenshot({ path: `${screenshotDir}/config-records-machines.png`, fullPage: true });
+  });
 });

@@ -83,6 +83,7 @@ export const configRouter = router({
       label: t.label,
       plural: t.plural,
       plantScoped: t.plantColumn !== null,
+      contextLabel: t.context?.label ?? null,
     })),
   ),
   fields: router({

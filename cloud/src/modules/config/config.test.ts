@@ -422,6 +422,18 @@ describe.each(testEngines)('configuration engine ($name engine)', (engine) => {
       custom: { asset_tag: 'AT-2' },
     });
     expect(machine.custom).toEqual({ asset_tag: 'AT-2' });
+    // A list names each machine's line and plant: codes repeat across lines.
+    const types = await adminA.trpc.config.entityTypes.query();
+    expect(types.find((t) => t.key === 'machine')?.contextLabel).toBe('Line');
+    const inPlant2 = await adminA.trpc.config.records.list.query({
+      entityType: 'machine',
+      plantId: tenants.a.plantIds[1]!,
+      search: 'M9',
+      limit: 10,
+    });
+    expect(inPlant2.rows.map((r) => [r.code, r.context, r.plantId])).toEqual([
+      ['M9', 'L9', tenants.a.plantIds[1]],
+    ]);
     // The operator has access to plant 1 only: plant 2's machine and its values are out of reach.
     await expectApiError(
       operator.trpc.config.records.get.query({ entityType: 'machine', entityId: machine.id }),

@@ -18,6 +18,11 @@ export interface EntityType {
   /** Null for tenant-wide entities (products): their values are not plant-scoped. */
   readonly plantColumn: string | null;
   readonly activeColumn: string | null;
+  /**
+   * What tells records with the same code apart in a list (machine M1 of line L1 or of L2): a label
+   * and a scalar SQL expression over the record `e`, or null.
+   */
+  readonly context: { readonly label: string; readonly expression: string } | null;
   /** Who may list the records (custom values need `fields.fill` to change). */
   readonly readPermission: Permission;
 }
@@ -32,6 +37,7 @@ export const entityTypes = [
     nameColumn: 'name',
     plantColumn: null,
     activeColumn: 'is_active',
+    context: null,
     readPermission: 'masterdata.read',
   },
   {
@@ -43,6 +49,7 @@ export const entityTypes = [
     nameColumn: 'name',
     plantColumn: 'plant_id',
     activeColumn: null,
+    context: { label: 'Line', expression: '(select l.code from lines l where l.id = e.line_id)' },
     readPermission: 'masterdata.read',
   },
   {
@@ -54,6 +61,7 @@ export const entityTypes = [
     nameColumn: 'name',
     plantColumn: 'plant_id',
     activeColumn: null,
+    context: null,
     readPermission: 'masterdata.read',
   },
   {
@@ -65,6 +73,7 @@ export const entityTypes = [
     nameColumn: 'note',
     plantColumn: 'plant_id',
     activeColumn: null,
+    context: { label: 'Product', expression: '(select p.code from products p where p.id = e.product_id)' },
     readPermission: 'masterdata.read',
   },
 ] as const satisfies readonly EntityType[];

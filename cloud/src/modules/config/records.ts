@@ -155,6 +155,7 @@ interface RecordRow {
   code: string;
   name: string | null;
   plant_id: string | null;
+  context: string | null;
   is_active: boolean;
   sort_value: string | number | boolean | null;
 }
@@ -162,7 +163,8 @@ interface RecordRow {
 function baseSelect(type: EntityType, extra: SQL) {
   const col = (name: string | null, fallback: string) => sql.raw(name === null ? fallback : `e.${name}`);
   return sql`select e.id, ${col(type.codeColumn, 'null')}::text as code, ${col(type.nameColumn, 'null')}::text as name,
-                    ${col(type.plantColumn, 'null::uuid')} as plant_id, ${col(type.activeColumn, 'true')} as is_active${extra}`;
+                    ${col(type.plantColumn, 'null::uuid')} as plant_id, ${col(type.activeColumn, 'true')} as is_active,
+                    ${sql.raw(type.context?.expression ?? 'null')}::text as context${extra}`;
 }
 
 /** One page of records with the chosen custom columns, filtered and sorted. */
@@ -290,6 +292,7 @@ export async function listRecords(tx: Sql, tenantId: string, input: ListRecordsI
     );
     total = counted?.n ?? 0;
   }
+  const totalCapped = total !== null && total > TOTAL_CAP;
   return {
     entityType: type.key,
     columns: shown.map((f) => f.key),
@@ -298,12 +301,14 @@ export async function listRecords(tx: Sql, tenantId: string, input: ListRecordsI
       code: r.code,
       name: r.name,
       plantId: r.plant_id,
+      context: r.context,
       isActive: r.is_active,
       values: values.get(r.id) ?? {},
     })),
     nextCursor,
-    total,
-    totalCapped: total !== null && total > TOTAL_CAP,
+    // Capped: "at least TOTAL_CAP".
+    total: totalCapped ? TOTAL_CAP : total,
+    totalCapped,
   };
 }
 

@@ -10,7 +10,7 @@ import {
 } from './list-query';
 
 describe('list state in the URL', () => {
-  it('round-trips filters, sort and columns', () => {
+  it('round-trips filters, sort, columns, plant and search', () => {
     const query = {
       filters: [
         { field: 'colour', op: 'in' as const, values: ['a', 'b'] },
@@ -20,8 +20,12 @@ describe('list state in the URL', () => {
       ],
       sort: { by: 'weight', dir: 'desc' as const },
       columns: ['colour', 'weight'],
+      plantId: 'p-1',
+      search: 'M1',
     };
     const params = listQueryParams(query);
+    expect(params.get('plant')).toBe('p-1');
+    expect(params.get('q')).toBe('M1');
     expect(params.get('f.colour')).toBe('in:a,b');
     expect(params.get('f.weight')).toBe('between:1.5..2');
     expect(params.get('sort')).toBe('-weight');
@@ -29,7 +33,13 @@ describe('list state in the URL', () => {
   });
 
   it('keeps a plain list’s URL plain, and reads one', () => {
-    const plain = { filters: [], sort: { by: 'code', dir: 'asc' as const }, columns: null };
+    const plain = {
+      filters: [],
+      sort: { by: 'code', dir: 'asc' as const },
+      columns: null,
+      plantId: null,
+      search: '',
+    };
     expect(listQueryParams(plain).toString()).toBe('');
     expect(parseListQuery(new URLSearchParams())).toEqual(plain);
   });
@@ -90,8 +100,8 @@ describe('sorting and filtering', () => {
     });
   });
 
-  it('says 10 000+ when the count was capped', () => {
-    expect(totalLabel(10_001, true)).toBe('10 000+');
+  it('says 1 000+ when the API stopped counting at its cap', () => {
+    expect(totalLabel(1000, true)).toBe('1 000+');
     expect(totalLabel(1234, false)).toBe('1 234');
     expect(totalLabel(null, false)).toBe('');
   });

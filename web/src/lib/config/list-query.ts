@@ -5,7 +5,8 @@ import { localInputToIso } from './form-values';
  * A records list's filters, sort and columns, kept in the URL so a filtered list can be bookmarked,
  * shared and reloaded (issue 6 §6). One parameter per filter, `f.<field key>`, whose value is the
  * operator and its operand: `in:<id>,<id>`, `between:<min>..<max>`, `contains:<text>`, `eq:<value>`,
- * `empty`, `notEmpty`. The sort is `sort=<key>` or `sort=-<key>` (descending); columns `cols=a,b`.
+ * `empty`, `notEmpty`. The sort is `sort=<key>` or `sort=-<key>` (descending); columns `cols=a,b`;
+ * the plant `plant=<id>`; a search in code and name `q=<text>`.
  */
 
 export type FilterOp = 'eq' | 'in' | 'between' | 'contains' | 'empty' | 'notEmpty';
@@ -29,6 +30,10 @@ export interface ListQuery {
   sort: ListSort;
   /** Field keys shown as columns; null: the default (every active field). */
   columns: string[] | null;
+  /** Records of one plant only; null: every plant the user sees. */
+  plantId: string | null;
+  /** Code starting with, or name containing, this text; '' for none. */
+  search: string;
 }
 
 const PREFIX = 'f.';
@@ -89,7 +94,9 @@ export function parseListQuery(params: URLSearchParams): ListQuery {
   const sort: ListSort = by === '' ? DEFAULT_SORT : { by, dir: sortParam.startsWith('-') ? 'desc' : 'asc' };
   const cols = params.get('cols');
   const columns = cols === null ? null : cols.split(',').filter((c) => c !== '');
-  return { filters, sort, columns };
+  const plantId = params.get('plant') || null;
+  const search = (params.get('q') ?? '').trim();
+  return { filters, sort, columns, plantId, search };
 }
 
 /** Search parameters for the list's state; defaults are left out so a plain list has a plain URL. */
@@ -102,6 +109,8 @@ export function listQueryParams(query: ListQuery): URLSearchParams {
   if (query.sort.by !== DEFAULT_SORT.by || query.sort.dir !== DEFAULT_SORT.dir)
     params.set('sort', `${query.sort.dir === 'desc' ? '-' : ''}${query.sort.by}`);
   if (query.columns !== null) params.set('cols', query.columns.join(','));
+  if (query.plantId !== null) params.set('plant', query.plantId);
+  if (query.search.trim() !== '') params.set('q', query.search.trim());
   return params;
 }
 
@@ -166,9 +175,9 @@ export function apiFilter(filter: ListFilter, field: FieldDefinition | undefined
   };
 }
 
-/** "10 000+" when the API stopped counting at its cap, otherwise the count. */
-export function totalLabel(total: number | null, capped: boolean, cap = 10_000): string {
+/** The count, or "1 000+" when the API stopped counting (it then returns its cap as the total). */
+export function totalLabel(total: number | null, capped: boolean): string {
   if (total === null) return '';
-  const format = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
-  return capped ? `${format(cap)}+` : format(total);
+  const format = String(total).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
+  return capped ? `${format}+` : format;
 }
