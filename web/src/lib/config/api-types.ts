@@ -23,6 +23,10 @@ export const ENTITY_TYPE_KEYS = [
   'production_order',
 ] as const satisfies readonly EntityTypeKey[];
 
+/* A type error here: an entity type registered in the cloud (entity-types.ts) is missing above. */
+type MissingEntityTypes = Exclude<EntityTypeKey, (typeof ENTITY_TYPE_KEYS)[number]>;
+export const everyEntityTypeListed: [MissingEntityTypes] extends [never] ? true : MissingEntityTypes = true;
+
 export function isEntityTypeKey(value: string): value is EntityTypeKey {
   return (ENTITY_TYPE_KEYS as readonly string[]).includes(value);
 }
