@@ -192,8 +192,9 @@ describe.runIf(hasChromium)('KPI board with 100 tiles', () => {
     process.stderr.write(`KPI board, 100 tiles: ${JSON.stringify(report)}\n`);
     await page.screenshot({ path: `${screenshotDir}/board-100-tiles.png` });
 
+    // Every tile changed while measured. How often is not asserted: the hub sends an entity at most
+    // once a second, so on a busy machine two pushes can reach a tile in one update (+2).
     expect(figures.tilesUpdated).toBe(LINES * PER_LINE);
-    expect(figures.tileUpdates).toBeGreaterThanOrEqual(LINES * PER_LINE * SECONDS);
     await context.close();
   });
 });

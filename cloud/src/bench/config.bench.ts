@@ -39,7 +39,7 @@ async function prepare(db: Database): Promise<Prepared> {
   });
   const tenantId = tenant.tenantId;
   const scope = { tenantId, plantIds: 'all' as const };
-  const actor = { tenantId, userId: null };
+  const actor = { tenantId, userId: null, plantIds: 'all' as const };
   const fields = await db.ownerTransact(scope, async (tx) => {
     const grades = await createTypeList(tx, actor, {
       code: 'grades',

@@ -54,9 +54,8 @@ const fieldSpec = z.object({
   groupName: z.string().trim().max(60).nullish(),
   plantId: id.nullish(),
 });
-const fieldPatch = fieldSpec
-  .partial()
-  .refine((p) => Object.values(p).some((v) => v !== undefined), 'Nothing to change');
+const somethingToChange = (patch: object) => Object.values(patch).some((v) => v !== undefined);
+const fieldPatch = fieldSpec.partial().refine(somethingToChange, 'Nothing to change');
 
 const optionInput = z.object({ code, label, colour: colour.nullish() });
 
@@ -99,7 +98,7 @@ export const configRouter = router({
       .mutation(({ ctx, input }) => createField(ctx.tx, actorOf(ctx.principal), input)),
     /** What a change would do to stored values: how many checked, and the first conflicts. */
     checkChange: manage.input(z.object({ id, patch: fieldPatch })).query(async ({ ctx, input }) => {
-      const plan = await planFieldChange(ctx.tx, input.id, input.patch);
+      const plan = await planFieldChange(ctx.tx, actorOf(ctx.principal), input.id, input.patch);
       return {
         checked: plan.checked,
         conflictCount: plan.conflictCount,
@@ -149,7 +148,8 @@ export const configRouter = router({
               description: z.string().trim().max(500).nullable(),
               isActive: z.boolean(),
             })
-            .partial(),
+            .partial()
+            .refine(somethingToChange, 'Nothing to change'),
         }),
       )
       .mutation(({ ctx, input }) => updateTypeList(ctx.tx, actorOf(ctx.principal), input.id, input.patch)),
@@ -157,7 +157,15 @@ export const configRouter = router({
       .input(optionInput.extend({ typeListId: id }))
       .mutation(({ ctx, input }) => addOption(ctx.tx, actorOf(ctx.principal), input.typeListId, input)),
     updateOption: manage
-      .input(z.object({ id, patch: optionInput.extend({ isActive: z.boolean() }).partial() }))
+      .input(
+        z.object({
+          id,
+          patch: optionInput
+            .extend({ isActive: z.boolean() })
+            .partial()
+            .refine(somethingToChange, 'Nothing to change'),
+        }),
+      )
       .mutation(({ ctx, input }) => updateOption(ctx.tx, actorOf(ctx.principal), input.id, input.patch)),
     reorder: manage
       .input(z.object({ id, optionIds: z.array(id).max(5000) }))

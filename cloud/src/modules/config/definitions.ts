@@ -42,10 +42,15 @@ function selectFields(tx: Sql, where: ReturnType<typeof eq> | undefined) {
   return tx.select(fieldColumns).from(f).where(where).orderBy(asc(f.sortOrder), asc(f.label));
 }
 
-/** Settings as stored; a row written by an older version that no longer parses keeps what parses. */
+/**
+ * Settings as stored. A row written by an older version whose pattern no longer passes (e.g. one
+ * with nested repetition) loses the pattern and keeps its other settings.
+ */
 function settingsOf(raw: unknown): FieldSettings {
   const parsed = fieldSettingsSchema.safeParse(raw ?? {});
-  return parsed.success ? parsed.data : {};
+  if (parsed.success) return parsed.data;
+  const withoutPattern = fieldSettingsSchema.safeParse({ ...(raw as object), pattern: null });
+  return withoutPattern.success ? withoutPattern.data : {};
 }
 
 async function withOptions(tx: Sql, rows: FieldRow[]): Promise<LoadedField[]> {

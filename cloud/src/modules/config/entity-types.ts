@@ -23,6 +23,11 @@ export interface EntityType {
    * and a scalar SQL expression over the record `e`, or null.
    */
   readonly context: { readonly label: string; readonly expression: string } | null;
+  /**
+   * When a record's custom values are closed to change (a completed order), as a boolean SQL
+   * expression over `e` and the reason given; null when they never close.
+   */
+  readonly closed: { readonly expression: string; readonly reason: string } | null;
   /** Who may list the records (custom values need `fields.fill` to change). */
   readonly readPermission: Permission;
 }
@@ -38,6 +43,7 @@ export const entityTypes = [
     plantColumn: null,
     activeColumn: 'is_active',
     context: null,
+    closed: null,
     readPermission: 'masterdata.read',
   },
   {
@@ -50,6 +56,7 @@ export const entityTypes = [
     plantColumn: 'plant_id',
     activeColumn: null,
     context: { label: 'Line', expression: '(select l.code from lines l where l.id = e.line_id)' },
+    closed: null,
     readPermission: 'masterdata.read',
   },
   {
@@ -62,6 +69,7 @@ export const entityTypes = [
     plantColumn: 'plant_id',
     activeColumn: null,
     context: null,
+    closed: null,
     readPermission: 'masterdata.read',
   },
   {
@@ -74,6 +82,11 @@ export const entityTypes = [
     plantColumn: 'plant_id',
     activeColumn: null,
     context: { label: 'Product', expression: '(select p.code from products p where p.id = e.product_id)' },
+    // As the order itself (production-orders.ts): closed once completed or cancelled.
+    closed: {
+      expression: "e.status in ('completed', 'cancelled')",
+      reason: 'The order is closed; its values no longer change',
+    },
     readPermission: 'masterdata.read',
   },
 ] as const satisfies readonly EntityType[];

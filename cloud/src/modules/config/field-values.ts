@@ -58,10 +58,12 @@ export async function findRecord(tx: Sql, type: EntityType, id: string) {
     code: string;
     name: string | null;
     is_active: boolean;
+    closed: boolean;
   }>(
     tx,
     sql`select e.id, ${column(type.plantColumn, 'null::uuid')} as plant_id, ${column(type.codeColumn, 'null')}::text as code,
-               ${column(type.nameColumn, 'null')}::text as name, ${column(type.activeColumn, 'true')} as is_active
+               ${column(type.nameColumn, 'null')}::text as name, ${column(type.activeColumn, 'true')} as is_active,
+               ${sql.raw(type.closed?.expression ?? 'false')} as closed
           from ${sql.identifier(type.table)} e where e.id = ${id}`,
   );
   if (found === undefined) throw notFound(type.label);
@@ -71,6 +73,8 @@ export async function findRecord(tx: Sql, type: EntityType, id: string) {
     code: found.code,
     name: found.name,
     isActive: found.is_active,
+    /** Why the record's values no longer change, or null. */
+    closedReason: found.closed ? (type.closed?.reason ?? null) : null,
   };
 }
 
@@ -136,6 +140,11 @@ export interface SetValuesInput {
   creating?: boolean | undefined;
   /** Put before each field key in the errors, when the values sit in a larger form (`custom.`). */
   errorPrefix?: string | undefined;
+  /**
+   * Written in a domain's own create or update, which decides itself whether the record may change
+   * (and may close it in the same call: an order completed with its final values).
+   */
+  throughDomain?: boolean | undefined;
 }
 
 /**
@@ -145,6 +154,11 @@ export interface SetValuesInput {
 export async function setCustomValues(tx: Sql, actor: Actor, input: SetValuesInput) {
   const type = entityTypeOf(input.entityType);
   const record = await findRecord(tx, type, input.entityId);
+  if (record.closedReason !== null && input.throughDomain !== true)
+    throw new DomainError('conflict', record.closedReason);
+  // Definitions hold still until the values are stored: a type change waits (fields.ts locks the
+  // field for update), so no value lands in the old form after its field's values were converted.
+  await rows(tx, sql`select id from custom_fields where entity_type = ${type.key} order by id for share`);
   const fields = await loadFields(tx, type.key);
   const previous = (await readValues(tx, fields, [record.id])).get(record.id) ?? {};
   const checked = checkRecordValues(fields, input.values, {
@@ -202,6 +216,7 @@ export async function writeCustomValues(
     values: custom ?? {},
     creating: record.creating,
     errorPrefix: 'custom.',
+    throughDomain: true,
   });
   return result.values;
 }

@@ -12,7 +12,7 @@ import {
 import { eq, sql } from 'drizzle-orm';
 import { rows, type Sql } from '../../db/index.js';
 import { DomainError, notFound, unlessTaken } from '../../trpc/errors.js';
-import type { Actor } from './actor.js';
+import { type Actor, reaches } from './actor.js';
 import { type LoadedField, loadField, loadFields } from './definitions.js';
 import { entityType as entityTypeOf } from './entity-types.js';
 import { recordChange } from './history.js';
@@ -62,6 +62,32 @@ function settingsFor(type: FieldType, settings: FieldSettings = {}): FieldSettin
 }
 
 const invalid = (field: string, message: string) => new DomainError('invalid', message, { [field]: message });
+
+/**
+ * A field may be scoped only to a plant in the caller's reach (the foreign key alone would take any
+ * plant of the tenant: foreign-key checks bypass row-level security).
+ */
+async function checkPlantScope(tx: Sql, actor: Actor, plantId: string | null | undefined) {
+  if (plantId === null || plantId === undefined) return;
+  const visible = reaches(actor, plantId)
+    ? await rows(tx, sql`select 1 from plants where id = ${plantId}`)
+    : [];
+  if (visible.length === 0)
+    throw new DomainError('not_found', 'Plant not found', { plantId: 'No such plant' });
+}
+
+/**
+ * The field as the caller may change it, locked until the transaction ends so that a value written
+ * against the old definition cannot land after its values were converted. A field scoped to a plant
+ * outside the caller's reach is "not found", like its plant.
+ */
+async function fieldToChange(tx: Sql, actor: Actor, id: string): Promise<LoadedField> {
+  await rows(tx, sql`select id from custom_fields where id = ${id} for update`);
+  const field = await loadField(tx, id);
+  if (field === undefined || (field.plantId !== null && !reaches(actor, field.plantId)))
+    throw notFound('Field');
+  return field;
+}
 const takenKey = () =>
   new DomainError('conflict', 'A field with that key exists on this entity type', { key: 'Already in use' });
 
@@ -140,6 +166,7 @@ async function recordFieldChange(tx: Sql, actor: Actor, id: string, action: stri
 
 export async function createField(tx: Sql, actor: Actor, input: FieldSpec & { entityType: string }) {
   const type = entityTypeOf(input.entityType);
+  await checkPlantScope(tx, actor, input.plantId);
   const [{ next }] = (await rows<{ next: number }>(
     tx,
     sql`select coalesce(max(sort_order), 0) + 1 as next from custom_fields where entity_type = ${type.key}`,
@@ -207,9 +234,14 @@ async function recordCodes(tx: Sql, entityType: string, ids: string[]): Promise<
 }
 
 /** What a change would do to the stored values, without changing anything. */
-export async function planFieldChange(tx: Sql, id: string, patch: Partial<FieldSpec>): Promise<ChangePlan> {
-  const current = await loadField(tx, id);
-  if (current === undefined) throw notFound('Field');
+export async function planFieldChange(
+  tx: Sql,
+  actor: Actor,
+  id: string,
+  patch: Partial<FieldSpec>,
+): Promise<ChangePlan> {
+  const current = await fieldToChange(tx, actor, id);
+  if (patch.plantId !== undefined) await checkPlantScope(tx, actor, patch.plantId);
   const spec: FieldSpec = { ...columnsOf(current), ...patch };
   // A new type keeps the settings it can use; the old default rarely means anything in it.
   if (patch.type !== undefined && patch.type !== current.type && patch.defaultValue === undefined)
@@ -222,10 +254,27 @@ export async function planFieldChange(tx: Sql, id: string, patch: Partial<FieldS
   const bounded = JSON.stringify(next.settings) !== JSON.stringify(current.settings);
   const plan: ChangePlan = { current, next, checked: 0, conflictCount: 0, conflicts: [], rewrite: reshaped };
   if (!reshaped && !bounded) return plan;
+  // Values are read and rewritten under the caller's row-level security: values in plants out of
+  // reach would be neither checked nor converted, and then read wrongly under the new definition.
+  if (entityTypeOf(current.entityType).plantColumn !== null && actor.plantIds !== 'all')
+    throw new DomainError(
+      'forbidden',
+      'Changing the type, type list or bounds of this field checks and converts its values in every plant: it needs access to every plant',
+    );
+  // A reference to a machine is no reference to a product: retargeting keeps no stored value.
+  const retargeted =
+    current.type === 'entity_ref' &&
+    next.type === 'entity_ref' &&
+    next.settings.refEntityType !== current.settings.refEntityType;
+  const retargetProblem = retargeted
+    ? `Refers to a ${entityTypeOf(current.settings.refEntityType ?? '').label.toLowerCase()}`
+    : '';
   for await (const batch of storedValues(tx, current))
     for (const { entityId, value } of batch) {
       plan.checked += 1;
-      const converted = convertFieldValue(current, next, value);
+      const converted = retargeted
+        ? { ok: false as const, error: retargetProblem }
+        : convertFieldValue(current, next, value);
       if (converted.ok) continue;
       plan.conflictCount += 1;
       if (plan.conflicts.length < MAX_REPORTED)
@@ -286,7 +335,7 @@ function describeChange(current: LoadedField, next: LoadedField): string {
 }
 
 export async function updateField(tx: Sql, actor: Actor, id: string, patch: Partial<FieldSpec>) {
-  const plan = await planFieldChange(tx, id, patch);
+  const plan = await planFieldChange(tx, actor, id, patch);
   if (plan.conflictCount > 0) {
     const examples = plan.conflicts
       .slice(0, 3)
@@ -315,6 +364,7 @@ export async function updateField(tx: Sql, actor: Actor, id: string, patch: Part
 
 /** Retiring keeps every value readable and takes no new ones; restoring undoes it. */
 export async function setFieldActive(tx: Sql, actor: Actor, id: string, isActive: boolean) {
+  await fieldToChange(tx, actor, id);
   const [updated] = await tx
     .update(f)
     .set({ isActive, version: sql`${f.version} + 1`, updatedAt: sql`now()` })

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, type DbScope, rows, type Sql } from '../../db/index.js';
 import { type TestDatabase, testEngines, testLog } from '../../testing/engines.js';
 import { createTwoTenants } from '../../testing/tenants.js';
+import type { Actor } from './actor.js';
 import {
   createSequence,
   listSequences,
@@ -29,7 +30,7 @@ describe.each(testEngines)('numbering ($name engine)', (engine) => {
   let tenants: Tenants;
   let scopeA: DbScope;
   let scopeB: DbScope;
-  let actorA: { tenantId: string; userId: string };
+  let actorA: Actor;
   let plantA1: string;
   let plantA2: string;
 
@@ -56,7 +57,7 @@ describe.each(testEngines)('numbering ($name engine)', (engine) => {
     [plantA1, plantA2] = tenants.a.plantIds as [string, string];
     scopeA = { tenantId: tenants.a.tenantId, userId: tenants.a.adminUserId, plantIds: 'all' };
     scopeB = { tenantId: tenants.b.tenantId, userId: tenants.b.adminUserId, plantIds: 'all' };
-    actorA = { tenantId: tenants.a.tenantId, userId: tenants.a.adminUserId };
+    actorA = { tenantId: tenants.a.tenantId, userId: tenants.a.adminUserId, plantIds: 'all' };
   });
 
   afterAll(async () => {
@@ -115,7 +116,7 @@ describe.each(testEngines)('numbering ($name engine)', (engine) => {
     await db.transact(scopeB, (tx) =>
       createSequence(
         tx,
-        { tenantId: tenants.b.tenantId, userId: null },
+        { tenantId: tenants.b.tenantId, userId: null, plantIds: 'all' },
         { code: 'shipment', name: 'Shipments', pattern: 'SH-{yyyy}{mm}{dd}-{seq:3}' },
       ),
     );

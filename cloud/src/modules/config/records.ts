@@ -132,6 +132,9 @@ function filterCondition(field: LoadedField, filter: RecordFilter, index: number
   return filter.op === 'empty' ? sql`not ${exists}` : exists;
 }
 
+/** Below every id: where the records without a value start. */
+const NO_ID = '00000000-0000-0000-0000-000000000000';
+
 interface Cursor {
   phase: 'values' | 'nulls';
   value: string | number | boolean | null;
@@ -208,17 +211,17 @@ export async function listRecords(tx: Sql, tenantId: string, input: ListRecordsI
   let nextCursor: string | null = null;
 
   if (sortBy === 'code' || sortBy === 'name') {
-    const column = sql.raw(
-      `e.${sortBy === 'name' && type.nameColumn !== null ? type.nameColumn : type.codeColumn}`,
-    );
+    // Names may be empty (an order's note): as '' they sort first and the cursor can compare them.
+    const column =
+      sortBy === 'name' && type.nameColumn !== null
+        ? sql.raw(`coalesce(e.${type.nameColumn}::text, '')`)
+        : sql.raw(`e.${type.codeColumn}::text`);
     const after =
-      cursor === null
-        ? []
-        : [sql`(${column}::text, e.id) ${cmp} (${cursor.value}::text, ${cursor.id}::uuid)`];
+      cursor === null ? [] : [sql`(${column}, e.id) ${cmp} (${cursor.value}::text, ${cursor.id}::uuid)`];
     found = await rows<RecordRow>(
       tx,
-      sql`${baseSelect(type, sql`, ${column}::text as sort_value`)} from ${table} e${where(after)}
-           order by ${column}::text ${sql.raw(dir)}, e.id ${sql.raw(dir)} limit ${take}`,
+      sql`${baseSelect(type, sql`, ${column} as sort_value`)} from ${table} e${where(after)}
+           order by ${column} ${sql.raw(dir)}, e.id ${sql.raw(dir)} limit ${take}`,
     );
     if (found.length > input.limit) {
       found = found.slice(0, input.limit);
@@ -259,6 +262,7 @@ export async function listRecords(tx: Sql, tenantId: string, input: ListRecordsI
       const last = found[found.length - 1]!;
       nextCursor = encodeCursor({ phase: 'values', value: last.sort_value, id: last.id });
     } else if (!noEmpty) {
+      const withValues = found.length;
       const after = cursor?.phase === 'nulls' ? [sql`e.id > ${cursor.id}::uuid`] : [];
       const empty = sql`not exists (select 1 from field_values s where s.tenant_id = ${tenantId}
                           and s.field_id = ${field.id} and s.entity_id = e.id)`;
@@ -270,7 +274,9 @@ export async function listRecords(tx: Sql, tenantId: string, input: ListRecordsI
       found = [...found, ...rest];
       if (found.length > input.limit) {
         found = found.slice(0, input.limit);
-        nextCursor = encodeCursor({ phase: 'nulls', value: null, id: found[found.length - 1]!.id });
+        // A page that ends with a valued record continues at the first record without a value.
+        const last = input.limit > withValues ? found[found.length - 1]!.id : NO_ID;
+        nextCursor = encodeCursor({ phase: 'nulls', value: null, id: last });
       }
     }
   }

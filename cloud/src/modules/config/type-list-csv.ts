@@ -23,15 +23,28 @@ export const MAX_IMPORT_ROWS = 5000;
 
 const CODE = /^[A-Za-z0-9][A-Za-z0-9_.\-/]{0,63}$/;
 const COLOUR = /^#[0-9a-fA-F]{6}$/;
+/** The apostrophe that export puts before a cell that would start a formula (Papa's escapeFormulae). */
+const FORMULA_ESCAPE = /^'(?=[=+\-@\t\r])/;
 const TRUE = new Set(['', 'true', 'yes', 'y', '1', 'active']);
 const FALSE = new Set(['false', 'no', 'n', '0', 'inactive']);
 
 export async function exportTypeListCsv(tx: Sql, id: string) {
   const list = await getTypeList(tx, id);
-  const csv = Papa.unparse({
-    fields: [...CSV_COLUMNS],
-    data: list.options.map((o, i) => [o.code, o.label, o.colour ?? '', o.isActive ? 'true' : 'false', i + 1]),
-  });
+  // A label such as "=HYPERLINK(…)" must not run as a formula where the file is opened: such cells
+  // get a leading apostrophe, which the import takes off again.
+  const csv = Papa.unparse(
+    {
+      fields: [...CSV_COLUMNS],
+      data: list.options.map((o, i) => [
+        o.code,
+        o.label,
+        o.colour ?? '',
+        o.isActive ? 'true' : 'false',
+        i + 1,
+      ]),
+    },
+    { escapeFormulae: true },
+  );
   return { filename: `${list.code}.csv`, csv: `${csv}\n` };
 }
 
@@ -71,7 +84,7 @@ function parseRows(csv: string): { rows: ImportRow[]; errors: ImportReport['erro
   parsed.data.slice(0, MAX_IMPORT_ROWS).forEach((raw, i) => {
     const line = i + 2;
     const code = (raw.code ?? '').trim();
-    const label = (raw.label ?? '').trim();
+    const label = (raw.label ?? '').trim().replace(FORMULA_ESCAPE, '');
     const colour = (raw.colour ?? '').trim();
     const active = (raw.active ?? '').trim().toLowerCase();
     const order = (raw.order ?? '').trim();
