@@ -552,6 +552,15 @@ describe('checkRecordValues', () => {
     expect(checkRecordValues([shift], {}, create)).toEqual({ values: { shift: 1 }, errors: {} });
   });
 
+  it('does not apply a default whose option was retired since', () => {
+    const optional = field('single_select', { key: 'paint', defaultValue: 'o-black' });
+    expect(checkRecordValues([optional], {}, create)).toEqual({ values: {}, errors: {} });
+    const required = field('single_select', { key: 'paint', required: true, defaultValue: 'o-black' });
+    expect(checkRecordValues([required], {}, create).errors).toEqual({ paint: 'Required' });
+    const current = field('single_select', { key: 'paint', defaultValue: 'o-green' });
+    expect(checkRecordValues([current], {}, create).values).toEqual({ paint: 'o-green' });
+  });
+
   it('on update, neither defaults nor required fields that were not sent', () => {
     expect(checkRecordValues(defs, {}, update)).toEqual({ values: {}, errors: {} });
     expect(checkRecordValues(defs, { notes: 'x' }, update)).toEqual({ values: { notes: 'x' }, errors: {} });

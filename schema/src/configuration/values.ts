@@ -242,7 +242,9 @@ export function checkRecordValues(
   if (options.creating)
     for (const def of defs) {
       if (!applicable.has(def.key) || Object.hasOwn(input, def.key)) continue;
-      if (def.defaultValue != null) values[def.key] = def.defaultValue as FieldValue;
+      // A default that no longer checks (its option was retired since) is not applied.
+      const byDefault = def.defaultValue != null ? checkFieldValue(def, def.defaultValue) : null;
+      if (byDefault?.ok && byDefault.value !== null) values[def.key] = byDefault.value;
       else if (def.required) errors[def.key] = 'Required';
     }
   return { values, errors };
