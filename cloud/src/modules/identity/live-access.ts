@@ -68,13 +68,13 @@ export async function* guardLive<T>(
         recheck.kind === 'refused'
           ? new DomainError('unauthenticated', recheck.problem)
           : missingAccess(recheck.principal, needs);
-      if (refusal === null && recheck.kind === 'valid') {
-        current = recheck.principal;
-        return 'keep';
+      if (refusal !== null) {
+        ended ??= refusal;
+        inner.abort();
+        return 'end';
       }
-      ended ??= refusal;
-      inner.abort();
-      return 'end';
+      if (recheck.kind === 'valid') current = recheck.principal;
+      return 'keep';
     },
     onError: (error) => deps.log.warn({ err: error }, 'live subscription access re-check failed'),
   });
