@@ -11,7 +11,16 @@ export interface BusEvents {
   'events.ingested': { tenantId: string; seq: number; events: LiveEvent[] };
   /** Lines, machines, stations or areas of a tenant changed. */
   'masterdata.changed': { tenantId: string };
+  /**
+   * Someone's access ended or changed: a session signed out, a user deactivated or given other
+   * roles or plants, an API key revoked, or a role's permissions changed ('everyone' of the tenant
+   * who may hold it). Open live subscriptions it concerns re-check their caller.
+   */
+  'access.changed': { tenantId: string; of: AccessHolder | 'everyone' };
 }
+
+/** Whose access changed: one session, one user (all their sessions) or one API key. */
+export type AccessHolder = { sessionId: string } | { userId: string } | { apiKeyId: string };
 
 export type BusEventName = keyof BusEvents;
 type Handler<K extends BusEventName> = (payload: BusEvents[K]) => void;

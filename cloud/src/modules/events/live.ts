@@ -1,9 +1,10 @@
-import { tracked } from '@trpc/server';
+import { type TrackedEnvelope, tracked } from '@trpc/server';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/index.js';
 import { rows } from '../../db/index.js';
 import { DomainError } from '../../trpc/errors.js';
 import { canSeePlant, type Principal, scopeOf } from '../../trpc/principal.js';
+import { guardLive, type LiveAccess, type LiveGuardDeps } from '../identity/index.js';
 import type { BusEvents, EventBus } from './bus.js';
 import { cursorId, type LiveCursor, parseCursor } from './cursor.js';
 import type { LiveEvent } from './live-event.js';
@@ -40,23 +41,38 @@ type Commit = BusEvents['events.ingested'];
  * skipped, and a missing seq is read from the log, so the seam between the two can neither lose nor
  * repeat a commit.
  */
-export async function* liveEvents(
-  deps: { db: Database; bus: EventBus },
+export function liveEvents(
+  deps: LiveGuardDeps,
   principal: Principal,
   filter: LiveFilter & { lastEventId?: string | null | undefined },
   signal: AbortSignal | undefined,
+): AsyncGenerator<TrackedEnvelope<LiveBatch>> {
+  // Plants the filter names must stay in reach: losing one ends the stream (FORBIDDEN). Without a
+  // plant filter the stream follows the caller's reach as it changes (live-access.ts).
+  const plantIds = (filter.plantIds ?? []).filter((plantId) => canSeePlant(principal, plantId));
+  return guardLive(deps, { principal, needs: { permission: 'events.read', plantIds }, signal }, (access) =>
+    streamEvents(deps, access, filter),
+  );
+}
+
+async function* streamEvents(
+  deps: { db: Database; bus: EventBus },
+  access: LiveAccess,
+  filter: LiveFilter & { lastEventId?: string | null | undefined },
 ) {
+  const { tenantId } = access.principal;
+  const { signal } = access;
   const pending = new Map<number, Commit>();
   let pendingEvents = 0;
   let wake: (() => void) | null = null;
   const stop = deps.bus.on('events.ingested', (commit) => {
-    if (commit.tenantId !== principal.tenantId) return;
+    if (commit.tenantId !== tenantId) return;
     pending.set(commit.seq, commit);
     pendingEvents += commit.events.length;
     wake?.();
   });
   const onAbort = () => wake?.();
-  signal?.addEventListener('abort', onAbort);
+  signal.addEventListener('abort', onAbort);
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
       const timer = ms === Number.POSITIVE_INFINITY ? undefined : setTimeout(resolve, ms);
@@ -68,19 +84,20 @@ export async function* liveEvents(
       wake = null;
     });
   const read = (after: LiveCursor, limit: number) =>
-    deps.db.transact(scopeOf(principal), (tx) => readLog(tx, principal.tenantId, filter, after, limit));
-  const visible = (event: LiveEvent) => canSeePlant(principal, event.plantId) && matches(filter, event);
+    deps.db.transact(scopeOf(access.principal), (tx) => readLog(tx, tenantId, filter, after, limit));
+  const visible = (event: LiveEvent) =>
+    canSeePlant(access.principal, event.plantId) && matches(filter, event);
 
   try {
     const resumeFrom = filter.lastEventId == null ? null : parseCursor(filter.lastEventId);
     let at: LiveCursor = resumeFrom ?? {
-      seq: await lastSeq(deps.db, principal),
+      seq: await lastSeq(deps.db, access.principal),
       position: Number.MAX_SAFE_INTEGER,
     };
     let replaying = resumeFrom !== null;
     if (
       resumeFrom !== null &&
-      !(await deps.db.transact(scopeOf(principal), (tx) => canResume(tx, resumeFrom)))
+      !(await deps.db.transact(scopeOf(access.principal), (tx) => canResume(tx, resumeFrom)))
     ) {
       throw new DomainError(
         'invalid',
@@ -88,7 +105,7 @@ export async function* liveEvents(
       );
     }
 
-    while (!signal?.aborted) {
+    while (!signal.aborted) {
       if (replaying) {
         const page = await read(at, REPLAY_PAGE);
         if (page.events.length > 0)
@@ -128,7 +145,7 @@ export async function* liveEvents(
     }
   } finally {
     stop();
-    signal?.removeEventListener('abort', onAbort);
+    signal.removeEventListener('abort', onAbort);
   }
 
   function forget(seq: number) {

@@ -4,6 +4,7 @@ import { DomainError } from '../../trpc/errors.js';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
 import { createApiKey, describeApiKey, listApiKeys, revokeApiKey } from './api-keys.js';
 import { idInput } from './inputs.js';
+import { announceAccessChange } from './live-access.js';
 
 export const apiKeysRouter = router({
   list: permittedProcedure('apikeys.manage').query(({ ctx }) => listApiKeys(ctx.tx, ctx.principal)),
@@ -23,7 +24,10 @@ export const apiKeysRouter = router({
     .mutation(({ ctx, input }) => createApiKey(ctx.tx, ctx.principal, input)),
   revoke: permittedProcedure('apikeys.manage')
     .input(z.object({ id: idInput }))
-    .mutation(({ ctx, input }) => revokeApiKey(ctx.tx, ctx.principal, input.id)),
+    .mutation(({ ctx, input }) => {
+      announceAccessChange(ctx, { apiKeyId: input.id });
+      return revokeApiKey(ctx.tx, ctx.principal, input.id);
+    }),
 });
 
 export const edgeRouter = router({

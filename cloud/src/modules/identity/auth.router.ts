@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import type { Database } from '../../db/index.js';
 import { DomainError } from '../../trpc/errors.js';
 import { scopeOf } from '../../trpc/principal.js';
 import { publicProcedure, router, signedInProcedure } from '../../trpc/procedures.js';
 import { emailInput } from './inputs.js';
+import { announceAccessChange, guardLive, type LiveAccess } from './live-access.js';
 import { login } from './login.js';
 import { describeMe } from './me.js';
 import { PASSWORD_MAX_LENGTH } from './passwords.js';
@@ -26,8 +28,10 @@ export const authRouter = router({
     }),
 
   logout: signedInProcedure.mutation(async ({ ctx }) => {
-    if (ctx.principal.sessionId !== null) {
-      await revokeSession(ctx.tx, ctx.principal.sessionId);
+    const { sessionId } = ctx.principal;
+    if (sessionId !== null) {
+      await revokeSession(ctx.tx, sessionId);
+      announceAccessChange(ctx, { sessionId });
     }
     ctx.sessionCookie.clear();
     return { ok: true as const };
@@ -43,26 +47,36 @@ export const authRouter = router({
    * A heartbeat for the UI over WebSocket: the server time and when the session ends. It ends
    * with UNAUTHORIZED as soon as the session is revoked or expires, so an open board signs out.
    */
-  watchSession: signedInProcedure.subscription(async function* ({ ctx, signal }) {
-    const { sessionId } = ctx.principal;
+  watchSession: signedInProcedure.subscription(({ ctx, signal }) => {
+    const { principal } = ctx;
+    const { sessionId } = principal;
     if (sessionId === null)
       throw new DomainError('forbidden', 'Only signed-in users have a session to watch');
-    while (!signal?.aborted) {
-      const endsAt = await sessionEndsAt(ctx.deps.db, scopeOf(ctx.principal), sessionId);
-      if (endsAt === null)
-        throw new DomainError('unauthenticated', 'Your session has expired; sign in again');
-      yield { serverTime: new Date().toISOString(), expiresAt: endsAt.toISOString() };
-      await sleep(WATCH_INTERVAL_MS, signal);
-    }
+    const needs = { permission: null, plantIds: [] };
+    return guardLive(ctx.deps, { principal, needs, signal }, (access) =>
+      sessionHeartbeat(ctx.deps.db, access, sessionId),
+    );
   }),
 });
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+async function* sessionHeartbeat(db: Database, access: LiveAccess, sessionId: string) {
+  while (!access.signal.aborted) {
+    const endsAt = await sessionEndsAt(db, scopeOf(access.principal), sessionId);
+    if (endsAt === null) throw new DomainError('unauthenticated', 'Your session has expired; sign in again');
+    yield { serverTime: new Date().toISOString(), expiresAt: endsAt.toISOString() };
+    await sleep(WATCH_INTERVAL_MS, access.signal);
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
+    if (signal.aborted) return resolve();
+    const done = () => {
       clearTimeout(timer);
+      signal.removeEventListener('abort', done);
       resolve();
-    });
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done);
   });
 }

@@ -1,5 +1,12 @@
 export { apiKeysRouter, edgeRouter } from './api-keys.router.js';
 export { authRouter } from './auth.router.js';
+export {
+  guardLive,
+  LIVE_RECHECK_MS,
+  type LiveAccess,
+  type LiveGuardDeps,
+  type LiveNeeds,
+} from './live-access.js';
 export { LoginLimiter } from './login-limiter.js';
 export { hashPassword } from './passwords.js';
 export type { SessionPolicy } from './sessions.js';

@@ -1,10 +1,9 @@
-import { isPermission, type Permission, tables } from '@plantline/schema';
+import { isPermission, tables } from '@plantline/schema';
 import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import type { Database, Sql } from '../../db/index.js';
 import { rows } from '../../db/index.js';
-import { type Principal, scopeOf } from '../../trpc/principal.js';
+import type { Principal } from '../../trpc/principal.js';
 import { sha256 } from './secrets.js';
-import { sessionEndsAt } from './sessions.js';
 
 /** What a user may do: the union of their roles' permissions, and the plants in reach. */
 export async function loadUserPrincipal(
@@ -13,39 +12,64 @@ export async function loadUserPrincipal(
   userId: string,
   sessionId: string | null,
 ): Promise<Principal | null> {
-  return db.transact({ tenantId, userId, plantIds: [] }, async (tx) => {
-    const [user] = await tx
-      .select({ isActive: tables.users.isActive })
-      .from(tables.users)
-      .where(eq(tables.users.id, userId));
-    if (user === undefined || !user.isActive) return null;
-    const permissions = await userPermissions(tx, userId);
-    const plantIds = permissions.has('plants.all') ? ('all' as const) : await userPlantIds(tx, userId);
-    return { kind: 'user', tenantId, userId, apiKeyId: null, sessionId, permissions, plantIds };
-  });
+  const access = await db.transact({ tenantId, userId, plantIds: [] }, (tx) =>
+    readUserAccess(tx, userId, null, new Date()),
+  );
+  if (access === null || !access.active) return null;
+  return userPrincipal(tenantId, userId, sessionId, access);
 }
 
-async function userPermissions(tx: Sql, userId: string): Promise<Set<Permission>> {
-  const granted = await tx
-    .selectDistinct({ permission: tables.rolePermissions.permission })
-    .from(tables.userRoles)
-    .innerJoin(
-      tables.rolePermissions,
-      and(
-        eq(tables.rolePermissions.tenantId, tables.userRoles.tenantId),
-        eq(tables.rolePermissions.roleId, tables.userRoles.roleId),
-      ),
-    )
-    .where(eq(tables.userRoles.userId, userId));
-  return new Set(granted.map((g) => g.permission).filter(isPermission));
+interface UserAccess {
+  active: boolean;
+  /** Whether the session named is neither revoked nor expired (true when none is named). */
+  session_live: boolean;
+  permissions: string[];
+  plant_ids: string[];
 }
 
-async function userPlantIds(tx: Sql, userId: string): Promise<string[]> {
-  const granted = await tx
-    .select({ plantId: tables.userPlantAccess.plantId })
-    .from(tables.userPlantAccess)
-    .where(eq(tables.userPlantAccess.userId, userId));
-  return granted.map((g) => g.plantId);
+/**
+ * A user's standing, roles' permissions and plants in one statement: a WebSocket re-checks this
+ * on every call and a live subscription every few seconds (live-access.ts), so it stays one query.
+ */
+async function readUserAccess(
+  tx: Sql,
+  userId: string,
+  sessionId: string | null,
+  now: Date,
+): Promise<UserAccess | null> {
+  const sessionLive =
+    sessionId === null
+      ? sql`true`
+      : sql`exists (
+          select 1 from sessions s
+           where s.id = ${sessionId}::uuid and s.revoked_at is null
+             and s.idle_expires_at > ${now}::timestamptz and s.absolute_expires_at > ${now}::timestamptz)`;
+  const [row] = await rows<UserAccess>(
+    tx,
+    sql`select u.is_active as active,
+               ${sessionLive} as session_live,
+               coalesce((select json_agg(distinct rp.permission)
+                           from user_roles ur
+                           join role_permissions rp on rp.tenant_id = ur.tenant_id and rp.role_id = ur.role_id
+                          where ur.user_id = u.id), '[]'::json) as permissions,
+               coalesce((select json_agg(upa.plant_id)
+                           from user_plant_access upa
+                          where upa.user_id = u.id), '[]'::json) as plant_ids
+          from users u
+         where u.id = ${userId}::uuid`,
+  );
+  return row ?? null;
+}
+
+function userPrincipal(
+  tenantId: string,
+  userId: string,
+  sessionId: string | null,
+  access: UserAccess,
+): Principal {
+  const permissions = new Set(access.permissions.filter(isPermission));
+  const plantIds = permissions.has('plants.all') ? ('all' as const) : access.plant_ids;
+  return { kind: 'user', tenantId, userId, apiKeyId: null, sessionId, permissions, plantIds };
 }
 
 export type ApiKeyCheck =
@@ -109,8 +133,9 @@ export async function checkApiKey(db: Database, key: string, now = new Date()): 
 export type PrincipalRecheck = { kind: 'valid'; principal: Principal } | { kind: 'refused'; problem: string };
 
 /**
- * A WebSocket context is built once, when the connection opens. Each call on it re-reads what may
- * have changed since, so logout, deactivation, key revocation and role changes apply at once.
+ * A WebSocket context is built once, when the connection opens. Each call on it, and each running
+ * subscription from time to time, re-reads what may have changed since, so logout, deactivation,
+ * key revocation and role changes apply at once. One query either way.
  */
 export async function recheckPrincipal(db: Database, principal: Principal): Promise<PrincipalRecheck> {
   if (principal.apiKeyId !== null) {
@@ -127,13 +152,13 @@ export async function recheckPrincipal(db: Database, principal: Principal): Prom
       return { kind: 'refused', problem: 'API key has expired' };
     return { kind: 'valid', principal };
   }
-  if (principal.userId === null) return { kind: 'refused', problem: 'Sign in first' };
-  if (principal.sessionId !== null) {
-    const endsAt = await sessionEndsAt(db, scopeOf(principal), principal.sessionId);
-    if (endsAt === null) return { kind: 'refused', problem: 'Your session has expired; sign in again' };
-  }
-  const fresh = await loadUserPrincipal(db, principal.tenantId, principal.userId, principal.sessionId);
-  return fresh === null
-    ? { kind: 'refused', problem: 'This account is deactivated' }
-    : { kind: 'valid', principal: fresh };
+  const { tenantId, userId, sessionId } = principal;
+  if (userId === null) return { kind: 'refused', problem: 'Sign in first' };
+  const access = await db.transact({ tenantId, userId, plantIds: [] }, (tx) =>
+    readUserAccess(tx, userId, sessionId, new Date()),
+  );
+  if (access !== null && !access.session_live)
+    return { kind: 'refused', problem: 'Your session has expired; sign in again' };
+  if (access === null || !access.active) return { kind: 'refused', problem: 'This account is deactivated' };
+  return { kind: 'valid', principal: userPrincipal(tenantId, userId, sessionId, access) };
 }

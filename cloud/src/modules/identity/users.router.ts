@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
 import { setUserPlants, setUserRoles } from '../rbac/index.js';
 import { displayNameInput, emailInput, idInput, newPasswordInput } from './inputs.js';
+import { announceAccessChange } from './live-access.js';
 import { createUser, listUsers, resetPassword, updateUser } from './users.js';
 
 const idList = z.array(idInput).max(1000);
@@ -23,14 +24,26 @@ export const usersRouter = router({
     .input(
       z.object({ id: idInput, displayName: displayNameInput.optional(), isActive: z.boolean().optional() }),
     )
-    .mutation(({ ctx, input }) => updateUser(ctx.tx, ctx.principal, input)),
+    .mutation(({ ctx, input }) => {
+      if (input.isActive === false) announceAccessChange(ctx, { userId: input.id });
+      return updateUser(ctx.tx, ctx.principal, input);
+    }),
   resetPassword: permittedProcedure('users.manage')
     .input(z.object({ id: idInput, password: newPasswordInput }))
-    .mutation(({ ctx, input }) => resetPassword(ctx.tx, ctx.principal, input)),
+    .mutation(({ ctx, input }) => {
+      announceAccessChange(ctx, { userId: input.id });
+      return resetPassword(ctx.tx, ctx.principal, input);
+    }),
   setRoles: permittedProcedure('users.manage')
     .input(z.object({ userId: idInput, roleIds: idList }))
-    .mutation(({ ctx, input }) => setUserRoles(ctx.tx, ctx.principal, input.userId, input.roleIds)),
+    .mutation(({ ctx, input }) => {
+      announceAccessChange(ctx, { userId: input.userId });
+      return setUserRoles(ctx.tx, ctx.principal, input.userId, input.roleIds);
+    }),
   setPlants: permittedProcedure('users.manage')
     .input(z.object({ userId: idInput, plantIds: idList }))
-    .mutation(({ ctx, input }) => setUserPlants(ctx.tx, ctx.principal, input.userId, input.plantIds)),
+    .mutation(({ ctx, input }) => {
+      announceAccessChange(ctx, { userId: input.userId });
+      return setUserPlants(ctx.tx, ctx.principal, input.userId, input.plantIds);
+    }),
 });

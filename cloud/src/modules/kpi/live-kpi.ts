@@ -4,6 +4,7 @@ import { type Database, rows } from '../../db/index.js';
 import { notFound } from '../../trpc/errors.js';
 import { canSeePlant, type Principal, scopeOf } from '../../trpc/principal.js';
 import type { EventBus } from '../events/index.js';
+import { guardLive, type LiveGuardDeps } from '../identity/index.js';
 import { type LiveHubDeps, type LiveHubSubscriber, LiveKpiHub } from './live-hub.js';
 import { applyTrendPatch, mergeTrendPatches } from './live-trend.js';
 import type { LiveKpiMessage, LiveKpiSnapshot, LiveKpiUpdate } from './live-types.js';
@@ -78,7 +79,7 @@ export function liveKpiStats(deps: { bus: EventBus }): { hubs: number; subscribe
 }
 
 export async function* liveKpi(
-  deps: { db: Database; bus: EventBus; log: Logger },
+  deps: LiveGuardDeps,
   principal: Principal,
   input: LiveKpiInput,
   signal: AbortSignal | undefined,
@@ -89,13 +90,25 @@ export async function* liveKpi(
     rows<{ id: string }>(tx, sql`select id::text as id from plants where id = ${input.plantId}::uuid`),
   );
   if (visible.length === 0) throw notFound('Plant');
+  // Losing kpi.read or the plant while it runs ends it (live-access.ts).
+  const needs = { permission: 'kpi.read', plantIds: [input.plantId] } as const;
+  yield* guardLive(deps, { principal, needs, signal }, (access) =>
+    plantStream(deps, principal.tenantId, input, access.signal),
+  );
+}
 
+async function* plantStream(
+  deps: LiveGuardDeps,
+  tenantId: string,
+  input: LiveKpiInput,
+  signal: AbortSignal,
+): AsyncGenerator<LiveKpiMessage> {
   const queue = new SubscriberQueue(input);
-  const leave = liveKpiHubs(deps).join(principal.tenantId, input.plantId, queue);
+  const leave = liveKpiHubs(deps).join(tenantId, input.plantId, queue);
   const onAbort = () => queue.wake();
-  signal?.addEventListener('abort', onAbort);
+  signal.addEventListener('abort', onAbort);
   try {
-    while (!signal?.aborted) {
+    while (!signal.aborted) {
       const next = queue.take();
       if (next !== null) {
         yield next;
@@ -106,7 +119,7 @@ export async function* liveKpi(
     }
   } finally {
     leave();
-    signal?.removeEventListener('abort', onAbort);
+    signal.removeEventListener('abort', onAbort);
   }
 }
 

@@ -2,6 +2,7 @@ import { permissionCatalogue, permissionSchema } from '@plantline/schema';
 import { z } from 'zod';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
 import { idInput } from '../identity/inputs.js';
+import { announceAccessChange } from '../identity/live-access.js';
 import { createRole, deleteRole, listPermissionCatalogue, listRoles, updateRole } from './roles.js';
 
 const roleFields = {
@@ -38,9 +39,16 @@ export const rbacRouter = router({
           permissions: roleFields.permissions.optional(),
         }),
       )
-      .mutation(({ ctx, input }) => updateRole(ctx.tx, ctx.principal, input)),
+      .mutation(({ ctx, input }) => {
+        // Whoever holds the role may have lost (or gained) a permission a running subscription needs.
+        if (input.permissions !== undefined) announceAccessChange(ctx, 'everyone');
+        return updateRole(ctx.tx, ctx.principal, input);
+      }),
     delete: permittedProcedure('roles.manage')
       .input(z.object({ id: idInput }))
-      .mutation(({ ctx, input }) => deleteRole(ctx.tx, input.id)),
+      .mutation(({ ctx, input }) => {
+        announceAccessChange(ctx, 'everyone');
+        return deleteRole(ctx.tx, input.id);
+      }),
   }),
 });
