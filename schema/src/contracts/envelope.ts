@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type PayloadByKind, payloadSchemas } from './payloads.js';
+import { isoInstant } from './timestamps.js';
 import { CODE_PATTERN, type EventKind, eventKinds } from './topics.js';
 
 /*
@@ -17,11 +18,11 @@ export const eventEnvelope = z
     machine: code,
     kind: z.enum(eventKinds),
     /** When the event happened: the device's time, or the edge's receive time (see ts policy). */
-    ts: z.iso.datetime({ offset: true }),
+    ts: isoInstant(),
     /** When the edge received it. */
-    receivedAt: z.iso.datetime({ offset: true }),
+    receivedAt: isoInstant(),
     /** Set when the device sent a time outside the skew bound and the receive time was used. */
-    deviceTs: z.iso.datetime({ offset: true }).optional(),
+    deviceTs: isoInstant().optional(),
     payload: z.unknown(),
   })
   .superRefine((event, ctx) => {
