@@ -83,6 +83,9 @@ describe('payloads', () => {
     ])
       expect(ts(bad).success, String(bad)).toBe(false);
     expect(ts('0000-01-01T00:00:00Z').error?.issues[0]?.message).toMatch(/0001.9999/);
+    expect(ts('yesterday').error?.issues.map((i) => i.message)).toEqual([
+      'ts must be ISO 8601 with an offset (or Z), or epoch milliseconds',
+    ]);
     for (const good of ['0001-01-01T00:00:00Z', '9999-12-31T23:59:59.999Z', '2026-11-24T12:00:00+14:00', 0])
       expect(ts(good).success, String(good)).toBe(true);
   });

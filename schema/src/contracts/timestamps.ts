@@ -56,10 +56,13 @@ export function isStorableInstant(ms: number): boolean {
 /** ISO 8601 with an offset (or Z), for an instant the database can store (see above). */
 export const isoInstant = (message = 'must be ISO 8601 with an offset (or Z)') =>
   z.iso.datetime({ offset: true, message }).superRefine((value, ctx) => {
+    const ms = Date.parse(value);
+    // Not a time at all: the format's own message says so.
+    if (Number.isNaN(ms)) return;
     const offset = OFFSET.exec(value);
     if (offset && Number(offset[2]) * 60 + Number(offset[3]) > MAX_OFFSET_MINUTES) {
       ctx.addIssue({ code: 'custom', message: 'has an offset beyond ±14:00, which no time zone uses' });
-    } else if (!isStorableInstant(Date.parse(value))) {
+    } else if (!isStorableInstant(ms)) {
       ctx.addIssue({ code: 'custom', message: YEARS_MESSAGE });
     }
   });
