@@ -219,6 +219,16 @@ describe.each(testEngines)('ingest ($name engine)', (engine) => {
     // the id is unique per tenant, kind and time, not per tenant (README, "Idempotent by event id").
     const reused = await edge.trpc.ingest.push.mutate({ events: [{ ...first, ts: later }] });
     expect(reused.results[0]?.status).toBe('accepted');
+    // Telemetry is unique per value name too: a reused id adds the names it did not have.
+    const reading = envelope(A1, 'telemetry', { values: { temp_c: 60 } });
+    const push = async (values: Record<string, number>) =>
+      (await edge.trpc.ingest.push.mutate({ events: [{ ...reading, payload: { values } }] })).results[0]
+        ?.status;
+    expect([
+      await push({ temp_c: 60 }),
+      await push({ temp_c: 61 }),
+      await push({ temp_c: 62, rpm: 5 }),
+    ]).toEqual(['accepted', 'duplicate', 'accepted']);
   });
 
   it("rejects events for plants outside the key's plants, storing nothing of them", async () => {
