@@ -1,6 +1,9 @@
+import { join } from 'node:path';
+import { createLogger, Outbox } from '@plantline/edge';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../db/index.js';
+import { nextEventId } from '../testing/events.js';
 import { connectDevice, type Device, disconnectAll } from './devices.js';
 import { e2eEngines, oneTo, START_MS, Stack, sequencesByMachine, storedCounts } from './stack.js';
 
@@ -65,6 +68,17 @@ describe.each(e2eEngines)('refused input (real processes, %s database)', (engine
         topic: TOPIC,
         payload: oversized,
         reason: `payload of ${Buffer.byteLength(oversized)} bytes exceeds 65536`,
+      },
+      // What the database cannot store: refused here, so it can never hold up the uplink.
+      {
+        topic: TOPIC,
+        payload: JSON.stringify({ good: 1, product, order: 'PO\u00001' }),
+        reason: expect.stringMatching(/^invalid count payload: order: must not contain control characters/),
+      },
+      {
+        topic: TOPIC,
+        payload: JSON.stringify({ good: 1, product, ts: '0000-01-01T00:00:00Z' }),
+        reason: 'invalid count payload: ts: must lie in the years 0001–9999 (UTC)',
       },
     ];
     const validCount = (malformed.length + 1) * 10;
@@ -169,4 +183,69 @@ describe.each(e2eEngines)('refused input (real processes, %s database)', (engine
     expect(lakeside[0]?.n).toBe(0);
     expect(plant.cloudRunning()).toBe(true);
   }, 60_000);
+
+  it('delivers everything behind poison events already in the outbox, dead-lettering only them', async () => {
+    const plant = stack!;
+    const product = 'e2e-poison';
+    const lettersBefore = (await plant.deadLetters()).length;
+    // Events an edge took under an older, looser contract and still holds in its durable outbox.
+    const now = Date.now();
+    const event = (order: string, changes: Record<string, unknown> = {}) => ({
+      id: nextEventId(),
+      plant: 'RIV',
+      line: 'L1',
+      machine: 'M1',
+      kind: 'count',
+      ts: new Date(now).toISOString(),
+      receivedAt: new Date(now).toISOString(),
+      payload: { good: 1, product, order },
+      ...changes,
+    });
+    const poison = [
+      event('year-0', { ts: '0000-01-01T00:00:00Z' }),
+      event('nul', { payload: { good: 1, product, order: 'PO\u00001' } }),
+      event('year-10000', { ts: '9999-12-31T23:59:59-05:00' }),
+      event('ahead', { ts: new Date(now + 2 * 3_600_000).toISOString() }),
+    ];
+    const valid = 12;
+    const outboxEvents = oneTo(valid).flatMap((n) => [
+      event(String(n)),
+      ...(n % 3 === 0 ? [poison[n / 3 - 1]!] : []),
+    ]);
+    await plant.killEdge();
+    const log = createLogger({ logLevel: 'silent', name: 'e2e' });
+    const outbox = new Outbox({ dir: join(plant.edgeDataDir, 'outbox'), maxBytes: 1 << 30, log });
+    await outbox.start();
+    for (const body of outboxEvents) await outbox.append(Buffer.from(JSON.stringify(body)));
+    await outbox.stop();
+    await plant.startEdge();
+
+    // An edge that retried a poison event would hold everything behind it for good (its backoff
+    // caps at 30 s and never gives up). Its totals count from the restart.
+    const status = await plant.waitForEdge(
+      (s) => s.outbox?.backlogEvents === 0 && (s.uplink?.rejectedTotal ?? 0) >= poison.length,
+      30_000,
+      'the valid events stored and the poison events rejected',
+    );
+    expect(status.uplink?.lastError).toBeNull();
+    const letters = (await plant.deadLetters()).slice(lettersBefore);
+    expect(letters).toEqual(
+      poison.map((p) => ({
+        at: expect.any(String),
+        source: 'cloud',
+        topic: TOPIC,
+        reason: expect.any(String),
+        payload: JSON.stringify(p),
+        payloadBytes: Buffer.byteLength(JSON.stringify(p)),
+      })),
+    );
+    expect(letters.map((l) => l.reason)).toEqual([
+      'ts: must lie in the years 0001–9999 (UTC)',
+      expect.stringMatching(/^payload: must not contain control characters/),
+      'ts: must lie in the years 0001–9999 (UTC)',
+      "ts is more than 1 hour ahead of the cloud's clock",
+    ]);
+    const stored = await plant.inspect((db) => storedCounts(db, product));
+    expect(Object.fromEntries(sequencesByMachine(stored))).toEqual({ 'RIV/L1/M1': oneTo(valid) });
+  }, 90_000);
 });

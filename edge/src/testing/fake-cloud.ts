@@ -17,6 +17,8 @@ export interface FakeCloudState {
   tooLarge: number;
   /** Events the cloud answers "rejected" for. */
   reject: (event: EventEnvelope) => string | undefined;
+  /** Refuses a whole batch with 400 BAD_REQUEST when it returns a reason (a cloud without per-event checks). */
+  refuseBatch: (events: EventEnvelope[]) => string | undefined;
   /** Largest batch taken; larger gets 413 PAYLOAD_TOO_LARGE. */
   maxEvents: number;
 }
@@ -35,6 +37,7 @@ export async function startFakeCloud() {
     pushes: 0,
     tooLarge: 0,
     reject: () => undefined,
+    refuseBatch: () => undefined,
     maxEvents: 5000,
   };
   const { url, close } = await serveOnLoopback((req, res) => void handle(state, req, res));
@@ -79,6 +82,11 @@ async function handle(state: FakeCloudState, req: IncomingMessage, res: ServerRe
   if (events.length > state.maxEvents) {
     state.tooLarge++;
     return trpcError(413, 'PAYLOAD_TOO_LARGE', `more than ${state.maxEvents} events`);
+  }
+  const refusal = state.refuseBatch(events);
+  if (refusal !== undefined) {
+    state.received.push(...events.map((event) => event.id));
+    return trpcError(400, 'BAD_REQUEST', refusal);
   }
   const results: IngestResult[] = events.map((event) => {
     state.received.push(event.id);

@@ -19,8 +19,11 @@ export type IngestResults = z.infer<typeof ingestResultsSchema>['results'];
 
 export type PushResult =
   | { kind: 'ok'; results: IngestResults; gzipBytes: number }
-  /** The whole batch was refused as too large or malformed: send smaller to isolate the culprit. */
-  | { kind: 'split'; error: string; tooLarge: boolean }
+  /**
+   * The whole batch was refused as too large or malformed (413, 400): send smaller to isolate the
+   * culprit; refused on its own, an event is the culprit.
+   */
+  | { kind: 'split'; error: string }
   /** Worth retrying as is: network, timeout, 5xx, 429, or a key the cloud refuses (until an admin fixes it). */
   | { kind: 'retry'; error: string; auth: boolean };
 
@@ -73,7 +76,7 @@ export async function pushEvents(
     const code = envelope.data.error.data?.code ?? `HTTP ${response.status}`;
     const error = `ingest.push failed with ${code}: ${envelope.data.error.message}`;
     const tooLarge = code === 'PAYLOAD_TOO_LARGE' || response.status === 413;
-    if (tooLarge || code === 'BAD_REQUEST') return { kind: 'split', error, tooLarge };
+    if (tooLarge || code === 'BAD_REQUEST') return { kind: 'split', error };
     return { kind: 'retry', error, auth: code === 'UNAUTHORIZED' || code === 'FORBIDDEN' };
   }
   const results = ingestResultsSchema.safeParse(envelope.data.result.data);

@@ -126,6 +126,51 @@ describe('Uplink', () => {
     expect(uplink.status().rejectedTotal).toBe(2);
   });
 
+  it('dead-letters a single event the cloud refuses with 400 and delivers the rest without a retry wait', async () => {
+    // A backoff far longer than the test: waiting to retry even once would fail it.
+    const { cloud, outbox, uplink, append, dataDir } = await setUp({ backoffMs: 600_000 });
+    cloud.state.refuseBatch = (events) => (goods(events).includes(5) ? 'Malformed value' : undefined);
+    cloud.state.mode = 'down';
+    await append(20);
+    cloud.state.mode = 'up';
+    uplink.retryNow();
+    await waitFor(() => (outbox.backlog === 0 ? true : undefined));
+    const rest = Array.from({ length: 20 }, (_, n) => n + 1).filter((good) => good !== 5);
+    expect(goods(cloud.state.stored.values())).toEqual(rest);
+    const dead = await deadLettersOnDisk(dataDir);
+    expect(dead).toHaveLength(1);
+    expect(dead[0]).toMatchObject({
+      source: 'cloud',
+      topic: 'plantline/v1/RIV/L1/M1/count',
+      reason: 'ingest.push failed with BAD_REQUEST: Malformed value',
+      payload: expect.stringContaining('"good":5'),
+    });
+    expect(uplink.status()).toMatchObject({ rejectedTotal: 1, sentTotal: 19, lastError: null });
+  });
+
+  it('dead-letters nothing for a failure that is not about one event', async () => {
+    const { cloud, outbox, uplink, append, dataDir } = await setUp();
+    // A 400 for several events says only that one of them is at fault: each is tried alone.
+    cloud.state.refuseBatch = (events) => (events.length > 1 ? 'Malformed value' : undefined);
+    cloud.state.mode = 'down';
+    await append(3);
+    cloud.state.mode = 'up';
+    uplink.retryNow();
+    await waitFor(() => (outbox.backlog === 0 ? true : undefined));
+    expect(goods(cloud.state.stored.values())).toEqual([1, 2, 3]);
+    // A single event the cloud cannot take right now (503) is kept and sent again.
+    cloud.state.mode = 'down';
+    await append(1);
+    await waitFor(() => (uplink.status().state === 'backing-off' ? true : undefined));
+    expect(outbox.backlog).toBe(1);
+    cloud.state.mode = 'up';
+    uplink.retryNow();
+    await waitFor(() => (outbox.backlog === 0 ? true : undefined));
+    expect(goods(cloud.state.stored.values())).toEqual([1, 2, 3, 1]);
+    expect(await deadLettersOnDisk(dataDir)).toEqual([]);
+    expect(uplink.status().rejectedTotal).toBe(0);
+  });
+
   it('splits batches the cloud finds too large', async () => {
     const { cloud, outbox, append } = await setUp();
     cloud.state.maxEvents = 3;

@@ -154,8 +154,13 @@ export class Uplink implements Unit {
         );
         continue;
       }
-      if (result.kind === 'split' && result.tooLarge) {
-        // One event the cloud will never take; keeping it would block everything behind it.
+      if (result.kind === 'split') {
+        /*
+         * The cloud refused this one event as too large or malformed (4xx, not a key or rate
+         * problem): it will never take it, and keeping it would hold back every event behind it
+         * across restarts. Kept as a dead letter with the cloud's reason instead.
+         */
+        log.error({ error: result.error, seq: batch[0]!.seq }, 'cloud refused an event; dead-lettered');
         await this.#deadLetter(batch[0]!, result.error);
         await outbox.ack(batch[0]!.seq + 1);
         inHand = inHand.slice(1);
@@ -180,8 +185,11 @@ export class Uplink implements Unit {
     let duplicates = 0;
     for (const [index, result] of results.entries()) {
       if (result.status === 'duplicate') duplicates++;
-      if (result.status === 'rejected')
-        await this.#deadLetter(batch[index]!, result.reason ?? 'rejected by the cloud');
+      if (result.status === 'rejected') {
+        const reason = result.reason ?? 'rejected by the cloud';
+        this.options.log.error({ id: result.id, reason }, 'cloud rejected an event; dead-lettered');
+        await this.#deadLetter(batch[index]!, reason);
+      }
     }
     const stored = batch.length - results.filter((r) => r.status === 'rejected').length;
     this.#sent.add(stored);

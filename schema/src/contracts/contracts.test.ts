@@ -54,6 +54,41 @@ describe('payloads', () => {
     expect(telemetryPayload.safeParse({ values: {} }).success).toBe(false);
     expect(telemetryPayload.safeParse({ values: { t: Number.NaN } }).success).toBe(false);
   });
+
+  it('refuse what the database cannot store: control characters in labels, NUL in a scan code', () => {
+    for (const bad of ['RUN\u0000NING', 'DOWN\u0007', 'A\tB', 'A\nB', 'A\u007fB', 'A\u009bB', 'A\ud800B']) {
+      expect(statePayload.safeParse({ state: bad }).success, JSON.stringify(bad)).toBe(false);
+      expect(statePayload.safeParse({ state: 'DOWN', reason: bad }).success).toBe(false);
+      expect(countPayload.safeParse({ good: 1, product: bad }).success).toBe(false);
+      expect(countPayload.safeParse({ good: 1, order: bad }).success).toBe(false);
+      expect(scanPayload.safeParse({ code: 'LOT-1', station: bad }).success).toBe(false);
+      expect(scanPayload.safeParse({ code: 'LOT-1', action: bad }).success).toBe(false);
+    }
+    expect(statePayload.safeParse({ state: 'DOWN', reason: 'Störung – Förderband 2' }).success).toBe(true);
+    expect(scanPayload.safeParse({ code: 'LOT\u00001' }).error?.issues[0]?.message).toMatch(/NUL/);
+    expect(scanPayload.safeParse({ code: 'LOT\ud8001' }).success).toBe(false);
+    // GS1 element strings separate fields with GS (U+001D): a scan code keeps them (GS1 General Specifications §7.8.5).
+    expect(scanPayload.safeParse({ code: '\u001d0109501101020917\u001d10ABC' }).success).toBe(true);
+  });
+
+  it('refuse device times outside the years 0001–9999 or with an offset no zone uses', () => {
+    const ts = (value: string | number) => statePayload.safeParse({ state: 'RUNNING', ts: value });
+    for (const bad of [
+      '0000-01-01T00:00:00Z',
+      '0001-01-01T00:30:00+01:00',
+      '9999-12-31T23:59:59-05:00',
+      '2026-11-24T12:00:00+23:59',
+      253_402_300_800_000,
+      8_640_000_000_000_000,
+    ])
+      expect(ts(bad).success, String(bad)).toBe(false);
+    expect(ts('0000-01-01T00:00:00Z').error?.issues[0]?.message).toMatch(/0001.9999/);
+    expect(ts('yesterday').error?.issues.map((i) => i.message)).toEqual([
+      'ts must be ISO 8601 with an offset (or Z), or epoch milliseconds',
+    ]);
+    for (const good of ['0001-01-01T00:00:00Z', '9999-12-31T23:59:59.999Z', '2026-11-24T12:00:00+14:00', 0])
+      expect(ts(good).success, String(good)).toBe(true);
+  });
 });
 
 describe('event time', () => {
@@ -94,6 +129,19 @@ describe('event envelope', () => {
     expect(eventEnvelope.safeParse({ ...base, kind: 'count', payload: { good: 3 } }).success).toBe(true);
     const wrong = eventEnvelope.safeParse({ ...base, kind: 'count', payload: { state: 'RUNNING' } });
     expect(wrong.success).toBe(false);
+  });
+
+  it('refuses times the database cannot store, in ts, receivedAt and deviceTs', () => {
+    const event = { ...base, kind: 'state', payload: { state: 'RUNNING' } };
+    expect(eventEnvelope.safeParse(event).success).toBe(true);
+    for (const field of ['ts', 'receivedAt', 'deviceTs'])
+      for (const bad of ['0000-01-01T00:00:00Z', '9999-12-31T23:59:59-05:00', '2026-11-24T12:00:00-16:00']) {
+        const parsed = eventEnvelope.safeParse({ ...event, [field]: bad });
+        expect(parsed.success, `${field} ${bad}`).toBe(false);
+        expect(parsed.error?.issues[0]?.path).toEqual([field]);
+      }
+    const nul = eventEnvelope.safeParse({ ...event, payload: { state: 'RUN\u0000' } });
+    expect(nul.error?.issues[0]?.message).toMatch(/control characters/);
   });
 
   it('requires a UUIDv7 id', () => {

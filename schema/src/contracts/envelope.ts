@@ -1,11 +1,15 @@
 import { z } from 'zod';
 import { type PayloadByKind, payloadSchemas } from './payloads.js';
+import { isoInstant } from './timestamps.js';
 import { CODE_PATTERN, type EventKind, eventKinds } from './topics.js';
 
 /*
  * What the edge sends the cloud: each accepted device message wrapped with the id the edge gave it
  * when it first saw it (a UUIDv7, so ids sort by time) and the resolved time. At-least-once delivery
- * plus an insert that is idempotent by id gives exactly-once effect (DESIGN §4).
+ * plus an insert that is idempotent by id gives exactly-once effect (DESIGN §4). Idempotent means:
+ * stored once per tenant, kind, id and ts (telemetry: and value name), and an id seen earlier in the
+ * same batch is a duplicate; the same id with another ts or kind in a later batch is another event
+ * (README, "Idempotent by event id"; pinned in cloud/src/modules/ingest/ingest.test.ts).
  */
 const code = z.string().regex(CODE_PATTERN);
 
@@ -17,11 +21,11 @@ export const eventEnvelope = z
     machine: code,
     kind: z.enum(eventKinds),
     /** When the event happened: the device's time, or the edge's receive time (see ts policy). */
-    ts: z.iso.datetime({ offset: true }),
+    ts: isoInstant(),
     /** When the edge received it. */
-    receivedAt: z.iso.datetime({ offset: true }),
+    receivedAt: isoInstant(),
     /** Set when the device sent a time outside the skew bound and the receive time was used. */
-    deviceTs: z.iso.datetime({ offset: true }).optional(),
+    deviceTs: isoInstant().optional(),
     payload: z.unknown(),
   })
   .superRefine((event, ctx) => {

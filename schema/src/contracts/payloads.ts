@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { epochMsInstant, isoInstant } from './timestamps.js';
 import type { EventKind } from './topics.js';
 
 /*
@@ -7,14 +8,21 @@ import type { EventKind } from './topics.js';
  * time is used. Unknown fields are refused, so a typo does not silently lose a value.
  */
 export const deviceTimestamp = z.union([
-  z.iso.datetime({
-    offset: true,
-    message: 'ts must be ISO 8601 with an offset (or Z), or epoch milliseconds',
-  }),
-  z.number().int().min(0).max(8_640_000_000_000_000),
+  isoInstant('ts must be ISO 8601 with an offset (or Z), or epoch milliseconds'),
+  epochMsInstant,
 ]);
 
-const label = z.string().trim().min(1).max(64);
+/*
+ * Codes and names a person reads: printable text only. PostgreSQL's text cannot hold NUL, and
+ * control characters (tab, line breaks, escape sequences) or a lone UTF-16 surrogate in a reason
+ * code are device bugs that would otherwise reach reports and CSV exports as is.
+ */
+const label = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[^\p{Cc}\p{Cs}]*$/u, 'must not contain control characters (NUL, tab, line breaks, …)');
 
 export const statePayload = z.strictObject({
   /** The machine's state code, mapped per tenant to a loss bucket (DESIGN §5), e.g. RUNNING, DOWN. */
@@ -47,7 +55,18 @@ export const symbologies = [
 ] as const;
 
 export const scanPayload = z.strictObject({
-  code: z.string().min(1).max(4096),
+  /*
+   * Not a label: GS1 and ISO/IEC 15434 codes carry control characters (GS, RS, EOT) as field
+   * separators, which are kept. Only NUL and lone surrogates, which text cannot hold, are refused.
+   */
+  code: z
+    .string()
+    .min(1)
+    .max(4096)
+    .refine(
+      (value) => !value.includes('\u0000') && !/\p{Cs}/u.test(value),
+      'must not contain NUL (U+0000) or a lone UTF-16 surrogate',
+    ),
   symbology: z.enum(symbologies).default('qr'),
   /** The station that scanned, when it is not the machine of the topic. */
   station: label.optional(),

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /*
  * The timestamp policy (issue 3 §1): the device's time when given, else the edge's receive time.
  * Devices that buffer while offline legitimately send times from the past, so the bound is
@@ -32,3 +34,42 @@ export function resolveEventTime(
   }
   return { ts: device.toISOString() };
 }
+
+/*
+ * The instants every part of Plantline can hold: PostgreSQL's timestamptz has no year 0 and
+ * JavaScript writes years past 9999 as "+010000-…", which PostgreSQL cannot read back. So a time is
+ * refused at the contract — and the edge dead-letters it — rather than being refused by the database
+ * later, where one such event would fail the whole batch around it.
+ */
+export const EARLIEST_INSTANT_MS = Date.parse('0001-01-01T00:00:00.000Z');
+export const LATEST_INSTANT_MS = Date.parse('9999-12-31T23:59:59.999Z');
+const YEARS_MESSAGE = 'must lie in the years 0001–9999 (UTC)';
+
+/** UTC−12:00 to UTC+14:00 are the offsets in use (IANA tz database); PostgreSQL refuses beyond ±15:59. */
+const MAX_OFFSET_MINUTES = 14 * 60;
+const OFFSET = /([+-])(\d{2}):(\d{2})$/;
+
+export function isStorableInstant(ms: number): boolean {
+  return ms >= EARLIEST_INSTANT_MS && ms <= LATEST_INSTANT_MS;
+}
+
+/** ISO 8601 with an offset (or Z), for an instant the database can store (see above). */
+export const isoInstant = (message = 'must be ISO 8601 with an offset (or Z)') =>
+  z.iso.datetime({ offset: true, message }).superRefine((value, ctx) => {
+    const ms = Date.parse(value);
+    // Not a time at all: the format's own message says so.
+    if (Number.isNaN(ms)) return;
+    const offset = OFFSET.exec(value);
+    if (offset && Number(offset[2]) * 60 + Number(offset[3]) > MAX_OFFSET_MINUTES) {
+      ctx.addIssue({ code: 'custom', message: 'has an offset beyond ±14:00, which no time zone uses' });
+    } else if (!isStorableInstant(ms)) {
+      ctx.addIssue({ code: 'custom', message: YEARS_MESSAGE });
+    }
+  });
+
+/** Epoch milliseconds within the same years. */
+export const epochMsInstant = z
+  .number()
+  .int()
+  .min(0)
+  .max(LATEST_INSTANT_MS, `epoch milliseconds ${YEARS_MESSAGE}`);

@@ -131,6 +131,106 @@ describe.each(testEngines)('ingest ($name engine)', (engine) => {
     ]);
   });
 
+  it('rejects a poison event on its own and stores every event around it', async () => {
+    const poison = [
+      { ...envelope(A1, 'state', { state: 'RUNNING' }), ts: '0000-01-01T00:00:00Z' },
+      { ...envelope(A1, 'state', { state: 'RUNNING' }), deviceTs: '0000-01-01T00:00:00.000Z' },
+      envelope(A1, 'state', { state: 'DOWN', reason: 'JAM\u0000' }),
+      envelope(A1, 'count', { good: 1, product: 'P\u0000' }),
+      envelope(A1, 'scan', { code: 'LOT\u00001' }),
+      // Year 10000 in UTC: it would stay on top of the newest events for good.
+      { ...envelope(A1, 'state', { state: 'RUNNING' }), ts: '9999-12-31T23:59:59-05:00' },
+      // Held events (unknown machine) pass the same checks.
+      { ...envelope({ ...A1, machine: 'M8' }, 'state', { state: 'IDLE' }), ts: '0000-01-01T00:00:00Z' },
+    ];
+    const valid = [envelope(A1, 'state', { state: 'RUNNING' }), envelope(A1, 'count', { good: 3 })];
+    const { results } = await edge.trpc.ingest.push.mutate({ events: [valid[0], ...poison, valid[1]] });
+    expect(results.map((r) => r.status)).toEqual(['accepted', ...poison.map(() => 'rejected'), 'accepted']);
+    expect(results[1]?.reason).toBe('ts: must lie in the years 0001–9999 (UTC)');
+    expect(results[2]?.reason).toBe('deviceTs: must lie in the years 0001–9999 (UTC)');
+    expect(results[3]?.reason).toMatch(/^payload: must not contain control characters/);
+    expect(results[5]?.reason).toMatch(/^payload: must not contain NUL/);
+    expect(await stored('machine_state_events', [valid[0]!.id, ...poison.map((e) => e.id)])).toBe(1);
+    expect(await stored('production_counts', [valid[1]!.id])).toBe(1);
+    expect(await stored('unassigned_events', [poison[6]!.id])).toBe(0);
+  });
+
+  it("rejects an event more than an hour ahead of the cloud's clock, keeping one within it", async () => {
+    const ahead = (ms: number) => new Date(Date.now() + ms);
+    const early = envelope(A1, 'state', { state: 'RUNNING' }, ahead(2 * 3_600_000));
+    const earlyReceipt = {
+      ...envelope(A1, 'state', { state: 'RUNNING' }),
+      receivedAt: ahead(2 * 3_600_000).toISOString(),
+    };
+    const earlyHeld = envelope({ ...A1, machine: 'M8' }, 'count', { good: 1 }, ahead(2 * 3_600_000));
+    const skewed = envelope(A1, 'state', { state: 'IDLE' }, ahead(10 * 60_000));
+    const { results } = await edge.trpc.ingest.push.mutate({
+      events: [early, earlyReceipt, earlyHeld, skewed],
+    });
+    expect(results).toEqual([
+      { id: early.id, status: 'rejected', reason: "ts is more than 1 hour ahead of the cloud's clock" },
+      {
+        id: earlyReceipt.id,
+        status: 'rejected',
+        reason: "receivedAt is more than 1 hour ahead of the cloud's clock",
+      },
+      { id: earlyHeld.id, status: 'rejected', reason: "ts is more than 1 hour ahead of the cloud's clock" },
+      { id: skewed.id, status: 'accepted' },
+    ]);
+    expect(await stored('machine_state_events', [early.id, earlyReceipt.id, skewed.id])).toBe(1);
+    expect(await stored('unassigned_events', [earlyHeld.id])).toBe(0);
+  });
+
+  it('rejects only the row the database refuses, whatever passed the contract', async () => {
+    // A scan code the contract allows (4096 characters) that no B-tree index entry can hold: random
+    // CJK text does not compress below PostgreSQL's limit of 2704 bytes per entry (SQLSTATE 54000).
+    const huge = Array.from({ length: 4096 }, () =>
+      String.fromCodePoint(0x4e00 + Math.floor(Math.random() * 20_000)),
+    ).join('');
+    const refused = envelope(A1, 'scan', { code: huge });
+    const around = [
+      envelope(A1, 'scan', { code: 'LOT-7' }),
+      envelope(A1, 'scan', { code: 'LOT-8' }),
+      envelope(A1, 'state', { state: 'RUNNING' }),
+    ];
+    const { results } = await edge.trpc.ingest.push.mutate({
+      events: [around[0], refused, around[1], around[2]],
+    });
+    expect(results.map((r) => r.status)).toEqual(['accepted', 'rejected', 'accepted', 'accepted']);
+    expect(results[1]?.reason).toMatch(/^the database refused it: .*index row/);
+    expect(await stored('qr_code_scans', [refused.id, around[0]!.id, around[1]!.id])).toBe(2);
+    expect(await stored('machine_state_events', [around[2]!.id])).toBe(1);
+    // The transaction went on: the batch's commit holds the stored events, in input order.
+    const again = await edge.trpc.ingest.push.mutate({ events: [...around, refused] });
+    expect(again.results.map((r) => r.status)).toEqual(['duplicate', 'duplicate', 'duplicate', 'rejected']);
+  });
+
+  it('is idempotent by event id within a kind and time: the documented meaning', async () => {
+    const first = envelope(A1, 'count', { good: 1 });
+    const later = new Date(Date.parse(first.ts) + 1000).toISOString();
+    // The same id twice in one batch: the first is stored, whatever the second says.
+    const inBatch = await edge.trpc.ingest.push.mutate({
+      events: [first, { ...first, ts: later }, { ...first, kind: 'state', payload: { state: 'DOWN' } }],
+    });
+    expect(inBatch.results.map((r) => r.status)).toEqual(['accepted', 'duplicate', 'duplicate']);
+    // A resend of the same envelope, as the edge resends, in a later batch.
+    expect((await edge.trpc.ingest.push.mutate({ events: [first] })).results[0]?.status).toBe('duplicate');
+    // A different envelope reusing the id with another time (or kind) in a later batch is stored too:
+    // the id is unique per tenant, kind and time, not per tenant (README, "Idempotent by event id").
+    const reused = await edge.trpc.ingest.push.mutate({ events: [{ ...first, ts: later }] });
+    expect(reused.results[0]?.status).toBe('accepted');
+    // Telemetry is unique per value name too: a reused id adds the names it did not have.
+    const reading = envelope(A1, 'telemetry', { values: { temp_c: 60 } });
+    const push = async (values: Record<string, number>) =>
+      (await edge.trpc.ingest.push.mutate({ events: [{ ...reading, payload: { values } }] })).results[0]
+        ?.status;
+    expect([
+      await push({ temp_c: 60 }),
+      await push({ temp_c: 61 }),
+      await push({ temp_c: 62, rpm: 5 }),
+    ]).toEqual(['accepted', 'duplicate', 'accepted']);
+  });
+
   it("rejects events for plants outside the key's plants, storing nothing of them", async () => {
     const foreign = [envelope(A2, 'state', { state: 'RUNNING' }), envelope(A2, 'count', { good: 1 })];
     const unknown = envelope({ ...A1, plant: 'NOPE' }, 'state', { state: 'RUNNING' });

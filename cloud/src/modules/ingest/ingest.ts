@@ -16,6 +16,7 @@ import { rows } from '../../db/index.js';
 import type { LiveEvent, LiveEventData } from '../events/index.js';
 import type { ResolvedCodes } from './codes.js';
 import { recordCommit } from './commit-log.js';
+import { writeIsolating } from './isolate.js';
 
 /** Who is writing: the tenant and the plants in reach (an edge key's plants). */
 export interface IngestCaller {
@@ -49,16 +50,28 @@ interface Held {
   reason: string;
 }
 
+/*
+ * How far ahead of the cloud's clock an event's time may be. The edge already bounds device times
+ * to 5 minutes ahead of its own clock (DEFAULT_SKEW_BOUND); an hour more tolerates an edge whose
+ * clock drifted while it lost its time source. Anything further is a wrong clock, and storing it
+ * would keep it on top of "recent events" until real time caught up; the edge keeps it as a dead
+ * letter instead.
+ */
+export const MAX_AHEAD_OF_CLOUD_MS = 3_600_000;
+
 /**
  * The ingest path (issue 3 §5): validate each event on its own, resolve its codes, write each kind
  * in one set-based statement, idempotent by event id. Runs inside the caller's scoped transaction,
- * so the policies' WITH CHECK refuses a foreign plant even if a check here were wrong.
+ * so the policies' WITH CHECK refuses a foreign plant even if a check here were wrong. One event
+ * never fails the batch: whatever refuses it — the contract, the time bound, or the database for
+ * one of its rows — makes it `rejected` with the reason, and the events around it are stored.
  */
 export async function ingestEvents(
   tx: Sql,
   caller: IngestCaller,
   codes: ResolvedCodes,
   events: readonly unknown[],
+  now = Date.now(),
 ): Promise<IngestOutcome> {
   const results: IngestResult[] = new Array(events.length);
   const seen = new Set<string>();
@@ -73,6 +86,11 @@ export async function ingestEvents(
       continue;
     }
     const event = parsed.data as EventEnvelope;
+    const early = tooFarAhead(event, now);
+    if (early !== undefined) {
+      results[index] = { id: event.id, status: 'rejected', reason: early };
+      continue;
+    }
     const plantId = codes.plants.get(event.plant);
     // An unknown code and a plant of another key read the same: the key learns nothing beyond its plants.
     if (plantId === undefined || (caller.plantIds !== 'all' && !caller.plantIds.includes(plantId))) {
@@ -103,8 +121,13 @@ export async function ingestEvents(
   for (const kind of eventKinds) {
     const batch = byKind[kind];
     if (batch.length === 0) continue;
-    const inserted = new Set(await insertKind(tx, caller.tenantId, kind, batch));
+    const { written, refused } = await writeIsolating(tx, batch, (sp, part) =>
+      insertKind(sp, caller.tenantId, kind, part),
+    );
+    const inserted = new Set(written);
+    const refusedIds = rejectRefused(results, refused);
     for (const item of batch) {
+      if (refusedIds.has(item.event.id)) continue;
       if (inserted.has(item.event.id)) {
         results[item.index] = { id: item.event.id, status: 'accepted' };
         stored.push({ index: item.index, event: toLiveEvent(item), ts: item.event.ts });
@@ -115,8 +138,13 @@ export async function ingestEvents(
   }
 
   if (held.length > 0) {
-    const newlyHeld = new Set(await holdUnassigned(tx, caller.tenantId, held));
+    const { written, refused } = await writeIsolating(tx, held, (sp, part) =>
+      holdUnassigned(sp, caller.tenantId, part),
+    );
+    const newlyHeld = new Set(written);
+    const refusedIds = rejectRefused(results, refused);
     for (const item of held) {
+      if (refusedIds.has(item.event.id)) continue;
       results[item.index] = newlyHeld.has(item.event.id)
         ? {
             id: item.event.id,
@@ -141,8 +169,26 @@ export async function ingestEvents(
     results,
     stored: stored.map((s) => s.event),
     commitSeq,
-    held: new Set(held.map((h) => h.index)),
+    held: new Set(held.filter((h) => results[h.index]?.status !== 'rejected').map((h) => h.index)),
   };
+}
+
+function tooFarAhead(event: EventEnvelope, now: number): string | undefined {
+  for (const field of ['ts', 'receivedAt'] as const) {
+    if (Date.parse(event[field]) - now > MAX_AHEAD_OF_CLOUD_MS)
+      return `${field} is more than ${MAX_AHEAD_OF_CLOUD_MS / 3_600_000} hour ahead of the cloud's clock`;
+  }
+  return undefined;
+}
+
+/** Marks the events whose rows the database refused as rejected; returns their ids. */
+function rejectRefused(
+  results: IngestResult[],
+  refused: readonly { item: { index: number; event: EventEnvelope }; reason: string }[],
+): Set<string> {
+  for (const { item, reason } of refused)
+    results[item.index] = { id: item.event.id, status: 'rejected', reason };
+  return new Set(refused.map(({ item }) => item.event.id));
 }
 
 function rawId(raw: unknown): string | null {
@@ -250,7 +296,12 @@ const targets = {
  * 2–3× faster than multi-row VALUES on a server). ON CONFLICT DO NOTHING on the event-id unique index
  * makes a resent event a no-op; RETURNING tells which ids were new.
  */
-async function insertKind(tx: Sql, tenantId: string, kind: EventKind, batch: Resolved[]): Promise<string[]> {
+async function insertKind(
+  tx: Sql,
+  tenantId: string,
+  kind: EventKind,
+  batch: readonly Resolved[],
+): Promise<string[]> {
   const target = targets[kind];
   const columns: [name: string, type: string, values: unknown[]][] = [
     ['time', 'timestamptz', []],
@@ -299,7 +350,7 @@ async function insertKind(tx: Sql, tenantId: string, kind: EventKind, batch: Res
 }
 
 /** Events of unknown lines or machines: kept whole, never dropped (issue 3 §2). */
-async function holdUnassigned(tx: Sql, tenantId: string, held: Held[]): Promise<string[]> {
+async function holdUnassigned(tx: Sql, tenantId: string, held: readonly Held[]): Promise<string[]> {
   const inserted = await rows<{ event_id: string }>(
     tx,
     sql`insert into unassigned_events (tenant_id, plant_id, event_id, line_code, machine_code, kind, time, envelope, reason)
