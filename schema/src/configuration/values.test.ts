@@ -163,6 +163,21 @@ describe('checkFieldValue: text', () => {
       'Does not match the expected format',
     );
   });
+
+  // A backtracking engine takes minutes on each refused value (exponential time in the first two,
+  // cubic in the third) and blocks every other request meanwhile; RE2's time is linear in the value.
+  it.each([
+    ['(a|a)*', 'text', `${'a'.repeat(35)}b`, 'a'.repeat(35)],
+    ['(a+)+$', 'text', `${'a'.repeat(35)}!`, 'a'.repeat(35)],
+    ['\\d*\\d*\\d*x', 'long_text', '1'.repeat(8_000), `${'1'.repeat(8_000)}x`],
+  ] as const)(
+    'checks %s against a value that makes a backtracking engine take minutes',
+    (pattern, type, refused, accepted) => {
+      const def = field(type, { settings: { pattern }, helpText: 'As agreed' });
+      refuses(def, refused, 'Does not match the expected format: As agreed');
+      accepts(def, accepted, accepted);
+    },
+  );
 });
 
 describe('checkFieldValue: numbers', () => {

@@ -1,3 +1,4 @@
+import { compileFieldPattern } from './field-pattern.js';
 import type { FieldDefinition, FieldOption } from './types.js';
 import { LONG_TEXT_MAX_LENGTH, TEXT_MAX_LENGTH } from './types.js';
 
@@ -59,6 +60,12 @@ function roundTo(n: number, decimals: number): number {
   return Math.sign(n) * Number(`${shifted}e-${decimals}`) + 0;
 }
 
+/** Definitions are checked when read, so a pattern that cannot be used is a defect: no value matches it. */
+function matchesPattern(pattern: string, text: string): boolean {
+  const compiled = compileFieldPattern(pattern);
+  return compiled.ok && compiled.matches(text);
+}
+
 function checkText(def: FieldDefinition, value: unknown, longText: boolean): ValueCheck {
   if (typeof value !== 'string') return fail('Enter text');
   const text = longText ? value : value.trim();
@@ -67,7 +74,7 @@ function checkText(def: FieldDefinition, value: unknown, longText: boolean): Val
   if (text.length > limit) return fail(`At most ${limit} characters`);
   if (min != null && text.length < min) return fail(`At least ${num(min)} characters`);
   if (max != null && text.length > max) return fail(`At most ${num(max)} characters`);
-  if (pattern != null && !new RegExp(`^(?:${pattern})$`, 'u').test(text))
+  if (pattern != null && !matchesPattern(pattern, text))
     return fail(
       def.helpText
         ? `Does not match the expected format: ${def.helpText}`

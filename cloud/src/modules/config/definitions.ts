@@ -43,8 +43,9 @@ function selectFields(tx: Sql, where: ReturnType<typeof eq> | undefined) {
 }
 
 /**
- * Settings as stored. A row written by an older version whose pattern no longer passes (e.g. one
- * with nested repetition) loses the pattern and keeps its other settings.
+ * Settings as stored. A row written by an older version whose pattern no longer passes (one RE2
+ * cannot read, e.g. with lookahead) loses the pattern and keeps its other settings, so its values
+ * are still read and written (field-patterns.test.ts).
  */
 function settingsOf(raw: unknown): FieldSettings {
   const parsed = fieldSettingsSchema.safeParse(raw ?? {});

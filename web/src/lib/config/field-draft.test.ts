@@ -49,6 +49,29 @@ describe('the field editor’s draft', () => {
     });
   });
 
+  const codeDraft = {
+    ...emptyDraft(),
+    label: 'Code',
+    key: 'code',
+    type: 'text' as const,
+    helpText: 'Only a',
+  };
+
+  it('refuses a pattern RE2 cannot read, as the cloud does', () => {
+    expect(validateDraft({ ...codeDraft, pattern: '(?<=A)B' }, undefined)).toEqual({
+      'settings.pattern': 'Lookahead and lookbehind ((?=, (?!, (?<=, (?<!) are not supported',
+    });
+  });
+
+  it('checks a default against a pattern that makes a backtracking engine take minutes', () => {
+    // Exponential time in the default's length on a backtracking engine; linear on RE2.
+    expect(
+      validateDraft({ ...codeDraft, pattern: '(a|a)*', defaultValue: `${'a'.repeat(35)}b` }, undefined),
+    ).toEqual({
+      defaultValue: 'Does not match the expected format: Only a',
+    });
+  });
+
   it('keeps only the settings a type uses, and previews the definition', () => {
     const draft = {
       ...emptyDraft(),
