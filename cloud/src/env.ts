@@ -29,8 +29,12 @@ const cloudEnvSchema = z.object({
     // An ingest batch of MAX_BATCH_EVENTS events with telemetry runs to a few MiB.
     .default(8 * 1024 * 1024),
   LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
-  LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS: z.coerce.number().int().min(1).default(5),
+  // Larger than the per-address limit, so failures elsewhere do not lock the real user out (README).
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(30),
   LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(20),
+  // The web client batches at most 20 calls (web/src/lib/trpc.ts).
+  MAX_BATCH_CALLS: z.coerce.number().int().min(1).default(50),
   DEMO_SEED: flag.default(true),
   DEMO_SIMULATOR: flag.default(true),
   DEMO_ADMIN_EMAIL: z.email().default('admin@demo.plantline.local'),

@@ -19,6 +19,8 @@ export interface HttpServerOptions {
   host: string;
   port: number;
   maxBodyBytes: number;
+  /** The most calls one HTTP request may carry. */
+  maxBatchCalls: number;
   startedAt: number;
   web: WebHandler | null;
 }
@@ -39,7 +41,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     router: appRouter,
     basePath: '/trpc/',
     maxBodySize: options.maxBodyBytes,
-    createContext: ({ req, res }) => createContext(deps, req, res),
+    maxBatchSize: options.maxBatchCalls,
+    createContext: ({ req, res, info }) => createContext(deps, req, res, { batched: info.calls.length > 1 }),
     onError: ({ error, path }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR')
         deps.log.error({ err: error.cause ?? error, path }, 'procedure failed');

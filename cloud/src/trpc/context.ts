@@ -13,6 +13,8 @@ export interface Context {
   log: Logger;
   request: RequestInfo;
   transport: 'http' | 'ws';
+  /** Whether this HTTP request carries several calls (`/trpc/a,b?batch=1`; a batch of one is not). */
+  batched: boolean;
   principal: Principal | null;
   /** Why credentials that were presented did not yield a principal, said to the caller. */
   authProblem: string | null;
@@ -25,6 +27,7 @@ export async function createContext(
   deps: AppDeps,
   req: IncomingMessage,
   res: ServerResponse | null,
+  options: { batched: boolean } = { batched: false },
 ): Promise<Context> {
   const request = describeRequest(req, deps.trustProxy);
   const sessionCookie = new SessionCookieWriter(res, deps.cookieSecure ?? request.secure);
@@ -33,6 +36,7 @@ export async function createContext(
     log: deps.log,
     request,
     transport: res === null ? ('ws' as const) : ('http' as const),
+    batched: options.batched,
     sessionCookie,
   };
 
