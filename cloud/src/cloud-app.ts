@@ -98,6 +98,7 @@ export async function startCloud(
       port: env.PORT,
       maxBodyBytes: env.MAX_BODY_BYTES,
       maxBatchCalls: env.MAX_BATCH_CALLS,
+      allowedOrigins: env.ALLOWED_ORIGINS,
       startedAt,
       web,
     });

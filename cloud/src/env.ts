@@ -33,6 +33,19 @@ const cloudEnvSchema = z.object({
   // Larger than the per-address limit, so failures elsewhere do not lock the real user out (README).
   LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(30),
   LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(20),
+  /** Browser origins besides the cloud's own that may call the API, comma-separated. */
+  ALLOWED_ORIGINS: z
+    .string()
+    .transform((list) =>
+      list
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter((origin) => origin !== ''),
+    )
+    .pipe(
+      z.array(z.url().refine((url) => new URL(url).origin === url, 'Use an origin: scheme://host[:port]')),
+    )
+    .default([]),
   // The web client batches at most 20 calls (web/src/lib/trpc.ts).
   MAX_BATCH_CALLS: z.coerce.number().int().min(1).default(50),
   DEMO_SEED: flag.default(true),

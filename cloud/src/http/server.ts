@@ -8,6 +8,7 @@ import type { AppDeps } from '../app-deps.js';
 import { appRouter } from '../app-router.js';
 import { healthReport } from '../modules/health/index.js';
 import { createContext } from '../trpc/context.js';
+import { originAllowed } from './origin.js';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -21,6 +22,8 @@ export interface HttpServerOptions {
   maxBodyBytes: number;
   /** The most calls one HTTP request may carry. */
   maxBatchCalls: number;
+  /** Browser origins besides the cloud's own that may call the API (origin.ts). */
+  allowedOrigins: readonly string[];
   startedAt: number;
   web: WebHandler | null;
 }
@@ -37,6 +40,7 @@ const PORT_ATTEMPTS = 20;
 /** tRPC over HTTP and WebSocket, /healthz and the web UI, on one port and one origin. */
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
   const { deps } = options;
+  const allowedOrigins = new Set(options.allowedOrigins.map((origin) => origin.toLowerCase()));
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
@@ -59,6 +63,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       return;
     }
     if (path === '/trpc' || path.startsWith('/trpc/')) {
+      if (!originAllowed(req, deps.trustProxy, allowedOrigins)) {
+        req.resume();
+        return sendError(
+          res,
+          403,
+          'FORBIDDEN',
+          'Calls from this origin are not allowed (see ALLOWED_ORIGINS)',
+        );
+      }
       // Browsers send cross-site form posts (urlencoded, multipart, text/plain) with cookies; only
       // JSON calls, which need a CORS preflight cross-site, may reach a mutation.
       if (req.method === 'POST' && !(req.headers['content-type'] ?? '').startsWith('application/json')) {
@@ -104,6 +117,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   server.on('upgrade', (req, socket, head) => {
     if (!(req.url ?? '').startsWith('/trpc')) {
       socket.destroy();
+      return;
+    }
+    if (!originAllowed(req, deps.trustProxy, allowedOrigins)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));

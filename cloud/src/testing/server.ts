@@ -15,6 +15,7 @@ export interface TestServerOptions {
   /** Believe X-Forwarded-For / -Proto, so a test can call from several client addresses. */
   trustProxy?: boolean;
   maxBodyBytes?: number;
+  allowedOrigins?: string[];
 }
 
 /** The real HTTP + WebSocket server on an ephemeral port, over a test database. */
@@ -42,6 +43,7 @@ export async function startTestServer(db: Database, options: TestServerOptions =
     port: 0,
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
     maxBatchCalls: 50,
+    allowedOrigins: options.allowedOrigins ?? [],
     startedAt: Date.now(),
     web: null,
   });

@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { type ApiClient, signIn } from '../testing/api.js';
+import { type TestDatabase, testEngines } from '../testing/engines.js';
+import { startTestServer, type TestServerOptions } from '../testing/server.js';
+import { createTwoTenants } from '../testing/tenants.js';
+import { SESSION_COOKIE } from './cookies.js';
+
+type TestServer = Awaited<ReturnType<typeof startTestServer>>;
+type Tenants = Awaited<ReturnType<typeof createTwoTenants>>;
+
+interface WsAnswer {
+  id: number;
+  result?: { type: string; data?: unknown };
+  error?: { message: string; data: { code: string } };
+}
+
+/*
+ * What the server lets one browser page or one connection do: Origin checks on WebSocket upgrades
+ * and HTTP calls, bounds on open calls and subscriptions, and queries too large for a URL.
+ */
+describe.each(testEngines)('origin checks and per-connection limits ($name engine)', (engine) => {
+  let database: TestDatabase;
+  let tenants: Tenants;
+  let server: TestServer;
+  let admin: ApiClient & { token: string };
+  const servers: TestServer[] = [];
+  const sockets: WebSocket[] = [];
+
+  beforeAll(async () => {
+    database = await engine.create();
+    tenants = await createTwoTenants(database.db);
+    server = await start({ allowedOrigins: ['http://localhost:5173'] });
+    admin = await signIn(server.url, tenants.a.adminEmail);
+  });
+
+  afterAll(async () => {
+    for (const socket of sockets) socket.terminate();
+    for (const started of servers) await started.close();
+    await database?.drop();
+  });
+
+  async function start(options: TestServerOptions) {
+    const started = await startTestServer(database.db, options);
+    servers.push(started);
+    return started;
+  }
+
+  /** A raw WebSocket to /trpc with the admin's cookie; resolves once open, or with the refusal. */
+  function connect(
+    to: TestServer,
+    headers: Record<string, string> = {},
+  ): Promise<{ socket: WebSocket } | { status: number }> {
+    const socket = new WebSocket(`${to.url.replace(/^http/, 'ws')}/trpc`, {
+      headers: { cookie: `${SESSION_COOKIE}=${admin.token}`, ...headers },
+    });
+    sockets.push(socket);
+    return new Promise((resolve, reject) => {
+      socket.once('open', () => resolve({ socket }));
+      socket.once('unexpected-response', (_, response) => resolve({ status: response.statusCode ?? 0 }));
+      socket.once('error', reject);
+    });
+  }
+
+  async function open(to: TestServer, headers: Record<string, string> = {}): Promise<WebSocket> {
+    const connected = await connect(to, headers);
+    if (!('socket' in connected)) throw new Error(`upgrade refused with ${connected.status}`);
+    return connected.socket;
+  }
+
+  /** Sends tRPC messages and collects the first answer to each id. */
+  function call(socket: WebSocket, messages: object[]): Promise<WsAnswer[]> {
+    const answers = new Map<number, WsAnswer>();
+    return new Promise((resolve) => {
+      const ids = new Set(messages.map((message) => (message as { id: number }).id));
+      const onMessage = (data: WebSocket.RawData) => {
+        const answer = JSON.parse(String(data)) as WsAnswer;
+        if (!ids.has(answer.id) || answers.has(answer.id)) return;
+        answers.set(answer.id, answer);
+        if (answers.size === messages.length) {
+          socket.off('message', onMessage);
+          resolve([...answers.values()]);
+        }
+      };
+      socket.on('message', onMessage);
+      for (const message of messages) socket.send(JSON.stringify(message));
+    });
+  }
+
+  const meQuery = (id: number) => ({ id, method: 'query', params: { path: 'auth.me' } });
+
+  describe('Origin', () => {
+    it('refuses a WebSocket handshake from another site before the upgrade', async () => {
+      expect(await connect(server, { origin: 'http://evil.example' })).toEqual({ status: 403 });
+      expect(await connect(server, { origin: 'null' })).toEqual({ status: 403 });
+      // The cloud's own host on another scheme or port is another origin.
+      const port = new URL(server.url).port;
+      expect(await connect(server, { origin: `https://127.0.0.1:${port}` })).toEqual({ status: 403 });
+      expect(await connect(server, { origin: 'http://127.0.0.1:1' })).toEqual({ status: 403 });
+    });
+
+    it('accepts its own origin, a configured one, and clients that send none', async () => {
+      for (const headers of [{ origin: server.url }, { origin: 'http://localhost:5173' }, {}]) {
+        const socket = await open(server, headers);
+        const [answer] = await call(socket, [meQuery(1)]);
+        expect(answer?.result?.type).toBe('data');
+        socket.terminate();
+      }
+    });
+
+    it('takes the own origin from the trusted proxy’s headers only when told to trust it', async () => {
+      const proxied = { origin: 'https://plantline.example', 'x-forwarded-proto': 'https' };
+      const behindProxy = await start({ trustProxy: true });
+      await open(behindProxy, { ...proxied, host: 'plantline.example' });
+      await open(behindProxy, { ...proxied, 'x-forwarded-host': 'plantline.example' });
+      expect(await connect(server, { ...proxied, host: 'plantline.example' })).toEqual({ status: 403 });
+    });
+
+    it('refuses an HTTP call carrying the cookie from another site', async () => {
+      const email = `evil-${randomUUID()}@test.plantline.local`;
+      const create = (origin: string) =>
+        fetch(`${server.url}/trpc/users.create`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            cookie: `${SESSION_COOKIE}=${admin.token}`,
+            origin,
+          },
+          body: JSON.stringify({ email, displayName: 'Evil', password: 'a long enough password' }),
+        });
+      const refused = await create('http://evil.example');
+      expect(refused.status).toBe(403);
+      expect(((await refused.json()) as { error: { data: { code: string } } }).error.data.code).toBe(
+        'FORBIDDEN',
+      );
+      const users = await admin.trpc.users.list.query();
+      expect(users.map((u) => u.email)).not.toContain(email);
+      // The same call from the cloud's own page goes through.
+      expect((await create(server.url)).status).toBe(200);
+    });
+  });
+});
