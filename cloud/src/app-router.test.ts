@@ -61,6 +61,7 @@ describe('the application router', () => {
       request: { ip: '127.0.0.1', userAgent: null, secure: false },
       transport: 'http',
       batched: false,
+      connection: null,
       principal: null,
       authProblem: null,
       sessionCookie: new SessionCookieWriter(null, false),

@@ -98,6 +98,12 @@ export async function startCloud(
       port: env.PORT,
       maxBodyBytes: env.MAX_BODY_BYTES,
       maxBatchCalls: env.MAX_BATCH_CALLS,
+      callLimits: {
+        callsPerConnection: env.WS_MAX_CALLS_PER_CONNECTION,
+        callsPerUser: env.WS_MAX_CALLS_PER_USER,
+        subscriptionsPerConnection: env.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+        subscriptionsPerUser: env.MAX_SUBSCRIPTIONS_PER_USER,
+      },
       allowedOrigins: env.ALLOWED_ORIGINS,
       startedAt,
       web,

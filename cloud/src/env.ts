@@ -48,6 +48,10 @@ const cloudEnvSchema = z.object({
     .default([]),
   // The web client batches at most 20 calls (web/src/lib/trpc.ts).
   MAX_BATCH_CALLS: z.coerce.number().int().min(1).default(50),
+  WS_MAX_CALLS_PER_CONNECTION: z.coerce.number().int().min(1).default(16),
+  WS_MAX_CALLS_PER_USER: z.coerce.number().int().min(1).default(64),
+  WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).default(100),
+  MAX_SUBSCRIPTIONS_PER_USER: z.coerce.number().int().min(1).default(300),
   DEMO_SEED: flag.default(true),
   DEMO_SIMULATOR: flag.default(true),
   DEMO_ADMIN_EMAIL: z.email().default('admin@demo.plantline.local'),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { type ApiClient, signIn } from '../testing/api.js';
+import { type ApiClient, signIn, wsClient } from '../testing/api.js';
 import { type TestDatabase, testEngines } from '../testing/engines.js';
 import { startTestServer, type TestServerOptions } from '../testing/server.js';
 import { createTwoTenants } from '../testing/tenants.js';
@@ -89,6 +89,8 @@ describe.each(testEngines)('origin checks and per-connection limits ($name engin
   }
 
   const meQuery = (id: number) => ({ id, method: 'query', params: { path: 'auth.me' } });
+  const watch = (id: number) => ({ id, method: 'subscription', params: { path: 'auth.watchSession' } });
+  const refusals = (answers: WsAnswer[]) => answers.filter((a) => a.error?.data.code === 'TOO_MANY_REQUESTS');
 
   describe('Origin', () => {
     it('refuses a WebSocket handshake from another site before the upgrade', async () => {
@@ -138,6 +140,132 @@ describe.each(testEngines)('origin checks and per-connection limits ($name engin
       expect(users.map((u) => u.email)).not.toContain(email);
       // The same call from the cloud's own page goes through.
       expect((await create(server.url)).status).toBe(200);
+    });
+  });
+
+  describe('per-connection limits', () => {
+    it('refuses queries past the connection’s limit and keeps /healthz answering', async () => {
+      const socket = await open(server);
+      const flood = call(
+        socket,
+        Array.from({ length: 300 }, (_, i) => meQuery(i + 1)),
+      );
+      const health = await fetch(`${server.url}/healthz`);
+      expect(health.status).toBe(200);
+
+      const answers = await flood;
+      const refused = refusals(answers);
+      expect(refused.length).toBeGreaterThan(0);
+      for (const answer of refused) {
+        expect(answer.error?.message).toBe(
+          'This connection already has 16 calls in progress, the most allowed; wait for one to end',
+        );
+      }
+      const answered = answers.filter((a) => a.result?.type === 'data');
+      expect(answered.length).toBeGreaterThanOrEqual(16);
+      expect(answered.length + refused.length).toBe(300);
+      // Places are given back: the connection serves again once its calls are answered.
+      const [after] = await call(socket, [meQuery(1_000)]);
+      expect(after?.result?.type).toBe('data');
+    });
+
+    it('refuses a user’s calls past the user’s limit over all their connections', async () => {
+      const limited = await start({ callLimits: { callsPerConnection: 1_000, callsPerUser: 10 } });
+      const sockets = [await open(limited), await open(limited)];
+      const answers = (
+        await Promise.all(
+          sockets.map((socket, s) =>
+            call(
+              socket,
+              Array.from({ length: 100 }, (_, i) => meQuery(s * 1_000 + i)),
+            ),
+          ),
+        )
+      ).flat();
+      const refused = refusals(answers);
+      expect(refused.length).toBeGreaterThan(0);
+      expect(refused[0]?.error?.message).toBe(
+        'You already have 10 calls in progress, the most allowed; wait for one to end',
+      );
+    });
+
+    it('refuses subscriptions past the connection’s limit until one stops', async () => {
+      const limited = await start({ callLimits: { subscriptionsPerConnection: 3 } });
+      const socket = await open(limited);
+      const answers = await call(socket, [1, 2, 3, 4, 5].map(watch));
+      const started = answers.filter((a) => a.result?.type === 'started').map((a) => a.id);
+      expect(started).toHaveLength(3);
+      expect(refusals(answers).map((a) => a.error?.message)).toEqual([
+        'This connection already has 3 open subscriptions, the most allowed; wait for one to end',
+        'This connection already has 3 open subscriptions, the most allowed; wait for one to end',
+      ]);
+
+      const stopped = call(socket, [{ id: started[0] }]);
+      socket.send(JSON.stringify({ id: started[0], method: 'subscription.stop' }));
+      expect((await stopped)[0]?.result?.type).toBe('stopped');
+      const [again] = await call(socket, [watch(6)]);
+      expect(again?.result?.type).toBe('started');
+    });
+
+    it('gives a user’s subscriptions back when their connection closes', async () => {
+      const limited = await start({ callLimits: { subscriptionsPerUser: 2 } });
+      const first = await open(limited);
+      const second = await open(limited);
+      await call(first, [watch(1), watch(2)]);
+      const [refused] = await call(second, [watch(3)]);
+      expect(refused?.error?.message).toBe(
+        'You already have 2 open subscriptions, the most allowed; wait for one to end',
+      );
+
+      const closed = new Promise((resolve) => first.once('close', resolve));
+      first.close();
+      await closed;
+      // The server learns of the close on its side a moment later: ask until it has.
+      let id = 10;
+      await expect.poll(async () => (await call(second, [watch(id++)]))[0]?.result?.type).toBe('started');
+    });
+
+    it('counts subscriptions over HTTP (server-sent events) toward the user’s limit', async () => {
+      const limited = await start({ callLimits: { subscriptionsPerUser: 1 } });
+      const overSse = async () => {
+        const aborted = new AbortController();
+        const response = await fetch(`${limited.url}/trpc/auth.watchSession`, {
+          headers: { cookie: `${SESSION_COOKIE}=${admin.token}` },
+          signal: aborted.signal,
+        });
+        // The stream opens with a `connected` event; what follows is the first value or the refusal.
+        const reader = response.body!.getReader();
+        const decoder = new TextDecoder();
+        let text = '';
+        while (!/expiresAt|error/.test(text)) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          text += decoder.decode(value, { stream: true });
+        }
+        aborted.abort();
+        return text;
+      };
+      const socket = await open(limited);
+      const [started] = await call(socket, [watch(1)]);
+      expect(started?.result?.type).toBe('started');
+      expect(await overSse()).toContain('You already have 1 open subscriptions, the most allowed');
+
+      const closed = new Promise((resolve) => socket.once('close', resolve));
+      socket.close();
+      await closed;
+      await expect.poll(overSse).toContain('expiresAt');
+    });
+
+    it('leaves HTTP calls and a WebSocket client within the limits alone', async () => {
+      const ws = wsClient(server.url, { token: admin.token });
+      try {
+        const answers = await Promise.all(Array.from({ length: 16 }, () => ws.trpc.auth.me.query()));
+        expect(answers).toHaveLength(16);
+      } finally {
+        ws.close();
+      }
+      const overHttp = await Promise.all(Array.from({ length: 40 }, () => admin.trpc.auth.me.query()));
+      expect(overHttp).toHaveLength(40);
     });
   });
 });

@@ -7,6 +7,7 @@ import { WebSocketServer } from 'ws';
 import type { AppDeps } from '../app-deps.js';
 import { appRouter } from '../app-router.js';
 import { healthReport } from '../modules/health/index.js';
+import { CallBudget, type CallLimits } from '../trpc/call-limits.js';
 import { createContext } from '../trpc/context.js';
 import { originAllowed } from './origin.js';
 
@@ -22,6 +23,8 @@ export interface HttpServerOptions {
   maxBodyBytes: number;
   /** The most calls one HTTP request may carry. */
   maxBatchCalls: number;
+  /** Bounds on open calls and subscriptions per WebSocket connection and per user (call-limits.ts). */
+  callLimits: CallLimits;
   /** Browser origins besides the cloud's own that may call the API (origin.ts). */
   allowedOrigins: readonly string[];
   startedAt: number;
@@ -41,12 +44,19 @@ const PORT_ATTEMPTS = 20;
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
   const { deps } = options;
   const allowedOrigins = new Set(options.allowedOrigins.map((origin) => origin.toLowerCase()));
+  const callBudget = new CallBudget(options.callLimits);
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
     maxBodySize: options.maxBodyBytes,
     maxBatchSize: options.maxBatchCalls,
-    createContext: ({ req, res, info }) => createContext(deps, req, res, { batched: info.calls.length > 1 }),
+    createContext: async ({ req, res, info }) => {
+      const context = await createContext(deps, req, res, { batched: info.calls.length > 1 });
+      // A subscription over HTTP (server-sent events) lasts as long as its response.
+      const connection = callBudget.connection(context.principal);
+      res.once('close', () => connection.close());
+      return { ...context, connection };
+    },
     onError: ({ error, path }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR')
         deps.log.error({ err: error.cause ?? error, path }, 'procedure failed');
@@ -107,7 +117,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const wsHandler = applyWSSHandler({
     wss,
     router: appRouter,
-    createContext: ({ req }) => createContext(deps, req, null),
+    // No batch cap here: the client resends all its subscriptions in one message after a reconnect,
+    // and the connection's budget bounds what any message can start.
+    // The context lives as long as the connection, and so does its budget.
+    createContext: async ({ req, res: socket }) => {
+      const context = await createContext(deps, req, null);
+      const connection = callBudget.connection(context.principal);
+      socket.once('close', () => connection.close());
+      return { ...context, connection };
+    },
     keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
     onError: ({ error, path }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR')

@@ -5,6 +5,7 @@ import { EventBus } from '../modules/events/index.js';
 import { LoginLimiter } from '../modules/identity/index.js';
 import type { SessionPolicy } from '../modules/identity/sessions.js';
 import { createCodeCache } from '../modules/ingest/index.js';
+import type { CallLimits } from '../trpc/call-limits.js';
 import { testLog } from './engines.js';
 
 export interface TestServerOptions {
@@ -15,6 +16,7 @@ export interface TestServerOptions {
   /** Believe X-Forwarded-For / -Proto, so a test can call from several client addresses. */
   trustProxy?: boolean;
   maxBodyBytes?: number;
+  callLimits?: Partial<CallLimits>;
   allowedOrigins?: string[];
 }
 
@@ -43,6 +45,13 @@ export async function startTestServer(db: Database, options: TestServerOptions =
     port: 0,
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
     maxBatchCalls: 50,
+    callLimits: {
+      callsPerConnection: 16,
+      callsPerUser: 64,
+      subscriptionsPerConnection: 100,
+      subscriptionsPerUser: 300,
+      ...options.callLimits,
+    },
     allowedOrigins: options.allowedOrigins ?? [],
     startedAt: Date.now(),
     web: null,

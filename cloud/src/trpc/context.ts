@@ -5,6 +5,7 @@ import { readSessionCookie, SessionCookieWriter } from '../http/cookies.js';
 import { describeRequest, type RequestInfo } from '../http/request-info.js';
 import { checkApiKey, loadUserPrincipal } from '../modules/identity/principals.js';
 import { checkSession } from '../modules/identity/sessions.js';
+import type { ConnectionBudget } from './call-limits.js';
 import type { Principal } from './principal.js';
 
 /** One context for HTTP and WebSocket (STYLE.md); over WebSocket it lives as long as the connection. */
@@ -15,6 +16,8 @@ export interface Context {
   transport: 'http' | 'ws';
   /** Whether this HTTP request carries several calls (`/trpc/a,b?batch=1`; a batch of one is not). */
   batched: boolean;
+  /** The connection's bounded share of calls and subscriptions (call-limits.ts); set by the server. */
+  connection: ConnectionBudget | null;
   principal: Principal | null;
   /** Why credentials that were presented did not yield a principal, said to the caller. */
   authProblem: string | null;
@@ -37,6 +40,7 @@ export async function createContext(
     request,
     transport: res === null ? ('ws' as const) : ('http' as const),
     batched: options.batched,
+    connection: null,
     sessionCookie,
   };
 
