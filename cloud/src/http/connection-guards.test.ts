@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import type { AppRouter } from '../app-router.js';
 import { type ApiClient, signIn, wsClient } from '../testing/api.js';
 import { type TestDatabase, testEngines } from '../testing/engines.js';
 import { startTestServer, type TestServerOptions } from '../testing/server.js';
@@ -266,6 +268,44 @@ describe.each(testEngines)('origin checks and per-connection limits ($name engin
       }
       const overHttp = await Promise.all(Array.from({ length: 40 }, () => admin.trpc.auth.me.query()));
       expect(overHttp).toHaveLength(40);
+    });
+  });
+
+  describe('large queries', () => {
+    it('answers a query with 1 000 ids sent as POST, which no URL could carry', async () => {
+      const machineIds = Array.from({ length: 1_000 }, () => randomUUID());
+      const input = JSON.stringify({ machineIds });
+      const asGet = await fetch(`${server.url}/trpc/events.recent?input=${encodeURIComponent(input)}`, {
+        headers: { cookie: `${SESSION_COOKIE}=${admin.token}` },
+      });
+      expect(asGet.status).toBe(431);
+
+      const asPost = await fetch(`${server.url}/trpc/events.recent`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie: `${SESSION_COOKIE}=${admin.token}` },
+        body: input,
+      });
+      expect(asPost.status).toBe(200);
+      const body = (await asPost.json()) as { result: { data: { items: unknown[] } } };
+      expect(body.result.data.items).toEqual([]);
+
+      // The web client's link (web/src/lib/trpc.ts), batching too.
+      const web = createTRPCClient<AppRouter>({
+        links: [
+          httpBatchLink({
+            url: `${server.url}/trpc`,
+            methodOverride: 'POST',
+            maxItems: 20,
+            headers: { cookie: `${SESSION_COOKIE}=${admin.token}` },
+          }),
+        ],
+      });
+      const [recent, me] = await Promise.all([
+        web.events.recent.query({ machineIds, lineIds: machineIds }),
+        web.auth.me.query(),
+      ]);
+      expect(recent.items).toEqual([]);
+      expect(me.user.id).toBe(tenants.a.adminUserId);
     });
   });
 });

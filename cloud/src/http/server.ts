@@ -50,6 +50,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     basePath: '/trpc/',
     maxBodySize: options.maxBodyBytes,
     maxBatchSize: options.maxBatchCalls,
+    // Queries may come as POST: the web client sends them so, as a long id list does not fit a URL.
+    allowMethodOverride: true,
     createContext: async ({ req, res, info }) => {
       const context = await createContext(deps, req, res, { batched: info.calls.length > 1 });
       // A subscription over HTTP (server-sent events) lasts as long as its response.
