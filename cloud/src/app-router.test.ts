@@ -46,6 +46,7 @@ describe('the application router', () => {
       sessionPolicy: { idleMs: 60_000, maxMs: 60_000, rotateMs: 60_000 },
       loginLimiter: new LoginLimiter({
         windowMs: 60_000,
+        maxFailuresPerAccountAndAddress: 5,
         maxFailuresPerAccount: 5,
         maxFailuresPerAddress: 5,
       }),
@@ -59,6 +60,8 @@ describe('the application router', () => {
       log: testLog,
       request: { ip: '127.0.0.1', userAgent: null, secure: false },
       transport: 'http',
+      batched: false,
+      connection: null,
       principal: null,
       authProblem: null,
       sessionCookie: new SessionCookieWriter(null, false),

@@ -58,6 +58,7 @@ export async function startCloud(
       },
       loginLimiter: new LoginLimiter({
         windowMs: env.LOGIN_WINDOW_MINUTES * 60_000,
+        maxFailuresPerAccountAndAddress: env.LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS,
         maxFailuresPerAccount: env.LOGIN_MAX_FAILURES_PER_ACCOUNT,
         maxFailuresPerAddress: env.LOGIN_MAX_FAILURES_PER_ADDRESS,
       }),
@@ -96,6 +97,14 @@ export async function startCloud(
       host: env.HOST,
       port: env.PORT,
       maxBodyBytes: env.MAX_BODY_BYTES,
+      maxBatchCalls: env.MAX_BATCH_CALLS,
+      callLimits: {
+        callsPerConnection: env.WS_MAX_CALLS_PER_CONNECTION,
+        callsPerUser: env.WS_MAX_CALLS_PER_USER,
+        subscriptionsPerConnection: env.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+        subscriptionsPerUser: env.MAX_SUBSCRIPTIONS_PER_USER,
+      },
+      allowedOrigins: env.ALLOWED_ORIGINS,
       startedAt,
       web,
     });

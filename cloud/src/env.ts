@@ -29,8 +29,29 @@ const cloudEnvSchema = z.object({
     // An ingest batch of MAX_BATCH_EVENTS events with telemetry runs to a few MiB.
     .default(8 * 1024 * 1024),
   LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
-  LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS: z.coerce.number().int().min(1).default(5),
+  // Larger than the per-address limit, so failures elsewhere do not lock the real user out (README).
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(30),
   LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(20),
+  /** Browser origins besides the cloud's own that may call the API, comma-separated. */
+  ALLOWED_ORIGINS: z
+    .string()
+    .transform((list) =>
+      list
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter((origin) => origin !== ''),
+    )
+    .pipe(
+      z.array(z.url().refine((url) => new URL(url).origin === url, 'Use an origin: scheme://host[:port]')),
+    )
+    .default([]),
+  // The web client batches at most 20 calls (web/src/lib/trpc.ts).
+  MAX_BATCH_CALLS: z.coerce.number().int().min(1).default(50),
+  WS_MAX_CALLS_PER_CONNECTION: z.coerce.number().int().min(1).default(16),
+  WS_MAX_CALLS_PER_USER: z.coerce.number().int().min(1).default(64),
+  WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).default(100),
+  MAX_SUBSCRIPTIONS_PER_USER: z.coerce.number().int().min(1).default(300),
   DEMO_SEED: flag.default(true),
   DEMO_SIMULATOR: flag.default(true),
   DEMO_ADMIN_EMAIL: z.email().default('admin@demo.plantline.local'),

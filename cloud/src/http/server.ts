@@ -7,7 +7,9 @@ import { WebSocketServer } from 'ws';
 import type { AppDeps } from '../app-deps.js';
 import { appRouter } from '../app-router.js';
 import { healthReport } from '../modules/health/index.js';
+import { CallBudget, type CallLimits } from '../trpc/call-limits.js';
 import { createContext } from '../trpc/context.js';
+import { originAllowed } from './origin.js';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -19,6 +21,12 @@ export interface HttpServerOptions {
   host: string;
   port: number;
   maxBodyBytes: number;
+  /** The most calls one HTTP request may carry. */
+  maxBatchCalls: number;
+  /** Bounds on open calls and subscriptions per WebSocket connection and per user (call-limits.ts). */
+  callLimits: CallLimits;
+  /** Browser origins besides the cloud's own that may call the API (origin.ts). */
+  allowedOrigins: readonly string[];
   startedAt: number;
   web: WebHandler | null;
 }
@@ -35,11 +43,22 @@ const PORT_ATTEMPTS = 20;
 /** tRPC over HTTP and WebSocket, /healthz and the web UI, on one port and one origin. */
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
   const { deps } = options;
+  const allowedOrigins = new Set(options.allowedOrigins.map((origin) => origin.toLowerCase()));
+  const callBudget = new CallBudget(options.callLimits);
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
     maxBodySize: options.maxBodyBytes,
-    createContext: ({ req, res }) => createContext(deps, req, res),
+    maxBatchSize: options.maxBatchCalls,
+    // Queries may come as POST: the web client sends them so, as a long id list does not fit a URL.
+    allowMethodOverride: true,
+    createContext: async ({ req, res, info }) => {
+      const context = await createContext(deps, req, res, { batched: info.calls.length > 1 });
+      // A subscription over HTTP (server-sent events) lasts as long as its response.
+      const connection = callBudget.connection(context.principal);
+      res.once('close', () => connection.close());
+      return { ...context, connection };
+    },
     onError: ({ error, path }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR')
         deps.log.error({ err: error.cause ?? error, path }, 'procedure failed');
@@ -56,6 +75,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       return;
     }
     if (path === '/trpc' || path.startsWith('/trpc/')) {
+      if (!originAllowed(req, deps.trustProxy, allowedOrigins)) {
+        req.resume();
+        return sendError(
+          res,
+          403,
+          'FORBIDDEN',
+          'Calls from this origin are not allowed (see ALLOWED_ORIGINS)',
+        );
+      }
       // Browsers send cross-site form posts (urlencoded, multipart, text/plain) with cookies; only
       // JSON calls, which need a CORS preflight cross-site, may reach a mutation.
       if (req.method === 'POST' && !(req.headers['content-type'] ?? '').startsWith('application/json')) {
@@ -91,7 +119,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const wsHandler = applyWSSHandler({
     wss,
     router: appRouter,
-    createContext: ({ req }) => createContext(deps, req, null),
+    // No batch cap here: the client resends all its subscriptions in one message after a reconnect,
+    // and the connection's budget bounds what any message can start.
+    // The context lives as long as the connection, and so does its budget.
+    createContext: async ({ req, res: socket }) => {
+      const context = await createContext(deps, req, null);
+      const connection = callBudget.connection(context.principal);
+      socket.once('close', () => connection.close());
+      return { ...context, connection };
+    },
     keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
     onError: ({ error, path }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR')
@@ -101,6 +137,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   server.on('upgrade', (req, socket, head) => {
     if (!(req.url ?? '').startsWith('/trpc')) {
       socket.destroy();
+      return;
+    }
+    if (!originAllowed(req, deps.trustProxy, allowedOrigins)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));

@@ -5,13 +5,19 @@ import { EventBus } from '../modules/events/index.js';
 import { LoginLimiter } from '../modules/identity/index.js';
 import type { SessionPolicy } from '../modules/identity/sessions.js';
 import { createCodeCache } from '../modules/ingest/index.js';
+import type { CallLimits } from '../trpc/call-limits.js';
 import { testLog } from './engines.js';
 
 export interface TestServerOptions {
   sessionPolicy?: Partial<SessionPolicy>;
+  maxFailuresPerAccountAndAddress?: number;
   maxFailuresPerAccount?: number;
   maxFailuresPerAddress?: number;
+  /** Believe X-Forwarded-For / -Proto, so a test can call from several client addresses. */
+  trustProxy?: boolean;
   maxBodyBytes?: number;
+  callLimits?: Partial<CallLimits>;
+  allowedOrigins?: string[];
 }
 
 /** The real HTTP + WebSocket server on an ephemeral port, over a test database. */
@@ -24,11 +30,12 @@ export async function startTestServer(db: Database, options: TestServerOptions =
     sessionPolicy: { idleMs: 3_600_000, maxMs: 86_400_000, rotateMs: 900_000, ...options.sessionPolicy },
     loginLimiter: new LoginLimiter({
       windowMs: 900_000,
-      maxFailuresPerAccount: options.maxFailuresPerAccount ?? 5,
+      maxFailuresPerAccountAndAddress: options.maxFailuresPerAccountAndAddress ?? 5,
+      maxFailuresPerAccount: options.maxFailuresPerAccount ?? 30,
       maxFailuresPerAddress: options.maxFailuresPerAddress ?? 20,
     }),
     cookieSecure: undefined,
-    trustProxy: false,
+    trustProxy: options.trustProxy ?? false,
     bus,
     codeCache: createCodeCache(bus),
   };
@@ -37,6 +44,15 @@ export async function startTestServer(db: Database, options: TestServerOptions =
     host: '127.0.0.1',
     port: 0,
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+    maxBatchCalls: 50,
+    callLimits: {
+      callsPerConnection: 16,
+      callsPerUser: 64,
+      subscriptionsPerConnection: 100,
+      subscriptionsPerUser: 300,
+      ...options.callLimits,
+    },
+    allowedOrigins: options.allowedOrigins ?? [],
     startedAt: Date.now(),
     web: null,
   });

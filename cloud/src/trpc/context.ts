@@ -5,6 +5,7 @@ import { readSessionCookie, SessionCookieWriter } from '../http/cookies.js';
 import { describeRequest, type RequestInfo } from '../http/request-info.js';
 import { checkApiKey, loadUserPrincipal } from '../modules/identity/principals.js';
 import { checkSession } from '../modules/identity/sessions.js';
+import type { ConnectionBudget } from './call-limits.js';
 import type { Principal } from './principal.js';
 
 /** One context for HTTP and WebSocket (STYLE.md); over WebSocket it lives as long as the connection. */
@@ -13,6 +14,10 @@ export interface Context {
   log: Logger;
   request: RequestInfo;
   transport: 'http' | 'ws';
+  /** Whether this HTTP request carries several calls (`/trpc/a,b?batch=1`; a batch of one is not). */
+  batched: boolean;
+  /** The connection's bounded share of calls and subscriptions (call-limits.ts); set by the server. */
+  connection: ConnectionBudget | null;
   principal: Principal | null;
   /** Why credentials that were presented did not yield a principal, said to the caller. */
   authProblem: string | null;
@@ -25,6 +30,7 @@ export async function createContext(
   deps: AppDeps,
   req: IncomingMessage,
   res: ServerResponse | null,
+  options: { batched: boolean } = { batched: false },
 ): Promise<Context> {
   const request = describeRequest(req, deps.trustProxy);
   const sessionCookie = new SessionCookieWriter(res, deps.cookieSecure ?? request.secure);
@@ -33,6 +39,8 @@ export async function createContext(
     log: deps.log,
     request,
     transport: res === null ? ('ws' as const) : ('http' as const),
+    batched: options.batched,
+    connection: null,
     sessionCookie,
   };
 

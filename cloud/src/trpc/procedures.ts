@@ -91,7 +91,43 @@ function runEffect(log: Logger, effect: () => void) {
   }
 }
 
-const checked = t.procedure.use(mapErrors).use(enforceAccess);
+/**
+ * Every subscription, and every call over WebSocket, takes a place in its connection's budget before
+ * any other work (call-limits.ts); a call gives it back when answered, a subscription when it ends.
+ * Calls over HTTP are bounded by the batch cap instead: only WebSocket carries many at once.
+ */
+const limitOpenCalls = t.middleware(async ({ ctx, next, type }) => {
+  if (ctx.connection === null) return next();
+  if (type !== 'subscription') {
+    if (ctx.transport === 'http') return next();
+    const release = ctx.connection.take('call');
+    try {
+      return await next();
+    } finally {
+      release();
+    }
+  }
+  const release = ctx.connection.take('subscription');
+  const result = await next().catch((error: unknown) => {
+    release();
+    throw error;
+  });
+  if (!result.ok || !isAsyncIterable(result.data)) {
+    release();
+    return result;
+  }
+  return { ...result, data: releaseWhenDone(result.data, release) };
+});
+
+async function* releaseWhenDone<T>(stream: AsyncIterable<T>, release: () => void): AsyncGenerator<T> {
+  try {
+    yield* stream;
+  } finally {
+    release();
+  }
+}
+
+const checked = t.procedure.use(limitOpenCalls).use(mapErrors).use(enforceAccess);
 
 /** The narrowed context of a procedure that has a caller and a scoped transaction. */
 const requireCaller = t.middleware(({ ctx, next }) => {

@@ -22,6 +22,13 @@ export const authRouter = router({
       }),
     )
     .mutation(async ({ ctx, input }) => {
+      // One password per request: a batch would check many at once, and over WebSocket there is no
+      // response to carry the cookie (login-throttling.test.ts).
+      if (ctx.batched || ctx.transport === 'ws')
+        throw new DomainError(
+          'invalid',
+          'Sign in with a request of its own, not in a batch or over WebSocket',
+        );
       const { session, ...signedIn } = await login(ctx.deps, input, ctx.request);
       ctx.sessionCookie.set(session.token, session.expiresAt);
       return { ...signedIn, expiresAt: session.expiresAt.toISOString() };

@@ -1,19 +1,30 @@
 /**
- * Sign-in throttling: too many failures for one account, or from one address, within a sliding
- * window block further attempts until the oldest failure leaves the window. Counting failures for
- * unknown accounts too keeps the limiter from revealing which addresses exist.
+ * Sign-in throttling over a sliding window, counted three ways (README, security model):
  *
- * State is per process. Several cloud instances each enforce the limit (an attacker gets at most
+ * - per account and address: the tight limit, so one client gets a handful of guesses at an account;
+ * - per account from all addresses: a larger limit, so an attacker elsewhere cannot lock the real
+ *   user out by failing a few times, yet guesses spread over many addresses are still bounded;
+ * - per address over all accounts: one client trying many accounts.
+ *
+ * An attempt is counted as a failure when it is reserved, before its password is checked, and only
+ * a success takes it back. Checking and counting happen in one synchronous step, so concurrent or
+ * batched attempts can never evaluate more passwords than the limits allow. Attempts for unknown
+ * accounts count too, so the limiter does not reveal which accounts exist; refused attempts do not
+ * count, so retrying while blocked does not extend the block.
+ *
+ * State is per process. Several cloud instances each enforce the limits (an attacker gets at most
  * instances × limit attempts per window); a shared store is the step if that is not enough.
  */
 export interface LoginLimiterOptions {
   windowMs: number;
+  maxFailuresPerAccountAndAddress: number;
   maxFailuresPerAccount: number;
   maxFailuresPerAddress: number;
   now?: () => number;
 }
 
-export type LimiterVerdict = { allowed: true } | { allowed: false; retryAfterMs: number };
+/** An allowed attempt is reserved: it stays counted as a failure unless `succeeded()` is called. */
+export type LoginAttempt = { allowed: true; succeeded(): void } | { allowed: false; retryAfterMs: number };
 
 export class LoginLimiter {
   private readonly failures = new Map<string, number[]>();
@@ -23,26 +34,33 @@ export class LoginLimiter {
     this.now = options.now ?? Date.now;
   }
 
-  check(account: string, address: string): LimiterVerdict {
-    const waits = [
-      this.waitFor(`account:${account.toLowerCase()}`, this.options.maxFailuresPerAccount),
-      this.waitFor(`address:${address}`, this.options.maxFailuresPerAddress),
+  reserve(account: string, address: string): LoginAttempt {
+    const email = account.toLowerCase();
+    const pair = `pair:${address}:${email}`;
+    const accountKey = `account:${email}`;
+    const addressKey = `address:${address}`;
+    const limits: [string, number][] = [
+      [pair, this.options.maxFailuresPerAccountAndAddress],
+      [accountKey, this.options.maxFailuresPerAccount],
+      [addressKey, this.options.maxFailuresPerAddress],
     ];
-    const retryAfterMs = Math.max(...waits);
-    return retryAfterMs > 0 ? { allowed: false, retryAfterMs } : { allowed: true };
-  }
+    const retryAfterMs = Math.max(...limits.map(([key, max]) => this.waitFor(key, max)));
+    if (retryAfterMs > 0) return { allowed: false, retryAfterMs };
 
-  recordFailure(account: string, address: string): void {
-    for (const key of [`account:${account.toLowerCase()}`, `address:${address}`]) {
-      const recent = this.recent(key);
-      recent.push(this.now());
-      this.failures.set(key, recent);
-    }
-  }
-
-  /** A correct password clears the account's failures; the address keeps its record. */
-  recordSuccess(account: string): void {
-    this.failures.delete(`account:${account.toLowerCase()}`);
+    const at = this.now();
+    for (const [key] of limits) this.failures.set(key, [...this.recent(key), at]);
+    return {
+      allowed: true,
+      // A correct password clears the account's failures; the address keeps its record of others.
+      succeeded: () => {
+        this.failures.delete(pair);
+        this.failures.delete(accountKey);
+        const kept = this.failures.get(addressKey) ?? [];
+        const index = kept.indexOf(at);
+        if (index >= 0) kept.splice(index, 1);
+        if (kept.length === 0) this.failures.delete(addressKey);
+      },
+    };
   }
 
   private waitFor(key: string, max: number): number {

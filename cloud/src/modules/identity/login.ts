@@ -24,7 +24,7 @@ function throttled(retryAfterMs: number): DomainError {
 export const INVALID_CREDENTIALS = 'Invalid email or password';
 
 /**
- * Email + password sign-in. Throttled per account and per client address; a deactivated account,
+ * Email + password sign-in. Throttled per account, per client address and per both; a deactivated account,
  * an unknown email and a wrong password are indistinguishable to the caller (and take as long).
  */
 export async function login(
@@ -32,8 +32,9 @@ export async function login(
   input: { email: string; password: string },
   request: RequestInfo,
 ): Promise<SignedInUser & { session: NewSession }> {
-  const verdict = deps.loginLimiter.check(input.email, request.ip);
-  if (!verdict.allowed) throw throttled(verdict.retryAfterMs);
+  // Reserved before the password is looked at: concurrent attempts each take a place (login-limiter.ts).
+  const attempt = deps.loginLimiter.reserve(input.email, request.ip);
+  if (!attempt.allowed) throw throttled(attempt.retryAfterMs);
 
   const [account] = await deps.db.transact(null, (tx) =>
     rows<{ user_id: string; tenant_id: string; password_hash: string; is_active: boolean }>(
@@ -46,11 +47,10 @@ export async function login(
       ? await burnPasswordCheck(input.password).then(() => false)
       : await verifyPassword(account.password_hash, input.password);
   if (account === undefined || !passwordOk || !account.is_active) {
-    deps.loginLimiter.recordFailure(input.email, request.ip);
     deps.log.info({ ip: request.ip, known: account !== undefined }, 'sign-in refused');
     throw new DomainError('unauthenticated', INVALID_CREDENTIALS);
   }
-  deps.loginLimiter.recordSuccess(input.email);
+  attempt.succeeded();
 
   const scope = { tenantId: account.tenant_id, userId: account.user_id, plantIds: [] };
   const session = await createSession(
