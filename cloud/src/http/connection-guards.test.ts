@@ -105,7 +105,12 @@ describe.each(testEngines)('origin checks and per-connection limits ($name engin
     });
 
     it('accepts its own origin, a configured one, and clients that send none', async () => {
-      for (const headers of [{ origin: server.url }, { origin: 'http://localhost:5173' }, {}]) {
+      const origins: Record<string, string>[] = [
+        { origin: server.url },
+        { origin: 'http://localhost:5173' },
+        {},
+      ];
+      for (const headers of origins) {
         const socket = await open(server, headers);
         const [answer] = await call(socket, [meQuery(1)]);
         expect(answer?.result?.type).toBe('data');
