@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CloudLink } from './cloud/cloud-link';
 import { DeadLetterStore } from './dead-letter/dead-letter-store';
+import { DeviceAuth } from './devices/device-auth';
 import type { EdgeReadyMessage } from './edge-ready';
 import { type EdgeEnv, EdgeEnvError, loadEdgeEnv } from './env';
 import { EmbeddedBroker } from './ingress/embedded-broker';
@@ -48,8 +49,13 @@ function buildEdge(env: EdgeEnv, log: Logger) {
     : new EmbeddedBroker({
         host: env.mqttHost,
         port: env.mqttPort,
-        username: env.mqttUsername,
-        password: env.mqttPassword,
+        auth: new DeviceAuth({
+          localLogin:
+            env.mqttUsername !== undefined && env.mqttPassword !== undefined
+              ? { username: env.mqttUsername, password: env.mqttPassword }
+              : undefined,
+          allowAnonymous: env.mqttAllowAnonymous,
+        }),
         ingress,
         log: log.child({ unit: 'broker' }),
       });
