@@ -64,6 +64,14 @@ describe('CredentialSync', () => {
     await waitFor(async () => ((await connects(edge.url, login)) ? undefined : true));
   });
 
+  it('waits for the first answer on a first start, so a device connecting at once gets in', async () => {
+    const { cloud, dataDir } = await setUp();
+    cloud.state.deviceCredentials = { plants: ['RIV'], credentials: [press] };
+    const edge = await startEdge(cloud.url, dataDir);
+    expect(edge.sync.status()).toMatchObject({ source: 'cloud', credentials: 1 });
+    expect(await connects(edge.url, login)).toBe(true);
+  });
+
   it('keeps the last good copy on disk and uses it after a restart without the cloud', async () => {
     const { cloud, dataDir } = await setUp();
     cloud.state.deviceCredentials = { plants: ['RIV'], credentials: [press] };

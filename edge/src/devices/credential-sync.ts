@@ -51,11 +51,24 @@ export class CredentialSync implements Unit {
     return join(this.options.dataDir, CREDENTIALS_FILE);
   }
 
+  /**
+   * With a copy on disk, returns at once and syncs in the background. Without one (a first start), it
+   * waits for the cloud's first answer, bounded by the request timeout, so devices that connect right
+   * after the edge comes up are not refused for want of a sync that was about to arrive.
+   */
   async start(): Promise<void> {
     await this.#loadFromDisk();
     if (this.options.apiKey === undefined) return;
-    this.#stopController = new AbortController();
-    this.#schedule(0);
+    const controller = new AbortController();
+    this.#stopController = controller;
+    if (this.#status.source !== 'none') {
+      this.#schedule(0);
+      return;
+    }
+    await this.#sync(controller.signal).catch((err: unknown) =>
+      this.options.log.error({ err }, 'device credential sync failed unexpectedly'),
+    );
+    if (!controller.signal.aborted) this.#schedule(this.options.intervalMs ?? 30_000);
   }
 
   async stop(): Promise<void> {
