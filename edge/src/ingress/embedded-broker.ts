@@ -57,7 +57,11 @@ export class EmbeddedBroker implements Unit {
     }
     const aedes = await Aedes.createBroker({
       authenticate: (client, username, password, done) =>
-        void this.#authenticate(client, username, password, done),
+        void this.#authenticate(client, username, password, done).catch((err: Error) => {
+          // Not expected (verification failures resolve to a refusal), but never an unhandled rejection.
+          log.error({ clientId: client.id, err }, 'device authentication failed');
+          done(err as AuthenticateError, null);
+        }),
       // Devices publish; none reads another's messages. The embedded broker is the edge's ingress, not a
       // plant bus, so every subscription is refused (SUBACK 0x80), `$SYS/#` and `#` included.
       authorizeSubscribe: (client, subscription, callback) => {
