@@ -53,12 +53,11 @@ describe('CredentialSync', () => {
     const { cloud, dataDir } = await setUp();
     const edge = await startEdge(cloud.url, dataDir);
     expect(await connects(edge.url, login)).toBe(false);
-    cloud.state.deviceCredentials = { plants: ['RIV'], credentials: [press] };
+    cloud.state.deviceCredentials = { credentials: [press] };
     await waitFor(async () => ((await connects(edge.url, login)) ? true : undefined));
     expect(edge.sync.status()).toMatchObject({ source: 'cloud', credentials: 1, lastError: null });
 
     cloud.state.deviceCredentials = {
-      plants: ['RIV'],
       credentials: [{ ...press, revokedAt: new Date().toISOString() }],
     };
     await waitFor(async () => ((await connects(edge.url, login)) ? undefined : true));
@@ -66,7 +65,7 @@ describe('CredentialSync', () => {
 
   it('waits for the first answer on a first start, so a device connecting at once gets in', async () => {
     const { cloud, dataDir } = await setUp();
-    cloud.state.deviceCredentials = { plants: ['RIV'], credentials: [press] };
+    cloud.state.deviceCredentials = { credentials: [press] };
     const edge = await startEdge(cloud.url, dataDir);
     expect(edge.sync.status()).toMatchObject({ source: 'cloud', credentials: 1 });
     expect(await connects(edge.url, login)).toBe(true);
@@ -74,7 +73,7 @@ describe('CredentialSync', () => {
 
   it('keeps the last good copy on disk and uses it after a restart without the cloud', async () => {
     const { cloud, dataDir } = await setUp();
-    cloud.state.deviceCredentials = { plants: ['RIV'], credentials: [press] };
+    cloud.state.deviceCredentials = { credentials: [press] };
     const first = await startEdge(cloud.url, dataDir);
     await waitFor(() => (first.sync.status().source === 'cloud' ? true : undefined));
     const file = join(dataDir, CREDENTIALS_FILE);
@@ -98,9 +97,8 @@ describe('CredentialSync', () => {
 
   it('ignores a damaged file and an answer it cannot parse', async () => {
     const { cloud, dataDir } = await setUp();
-    await writeFile(join(dataDir, CREDENTIALS_FILE), '{"plants":["RIV"],"credentials":[{"username":');
+    await writeFile(join(dataDir, CREDENTIALS_FILE), '{"credentials":[{"username":');
     cloud.state.deviceCredentials = {
-      plants: ['RIV'],
       credentials: [{ ...press, passwordHash: 'plain-text-password' }],
     };
     const edge = await startEdge(cloud.url, dataDir);

@@ -162,5 +162,5 @@ export class CredentialSync implements Unit {
 }
 
 function contentOf(set: DeviceCredentialSet): string {
-  return JSON.stringify({ plants: set.plants, credentials: set.credentials });
+  return JSON.stringify({ credentials: set.credentials });
 }

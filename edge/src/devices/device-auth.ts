@@ -25,20 +25,18 @@ export interface DeviceAuthOptions {
 /**
  * Decides who may connect to the embedded broker, in this order (README, "Device logins"):
  * 1. a device credential synced from the cloud (per device, revocable, scoped to plant/line/machine);
- * 2. the local login from the environment, with the rights of every plant the edge's key covers;
+ * 2. the local login from the environment, unscoped at the broker (the edge's key limits its plants);
  * 3. no username at all, only when anonymous devices are explicitly allowed.
  * Anything else is refused: with no credentials and no local login, no device gets in.
  */
 export class DeviceAuth {
   #credentials = new Map<string, DeviceCredential>();
-  #plants: readonly string[] = [];
 
   constructor(private readonly options: DeviceAuthOptions) {}
 
   /** The set last synced from the cloud (or read back from disk); replaces the previous one whole. */
   replace(set: DeviceCredentialSet): void {
     this.#credentials = new Map(set.credentials.map((credential) => [credential.username, credential]));
-    this.#plants = set.plants;
   }
 
   /** Whether any device at all can connect: for the warning at start. */
@@ -76,8 +74,9 @@ export class DeviceAuth {
       if (credential === undefined || credential.revokedAt !== null) return null;
       return { plants: [credential.plant], line: credential.line, machine: credential.machine };
     }
-    // Until the edge has heard which plants its key covers, the fallback login keeps every plant.
-    return this.#plants.length > 0 ? { plants: this.#plants, line: null, machine: null } : ALL_PLANTS;
+    // The edge's key confines these to its plants: the cloud rejects any other plant's events, and the
+    // edge dead-letters them with the cloud's reason (README, "Unknown machines").
+    return ALL_PLANTS;
   }
 }
 

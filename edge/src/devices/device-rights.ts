@@ -2,8 +2,8 @@ import { isPlantlineTopic, TOPIC_ROOT } from '@plantline/schema';
 
 /**
  * What a device may publish. `plants: null` is every plant (the local fallback login and anonymous
- * devices on an edge that knows no plants); otherwise the topic must lie under one of the plants and,
- * when set, the line and machine.
+ * devices, whose events the cloud still confines to the edge key's plants); otherwise the topic must
+ * lie under one of the plants and, when set, the line and machine.
  */
 export interface DeviceRights {
   plants: readonly string[] | null;

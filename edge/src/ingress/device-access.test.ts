@@ -121,7 +121,6 @@ describe('EmbeddedBroker: device logins and rights', () => {
       allowAnonymous: options.anonymous ?? false,
     });
     auth.replace({
-      plants: ['RIV'],
       credentials: [
         deviceCredential('press-1', 'press-secret', { plant: 'RIV', line: 'L1', machine: 'M1' }),
         deviceCredential('line-2', 'line-secret', { plant: 'RIV', line: 'L2' }),
@@ -187,16 +186,17 @@ describe('EmbeddedBroker: device logins and rights', () => {
     ]);
   });
 
-  it("gives the local login every plant of the edge's key, and anonymous devices when allowed", async () => {
+  // The edge's API key confines these to its plants in the cloud, which rejects any other plant's events.
+  it('leaves the local login and anonymous devices (when allowed) unscoped at the broker', async () => {
     const edge = await startBroker(authWith({ local: true, anonymous: true }));
     const local = await device(edge.url, { username: 'edge-local', password: 'local-secret' });
     await local.publishAsync('plantline/v1/RIV/L9/M9/count', count, { qos: 1 });
-    const ended = closed(local);
-    local.publish('plantline/v1/HAM/L1/M1/count', count, { qos: 1 });
-    await ended;
+    await local.publishAsync('plantline/v1/HAM/L1/M1/count', count, { qos: 1 });
     const anonymous = await device(edge.url);
     await anonymous.publishAsync('plantline/v1/RIV/L3/M3/count', count, { qos: 1 });
-    expect(await eventsOnDisk(edge.outboxDir)).toHaveLength(2);
+    await anonymous.publishAsync('plantline/v2/x', count, { qos: 1 });
+    expect(await eventsOnDisk(edge.outboxDir)).toHaveLength(3);
+    expect((await deadLettersOnDisk(edge.dataDir)).map((letter) => letter.topic)).toEqual(['plantline/v2/x']);
   });
 
   it('refuses a credential revoked by a later sync, also on a connection already open', async () => {
@@ -205,7 +205,6 @@ describe('EmbeddedBroker: device logins and rights', () => {
     const press = await device(edge.url, { username: 'press-1', password: 'press-secret' });
     await press.publishAsync('plantline/v1/RIV/L1/M1/count', count, { qos: 1 });
     auth.replace({
-      plants: ['RIV'],
       credentials: [deviceCredential('press-1', 'press-secret', { plant: 'RIV', revoked: true })],
     });
     const ended = closed(press);

@@ -32,8 +32,6 @@ export const deviceCredentialSchema = z.object({
 export type DeviceCredential = z.infer<typeof deviceCredentialSchema>;
 
 export const deviceCredentialSetSchema = z.object({
-  /** Codes of the plants the edge's API key covers: the local fallback login's rights. */
-  plants: z.array(code),
   credentials: z.array(deviceCredentialSchema),
 });
 export type DeviceCredentialSet = z.infer<typeof deviceCredentialSetSchema>;

@@ -120,10 +120,6 @@ export async function revokeDeviceCredential(tx: Sql, id: string) {
 export async function deviceCredentialsForEdge(tx: Sql): Promise<DeviceCredentialSet> {
   const lines = alias(tables.lines, 'scope_line');
   const machines = alias(tables.machines, 'scope_machine');
-  const plants = await tx
-    .select({ code: tables.plants.code })
-    .from(tables.plants)
-    .orderBy(asc(tables.plants.code));
   const credentials = await tx
     .select({
       username: tables.deviceCredentials.username,
@@ -139,7 +135,6 @@ export async function deviceCredentialsForEdge(tx: Sql): Promise<DeviceCredentia
     .leftJoin(machines, eq(machines.id, tables.deviceCredentials.machineId))
     .orderBy(asc(tables.deviceCredentials.username));
   return {
-    plants: plants.map((plant) => plant.code),
     credentials: credentials.map((credential) => ({
       ...credential,
       revokedAt: credential.revokedAt?.toISOString() ?? null,

@@ -143,7 +143,6 @@ describe.each(testEngines)('the demo tenant ($name engine)', (engine) => {
       apiKey: readFileSync(join(dataDir, 'demo-edge.key'), 'utf8').trim(),
     });
     const set = await edge.trpc.edge.deviceCredentials.query();
-    expect(set.plants).toEqual(['RIV']);
     expect(set.credentials).toEqual([
       expect.objectContaining({ username: login.username, plant: 'RIV', line: null, revokedAt: null }),
     ]);
