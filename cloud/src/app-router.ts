@@ -1,4 +1,5 @@
 import { configRouter } from './modules/config/index.js';
+import { deviceCredentialsRouter } from './modules/devices/index.js';
 import { eventsRouter } from './modules/events/index.js';
 import { apiKeysRouter, authRouter, edgeRouter, usersRouter } from './modules/identity/index.js';
 import { ingestRouter } from './modules/ingest/index.js';
@@ -16,6 +17,7 @@ export const appRouter = router({
   users: usersRouter,
   rbac: rbacRouter,
   apiKeys: apiKeysRouter,
+  deviceCredentials: deviceCredentialsRouter,
   tenancy: tenancyRouter,
   edge: edgeRouter,
   masterdata: masterdataRouter,

@@ -28,6 +28,7 @@ describe('loadEdgeEnv', () => {
       mqttPort: 1883,
       mqttUsername: undefined,
       mqttPassword: undefined,
+      mqttAllowAnonymous: false,
       brokerUrl: undefined,
       brokerClientId: 'plantline-edge-gateway-7',
       outboxMaxBytes: 2 * 1024 ** 3,
@@ -54,6 +55,10 @@ describe('loadEdgeEnv', () => {
     expect(problemsOf({ EDGE_BROKER_URL: 'http://x' })[0]).toMatch(/^EDGE_BROKER_URL: must be an MQTT URL/);
     expect(problemsOf({ EDGE_MQTT_USERNAME: 'edge' })).toEqual([
       'EDGE_MQTT_USERNAME and EDGE_MQTT_PASSWORD: set both or neither',
+    ]);
+    expect(loadEdgeEnv({ EDGE_MQTT_ALLOW_ANONYMOUS: 'true' }, context).mqttAllowAnonymous).toBe(true);
+    expect(problemsOf({ EDGE_MQTT_ALLOW_ANONYMOUS: 'yes' })).toEqual([
+      'EDGE_MQTT_ALLOW_ANONYMOUS: must be true or false',
     ]);
     expect(problemsOf({ EDGE_OUTBOX_MAX_BYTES: '10' })).toEqual([
       'EDGE_OUTBOX_MAX_BYTES: must be at least 1048576 (1 MiB)',

@@ -46,6 +46,8 @@ const byteSize = z
   .transform(Number)
   .refine((value) => value >= 1024 * 1024, { error: 'must be at least 1048576 (1 MiB)' });
 
+const flag = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true');
+
 // The key value is deliberately kept out of the message: env errors end up in logs and terminals.
 const apiKey = z.string().regex(/^plk_\S+$/, {
   error: 'must look like plk_… (the key shown once when it was created in the cloud)',
@@ -62,6 +64,7 @@ const edgeEnvSchema = z.object({
   EDGE_MQTT_PORT: optional(port),
   EDGE_MQTT_USERNAME: optional(z.string()),
   EDGE_MQTT_PASSWORD: optional(z.string()),
+  EDGE_MQTT_ALLOW_ANONYMOUS: optional(flag),
   EDGE_BROKER_URL: optional(brokerUrl),
   EDGE_BROKER_CLIENT_ID: optional(z.string().trim().min(1).max(64)),
   EDGE_OUTBOX_MAX_BYTES: optional(byteSize),
@@ -87,6 +90,8 @@ export interface EdgeEnv {
   /** Embedded: what devices must present (both set, or no auth). Client mode: the edge's own login. */
   mqttUsername: string | undefined;
   mqttPassword: string | undefined;
+  /** Embedded: let devices without a username in. Off unless explicitly set (README, "Device logins"). */
+  mqttAllowAnonymous: boolean;
   /** Set: client of this plant broker instead of the embedded one. */
   brokerUrl: string | undefined;
   brokerClientId: string;
@@ -130,6 +135,7 @@ export function loadEdgeEnv(
     mqttPort: env.EDGE_MQTT_PORT ?? 1883,
     mqttUsername: env.EDGE_MQTT_USERNAME,
     mqttPassword: env.EDGE_MQTT_PASSWORD,
+    mqttAllowAnonymous: env.EDGE_MQTT_ALLOW_ANONYMOUS ?? false,
     brokerUrl: env.EDGE_BROKER_URL,
     // MQTT client ids allow a small alphabet on some brokers; the edge name may hold anything.
     brokerClientId:

@@ -33,6 +33,8 @@ async function setUp(vars: Record<string, string> = {}) {
       EDGE_NAME: 'ingest-test-edge',
       EDGE_STATUS_PORT: '0',
       EDGE_MQTT_PORT: String(mqttPort),
+      // These devices connect without a login; device logins are tested in devices/.
+      EDGE_MQTT_ALLOW_ANONYMOUS: 'true',
       EDGE_CLOUD_URL: cloud.url,
       EDGE_API_KEY: FAKE_CLOUD_KEY,
       EDGE_DATA_DIR: dataDir,

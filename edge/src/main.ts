@@ -2,6 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CloudLink } from './cloud/cloud-link';
 import { DeadLetterStore } from './dead-letter/dead-letter-store';
+import { CredentialSync } from './devices/credential-sync';
+import { DeviceAuth } from './devices/device-auth';
 import type { EdgeReadyMessage } from './edge-ready';
 import { type EdgeEnv, EdgeEnvError, loadEdgeEnv } from './env';
 import { EmbeddedBroker } from './ingress/embedded-broker';
@@ -36,6 +38,23 @@ function buildEdge(env: EdgeEnv, log: Logger) {
   });
   const deadLetters = new DeadLetterStore({ dir: env.dataDir, log: log.child({ unit: 'dead-letters' }) });
   const ingress = new Ingress({ outbox, deadLetters });
+  const deviceAuth = new DeviceAuth({
+    localLogin:
+      env.mqttUsername !== undefined && env.mqttPassword !== undefined
+        ? { username: env.mqttUsername, password: env.mqttPassword }
+        : undefined,
+    allowAnonymous: env.mqttAllowAnonymous,
+  });
+  // Device logins matter only to the embedded broker; a plant broker does its own authentication.
+  const credentialSync = env.brokerUrl
+    ? undefined
+    : new CredentialSync({
+        cloudUrl: env.cloudUrl,
+        apiKey: env.apiKey,
+        dataDir: env.dataDir,
+        auth: deviceAuth,
+        log: log.child({ unit: 'device-credentials' }),
+      });
   const broker = env.brokerUrl
     ? new PlantBrokerClient({
         url: env.brokerUrl,
@@ -48,8 +67,7 @@ function buildEdge(env: EdgeEnv, log: Logger) {
     : new EmbeddedBroker({
         host: env.mqttHost,
         port: env.mqttPort,
-        username: env.mqttUsername,
-        password: env.mqttPassword,
+        auth: deviceAuth,
         ingress,
         log: log.child({ unit: 'broker' }),
       });
@@ -73,6 +91,7 @@ function buildEdge(env: EdgeEnv, log: Logger) {
       dataDir: env.dataDir,
       cloud: cloudLink.status(),
       broker: broker.status(),
+      ...(credentialSync ? { deviceCredentials: credentialSync.status() } : {}),
       outbox: outboxStatus(outbox),
       rates: { receivedPerS: ingress.stats().receivedPerS, sentPerS: uplink.status().sentPerS },
       ingress: ingress.stats(),
@@ -87,10 +106,21 @@ function buildEdge(env: EdgeEnv, log: Logger) {
   const mqttUrlFile = new MqttUrlFile({ dataDir: env.dataDir, getMqttUrl: () => broker.status().url });
   // Order matters: the stores open before anything writes to them, the ingress reloads its resend index
   // from the outbox, devices are let in only then, and stop runs in reverse, so the broker stops taking
-  // messages before the outbox closes. The status server reads the others; the URL file advertises a
-  // server that is up.
+  // messages before the outbox closes. Device logins are read from disk before devices are let in.
+  // The status server reads the others; the URL file advertises a server that is up.
   const units = new UnitGroup(
-    [outbox, ingress, deadLetters, cloudLink, uplink, broker, mqttUrlFile, statusServer, statusUrlFile],
+    [
+      outbox,
+      ingress,
+      deadLetters,
+      cloudLink,
+      uplink,
+      ...(credentialSync ? [credentialSync] : []),
+      broker,
+      mqttUrlFile,
+      statusServer,
+      statusUrlFile,
+    ],
     log,
   );
   return { units, statusServer, broker };

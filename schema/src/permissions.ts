@@ -28,6 +28,11 @@ export const permissionCatalogue = [
     area: 'api keys',
     description: 'Create, list and revoke API keys for edge nodes and integrations',
   },
+  {
+    key: 'devices.manage',
+    area: 'devices',
+    description: 'Create, list and revoke the MQTT logins devices use on the edges of their plants',
+  },
   { key: 'ingest.write', area: 'ingest', description: 'Send plant events to the cloud (edge nodes)' },
   { key: 'events.read', area: 'events', description: 'Read machine, count, scan and telemetry events' },
   {

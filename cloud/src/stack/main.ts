@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadCloudEnv } from '../env.js';
-import { demoSimulatedPlant } from '../modules/tenancy/index.js';
+import { DEMO_DEVICE_FILE, demoSimulatedPlant } from '../modules/tenancy/index.js';
 
 /*
  * `pnpm start`: the whole demo stack as real processes — the cloud (with the built web UI on its
@@ -78,12 +78,20 @@ async function main() {
     if (env.DEMO_SIMULATOR && edge.ready.mqttUrl) {
       // The demo plant comes alive: the seeded simulator drives Riverside Assembly's machines.
       // --shift-zone: its breaks then fall in the demo calendar's shifts (06:00/14:00/22:00 Berlin time).
+      // Its device login (seeded with the tenant) goes through the environment, not the command line.
+      const deviceFile = join(env.dataDir, DEMO_DEVICE_FILE);
+      const login = existsSync(deviceFile)
+        ? (JSON.parse(readFileSync(deviceFile, 'utf8')) as { username: string; password: string })
+        : undefined;
       const simulator = fork(
         simulatorMain,
         ['--broker', edge.ready.mqttUrl, '--shift-zone', demoSimulatedPlant.timezone],
         {
           execArgv: ['--import', 'tsx'],
           stdio: 'inherit',
+          env: login
+            ? { ...process.env, EDGE_MQTT_USERNAME: login.username, EDGE_MQTT_PASSWORD: login.password }
+            : process.env,
         },
       );
       children.push(simulator);

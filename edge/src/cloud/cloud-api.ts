@@ -1,3 +1,4 @@
+import { type DeviceCredentialSet, deviceCredentialSetSchema } from '@plantline/schema';
 import {
   cloudHealthSchema,
   type EdgeIdentity,
@@ -65,7 +66,40 @@ export async function fetchWhoami(
   return { ok: true, identity: identity.data };
 }
 
-function describeTrpcError(code: string, message: string): WhoamiResult {
+export type DeviceCredentialsResult =
+  | { ok: true; set: DeviceCredentialSet }
+  | { ok: false; rejected: boolean; error: string };
+
+/** The cloud's `edge.deviceCredentials`: the device logins of this key's plants, hashed. */
+export async function fetchDeviceCredentials(
+  cloudUrl: string,
+  apiKey: string,
+  options: RequestOptions,
+): Promise<DeviceCredentialsResult> {
+  const answer = await getJson(
+    `${cloudUrl}/trpc/edge.deviceCredentials`,
+    { authorization: `Bearer ${apiKey}` },
+    options,
+  );
+  if (!answer.ok) return { ok: false, rejected: false, error: answer.error };
+  const envelope = trpcResponseSchema.safeParse(answer.body);
+  if (!envelope.success) {
+    return { ok: false, rejected: false, error: `unexpected answer (HTTP ${answer.httpStatus})` };
+  }
+  if ('error' in envelope.data) {
+    const { message, data } = envelope.data.error;
+    return describeTrpcError(data?.code ?? `HTTP ${answer.httpStatus}`, message, 'edge.deviceCredentials');
+  }
+  const set = deviceCredentialSetSchema.safeParse(envelope.data.result.data);
+  if (!set.success) return { ok: false, rejected: false, error: 'unexpected device credentials shape' };
+  return { ok: true, set: set.data };
+}
+
+function describeTrpcError(
+  code: string,
+  message: string,
+  procedure = 'edge.whoami',
+): { ok: false; rejected: boolean; error: string } {
   switch (code) {
     case 'UNAUTHORIZED':
       // The cloud says which: unknown, revoked or expired.
@@ -75,15 +109,15 @@ function describeTrpcError(code: string, message: string): WhoamiResult {
         error: message ? `API key rejected: ${message}` : 'API key revoked or unknown',
       };
     case 'FORBIDDEN':
-      return { ok: false, rejected: true, error: `API key not allowed to call edge.whoami: ${message}` };
+      return { ok: false, rejected: true, error: `API key not allowed to call ${procedure}: ${message}` };
     case 'NOT_FOUND':
       return {
         ok: false,
         rejected: false,
-        error: 'the cloud has no edge.whoami procedure (older cloud version?)',
+        error: `the cloud has no ${procedure} procedure (older cloud version?)`,
       };
     default:
-      return { ok: false, rejected: false, error: `edge.whoami failed with ${code}: ${message}` };
+      return { ok: false, rejected: false, error: `${procedure} failed with ${code}: ${message}` };
   }
 }
 

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DeadLetterStore } from '../dead-letter/dead-letter-store';
+import { DeviceAuth } from '../devices/device-auth';
 import { createLogger } from '../logger';
 import { Outbox } from '../outbox/outbox';
 import { startIngressOnDisk } from '../testing/ingress-on-disk';
@@ -20,7 +21,8 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function startBroker(auth?: { username: string; password: string }, port = 0, dataDir?: string) {
+function startBroker(localLogin?: { username: string; password: string }, port = 0, dataDir?: string) {
+  const auth = localLogin ? new DeviceAuth({ localLogin, allowAnonymous: false }) : undefined;
   return startIngressOnDisk({ log, onCleanup: (cleanup) => cleanups.push(cleanup), auth, port, dataDir });
 }
 
@@ -184,8 +186,7 @@ describe('EmbeddedBroker', () => {
     const broker = new EmbeddedBroker({
       host: '127.0.0.1',
       port: 0,
-      username: undefined,
-      password: undefined,
+      auth: new DeviceAuth({ localLogin: undefined, allowAnonymous: true }),
       ingress: new Ingress({ outbox, deadLetters }),
       log,
     });

@@ -1,19 +1,26 @@
-import { timingSafeEqual } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
-import { Aedes, type AuthenticateError } from 'aedes';
+import { Aedes, type AuthenticateError, type Client } from 'aedes';
+import type { DeviceAuth, DeviceLogin } from '../devices/device-auth';
+import { decidePublish } from '../devices/device-rights';
 import type { Logger } from '../logger';
 import { listenOnFreePort } from '../status/listen';
 import type { Unit } from '../unit';
 import type { BrokerStatus } from './broker-status';
-import type { Ingress } from './ingress';
+import { type Ingress, MAX_PAYLOAD_BYTES } from './ingress';
+import { limitPacketSize } from './packet-size-guard';
+
+/**
+ * The largest remaining length (MQTT §2.2.3) a device may send: the contract's largest payload plus
+ * room for the topic, packet id and MQTT 5 properties. Larger packets end the connection.
+ */
+export const MAX_PACKET_REMAINING_LENGTH = MAX_PAYLOAD_BYTES + 1024;
 
 export interface EmbeddedBrokerOptions {
   host: string;
   /** First port to try; the next 20 are tried when it is taken (DESIGN §2). */
   port: number;
-  /** Both set: devices must present them. */
-  username: string | undefined;
-  password: string | undefined;
+  /** Who may connect and what each device may publish (devices/device-auth.ts). */
+  auth: DeviceAuth;
   ingress: Ingress;
   log: Logger;
 }
@@ -33,6 +40,7 @@ export class EmbeddedBroker implements Unit {
   #sockets = new Set<Socket>();
   #url: string | null = null;
   #lastError: string | null = null;
+  #logins = new WeakMap<Client, DeviceLogin>();
 
   constructor(private readonly options: EmbeddedBrokerOptions) {}
 
@@ -41,13 +49,40 @@ export class EmbeddedBroker implements Unit {
   }
 
   async start(): Promise<void> {
-    const { host, port, log, ingress } = this.options;
+    const { host, port, log, ingress, auth } = this.options;
+    if (!auth.anyLoginPossible) {
+      log.warn(
+        'no device can connect yet: no device credentials from the cloud, no EDGE_MQTT_USERNAME, anonymous not allowed',
+      );
+    }
     const aedes = await Aedes.createBroker({
       authenticate: (client, username, password, done) =>
-        this.#authenticate(client.id, username, password, done),
+        void this.#authenticate(client, username, password, done).catch((err: Error) => {
+          // Not expected (verification failures resolve to a refusal), but never an unhandled rejection.
+          log.error({ clientId: client.id, err }, 'device authentication failed');
+          done(err as AuthenticateError, null);
+        }),
+      // Devices publish; none reads another's messages. The embedded broker is the edge's ingress, not a
+      // plant bus, so every subscription is refused (SUBACK 0x80), `$SYS/#` and `#` included.
+      authorizeSubscribe: (client, subscription, callback) => {
+        log.warn({ clientId: client.id, topic: subscription.topic }, 'subscription refused');
+        callback(null, null);
+      },
       authorizePublish: (client, packet, callback) => {
         // The broker's own $SYS heartbeats have no client and are not device data.
         if (!client) return callback(null);
+        const login = this.#logins.get(client);
+        const rights = login ? auth.rightsOf(login) : null;
+        const decision = rights
+          ? decidePublish(rights, packet.topic)
+          : { allowed: false as const, reason: 'login no longer valid' };
+        if (!decision.allowed) {
+          // MQTT 3.1.1 has no negative PUBACK: aedes closes the connection, nothing is stored.
+          log.warn({ clientId: client.id, topic: packet.topic, reason: decision.reason }, 'publish refused');
+          return callback(new Error(decision.reason));
+        }
+        // Retained messages would only pile up in memory: nobody may subscribe to receive them.
+        packet.retain = false;
         const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
         // The packet as parsed off the wire: its DUP flag and packet id let the ingress recognise a
         // device's resend of a message stored before the PUBACK was lost (resend-index.ts).
@@ -72,7 +107,13 @@ export class EmbeddedBroker implements Unit {
     const server = createServer((socket) => {
       this.#sockets.add(socket);
       socket.once('close', () => this.#sockets.delete(socket));
-      aedes.handle(socket);
+      const guarded = limitPacketSize(socket, MAX_PACKET_REMAINING_LENGTH, (reason) =>
+        log.warn(
+          { remoteAddress: socket.remoteAddress, reason },
+          'device connection closed: packet too large',
+        ),
+      );
+      aedes.handle(guarded);
     });
     this.#aedes = aedes;
     try {
@@ -81,10 +122,7 @@ export class EmbeddedBroker implements Unit {
       this.#url = `mqtt://${host}:${bound}`;
       if (port !== 0 && bound !== port)
         log.warn({ wanted: port, port: bound }, 'MQTT port was taken, moved on');
-      log.info(
-        { mqttUrl: this.#url, auth: this.options.username !== undefined },
-        `MQTT broker at ${this.#url}`,
-      );
+      log.info({ mqttUrl: this.#url }, `MQTT broker at ${this.#url}`);
     } catch (err) {
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
       throw err;
@@ -120,34 +158,22 @@ export class EmbeddedBroker implements Unit {
     };
   }
 
-  #authenticate(
-    clientId: string,
+  async #authenticate(
+    client: Client,
     username: string | undefined,
     password: Buffer | undefined,
     done: (error: AuthenticateError | null, success: boolean | null) => void,
-  ): void {
-    const expected = this.options;
-    if (expected.username === undefined || expected.password === undefined) {
+  ): Promise<void> {
+    const result = await this.options.auth.authenticate(username, password);
+    if (result.ok) {
+      this.#logins.set(client, result.login);
       done(null, true);
       return;
     }
-    const ok =
-      sameSecret(username ?? '', expected.username) &&
-      sameSecret(password?.toString('utf8') ?? '', expected.password);
-    if (ok) {
-      done(null, true);
-      return;
-    }
-    this.options.log.warn({ clientId, username }, 'device refused: wrong username or password');
-    const error = new Error('bad username or password') as AuthenticateError;
-    error.returnCode = 4;
+    this.options.log.warn({ clientId: client.id, username, reason: result.reason }, 'device refused');
+    const error = new Error(result.reason) as AuthenticateError;
+    // CONNACK 5 "not authorized" for anonymous devices, 4 "bad user name or password" otherwise.
+    error.returnCode = username ? 4 : 5;
     done(error, null);
   }
-}
-
-/** Constant-time for equal lengths; a length difference is no secret worth protecting here. */
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }

@@ -1,9 +1,9 @@
 import {
   type EventEnvelope,
+  isPlantlineTopic,
   parseTopic,
   payloadSchemas,
   resolveEventTime,
-  TOPIC_ROOT,
 } from '@plantline/schema';
 import type { DeadLetterStore } from '../dead-letter/dead-letter-store';
 import type { Outbox } from '../outbox/outbox';
@@ -85,8 +85,9 @@ export class Ingress implements Unit {
     receivedAt = new Date(),
   ): Promise<IngressOutcome> {
     const from = origin && origin.client.length <= MAX_REMEMBERED_CLIENT_ID ? origin : undefined;
-    // Other traffic on the embedded broker (a plant's own topics) is none of the edge's business.
-    if (topic !== TOPIC_ROOT && !topic.startsWith(`${TOPIC_ROOT}/`)) {
+    // Other traffic (a plant's own topics) is none of the edge's business; anything under `plantline/`
+    // is, and what is not a contract topic there is dead-lettered below with the reason.
+    if (!isPlantlineTopic(topic)) {
       // Still a use of the packet id, which ends what the index knew under it (resend-index.ts).
       if (from) this.#resends.forget(from.client, from.packetId);
       return 'ignored';

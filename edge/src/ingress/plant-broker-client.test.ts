@@ -81,4 +81,37 @@ describe('PlantBrokerClient (against Mosquitto)', () => {
     );
     expect(events.every((event) => event.plant === plant)).toBe(true);
   });
+
+  it('dead-letters plantline/ topics that are not contract topics', async () => {
+    const temp = await tempDir('client');
+    cleanups.push(temp.remove);
+    const plant = `T${randomBytes(4).toString('hex')}`;
+    const outbox = new Outbox({ dir: join(temp.dir, 'outbox'), maxBytes: 1 << 30, log });
+    const deadLetters = new DeadLetterStore({ dir: temp.dir, log });
+    const ingress = new Ingress({ outbox, deadLetters });
+    const client = new PlantBrokerClient({
+      url: MOSQUITTO,
+      clientId: `plantline-edge-test-${plant}`,
+      username: undefined,
+      password: undefined,
+      ingress,
+      log,
+    });
+    const units = new UnitGroup([outbox, deadLetters, client], log);
+    await units.start();
+    cleanups.push(() => units.stop());
+    await waitFor(() => (client.status().connected ? true : undefined));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const device = await connectAsync(MOSQUITTO, { reconnectPeriod: 0 });
+    cleanups.push(() => device.endAsync(true));
+    const topics = [`plantline/v2/${plant}`, `plantline//${plant}/b/c/state`];
+    for (const topic of topics) await device.publishAsync(topic, '{"good":1}', { qos: 1 });
+    // Other runs may share this broker: only this run's topics count.
+    const ours = await waitFor(async () => {
+      const dead = (await deadLettersOnDisk(temp.dir)).filter((letter) => letter.topic.includes(plant));
+      return dead.length === 2 ? dead : undefined;
+    });
+    expect(ours.map((letter) => letter.topic)).toEqual(topics);
+    expect(ours.every((letter) => letter.reason.startsWith('topic must be plantline/v1/'))).toBe(true);
+  });
 });

@@ -1,4 +1,4 @@
-import { TOPIC_ROOT } from '@plantline/schema';
+import { TOPIC_NAMESPACE } from '@plantline/schema';
 import { connect, type MqttClient } from 'mqtt';
 import type { Logger } from '../logger';
 import type { Unit } from '../unit';
@@ -77,7 +77,9 @@ export class PlantBrokerClient implements Unit {
       this.#refusing = false;
       log.info({ url: redact(url), sessionPresent: connack.sessionPresent }, 'connected to the plant broker');
       // Also with a session present: the broker may have expired it, and subscribing again is harmless.
-      client.subscribe(`${TOPIC_ROOT}/#`, { qos: 1 }, (err) => {
+      // The whole namespace, not just plantline/v1/: a device on a wrong topic there is dead-lettered.
+      // `plantline/#` also matches `plantline` itself (MQTT 3.1.1 §4.7.1.2).
+      client.subscribe(`${TOPIC_NAMESPACE}/#`, { qos: 1 }, (err) => {
         if (err) log.error({ err }, 'subscribing to the plant broker failed');
       });
     });

@@ -17,6 +17,15 @@ export const edgeStatusSchema = z.object({
   dataDir: z.string(),
   cloud: cloudStatusSchema,
   broker: brokerStatusSchema.optional(),
+  /** Embedded broker only: where its device logins come from (devices/credential-sync.ts). */
+  deviceCredentials: z
+    .object({
+      source: z.enum(['none', 'disk', 'cloud']),
+      credentials: z.number(),
+      syncedAt: z.string().nullable(),
+      lastError: z.string().nullable(),
+    })
+    .optional(),
   outbox: outboxStatusSchema.optional(),
   rates: z.object({ receivedPerS: z.number(), sentPerS: z.number() }).optional(),
   ingress: z

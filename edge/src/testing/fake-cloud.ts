@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gunzipSync } from 'node:zlib';
-import type { EventEnvelope, IngestResult } from '@plantline/schema';
+import type { DeviceCredentialSet, EventEnvelope, IngestResult } from '@plantline/schema';
 import { serveOnLoopback } from './local-http-server';
 
 export const FAKE_CLOUD_KEY = 'plk_test_edge';
@@ -21,6 +21,8 @@ export interface FakeCloudState {
   refuseBatch: (events: EventEnvelope[]) => string | undefined;
   /** Largest batch taken; larger gets 413 PAYLOAD_TOO_LARGE. */
   maxEvents: number;
+  /** What edge.deviceCredentials answers; undefined: 404, as from a cloud without it. */
+  deviceCredentials: DeviceCredentialSet | undefined;
 }
 
 /**
@@ -39,6 +41,7 @@ export async function startFakeCloud() {
     reject: () => undefined,
     refuseBatch: () => undefined,
     maxEvents: 5000,
+    deviceCredentials: undefined,
   };
   const { url, close } = await serveOnLoopback((req, res) => void handle(state, req, res));
   return { url, state, close };
@@ -70,6 +73,9 @@ async function handle(state: FakeCloudState, req: IncomingMessage, res: ServerRe
         },
       },
     });
+  }
+  if (req.url === '/trpc/edge.deviceCredentials' && state.deviceCredentials !== undefined) {
+    return reply(200, { result: { data: state.deviceCredentials } });
   }
   if (req.url !== '/trpc/ingest.push' || req.method !== 'POST')
     return trpcError(404, 'NOT_FOUND', 'no such procedure');

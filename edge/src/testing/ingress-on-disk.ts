@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { DeadLetterStore } from '../dead-letter/dead-letter-store';
+import { DeviceAuth } from '../devices/device-auth';
 import { EmbeddedBroker } from '../ingress/embedded-broker';
 import { Ingress } from '../ingress/ingress';
 import { RESEND_WINDOW } from '../ingress/resend-index';
@@ -16,7 +17,8 @@ import { tempDir } from './temp-dir';
 export async function startIngressOnDisk(options: {
   log: Logger;
   onCleanup: (cleanup: () => Promise<void>) => void;
-  auth?: { username: string; password: string } | undefined;
+  /** Default: anonymous devices allowed, as most ingress tests are not about logins. */
+  auth?: DeviceAuth;
   port?: number;
   dataDir?: string;
 }) {
@@ -39,8 +41,7 @@ export async function startIngressOnDisk(options: {
   const broker = new EmbeddedBroker({
     host: '127.0.0.1',
     port: options.port ?? 0,
-    username: options.auth?.username,
-    password: options.auth?.password,
+    auth: options.auth ?? new DeviceAuth({ localLogin: undefined, allowAnonymous: true }),
     ingress,
     log,
   });

@@ -1,3 +1,4 @@
+export * from './device-credentials.js';
 export * from './envelope.js';
 export * from './payloads.js';
 export * from './timestamps.js';

@@ -2,9 +2,14 @@
  * The MQTT topic scheme over the plant hierarchy (DESIGN.md §4):
  *   plantline/v1/{plant}/{line}/{machine}/{kind}
  * Codes are the plant, line and machine (or station) codes from master data. The edge subscribes
- * to `plantline/v1/#` and parses every topic with parseTopic.
+ * to `plantline/#` and parses every topic with parseTopic; a malformed one is dead-lettered.
  */
 export const TOPIC_ROOT = 'plantline/v1';
+/**
+ * Every topic under this first level is Plantline's: one that is not a valid contract topic is a
+ * misconfigured device, dead-lettered with the reason rather than ignored.
+ */
+export const TOPIC_NAMESPACE = 'plantline';
 export const eventKinds = ['state', 'count', 'scan', 'telemetry'] as const;
 export type EventKind = (typeof eventKinds)[number];
 
@@ -38,6 +43,10 @@ export function parseTopic(topic: string): TopicParse {
     return { ok: false, reason: `kind "${kind}" must be one of ${eventKinds.join(', ')}` };
   }
   return { ok: true, address: { plant, line, machine, kind: kind as EventKind } };
+}
+
+export function isPlantlineTopic(topic: string): boolean {
+  return topic === TOPIC_NAMESPACE || topic.startsWith(`${TOPIC_NAMESPACE}/`);
 }
 
 export function topicFor(address: TopicAddress): string {

@@ -1,4 +1,5 @@
 export * from './configuration.js';
+export * from './device-credentials.js';
 export * from './events.js';
 export * from './identity.js';
 export * from './masterdata.js';

@@ -8,13 +8,21 @@ describe('navigationFor', () => {
       'users.read',
       'roles.read',
       'apikeys.manage',
+      'devices.manage',
       'plants.read',
       'masterdata.read',
       'kpi.read',
     ]);
     expect(nav.map((s) => s.items.map((i) => i.href))).toEqual([
       ['/', '/board', '/events', '/orders'],
-      ['/admin/users', '/admin/roles', '/admin/api-keys', '/admin/plants', '/admin/production'],
+      [
+        '/admin/users',
+        '/admin/roles',
+        '/admin/api-keys',
+        '/admin/device-logins',
+        '/admin/plants',
+        '/admin/production',
+      ],
     ]);
   });
 

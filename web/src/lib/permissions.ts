@@ -27,6 +27,7 @@ const sections: { label: string; items: (NavItem & { anyOf: Permission[] | 'sign
       { href: '/admin/users', label: 'Users', anyOf: ['users.read'] },
       { href: '/admin/roles', label: 'Roles', anyOf: ['roles.read'] },
       { href: '/admin/api-keys', label: 'API keys', anyOf: ['apikeys.manage'] },
+      { href: '/admin/device-logins', label: 'Device logins', anyOf: ['devices.manage'] },
       { href: '/admin/plants', label: 'Plants & lines', anyOf: ['plants.read', 'masterdata.read'] },
       { href: '/admin/production', label: 'Production master data', anyOf: ['masterdata.read'] },
     ],

@@ -2,6 +2,7 @@ import { permissionCatalogue, permissionSchema } from '@plantline/schema';
 import { z } from 'zod';
 import { DomainError } from '../../trpc/errors.js';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
+import { edgeDeviceCredentials } from '../devices/index.js';
 import { createApiKey, describeApiKey, listApiKeys, revokeApiKey } from './api-keys.js';
 import { idInput } from './inputs.js';
 import { announceAccessChange } from './live-access.js';
@@ -37,4 +38,6 @@ export const edgeRouter = router({
     if (principal.apiKeyId === null) throw new DomainError('forbidden', 'Only API keys identify edge nodes');
     return describeApiKey(ctx.tx, { ...principal, apiKeyId: principal.apiKeyId });
   }),
+  /** The device logins an edge verifies on its embedded broker, for its key's plants. */
+  deviceCredentials: edgeDeviceCredentials,
 });

@@ -7,7 +7,7 @@ import { type TestDatabase, testEngines, testLog } from '../../testing/engines.j
 import { envelope } from '../../testing/events.js';
 import { startTestServer } from '../../testing/server.js';
 import { DEMO_CYCLE_SECONDS, DEMO_PRODUCTS } from '../production/index.js';
-import { seedDemoTenant } from './demo-seed.js';
+import { DEMO_DEVICE_FILE, seedDemoTenant } from './demo-seed.js';
 
 /*
  * The demo stack's path (issue 3 §4): the seeded edge key sends the simulator's topics for Riverside
@@ -132,5 +132,20 @@ describe.each(testEngines)('the demo tenant ($name engine)', (engine) => {
     ];
     const { results } = await edge.trpc.ingest.push.mutate({ events });
     expect(results.map((r) => r.status)).toEqual(['accepted', 'accepted', 'rejected']);
+  });
+
+  it("gives the demo edge the simulator's device login for Riverside", async () => {
+    const login = JSON.parse(readFileSync(join(dataDir, DEMO_DEVICE_FILE), 'utf8')) as {
+      username: string;
+      password: string;
+    };
+    const edge = apiClient(server.url, {
+      apiKey: readFileSync(join(dataDir, 'demo-edge.key'), 'utf8').trim(),
+    });
+    const set = await edge.trpc.edge.deviceCredentials.query();
+    expect(set.credentials).toEqual([
+      expect.objectContaining({ username: login.username, plant: 'RIV', line: null, revokedAt: null }),
+    ]);
+    expect(JSON.stringify(set)).not.toContain(login.password);
   });
 });

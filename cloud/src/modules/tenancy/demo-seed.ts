@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Database } from '../../db/index.js';
 import { rows } from '../../db/index.js';
+import { createDeviceCredential } from '../devices/index.js';
 import { createApiKey } from '../identity/api-keys.js';
 import { randomToken } from '../identity/secrets.js';
 import { createLine, createMachine, createStation } from '../masterdata/index.js';
@@ -25,6 +26,10 @@ const DEMO_TENANT = {
     { code: 'LAK', name: 'Lakeside Machining', timezone: 'America/Chicago' },
   ],
 };
+
+export const DEMO_DEVICE_USERNAME = 'demo-simulator';
+/** Where the simulator's device login is kept for `pnpm start` (stack/main.ts). */
+export const DEMO_DEVICE_FILE = 'demo-device.json';
 
 /** The plant `pnpm start`'s simulator drives, whose shift calendar its breaks follow. */
 export const demoSimulatedPlant = DEMO_TENANT.plants[0]!;
@@ -62,26 +67,32 @@ export async function seedDemoTenant(
   writeFileSync(credentialsFile, JSON.stringify(credentials, null, 2), { mode: 0o600 });
   chmodSync(credentialsFile, 0o600);
   // The demo stack's edge enrols with this key (stack/main.ts); it sends for the first plant only.
+  const admin = {
+    kind: 'user' as const,
+    tenantId: created.tenantId,
+    userId: created.adminUserId,
+    apiKeyId: null,
+    sessionId: null,
+    permissions: new Set(allPermissions),
+    plantIds: 'all' as const,
+  };
   const edgeKey = await db.ownerTransact({ tenantId: created.tenantId, plantIds: 'all' }, (tx) =>
-    createApiKey(
-      tx,
-      {
-        kind: 'user',
-        tenantId: created.tenantId,
-        userId: created.adminUserId,
-        apiKeyId: null,
-        sessionId: null,
-        permissions: new Set(allPermissions),
-        plantIds: 'all',
-      },
-      {
-        name: 'Demo edge (Riverside Assembly)',
-        scopes: ['ingest.write'],
-        plantIds: created.plantIds.slice(0, 1),
-      },
-    ),
+    createApiKey(tx, admin, {
+      name: 'Demo edge (Riverside Assembly)',
+      scopes: ['ingest.write'],
+      plantIds: created.plantIds.slice(0, 1),
+    }),
   );
   writeFileSync(join(options.dataDir, 'demo-edge.key'), edgeKey.key, { mode: 0o600 });
+  // The simulator's MQTT login on the demo edge: devices are refused without one (edge README).
+  const device = await db.ownerTransact({ tenantId: created.tenantId, plantIds: 'all' }, (tx) =>
+    createDeviceCredential(tx, admin, { username: DEMO_DEVICE_USERNAME, plantId: created.plantIds[0]! }),
+  );
+  writeFileSync(
+    join(options.dataDir, DEMO_DEVICE_FILE),
+    JSON.stringify({ username: device.username, password: device.password }),
+    { mode: 0o600 },
+  );
   options.log.info({ tenant: DEMO_TENANT.name, plants: DEMO_TENANT.plants.length }, 'demo tenant created');
   return credentials;
 }

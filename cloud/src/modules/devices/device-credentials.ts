@@ -1,0 +1,143 @@
+import { randomBytes, scrypt } from 'node:crypto';
+import { DEVICE_SCRYPT, type DeviceCredentialSet, tables } from '@plantline/schema';
+import { and, asc, desc, eq, isNull } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import type { Sql } from '../../db/index.js';
+import { DomainError, notFound, unlessTaken } from '../../trpc/errors.js';
+import { canSeePlant, type Principal } from '../../trpc/principal.js';
+
+/**
+ * MQTT logins for devices on an edge's embedded broker (schema/src/tables/device-credentials.ts).
+ * The password is random and shown once. It is stored as scrypt rather than the SHA-256 that API
+ * keys get, because the hash travels to the edges and lives on their disks in the plant; scrypt is in
+ * node:crypto on both sides (the format: schema/src/contracts/device-credentials.ts).
+ */
+export async function hashDevicePassword(password: string): Promise<string> {
+  const { N, r, p, keyLength, saltBytes } = DEVICE_SCRYPT;
+  const salt = randomBytes(saltBytes);
+  const hash = await new Promise<Buffer>((resolve, reject) =>
+    scrypt(password, salt, keyLength, { N, r, p }, (err, key) => (err ? reject(err) : resolve(key))),
+  );
+  return `scrypt$${N}$${r}$${p}$${salt.toString('base64url')}$${hash.toString('base64url')}`;
+}
+
+export interface NewDeviceCredential {
+  username: string;
+  plantId: string;
+  lineId?: string | undefined;
+  machineId?: string | undefined;
+}
+
+export async function createDeviceCredential(tx: Sql, principal: Principal, input: NewDeviceCredential) {
+  const { plantId, lineId, machineId } = input;
+  // RLS shows only plants in the caller's reach; the check in code says so before the database would.
+  if (!canSeePlant(principal, plantId)) throw notFound('Plant');
+  const [plant] = await tx
+    .select({ id: tables.plants.id })
+    .from(tables.plants)
+    .where(eq(tables.plants.id, plantId));
+  if (plant === undefined) throw notFound('Plant');
+  if (lineId !== undefined) {
+    const [line] = await tx
+      .select({ id: tables.lines.id })
+      .from(tables.lines)
+      .where(and(eq(tables.lines.id, lineId), eq(tables.lines.plantId, plantId)));
+    if (line === undefined) throw notFound('Line');
+  }
+  if (machineId !== undefined) {
+    if (lineId === undefined) {
+      throw new DomainError('invalid', 'A machine scope needs its line', { lineId: 'Choose the line' });
+    }
+    const [machine] = await tx
+      .select({ id: tables.machines.id })
+      .from(tables.machines)
+      .where(and(eq(tables.machines.id, machineId), eq(tables.machines.lineId, lineId)));
+    if (machine === undefined) throw notFound('Machine');
+  }
+  const password = randomBytes(24).toString('base64url');
+  const [created] = await unlessTaken(
+    tx
+      .insert(tables.deviceCredentials)
+      .values({
+        tenantId: principal.tenantId,
+        plantId,
+        lineId: lineId ?? null,
+        machineId: machineId ?? null,
+        username: input.username,
+        passwordHash: await hashDevicePassword(password),
+        createdBy: principal.userId,
+      })
+      .returning({ id: tables.deviceCredentials.id, createdAt: tables.deviceCredentials.createdAt }),
+    () => new DomainError('conflict', 'This username is taken', { username: 'This username is taken' }),
+  );
+  return { id: created!.id, username: input.username, password, createdAt: created!.createdAt };
+}
+
+/** Row-level security limits the rows to the caller's plants; the hash is never listed. */
+export async function listDeviceCredentials(tx: Sql) {
+  const lines = alias(tables.lines, 'scope_line');
+  const machines = alias(tables.machines, 'scope_machine');
+  return tx
+    .select({
+      id: tables.deviceCredentials.id,
+      username: tables.deviceCredentials.username,
+      plantId: tables.deviceCredentials.plantId,
+      plantCode: tables.plants.code,
+      lineId: tables.deviceCredentials.lineId,
+      lineCode: lines.code,
+      machineId: tables.deviceCredentials.machineId,
+      machineCode: machines.code,
+      createdAt: tables.deviceCredentials.createdAt,
+      revokedAt: tables.deviceCredentials.revokedAt,
+    })
+    .from(tables.deviceCredentials)
+    .innerJoin(tables.plants, eq(tables.plants.id, tables.deviceCredentials.plantId))
+    .leftJoin(lines, eq(lines.id, tables.deviceCredentials.lineId))
+    .leftJoin(machines, eq(machines.id, tables.deviceCredentials.machineId))
+    .orderBy(desc(tables.deviceCredentials.createdAt), asc(tables.deviceCredentials.username));
+}
+
+/** Idempotent: revoking again keeps the first time. Edges refuse the device at their next sync. */
+export async function revokeDeviceCredential(tx: Sql, id: string) {
+  const [revoked] = await tx
+    .update(tables.deviceCredentials)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(tables.deviceCredentials.id, id), isNull(tables.deviceCredentials.revokedAt)))
+    .returning({ id: tables.deviceCredentials.id, revokedAt: tables.deviceCredentials.revokedAt });
+  if (revoked !== undefined) return revoked;
+  const [existing] = await tx
+    .select({ id: tables.deviceCredentials.id, revokedAt: tables.deviceCredentials.revokedAt })
+    .from(tables.deviceCredentials)
+    .where(eq(tables.deviceCredentials.id, id));
+  if (existing === undefined) throw notFound('Device credential');
+  return existing;
+}
+
+/**
+ * What an edge needs to verify its devices: the credentials of its key's plants (row-level security
+ * confines the key to them), with hashes, scopes as codes, and revocations.
+ */
+export async function deviceCredentialsForEdge(tx: Sql): Promise<DeviceCredentialSet> {
+  const lines = alias(tables.lines, 'scope_line');
+  const machines = alias(tables.machines, 'scope_machine');
+  const credentials = await tx
+    .select({
+      username: tables.deviceCredentials.username,
+      passwordHash: tables.deviceCredentials.passwordHash,
+      plant: tables.plants.code,
+      line: lines.code,
+      machine: machines.code,
+      revokedAt: tables.deviceCredentials.revokedAt,
+    })
+    .from(tables.deviceCredentials)
+    .innerJoin(tables.plants, eq(tables.plants.id, tables.deviceCredentials.plantId))
+    .leftJoin(lines, eq(lines.id, tables.deviceCredentials.lineId))
+    .leftJoin(machines, eq(machines.id, tables.deviceCredentials.machineId))
+    .orderBy(asc(tables.deviceCredentials.username));
+  return {
+    credentials: credentials.map((credential) => ({
+      ...credential,
+      revokedAt: credential.revokedAt?.toISOString() ?? null,
+    })),
+  };
+}

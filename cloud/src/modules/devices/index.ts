@@ -1,0 +1,2 @@
+export { createDeviceCredential } from './device-credentials.js';
+export { deviceCredentialsRouter, edgeDeviceCredentials } from './device-credentials.router.js';
