@@ -268,4 +268,77 @@ describe.each(testEngines)('every updater ($name engine)', (engine) => {
     }
     expect(refusals).toEqual([]);
   });
+
+  it('names the code as the field at fault when a rename takes a code in use', async () => {
+    const t = admin.trpc;
+    const taken = { code: 'Already in use' };
+    const cases: [string, () => Promise<unknown>][] = [];
+    const plants = [
+      await t.tenancy.plants.create.mutate({ code: 'DUP-P1', name: 'One' }),
+      await t.tenancy.plants.create.mutate({ code: 'DUP-P2', name: 'Two' }),
+    ];
+    cases.push([
+      'tenancy.plants.create',
+      () => t.tenancy.plants.create.mutate({ code: 'DUP-P1', name: 'Again' }),
+    ]);
+    cases.push([
+      'tenancy.plants.update',
+      () => t.tenancy.plants.update.mutate({ id: plants[1]!.id, patch: { code: 'DUP-P1' } }),
+    ]);
+    const area = () =>
+      t.masterdata.areas.create.mutate({
+        plantId,
+        code: `DUP-A${Math.random().toString(36).slice(2, 8)}`,
+        name: 'A',
+      });
+    const [a1, a2] = [await area(), await area()];
+    cases.push([
+      'masterdata.areas.update',
+      () => t.masterdata.areas.update.mutate({ id: a2.id, patch: { code: a1.code } }),
+    ]);
+    const line = () =>
+      t.masterdata.lines.create.mutate({
+        plantId,
+        code: `DUP-L${Math.random().toString(36).slice(2, 8)}`,
+        name: 'L',
+      });
+    const [l1, l2] = [await line(), await line()];
+    cases.push([
+      'masterdata.lines.update',
+      () => t.masterdata.lines.update.mutate({ id: l2.id, patch: { code: l1.code } }),
+    ]);
+    const machine = () =>
+      t.masterdata.machines.create.mutate({
+        lineId,
+        code: `DUP-M${Math.random().toString(36).slice(2, 8)}`,
+        name: 'M',
+      });
+    const [m1, m2] = [await machine(), await machine()];
+    cases.push([
+      'masterdata.machines.update',
+      () => t.masterdata.machines.update.mutate({ id: m2.id, patch: { code: m1.code } }),
+    ]);
+    const station = () =>
+      t.masterdata.stations.create.mutate({
+        plantId,
+        code: `DUP-S${Math.random().toString(36).slice(2, 8)}`,
+        name: 'S',
+      });
+    const [s1, s2] = [await station(), await station()];
+    cases.push([
+      'masterdata.stations.update',
+      () => t.masterdata.stations.update.mutate({ id: s2.id, patch: { code: s1.code } }),
+    ]);
+
+    const wrong: string[] = [];
+    for (const [name, call] of cases) {
+      try {
+        const error = await expectApiError(call(), 'CONFLICT', 'That code is already in use here');
+        expect(error.data?.fieldErrors).toEqual(taken);
+      } catch (error) {
+        wrong.push(`${name}: ${(error as Error).message.split('\n')[0]}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
 });
