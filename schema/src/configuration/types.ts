@@ -53,6 +53,9 @@ export const fieldKeySchema = z
   .trim()
   .regex(FIELD_KEY_PATTERN, 'Use 1–63 lower-case letters, digits and _ , starting with a letter');
 
+/** Text shown inline (a unit after a number): no control characters (C0, DEL, C1). */
+export const NO_CONTROL_CHARACTERS = /^[^\p{Cc}]*$/u;
+
 function compiles(pattern: string): boolean {
   try {
     new RegExp(pattern, 'u');
@@ -81,11 +84,11 @@ export const fieldSettingsSchema = z
         'Nested repetition (like (a+)+) could make checking a value take very long',
       )
       .nullish(),
-    unit: z.string().trim().max(20).nullish(),
+    unit: z.string().trim().max(20).regex(NO_CONTROL_CHARACTERS, 'Use printable characters only').nullish(),
     /** Digits after the decimal point a decimal keeps (values are rounded to it). */
     decimals: z.number().int().min(0).max(9).nullish(),
     /** For entity_ref: which entity type the value points to. */
-    refEntityType: z.string().max(40).nullish(),
+    refEntityType: z.string().max(40).regex(NO_CONTROL_CHARACTERS, 'Use printable characters only').nullish(),
   })
   .refine((s) => s.min == null || s.max == null || s.min <= s.max, {
     message: 'The minimum is above the maximum',
