@@ -3,7 +3,7 @@ import { type ApiClient, signIn } from './testing/api.js';
 import { expectApiError } from './testing/api-assertions.js';
 import { type TestDatabase, testEngines } from './testing/engines.js';
 import { startTestServer } from './testing/server.js';
-import { createTwoTenants } from './testing/tenants.js';
+import { createTwoTenants, TEST_PASSWORD } from './testing/tenants.js';
 
 type Row = Record<string, unknown> & { id: string };
 
@@ -52,6 +52,7 @@ describe.each(testEngines)('every updater ($name engine)', (engine) => {
     admin = await signIn(server.url, tenants.a.adminEmail);
     const t = admin.trpc;
     plantId = tenants.a.plantIds[0]!;
+    const roleIds = tenants.a.roleIds;
     lineId = (await t.masterdata.lines.create.mutate({ plantId, code: 'L-BASE', name: 'Base line' })).id;
     productId = (await t.production.products.create.mutate({ code: 'P-BASE', name: 'Base product' })).id;
     const routing = await t.production.routings.create.mutate({
@@ -205,6 +206,33 @@ describe.each(testEngines)('every updater ($name engine)', (engine) => {
           const { options: _, ...list } = await t.config.typeLists.get.query({ id });
           return list as Row;
         },
+      },
+      {
+        name: 'rbac.roles',
+        create: () =>
+          t.rbac.roles.create.mutate({
+            key: `role-${next()}`,
+            name: 'Role',
+            description: 'Reads KPIs',
+            permissions: ['kpi.read', 'events.read'],
+          }),
+        patch: { name: 'Renamed role' },
+        update: (id, patch) => t.rbac.roles.update.mutate({ id, ...patch }),
+        read: async (id) => byId(await t.rbac.roles.list.query(), id),
+      },
+      {
+        name: 'users',
+        create: () =>
+          t.users.create.mutate({
+            email: `user-${next()}@test.plantline.local`,
+            displayName: 'User',
+            password: TEST_PASSWORD,
+            roleIds: [roleIds.operator!],
+            plantIds: [plantId],
+          }),
+        patch: { displayName: 'Renamed user' },
+        update: (id, patch) => t.users.update.mutate({ id, ...patch }),
+        read: async (id) => byId(await t.users.list.query(), id),
       },
       {
         name: 'config.numbering',

@@ -23,3 +23,7 @@ export function patchOf<T extends z.ZodRawShape>(fields: T | z.ZodObject<T>) {
     .partial()
     .refine((patch) => Object.values(patch).some((value) => value !== undefined), 'Nothing to change');
 }
+
+/** An update whose changes sit beside its `id` (users, roles) must name at least one, too. */
+export const changesSomething = (input: object) =>
+  Object.entries(input).some(([key, value]) => key !== 'id' && value !== undefined);
