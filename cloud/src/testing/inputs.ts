@@ -40,8 +40,6 @@ const OPEN_HOSTILE_VALUES: readonly unknown[] = [
 /** The few tried at such places under each option of an enum beside them. */
 const ENUM_OPEN_HOSTILE_VALUES: readonly unknown[] = ['a\u0000b', 1e308, { a: { b: ['\u0000'] } }];
 
-/** Dates start tomorrow: some inputs want the future (an API key's expiry). */
-const dateBase = Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 86_400_000;
 const STRING_CANDIDATES = [
   'Sample text',
   'UTC',
@@ -58,6 +56,8 @@ const STRING_CANDIDATES = [
 /** Builds samples: strings and dates differ on every call, so codes do not collide and windows are ordered. */
 export class InputSampler {
   private n = 0;
+  /** Dates start tomorrow: some inputs want the future (an API key's expiry). */
+  private readonly dateBase = Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 86_400_000;
   constructor(private readonly idFor: IdsByKey) {}
 
   /**
@@ -109,7 +109,7 @@ export class InputSampler {
       case 'number':
         return this.firstFitting([1, 10, 0.5, 0], schema);
       case 'date':
-        return new Date(dateBase + ++this.n * 60_000).toISOString();
+        return new Date(this.dateBase + ++this.n * 60_000).toISOString();
       case 'string': {
         const id = /ids?$/i.test(key) ? this.idFor(key) : undefined;
         const unique = `s${++this.n}`;
