@@ -35,10 +35,11 @@ const trpcCodes: Record<DomainErrorCode, TRPC_ERROR_CODE_KEY> = {
 
 /**
  * Values PostgreSQL cannot take as given: invalid text representation (22P02), a NUL byte in text
- * (22021), and dates it cannot read or hold (22007, 22008, 22009); a year past 9999, which
- * JavaScript writes as "+010000-…", reads as a bad time zone offset (22009).
+ * (22021) or in jsonb (22P05, "unsupported Unicode escape sequence"), and dates it cannot read or
+ * hold (22007, 22008, 22009); a year past 9999, which JavaScript writes as "+010000-…", reads as a
+ * bad time zone offset (22009).
  */
-const MALFORMED_VALUE_CODES = new Set(['22P02', '22021', '22007', '22008', '22009']);
+const MALFORMED_VALUE_CODES = new Set(['22P02', '22021', '22P05', '22007', '22008', '22009']);
 
 /** PostgreSQL's own refusals that are the caller's fault, in words a caller can act on. */
 function fromPostgres(error: unknown): TRPCError | null {

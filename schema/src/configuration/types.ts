@@ -53,6 +53,9 @@ export const fieldKeySchema = z
   .trim()
   .regex(FIELD_KEY_PATTERN, 'Use 1–63 lower-case letters, digits and _ , starting with a letter');
 
+/** Text shown inline (a unit after a number): no control characters (C0, DEL, C1). */
+export const NO_CONTROL_CHARACTERS = /^[^\p{Cc}]*$/u;
+
 /**
  * Type-specific settings of a field, kept as one JSON object beside the columns every field has.
  * `min`/`max` bound a number's value, a text's length, or the count of choices of a multi select.
@@ -70,11 +73,11 @@ export const fieldSettingsSchema = z
         if (!compiled.ok) ctx.addIssue({ code: 'custom', message: compiled.error });
       })
       .nullish(),
-    unit: z.string().trim().max(20).nullish(),
+    unit: z.string().trim().max(20).regex(NO_CONTROL_CHARACTERS, 'Use printable characters only').nullish(),
     /** Digits after the decimal point a decimal keeps (values are rounded to it). */
     decimals: z.number().int().min(0).max(9).nullish(),
     /** For entity_ref: which entity type the value points to. */
-    refEntityType: z.string().max(40).nullish(),
+    refEntityType: z.string().max(40).regex(NO_CONTROL_CHARACTERS, 'Use printable characters only').nullish(),
   })
   .refine((s) => s.min == null || s.max == null || s.min <= s.max, {
     message: 'The minimum is above the maximum',

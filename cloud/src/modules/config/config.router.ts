@@ -1,6 +1,7 @@
 import { fieldKeySchema, fieldSettingsSchema, fieldTypes } from '@plantline/schema/configuration';
 import { z } from 'zod';
 import { DomainError } from '../../trpc/errors.js';
+import { patchOf } from '../../trpc/patch.js';
 import type { Principal } from '../../trpc/principal.js';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
 import { actorOf } from './actor.js';
@@ -54,8 +55,7 @@ const fieldSpec = z.object({
   groupName: z.string().trim().max(60).nullish(),
   plantId: id.nullish(),
 });
-const somethingToChange = (patch: object) => Object.values(patch).some((v) => v !== undefined);
-const fieldPatch = fieldSpec.partial().refine(somethingToChange, 'Nothing to change');
+const fieldPatch = patchOf(fieldSpec);
 
 const optionInput = z.object({ code, label, colour: colour.nullish() });
 
@@ -141,15 +141,12 @@ export const configRouter = router({
       .input(
         z.object({
           id,
-          patch: z
-            .object({
-              code,
-              name: label,
-              description: z.string().trim().max(500).nullable(),
-              isActive: z.boolean(),
-            })
-            .partial()
-            .refine(somethingToChange, 'Nothing to change'),
+          patch: patchOf({
+            code,
+            name: label,
+            description: z.string().trim().max(500).nullable(),
+            isActive: z.boolean(),
+          }),
         }),
       )
       .mutation(({ ctx, input }) => updateTypeList(ctx.tx, actorOf(ctx.principal), input.id, input.patch)),
@@ -160,10 +157,7 @@ export const configRouter = router({
       .input(
         z.object({
           id,
-          patch: optionInput
-            .extend({ isActive: z.boolean() })
-            .partial()
-            .refine(somethingToChange, 'Nothing to change'),
+          patch: patchOf(optionInput.extend({ isActive: z.boolean() })),
         }),
       )
       .mutation(({ ctx, input }) => updateOption(ctx.tx, actorOf(ctx.principal), input.id, input.patch)),

@@ -129,9 +129,21 @@ async function definitionOf(
       throw invalid('defaultValue', 'A reference has no default');
     const checked = checkFieldValue({ ...definition, required: false }, spec.defaultValue);
     if (!checked.ok) throw invalid('defaultValue', checked.error);
+    if (hasControlCharacters(checked.value, spec.type === 'long_text'))
+      throw invalid('defaultValue', 'Use printable characters only');
     definition.defaultValue = checked.value;
   }
   return definition;
+}
+
+/**
+ * A default is stored as jsonb, which cannot hold NUL (SQLSTATE 22P05), and is put into forms: no
+ * control characters, except a long text's line breaks and tabs.
+ */
+function hasControlCharacters(value: unknown, multiline: boolean): boolean {
+  if (typeof value === 'string') return (multiline ? /[^\P{Cc}\t\n\r]/u : /\p{Cc}/u).test(value);
+  if (Array.isArray(value)) return value.some((item) => hasControlCharacters(item, multiline));
+  return false;
 }
 
 const columnsOf = (d: LoadedField) => ({

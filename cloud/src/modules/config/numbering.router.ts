@@ -1,5 +1,6 @@
 import { MAX_NUMBER_LENGTH } from '@plantline/schema/configuration';
 import { z } from 'zod';
+import { patchOf } from '../../trpc/patch.js';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
 import { actorOf } from './actor.js';
 import { changeHistory } from './history.js';
@@ -47,10 +48,7 @@ export const numberingRouter = router({
       z.object({
         id,
         version,
-        patch: z
-          .object({ name, pattern, isActive: z.boolean() })
-          .partial()
-          .refine((p) => Object.values(p).some((v) => v !== undefined), 'Nothing to change'),
+        patch: patchOf({ name, pattern, isActive: z.boolean() }),
       }),
     )
     .mutation(({ ctx, input }) => updateSequence(ctx.tx, actorOf(ctx.principal), input)),

@@ -1,5 +1,6 @@
 import { checkFieldValue, type FieldValue } from '@plantline/schema/configuration';
 import { type SQL, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { rows, type Sql } from '../../db/index.js';
 import { DomainError } from '../../trpc/errors.js';
 import { type LoadedField, loadFields } from './definitions.js';
@@ -135,22 +136,25 @@ function filterCondition(field: LoadedField, filter: RecordFilter, index: number
 /** Below every id: where the records without a value start. */
 const NO_ID = '00000000-0000-0000-0000-000000000000';
 
-interface Cursor {
-  phase: 'values' | 'nulls';
-  value: string | number | boolean | null;
-  id: string;
-}
+/** A page's end as records.list hands it out; anything else is refused before it reaches SQL. */
+const cursorSchema = z.strictObject({
+  phase: z.enum(['values', 'nulls']),
+  value: z.union([z.string().regex(/^[^\0]*$/), z.number().finite(), z.boolean(), z.null()]),
+  id: z.uuid(),
+});
+type Cursor = z.infer<typeof cursorSchema>;
 
 const encodeCursor = (cursor: Cursor) => Buffer.from(JSON.stringify(cursor)).toString('base64url');
 
 function decodeCursor(raw: string | undefined): Cursor | null {
   if (raw === undefined) return null;
+  let parsed: unknown;
   try {
-    const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Cursor;
-    if (typeof parsed.id === 'string' && (parsed.phase === 'values' || parsed.phase === 'nulls'))
-      return parsed;
+    parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
   } catch {}
-  throw new DomainError('invalid', 'Not a cursor from this list', { cursor: 'Malformed' });
+  const cursor = cursorSchema.safeParse(parsed);
+  if (cursor.success) return cursor.data;
+  throw new DomainError('invalid', 'Invalid cursor', { cursor: 'Not a cursor from this list' });
 }
 
 interface RecordRow {

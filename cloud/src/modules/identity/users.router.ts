@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { changesSomething } from '../../trpc/patch.js';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
 import { setUserPlants, setUserRoles } from '../rbac/index.js';
 import { displayNameInput, emailInput, idInput, newPasswordInput } from './inputs.js';
@@ -22,7 +23,9 @@ export const usersRouter = router({
     .mutation(({ ctx, input }) => createUser(ctx.tx, ctx.principal, input)),
   update: permittedProcedure('users.manage')
     .input(
-      z.object({ id: idInput, displayName: displayNameInput.optional(), isActive: z.boolean().optional() }),
+      z
+        .object({ id: idInput, displayName: displayNameInput.optional(), isActive: z.boolean().optional() })
+        .refine(changesSomething, 'Nothing to change'),
     )
     .mutation(({ ctx, input }) => {
       if (input.isActive === false) announceAccessChange(ctx, { userId: input.id });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { patchOf } from '../../trpc/patch.js';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
 import { actorOf, customValuesInput, withCustomValues } from '../config/index.js';
 import {
@@ -39,7 +40,7 @@ export const masterdataRouter = router({
       .input(z.object({ plantId: id, code: codeInput, name: nameInput }))
       .mutation(({ ctx, input }) => createArea(ctx.tx, ctx.principal.tenantId, input)),
     update: manage
-      .input(z.object({ id, patch: z.object({ code: codeInput, name: nameInput }).partial() }))
+      .input(z.object({ id, patch: patchOf({ code: codeInput, name: nameInput }) }))
       .mutation(({ ctx, input }) => updateArea(ctx.tx, input.id, input.patch)),
   }),
   lines: router({
@@ -63,7 +64,7 @@ export const masterdataRouter = router({
       .input(
         z.object({
           id,
-          patch: z.object({ code: codeInput, name: nameInput, areaId: id.nullable() }).partial(),
+          patch: patchOf({ code: codeInput, name: nameInput, areaId: id.nullable() }),
           custom: customValuesInput,
         }),
       )
@@ -96,7 +97,7 @@ export const masterdataRouter = router({
       .input(
         z.object({
           id,
-          patch: z.object({ code: codeInput, name: nameInput, lineId: id }).partial(),
+          patch: patchOf({ code: codeInput, name: nameInput, lineId: id }),
           custom: customValuesInput,
         }),
       )
@@ -116,7 +117,7 @@ export const masterdataRouter = router({
       .input(z.object({ plantId: id, lineId: id.nullish(), code: codeInput, name: nameInput }))
       .mutation(({ ctx, input }) => createStation(ctx.tx, ctx.principal.tenantId, input)),
     update: manage
-      .input(z.object({ id, patch: z.object({ code: codeInput, name: nameInput }).partial() }))
+      .input(z.object({ id, patch: patchOf({ code: codeInput, name: nameInput }) }))
       .mutation(({ ctx, input }) => updateStation(ctx.tx, input.id, input.patch)),
   }),
 });

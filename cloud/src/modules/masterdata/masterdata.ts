@@ -2,7 +2,7 @@ import { CODE_PATTERN, tables } from '@plantline/schema';
 import { and, asc, eq, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Sql } from '../../db/index.js';
-import { DomainError, notFound } from '../../trpc/errors.js';
+import { DomainError, notFound, unlessTaken } from '../../trpc/errors.js';
 
 /*
  * Areas, lines, machines and stations (issue 3 §2). Codes are what devices put in MQTT topics, so they
@@ -86,11 +86,10 @@ export async function updateArea(
   id: string,
   patch: { code?: string | undefined; name?: string | undefined },
 ) {
-  const [area] = await tx
-    .update(tables.areas)
-    .set(patch)
-    .where(eq(tables.areas.id, id))
-    .returning(areaColumns);
+  const [area] = await unlessTaken(
+    tx.update(tables.areas).set(patch).where(eq(tables.areas.id, id)).returning(areaColumns),
+    takenCode,
+  );
   if (area === undefined) throw notFound('Area');
   return area;
 }
@@ -136,11 +135,10 @@ export async function updateLine(
 ) {
   const line = await visibleLine(tx, id);
   if (patch.areaId != null) await visibleArea(tx, patch.areaId, line.plantId);
-  const [updated] = await tx
-    .update(tables.lines)
-    .set(patch)
-    .where(eq(tables.lines.id, id))
-    .returning(lineColumns);
+  const [updated] = await unlessTaken(
+    tx.update(tables.lines).set(patch).where(eq(tables.lines.id, id)).returning(lineColumns),
+    takenCode,
+  );
   if (updated === undefined) throw notFound('Line');
   return updated;
 }
@@ -197,11 +195,10 @@ export async function updateMachine(
     if (line.plantId !== current.plantId)
       throw new DomainError('invalid', 'A machine cannot move to another plant');
   }
-  const [machine] = await tx
-    .update(tables.machines)
-    .set(patch)
-    .where(eq(tables.machines.id, id))
-    .returning(machineColumns);
+  const [machine] = await unlessTaken(
+    tx.update(tables.machines).set(patch).where(eq(tables.machines.id, id)).returning(machineColumns),
+    takenCode,
+  );
   if (machine === undefined) throw notFound('Machine');
   return machine;
 }
@@ -248,11 +245,10 @@ export async function updateStation(
   id: string,
   patch: { code?: string | undefined; name?: string | undefined },
 ) {
-  const [station] = await tx
-    .update(tables.stations)
-    .set(patch)
-    .where(eq(tables.stations.id, id))
-    .returning(stationColumns);
+  const [station] = await unlessTaken(
+    tx.update(tables.stations).set(patch).where(eq(tables.stations.id, id)).returning(stationColumns),
+    takenCode,
+  );
   if (station === undefined) throw notFound('Station');
   return station;
 }

@@ -28,9 +28,4 @@ export { isUniqueViolation } from '../../trpc/errors.js';
 /** An update that may collide with another row's code: the collision becomes a field error. */
 export const uniqueCode = <T>(work: Promise<T>): Promise<T> => unlessTaken(work, takenCode);
 
-/** An update's patch: any of the fields, but at least one. */
-export const patchOf = <T extends z.ZodRawShape>(shape: T) =>
-  z
-    .object(shape)
-    .partial()
-    .refine((patch) => Object.values(patch).some((v) => v !== undefined), 'Nothing to change');
+export { patchOf } from '../../trpc/patch.js';

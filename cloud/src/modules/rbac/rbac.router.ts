@@ -1,5 +1,6 @@
 import { permissionCatalogue, permissionSchema } from '@plantline/schema';
 import { z } from 'zod';
+import { changesSomething } from '../../trpc/patch.js';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
 import { idInput } from '../identity/inputs.js';
 import { announceAccessChange } from '../identity/live-access.js';
@@ -32,12 +33,14 @@ export const rbacRouter = router({
       .mutation(({ ctx, input }) => createRole(ctx.tx, ctx.principal, input)),
     update: permittedProcedure('roles.manage')
       .input(
-        z.object({
-          id: idInput,
-          name: roleFields.name.optional(),
-          description: roleFields.description.optional(),
-          permissions: roleFields.permissions.optional(),
-        }),
+        z
+          .object({
+            id: idInput,
+            name: roleFields.name.optional(),
+            description: roleFields.description.optional(),
+            permissions: roleFields.permissions.optional(),
+          })
+          .refine(changesSomething, 'Nothing to change'),
       )
       .mutation(({ ctx, input }) => {
         // Whoever holds the role may have lost (or gained) a permission a running subscription needs.

@@ -2,7 +2,7 @@ import { tables } from '@plantline/schema';
 import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Sql } from '../../db/index.js';
-import { notFound } from '../../trpc/errors.js';
+import { DomainError, notFound, unlessTaken } from '../../trpc/errors.js';
 
 export const plantFields = z.object({
   code: z
@@ -31,20 +31,25 @@ export function listPlants(tx: Sql) {
   return tx.select(plantColumns).from(tables.plants).orderBy(asc(tables.plants.code));
 }
 
+const takenCode = () =>
+  new DomainError('conflict', 'That code is already in use here', { code: 'Already in use' });
+
 export async function createPlant(tx: Sql, tenantId: string, input: z.output<typeof plantFields>) {
-  const [plant] = await tx
-    .insert(tables.plants)
-    .values({ ...input, tenantId })
-    .returning(plantColumns);
+  const [plant] = await unlessTaken(
+    tx
+      .insert(tables.plants)
+      .values({ ...input, tenantId })
+      .returning(plantColumns),
+    takenCode,
+  );
   return plant!;
 }
 
 export async function updatePlant(tx: Sql, id: string, input: Partial<z.output<typeof plantFields>>) {
-  const [plant] = await tx
-    .update(tables.plants)
-    .set(input)
-    .where(eq(tables.plants.id, id))
-    .returning(plantColumns);
+  const [plant] = await unlessTaken(
+    tx.update(tables.plants).set(input).where(eq(tables.plants.id, id)).returning(plantColumns),
+    takenCode,
+  );
   if (plant === undefined) throw notFound('Plant');
   return plant;
 }

@@ -1,5 +1,6 @@
 import { tables } from '@plantline/schema';
 import { z } from 'zod';
+import { patchOf } from '../../trpc/patch.js';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
 import { idInput } from '../identity/inputs.js';
 import { createPlant, listPlants, plantFields, updatePlant } from './plants.js';
@@ -17,7 +18,7 @@ export const tenancyRouter = router({
       .input(plantFields)
       .mutation(({ ctx, input }) => createPlant(ctx.tx, ctx.principal.tenantId, input)),
     update: permittedProcedure('plants.manage')
-      .input(z.object({ id: idInput, patch: plantFields.partial() }))
+      .input(z.object({ id: idInput, patch: patchOf(plantFields) }))
       .mutation(({ ctx, input }) => updatePlant(ctx.tx, input.id, input.patch)),
   }),
 });
