@@ -171,6 +171,9 @@ export async function fanoutBenchmark() {
     PORT: '0',
     DEMO_SEED: 'false',
     PLANTLINE_DATA_DIR: `/tmp/plantline-bench-fanout-${process.pid}`,
+    // One account stands in for a thousand people at their boards: lift its per-user bound.
+    MAX_SUBSCRIPTIONS_PER_USER: String(subscribers),
+    WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: String(Math.ceil(subscribers / connections)),
   });
   const cloud = await startCloud(env, { log: testLog, web: null, inMemory: env.DATABASE_URL === undefined });
   let child: ReturnType<typeof fork> | null = null;
