@@ -6,7 +6,7 @@ import { CODE_PATTERN, type EventKind, eventKinds } from './topics.js';
 /*
  * What the edge sends the cloud: each accepted device message wrapped with the id the edge gave it
  * when it first saw it (a UUIDv7, so ids sort by time) and the resolved time. At-least-once delivery
- * plus an insert that is idempotent by id gives exactly-once effect (DESIGN §4). Idempotent means:
+ * plus an insert that is idempotent by id gives exactly-once effect. Idempotent means:
  * stored once per tenant, kind, id and ts (telemetry: and value name), and an id seen earlier in the
  * same batch is a duplicate; the same id with another ts or kind in a later batch is another event
  * (README, "Idempotent by event id"; pinned in cloud/src/modules/ingest/ingest.test.ts).
