@@ -212,6 +212,7 @@ describe('edge ingest (processes)', () => {
     expect(stored).toHaveLength(total);
     expect(new Set(stored).size).toBe(total);
     expect(stored).toEqual([...stored].sort((a, b) => a - b));
-    // Four edge starts, and client mode takes ~400 events/s (README): past 20 s on a busy machine.
+    // Four edge starts, and client mode takes ~400 events/s (docs/device-integration.md): past 20 s
+    // on a busy machine.
   }, 60_000);
 });

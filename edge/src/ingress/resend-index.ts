@@ -31,7 +31,8 @@ import { hash } from 'node:crypto';
  * millisecond) or an order/serial field are never identical. The residual case is a client that hands
  * out the lowest free packet id (MQTT allows any unused one, §2.3.1) and sends identical payloads
  * without a time, whose next message is in flight when the link drops or the edge dies: that message
- * would be acknowledged and not stored. The README asks integrators to put `ts` in every payload.
+ * would be acknowledged and not stored. docs/device-integration.md ("QoS 1 and resends") asks
+ * integrators to put `ts` in every payload.
  *
  * When a resend can still be stored twice: when it arrives after the window (maxAgeMs after the
  * original, or after the edge's start for origins reloaded from the outbox: a device that stays away

@@ -216,7 +216,8 @@ describe.each(testEngines)('ingest ($name engine)', (engine) => {
     // A resend of the same envelope, as the edge resends, in a later batch.
     expect((await edge.trpc.ingest.push.mutate({ events: [first] })).results[0]?.status).toBe('duplicate');
     // A different envelope reusing the id with another time (or kind) in a later batch is stored too:
-    // the id is unique per tenant, kind and time, not per tenant (README, "Idempotent by event id").
+    // the id is unique per tenant, kind and time, not per tenant (docs/device-integration.md,
+    // "Idempotent by event id").
     const reused = await edge.trpc.ingest.push.mutate({ events: [{ ...first, ts: later }] });
     expect(reused.results[0]?.status).toBe('accepted');
     // Telemetry is unique per value name too: a reused id adds the names it did not have.

@@ -84,7 +84,8 @@ export async function seedDemoTenant(
     }),
   );
   writeFileSync(join(options.dataDir, 'demo-edge.key'), edgeKey.key, { mode: 0o600 });
-  // The simulator's MQTT login on the demo edge: devices are refused without one (edge README).
+  // The simulator's MQTT login on the demo edge: devices are refused without one
+  // (docs/device-integration.md, "Device logins").
   const device = await db.ownerTransact({ tenantId: created.tenantId, plantIds: 'all' }, (tx) =>
     createDeviceCredential(tx, admin, { username: DEMO_DEVICE_USERNAME, plantId: created.plantIds[0]! }),
   );
