@@ -13,8 +13,9 @@ import { startPrivateMosquitto } from './testing/private-mosquitto';
 import { waitFor } from './testing/wait-for';
 
 /*
- * The fault tests of issue 3 §7 on the edge's side, with real processes: a real edge (its embedded
- * broker), real MQTT devices, and a small real HTTP server speaking the cloud's ingest contract.
+ * Fault tests on the edge's side (no loss, nothing stored twice, malformed input kept aside), with
+ * real processes: a real edge (its embedded broker), real MQTT devices, and a small real HTTP
+ * server speaking the cloud's ingest contract.
  */
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
