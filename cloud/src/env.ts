@@ -2,8 +2,8 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 
 /*
- * The cloud's configuration: the one place that reads process.env (STYLE.md). Every variable is
- * listed in the README's configuration table.
+ * The cloud's configuration: the one place that reads process.env, so every setting is validated
+ * once. Every variable is listed in the README's configuration table.
  */
 const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])

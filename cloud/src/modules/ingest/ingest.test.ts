@@ -15,7 +15,7 @@ const gzipAsync = promisify(gzip);
 const MAX_BODY_BYTES = 1024 * 1024;
 
 /*
- * Issue 3 §5: the ingest procedure through the real server with a real edge key — a result per
+ * The ingest procedure through the real server with a real edge key — a result per
  * event, idempotent by id, confined to the key's plants, unknown machines held and released.
  */
 describe.each(testEngines)('ingest ($name engine)', (engine) => {

@@ -129,7 +129,7 @@ async function seedDemoMasterData(db: Database, tenantId: string, plantIds: read
         await createStation(tx, tenantId, { plantId, code, name: `Station ${code.slice(1)}` });
       }
     }
-    // What the KPI engine needs for the simulator's plant (issue 4 §1, §4).
+    // What the KPI engine needs for the simulator's plant (docs/kpis.md).
     const routing = await seedDemoProduction(tx, tenantId, plantIds);
     await seedDemoQuality(tx, tenantId, routing);
   });
