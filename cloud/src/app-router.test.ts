@@ -11,8 +11,9 @@ import { testEngines, testLog } from './testing/engines.js';
 import type { Context } from './trpc/context.js';
 
 /*
- * Issue 2 §5: every procedure declares its access, and the one middleware enforces it. The list
- * comes from the router itself, so a procedure added later without a declaration fails here.
+ * Every procedure declares its access (docs/security.md, "RBAC"), and the one middleware enforces
+ * it. The list comes from the router itself, so a procedure added later without a declaration fails
+ * here.
  */
 const procedures = Object.entries(
   appRouter._def.procedures as unknown as Record<

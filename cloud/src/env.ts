@@ -2,8 +2,8 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 
 /*
- * The cloud's configuration: the one place that reads process.env (STYLE.md). Every variable is
- * listed in the README's configuration table.
+ * The cloud's configuration: the one place that reads process.env, so every setting is validated
+ * once. Every variable is listed in the README's configuration table.
  */
 const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
@@ -30,7 +30,8 @@ const cloudEnvSchema = z.object({
     .default(8 * 1024 * 1024),
   LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
   LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS: z.coerce.number().int().min(1).default(5),
-  // Larger than the per-address limit, so failures elsewhere do not lock the real user out (README).
+  // Larger than the per-address limit, so failures elsewhere do not lock the real user out
+  // (docs/security.md, "Sign-in").
   LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(30),
   LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(20),
   /** Browser origins besides the cloud's own that may call the API, comma-separated. */

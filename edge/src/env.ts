@@ -90,7 +90,7 @@ export interface EdgeEnv {
   /** Embedded: what devices must present (both set, or no auth). Client mode: the edge's own login. */
   mqttUsername: string | undefined;
   mqttPassword: string | undefined;
-  /** Embedded: let devices without a username in. Off unless explicitly set (README, "Device logins"). */
+  /** Embedded: let devices without a username in. Off unless explicitly set (docs/device-integration.md). */
   mqttAllowAnonymous: boolean;
   /** Set: client of this plant broker instead of the embedded one. */
   brokerUrl: string | undefined;

@@ -13,8 +13,9 @@ import { startPrivateMosquitto } from './testing/private-mosquitto';
 import { waitFor } from './testing/wait-for';
 
 /*
- * The fault tests of issue 3 §7 on the edge's side, with real processes: a real edge (its embedded
- * broker), real MQTT devices, and a small real HTTP server speaking the cloud's ingest contract.
+ * Fault tests on the edge's side (no loss, nothing stored twice, malformed input kept aside), with
+ * real processes: a real edge (its embedded broker), real MQTT devices, and a small real HTTP
+ * server speaking the cloud's ingest contract.
  */
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -212,6 +213,7 @@ describe('edge ingest (processes)', () => {
     expect(stored).toHaveLength(total);
     expect(new Set(stored).size).toBe(total);
     expect(stored).toEqual([...stored].sort((a, b) => a - b));
-    // Four edge starts, and client mode takes ~400 events/s (README): past 20 s on a busy machine.
+    // Four edge starts, and client mode takes ~400 events/s (docs/device-integration.md): past 20 s
+    // on a busy machine.
   }, 60_000);
 });

@@ -1,5 +1,5 @@
--- Hand-written: the application role, row-level security helpers and policies for identity
--- and tenancy (issue 2, DESIGN.md §3). Every statement is separated by a breakpoint because the
+-- Hand-written: the application role, row-level security helpers and policies for identity and
+-- tenancy (docs/security.md, "Tenancy"). Every statement is separated by a breakpoint because the
 -- embedded engine executes one statement per call.
 
 -- The role the application connects as. It owns nothing, so FORCE ROW LEVEL SECURITY and the

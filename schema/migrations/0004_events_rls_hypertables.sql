@@ -1,6 +1,6 @@
--- Hand-written (issue 3 §2, §5): row-level security for master data and plant events, and the
--- event tables as TimescaleDB hypertables where the extension exists (DESIGN §2). On a plain
--- PostgreSQL server they stay ordinary tables with the same names, columns and indexes.
+-- Hand-written: row-level security for master data and plant events, and the event tables as
+-- TimescaleDB hypertables where the extension exists (docs/architecture.md, "The database"). On a
+-- plain PostgreSQL server they stay ordinary tables with the same names, columns and indexes.
 SELECT plantline.apply_tenant_rls('areas', 'tenant_id', 'plant_id');
 --> statement-breakpoint
 SELECT plantline.apply_tenant_rls('lines', 'tenant_id', 'plant_id');
@@ -14,9 +14,9 @@ SELECT plantline.apply_tenant_rls('unassigned_events', 'tenant_id', 'plant_id');
 -- Partitioned by event time in one-day chunks (a plant's events of one day stay together, and
 -- retention drops whole chunks). Retention: 400 days, so a year-on-year comparison always has its
 -- year. NO compression (columnstore): TimescaleDB refuses row-level security on a hypertable with
--- compression enabled, and tenant isolation wins (DESIGN §2). Revisit when TimescaleDB supports both,
--- or move aged data to per-tenant compressed storage. EXECUTE keeps the TimescaleDB functions from
--- being resolved on a server that lacks them.
+-- compression enabled, and tenant isolation wins (docs/security.md, "Tenancy"). Revisit when
+-- TimescaleDB supports both, or move aged data to per-tenant compressed storage. EXECUTE keeps the
+-- TimescaleDB functions from being resolved on a server that lacks them.
 DO $$
 DECLARE
   tbl text;

@@ -1,6 +1,7 @@
--- Hand-written (issue 4 §1, §4): row-level security for the KPI master data and quality records.
--- Tenant-wide catalogues (products, state mapping, reasons, routings, defect codes, inspection plans)
--- are tenant-scoped; calendars, cycle times, planned downtimes and inspections follow plant access.
+-- Hand-written (docs/security.md, "KPI master data and quality"): row-level security for the KPI
+-- master data and quality records. Tenant-wide catalogues (products, state mapping, reasons,
+-- routings, defect codes, inspection plans) are tenant-scoped; calendars, cycle times, planned
+-- downtimes and inspections follow plant access.
 SELECT plantline.apply_tenant_rls('products', 'tenant_id');
 --> statement-breakpoint
 SELECT plantline.apply_tenant_rls('state_loss_mapping', 'tenant_id');

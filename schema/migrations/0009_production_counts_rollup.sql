@@ -1,8 +1,8 @@
--- Hand-written (issue 4 §3): a rollup of production_counts in quarter-hour buckets, so long OEE
--- windows read one row per machine, product and quarter hour instead of one per count (quarter
--- hours because shift, break and planned-downtime edges fall on them: a bucket cut by one is read raw).
--- The same relation on every engine, and a plain table on purpose rather than a TimescaleDB
--- continuous aggregate or a materialized view:
+-- Hand-written (docs/kpis.md, "API"): a rollup of production_counts in quarter-hour buckets, so
+-- long OEE windows read one row per machine, product and quarter hour instead of one per count
+-- (quarter hours because shift, break and planned-downtime edges fall on them: a bucket cut by one
+-- is read raw). The same relation on every engine, and a plain table on purpose rather than a
+-- TimescaleDB continuous aggregate or a materialized view:
 --  * neither of those accepts row-level security (TimescaleDB answers "cannot alter only SET options
 --    of a continuous aggregate"), so every tenant's rows would sit one missing WHERE away from the
 --    application role; a table takes the same forced tenant/plant policy as the raw hypertable;

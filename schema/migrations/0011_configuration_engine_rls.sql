@@ -1,5 +1,6 @@
--- Hand-written (issue 6 §1): row-level security for the configuration engine and production orders.
--- Definitions (fields, type lists, numbering schemes, their change history) are tenant-wide.
+-- Hand-written (docs/configuration.md): row-level security for the configuration engine and
+-- production orders. Definitions (fields, type lists, numbering schemes, their change history) are
+-- tenant-wide.
 SELECT plantline.apply_tenant_rls('type_lists', 'tenant_id');
 --> statement-breakpoint
 SELECT plantline.apply_tenant_rls('type_list_values', 'tenant_id');

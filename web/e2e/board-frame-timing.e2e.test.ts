@@ -30,7 +30,7 @@ interface FrameFigures {
 }
 
 /*
- * Issue 5 §6/§7: the board stays smooth with 100 machine tiles while every machine reports once a
+ * The board stays smooth with 100 machine tiles while every machine reports once a
  * second. Measured in the page with requestAnimationFrame and written to
  * test-results/frame-timing.json; only correctness is asserted (timing depends on the machine).
  */

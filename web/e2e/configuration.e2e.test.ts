@@ -35,9 +35,9 @@ const OPERATOR = {
 };
 
 /*
- * Issue 6 §7 in the browser: an engineer defines a type list and a select field on products through
- * the UI, an operator fills it in (refused first, as typed and on save), and a list of products
- * filtered by the field shows exactly the products holding that value.
+ * The configuration engine in the browser: an engineer defines a type list and a select field on
+ * products through the UI, an operator fills it in (refused first, as typed and on save), and a
+ * list of products filtered by the field shows exactly the products holding that value.
  */
 describe.runIf(hasChromium)('configuration engine in the web UI', () => {
   const ui = useUiStack();

@@ -28,7 +28,7 @@ describe.runIf(hasChromium)('production orders', () => {
     await page.getByLabel('Plant', { exact: true }).selectOption({ label: 'RIV · Riverside Assembly' });
     await page.waitForURL(/plant=/);
     await page.getByText('No planned or released or in progress orders in RIV.').waitFor();
-    // An engineer's field on orders, defined a moment ago: the new order form has it (issue 6 §6).
+    // An engineer's field on orders, defined a moment ago: the new order form has it, no reload.
     await trpcCall(page, 'config.fields.create', {
       entityType: 'production_order',
       key: 'customer_ref',

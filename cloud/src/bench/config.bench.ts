@@ -122,7 +122,7 @@ async function previousRun(db: Database): Promise<Prepared> {
 }
 
 /**
- * `pnpm bench config` (issue 6 §8): one million products with custom values; then, as the
+ * `pnpm bench config` (docs/benchmarks.md): one million products with custom values; then, as the
  * application role through the list API's own function, the first page of products filtered by a
  * select field (one of 12 grades) and a numeric range (weight, 100–300 kg wide), sorted by weight,
  * for BENCH_SAMPLES random filters. Also timed: the same sorted by code, and with the total count.

@@ -120,7 +120,7 @@ function nextMessage<T extends DevicesMessage>(
 }
 
 /**
- * `pnpm bench e2e` (issue 3 §8): simulated devices → MQTT → edge → cloud → database → live
+ * `pnpm bench e2e` (docs/benchmarks.md): simulated devices → MQTT → edge → cloud → database → live
  * subscriber, all real processes. The devices stamp each payload with its publish time, the cloud
  * keeps it as the event time, and the subscriber (this process, over WebSocket as a signed-in admin)
  * takes its receive time minus that as the latency.

@@ -13,13 +13,14 @@ import { envelope } from '../testing/events.js';
 import { TEST_PASSWORD } from '../testing/tenants.js';
 
 /*
- * `pnpm bench fanout` (issue 4 §7): BENCH_SUBSCRIBERS (default 1000) kpi.live subscribers on one
- * plant of BENCH_MACHINES machines (default 100, on BENCH_LINES lines), over BENCH_CONNECTIONS
- * WebSocket connections (default 50: a browser opens one connection and multiplexes its
- * subscriptions on it, and 1000 sockets of one client process on 2 cores would measure the client).
- * The subscribers run in a child process so their parsing does not share the server's event loop.
- * Ingest gets one count per machine per second through the real HTTP path (ingest.push with an API
- * key), spread over the second in 10 batches, so every machine changes every second.
+ * `pnpm bench fanout` (docs/benchmarks.md): BENCH_SUBSCRIBERS (default 1000) kpi.live subscribers
+ * on one plant of BENCH_MACHINES machines (default 100, on BENCH_LINES lines), over
+ * BENCH_CONNECTIONS WebSocket connections (default 50: a browser opens one connection and
+ * multiplexes its subscriptions on it, and 1000 sockets of one client process on 2 cores would
+ * measure the client). The subscribers run in a child process so their parsing does not share the
+ * server's event loop. Ingest gets one count per machine per second through the real HTTP path
+ * (ingest.push with an API key), spread over the second in 10 batches, so every machine changes
+ * every second.
  *
  * deliveries_per_s = entity updates (machine, line or plant figures) received by all subscribers per
  * second; p99_ms = from a machine's newest event (its device time, stamped when sent) to receipt,

@@ -154,7 +154,7 @@ async function prepare(db: Database) {
 }
 
 /**
- * `pnpm bench ingest` (issue 3 §8): the cloud's ingest function alone — validation, code
+ * `pnpm bench ingest` (docs/benchmarks.md): the cloud's ingest function alone — validation, code
  * resolution, one scoped transaction per batch, set-based idempotent inserts — against a plain bulk
  * INSERT … SELECT FROM unnest of the same rows into the same tables, batches interleaved so both see
  * the same table sizes.

@@ -133,12 +133,12 @@ async function generateDay(
 }
 
 /**
- * `pnpm bench kpi` (issue 4 §7): BENCH_DAYS (30) days of BENCH_MACHINES (50) machines at one event
- * per second each into the real hypertables, the rollups refreshed, then OEE per machine per shift as
- * the API computes it (oeeReport, machine scope, shift window, as the application role) for
- * BENCH_SAMPLES random (machine, shift) pairs. Also, to show what the rollup is for: one machine
- * over all the days through it, and one machine over one day through it and from raw rows only.
- * BENCH_REUSE=1 times the queries again over the data of a previous run in the same database.
+ * `pnpm bench kpi` (docs/benchmarks.md): BENCH_DAYS (30) days of BENCH_MACHINES (50) machines at
+ * one event per second each into the real hypertables, the rollups refreshed, then OEE per machine
+ * per shift as the API computes it (oeeReport, machine scope, shift window, as the application
+ * role) for BENCH_SAMPLES random (machine, shift) pairs. Also, to show what the rollup is for: one
+ * machine over all the days through it, and one machine over one day through it and from raw rows
+ * only. BENCH_REUSE=1 times the queries again over the data of a previous run in the same database.
  */
 export async function kpiBenchmark() {
   const db = await openBenchDatabase();

@@ -16,7 +16,8 @@ export type DatabaseMode = 'embedded' | 'server';
 export type ScopedWork<T> = (tx: Sql) => Promise<T>;
 
 /**
- * One database, whichever engine runs it (DESIGN.md §2: the engine choice stays behind this type).
+ * One database, whichever engine runs it (docs/architecture.md, "The database"): the engine choice
+ * stays behind this type, so the embedded engine can be swapped without touching its callers.
  */
 export interface Database {
   readonly mode: DatabaseMode;

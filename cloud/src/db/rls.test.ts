@@ -7,10 +7,10 @@ import type { Database, Sql } from './index.js';
 import { rows } from './index.js';
 
 /*
- * Issue 2 §3: row-level security is enabled and forced on every tenant table, the application
- * role owns nothing, and that role — used directly, bypassing the application — sees and changes
- * nothing of another tenant. The table list is read from the catalogue, so tables added by later
- * migrations are covered without touching this file.
+ * Row-level security (docs/security.md, "Tenancy") is enabled and forced on every tenant table, the
+ * application role owns nothing, and that role — used directly, bypassing the application — sees
+ * and changes nothing of another tenant. The table list is read from the catalogue, so tables added
+ * by later migrations are covered without touching this file.
  */
 async function tenantTables(db: Database): Promise<string[]> {
   const found = await db.ownerTransact(null, (tx) =>

@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { cloudEnvKeys, loadCloudEnv } from '../env.js';
 
 /*
- * No Docker engine runs here, so the deployment is checked by parsing (issue 2, DESIGN §1): the
+ * No Docker engine runs here, so the deployment is checked by parsing: the
  * compose file is valid YAML of the expected shape, every variable it gives a service is one that
  * service reads, and the values it passes pass the services' own validation.
  */

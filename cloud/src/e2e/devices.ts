@@ -10,10 +10,11 @@ type StoredPacket = Parameters<Store['put']>[0];
 /**
  * MQTT 3.1.1 and 5 §3.3.1.1: a sender MUST set DUP = 1 when it re-delivers a PUBLISH and 0 on the
  * first attempt. mqtt.js 5 resends unacknowledged publishes from its outgoing store after a reconnect
- * but never sets DUP (mqttjs/MQTT.js#692), unlike Paho or libmosquitto; the edge can only recognise a
- * resend of a message it stored before the PUBACK was lost by that flag (issue 3 §7: "no duplicates").
- * This store marks exactly the packets that were written to some connection and not yet acknowledged
- * when the store is replayed; a publish queued while offline keeps DUP = 0 on its first attempt.
+ * but never sets DUP (https://github.com/mqttjs/MQTT.js/issues/692), unlike Paho or libmosquitto;
+ * the edge can only recognise a resend of a message it stored before the PUBACK was lost by that
+ * flag (edge-crash.e2e.test.ts: no duplicates). This store marks exactly the packets that were
+ * written to some connection and not yet acknowledged when the store is replayed; a publish queued
+ * while offline keeps DUP = 0 on its first attempt.
  */
 class ResendMarkingStore extends Store {
   readonly #written = new Set<number>();

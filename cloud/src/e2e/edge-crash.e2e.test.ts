@@ -4,11 +4,12 @@ import { freePort } from './processes.js';
 import { e2eEngines, oneTo, START_MS, Stack, sequencesByMachine, storedCounts } from './stack.js';
 
 /*
- * Issue 3 §7, "edge killed with SIGKILL mid-stream and restarted → no loss, no duplicates", through
+ * The edge killed with SIGKILL mid-stream and restarted → no loss, no duplicates, through
  * to the real cloud's tables on each database mode. The edge writes an event to its outbox before the
- * PUBACK (DESIGN §4), so nothing acknowledged may be missing. A message on disk whose PUBACK died with
- * the process is sent again by the device with DUP = 1 after it reconnects; the edge must recognise it
- * (edge/src/ingress/resend-index.ts) rather than store it under a second event id.
+ * PUBACK (docs/device-integration.md, "QoS 1 and resends"), so nothing acknowledged may be missing.
+ * A message on disk whose PUBACK died with the process is sent again by the device with DUP = 1
+ * after it reconnects; the edge must recognise it (edge/src/ingress/resend-index.ts) rather than
+ * store it under a second event id.
  */
 const MACHINES = ['M1', 'M2', 'M3'] as const;
 const PER_MACHINE = 500;
@@ -72,7 +73,8 @@ describe.each(e2eEngines)('edge SIGKILL (real processes, %s database)', (engine)
       expect(missingAcked, `${machine}: acknowledged before the kill, not stored`).toEqual([]);
       const twice = sequence.filter((n, i) => sequence.indexOf(n) !== i);
       expect(twice, `${machine}: stored more than once`).toEqual([]);
-      // All acknowledged in the end, each once, and per machine in the order published (issue 3 §3).
+      // All acknowledged in the end, each once, and per machine in the order published (the outbox
+      // drains in order).
       expect(sequence, machine).toEqual(oneTo(PER_MACHINE));
     }
   }, 120_000);

@@ -48,7 +48,7 @@ export class PlantBroker {
         'autosave_on_changes true',
         'autosave_interval 1',
         // The default of 1000 queued messages per client drops the rest; a plant broker serving
-        // the edge must queue everything while the edge is away (edge README).
+        // the edge must queue everything while the edge is away (docs/device-integration.md).
         'max_queued_messages 0',
         'log_dest stderr',
         'log_type error',

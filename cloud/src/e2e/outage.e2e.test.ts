@@ -3,9 +3,9 @@ import { connectDevice, type Device, disconnectAll } from './devices.js';
 import { e2eEngines, oneTo, START_MS, Stack, sequencesByMachine, storedCounts } from './stack.js';
 
 /*
- * Issue 3 §7, "cloud down 30 s while devices publish → afterwards every event is stored exactly once",
+ * The cloud down 30 s while devices publish → afterwards every event is stored exactly once,
  * all real: devices publish QoS 1 to a real edge (embedded broker, durable outbox, uplink) that pushes
- * to a real cloud process on each database mode. The outage lasts the issue's 30 s: long enough for
+ * to a real cloud process on each database mode. The outage lasts 30 s: long enough for
  * the uplink's backoff (0.5 s doubling) and the edge's cloud probe (1 s doubling, 10 s cap) to reach
  * their caps, so the test also covers how soon the replay starts once the cloud is back.
  */

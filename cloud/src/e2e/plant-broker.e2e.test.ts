@@ -5,11 +5,11 @@ import { waitFor } from './processes.js';
 import { e2eEngines, oneTo, START_MS, Stack, sequencesByMachine, storedCounts } from './stack.js';
 
 /*
- * Issue 3 §7, "broker restart → devices reconnect and nothing acknowledged is lost", for the edge as
- * a client of the plant's own broker (EDGE_BROKER_URL, DESIGN §2): devices publish QoS 1 to a real
- * Mosquitto, the edge takes them from its persistent session and forwards them to the real cloud on
- * each database mode. Mosquitto is killed with SIGKILL mid-stream and started again on the same port
- * and persistence folder; the devices and the edge reconnect by themselves.
+ * A broker restart → devices reconnect and nothing acknowledged is lost, for the edge as
+ * a client of the plant's own broker (EDGE_BROKER_URL, docs/device-integration.md): devices publish
+ * QoS 1 to a real Mosquitto, the edge takes them from its persistent session and forwards them to
+ * the real cloud on each database mode. Mosquitto is killed with SIGKILL mid-stream and started
+ * again on the same port and persistence folder; the devices and the edge reconnect by themselves.
  *
  * Where the kill lands: Mosquitto 2.0 persists by snapshot, written after it has sent its PUBACKs
  * (even with a save after every change). Killed at an arbitrary instant it comes back from its last

@@ -8,11 +8,11 @@ import { connectDevice, type Device, disconnectAll } from './devices.js';
 import { e2eEngines, oneTo, START_MS, Stack, sequencesByMachine, storedCounts } from './stack.js';
 
 /*
- * Issue 3 §7, what must be refused without losing what is around it, through to the real cloud on
+ * What must be refused without losing what is around it, through to the real cloud on
  * each database mode: malformed device payloads (refused by the edge into its dead-letter store,
- * DESIGN §4) and events for a plant the edge's API key does not cover (refused by the cloud, kept by
- * the edge as dead letters). Both tests share one cloud and edge per engine, and count from where
- * the previous one left the edge's totals.
+ * docs/device-integration.md, "Dead letters") and events for a plant the edge's API key does not
+ * cover (refused by the cloud, kept by the edge as dead letters). Both tests share one cloud and
+ * edge per engine, and count from where the previous one left the edge's totals.
  */
 const TOPIC = 'plantline/v1/RIV/L1/M1/count';
 

@@ -19,9 +19,9 @@ import {
 } from './processes.js';
 
 /*
- * One plant for the end-to-end fault tests (issue 3 §7): a real cloud process on either database
- * mode and a real edge process, both restartable on the same ports and data folders, as an operator
- * or a supervisor would restart them.
+ * One plant for the end-to-end fault tests (*.e2e.test.ts here): a real cloud process on either
+ * database mode and a real edge process, both restartable on the same ports and data folders, as an
+ * operator or a supervisor would restart them.
  */
 
 export type EngineName = 'embedded' | 'server';
@@ -178,8 +178,9 @@ export class Stack {
 
   /**
    * Reads the cloud's database as its owner. The embedded engine is one process's alone (a pid lock
-   * on its folder, DESIGN §2), so there the cloud is stopped, the folder opened here, and the cloud
-   * started again on the same port; the edge sees a short outage, which it is built to ride out.
+   * on its folder, data-dir-lock.ts), so there the cloud is stopped, the folder opened here, and
+   * the cloud started again on the same port; the edge sees a short outage, which it is built to
+   * ride out.
    */
   async inspect<T>(query: (db: Sql) => Promise<T>): Promise<T> {
     if (this.serverDb !== undefined) return query(this.serverDb.db);

@@ -37,7 +37,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** How many ports after the configured one are tried when it is taken (DESIGN.md §2). */
+/** How many ports after the configured one are tried when it is taken: a busy port never stops it. */
 const PORT_ATTEMPTS = 20;
 
 /** tRPC over HTTP and WebSocket, /healthz and the web UI, on one port and one origin. */
@@ -165,7 +165,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
 type Decoded = { ok: true; body: string } | { ok: false; status: number; code: string; message: string };
 
 /**
- * Request bodies compressed with gzip (the edge compresses its batches, issue 3 §3). Both the bytes
+ * Request bodies compressed with gzip (the edge compresses its batches). Both the bytes
  * received and the decompressed size are held to the body limit, so a small "zip bomb" is refused
  * like a large body.
  */

@@ -9,7 +9,7 @@ export const defaultWebBuildDir = fileURLToPath(new URL('../../../web/build', im
 
 /**
  * The built web UI, served from the cloud's own port so that the API and the UI share one
- * origin and the HTTP-only session cookie needs no cross-site setup (issue 5 §1).
+ * origin and the HTTP-only session cookie needs no cross-site setup (docs/architecture.md).
  */
 export async function loadWebHandler(buildDir: string, log: Logger): Promise<WebHandler | null> {
   const handlerFile = join(buildDir, 'handler.js');

@@ -8,7 +8,10 @@ import { checkSession } from '../modules/identity/sessions.js';
 import type { ConnectionBudget } from './call-limits.js';
 import type { Principal } from './principal.js';
 
-/** One context for HTTP and WebSocket (STYLE.md); over WebSocket it lives as long as the connection. */
+/**
+ * One context for HTTP and WebSocket, so a caller is identified the same way on both; over WebSocket
+ * it lives as long as the connection.
+ */
 export interface Context {
   deps: AppDeps;
   log: Logger;

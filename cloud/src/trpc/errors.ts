@@ -2,7 +2,7 @@ import { TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 
 /**
- * The one domain error (STYLE.md): a few codes, mapped to tRPC codes here and nowhere else.
+ * The one domain error: a few codes, mapped to tRPC codes here and nowhere else.
  * `fieldErrors` names the input fields at fault so forms can show them next to the field.
  */
 export type DomainErrorCode =

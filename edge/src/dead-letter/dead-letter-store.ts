@@ -34,10 +34,10 @@ export interface DeadLetterStoreOptions {
 }
 
 /**
- * Malformed input is kept for inspection, never silently dropped (DESIGN §4): one JSON object per line
- * in dead-letters.jsonl, synced to disk before the device is acknowledged, like the outbox. Bounded to
- * two files; the oldest dead letters go first, which is the one place the edge forgets data, and only
- * data that could never be stored anyway.
+ * Malformed input is kept for inspection, never silently dropped (docs/device-integration.md, "Dead
+ * letters"): one JSON object per line in dead-letters.jsonl, synced to disk before the device is
+ * acknowledged, like the outbox. Bounded to two files; the oldest dead letters go first, which is
+ * the one place the edge forgets data, and only data that could never be stored anyway.
  */
 export class DeadLetterStore implements Unit {
   readonly name = 'dead-letters';

@@ -23,7 +23,8 @@ export interface DeviceAuthOptions {
 }
 
 /**
- * Decides who may connect to the embedded broker, in this order (README, "Device logins"):
+ * Decides who may connect to the embedded broker, in this order (docs/device-integration.md,
+ * "Device logins"):
  * 1. a device credential synced from the cloud (per device, revocable, scoped to plant/line/machine);
  * 2. the local login from the environment, unscoped at the broker (the edge's key limits its plants);
  * 3. no username at all, only when anonymous devices are explicitly allowed.
@@ -75,7 +76,7 @@ export class DeviceAuth {
       return { plants: [credential.plant], line: credential.line, machine: credential.machine };
     }
     // The edge's key confines these to its plants: the cloud rejects any other plant's events, and the
-    // edge dead-letters them with the cloud's reason (README, "Unknown machines").
+    // edge dead-letters them with the cloud's reason (docs/device-integration.md, "Unknown machines").
     return ALL_PLANTS;
   }
 }

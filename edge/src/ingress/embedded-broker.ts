@@ -17,7 +17,7 @@ export const MAX_PACKET_REMAINING_LENGTH = MAX_PAYLOAD_BYTES + 1024;
 
 export interface EmbeddedBrokerOptions {
   host: string;
-  /** First port to try; the next 20 are tried when it is taken (DESIGN §2). */
+  /** First port to try; the next 20 are tried when it is taken, so a busy port never stops the edge. */
   port: number;
   /** Who may connect and what each device may publish (devices/device-auth.ts). */
   auth: DeviceAuth;

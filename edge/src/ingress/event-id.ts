@@ -2,10 +2,11 @@ import { randomFillSync } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 
 /*
- * UUIDv7 ids for events (DESIGN §4). uuid's v7() asks the OS for 16 random bytes per id, which took
- * ~18 % of the edge's CPU at 15k events/s (profiled); here the bytes come from a pool filled 1024 ids
- * at a time. The timestamp/sequence state follows uuid's own (RFC 9562 §6.2 method 1), so ids made
- * by one edge still sort in the order they were made, even within a millisecond.
+ * UUIDv7 ids for events (docs/device-integration.md, "Idempotent by event id"). uuid's v7() asks
+ * the OS for 16 random bytes per id, which took ~18 % of the edge's CPU at 15k events/s (profiled);
+ * here the bytes come from a pool filled 1024 ids at a time. The timestamp/sequence state follows
+ * uuid's own (RFC 9562 §6.2 method 1), so ids made by one edge still sort in the order they were
+ * made, even within a millisecond.
  */
 const pool = Buffer.allocUnsafe(16 * 1024);
 let offset = pool.length;

@@ -108,7 +108,7 @@ describe('Ingress resend recognition', () => {
 
   it('always stores DUP = 0, and a DUP = 1 publish unlike the newest message under its packet id', async () => {
     const edge = await ingressOnDisk(await newDir());
-    // Same packet id and payload without DUP: the id was acknowledged and reused, a new message (§4.3.2).
+    // Same packet id and payload without DUP: the id was acknowledged and reused, a new message (MQTT 3.1.1 §4.3.2).
     expect(await edge.ingress.accept(COUNT, count(1), from(9, false))).toBe('stored');
     expect(await edge.ingress.accept(COUNT, count(1), from(9, false))).toBe('stored');
     // Reused for another message whose first attempt was lost: its resend is not the older message.

@@ -39,10 +39,11 @@ export interface IngressStats {
 }
 
 /**
- * Turns one device message into an outbox record (or a dead letter). Shared by the embedded broker and
- * the client of a plant broker; both acknowledge the device only after the promise resolves, so
- * whatever resolves is on disk (DESIGN §4). A rejected promise means "do not acknowledge".
- * A unit only so that start() can reload the resend index from the outbox before devices are let in.
+ * Turns one device message into an outbox record (or a dead letter). Shared by the embedded broker
+ * and the client of a plant broker; both acknowledge the device only after the promise resolves, so
+ * whatever resolves is on disk (docs/device-integration.md, "QoS 1 and resends"). A rejected
+ * promise means "do not acknowledge". A unit only so that start() can reload the resend index from
+ * the outbox before devices are let in.
  */
 export class Ingress implements Unit {
   readonly name = 'ingress';

@@ -12,7 +12,7 @@ import { UnitGroup } from '../unit';
 import { Ingress } from './ingress';
 import { PlantBrokerClient } from './plant-broker-client';
 
-// The Mosquitto that runs on this machine (issue 3: test client mode against it).
+// The Mosquitto that runs on this machine: client mode is tested against a real plant broker.
 const MOSQUITTO = 'mqtt://127.0.0.1:1883';
 const log = createLogger({ logLevel: 'silent', name: 'test' });
 const cleanups: (() => Promise<void>)[] = [];

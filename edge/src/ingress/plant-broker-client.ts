@@ -20,7 +20,8 @@ export interface PlantBrokerClientOptions {
  * The edge as a client of the plant's own broker. It subscribes with QoS 1 on a persistent session
  * (clean: false), so the broker queues messages while the edge is down, and acknowledges each message
  * with customHandleAcks only after the outbox has it on disk. mqtt.js handles one incoming packet at a
- * time, so in this mode throughput is bounded by the outbox's sync latency (see README).
+ * time, so in this mode throughput is bounded by the outbox's sync latency (docs/device-integration.md,
+ * "The broker").
  */
 export class PlantBrokerClient implements Unit {
   readonly name = 'plant-broker-client';

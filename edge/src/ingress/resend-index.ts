@@ -3,14 +3,15 @@ import { hash } from 'node:crypto';
 /*
  * Recognising a QoS 1 publish the sender repeats because it never saw our PUBACK.
  *
- * The edge writes a message to its outbox and only then acknowledges it (DESIGN §4). If the edge dies
- * between the two, or the PUBACK is lost with the connection, the sender still holds the message and
- * sends it again after reconnecting, with the same packet id and DUP = 1 (MQTT 3.1.1 §3.3.1.1, §4.4;
- * MQTT 5 §3.3.1.1, §4.4). Stored again under a new event id, the cloud, which deduplicates by id,
- * would keep it twice. So every accepted publish is remembered by its origin: the sender's client id
- * (in client mode the edge's own session towards the plant broker, which is the sender there), the
- * packet id, and a digest of topic and payload. The origin goes into the outbox record with the event
- * (same write, same fsync), so a restarted edge reloads what its previous run had stored.
+ * The edge writes a message to its outbox and only then acknowledges it
+ * (docs/device-integration.md, "QoS 1 and resends"). If the edge dies between the two, or the
+ * PUBACK is lost with the connection, the sender still holds the message and sends it again after
+ * reconnecting, with the same packet id and DUP = 1 (MQTT 3.1.1 §3.3.1.1, §4.4; MQTT 5 §3.3.1.1,
+ * §4.4). Stored again under a new event id, the cloud, which deduplicates by id, would keep it
+ * twice. So every accepted publish is remembered by its origin: the sender's client id (in client
+ * mode the edge's own session towards the plant broker, which is the sender there), the packet id,
+ * and a digest of topic and payload. The origin goes into the outbox record with the event (same
+ * write, same fsync), so a restarted edge reloads what its previous run had stored.
  *
  * A publish with DUP = 1 whose (client, packet id) was last used for a stored message with the same
  * digest is acknowledged without storing it again. Everything else is stored, and a publish with
@@ -31,16 +32,19 @@ import { hash } from 'node:crypto';
  * millisecond) or an order/serial field are never identical. The residual case is a client that hands
  * out the lowest free packet id (MQTT allows any unused one, §2.3.1) and sends identical payloads
  * without a time, whose next message is in flight when the link drops or the edge dies: that message
- * would be acknowledged and not stored. The README asks integrators to put `ts` in every payload.
+ * would be acknowledged and not stored. docs/device-integration.md ("QoS 1 and resends") asks
+ * integrators to put `ts` in every payload.
  *
  * When a resend can still be stored twice: when it arrives after the window (maxAgeMs after the
- * original, or after the edge's start for origins reloaded from the outbox: a device that stays away
- * longer); when more than maxEntries publishes from all devices arrived in between; when it comes
- * under another client id (a device connecting with an empty one is given a new id each time); when
- * the edge crashed right after deleting the acknowledged segment that held the original (a segment is
- * deleted only once a newer one is being written, so only within moments of a 64 MiB rollover); and — the
- * common one — when the sender does not set DUP on resends, as mqtt.js 5 does not (mqttjs/MQTT.js#692;
- * likewise esp-mqtt for QoS 1, espressif/esp-mqtt#151). Those duplicates remain at-least-once, as before.
+ * original, or after the edge's start for origins reloaded from the outbox: a device that stays
+ * away longer); when more than maxEntries publishes from all devices arrived in between; when it
+ * comes under another client id (a device connecting with an empty one is given a new id each
+ * time); when the edge crashed right after deleting the acknowledged segment that held the original
+ * (a segment is deleted only once a newer one is being written, so only within moments of a 64 MiB
+ * rollover); and — the common one — when the sender does not set DUP on resends, as mqtt.js 5 does
+ * not (https://github.com/mqttjs/MQTT.js/issues/692; likewise esp-mqtt for QoS 1,
+ * https://github.com/espressif/esp-mqtt/issues/151). Those duplicates remain at-least-once, as
+ * before.
  */
 
 /** Where an accepted publish came from, as far as MQTT tells one message from another. */

@@ -44,7 +44,7 @@ export function seededRandom(seed: number): () => number {
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
-/** Three 8-hour shifts; planned breaks at these offsets into each shift (DESIGN §5: planned stops). */
+/** Three 8-hour shifts; planned breaks at these offsets into each shift (planned stops, docs/kpis.md). */
 const SHIFT = 8 * HOUR;
 const FIRST_SHIFT_START = 6 * HOUR;
 const BREAKS = [

@@ -1,9 +1,10 @@
 import type { AddressInfo, Server } from 'node:net';
 
 /**
- * DESIGN.md §2: never fail because a port is taken. Tries `port`, then the next ones up to `port + extra`,
- * and resolves with the port actually bound. Only "in use" moves on; anything else (EACCES, bad host) is
- * a configuration error the operator has to see.
+ * Never fail because a port is taken: a second edge or a busy port must not stop a start. Tries
+ * `port`, then the next ones up to `port + extra`, and resolves with the port actually bound. Only
+ * "in use" moves on; anything else (EACCES, bad host) is a configuration error the operator has to
+ * see.
  */
 export async function listenOnFreePort(
   server: Server,

@@ -26,10 +26,10 @@ export interface FakeCloudState {
 }
 
 /**
- * A small stand-in for the cloud's side of the contract (issue 3 §5): POST /trpc/ingest.push with a
- * Bearer key and an optionally gzipped `{"events":[…]}`, answered with one result per event in input
- * order; /healthz and edge.whoami so the edge's cloud link is content. The real cloud replaces it in
- * the end-to-end run.
+ * A small stand-in for the cloud's side of the contract (cloud/src/modules/ingest/ingest.ts): POST
+ * /trpc/ingest.push with a Bearer key and an optionally gzipped `{"events":[…]}`, answered with one
+ * result per event in input order; /healthz and edge.whoami so the edge's cloud link is content.
+ * The real cloud replaces it in the end-to-end run.
  */
 export async function startFakeCloud() {
   const state: FakeCloudState = {

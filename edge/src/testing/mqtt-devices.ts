@@ -3,12 +3,13 @@ import { DefaultMessageIdProvider, type MqttClient, Store } from 'mqtt';
 type StoredPacket = Parameters<Store['put']>[0];
 
 /**
- * An outgoing store for devices that follow MQTT 3.1.1 / 5 §3.3.1.1: "the DUP flag MUST be set to 1 …
- * when it attempts to re-deliver a PUBLISH", and 0 on a first attempt. mqtt.js 5 resends unacknowledged
- * publishes from its store after reconnecting but never sets DUP itself (mqttjs/MQTT.js#692); Paho and
- * libmosquitto do. This store marks, when mqtt.js replays it, the publishes that were written to some
- * connection and not acknowledged; one queued while offline keeps DUP = 0 on its first attempt.
- * Call watch() with the client that uses it.
+ * An outgoing store for devices that follow MQTT 3.1.1 / 5 §3.3.1.1: "the DUP flag MUST be set to 1
+ * … when it attempts to re-deliver a PUBLISH", and 0 on a first attempt. mqtt.js 5 resends
+ * unacknowledged publishes from its store after reconnecting but never sets DUP itself
+ * (https://github.com/mqttjs/MQTT.js/issues/692); Paho and libmosquitto do. This store marks, when
+ * mqtt.js replays it, the publishes that were written to some connection and not acknowledged; one
+ * queued while offline keeps DUP = 0 on its first attempt. Call watch() with the client that uses
+ * it.
  */
 export class ResendMarkingStore extends Store {
   readonly #written = new Set<number>();

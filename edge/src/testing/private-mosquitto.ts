@@ -11,7 +11,7 @@ const MOSQUITTO = '/usr/sbin/mosquitto';
 /**
  * A Mosquitto of the test's own on a free port, for what the shared one on 1883 must not see: sessions a
  * test kills its client on, queues it fills. Queued messages per client are unbounded here (the default
- * of 1000 drops the rest), as the README asks of a plant broker serving the edge.
+ * of 1000 drops the rest), as docs/device-integration.md asks of a plant broker serving the edge.
  */
 export async function startPrivateMosquitto(): Promise<{ url: string; stop: () => Promise<void> }> {
   const temp = await tempDir('mosquitto');

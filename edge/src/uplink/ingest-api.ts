@@ -5,7 +5,7 @@ import { trpcResponseSchema } from '../cloud/cloud-contract';
 
 const gzipAsync = promisify(gzip);
 
-/** The cloud's answer to ingest.push: one result per event, in input order (issue 3 §5). */
+/** The cloud's answer to ingest.push: one result per event, in input order (ingestEvents in the cloud). */
 const ingestResultsSchema = z.object({
   results: z.array(
     z.object({

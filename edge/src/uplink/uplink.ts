@@ -218,7 +218,7 @@ export class Uplink implements Unit {
     await this.options.deadLetters.add({ source: 'cloud', topic, reason, payload: record.body });
   }
 
-  /** Grows while full batches come back fast, shrinks when the cloud is slow (issue 3: "batches adapt"). */
+  /** Grows while full batches come back fast, shrinks when the cloud is slow, so a backlog drains quickly. */
   #adapt(sent: number, ms: number): void {
     const { fastMs, slowMs } = this.options.adapt ?? ADAPT;
     if (ms < fastMs && sent >= this.#batchSize)

@@ -3,9 +3,10 @@ import { isNumberType, isSelectType, isTextType } from './types.js';
 import { checkFieldValue, type FieldValue, isEmptyValue, type ValueCheck } from './values.js';
 
 /*
- * Changing a field's definition (type, type list, bounds) must not corrupt what is stored (issue 6 §4):
- * every stored value is carried over to the new definition by these rules and then checked against
- * it; a value that does not carry over is a conflict to report, and then nothing changes.
+ * Changing a field's definition (type, type list, bounds) must not corrupt what is stored
+ * (docs/configuration.md, "Custom fields"): every stored value is carried over to the new
+ * definition by these rules and then checked against it; a value that does not carry over is a
+ * conflict to report, and then nothing changes.
  */
 
 const conflict = (error: string): ValueCheck => ({ ok: false, error });

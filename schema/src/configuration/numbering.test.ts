@@ -9,8 +9,9 @@ import {
 } from './numbering.js';
 
 /*
- * Document number patterns (issue 6 §1): what the parser accepts and refuses, in the words a form
- * shows, how numbers are formatted, and the counter period a date falls in.
+ * Document number patterns (docs/configuration.md, "Numbering"): what the parser accepts and
+ * refuses, in the words a form shows, how numbers are formatted, and the counter period a date
+ * falls in.
  */
 
 function parsed(source: string): NumberPattern {

@@ -1,7 +1,8 @@
 /*
- * Document number patterns (issue 6 §1), such as `NCR-{plant}-{yyyy}-{seq:5}`. The counter restarts
- * with the smallest date token the pattern shows: a pattern with {yyyy} counts per year, with {mm}
- * per month, with {dd} per day, without a date token never. Dates are the plant's local calendar.
+ * Document number patterns (docs/configuration.md, "Numbering"), such as
+ * `NCR-{plant}-{yyyy}-{seq:5}`. The counter restarts with the smallest date token the pattern
+ * shows: a pattern with {yyyy} counts per year, with {mm} per month, with {dd} per day, without a
+ * date token never. Dates are the plant's local calendar.
  */
 
 export type ResetPeriod = 'never' | 'year' | 'month' | 'day';

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { compileFieldPattern } from './field-pattern.js';
 
 /*
- * Custom field definitions (issue 6 §2): the one description of a field that the cloud validates
- * values against and the web renders forms from, so both give the same error for the same input.
- * Pure: zod only, no database, no DOM.
+ * Custom field definitions (docs/configuration.md, "Custom fields"): the one description of a field
+ * that the cloud validates values against and the web renders forms from, so both give the same
+ * error for the same input. Pure: zod only, no database, no DOM.
  */
 
 export const fieldTypes = [

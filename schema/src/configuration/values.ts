@@ -3,8 +3,9 @@ import type { FieldDefinition, FieldOption } from './types.js';
 import { LONG_TEXT_MAX_LENGTH, TEXT_MAX_LENGTH } from './types.js';
 
 /*
- * Validation of custom field values, generated from the definitions (issue 6 §4): one function the
- * API and the web form both call, so a value is refused with the same words in both places.
+ * Validation of custom field values, generated from the definitions (docs/configuration.md): one
+ * function the API and the web form both call, so a value is refused with the same words in both
+ * places.
  *
  * Values at the API, by type: text and long text a string; integer and decimal a number; boolean a
  * boolean; date 'YYYY-MM-DD'; date-time an ISO 8601 instant with offset (returned in UTC, 'Z');

@@ -9,7 +9,8 @@ import { CODE_PATTERN, type EventKind, eventKinds } from './topics.js';
  * plus an insert that is idempotent by id gives exactly-once effect. Idempotent means:
  * stored once per tenant, kind, id and ts (telemetry: and value name), and an id seen earlier in the
  * same batch is a duplicate; the same id with another ts or kind in a later batch is another event
- * (README, "Idempotent by event id"; pinned in cloud/src/modules/ingest/ingest.test.ts).
+ * (docs/device-integration.md, "Idempotent by event id"; pinned in
+ * cloud/src/modules/ingest/ingest.test.ts).
  */
 const code = z.string().regex(CODE_PATTERN);
 

@@ -25,7 +25,7 @@ const label = z
   .regex(/^[^\p{Cc}\p{Cs}]*$/u, 'must not contain control characters (NUL, tab, line breaks, …)');
 
 export const statePayload = z.strictObject({
-  /** The machine's state code, mapped per tenant to a loss bucket (DESIGN §5), e.g. RUNNING, DOWN. */
+  /** The machine's state code, mapped per tenant to a loss bucket (docs/kpis.md), e.g. RUNNING, DOWN. */
   state: label,
   /** Why, for stops: a downtime reason code. */
   reason: label.optional(),
@@ -93,7 +93,7 @@ export const payloadSchemas = {
   telemetry: telemetryPayload,
 } as const satisfies Record<EventKind, z.ZodType>;
 
-/** The typed map of MQTT kinds to their payloads (STYLE.md: one typed map of topics to payloads). */
+/** The typed map of MQTT kinds to their payloads: one map that edge and cloud both parse with. */
 export interface PayloadByKind {
   state: z.output<typeof statePayload>;
   count: z.output<typeof countPayload>;

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 
 /*
- * The timestamp policy (issue 3 §1): the device's time when given, else the edge's receive time.
- * Devices that buffer while offline legitimately send times from the past, so the bound is
- * asymmetric: up to 7 days old is trusted, but no more than 5 minutes ahead of the edge's clock.
- * A device time outside the bound (a clock reset to 1970, or a year ahead) is not used for the
- * timeline: the receive time is, and the device's value is kept beside it, so nothing is lost.
+ * The timestamp policy (docs/device-integration.md, "Timestamps"): the device's time when given,
+ * else the edge's receive time. Devices that buffer while offline legitimately send times from the
+ * past, so the bound is asymmetric: up to 7 days old is trusted, but no more than 5 minutes ahead
+ * of the edge's clock. A device time outside the bound (a clock reset to 1970, or a year ahead) is
+ * not used for the timeline: the receive time is, and the device's value is kept beside it, so
+ * nothing is lost.
  */
 export interface SkewBound {
   maxAheadMs: number;

@@ -1,5 +1,5 @@
 /*
- * The MQTT topic scheme over the plant hierarchy (DESIGN.md §4):
+ * The MQTT topic scheme over the plant hierarchy (docs/device-integration.md, "Topics"):
  *   plantline/v1/{plant}/{line}/{machine}/{kind}
  * Codes are the plant, line and machine (or station) codes from master data. The edge subscribes
  * to `plantline/#` and parses every topic with parseTopic; a malformed one is dead-lettered.

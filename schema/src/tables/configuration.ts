@@ -21,12 +21,12 @@ import { createdAtColumn, idColumn } from './columns.js';
 import { plants, tenants } from './identity.js';
 
 /*
- * The configuration engine (issue 6, DESIGN §3): fields and pick lists engineers add to entities
- * without a deploy, and document numbering. Definitions are tenant-wide; a field may be scoped to one
- * plant. Values live in one typed table (field_values) with a column per kind of value, so every
- * filter and sort is an ordinary index range scan on (tenant, field, value) — at a million entities
- * a JSON column would need an expression index per field, i.e. DDL at run time by a role that owns
- * nothing.
+ * The configuration engine (docs/configuration.md): fields and pick lists engineers add to entities
+ * without a deploy, and document numbering. Definitions are tenant-wide; a field may be scoped to
+ * one plant. Values live in one typed table (field_values) with a column per kind of value, so
+ * every filter and sort is an ordinary index range scan on (tenant, field, value) — at a million
+ * entities a JSON column would need an expression index per field, i.e. DDL at run time by a role
+ * that owns nothing.
  */
 
 const inList = (column: { name: string }, values: readonly string[]) =>
@@ -204,8 +204,9 @@ export const fieldValues = pgTable(
 export const configSubjects = ['field', 'type_list', 'numbering'] as const;
 
 /**
- * Every change of a definition (field, type list, numbering sequence), numbered per subject, with the
- * definition as it was after the change, who made it and when (issue 6 §4). Append-only.
+ * Every change of a definition (field, type list, numbering sequence), numbered per subject, with
+ * the definition as it was after the change, who made it and when (`config.fields.history`).
+ * Append-only.
  */
 export const configChanges = pgTable(
   'config_changes',

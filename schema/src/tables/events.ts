@@ -16,11 +16,11 @@ import { createdAtColumn, idColumn } from './columns.js';
 import { plants, tenants } from './identity.js';
 
 /*
- * Plant events from the edge (issue 3 §5, DESIGN §3 ⏱). Hypertables on `time` where TimescaleDB
+ * Plant events from the edge (docs/device-integration.md). Hypertables on `time` where TimescaleDB
  * exists, ordinary tables elsewhere (migration 0004). Hypertables have no primary key: a unique
- * index there must contain the partitioning column, so idempotency is a unique index on
- * (tenant_id, event_id, time) — the edge resends an event with the same id and time. tenant_id leads
- * so one tenant's ids can never collide with (and so shadow) another's.
+ * index there must contain the partitioning column, so idempotency is a unique index on (tenant_id,
+ * event_id, time) — the edge resends an event with the same id and time. tenant_id leads so one
+ * tenant's ids can never collide with (and so shadow) another's.
  *
  * No foreign keys to master data: these are append-only facts written at ingest rates, the ingest
  * procedure resolves the ids inside the caller's RLS scope, and a machine retired from master data
@@ -98,8 +98,9 @@ export const sensorReadings = pgTable(
 );
 
 /*
- * Events whose line or machine code is not (yet) in master data. Policy (issue 3 §2): never dropped;
- * held here, visible to administrators, and re-ingested into the hypertables once the machine exists
+ * Events whose line or machine code is not (yet) in master data. Policy
+ * (docs/device-integration.md, "Unknown machines"): never dropped; held here, visible to
+ * administrators, and re-ingested into the hypertables once the machine exists
  * (`ingest.releaseUnassigned`). The whole envelope is kept as sent.
  */
 export const unassignedEvents = pgTable(
@@ -129,12 +130,13 @@ export const unassignedEvents = pgTable(
 );
 
 /*
- * The commit log of stored events, one row per ingest transaction that stored any (issue 3 §6).
- * Event ids are UUIDv7 by the time the edge first saw an event, so they do not follow commit order:
- * an edge catching up after an outage commits old ids after newer ones from another edge. The live
- * stream resumes from a position in this log instead — (seq, position of the event in the commit) —
- * which is exactly commit order: `seq` is gap-free per tenant and taken from a counter row that stays
- * locked until the transaction commits, so a reader always sees a prefix of the log.
+ * The commit log of stored events, one row per ingest transaction that stored any
+ * (docs/architecture.md, "The commit log and the live stream"). Event ids are UUIDv7 by the time
+ * the edge first saw an event, so they do not follow commit order: an edge catching up after an
+ * outage commits old ids after newer ones from another edge. The live stream resumes from a
+ * position in this log instead — (seq, position of the event in the commit) — which is exactly
+ * commit order: `seq` is gap-free per tenant and taken from a counter row that stays locked until
+ * the transaction commits, so a reader always sees a prefix of the log.
  *
  * The arrays name the events of the commit in the order they were sent (the edge's order per
  * machine); `times` lets a replay reach each event through its table's (tenant_id, event_id, time)

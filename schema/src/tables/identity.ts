@@ -15,8 +15,8 @@ import {
 import { createdAtColumn, idColumn } from './columns.js';
 
 /*
- * Identity and tenancy (DESIGN.md §3). Every table but `tenants` and the global `permissions`
- * catalogue carries tenant_id. References between tenant tables are composite
+ * Identity and tenancy (docs/security.md, "Tenancy"). Every table but `tenants` and the global
+ * `permissions` catalogue carries tenant_id. References between tenant tables are composite
  * (tenant_id, id) foreign keys: a foreign-key check bypasses row-level security, so a plain
  * reference would let a row of tenant A point at a row of tenant B.
  */

@@ -3,11 +3,12 @@ import { createdAtColumn, idColumn } from './columns.js';
 import { plants, tenants } from './identity.js';
 
 /*
- * Master data that MQTT topics resolve against (issue 3 §2, DESIGN §4): plantline/v1/{plant}/{line}/
- * {machine}/{kind}. Codes follow the contract's CODE_PATTERN (checked by the admin procedures), so a
- * code that master data accepts is always a valid topic segment. Every table is plant-scoped for
- * row-level security. References are composite (tenant_id, …) foreign keys as in identity.ts, and a
- * machine's reference to its line includes plant_id, so a machine can never sit in another plant's line.
+ * Master data that MQTT topics resolve against (docs/device-integration.md, "Topics"):
+ * plantline/v1/{plant}/{line}/{machine}/{kind}. Codes follow the contract's CODE_PATTERN (checked
+ * by the admin procedures), so a code that master data accepts is always a valid topic segment.
+ * Every table is plant-scoped for row-level security. References are composite (tenant_id, …)
+ * foreign keys as in identity.ts, and a machine's reference to its line includes plant_id, so a
+ * machine can never sit in another plant's line.
  */
 
 export const areas = pgTable(

@@ -16,10 +16,10 @@ import { lines } from './masterdata.js';
 import { products } from './production.js';
 
 /*
- * Production orders (DESIGN §3, issue 6 §3): what a plant is asked to make. `number` comes from the
- * tenant's `production_order` numbering sequence unless given, and is what count events carry in
- * `order`. Plant-scoped for row-level security; the line reference includes plant_id, so an order can
- * never name another plant's line.
+ * Production orders: what a plant is asked to make. `number` comes from the tenant's
+ * `production_order` numbering sequence unless given, and is what count events carry in `order`.
+ * Plant-scoped for row-level security; the line reference includes plant_id, so an order can never
+ * name another plant's line.
  */
 
 export const productionOrderStatuses = [

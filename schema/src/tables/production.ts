@@ -21,14 +21,14 @@ import { plants, tenants } from './identity.js';
 import { lines, machines } from './masterdata.js';
 
 /*
- * Master data of the KPI engine (issue 4 §1, DESIGN §5): what a state code means, how fast a machine
- * should be, and when a plant is planned to work. References are composite (tenant_id, …) foreign
- * keys as in identity.ts, so no row can point into another tenant past row-level security.
- * Products, reasons and the state mapping are tenant-wide (one catalogue for all plants); cycle
- * times, calendars and planned downtimes are plant-scoped for row-level security.
+ * Master data of the KPI engine (docs/kpis.md): what a state code means, how fast a machine should
+ * be, and when a plant is planned to work. References are composite (tenant_id, …) foreign keys as
+ * in identity.ts, so no row can point into another tenant past row-level security. Products,
+ * reasons and the state mapping are tenant-wide (one catalogue for all plants); cycle times,
+ * calendars and planned downtimes are plant-scoped for row-level security.
  */
 
-/** The loss buckets of DESIGN §5. A state code maps to exactly one. */
+/** The loss buckets of a machine's time (docs/kpis.md). A state code maps to exactly one. */
 export const lossBuckets = ['running', 'performance_loss', 'availability_loss', 'planned_stop'] as const;
 export type LossBucket = (typeof lossBuckets)[number];
 
@@ -102,9 +102,9 @@ export const idealCycleTimes = pgTable(
 );
 
 /**
- * The per-tenant, editable mapping of machine state codes to loss buckets (DESIGN §5
- * "state_loss_mapping"; the API calls its rows state codes). A state event whose code has no row
- * here is the KPI engine's to report as unmapped, never silently counted as running.
+ * The per-tenant, editable mapping of machine state codes to loss buckets (docs/kpis.md; the API
+ * calls its rows state codes). A state event whose code has no row here is the KPI engine's to
+ * report as unmapped, never silently counted as running.
  */
 export const stateLossMapping = pgTable(
   'state_loss_mapping',
@@ -286,9 +286,9 @@ export const plannedDowntimeKinds = ['break', 'maintenance', 'no_orders', 'chang
 export type PlannedDowntimeKind = (typeof plannedDowntimeKinds)[number];
 
 /**
- * Time planned not to produce, [starts_at, ends_at), excluded from planned busy time (DESIGN §5:
- * PBT = planned operation time − planned downtime). The scope is the plant (no line, no machine),
- * a line, or one machine. Breaks of a pattern shift are generated with their shift (shift_id) and go
+ * Time planned not to produce, [starts_at, ends_at), excluded from planned busy time (PBT = planned
+ * operation time − planned downtime, ISO 22400-2). The scope is the plant (no line, no machine), a
+ * line, or one machine. Breaks of a pattern shift are generated with their shift (shift_id) and go
  * with it.
  */
 export const plannedDowntimes = pgTable(

@@ -19,10 +19,10 @@ import { lines } from './masterdata.js';
 import { products } from './production.js';
 
 /*
- * Routings and quality records for FPY and RTY (issue 4 §4, DESIGN §5): FPY = units passing their
- * first inspection without rework / units inspected, per product, operation and period; RTY = the
- * product of FPY over a routing's operations. Routings, plans and defect codes are tenant-wide
- * catalogues; inspections and their results are plant-scoped records.
+ * Routings and quality records for FPY and RTY (docs/kpis.md): FPY = units passing their first
+ * inspection without rework / units inspected, per product, operation and period; RTY = the product
+ * of FPY over a routing's operations. Routings, plans and defect codes are tenant-wide catalogues;
+ * inspections and their results are plant-scoped records.
  *
  * Inspections are an ordinary table, not a hypertable: one row per unit (or lot) and operation is
  * thousands a day, not events per second; results and re-inspections reference them by foreign key

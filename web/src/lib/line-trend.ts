@@ -2,7 +2,7 @@ import type uPlot from 'uplot';
 import type { LiveKpiSnapshot, LiveKpiUpdate, LiveShift } from './live-board';
 
 /*
- * A line's shift trend on the board (issue 5 §3): the cloud sends every point in the snapshot and
+ * A line's shift trend on the board: the cloud sends every point in the snapshot and
  * then only the changed tail (cloud/src/modules/kpi/live-trend.ts). These fold the tails in and
  * shape the points for uPlot; pure, so the chart only draws.
  */

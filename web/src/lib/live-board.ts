@@ -2,9 +2,10 @@ import { applyTrendPatches, type LineTrends, type LiveTrendPoint, trendsOf } fro
 import type { trpc } from './trpc';
 
 /*
- * The live KPI board's data (issue 5 §3): `kpi.live` sends a snapshot, then updates that carry only the
- * changed fields of each machine and line (cloud/src/modules/kpi/live-types.ts). Types are inferred from
- * the cloud's router through the client, so a change there shows up here as a type error.
+ * The live KPI board's data (docs/kpis.md): `kpi.live` sends a snapshot, then updates that carry
+ * only the changed fields of each machine and line (cloud/src/modules/kpi/live-types.ts). Types are
+ * inferred from the cloud's router through the client, so a change there shows up here as a type
+ * error.
  */
 type LiveStream = ReturnType<(typeof trpc)['kpi']['live']['subscribe']>;
 export type LiveKpiMessage = LiveStream extends AsyncIterableIterator<infer T> ? T : never;
@@ -99,7 +100,7 @@ export const NO_DATA_LABELS: Record<NoDataReason, string> = {
   empty_routing: 'No data: the routing has no operations',
 };
 
-/** A KPI as the board shows it: a percentage, or "—" with why there is none (DESIGN §5). */
+/** A KPI as the board shows it: a percentage, or "—" with why there is none (docs/kpis.md). */
 export function formatKpi(kpi: Kpi): { text: string; label: string; noData: boolean } {
   if (kpi.value === null) return { text: '—', label: NO_DATA_LABELS[kpi.reason], noData: true };
   const text = `${(kpi.value * 100).toFixed(1)} %`;

@@ -1,6 +1,6 @@
 /*
- * Data shaping for the machine page (issue 5 §4): API results → what the charts draw. Pure, so the
- * charts only render and these are tested on their own (STYLE.md: live charts).
+ * Data shaping for the machine page: API results → what the charts draw. Pure, so the
+ * charts only render and these are tested on their own.
  */
 
 /** The windows the machine page offers. */

@@ -2,7 +2,7 @@ import { masterCodeProblem } from './production-master';
 import { type FieldErrors, nameProblem } from './validation';
 
 /*
- * The shift pattern editor's form (issue 4 §1, issue 5 §5): a pattern is a set of weekly shift
+ * The shift pattern editor's form: a pattern is a set of weekly shift
  * definitions in local wall-clock time, each with its breaks. Values are kept as typed (strings) and
  * checked like cloud/src/modules/production/production.router.ts checks them; error keys are the
  * server's field paths ("shifts.0.breaks.1.offsetMinutes"), so its answers land beside the same fields.

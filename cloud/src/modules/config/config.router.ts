@@ -25,9 +25,10 @@ import {
 import { userChoices } from './user-choices.js';
 
 /*
- * The configuration engine's API (issue 6 §4, §5). Thin: validate, call, return. Definitions are read
- * with config.read (every role: forms need them) and changed with config.manage; record values are
- * written with fields.fill, and records are listed only with their entity type's own read permission.
+ * The configuration engine's API (docs/configuration.md). Thin: validate, call, return. Definitions
+ * are read with config.read (every role: forms need them) and changed with config.manage; record
+ * values are written with fields.fill, and records are listed only with their entity type's own
+ * read permission.
  */
 
 const read = permittedProcedure('config.read');

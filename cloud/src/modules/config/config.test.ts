@@ -10,10 +10,11 @@ import { createTwoTenants } from '../../testing/tenants.js';
 type Tenants = Awaited<ReturnType<typeof createTwoTenants>>;
 
 /*
- * The configuration engine through the API on both engines (issue 6 §4, §5, §7): an engineer defines
- * a select field with a new type list and a numeric field on products, an operator fills them in with
- * validation per field, a list filters and sorts by them; renames keep values, type changes report
- * conflicts instead of corrupting, every change is versioned; another tenant sees none of it.
+ * The configuration engine through the API on both engines (docs/configuration.md): an engineer
+ * defines a select field with a new type list and a numeric field on products, an operator fills
+ * them in with validation per field, a list filters and sorts by them; renames keep values, type
+ * changes report conflicts instead of corrupting, every change is versioned; another tenant sees
+ * none of it.
  */
 describe.each(testEngines)('configuration engine ($name engine)', (engine) => {
   let database: TestDatabase;

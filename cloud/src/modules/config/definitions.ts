@@ -11,7 +11,7 @@ import { optionsByList } from './type-lists.js';
 /*
  * Field definitions as validation and forms use them: the row, its settings parsed, and the options of
  * its type list. Read fresh in every call — a field an engineer adds is usable in the next request,
- * with no cache to invalidate across instances (issue 6 "Done when").
+ * with no cache to invalidate across instances (docs/configuration.md, "Custom fields").
  */
 
 const f = tables.customFields;

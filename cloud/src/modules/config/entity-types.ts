@@ -2,9 +2,10 @@ import type { Permission } from '@plantline/schema';
 import { DomainError } from '../../trpc/errors.js';
 
 /*
- * The entity types that carry custom fields (issue 6 §3). A domain joins with one entry here: its
- * table and the columns a list shows. Identifiers below are constants, never caller input; callers
- * name an entity type by key and entityType() refuses unknown keys.
+ * The entity types that carry custom fields (docs/configuration.md, "Adding an entity type"). A
+ * domain joins with one entry here: its table and the columns a list shows. Identifiers below are
+ * constants, never caller input; callers name an entity type by key and entityType() refuses
+ * unknown keys.
  */
 
 export interface EntityType {

@@ -15,10 +15,10 @@ import {
 } from './storage.js';
 
 /*
- * Reading and writing custom values of records (issue 6 §4). Writes are validated by the definitions
- * (checkRecordValues, shared with the web form) and by the database for what only it knows: that a
- * referenced user or record exists and is visible. A null value deletes the row, so "is empty" is
- * "has no row" and the table holds only what was filled in.
+ * Reading and writing custom values of records (docs/configuration.md). Writes are validated by the
+ * definitions (checkRecordValues, shared with the web form) and by the database for what only it
+ * knows: that a referenced user or record exists and is visible. A null value deletes the row, so
+ * "is empty" is "has no row" and the table holds only what was filled in.
  */
 
 export type RecordValues = Record<string, FieldValue>;

@@ -27,10 +27,11 @@ import {
 import { getTypeList } from './type-lists.js';
 
 /*
- * Defining and changing custom fields (issue 6 §2, §4). Values belong to a field's id, so a new label
- * or key keeps them. A change of type, type list or bounds first carries every stored value over to
- * the new definition (convert.ts); any value that does not fit is reported and nothing changes.
- * Every change bumps the field's version and appends it to the history with who and when.
+ * Defining and changing custom fields (docs/configuration.md, "Custom fields"). Values belong to a
+ * field's id, so a new label or key keeps them. A change of type, type list or bounds first carries
+ * every stored value over to the new definition (convert.ts); any value that does not fit is
+ * reported and nothing changes. Every change bumps the field's version and appends it to the
+ * history with who and when.
  */
 
 const f = tables.customFields;

@@ -3,8 +3,9 @@ import { and, desc, eq } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
 
 /*
- * The change history of definitions (issue 6 §4): every change of a field, type list or numbering
- * scheme appends its new version with who and when. Append-only: nothing here updates or deletes.
+ * The change history of definitions (`config_changes`): every change of a field, type list or
+ * numbering scheme appends its new version with who and when. Append-only: nothing here updates or
+ * deletes.
  */
 
 export type ConfigSubject = (typeof tables.configSubjects)[number];

@@ -7,9 +7,10 @@ import { changeHistory } from './history.js';
 import { createSequence, listSequences, previewNumber, retireSequence, updateSequence } from './numbering.js';
 
 /*
- * Numbering schemes (issue 6 §1): forms read them to preview numbers (config.read); defining and
- * changing them is configuration (config.manage). Numbers themselves are taken by the domains that
- * number documents, inside their own transactions, never through this router.
+ * Numbering schemes (docs/configuration.md, "Numbering"): forms read them to preview numbers
+ * (config.read); defining and changing them is configuration (config.manage). Numbers themselves
+ * are taken by the domains that number documents, inside their own transactions, never through this
+ * router.
  */
 const read = permittedProcedure('config.read');
 const manage = permittedProcedure('config.manage');

@@ -20,9 +20,10 @@ type Tenants = Awaited<ReturnType<typeof createTwoTenants>>;
 const nov25 = new Date('2026-11-25T10:00:00Z');
 
 /*
- * Document numbering (issue 6 §1) on a real engine, as the application role under row-level security:
- * gap-free and unique numbers under concurrency, a rollback returning its number, counters per plant
- * and period, the change history of definitions, and tenant and plant isolation of counters.
+ * Document numbering (docs/configuration.md, "Numbering") on a real engine, as the application role
+ * under row-level security: gap-free and unique numbers under concurrency, a rollback returning its
+ * number, counters per plant and period, the change history of definitions, and tenant and plant
+ * isolation of counters.
  */
 describe.each(testEngines)('numbering ($name engine)', (engine) => {
   let database: TestDatabase;

@@ -15,10 +15,11 @@ import type { Actor } from './actor.js';
 import { recordChange } from './history.js';
 
 /*
- * Document numbering (issue 6 §1): tenant-defined sequences such as `NCR-{plant}-{yyyy}-{seq:5}` and
- * the counters behind them. A number is taken by one upsert of its counter row in the caller's
- * transaction: the row lock makes concurrent takers wait for each other, and a rollback returns the
- * number, so the numbers a sequence hands out have no gaps and no repeats.
+ * Document numbering (docs/configuration.md, "Numbering"): tenant-defined sequences such as
+ * `NCR-{plant}-{yyyy}-{seq:5}` and the counters behind them. A number is taken by one upsert of its
+ * counter row in the caller's transaction: the row lock makes concurrent takers wait for each
+ * other, and a rollback returns the number, so the numbers a sequence hands out have no gaps and no
+ * repeats.
  *
  * A counter is keyed by sequence, plant (only when the pattern shows {plant}; otherwise the tenant
  * shares one counter) and period (the reset period of the pattern's smallest date token). Changing a

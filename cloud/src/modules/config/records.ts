@@ -9,11 +9,12 @@ import { readValues } from './field-values.js';
 import { columnOf, sqlTypeOf, type ValueColumn } from './storage.js';
 
 /*
- * List views of records with custom field columns, filters and sorting (issue 6 §4, §6). Every filter
- * is a semi-join on field_values answered by the (tenant, field, value, entity) indexes; a sort by a
- * field walks that index in order and stops at the page, so the first page costs the same at a
- * million records as at a thousand (bench: `pnpm bench config`). Paging is by keyset (a cursor), not
- * offset. Records without a value of the sort field come after those with one, in id order.
+ * List views of records with custom field columns, filters and sorting (docs/configuration.md,
+ * "Lists"). Every filter is a semi-join on field_values answered by the (tenant, field, value,
+ * entity) indexes; a sort by a field walks that index in order and stops at the page, so the first
+ * page costs the same at a million records as at a thousand (bench: `pnpm bench config`). Paging is
+ * by keyset (a cursor), not offset. Records without a value of the sort field come after those with
+ * one, in id order.
  */
 
 export const filterOps = ['eq', 'in', 'between', 'contains', 'empty', 'notEmpty'] as const;

@@ -12,10 +12,10 @@ import {
 } from './type-lists.js';
 
 /*
- * Type lists to and from CSV (issue 6 §5), for lists kept in spreadsheets: columns code, label,
- * colour, active, order. Import matches options by code: new codes are added, known ones updated,
- * options missing from the file are left as they are (deactivate them explicitly). A file with any
- * bad row changes nothing; a dry run reports what an import would do.
+ * Type lists to and from CSV (docs/configuration.md, "Type lists"), for lists kept in spreadsheets:
+ * columns code, label, colour, active, order. Import matches options by code: new codes are added,
+ * known ones updated, options missing from the file are left as they are (deactivate them
+ * explicitly). A file with any bad row changes nothing; a dry run reports what an import would do.
  */
 
 export const CSV_COLUMNS = ['code', 'label', 'colour', 'active', 'order'] as const;

@@ -6,9 +6,10 @@ import type { Actor } from './actor.js';
 import { recordChange } from './history.js';
 
 /*
- * Type lists (issue 6 §5): the pick lists of select fields. Options are deactivated, never deleted,
- * so values that chose them stay readable; codes are unique per list. Every change bumps the list's
- * version and appends the whole list, as it now is, to the change history.
+ * Type lists (docs/configuration.md, "Type lists"): the pick lists of select fields. Options are
+ * deactivated, never deleted, so values that chose them stay readable; codes are unique per list.
+ * Every change bumps the list's version and appends the whole list, as it now is, to the change
+ * history.
  */
 
 const list = tables.typeLists;

@@ -1,10 +1,11 @@
 import type { LiveEvent } from './live-event.js';
 
 /*
- * The one typed, in-process event bus (STYLE.md: cross-domain effects go through it, not direct calls
- * between modules). Effects are published after the producing transaction commits, so a listener
+ * The one typed, in-process event bus: cross-domain effects go through it, not direct calls
+ * between modules. Effects are published after the producing transaction commits, so a listener
  * never sees something that is later rolled back. Across several cloud instances this is where
- * PostgreSQL LISTEN/NOTIFY would fan out (DESIGN §6).
+ * PostgreSQL LISTEN/NOTIFY would fan out; until then events.live
+ * reads another instance's commits from the commit log (events.test.ts).
  */
 export interface BusEvents {
   /** Events stored by ingest: one committed batch of one tenant, `seq` its place in the commit log. */

@@ -18,7 +18,7 @@ async function until(check: () => boolean, what: string, timeoutMs = 10_000) {
 }
 
 /*
- * Issue 3 §6: events.live over a real WebSocket — filtered by machine, confined to the user's plants,
+ * events.live over a real WebSocket — filtered by machine, confined to the user's plants,
  * and resumable from the last event id with nothing missed and nothing doubled.
  */
 describe.each(testEngines)('stored events, live and recent ($name engine)', (engine) => {
@@ -256,7 +256,8 @@ describe.each(testEngines)('stored events, live and recent ($name engine)', (eng
   });
 
   it("reads from the log what this instance's bus never heard (a commit made by another instance)", async () => {
-    // A second cloud instance over the same database, with its own bus (DESIGN §6 scale-out).
+    // A second cloud instance over the same database, with its own bus, as when the cloud is scaled
+    // out.
     const other = await startTestServer(database.db);
     try {
       const otherEdge = apiClient(other.url, { apiKey: edgeKey });

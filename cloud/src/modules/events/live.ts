@@ -31,7 +31,8 @@ const GAP_WAIT_MS = 250;
 type Commit = BusEvents['events.ingested'];
 
 /**
- * The live stream of stored events (issue 3 §6), in commit order. Each batch is sent with
+ * The live stream of stored events (docs/architecture.md, "The commit log and the live stream"), in
+ * commit order. Each batch is sent with
  * tracked(cursor): the cursor names a place in the tenant's commit log (`seq:position`), and the tRPC
  * client resends the last one when it reconnects. The stream then replays the log after it, filtered
  * and under the caller's row-level security, and continues live — nothing missed, nothing doubled,

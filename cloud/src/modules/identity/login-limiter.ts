@@ -1,5 +1,5 @@
 /**
- * Sign-in throttling over a sliding window, counted three ways (README, security model):
+ * Sign-in throttling over a sliding window, counted three ways (docs/security.md, "Sign-in"):
  *
  * - per account and address: the tight limit, so one client gets a handful of guesses at an account;
  * - per account from all addresses: a larger limit, so an attacker elsewhere cannot lock the real

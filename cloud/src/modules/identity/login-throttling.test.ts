@@ -14,8 +14,9 @@ interface CallResult {
 }
 
 /*
- * Sign-in throttling through the real server: batches, concurrency and addresses (README, security
- * model). Each test starts a server of its own, so that its limiter starts empty.
+ * Sign-in throttling through the real server: batches, concurrency and addresses
+ * (docs/security.md, "Sign-in"). Each test starts a server of its own, so that its limiter starts
+ * empty.
  */
 describe.each(testEngines)('sign-in throttling ($name engine)', (engine) => {
   let database: TestDatabase;

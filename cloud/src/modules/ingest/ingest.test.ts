@@ -15,7 +15,7 @@ const gzipAsync = promisify(gzip);
 const MAX_BODY_BYTES = 1024 * 1024;
 
 /*
- * Issue 3 §5: the ingest procedure through the real server with a real edge key — a result per
+ * The ingest procedure through the real server with a real edge key — a result per
  * event, idempotent by id, confined to the key's plants, unknown machines held and released.
  */
 describe.each(testEngines)('ingest ($name engine)', (engine) => {
@@ -216,7 +216,8 @@ describe.each(testEngines)('ingest ($name engine)', (engine) => {
     // A resend of the same envelope, as the edge resends, in a later batch.
     expect((await edge.trpc.ingest.push.mutate({ events: [first] })).results[0]?.status).toBe('duplicate');
     // A different envelope reusing the id with another time (or kind) in a later batch is stored too:
-    // the id is unique per tenant, kind and time, not per tenant (README, "Idempotent by event id").
+    // the id is unique per tenant, kind and time, not per tenant (docs/device-integration.md,
+    // "Idempotent by event id").
     const reused = await edge.trpc.ingest.push.mutate({ events: [{ ...first, ts: later }] });
     expect(reused.results[0]?.status).toBe('accepted');
     // Telemetry is unique per value name too: a reused id adds the names it did not have.

@@ -11,8 +11,8 @@ import {
 import { summaryOf } from './oee-query.js';
 
 /*
- * Good and scrap per hour, per machine and in total (issue 4 §5: per machine or line; a plant works
- * too), for the output charts. Hours are
+ * Good and scrap per hour, per machine and in total (per machine or line; a plant works
+ * too), for the output charts (docs/kpis.md, `kpi.countsPerHour`). Hours are
  * the plant's local hours: date_bin's origin is local midnight of the window's first day, so a plant
  * at UTC+05:30 gets 08:00–09:00 local, not 08:30–09:30. date_bin runs on PostgreSQL ≥ 14 with or
  * without TimescaleDB (time_bucket would need the extension), so both engines run one statement.

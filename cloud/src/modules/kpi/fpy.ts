@@ -2,7 +2,7 @@ import { type Instant, toMs } from './intervals.js';
 import { type Kpi, measured, noData, ratio } from './ratio.js';
 
 /*
- * First pass yield and rolled throughput yield (DESIGN §5).
+ * First pass yield and rolled throughput yield (docs/kpis.md, "Definitions").
  *
  * FPY = units that pass their first inspection without rework / units inspected. The unit of counting
  * is a unit (serial) at an operation: a serial inspected at two operations counts once at each; a lot

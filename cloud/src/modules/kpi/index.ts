@@ -1,5 +1,5 @@
 /*
- * The KPI engine's pure core (issue 4 §2 and §4, DESIGN §5): OEE with its ISO 22400-2 components,
+ * The KPI engine's pure core (docs/kpis.md): OEE with its ISO 22400-2 components,
  * state timelines, KPI windows in a plant's time zone, FPY and RTY. No I/O: callers fill the inputs
  * from queries and wire the results to procedures.
  */

@@ -6,9 +6,10 @@ import { addDays, isoWeek, isoWeekday, type LocalDate, timeZone } from './zone.j
 
 /*
  * What a KPI request is about — a machine, a line or a plant, resolved to its machines in one query —
- * and over which window, resolved in the plant's time zone (issue 4 §2: per shift, day, week or any
- * range; the current shift live). Everything is read through row-level security, so a machine of
- * another tenant or of a plant outside the caller's access is "not found", never "forbidden".
+ * and over which window, resolved in the plant's time zone (per shift, day, week or any
+ * range; the current shift live: docs/kpis.md, "API"). Everything is read through row-level
+ * security, so a machine of another tenant or of a plant outside the caller's access is "not
+ * found", never "forbidden".
  */
 
 export type ScopeKind = 'machine' | 'line' | 'plant';
@@ -93,7 +94,7 @@ export async function resolveScope(tx: Sql, scope: ScopeInput): Promise<Resolved
 }
 
 /**
- * The caller's plants that have lines, in the order a board prefers them (issue 5 §3: it opens on a
+ * The caller's plants that have lines, in the order a board prefers them (it opens on a
  * plant with something to show): those whose machines have reported first, then by code. Row-level
  * security keeps it to the caller's tenant and plants.
  */

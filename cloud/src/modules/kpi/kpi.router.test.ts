@@ -50,7 +50,7 @@ function irregularDay(at: (hh: number, mm?: number) => number) {
 }
 
 /*
- * The database path of the OEE engine (issue 4 §2, §5) through the API, on each engine: events go in
+ * The database path of the OEE engine (docs/kpis.md) through the API, on each engine: events go in
  * through the real ingest path with explicit past times, master data through the production
  * procedures, and every figure is the one computed by hand below — identical on both engines.
  *

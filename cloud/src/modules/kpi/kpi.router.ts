@@ -8,8 +8,8 @@ import { fpyReport, rtyReport } from './quality-yield.js';
 import { stateTimeline } from './state-timeline.js';
 
 /*
- * The KPI procedures (issue 4 §2, §5). Thin: validate, call the query function, return. Instants go
- * out as epoch milliseconds (the API has no transformer, and charts want numbers).
+ * The KPI procedures (docs/kpis.md, "API"). Thin: validate, call the query function, return.
+ * Instants go out as epoch milliseconds (the API has no transformer, and charts want numbers).
  */
 const read = permittedProcedure('kpi.read');
 
@@ -61,14 +61,14 @@ export const kpiRouter = router({
     .input(z.object({ scope, window }))
     .query(({ ctx, input }) => countsPerHour(ctx.tx, input)),
   /**
-   * The plant's current-shift OEE, A, P, Q, counts and machine states, live (issue 4 §6): a snapshot,
+   * The plant's current-shift OEE, A, P, Q, counts and machine states, live: a snapshot,
    * then updates of what changed, each machine and line at most once per second, optionally only for
    * some lines or machines. A new snapshot follows a shift change. Messages: live-types.ts.
    */
   live: read
     .input(z.object({ plantId: id, lineIds: liveIds, machineIds: liveIds }))
     .subscription(({ ctx, input, signal }) => liveKpi(ctx.deps, ctx.principal, input, signal)),
-  /** First pass yield over a period, in total and by operation or product (issue 4 §4). */
+  /** First pass yield over a period, in total and by operation or product (docs/kpis.md). */
   fpy: read
     .input(
       z

@@ -22,8 +22,9 @@ async function until(check: () => boolean, what: string, timeoutMs = 10_000) {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /*
- * kpi.live (issue 4 §6) over a real WebSocket on each engine. Plant A1 works a shift that started an
- * hour ago (so "current shift" is deterministic); events go in through the real ingest path:
+ * kpi.live (docs/kpis.md, "API") over a real WebSocket on each engine. Plant A1 works a shift that
+ * started an hour ago (so "current shift" is deterministic); events go in through the real ingest
+ * path:
  *   L1: M1 RUNNING from shift start + 10 min, 120 good + 6 scrap of P-A (PRI 20 s) at + 20 min;
  *       M2 RUNNING from the start, DOWN/JAM from + 30 min, 60 good at + 15 min (machine PRI 30 s).
  *   L2: M3 never reported anything (state null, every figure "no data" or 0).

@@ -10,11 +10,11 @@ import { applyTrendPatch, mergeTrendPatches } from './live-trend.js';
 import type { LiveKpiMessage, LiveKpiSnapshot, LiveKpiUpdate } from './live-types.js';
 
 /*
- * `kpi.live` (issue 4 §6): a snapshot of the plant's current-shift KPIs, then coalesced updates, from
- * the plant's shared hub (live-hub.ts). This side checks the caller's access, filters the hub's
- * messages by the caller's lines and machines, and coalesces for a subscriber that reads slower
- * than the hub sends: it holds at most one pending message, merged by entity id, so a slow socket
- * costs memory bounded by the plant's size, never a growing queue.
+ * `kpi.live` (docs/kpis.md, "API"): a snapshot of the plant's current-shift KPIs, then coalesced
+ * updates, from the plant's shared hub (live-hub.ts). This side checks the caller's access, filters
+ * the hub's messages by the caller's lines and machines, and coalesces for a subscriber that reads
+ * slower than the hub sends: it holds at most one pending message, merged by entity id, so a slow
+ * socket costs memory bounded by the plant's size, never a growing queue.
  */
 
 export interface LiveKpiInput {

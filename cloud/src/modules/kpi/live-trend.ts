@@ -7,12 +7,12 @@ import { aggregateOee } from './oee-aggregate.js';
 import type { StateBucket } from './timeline.js';
 
 /*
- * A line's shift trend on the live board (issue 5 §3: "a uPlot trend of OEE and throughput for the
- * shift per line"). Points sit at fixed boundaries from the shift start, plus one at now: each says
- * the OEE from the shift start up to its instant (what kpi.oee gives for [shift start, t]) and how
- * many pieces (good + scrap) were made in the bucket that ends there. A closed bucket never changes
- * unless a late event lands in it, so the hub computes it once and an update carries only the
- * changed tail of the points — in a running shift, the point at now.
+ * A line's shift trend on the live board (docs/architecture.md, "The web UI": a uPlot trend of
+ * OEE and pieces over the shift, per line). Points sit at fixed boundaries from the shift start,
+ * plus one at now: each says the OEE from the shift start up to its instant (what kpi.oee gives for
+ * [shift start, t]) and how many pieces (good + scrap) were made in the bucket that ends there. A
+ * closed bucket never changes unless a late event lands in it, so the hub computes it once and an
+ * update carries only the changed tail of the points — in a running shift, the point at now.
  */
 
 /** A shift of 8 h has 32 points: fine enough to see a stoppage, few enough for a small chart. */

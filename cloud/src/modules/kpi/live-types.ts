@@ -2,12 +2,12 @@ import type { Kpi } from './ratio.js';
 import type { StateBucket } from './timeline.js';
 
 /*
- * What `kpi.live` sends (issue 4 §6), shared with the web board (issue 5). Instants are epoch
+ * What `kpi.live` sends (docs/kpis.md, "API"), shared with the web board. Instants are epoch
  * milliseconds, like the other KPI procedures. An update carries only the entities whose figures
  * changed since they were last sent, and each entity is sent at most once per second.
  */
 
-/** The current-shift figures of a machine, a line or the plant (ISO 22400-2 terms, DESIGN §5). */
+/** The current-shift figures of a machine, a line or the plant (ISO 22400-2 terms, docs/kpis.md). */
 export interface LiveKpiFigures {
   readonly oee: Kpi;
   readonly availability: Kpi;

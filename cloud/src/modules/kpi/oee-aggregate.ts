@@ -9,10 +9,10 @@ import {
 import { type StateBucket, stateBuckets } from './timeline.js';
 
 /*
- * A line or plant OEE (DESIGN §5): add the machines' time and quantity components — including
- * Σ PRI × PQ, since PRI differs per product and machine — then divide once. Averaging the machines'
- * ratios would weight a machine planned for 1 h like one planned for 8 h, and the product of averaged
- * A, P and Q is not the OEE of anything.
+ * A line or plant OEE (docs/kpis.md, "Definitions"): add the machines' time and quantity components
+ * — including Σ PRI × PQ, since PRI differs per product and machine — then divide once. Averaging
+ * the machines' ratios would weight a machine planned for 1 h like one planned for 8 h, and the
+ * product of averaged A, P and Q is not the OEE of anything.
  */
 
 export interface OeeAggregate extends OeeFactors {

@@ -2,7 +2,7 @@ import { type Kpi, measured, noData, ratio } from './ratio.js';
 
 /*
  * The additive components of OEE (ISO 22400-2 terms) and the factors computed from them. Lines and
- * plants add components and divide once (DESIGN §5), so everything a factor needs is a sum here.
+ * plants add components and divide once (docs/kpis.md), so everything a factor needs is a sum here.
  *
  * Within the evaluated part of the window, restricted to planned operation time (the shifts):
  *   plannedOperationMs = plannedDowntimeMs + plannedStopMs + gapMs + pbtMs
@@ -14,7 +14,7 @@ export interface OeeComponents {
   readonly plannedOperationMs: number;
   /** Planned downtime (ISO 22400-2 PDOT) inside planned operation time; wins over any state. */
   readonly plannedDowntimeMs: number;
-  /** Time in planned_stop states outside planned downtime: excluded from PBT (DESIGN §5). */
+  /** Time in planned_stop states outside planned downtime: excluded from PBT (docs/kpis.md). */
   readonly plannedStopMs: number;
   /** Time without data outside planned downtime: excluded, not guessed. */
   readonly gapMs: number;
@@ -78,7 +78,7 @@ export interface OeeFactors {
   readonly quality: Kpi;
   /** OEE = A × P × Q. */
   readonly oee: Kpi;
-  /** P > 100 %: the ideal cycle time is too slow for what the machine did (DESIGN §5: flag, don't cap). */
+  /** P > 100 %: the ideal cycle time is too slow for what the machine did (flagged, not capped). */
   readonly performanceAboveIdeal: boolean;
 }
 

@@ -18,10 +18,10 @@ import type { StateBucket } from './timeline.js';
 import { type KpiWindow, splitByDay, splitByIsoWeek } from './windows.js';
 
 /*
- * OEE of a machine, line or plant over a window (issue 4 §2), its trend series and the downtime
- * Pareto (§5). Each machine's result comes from the pure core (computeOee) over rows loaded once for
- * all machines; lines and the plant add the machines' components and divide once (aggregateOee,
- * DESIGN §5), never averaging ratios.
+ * OEE of a machine, line or plant over a window, its trend series and the downtime Pareto
+ * (docs/kpis.md). Each machine's result comes from the pure core (computeOee) over rows loaded once
+ * for all machines; lines and the plant add the machines' components and divide once (aggregateOee,
+ * oee-aggregate.ts), never averaging ratios.
  */
 
 export interface ScopeSummary {

@@ -7,9 +7,9 @@ import { type CountSumRow, countSumsWithRollup } from './rollups.js';
 import { buildTimeline, type StateBucket, type StateEvent } from './timeline.js';
 
 /*
- * The database side of the OEE engine (issue 4 §2): everything computeOee needs for a set of machines
- * and one range, in a fixed number of set-based statements whatever the number of machines —
- * mapping, cycle times, shifts, planned downtimes, states (the inherited one by a lateral "last
+ * The database side of the OEE engine (docs/kpis.md): everything computeOee needs for a set of
+ * machines and one range, in a fixed number of set-based statements whatever the number of machines
+ * — mapping, cycle times, shifts, planned downtimes, states (the inherited one by a lateral "last
  * before start" per machine through the (machine_id, time) index), counts. Sub-windows of the range
  * (the shifts of a day, the days of a month) are then cut from the same rows in memory.
  *
@@ -19,7 +19,7 @@ import { buildTimeline, type StateBucket, type StateEvent } from './timeline.js'
  * machine, product and stretch between consecutive such instants (width_bucket over the sorted
  * instants), each sum stamped with the earliest time in it. Every count of a stretch is classified
  * alike, so the sums give exactly the result of the raw rows. Whole quarter hours inside a stretch come
- * from the rollup (rollups.ts, issue 4 §3), which yields the same sums and stamps.
+ * from the rollup (rollups.ts), which yields the same sums and stamps.
  */
 
 export interface MachineKey {
@@ -146,7 +146,7 @@ export async function loadKpiSources(tx: Sql, options: LoadOptions): Promise<Kpi
   if (ids.length === 0)
     return { range, now, stateCodes, mapping: bucketsOf(stateCodes), shifts, machines: sources };
 
-  // Plant-wide (no line), line-wide (no machine) or one machine's (DESIGN §5: planned downtimes).
+  // Plant-wide (no line), line-wide (no machine) or one machine's planned downtimes.
   const downtimes = await rows<{
     line_id: string | null;
     machine_id: string | null;

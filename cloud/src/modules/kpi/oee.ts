@@ -21,13 +21,13 @@ import {
 } from './timeline.js';
 
 /*
- * OEE of one machine over one window (ISO 22400-2, DESIGN §5), as a pure function of rows a query
+ * OEE of one machine over one window (ISO 22400-2, docs/kpis.md), as a pure function of rows a query
  * can fill. The rules, in order of precedence for every instant of the evaluated window:
  *
  * 1. Outside the shifts: not counted at all (not planned operation time).
  * 2. Inside a planned downtime: planned downtime, whatever the machine reported.
  * 3. In a gap (no initial state, no-data state code, silence): excluded from every time component.
- * 4. In a planned_stop state: excluded from PBT (DESIGN §5).
+ * 4. In a planned_stop state: excluded from PBT.
  * 5. Otherwise it is PBT, and APT when the state's bucket is running or performance_loss.
  *
  * Performance-loss states (reduced speed, microstop) count in APT. ISO 22400-2 defines APT as the time

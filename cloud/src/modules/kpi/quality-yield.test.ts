@@ -6,7 +6,8 @@ import { startTestServer } from '../../testing/server.js';
 import { createTwoTenants } from '../../testing/tenants.js';
 
 /*
- * FPY and RTY from recorded inspections (issue 4 §4), through the API on both engines. Hand-computed:
+ * FPY and RTY from recorded inspections (docs/kpis.md), through the API on both engines.
+ * Hand-computed:
  *
  *   MACHINING  SN1 pass · SN2 fail → rework → pass · SN3 pass · SN4 pass    FPY = 3/4 = 0.75
  *   ASSEMBLY   SN1 pass · SN2 pass · SN3 fail → rework → pass               FPY = 2/3 = 0.6667

@@ -56,7 +56,7 @@ async function inspectionRecords(
   }));
 }
 
-/** FPY over a period, in total and by operation or product (issue 4 §4). */
+/** FPY over a period, in total and by operation or product (docs/kpis.md). */
 export async function fpyReport(
   tx: Sql,
   input: YieldWindow & { productId?: string | undefined; by: 'operation' | 'product' },

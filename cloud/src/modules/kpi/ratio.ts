@@ -1,6 +1,7 @@
 /*
- * A KPI value or the honest absence of one. DESIGN §5: division by zero gives "no data", never 0 or
- * NaN — a machine without planned busy time has no availability, it does not have 0 % availability.
+ * A KPI value or the honest absence of one (docs/kpis.md): division by zero gives "no data", never
+ * 0 or NaN — a machine without planned busy time has no availability, it does not have 0 %
+ * availability.
  */
 
 export type NoDataReason =

@@ -28,7 +28,7 @@ function countsOf(sources: KpiSources) {
 }
 
 /*
- * The count rollup (issue 4 §3) must change nothing but speed: OEE over a multi-day window, its
+ * The count rollup (rollups.ts) must change nothing but speed: OEE over a multi-day window, its
  * shifts and windows whose edges cut buckets, computed from raw rows only and through the rollup, are
  * identical — before a refresh, after it, and with late events committed into buckets already
  * rolled up. And the rollup, a table the application role only reads, shows a tenant nothing of another.

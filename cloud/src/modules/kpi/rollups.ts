@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import { type Database, rows, type Sql } from '../../db/index.js';
 
 /*
- * The count rollup (issue 4 §3; table production_counts_15m, migration 0009) and its refresh.
+ * The count rollup (docs/kpis.md, "API"; table production_counts_15m, migration 0009) and its
+ * refresh.
  *
  * Quarter-hour buckets, not hours: a bucket cut by a shift, break or planned-downtime edge must be
  * read raw, and plants put those edges on quarter hours (the demo's breaks: 08:00–08:15,

@@ -2,12 +2,12 @@ import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 
 /*
- * Periodic jobs behind one interface (issue 4 §3: rollups "refreshed by a scheduled job"; DESIGN §3
- * names pg-boss for jobs and schedules).
+ * Periodic jobs behind one interface, such as the refresh of the KPI rollups (ROLLUP_REFRESH_SECONDS
+ * in the README's configuration table).
  *
  * Server (DATABASE_URL): pg-boss 10, the last line whose engines allow the Node 20 this project
  * runs on (`npm view pg-boss@11 engines`: node >=22; 12.x: >=22.12.0). Its schedules fire once per
- * tick across all cloud instances and its queue runs each job on one of them (DESIGN §6: jobs
+ * tick across all cloud instances and its queue runs each job on one of them (jobs
  * claimed with SKIP LOCKED), so N instances do not refresh N times.
  *
  * Embedded: an in-process interval. pg-boss does run on PGlite through a custom `db` adapter (probed

@@ -6,10 +6,10 @@ import { sliceStates } from './oee-source.js';
 import { buildTimeline, type GapCause, type StateBucket } from './timeline.js';
 
 /*
- * A machine's state timeline for the UI (issue 4 §5): the same segments the OEE is computed from —
- * clipped to the window, the inherited state at its start, gaps shown as gaps — each with its bucket
- * and the colour and name from the tenant's state mapping, plus the shifts and planned downtimes to
- * shade behind them.
+ * A machine's state timeline for the UI (`kpi.stateTimeline`): the same segments the OEE is
+ * computed from — clipped to the window, the inherited state at its start, gaps shown as gaps —
+ * each with its bucket and the colour and name from the tenant's state mapping, plus the shifts and
+ * planned downtimes to shade behind them.
  */
 
 /** A timeline is drawn, not summed: a month of per-second states is already more than a chart shows. */

@@ -1,12 +1,12 @@
 import { type Instant, type InstantRange, type Interval, toMs, union } from './intervals.js';
 
 /*
- * The state timeline of one machine (DESIGN §5 time model): a state event starts an interval that
- * lasts until the next state event. The window [start, end) is evaluated up to min(end, now), so the
- * current shift can be evaluated live without counting the future.
+ * The state timeline of one machine (docs/kpis.md, "Definitions"): a state event starts an interval
+ * that lasts until the next state event. The window [start, end) is evaluated up to min(end, now),
+ * so the current shift can be evaluated live without counting the future.
  */
 
-/** DESIGN §5 loss buckets; each state code maps to one per tenant. */
+/** The loss buckets (docs/kpis.md); each state code maps to one per tenant. */
 export const stateBuckets = ['running', 'performance_loss', 'availability_loss', 'planned_stop'] as const;
 export type StateBucket = (typeof stateBuckets)[number];
 

@@ -5,7 +5,7 @@ import type { Sql } from '../../db/index.js';
 import { DomainError, notFound, unlessTaken } from '../../trpc/errors.js';
 
 /*
- * Areas, lines, machines and stations (issue 3 §2). Codes are what devices put in MQTT topics, so they
+ * Areas, lines, machines and stations. Codes are what devices put in MQTT topics, so they
  * follow the contract's CODE_PATTERN. Every read goes through row-level security: a plant, line or
  * area of another tenant or outside the caller's plants is "not found", never "forbidden".
  */

@@ -6,7 +6,7 @@ import { takenCode, uniqueCode } from './inputs.js';
 
 /*
  * The tenant-wide code lists of the KPI engine: products, state codes (the state → loss bucket
- * mapping of DESIGN §5) and downtime reasons. Rows are deactivated, never deleted: history refers to
+ * mapping, docs/kpis.md) and downtime reasons. Rows are deactivated, never deleted: history refers to
  * their codes. Row-level security scopes every statement to the caller's tenant, so another tenant's
  * id is simply "not found".
  */

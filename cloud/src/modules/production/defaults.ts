@@ -14,7 +14,7 @@ import { createShiftPattern, type ShiftDefinitionFields } from './shift-patterns
 import { generateShifts } from './shifts.js';
 
 /*
- * Defaults. Every tenant starts with the state mapping (OEE means nothing without it, DESIGN §5);
+ * Defaults. Every tenant starts with the state mapping (OEE means nothing without it, docs/kpis.md);
  * the demo tenant also gets what the simulator (edge/src/simulator/plant-model.ts) sends: its reasons,
  * products, cycle times, three 8-hour shifts with the same breaks, and a routing.
  */

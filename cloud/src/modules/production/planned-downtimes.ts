@@ -5,8 +5,8 @@ import { DomainError, notFound } from '../../trpc/errors.js';
 import { visibleLine, visibleMachine, visiblePlant } from './visibility.js';
 
 /*
- * Planned downtimes (DESIGN §5: PBT = planned operation time − planned downtime) for a plant, a line
- * or one machine. Generated breaks carry their shift; the rest are entered by planners.
+ * Planned downtimes (ISO 22400-2: PBT = planned operation time − planned downtime) for a plant, a
+ * line or one machine. Generated breaks carry their shift; the rest are entered by planners.
  */
 
 const downtimeColumns = {

@@ -8,7 +8,7 @@ import { createTwoTenants } from '../../testing/tenants.js';
 type Tenants = Awaited<ReturnType<typeof createTwoTenants>>;
 
 /*
- * Production orders through the API (issue 6 §3): numbering from the production_order sequence or a
+ * Production orders through the API: numbering from the production_order sequence or a
  * given unique number, filters and pages, the status life cycle, lines of the order's plant only,
  * and plant and tenant isolation by row-level security.
  */

@@ -6,7 +6,7 @@ import { takeNumber } from '../config/index.js';
 import { visiblePlant } from './visibility.js';
 
 /*
- * Production orders (DESIGN §3, issue 6 §3): what a plant is asked to make, numbered from the
+ * Production orders: what a plant is asked to make, numbered from the
  * tenant's production_order sequence unless the caller brings a number (from an ERP, say). Orders are
  * plant-scoped by row-level security, so an order of a plant outside the caller's reach is not found.
  */

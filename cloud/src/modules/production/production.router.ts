@@ -44,8 +44,9 @@ import { createShiftPattern, listShiftPatterns, updateShiftPattern } from './shi
 import { createShift, deleteShift, generateShifts, listShifts, updateShift } from './shifts.js';
 
 /*
- * KPI master data (issue 4 §1): read with masterdata.read, changed with masterdata.manage — the
- * catalogue's master data permissions already name products, shifts and state mappings.
+ * KPI master data (docs/security.md, "KPI master data and quality"): read with masterdata.read,
+ * changed with masterdata.manage — the catalogue's master data permissions already name products,
+ * shifts and state mappings.
  */
 const read = permittedProcedure('masterdata.read');
 // Shift, cycle-time and mapping changes reach the live KPI hubs through the bus (masterdata.changed).
@@ -107,7 +108,7 @@ const operationInput = z.object({
 });
 
 /*
- * Production orders are read and written with the master data permissions (issue 6 §3). Their
+ * Production orders are read and written with the master data permissions. Their
  * changes do not feed the live KPI hubs, so they skip manageMasterdata's masterdata.changed event,
  * which would make every hub of the tenant reload its master data for each order.
  */

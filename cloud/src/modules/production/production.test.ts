@@ -14,7 +14,7 @@ type Tenants = Awaited<ReturnType<typeof createTwoTenants>>;
 const iso = (value: unknown) => new Date(value as string).toISOString();
 
 /*
- * KPI master data through the API (issue 4 §1): CRUD and its refusals, shift generation across a
+ * KPI master data through the API: CRUD and its refusals, shift generation across a
  * daylight-saving change, and tenant isolation — tenant A's administrator naming B's rows gets
  * "not found" and B stays as it was.
  */

@@ -5,8 +5,8 @@ import { DomainError, notFound } from '../../trpc/errors.js';
 import { takenCode, uniqueCode } from './inputs.js';
 
 /*
- * Routings: the ordered operations a product goes through (DESIGN §3 production). RTY is the
- * product of the FPY of a routing's operations (DESIGN §5), and inspections name the operation
+ * Routings: the ordered operations a product goes through. RTY is the
+ * product of the FPY of a routing's operations (docs/kpis.md), and inspections name the operation
  * they belong to.
  */
 

@@ -1,5 +1,5 @@
 /*
- * Concrete shifts from a weekly pattern (issue 4 §1). Definitions are local wall-clock times in an
+ * Concrete shifts from a weekly pattern. Definitions are local wall-clock times in an
  * IANA zone: a shift starts at its local start time on each of its weekdays and ends at the local
  * wall time `duration` later, so consecutive shifts stay back to back and a shift spanning a
  * daylight-saving change is an hour shorter (spring) or longer (autumn) in real time — the time the

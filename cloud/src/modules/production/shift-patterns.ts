@@ -6,7 +6,7 @@ import { takenCode, uniqueCode } from './inputs.js';
 import { visiblePlant } from './visibility.js';
 
 /*
- * A plant's weekly shift patterns (issue 4 §1): local wall-clock shift definitions in an IANA zone,
+ * A plant's weekly shift patterns: local wall-clock shift definitions in an IANA zone,
  * by default the plant's. They plan nothing by themselves; `shifts.ts` materialises them.
  */
 

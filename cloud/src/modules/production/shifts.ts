@@ -7,9 +7,9 @@ import { listShiftPatterns } from './shift-patterns.js';
 import { visiblePlant } from './visibility.js';
 
 /*
- * Concrete shifts [starts_at, ends_at) of a plant (issue 4 §1; DESIGN §5: shift calendars define
- * planned operation time): generated from the patterns for a horizon, with their breaks as planned
- * downtimes, plus overrides, cancellations and extra shifts entered by hand.
+ * Concrete shifts [starts_at, ends_at) of a plant (shift calendars define
+ * planned operation time, docs/kpis.md): generated from the patterns for a horizon, with their
+ * breaks as planned downtimes, plus overrides, cancellations and extra shifts entered by hand.
  */
 
 const shiftColumns = {

@@ -5,8 +5,9 @@ import { DomainError, notFound } from '../../trpc/errors.js';
 import { takenCode, uniqueCode } from '../production/index.js';
 
 /*
- * Quality catalogues (issue 4 §4): defect codes and inspection plans with their characteristics.
- * Tenant-wide; deactivated, never deleted, because recorded inspections refer to them.
+ * Quality catalogues (docs/kpis.md: FPY, RTY): defect codes and inspection plans with their
+ * characteristics. Tenant-wide; deactivated, never deleted, because recorded inspections refer to
+ * them.
  */
 
 // ---- defect codes

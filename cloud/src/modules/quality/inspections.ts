@@ -6,7 +6,7 @@ import { isUniqueViolation } from '../production/index.js';
 import { checkProductOperation } from './catalogue.js';
 
 /*
- * Inspections for FPY (DESIGN §5: units that pass their first inspection without rework / units
+ * Inspections for FPY (docs/kpis.md: units that pass their first inspection without rework / units
  * inspected). The first inspection of a unit (serial) or lot at an operation is attempt 1; a
  * re-inspection, usually after rework, follows a failed one as the next attempt. The attempt is the
  * server's to assign, never the caller's, so first-pass counts cannot be gamed or double-counted.

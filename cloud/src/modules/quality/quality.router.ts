@@ -13,8 +13,8 @@ import {
 import { getInspection, listInspections, recordInspection, recordReinspection } from './inspections.js';
 
 /*
- * Quality (issue 4 §4): quality.read sees, quality.inspect records inspections, quality.manage
- * defines defect codes and inspection plans.
+ * Quality (docs/security.md, "KPI master data and quality"): quality.read sees, quality.inspect
+ * records inspections, quality.manage defines defect codes and inspection plans.
  */
 const read = permittedProcedure('quality.read');
 const inspect = permittedProcedure('quality.inspect');

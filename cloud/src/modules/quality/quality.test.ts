@@ -10,7 +10,7 @@ import { createTwoTenants } from '../../testing/tenants.js';
 type Tenants = Awaited<ReturnType<typeof createTwoTenants>>;
 
 /*
- * Quality records for FPY and RTY (issue 4 §4): defect codes, inspection plans, first inspections
+ * Quality records for FPY and RTY (docs/kpis.md): defect codes, inspection plans, first inspections
  * and re-inspections after rework, and tenant isolation through the API.
  */
 describe.each(testEngines)('quality ($name engine)', (engine) => {

@@ -10,8 +10,8 @@ import { DEMO_CYCLE_SECONDS, DEMO_PRODUCTS } from '../production/index.js';
 import { DEMO_DEVICE_FILE, seedDemoTenant } from './demo-seed.js';
 
 /*
- * The demo stack's path (issue 3 §4): the seeded edge key sends the simulator's topics for Riverside
- * (RIV/L1–L2/M1–M5) and they are stored; Lakeside is not its plant.
+ * The demo stack's path (docs/demo.md): the seeded edge key sends the simulator's topics for
+ * Riverside (RIV/L1–L2/M1–M5) and they are stored; Lakeside is not its plant.
  */
 describe.each(testEngines)('the demo tenant ($name engine)', (engine) => {
   let database: TestDatabase;
@@ -50,7 +50,7 @@ describe.each(testEngines)('the demo tenant ($name engine)', (engine) => {
   it("has the KPI master data for the simulator's codes, cycle times and shifts", async () => {
     const admin = await signIn(server.url, 'admin@demo.test.plantline.local', password);
     const states = await admin.trpc.production.stateCodes.list.query({});
-    // Every state PlantModel sends, in its loss bucket (DESIGN §5).
+    // Every state PlantModel sends, in its loss bucket (docs/kpis.md).
     expect(Object.fromEntries(states.map((s) => [s.code, s.bucket]))).toEqual({
       RUNNING: 'running',
       REDUCED_SPEED: 'performance_loss',

@@ -84,7 +84,8 @@ export async function seedDemoTenant(
     }),
   );
   writeFileSync(join(options.dataDir, 'demo-edge.key'), edgeKey.key, { mode: 0o600 });
-  // The simulator's MQTT login on the demo edge: devices are refused without one (edge README).
+  // The simulator's MQTT login on the demo edge: devices are refused without one
+  // (docs/device-integration.md, "Device logins").
   const device = await db.ownerTransact({ tenantId: created.tenantId, plantIds: 'all' }, (tx) =>
     createDeviceCredential(tx, admin, { username: DEMO_DEVICE_USERNAME, plantId: created.plantIds[0]! }),
   );
@@ -128,7 +129,7 @@ async function seedDemoMasterData(db: Database, tenantId: string, plantIds: read
         await createStation(tx, tenantId, { plantId, code, name: `Station ${code.slice(1)}` });
       }
     }
-    // What the KPI engine needs for the simulator's plant (issue 4 §1, §4).
+    // What the KPI engine needs for the simulator's plant (docs/kpis.md).
     const routing = await seedDemoProduction(tx, tenantId, plantIds);
     await seedDemoQuality(tx, tenantId, routing);
   });

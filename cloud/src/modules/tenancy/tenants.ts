@@ -58,7 +58,8 @@ export async function createTenant(db: Database, input: NewTenant): Promise<Crea
       .values({ tenantId, email: input.admin.email, displayName: input.admin.displayName, passwordHash })
       .returning({ id: tables.users.id });
     await tx.insert(tables.userRoles).values({ tenantId, userId: admin!.id, roleId: roleIds.admin! });
-    // OEE means nothing until state codes map to loss buckets (DESIGN §5): one insert, editable later.
+    // OEE means nothing until state codes map to loss buckets (docs/kpis.md): one insert, editable
+    // later.
     await createDefaultStateMapping(tx, tenantId);
     return { tenantId, plantIds: plants.map((p) => p.id), adminUserId: admin!.id, roleIds };
   });

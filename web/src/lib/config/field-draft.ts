@@ -14,7 +14,7 @@ import type { FieldErrors } from '../validation';
 import { type FormValue, toApiValue, toFormValue } from './form-values';
 
 /*
- * The field editor's draft (issue 6 §6): what the engineer types, as text, turned into the input of
+ * The field editor's draft: what the engineer types, as text, turned into the input of
  * config.fields.create / update and into a definition the live preview renders. Checks mirror the
  * cloud's (config.router.ts fieldSpec, fields.ts definitionOf) using the same shared schema.
  */

@@ -6,7 +6,7 @@ import {
 } from '@plantline/schema/configuration';
 
 /*
- * Custom field values between the API and form controls (issue 6 §6). Controls hold what the user
+ * Custom field values between the API and form controls. Controls hold what the user
  * typed — numbers as text, date-times as the browser's local wall time — and the API takes typed
  * values (schema/src/configuration/values.ts). Checking goes through checkFieldValue, the function
  * the cloud runs, so the form refuses a value with the server's own words.

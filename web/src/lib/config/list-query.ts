@@ -3,7 +3,7 @@ import { localInputToIso } from './form-values';
 
 /*
  * A records list's filters, sort and columns, kept in the URL so a filtered list can be bookmarked,
- * shared and reloaded (issue 6 §6). One parameter per filter, `f.<field key>`, whose value is the
+ * shared and reloaded. One parameter per filter, `f.<field key>`, whose value is the
  * operator and its operand: `in:<id>,<id>`, `between:<min>..<max>`, `contains:<text>`, `eq:<value>`,
  * `empty`, `notEmpty`. The sort is `sort=<key>` or `sort=-<key>` (descending); columns `cols=a,b`;
  * the plant `plant=<id>`; a search in code and name `q=<text>`.

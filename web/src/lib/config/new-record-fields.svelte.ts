@@ -13,11 +13,12 @@ import {
 } from './form-values';
 
 /**
- * The custom fields of a record being created (issue 6 §6): the fields that apply to it (every plant's,
- * and its own plant's), their defaults filled in, checked as typed with the cloud's own check and sent
- * as `custom` in the domain's create, so the record and its values are saved together. The definitions
- * are read each time a create starts: a field an engineer added a moment ago is there, no reload.
- * Messages are keyed `custom.<key>`, the names the cloud gives its errors, so one FormState shows both.
+ * The custom fields of a record being created (docs/configuration.md): the fields that apply to it
+ * (every plant's, and its own plant's), their defaults filled in, checked as typed with the cloud's
+ * own check and sent as `custom` in the domain's create, so the record and its values are saved
+ * together. The definitions are read each time a create starts: a field an engineer added a moment
+ * ago is there, no reload. Messages are keyed `custom.<key>`, the names the cloud gives its errors,
+ * so one FormState shows both.
  */
 export class NewRecordFields {
   fields = $state.raw<FormField[]>([]);

@@ -1,5 +1,5 @@
 /*
- * Reordering lists by drag and drop or by the keyboard (issue 6 §6): the order is a list of ids that
+ * Reordering lists by drag and drop or by the keyboard: the order is a list of ids that
  * fields.reorder and typeLists.reorder take whole, so these return a new array and never mutate.
  */
 
