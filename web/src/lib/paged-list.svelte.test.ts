@@ -123,6 +123,9 @@ describe('PagedList', () => {
     expect(list).toMatchObject({ items: [], next: null, loaded: false, loading: false });
     await calls[1]!.answer({ items: ['late'], next: null });
     expect(list.items).toEqual([]);
+    // Nothing to read again until a filter is loaded.
+    await list.reload();
+    expect(calls).toHaveLength(2);
   });
 
   it('keeps the first page whole, for what only it carries', async () => {

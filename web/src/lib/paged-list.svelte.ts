@@ -113,6 +113,7 @@ export class PagedList<F, P extends Page<unknown>> {
   /** Forgets the rows and states, and any answer still on its way (a view starting over). */
   reset(): void {
     this.#latest++;
+    this.#filter = undefined;
     this.items = [];
     this.next = null;
     this.first = undefined;
