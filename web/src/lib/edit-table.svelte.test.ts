@@ -6,7 +6,11 @@ import { validateCodeName } from './validation';
 
 function refusal(code: string, message: string, fieldErrors: Record<string, string> | null) {
   return TRPCClientError.from({
-    error: { code: -32600, message, data: { code, httpStatus: 409, path: 'production.products.update', fieldErrors } },
+    error: {
+      code: -32600,
+      message,
+      data: { code, httpStatus: 409, path: 'production.products.update', fieldErrors },
+    },
   });
 }
 
@@ -45,8 +49,7 @@ describe('EditTable', () => {
     const table = new EditTable(reload);
     const form = new FormState(blank(), validateCodeName);
     const sent: unknown[] = [];
-    await table.open('row-1');
-    form.reset({ code: 'BRK-100', name: 'Bracket' });
+    await table.edit(form, { code: 'BRK-100', name: 'Bracket' }, 'row-1');
     const saving = table.save(form, async (values, id) => {
       sent.push({ id, ...values });
       return `Product ${values.code} was saved.`;
@@ -77,8 +80,7 @@ describe('EditTable', () => {
     let reloads = 0;
     const table = new EditTable(async () => void reloads++);
     const form = new FormState(blank(), validateCodeName, (path) => path.replace(/^patch\./, ''));
-    await table.open('row-1');
-    form.reset({ code: 'BRK-100', name: 'Bracket' });
+    await table.edit(form, { code: 'BRK-100', name: 'Bracket' }, 'row-1');
     const ok = await table.save(form, async () => {
       throw refusal('CONFLICT', 'A product with this code exists', { 'patch.code': 'Already in use' });
     });

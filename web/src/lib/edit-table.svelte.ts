@@ -28,9 +28,15 @@ export class EditTable {
   }
 
   /**
-   * Opens the form for a new row (`id` null) or for a row; the caller has reset the form's values.
-   * Focus moves to the element with id `focus` once it is shown.
+   * Opens `form`, starting from `values`, for a new row (`id` null) or for a row. Focus moves to the
+   * element with id `focus` once it is shown.
    */
+  edit<V extends object>(form: FormState<V>, values: V, id: string | null, focus?: string): Promise<void> {
+    form.reset(values);
+    return this.open(id, focus);
+  }
+
+  /** Opens a form of its own (a component with its own FormState), as `edit` does. */
   async open(id: string | null, focus?: string): Promise<void> {
     this.editing = id ?? NEW_ROW;
     this.notice = '';
