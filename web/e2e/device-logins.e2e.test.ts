@@ -32,7 +32,7 @@ describe.runIf(hasChromium)('device logins in the web UI', () => {
     await page.getByLabel('Username').fill('has space');
     await page.getByText('Use 1–64 of A–Z a–z 0–9 _ . @ -').waitFor();
     await page.getByLabel('Username').fill('riv-l1-m1-plc');
-    await page.getByLabel('Plant').selectOption({ label: 'RIV · Riverside Assembly' });
+    await page.getByLabel('Plant', { exact: true }).selectOption({ label: 'RIV · Riverside Assembly' });
     await page.getByLabel('Line (optional)').selectOption({ label: 'L1 · Line 1' });
     await page.getByLabel('Machine (optional)').selectOption({ label: 'M1 · L1 machine 1' });
     await page.getByRole('button', { name: 'Create login' }).click();
@@ -49,7 +49,7 @@ describe.runIf(hasChromium)('device logins in the web UI', () => {
     // The username is taken now: the server says so next to the field.
     await page.getByRole('button', { name: 'New device login' }).click();
     await page.getByLabel('Username').fill('riv-l1-m1-plc');
-    await page.getByLabel('Plant').selectOption({ label: 'RIV · Riverside Assembly' });
+    await page.getByLabel('Plant', { exact: true }).selectOption({ label: 'RIV · Riverside Assembly' });
     await page.getByRole('button', { name: 'Create login' }).click();
     await page.getByText('This username is taken').first().waitFor();
     expect(await page.getByLabel('Username').getAttribute('aria-invalid')).toBe('true');
