@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /*
  * The demo plants, in one place: the cloud's demo seed creates their master data from this, and the
  * edge's simulator drives their machines from it, so codes, ideal cycle times, reasons and the shift
@@ -248,3 +250,27 @@ export const DEMO_PLANTS: readonly DemoPlant[] = [
 export function demoPlant(code: string): DemoPlant | undefined {
   return DEMO_PLANTS.find((plant) => plant.code === code);
 }
+
+/**
+ * The demo's history backfill (docs/demo.md): its progress, kept in the cloud's data folder in
+ * DEMO_HISTORY_FILE. The demo seed writes it as `pending` on first start; the backfill (edge's
+ * simulator/history.ts) fixes `from` and `to` when it begins and counts `eventsDone` as the cloud
+ * acknowledges batches; the cloud's `demo.history` query reads it for the UI.
+ */
+export const DEMO_HISTORY_FILE = 'demo-history.json';
+
+export const demoHistoryProgress = z.object({
+  state: z.enum(['pending', 'running', 'done', 'failed']),
+  tenantId: z.string(),
+  days: z.number().int().min(1),
+  from: z.string().nullable(),
+  to: z.string().nullable(),
+  eventsTotal: z.number().int().min(0),
+  eventsDone: z.number().int().min(0),
+  /** Chunks (one plant's shift each, newest first) fully acknowledged: a restart resumes after them. */
+  chunksDone: z.number().int().min(0),
+  /** The events of those chunks: where `eventsDone` restarts when a restart resumes. */
+  eventsInDoneChunks: z.number().int().min(0).default(0),
+  error: z.string().optional(),
+});
+export type DemoHistoryProgress = z.infer<typeof demoHistoryProgress>;

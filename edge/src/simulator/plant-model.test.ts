@@ -109,9 +109,9 @@ describe.each(DEMO_PLANTS)('the demo plant $code over simulated shifts', (plant)
         expect(machine.states.get(state) ?? 0).toBeGreaterThan(0);
       for (const reason of machine.reasons) expect(known).toContain(reason);
     }
-    const downs = events.filter(
-      (e): e is SimEvent<'state'> => e.kind === 'state' && e.payload.state === 'DOWN',
-    );
+    const downs = events
+      .filter((e): e is SimEvent<'state'> => e.kind === 'state')
+      .filter((e) => e.payload.state === 'DOWN');
     expect(downs.every((e) => e.payload.reason !== undefined)).toBe(true);
   });
 

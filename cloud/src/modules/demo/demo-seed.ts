@@ -1,0 +1,146 @@
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { allPermissions, DEMO_HISTORY_FILE, DEMO_PLANTS, type DemoHistoryProgress } from '@plantline/schema';
+import { sql } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { Database } from '../../db/index.js';
+import { rows } from '../../db/index.js';
+import { createDeviceCredential } from '../devices/index.js';
+import { createApiKey, randomToken } from '../identity/index.js';
+import { createLine, createMachine, createStation } from '../masterdata/index.js';
+import { seedDemoProduction } from '../production/index.js';
+import { seedDemoQuality } from '../quality/index.js';
+import { createTenant } from '../tenancy/index.js';
+
+export interface DemoCredentials {
+  email: string;
+  password: string;
+}
+
+/** The demo plants (schema's demo-plant.ts), which `pnpm start`'s simulators drive. */
+const DEMO_TENANT = {
+  name: 'Demo Manufacturing',
+  slug: 'demo',
+  plants: DEMO_PLANTS.map(({ code, name, timezone }) => ({ code, name, timezone })),
+};
+
+/** The simulators' MQTT logins on the demo edge, one per plant (a login covers one plant). */
+export const DEMO_DEVICE_USERNAMES: Readonly<Record<string, string>> = {
+  RIV: 'demo-simulator',
+  LAK: 'lakeside-simulator',
+};
+/** Where the simulators' device logins are kept for `pnpm start` (stack/main.ts), by plant code. */
+export const DEMO_DEVICE_FILE = 'demo-device.json';
+export type DemoDeviceLogins = Record<string, { username: string; password: string }>;
+
+/**
+ * First start: an empty database gets the demo tenant, two plants and an administrator. The
+ * password is generated (a fixed one would be an open door on a real deployment) unless
+ * DEMO_ADMIN_PASSWORD sets it, and kept in the data folder, readable by its owner only, so each
+ * start can print it until the administrator deletes the file.
+ */
+export async function seedDemoTenant(
+  db: Database,
+  options: {
+    dataDir: string;
+    email: string;
+    password: string | undefined;
+    /** Days of history the demo stack backfills on first start (0: none; docs/demo.md). */
+    historyDays?: number;
+    log: Logger;
+  },
+): Promise<DemoCredentials | null> {
+  const credentialsFile = join(options.dataDir, 'demo-credentials.json');
+  const [{ count } = { count: 0 }] = await db.ownerTransact(null, (tx) =>
+    rows<{ count: number }>(tx, sql`select count(*)::int as count from tenants`),
+  );
+  if (count > 0) return readCredentials(credentialsFile);
+
+  const credentials = { email: options.email, password: options.password ?? randomToken(12) };
+  let created: Awaited<ReturnType<typeof createTenant>>;
+  try {
+    created = await createTenant(db, {
+      ...DEMO_TENANT,
+      admin: { email: credentials.email, displayName: 'Demo Administrator', password: credentials.password },
+    });
+  } catch (error) {
+    // Another process starting against the same server seeded it first.
+    if ((error as { cause?: { code?: string } }).cause?.code === '23505')
+      return readCredentials(credentialsFile);
+    throw error;
+  }
+  await seedDemoMasterData(db, created.tenantId, created.plantIds);
+  writeFileSync(credentialsFile, JSON.stringify(credentials, null, 2), { mode: 0o600 });
+  chmodSync(credentialsFile, 0o600);
+  // The demo stack's edge enrols with this key (stack/main.ts) and sends for both plants.
+  const admin = {
+    kind: 'user' as const,
+    tenantId: created.tenantId,
+    userId: created.adminUserId,
+    apiKeyId: null,
+    sessionId: null,
+    permissions: new Set(allPermissions),
+    plantIds: 'all' as const,
+  };
+  const scope = { tenantId: created.tenantId, plantIds: 'all' as const };
+  const edgeKey = await db.ownerTransact(scope, (tx) =>
+    createApiKey(tx, admin, { name: 'Demo edge', scopes: ['ingest.write'], plantIds: created.plantIds }),
+  );
+  writeFileSync(join(options.dataDir, 'demo-edge.key'), edgeKey.key, { mode: 0o600 });
+  // The simulators' MQTT logins on the demo edge: devices are refused without one (edge README).
+  const logins: DemoDeviceLogins = {};
+  for (const [index, plant] of DEMO_TENANT.plants.entries()) {
+    const username = DEMO_DEVICE_USERNAMES[plant.code]!;
+    const device = await db.ownerTransact(scope, (tx) =>
+      createDeviceCredential(tx, admin, { username, plantId: created.plantIds[index]! }),
+    );
+    logins[plant.code] = { username: device.username, password: device.password };
+  }
+  writeFileSync(join(options.dataDir, DEMO_DEVICE_FILE), JSON.stringify(logins), { mode: 0o600 });
+  const historyDays = options.historyDays ?? 0;
+  if (historyDays > 0) {
+    const plan: DemoHistoryProgress = {
+      state: 'pending',
+      tenantId: created.tenantId,
+      days: historyDays,
+      from: null,
+      to: null,
+      eventsTotal: 0,
+      eventsDone: 0,
+      chunksDone: 0,
+      eventsInDoneChunks: 0,
+    };
+    writeFileSync(join(options.dataDir, DEMO_HISTORY_FILE), JSON.stringify(plan));
+  }
+  options.log.info({ tenant: DEMO_TENANT.name, plants: DEMO_TENANT.plants.length }, 'demo tenant created');
+  return credentials;
+}
+
+/**
+ * Lines, machines and stations of each demo plant as schema's DEMO_PLANTS has them, so the
+ * simulators' topics (plantline/v1/{plant}/{line}/{machine}/{kind}) resolve at once; then the KPI
+ * master data matching the simulator: reasons, products, cycle times, shifts, defect codes, a
+ * routing and an inspection plan.
+ */
+async function seedDemoMasterData(db: Database, tenantId: string, plantIds: readonly string[]) {
+  await db.ownerTransact({ tenantId, plantIds: 'all' }, async (tx) => {
+    for (const [index, plant] of DEMO_PLANTS.entries()) {
+      const plantId = plantIds[index]!;
+      for (const demoLine of plant.lines) {
+        const line = await createLine(tx, tenantId, { plantId, code: demoLine.code, name: demoLine.name });
+        for (const machine of demoLine.machines)
+          await createMachine(tx, tenantId, { lineId: line.id, code: machine.code, name: machine.name });
+      }
+      const names = ['Packing', 'Shipping'];
+      for (const [n, code] of plant.stations.entries())
+        await createStation(tx, tenantId, { plantId, code, name: names[n] ?? `Station ${code}` });
+    }
+    const routing = await seedDemoProduction(tx, tenantId, plantIds);
+    await seedDemoQuality(tx, tenantId, routing);
+  });
+}
+
+function readCredentials(file: string): DemoCredentials | null {
+  if (!existsSync(file)) return null;
+  return JSON.parse(readFileSync(file, 'utf8')) as DemoCredentials;
+}
