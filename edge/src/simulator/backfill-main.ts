@@ -37,21 +37,27 @@ async function main(argv: string[]): Promise<number> {
   if (Number.isNaN(to.getTime())) throw new Error('--to must be an ISO 8601 time');
   const log = pino({ level: env.logLevel, base: { service: 'plantline-history' } }, pino.destination(2));
   const stop = new AbortController();
-  process.once('SIGINT', () => stop.abort());
-  process.once('SIGTERM', () => stop.abort());
+  const abort = () => stop.abort();
+  process.once('SIGINT', abort);
+  process.once('SIGTERM', abort);
   // Started by the stack launcher: when it goes away, stop (the progress file keeps the place).
-  process.once('disconnect', () => stop.abort());
-  const progress = await runBackfill({
-    cloudUrl: env.cloudUrl,
-    apiKey: env.apiKey,
-    progressFile,
-    to,
-    batchSize: Number(values.batch ?? 1000),
-    pauseMs: Number(values.pause ?? 20),
-    log,
-    signal: stop.signal,
-  });
-  return progress.state === 'done' || stop.signal.aborted ? 0 : 1;
+  process.once('disconnect', abort);
+  try {
+    const progress = await runBackfill({
+      cloudUrl: env.cloudUrl,
+      apiKey: env.apiKey,
+      progressFile,
+      to,
+      batchSize: Number(values.batch ?? 1000),
+      pauseMs: Number(values.pause ?? 20),
+      log,
+      signal: stop.signal,
+    });
+    return progress.state === 'done' || stop.signal.aborted ? 0 : 1;
+  } finally {
+    // A 'disconnect' listener keeps the IPC channel, and so the process, alive.
+    process.off('disconnect', abort);
+  }
 }
 
 try {

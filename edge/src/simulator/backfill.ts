@@ -66,6 +66,7 @@ export async function runBackfill(options: BackfillOptions): Promise<DemoHistory
   const report = { at: startedAt, done: progress.eventsDone };
   const reportEveryMs = options.reportEveryMs ?? 5000;
   let rejected = 0;
+  let duplicates = 0;
   log.info(
     {
       from: progress.from,
@@ -88,6 +89,7 @@ export async function runBackfill(options: BackfillOptions): Promise<DemoHistory
         if (refused.length > 0 && rejected === 0)
           log.warn({ reason: refused[0]!.reason }, 'history: events rejected');
         rejected += refused.length;
+        duplicates += result.results.filter((r) => r.status === 'duplicate').length;
         break;
       }
       if (result.kind === 'split') throw new Error(result.error);
@@ -138,7 +140,13 @@ export async function runBackfill(options: BackfillOptions): Promise<DemoHistory
   const seconds = (Date.now() - startedAt) / 1000;
   const sent = progress.eventsDone - sentAtStart;
   log.info(
-    { events: sent, rejected, seconds: Math.round(seconds), eventsPerSecond: Math.round(sent / seconds) },
+    {
+      events: sent,
+      duplicates,
+      rejected,
+      seconds: Math.round(seconds),
+      eventsPerSecond: Math.round(sent / seconds),
+    },
     `history: done, ${sent} events in ${Math.round(seconds)} s`,
   );
   return progress;
@@ -152,14 +160,13 @@ function countEvents(chunk: HistoryChunk): number {
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
   });
 }
