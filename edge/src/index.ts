@@ -12,6 +12,7 @@ export { readMqttUrl } from './ingress/mqtt-url-file';
 export { PlantBrokerClient } from './ingress/plant-broker-client';
 export { createLogger } from './logger';
 export { Outbox, OutboxFullError } from './outbox/outbox';
+export { type BackfillOptions, runBackfill } from './simulator/backfill';
 export { chunkEvents, type HistoryChunk, historyChunks, historyEnvelope } from './simulator/history';
 export {
   demoLayout,

@@ -24,6 +24,8 @@ export interface BackfillOptions {
   plants?: readonly DemoPlant[];
   /** How often progress goes to the log. */
   reportEveryMs?: number;
+  /** Called after each acknowledged batch with the progress as saved. */
+  onBatch?: (progress: DemoHistoryProgress) => void;
   log: Logger;
   signal: AbortSignal;
 }
@@ -98,6 +100,7 @@ export async function runBackfill(options: BackfillOptions): Promise<DemoHistory
     }
     progress.eventsDone += batch.length;
     await save();
+    options.onBatch?.(progress);
     const now = Date.now();
     if (now - report.at >= reportEveryMs) {
       const rate = Math.round(((progress.eventsDone - report.done) * 1000) / (now - report.at));

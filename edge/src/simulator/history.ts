@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DemoPlant, EventEnvelope } from '@plantline/schema';
 import { toEnvelope } from '../ingress/ingress';
-import { demoPlantLayout, PlantModel, type SimEvent } from './plant-model';
+import { PlantModel, plantLayout, type SimEvent } from './plant-model';
 import { SHIFT_MS, shiftPhaseAt } from './shift-clock';
 
 /*
@@ -24,7 +24,8 @@ const DAY_MS = 24 * 3_600_000;
 
 /**
  * The chunks covering [from, to) for each plant, newest first: each plant's shifts in its own time
- * zone (a DST night makes one of them an hour shorter or longer), cut at `from` and `to`.
+ * zone, cut at `from` and `to` (the 9-hour shift of a DST night comes as two chunks), never longer
+ * than a shift.
  */
 export function historyChunks(plants: readonly DemoPlant[], from: number, to: number): HistoryChunk[] {
   const chunks: HistoryChunk[] = [];
@@ -44,7 +45,7 @@ export function historyChunks(plants: readonly DemoPlant[], from: number, to: nu
 /** The chunk's model events, with their times. */
 export function* chunkEvents(chunk: HistoryChunk): Generator<{ ts: number; event: SimEvent }> {
   const seed = hash32(`${chunk.plant.code}/${chunk.start}`);
-  const model = new PlantModel(demoPlantLayout(chunk.plant.code), seed, {
+  const model = new PlantModel(plantLayout(chunk.plant), seed, {
     shiftPhaseMs: shiftPhaseAt(new Date(chunk.start), chunk.plant.timezone),
     // Order numbers unique across shifts: the shift's number since 1970, then the machine's.
     firstOrder: (Math.floor(chunk.start / SHIFT_MS) % 100_000) * 1000,

@@ -1,4 +1,10 @@
-import { DEMO_CHARACTERS, DEMO_PLANTS, type DemoMachineCharacter, demoPlant } from '@plantline/schema';
+import {
+  DEMO_CHARACTERS,
+  DEMO_PLANTS,
+  type DemoMachineCharacter,
+  type DemoPlant,
+  demoPlant,
+} from '@plantline/schema';
 
 /** How one simulated machine behaves: its ideal cycle and its character (schema's demo-plant.ts). */
 export interface MachineProfile {
@@ -24,6 +30,11 @@ export function demoPlantLayout(code: string): PlantLayout {
   const plant = demoPlant(code);
   if (plant === undefined)
     throw new Error(`${code} is not a demo plant (${DEMO_PLANTS.map((p) => p.code).join(', ')})`);
+  return plantLayout(plant);
+}
+
+/** The layout of a plant defined like the demo plants. */
+export function plantLayout(plant: DemoPlant): PlantLayout {
   return {
     plant: plant.code,
     lines: plant.lines.map((line) => ({

@@ -10,7 +10,7 @@ import {
 import { type PlantLayout, TYPICAL_CHARACTER } from './layout';
 import { breakAt, nextBreakStart } from './shift-clock';
 
-export { demoLayout, demoPlantLayout, type MachineProfile, type PlantLayout } from './layout';
+export { demoLayout, demoPlantLayout, type MachineProfile, type PlantLayout, plantLayout } from './layout';
 export { shiftPhaseAt } from './shift-clock';
 
 export interface SimEvent<K extends EventKind = EventKind> {
