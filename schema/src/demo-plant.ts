@@ -183,6 +183,10 @@ const machine = (
   character: DemoMachineCharacter,
 ): DemoMachine => ({ code, name, idealCycleSeconds, role, character });
 
+/*
+ * Riverside keeps the plain names its first version had ("Line 1", "L1 machine 1"): the browser tests
+ * and screenshots know them. What each machine does is in its role.
+ */
 export const DEMO_PLANTS: readonly DemoPlant[] = [
   {
     code: 'RIV',
@@ -192,26 +196,32 @@ export const DEMO_PLANTS: readonly DemoPlant[] = [
     lines: [
       {
         code: 'L1',
-        name: 'Caliper line',
+        name: 'Line 1',
         products: ['BRK-100', 'BRK-200'],
         machines: [
-          machine('M1', 'Caliper casting cell', 38, 'typical', typical),
-          machine('M2', 'Bore machining', 45, 'the bottleneck of line 1', bottleneck),
-          machine('M3', 'Piston press', 30, 'the good one: rarely fails', good),
-          machine('M4', 'Seal fitting', 34, 'unreliable: fails every hour or so', unreliable),
-          machine('M5', 'Leak test', 36, 'typical; its parts are scanned at S1 and S2', typical),
+          machine('M1', 'L1 machine 1', 38, 'caliper casting; typical', typical),
+          machine('M2', 'L1 machine 2', 45, 'bore machining; the bottleneck of line 1', bottleneck),
+          machine('M3', 'L1 machine 3', 30, 'piston press; the good one, rarely fails', good),
+          machine('M4', 'L1 machine 4', 34, 'seal fitting; unreliable, fails every hour or so', unreliable),
+          machine(
+            'M5',
+            'L1 machine 5',
+            36,
+            'leak test; typical, its parts are scanned at S1 and S2',
+            typical,
+          ),
         ],
       },
       {
         code: 'L2',
-        name: 'Housing line',
+        name: 'Line 2',
         products: ['HSG-310', 'BRK-200'],
         machines: [
-          machine('M1', 'Housing milling', 52, 'the bottleneck of line 2', bottleneck),
-          machine('M2', 'Deburring', 28, 'the good one', good),
-          machine('M3', 'Washing', 30, 'typical', typical),
-          machine('M4', 'Pump assembly', 40, 'typical', typical),
-          machine('M5', 'End-of-line test', 42, 'unreliable test rig', unreliable),
+          machine('M1', 'L2 machine 1', 52, 'housing milling; the bottleneck of line 2', bottleneck),
+          machine('M2', 'L2 machine 2', 28, 'deburring; the good one', good),
+          machine('M3', 'L2 machine 3', 30, 'washing; typical', typical),
+          machine('M4', 'L2 machine 4', 40, 'pump assembly; typical', typical),
+          machine('M5', 'L2 machine 5', 42, 'end-of-line test; an unreliable rig', unreliable),
         ],
       },
     ],
@@ -228,9 +238,10 @@ export const DEMO_PLANTS: readonly DemoPlant[] = [
         products: ['SHF-020', 'FLG-450'],
         machines: [
           machine('M1', 'CNC lathe 1', 75, 'the good one', good),
-          machine('M2', 'CNC lathe 2', 75, 'unreliable: an old lathe', unreliable),
+          machine('M2', 'CNC lathe 2', 75, 'an old lathe; unreliable', unreliable),
           machine('M3', 'Induction hardening', 90, 'the bottleneck of the plant', bottleneck),
-          machine('M4', 'Cylindrical grinding', 80, 'typical; its parts are scanned at S1 and S2', typical),
+          machine('M4', 'Cylindrical grinding', 80, 'typical', typical),
+          machine('M5', 'Balancing and marking', 50, 'typical; its parts are scanned at S1 and S2', typical),
         ],
       },
       {
@@ -238,9 +249,11 @@ export const DEMO_PLANTS: readonly DemoPlant[] = [
         name: 'Housing cell',
         products: ['HSG-310', 'FLG-450'],
         machines: [
-          machine('M1', '5-axis machining centre', 120, 'typical', typical),
-          machine('M2', 'Coordinate measuring', 60, 'the good one', good),
-          machine('M3', 'Marking and packing', 45, 'typical', typical),
+          machine('M1', '5-axis machining centre 1', 120, 'typical', typical),
+          machine('M2', '5-axis machining centre 2', 120, 'older spindle; unreliable', unreliable),
+          machine('M3', 'Deburring and washing', 45, 'the good one', good),
+          machine('M4', 'Coordinate measuring', 60, 'the good one', good),
+          machine('M5', 'Marking and packing', 45, 'typical', typical),
         ],
       },
     ],

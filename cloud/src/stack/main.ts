@@ -8,9 +8,10 @@ import { DEMO_DEVICE_FILE, type DemoDeviceLogins } from '../modules/demo/index.j
 
 /*
  * `pnpm start`: the whole demo stack as real processes — the cloud (with the built web UI on its
- * own port) and one edge enrolled with the demo tenant's edge key. Each child reports readiness
- * over IPC with the URL it ended up on (ports move when taken), so the edge is pointed at the
- * cloud's real port. Ctrl-C stops both cleanly.
+ * own port), one edge enrolled with the demo tenant's edge key, a simulator per demo plant and, on
+ * the first start, the history backfill (docs/demo.md). Each child reports readiness over IPC with
+ * the URL it ended up on (ports move when taken), so the edge is pointed at the cloud's real port.
+ * Ctrl-C stops them all cleanly.
  */
 const cloudMain = fileURLToPath(new URL('../main.ts', import.meta.url));
 const edgeMain = fileURLToPath(new URL('../../../edge/src/main.ts', import.meta.url));

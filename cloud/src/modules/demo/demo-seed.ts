@@ -84,7 +84,11 @@ export async function seedDemoTenant(
   };
   const scope = { tenantId: created.tenantId, plantIds: 'all' as const };
   const edgeKey = await db.ownerTransact(scope, (tx) =>
-    createApiKey(tx, admin, { name: 'Demo edge', scopes: ['ingest.write'], plantIds: created.plantIds }),
+    createApiKey(tx, admin, {
+      name: 'Demo edge (both demo plants)',
+      scopes: ['ingest.write'],
+      plantIds: created.plantIds,
+    }),
   );
   writeFileSync(join(options.dataDir, 'demo-edge.key'), edgeKey.key, { mode: 0o600 });
   // The simulators' MQTT logins on the demo edge: devices are refused without one (edge README).
