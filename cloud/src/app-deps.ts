@@ -20,4 +20,6 @@ export interface AppDeps {
   bus: EventBus;
   /** Plant, line and machine codes → ids for ingest, dropped when master data changes. */
   codeCache: CodeCache;
+  /** The demo's history backfill progress file (docs/demo.md), when this cloud runs the demo. */
+  demoHistoryFile?: string;
 }

@@ -1,4 +1,5 @@
 import { configRouter } from './modules/config/index.js';
+import { demoRouter } from './modules/demo/index.js';
 import { deviceCredentialsRouter } from './modules/devices/index.js';
 import { eventsRouter } from './modules/events/index.js';
 import { apiKeysRouter, authRouter, edgeRouter, usersRouter } from './modules/identity/index.js';
@@ -27,6 +28,7 @@ export const appRouter = router({
   events: eventsRouter,
   kpi: kpiRouter,
   config: configRouter,
+  demo: demoRouter,
 });
 
 export type AppRouter = typeof appRouter;

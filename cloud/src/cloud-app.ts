@@ -1,10 +1,13 @@
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEMO_HISTORY_FILE } from '@plantline/schema';
 import pino, { type Logger } from 'pino';
 import type { AppDeps } from './app-deps.js';
 import { openDatabase } from './db/index.js';
 import type { CloudEnv } from './env.js';
 import { type RunningServer, startHttpServer, type WebHandler } from './http/server.js';
 import { defaultWebBuildDir, loadWebHandler } from './http/web-ui.js';
+import { type DemoCredentials, seedDemoTenant } from './modules/demo/index.js';
 import { EventBus } from './modules/events/index.js';
 import { LoginLimiter } from './modules/identity/index.js';
 import { createCodeCache } from './modules/ingest/index.js';
@@ -15,7 +18,6 @@ import {
   scheduleRollupRefresh,
 } from './modules/kpi/index.js';
 import { scheduleShiftHorizon } from './modules/production/index.js';
-import { type DemoCredentials, seedDemoTenant } from './modules/tenancy/demo-seed.js';
 import { cloudVersion } from './version.js';
 
 export interface RunningCloud {
@@ -66,12 +68,14 @@ export async function startCloud(
       trustProxy: env.TRUST_PROXY,
       bus,
       codeCache: createCodeCache(bus),
+      demoHistoryFile: join(env.dataDir, DEMO_HISTORY_FILE),
     };
     const demo = env.DEMO_SEED
       ? await seedDemoTenant(db, {
           dataDir: env.dataDir,
           email: env.DEMO_ADMIN_EMAIL,
           password: env.DEMO_ADMIN_PASSWORD,
+          historyDays: env.DEMO_HISTORY_DAYS,
           log,
         })
       : null;

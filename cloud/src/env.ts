@@ -57,6 +57,8 @@ const cloudEnvSchema = z.object({
   DEMO_SIMULATOR: flag.default(true),
   DEMO_ADMIN_EMAIL: z.email().default('admin@demo.plantline.local'),
   DEMO_ADMIN_PASSWORD: z.string().min(12).optional(),
+  /** Days of simulated history `pnpm start` backfills on the demo's first start; 0 turns it off (docs/demo.md). */
+  DEMO_HISTORY_DAYS: z.coerce.number().int().min(0).max(30).default(7),
   WEB_BUILD_DIR: z.string().min(1).optional(),
   /** How often the KPI rollups are refreshed; between refreshes the KPI queries read newer rows raw. */
   ROLLUP_REFRESH_SECONDS: z.coerce.number().int().min(1).default(60),

@@ -12,7 +12,16 @@ export { readMqttUrl } from './ingress/mqtt-url-file';
 export { PlantBrokerClient } from './ingress/plant-broker-client';
 export { createLogger } from './logger';
 export { Outbox, OutboxFullError } from './outbox/outbox';
-export { demoLayout, type PlantLayout, PlantModel } from './simulator/plant-model';
+export { type BackfillOptions, runBackfill } from './simulator/backfill';
+export { chunkEvents, type HistoryChunk, historyChunks, historyEnvelope } from './simulator/history';
+export {
+  demoLayout,
+  demoPlantLayout,
+  type PlantLayout,
+  PlantModel,
+  type SimEvent,
+  shiftPhaseAt,
+} from './simulator/plant-model';
 export { Simulator, type SimulatorOptions } from './simulator/simulator';
 export { type EdgeStatus, edgeStatusSchema } from './status/edge-status';
 export { listenOnFreePort } from './status/listen';

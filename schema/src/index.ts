@@ -1,3 +1,4 @@
 export * from './contracts/index.js';
+export * from './demo-plant.js';
 export * from './permissions.js';
 export * as tables from './tables/index.js';

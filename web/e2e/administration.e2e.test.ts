@@ -110,7 +110,7 @@ describe.runIf(hasChromium)('administration in the web UI', () => {
 
   it('creates an API key for an edge node, shows it once, and revokes it', async () => {
     const page = await adminPage('/admin/api-keys');
-    await page.getByRole('cell', { name: 'Demo edge (Riverside Assembly)', exact: true }).waitFor();
+    await page.getByRole('cell', { name: 'Demo edge (both demo plants)', exact: true }).waitFor();
     await page.getByRole('button', { name: 'New API key' }).click();
     // The form takes the focus, so typing can start at once.
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('new-key-name');

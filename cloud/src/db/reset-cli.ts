@@ -25,7 +25,14 @@ try {
   process.stderr.write(`${(error as Error).message}\n`);
   process.exit(1);
 }
-for (const entry of ['db', 'edge', 'demo-credentials.json', 'demo-edge.key', 'demo-device.json']) {
+for (const entry of [
+  'db',
+  'edge',
+  'demo-credentials.json',
+  'demo-edge.key',
+  'demo-device.json',
+  'demo-history.json',
+]) {
   rmSync(join(env.dataDir, entry), { recursive: true, force: true });
 }
 process.stdout.write(`Reset ${env.dataDir}: the next start creates a fresh database and demo tenant.\n`);

@@ -2,18 +2,21 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEMO_HISTORY_FILE, DEMO_PLANTS, demoHistoryProgress } from '@plantline/schema';
 import { loadCloudEnv } from '../env.js';
-import { DEMO_DEVICE_FILE, demoSimulatedPlant } from '../modules/tenancy/index.js';
+import { DEMO_DEVICE_FILE, type DemoDeviceLogins } from '../modules/demo/index.js';
 
 /*
  * `pnpm start`: the whole demo stack as real processes — the cloud (with the built web UI on its
- * own port) and one edge enrolled with the demo tenant's edge key. Each child reports readiness
- * over IPC with the URL it ended up on (ports move when taken), so the edge is pointed at the
- * cloud's real port. Ctrl-C stops both cleanly.
+ * own port), one edge enrolled with the demo tenant's edge key, a simulator per demo plant and, on
+ * the first start, the history backfill (docs/demo.md). Each child reports readiness over IPC with
+ * the URL it ended up on (ports move when taken), so the edge is pointed at the cloud's real port.
+ * Ctrl-C stops them all cleanly.
  */
 const cloudMain = fileURLToPath(new URL('../main.ts', import.meta.url));
 const edgeMain = fileURLToPath(new URL('../../../edge/src/main.ts', import.meta.url));
 const simulatorMain = fileURLToPath(new URL('../../../edge/src/simulator/simulate.ts', import.meta.url));
+const backfillMain = fileURLToPath(new URL('../../../edge/src/simulator/backfill-main.ts', import.meta.url));
 
 interface Ready {
   type: string;
@@ -76,28 +79,36 @@ async function main() {
     const edge = await start(edgeMain, edgeEnv, 'edge-ready', children);
     edge.child.once('exit', () => void stopAll(1));
     if (env.DEMO_SIMULATOR && edge.ready.mqttUrl) {
-      // The demo plant comes alive: the seeded simulator drives Riverside Assembly's machines.
-      // --shift-zone: its breaks then fall in the demo calendar's shifts (06:00/14:00/22:00 Berlin time).
-      // Its device login (seeded with the tenant) goes through the environment, not the command line.
+      // The live simulators and the history backfill share this instant: the past ends where the
+      // present starts (docs/demo.md).
+      const liveFrom = new Date();
+      startBackfill(env.dataDir, cloud.ready.url!, edgeEnv.EDGE_API_KEY, liveFrom, children);
+      // The demo plants come alive: one seeded simulator per plant, each with its own device login
+      // (seeded with the tenant; through the environment, not the command line) and --shift-zone, so
+      // its breaks fall in its plant's shifts (06:00/14:00/22:00 local time).
       const deviceFile = join(env.dataDir, DEMO_DEVICE_FILE);
-      const login = existsSync(deviceFile)
-        ? (JSON.parse(readFileSync(deviceFile, 'utf8')) as { username: string; password: string })
-        : undefined;
-      const simulator = fork(
-        simulatorMain,
-        ['--broker', edge.ready.mqttUrl, '--shift-zone', demoSimulatedPlant.timezone],
-        {
-          execArgv: ['--import', 'tsx'],
-          stdio: 'inherit',
-          env: login
-            ? { ...process.env, EDGE_MQTT_USERNAME: login.username, EDGE_MQTT_PASSWORD: login.password }
-            : process.env,
-        },
-      );
-      children.push(simulator);
-      process.stdout.write(
-        `  Simulator: Riverside Assembly (RIV), lines L1 and L2, publishing to ${edge.ready.mqttUrl}\n`,
-      );
+      const logins = existsSync(deviceFile)
+        ? (JSON.parse(readFileSync(deviceFile, 'utf8')) as DemoDeviceLogins)
+        : {};
+      for (const plant of DEMO_PLANTS) {
+        const login = logins[plant.code];
+        const simulator = fork(
+          simulatorMain,
+          ['--broker', edge.ready.mqttUrl, '--plant', plant.code, '--shift-zone', plant.timezone],
+          {
+            execArgv: ['--import', 'tsx'],
+            stdio: 'inherit',
+            env: login
+              ? { ...process.env, EDGE_MQTT_USERNAME: login.username, EDGE_MQTT_PASSWORD: login.password }
+              : process.env,
+          },
+        );
+        children.push(simulator);
+        const lines = plant.lines.map((line) => line.code).join(', ');
+        process.stdout.write(
+          `  Simulator: ${plant.name} (${plant.code}), lines ${lines}, publishing to ${edge.ready.mqttUrl}\n`,
+        );
+      }
     }
     process.stdout.write(
       `  Edge status: ${edge.ready.statusUrl}\n  Open ${cloud.ready.url} in a browser. Ctrl-C stops everything.\n\n`,
@@ -107,6 +118,33 @@ async function main() {
     if (stopping) return;
     throw error;
   }
+}
+
+/**
+ * On the demo's first start (the seed planned it) and after a restart that interrupted it: the
+ * simulated past through the cloud's ingest. A child of the stack using the edge's own uplink
+ * client, rather than a task inside the cloud: the events travel the whole real path (HTTP, gzip,
+ * API key, ingest.push), the cloud needs no simulator code, and progress is a file in the cloud's
+ * data folder that the backfill writes and `demo.history` reads.
+ */
+function startBackfill(
+  dataDir: string,
+  cloudUrl: string,
+  apiKey: string | undefined,
+  liveFrom: Date,
+  children: ChildProcess[],
+) {
+  const progressFile = join(dataDir, DEMO_HISTORY_FILE);
+  if (apiKey === undefined || !existsSync(progressFile)) return;
+  const plan = demoHistoryProgress.safeParse(JSON.parse(readFileSync(progressFile, 'utf8')));
+  if (!plan.success || plan.data.state === 'done') return;
+  const backfill = fork(backfillMain, ['--progress-file', progressFile, '--to', liveFrom.toISOString()], {
+    execArgv: ['--import', 'tsx'],
+    stdio: 'inherit',
+    env: { ...process.env, EDGE_CLOUD_URL: cloudUrl, EDGE_API_KEY: apiKey },
+  });
+  children.push(backfill);
+  process.stdout.write(`  History: ${plan.data.days} days of both demo plants, in the background\n`);
 }
 
 main().catch((error: unknown) => {

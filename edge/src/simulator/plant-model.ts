@@ -1,28 +1,20 @@
-import { type EventKind, type PayloadByKind, topicFor } from '@plantline/schema';
+import {
+  DEMO_CHANGEOVER,
+  DEMO_PRODUCTS,
+  DEMO_REASONS,
+  type DemoMachineCharacter,
+  type EventKind,
+  type PayloadByKind,
+  topicFor,
+} from '@plantline/schema';
+import { type PlantLayout, TYPICAL_CHARACTER } from './layout';
+import { breakAt, nextBreakStart } from './shift-clock';
 
-export interface PlantLayout {
-  plant: string;
-  lines: { code: string; machines: string[]; stations: string[] }[];
-}
-
-/** The demo seed's plant (Riverside Assembly): lines L1 and L2, machines M1..M5, stations S1..S2. */
-export function demoLayout(
-  options: { plant?: string; lines?: string[]; machines?: number; stations?: number } = {},
-): PlantLayout {
-  const machines = options.machines ?? 5;
-  const stations = options.stations ?? 2;
-  return {
-    plant: options.plant ?? 'RIV',
-    lines: (options.lines ?? ['L1', 'L2']).map((code) => ({
-      code,
-      machines: Array.from({ length: machines }, (_, i) => `M${i + 1}`),
-      stations: Array.from({ length: stations }, (_, i) => `S${i + 1}`),
-    })),
-  };
-}
+export { demoLayout, demoPlantLayout, type MachineProfile, type PlantLayout, plantLayout } from './layout';
+export { shiftPhaseAt } from './shift-clock';
 
 export interface SimEvent<K extends EventKind = EventKind> {
-  /** Milliseconds of simulated time since the start of the first shift. */
+  /** Milliseconds of simulated time since the model started. */
   at: number;
   topic: string;
   kind: K;
@@ -43,17 +35,9 @@ export function seededRandom(seed: number): () => number {
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
-const HOUR = 60 * MINUTE;
-/** Three 8-hour shifts; planned breaks at these offsets into each shift (planned stops, docs/kpis.md). */
-const SHIFT = 8 * HOUR;
-const FIRST_SHIFT_START = 6 * HOUR;
-const BREAKS = [
-  { at: 2 * HOUR, length: 15 * MINUTE, reason: 'BREAK' },
-  { at: 4 * HOUR, length: 30 * MINUTE, reason: 'LUNCH' },
-  { at: 6 * HOUR, length: 15 * MINUTE, reason: 'BREAK' },
-];
-const FAILURES = ['JAM', 'TOOL_BREAK', 'ELECTRICAL', 'MATERIAL_SHORTAGE', 'HYDRAULIC', 'SENSOR_FAULT'];
-const PRODUCTS = ['BRK-100', 'BRK-200', 'HSG-310', 'SHF-020'];
+const TELEMETRY_EVERY = MINUTE;
+const FAILURES = DEMO_REASONS.filter((r) => r.repairMinutes !== undefined);
+const DEFAULT_PRODUCTS = DEMO_PRODUCTS.slice(0, 2).map((p) => p.code);
 
 type State = 'RUNNING' | 'REDUCED_SPEED' | 'MICROSTOP' | 'DOWN' | 'CHANGEOVER' | 'PLANNED_STOP';
 
@@ -63,9 +47,11 @@ interface Machine {
   isLast: boolean;
   stations: string[];
   idealCycleMs: number;
+  character: DemoMachineCharacter;
+  products: readonly string[];
+  productIndex: number;
   state: State;
   stateUntil: number;
-  product: string;
   order: number;
   partsInOrder: number;
   nextPartAt: number;
@@ -73,41 +59,58 @@ interface Machine {
   serial: number;
 }
 
+export interface PlantModelOptions {
+  /** Where in a shift simulated time 0 lies, so the breaks fall where the plant's calendar has them. */
+  shiftPhaseMs?: number;
+  /** The number of the first production order (orders are PO-<plant>-<number>). */
+  firstOrder?: number;
+}
+
 /**
- * A plant that behaves like one: machines run, slow down, microstop, fail with a reason, change over
- * between orders and stop for the planned breaks of each shift; they count parts with some scrap, send
- * telemetry, and the last machine of a line has its parts scanned at the line's stations. Everything
- * comes from one seeded generator, so the same seed gives the same sequence of events.
+ * A plant that behaves like one (docs/demo.md): machines run at or slower than their ideal cycle,
+ * slow down, microstop, fail with a reason and a repair time, change over between orders and stop
+ * for the planned breaks of each shift; they count parts with their own scrap rate, send telemetry,
+ * and the last machine of a line has its parts scanned at the stations. Each machine's character
+ * (schema's demo-plant.ts) sets how often. One seeded generator: the same seed, the same events.
  */
 export class PlantModel {
   readonly #random: () => number;
   readonly #machines: Machine[];
   readonly #plant: string;
+  readonly #shiftPhaseMs: number;
   #queue: SimEvent[] = [];
 
-  /** Where in a shift simulated time 0 lies, so the breaks fall where the plant's calendar has them. */
-  readonly #shiftPhaseMs: number;
-
-  constructor(layout: PlantLayout, seed: number, options: { shiftPhaseMs?: number } = {}) {
+  constructor(layout: PlantLayout, seed: number, options: PlantModelOptions = {}) {
     this.#shiftPhaseMs = options.shiftPhaseMs ?? 0;
     this.#random = seededRandom(seed);
     this.#plant = layout.plant;
+    let order = options.firstOrder ?? 1000;
     this.#machines = layout.lines.flatMap((line) =>
-      line.machines.map((code, index) => ({
-        line: line.code,
-        code,
-        isLast: index === line.machines.length - 1,
-        stations: line.stations,
-        idealCycleMs: Math.round(20_000 + this.#random() * 40_000),
-        state: 'RUNNING' as State,
-        stateUntil: 0,
-        product: PRODUCTS[index % PRODUCTS.length]!,
-        order: 1000 + index * 100,
-        partsInOrder: 0,
-        nextPartAt: 0,
-        nextTelemetryAt: Math.round(this.#random() * 30_000),
-        serial: 0,
-      })),
+      line.machines.map((code, index) => {
+        const profile = line.profiles?.[code];
+        const character = profile?.character ?? TYPICAL_CHARACTER;
+        const products = line.products ?? DEFAULT_PRODUCTS;
+        return {
+          line: line.code,
+          code,
+          isLast: index === line.machines.length - 1,
+          stations: line.stations,
+          idealCycleMs: Math.round(
+            profile ? profile.idealCycleSeconds * SECOND : 20_000 + this.#random() * 40_000,
+          ),
+          character,
+          products,
+          productIndex: index % products.length,
+          state: 'RUNNING' as State,
+          stateUntil: 0,
+          order: order++,
+          // Orders are under way when the model starts, so changeovers do not all fall together.
+          partsInOrder: Math.floor(this.#random() * character.orderSize),
+          nextPartAt: 0,
+          nextTelemetryAt: Math.round(this.#random() * TELEMETRY_EVERY),
+          serial: 0,
+        };
+      }),
     );
     // Started during a planned break (a real plant at 10:05): the machines are on it too.
     const initialBreak = breakAt(0, this.#shiftPhaseMs);
@@ -136,8 +139,8 @@ export class PlantModel {
       }
     }
     if (when === machine.nextTelemetryAt) {
-      machine.nextTelemetryAt = when + 30 * SECOND;
-      const running = machine.state === 'RUNNING' || machine.state === 'REDUCED_SPEED';
+      machine.nextTelemetryAt = when + TELEMETRY_EVERY;
+      const running = producing(machine.state);
       this.#emit(when, machine.line, machine.code, 'telemetry', {
         values: {
           spindle_temp_c: round(running ? 55 + this.#random() * 12 : 30 + this.#random() * 8, 1),
@@ -160,82 +163,117 @@ export class PlantModel {
   }
 
   #nextMoment(machine: Machine): number {
-    const producing = machine.state === 'RUNNING' || machine.state === 'REDUCED_SPEED';
     return Math.min(
       machine.nextTelemetryAt,
       machine.stateUntil,
-      producing ? machine.nextPartAt : Number.POSITIVE_INFINITY,
+      producing(machine.state) ? machine.nextPartAt : Number.POSITIVE_INFINITY,
     );
   }
 
+  /** One cycle from now: never shorter than ideal; up to `cycleSpread` longer, or much longer when slowed. */
+  #cycle(machine: Machine): number {
+    const slower =
+      machine.state === 'REDUCED_SPEED'
+        ? 1.3 + this.#random() * 0.4
+        : 1 + this.#random() * machine.character.cycleSpread;
+    return Math.ceil(machine.idealCycleMs * slower);
+  }
+
   #part(machine: Machine, at: number): void {
-    const scrap = this.#random() < 0.025;
+    const scrap = this.#random() < machine.character.scrapRate;
+    const product = machine.products[machine.productIndex]!;
     this.#emit(at, machine.line, machine.code, 'count', {
       good: scrap ? 0 : 1,
       scrap: scrap ? 1 : 0,
-      product: machine.product,
-      order: `PO-${machine.order}`,
+      product,
+      order: `PO-${this.#plant}-${machine.order}`,
     });
     machine.partsInOrder++;
-    if (machine.isLast && !scrap) {
-      machine.serial++;
-      const serial = `${machine.product}-${machine.line}-${String(machine.serial).padStart(6, '0')}`;
-      const [pack, ship] = machine.stations;
-      if (pack)
-        this.#emit(at + 2 * SECOND, machine.line, machine.code, 'scan', {
-          code: serial,
-          symbology: 'qr',
-          action: 'pack',
-          station: pack,
-        });
-      if (ship && machine.serial % 20 === 0) {
-        const pallet = `PAL-${machine.line}-${String(machine.serial / 20).padStart(5, '0')}`;
-        this.#emit(at + 5 * SECOND, machine.line, machine.code, 'scan', {
-          code: pallet,
-          symbology: 'datamatrix',
-          action: 'ship',
-          station: ship,
-        });
-      }
+    if (machine.isLast && !scrap) this.#scan(machine, product, at);
+    machine.nextPartAt = at + this.#cycle(machine);
+    if (machine.partsInOrder >= machine.character.orderSize) {
+      // The order is done: the next one needs a changeover (an availability loss, not a planned stop).
+      machine.partsInOrder = 0;
+      machine.order += 100;
+      machine.productIndex = (machine.productIndex + 1) % machine.products.length;
+      const [low, high] = DEMO_CHANGEOVER.minutes;
+      this.#enter(machine, 'CHANGEOVER', at, this.#between(low, high) * MINUTE, DEMO_CHANGEOVER.reason);
     }
-    const slow = machine.state === 'REDUCED_SPEED' ? 1.6 : 1;
-    machine.nextPartAt = at + Math.round(machine.idealCycleMs * slow * (0.97 + this.#random() * 0.08));
   }
 
-  /** What follows a state: planned breaks win, orders end with a changeover, otherwise chance decides. */
+  #scan(machine: Machine, product: string, at: number): void {
+    machine.serial++;
+    const serial = `${product}-${machine.line}-${String(machine.serial).padStart(6, '0')}`;
+    const [pack, ship] = machine.stations;
+    if (pack)
+      this.#emit(at + 2 * SECOND, machine.line, machine.code, 'scan', {
+        code: serial,
+        symbology: 'qr',
+        action: 'pack',
+        station: pack,
+      });
+    if (ship && machine.serial % 20 === 0) {
+      const pallet = `PAL-${machine.line}-${String(machine.serial / 20).padStart(5, '0')}`;
+      this.#emit(at + 5 * SECOND, machine.line, machine.code, 'scan', {
+        code: pallet,
+        symbology: 'datamatrix',
+        action: 'ship',
+        station: ship,
+      });
+    }
+  }
+
+  /**
+   * What follows a state: planned breaks win; after a stop the machine runs again; a run ends with a
+   * failure, a microstop or a slow spell, in proportion to how often the machine's character has them
+   * (competing exponential clocks, so each happens at its own mean rate).
+   */
   #afterState(machine: Machine, at: number): void {
     const plannedBreak = breakAt(at, this.#shiftPhaseMs);
     if (plannedBreak && machine.state !== 'PLANNED_STOP') {
       this.#enter(machine, 'PLANNED_STOP', at, plannedBreak.until - at, plannedBreak.reason);
-    } else if (machine.partsInOrder >= 300 && machine.state !== 'CHANGEOVER') {
-      machine.partsInOrder = 0;
-      machine.order += 1;
-      machine.product = PRODUCTS[Math.floor(this.#random() * PRODUCTS.length)]!;
-      this.#enter(machine, 'CHANGEOVER', at, (15 + this.#random() * 30) * MINUTE, 'PRODUCT_CHANGE');
-    } else if (machine.state !== 'RUNNING') {
+      return;
+    }
+    if (machine.state !== 'RUNNING') {
       this.#enter(machine, 'RUNNING', at);
+      return;
+    }
+    const c = machine.character;
+    const rates = [1 / c.mtbfMinutes, 1 / c.microstopEveryMinutes, 1 / c.slowSpellEveryMinutes];
+    const roll = this.#random() * (rates[0]! + rates[1]! + rates[2]!);
+    if (roll < rates[0]!) {
+      const failure = FAILURES[Math.floor(this.#random() * FAILURES.length)]!;
+      const [low, high] = failure.repairMinutes!;
+      this.#enter(machine, 'DOWN', at, this.#between(low, high) * MINUTE, failure.code);
+    } else if (roll < rates[0]! + rates[1]!) {
+      this.#enter(machine, 'MICROSTOP', at, this.#between(10, 90) * SECOND);
     } else {
-      const roll = this.#random();
-      if (roll < 0.55) this.#enter(machine, 'MICROSTOP', at, (10 + this.#random() * 80) * SECOND);
-      else if (roll < 0.8) this.#enter(machine, 'REDUCED_SPEED', at, (3 + this.#random() * 20) * MINUTE);
-      else {
-        const reason = FAILURES[Math.floor(this.#random() * FAILURES.length)]!;
-        this.#enter(machine, 'DOWN', at, (3 + this.#random() * 40) * MINUTE, reason);
-      }
+      this.#enter(machine, 'REDUCED_SPEED', at, this.#between(3, 20) * MINUTE);
     }
   }
 
   #enter(machine: Machine, state: State, at: number, lengthMs?: number, reason?: string): void {
+    const wasProducing = producing(machine.state);
     machine.state = state;
-    // Running lasts until something happens: minutes to hours, or until the next planned break.
-    const length = lengthMs ?? (5 + this.#random() * 60) * MINUTE;
-    const nextBreak = nextBreakStart(at, this.#shiftPhaseMs);
+    const length = lengthMs ?? this.#runLength(machine);
     machine.stateUntil = Math.round(
-      state === 'PLANNED_STOP' ? at + length : Math.min(at + length, nextBreak),
+      state === 'PLANNED_STOP' ? at + length : Math.min(at + length, nextBreakStart(at, this.#shiftPhaseMs)),
     );
-    if (state === 'RUNNING' || state === 'REDUCED_SPEED')
-      machine.nextPartAt = Math.max(machine.nextPartAt, at + 1000);
+    // Back from a stop the part in the machine starts over: the next one comes a full cycle later.
+    if (producing(state) && !wasProducing)
+      machine.nextPartAt = Math.max(machine.nextPartAt, at + this.#cycle(machine));
     this.#emit(at, machine.line, machine.code, 'state', reason ? { state, reason } : { state });
+  }
+
+  /** How long a run lasts until the first of failure, microstop or slow spell (exponential). */
+  #runLength(machine: Machine): number {
+    const c = machine.character;
+    const ratePerMinute = 1 / c.mtbfMinutes + 1 / c.microstopEveryMinutes + 1 / c.slowSpellEveryMinutes;
+    return (-Math.log(1 - this.#random()) / ratePerMinute) * MINUTE;
+  }
+
+  #between(low: number, high: number): number {
+    return low + this.#random() * (high - low);
   }
 
   #emit<K extends EventKind>(
@@ -258,44 +296,8 @@ export class PlantModel {
   }
 }
 
-/** The start of the shift `at` lies in, in simulated time. */
-function shiftStartOf(at: number, phase: number): number {
-  return Math.floor((at + phase) / SHIFT) * SHIFT - phase;
-}
-
-function breakAt(at: number, phase: number): { until: number; reason: string } | undefined {
-  const shiftStart = shiftStartOf(at, phase);
-  for (const planned of BREAKS) {
-    const start = shiftStart + planned.at;
-    if (at >= start && at < start + planned.length)
-      return { until: start + planned.length, reason: planned.reason };
-  }
-  return undefined;
-}
-
-function nextBreakStart(at: number, phase: number): number {
-  const shiftStart = shiftStartOf(at, phase);
-  for (const planned of BREAKS) if (shiftStart + planned.at > at) return shiftStart + planned.at;
-  return shiftStart + SHIFT + BREAKS[0]!.at;
-}
-
-/**
- * How far into its shift `now` is, for a plant whose three shifts start at 06:00, 14:00 and 22:00
- * local time in `timeZone` (the demo seed's calendar, cloud production defaults). Wall-clock local
- * time, so a DST change shifts it the way it shifts the plant's own shifts.
- */
-export function shiftPhaseAt(now: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    hourCycle: 'h23',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(now);
-  const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  const msOfDay =
-    ((part('hour') * 60 + part('minute')) * 60 + part('second')) * SECOND + now.getUTCMilliseconds();
-  return (((msOfDay - FIRST_SHIFT_START) % SHIFT) + SHIFT) % SHIFT;
+function producing(state: State): boolean {
+  return state === 'RUNNING' || state === 'REDUCED_SPEED';
 }
 
 function round(value: number, digits: number): number {

@@ -9,10 +9,10 @@ const USAGE = `Usage: pnpm --filter @plantline/edge simulate [options]
 
   --broker URL      MQTT broker (default: the running edge's, from its data dir, else mqtt://127.0.0.1:1883)
   --username, --password   MQTT credentials (EDGE_MQTT_USERNAME / EDGE_MQTT_PASSWORD by default)
-  --plant CODE      plant code (default RIV, the demo seed)
-  --lines L1,L2     line codes (default L1,L2)
-  --machines N      machines per line, M1..MN (default 5)
-  --stations N      scan stations per line, S1..SN (default 2)
+  --plant CODE      plant code (default RIV); a demo plant (RIV, LAK) runs as seeded (docs/demo.md)
+  --lines L1,L2     instead: these line codes (default L1,L2), every machine typical
+  --machines N      instead: machines per line, M1..MN (default 5)
+  --stations N      instead: scan stations per line, S1..SN (default 2)
   --seed N          same seed, same sequence of events (default 1)
   --rate N          publish N events/s, ignoring simulated time (benchmarks)
   --speed X         without --rate: simulated time runs X times faster than the clock (default 1)

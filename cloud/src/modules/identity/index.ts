@@ -1,3 +1,4 @@
+export { createApiKey } from './api-keys.js';
 export { apiKeysRouter, edgeRouter } from './api-keys.router.js';
 export { authRouter } from './auth.router.js';
 export {
@@ -9,5 +10,6 @@ export {
 } from './live-access.js';
 export { LoginLimiter } from './login-limiter.js';
 export { hashPassword } from './passwords.js';
+export { randomToken } from './secrets.js';
 export type { SessionPolicy } from './sessions.js';
 export { usersRouter } from './users.router.js';

@@ -1,4 +1,4 @@
-import { tables } from '@plantline/schema';
+import { DEMO_PLANTS, DEMO_PRODUCTS, DEMO_REASONS, DEMO_SHIFT_CALENDAR, tables } from '@plantline/schema';
 import { eq, inArray } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
 import {
@@ -14,9 +14,10 @@ import { createShiftPattern, type ShiftDefinitionFields } from './shift-patterns
 import { generateShifts } from './shifts.js';
 
 /*
- * Defaults. Every tenant starts with the state mapping (OEE means nothing without it, docs/kpis.md);
- * the demo tenant also gets what the simulator (edge/src/simulator/plant-model.ts) sends: its reasons,
- * products, cycle times, three 8-hour shifts with the same breaks, and a routing.
+ * Defaults. Every tenant starts with the state mapping (OEE means nothing without it); the demo
+ * tenant also gets what the simulator (edge/src/simulator/plant-model.ts) sends, from the demo plant
+ * definition both share (schema's demo-plant.ts, docs/demo.md): its reasons, products, cycle times,
+ * three 8-hour shifts with the same breaks, and a routing.
  */
 
 /** The simulator's states. Changeover is an availability loss (ISO 22400 counts setup in planned busy time). */
@@ -35,78 +36,29 @@ export function createDefaultStateMapping(tx: Sql, tenantId: string) {
 }
 
 /** The simulator's reasons: planned breaks, failures and the changeover between orders. */
-export const DEMO_DOWNTIME_REASONS: readonly DowntimeReasonFields[] = [
-  { code: 'BREAK', name: 'Break', bucket: 'planned_stop', category: 'organisational' },
-  { code: 'LUNCH', name: 'Lunch break', bucket: 'planned_stop', category: 'organisational' },
-  { code: 'MAINTENANCE', name: 'Planned maintenance', bucket: 'planned_stop', category: 'maintenance' },
-  { code: 'NO_ORDERS', name: 'No orders', bucket: 'planned_stop', category: 'organisational' },
-  { code: 'JAM', name: 'Jam', bucket: 'availability_loss', category: 'mechanical' },
-  { code: 'TOOL_BREAK', name: 'Tool break', bucket: 'availability_loss', category: 'tooling' },
-  { code: 'ELECTRICAL', name: 'Electrical fault', bucket: 'availability_loss', category: 'electrical' },
-  { code: 'MATERIAL_SHORTAGE', name: 'Material shortage', bucket: 'availability_loss', category: 'material' },
-  { code: 'HYDRAULIC', name: 'Hydraulic fault', bucket: 'availability_loss', category: 'mechanical' },
-  { code: 'SENSOR_FAULT', name: 'Sensor fault', bucket: 'availability_loss', category: 'electrical' },
-  { code: 'PRODUCT_CHANGE', name: 'Product change', bucket: 'availability_loss', category: 'changeover' },
-];
+export const DEMO_DOWNTIME_REASONS: readonly DowntimeReasonFields[] = DEMO_REASONS.map(
+  ({ code, name, bucket, category }) => ({ code, name, bucket, category }),
+);
 
-export const DEMO_PRODUCTS = [
-  { code: 'BRK-100', name: 'Brake caliper 100', unit: 'pcs' },
-  { code: 'BRK-200', name: 'Brake caliper 200', unit: 'pcs' },
-  { code: 'HSG-310', name: 'Pump housing 310', unit: 'pcs' },
-  { code: 'SHF-020', name: 'Drive shaft 020', unit: 'pcs' },
-] as const;
+export { DEMO_PRODUCTS };
 
-/**
- * The simulator's ideal cycle per machine, in seconds: PlantModel draws it from its seeded generator
- * (seed 1, the default) as round(20 000 + random() × 40 000) ms, the same for every product. These are
- * the machine defaults, so the demo's performance factor is measured against what the simulator targets.
- */
-export const DEMO_CYCLE_SECONDS: Readonly<Record<string, number>> = {
-  'L1/M1': 45.083,
-  'L1/M2': 41.098,
-  'L1/M3': 58.735,
-  'L1/M4': 44.514,
-  'L1/M5': 37.032,
-  'L2/M1': 38.211,
-  'L2/M2': 25.557,
-  'L2/M3': 29.901,
-  'L2/M4': 39.566,
-  'L2/M5': 35.785,
-};
+/** The demo plants' ideal cycle per machine, in seconds, by `plant/line/machine` code. */
+export const DEMO_CYCLE_SECONDS: Readonly<Record<string, number>> = Object.fromEntries(
+  DEMO_PLANTS.flatMap((plant) =>
+    plant.lines.flatMap((line) =>
+      line.machines.map((m) => [`${plant.code}/${line.code}/${m.code}`, m.idealCycleSeconds]),
+    ),
+  ),
+);
 
 /** The simulator's shifts: three of 8 hours, breaks 2 h (15 min), 4 h (30 min) and 6 h (15 min) in. */
-const simulatorBreaks = [
-  { offsetMinutes: 120, durationMinutes: 15, reason: 'BREAK' },
-  { offsetMinutes: 240, durationMinutes: 30, reason: 'LUNCH' },
-  { offsetMinutes: 360, durationMinutes: 15, reason: 'BREAK' },
-];
 const everyDay = [1, 2, 3, 4, 5, 6, 7];
-export const DEMO_SHIFTS: ShiftDefinitionFields[] = [
-  {
-    code: 'A',
-    name: 'Early',
-    weekdays: everyDay,
-    startTime: '06:00',
-    durationMinutes: 480,
-    breaks: simulatorBreaks,
-  },
-  {
-    code: 'B',
-    name: 'Late',
-    weekdays: everyDay,
-    startTime: '14:00',
-    durationMinutes: 480,
-    breaks: simulatorBreaks,
-  },
-  {
-    code: 'C',
-    name: 'Night',
-    weekdays: everyDay,
-    startTime: '22:00',
-    durationMinutes: 480,
-    breaks: simulatorBreaks,
-  },
-];
+export const DEMO_SHIFTS: ShiftDefinitionFields[] = DEMO_SHIFT_CALENDAR.shifts.map((shift) => ({
+  ...shift,
+  weekdays: everyDay,
+  durationMinutes: DEMO_SHIFT_CALENDAR.shiftHours * 60,
+  breaks: DEMO_SHIFT_CALENDAR.breaks.map((b) => ({ ...b })),
+}));
 
 /** Days of shifts the demo gets behind and ahead of the day it is seeded. */
 export const DEMO_SHIFT_DAYS = { past: 30, ahead: 56 } as const;
@@ -121,12 +73,18 @@ export async function seedDemoProduction(
   await createDowntimeReasons(tx, tenantId, DEMO_DOWNTIME_REASONS);
   const products = await createProducts(tx, tenantId, [...DEMO_PRODUCTS]);
   const machines = await tx
-    .select({ id: tables.machines.id, code: tables.machines.code, lineCode: tables.lines.code })
+    .select({
+      id: tables.machines.id,
+      code: tables.machines.code,
+      lineCode: tables.lines.code,
+      plantCode: tables.plants.code,
+    })
     .from(tables.machines)
     .innerJoin(tables.lines, eq(tables.lines.id, tables.machines.lineId))
+    .innerJoin(tables.plants, eq(tables.plants.id, tables.machines.plantId))
     .where(inArray(tables.machines.plantId, [...plantIds]));
   for (const machine of machines) {
-    const seconds = DEMO_CYCLE_SECONDS[`${machine.lineCode}/${machine.code}`];
+    const seconds = DEMO_CYCLE_SECONDS[`${machine.plantCode}/${machine.lineCode}/${machine.code}`];
     if (seconds !== undefined)
       await setIdealCycleTime(tx, tenantId, {
         machineId: machine.id,

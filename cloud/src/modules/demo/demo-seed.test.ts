@@ -1,18 +1,20 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEMO_HISTORY_FILE, DEMO_PLANTS } from '@plantline/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient, signIn } from '../../testing/api.js';
 import { type TestDatabase, testEngines, testLog } from '../../testing/engines.js';
 import { envelope } from '../../testing/events.js';
 import { startTestServer } from '../../testing/server.js';
 import { DEMO_CYCLE_SECONDS, DEMO_PRODUCTS } from '../production/index.js';
-import { DEMO_DEVICE_FILE, seedDemoTenant } from './demo-seed.js';
+import { DEMO_DEVICE_FILE, type DemoDeviceLogins, seedDemoTenant } from './demo-seed.js';
 
 /*
- * The demo stack's path (docs/demo.md): the seeded edge key sends the simulator's topics for
- * Riverside (RIV/L1–L2/M1–M5) and they are stored; Lakeside is not its plant.
+ * The demo tenant as schema's DEMO_PLANTS defines it, and the demo stack's path: the seeded edge key
+ * sends the simulators' topics for both plants and they are stored.
  */
+const machineCount = DEMO_PLANTS.flatMap((p) => p.lines.flatMap((l) => l.machines)).length;
 describe.each(testEngines)('the demo tenant ($name engine)', (engine) => {
   let database: TestDatabase;
   let dataDir: string;
@@ -26,9 +28,11 @@ describe.each(testEngines)('the demo tenant ($name engine)', (engine) => {
       dataDir,
       email: 'admin@demo.test.plantline.local',
       password,
+      historyDays: 7,
       log: testLog,
     });
     server = await startTestServer(database.db);
+    server.deps.demoHistoryFile = join(dataDir, DEMO_HISTORY_FILE);
   });
 
   afterAll(async () => {
@@ -40,10 +44,13 @@ describe.each(testEngines)('the demo tenant ($name engine)', (engine) => {
   it('has lines, machines and stations in both plants', async () => {
     const admin = await signIn(server.url, 'admin@demo.test.plantline.local', password);
     const plants = await admin.trpc.tenancy.plants.list.query();
-    expect(plants.map((p) => p.code)).toEqual(['LAK', 'RIV']);
+    expect(plants.map((p) => [p.code, p.timezone])).toEqual([
+      ['LAK', 'America/Chicago'],
+      ['RIV', 'Europe/Berlin'],
+    ]);
     const lines = await admin.trpc.masterdata.lines.list.query({});
-    expect(lines.map((l) => l.code).sort()).toEqual(['L1', 'L1', 'L2', 'L2']);
-    expect(await admin.trpc.masterdata.machines.list.query({})).toHaveLength(20);
+    expect(lines.map((l) => l.code).sort()).toEqual(['C1', 'L1', 'L2', 'T1']);
+    expect(await admin.trpc.masterdata.machines.list.query({})).toHaveLength(machineCount);
     expect(await admin.trpc.masterdata.stations.list.query({})).toHaveLength(4);
   });
 
@@ -73,17 +80,20 @@ describe.each(testEngines)('the demo tenant ($name engine)', (engine) => {
     ])
       expect(reasons).toContain(code);
     const products = await admin.trpc.production.products.list.query({});
-    expect(products.map((p) => p.code)).toEqual(DEMO_PRODUCTS.map((p) => p.code));
+    expect(products.map((p) => p.code)).toEqual(DEMO_PRODUCTS.map((p) => p.code).sort());
 
-    // A default cycle time for each of the 20 machines, the simulator's per line and machine.
+    // A default cycle time for each machine: the one the simulator runs it at (demo-plant.ts).
     const times = await admin.trpc.production.idealCycleTimes.list.query({});
-    expect(times).toHaveLength(20);
+    expect(times).toHaveLength(machineCount);
     expect(times.every((t) => t.productId === null)).toBe(true);
     const machines = await admin.trpc.masterdata.machines.list.query({});
-    const lines = new Map((await admin.trpc.masterdata.lines.list.query({})).map((l) => [l.id, l.code]));
+    const lines = new Map((await admin.trpc.masterdata.lines.list.query({})).map((l) => [l.id, l]));
+    const plantCodes = new Map((await admin.trpc.tenancy.plants.list.query()).map((p) => [p.id, p.code]));
     for (const time of times) {
       const machine = machines.find((m) => m.id === time.machineId)!;
-      expect(time.secondsPerUnit).toBe(DEMO_CYCLE_SECONDS[`${lines.get(machine.lineId)}/${machine.code}`]);
+      const line = lines.get(machine.lineId)!;
+      const key = `${plantCodes.get(line.plantId)}/${line.code}/${machine.code}`;
+      expect(time.secondsPerUnit).toBe(DEMO_CYCLE_SECONDS[key]);
     }
 
     // Three 8-hour shifts a day in each plant, from 30 days back to 8 weeks ahead, with breaks.
@@ -121,31 +131,46 @@ describe.each(testEngines)('the demo tenant ($name engine)', (engine) => {
     expect(plan).toMatchObject({ productId: routing!.productId, operationId: routing!.operations[2]!.id });
   });
 
-  it("accepts the simulator's Riverside topics with the demo edge key, and no other plant", async () => {
+  it("accepts the simulators' topics of both plants with the demo edge key", async () => {
     const edge = apiClient(server.url, {
       apiKey: readFileSync(join(dataDir, 'demo-edge.key'), 'utf8').trim(),
     });
     const events = [
       envelope({ plant: 'RIV', line: 'L1', machine: 'M1' }, 'state', { state: 'RUNNING' }),
       envelope({ plant: 'RIV', line: 'L2', machine: 'M5' }, 'count', { good: 10, scrap: 1 }),
-      envelope({ plant: 'LAK', line: 'L1', machine: 'M1' }, 'state', { state: 'RUNNING' }),
+      envelope({ plant: 'LAK', line: 'T1', machine: 'M4' }, 'state', { state: 'RUNNING' }),
     ];
     const { results } = await edge.trpc.ingest.push.mutate({ events });
-    expect(results.map((r) => r.status)).toEqual(['accepted', 'accepted', 'rejected']);
+    expect(results.map((r) => r.status)).toEqual(['accepted', 'accepted', 'accepted']);
   });
 
-  it("gives the demo edge the simulator's device login for Riverside", async () => {
-    const login = JSON.parse(readFileSync(join(dataDir, DEMO_DEVICE_FILE), 'utf8')) as {
-      username: string;
-      password: string;
-    };
+  it("gives the demo edge a simulator's device login per plant", async () => {
+    const logins = JSON.parse(readFileSync(join(dataDir, DEMO_DEVICE_FILE), 'utf8')) as DemoDeviceLogins;
     const edge = apiClient(server.url, {
       apiKey: readFileSync(join(dataDir, 'demo-edge.key'), 'utf8').trim(),
     });
     const set = await edge.trpc.edge.deviceCredentials.query();
-    expect(set.credentials).toEqual([
-      expect.objectContaining({ username: login.username, plant: 'RIV', line: null, revokedAt: null }),
-    ]);
-    expect(JSON.stringify(set)).not.toContain(login.password);
+    expect(set.credentials).toEqual(
+      expect.arrayContaining(
+        ['RIV', 'LAK'].map((plant) =>
+          expect.objectContaining({ username: logins[plant]!.username, plant, line: null, revokedAt: null }),
+        ),
+      ),
+    );
+    expect(set.credentials).toHaveLength(2);
+    for (const login of Object.values(logins)) expect(JSON.stringify(set)).not.toContain(login.password);
+  });
+
+  it('plans the history backfill, which reads as none until pnpm start begins it', async () => {
+    const admin = await signIn(server.url, 'admin@demo.test.plantline.local', password);
+    const plan = JSON.parse(readFileSync(join(dataDir, DEMO_HISTORY_FILE), 'utf8'));
+    expect(plan).toMatchObject({ state: 'pending', days: 7, from: null, to: null, chunksDone: 0 });
+    expect(await admin.trpc.demo.history.query()).toEqual({
+      state: 'none',
+      eventsDone: 0,
+      eventsTotal: 0,
+      from: null,
+      to: null,
+    });
   });
 });

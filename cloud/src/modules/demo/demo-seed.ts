@@ -1,38 +1,37 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { allPermissions } from '@plantline/schema';
+import { allPermissions, DEMO_HISTORY_FILE, DEMO_PLANTS, type DemoHistoryProgress } from '@plantline/schema';
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Database } from '../../db/index.js';
 import { rows } from '../../db/index.js';
 import { createDeviceCredential } from '../devices/index.js';
-import { createApiKey } from '../identity/api-keys.js';
-import { randomToken } from '../identity/secrets.js';
+import { createApiKey, randomToken } from '../identity/index.js';
 import { createLine, createMachine, createStation } from '../masterdata/index.js';
 import { seedDemoProduction } from '../production/index.js';
 import { seedDemoQuality } from '../quality/index.js';
-import { createTenant } from './tenants.js';
+import { createTenant } from '../tenancy/index.js';
 
 export interface DemoCredentials {
   email: string;
   password: string;
 }
 
+/** The demo plants (schema's demo-plant.ts), which `pnpm start`'s simulators drive. */
 const DEMO_TENANT = {
   name: 'Demo Manufacturing',
   slug: 'demo',
-  plants: [
-    { code: 'RIV', name: 'Riverside Assembly', timezone: 'Europe/Berlin' },
-    { code: 'LAK', name: 'Lakeside Machining', timezone: 'America/Chicago' },
-  ],
+  plants: DEMO_PLANTS.map(({ code, name, timezone }) => ({ code, name, timezone })),
 };
 
-export const DEMO_DEVICE_USERNAME = 'demo-simulator';
-/** Where the simulator's device login is kept for `pnpm start` (stack/main.ts). */
+/** The simulators' MQTT logins on the demo edge, one per plant (a login covers one plant). */
+export const DEMO_DEVICE_USERNAMES: Readonly<Record<string, string>> = {
+  RIV: 'demo-simulator',
+  LAK: 'lakeside-simulator',
+};
+/** Where the simulators' device logins are kept for `pnpm start` (stack/main.ts), by plant code. */
 export const DEMO_DEVICE_FILE = 'demo-device.json';
-
-/** The plant `pnpm start`'s simulator drives, whose shift calendar its breaks follow. */
-export const demoSimulatedPlant = DEMO_TENANT.plants[0]!;
+export type DemoDeviceLogins = Record<string, { username: string; password: string }>;
 
 /**
  * First start: an empty database gets the demo tenant, two plants and an administrator. The
@@ -42,7 +41,14 @@ export const demoSimulatedPlant = DEMO_TENANT.plants[0]!;
  */
 export async function seedDemoTenant(
   db: Database,
-  options: { dataDir: string; email: string; password: string | undefined; log: Logger },
+  options: {
+    dataDir: string;
+    email: string;
+    password: string | undefined;
+    /** Days of history the demo stack backfills on first start (0: none; docs/demo.md). */
+    historyDays?: number;
+    log: Logger;
+  },
 ): Promise<DemoCredentials | null> {
   const credentialsFile = join(options.dataDir, 'demo-credentials.json');
   const [{ count } = { count: 0 }] = await db.ownerTransact(null, (tx) =>
@@ -66,7 +72,7 @@ export async function seedDemoTenant(
   await seedDemoMasterData(db, created.tenantId, created.plantIds);
   writeFileSync(credentialsFile, JSON.stringify(credentials, null, 2), { mode: 0o600 });
   chmodSync(credentialsFile, 0o600);
-  // The demo stack's edge enrols with this key (stack/main.ts); it sends for the first plant only.
+  // The demo stack's edge enrols with this key (stack/main.ts) and sends for both plants.
   const admin = {
     kind: 'user' as const,
     tenantId: created.tenantId,
@@ -76,60 +82,64 @@ export async function seedDemoTenant(
     permissions: new Set(allPermissions),
     plantIds: 'all' as const,
   };
-  const edgeKey = await db.ownerTransact({ tenantId: created.tenantId, plantIds: 'all' }, (tx) =>
+  const scope = { tenantId: created.tenantId, plantIds: 'all' as const };
+  const edgeKey = await db.ownerTransact(scope, (tx) =>
     createApiKey(tx, admin, {
-      name: 'Demo edge (Riverside Assembly)',
+      name: 'Demo edge (both demo plants)',
       scopes: ['ingest.write'],
-      plantIds: created.plantIds.slice(0, 1),
+      plantIds: created.plantIds,
     }),
   );
   writeFileSync(join(options.dataDir, 'demo-edge.key'), edgeKey.key, { mode: 0o600 });
-  // The simulator's MQTT login on the demo edge: devices are refused without one
+  // The simulators' MQTT logins on the demo edge: devices are refused without one
   // (docs/device-integration.md, "Device logins").
-  const device = await db.ownerTransact({ tenantId: created.tenantId, plantIds: 'all' }, (tx) =>
-    createDeviceCredential(tx, admin, { username: DEMO_DEVICE_USERNAME, plantId: created.plantIds[0]! }),
-  );
-  writeFileSync(
-    join(options.dataDir, DEMO_DEVICE_FILE),
-    JSON.stringify({ username: device.username, password: device.password }),
-    { mode: 0o600 },
-  );
+  const logins: DemoDeviceLogins = {};
+  for (const [index, plant] of DEMO_TENANT.plants.entries()) {
+    const username = DEMO_DEVICE_USERNAMES[plant.code]!;
+    const device = await db.ownerTransact(scope, (tx) =>
+      createDeviceCredential(tx, admin, { username, plantId: created.plantIds[index]! }),
+    );
+    logins[plant.code] = { username: device.username, password: device.password };
+  }
+  writeFileSync(join(options.dataDir, DEMO_DEVICE_FILE), JSON.stringify(logins), { mode: 0o600 });
+  const historyDays = options.historyDays ?? 0;
+  if (historyDays > 0) {
+    const plan: DemoHistoryProgress = {
+      state: 'pending',
+      tenantId: created.tenantId,
+      days: historyDays,
+      from: null,
+      to: null,
+      eventsTotal: 0,
+      eventsDone: 0,
+      chunksDone: 0,
+      eventsInDoneChunks: 0,
+    };
+    writeFileSync(join(options.dataDir, DEMO_HISTORY_FILE), JSON.stringify(plan));
+  }
   options.log.info({ tenant: DEMO_TENANT.name, plants: DEMO_TENANT.plants.length }, 'demo tenant created');
   return credentials;
 }
 
 /**
- * Lines, machines and stations for each demo plant, so the simulator's topics
- * (plantline/v1/{plant}/{line}/{machine}/{kind}) resolve at once: lines L1, L2 with machines M1–M5
- * each, and stations S1, S2. Then the KPI master data matching the simulator: reasons, products,
- * cycle times, shifts (past 30 days and 8 weeks ahead), defect codes, a routing and a plan.
+ * Lines, machines and stations of each demo plant as schema's DEMO_PLANTS has them, so the
+ * simulators' topics (plantline/v1/{plant}/{line}/{machine}/{kind}) resolve at once; then the KPI
+ * master data matching the simulator: reasons, products, cycle times, shifts, defect codes, a
+ * routing and an inspection plan.
  */
-export const DEMO_LINES = ['L1', 'L2'] as const;
-export const DEMO_MACHINES = ['M1', 'M2', 'M3', 'M4', 'M5'] as const;
-export const DEMO_STATIONS = ['S1', 'S2'] as const;
-
 async function seedDemoMasterData(db: Database, tenantId: string, plantIds: readonly string[]) {
   await db.ownerTransact({ tenantId, plantIds: 'all' }, async (tx) => {
-    for (const plantId of plantIds) {
-      for (const lineCode of DEMO_LINES) {
-        const line = await createLine(tx, tenantId, {
-          plantId,
-          code: lineCode,
-          name: `Line ${lineCode.slice(1)}`,
-        });
-        for (const code of DEMO_MACHINES) {
-          await createMachine(tx, tenantId, {
-            lineId: line.id,
-            code,
-            name: `${lineCode} machine ${code.slice(1)}`,
-          });
-        }
+    for (const [index, plant] of DEMO_PLANTS.entries()) {
+      const plantId = plantIds[index]!;
+      for (const demoLine of plant.lines) {
+        const line = await createLine(tx, tenantId, { plantId, code: demoLine.code, name: demoLine.name });
+        for (const machine of demoLine.machines)
+          await createMachine(tx, tenantId, { lineId: line.id, code: machine.code, name: machine.name });
       }
-      for (const code of DEMO_STATIONS) {
-        await createStation(tx, tenantId, { plantId, code, name: `Station ${code.slice(1)}` });
-      }
+      const names = ['Packing', 'Shipping'];
+      for (const [n, code] of plant.stations.entries())
+        await createStation(tx, tenantId, { plantId, code, name: names[n] ?? `Station ${code}` });
     }
-    // What the KPI engine needs for the simulator's plant (docs/kpis.md).
     const routing = await seedDemoProduction(tx, tenantId, plantIds);
     await seedDemoQuality(tx, tenantId, routing);
   });

@@ -1,0 +1,9 @@
+export { demoRouter } from './demo.router.js';
+export {
+  DEMO_DEVICE_FILE,
+  DEMO_DEVICE_USERNAMES,
+  type DemoCredentials,
+  type DemoDeviceLogins,
+  seedDemoTenant,
+} from './demo-seed.js';
+export { type HistoryProgress, readHistoryProgress } from './history-progress.js';
