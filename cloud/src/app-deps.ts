@@ -4,6 +4,7 @@ import type { EventBus } from './modules/events/bus.js';
 import type { LoginLimiter } from './modules/identity/login-limiter.js';
 import type { SessionPolicy } from './modules/identity/sessions.js';
 import type { CodeCache } from './modules/ingest/codes.js';
+import type { LiveKpiHubs } from './modules/kpi/index.js';
 
 /** Everything a request handler may use, built once by the composition root (main.ts). */
 export interface AppDeps {
@@ -20,4 +21,6 @@ export interface AppDeps {
   bus: EventBus;
   /** Plant, line and machine codes → ids for ingest, dropped when master data changes. */
   codeCache: CodeCache;
+  /** The live KPI hubs of this instance's plants; stopped with the app. */
+  liveKpi: LiveKpiHubs;
 }

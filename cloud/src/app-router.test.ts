@@ -7,6 +7,7 @@ import { SessionCookieWriter } from './http/cookies.js';
 import { EventBus } from './modules/events/index.js';
 import { LoginLimiter } from './modules/identity/index.js';
 import { createCodeCache } from './modules/ingest/index.js';
+import { LiveKpiHubs } from './modules/kpi/index.js';
 import { testEngines, testLog } from './testing/engines.js';
 import type { Context } from './trpc/context.js';
 
@@ -54,6 +55,7 @@ describe('the application router', () => {
       trustProxy: false,
       bus,
       codeCache: createCodeCache(bus),
+      liveKpi: LiveKpiHubs.of({ db, bus, log: testLog }),
     };
     const ctx: Context = {
       deps,

@@ -10,6 +10,7 @@ import { LoginLimiter } from './modules/identity/index.js';
 import { createCodeCache } from './modules/ingest/index.js';
 import {
   IntervalScheduler,
+  LiveKpiHubs,
   PgBossScheduler,
   type Scheduler,
   scheduleRollupRefresh,
@@ -45,9 +46,10 @@ export async function startCloud(
   });
   let server: RunningServer | null = null;
   let scheduler: Scheduler | null = null;
+  let deps: AppDeps | null = null;
   try {
     const bus = new EventBus((error, name) => log.error({ err: error, event: name }, 'bus listener failed'));
-    const deps: AppDeps = {
+    deps = {
       db,
       log,
       version: cloudVersion,
@@ -66,6 +68,7 @@ export async function startCloud(
       trustProxy: env.TRUST_PROXY,
       bus,
       codeCache: createCodeCache(bus),
+      liveKpi: LiveKpiHubs.of({ db, bus, log }),
     };
     const demo = env.DEMO_SEED
       ? await seedDemoTenant(db, {
@@ -109,6 +112,7 @@ export async function startCloud(
       web,
     });
     const running = server;
+    const live = deps.liveKpi;
     log.info({ url: running.url, database: db.mode, startupMs: Date.now() - startedAt }, 'cloud listening');
     return {
       url: running.url,
@@ -116,11 +120,13 @@ export async function startCloud(
       demo,
       stop: async () => {
         await running.close();
+        await live.stop();
         await jobs.stop();
         await db.close();
       },
     };
   } catch (error) {
+    await deps?.liveKpi.stop();
     await scheduler?.stop();
     await db.close();
     throw error;

@@ -5,6 +5,7 @@ import { EventBus } from '../modules/events/index.js';
 import { LoginLimiter } from '../modules/identity/index.js';
 import type { SessionPolicy } from '../modules/identity/sessions.js';
 import { createCodeCache } from '../modules/ingest/index.js';
+import { LiveKpiHubs } from '../modules/kpi/index.js';
 import type { CallLimits } from '../trpc/call-limits.js';
 import { testLog } from './engines.js';
 
@@ -38,6 +39,7 @@ export async function startTestServer(db: Database, options: TestServerOptions =
     trustProxy: options.trustProxy ?? false,
     bus,
     codeCache: createCodeCache(bus),
+    liveKpi: LiveKpiHubs.of({ db, bus, log: testLog }),
   };
   const server = await startHttpServer({
     deps,
@@ -56,5 +58,12 @@ export async function startTestServer(db: Database, options: TestServerOptions =
     startedAt: Date.now(),
     web: null,
   });
-  return { ...server, deps };
+  return {
+    ...server,
+    deps,
+    close: async () => {
+      await server.close();
+      await deps.liveKpi.stop();
+    },
+  };
 }

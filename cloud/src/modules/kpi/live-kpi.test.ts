@@ -4,7 +4,7 @@ import { type TestDatabase, testEngines } from '../../testing/engines.js';
 import { envelope } from '../../testing/events.js';
 import { startTestServer } from '../../testing/server.js';
 import { createTwoTenants } from '../../testing/tenants.js';
-import { type LiveKpiMessage, type LiveKpiSnapshot, liveKpiStats } from './index.js';
+import type { LiveKpiMessage, LiveKpiSnapshot } from './index.js';
 
 type Tenants = Awaited<ReturnType<typeof createTwoTenants>>;
 
@@ -506,12 +506,12 @@ describe.each(testEngines)('kpi.live over WebSocket ($name engine)', (engine) =>
   });
 
   it('shares one hub per plant, reloads it when master data changes, and drops it when the last subscriber leaves', async () => {
-    await until(() => liveKpiStats(server.deps).hubs === 0, 'earlier hubs to go');
+    await until(() => server.deps.liveKpi.stats().hubs === 0, 'earlier hubs to go');
     const a = listen(admin.token, { plantId: ids.plant });
     const b = listen(admin.token, { plantId: ids.plant });
     await a.snapshot();
     await b.snapshot();
-    expect(liveKpiStats(server.deps)).toEqual({ hubs: 1, subscribers: 2 });
+    expect(server.deps.liveKpi.stats()).toEqual({ hubs: 1, subscribers: 2 });
     // A new machine: 'masterdata.changed' reloads the hub, which sends everyone a new snapshot.
     const m4 = (
       await admin.trpc.masterdata.machines.create.mutate({ lineId: ids.l2, code: 'M4', name: 'Lathe 4' })
@@ -526,10 +526,10 @@ describe.each(testEngines)('kpi.live over WebSocket ($name engine)', (engine) =>
     const reloaded = a.messages.findLast((x) => x.message.type === 'snapshot')!.message as LiveKpiSnapshot;
     expect(reloaded.lines.find((l) => l.lineId === ids.l2)?.machineCount).toBe(2);
     a.close();
-    await until(() => liveKpiStats(server.deps).subscribers === 1, 'the first to leave');
-    expect(liveKpiStats(server.deps).hubs).toBe(1);
+    await until(() => server.deps.liveKpi.stats().subscribers === 1, 'the first to leave');
+    expect(server.deps.liveKpi.stats().hubs).toBe(1);
     b.close();
-    await until(() => liveKpiStats(server.deps).hubs === 0, 'the hub to be dropped');
-    expect(liveKpiStats(server.deps)).toEqual({ hubs: 0, subscribers: 0 });
+    await until(() => server.deps.liveKpi.stats().hubs === 0, 'the hub to be dropped');
+    expect(server.deps.liveKpi.stats()).toEqual({ hubs: 0, subscribers: 0 });
   });
 });
