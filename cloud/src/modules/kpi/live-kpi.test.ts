@@ -376,8 +376,11 @@ describe.each(testEngines)('kpi.live over WebSocket ($name engine)', (engine) =>
     await sleep(1500);
     const windowMs = Date.now() - started;
     const updates = sub.messages.filter((x) => x.message.type === 'update' && x.at >= started);
+    // When the hub sent each entity (asOf), not when it arrived: delivery jitter on a busy machine
+    // can bring two arrivals closer than the sends were.
     const perEntity = new Map<string, number[]>();
-    for (const { at, message } of updates) {
+    for (const { message } of updates) {
+      const at = message.asOf;
       for (const m of message.machines)
         perEntity.set(m.machineId, [...(perEntity.get(m.machineId) ?? []), at]);
       for (const l of message.lines) perEntity.set(l.lineId, [...(perEntity.get(l.lineId) ?? []), at]);
