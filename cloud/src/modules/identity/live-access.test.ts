@@ -169,6 +169,25 @@ describe.each(testEngines)('live subscriptions end with their access ($name engi
     expect(sub.ids()).toEqual(before);
   });
 
+  it('ends kpi.live with UNAUTHORIZED when its session signs out, and sends nothing after', async () => {
+    const { session } = await user(['kpi.read'], [plants.a1]);
+    const sub = liveKpi({ token: session.token }, plants.a1);
+    const witness = liveKpi({ token: admin.token }, plants.a1);
+    await sub.snapshot();
+    await witness.snapshot();
+    await session.trpc.auth.logout.mutate();
+    const error = await sub.ended();
+    expect({ code: error.data?.code, message: error.message }).toEqual({
+      code: 'UNAUTHORIZED',
+      message: 'Your session has expired; sign in again',
+    });
+    const received = sub.data.length;
+    const seen = witness.data.length;
+    await push(envelope(A1, 'state', { state: 'DOWN' }));
+    await until(() => witness.data.length > seen, 'an update at a subscriber still signed in');
+    expect(sub.data).toHaveLength(received);
+  });
+
   it('ends auth.watchSession at once when the session signs out', async () => {
     const { session } = await user([], [plants.a1]);
     const client = wsClient(server.url, { token: session.token });
