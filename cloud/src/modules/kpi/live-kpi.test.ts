@@ -1,12 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiClient, addUser, apiClient, signIn, wsClient } from '../../testing/api.js';
-import { type TestDatabase, testEngines } from '../../testing/engines.js';
+import { type ApiClient, addUser, signIn, wsClient } from '../../testing/api.js';
+import { type SignedIn, type Tenants, type TestServer, useTestApp } from '../../testing/app.js';
+import { testEngines } from '../../testing/engines.js';
 import { envelope } from '../../testing/events.js';
-import { startTestServer } from '../../testing/server.js';
-import { createTwoTenants } from '../../testing/tenants.js';
 import type { LiveKpiMessage, LiveKpiSnapshot } from './index.js';
-
-type Tenants = Awaited<ReturnType<typeof createTwoTenants>>;
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -30,10 +27,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * The snapshot must carry what kpi.oee 'currentShift' computes from the database for the same data.
  */
 describe.each(testEngines)('kpi.live over WebSocket ($name engine)', (engine) => {
-  let database: TestDatabase;
+  const app = useTestApp(engine);
   let tenants: Tenants;
-  let server: Awaited<ReturnType<typeof startTestServer>>;
-  let admin: Awaited<ReturnType<typeof signIn>>;
+  let server: TestServer;
+  let admin: SignedIn;
   let edge: ApiClient;
   const ids = {} as {
     plant: string;
@@ -50,18 +47,14 @@ describe.each(testEngines)('kpi.live over WebSocket ($name engine)', (engine) =>
   const open: (() => void)[] = [];
 
   beforeAll(async () => {
-    database = await engine.create();
-    tenants = await createTwoTenants(database.db);
-    server = await startTestServer(database.db);
-    admin = await signIn(server.url, tenants.a.adminEmail);
+    ({ tenants, server, admin } = app);
     const [plant, otherPlant] = tenants.a.plantIds as [string, string];
     Object.assign(ids, { plant, otherPlant });
-    const md = admin.trpc.masterdata;
-    ids.l1 = (await md.lines.create.mutate({ plantId: plant, code: 'L1', name: 'Line 1' })).id;
-    ids.l2 = (await md.lines.create.mutate({ plantId: plant, code: 'L2', name: 'Line 2' })).id;
-    ids.m1 = (await md.machines.create.mutate({ lineId: ids.l1, code: 'M1', name: 'Press 1' })).id;
-    ids.m2 = (await md.machines.create.mutate({ lineId: ids.l1, code: 'M2', name: 'Press 2' })).id;
-    ids.m3 = (await md.machines.create.mutate({ lineId: ids.l2, code: 'M3', name: 'Lathe 3' })).id;
+    ids.l1 = await app.line(plant, 'L1', { name: 'Line 1' });
+    ids.l2 = await app.line(plant, 'L2', { name: 'Line 2' });
+    ids.m1 = await app.machine(ids.l1, 'M1', { name: 'Press 1' });
+    ids.m2 = await app.machine(ids.l1, 'M2', { name: 'Press 2' });
+    ids.m3 = await app.machine(ids.l2, 'M3', { name: 'Lathe 3' });
     const pr = admin.trpc.production;
     await pr.downtimeReasons.create.mutate({
       code: 'JAM',
@@ -80,12 +73,7 @@ describe.each(testEngines)('kpi.live over WebSocket ($name engine)', (engine) =>
       startsAt: new Date(shiftStart),
       endsAt: new Date(shiftStart + 3 * HOUR),
     });
-    const key = await admin.trpc.apiKeys.create.mutate({
-      name: 'edge',
-      scopes: ['ingest.write'],
-      plantIds: [plant, otherPlant],
-    });
-    edge = apiClient(server.url, { apiKey: key.key });
+    edge = await app.edge([plant, otherPlant]);
     await push(
       envelope(A1M1, 'state', { state: 'RUNNING' }, new Date(shiftStart + 10 * MIN)),
       envelope(A1M1, 'count', { good: 120, scrap: 6, product: 'P-A' }, new Date(shiftStart + 20 * MIN)),
@@ -95,10 +83,9 @@ describe.each(testEngines)('kpi.live over WebSocket ($name engine)', (engine) =>
     );
   });
 
-  afterAll(async () => {
+  // Runs before the test app closes the server (after hooks run last-registered first).
+  afterAll(() => {
     for (const close of open) close();
-    await server?.close();
-    await database?.drop();
   });
 
   async function push(...events: ReturnType<typeof envelope>[]) {
