@@ -32,14 +32,12 @@ export interface TestApp {
 }
 
 export function useTestApp(engine: TestEngine, options: TestServerOptions = {}): TestApp {
-  const state: { database?: TestDatabase; tenants?: Tenants; server?: TestServer } & {
-    admin?: SignedIn;
-    adminB?: SignedIn;
-  } = {};
-  const ready = <K extends keyof typeof state>(key: K): NonNullable<(typeof state)[K]> => {
+  type Parts = Pick<TestApp, 'database' | 'tenants' | 'server' | 'admin' | 'adminB'>;
+  const state: { -readonly [K in keyof Parts]?: Parts[K] } = {};
+  const ready = <K extends keyof Parts>(key: K): Parts[K] => {
     const value = state[key];
     if (value === undefined) throw new Error(`the test app's ${key} is used before its beforeAll ran`);
-    return value as NonNullable<(typeof state)[K]>;
+    return value as Parts[K];
   };
 
   beforeAll(async () => {
