@@ -4,6 +4,7 @@ import type { EventBus } from './modules/events/bus.js';
 import type { LoginLimiter } from './modules/identity/login-limiter.js';
 import type { SessionPolicy } from './modules/identity/sessions.js';
 import type { CodeCache } from './modules/ingest/codes.js';
+import type { LiveKpiHubs } from './modules/kpi/index.js';
 
 /** Everything a request handler may use, built once by the composition root (main.ts). */
 export interface AppDeps {
@@ -22,4 +23,6 @@ export interface AppDeps {
   codeCache: CodeCache;
   /** The demo's history backfill progress file (docs/demo.md), when this cloud runs the demo. */
   demoHistoryFile?: string;
+  /** The live KPI hubs of this instance's plants; stopped with the app. */
+  liveKpi: LiveKpiHubs;
 }

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { appRouter } from './app-router.js';
 import { SESSION_COOKIE } from './http/cookies.js';
 import { type ApiClient, signIn } from './testing/api.js';
-import { type TestDatabase, testEngines } from './testing/engines.js';
+import { type TestServer, useTestApp } from './testing/app.js';
+import { testEngines } from './testing/engines.js';
 import { fits, InputSampler, PROBE_FIELD_KEYS, type placesOf, probeInputs } from './testing/inputs.js';
-import { startTestServer } from './testing/server.js';
-import { createTwoTenants } from './testing/tenants.js';
 
 type Schema = Parameters<typeof placesOf>[0];
 interface ProcedureDef {
@@ -31,8 +30,8 @@ const NOT_PROBED: Record<string, string> = {
 const WRONG_SHAPES: unknown[] = [undefined, [{}], { nonsense: { a: ['\u0000'] } }];
 
 describe.each(testEngines)('malformed input to every procedure ($name engine)', (engine) => {
-  let database: TestDatabase;
-  let server: Awaited<ReturnType<typeof startTestServer>>;
+  const app = useTestApp(engine);
+  let server: TestServer;
   let admin: Awaited<ReturnType<typeof signIn>>;
   /** Ids of tenant A's records by input key, and `id` by the router they belong to. */
   const own = new Map<string, string>();
@@ -40,19 +39,12 @@ describe.each(testEngines)('malformed input to every procedure ($name engine)', 
   const foreign = new Map<string, string>();
 
   beforeAll(async () => {
-    database = await engine.create();
-    const tenants = await createTwoTenants(database.db);
-    server = await startTestServer(database.db);
-    admin = await signIn(server.url, tenants.a.adminEmail);
+    ({ server, admin } = app);
+    const { tenants } = app;
     const adminB = await signIn(server.url, tenants.b.adminEmail);
     await buildWorld(admin, tenants.a.plantIds, own);
     await buildWorld(adminB, tenants.b.plantIds, foreign);
   }, 120_000);
-
-  afterAll(async () => {
-    await server?.close();
-    await database?.drop();
-  });
 
   async function call(path: string, type: 'query' | 'mutation', input: unknown) {
     const headers = { cookie: `${SESSION_COOKIE}=${admin.token}`, 'content-type': 'application/json' };

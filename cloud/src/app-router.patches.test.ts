@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiClient, signIn } from './testing/api.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ApiClient } from './testing/api.js';
 import { expectApiError } from './testing/api-assertions.js';
-import { type TestDatabase, testEngines } from './testing/engines.js';
-import { startTestServer } from './testing/server.js';
-import { createTwoTenants, TEST_PASSWORD } from './testing/tenants.js';
+import { useTestApp } from './testing/app.js';
+import { testEngines } from './testing/engines.js';
+import { TEST_PASSWORD } from './testing/tenants.js';
 
 type Row = Record<string, unknown> & { id: string };
 
@@ -36,8 +36,7 @@ const withoutBookkeeping = (row: Row) =>
  * only, are refused with a reason instead of failing in the database.
  */
 describe.each(testEngines)('every updater ($name engine)', (engine) => {
-  let database: TestDatabase;
-  let server: Awaited<ReturnType<typeof startTestServer>>;
+  const app = useTestApp(engine);
   let admin: ApiClient;
   let plantId: string;
   let lineId: string;
@@ -46,10 +45,8 @@ describe.each(testEngines)('every updater ($name engine)', (engine) => {
   const updaters: Updater[] = [];
 
   beforeAll(async () => {
-    database = await engine.create();
-    const tenants = await createTwoTenants(database.db);
-    server = await startTestServer(database.db);
-    admin = await signIn(server.url, tenants.a.adminEmail);
+    ({ admin } = app);
+    const { tenants } = app;
     const t = admin.trpc;
     plantId = tenants.a.plantIds[0]!;
     const roleIds = tenants.a.roleIds;
@@ -244,11 +241,6 @@ describe.each(testEngines)('every updater ($name engine)', (engine) => {
       },
     );
   }, 120_000);
-
-  afterAll(async () => {
-    await server?.close();
-    await database?.drop();
-  });
 
   it('changes only the fields a patch names', async () => {
     const changedElsewhere: string[] = [];

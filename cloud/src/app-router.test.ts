@@ -1,12 +1,9 @@
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppDeps } from './app-deps.js';
 import { appRouter } from './app-router.js';
+import { buildAppDeps } from './build-app-deps.js';
 import type { Database } from './db/index.js';
 import { SessionCookieWriter } from './http/cookies.js';
-import { EventBus } from './modules/events/index.js';
-import { LoginLimiter } from './modules/identity/index.js';
-import { createCodeCache } from './modules/ingest/index.js';
 import { testEngines, testLog } from './testing/engines.js';
 import type { Context } from './trpc/context.js';
 
@@ -39,23 +36,20 @@ describe('the application router', () => {
   });
 
   it('refuses every non-public procedure to an anonymous caller', async () => {
-    const bus = new EventBus(() => {});
-    const deps: AppDeps = {
+    const deps = buildAppDeps({
       db,
       log: testLog,
       version: 'test',
       sessionPolicy: { idleMs: 60_000, maxMs: 60_000, rotateMs: 60_000 },
-      loginLimiter: new LoginLimiter({
+      loginLimits: {
         windowMs: 60_000,
         maxFailuresPerAccountAndAddress: 5,
         maxFailuresPerAccount: 5,
         maxFailuresPerAddress: 5,
-      }),
+      },
       cookieSecure: false,
       trustProxy: false,
-      bus,
-      codeCache: createCodeCache(bus),
-    };
+    });
     const ctx: Context = {
       deps,
       log: testLog,

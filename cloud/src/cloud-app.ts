@@ -3,14 +3,12 @@ import { join } from 'node:path';
 import { DEMO_HISTORY_FILE } from '@plantline/schema';
 import pino, { type Logger } from 'pino';
 import type { AppDeps } from './app-deps.js';
+import { buildAppDeps, stopAppDeps } from './build-app-deps.js';
 import { openDatabase } from './db/index.js';
 import type { CloudEnv } from './env.js';
 import { type RunningServer, startHttpServer, type WebHandler } from './http/server.js';
 import { defaultWebBuildDir, loadWebHandler } from './http/web-ui.js';
 import { type DemoCredentials, seedDemoTenant } from './modules/demo/index.js';
-import { EventBus } from './modules/events/index.js';
-import { LoginLimiter } from './modules/identity/index.js';
-import { createCodeCache } from './modules/ingest/index.js';
 import {
   IntervalScheduler,
   PgBossScheduler,
@@ -47,9 +45,9 @@ export async function startCloud(
   });
   let server: RunningServer | null = null;
   let scheduler: Scheduler | null = null;
+  let deps: AppDeps | null = null;
   try {
-    const bus = new EventBus((error, name) => log.error({ err: error, event: name }, 'bus listener failed'));
-    const deps: AppDeps = {
+    deps = buildAppDeps({
       db,
       log,
       version: cloudVersion,
@@ -58,18 +56,16 @@ export async function startCloud(
         maxMs: env.SESSION_MAX_HOURS * 3_600_000,
         rotateMs: env.SESSION_ROTATE_MINUTES * 60_000,
       },
-      loginLimiter: new LoginLimiter({
+      loginLimits: {
         windowMs: env.LOGIN_WINDOW_MINUTES * 60_000,
         maxFailuresPerAccountAndAddress: env.LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS,
         maxFailuresPerAccount: env.LOGIN_MAX_FAILURES_PER_ACCOUNT,
         maxFailuresPerAddress: env.LOGIN_MAX_FAILURES_PER_ADDRESS,
-      }),
+      },
       cookieSecure: env.COOKIE_SECURE,
       trustProxy: env.TRUST_PROXY,
-      bus,
-      codeCache: createCodeCache(bus),
       demoHistoryFile: join(env.dataDir, DEMO_HISTORY_FILE),
-    };
+    });
     const demo = env.DEMO_SEED
       ? await seedDemoTenant(db, {
           dataDir: env.dataDir,
@@ -113,6 +109,7 @@ export async function startCloud(
       web,
     });
     const running = server;
+    const built = deps;
     log.info({ url: running.url, database: db.mode, startupMs: Date.now() - startedAt }, 'cloud listening');
     return {
       url: running.url,
@@ -120,11 +117,13 @@ export async function startCloud(
       demo,
       stop: async () => {
         await running.close();
+        await stopAppDeps(built);
         await jobs.stop();
         await db.close();
       },
     };
   } catch (error) {
+    if (deps !== null) await stopAppDeps(deps);
     await scheduler?.stop();
     await db.close();
     throw error;

@@ -5,7 +5,6 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startCloud } from '../cloud-app.js';
 import { loadCloudEnv } from '../env.js';
 import type { LiveKpiMessage } from '../modules/kpi/index.js';
-import { liveKpiStats } from '../modules/kpi/index.js';
 import { createTenant } from '../modules/tenancy/index.js';
 import { apiClient, signIn, wsClient } from '../testing/api.js';
 import { testLog } from '../testing/engines.js';
@@ -243,7 +242,7 @@ export async function fanoutBenchmark() {
     });
     const ready = await nextMessage(child, 'ready', 120_000);
     process.stderr.write(
-      `fanout: ${ready.snapshots} subscribers over ${connections} connections have their snapshot (${ready.errors} errors); hub ${JSON.stringify(liveKpiStats(cloud.deps))}\n`,
+      `fanout: ${ready.snapshots} subscribers over ${connections} connections have their snapshot (${ready.errors} errors); hub ${JSON.stringify(cloud.deps.liveKpi.stats())}\n`,
     );
 
     // Each machine once a second, in 10 batches spread over the second.

@@ -1,13 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type ApiClient, signIn } from '../testing/api.js';
 import { expectApiError } from '../testing/api-assertions.js';
-import { type TestDatabase, testEngines } from '../testing/engines.js';
-import { startTestServer } from '../testing/server.js';
-import { createTwoTenants, TEST_PASSWORD } from '../testing/tenants.js';
+import { type Tenants, type TestServer, useTestApp } from '../testing/app.js';
+import { testEngines } from '../testing/engines.js';
+import { TEST_PASSWORD } from '../testing/tenants.js';
 import { SESSION_COOKIE } from './cookies.js';
-
-type Tenants = Awaited<ReturnType<typeof createTwoTenants>>;
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -23,21 +21,13 @@ interface ErrorBody {
  * never a 500, and the server must go on serving.
  */
 describe.each(testEngines)('the HTTP and WebSocket server under bad input ($name engine)', (engine) => {
-  let database: TestDatabase;
+  const app = useTestApp(engine, { maxBodyBytes: MAX_BODY_BYTES });
   let tenants: Tenants;
-  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let server: TestServer;
   let admin: ApiClient;
 
-  beforeAll(async () => {
-    database = await engine.create();
-    tenants = await createTwoTenants(database.db);
-    server = await startTestServer(database.db, { maxBodyBytes: MAX_BODY_BYTES });
-    admin = await signIn(server.url, tenants.a.adminEmail);
-  });
-
-  afterAll(async () => {
-    await server?.close();
-    await database?.drop();
+  beforeAll(() => {
+    ({ tenants, server, admin } = app);
   });
 
   function post(path: string, body: string, headers: Record<string, string> = {}) {

@@ -1,10 +1,7 @@
-import type { AppDeps } from '../app-deps.js';
+import { buildAppDeps, stopAppDeps } from '../build-app-deps.js';
 import type { Database } from '../db/index.js';
 import { startHttpServer } from '../http/server.js';
-import { EventBus } from '../modules/events/index.js';
-import { LoginLimiter } from '../modules/identity/index.js';
 import type { SessionPolicy } from '../modules/identity/sessions.js';
-import { createCodeCache } from '../modules/ingest/index.js';
 import type { CallLimits } from '../trpc/call-limits.js';
 import { testLog } from './engines.js';
 
@@ -22,23 +19,20 @@ export interface TestServerOptions {
 
 /** The real HTTP + WebSocket server on an ephemeral port, over a test database. */
 export async function startTestServer(db: Database, options: TestServerOptions = {}) {
-  const bus = new EventBus((error) => testLog.error({ err: error }, 'bus listener failed'));
-  const deps: AppDeps = {
+  const deps = buildAppDeps({
     db,
     log: testLog,
     version: 'test',
     sessionPolicy: { idleMs: 3_600_000, maxMs: 86_400_000, rotateMs: 900_000, ...options.sessionPolicy },
-    loginLimiter: new LoginLimiter({
+    loginLimits: {
       windowMs: 900_000,
       maxFailuresPerAccountAndAddress: options.maxFailuresPerAccountAndAddress ?? 5,
       maxFailuresPerAccount: options.maxFailuresPerAccount ?? 30,
       maxFailuresPerAddress: options.maxFailuresPerAddress ?? 20,
-    }),
+    },
     cookieSecure: undefined,
     trustProxy: options.trustProxy ?? false,
-    bus,
-    codeCache: createCodeCache(bus),
-  };
+  });
   const server = await startHttpServer({
     deps,
     host: '127.0.0.1',
@@ -56,5 +50,12 @@ export async function startTestServer(db: Database, options: TestServerOptions =
     startedAt: Date.now(),
     web: null,
   });
-  return { ...server, deps };
+  return {
+    ...server,
+    deps,
+    close: async () => {
+      await server.close();
+      await stopAppDeps(deps);
+    },
+  };
 }

@@ -1,19 +1,25 @@
 import { EventEmitter } from 'node:events';
-import {
-  type FileHandle,
-  mkdir,
-  open,
-  readdir,
-  readFile,
-  rename,
-  rm,
-  stat,
-  writeFile,
-} from 'node:fs/promises';
+import { type FileHandle, mkdir, open, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../logger';
 import type { Unit } from '../unit';
 import { contentBytes, decodeRecord, encodeRecord, HEADER_BYTES, MAX_RECORD_BYTES } from './framing';
+import {
+  listSegments,
+  type RecoveredOrigin,
+  readAcked,
+  readHead,
+  readSegment,
+  recoverOrigins,
+  type Segment,
+  scanSegment,
+  segmentName,
+  syncDir,
+  truncateSegment,
+  writeAcked,
+} from './segments';
+
+export type { RecoveredOrigin } from './segments';
 
 export interface OutboxOptions {
   /** Folder of its own (segments and the acknowledged-offset file). */
@@ -28,13 +34,6 @@ export interface OutboxOptions {
    */
   recoverOrigins?: { maxRecords: number; maxAgeMs: number };
   log: Logger;
-}
-
-/** A record found on disk at start that was appended with an origin. */
-export interface RecoveredOrigin {
-  /** A view into the segment read at start: decode it and let it go. */
-  origin: Buffer;
-  appendedAt: number;
 }
 
 export interface OutboxRecord {
@@ -76,13 +75,6 @@ export class OutboxFullError extends Error {
   }
 }
 
-interface Segment {
-  startSeq: number;
-  path: string;
-  /** Durable bytes in the file. */
-  bytes: number;
-}
-
 interface Pending {
   frame: Buffer;
   seq: number;
@@ -90,8 +82,6 @@ interface Pending {
   reject: (err: Error) => void;
 }
 
-const SEGMENT_PATTERN = /^seg-(\d{16})\.log$/;
-const segmentName = (startSeq: number) => `seg-${String(startSeq).padStart(16, '0')}.log`;
 /** One oldest-age checkpoint per second of appends keeps memory flat during a long outage. */
 const CHECKPOINT_INTERVAL_MS = 1000;
 /** Issue 3: "a loud status when near" the quota. */
@@ -132,16 +122,8 @@ export class Outbox extends EventEmitter implements Unit {
   async start(): Promise<void> {
     const { dir, log } = this.options;
     await mkdir(dir, { recursive: true });
-    const names = (await readdir(dir)).filter((name) => SEGMENT_PATTERN.test(name)).sort();
-    for (const name of names) {
-      const path = join(dir, name);
-      this.#segments.push({
-        startSeq: Number(SEGMENT_PATTERN.exec(name)?.[1]),
-        path,
-        bytes: (await stat(path)).size,
-      });
-    }
-    const acked = await this.#readAcked();
+    this.#segments = await listSegments(dir);
+    const acked = await readAcked(dir);
     if (this.#segments.length === 0) {
       const startSeq = acked ?? 0;
       const path = join(dir, segmentName(startSeq));
@@ -149,7 +131,7 @@ export class Outbox extends EventEmitter implements Unit {
       this.#segments.push({ startSeq, path, bytes: 0 });
     }
     const last = this.#segments.at(-1)!;
-    const scan = await this.#scan(last);
+    const scan = await scanSegment(last);
     if (scan.validBytes < last.bytes) {
       // A torn tail is the expected result of kill -9 or a power cut mid-write: none of it was acknowledged.
       log.warn(
@@ -157,14 +139,13 @@ export class Outbox extends EventEmitter implements Unit {
         'outbox: cut a torn tail',
       );
       this.#discarded++;
-      const fd = await open(last.path, 'r+');
-      await fd.truncate(scan.validBytes);
-      await fd.sync();
-      await fd.close();
-      last.bytes = scan.validBytes;
+      await truncateSegment(last, scan.validBytes);
     }
     // Before the acknowledged segments are trimmed below: their newest records may still be resent.
-    await this.#recoverOrigins(scan.data.subarray(0, scan.validBytes));
+    const limits = this.options.recoverOrigins;
+    if (limits) {
+      this.#recovered = await recoverOrigins(this.#segments, scan.data.subarray(0, scan.validBytes), limits);
+    }
     this.#nextSeq = this.#durableSeq = last.startSeq + scan.count;
     const first = this.#segments[0]!;
     this.#ackedSeq = Math.min(Math.max(acked ?? first.startSeq, first.startSeq), this.#durableSeq);
@@ -232,13 +213,7 @@ export class Outbox extends EventEmitter implements Unit {
         end - this.#cursor.pos,
         Math.max(maxBytes - bytes, MAX_RECORD_BYTES + HEADER_BYTES),
       );
-      const chunk = Buffer.allocUnsafe(length);
-      const fd = await open(segment.path, 'r');
-      try {
-        await fd.read(chunk, 0, length, this.#cursor.pos);
-      } finally {
-        await fd.close();
-      }
+      const chunk = await readSegment(segment.path, this.#cursor.pos, length);
       let offset = 0;
       while (out.length < maxEvents && bytes < maxBytes) {
         const decoded = decodeRecord(chunk, offset);
@@ -275,9 +250,7 @@ export class Outbox extends EventEmitter implements Unit {
     this.#ackWrite = this.#ackWrite.then(async () => {
       // Written before segments are deleted: after a crash the file may lag (→ a resend the cloud
       // deduplicates by id), but it never points past records that still need sending.
-      const path = join(this.options.dir, 'acked');
-      await writeFile(`${path}.tmp`, String(this.#ackedSeq));
-      await rename(`${path}.tmp`, path);
+      await writeAcked(this.options.dir, this.#ackedSeq);
       await this.#trimSegments();
       this.#checkQuota();
     });
@@ -386,68 +359,6 @@ export class Outbox extends EventEmitter implements Unit {
     this.emit('durable');
   }
 
-  async #readAcked(): Promise<number | undefined> {
-    try {
-      const value = Number((await readFile(join(this.options.dir, 'acked'), 'utf8')).trim());
-      return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-
-  /** Counts the intact records of a segment and records oldest-age checkpoints along the way. */
-  async #scan(segment: Segment, stopAtSeq = Number.POSITIVE_INFINITY) {
-    const data = await readFile(segment.path);
-    let offset = 0;
-    let count = 0;
-    while (segment.startSeq + count < stopAtSeq) {
-      const decoded = decodeRecord(data, offset);
-      if (decoded.kind !== 'record') break;
-      offset += decoded.record.size;
-      count++;
-    }
-    return { validBytes: offset, count, data };
-  }
-
-  /**
-   * Walks back from the newest record, segment by segment, until it has maxRecords origins or reaches
-   * records older than the window. Acknowledged records count too: the cloud having an event says
-   * nothing about whether its device got the PUBACK.
-   */
-  async #recoverOrigins(lastData: Buffer): Promise<void> {
-    const limits = this.options.recoverOrigins;
-    if (!limits) return;
-    const parts: RecoveredOrigin[][] = [];
-    let count = 0;
-    let newest: number | undefined;
-    for (let index = this.#segments.length - 1; index >= 0 && count < limits.maxRecords; index--) {
-      const data =
-        index === this.#segments.length - 1 ? lastData : await readFile(this.#segments[index]!.path);
-      const inSegment: RecoveredOrigin[] = [];
-      let first: number | undefined;
-      let last: number | undefined;
-      for (let offset = 0; ; ) {
-        const decoded = decodeRecord(data, offset);
-        if (decoded.kind !== 'record') break;
-        const { origin, appendedAt, size } = decoded.record;
-        first ??= appendedAt;
-        last = appendedAt;
-        if (origin) inSegment.push({ origin, appendedAt });
-        offset += size;
-      }
-      // Empty: a segment just started. Records without origins (QoS 0) still bound the walk by age.
-      if (first === undefined || last === undefined) continue;
-      newest ??= last;
-      const oldestKept = newest - limits.maxAgeMs;
-      const fresh = inSegment.filter((record) => record.appendedAt >= oldestKept);
-      const kept = fresh.slice(Math.max(0, fresh.length - (limits.maxRecords - count)));
-      parts.unshift(kept);
-      count += kept.length;
-      if (first < oldestKept) break;
-    }
-    this.#recovered = parts.flat();
-  }
-
   async #trimSegments(): Promise<void> {
     while (this.#segments.length > 1 && this.#segments[1]!.startSeq <= this.#ackedSeq) {
       const done = this.#segments.shift()!;
@@ -462,7 +373,7 @@ export class Outbox extends EventEmitter implements Unit {
   async #positionCursor(): Promise<void> {
     const index = this.#segments.findLastIndex((segment) => segment.startSeq <= this.#ackedSeq);
     const segment = this.#segments[Math.max(index, 0)]!;
-    const { validBytes, data } = await this.#scan(segment, this.#ackedSeq);
+    const { validBytes, data } = await scanSegment(segment, this.#ackedSeq);
     this.#cursor = { segment: Math.max(index, 0), pos: validBytes, seq: this.#ackedSeq };
     const checkpoint = (seq: number, buffer: Buffer, offset: number) => {
       const decoded = decodeRecord(buffer, offset);
@@ -470,26 +381,12 @@ export class Outbox extends EventEmitter implements Unit {
     };
     checkpoint(this.#ackedSeq, data, validBytes);
     for (const later of this.#segments.slice(index + 1)) {
-      const fd = await open(later.path, 'r');
-      const head = Buffer.alloc(MAX_RECORD_BYTES + HEADER_BYTES);
-      const { bytesRead } = await fd.read(head, 0, head.length, 0);
-      await fd.close();
-      checkpoint(later.startSeq, head.subarray(0, bytesRead), 0);
+      checkpoint(later.startSeq, await readHead(later.path), 0);
     }
   }
 
   #moveCursorTo(segmentIndex: number): void {
     const segment = this.#segments[segmentIndex]!;
     this.#cursor = { segment: segmentIndex, pos: 0, seq: segment.startSeq };
-  }
-}
-
-/** A new file's directory entry must be durable too, or the file can vanish after a power cut. */
-async function syncDir(dir: string): Promise<void> {
-  const fd = await open(dir, 'r');
-  try {
-    await fd.sync();
-  } finally {
-    await fd.close();
   }
 }

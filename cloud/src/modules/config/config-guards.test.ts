@@ -1,11 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, addUser, signIn } from '../../testing/api.js';
 import { expectApiError } from '../../testing/api-assertions.js';
-import { type TestDatabase, testEngines } from '../../testing/engines.js';
-import { startTestServer } from '../../testing/server.js';
-import { createTwoTenants } from '../../testing/tenants.js';
-
-type Tenants = Awaited<ReturnType<typeof createTwoTenants>>;
+import { type Tenants, type TestServer, useTestApp } from '../../testing/app.js';
+import { testEngines } from '../../testing/engines.js';
 
 /*
  * What the configuration engine refuses, on both engines: changes an engineer limited to some plants
@@ -13,9 +10,9 @@ type Tenants = Awaited<ReturnType<typeof createTwoTenants>>;
  * references; and lists that page through every record exactly once whatever the sort.
  */
 describe.each(testEngines)('configuration engine guards ($name engine)', (engine) => {
-  let database: TestDatabase;
+  const app = useTestApp(engine);
   let tenants: Tenants;
-  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let server: TestServer;
   let admin: ApiClient;
   let plantEngineer: ApiClient;
   let plant1: string;
@@ -23,10 +20,7 @@ describe.each(testEngines)('configuration engine guards ($name engine)', (engine
   const machines: Record<string, string> = {};
 
   beforeAll(async () => {
-    database = await engine.create();
-    tenants = await createTwoTenants(database.db);
-    server = await startTestServer(database.db);
-    admin = await signIn(server.url, tenants.a.adminEmail);
+    ({ tenants, server, admin } = app);
     plant1 = tenants.a.plantIds[0]!;
     plant2 = tenants.a.plantIds[1]!;
     const engineerUser = await addUser(admin, { roleIds: [tenants.a.roleIds.engineer!], plantIds: [plant1] });
@@ -45,11 +39,6 @@ describe.each(testEngines)('configuration engine guards ($name engine)', (engine
       ).id;
     }
   }, 120_000);
-
-  afterAll(async () => {
-    await server?.close();
-    await database?.drop();
-  });
 
   it('lets only an engineer who sees every plant change how a plant record field’s values are checked', async () => {
     const serial = await admin.trpc.config.fields.create.mutate({

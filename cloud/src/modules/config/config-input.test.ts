@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiClient, signIn } from '../../testing/api.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ApiClient } from '../../testing/api.js';
 import { expectApiError } from '../../testing/api-assertions.js';
-import { type TestDatabase, testEngines } from '../../testing/engines.js';
-import { startTestServer } from '../../testing/server.js';
-import { createTwoTenants } from '../../testing/tenants.js';
+import { useTestApp } from '../../testing/app.js';
+import { testEngines } from '../../testing/engines.js';
 
 const cursorOf = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -13,23 +12,14 @@ const cursorOf = (value: unknown) => Buffer.from(JSON.stringify(value)).toString
  * handed out by records.list.
  */
 describe.each(testEngines)('configuration input ($name engine)', (engine) => {
-  let database: TestDatabase;
-  let server: Awaited<ReturnType<typeof startTestServer>>;
+  const app = useTestApp(engine);
   let admin: ApiClient;
 
   beforeAll(async () => {
-    database = await engine.create();
-    const tenants = await createTwoTenants(database.db);
-    server = await startTestServer(database.db);
-    admin = await signIn(server.url, tenants.a.adminEmail);
+    ({ admin } = app);
     for (const code of ['P1', 'P2', 'P3'])
       await admin.trpc.production.products.create.mutate({ code, name: `Product ${code}` });
   }, 120_000);
-
-  afterAll(async () => {
-    await server?.close();
-    await database?.drop();
-  });
 
   it('refuses control characters in a default value, naming the field', async () => {
     let n = 0;

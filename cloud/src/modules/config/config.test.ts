@@ -1,13 +1,10 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../db/index.js';
 import { type ApiClient, addUser, signIn } from '../../testing/api.js';
 import { expectApiError } from '../../testing/api-assertions.js';
+import { type Tenants, type TestServer, useTestApp } from '../../testing/app.js';
 import { type TestDatabase, testEngines } from '../../testing/engines.js';
-import { startTestServer } from '../../testing/server.js';
-import { createTwoTenants } from '../../testing/tenants.js';
-
-type Tenants = Awaited<ReturnType<typeof createTwoTenants>>;
 
 /*
  * The configuration engine through the API on both engines (docs/configuration.md): an engineer
@@ -17,9 +14,10 @@ type Tenants = Awaited<ReturnType<typeof createTwoTenants>>;
  * none of it.
  */
 describe.each(testEngines)('configuration engine ($name engine)', (engine) => {
+  const app = useTestApp(engine);
   let database: TestDatabase;
   let tenants: Tenants;
-  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let server: TestServer;
   let engineer: ApiClient;
   let operator: ApiClient;
   let adminB: ApiClient;
@@ -29,11 +27,8 @@ describe.each(testEngines)('configuration engine ($name engine)', (engine) => {
   const products: Record<string, string> = {};
 
   beforeAll(async () => {
-    database = await engine.create();
-    tenants = await createTwoTenants(database.db);
-    server = await startTestServer(database.db);
+    ({ database, tenants, server, adminB } = app);
     const adminA = await signIn(server.url, tenants.a.adminEmail);
-    adminB = await signIn(server.url, tenants.b.adminEmail);
     const a = tenants.a;
     const engineerUser = await addUser(adminA, {
       roleIds: [a.roleIds.engineer!],
@@ -51,11 +46,6 @@ describe.each(testEngines)('configuration engine ($name engine)', (engine) => {
         await adminA.trpc.production.products.create.mutate({ code, name: `Product ${code}` })
       ).id;
   }, 120_000);
-
-  afterAll(async () => {
-    await server?.close();
-    await database?.drop();
-  });
 
   it('lets an engineer define a type list and fields, and refuses an operator', async () => {
     colourList = await engineer.trpc.config.typeLists.create.mutate({

@@ -1,12 +1,9 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiClient, signIn } from '../../testing/api.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ApiClient } from '../../testing/api.js';
 import { expectApiError } from '../../testing/api-assertions.js';
+import { type Tenants, useTestApp } from '../../testing/app.js';
 import { type TestDatabase, testEngines } from '../../testing/engines.js';
-import { startTestServer } from '../../testing/server.js';
-import { createTwoTenants } from '../../testing/tenants.js';
-
-type Tenants = Awaited<ReturnType<typeof createTwoTenants>>;
 
 /*
  * Text field patterns through the API on both engines: values are matched on RE2, so a pattern that
@@ -14,24 +11,16 @@ type Tenants = Awaited<ReturnType<typeof createTwoTenants>>;
  * at once with the field's message; what RE2 cannot read is refused when the field is defined.
  */
 describe.each(testEngines)('field patterns ($name engine)', (engine) => {
+  const app = useTestApp(engine);
   let database: TestDatabase;
   let tenants: Tenants;
-  let server: Awaited<ReturnType<typeof startTestServer>>;
   let admin: ApiClient;
   let product: string;
 
   beforeAll(async () => {
-    database = await engine.create();
-    tenants = await createTwoTenants(database.db);
-    server = await startTestServer(database.db);
-    admin = await signIn(server.url, tenants.a.adminEmail);
+    ({ database, tenants, admin } = app);
     product = (await admin.trpc.production.products.create.mutate({ code: 'P1', name: 'Product 1' })).id;
   }, 120_000);
-
-  afterAll(async () => {
-    await server?.close();
-    await database?.drop();
-  });
 
   const setValues = (values: Record<string, unknown>) =>
     admin.trpc.config.records.setValues.mutate({ entityType: 'product', entityId: product, values });

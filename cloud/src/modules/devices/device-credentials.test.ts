@@ -1,15 +1,12 @@
 import { scryptSync } from 'node:crypto';
 import { DEVICE_PASSWORD_HASH, deviceCredentialSetSchema } from '@plantline/schema';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../db/index.js';
 import { type ApiClient, addUser, apiClient, signIn } from '../../testing/api.js';
 import { expectApiError } from '../../testing/api-assertions.js';
+import { type Tenants, type TestServer, useTestApp } from '../../testing/app.js';
 import { type TestDatabase, testEngines } from '../../testing/engines.js';
-import { startTestServer } from '../../testing/server.js';
-import { createTwoTenants } from '../../testing/tenants.js';
-
-type Tenants = Awaited<ReturnType<typeof createTwoTenants>>;
 
 /** What the edge does with a stored hash (edge/src/devices/device-auth.ts). */
 function verifies(password: string, encoded: string): boolean {
@@ -24,34 +21,20 @@ function verifies(password: string, encoded: string): boolean {
 }
 
 describe.each(testEngines)('device credentials ($name engine)', (engine) => {
+  const app = useTestApp(engine);
   let database: TestDatabase;
   let tenants: Tenants;
-  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let server: TestServer;
   let admin: ApiClient;
   let adminB: ApiClient;
   const scope = { lineA1: '', machineA1: '', lineA2: '', machineA2: '' };
 
   beforeAll(async () => {
-    database = await engine.create();
-    tenants = await createTwoTenants(database.db);
-    server = await startTestServer(database.db);
-    admin = await signIn(server.url, tenants.a.adminEmail);
-    adminB = await signIn(server.url, tenants.b.adminEmail);
-    for (const [n, plantId] of [tenants.a.plantIds[0]!, tenants.a.plantIds[1]!].entries()) {
-      const line = await admin.trpc.masterdata.lines.create.mutate({ plantId, code: 'L1', name: 'Line 1' });
-      const machine = await admin.trpc.masterdata.machines.create.mutate({
-        lineId: line.id,
-        code: 'M1',
-        name: 'Press',
-      });
-      if (n === 0) Object.assign(scope, { lineA1: line.id, machineA1: machine.id });
-      else Object.assign(scope, { lineA2: line.id, machineA2: machine.id });
-    }
-  }, 120_000);
-
-  afterAll(async () => {
-    await server?.close();
-    await database?.drop();
+    ({ database, tenants, server, admin, adminB } = app);
+    scope.lineA1 = await app.line(tenants.a.plantIds[0]!, 'L1', { name: 'Line 1' });
+    scope.machineA1 = await app.machine(scope.lineA1, 'M1', { name: 'Press' });
+    scope.lineA2 = await app.line(tenants.a.plantIds[1]!, 'L1', { name: 'Line 1' });
+    scope.machineA2 = await app.machine(scope.lineA2, 'M1', { name: 'Press' });
   });
 
   const unique = (name: string) => `${name}-${Math.random().toString(36).slice(2, 8)}`;

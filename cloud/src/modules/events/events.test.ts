@@ -1,13 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, addUser, apiClient, signIn, wsClient } from '../../testing/api.js';
 import { expectApiError } from '../../testing/api-assertions.js';
+import { type Tenants, type TestServer, useTestApp } from '../../testing/app.js';
 import { type TestDatabase, testEngines } from '../../testing/engines.js';
 import { envelope, uuidv7 } from '../../testing/events.js';
 import { startTestServer } from '../../testing/server.js';
-import { createTwoTenants } from '../../testing/tenants.js';
 import type { LiveEvent } from './index.js';
-
-type Tenants = Awaited<ReturnType<typeof createTwoTenants>>;
 
 async function until(check: () => boolean, what: string, timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;
@@ -22,9 +20,10 @@ async function until(check: () => boolean, what: string, timeoutMs = 10_000) {
  * and resumable from the last event id with nothing missed and nothing doubled.
  */
 describe.each(testEngines)('stored events, live and recent ($name engine)', (engine) => {
+  const app = useTestApp(engine);
   let database: TestDatabase;
   let tenants: Tenants;
-  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let server: TestServer;
   let admin: Awaited<ReturnType<typeof signIn>>;
   let edge: ApiClient;
   let edgeKey: string;
@@ -34,10 +33,7 @@ describe.each(testEngines)('stored events, live and recent ($name engine)', (eng
   const B1 = { plant: 'A2', line: 'L1', machine: 'M1' };
 
   beforeAll(async () => {
-    database = await engine.create();
-    tenants = await createTwoTenants(database.db);
-    server = await startTestServer(database.db);
-    admin = await signIn(server.url, tenants.a.adminEmail);
+    ({ database, tenants, server, admin } = app);
     const [plantA1, plantA2] = tenants.a.plantIds as [string, string];
     const line = await admin.trpc.masterdata.lines.create.mutate({
       plantId: plantA1,
@@ -68,11 +64,6 @@ describe.each(testEngines)('stored events, live and recent ($name engine)', (eng
     });
     edgeKey = key.key;
     edge = apiClient(server.url, { apiKey: edgeKey });
-  });
-
-  afterAll(async () => {
-    await server?.close();
-    await database?.drop();
   });
 
   function listen(

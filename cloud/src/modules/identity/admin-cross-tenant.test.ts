@@ -1,13 +1,11 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../db/index.js';
 import { type ApiClient, addUser, signIn } from '../../testing/api.js';
 import { expectApiError } from '../../testing/api-assertions.js';
+import { type Tenants, type TestServer, useTestApp } from '../../testing/app.js';
 import { type TestDatabase, testEngines } from '../../testing/engines.js';
-import { startTestServer } from '../../testing/server.js';
-import { createTwoTenants, TEST_PASSWORD } from '../../testing/tenants.js';
-
-type Tenants = Awaited<ReturnType<typeof createTwoTenants>>;
+import { TEST_PASSWORD } from '../../testing/tenants.js';
 
 /*
  * Tenant A's administrator names tenant B's records by id. Row-level security hides them, so every
@@ -15,9 +13,10 @@ type Tenants = Awaited<ReturnType<typeof createTwoTenants>>;
  * B exactly as it was.
  */
 describe.each(testEngines)('administration across tenants ($name engine)', (engine) => {
+  const app = useTestApp(engine);
   let database: TestDatabase;
   let tenants: Tenants;
-  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let server: TestServer;
   let adminA: ApiClient;
   /** A user of each tenant besides its administrator, and an API key of B. */
   let userA: { id: string; email: string };
@@ -25,9 +24,7 @@ describe.each(testEngines)('administration across tenants ($name engine)', (engi
   let keyB: { id: string; key: string };
 
   beforeAll(async () => {
-    database = await engine.create();
-    tenants = await createTwoTenants(database.db);
-    server = await startTestServer(database.db);
+    ({ database, tenants, server } = app);
     const { a, b } = tenants;
     adminA = await signIn(server.url, a.adminEmail);
     const adminB = await signIn(server.url, b.adminEmail);
@@ -38,11 +35,6 @@ describe.each(testEngines)('administration across tenants ($name engine)', (engi
       scopes: ['ingest.write'],
       plantIds: [b.plantIds[0]!],
     });
-  });
-
-  afterAll(async () => {
-    await server?.close();
-    await database?.drop();
   });
 
   /** Every identity row of a tenant, read as the owner, in a stable order. */

@@ -8,7 +8,7 @@ export {
   type LiveGuardDeps,
   type LiveNeeds,
 } from './live-access.js';
-export { LoginLimiter } from './login-limiter.js';
+export { LoginLimiter, type LoginLimiterOptions } from './login-limiter.js';
 export { hashPassword } from './passwords.js';
 export { randomToken } from './secrets.js';
 export type { SessionPolicy } from './sessions.js';

@@ -4,19 +4,15 @@ import {
   type ApiClient,
   type ApiError,
   addUser,
-  apiClient,
   type Credentials,
   signIn,
   wsClient,
 } from '../../testing/api.js';
-import { type TestDatabase, testEngines } from '../../testing/engines.js';
+import { type SignedIn, type TestServer, useTestApp } from '../../testing/app.js';
+import { testEngines } from '../../testing/engines.js';
 import { envelope } from '../../testing/events.js';
-import { startTestServer } from '../../testing/server.js';
-import { createTwoTenants } from '../../testing/tenants.js';
 import type { LiveEvent } from '../events/index.js';
 import type { LiveKpiMessage } from '../kpi/index.js';
-
-type Tenants = Awaited<ReturnType<typeof createTwoTenants>>;
 
 async function until(check: () => boolean, what: string, timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;
@@ -32,10 +28,9 @@ async function until(check: () => boolean, what: string, timeoutMs = 10_000) {
  * WebSocket server, and deliver nothing after (live-access.ts).
  */
 describe.each(testEngines)('live subscriptions end with their access ($name engine)', (engine) => {
-  let database: TestDatabase;
-  let tenants: Tenants;
-  let server: Awaited<ReturnType<typeof startTestServer>>;
-  let admin: Awaited<ReturnType<typeof signIn>>;
+  const app = useTestApp(engine);
+  let server: TestServer;
+  let admin: SignedIn;
   let edge: ApiClient;
   let plants: { a1: string; a2: string };
   const A1 = { plant: 'A1', line: 'L1', machine: 'M1' };
@@ -43,28 +38,16 @@ describe.each(testEngines)('live subscriptions end with their access ($name engi
   const open: (() => void)[] = [];
 
   beforeAll(async () => {
-    database = await engine.create();
-    tenants = await createTwoTenants(database.db);
-    server = await startTestServer(database.db);
-    admin = await signIn(server.url, tenants.a.adminEmail);
-    const [a1, a2] = tenants.a.plantIds as [string, string];
+    ({ server, admin } = app);
+    const [a1, a2] = app.tenants.a.plantIds as [string, string];
     plants = { a1, a2 };
-    for (const plantId of [a1, a2]) {
-      const line = await admin.trpc.masterdata.lines.create.mutate({ plantId, code: 'L1', name: 'L1' });
-      await admin.trpc.masterdata.machines.create.mutate({ lineId: line.id, code: 'M1', name: 'M1' });
-    }
-    const key = await admin.trpc.apiKeys.create.mutate({
-      name: 'edge',
-      scopes: ['ingest.write'],
-      plantIds: [a1, a2],
-    });
-    edge = apiClient(server.url, { apiKey: key.key });
+    for (const plantId of [a1, a2]) await app.machine(await app.line(plantId, 'L1'), 'M1');
+    edge = await app.edge([a1, a2]);
   });
 
-  afterAll(async () => {
+  // Runs before the test app closes the server (after hooks run last-registered first).
+  afterAll(() => {
     for (const close of open) close();
-    await server?.close();
-    await database?.drop();
   });
 
   async function push(...events: ReturnType<typeof envelope>[]) {
@@ -167,6 +150,25 @@ describe.each(testEngines)('live subscriptions end with their access ($name engi
     const [after] = await push(envelope(A1, 'count', { good: 1 }));
     await until(() => witness.ids().includes(after!), 'the later event at a subscriber still signed in');
     expect(sub.ids()).toEqual(before);
+  });
+
+  it('ends kpi.live with UNAUTHORIZED when its session signs out, and sends nothing after', async () => {
+    const { session } = await user(['kpi.read'], [plants.a1]);
+    const sub = liveKpi({ token: session.token }, plants.a1);
+    const witness = liveKpi({ token: admin.token }, plants.a1);
+    await sub.snapshot();
+    await witness.snapshot();
+    await session.trpc.auth.logout.mutate();
+    const error = await sub.ended();
+    expect({ code: error.data?.code, message: error.message }).toEqual({
+      code: 'UNAUTHORIZED',
+      message: 'Your session has expired; sign in again',
+    });
+    const received = sub.data.length;
+    const seen = witness.data.length;
+    await push(envelope(A1, 'state', { state: 'DOWN' }));
+    await until(() => witness.data.length > seen, 'an update at a subscriber still signed in');
+    expect(sub.data).toHaveLength(received);
   });
 
   it('ends auth.watchSession at once when the session signs out', async () => {

@@ -1,14 +1,14 @@
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../db/index.js';
 import { type ApiClient, apiClient, signIn } from '../../testing/api.js';
 import { expectApiError } from '../../testing/api-assertions.js';
+import { type TestServer, useTestApp } from '../../testing/app.js';
 import { type TestDatabase, testEngines } from '../../testing/engines.js';
 import { envelope } from '../../testing/events.js';
-import { startTestServer } from '../../testing/server.js';
-import { createTwoTenants } from '../../testing/tenants.js';
+import type { createTwoTenants } from '../../testing/tenants.js';
 
 type Tenants = Awaited<ReturnType<typeof createTwoTenants>>;
 const gzipAsync = promisify(gzip);
@@ -19,9 +19,10 @@ const MAX_BODY_BYTES = 1024 * 1024;
  * event, idempotent by id, confined to the key's plants, unknown machines held and released.
  */
 describe.each(testEngines)('ingest ($name engine)', (engine) => {
+  const app = useTestApp(engine, { maxBodyBytes: MAX_BODY_BYTES });
   let database: TestDatabase;
   let tenants: Tenants;
-  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let server: TestServer;
   let admin: ApiClient;
   let edge: ApiClient;
   let edgeKey: string;
@@ -30,10 +31,7 @@ describe.each(testEngines)('ingest ($name engine)', (engine) => {
   let m1: { id: string; lineId: string };
 
   beforeAll(async () => {
-    database = await engine.create();
-    tenants = await createTwoTenants(database.db);
-    server = await startTestServer(database.db, { maxBodyBytes: MAX_BODY_BYTES });
-    admin = await signIn(server.url, tenants.a.adminEmail);
+    ({ database, tenants, server, admin } = app);
     const [plantA1, plantA2] = tenants.a.plantIds as [string, string];
     const line = await admin.trpc.masterdata.lines.create.mutate({
       plantId: plantA1,
@@ -54,11 +52,6 @@ describe.each(testEngines)('ingest ($name engine)', (engine) => {
     });
     edgeKey = key.key;
     edge = apiClient(server.url, { apiKey: edgeKey });
-  });
-
-  afterAll(async () => {
-    await server?.close();
-    await database?.drop();
   });
 
   /** Counts as the owner, across every plant of tenant A. */

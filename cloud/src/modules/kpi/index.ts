@@ -19,8 +19,9 @@ export {
 export type { Instant, InstantRange, Interval } from './intervals.js';
 export { kpiRouter } from './kpi.router.js';
 export type { ResolvedWindow, ScopeInput, WindowInput } from './kpi-scope.js';
-export { LIVE_MIN_INTERVAL_MS } from './live-hub.js';
-export { type LiveKpiInput, liveKpiStats } from './live-kpi.js';
+export { LiveKpiHubs } from './live-hub.js';
+export type { LiveKpiInput } from './live-kpi.js';
+export { LIVE_MIN_INTERVAL_MS } from './live-state.js';
 export type {
   LiveKpiFigures,
   LiveKpiMessage,

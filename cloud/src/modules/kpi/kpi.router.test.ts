@@ -1,14 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, addUser, apiClient, signIn } from '../../testing/api.js';
 import { expectApiError } from '../../testing/api-assertions.js';
-import { type TestDatabase, testEngines } from '../../testing/engines.js';
+import { type Tenants, type TestServer, useTestApp } from '../../testing/app.js';
+import { testEngines } from '../../testing/engines.js';
 import { envelope } from '../../testing/events.js';
-import { startTestServer } from '../../testing/server.js';
-import { createTwoTenants } from '../../testing/tenants.js';
 import { DEFAULT_STATE_CODES } from '../production/index.js';
 import { computeOee, type OeeInput, type StateEvent } from './index.js';
-
-type Tenants = Awaited<ReturnType<typeof createTwoTenants>>;
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -78,9 +75,9 @@ function irregularDay(at: (hh: number, mm?: number) => number) {
  *      A = 720/810, P = 550/720, Q = 840/875 = 0.96, OEE = 550/810 × 0.96 = 0.651852…
  */
 describe.each(testEngines)('KPI procedures over stored events ($name engine)', (engine) => {
-  let database: TestDatabase;
+  const app = useTestApp(engine);
   let tenants: Tenants;
-  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let server: TestServer;
   let admin: ApiClient;
   let edge: ApiClient;
   const ids = {} as {
@@ -109,10 +106,7 @@ describe.each(testEngines)('KPI procedures over stored events ($name engine)', (
   let currentShiftStart = 0;
 
   beforeAll(async () => {
-    database = await engine.create();
-    tenants = await createTwoTenants(database.db);
-    server = await startTestServer(database.db);
-    admin = await signIn(server.url, tenants.a.adminEmail);
+    ({ tenants, server, admin } = app);
     const [plant, otherPlant] = tenants.a.plantIds as [string, string];
     ids.plant = plant;
     ids.otherPlant = otherPlant;
@@ -236,11 +230,6 @@ describe.each(testEngines)('KPI procedures over stored events ($name engine)', (
       ],
     });
     expect(more.results.filter((r) => r.status !== 'accepted')).toEqual([]);
-  });
-
-  afterAll(async () => {
-    await server?.close();
-    await database?.drop();
   });
 
   it("computes a machine's shift OEE exactly as by hand (inherited state, planned downtime, planned stop, two PRIs)", async () => {

@@ -1,6 +1,6 @@
 import type { LiveKpiFigures } from './live-types.js';
 import type { OeeAggregate } from './oee-aggregate.js';
-import type { OeeComponents, OeeFactors } from './oee-factors.js';
+import { type OeeComponents, type OeeFactors, oeeFactors, zeroComponents } from './oee-factors.js';
 
 /* What the live hub sends per entity, and the field-level diff that makes an update small. */
 
@@ -72,3 +72,9 @@ export function figuresOf(r: OeeFactors & { readonly components: OeeComponents }
     missingIdealCycleTime: c.quantityWithoutIdealCycleTime > 0,
   };
 }
+
+/** Every figure of an entity with no current shift: "no data", and zero quantities. */
+export const NO_SHIFT_FIGURES: LiveKpiFigures = figuresOf({
+  ...oeeFactors(zeroComponents),
+  components: zeroComponents,
+});

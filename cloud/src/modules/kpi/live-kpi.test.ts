@@ -1,12 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiClient, addUser, apiClient, signIn, wsClient } from '../../testing/api.js';
-import { type TestDatabase, testEngines } from '../../testing/engines.js';
+import { type ApiClient, addUser, signIn, wsClient } from '../../testing/api.js';
+import { type SignedIn, type Tenants, type TestServer, useTestApp } from '../../testing/app.js';
+import { testEngines } from '../../testing/engines.js';
 import { envelope } from '../../testing/events.js';
-import { startTestServer } from '../../testing/server.js';
-import { createTwoTenants } from '../../testing/tenants.js';
-import { type LiveKpiMessage, type LiveKpiSnapshot, liveKpiStats } from './index.js';
-
-type Tenants = Awaited<ReturnType<typeof createTwoTenants>>;
+import type { LiveKpiMessage, LiveKpiSnapshot } from './index.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -31,10 +28,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * The snapshot must carry what kpi.oee 'currentShift' computes from the database for the same data.
  */
 describe.each(testEngines)('kpi.live over WebSocket ($name engine)', (engine) => {
-  let database: TestDatabase;
+  const app = useTestApp(engine);
   let tenants: Tenants;
-  let server: Awaited<ReturnType<typeof startTestServer>>;
-  let admin: Awaited<ReturnType<typeof signIn>>;
+  let server: TestServer;
+  let admin: SignedIn;
   let edge: ApiClient;
   const ids = {} as {
     plant: string;
@@ -51,18 +48,14 @@ describe.each(testEngines)('kpi.live over WebSocket ($name engine)', (engine) =>
   const open: (() => void)[] = [];
 
   beforeAll(async () => {
-    database = await engine.create();
-    tenants = await createTwoTenants(database.db);
-    server = await startTestServer(database.db);
-    admin = await signIn(server.url, tenants.a.adminEmail);
+    ({ tenants, server, admin } = app);
     const [plant, otherPlant] = tenants.a.plantIds as [string, string];
     Object.assign(ids, { plant, otherPlant });
-    const md = admin.trpc.masterdata;
-    ids.l1 = (await md.lines.create.mutate({ plantId: plant, code: 'L1', name: 'Line 1' })).id;
-    ids.l2 = (await md.lines.create.mutate({ plantId: plant, code: 'L2', name: 'Line 2' })).id;
-    ids.m1 = (await md.machines.create.mutate({ lineId: ids.l1, code: 'M1', name: 'Press 1' })).id;
-    ids.m2 = (await md.machines.create.mutate({ lineId: ids.l1, code: 'M2', name: 'Press 2' })).id;
-    ids.m3 = (await md.machines.create.mutate({ lineId: ids.l2, code: 'M3', name: 'Lathe 3' })).id;
+    ids.l1 = await app.line(plant, 'L1', { name: 'Line 1' });
+    ids.l2 = await app.line(plant, 'L2', { name: 'Line 2' });
+    ids.m1 = await app.machine(ids.l1, 'M1', { name: 'Press 1' });
+    ids.m2 = await app.machine(ids.l1, 'M2', { name: 'Press 2' });
+    ids.m3 = await app.machine(ids.l2, 'M3', { name: 'Lathe 3' });
     const pr = admin.trpc.production;
     await pr.downtimeReasons.create.mutate({
       code: 'JAM',
@@ -81,12 +74,7 @@ describe.each(testEngines)('kpi.live over WebSocket ($name engine)', (engine) =>
       startsAt: new Date(shiftStart),
       endsAt: new Date(shiftStart + 3 * HOUR),
     });
-    const key = await admin.trpc.apiKeys.create.mutate({
-      name: 'edge',
-      scopes: ['ingest.write'],
-      plantIds: [plant, otherPlant],
-    });
-    edge = apiClient(server.url, { apiKey: key.key });
+    edge = await app.edge([plant, otherPlant]);
     await push(
       envelope(A1M1, 'state', { state: 'RUNNING' }, new Date(shiftStart + 10 * MIN)),
       envelope(A1M1, 'count', { good: 120, scrap: 6, product: 'P-A' }, new Date(shiftStart + 20 * MIN)),
@@ -96,10 +84,9 @@ describe.each(testEngines)('kpi.live over WebSocket ($name engine)', (engine) =>
     );
   });
 
-  afterAll(async () => {
+  // Runs before the test app closes the server (after hooks run last-registered first).
+  afterAll(() => {
     for (const close of open) close();
-    await server?.close();
-    await database?.drop();
   });
 
   async function push(...events: ReturnType<typeof envelope>[]) {
@@ -377,8 +364,11 @@ describe.each(testEngines)('kpi.live over WebSocket ($name engine)', (engine) =>
     await sleep(1500);
     const windowMs = Date.now() - started;
     const updates = sub.messages.filter((x) => x.message.type === 'update' && x.at >= started);
+    // When the hub sent each entity (asOf), not when it arrived: delivery jitter on a busy machine
+    // can bring two arrivals closer than the sends were.
     const perEntity = new Map<string, number[]>();
-    for (const { at, message } of updates) {
+    for (const { message } of updates) {
+      const at = message.asOf;
       for (const m of message.machines)
         perEntity.set(m.machineId, [...(perEntity.get(m.machineId) ?? []), at]);
       for (const l of message.lines) perEntity.set(l.lineId, [...(perEntity.get(l.lineId) ?? []), at]);
@@ -507,12 +497,12 @@ describe.each(testEngines)('kpi.live over WebSocket ($name engine)', (engine) =>
   });
 
   it('shares one hub per plant, reloads it when master data changes, and drops it when the last subscriber leaves', async () => {
-    await until(() => liveKpiStats(server.deps).hubs === 0, 'earlier hubs to go');
+    await until(() => server.deps.liveKpi.stats().hubs === 0, 'earlier hubs to go');
     const a = listen(admin.token, { plantId: ids.plant });
     const b = listen(admin.token, { plantId: ids.plant });
     await a.snapshot();
     await b.snapshot();
-    expect(liveKpiStats(server.deps)).toEqual({ hubs: 1, subscribers: 2 });
+    expect(server.deps.liveKpi.stats()).toEqual({ hubs: 1, subscribers: 2 });
     // A new machine: 'masterdata.changed' reloads the hub, which sends everyone a new snapshot.
     const m4 = (
       await admin.trpc.masterdata.machines.create.mutate({ lineId: ids.l2, code: 'M4', name: 'Lathe 4' })
@@ -527,10 +517,10 @@ describe.each(testEngines)('kpi.live over WebSocket ($name engine)', (engine) =>
     const reloaded = a.messages.findLast((x) => x.message.type === 'snapshot')!.message as LiveKpiSnapshot;
     expect(reloaded.lines.find((l) => l.lineId === ids.l2)?.machineCount).toBe(2);
     a.close();
-    await until(() => liveKpiStats(server.deps).subscribers === 1, 'the first to leave');
-    expect(liveKpiStats(server.deps).hubs).toBe(1);
+    await until(() => server.deps.liveKpi.stats().subscribers === 1, 'the first to leave');
+    expect(server.deps.liveKpi.stats().hubs).toBe(1);
     b.close();
-    await until(() => liveKpiStats(server.deps).hubs === 0, 'the hub to be dropped');
-    expect(liveKpiStats(server.deps)).toEqual({ hubs: 0, subscribers: 0 });
+    await until(() => server.deps.liveKpi.stats().hubs === 0, 'the hub to be dropped');
+    expect(server.deps.liveKpi.stats()).toEqual({ hubs: 0, subscribers: 0 });
   });
 });

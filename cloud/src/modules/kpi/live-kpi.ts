@@ -1,11 +1,9 @@
 import { sql } from 'drizzle-orm';
-import type { Logger } from 'pino';
-import { type Database, rows } from '../../db/index.js';
+import { rows } from '../../db/index.js';
 import { notFound } from '../../trpc/errors.js';
 import { canSeePlant, type Principal, scopeOf } from '../../trpc/principal.js';
-import type { EventBus } from '../events/index.js';
 import { guardLive, type LiveGuardDeps } from '../identity/index.js';
-import { type LiveHubDeps, type LiveHubSubscriber, LiveKpiHub } from './live-hub.js';
+import type { LiveHubSubscriber, LiveKpiHubs } from './live-hub.js';
 import { applyTrendPatch, mergeTrendPatches } from './live-trend.js';
 import type { LiveKpiMessage, LiveKpiSnapshot, LiveKpiUpdate } from './live-types.js';
 
@@ -23,63 +21,13 @@ export interface LiveKpiInput {
   readonly machineIds?: readonly string[] | undefined;
 }
 
-/** The process's hubs, one per (tenant, plant), dropped when their last subscriber leaves. */
-export class LiveKpiHubs {
-  private readonly hubs = new Map<string, LiveKpiHub>();
-
-  constructor(private readonly deps: LiveHubDeps) {}
-
-  join(tenantId: string, plantId: string, subscriber: LiveHubSubscriber): () => void {
-    const key = `${tenantId}:${plantId}`;
-    let hub = this.hubs.get(key);
-    if (hub === undefined) {
-      hub = new LiveKpiHub(this.deps, tenantId, plantId);
-      this.hubs.set(key, hub);
-      hub.start();
-    }
-    const own = hub;
-    const leave = own.join(subscriber);
-    let left = false;
-    return () => {
-      if (left) return;
-      left = true;
-      if (leave() && this.hubs.get(key) === own) {
-        own.stop();
-        this.hubs.delete(key);
-      }
-    };
-  }
-
-  stats(): { hubs: number; subscribers: number } {
-    let subscribers = 0;
-    for (const hub of this.hubs.values()) subscribers += hub.subscriberCount;
-    return { hubs: this.hubs.size, subscribers };
-  }
-}
-
-/*
- * The hubs belong to one app instance (its bus), and AppDeps — built by the composition root, which
- * this module does not own — has no field for them yet; a WeakMap keyed by the instance's bus keeps
- * them per instance (two test servers in one process do not share hubs) and lets them go with it.
- */
-const hubsByBus = new WeakMap<EventBus, LiveKpiHubs>();
-
-export function liveKpiHubs(deps: { db: Database; bus: EventBus; log: Logger }): LiveKpiHubs {
-  let hubs = hubsByBus.get(deps.bus);
-  if (hubs === undefined) {
-    hubs = new LiveKpiHubs(deps);
-    hubsByBus.set(deps.bus, hubs);
-  }
-  return hubs;
-}
-
-/** How many hubs and subscribers the app instance holds (for tests and the fanout benchmark). */
-export function liveKpiStats(deps: { bus: EventBus }): { hubs: number; subscribers: number } {
-  return hubsByBus.get(deps.bus)?.stats() ?? { hubs: 0, subscribers: 0 };
+/** What kpi.live uses: the access guard's and the app's hubs. */
+export interface LiveKpiDeps extends LiveGuardDeps {
+  readonly liveKpi: LiveKpiHubs;
 }
 
 export async function* liveKpi(
-  deps: LiveGuardDeps,
+  deps: LiveKpiDeps,
   principal: Principal,
   input: LiveKpiInput,
   signal: AbortSignal | undefined,
@@ -98,13 +46,13 @@ export async function* liveKpi(
 }
 
 async function* plantStream(
-  deps: LiveGuardDeps,
+  deps: LiveKpiDeps,
   tenantId: string,
   input: LiveKpiInput,
   signal: AbortSignal,
 ): AsyncGenerator<LiveKpiMessage> {
   const queue = new SubscriberQueue(input);
-  const leave = liveKpiHubs(deps).join(tenantId, input.plantId, queue);
+  const leave = deps.liveKpi.join(tenantId, input.plantId, queue);
   const onAbort = () => queue.wake();
   signal.addEventListener('abort', onAbort);
   try {

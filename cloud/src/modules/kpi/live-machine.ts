@@ -1,11 +1,13 @@
 import type { Interval } from './intervals.js';
+import { NO_SHIFT_FIGURES } from './live-figures.js';
 import { allBoundaries } from './live-trend.js';
 import type { LiveMachineDelta, LiveMachineFigures, LiveMachineKpi } from './live-types.js';
 import type { OeeResult, PlannedDowntime } from './oee.js';
+import type { MachineSource } from './oee-source.js';
 import type { CountRecord, IdealCycleTimes } from './quantities.js';
 
 /*
- * One machine's current-shift inputs as the live hub keeps them in memory (live-hub.ts explains the
+ * One machine's current-shift inputs as the live hub keeps them in memory (live-state.ts explains the
  * model): its state events, and its counts summed per stretch between the instants where the OEE
  * classification of a count can change.
  */
@@ -56,6 +58,37 @@ export const timed = (s: { time: number | Date; state: string; reason?: string |
   state: s.state,
   reason: s.reason ?? null,
 });
+
+/** A machine as loaded: its rows for the current shift, nothing computed or sent yet. */
+export function machineEntry(
+  key: { id: string; lineId: string; code: string; name: string },
+  source: MachineSource | undefined,
+  window: Interval | null,
+  shifts: readonly Interval[],
+): MachineEntry {
+  const entry: MachineEntry = {
+    ...key,
+    inherited: source?.inherited ? timed(source.inherited) : null,
+    events: (source?.events ?? []).map(timed),
+    lastDroppedRepeatAt: Number.NEGATIVE_INFINITY,
+    plannedDowntimes: source?.plannedDowntimes ?? [],
+    idealCycleTimes: source?.idealCycleTimes ?? {},
+    cuts: [],
+    sums: new Map(),
+    future: [],
+    lastEventAt: null,
+    result: null,
+    figures: { machineId: key.id, lineId: key.lineId, ...NO_SHIFT_FIGURES, state: null, lastEventAt: null },
+    view: { ...key, machineId: key.id, ...NO_SHIFT_FIGURES, state: null, lastEventAt: null },
+    delta: { machineId: key.id },
+    computed: false,
+    dirty: true,
+    sentAt: Number.NEGATIVE_INFINITY,
+  };
+  entry.cuts = cutsOf(window, shifts, entry);
+  for (const c of source?.counts ?? []) addToSums(entry, { ...c, time: c.time });
+  return entry;
+}
 
 /** Where a no-initial-state gap ends (the first state event), or null without such a gap. */
 export function gapEnd(m: MachineEntry): number | null {

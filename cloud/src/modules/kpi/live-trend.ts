@@ -89,6 +89,51 @@ function made(machines: readonly MachineEntry[], from: number, to: number): numb
   return total;
 }
 
+/** A line's shift trend as the hub keeps it. */
+export interface LineTrend {
+  readonly machines: readonly MachineEntry[];
+  /** Points at the closed bucket boundaries; from `staleFrom` on, a late event changed them. */
+  readonly closed: LiveTrendPoint[];
+  staleFrom: number;
+  /** What subscribers have: the closed points and the one at now. */
+  sent: readonly LiveTrendPoint[];
+}
+
+/** An event at `time` changes the trend points after it: a late one, those already closed. */
+export function trendChangedAt(trend: LineTrend, time: number): void {
+  const k = trend.closed.findIndex((p) => p.t > time);
+  if (k !== -1) trend.staleFrom = Math.min(trend.staleFrom, k);
+}
+
+/**
+ * Brings a line's trend up to now: closed points computed once (again from the first a late event
+ * changed), the point at now from the line's current OEE. Returns the changed tail, if any.
+ */
+export function advanceTrend(
+  lineId: string,
+  trend: LineTrend,
+  ctx: Omit<TrendContext, 'window'> & { readonly window: Interval | null },
+  lineOee: number | null,
+  now: number,
+): LiveTrendPatch | null {
+  const w = ctx.window;
+  let points: LiveTrendPoint[] = [];
+  if (w !== null && now >= w.start) {
+    const boundaries = trendBoundaries(w, now);
+    trend.closed.length = Math.min(trend.closed.length, trend.staleFrom, boundaries.length);
+    const closed = { window: w, shifts: ctx.shifts, mapping: ctx.mapping };
+    for (let k = trend.closed.length; k < boundaries.length; k++) {
+      trend.closed.push(closedPoint(closed, trend.machines, boundaries[k - 1] ?? w.start, boundaries[k]!));
+    }
+    trend.staleFrom = Number.POSITIVE_INFINITY;
+    const open = openPoint(trend.machines, lineOee, boundaries.at(-1) ?? w.start, Math.min(now, w.end));
+    points = [...trend.closed, open];
+  }
+  const patch = trendPatch(lineId, trend.sent, points);
+  trend.sent = points;
+  return patch;
+}
+
 /** The changed tail of a trend: from the first point that differs, or null when nothing did. */
 export function trendPatch(
   lineId: string,

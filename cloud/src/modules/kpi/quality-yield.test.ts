@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiClient, signIn } from '../../testing/api.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ApiClient } from '../../testing/api.js';
 import { expectApiError } from '../../testing/api-assertions.js';
-import { type TestDatabase, testEngines } from '../../testing/engines.js';
-import { startTestServer } from '../../testing/server.js';
-import { createTwoTenants } from '../../testing/tenants.js';
+import { useTestApp } from '../../testing/app.js';
+import { testEngines } from '../../testing/engines.js';
 
 /*
  * FPY and RTY from recorded inspections (docs/kpis.md), through the API on both engines.
@@ -18,18 +17,15 @@ import { createTwoTenants } from '../../testing/tenants.js';
  * SN9, first inspected before the period, is re-inspected inside it: not in the denominator.
  */
 describe.each(testEngines)('FPY and RTY ($name engine)', (engine) => {
-  let database: TestDatabase;
-  let server: Awaited<ReturnType<typeof startTestServer>>;
+  const app = useTestApp(engine);
   let admin: ApiClient;
   let routingId = '';
   const from = new Date('2026-11-24T06:00:00Z');
   const to = new Date('2026-11-24T14:00:00Z');
 
   beforeAll(async () => {
-    database = await engine.create();
-    const tenants = await createTwoTenants(database.db);
-    server = await startTestServer(database.db);
-    admin = await signIn(server.url, tenants.a.adminEmail);
+    ({ admin } = app);
+    const { tenants } = app;
     const product = await admin.trpc.production.products.create.mutate({ code: 'BRK-100', name: 'Brake' });
     const routing = await admin.trpc.production.routings.create.mutate({
       productId: product.id,
@@ -71,11 +67,6 @@ describe.each(testEngines)('FPY and RTY ($name engine)', (engine) => {
     await inspect('SN1', 'FINAL', 'pass');
     await inspect('SN2', 'FINAL', 'pass');
     await rework((await inspect('SN9', 'MACHINING', 'fail', new Date('2026-11-23T20:00:00Z'))).id);
-  });
-
-  afterAll(async () => {
-    await server?.close();
-    await database?.drop();
   });
 
   it('gives FPY per operation and in total, counting rework after the period', async () => {

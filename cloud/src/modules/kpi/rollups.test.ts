@@ -1,16 +1,13 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../db/index.js';
 import { type ApiClient, apiClient, signIn } from '../../testing/api.js';
+import { type Tenants, type TestServer, useTestApp } from '../../testing/app.js';
 import { type TestDatabase, testEngines, testLog } from '../../testing/engines.js';
 import { envelope } from '../../testing/events.js';
-import { startTestServer } from '../../testing/server.js';
-import { createTwoTenants } from '../../testing/tenants.js';
 import { type Interval, type KpiSources, loadKpiSources, oeeInputFor } from './index.js';
 import { computeOee } from './oee.js';
 import { refreshCountRollup } from './rollups.js';
-
-type Tenants = Awaited<ReturnType<typeof createTwoTenants>>;
 
 const SEC = 1000;
 const MIN = 60 * SEC;
@@ -40,9 +37,10 @@ function countsOf(sources: KpiSources) {
  * bucket (after any watermark). Tenant B gets counts of its own on the same days.
  */
 describe.each(testEngines)('count rollup ($name engine)', (engine) => {
+  const app = useTestApp(engine);
   let database: TestDatabase;
   let tenants: Tenants;
-  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let server: TestServer;
   let admin: ApiClient;
   let edgeA: ApiClient;
   let edgeB: ApiClient;
@@ -106,10 +104,7 @@ describe.each(testEngines)('count rollup ($name engine)', (engine) => {
     );
 
   beforeAll(async () => {
-    database = await engine.create();
-    tenants = await createTwoTenants(database.db);
-    server = await startTestServer(database.db);
-    admin = await signIn(server.url, tenants.a.adminEmail);
+    ({ database, tenants, server, admin } = app);
     const [plant, plant2] = tenants.a.plantIds as [string, string];
     ids.plant = plant;
     ids.plant2 = plant2;
@@ -200,11 +195,6 @@ describe.each(testEngines)('count rollup ($name engine)', (engine) => {
     await push(edgeA, events);
     await push(edgeB, [count(B1M1, at(1, 9, 30), 99, 1, null), count(B1M1, at(2, 15, 5), 42, 0, null)]);
   }, 240_000);
-
-  afterAll(async () => {
-    await server?.close();
-    await database?.drop();
-  });
 
   // Windows whose edges cut buckets: a multi-day range starting and ending mid-hour, and inside it
   // the shifts, a window from 07:17:23.456 to 12:41:07.001 and a one-hour window across an hour edge.

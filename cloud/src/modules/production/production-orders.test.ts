@@ -1,11 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, addUser, signIn } from '../../testing/api.js';
 import { expectApiError } from '../../testing/api-assertions.js';
-import { type TestDatabase, testEngines } from '../../testing/engines.js';
-import { startTestServer } from '../../testing/server.js';
-import { createTwoTenants } from '../../testing/tenants.js';
-
-type Tenants = Awaited<ReturnType<typeof createTwoTenants>>;
+import { type Tenants, type TestServer, useTestApp } from '../../testing/app.js';
+import { testEngines } from '../../testing/engines.js';
 
 /*
  * Production orders through the API: numbering from the production_order sequence or a
@@ -13,9 +10,9 @@ type Tenants = Awaited<ReturnType<typeof createTwoTenants>>;
  * and plant and tenant isolation by row-level security.
  */
 describe.each(testEngines)('production orders ($name engine)', (engine) => {
-  let database: TestDatabase;
+  const app = useTestApp(engine);
   let tenants: Tenants;
-  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let server: TestServer;
   let adminA: ApiClient;
   let adminB: ApiClient;
   const a = {} as {
@@ -32,11 +29,7 @@ describe.each(testEngines)('production orders ($name engine)', (engine) => {
   const po = (plant: string, seq: number) => `PO-${plant}-${year}-${String(seq).padStart(5, '0')}`;
 
   beforeAll(async () => {
-    database = await engine.create();
-    tenants = await createTwoTenants(database.db);
-    server = await startTestServer(database.db);
-    adminA = await signIn(server.url, tenants.a.adminEmail);
-    adminB = await signIn(server.url, tenants.b.adminEmail);
+    ({ tenants, server, admin: adminA, adminB } = app);
     [a.plant1, a.plant2] = tenants.a.plantIds as [string, string];
     const line = (client: ApiClient, plantId: string, code: string) =>
       client.trpc.masterdata.lines.create.mutate({ plantId, code, name: code }).then((l) => l.id);
@@ -48,11 +41,6 @@ describe.each(testEngines)('production orders ($name engine)', (engine) => {
     a.disc = await product(adminA, 'DSC-200');
     b.line = await line(adminB, tenants.b.plantIds[0]!, 'L1');
     b.product = await product(adminB, 'B-1');
-  });
-
-  afterAll(async () => {
-    await server?.close();
-    await database?.drop();
   });
 
   it('numbers orders per plant from the production order sequence', async () => {

@@ -1,14 +1,11 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../db/index.js';
 import { type ApiClient, addUser, signIn } from '../../testing/api.js';
 import { expectApiError } from '../../testing/api-assertions.js';
+import { type Tenants, type TestServer, useTestApp } from '../../testing/app.js';
 import { type TestDatabase, testEngines } from '../../testing/engines.js';
-import { startTestServer } from '../../testing/server.js';
-import { createTwoTenants } from '../../testing/tenants.js';
 import { DEFAULT_STATE_CODES } from './defaults.js';
-
-type Tenants = Awaited<ReturnType<typeof createTwoTenants>>;
 
 /** Instants cross the API as ISO strings (no transformer), whatever the client's types say. */
 const iso = (value: unknown) => new Date(value as string).toISOString();
@@ -19,9 +16,10 @@ const iso = (value: unknown) => new Date(value as string).toISOString();
  * "not found" and B stays as it was.
  */
 describe.each(testEngines)('production master data ($name engine)', (engine) => {
+  const app = useTestApp(engine);
   let database: TestDatabase;
   let tenants: Tenants;
-  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let server: TestServer;
   let adminA: ApiClient;
   let adminB: ApiClient;
   /** Tenant B's rows, created through its own administrator. */
@@ -40,12 +38,7 @@ describe.each(testEngines)('production master data ($name engine)', (engine) => 
   const a = {} as { lineId: string; machineId: string; otherMachineId: string; productId: string };
 
   beforeAll(async () => {
-    database = await engine.create();
-    tenants = await createTwoTenants(database.db);
-    server = await startTestServer(database.db);
-    adminA = await signIn(server.url, tenants.a.adminEmail);
-    adminB = await signIn(server.url, tenants.b.adminEmail);
-
+    ({ database, tenants, server, admin: adminA, adminB } = app);
     const lineA = await adminA.trpc.masterdata.lines.create.mutate({
       plantId: tenants.a.plantIds[0]!,
       code: 'L1',
@@ -126,11 +119,6 @@ describe.each(testEngines)('production master data ($name engine)', (engine) => 
         operations: [{ sequence: 10, code: 'OP', name: 'Op' }],
       })
     ).id;
-  });
-
-  afterAll(async () => {
-    await server?.close();
-    await database?.drop();
   });
 
   it('gives every new tenant the default state mapping', async () => {

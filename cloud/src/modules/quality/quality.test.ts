@@ -1,22 +1,20 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../db/index.js';
 import { type ApiClient, addUser, signIn } from '../../testing/api.js';
 import { expectApiError } from '../../testing/api-assertions.js';
+import { type Tenants, type TestServer, useTestApp } from '../../testing/app.js';
 import { type TestDatabase, testEngines } from '../../testing/engines.js';
-import { startTestServer } from '../../testing/server.js';
-import { createTwoTenants } from '../../testing/tenants.js';
-
-type Tenants = Awaited<ReturnType<typeof createTwoTenants>>;
 
 /*
  * Quality records for FPY and RTY (docs/kpis.md): defect codes, inspection plans, first inspections
  * and re-inspections after rework, and tenant isolation through the API.
  */
 describe.each(testEngines)('quality ($name engine)', (engine) => {
+  const app = useTestApp(engine);
   let database: TestDatabase;
   let tenants: Tenants;
-  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let server: TestServer;
   let adminA: ApiClient;
   let inspectorA: ApiClient;
   /** Tenant A's product with a routing of three operations, a plan on the last, and defect codes. */
@@ -80,10 +78,7 @@ describe.each(testEngines)('quality ($name engine)', (engine) => {
   }
 
   beforeAll(async () => {
-    database = await engine.create();
-    tenants = await createTwoTenants(database.db);
-    server = await startTestServer(database.db);
-    adminA = await signIn(server.url, tenants.a.adminEmail);
+    ({ database, tenants, server, admin: adminA } = app);
     const adminB = await signIn(server.url, tenants.b.adminEmail);
     const inspector = await addUser(adminA, {
       roleIds: [tenants.a.roleIds.quality!],
@@ -116,11 +111,6 @@ describe.each(testEngines)('quality ($name engine)', (engine) => {
         result: 'fail',
       })
     ).id;
-  });
-
-  afterAll(async () => {
-    await server?.close();
-    await database?.drop();
   });
 
   it('records a first inspection, judging measured values against the plan’s limits', async () => {

@@ -1,30 +1,20 @@
 import type { Permission } from '@plantline/schema';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, addUser, signIn } from '../../testing/api.js';
 import { expectApiError } from '../../testing/api-assertions.js';
-import { type TestDatabase, testEngines } from '../../testing/engines.js';
-import { startTestServer } from '../../testing/server.js';
-import { createTwoTenants, TEST_PASSWORD } from '../../testing/tenants.js';
-
-type Tenants = Awaited<ReturnType<typeof createTwoTenants>>;
+import { type Tenants, type TestServer, useTestApp } from '../../testing/app.js';
+import { testEngines } from '../../testing/engines.js';
+import { TEST_PASSWORD } from '../../testing/tenants.js';
 
 describe.each(testEngines)('roles, permissions and plant access over the API ($name engine)', (engine) => {
-  let database: TestDatabase;
+  const app = useTestApp(engine);
   let tenants: Tenants;
-  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let server: TestServer;
   let admin: ApiClient;
   let roleCount = 0;
 
-  beforeAll(async () => {
-    database = await engine.create();
-    tenants = await createTwoTenants(database.db);
-    server = await startTestServer(database.db);
-    admin = await signIn(server.url, tenants.a.adminEmail);
-  });
-
-  afterAll(async () => {
-    await server?.close();
-    await database?.drop();
+  beforeAll(() => {
+    ({ tenants, server, admin } = app);
   });
 
   /** A custom role holding exactly these permissions, and a signed-in user who has only it. */
