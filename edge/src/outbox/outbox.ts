@@ -84,13 +84,17 @@ interface Pending {
 
 /** One oldest-age checkpoint per second of appends keeps memory flat during a long outage. */
 const CHECKPOINT_INTERVAL_MS = 1000;
-/** Near the quota the status says so loudly, before appends are refused (docs/device-integration.md, "When the cloud is away"). */
+/**
+ * Near the quota the status says so loudly, before appends are refused (docs/device-integration.md,
+ * "When the cloud is away").
+ */
 const QUOTA_WARNING = 0.8;
 
 /**
- * The durable outbox (docs/architecture.md, "Delivered at least once, stored once"): an append-only log of segment files. An append resolves only after
- * fdatasync; appends that arrive while a sync runs are written and synced together (group commit), so
- * the disk sees one sync per batch rather than one per event. Records are read back in append order
+ * The durable outbox (docs/architecture.md, "Delivered at least once, stored once"): an append-only
+ * log of segment files. An append resolves only after fdatasync; appends that arrive while a sync
+ * runs are written and synced together (group commit), so the disk sees one sync per batch rather
+ * than one per event. Records are read back in append order
  * (hence per machine in order) and trimmed only after ack(), i.e. after the cloud has stored them:
  * whole segments are deleted once every record in them is acknowledged.
  */
