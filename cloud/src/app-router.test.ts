@@ -4,9 +4,9 @@ import type { AppDeps } from './app-deps.js';
 import { appRouter } from './app-router.js';
 import type { Database } from './db/index.js';
 import { SessionCookieWriter } from './http/cookies.js';
-import { EventBus } from './modules/events/index.js';
 import { LoginLimiter } from './modules/identity/index.js';
 import { createCodeCache } from './modules/ingest/index.js';
+import { EventBus } from './platform/index.js';
 import { testEngines, testLog } from './testing/engines.js';
 import type { Context } from './trpc/context.js';
 

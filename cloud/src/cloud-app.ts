@@ -5,17 +5,12 @@ import { openDatabase } from './db/index.js';
 import type { CloudEnv } from './env.js';
 import { type RunningServer, startHttpServer, type WebHandler } from './http/server.js';
 import { defaultWebBuildDir, loadWebHandler } from './http/web-ui.js';
-import { EventBus } from './modules/events/index.js';
 import { LoginLimiter } from './modules/identity/index.js';
 import { createCodeCache } from './modules/ingest/index.js';
-import {
-  IntervalScheduler,
-  PgBossScheduler,
-  type Scheduler,
-  scheduleRollupRefresh,
-} from './modules/kpi/index.js';
+import { scheduleRollupRefresh } from './modules/kpi/index.js';
 import { scheduleShiftHorizon } from './modules/production/index.js';
 import { type DemoCredentials, seedDemoTenant } from './modules/tenancy/demo-seed.js';
+import { EventBus, IntervalScheduler, PgBossScheduler, type Scheduler } from './platform/index.js';
 import { cloudVersion } from './version.js';
 
 export interface RunningCloud {

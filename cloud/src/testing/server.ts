@@ -1,10 +1,10 @@
 import type { AppDeps } from '../app-deps.js';
 import type { Database } from '../db/index.js';
 import { startHttpServer } from '../http/server.js';
-import { EventBus } from '../modules/events/index.js';
 import { LoginLimiter } from '../modules/identity/index.js';
 import type { SessionPolicy } from '../modules/identity/sessions.js';
 import { createCodeCache } from '../modules/ingest/index.js';
+import { EventBus } from '../platform/index.js';
 import type { CallLimits } from '../trpc/call-limits.js';
 import { testLog } from './engines.js';
 

@@ -3,9 +3,9 @@ import { TRPCError } from '@trpc/server';
 import type { Logger } from 'pino';
 import type { Sql } from '../db/index.js';
 import { recheckPrincipal } from '../modules/identity/principals.js';
+import { type Principal, scopeOf } from '../platform/index.js';
 import { toTRPCError } from './errors.js';
 import { t } from './init.js';
-import { type Principal, scopeOf } from './principal.js';
 
 /*
  * The procedure builders. `t.procedure` is not exported: every procedure starts from one of

@@ -1,5 +1,5 @@
 import type { Permission } from '@plantline/schema';
-import { DomainError } from '../../trpc/errors.js';
+import { DomainError } from '../../platform/index.js';
 
 /*
  * The entity types that carry custom fields (issue 6 §3). A domain joins with one entry here: its

@@ -1,4 +1,3 @@
-export { type Actor, actorOf } from './actor.js';
 export { configRouter } from './config.router.js';
 export { customValuesInput } from './custom-input.js';
 export { type EntityType, type EntityTypeKey, entityType, entityTypes } from './entity-types.js';

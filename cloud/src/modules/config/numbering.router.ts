@@ -2,7 +2,6 @@ import { MAX_NUMBER_LENGTH } from '@plantline/schema/configuration';
 import { z } from 'zod';
 import { patchOf } from '../../trpc/patch.js';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
-import { actorOf } from './actor.js';
 import { changeHistory } from './history.js';
 import { createSequence, listSequences, previewNumber, retireSequence, updateSequence } from './numbering.js';
 
@@ -42,7 +41,7 @@ export const numberingRouter = router({
     .query(({ ctx, input }) => previewNumber(ctx.tx, input)),
   create: manage
     .input(z.object({ code: sequenceCode, name, pattern }))
-    .mutation(({ ctx, input }) => createSequence(ctx.tx, actorOf(ctx.principal), input)),
+    .mutation(({ ctx, input }) => createSequence(ctx.tx, ctx.principal, input)),
   update: manage
     .input(
       z.object({
@@ -51,10 +50,10 @@ export const numberingRouter = router({
         patch: patchOf({ name, pattern, isActive: z.boolean() }),
       }),
     )
-    .mutation(({ ctx, input }) => updateSequence(ctx.tx, actorOf(ctx.principal), input)),
+    .mutation(({ ctx, input }) => updateSequence(ctx.tx, ctx.principal, input)),
   retire: manage
     .input(z.object({ id, version }))
-    .mutation(({ ctx, input }) => retireSequence(ctx.tx, actorOf(ctx.principal), input)),
+    .mutation(({ ctx, input }) => retireSequence(ctx.tx, ctx.principal, input)),
   /** Versions of a scheme, newest first, with who changed it and when. */
   history: read.input(z.object({ id })).query(({ ctx, input }) => changeHistory(ctx.tx, input.id)),
 });

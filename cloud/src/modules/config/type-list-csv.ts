@@ -1,7 +1,6 @@
 import Papa from 'papaparse';
 import type { Sql } from '../../db/index.js';
-import { DomainError } from '../../trpc/errors.js';
-import type { Actor } from './actor.js';
+import { DomainError, type Scope } from '../../platform/index.js';
 import {
   getTypeList,
   insertOption,
@@ -118,7 +117,7 @@ function importedOrder(options: { id: string; code: string }[], rows: ImportRow[
   return [...ordered, ...options.filter((o) => !fileOrder.has(o.code))].map((o) => o.id);
 }
 
-export async function importTypeListCsv(tx: Sql, actor: Actor, id: string, csv: string, dryRun: boolean) {
+export async function importTypeListCsv(tx: Sql, actor: Scope, id: string, csv: string, dryRun: boolean) {
   const { rows, errors } = parseRows(csv);
   const list = await getTypeList(tx, id);
   const byCode = new Map(list.options.map((o) => [o.code, o]));

@@ -1,6 +1,6 @@
 import { DEVICE_USERNAME_PATTERN } from '@plantline/schema';
 import { z } from 'zod';
-import { DomainError } from '../../trpc/errors.js';
+import { DomainError } from '../../platform/index.js';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
 import {
   createDeviceCredential,

@@ -1,6 +1,6 @@
 import { permissionCatalogue, permissionSchema } from '@plantline/schema';
 import { z } from 'zod';
-import { DomainError } from '../../trpc/errors.js';
+import { DomainError } from '../../platform/index.js';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
 import { edgeDeviceCredentials } from '../devices/index.js';
 import { createApiKey, describeApiKey, listApiKeys, revokeApiKey } from './api-keys.js';

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { Database } from '../../db/index.js';
-import { DomainError } from '../../trpc/errors.js';
-import { scopeOf } from '../../trpc/principal.js';
+import { DomainError, scopeOf } from '../../platform/index.js';
 import { publicProcedure, router, signedInProcedure } from '../../trpc/procedures.js';
 import { emailInput } from './inputs.js';
 import { announceAccessChange, guardLive, type LiveAccess } from './live-access.js';

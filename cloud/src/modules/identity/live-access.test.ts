@@ -1,5 +1,6 @@
 import type { Permission } from '@plantline/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LiveEvent } from '../../platform/index.js';
 import {
   type ApiClient,
   type ApiError,
@@ -13,7 +14,6 @@ import { type TestDatabase, testEngines } from '../../testing/engines.js';
 import { envelope } from '../../testing/events.js';
 import { startTestServer } from '../../testing/server.js';
 import { createTwoTenants } from '../../testing/tenants.js';
-import type { LiveEvent } from '../events/index.js';
 import type { LiveKpiMessage } from '../kpi/index.js';
 
 type Tenants = Awaited<ReturnType<typeof createTwoTenants>>;

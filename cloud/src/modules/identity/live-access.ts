@@ -1,10 +1,15 @@
 import type { Permission } from '@plantline/schema';
 import type { Logger } from 'pino';
 import type { Database } from '../../db/index.js';
-import { DomainError } from '../../trpc/errors.js';
-import { canSeePlant, type Principal } from '../../trpc/principal.js';
+import {
+  type AccessHolder,
+  type BusEvents,
+  canSeePlant,
+  DomainError,
+  type EventBus,
+  type Principal,
+} from '../../platform/index.js';
 import type { AfterCommit } from '../../trpc/procedures.js';
-import type { AccessHolder, BusEvents, EventBus } from '../events/index.js';
 import { recheckPrincipal } from './principals.js';
 import { RecheckSchedule } from './recheck-schedule.js';
 

@@ -1,4 +1,4 @@
-import type { EventBus } from '../events/index.js';
+import type { EventBus } from '../../platform/index.js';
 import { CodeCache } from './codes.js';
 
 export { CodeCache, loadCodes } from './codes.js';

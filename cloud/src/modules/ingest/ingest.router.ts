@@ -1,8 +1,7 @@
 import { ingestBatch } from '@plantline/schema';
 import { z } from 'zod';
-import { scopeOf } from '../../trpc/principal.js';
+import { type EventBus, scopeOf } from '../../platform/index.js';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
-import type { EventBus } from '../events/index.js';
 import { type IngestOutcome, ingestEvents } from './ingest.js';
 import { listUnassigned, releaseUnassigned } from './unassigned.js';
 

@@ -60,7 +60,6 @@ export {
 } from './quantities.js';
 export type { Kpi, NoDataReason } from './ratio.js';
 export { refreshCountRollup, scheduleRollupRefresh } from './rollups.js';
-export { IntervalScheduler, PgBossScheduler, type Scheduler } from './scheduler.js';
 export { stateTimeline } from './state-timeline.js';
 export {
   buildTimeline,

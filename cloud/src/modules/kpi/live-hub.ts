@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { type Database, rows } from '../../db/index.js';
-import type { BusEvents, EventBus, LiveEvent } from '../events/index.js';
+import type { BusEvents, EventBus, LiveEvent } from '../../platform/index.js';
 import type { Interval } from './intervals.js';
 import { type ResolvedWindow, resolveScope, resolveWindow, type ScopeLine } from './kpi-scope.js';
 import { diff, figuresOf, type GroupEntry, group } from './live-figures.js';

@@ -1,9 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { type Database, rows } from '../../db/index.js';
-import { notFound } from '../../trpc/errors.js';
-import { canSeePlant, type Principal, scopeOf } from '../../trpc/principal.js';
-import type { EventBus } from '../events/index.js';
+import { canSeePlant, type EventBus, notFound, type Principal, scopeOf } from '../../platform/index.js';
 import { guardLive, type LiveGuardDeps } from '../identity/index.js';
 import { type LiveHubDeps, type LiveHubSubscriber, LiveKpiHub } from './live-hub.js';
 import { applyTrendPatch, mergeTrendPatches } from './live-trend.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { patchOf } from '../../trpc/patch.js';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
-import { actorOf, customValuesInput, withCustomValues } from '../config/index.js';
+import { customValuesInput, withCustomValues } from '../config/index.js';
 import {
   codeInput,
   createArea,
@@ -56,7 +56,7 @@ export const masterdataRouter = router({
         }),
       )
       .mutation(({ ctx, input: { custom, ...input } }) =>
-        withCustomValues(ctx.tx, actorOf(ctx.principal), { entityType: 'line', creating: true }, custom, () =>
+        withCustomValues(ctx.tx, ctx.principal, { entityType: 'line', creating: true }, custom, () =>
           createLine(ctx.tx, ctx.principal.tenantId, input),
         ),
       ),
@@ -69,12 +69,8 @@ export const masterdataRouter = router({
         }),
       )
       .mutation(({ ctx, input }) =>
-        withCustomValues(
-          ctx.tx,
-          actorOf(ctx.principal),
-          { entityType: 'line', creating: false },
-          input.custom,
-          () => updateLine(ctx.tx, input.id, input.patch),
+        withCustomValues(ctx.tx, ctx.principal, { entityType: 'line', creating: false }, input.custom, () =>
+          updateLine(ctx.tx, input.id, input.patch),
         ),
       ),
   }),
@@ -85,12 +81,8 @@ export const masterdataRouter = router({
     create: manage
       .input(z.object({ lineId: id, code: codeInput, name: nameInput, custom: customValuesInput }))
       .mutation(({ ctx, input: { custom, ...input } }) =>
-        withCustomValues(
-          ctx.tx,
-          actorOf(ctx.principal),
-          { entityType: 'machine', creating: true },
-          custom,
-          () => createMachine(ctx.tx, ctx.principal.tenantId, input),
+        withCustomValues(ctx.tx, ctx.principal, { entityType: 'machine', creating: true }, custom, () =>
+          createMachine(ctx.tx, ctx.principal.tenantId, input),
         ),
       ),
     update: manage
@@ -104,7 +96,7 @@ export const masterdataRouter = router({
       .mutation(({ ctx, input }) =>
         withCustomValues(
           ctx.tx,
-          actorOf(ctx.principal),
+          ctx.principal,
           { entityType: 'machine', creating: false },
           input.custom,
           () => updateMachine(ctx.tx, input.id, input.patch),

@@ -2,7 +2,7 @@ import { CODE_PATTERN, tables } from '@plantline/schema';
 import { and, asc, eq, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Sql } from '../../db/index.js';
-import { DomainError, notFound, unlessTaken } from '../../trpc/errors.js';
+import { DomainError, notFound, unlessTaken } from '../../platform/index.js';
 
 /*
  * Areas, lines, machines and stations (issue 3 §2). Codes are what devices put in MQTT topics, so they

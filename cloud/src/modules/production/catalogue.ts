@@ -1,7 +1,7 @@
 import { tables } from '@plantline/schema';
 import { and, asc, type Column, eq, type SQL } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
-import { notFound } from '../../trpc/errors.js';
+import { notFound } from '../../platform/index.js';
 import { takenCode, uniqueCode } from './inputs.js';
 
 /*

@@ -1,6 +1,6 @@
 import { tables } from '@plantline/schema';
 import { z } from 'zod';
-import { DomainError, unlessTaken } from '../../trpc/errors.js';
+import { DomainError, unlessTaken } from '../../platform/index.js';
 
 /*
  * Inputs shared by the KPI master data procedures. Codes are what devices and scanners send (state,
@@ -23,7 +23,7 @@ export const dateInput = z.iso.date('Use a date like 2026-11-25');
 export const takenCode = () =>
   new DomainError('conflict', 'That code is already in use here', { code: 'Already in use' });
 
-export { isUniqueViolation } from '../../trpc/errors.js';
+export { isUniqueViolation } from '../../platform/index.js';
 
 /** An update that may collide with another row's code: the collision becomes a field error. */
 export const uniqueCode = <T>(work: Promise<T>): Promise<T> => unlessTaken(work, takenCode);

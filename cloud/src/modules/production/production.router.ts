@@ -1,7 +1,7 @@
 import { tables } from '@plantline/schema';
 import { z } from 'zod';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
-import { actorOf, customValuesInput, withCustomValues } from '../config/index.js';
+import { customValuesInput, withCustomValues } from '../config/index.js';
 import { manageMasterdata } from '../masterdata/index.js';
 import {
   createDowntimeReason,
@@ -135,12 +135,8 @@ export const productionRouter = router({
         z.object({ ...productFields, unit: productFields.unit.default('pcs'), custom: customValuesInput }),
       )
       .mutation(({ ctx, input: { custom, ...input } }) =>
-        withCustomValues(
-          ctx.tx,
-          actorOf(ctx.principal),
-          { entityType: 'product', creating: true },
-          custom,
-          () => createProduct(ctx.tx, ctx.principal.tenantId, input),
+        withCustomValues(ctx.tx, ctx.principal, { entityType: 'product', creating: true }, custom, () =>
+          createProduct(ctx.tx, ctx.principal.tenantId, input),
         ),
       ),
     update: manage
@@ -154,7 +150,7 @@ export const productionRouter = router({
       .mutation(({ ctx, input }) =>
         withCustomValues(
           ctx.tx,
-          actorOf(ctx.principal),
+          ctx.principal,
           { entityType: 'product', creating: false },
           input.custom,
           () => updateProduct(ctx.tx, input.id, input.patch),
@@ -362,7 +358,7 @@ export const productionRouter = router({
       .mutation(({ ctx, input: { custom, ...input } }) =>
         withCustomValues(
           ctx.tx,
-          actorOf(ctx.principal),
+          ctx.principal,
           { entityType: 'production_order', creating: true },
           custom,
           () => createProductionOrder(ctx.tx, ctx.principal.tenantId, input),
@@ -375,7 +371,7 @@ export const productionRouter = router({
       .mutation(({ ctx, input }) =>
         withCustomValues(
           ctx.tx,
-          actorOf(ctx.principal),
+          ctx.principal,
           { entityType: 'production_order', creating: false },
           input.custom,
           () => updateProductionOrder(ctx.tx, input.id, input.patch),

@@ -2,7 +2,7 @@ import { tables } from '@plantline/schema';
 import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Sql } from '../../db/index.js';
-import { DomainError, notFound, unlessTaken } from '../../trpc/errors.js';
+import { DomainError, notFound, unlessTaken } from '../../platform/index.js';
 
 export const plantFields = z.object({
   code: z
