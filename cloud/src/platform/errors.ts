@@ -38,3 +38,10 @@ export async function unlessTaken<T>(work: Promise<T>, taken: () => DomainError)
 }
 
 export const notFound = (what: string) => new DomainError('not_found', `${what} not found`);
+
+/** A code already used by another row in its scope, reported on the form's `code` field. */
+export const takenCode = () =>
+  new DomainError('conflict', 'That code is already in use here', { code: 'Already in use' });
+
+/** A write that may collide with another row's code: the collision becomes a field error. */
+export const uniqueCode = <T>(work: Promise<T>): Promise<T> => unlessTaken(work, takenCode);

@@ -3,7 +3,7 @@ import { TRPCError } from '@trpc/server';
 import type { Logger } from 'pino';
 import type { Sql } from '../db/index.js';
 import { recheckPrincipal } from '../modules/identity/principals.js';
-import { type Principal, scopeOf } from '../platform/index.js';
+import { type AfterCommit, type Principal, scopeOf } from '../platform/index.js';
 import { toTRPCError } from './errors.js';
 import { t } from './init.js';
 
@@ -78,9 +78,6 @@ const enforceAccess = t.middleware(async ({ ctx, meta, next, path, type }) => {
   for (const effect of effects) runEffect(ctx.log, effect);
   return result;
 });
-
-/** Registers an effect to run once the procedure's transaction has committed (never on rollback). */
-export type AfterCommit = (effect: () => void) => void;
 
 function runEffect(log: Logger, effect: () => void) {
   try {

@@ -1,7 +1,14 @@
 import { fieldKeySchema, fieldSettingsSchema, fieldTypes } from '@plantline/schema/configuration';
 import { z } from 'zod';
-import { DomainError, type Principal } from '../../platform/index.js';
-import { patchOf } from '../../trpc/patch.js';
+import {
+  catalogueCodeInput as code,
+  colourInput as colour,
+  DomainError,
+  idInput as id,
+  nameInput as label,
+  type Principal,
+  patchOf,
+} from '../../platform/index.js';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
 import { loadFields } from './definitions.js';
 import { entityType, entityTypeKeys, entityTypes } from './entity-types.js';
@@ -32,13 +39,6 @@ const read = permittedProcedure('config.read');
 const manage = permittedProcedure('config.manage');
 const fill = permittedProcedure('fields.fill');
 
-const id = z.uuid('Not a valid id');
-const code = z
-  .string()
-  .trim()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.\-/]{0,63}$/, 'Use 1–64 letters, digits and _ . - / (no spaces)');
-const label = z.string().trim().min(1, 'Enter a name').max(120);
-const colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'Use a colour like #22c55e');
 const entityTypeInput = z.enum(entityTypeKeys, { error: `Choose one of ${entityTypeKeys.join(', ')}` });
 
 const fieldSpec = z.object({

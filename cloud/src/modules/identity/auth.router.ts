@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { Database } from '../../db/index.js';
-import { DomainError, scopeOf } from '../../platform/index.js';
+import { announceAccessChange, DomainError, scopeOf } from '../../platform/index.js';
 import { publicProcedure, router, signedInProcedure } from '../../trpc/procedures.js';
 import { emailInput } from './inputs.js';
-import { announceAccessChange, guardLive, type LiveAccess } from './live-access.js';
+import { guardLive, type LiveAccess } from './live-access.js';
 import { login } from './login.js';
 import { describeMe } from './me.js';
 import { PASSWORD_MAX_LENGTH } from './passwords.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idInput as id } from '../../platform/index.js';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
 import { countsPerHour } from './counts-per-hour.js';
 import { boardPlants, DAY_MS, MAX_WINDOW_DAYS } from './kpi-scope.js';
@@ -13,7 +14,6 @@ import { stateTimeline } from './state-timeline.js';
  */
 const read = permittedProcedure('kpi.read');
 
-const id = z.uuid('Not a valid id');
 const instant = z.coerce.date({ error: 'Not a valid date and time' });
 
 const scope = z.object({ kind: z.enum(['machine', 'line', 'plant']), id });

@@ -7,16 +7,6 @@ export {
   DEMO_SHIFT_DAYS,
   seedDemoProduction,
 } from './defaults.js';
-export {
-  codeInput,
-  idInput,
-  instantInput,
-  isUniqueViolation,
-  nameInput,
-  patchOf,
-  takenCode,
-  uniqueCode,
-} from './inputs.js';
 export { productionRouter } from './production.router.js';
 export {
   checkTransition,

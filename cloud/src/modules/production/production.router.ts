@@ -1,5 +1,14 @@
 import { tables } from '@plantline/schema';
 import { z } from 'zod';
+import {
+  catalogueCodeInput,
+  colourInput,
+  idInput as id,
+  instantInput,
+  nameInput,
+  patchOf,
+  timeZoneInput,
+} from '../../platform/index.js';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
 import { customValuesInput, withCustomValues } from '../config/index.js';
 import { manageMasterdata } from '../masterdata/index.js';
@@ -15,17 +24,7 @@ import {
   updateStateCode,
 } from './catalogue.js';
 import { clearIdealCycleTime, listIdealCycleTimes, setIdealCycleTime } from './cycle-times.js';
-import {
-  bucketInput,
-  categoryInput,
-  codeInput,
-  colourInput,
-  dateInput,
-  idInput as id,
-  instantInput,
-  nameInput,
-  patchOf,
-} from './inputs.js';
+import { bucketInput, categoryInput, dateInput } from './inputs.js';
 import {
   createPlannedDowntime,
   deletePlannedDowntime,
@@ -39,7 +38,6 @@ import {
   updateProductionOrder,
 } from './production-orders.js';
 import { createRouting, listRoutings, updateRouting } from './routings.js';
-import { isTimeZone } from './shift-generator.js';
 import { createShiftPattern, listShiftPatterns, updateShiftPattern } from './shift-patterns.js';
 import { createShift, deleteShift, generateShifts, listShifts, updateShift } from './shifts.js';
 
@@ -58,18 +56,22 @@ const bucketFilter = z
 const byId = z.object({ id });
 const deactivate = { isActive: false } as const;
 
-const productFields = { code: codeInput, name: nameInput, unit: z.string().trim().min(1).max(16) };
-const stateFields = { code: codeInput, name: nameInput, colour: colourInput, bucket: bucketInput };
-const reasonFields = { code: codeInput, name: nameInput, bucket: bucketInput, category: categoryInput };
+const productFields = { code: catalogueCodeInput, name: nameInput, unit: z.string().trim().min(1).max(16) };
+const stateFields = { code: catalogueCodeInput, name: nameInput, colour: colourInput, bucket: bucketInput };
+const reasonFields = {
+  code: catalogueCodeInput,
+  name: nameInput,
+  bucket: bucketInput,
+  category: categoryInput,
+};
 
-const timezoneInput = z.string().max(64).refine(isTimeZone, 'Unknown IANA time zone');
 const breakInput = z.object({
   offsetMinutes: z.number().int().min(0).max(1439),
   durationMinutes: z.number().int().min(1).max(1440),
-  reason: codeInput,
+  reason: catalogueCodeInput,
 });
 const shiftDefinitionInput = z.object({
-  code: codeInput,
+  code: catalogueCodeInput,
   name: nameInput,
   weekdays: z
     .array(
@@ -101,7 +103,7 @@ const downtimeFields = {
 
 const operationInput = z.object({
   sequence: z.number().int().min(1).max(9999),
-  code: codeInput,
+  code: catalogueCodeInput,
   name: nameInput,
   lineId: id.nullish(),
 });
@@ -214,9 +216,9 @@ export const productionRouter = router({
       .input(
         z.object({
           plantId: id,
-          code: codeInput,
+          code: catalogueCodeInput,
           name: nameInput,
-          timezone: timezoneInput.optional(),
+          timezone: timeZoneInput.optional(),
           shifts: z.array(shiftDefinitionInput).max(24),
         }),
       )
@@ -226,9 +228,9 @@ export const productionRouter = router({
         z.object({
           id,
           patch: patchOf({
-            code: codeInput,
+            code: catalogueCodeInput,
             name: nameInput,
-            timezone: timezoneInput,
+            timezone: timeZoneInput,
             isActive: z.boolean(),
             shifts: z.array(shiftDefinitionInput).max(24),
           }),
@@ -303,7 +305,7 @@ export const productionRouter = router({
       .input(
         z.object({
           productId: id,
-          code: codeInput,
+          code: catalogueCodeInput,
           name: nameInput,
           operations: z.array(operationInput).min(1, 'A routing needs at least one operation').max(100),
         }),
@@ -314,7 +316,7 @@ export const productionRouter = router({
         z.object({
           id,
           patch: patchOf({
-            code: codeInput,
+            code: catalogueCodeInput,
             name: nameInput,
             isActive: z.boolean(),
             operations: z.array(operationInput).min(1).max(100),

@@ -1,8 +1,7 @@
 import { tables } from '@plantline/schema';
 import { z } from 'zod';
-import { patchOf } from '../../trpc/patch.js';
+import { idInput, patchOf } from '../../platform/index.js';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
-import { idInput } from '../identity/inputs.js';
 import { createPlant, listPlants, plantFields, updatePlant } from './plants.js';
 
 export const tenancyRouter = router({
