@@ -3,7 +3,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import { rows, type Sql } from '../../db/index.js';
 import { DomainError, notFound, type Scope } from '../../platform/index.js';
 import { type LoadedField, loadFields } from './definitions.js';
-import { type EntityType, entityType as entityTypeOf } from './entity-types.js';
+import { type EntityType, type EntityTypeKey, entityType as entityTypeOf } from './entity-types.js';
 import {
   columnOf,
   readExpression,
@@ -220,18 +220,35 @@ export async function writeCustomValues(
   return result.values;
 }
 
+/** What a create or update with custom values needs of its procedure's context. */
+export interface CustomValuesContext {
+  tx: Sql;
+  principal: Scope;
+}
+
 /**
- * Saves a record through its domain (`save`) and its custom values in the same transaction, so a
- * form's save is all or nothing. Returns the record with its stored custom values.
+ * The resolver of a create or update whose input carries custom values (`custom: customValuesInput`)
+ * beside its built-in fields: `save` writes the record through its domain with the input minus
+ * `custom`, then the custom values are written in the same transaction, so a form's save is all or
+ * nothing. Resolves to the record with its stored custom values.
  */
-export async function withCustomValues<T extends { id: string }>(
-  tx: Sql,
-  actor: Scope,
-  record: { entityType: string; creating: boolean },
-  custom: Record<string, unknown> | undefined,
-  save: () => Promise<T>,
-): Promise<T & { custom: RecordValues }> {
-  const saved = await save();
-  const values = await writeCustomValues(tx, actor, { ...record, id: saved.id }, custom);
-  return { ...saved, custom: values };
+export function withCustomValues<
+  I extends { custom?: Record<string, unknown> | undefined },
+  T extends { id: string },
+>(
+  record: { entityType: EntityTypeKey; creating: boolean },
+  save: (ctx: CustomValuesContext, fields: Omit<I, 'custom'>) => Promise<T>,
+) {
+  return async ({
+    ctx,
+    input,
+  }: {
+    ctx: CustomValuesContext;
+    input: I;
+  }): Promise<T & { custom: RecordValues }> => {
+    const { custom, ...fields } = input;
+    const saved = await save(ctx, fields);
+    const values = await writeCustomValues(ctx.tx, ctx.principal, { ...record, id: saved.id }, custom);
+    return { ...saved, custom: values };
+  };
 }

@@ -52,9 +52,9 @@ export const masterdataRouter = router({
           custom: customValuesInput,
         }),
       )
-      .mutation(({ ctx, input: { custom, ...input } }) =>
-        withCustomValues(ctx.tx, ctx.principal, { entityType: 'line', creating: true }, custom, () =>
-          createLine(ctx.tx, ctx.principal.tenantId, input),
+      .mutation(
+        withCustomValues({ entityType: 'line', creating: true }, ({ tx, principal }, input) =>
+          createLine(tx, principal.tenantId, input),
         ),
       ),
     update: manage
@@ -65,9 +65,9 @@ export const masterdataRouter = router({
           custom: customValuesInput,
         }),
       )
-      .mutation(({ ctx, input }) =>
-        withCustomValues(ctx.tx, ctx.principal, { entityType: 'line', creating: false }, input.custom, () =>
-          updateLine(ctx.tx, input.id, input.patch),
+      .mutation(
+        withCustomValues({ entityType: 'line', creating: false }, ({ tx }, input) =>
+          updateLine(tx, input.id, input.patch),
         ),
       ),
   }),
@@ -77,9 +77,9 @@ export const masterdataRouter = router({
       .query(({ ctx, input }) => listMachines(ctx.tx, input)),
     create: manage
       .input(z.object({ lineId: id, code: topicCodeInput, name: nameInput, custom: customValuesInput }))
-      .mutation(({ ctx, input: { custom, ...input } }) =>
-        withCustomValues(ctx.tx, ctx.principal, { entityType: 'machine', creating: true }, custom, () =>
-          createMachine(ctx.tx, ctx.principal.tenantId, input),
+      .mutation(
+        withCustomValues({ entityType: 'machine', creating: true }, ({ tx, principal }, input) =>
+          createMachine(tx, principal.tenantId, input),
         ),
       ),
     update: manage
@@ -90,13 +90,9 @@ export const masterdataRouter = router({
           custom: customValuesInput,
         }),
       )
-      .mutation(({ ctx, input }) =>
-        withCustomValues(
-          ctx.tx,
-          ctx.principal,
-          { entityType: 'machine', creating: false },
-          input.custom,
-          () => updateMachine(ctx.tx, input.id, input.patch),
+      .mutation(
+        withCustomValues({ entityType: 'machine', creating: false }, ({ tx }, input) =>
+          updateMachine(tx, input.id, input.patch),
         ),
       ),
   }),

@@ -136,9 +136,9 @@ export const productionRouter = router({
       .input(
         z.object({ ...productFields, unit: productFields.unit.default('pcs'), custom: customValuesInput }),
       )
-      .mutation(({ ctx, input: { custom, ...input } }) =>
-        withCustomValues(ctx.tx, ctx.principal, { entityType: 'product', creating: true }, custom, () =>
-          createProduct(ctx.tx, ctx.principal.tenantId, input),
+      .mutation(
+        withCustomValues({ entityType: 'product', creating: true }, ({ tx, principal }, input) =>
+          createProduct(tx, principal.tenantId, input),
         ),
       ),
     update: manage
@@ -149,13 +149,9 @@ export const productionRouter = router({
           custom: customValuesInput,
         }),
       )
-      .mutation(({ ctx, input }) =>
-        withCustomValues(
-          ctx.tx,
-          ctx.principal,
-          { entityType: 'product', creating: false },
-          input.custom,
-          () => updateProduct(ctx.tx, input.id, input.patch),
+      .mutation(
+        withCustomValues({ entityType: 'product', creating: false }, ({ tx }, input) =>
+          updateProduct(tx, input.id, input.patch),
         ),
       ),
     deactivate: manage.input(byId).mutation(({ ctx, input }) => updateProduct(ctx.tx, input.id, deactivate)),
@@ -357,26 +353,18 @@ export const productionRouter = router({
           custom: customValuesInput,
         }),
       )
-      .mutation(({ ctx, input: { custom, ...input } }) =>
-        withCustomValues(
-          ctx.tx,
-          ctx.principal,
-          { entityType: 'production_order', creating: true },
-          custom,
-          () => createProductionOrder(ctx.tx, ctx.principal.tenantId, input),
+      .mutation(
+        withCustomValues({ entityType: 'production_order', creating: true }, ({ tx, principal }, input) =>
+          createProductionOrder(tx, principal.tenantId, input),
         ),
       ),
     update: manageOrders
       .input(
         z.object({ id, patch: patchOf({ ...orderFields, status: statusInput }), custom: customValuesInput }),
       )
-      .mutation(({ ctx, input }) =>
-        withCustomValues(
-          ctx.tx,
-          ctx.principal,
-          { entityType: 'production_order', creating: false },
-          input.custom,
-          () => updateProductionOrder(ctx.tx, input.id, input.patch),
+      .mutation(
+        withCustomValues({ entityType: 'production_order', creating: false }, ({ tx }, input) =>
+          updateProductionOrder(tx, input.id, input.patch),
         ),
       ),
   }),
