@@ -1,7 +1,7 @@
 import { eventKinds } from '@plantline/schema';
 import { z } from 'zod';
 import { idInput } from '../../platform/index.js';
-import { permittedProcedure, router } from '../../trpc/procedures.js';
+import { permittedProcedure, permittedSubscription, router } from '../../trpc/procedures.js';
 import { cursorPattern } from './cursor.js';
 import { liveEvents } from './live.js';
 import { recentEvents } from './recent.js';
@@ -28,7 +28,7 @@ export const eventsRouter = router({
    * caller's plants). Over WebSocket the tRPC client resends the last tracked id when it reconnects,
    * and the stream resumes after it in commit order.
    */
-  live: permittedProcedure('events.read')
+  live: permittedSubscription('events.read')
     .input(
       z.object({
         plantIds: ids,
