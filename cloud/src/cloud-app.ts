@@ -9,7 +9,7 @@ import { LoginLimiter } from './modules/identity/index.js';
 import { createCodeCache } from './modules/ingest/index.js';
 import { scheduleRollupRefresh } from './modules/kpi/index.js';
 import { scheduleShiftHorizon } from './modules/production/index.js';
-import { type DemoCredentials, seedDemoTenant } from './modules/tenancy/demo-seed.js';
+import { type DemoCredentials, seedDemoTenant } from './modules/tenancy/index.js';
 import { EventBus, IntervalScheduler, PgBossScheduler, type Scheduler } from './platform/index.js';
 import { cloudVersion } from './version.js';
 

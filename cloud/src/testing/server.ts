@@ -1,8 +1,7 @@
 import type { AppDeps } from '../app-deps.js';
 import type { Database } from '../db/index.js';
 import { startHttpServer } from '../http/server.js';
-import { LoginLimiter } from '../modules/identity/index.js';
-import type { SessionPolicy } from '../modules/identity/sessions.js';
+import { LoginLimiter, type SessionPolicy } from '../modules/identity/index.js';
 import { createCodeCache } from '../modules/ingest/index.js';
 import { EventBus } from '../platform/index.js';
 import type { CallLimits } from '../trpc/call-limits.js';

@@ -1,3 +1,3 @@
-export { DEMO_DEVICE_FILE, demoSimulatedPlant, seedDemoTenant } from './demo-seed.js';
+export { DEMO_DEVICE_FILE, type DemoCredentials, demoSimulatedPlant, seedDemoTenant } from './demo-seed.js';
 export { tenancyRouter } from './tenancy.router.js';
-export { type CreatedTenant, createTenant, type NewTenant } from './tenants.js';
+export { createTenant } from './tenants.js';
