@@ -1,10 +1,9 @@
 import type { Logger } from 'pino';
 import type { Database } from './db/index.js';
-import type { EventBus } from './modules/events/bus.js';
-import type { LoginLimiter } from './modules/identity/login-limiter.js';
-import type { SessionPolicy } from './modules/identity/sessions.js';
-import type { CodeCache } from './modules/ingest/codes.js';
+import type { LoginLimiter, SessionPolicy } from './modules/identity/index.js';
+import type { CodeCache } from './modules/ingest/index.js';
 import type { LiveKpiHubs } from './modules/kpi/index.js';
+import type { EventBus } from './platform/index.js';
 
 /** Everything a request handler may use, built once by the composition root (main.ts). */
 export interface AppDeps {

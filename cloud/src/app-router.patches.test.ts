@@ -289,7 +289,7 @@ describe.each(testEngines)('every updater ($name engine)', (engine) => {
     expect(refusals).toEqual([]);
   });
 
-  it('names the code as the field at fault when a rename takes a code in use', async () => {
+  it('names the code as the field at fault when a create or a rename takes a code in use', async () => {
     const t = admin.trpc;
     const taken = { code: 'Already in use' };
     const cases: [string, () => Promise<unknown>][] = [];
@@ -313,6 +313,10 @@ describe.each(testEngines)('every updater ($name engine)', (engine) => {
       });
     const [a1, a2] = [await area(), await area()];
     cases.push([
+      'masterdata.areas.create',
+      () => t.masterdata.areas.create.mutate({ plantId, code: a1.code, name: 'Again' }),
+    ]);
+    cases.push([
       'masterdata.areas.update',
       () => t.masterdata.areas.update.mutate({ id: a2.id, patch: { code: a1.code } }),
     ]);
@@ -323,6 +327,10 @@ describe.each(testEngines)('every updater ($name engine)', (engine) => {
         name: 'L',
       });
     const [l1, l2] = [await line(), await line()];
+    cases.push([
+      'masterdata.lines.create',
+      () => t.masterdata.lines.create.mutate({ plantId, code: l1.code, name: 'Again' }),
+    ]);
     cases.push([
       'masterdata.lines.update',
       () => t.masterdata.lines.update.mutate({ id: l2.id, patch: { code: l1.code } }),
@@ -335,6 +343,10 @@ describe.each(testEngines)('every updater ($name engine)', (engine) => {
       });
     const [m1, m2] = [await machine(), await machine()];
     cases.push([
+      'masterdata.machines.create',
+      () => t.masterdata.machines.create.mutate({ lineId, code: m1.code, name: 'Again' }),
+    ]);
+    cases.push([
       'masterdata.machines.update',
       () => t.masterdata.machines.update.mutate({ id: m2.id, patch: { code: m1.code } }),
     ]);
@@ -345,6 +357,10 @@ describe.each(testEngines)('every updater ($name engine)', (engine) => {
         name: 'S',
       });
     const [s1, s2] = [await station(), await station()];
+    cases.push([
+      'masterdata.stations.create',
+      () => t.masterdata.stations.create.mutate({ plantId, code: s1.code, name: 'Again' }),
+    ]);
     cases.push([
       'masterdata.stations.update',
       () => t.masterdata.stations.update.mutate({ id: s2.id, patch: { code: s1.code } }),

@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
 import type { AppDeps } from './app-deps.js';
 import type { Database } from './db/index.js';
-import { EventBus } from './modules/events/index.js';
 import { LoginLimiter, type LoginLimiterOptions, type SessionPolicy } from './modules/identity/index.js';
 import { createCodeCache } from './modules/ingest/index.js';
 import { LiveKpiHubs } from './modules/kpi/index.js';
+import { EventBus } from './platform/index.js';
 
 /** What differs between the app (env.ts) and a test: everything else AppDeps holds is built here. */
 export interface AppDepsOptions {

@@ -9,13 +9,9 @@ import type { CloudEnv } from './env.js';
 import { type RunningServer, startHttpServer, type WebHandler } from './http/server.js';
 import { defaultWebBuildDir, loadWebHandler } from './http/web-ui.js';
 import { type DemoCredentials, seedDemoTenant } from './modules/demo/index.js';
-import {
-  IntervalScheduler,
-  PgBossScheduler,
-  type Scheduler,
-  scheduleRollupRefresh,
-} from './modules/kpi/index.js';
+import { scheduleRollupRefresh } from './modules/kpi/index.js';
 import { scheduleShiftHorizon } from './modules/production/index.js';
+import { IntervalScheduler, PgBossScheduler, type Scheduler } from './platform/index.js';
 import { cloudVersion } from './version.js';
 
 export interface RunningCloud {

@@ -1,10 +1,10 @@
 import { loadavg } from 'node:os';
 import { sql } from 'drizzle-orm';
 import type { Database, Sql } from '../db/index.js';
-import { EventBus } from '../modules/events/index.js';
 import { createCodeCache, ingestEvents } from '../modules/ingest/index.js';
 import { createLine, createMachine } from '../modules/masterdata/index.js';
 import { createTenant } from '../modules/tenancy/index.js';
+import { EventBus } from '../platform/index.js';
 import { envelope } from '../testing/events.js';
 import { openBenchDatabase } from './bench-support.js';
 

@@ -1,15 +1,8 @@
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { Scope } from '../platform/index.js';
 
 /** Drizzle over either engine. Both drivers share the pg-core query builder. */
 export type Sql = PgDatabase<PgQueryResultHKT>;
-
-/** What every request's database work sees: the tenant, the user and the plants in scope. */
-export interface DbScope {
-  tenantId: string;
-  userId?: string | null;
-  /** Plants visible to this request; `'all'` for principals holding plants.all. */
-  plantIds: readonly string[] | 'all';
-}
 
 export type DatabaseMode = 'embedded' | 'server';
 
@@ -26,12 +19,12 @@ export interface Database {
    * the RLS policies. Without a scope (authentication, before a tenant is known) every tenant
    * table is empty to it.
    */
-  transact<T>(scope: DbScope | null, work: ScopedWork<T>): Promise<T>;
+  transact<T>(scope: Scope | null, work: ScopedWork<T>): Promise<T>;
   /**
    * One transaction as the owner with the same scope settings: for seeding and maintenance.
    * Policies still bind a non-superuser owner (RLS is forced), so writes need a tenant scope.
    */
-  ownerTransact<T>(scope: DbScope | null, work: ScopedWork<T>): Promise<T>;
+  ownerTransact<T>(scope: Scope | null, work: ScopedWork<T>): Promise<T>;
   /** The owner connection itself, for migrations and tests. */
   readonly owner: Sql;
   close(): Promise<void>;

@@ -6,8 +6,9 @@ import { timescaledb } from '@electric-sql/pglite/timescaledb';
 import { migrationsFolder } from '@plantline/schema/migrations';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
+import type { Scope } from '../platform/index.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
-import type { Database, DbScope, ScopedWork, Sql } from './database.js';
+import type { Database, ScopedWork, Sql } from './database.js';
 import { APP_ROLE, scopeStatement } from './scope.js';
 
 /**
@@ -44,7 +45,7 @@ export async function openEmbeddedDatabase(options: { dataDir: string | null }):
   // The engine has one connection: a transaction opened while another is open on the same async
   // path waits for itself forever. Say so at once instead (the caller should pass its `tx` down).
   const inTransaction = new AsyncLocalStorage<true>();
-  const run = <T>(scope: DbScope | null, role: string | null, work: ScopedWork<T>): Promise<T> => {
+  const run = <T>(scope: Scope | null, role: string | null, work: ScopedWork<T>): Promise<T> => {
     if (inTransaction.getStore()) {
       return Promise.reject(
         new Error('Nested transaction on the embedded engine: pass the open transaction down'),

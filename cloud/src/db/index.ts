@@ -1,4 +1,4 @@
-export type { Database, DatabaseMode, DbScope, Sql } from './database.js';
+export type { Database, DatabaseMode, Sql } from './database.js';
 export { type DatabaseConfig, openDatabase } from './open.js';
 export { rows } from './rows.js';
 export { APP_ROLE } from './scope.js';

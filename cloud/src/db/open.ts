@@ -70,4 +70,4 @@ async function syncPermissionCatalogue(database: Database): Promise<void> {
   }
 }
 
-export type { Database, DbScope, Sql } from './database.js';
+export type { Database, Sql } from './database.js';

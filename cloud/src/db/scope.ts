@@ -1,5 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm';
-import type { DbScope } from './database.js';
+import type { Scope } from '../platform/index.js';
 
 export const APP_ROLE = 'plantline_app';
 
@@ -9,7 +9,7 @@ export const APP_ROLE = 'plantline_app';
  * are transaction-local (`is_local = true`), so nothing leaks to the next user of a pooled
  * connection.
  */
-export function scopeStatement(scope: DbScope | null, role: string | null): SQL {
+export function scopeStatement(scope: Scope | null, role: string | null): SQL {
   const plantIds = scope === null || scope.plantIds === 'all' ? '' : scope.plantIds.join(',');
   const allPlants = scope?.plantIds === 'all' ? 'on' : 'off';
   const setRole = role === null ? sql`` : sql`set_config('role', ${role}, true),`;

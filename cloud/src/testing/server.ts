@@ -1,7 +1,7 @@
 import { buildAppDeps, stopAppDeps } from '../build-app-deps.js';
 import type { Database } from '../db/index.js';
 import { startHttpServer } from '../http/server.js';
-import type { SessionPolicy } from '../modules/identity/sessions.js';
+import type { SessionPolicy } from '../modules/identity/index.js';
 import type { CallLimits } from '../trpc/call-limits.js';
 import { testLog } from './engines.js';
 

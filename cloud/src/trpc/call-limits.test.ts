@@ -1,7 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
+import type { Principal } from '../platform/index.js';
 import { CallBudget } from './call-limits.js';
-import type { Principal } from './principal.js';
 
 const user = (userId: string): Principal => ({
   kind: 'user',

@@ -1,5 +1,5 @@
 import { TRPCError } from '@trpc/server';
-import type { Principal } from './principal.js';
+import type { Principal } from '../platform/index.js';
 
 /**
  * Bounds on what callers keep open at once. Calls in progress over a WebSocket hold database work,

@@ -5,8 +5,8 @@ import { readSessionCookie, SessionCookieWriter } from '../http/cookies.js';
 import { describeRequest, type RequestInfo } from '../http/request-info.js';
 import { checkApiKey, loadUserPrincipal } from '../modules/identity/principals.js';
 import { checkSession } from '../modules/identity/sessions.js';
+import type { Principal } from '../platform/index.js';
 import type { ConnectionBudget } from './call-limits.js';
-import type { Principal } from './principal.js';
 
 /**
  * One context for HTTP and WebSocket, so a caller is identified the same way on both; over WebSocket

@@ -1,28 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
-
-/**
- * The one domain error: a few codes, mapped to tRPC codes here and nowhere else.
- * `fieldErrors` names the input fields at fault so forms can show them next to the field.
- */
-export type DomainErrorCode =
-  | 'not_found'
-  | 'conflict'
-  | 'forbidden'
-  | 'invalid'
-  | 'unauthenticated'
-  | 'throttled';
-
-export class DomainError extends Error {
-  constructor(
-    readonly code: DomainErrorCode,
-    message: string,
-    readonly fieldErrors?: Record<string, string>,
-  ) {
-    super(message);
-    this.name = 'DomainError';
-  }
-}
+/** Domain errors (platform/errors.ts) and PostgreSQL's refusals mapped to tRPC codes, in one place. */
+import { DomainError, type DomainErrorCode } from '../platform/index.js';
 
 const trpcCodes: Record<DomainErrorCode, TRPC_ERROR_CODE_KEY> = {
   not_found: 'NOT_FOUND',
@@ -65,21 +44,3 @@ export function toTRPCError(error: unknown): TRPCError | null {
   }
   return fromPostgres(cause);
 }
-
-/** PostgreSQL's unique violation, wherever the driver puts it. */
-export function isUniqueViolation(error: unknown): boolean {
-  const cause = (error as { cause?: { code?: unknown } } | null)?.cause ?? error;
-  return (cause as { code?: unknown } | null)?.code === '23505';
-}
-
-/** A write that may collide with another row's unique key: the collision becomes `taken()`. */
-export async function unlessTaken<T>(work: Promise<T>, taken: () => DomainError): Promise<T> {
-  try {
-    return await work;
-  } catch (error) {
-    if (isUniqueViolation(error)) throw taken();
-    throw error;
-  }
-}
-
-export const notFound = (what: string) => new DomainError('not_found', `${what} not found`);

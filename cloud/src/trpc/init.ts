@@ -1,6 +1,6 @@
 import { initTRPC } from '@trpc/server';
+import { DomainError } from '../platform/index.js';
 import type { Context } from './context.js';
-import { DomainError } from './errors.js';
 import type { ProcedureMeta } from './meta.js';
 
 export const t = initTRPC

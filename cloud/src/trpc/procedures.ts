@@ -3,9 +3,9 @@ import { TRPCError } from '@trpc/server';
 import type { Logger } from 'pino';
 import type { Sql } from '../db/index.js';
 import { recheckPrincipal } from '../modules/identity/principals.js';
+import { type AfterCommit, type Principal, scopeOf } from '../platform/index.js';
 import { toTRPCError } from './errors.js';
 import { t } from './init.js';
-import { type Principal, scopeOf } from './principal.js';
 
 /*
  * The procedure builders. `t.procedure` is not exported: every procedure starts from one of
@@ -79,9 +79,6 @@ const enforceAccess = t.middleware(async ({ ctx, meta, next, path, type }) => {
   return result;
 });
 
-/** Registers an effect to run once the procedure's transaction has committed (never on rollback). */
-export type AfterCommit = (effect: () => void) => void;
-
 function runEffect(log: Logger, effect: () => void) {
   try {
     effect();
@@ -129,19 +126,50 @@ async function* releaseWhenDone<T>(stream: AsyncIterable<T>, release: () => void
 
 const checked = t.procedure.use(limitOpenCalls).use(mapErrors).use(enforceAccess);
 
-/** The narrowed context of a procedure that has a caller and a scoped transaction. */
-const requireCaller = t.middleware(({ ctx, next }) => {
-  const { principal, tx, afterCommit } = ctx as typeof ctx & {
-    principal: Principal | null;
-    tx: Sql | null;
-    afterCommit: AfterCommit;
-  };
+/** What a query or mutation sees: its caller and the transaction scoped to them. */
+export interface CallContext {
+  principal: Principal;
+  tx: Sql;
+  afterCommit: AfterCommit;
+}
+
+/**
+ * What a subscription sees: its caller and no transaction, since it outlives any; it opens its own per
+ * unit of work (`db.transact(scopeOf(principal), …)`).
+ */
+export interface SubscriptionContext {
+  principal: Principal;
+  tx: null;
+  afterCommit: AfterCommit;
+}
+
+type AccessContext = { principal: Principal | null; tx: Sql | null; afterCommit: AfterCommit };
+
+/** Narrows a query's or mutation's context; a subscription must be built with a subscription builder. */
+const requireCaller = t.middleware(({ ctx, next, type, path }) => {
+  const { principal, tx, afterCommit } = ctx as typeof ctx & AccessContext;
   if (principal === null) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in first' });
-  return next({ ctx: { principal, tx: tx as Sql, afterCommit } });
+  if (type === 'subscription' || tx === null) {
+    throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: `${path} needs a subscription builder` });
+  }
+  return next({ ctx: { principal, tx, afterCommit } satisfies CallContext });
+});
+
+/** Narrows a subscription's context; the type leaves no transaction to use by mistake. */
+const requireSubscriber = t.middleware(({ ctx, next, type, path }) => {
+  const { principal, afterCommit } = ctx as typeof ctx & AccessContext;
+  if (principal === null) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in first' });
+  if (type !== 'subscription') {
+    throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: `${path} is not a subscription` });
+  }
+  return next({ ctx: { principal, tx: null, afterCommit } satisfies SubscriptionContext });
 });
 
 export const publicProcedure = checked.meta({ access: 'public' });
 export const signedInProcedure = checked.meta({ access: 'signed-in' }).use(requireCaller);
 export const permittedProcedure = (permission: Permission) =>
   checked.meta({ access: permission }).use(requireCaller);
+export const signedInSubscription = checked.meta({ access: 'signed-in' }).use(requireSubscriber);
+export const permittedSubscription = (permission: Permission) =>
+  checked.meta({ access: permission }).use(requireSubscriber);
 export const router = t.router;

@@ -1,10 +1,15 @@
 import { fieldKeySchema, fieldSettingsSchema, fieldTypes } from '@plantline/schema/configuration';
 import { z } from 'zod';
-import { DomainError } from '../../trpc/errors.js';
-import { patchOf } from '../../trpc/patch.js';
-import type { Principal } from '../../trpc/principal.js';
+import {
+  catalogueCodeInput as code,
+  colourInput as colour,
+  DomainError,
+  idInput as id,
+  nameInput as label,
+  type Principal,
+  patchOf,
+} from '../../platform/index.js';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
-import { actorOf } from './actor.js';
 import { loadFields } from './definitions.js';
 import { entityType, entityTypeKeys, entityTypes } from './entity-types.js';
 import { recordValues, setCustomValues } from './field-values.js';
@@ -35,13 +40,6 @@ const read = permittedProcedure('config.read');
 const manage = permittedProcedure('config.manage');
 const fill = permittedProcedure('fields.fill');
 
-const id = z.uuid('Not a valid id');
-const code = z
-  .string()
-  .trim()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.\-/]{0,63}$/, 'Use 1–64 letters, digits and _ . - / (no spaces)');
-const label = z.string().trim().min(1, 'Enter a name').max(120);
-const colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'Use a colour like #22c55e');
 const entityTypeInput = z.enum(entityTypeKeys, { error: `Choose one of ${entityTypeKeys.join(', ')}` });
 
 const fieldSpec = z.object({
@@ -96,10 +94,10 @@ export const configRouter = router({
       }),
     create: manage
       .input(fieldSpec.extend({ entityType: entityTypeInput }))
-      .mutation(({ ctx, input }) => createField(ctx.tx, actorOf(ctx.principal), input)),
+      .mutation(({ ctx, input }) => createField(ctx.tx, ctx.principal, input)),
     /** What a change would do to stored values: how many checked, and the first conflicts. */
     checkChange: manage.input(z.object({ id, patch: fieldPatch })).query(async ({ ctx, input }) => {
-      const plan = await planFieldChange(ctx.tx, actorOf(ctx.principal), input.id, input.patch);
+      const plan = await planFieldChange(ctx.tx, ctx.principal, input.id, input.patch);
       return {
         checked: plan.checked,
         conflictCount: plan.conflictCount,
@@ -109,18 +107,16 @@ export const configRouter = router({
     }),
     update: manage
       .input(z.object({ id, patch: fieldPatch }))
-      .mutation(({ ctx, input }) => updateField(ctx.tx, actorOf(ctx.principal), input.id, input.patch)),
+      .mutation(({ ctx, input }) => updateField(ctx.tx, ctx.principal, input.id, input.patch)),
     retire: manage
       .input(z.object({ id }))
-      .mutation(({ ctx, input }) => setFieldActive(ctx.tx, actorOf(ctx.principal), input.id, false)),
+      .mutation(({ ctx, input }) => setFieldActive(ctx.tx, ctx.principal, input.id, false)),
     restore: manage
       .input(z.object({ id }))
-      .mutation(({ ctx, input }) => setFieldActive(ctx.tx, actorOf(ctx.principal), input.id, true)),
+      .mutation(({ ctx, input }) => setFieldActive(ctx.tx, ctx.principal, input.id, true)),
     reorder: manage
       .input(z.object({ entityType: entityTypeInput, fieldIds: z.array(id).max(500) }))
-      .mutation(({ ctx, input }) =>
-        reorderFields(ctx.tx, actorOf(ctx.principal), input.entityType, input.fieldIds),
-      ),
+      .mutation(({ ctx, input }) => reorderFields(ctx.tx, ctx.principal, input.entityType, input.fieldIds)),
     history: read.input(z.object({ id })).query(({ ctx, input }) => changeHistory(ctx.tx, input.id)),
   }),
   typeLists: router({
@@ -137,7 +133,7 @@ export const configRouter = router({
           options: z.array(optionInput).max(500).optional(),
         }),
       )
-      .mutation(({ ctx, input }) => createTypeList(ctx.tx, actorOf(ctx.principal), input)),
+      .mutation(({ ctx, input }) => createTypeList(ctx.tx, ctx.principal, input)),
     update: manage
       .input(
         z.object({
@@ -150,10 +146,10 @@ export const configRouter = router({
           }),
         }),
       )
-      .mutation(({ ctx, input }) => updateTypeList(ctx.tx, actorOf(ctx.principal), input.id, input.patch)),
+      .mutation(({ ctx, input }) => updateTypeList(ctx.tx, ctx.principal, input.id, input.patch)),
     addOption: manage
       .input(optionInput.extend({ typeListId: id }))
-      .mutation(({ ctx, input }) => addOption(ctx.tx, actorOf(ctx.principal), input.typeListId, input)),
+      .mutation(({ ctx, input }) => addOption(ctx.tx, ctx.principal, input.typeListId, input)),
     updateOption: manage
       .input(
         z.object({
@@ -161,18 +157,16 @@ export const configRouter = router({
           patch: patchOf(optionInput.extend({ isActive: z.boolean() })),
         }),
       )
-      .mutation(({ ctx, input }) => updateOption(ctx.tx, actorOf(ctx.principal), input.id, input.patch)),
+      .mutation(({ ctx, input }) => updateOption(ctx.tx, ctx.principal, input.id, input.patch)),
     reorder: manage
       .input(z.object({ id, optionIds: z.array(id).max(5000) }))
-      .mutation(({ ctx, input }) =>
-        reorderOptions(ctx.tx, actorOf(ctx.principal), input.id, input.optionIds),
-      ),
+      .mutation(({ ctx, input }) => reorderOptions(ctx.tx, ctx.principal, input.id, input.optionIds)),
     exportCsv: read.input(z.object({ id })).query(({ ctx, input }) => exportTypeListCsv(ctx.tx, input.id)),
     /** Options from CSV (code, label, colour, active, order); a dry run reports without changing. */
     importCsv: manage
       .input(z.object({ id, csv: z.string().max(2_000_000, 'At most 2 MB'), dryRun: z.boolean() }))
       .mutation(({ ctx, input }) =>
-        importTypeListCsv(ctx.tx, actorOf(ctx.principal), input.id, input.csv, input.dryRun),
+        importTypeListCsv(ctx.tx, ctx.principal, input.id, input.csv, input.dryRun),
       ),
     history: read.input(z.object({ id })).query(({ ctx, input }) => changeHistory(ctx.tx, input.id)),
   }),
@@ -219,7 +213,7 @@ export const configRouter = router({
       )
       .mutation(({ ctx, input }) => {
         canRead(ctx.principal, input.entityType);
-        return setCustomValues(ctx.tx, actorOf(ctx.principal), input);
+        return setCustomValues(ctx.tx, ctx.principal, input);
       }),
   }),
 });

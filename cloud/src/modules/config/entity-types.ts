@@ -1,5 +1,5 @@
 import type { Permission } from '@plantline/schema';
-import { DomainError } from '../../trpc/errors.js';
+import { DomainError } from '../../platform/index.js';
 
 /*
  * The entity types that carry custom fields (docs/configuration.md, "Adding an entity type"). A

@@ -1,10 +1,9 @@
 import { applicableFields, checkRecordValues, type FieldValue } from '@plantline/schema/configuration';
 import { type SQL, sql } from 'drizzle-orm';
 import { rows, type Sql } from '../../db/index.js';
-import { DomainError, notFound } from '../../trpc/errors.js';
-import type { Actor } from './actor.js';
+import { DomainError, notFound, type Scope } from '../../platform/index.js';
 import { type LoadedField, loadFields } from './definitions.js';
-import { type EntityType, entityType as entityTypeOf } from './entity-types.js';
+import { type EntityType, type EntityTypeKey, entityType as entityTypeOf } from './entity-types.js';
 import {
   columnOf,
   readExpression,
@@ -95,7 +94,7 @@ async function checkReferences(tx: Sql, fields: readonly LoadedField[], values: 
 }
 
 function upsert(
-  actor: Actor,
+  actor: Scope,
   field: LoadedField,
   entityId: string,
   plantId: string | null,
@@ -106,7 +105,7 @@ function upsert(
   return sql`
     insert into field_values (tenant_id, field_id, entity_id, plant_id, ${sql.raw(column)}, updated_by)
     values (${actor.tenantId}, ${field.id}, ${entityId}, ${plantId},
-            ${bound}::${sql.raw(sqlTypeOf[column])}, ${actor.userId})
+            ${bound}::${sql.raw(sqlTypeOf[column])}, ${actor.userId ?? null})
     on conflict (tenant_id, field_id, entity_id) do update
       set ${sql.raw(valueColumns.map((c) => `${c} = excluded.${c}`).join(', '))},
           plant_id = excluded.plant_id, updated_at = now(), updated_by = excluded.updated_by`;
@@ -115,7 +114,7 @@ function upsert(
 /** Stores checked values: each key's value replaces the stored one, null deletes it. */
 export async function storeValues(
   tx: Sql,
-  actor: Actor,
+  actor: Scope,
   fields: readonly LoadedField[],
   record: { id: string; plantId: string | null },
   values: RecordValues,
@@ -151,7 +150,7 @@ export interface SetValuesInput {
  * Validates and stores a record's custom values: every field's error at once (`invalid`, with one
  * message per field key), or all values stored. Domains call this in their create and update.
  */
-export async function setCustomValues(tx: Sql, actor: Actor, input: SetValuesInput) {
+export async function setCustomValues(tx: Sql, actor: Scope, input: SetValuesInput) {
   const type = entityTypeOf(input.entityType);
   const record = await findRecord(tx, type, input.entityId);
   if (record.closedReason !== null && input.throughDomain !== true)
@@ -205,7 +204,7 @@ export async function recordValues(tx: Sql, input: { entityType: string; entityI
  */
 export async function writeCustomValues(
   tx: Sql,
-  actor: Actor,
+  actor: Scope,
   record: { entityType: string; id: string; creating: boolean },
   custom: Record<string, unknown> | undefined,
 ): Promise<RecordValues> {
@@ -221,18 +220,35 @@ export async function writeCustomValues(
   return result.values;
 }
 
+/** What a create or update with custom values needs of its procedure's context. */
+export interface CustomValuesContext {
+  tx: Sql;
+  principal: Scope;
+}
+
 /**
- * Saves a record through its domain (`save`) and its custom values in the same transaction, so a
- * form's save is all or nothing. Returns the record with its stored custom values.
+ * The resolver of a create or update whose input carries custom values (`custom: customValuesInput`)
+ * beside its built-in fields: `save` writes the record through its domain with the input minus
+ * `custom`, then the custom values are written in the same transaction, so a form's save is all or
+ * nothing. Resolves to the record with its stored custom values.
  */
-export async function withCustomValues<T extends { id: string }>(
-  tx: Sql,
-  actor: Actor,
-  record: { entityType: string; creating: boolean },
-  custom: Record<string, unknown> | undefined,
-  save: () => Promise<T>,
-): Promise<T & { custom: RecordValues }> {
-  const saved = await save();
-  const values = await writeCustomValues(tx, actor, { ...record, id: saved.id }, custom);
-  return { ...saved, custom: values };
+export function withCustomValues<
+  I extends { custom?: Record<string, unknown> | undefined },
+  T extends { id: string },
+>(
+  record: { entityType: EntityTypeKey; creating: boolean },
+  save: (ctx: CustomValuesContext, fields: Omit<I, 'custom'>) => Promise<T>,
+) {
+  return async ({
+    ctx,
+    input,
+  }: {
+    ctx: CustomValuesContext;
+    input: I;
+  }): Promise<T & { custom: RecordValues }> => {
+    const { custom, ...fields } = input;
+    const saved = await save(ctx, fields);
+    const values = await writeCustomValues(ctx.tx, ctx.principal, { ...record, id: saved.id }, custom);
+    return { ...saved, custom: values };
+  };
 }

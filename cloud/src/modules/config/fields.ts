@@ -11,8 +11,7 @@ import {
 } from '@plantline/schema/configuration';
 import { eq, sql } from 'drizzle-orm';
 import { rows, type Sql } from '../../db/index.js';
-import { DomainError, notFound, unlessTaken } from '../../trpc/errors.js';
-import { type Actor, reaches } from './actor.js';
+import { canSeePlant, DomainError, notFound, type Scope, unlessTaken } from '../../platform/index.js';
 import { type LoadedField, loadField, loadFields } from './definitions.js';
 import { entityType as entityTypeOf } from './entity-types.js';
 import { recordChange } from './history.js';
@@ -68,9 +67,9 @@ const invalid = (field: string, message: string) => new DomainError('invalid', m
  * A field may be scoped only to a plant in the caller's reach (the foreign key alone would take any
  * plant of the tenant: foreign-key checks bypass row-level security).
  */
-async function checkPlantScope(tx: Sql, actor: Actor, plantId: string | null | undefined) {
+async function checkPlantScope(tx: Sql, actor: Scope, plantId: string | null | undefined) {
   if (plantId === null || plantId === undefined) return;
-  const visible = reaches(actor, plantId)
+  const visible = canSeePlant(actor, plantId)
     ? await rows(tx, sql`select 1 from plants where id = ${plantId}`)
     : [];
   if (visible.length === 0)
@@ -82,10 +81,10 @@ async function checkPlantScope(tx: Sql, actor: Actor, plantId: string | null | u
  * against the old definition cannot land after its values were converted. A field scoped to a plant
  * outside the caller's reach is "not found", like its plant.
  */
-async function fieldToChange(tx: Sql, actor: Actor, id: string): Promise<LoadedField> {
+async function fieldToChange(tx: Sql, actor: Scope, id: string): Promise<LoadedField> {
   await rows(tx, sql`select id from custom_fields where id = ${id} for update`);
   const field = await loadField(tx, id);
-  if (field === undefined || (field.plantId !== null && !reaches(actor, field.plantId)))
+  if (field === undefined || (field.plantId !== null && !canSeePlant(actor, field.plantId)))
     throw notFound('Field');
   return field;
 }
@@ -160,7 +159,7 @@ const columnsOf = (d: LoadedField) => ({
   plantId: d.plantId,
 });
 
-async function recordFieldChange(tx: Sql, actor: Actor, id: string, action: string, summary: string) {
+async function recordFieldChange(tx: Sql, actor: Scope, id: string, action: string, summary: string) {
   const field = await loadField(tx, id);
   if (field === undefined) throw notFound('Field');
   const { options: _options, ...snapshot } = field;
@@ -172,12 +171,12 @@ async function recordFieldChange(tx: Sql, actor: Actor, id: string, action: stri
     action,
     summary,
     snapshot,
-    changedBy: actor.userId,
+    changedBy: actor.userId ?? null,
   });
   return field;
 }
 
-export async function createField(tx: Sql, actor: Actor, input: FieldSpec & { entityType: string }) {
+export async function createField(tx: Sql, actor: Scope, input: FieldSpec & { entityType: string }) {
   const type = entityTypeOf(input.entityType);
   await checkPlantScope(tx, actor, input.plantId);
   const [{ next }] = (await rows<{ next: number }>(
@@ -249,7 +248,7 @@ async function recordCodes(tx: Sql, entityType: string, ids: string[]): Promise<
 /** What a change would do to the stored values, without changing anything. */
 export async function planFieldChange(
   tx: Sql,
-  actor: Actor,
+  actor: Scope,
   id: string,
   patch: Partial<FieldSpec>,
 ): Promise<ChangePlan> {
@@ -347,7 +346,7 @@ function describeChange(current: LoadedField, next: LoadedField): string {
   return parts.length === 0 ? 'No change' : parts.join('; ');
 }
 
-export async function updateField(tx: Sql, actor: Actor, id: string, patch: Partial<FieldSpec>) {
+export async function updateField(tx: Sql, actor: Scope, id: string, patch: Partial<FieldSpec>) {
   const plan = await planFieldChange(tx, actor, id, patch);
   if (plan.conflictCount > 0) {
     const examples = plan.conflicts
@@ -376,7 +375,7 @@ export async function updateField(tx: Sql, actor: Actor, id: string, patch: Part
 }
 
 /** Retiring keeps every value readable and takes no new ones; restoring undoes it. */
-export async function setFieldActive(tx: Sql, actor: Actor, id: string, isActive: boolean) {
+export async function setFieldActive(tx: Sql, actor: Scope, id: string, isActive: boolean) {
   await fieldToChange(tx, actor, id);
   const [updated] = await tx
     .update(f)
@@ -394,7 +393,7 @@ export async function setFieldActive(tx: Sql, actor: Actor, id: string, isActive
 }
 
 /** A new form order for all of an entity type's fields. */
-export async function reorderFields(tx: Sql, actor: Actor, entityType: string, fieldIds: string[]) {
+export async function reorderFields(tx: Sql, actor: Scope, entityType: string, fieldIds: string[]) {
   const fields = await loadFields(tx, entityTypeOf(entityType).key);
   const known = new Map(fields.map((field) => [field.id, field]));
   if (

@@ -1,8 +1,7 @@
 import { MAX_NUMBER_LENGTH } from '@plantline/schema/configuration';
 import { z } from 'zod';
-import { patchOf } from '../../trpc/patch.js';
+import { idInput as id, nameInput as name, patchOf } from '../../platform/index.js';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
-import { actorOf } from './actor.js';
 import { changeHistory } from './history.js';
 import { createSequence, listSequences, previewNumber, retireSequence, updateSequence } from './numbering.js';
 
@@ -15,13 +14,11 @@ import { createSequence, listSequences, previewNumber, retireSequence, updateSeq
 const read = permittedProcedure('config.read');
 const manage = permittedProcedure('config.manage');
 
-const id = z.uuid('Not a valid id');
 /** What the application asks for (production_order, ncr): a stable machine name. */
 const sequenceCode = z
   .string()
   .trim()
   .regex(/^[a-z][a-z0-9_]{0,63}$/, 'Use 1–64 lower-case letters, digits and _, starting with a letter');
-const name = z.string().trim().min(1, 'Enter a name').max(120);
 // The parser gives the pattern's own errors; this only bounds what reaches it.
 const pattern = z.string().trim().min(1, 'Enter a pattern').max(MAX_NUMBER_LENGTH);
 const version = z.number().int().min(1).optional();
@@ -43,7 +40,7 @@ export const numberingRouter = router({
     .query(({ ctx, input }) => previewNumber(ctx.tx, input)),
   create: manage
     .input(z.object({ code: sequenceCode, name, pattern }))
-    .mutation(({ ctx, input }) => createSequence(ctx.tx, actorOf(ctx.principal), input)),
+    .mutation(({ ctx, input }) => createSequence(ctx.tx, ctx.principal, input)),
   update: manage
     .input(
       z.object({
@@ -52,10 +49,10 @@ export const numberingRouter = router({
         patch: patchOf({ name, pattern, isActive: z.boolean() }),
       }),
     )
-    .mutation(({ ctx, input }) => updateSequence(ctx.tx, actorOf(ctx.principal), input)),
+    .mutation(({ ctx, input }) => updateSequence(ctx.tx, ctx.principal, input)),
   retire: manage
     .input(z.object({ id, version }))
-    .mutation(({ ctx, input }) => retireSequence(ctx.tx, actorOf(ctx.principal), input)),
+    .mutation(({ ctx, input }) => retireSequence(ctx.tx, ctx.principal, input)),
   /** Versions of a scheme, newest first, with who changed it and when. */
   history: read.input(z.object({ id })).query(({ ctx, input }) => changeHistory(ctx.tx, input.id)),
 });

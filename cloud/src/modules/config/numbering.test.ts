@@ -1,10 +1,10 @@
 import { tables } from '@plantline/schema';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Database, type DbScope, rows, type Sql } from '../../db/index.js';
+import { type Database, rows, type Sql } from '../../db/index.js';
+import type { Scope } from '../../platform/index.js';
 import { type TestDatabase, testEngines, testLog } from '../../testing/engines.js';
 import { createTwoTenants } from '../../testing/tenants.js';
-import type { Actor } from './actor.js';
 import {
   createSequence,
   listSequences,
@@ -29,9 +29,9 @@ describe.each(testEngines)('numbering ($name engine)', (engine) => {
   let database: TestDatabase;
   let db: Database;
   let tenants: Tenants;
-  let scopeA: DbScope;
-  let scopeB: DbScope;
-  let actorA: Actor;
+  let scopeA: Scope;
+  let scopeB: Scope;
+  let actorA: Scope;
   let plantA1: string;
   let plantA2: string;
 
@@ -193,7 +193,7 @@ describe.each(testEngines)('numbering ($name engine)', (engine) => {
   it('creates a built-in sequence once when its first takers race', async () => {
     // A tenant that has never numbered an order: every taker finds no sequence and inserts it.
     const other = await createTwoTenants(db);
-    const scope: DbScope = { tenantId: other.a.tenantId, userId: null, plantIds: 'all' };
+    const scope: Scope = { tenantId: other.a.tenantId, userId: null, plantIds: 'all' };
     const numbers = await Promise.all(
       Array.from({ length: 8 }, () =>
         db.transact(scope, (tx) =>
@@ -398,7 +398,7 @@ describe.each(testEngines)('numbering ($name engine)', (engine) => {
   });
 
   it('hides another plant’s counters from a user without access to that plant', async () => {
-    const onlyA1: DbScope = { tenantId: tenants.a.tenantId, userId: null, plantIds: [plantA1] };
+    const onlyA1: Scope = { tenantId: tenants.a.tenantId, userId: null, plantIds: [plantA1] };
     await expect(
       db.transact(onlyA1, (tx) =>
         takeNumber(tx, {

@@ -10,8 +10,7 @@ import {
 } from '@plantline/schema/configuration';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
-import { DomainError, notFound } from '../../trpc/errors.js';
-import type { Actor } from './actor.js';
+import { DomainError, notFound, type Scope } from '../../platform/index.js';
 import { recordChange } from './history.js';
 
 /*
@@ -314,7 +313,7 @@ export interface SequenceFields {
   pattern: string;
 }
 
-export async function createSequence(tx: Sql, actor: Actor, input: SequenceFields) {
+export async function createSequence(tx: Sql, actor: Scope, input: SequenceFields) {
   const pattern = checkPattern(input.pattern);
   const [created] = await tx
     .insert(tables.numberingSequences)
@@ -333,7 +332,7 @@ export async function createSequence(tx: Sql, actor: Actor, input: SequenceField
     action: 'create',
     summary: `Created with pattern ${created.pattern}; numbers ${resetWords[pattern.reset]}`,
     snapshot: snapshotOf(created),
-    changedBy: actor.userId,
+    changedBy: actor.userId ?? null,
   });
   return created;
 }
@@ -371,7 +370,7 @@ function describeChange(before: Sequence, after: Sequence): string {
  */
 export async function updateSequence(
   tx: Sql,
-  actor: Actor,
+  actor: Scope,
   input: { id: string; version?: number | undefined; patch: SequencePatch },
 ) {
   const s = tables.numberingSequences;
@@ -406,13 +405,13 @@ export async function updateSequence(
     action,
     summary: summary.charAt(0).toUpperCase() + summary.slice(1),
     snapshot: snapshotOf(updated!),
-    changedBy: actor.userId,
+    changedBy: actor.userId ?? null,
   });
   return updated!;
 }
 
 /** A retired sequence keeps its counters and history and hands out no numbers. */
-export function retireSequence(tx: Sql, actor: Actor, input: { id: string; version?: number | undefined }) {
+export function retireSequence(tx: Sql, actor: Scope, input: { id: string; version?: number | undefined }) {
   return updateSequence(tx, actor, { ...input, patch: { isActive: false } });
 }
 

@@ -2,7 +2,7 @@ import { checkFieldValue, type FieldValue } from '@plantline/schema/configuratio
 import { type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { rows, type Sql } from '../../db/index.js';
-import { DomainError } from '../../trpc/errors.js';
+import { DomainError } from '../../platform/index.js';
 import { type LoadedField, loadFields } from './definitions.js';
 import { type EntityType, entityType as entityTypeOf } from './entity-types.js';
 import { readValues } from './field-values.js';

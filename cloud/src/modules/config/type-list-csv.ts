@@ -1,7 +1,6 @@
 import Papa from 'papaparse';
 import type { Sql } from '../../db/index.js';
-import { DomainError } from '../../trpc/errors.js';
-import type { Actor } from './actor.js';
+import { colourInput, DomainError, type Scope } from '../../platform/index.js';
 import {
   getTypeList,
   insertOption,
@@ -22,7 +21,6 @@ export const CSV_COLUMNS = ['code', 'label', 'colour', 'active', 'order'] as con
 export const MAX_IMPORT_ROWS = 5000;
 
 const CODE = /^[A-Za-z0-9][A-Za-z0-9_.\-/]{0,63}$/;
-const COLOUR = /^#[0-9a-fA-F]{6}$/;
 /** The apostrophe that export puts before a cell that would start a formula (Papa's escapeFormulae). */
 const FORMULA_ESCAPE = /^'(?=[=+\-@\t\r])/;
 const TRUE = new Set(['', 'true', 'yes', 'y', '1', 'active']);
@@ -91,7 +89,8 @@ function parseRows(csv: string): { rows: ImportRow[]; errors: ImportReport['erro
     const problems: string[] = [];
     if (!CODE.test(code)) problems.push('code: use 1–64 letters, digits and _ . - / (no spaces)');
     if (label === '' || label.length > 120) problems.push('label: 1–120 characters');
-    if (colour !== '' && !COLOUR.test(colour)) problems.push('colour: use a colour like #22c55e');
+    if (colour !== '' && !colourInput.safeParse(colour).success)
+      problems.push('colour: use a colour like #22c55e');
     if (!TRUE.has(active) && !FALSE.has(active)) problems.push('active: true or false');
     if (order !== '' && !/^\d{1,6}$/.test(order)) problems.push('order: a whole number');
     if (seen.has(code)) problems.push(`code ${code} is also on line ${seen.get(code)}`);
@@ -118,7 +117,7 @@ function importedOrder(options: { id: string; code: string }[], rows: ImportRow[
   return [...ordered, ...options.filter((o) => !fileOrder.has(o.code))].map((o) => o.id);
 }
 
-export async function importTypeListCsv(tx: Sql, actor: Actor, id: string, csv: string, dryRun: boolean) {
+export async function importTypeListCsv(tx: Sql, actor: Scope, id: string, csv: string, dryRun: boolean) {
   const { rows, errors } = parseRows(csv);
   const list = await getTypeList(tx, id);
   const byCode = new Map(list.options.map((o) => [o.code, o]));

@@ -1,8 +1,7 @@
 import { tables } from '@plantline/schema';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
-import { DomainError, notFound, unlessTaken } from '../../trpc/errors.js';
-import type { Actor } from './actor.js';
+import { DomainError, notFound, type Scope, unlessTaken } from '../../platform/index.js';
 import { recordChange } from './history.js';
 
 /*
@@ -82,7 +81,7 @@ export async function getTypeList(tx: Sql, id: string) {
 }
 
 /** Bumps the list's version and records it, options included, in the history. */
-export async function recordListChange(tx: Sql, actor: Actor, id: string, action: string, summary: string) {
+export async function recordListChange(tx: Sql, actor: Scope, id: string, action: string, summary: string) {
   await tx
     .update(list)
     .set({ version: sql`${list.version} + 1`, updatedAt: sql`now()` })
@@ -96,14 +95,14 @@ export async function recordListChange(tx: Sql, actor: Actor, id: string, action
     action,
     summary,
     snapshot,
-    changedBy: actor.userId,
+    changedBy: actor.userId ?? null,
   });
   return snapshot;
 }
 
 export async function createTypeList(
   tx: Sql,
-  actor: Actor,
+  actor: Scope,
   input: TypeListFields & { options?: OptionFields[] | undefined },
 ) {
   const [created] = await unlessTaken(
@@ -143,14 +142,14 @@ export async function createTypeList(
     action: 'created',
     summary: `Created ${input.name} with ${options.length} option${options.length === 1 ? '' : 's'}`,
     snapshot,
-    changedBy: actor.userId,
+    changedBy: actor.userId ?? null,
   });
   return snapshot;
 }
 
 export async function updateTypeList(
   tx: Sql,
-  actor: Actor,
+  actor: Scope,
   id: string,
   patch: Partial<TypeListFields> & { isActive?: boolean | undefined },
 ) {
@@ -171,7 +170,7 @@ export async function updateTypeList(
 /** Adds an option at the end of the list, without a history entry (the caller records one). */
 export async function insertOption(
   tx: Sql,
-  actor: Actor,
+  actor: Scope,
   typeListId: string,
   input: OptionFields & { isActive?: boolean },
 ) {
@@ -207,7 +206,7 @@ export async function patchOption(
   return updated;
 }
 
-export async function addOption(tx: Sql, actor: Actor, typeListId: string, input: OptionFields) {
+export async function addOption(tx: Sql, actor: Scope, typeListId: string, input: OptionFields) {
   await getTypeList(tx, typeListId);
   await insertOption(tx, actor, typeListId, input);
   return recordListChange(tx, actor, typeListId, 'option added', `Added ${input.label}`);
@@ -215,7 +214,7 @@ export async function addOption(tx: Sql, actor: Actor, typeListId: string, input
 
 export async function updateOption(
   tx: Sql,
-  actor: Actor,
+  actor: Scope,
   optionId: string,
   patch: Partial<OptionFields> & { isActive?: boolean | undefined },
 ) {
@@ -239,7 +238,7 @@ export async function writeOptionOrder(tx: Sql, typeListId: string, optionIds: s
 }
 
 /** New order of all of a list's options; anything but the same set of ids is refused. */
-export async function reorderOptions(tx: Sql, actor: Actor, typeListId: string, optionIds: string[]) {
+export async function reorderOptions(tx: Sql, actor: Scope, typeListId: string, optionIds: string[]) {
   const current = await listOptions(tx, typeListId);
   const known = new Set(current.map((o) => o.id));
   if (

@@ -1,6 +1,6 @@
 import { DEVICE_USERNAME_PATTERN } from '@plantline/schema';
 import { z } from 'zod';
-import { DomainError } from '../../trpc/errors.js';
+import { DomainError, idInput } from '../../platform/index.js';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
 import {
   createDeviceCredential,
@@ -8,8 +8,6 @@ import {
   listDeviceCredentials,
   revokeDeviceCredential,
 } from './device-credentials.js';
-
-const idInput = z.uuid('Not a valid id');
 
 export const deviceCredentialsRouter = router({
   list: permittedProcedure('devices.manage').query(({ ctx }) => listDeviceCredentials(ctx.tx)),

@@ -3,8 +3,7 @@ import { DEVICE_SCRYPT, type DeviceCredentialSet, tables } from '@plantline/sche
 import { and, asc, desc, eq, isNull } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Sql } from '../../db/index.js';
-import { DomainError, notFound, unlessTaken } from '../../trpc/errors.js';
-import { canSeePlant, type Principal } from '../../trpc/principal.js';
+import { canSeePlant, DomainError, notFound, type Principal, unlessTaken } from '../../platform/index.js';
 
 /**
  * MQTT logins for devices on an edge's embedded broker (schema/src/tables/device-credentials.ts).

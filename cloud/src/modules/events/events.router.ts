@@ -1,11 +1,12 @@
 import { eventKinds } from '@plantline/schema';
 import { z } from 'zod';
-import { permittedProcedure, router } from '../../trpc/procedures.js';
+import { idInput } from '../../platform/index.js';
+import { permittedProcedure, permittedSubscription, router } from '../../trpc/procedures.js';
 import { cursorPattern } from './cursor.js';
 import { liveEvents } from './live.js';
 import { recentEvents } from './recent.js';
 
-const ids = z.array(z.uuid('Not a valid id')).min(1).max(1000).optional();
+const ids = z.array(idInput).min(1).max(1000).optional();
 const kinds = z.array(z.enum(eventKinds)).min(1).max(eventKinds.length).optional();
 
 export const eventsRouter = router({
@@ -27,7 +28,7 @@ export const eventsRouter = router({
    * caller's plants). Over WebSocket the tRPC client resends the last tracked id when it reconnects,
    * and the stream resumes after it in commit order.
    */
-  live: permittedProcedure('events.read')
+  live: permittedSubscription('events.read')
     .input(
       z.object({
         plantIds: ids,

@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { LiveEvent } from '../../platform/index.js';
 import { type ApiClient, addUser, apiClient, signIn, wsClient } from '../../testing/api.js';
 import { expectApiError } from '../../testing/api-assertions.js';
 import { type Tenants, type TestServer, useTestApp } from '../../testing/app.js';
 import { type TestDatabase, testEngines } from '../../testing/engines.js';
 import { envelope, uuidv7 } from '../../testing/events.js';
 import { startTestServer } from '../../testing/server.js';
-import type { LiveEvent } from './index.js';
 
 async function until(check: () => boolean, what: string, timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;

@@ -2,12 +2,17 @@ import { type TrackedEnvelope, tracked } from '@trpc/server';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/index.js';
 import { rows } from '../../db/index.js';
-import { DomainError } from '../../trpc/errors.js';
-import { canSeePlant, type Principal, scopeOf } from '../../trpc/principal.js';
+import {
+  type BusEvents,
+  canSeePlant,
+  DomainError,
+  type EventBus,
+  type LiveEvent,
+  type Principal,
+  scopeOf,
+} from '../../platform/index.js';
 import { guardLive, type LiveAccess, type LiveGuardDeps } from '../identity/index.js';
-import type { BusEvents, EventBus } from './bus.js';
 import { cursorId, type LiveCursor, parseCursor } from './cursor.js';
-import type { LiveEvent } from './live-event.js';
 import { type LiveFilter, readLog } from './log.js';
 
 export type { LiveFilter } from './log.js';

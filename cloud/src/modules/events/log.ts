@@ -1,8 +1,8 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
 import { rows } from '../../db/index.js';
+import type { LiveEvent } from '../../platform/index.js';
 import type { LiveCursor } from './cursor.js';
-import type { LiveEvent } from './live-event.js';
 
 export interface LiveFilter {
   kinds?: readonly LiveEvent['kind'][] | undefined;

@@ -2,8 +2,7 @@ import { type EventKind, eventKinds } from '@plantline/schema';
 import { type SQL, sql } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
 import { rows } from '../../db/index.js';
-import { DomainError } from '../../trpc/errors.js';
-import type { LiveEvent } from './live-event.js';
+import { DomainError, type LiveEvent } from '../../platform/index.js';
 import type { LiveFilter } from './log.js';
 
 export interface RecentInput extends LiveFilter {

@@ -1,11 +1,9 @@
 import { permissionCatalogue, permissionSchema } from '@plantline/schema';
 import { z } from 'zod';
-import { DomainError } from '../../trpc/errors.js';
+import { announceAccessChange, DomainError, idInput } from '../../platform/index.js';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
 import { edgeDeviceCredentials } from '../devices/index.js';
 import { createApiKey, describeApiKey, listApiKeys, revokeApiKey } from './api-keys.js';
-import { idInput } from './inputs.js';
-import { announceAccessChange } from './live-access.js';
 
 export const apiKeysRouter = router({
   list: permittedProcedure('apikeys.manage').query(({ ctx }) => listApiKeys(ctx.tx, ctx.principal)),

@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type Permission, tables } from '@plantline/schema';
 import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
-import { notFound } from '../../trpc/errors.js';
-import { canSeePlant, type Principal } from '../../trpc/principal.js';
+import { canSeePlant, notFound, type Principal } from '../../platform/index.js';
 import { assertCanGrant } from '../rbac/index.js';
 import { randomToken, sha256 } from './secrets.js';
 

@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import type { Database } from '../../db/index.js';
-import { DomainError } from '../../trpc/errors.js';
-import { scopeOf } from '../../trpc/principal.js';
-import { publicProcedure, router, signedInProcedure } from '../../trpc/procedures.js';
+import { announceAccessChange, DomainError, scopeOf } from '../../platform/index.js';
+import { publicProcedure, router, signedInProcedure, signedInSubscription } from '../../trpc/procedures.js';
 import { emailInput } from './inputs.js';
-import { announceAccessChange, guardLive, type LiveAccess } from './live-access.js';
+import { guardLive, type LiveAccess } from './live-access.js';
 import { login } from './login.js';
 import { describeMe } from './me.js';
 import { PASSWORD_MAX_LENGTH } from './passwords.js';
@@ -54,7 +53,7 @@ export const authRouter = router({
    * A heartbeat for the UI over WebSocket: the server time and when the session ends. It ends
    * with UNAUTHORIZED as soon as the session is revoked or expires, so an open board signs out.
    */
-  watchSession: signedInProcedure.subscription(({ ctx, signal }) => {
+  watchSession: signedInSubscription.subscription(({ ctx, signal }) => {
     const { principal } = ctx;
     const { sessionId } = principal;
     if (sessionId === null)

@@ -1,5 +1,6 @@
 import type { Permission } from '@plantline/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LiveEvent } from '../../platform/index.js';
 import {
   type ApiClient,
   type ApiError,
@@ -11,7 +12,6 @@ import {
 import { type SignedIn, type TestServer, useTestApp } from '../../testing/app.js';
 import { testEngines } from '../../testing/engines.js';
 import { envelope } from '../../testing/events.js';
-import type { LiveEvent } from '../events/index.js';
 import type { LiveKpiMessage } from '../kpi/index.js';
 
 async function until(check: () => boolean, what: string, timeoutMs = 10_000) {

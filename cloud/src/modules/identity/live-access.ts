@@ -1,10 +1,13 @@
 import type { Permission } from '@plantline/schema';
 import type { Logger } from 'pino';
 import type { Database } from '../../db/index.js';
-import { DomainError } from '../../trpc/errors.js';
-import { canSeePlant, type Principal } from '../../trpc/principal.js';
-import type { AfterCommit } from '../../trpc/procedures.js';
-import type { AccessHolder, BusEvents, EventBus } from '../events/index.js';
+import {
+  type BusEvents,
+  canSeePlant,
+  DomainError,
+  type EventBus,
+  type Principal,
+} from '../../platform/index.js';
 import { recheckPrincipal } from './principals.js';
 import { RecheckSchedule } from './recheck-schedule.js';
 
@@ -121,12 +124,4 @@ function concerns(change: BusEvents['access.changed'], principal: Principal): bo
   if ('sessionId' in of) return of.sessionId === principal.sessionId;
   if ('userId' in of) return of.userId === principal.userId;
   return of.apiKeyId === principal.apiKeyId;
-}
-
-/** Tells the running subscriptions of `of`, once the call has committed, that their access changed. */
-export function announceAccessChange(
-  ctx: { deps: { bus: EventBus }; principal: Principal; afterCommit: AfterCommit },
-  of: AccessHolder | 'everyone',
-): void {
-  ctx.afterCommit(() => ctx.deps.bus.emit('access.changed', { tenantId: ctx.principal.tenantId, of }));
 }

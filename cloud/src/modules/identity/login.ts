@@ -3,7 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { AppDeps } from '../../app-deps.js';
 import { rows } from '../../db/index.js';
 import type { RequestInfo } from '../../http/request-info.js';
-import { DomainError } from '../../trpc/errors.js';
+import { DomainError } from '../../platform/index.js';
 import { burnPasswordCheck, verifyPassword } from './passwords.js';
 import { createSession, type NewSession } from './sessions.js';
 

@@ -1,7 +1,7 @@
 import { tables } from '@plantline/schema';
 import { asc, eq } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
-import type { Principal } from '../../trpc/principal.js';
+import type { Principal } from '../../platform/index.js';
 
 /** The signed-in user as the UI needs it: who, where, which roles, what they may do and see. */
 export async function describeMe(tx: Sql, principal: Principal & { userId: string }) {

@@ -2,7 +2,7 @@ import { isPermission, tables } from '@plantline/schema';
 import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import type { Database, Sql } from '../../db/index.js';
 import { rows } from '../../db/index.js';
-import type { Principal } from '../../trpc/principal.js';
+import type { Principal } from '../../platform/index.js';
 import { sha256 } from './secrets.js';
 
 /** What a user may do: the union of their roles' permissions, and the plants in reach. */

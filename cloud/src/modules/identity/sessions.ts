@@ -1,7 +1,8 @@
 import { tables } from '@plantline/schema';
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import type { Database, DbScope, Sql } from '../../db/index.js';
+import type { Database, Sql } from '../../db/index.js';
 import { rows } from '../../db/index.js';
+import type { Scope } from '../../platform/index.js';
 import { randomToken, sha256 } from './secrets.js';
 
 export interface SessionPolicy {
@@ -26,7 +27,7 @@ export interface NewSession {
 
 export async function createSession(
   db: Database,
-  scope: DbScope,
+  scope: Scope,
   input: { userId: string; ipAddress: string | null; userAgent: string | null },
   policy: SessionPolicy,
   now = new Date(),
@@ -98,7 +99,7 @@ export async function checkSession(
   if (found.revoked_at !== null || idleExpiresAt <= now || absoluteExpiresAt <= now)
     return { kind: 'expired' };
 
-  const scope: DbScope = { tenantId: found.tenant_id, userId: found.user_id, plantIds: [] };
+  const scope: Scope = { tenantId: found.tenant_id, userId: found.user_id, plantIds: [] };
   const rotate =
     options.mayRotate &&
     found.is_current_token &&
@@ -158,7 +159,7 @@ function minDate(a: Date, b: Date): Date {
 
 /** When the session ends, or null if it already has (revoked or expired). Read by id, so a
  *  WebSocket opened before the cookie rotated keeps following the same session. */
-export async function sessionEndsAt(db: Database, scope: DbScope, sessionId: string, now = new Date()) {
+export async function sessionEndsAt(db: Database, scope: Scope, sessionId: string, now = new Date()) {
   const [row] = await db.transact(scope, (tx) =>
     tx
       .select({

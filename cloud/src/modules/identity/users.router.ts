@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { changesSomething } from '../../trpc/patch.js';
+import { announceAccessChange, changesSomething, idInput, nameInput } from '../../platform/index.js';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
 import { setUserPlants, setUserRoles } from '../rbac/index.js';
-import { displayNameInput, emailInput, idInput, newPasswordInput } from './inputs.js';
-import { announceAccessChange } from './live-access.js';
+import { emailInput, newPasswordInput } from './inputs.js';
 import { createUser, listUsers, resetPassword, updateUser } from './users.js';
 
 const idList = z.array(idInput).max(1000);
@@ -14,7 +13,7 @@ export const usersRouter = router({
     .input(
       z.object({
         email: emailInput,
-        displayName: displayNameInput,
+        displayName: nameInput,
         password: newPasswordInput,
         roleIds: idList.default([]),
         plantIds: idList.default([]),
@@ -24,7 +23,7 @@ export const usersRouter = router({
   update: permittedProcedure('users.manage')
     .input(
       z
-        .object({ id: idInput, displayName: displayNameInput.optional(), isActive: z.boolean().optional() })
+        .object({ id: idInput, displayName: nameInput.optional(), isActive: z.boolean().optional() })
         .refine(changesSomething, 'Nothing to change'),
     )
     .mutation(({ ctx, input }) => {

@@ -1,8 +1,7 @@
 import { tables } from '@plantline/schema';
 import { and, asc, eq } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
-import { DomainError, notFound } from '../../trpc/errors.js';
-import type { Principal } from '../../trpc/principal.js';
+import { DomainError, notFound, type Principal } from '../../platform/index.js';
 import { assertMayManageUser, setUserPlants, setUserRoles } from '../rbac/index.js';
 import { hashPassword } from './passwords.js';
 import { revokeUserSessions } from './sessions.js';

@@ -1,5 +1,6 @@
 import { tables } from '@plantline/schema';
-import type { DbScope, Sql } from '../../db/index.js';
+import type { Sql } from '../../db/index.js';
+import type { Scope } from '../../platform/index.js';
 
 /** A tenant's master data as ingest needs it: codes on topics → ids, within one plant scope. */
 export interface ResolvedCodes {
@@ -38,7 +39,7 @@ export class CodeCache {
 
   constructor(private readonly maxAgeMs = 30_000) {}
 
-  async get(tx: Sql, scope: DbScope, now = Date.now()): Promise<ResolvedCodes> {
+  async get(tx: Sql, scope: Scope, now = Date.now()): Promise<ResolvedCodes> {
     const key = `${scope.tenantId}|${scope.plantIds === 'all' ? 'all' : [...scope.plantIds].sort().join(',')}`;
     const cached = this.entries.get(key);
     if (cached !== undefined && now - cached.loadedAt < this.maxAgeMs) return cached.codes;

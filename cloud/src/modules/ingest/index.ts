@@ -1,8 +1,8 @@
-import type { EventBus } from '../events/index.js';
+import type { EventBus } from '../../platform/index.js';
 import { CodeCache } from './codes.js';
 
-export { CodeCache, loadCodes } from './codes.js';
-export { type IngestCaller, type IngestOutcome, ingestEvents } from './ingest.js';
+export { CodeCache } from './codes.js';
+export { ingestEvents } from './ingest.js';
 export { ingestRouter } from './ingest.router.js';
 
 /** The ingest code cache, dropped per tenant whenever that tenant's master data changes. */

@@ -1,12 +1,9 @@
 import { ingestBatch } from '@plantline/schema';
 import { z } from 'zod';
-import { scopeOf } from '../../trpc/principal.js';
+import { type EventBus, scopeOf, idInput as uuid } from '../../platform/index.js';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
-import type { EventBus } from '../events/index.js';
 import { type IngestOutcome, ingestEvents } from './ingest.js';
 import { listUnassigned, releaseUnassigned } from './unassigned.js';
-
-const uuid = z.uuid('Not a valid id');
 
 /** Stored events go on the live bus once their transaction has committed, with their commit's seq. */
 function publishAfterCommit(

@@ -13,7 +13,7 @@ import { sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Sql } from '../../db/index.js';
 import { rows } from '../../db/index.js';
-import type { LiveEvent, LiveEventData } from '../events/index.js';
+import type { LiveEvent, LiveEventData } from '../../platform/index.js';
 import type { ResolvedCodes } from './codes.js';
 import { recordCommit } from './commit-log.js';
 import { writeIsolating } from './isolate.js';

@@ -1,7 +1,7 @@
 import { tables } from '@plantline/schema';
 import { and, count, desc, eq, inArray } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
-import { notFound } from '../../trpc/errors.js';
+import { notFound } from '../../platform/index.js';
 import { loadCodes } from './codes.js';
 import { type IngestCaller, type IngestOutcome, ingestEvents } from './ingest.js';
 

@@ -5,86 +5,28 @@
  */
 
 export { countsPerHour } from './counts-per-hour.js';
-export {
-  type FpyGroup,
-  type FpyResult,
-  firstPassYield,
-  firstPassYieldBy,
-  type InspectionRecord,
-  type RtyResult,
-  rolledThroughputYield,
-  type UnitOutcome,
-  unitOutcomes,
-} from './fpy.js';
-export type { Instant, InstantRange, Interval } from './intervals.js';
+export type { Interval } from './intervals.js';
 export { kpiRouter } from './kpi.router.js';
 export type { ResolvedWindow, ScopeInput, WindowInput } from './kpi-scope.js';
 export { LiveKpiHubs } from './live-hub.js';
 export type { LiveKpiInput } from './live-kpi.js';
 export { LIVE_MIN_INTERVAL_MS } from './live-state.js';
 export type {
-  LiveKpiFigures,
   LiveKpiMessage,
   LiveKpiSnapshot,
   LiveKpiUpdate,
-  LiveLineDelta,
-  LiveLineFigures,
-  LiveLineKpi,
-  LiveLineTrend,
-  LiveMachineDelta,
-  LiveMachineFigures,
-  LiveMachineKpi,
   LiveMachineState,
   LiveShift,
   LiveTrendPatch,
   LiveTrendPoint,
 } from './live-types.js';
-export {
-  computeOee,
-  type DowntimeEntry,
-  type OeeFlags,
-  type OeeInput,
-  type OeeResult,
-  type PlannedDowntime,
-  type UnmappedState,
-} from './oee.js';
-export { aggregateOee, type OeeAggregate } from './oee-aggregate.js';
-export { type OeeComponents, type OeeFactors, oeeFactors } from './oee-factors.js';
-export { downtimePareto, type OeeReport, oeeReport, oeeSeries } from './oee-query.js';
+export { computeOee, type OeeInput } from './oee.js';
+export { downtimePareto, oeeReport } from './oee-query.js';
 export { type KpiSources, loadKpiSources, oeeInputFor } from './oee-source.js';
-export {
-  type CountRecord,
-  type IdealCycleTimes,
-  idealCycleSeconds,
-  type ProductQuantity,
-  type Quantities,
-} from './quantities.js';
+export type { Quantities } from './quantities.js';
 export type { Kpi, NoDataReason } from './ratio.js';
 export { refreshCountRollup, scheduleRollupRefresh } from './rollups.js';
-export { IntervalScheduler, PgBossScheduler, type Scheduler } from './scheduler.js';
 export { stateTimeline } from './state-timeline.js';
-export {
-  buildTimeline,
-  type GapCause,
-  type GapSegment,
-  type Gaps,
-  type StateBucket,
-  type StateEvent,
-  type StateMapping,
-  type StateSegment,
-  stateBuckets,
-  type Timeline,
-  type TimelineInput,
-  type TimelineSegment,
-  UNMAPPED_BUCKET,
-} from './timeline.js';
-export {
-  type KpiWindow,
-  type ShiftDefinition,
-  type ShiftWindow,
-  shiftAt,
-  splitByDay,
-  splitByIsoWeek,
-  splitByShift,
-} from './windows.js';
-export { type TimeZone, timeZone } from './zone.js';
+export type { StateEvent } from './timeline.js';
+export type { ShiftDefinition } from './windows.js';
+export { timeZone } from './zone.js';

@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { rows, type Sql } from '../../db/index.js';
-import { DomainError, notFound } from '../../trpc/errors.js';
+import { DomainError, notFound } from '../../platform/index.js';
 import type { Interval } from './intervals.js';
 import { addDays, isoWeek, isoWeekday, type LocalDate, timeZone } from './zone.js';
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { permittedProcedure, router } from '../../trpc/procedures.js';
+import { idInput as id } from '../../platform/index.js';
+import { permittedProcedure, permittedSubscription, router } from '../../trpc/procedures.js';
 import { countsPerHour } from './counts-per-hour.js';
 import { boardPlants, DAY_MS, MAX_WINDOW_DAYS } from './kpi-scope.js';
 import { liveKpi } from './live-kpi.js';
@@ -13,7 +14,6 @@ import { stateTimeline } from './state-timeline.js';
  */
 const read = permittedProcedure('kpi.read');
 
-const id = z.uuid('Not a valid id');
 const instant = z.coerce.date({ error: 'Not a valid date and time' });
 
 const scope = z.object({ kind: z.enum(['machine', 'line', 'plant']), id });
@@ -65,7 +65,7 @@ export const kpiRouter = router({
    * then updates of what changed, each machine and line at most once per second, optionally only for
    * some lines or machines. A new snapshot follows a shift change. Messages: live-types.ts.
    */
-  live: read
+  live: permittedSubscription('kpi.read')
     .input(z.object({ plantId: id, lineIds: liveIds, machineIds: liveIds }))
     .subscription(({ ctx, input, signal }) => liveKpi(ctx.deps, ctx.principal, input, signal)),
   /** First pass yield over a period, in total and by operation or product (docs/kpis.md). */

@@ -1,4 +1,4 @@
-import type { BusEvents, LiveEvent } from '../events/index.js';
+import type { BusEvents, LiveEvent } from '../../platform/index.js';
 import type { LoadedPlant } from './live-state.js';
 import type { StateBucket } from './timeline.js';
 

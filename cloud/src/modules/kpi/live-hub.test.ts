@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { EventBus } from '../events/index.js';
+import { EventBus } from '../../platform/index.js';
 import {
   commit,
   countEvent,

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Database } from '../../db/index.js';
-import type { BusEvents, EventBus } from '../events/index.js';
+import type { BusEvents, EventBus } from '../../platform/index.js';
 import { loadLivePlant } from './live-load.js';
 import { LivePlantState, type LoadedPlant } from './live-state.js';
 import type { LiveKpiMessage } from './live-types.js';

@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { rows } from '../../db/index.js';
-import { notFound } from '../../trpc/errors.js';
-import { canSeePlant, type Principal, scopeOf } from '../../trpc/principal.js';
+import { canSeePlant, notFound, type Principal, scopeOf } from '../../platform/index.js';
 import { guardLive, type LiveGuardDeps } from '../identity/index.js';
 import type { LiveHubSubscriber, LiveKpiHubs } from './live-hub.js';
 import { applyTrendPatch, mergeTrendPatches } from './live-trend.js';

@@ -1,4 +1,4 @@
-import type { BusEvents, LiveEvent } from '../events/index.js';
+import type { BusEvents, LiveEvent } from '../../platform/index.js';
 import type { ResolvedWindow, ScopeLine, ScopeMachine } from './kpi-scope.js';
 import {
   computeLine,

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
 import { rows } from '../../db/index.js';
-import { notFound } from '../../trpc/errors.js';
+import { notFound } from '../../platform/index.js';
 import { firstPassYield, firstPassYieldBy, type InspectionRecord, rolledThroughputYield } from './fpy.js';
 
 export interface YieldWindow {

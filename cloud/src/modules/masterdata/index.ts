@@ -1,2 +1,3 @@
 export { createLine, createMachine, createStation } from './masterdata.js';
 export { manageMasterdata, masterdataRouter } from './masterdata.router.js';
+export { plantsRouter } from './plants.router.js';

@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { patchOf } from '../../trpc/patch.js';
+import { idInput as id, nameInput, patchOf, topicCodeInput } from '../../platform/index.js';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
-import { actorOf, customValuesInput, withCustomValues } from '../config/index.js';
+import { customValuesInput, withCustomValues } from '../config/index.js';
 import {
-  codeInput,
   createArea,
   createLine,
   createMachine,
@@ -12,14 +11,12 @@ import {
   listLines,
   listMachines,
   listStations,
-  nameInput,
   updateArea,
   updateLine,
   updateMachine,
   updateStation,
 } from './masterdata.js';
 
-const id = z.uuid('Not a valid id');
 const plantFilter = z.object({ plantId: id.optional() }).default({});
 
 /**
@@ -37,10 +34,10 @@ export const masterdataRouter = router({
   areas: router({
     list: read.input(plantFilter).query(({ ctx, input }) => listAreas(ctx.tx, input)),
     create: manage
-      .input(z.object({ plantId: id, code: codeInput, name: nameInput }))
+      .input(z.object({ plantId: id, code: topicCodeInput, name: nameInput }))
       .mutation(({ ctx, input }) => createArea(ctx.tx, ctx.principal.tenantId, input)),
     update: manage
-      .input(z.object({ id, patch: patchOf({ code: codeInput, name: nameInput }) }))
+      .input(z.object({ id, patch: patchOf({ code: topicCodeInput, name: nameInput }) }))
       .mutation(({ ctx, input }) => updateArea(ctx.tx, input.id, input.patch)),
   }),
   lines: router({
@@ -50,31 +47,27 @@ export const masterdataRouter = router({
         z.object({
           plantId: id,
           areaId: id.nullish(),
-          code: codeInput,
+          code: topicCodeInput,
           name: nameInput,
           custom: customValuesInput,
         }),
       )
-      .mutation(({ ctx, input: { custom, ...input } }) =>
-        withCustomValues(ctx.tx, actorOf(ctx.principal), { entityType: 'line', creating: true }, custom, () =>
-          createLine(ctx.tx, ctx.principal.tenantId, input),
+      .mutation(
+        withCustomValues({ entityType: 'line', creating: true }, ({ tx, principal }, input) =>
+          createLine(tx, principal.tenantId, input),
         ),
       ),
     update: manage
       .input(
         z.object({
           id,
-          patch: patchOf({ code: codeInput, name: nameInput, areaId: id.nullable() }),
+          patch: patchOf({ code: topicCodeInput, name: nameInput, areaId: id.nullable() }),
           custom: customValuesInput,
         }),
       )
-      .mutation(({ ctx, input }) =>
-        withCustomValues(
-          ctx.tx,
-          actorOf(ctx.principal),
-          { entityType: 'line', creating: false },
-          input.custom,
-          () => updateLine(ctx.tx, input.id, input.patch),
+      .mutation(
+        withCustomValues({ entityType: 'line', creating: false }, ({ tx }, input) =>
+          updateLine(tx, input.id, input.patch),
         ),
       ),
   }),
@@ -83,41 +76,33 @@ export const masterdataRouter = router({
       .input(z.object({ plantId: id.optional(), lineId: id.optional() }).default({}))
       .query(({ ctx, input }) => listMachines(ctx.tx, input)),
     create: manage
-      .input(z.object({ lineId: id, code: codeInput, name: nameInput, custom: customValuesInput }))
-      .mutation(({ ctx, input: { custom, ...input } }) =>
-        withCustomValues(
-          ctx.tx,
-          actorOf(ctx.principal),
-          { entityType: 'machine', creating: true },
-          custom,
-          () => createMachine(ctx.tx, ctx.principal.tenantId, input),
+      .input(z.object({ lineId: id, code: topicCodeInput, name: nameInput, custom: customValuesInput }))
+      .mutation(
+        withCustomValues({ entityType: 'machine', creating: true }, ({ tx, principal }, input) =>
+          createMachine(tx, principal.tenantId, input),
         ),
       ),
     update: manage
       .input(
         z.object({
           id,
-          patch: patchOf({ code: codeInput, name: nameInput, lineId: id }),
+          patch: patchOf({ code: topicCodeInput, name: nameInput, lineId: id }),
           custom: customValuesInput,
         }),
       )
-      .mutation(({ ctx, input }) =>
-        withCustomValues(
-          ctx.tx,
-          actorOf(ctx.principal),
-          { entityType: 'machine', creating: false },
-          input.custom,
-          () => updateMachine(ctx.tx, input.id, input.patch),
+      .mutation(
+        withCustomValues({ entityType: 'machine', creating: false }, ({ tx }, input) =>
+          updateMachine(tx, input.id, input.patch),
         ),
       ),
   }),
   stations: router({
     list: read.input(plantFilter).query(({ ctx, input }) => listStations(ctx.tx, input)),
     create: manage
-      .input(z.object({ plantId: id, lineId: id.nullish(), code: codeInput, name: nameInput }))
+      .input(z.object({ plantId: id, lineId: id.nullish(), code: topicCodeInput, name: nameInput }))
       .mutation(({ ctx, input }) => createStation(ctx.tx, ctx.principal.tenantId, input)),
     update: manage
-      .input(z.object({ id, patch: patchOf({ code: codeInput, name: nameInput }) }))
+      .input(z.object({ id, patch: patchOf({ code: topicCodeInput, name: nameInput }) }))
       .mutation(({ ctx, input }) => updateStation(ctx.tx, input.id, input.patch)),
   }),
 });

@@ -1,23 +1,13 @@
-import { CODE_PATTERN, tables } from '@plantline/schema';
+import { tables } from '@plantline/schema';
 import { and, asc, eq, type SQL } from 'drizzle-orm';
-import { z } from 'zod';
 import type { Sql } from '../../db/index.js';
-import { DomainError, notFound, unlessTaken } from '../../trpc/errors.js';
+import { DomainError, notFound, takenCode, uniqueCode } from '../../platform/index.js';
 
 /*
  * Areas, lines, machines and stations. Codes are what devices put in MQTT topics, so they
  * follow the contract's CODE_PATTERN. Every read goes through row-level security: a plant, line or
  * area of another tenant or outside the caller's plants is "not found", never "forbidden".
  */
-export const codeInput = z
-  .string()
-  .trim()
-  .regex(CODE_PATTERN, 'Use 1–32 letters, digits, - and _ (it appears in MQTT topics)');
-export const nameInput = z.string().trim().min(1, 'Enter a name').max(120);
-
-const takenCode = () =>
-  new DomainError('conflict', 'That code is already in use here', { code: 'Already in use' });
-
 async function visiblePlant(tx: Sql, plantId: string) {
   const [plant] = await tx
     .select({ id: tables.plants.id })
@@ -86,9 +76,8 @@ export async function updateArea(
   id: string,
   patch: { code?: string | undefined; name?: string | undefined },
 ) {
-  const [area] = await unlessTaken(
+  const [area] = await uniqueCode(
     tx.update(tables.areas).set(patch).where(eq(tables.areas.id, id)).returning(areaColumns),
-    takenCode,
   );
   if (area === undefined) throw notFound('Area');
   return area;
@@ -135,9 +124,8 @@ export async function updateLine(
 ) {
   const line = await visibleLine(tx, id);
   if (patch.areaId != null) await visibleArea(tx, patch.areaId, line.plantId);
-  const [updated] = await unlessTaken(
+  const [updated] = await uniqueCode(
     tx.update(tables.lines).set(patch).where(eq(tables.lines.id, id)).returning(lineColumns),
-    takenCode,
   );
   if (updated === undefined) throw notFound('Line');
   return updated;
@@ -195,9 +183,8 @@ export async function updateMachine(
     if (line.plantId !== current.plantId)
       throw new DomainError('invalid', 'A machine cannot move to another plant');
   }
-  const [machine] = await unlessTaken(
+  const [machine] = await uniqueCode(
     tx.update(tables.machines).set(patch).where(eq(tables.machines.id, id)).returning(machineColumns),
-    takenCode,
   );
   if (machine === undefined) throw notFound('Machine');
   return machine;
@@ -245,9 +232,8 @@ export async function updateStation(
   id: string,
   patch: { code?: string | undefined; name?: string | undefined },
 ) {
-  const [station] = await unlessTaken(
+  const [station] = await uniqueCode(
     tx.update(tables.stations).set(patch).where(eq(tables.stations.id, id)).returning(stationColumns),
-    takenCode,
   );
   if (station === undefined) throw notFound('Station');
   return station;

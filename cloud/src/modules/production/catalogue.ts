@@ -1,8 +1,7 @@
 import { tables } from '@plantline/schema';
 import { and, asc, type Column, eq, type SQL } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
-import { notFound } from '../../trpc/errors.js';
-import { takenCode, uniqueCode } from './inputs.js';
+import { notFound, takenCode, uniqueCode } from '../../platform/index.js';
 
 /*
  * The tenant-wide code lists of the KPI engine: products, state codes (the state → loss bucket

@@ -1,7 +1,7 @@
 import { tables } from '@plantline/schema';
 import { and, asc, eq, isNull, type SQL } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
-import { notFound } from '../../trpc/errors.js';
+import { notFound } from '../../platform/index.js';
 import { visibleMachine, visibleProduct } from './visibility.js';
 
 /*

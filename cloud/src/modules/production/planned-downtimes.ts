@@ -1,7 +1,7 @@
 import { tables } from '@plantline/schema';
 import { and, asc, eq, gt, lt, type SQL, sql } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
-import { DomainError, notFound } from '../../trpc/errors.js';
+import { DomainError, notFound } from '../../platform/index.js';
 import { visibleLine, visibleMachine, visiblePlant } from './visibility.js';
 
 /*

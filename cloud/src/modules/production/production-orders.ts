@@ -1,7 +1,7 @@
 import { tables } from '@plantline/schema';
 import { and, desc, eq, gte, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
-import { DomainError, notFound } from '../../trpc/errors.js';
+import { DomainError, notFound } from '../../platform/index.js';
 import { takeNumber } from '../config/index.js';
 import { visiblePlant } from './visibility.js';
 

@@ -1,7 +1,16 @@
 import { tables } from '@plantline/schema';
 import { z } from 'zod';
+import {
+  catalogueCodeInput,
+  colourInput,
+  idInput as id,
+  instantInput,
+  nameInput,
+  patchOf,
+  timeZoneInput,
+} from '../../platform/index.js';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
-import { actorOf, customValuesInput, withCustomValues } from '../config/index.js';
+import { customValuesInput, withCustomValues } from '../config/index.js';
 import { manageMasterdata } from '../masterdata/index.js';
 import {
   createDowntimeReason,
@@ -15,17 +24,7 @@ import {
   updateStateCode,
 } from './catalogue.js';
 import { clearIdealCycleTime, listIdealCycleTimes, setIdealCycleTime } from './cycle-times.js';
-import {
-  bucketInput,
-  categoryInput,
-  codeInput,
-  colourInput,
-  dateInput,
-  idInput as id,
-  instantInput,
-  nameInput,
-  patchOf,
-} from './inputs.js';
+import { bucketInput, categoryInput, dateInput } from './inputs.js';
 import {
   createPlannedDowntime,
   deletePlannedDowntime,
@@ -39,7 +38,6 @@ import {
   updateProductionOrder,
 } from './production-orders.js';
 import { createRouting, listRoutings, updateRouting } from './routings.js';
-import { isTimeZone } from './shift-generator.js';
 import { createShiftPattern, listShiftPatterns, updateShiftPattern } from './shift-patterns.js';
 import { createShift, deleteShift, generateShifts, listShifts, updateShift } from './shifts.js';
 
@@ -59,18 +57,22 @@ const bucketFilter = z
 const byId = z.object({ id });
 const deactivate = { isActive: false } as const;
 
-const productFields = { code: codeInput, name: nameInput, unit: z.string().trim().min(1).max(16) };
-const stateFields = { code: codeInput, name: nameInput, colour: colourInput, bucket: bucketInput };
-const reasonFields = { code: codeInput, name: nameInput, bucket: bucketInput, category: categoryInput };
+const productFields = { code: catalogueCodeInput, name: nameInput, unit: z.string().trim().min(1).max(16) };
+const stateFields = { code: catalogueCodeInput, name: nameInput, colour: colourInput, bucket: bucketInput };
+const reasonFields = {
+  code: catalogueCodeInput,
+  name: nameInput,
+  bucket: bucketInput,
+  category: categoryInput,
+};
 
-const timezoneInput = z.string().max(64).refine(isTimeZone, 'Unknown IANA time zone');
 const breakInput = z.object({
   offsetMinutes: z.number().int().min(0).max(1439),
   durationMinutes: z.number().int().min(1).max(1440),
-  reason: codeInput,
+  reason: catalogueCodeInput,
 });
 const shiftDefinitionInput = z.object({
-  code: codeInput,
+  code: catalogueCodeInput,
   name: nameInput,
   weekdays: z
     .array(
@@ -102,7 +104,7 @@ const downtimeFields = {
 
 const operationInput = z.object({
   sequence: z.number().int().min(1).max(9999),
-  code: codeInput,
+  code: catalogueCodeInput,
   name: nameInput,
   lineId: id.nullish(),
 });
@@ -135,13 +137,9 @@ export const productionRouter = router({
       .input(
         z.object({ ...productFields, unit: productFields.unit.default('pcs'), custom: customValuesInput }),
       )
-      .mutation(({ ctx, input: { custom, ...input } }) =>
-        withCustomValues(
-          ctx.tx,
-          actorOf(ctx.principal),
-          { entityType: 'product', creating: true },
-          custom,
-          () => createProduct(ctx.tx, ctx.principal.tenantId, input),
+      .mutation(
+        withCustomValues({ entityType: 'product', creating: true }, ({ tx, principal }, input) =>
+          createProduct(tx, principal.tenantId, input),
         ),
       ),
     update: manage
@@ -152,13 +150,9 @@ export const productionRouter = router({
           custom: customValuesInput,
         }),
       )
-      .mutation(({ ctx, input }) =>
-        withCustomValues(
-          ctx.tx,
-          actorOf(ctx.principal),
-          { entityType: 'product', creating: false },
-          input.custom,
-          () => updateProduct(ctx.tx, input.id, input.patch),
+      .mutation(
+        withCustomValues({ entityType: 'product', creating: false }, ({ tx }, input) =>
+          updateProduct(tx, input.id, input.patch),
         ),
       ),
     deactivate: manage.input(byId).mutation(({ ctx, input }) => updateProduct(ctx.tx, input.id, deactivate)),
@@ -219,9 +213,9 @@ export const productionRouter = router({
       .input(
         z.object({
           plantId: id,
-          code: codeInput,
+          code: catalogueCodeInput,
           name: nameInput,
-          timezone: timezoneInput.optional(),
+          timezone: timeZoneInput.optional(),
           shifts: z.array(shiftDefinitionInput).max(24),
         }),
       )
@@ -231,9 +225,9 @@ export const productionRouter = router({
         z.object({
           id,
           patch: patchOf({
-            code: codeInput,
+            code: catalogueCodeInput,
             name: nameInput,
-            timezone: timezoneInput,
+            timezone: timeZoneInput,
             isActive: z.boolean(),
             shifts: z.array(shiftDefinitionInput).max(24),
           }),
@@ -308,7 +302,7 @@ export const productionRouter = router({
       .input(
         z.object({
           productId: id,
-          code: codeInput,
+          code: catalogueCodeInput,
           name: nameInput,
           operations: z.array(operationInput).min(1, 'A routing needs at least one operation').max(100),
         }),
@@ -319,7 +313,7 @@ export const productionRouter = router({
         z.object({
           id,
           patch: patchOf({
-            code: codeInput,
+            code: catalogueCodeInput,
             name: nameInput,
             isActive: z.boolean(),
             operations: z.array(operationInput).min(1).max(100),
@@ -360,26 +354,18 @@ export const productionRouter = router({
           custom: customValuesInput,
         }),
       )
-      .mutation(({ ctx, input: { custom, ...input } }) =>
-        withCustomValues(
-          ctx.tx,
-          actorOf(ctx.principal),
-          { entityType: 'production_order', creating: true },
-          custom,
-          () => createProductionOrder(ctx.tx, ctx.principal.tenantId, input),
+      .mutation(
+        withCustomValues({ entityType: 'production_order', creating: true }, ({ tx, principal }, input) =>
+          createProductionOrder(tx, principal.tenantId, input),
         ),
       ),
     update: manageOrders
       .input(
         z.object({ id, patch: patchOf({ ...orderFields, status: statusInput }), custom: customValuesInput }),
       )
-      .mutation(({ ctx, input }) =>
-        withCustomValues(
-          ctx.tx,
-          actorOf(ctx.principal),
-          { entityType: 'production_order', creating: false },
-          input.custom,
-          () => updateProductionOrder(ctx.tx, input.id, input.patch),
+      .mutation(
+        withCustomValues({ entityType: 'production_order', creating: false }, ({ tx }, input) =>
+          updateProductionOrder(tx, input.id, input.patch),
         ),
       ),
   }),

@@ -86,16 +86,6 @@ export function localDateOf(instant: Date, timeZone: string): string {
   return new Date(wallClockAt(instant.getTime(), timeZone)).toISOString().slice(0, 10);
 }
 
-/** True when the runtime knows the IANA zone. */
-export function isTimeZone(timeZone: string): boolean {
-  try {
-    formatter(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function parseDate(date: string): number {
   const [y, m, d] = date.split('-').map(Number);
   return Date.UTC(y!, m! - 1, d!);

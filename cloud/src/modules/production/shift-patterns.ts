@@ -1,8 +1,7 @@
 import { tables } from '@plantline/schema';
 import { and, asc, eq, inArray, notInArray } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
-import { DomainError, notFound } from '../../trpc/errors.js';
-import { takenCode, uniqueCode } from './inputs.js';
+import { DomainError, notFound, takenCode, uniqueCode } from '../../platform/index.js';
 import { visiblePlant } from './visibility.js';
 
 /*

@@ -1,7 +1,7 @@
 import { tables } from '@plantline/schema';
 import { and, asc, eq, gt, gte, inArray, isNotNull, lt, lte, notInArray, type SQL, sql } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
-import { DomainError, notFound } from '../../trpc/errors.js';
+import { DomainError, notFound } from '../../platform/index.js';
 import { firstOverlap, generateShiftInstances, localDateOf } from './shift-generator.js';
 import { listShiftPatterns } from './shift-patterns.js';
 import { visiblePlant } from './visibility.js';

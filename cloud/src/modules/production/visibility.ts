@@ -1,7 +1,7 @@
 import { tables } from '@plantline/schema';
 import { eq } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
-import { notFound } from '../../trpc/errors.js';
+import { notFound } from '../../platform/index.js';
 
 /*
  * Lookups of referenced rows through row-level security: a row of another tenant, or of a plant

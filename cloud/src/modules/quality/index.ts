@@ -1,2 +1,2 @@
-export { DEMO_DEFECT_CODES, seedDemoQuality } from './defaults.js';
+export { seedDemoQuality } from './defaults.js';
 export { qualityRouter } from './quality.router.js';

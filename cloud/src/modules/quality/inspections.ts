@@ -1,8 +1,7 @@
 import { tables } from '@plantline/schema';
 import { and, asc, desc, eq, gte, inArray, lt, or, type SQL } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
-import { DomainError, notFound } from '../../trpc/errors.js';
-import { isUniqueViolation } from '../production/index.js';
+import { DomainError, isUniqueViolation, notFound } from '../../platform/index.js';
 import { checkProductOperation } from './catalogue.js';
 
 /*

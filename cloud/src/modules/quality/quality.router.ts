@@ -1,7 +1,7 @@
 import { tables } from '@plantline/schema';
 import { z } from 'zod';
+import { catalogueCodeInput, idInput as id, instantInput, nameInput, patchOf } from '../../platform/index.js';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
-import { codeInput, idInput as id, instantInput, nameInput, patchOf } from '../production/index.js';
 import {
   createDefectCode,
   createInspectionPlan,
@@ -25,7 +25,7 @@ const byId = z.object({ id });
 const deactivate = { isActive: false } as const;
 
 const defectFields = {
-  code: codeInput,
+  code: catalogueCodeInput,
   name: nameInput,
   category: z.string().trim().min(1).max(64),
   severity: z.enum(tables.defectSeverities, { error: `Choose one of ${tables.defectSeverities.join(', ')}` }),
@@ -33,7 +33,7 @@ const defectFields = {
 
 const finite = z.number().finite();
 const characteristicInput = z.object({
-  code: codeInput,
+  code: catalogueCodeInput,
   name: nameInput,
   kind: z.enum(['attribute', 'variable']),
   unit: z.string().trim().min(1).max(16).nullish(),
@@ -91,7 +91,7 @@ export const qualityRouter = router({
     create: manage
       .input(
         z.object({
-          code: codeInput,
+          code: catalogueCodeInput,
           name: nameInput,
           productId: id,
           operationId: id,
@@ -104,7 +104,7 @@ export const qualityRouter = router({
         z.object({
           id,
           patch: patchOf({
-            code: codeInput,
+            code: catalogueCodeInput,
             name: nameInput,
             isActive: z.boolean(),
             characteristics: z.array(characteristicInput).max(200),

@@ -1,8 +1,7 @@
 import { tables } from '@plantline/schema';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
-import { DomainError, notFound } from '../../trpc/errors.js';
-import type { Principal } from '../../trpc/principal.js';
+import { DomainError, notFound, type Principal } from '../../platform/index.js';
 import { assertCanGrant } from './grants.js';
 import { rolePermissions } from './roles.js';
 

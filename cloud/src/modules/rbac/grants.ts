@@ -1,6 +1,5 @@
 import type { Permission } from '@plantline/schema';
-import { DomainError } from '../../trpc/errors.js';
-import type { Principal } from '../../trpc/principal.js';
+import { DomainError, type Principal } from '../../platform/index.js';
 
 /**
  * Nobody hands out more than they hold: assigning a role, editing a role or creating an API key

@@ -1,9 +1,7 @@
 import { permissionCatalogue, permissionSchema } from '@plantline/schema';
 import { z } from 'zod';
-import { changesSomething } from '../../trpc/patch.js';
+import { announceAccessChange, changesSomething, idInput } from '../../platform/index.js';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
-import { idInput } from '../identity/inputs.js';
-import { announceAccessChange } from '../identity/live-access.js';
 import { createRole, deleteRole, listPermissionCatalogue, listRoles, updateRole } from './roles.js';
 
 const roleFields = {

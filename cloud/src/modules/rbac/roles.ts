@@ -1,8 +1,7 @@
 import { type Permission, permissionCatalogue, tables } from '@plantline/schema';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
-import { DomainError, notFound } from '../../trpc/errors.js';
-import type { Principal } from '../../trpc/principal.js';
+import { DomainError, notFound, type Principal } from '../../platform/index.js';
 import { assertCanGrant } from './grants.js';
 
 export function listPermissionCatalogue() {

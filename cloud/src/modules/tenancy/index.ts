@@ -1,2 +1,2 @@
 export { tenancyRouter } from './tenancy.router.js';
-export { type CreatedTenant, createTenant, type NewTenant } from './tenants.js';
+export { createTenant } from './tenants.js';

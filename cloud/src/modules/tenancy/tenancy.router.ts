@@ -1,9 +1,6 @@
 import { tables } from '@plantline/schema';
-import { z } from 'zod';
-import { patchOf } from '../../trpc/patch.js';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
-import { idInput } from '../identity/inputs.js';
-import { createPlant, listPlants, plantFields, updatePlant } from './plants.js';
+import { plantsRouter } from '../masterdata/index.js';
 
 export const tenancyRouter = router({
   tenant: permittedProcedure('tenant.read').query(async ({ ctx }) => {
@@ -12,13 +9,5 @@ export const tenancyRouter = router({
       .from(tables.tenants);
     return tenant!;
   }),
-  plants: router({
-    list: permittedProcedure('plants.read').query(({ ctx }) => listPlants(ctx.tx)),
-    create: permittedProcedure('plants.manage')
-      .input(plantFields)
-      .mutation(({ ctx, input }) => createPlant(ctx.tx, ctx.principal.tenantId, input)),
-    update: permittedProcedure('plants.manage')
-      .input(z.object({ id: idInput, patch: patchOf(plantFields) }))
-      .mutation(({ ctx, input }) => updatePlant(ctx.tx, input.id, input.patch)),
-  }),
+  plants: plantsRouter,
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { builtinRoles, tables } from '@plantline/schema';
 import type { Database } from '../../db/index.js';
-import { hashPassword } from '../identity/passwords.js';
+import { hashPassword } from '../identity/index.js';
 import { createDefaultStateMapping } from '../production/index.js';
 
 export interface NewTenant {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServerDatabase, testEngines, testLog } from '../../testing/engines.js';
+import { createServerDatabase, testEngines, testLog } from '../testing/engines.js';
 import { cronOf, IntervalScheduler, PgBossScheduler } from './scheduler.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

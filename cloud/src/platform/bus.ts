@@ -1,4 +1,5 @@
 import type { LiveEvent } from './live-event.js';
+import type { Principal } from './principal.js';
 
 /*
  * The one typed, in-process event bus: cross-domain effects go through it, not direct calls
@@ -62,4 +63,15 @@ export class EventBus {
   listenerCount(name: BusEventName): number {
     return this.handlers.get(name)?.size ?? 0;
   }
+}
+
+/** Registers an effect to run once the procedure's transaction has committed (never on rollback). */
+export type AfterCommit = (effect: () => void) => void;
+
+/** Tells the running subscriptions of `of`, once the call has committed, that their access changed. */
+export function announceAccessChange(
+  ctx: { deps: { bus: EventBus }; principal: Principal; afterCommit: AfterCommit },
+  of: AccessHolder | 'everyone',
+): void {
+  ctx.afterCommit(() => ctx.deps.bus.emit('access.changed', { tenantId: ctx.principal.tenantId, of }));
 }

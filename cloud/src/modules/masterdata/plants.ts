@@ -2,21 +2,12 @@ import { tables } from '@plantline/schema';
 import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Sql } from '../../db/index.js';
-import { DomainError, notFound, unlessTaken } from '../../trpc/errors.js';
+import { nameInput, notFound, timeZoneInput, topicCodeInput, uniqueCode } from '../../platform/index.js';
 
 export const plantFields = z.object({
-  code: z
-    .string()
-    .trim()
-    .min(1)
-    .max(32)
-    .regex(/^[A-Za-z0-9_-]+$/, 'Use letters, digits, - and _ only (it appears in MQTT topics)'),
-  name: z.string().trim().min(1).max(120),
-  timezone: z
-    .string()
-    .max(64)
-    .refine((tz) => Intl.supportedValuesOf('timeZone').includes(tz) || tz === 'UTC', 'Unknown IANA time zone')
-    .default('UTC'),
+  code: topicCodeInput,
+  name: nameInput,
+  timezone: timeZoneInput.default('UTC'),
 });
 
 const plantColumns = {
@@ -31,24 +22,19 @@ export function listPlants(tx: Sql) {
   return tx.select(plantColumns).from(tables.plants).orderBy(asc(tables.plants.code));
 }
 
-const takenCode = () =>
-  new DomainError('conflict', 'That code is already in use here', { code: 'Already in use' });
-
 export async function createPlant(tx: Sql, tenantId: string, input: z.output<typeof plantFields>) {
-  const [plant] = await unlessTaken(
+  const [plant] = await uniqueCode(
     tx
       .insert(tables.plants)
       .values({ ...input, tenantId })
       .returning(plantColumns),
-    takenCode,
   );
   return plant!;
 }
 
 export async function updatePlant(tx: Sql, id: string, input: Partial<z.output<typeof plantFields>>) {
-  const [plant] = await unlessTaken(
+  const [plant] = await uniqueCode(
     tx.update(tables.plants).set(input).where(eq(tables.plants.id, id)).returning(plantColumns),
-    takenCode,
   );
   if (plant === undefined) throw notFound('Plant');
   return plant;

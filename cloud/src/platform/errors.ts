@@ -1,0 +1,47 @@
+/**
+ * The one domain error: a few codes, mapped to tRPC codes in one place (trpc/errors.ts).
+ * `fieldErrors` names the input fields at fault so forms can show them next to the field.
+ */
+export type DomainErrorCode =
+  | 'not_found'
+  | 'conflict'
+  | 'forbidden'
+  | 'invalid'
+  | 'unauthenticated'
+  | 'throttled';
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+    readonly fieldErrors?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+/** PostgreSQL's unique violation, wherever the driver puts it. */
+export function isUniqueViolation(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: unknown } } | null)?.cause ?? error;
+  return (cause as { code?: unknown } | null)?.code === '23505';
+}
+
+/** A write that may collide with another row's unique key: the collision becomes `taken()`. */
+export async function unlessTaken<T>(work: Promise<T>, taken: () => DomainError): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (isUniqueViolation(error)) throw taken();
+    throw error;
+  }
+}
+
+export const notFound = (what: string) => new DomainError('not_found', `${what} not found`);
+
+/** A code already used by another row in its scope, reported on the form's `code` field. */
+export const takenCode = () =>
+  new DomainError('conflict', 'That code is already in use here', { code: 'Already in use' });
+
+/** A write that may collide with another row's code: the collision becomes a field error. */
+export const uniqueCode = <T>(work: Promise<T>): Promise<T> => unlessTaken(work, takenCode);

@@ -1,0 +1,35 @@
+/*
+ * The cloud's infrastructure that every domain module uses: the typed event bus and its payloads,
+ * the job scheduler, the domain error type, the caller type, and the shared input schemas.
+ * Modules import these from here; platform imports no module.
+ */
+export {
+  type AccessHolder,
+  type AfterCommit,
+  announceAccessChange,
+  type BusEventName,
+  type BusEvents,
+  EventBus,
+} from './bus.js';
+export {
+  DomainError,
+  type DomainErrorCode,
+  isUniqueViolation,
+  notFound,
+  takenCode,
+  uniqueCode,
+  unlessTaken,
+} from './errors.js';
+export {
+  catalogueCodeInput,
+  colourInput,
+  idInput,
+  instantInput,
+  nameInput,
+  timeZoneInput,
+  topicCodeInput,
+} from './inputs.js';
+export type { LiveEvent, LiveEventData } from './live-event.js';
+export { changesSomething, patchOf } from './patch.js';
+export { canSeePlant, type Principal, type Scope, scopeOf } from './principal.js';
+export { IntervalScheduler, PgBossScheduler, type Scheduler } from './scheduler.js';

@@ -1,0 +1,41 @@
+import { CODE_PATTERN } from '@plantline/schema';
+import { z } from 'zod';
+
+/*
+ * The input rules that several modules share, one per kind of value; a module keeps only rules of its
+ * own (an email, a role key). Bounded lengths keep oversized input out before any work is done.
+ */
+
+export const idInput = z.uuid('Not a valid id');
+
+/**
+ * A plant, line, machine or station code: devices put it in MQTT topics, so it follows the topic
+ * contract's CODE_PATTERN (schema/src/contracts/topics.ts).
+ */
+export const topicCodeInput = z
+  .string()
+  .trim()
+  .regex(CODE_PATTERN, 'Use 1–32 letters, digits, - and _ (it appears in MQTT topics)');
+
+/**
+ * A catalogue code (products, states, reasons, defect codes, routings, list options): what devices
+ * and scanners send as labels in the event contracts, so free of spaces.
+ */
+export const catalogueCodeInput = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.\-/]{0,63}$/, 'Use 1–64 letters, digits and _ . - / (no spaces)');
+
+export const nameInput = z.string().trim().min(1, 'Enter a name').max(120);
+
+export const colourInput = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'Use a colour like #22c55e');
+
+export const instantInput = z.coerce.date({ error: 'Not a valid date and time' });
+
+const knownZones = new Set([...Intl.supportedValuesOf('timeZone'), 'UTC']);
+
+/** An IANA time zone by its canonical name, as the runtime lists them (and UTC, which some omit). */
+export const timeZoneInput = z
+  .string()
+  .max(64)
+  .refine((zone) => knownZones.has(zone), 'Unknown IANA time zone');
