@@ -3,6 +3,7 @@ import { createLogger, Outbox } from '@plantline/edge';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../db/index.js';
+import { signIn } from '../testing/api.js';
 import { nextEventId } from '../testing/events.js';
 import { connectDevice, type Device, disconnectAll } from './devices.js';
 import { e2eEngines, oneTo, START_MS, Stack, sequencesByMachine, storedCounts } from './stack.js';
@@ -132,45 +133,48 @@ describe.each(e2eEngines)('refused input (real processes, %s database)', (engine
   it("rejects events for a plant outside the edge key's plants and stores the plant's own around them", async () => {
     const plant = stack!;
     const product = 'e2e-foreign-plant';
+    // The demo edge's key covers both demo plants; a plant the tenant adds later is outside it.
+    const admin = await signIn(plant.cloud.url, 'admin@demo.plantline.local', 'e2e-admin-password');
+    await admin.trpc.tenancy.plants.create.mutate({ code: 'OUT', name: 'Outside plant' });
     const riv = await device('e2e-RIV-L1-M1-own');
-    const lak = await device('e2e-LAK-L1-M1');
+    const out = await device('e2e-OUT-L1-M1');
     const before = await plant.edgeStatus();
     const lettersBefore = (await plant.deadLetters()).length;
     const foreign = 3;
     for (let k = 1; k <= foreign; k++) {
       await riv.publish(TOPIC, { good: 1, product, order: String(k) });
-      await lak.publish('plantline/v1/LAK/L1/M1/count', { good: 1, product, order: `lak-${k}` });
+      await out.publish('plantline/v1/OUT/L1/M1/count', { good: 1, product, order: `out-${k}` });
     }
     await riv.publish(TOPIC, { good: 1, product, order: String(foreign + 1) });
 
-    // The edge takes them all (they are well formed); the cloud answers "rejected" for Lakeside's.
+    // The edge takes them all (they are well formed); the cloud answers "rejected" for the outside plant's.
     const status = await plant.waitForEdge(
       (s) =>
         s.outbox?.backlogEvents === 0 &&
         (s.uplink?.rejectedTotal ?? 0) >= (before.uplink?.rejectedTotal ?? 0) + foreign,
       30_000,
-      'the RIV events stored and the LAK events rejected',
+      'the RIV events stored and the OUT events rejected',
     );
     expect(status.uplink?.rejectedTotal).toBe((before.uplink?.rejectedTotal ?? 0) + foreign);
     expect(status.deadLetters?.count).toBe((before.deadLetters?.count ?? 0) + foreign);
-    expect(status.deadLetters?.lastReason).toContain("plant LAK is not in this API key's plants");
+    expect(status.deadLetters?.lastReason).toContain("plant OUT is not in this API key's plants");
 
     const letters = (await plant.deadLetters()).slice(lettersBefore);
     expect(letters).toEqual(
       oneTo(foreign).map((k) => ({
         at: expect.any(String),
         source: 'cloud',
-        topic: 'plantline/v1/LAK/L1/M1/count',
-        reason: expect.stringContaining("plant LAK is not in this API key's plants"),
-        payload: expect.stringContaining(`"order":"lak-${k}"`),
+        topic: 'plantline/v1/OUT/L1/M1/count',
+        reason: expect.stringContaining("plant OUT is not in this API key's plants"),
+        payload: expect.stringContaining(`"order":"out-${k}"`),
         payloadBytes: expect.any(Number),
       })),
     );
 
-    const { own, lakeside } = await plant.inspect(async (db) => ({
+    const { own, outside } = await plant.inspect(async (db) => ({
       own: await storedCounts(db, product),
-      // Nothing for Lakeside anywhere: not in the event tables, and not held as unassigned either.
-      lakeside: await rows<{ n: number }>(
+      // Nothing for the outside plant anywhere: not in the event tables, and not held as unassigned either.
+      outside: await rows<{ n: number }>(
         db,
         sql`select count(*)::int as n from (
               select plant_id from production_counts
@@ -178,11 +182,11 @@ describe.each(e2eEngines)('refused input (real processes, %s database)', (engine
               union all select plant_id from qr_code_scans
               union all select plant_id from sensor_readings
               union all select plant_id from unassigned_events
-            ) e join plants p on p.id = e.plant_id where p.code = 'LAK'`,
+            ) e join plants p on p.id = e.plant_id where p.code = 'OUT'`,
       ),
     }));
     expect(Object.fromEntries(sequencesByMachine(own))).toEqual({ 'RIV/L1/M1': oneTo(foreign + 1) });
-    expect(lakeside[0]?.n).toBe(0);
+    expect(outside[0]?.n).toBe(0);
     expect(plant.cloudRunning()).toBe(true);
   }, 60_000);
 
