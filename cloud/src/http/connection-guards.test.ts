@@ -207,9 +207,18 @@ describe.each(testEngines)('origin checks and per-connection limits ($name engin
         'This connection already has 3 open subscriptions, the most allowed; wait for one to end',
       ]);
 
-      const stopped = call(socket, [{ id: started[0] }]);
+      // The subscription's first heartbeat may still be on its way: wait for the stop's own answer.
+      const stopped = new Promise<WsAnswer>((resolve) => {
+        const onMessage = (data: WebSocket.RawData) => {
+          const answer = JSON.parse(String(data)) as WsAnswer;
+          if (answer.id !== started[0] || answer.result?.type !== 'stopped') return;
+          socket.off('message', onMessage);
+          resolve(answer);
+        };
+        socket.on('message', onMessage);
+      });
       socket.send(JSON.stringify({ id: started[0], method: 'subscription.stop' }));
-      expect((await stopped)[0]?.result?.type).toBe('stopped');
+      expect((await stopped).result?.type).toBe('stopped');
       const [again] = await call(socket, [watch(6)]);
       expect(again?.result?.type).toBe('started');
     });
