@@ -1,13 +1,7 @@
 export { createApiKey } from './api-keys.js';
 export { apiKeysRouter, edgeRouter } from './api-keys.router.js';
 export { authRouter } from './auth.router.js';
-export {
-  guardLive,
-  LIVE_RECHECK_MS,
-  type LiveAccess,
-  type LiveGuardDeps,
-  type LiveNeeds,
-} from './live-access.js';
+export { guardLive, type LiveAccess, type LiveGuardDeps } from './live-access.js';
 export { LoginLimiter, type LoginLimiterOptions } from './login-limiter.js';
 export { hashPassword } from './passwords.js';
 export { randomToken } from './secrets.js';

@@ -7,10 +7,7 @@
 export { countsPerHour } from './counts-per-hour.js';
 export type { Interval } from './intervals.js';
 export { kpiRouter } from './kpi.router.js';
-export type { ResolvedWindow, ScopeInput, WindowInput } from './kpi-scope.js';
 export { LiveKpiHubs } from './live-hub.js';
-export type { LiveKpiInput } from './live-kpi.js';
-export { LIVE_MIN_INTERVAL_MS } from './live-state.js';
 export type {
   LiveKpiMessage,
   LiveKpiSnapshot,
