@@ -1,4 +1,5 @@
 import type { AppRouter } from '@plantline/cloud';
+import { DEMO_PRODUCTS } from '@plantline/schema';
 import { createTRPCClient, httpLink } from '@trpc/client';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -394,19 +395,23 @@ describe.runIf(hasChromium)('configuration engine in the web UI', () => {
     await context.close();
   });
 
-  // 60: the demo's 4, the 55 made before, and the one made in the product form above.
+  // The demo's products, the 55 made before, and the one made in the product form above.
+  const PRODUCT_COUNT = DEMO_PRODUCTS.length + 55 + 1;
   it('pages through a long list with Load more, counting every record', async () => {
     const page = await signedIn(OPERATOR, '/config/records/product?cols=packaging');
     const rows = page.getByRole('table', { name: 'Products' }).locator('tbody tr');
-    await page.getByText('60 records').waitFor();
+    await page.getByText(`${PRODUCT_COUNT} records`).waitFor();
     expect(await rows.count()).toBe(50);
     await page.getByRole('button', { name: 'Load more' }).click();
-    await page.waitForFunction(() => document.querySelectorAll('table tbody tr').length === 60);
+    await page.waitForFunction(
+      (count) => document.querySelectorAll('table tbody tr').length === count,
+      PRODUCT_COUNT,
+    );
     // The last page says so: nothing more to load.
     expect(await page.getByRole('button', { name: /Load more|Loading/ }).count()).toBe(0);
-    expect(await rows.count()).toBe(60);
+    expect(await rows.count()).toBe(PRODUCT_COUNT);
     const codes = (await rows.locator('td:first-child').allTextContents()).map((c) => c.trim());
-    expect(new Set(codes).size).toBe(60);
+    expect(new Set(codes).size).toBe(PRODUCT_COUNT);
     expect(codes).toEqual([...codes].sort());
 
     // The navigation's Records entry opens the products.
@@ -416,7 +421,7 @@ describe.runIf(hasChromium)('configuration engine in the web UI', () => {
 
   it('finds records by code, and tells machines of the same code apart by plant and line', async () => {
     const page = await signedIn(OPERATOR, '/config/records/product');
-    await page.getByText('60 records').waitFor();
+    await page.getByText(`${PRODUCT_COUNT} records`).waitFor();
     await page.getByLabel('Code or name').fill('ZZ-BULK-01');
     await page.getByRole('button', { name: 'Find' }).click();
     await page.waitForURL(/q=ZZ-BULK-01/);
