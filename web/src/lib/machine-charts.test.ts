@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  categoryChars,
   countsData,
+  fitAxisLabel,
   formatSpan,
   hasCounts,
   paretoData,
@@ -108,6 +110,26 @@ describe('timeline axis', () => {
     const { midnights } = timelineTicks({ start, end: start + 3 * 86_400_000 }, 'Europe/Berlin', 900);
     const hours = midnights.map((left) => Math.round(((left / 100) * 3 * 86_400_000) / 3_600_000));
     expect(hours).toEqual([24, 49]);
+  });
+});
+
+describe('Pareto axis labels', () => {
+  it('wraps a reason name onto two lines of its slot', () => {
+    expect(fitAxisLabel('Product changeover', 10)).toBe('Product\nchangeover');
+    expect(fitAxisLabel('Reduced speed', 20)).toBe('Reduced speed');
+    expect(fitAxisLabel('Material shortage', 10)).toBe('Material\nshortage');
+  });
+
+  it('cuts what does not fit with an ellipsis', () => {
+    expect(fitAxisLabel('Electrical fault', 6)).toBe('Elect…\nfault');
+    expect(fitAxisLabel('Reduced speed at line start', 10)).toBe('Reduced\nspeed at…');
+    expect(fitAxisLabel('Tool breakage', 10, 1)).toBe('Tool brea…');
+  });
+
+  it('gives each category its share of the plot width in characters', () => {
+    expect(categoryChars(800, 8)).toBe(14);
+    expect(categoryChars(800, 1)).toBe(121);
+    expect(categoryChars(800, 0)).toBe(0);
   });
 });
 

@@ -220,6 +220,34 @@ export function paretoData(entries: readonly ParetoEntryInput[]): {
   };
 }
 
+/**
+ * A Pareto category label that fits its slot: words wrapped onto at most `maxLines` lines of
+ * `maxChars`, the rest cut with "…". The full name stays in the chart's legend ("Cause").
+ */
+export function fitAxisLabel(label: string, maxChars: number, maxLines = 2): string {
+  const room = Math.max(2, Math.floor(maxChars));
+  const cut = (text: string) => (text.length <= room ? text : `${text.slice(0, room - 1).trimEnd()}…`);
+  const lines: string[] = [];
+  for (const word of label.trim().split(/\s+/)) {
+    const last = lines[lines.length - 1];
+    if (last !== undefined && `${last} ${word}`.length <= room) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(cut(word));
+  }
+  if (lines.length > maxLines)
+    lines.splice(maxLines - 1, lines.length, cut(lines.slice(maxLines - 1).join(' ')));
+  return lines.join('\n');
+}
+
+/** Rough width of a character of uPlot's axis font (12px), and the space kept between categories. */
+const CHART_CHAR_PX = 6.5;
+const CATEGORY_GAP_PX = 8;
+
+/** The characters a Pareto label may use per line when `count` categories share `plotWidthPx`. */
+export function categoryChars(plotWidthPx: number, count: number): number {
+  if (count <= 0) return 0;
+  return Math.floor((plotWidthPx / count - CATEGORY_GAP_PX) / CHART_CHAR_PX);
+}
+
 /** uPlot aligned data for counts per hour: x = hour start in seconds (uPlot's time unit), good, scrap. */
 export function countsData(result: {
   hours: readonly number[];
