@@ -83,5 +83,17 @@ describe.runIf(hasChromium)('machine page', () => {
     await page.getByLabel('Window').selectOption({ label: 'Current shift' });
     await page.getByTestId('pareto-chart').locator('canvas').waitFor();
     await page.screenshot({ path: `${screenshotDir}/machine-page.png`, fullPage: true });
+
+    // Over the last 7 days the timeline's axis names the dates (StateTimeline, machine-charts.test.ts).
+    await page.getByLabel('Window').selectOption({ label: 'Last 7 days' });
+    await page.waitForURL(/window=week/);
+    const axis = page.getByTestId('timeline-axis');
+    await axis
+      .getByText(/^\w{3} \d{1,2} \w{3}, \d{2}:\d{2}$/)
+      .first()
+      .waitFor();
+    expect(await axis.locator('.tick').count()).toBeGreaterThanOrEqual(4);
+    await page.getByTestId('pareto-chart').locator('canvas').waitFor();
+    await page.screenshot({ path: `${screenshotDir}/machine-page-week.png`, fullPage: true });
   });
 });

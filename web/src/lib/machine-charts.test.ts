@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
+  categoryChars,
   countsData,
+  fitAxisLabel,
   formatSpan,
   hasCounts,
   paretoData,
   parseWindowChoice,
   timelineBars,
+  timelineClock,
+  timelineTicks,
   UNMAPPED_COLOUR,
   windowInput,
 } from './machine-charts';
@@ -53,6 +57,79 @@ describe('timelineBars', () => {
 
   it('is empty for an empty window', () => {
     expect(timelineBars([], { start: 5, end: 5 })).toEqual({ bars: [], legend: [] });
+  });
+});
+
+describe('timeline axis', () => {
+  const end = Date.parse('2026-12-04T09:20:00Z'); // a Friday, 10:20 in Berlin
+  const week = { start: end - 7 * 86_400_000, end };
+
+  it('keeps clock times for a window of a day or less', () => {
+    const shift = { start: end - 8 * 3_600_000, end };
+    expect(timelineTicks(shift, 'Europe/Berlin', 800)).toEqual({
+      ticks: [
+        { left: 0, label: '02:20', align: 'start' },
+        { left: 100, label: '10:20', align: 'end' },
+      ],
+      midnights: [],
+    });
+    expect(timelineClock(shift, 'Europe/Berlin')(end)).toBe('10:20');
+  });
+
+  it('names the dates of a week in the plant’s zone, with a label per midnight that has room', () => {
+    const { ticks, midnights } = timelineTicks(week, 'Europe/Berlin', 900);
+    expect(ticks[0]).toEqual({ left: 0, label: 'Fri 27 Nov, 10:20', align: 'start' });
+    expect(ticks.at(-1)).toEqual({ left: 100, label: 'Fri 4 Dec, 10:20', align: 'end' });
+    // Seven local midnights; the first (13 h 40 min in) is too close to the start's label.
+    expect(midnights).toHaveLength(7);
+    expect(midnights[0]).toBeCloseTo(((13 * 60 + 40) / (7 * 24 * 60)) * 100);
+    expect(ticks.slice(1, -1).map((t) => t.label)).toEqual([
+      'Sun 29 Nov',
+      'Mon 30 Nov',
+      'Tue 1 Dec',
+      'Wed 2 Dec',
+      'Thu 3 Dec',
+    ]);
+    expect(ticks.slice(1, -1).every((t) => t.align === 'middle')).toBe(true);
+    // The same instants on the other side of the world are other dates and times.
+    expect(timelineTicks(week, 'America/Chicago', 900).ticks[0]?.label).toBe('Fri 27 Nov, 03:20');
+  });
+
+  it('shows fewer days on a narrow axis, and none where only the ends fit', () => {
+    expect(timelineTicks(week, 'Europe/Berlin', 420).ticks.map((t) => t.label)).toEqual([
+      'Fri 27 Nov, 10:20',
+      'Tue 1 Dec',
+      'Fri 4 Dec, 10:20',
+    ]);
+    expect(timelineTicks(week, 'Europe/Berlin', 0).ticks).toHaveLength(2);
+  });
+
+  it('places midnights by the local day across a DST change', () => {
+    // Europe/Berlin leaves summer time on 25 October 2026: that day has 25 hours.
+    const start = Date.parse('2026-10-23T22:00:00Z'); // Saturday 24 Oct, 00:00 local
+    const { midnights } = timelineTicks({ start, end: start + 3 * 86_400_000 }, 'Europe/Berlin', 900);
+    const hours = midnights.map((left) => Math.round(((left / 100) * 3 * 86_400_000) / 3_600_000));
+    expect(hours).toEqual([24, 49]);
+  });
+});
+
+describe('Pareto axis labels', () => {
+  it('wraps a reason name onto two lines of its slot', () => {
+    expect(fitAxisLabel('Product changeover', 10)).toBe('Product\nchangeover');
+    expect(fitAxisLabel('Reduced speed', 20)).toBe('Reduced speed');
+    expect(fitAxisLabel('Material shortage', 10)).toBe('Material\nshortage');
+  });
+
+  it('cuts what does not fit with an ellipsis', () => {
+    expect(fitAxisLabel('Electrical fault', 6)).toBe('Elect…\nfault');
+    expect(fitAxisLabel('Reduced speed at line start', 10)).toBe('Reduced\nspeed at…');
+    expect(fitAxisLabel('Tool breakage', 10, 1)).toBe('Tool brea…');
+  });
+
+  it('gives each category its share of the plot width in characters', () => {
+    expect(categoryChars(800, 8)).toBe(14);
+    expect(categoryChars(800, 1)).toBe(121);
+    expect(categoryChars(800, 0)).toBe(0);
   });
 });
 

@@ -1,3 +1,5 @@
+import { TZDate } from '@date-fns/tz';
+
 /*
  * Data shaping for the machine page: API results → what the charts draw. Pure, so the
  * charts only render and these are tested on their own.
@@ -16,7 +18,8 @@ export const WINDOW_CHOICES = ['shift', 'today', 'week'] as const satisfies read
 
 export type KpiWindowInput = 'currentShift' | { day: string } | { from: string; to: string };
 
-const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 
 /** Reads the window from the page's query; anything else is the current shift (the default). */
 export function parseWindowChoice(value: string | null): WindowChoice {
@@ -112,6 +115,89 @@ export function timelineBars(
   };
 }
 
+/*
+ * The timeline's axis. A window of a day or less reads as clock times; a longer one ("Last 7 days")
+ * names the dates, in the plant's time zone, with a label at each local midnight that has room.
+ * A local day is 25 h at most (the day a DST change gives an hour back), so "today" keeps clock times.
+ */
+const DATED_AFTER_MS = 25 * HOUR_MS;
+
+/** Formats an instant of the timeline: "10:20", or "Fri 27 Nov, 10:20" when the window spans days. */
+export function timelineClock(
+  evaluated: { start: number; end: number },
+  timeZone: string,
+): (at: number) => string {
+  const dated = evaluated.end - evaluated.start > DATED_AFTER_MS;
+  const format = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    ...(dated ? { weekday: 'short', day: 'numeric', month: 'short' } : {}),
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+  return (at) => format.format(at);
+}
+
+export interface TimelineTick {
+  /** Position in percent of the evaluated interval. */
+  left: number;
+  label: string;
+  /** Which edge of the label sits at `left`: the window's ends keep their labels inside the axis. */
+  align: 'start' | 'middle' | 'end';
+}
+
+/** Rough width of a character of the axis labels (0.8rem), to keep labels from overlapping. */
+const AXIS_CHAR_PX = 7;
+const AXIS_GAP_PX = 12;
+
+/**
+ * The labels under the timeline for an axis `widthPx` wide: the window's start and end, and for a
+ * window of several days its local midnights ("Sat 28 Nov") — each one only if it clears the labels
+ * already placed, so a narrow axis shows fewer days. `midnights` are all of them, for day lines.
+ */
+export function timelineTicks(
+  evaluated: { start: number; end: number },
+  timeZone: string,
+  widthPx: number,
+): { ticks: TimelineTick[]; midnights: number[] } {
+  const span = evaluated.end - evaluated.start;
+  if (!(span > 0)) return { ticks: [], midnights: [] };
+  const clock = timelineClock(evaluated, timeZone);
+  const first: TimelineTick = { left: 0, label: clock(evaluated.start), align: 'start' };
+  const last: TimelineTick = { left: 100, label: clock(evaluated.end), align: 'end' };
+  if (span <= DATED_AFTER_MS) return { ticks: [first, last], midnights: [] };
+
+  const dayLabel = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+  });
+  const midnights: number[] = [];
+  const days: TimelineTick[] = [];
+  const from = new TZDate(evaluated.start, timeZone);
+  for (let k = 1; ; k++) {
+    const at = new TZDate(from.getFullYear(), from.getMonth(), from.getDate() + k, timeZone).getTime();
+    if (at >= evaluated.end) break;
+    const left = ((at - evaluated.start) / span) * 100;
+    midnights.push(left);
+    days.push({ left, label: dayLabel.format(at), align: 'middle' });
+  }
+
+  const width = (tick: TimelineTick) => tick.label.length * AXIS_CHAR_PX;
+  let placedRight = width(first) + AXIS_GAP_PX;
+  const endLeft = widthPx - width(last) - AXIS_GAP_PX;
+  const kept: TimelineTick[] = [];
+  for (const day of days) {
+    const centre = (day.left / 100) * widthPx;
+    const half = width(day) / 2;
+    if (centre - half < placedRight || centre + half > endLeft) continue;
+    kept.push(day);
+    placedRight = centre + half + AXIS_GAP_PX;
+  }
+  return { ticks: [first, ...kept, last], midnights };
+}
+
 export interface ParetoEntryInput {
   name: string;
   cause: string;
@@ -132,6 +218,34 @@ export function paretoData(entries: readonly ParetoEntryInput[]): {
     ],
     labels: entries.map((e) => e.name || e.cause),
   };
+}
+
+/**
+ * A Pareto category label that fits its slot: words wrapped onto at most `maxLines` lines of
+ * `maxChars`, the rest cut with "…". The full name stays in the chart's legend ("Cause").
+ */
+export function fitAxisLabel(label: string, maxChars: number, maxLines = 2): string {
+  const room = Math.max(2, Math.floor(maxChars));
+  const cut = (text: string) => (text.length <= room ? text : `${text.slice(0, room - 1).trimEnd()}…`);
+  const lines: string[] = [];
+  for (const word of label.trim().split(/\s+/)) {
+    const last = lines[lines.length - 1];
+    if (last !== undefined && `${last} ${word}`.length <= room) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(cut(word));
+  }
+  if (lines.length > maxLines)
+    lines.splice(maxLines - 1, lines.length, cut(lines.slice(maxLines - 1).join(' ')));
+  return lines.join('\n');
+}
+
+/** Rough width of a character of uPlot's axis font (12px), and the space kept between categories. */
+const CHART_CHAR_PX = 6.5;
+const CATEGORY_GAP_PX = 8;
+
+/** The characters a Pareto label may use per line when `count` categories share `plotWidthPx`. */
+export function categoryChars(plotWidthPx: number, count: number): number {
+  if (count <= 0) return 0;
+  return Math.floor((plotWidthPx / count - CATEGORY_GAP_PX) / CHART_CHAR_PX);
 }
 
 /** uPlot aligned data for counts per hour: x = hour start in seconds (uPlot's time unit), good, scrap. */

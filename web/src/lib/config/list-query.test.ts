@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   apiFilter,
+  ariaSort,
   filterKindOf,
   isSortable,
   listQueryParams,
@@ -56,6 +57,9 @@ describe('sorting and filtering', () => {
   it('toggles a column’s direction, and starts another ascending', () => {
     expect(toggleSort({ by: 'code', dir: 'asc' }, 'code')).toEqual({ by: 'code', dir: 'desc' });
     expect(toggleSort({ by: 'code', dir: 'desc' }, 'name')).toEqual({ by: 'name', dir: 'asc' });
+    expect(ariaSort({ by: 'code', dir: 'asc' }, 'code')).toBe('ascending');
+    expect(ariaSort({ by: 'code', dir: 'desc' }, 'code')).toBe('descending');
+    expect(ariaSort({ by: 'code', dir: 'desc' }, 'name')).toBeUndefined();
   });
 
   it('offers the filters and sorts the API allows', () => {

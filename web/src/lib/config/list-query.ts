@@ -120,6 +120,12 @@ export function toggleSort(current: ListSort, by: string): ListSort {
   return { by, dir: current.dir === 'asc' ? 'desc' : 'asc' };
 }
 
+/** A column header's aria-sort for the list's sort: only the sorted column has one. */
+export function ariaSort(sort: ListSort, by: string): 'ascending' | 'descending' | undefined {
+  if (sort.by !== by) return undefined;
+  return sort.dir === 'asc' ? 'ascending' : 'descending';
+}
+
 /** Which filter a field offers, as the API allows per stored column (cloud records.ts opsByColumn). */
 export type FilterKind = 'choices' | 'range' | 'text' | 'yesno' | 'presence';
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { importSummary, optionInput, validateOption, validateTypeList } from './type-list-form';
+import {
+  importSummary,
+  optionInput,
+  typeListCodeFrom,
+  validateOption,
+  validateTypeList,
+} from './type-list-form';
 
 describe('type list forms', () => {
   it('check codes, names and colours as the API does', () => {
@@ -36,5 +42,12 @@ describe('type list forms', () => {
     expect(importSummary({ ...report, errors: [], applied: true })).toBe(
       'Imported: 1 added, 0 updated, 2 unchanged.',
     );
+  });
+
+  it('suggests a code from the name of a new list', () => {
+    expect(typeListCodeFrom('Défaut de surface')).toBe('DEFAUT_DE_SURFACE');
+    expect(typeListCodeFrom('  Scrap reasons (line 2) ')).toBe('SCRAP_REASONS_LINE_2');
+    expect(typeListCodeFrom('x'.repeat(80))).toHaveLength(64);
+    expect(typeListCodeFrom('— · —')).toBe('LIST');
   });
 });

@@ -70,3 +70,15 @@ export function importSummary(report: {
   const errors = report.errors.length;
   return `${parts.join(', ')}${errors > 0 ? `; ${errors} line${errors === 1 ? '' : 's'} with errors — fix the file and check again` : ''}.`;
 }
+
+/** A type list code suggested from its name: "Défaut de surface" → "DEFAUT_DE_SURFACE". */
+export function typeListCodeFrom(name: string): string {
+  const code = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 64);
+  return code || 'LIST';
+}
