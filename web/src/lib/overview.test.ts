@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { LiveLine, LiveMachine } from './live-board';
-import { downMachines, plantDate, type SeriesPoint, todayFigures, trendData, trendRange } from './overview';
+import {
+  dayTickLabel,
+  downMachines,
+  plantDate,
+  type SeriesPoint,
+  todayFigures,
+  trendData,
+  trendRange,
+} from './overview';
 
 describe('trendRange', () => {
   it('starts at the plant’s local midnight six days before today', () => {
@@ -86,5 +94,14 @@ describe('downMachines', () => {
       ['M4', null, 100],
       ['M2', 'L1', 500],
     ]);
+  });
+});
+
+describe('dayTickLabel', () => {
+  it('puts the weekday over the day of month, in the plant zone', () => {
+    // 2026-11-29 03:00 UTC is still Saturday the 28th in Chicago, already Sunday the 29th in Berlin.
+    const instant = Date.UTC(2026, 10, 29, 3, 0);
+    expect(dayTickLabel(instant, 'America/Chicago')).toBe('Sat\n28');
+    expect(dayTickLabel(instant, 'Europe/Berlin')).toBe('Sun\n29');
   });
 });

@@ -31,6 +31,20 @@ export function trendRange(now: number, timeZone: string, days = TREND_DAYS): { 
   return { from: new Date(start.getTime()).toISOString(), to: new Date(now).toISOString() };
 }
 
+/**
+ * A trend bar's label in the plant's zone, weekday over day of month ("Sat\n28"): two short lines
+ * stay apart under seven bars even on a phone, where one line ("Sat 28") runs into its neighbours.
+ */
+export function dayTickLabel(epochMs: number, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    weekday: 'short',
+    day: 'numeric',
+  }).formatToParts(epochMs);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('weekday')}\n${part('day')}`;
+}
+
 /** The plant's local date, as the series labels its days (YYYY-MM-DD). */
 export function plantDate(now: number, timeZone: string): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, dateStyle: 'short' }).format(new Date(now));
