@@ -1,4 +1,5 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
+import { setTimeout as delay } from 'node:timers/promises';
 import {
   DEMO_PLANTS,
   type DemoHistoryProgress,
@@ -96,7 +97,7 @@ export async function runBackfill(options: BackfillOptions): Promise<DemoHistory
       }
       if (result.kind === 'split') throw new Error(result.error);
       log.warn({ err: result.error, attempt }, 'history: ingest.push failed, retrying');
-      await sleep(Math.min(10_000, 1000 * 2 ** attempt), signal);
+      await delay(Math.min(10_000, 1000 * 2 ** attempt), undefined, { signal }).catch(() => {});
     }
     progress.eventsDone += batch.length;
     await save();
@@ -109,7 +110,7 @@ export async function runBackfill(options: BackfillOptions): Promise<DemoHistory
       report.at = now;
       report.done = progress.eventsDone;
     }
-    if (options.pauseMs > 0) await sleep(options.pauseMs, signal);
+    if (options.pauseMs > 0) await delay(options.pauseMs, undefined, { signal }).catch(() => {});
   };
 
   try {
@@ -159,17 +160,4 @@ function countEvents(chunk: HistoryChunk): number {
   let count = 0;
   for (const _ of chunkEvents(chunk)) count++;
   return count;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -21,3 +21,4 @@ export type StationRow = Awaited<ReturnType<Client['masterdata']['stations']['li
 export type EventsPage = Awaited<ReturnType<Client['events']['recent']['query']>>;
 export type PlantEvent = EventsPage['items'][number];
 export type EventKind = PlantEvent['kind'];
+export type HistoryProgress = Awaited<ReturnType<Client['demo']['history']['query']>>;

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
 import type { Database } from '../../db/index.js';
 import { announceAccessChange, DomainError, scopeOf } from '../../platform/index.js';
@@ -70,19 +71,7 @@ async function* sessionHeartbeat(db: Database, access: LiveAccess, sessionId: st
     const endsAt = await sessionEndsAt(db, scopeOf(access.principal), sessionId);
     if (endsAt === null) throw new DomainError('unauthenticated', 'Your session has expired; sign in again');
     yield { serverTime: new Date().toISOString(), expiresAt: endsAt.toISOString() };
-    await sleep(WATCH_INTERVAL_MS, access.signal);
+    // Aborting ends the wait early (the rejection is that), and the loop then ends.
+    await delay(WATCH_INTERVAL_MS, undefined, { signal: access.signal }).catch(() => {});
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done);
-  });
 }

@@ -1,11 +1,6 @@
-/** What `demo.history` answers (cloud: modules/demo/history-progress.ts). */
-export interface HistoryProgress {
-  state: 'running' | 'done' | 'failed' | 'none';
-  eventsDone: number;
-  eventsTotal: number;
-  from: string | null;
-  to: string | null;
-}
+import type { HistoryProgress } from '../api-types';
+
+export type { HistoryProgress };
 
 export interface HistoryView {
   /** 0–100, whole numbers. */
