@@ -53,7 +53,7 @@ describe('the application router', () => {
     const ctx: Context = {
       deps,
       log: testLog,
-      request: { ip: '127.0.0.1', userAgent: null, secure: false },
+      request: { ip: '127.0.0.1', userAgent: null, secure: false, requestId: 'test' },
       transport: 'http',
       batched: false,
       connection: null,

@@ -79,6 +79,11 @@ export const permissionCatalogue = [
   },
   { key: 'workflows.manage', area: 'workflows', description: 'Define approval workflows' },
   { key: 'approvals.decide', area: 'workflows', description: 'Approve or reject workflow steps' },
+  {
+    key: 'audit.read',
+    area: 'audit',
+    description: 'Read the audit trail, verify its hash chain and export signed checkpoints',
+  },
 ] as const satisfies readonly { key: string; area: string; description: string }[];
 
 export type Permission = (typeof permissionCatalogue)[number]['key'];

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { timescaledb } from '@electric-sql/pglite/timescaledb';
 import { migrationsFolder } from '@plantline/schema/migrations';
 import { drizzle } from 'drizzle-orm/pglite';
@@ -9,7 +10,7 @@ import { migrate } from 'drizzle-orm/pglite/migrator';
 import type { Scope } from '../platform/index.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
 import type { Database, ScopedWork, Sql } from './database.js';
-import { APP_ROLE, scopeStatement } from './scope.js';
+import { APP_ROLE, runScoped } from './scope.js';
 
 /**
  * The embedded engine: PostgreSQL 17 with TimescaleDB compiled to WebAssembly, in-process.
@@ -33,7 +34,7 @@ export async function openEmbeddedDatabase(options: { dataDir: string | null }):
     // Options go in the first argument: PGlite ignores the second when the first is undefined.
     client = new PGlite({
       ...(engineDir === null ? {} : { dataDir: engineDir }),
-      extensions: { timescaledb },
+      extensions: { timescaledb, pg_trgm },
     });
     await client.waitReady;
   } catch (error) {
@@ -51,12 +52,7 @@ export async function openEmbeddedDatabase(options: { dataDir: string | null }):
         new Error('Nested transaction on the embedded engine: pass the open transaction down'),
       );
     }
-    return inTransaction.run(true, () =>
-      owner.transaction(async (tx) => {
-        await tx.execute(scopeStatement(scope, role));
-        return work(tx);
-      }),
-    );
+    return inTransaction.run(true, () => owner.transaction((tx) => runScoped(tx, scope, role, work)));
   };
 
   const database: Database = {

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestDatabase, testEngines } from '../testing/engines.js';
@@ -105,23 +105,22 @@ describe.each(testEngines)('row-level security on the $name engine', (engine) =>
       );
       expect(seen[0]?.other, `${table} leaks tenant B`).toBe(0);
       const changed = await db.transact(scopeA, async (tx) => {
-        const updated = await rows<{ n: number }>(
-          tx,
+        // The application may not delete tenants nor change the audit trail at all (privilege
+        // revoked): that refusal counts as no change.
+        const refusedCountsAsNone = (statement: SQL) =>
+          tx
+            .transaction((savepoint) => rows<{ n: number }>(savepoint, statement))
+            .catch((error: { cause?: { code?: string } }) => {
+              if (error.cause?.code === '42501') return [{ n: 0 }];
+              throw error;
+            });
+        const updated = await refusedCountsAsNone(
           sql`with u as (update ${ident} set ${col} = ${col} where ${col} = ${tenants.b.tenantId} returning 1)
               select count(*)::int as n from u`,
         );
-        // The application may not delete tenants at all (privilege revoked): that refusal counts as no change.
-        const deleted = await tx
-          .transaction((savepoint) =>
-            rows<{ n: number }>(
-              savepoint,
-              sql`with d as (delete from ${ident} where ${col} = ${tenants.b.tenantId} returning 1) select count(*)::int as n from d`,
-            ),
-          )
-          .catch((error: { cause?: { code?: string } }) => {
-            if (error.cause?.code === '42501') return [{ n: 0 }];
-            throw error;
-          });
+        const deleted = await refusedCountsAsNone(
+          sql`with d as (delete from ${ident} where ${col} = ${tenants.b.tenantId} returning 1) select count(*)::int as n from d`,
+        );
         return (updated[0]?.n ?? 0) + (deleted[0]?.n ?? 0);
       });
       expect(changed, `${table} lets tenant A change tenant B`).toBe(0);

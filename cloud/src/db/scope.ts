@@ -1,5 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
+import { openAuditTrail, sealAuditTrail } from '../platform/audit-trail.js';
 import type { Scope } from '../platform/index.js';
+import type { ScopedWork, Sql } from './database.js';
 
 export const APP_ROLE = 'plantline_app';
 
@@ -18,4 +20,21 @@ export function scopeStatement(scope: Scope | null, role: string | null): SQL {
     set_config('plantline.user_id', ${scope?.userId ?? ''}, true),
     set_config('plantline.plant_ids', ${plantIds}, true),
     set_config('plantline.all_plants', ${allPlants}, true)`;
+}
+
+/**
+ * The body of every transaction either engine opens: the scope first, then the work, then the audit
+ * entries the work recorded, sealed into the tenant's chain as the last statements before commit.
+ */
+export async function runScoped<T>(
+  tx: Sql,
+  scope: Scope | null,
+  role: string | null,
+  work: ScopedWork<T>,
+): Promise<T> {
+  await tx.execute(scopeStatement(scope, role));
+  openAuditTrail(tx, scope);
+  const result = await work(tx);
+  await sealAuditTrail(tx);
+  return result;
 }

@@ -4,7 +4,7 @@ import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { Database, Sql } from './database.js';
-import { APP_ROLE, scopeStatement } from './scope.js';
+import { APP_ROLE, runScoped } from './scope.js';
 
 export interface ServerDatabaseOptions {
   /** The owner: runs migrations. */
@@ -47,17 +47,10 @@ export async function openServerDatabase(options: ServerDatabaseOptions): Promis
     mode: 'server',
     owner,
     transact: (scope, work) =>
-      app.transaction(async (tx) => {
-        // The login is already plantline_app; setting it again costs nothing and keeps a
-        // misconfigured DATABASE_APP_URL (say, the owner's) from silently bypassing the policies.
-        await tx.execute(scopeStatement(scope, APP_ROLE));
-        return work(tx);
-      }),
-    ownerTransact: (scope, work) =>
-      owner.transaction(async (tx) => {
-        await tx.execute(scopeStatement(scope, null));
-        return work(tx);
-      }),
+      // The login is already plantline_app; setting the role again costs nothing and keeps a
+      // misconfigured DATABASE_APP_URL (say, the owner's) from silently bypassing the policies.
+      app.transaction((tx) => runScoped(tx, scope, APP_ROLE, work)),
+    ownerTransact: (scope, work) => owner.transaction((tx) => runScoped(tx, scope, null, work)),
     close: async () => {
       await Promise.all([ownerPool.end(), appPool.end()]);
     },

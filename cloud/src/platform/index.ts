@@ -4,6 +4,22 @@
  * Modules import these from here; platform imports no module.
  */
 export {
+  type AuditEntryContent,
+  auditEntryHash,
+  canonicalEntry,
+  changedValues,
+  GENESIS_HASH,
+} from './audit-chain.js';
+export {
+  type AuditActor,
+  type AuditCaller,
+  type AuditChange,
+  actorOf,
+  audit,
+  auditCalls,
+  describeAuditCaller,
+} from './audit-trail.js';
+export {
   type AccessHolder,
   type AfterCommit,
   announceAccessChange,

@@ -8,4 +8,10 @@ export type Access = 'public' | 'signed-in' | Permission;
 
 export interface ProcedureMeta {
   access?: Access;
+  /**
+   * Why a mutation may change data without an audit entry (reading a notification, machine events
+   * that are records themselves). Without it, a mutation that writes and records nothing is refused
+   * (procedures.ts) and fails app-router.audit.test.ts.
+   */
+  unaudited?: string;
 }

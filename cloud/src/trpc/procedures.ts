@@ -1,9 +1,18 @@
+import { randomUUID } from 'node:crypto';
 import type { Permission } from '@plantline/schema';
 import { TRPCError } from '@trpc/server';
+import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import type { Sql } from '../db/index.js';
+import { rows, type Sql } from '../db/index.js';
 import { recheckPrincipal } from '../modules/identity/principals.js';
-import { type AfterCommit, type Principal, scopeOf } from '../platform/index.js';
+import {
+  type AfterCommit,
+  actorOf,
+  auditCalls,
+  describeAuditCaller,
+  type Principal,
+  scopeOf,
+} from '../platform/index.js';
 import { toTRPCError } from './errors.js';
 import { t } from './init.js';
 
@@ -43,7 +52,7 @@ async function* mapStreamErrors<T>(stream: AsyncIterable<T>): AsyncGenerator<T> 
  * Enforces the declared access, then runs the whole call in one transaction scoped to the
  * caller's tenant, user and plants. A failed call rolls its transaction back.
  */
-const enforceAccess = t.middleware(async ({ ctx, meta, next, path, type }) => {
+const enforceAccess = t.middleware(async ({ ctx, meta, next, path, type, getRawInput }) => {
   const access = meta?.access;
   if (access === undefined) {
     throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: `${path} declares no access` });
@@ -70,14 +79,57 @@ const enforceAccess = t.middleware(async ({ ctx, meta, next, path, type }) => {
   const afterCommit: AfterCommit = (effect) => {
     effects.push(effect);
   };
+  const reason = type === 'mutation' ? reasonOf(await getRawInput()) : null;
   const result = await ctx.deps.db.transact(scopeOf(principal), async (tx) => {
+    describeAuditCaller(tx, {
+      actor: actorOf(principal),
+      requestId: ctx.transport === 'http' ? ctx.request.requestId : randomUUID(),
+      clientAddress: ctx.request.ip,
+      reason,
+    });
     const result = await next({ ctx: { principal, tx, afterCommit } });
     if (!result.ok) throw result.error;
+    if (type === 'mutation' && meta?.unaudited === undefined) await refuseUnauditedWrite(tx, path);
     return result;
   });
   for (const effect of effects) runEffect(ctx.log, effect);
   return result;
 });
+
+/**
+ * The reason a caller gives for a mutation's changes (EU GMP Annex 11 §9): an optional `reason`
+ * member of any mutation's input, read here before the procedure's own schema drops it.
+ */
+function reasonOf(raw: unknown): string | null {
+  if (typeof raw !== 'object' || raw === null || !('reason' in raw)) return null;
+  const { reason } = raw;
+  if (reason === undefined || reason === null) return null;
+  if (typeof reason !== 'string' || reason.length > REASON_MAX) {
+    throw new TRPCError({
+      code: 'BAD_REQUEST',
+      message: `A reason is text of at most ${REASON_MAX} characters`,
+    });
+  }
+  return reason.trim() === '' ? null : reason.trim();
+}
+
+const REASON_MAX = 1000;
+
+// TEMPORARY while the modules gain their audit calls; set to true when they have.
+const REFUSE_UNAUDITED = false;
+
+/**
+ * Every change is audited in its own transaction or declared exempt in the procedure's metadata
+ * (`unaudited`); a mutation that wrote without either is a bug, refused before it commits.
+ */
+async function refuseUnauditedWrite(tx: Sql, path: string) {
+  if (auditCalls(tx) > 0) return;
+  const [state] = await rows<{ wrote: boolean }>(
+    tx,
+    sql`select txid_current_if_assigned() is not null as wrote`,
+  );
+  if (state?.wrote && REFUSE_UNAUDITED) throw new Error(`${path} changed data without an audit entry`);
+}
 
 function runEffect(log: Logger, effect: () => void) {
   try {

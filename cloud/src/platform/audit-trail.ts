@@ -1,0 +1,218 @@
+import { readTenantSettings, tables } from '@plantline/schema';
+import { eq, sql } from 'drizzle-orm';
+import type { Sql } from '../db/database.js';
+import { rows } from '../db/rows.js';
+import { type AuditEntryContent, auditEntryHash, changedValues, GENESIS_HASH } from './audit-chain.js';
+import { DomainError } from './errors.js';
+import type { Principal, Scope } from './principal.js';
+
+/*
+ * Recording the audit trail (docs/audit.md). A module describes a change with one call,
+ * `audit(tx, change)`, in the transaction that makes it; the database layer seals what was recorded
+ * into the tenant's hash chain just before the transaction commits. Sealing last keeps the chain
+ * head, which serialises a tenant's audited writes, locked for the shortest time: a few statements
+ * and the commit, not the whole business transaction.
+ */
+
+export interface AuditChange {
+  /** What was done, `<entity>.<verb>` in the past sense: `role.update`, `user.sign-in-failed`. */
+  action: string;
+  entityType: string;
+  entityId: string;
+  /** The record's code or name, so the trail reads without joins. */
+  entityLabel?: string | null;
+  /** The plant the record belongs to; null or absent for tenant-wide records. */
+  plantId?: string | null;
+  /** The record before the change (null for a creation). Only the fields that differ are kept. */
+  before?: Record<string, unknown> | null;
+  /** The record after the change (null for a deletion). */
+  after?: Record<string, unknown> | null;
+  /** The reason for this change, where the caller gave one other than the call's. */
+  reason?: string | null;
+}
+
+export interface AuditActor {
+  kind: 'user' | 'api-key' | 'system';
+  userId: string | null;
+  apiKeyId: string | null;
+  onBehalfOfUserId: string | null;
+}
+
+/** Who acts and from where, for every entry of one transaction. */
+export interface AuditCaller {
+  actor: AuditActor;
+  requestId: string | null;
+  clientAddress: string | null;
+  /** The reason the caller gave for the call's changes (EU GMP Annex 11 §9). */
+  reason: string | null;
+}
+
+interface PendingEntry
+  extends Omit<
+    AuditEntryContent,
+    | 'tenantId'
+    | 'seq'
+    | 'recordedAt'
+    | 'actorName'
+    | 'actorKind'
+    | 'actorUserId'
+    | 'actorApiKeyId'
+    | 'onBehalfOfUserId'
+    | 'requestId'
+    | 'clientAddress'
+  > {
+  /** A change or deletion of existing data: the tenant may require a reason for these. */
+  altersExisting: boolean;
+}
+
+interface Trail {
+  tenantId: string | null;
+  caller: AuditCaller;
+  pending: PendingEntry[];
+  /** audit() calls, including those that found nothing changed: the unaudited-write guard counts them. */
+  calls: number;
+}
+
+const trails = new WeakMap<Sql, Trail>();
+
+export function actorOf(principal: Principal): AuditActor {
+  return {
+    kind: principal.kind,
+    userId: principal.userId,
+    apiKeyId: principal.apiKeyId,
+    onBehalfOfUserId: null,
+  };
+}
+
+const SYSTEM: AuditActor = { kind: 'system', userId: null, apiKeyId: null, onBehalfOfUserId: null };
+
+/** Called by the database layer when it opens a transaction: work done as `scope`'s user by default. */
+export function openAuditTrail(tx: Sql, scope: Scope | null): void {
+  const userId = scope?.userId ?? null;
+  trails.set(tx, {
+    tenantId: scope?.tenantId ?? null,
+    caller: {
+      actor: userId === null ? SYSTEM : { ...SYSTEM, kind: 'user', userId },
+      requestId: null,
+      clientAddress: null,
+      reason: null,
+    },
+    pending: [],
+    calls: 0,
+  });
+}
+
+/** Names the caller of a transaction's changes: the API layer does this for every call. */
+export function describeAuditCaller(tx: Sql, caller: AuditCaller): void {
+  trailOf(tx).caller = caller;
+}
+
+/** Records one change in the transaction that makes it. */
+export function audit(tx: Sql, change: AuditChange): void {
+  const trail = trailOf(tx);
+  trail.calls += 1;
+  const bothSides = change.before != null && change.after != null;
+  const { oldValues, newValues } = changedValues(change.before, change.after);
+  // An update that changed nothing leaves nothing to record.
+  if (bothSides && Object.keys(newValues ?? {}).length === 0) return;
+  trail.pending.push({
+    action: change.action,
+    entityType: change.entityType,
+    entityId: change.entityId,
+    entityLabel: change.entityLabel ?? null,
+    plantId: change.plantId ?? null,
+    oldValues,
+    newValues,
+    reason: change.reason ?? null,
+    altersExisting: change.before != null,
+  });
+}
+
+/** How many times audit() was called in this transaction (the API's unaudited-write guard). */
+export function auditCalls(tx: Sql): number {
+  return trails.get(tx)?.calls ?? 0;
+}
+
+function trailOf(tx: Sql): Trail {
+  const trail = trails.get(tx);
+  if (trail === undefined) throw new Error('audit() needs a transaction opened by db.transact');
+  return trail;
+}
+
+interface HeadRow {
+  seq: string;
+  head_hash: string;
+  at: string;
+  user_name: string | null;
+  key_name: string | null;
+  settings: unknown;
+}
+
+/**
+ * Appends what the transaction recorded to its tenant's chain. The upsert of the chain head takes
+ * the row lock that orders concurrent writers of one tenant: seq stays gap-free and unique, and
+ * each entry follows the hash the previous writer committed.
+ */
+export async function sealAuditTrail(tx: Sql): Promise<void> {
+  const trail = trails.get(tx);
+  if (trail === undefined || trail.pending.length === 0) return;
+  const entries = trail.pending.splice(0);
+  const { tenantId, caller } = trail;
+  if (tenantId === null) throw new Error('Audited changes need a tenant scope');
+  const { actor } = caller;
+  const count = entries.length;
+  const [head] = await rows<HeadRow>(
+    tx,
+    sql`with head as (
+        insert into audit_chain_heads as h (tenant_id, seq, head_hash)
+        values (${tenantId}, ${count}, ${GENESIS_HASH})
+        on conflict (tenant_id) do update set seq = h.seq + ${count}, updated_at = now()
+        returning h.seq, h.head_hash)
+      select head.seq::text as seq, head.head_hash,
+        to_char(date_trunc('milliseconds', clock_timestamp()) at time zone 'UTC',
+          'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at,
+        (select display_name from users where id = ${actor.userId}) as user_name,
+        (select name from api_keys where id = ${actor.apiKeyId}) as key_name,
+        (select settings from system_settings where tenant_id = ${tenantId}) as settings
+      from head`,
+  );
+  if (head === undefined) throw new Error('The audit chain head did not answer');
+  const settings = readTenantSettings(head.settings);
+  if (settings.audit.reasonRequired) {
+    const missing = entries.find((e) => e.altersExisting && (e.reason ?? caller.reason) === null);
+    if (missing !== undefined) {
+      throw new DomainError('invalid', 'Give a reason for this change: this tenant requires one', {
+        reason: 'Required',
+      });
+    }
+  }
+  const actorName = head.user_name ?? head.key_name ?? (actor.kind === 'system' ? 'Plantline' : 'unknown');
+  let seq = Number(head.seq) - count;
+  let prevHash = head.head_hash;
+  const written = entries.map(({ altersExisting: _, ...entry }) => {
+    seq += 1;
+    const content: AuditEntryContent = {
+      ...entry,
+      reason: entry.reason ?? caller.reason,
+      tenantId,
+      seq,
+      recordedAt: head.at,
+      actorKind: actor.kind,
+      actorUserId: actor.userId,
+      actorApiKeyId: actor.apiKeyId,
+      onBehalfOfUserId: actor.onBehalfOfUserId,
+      actorName,
+      requestId: caller.requestId,
+      clientAddress: caller.clientAddress,
+    };
+    const hash = auditEntryHash(prevHash, content);
+    const row = { ...content, recordedAt: new Date(content.recordedAt), prevHash, hash };
+    prevHash = hash;
+    return row;
+  });
+  await tx.insert(tables.auditLog).values(written);
+  await tx
+    .update(tables.auditChainHeads)
+    .set({ headHash: prevHash })
+    .where(eq(tables.auditChainHeads.tenantId, tenantId));
+}
