@@ -8,6 +8,7 @@ import {
   EVENT_RETENTION_DAYS,
   flatSettings,
   messageTime,
+  namesNoSetting,
   sameSettings,
   settingsPatchInput,
   staleVersionMessage,
@@ -78,9 +79,10 @@ describe('a settings patch', () => {
     });
   });
 
-  it('must change something', () => {
-    expect(fieldsOf({})).toEqual({ _: 'Nothing to change' });
-    expect(fieldsOf({ audit: {}, notifications: {} })).toEqual({ _: 'Nothing to change' });
+  it('must name a setting', () => {
+    expect(namesNoSetting(settingsPatchInput.parse({}))).toBe(true);
+    expect(namesNoSetting(settingsPatchInput.parse({ audit: {}, notifications: {} }))).toBe(true);
+    expect(namesNoSetting(settingsPatchInput.parse({ notifications: { emailByDefault: true } }))).toBe(false);
   });
 
   it('changes what it names and keeps the rest', () => {

@@ -6,6 +6,7 @@ import {
   AUDIT_RETENTION_FLOOR_DAYS,
   applySettingsPatch,
   flatSettings,
+  namesNoSetting,
   retentionFloorMessage,
   type SettingsPatch,
   sameSettings,
@@ -79,6 +80,7 @@ export async function updateSettings(
   caller: Pick<Principal, 'tenantId' | 'userId'>,
   { version, patch, reason }: SettingsUpdate,
 ): Promise<SettingsRecord> {
+  if (namesNoSetting(patch)) throw new DomainError('invalid', 'Nothing to change');
   const current = await readSettingsRecord(tx);
   if (version !== current.version) throw new DomainError('conflict', staleVersionMessage(current));
   const next = applySettingsPatch(current.settings, patch);
