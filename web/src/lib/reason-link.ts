@@ -12,7 +12,8 @@ export type AskForReason = (change: string) => Promise<string | null>;
  * answer to the second. Declining gives the page the refusal with a message saying nothing was saved,
  * so its form stays as the user left it. Only object inputs can carry a reason: a mutation whose input
  * is not an object gets the cloud's refusal as it came (Plantline's only such mutation is sign-out,
- * which changes no data a reason is asked for). The second refusal, if any, is passed on rather than asked about again.
+ * which changes no data a reason is asked for). A second refusal of the same call is passed on rather
+ * than asked about again.
  */
 export function reasonLink(ask: AskForReason): TRPCLink<AppRouter> {
   return () =>
