@@ -59,7 +59,7 @@ describe.runIf(hasChromium)('administration in the web UI', () => {
     await signIn(rita, 'rita@demo.plantline.local', 'rita-password-1234');
     await rita.getByText('Riverside Assembly').waitFor();
     expect(await rita.getByText('Lakeside Machining').count()).toBe(0);
-    // An operator's navigation has no administration.
+    // An operator's navigation has no user administration (only the settings, read-only).
     const nav = rita.getByRole('navigation', { name: 'Main' });
     expect(await nav.getByRole('link', { name: 'Events' }).count()).toBe(1);
     expect(await nav.getByRole('link', { name: 'Users' }).count()).toBe(0);

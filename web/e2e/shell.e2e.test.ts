@@ -39,7 +39,15 @@ describe.runIf(hasChromium)('app shell, command palette and overview', () => {
     expect(await listNames(page)).toEqual(['Plant floor', 'Configuration', 'Administration']);
     expect(
       await nav.getByRole('list', { name: 'Administration' }).getByRole('link').allTextContents(),
-    ).toEqual(['Users', 'Roles', 'API keys', 'Device logins', 'Plants & lines', 'Production master data']);
+    ).toEqual([
+      'Users',
+      'Roles',
+      'API keys',
+      'Device logins',
+      'Plants & lines',
+      'Production master data',
+      'Settings',
+    ]);
     expect(await nav.locator('[aria-current="page"]').textContent()).toBe('Overview');
 
     // The Overview: each plant's OEE today and in the current shift, and what is down now. M1 ran,

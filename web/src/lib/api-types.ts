@@ -22,3 +22,4 @@ export type EventsPage = Awaited<ReturnType<Client['events']['recent']['query']>
 export type PlantEvent = EventsPage['items'][number];
 export type EventKind = PlantEvent['kind'];
 export type HistoryProgress = Awaited<ReturnType<Client['demo']['history']['query']>>;
+export type SettingsRecord = Awaited<ReturnType<Client['settings']['get']['query']>>;

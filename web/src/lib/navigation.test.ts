@@ -11,6 +11,7 @@ import {
 } from './navigation';
 
 const ADMIN = [
+  'tenant.read',
   'events.read',
   'users.read',
   'roles.read',
@@ -37,6 +38,7 @@ describe('navigationFor', () => {
           '/admin/device-logins',
           '/admin/plants',
           '/admin/production',
+          '/admin/settings',
         ],
       ],
     ]);
@@ -46,7 +48,7 @@ describe('navigationFor', () => {
     const nav = navigationFor(['tenant.read', 'plants.read', 'plants.all', 'masterdata.read', 'kpi.read']);
     expect(nav.map((s) => [s.key, s.pages.map((p) => p.label)])).toEqual([
       ['plant-floor', ['Overview', 'KPI board', 'Production orders']],
-      ['administration', ['Plants & lines', 'Production master data']],
+      ['administration', ['Plants & lines', 'Production master data', 'Settings']],
     ]);
   });
 

@@ -120,6 +120,14 @@ export const NAV_PAGES: readonly NavPage[] = [
     anyOf: ['masterdata.read'],
     keywords: ['products', 'cycle times', 'shifts', 'state codes', 'downtime reasons', 'planned downtime'],
   },
+  {
+    group: 'administration',
+    label: 'Settings',
+    href: '/admin/settings',
+    // Everyone who may see the tenant may read its settings; only tenant.manage changes them.
+    anyOf: ['tenant.read'],
+    keywords: ['tenant', 'audit trail', 'reason for change', 'retention', 'notifications', 'email', 'digest'],
+  },
 ];
 
 export interface NavSection {

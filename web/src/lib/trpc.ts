@@ -1,6 +1,8 @@
 import type { AppRouter } from '@plantline/cloud';
 import { createTRPCClient, httpBatchLink, splitLink, type TRPCLink, wsLink } from '@trpc/client';
 import { realtime } from './realtime.svelte';
+import { reasonLink } from './reason-link';
+import { reasonPrompt } from './reason-prompt.svelte';
 import { needsSignIn } from './redirect';
 import { sessionExpired } from './session';
 import { isUnauthorized } from './trpc-error';
@@ -45,6 +47,8 @@ const realtimeLink: TRPCLink<AppRouter> = (runtime) => (options) =>
 export const trpc = createTRPCClient<AppRouter>({
   links: [
     sessionLink,
+    // A change refused for want of a reason is asked about and sent again (docs/settings.md).
+    reasonLink((change) => reasonPrompt.ask(change)),
     splitLink({
       condition: (op) => op.type === 'subscription',
       true: realtimeLink,

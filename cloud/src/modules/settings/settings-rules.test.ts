@@ -1,0 +1,123 @@
+import { readFileSync } from 'node:fs';
+import { AUDIT_RETENTION_MIN_DAYS, readTenantSettings, tenantSettingsSchema } from '@plantline/schema';
+import { migrationsFolder } from '@plantline/schema/migrations';
+import { describe, expect, it } from 'vitest';
+import {
+  AUDIT_RETENTION_FLOOR_DAYS,
+  applySettingsPatch,
+  EVENT_RETENTION_DAYS,
+  flatSettings,
+  messageTime,
+  namesNoSetting,
+  sameSettings,
+  settingsPatchInput,
+  staleVersionMessage,
+} from './settings-rules.js';
+
+describe('the audit retention floor', () => {
+  it('follows the retention of the machine events in the migrations', () => {
+    const migration = readFileSync(`${migrationsFolder}/0004_events_rls_hypertables.sql`, 'utf8');
+    const policies = [...migration.matchAll(/add_retention_policy.*?'(\d+) days'/g)].map((m) => Number(m[1]));
+    expect(policies).toEqual([EVENT_RETENTION_DAYS]);
+  });
+
+  it('is the longer of the minimum and the events’ retention', () => {
+    expect(AUDIT_RETENTION_FLOOR_DAYS).toBe(Math.max(AUDIT_RETENTION_MIN_DAYS, EVENT_RETENTION_DAYS));
+    expect(AUDIT_RETENTION_FLOOR_DAYS).toBe(400);
+  });
+});
+
+describe('a settings patch', () => {
+  const fieldsOf = (input: unknown) => {
+    const parsed = settingsPatchInput.safeParse(input);
+    if (parsed.success) return null;
+    return Object.fromEntries(parsed.error.issues.map((i) => [i.path.join('.') || '_', i.message]));
+  };
+
+  it('takes any setting of the document, alone', () => {
+    expect(fieldsOf({ audit: { reasonRequired: true } })).toBeNull();
+    expect(fieldsOf({ audit: { retentionDays: 400 } })).toBeNull();
+    expect(fieldsOf({ notifications: { emailByDefault: false } })).toBeNull();
+    expect(fieldsOf({ notifications: { defaultDigest: 'daily' } })).toBeNull();
+  });
+
+  it('covers every setting the document has', () => {
+    const defaults = tenantSettingsSchema.parse({});
+    const full = {
+      audit: { reasonRequired: true, retentionDays: 500 },
+      notifications: { emailByDefault: false, defaultDigest: 'hourly' },
+    };
+    expect(Object.keys(flatSettings(defaults)).sort()).toEqual(
+      Object.keys(flatSettings(full as never)).sort(),
+    );
+    expect(fieldsOf(full)).toBeNull();
+  });
+
+  it('says what the shortest retention is and why', () => {
+    expect(fieldsOf({ audit: { retentionDays: 399 } })).toEqual({
+      'audit.retentionDays': expect.stringMatching(/^At least 400 days: .*machine events.* 400 days$/),
+    });
+    expect(fieldsOf({ audit: { retentionDays: 30 } })?.['audit.retentionDays']).toMatch(/^At least 400 days/);
+    expect(fieldsOf({ audit: { retentionDays: 400.5 } })).toEqual({
+      'audit.retentionDays': 'Enter a whole number of days',
+    });
+    expect(fieldsOf({ audit: { retentionDays: '3650' } })).toEqual({
+      'audit.retentionDays': 'Enter a whole number of days',
+    });
+    expect(fieldsOf({ audit: { retentionDays: 36_501 } })?.['audit.retentionDays']).toMatch(/^At most/);
+  });
+
+  it('refuses unknown settings and sections rather than dropping them', () => {
+    expect(fieldsOf({ audit: { retentionDay: 500 } })).toEqual({
+      audit: expect.stringMatching(/retentionDay/),
+    });
+    expect(fieldsOf({ audit: { retentionDays: 500 }, audits: {} })).toEqual({
+      _: expect.stringMatching(/audits/),
+    });
+    expect(fieldsOf({ notifications: { defaultDigest: 'weekly' } })).toEqual({
+      'notifications.defaultDigest': 'One of off, hourly, daily',
+    });
+  });
+
+  it('must name a setting', () => {
+    expect(namesNoSetting(settingsPatchInput.parse({}))).toBe(true);
+    expect(namesNoSetting(settingsPatchInput.parse({ audit: {}, notifications: {} }))).toBe(true);
+    expect(namesNoSetting(settingsPatchInput.parse({ notifications: { emailByDefault: true } }))).toBe(false);
+  });
+
+  it('changes what it names and keeps the rest', () => {
+    const current = readTenantSettings({
+      audit: { retentionDays: 1000 },
+      notifications: { defaultDigest: 'daily' },
+    });
+    const next = applySettingsPatch(current, settingsPatchInput.parse({ audit: { reasonRequired: true } }));
+    expect(next).toEqual({
+      audit: { reasonRequired: true, retentionDays: 1000 },
+      notifications: { emailByDefault: true, defaultDigest: 'daily' },
+    });
+    expect(tenantSettingsSchema.parse(next)).toEqual(next);
+    expect(sameSettings(current, next)).toBe(false);
+    expect(sameSettings(current, applySettingsPatch(current, { audit: { retentionDays: 1000 } }))).toBe(true);
+  });
+
+  it('reads flat, one key per setting, for the audit trail', () => {
+    expect(flatSettings(readTenantSettings({}))).toEqual({
+      'audit.reasonRequired': false,
+      'audit.retentionDays': 3650,
+      'notifications.emailByDefault': true,
+      'notifications.defaultDigest': 'off',
+    });
+  });
+});
+
+describe('a stale save', () => {
+  it('names who changed the settings, and when', () => {
+    const at = new Date('2026-03-04T05:06:07.890Z');
+    expect(messageTime(at)).toBe('2026-03-04 05:06 UTC');
+    expect(staleVersionMessage({ updatedAt: at, updatedBy: 'Ada' })).toBe(
+      'These settings were changed by Ada at 2026-03-04 05:06 UTC since you opened them; reload them and make your change again',
+    );
+    expect(staleVersionMessage({ updatedAt: at, updatedBy: null })).toMatch(/changed by an API key at/);
+    expect(staleVersionMessage({ updatedAt: null, updatedBy: null })).toMatch(/not been saved yet; reload/);
+  });
+});
