@@ -5,6 +5,7 @@ import {
   canonicalEntry,
   changedValues,
   GENESIS_HASH,
+  wellFormed,
 } from './audit-chain.js';
 
 const entry: AuditEntryContent = {
@@ -57,5 +58,14 @@ describe('audit chain', () => {
       newValues: { a: '2026-01-01T00:00:00.000Z' },
     });
     expect(changedValues({ a: 1 }, { a: 1 })).toEqual({ oldValues: {}, newValues: {} });
+  });
+
+  it('replaces lone surrogates as the database would, so an entry with one still hashes', () => {
+    expect(wellFormed('a\ud800b\udc00c')).toBe('a\ufffdb\ufffdc');
+    expect(wellFormed('pair \ud83d\ude00 kept')).toBe('pair \ud83d\ude00 kept');
+    const { newValues } = changedValues(null, { name: '\ud800', list: ['x\udfff'] });
+    expect(newValues).toEqual({ name: '\ufffd', list: ['x\ufffd'] });
+    expect(() => canonicalEntry({ ...entry, newValues })).not.toThrow();
+    expect(() => canonicalEntry({ ...entry, newValues: { name: '\ud800' } })).toThrow();
   });
 });

@@ -45,11 +45,30 @@ export function auditEntryHash(prevHash: string, entry: AuditEntryContent): stri
 }
 
 /**
- * A value as it reads back from a jsonb column: Dates become ISO strings, undefined members vanish.
- * Hashing the stored form is what lets the verifier recompute the hash from the row.
+ * A value as it reads back from a jsonb column: Dates become ISO strings, undefined members vanish,
+ * text is well-formed (wellFormed). Hashing the stored form is what lets the verifier recompute the
+ * hash from the row.
  */
 export function jsonValue(value: unknown): unknown {
-  return value === undefined ? null : JSON.parse(JSON.stringify(value));
+  if (value === undefined) return null;
+  return JSON.parse(
+    JSON.stringify(value, (_key, member: unknown) =>
+      typeof member === 'string' ? wellFormed(member) : member,
+    ),
+  );
+}
+
+/** A UTF-16 surrogate without its pair. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * Text with each lone surrogate replaced by U+FFFD, as the database stores it in a text column (the
+ * drivers send UTF-8, which cannot carry one). RFC 8785 canonicalises only well-formed text and
+ * jsonb refuses a lone surrogate, so input that passed validation with one (a name, a reason) must
+ * not make its audit entry fail.
+ */
+export function wellFormed(text: string): string {
+  return text.replace(LONE_SURROGATE, '\uFFFD');
 }
 
 /**

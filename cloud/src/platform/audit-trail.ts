@@ -2,7 +2,13 @@ import { readTenantSettings, tables } from '@plantline/schema';
 import { eq, sql } from 'drizzle-orm';
 import type { Sql } from '../db/database.js';
 import { rows } from '../db/rows.js';
-import { type AuditEntryContent, auditEntryHash, changedValues, GENESIS_HASH } from './audit-chain.js';
+import {
+  type AuditEntryContent,
+  auditEntryHash,
+  changedValues,
+  GENESIS_HASH,
+  wellFormed,
+} from './audit-chain.js';
 import { DomainError } from './errors.js';
 import type { Principal, Scope } from './principal.js';
 
@@ -104,7 +110,7 @@ export function openAuditTrail(tx: Sql, scope: Scope | null): void {
 
 /** Names the caller of a transaction's changes: the API layer does this for every call. */
 export function describeAuditCaller(tx: Sql, caller: AuditCaller): void {
-  trailOf(tx).caller = caller;
+  trailOf(tx).caller = { ...caller, reason: caller.reason === null ? null : wellFormed(caller.reason) };
 }
 
 /** Records one change in the transaction that makes it. */
@@ -119,11 +125,11 @@ export function audit(tx: Sql, change: AuditChange): void {
     action: change.action,
     entityType: change.entityType,
     entityId: change.entityId,
-    entityLabel: change.entityLabel ?? null,
+    entityLabel: change.entityLabel == null ? null : wellFormed(change.entityLabel),
     plantId: change.plantId ?? null,
     oldValues,
     newValues,
-    reason: change.reason ?? null,
+    reason: change.reason == null ? null : wellFormed(change.reason),
     altersExisting: change.before != null,
   });
 }

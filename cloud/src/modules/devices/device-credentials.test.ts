@@ -6,6 +6,7 @@ import { rows } from '../../db/index.js';
 import { type ApiClient, addUser, apiClient, signIn } from '../../testing/api.js';
 import { expectApiError } from '../../testing/api-assertions.js';
 import { type Tenants, type TestServer, useTestApp } from '../../testing/app.js';
+import { auditEntries, auditMark, auditText } from '../../testing/audit-entries.js';
 import { type TestDatabase, testEngines } from '../../testing/engines.js';
 
 /** What the edge does with a stored hash (edge/src/devices/device-auth.ts). */
@@ -108,6 +109,53 @@ describe.each(testEngines)('device credentials ($name engine)', (engine) => {
     expect(revoked.revokedAt).not.toBeNull();
     const again = await admin.trpc.deviceCredentials.revoke.mutate({ id: created.id });
     expect(again.revokedAt).toEqual(revoked.revokedAt);
+  });
+
+  it('records creation and revocation with the plant, never the password or its hash', async () => {
+    const { a } = tenants;
+    const mark = await auditMark(database.db, a.tenantId);
+    const markB = await auditMark(database.db, tenants.b.tenantId);
+    const username = unique('audited');
+    const created = await admin.trpc.deviceCredentials.create.mutate({
+      username,
+      plantId: a.plantIds[0]!,
+      lineId: scope.lineA1,
+      machineId: scope.machineA1,
+    });
+    await expectApiError(adminB.trpc.deviceCredentials.revoke.mutate({ id: created.id }), 'NOT_FOUND');
+    await expectApiError(
+      admin.trpc.deviceCredentials.create.mutate({ username, plantId: a.plantIds[1]! }),
+      'CONFLICT',
+    );
+    await admin.trpc.deviceCredentials.revoke.mutate({ id: created.id });
+    await admin.trpc.deviceCredentials.revoke.mutate({ id: created.id });
+    const entries = await auditEntries(database.db, a.tenantId, mark);
+    expect(entries.map((e) => [e.action, e.entityId, e.entityLabel, e.plantId, e.actorName])).toEqual([
+      ['device_credential.create', created.id, username, a.plantIds[0], 'Admin A'],
+      ['device_credential.revoke', created.id, username, a.plantIds[0], 'Admin A'],
+    ]);
+    expect(entries[0]).toMatchObject({
+      entityType: 'device_credential',
+      actorKind: 'user',
+      oldValues: null,
+      newValues: { username, plant: 'A1', line: 'L1', machine: 'M1' },
+    });
+    expect(entries[1]).toMatchObject({
+      oldValues: { revokedAt: null },
+      newValues: { revokedAt: expect.stringMatching(/^\d{4}-/) },
+    });
+    expect(await auditMark(database.db, tenants.b.tenantId)).toBe(markB);
+    const [stored] = await database.db.ownerTransact({ tenantId: a.tenantId, plantIds: 'all' }, (tx) =>
+      rows<{ password_hash: string }>(
+        tx,
+        sql`select password_hash from device_credentials where id = ${created.id}`,
+      ),
+    );
+    const text = await auditText(database.db, a.tenantId);
+    expect(text).toContain(username);
+    expect(text).not.toContain(created.password);
+    expect(text).not.toContain(stored!.password_hash);
+    expect(text).not.toContain(stored!.password_hash.split('$').at(-1));
   });
 
   it('confines a user to the plants in their reach', async () => {

@@ -3,7 +3,14 @@ import { DEVICE_SCRYPT, type DeviceCredentialSet, tables } from '@plantline/sche
 import { and, asc, desc, eq, isNull } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Sql } from '../../db/index.js';
-import { canSeePlant, DomainError, notFound, type Principal, unlessTaken } from '../../platform/index.js';
+import {
+  audit,
+  canSeePlant,
+  DomainError,
+  notFound,
+  type Principal,
+  unlessTaken,
+} from '../../platform/index.js';
 
 /**
  * MQTT logins for devices on an edge's embedded broker (schema/src/tables/device-credentials.ts).
@@ -32,26 +39,30 @@ export async function createDeviceCredential(tx: Sql, principal: Principal, inpu
   // RLS shows only plants in the caller's reach; the check in code says so before the database would.
   if (!canSeePlant(principal, plantId)) throw notFound('Plant');
   const [plant] = await tx
-    .select({ id: tables.plants.id })
+    .select({ code: tables.plants.code })
     .from(tables.plants)
     .where(eq(tables.plants.id, plantId));
   if (plant === undefined) throw notFound('Plant');
+  let lineCode: string | null = null;
   if (lineId !== undefined) {
     const [line] = await tx
-      .select({ id: tables.lines.id })
+      .select({ code: tables.lines.code })
       .from(tables.lines)
       .where(and(eq(tables.lines.id, lineId), eq(tables.lines.plantId, plantId)));
     if (line === undefined) throw notFound('Line');
+    lineCode = line.code;
   }
+  let machineCode: string | null = null;
   if (machineId !== undefined) {
     if (lineId === undefined) {
       throw new DomainError('invalid', 'A machine scope needs its line', { lineId: 'Choose the line' });
     }
     const [machine] = await tx
-      .select({ id: tables.machines.id })
+      .select({ code: tables.machines.code })
       .from(tables.machines)
       .where(and(eq(tables.machines.id, machineId), eq(tables.machines.lineId, lineId)));
     if (machine === undefined) throw notFound('Machine');
+    machineCode = machine.code;
   }
   const password = randomBytes(24).toString('base64url');
   const [created] = await unlessTaken(
@@ -69,6 +80,16 @@ export async function createDeviceCredential(tx: Sql, principal: Principal, inpu
       .returning({ id: tables.deviceCredentials.id, createdAt: tables.deviceCredentials.createdAt }),
     () => new DomainError('conflict', 'This username is taken', { username: 'This username is taken' }),
   );
+  // The login's rights as codes; the password and its hash stay out of the trail, since the hash
+  // would let a reader of the trail guess the password offline.
+  audit(tx, {
+    action: 'device_credential.create',
+    entityType: 'device_credential',
+    entityId: created!.id,
+    entityLabel: input.username,
+    plantId,
+    after: { username: input.username, plant: plant.code, line: lineCode, machine: machineCode },
+  });
   return { id: created!.id, username: input.username, password, createdAt: created!.createdAt };
 }
 
@@ -102,8 +123,24 @@ export async function revokeDeviceCredential(tx: Sql, id: string) {
     .update(tables.deviceCredentials)
     .set({ revokedAt: new Date() })
     .where(and(eq(tables.deviceCredentials.id, id), isNull(tables.deviceCredentials.revokedAt)))
-    .returning({ id: tables.deviceCredentials.id, revokedAt: tables.deviceCredentials.revokedAt });
-  if (revoked !== undefined) return revoked;
+    .returning({
+      id: tables.deviceCredentials.id,
+      username: tables.deviceCredentials.username,
+      plantId: tables.deviceCredentials.plantId,
+      revokedAt: tables.deviceCredentials.revokedAt,
+    });
+  if (revoked !== undefined) {
+    audit(tx, {
+      action: 'device_credential.revoke',
+      entityType: 'device_credential',
+      entityId: revoked.id,
+      entityLabel: revoked.username,
+      plantId: revoked.plantId,
+      before: { revokedAt: null },
+      after: { revokedAt: revoked.revokedAt },
+    });
+    return { id: revoked.id, revokedAt: revoked.revokedAt };
+  }
   const [existing] = await tx
     .select({ id: tables.deviceCredentials.id, revokedAt: tables.deviceCredentials.revokedAt })
     .from(tables.deviceCredentials)

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type Permission, tables } from '@plantline/schema';
 import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
-import { canSeePlant, notFound, type Principal } from '../../platform/index.js';
+import { audit, canSeePlant, notFound, type Principal } from '../../platform/index.js';
 import { assertCanGrant } from '../rbac/index.js';
 import { randomToken, sha256 } from './secrets.js';
 
@@ -18,7 +18,7 @@ export async function createApiKey(
   assertCanGrant(principal, input.scopes);
   const plantIds = [...new Set(input.plantIds)];
   const visible = await tx
-    .select({ id: tables.plants.id })
+    .select({ id: tables.plants.id, code: tables.plants.code })
     .from(tables.plants)
     .where(inArray(tables.plants.id, plantIds));
   if (visible.length !== plantIds.length) throw notFound('Plant');
@@ -40,6 +40,21 @@ export async function createApiKey(
   await tx
     .insert(tables.apiKeyPlants)
     .values(plantIds.map((plantId) => ({ tenantId: principal.tenantId, apiKeyId: created!.id, plantId })));
+  // The prefix names the key in lists and is no secret; the key itself and its hash never enter the
+  // trail, which many more people may read than may use the key.
+  audit(tx, {
+    action: 'api_key.create',
+    entityType: 'api_key',
+    entityId: created!.id,
+    entityLabel: input.name,
+    after: {
+      name: input.name,
+      prefix,
+      scopes: [...new Set(input.scopes)].sort(),
+      plants: visible.map((p) => p.code).sort(),
+      expiresAt: input.expiresAt ?? null,
+    },
+  });
   return { id: created!.id, prefix, key, createdAt: created!.createdAt };
 }
 
@@ -86,8 +101,18 @@ export async function revokeApiKey(tx: Sql, principal: Principal, id: string) {
     .update(tables.apiKeys)
     .set({ revokedAt: new Date() })
     .where(and(eq(tables.apiKeys.id, id), isNull(tables.apiKeys.revokedAt)))
-    .returning({ id: tables.apiKeys.id, revokedAt: tables.apiKeys.revokedAt });
-  if (key !== undefined) return key;
+    .returning({ id: tables.apiKeys.id, name: tables.apiKeys.name, revokedAt: tables.apiKeys.revokedAt });
+  if (key !== undefined) {
+    audit(tx, {
+      action: 'api_key.revoke',
+      entityType: 'api_key',
+      entityId: key.id,
+      entityLabel: key.name,
+      before: { revokedAt: null },
+      after: { revokedAt: key.revokedAt },
+    });
+    return { id: key.id, revokedAt: key.revokedAt };
+  }
   const [existing] = await tx
     .select({ id: tables.apiKeys.id, revokedAt: tables.apiKeys.revokedAt })
     .from(tables.apiKeys)

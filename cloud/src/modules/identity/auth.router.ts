@@ -8,7 +8,7 @@ import { guardLive, type LiveAccess } from './live-access.js';
 import { login } from './login.js';
 import { describeMe } from './me.js';
 import { PASSWORD_MAX_LENGTH } from './passwords.js';
-import { revokeSession, sessionEndsAt } from './sessions.js';
+import { sessionEndsAt, signOut } from './sessions.js';
 
 /** How often a live session is re-checked by `auth.watchSession`. */
 const WATCH_INTERVAL_MS = 15_000;
@@ -35,9 +35,9 @@ export const authRouter = router({
     }),
 
   logout: signedInProcedure.mutation(async ({ ctx }) => {
-    const { sessionId } = ctx.principal;
-    if (sessionId !== null) {
-      await revokeSession(ctx.tx, sessionId);
+    const { sessionId, userId } = ctx.principal;
+    if (sessionId !== null && userId !== null) {
+      await signOut(ctx.tx, { sessionId, userId });
       announceAccessChange(ctx, { sessionId });
     }
     ctx.sessionCookie.clear();

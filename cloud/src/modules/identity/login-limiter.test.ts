@@ -103,4 +103,19 @@ describe('LoginLimiter', () => {
     // address 10.0.0.1 now has 5 failures; the success did not count
     expect(l.reserve('e@x.test', '10.0.0.1').allowed).toBe(false);
   });
+
+  it('names one refusal per account and window for the audit trail, and starts over after a success', () => {
+    const { l, advance } = limiter();
+    expect(l.firstRefusalInWindow('a@x.test')).toBe(true);
+    expect(l.firstRefusalInWindow('A@x.test')).toBe(false);
+    expect(l.firstRefusalInWindow('b@x.test')).toBe(true);
+    advance(59_999);
+    expect(l.firstRefusalInWindow('a@x.test')).toBe(false);
+    advance(1);
+    expect(l.firstRefusalInWindow('a@x.test')).toBe(true);
+    const right = l.reserve('a@x.test', '10.0.0.1');
+    if (!right.allowed) throw new Error('throttled too early');
+    right.succeeded();
+    expect(l.firstRefusalInWindow('a@x.test')).toBe(true);
+  });
 });

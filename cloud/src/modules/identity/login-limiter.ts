@@ -55,12 +55,25 @@ export class LoginLimiter {
       succeeded: () => {
         this.failures.delete(pair);
         this.failures.delete(accountKey);
+        this.failures.delete(refusedKey(email));
         const kept = this.failures.get(addressKey) ?? [];
         const index = kept.indexOf(at);
         if (index >= 0) kept.splice(index, 1);
         if (kept.length === 0) this.failures.delete(addressKey);
       },
     };
+  }
+
+  /**
+   * Whether a refused attempt on this account is the first since the window began: the audit trail
+   * records that one (login.ts), so a client hammering a blocked account cannot flood its tenant's
+   * trail with an entry per request.
+   */
+  firstRefusalInWindow(account: string): boolean {
+    const key = refusedKey(account.toLowerCase());
+    if (this.recent(key).length > 0) return false;
+    this.failures.set(key, [this.now()]);
+    return true;
   }
 
   private waitFor(key: string, max: number): number {
@@ -77,4 +90,9 @@ export class LoginLimiter {
     else this.failures.set(key, kept);
     return kept;
   }
+}
+
+/** Marks the account's first refused attempt in the window (firstRefusalInWindow). */
+function refusedKey(email: string): string {
+  return `refused:${email}`;
 }

@@ -2,7 +2,7 @@ import { tables } from '@plantline/schema';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Database, Sql } from '../../db/index.js';
 import { rows } from '../../db/index.js';
-import type { Scope } from '../../platform/index.js';
+import { audit, type Scope } from '../../platform/index.js';
 import { randomToken, sha256 } from './secrets.js';
 
 export interface SessionPolicy {
@@ -25,9 +25,10 @@ export interface NewSession {
   expiresAt: Date;
 }
 
+/** Runs in the sign-in's transaction, which also records it (login.ts). */
 export async function createSession(
-  db: Database,
-  scope: Scope,
+  tx: Sql,
+  tenantId: string,
   input: { userId: string; ipAddress: string | null; userAgent: string | null },
   policy: SessionPolicy,
   now = new Date(),
@@ -35,23 +36,21 @@ export async function createSession(
   const token = randomToken();
   const idleExpiresAt = new Date(now.getTime() + policy.idleMs);
   const absoluteExpiresAt = new Date(now.getTime() + policy.maxMs);
-  const [row] = await db.transact(scope, (tx) =>
-    tx
-      .insert(tables.sessions)
-      .values({
-        tenantId: scope.tenantId,
-        userId: input.userId,
-        tokenHash: sha256(token),
-        createdAt: now,
-        rotatedAt: now,
-        lastSeenAt: now,
-        idleExpiresAt,
-        absoluteExpiresAt,
-        ipAddress: input.ipAddress,
-        userAgent: input.userAgent?.slice(0, 512) ?? null,
-      })
-      .returning({ id: tables.sessions.id }),
-  );
+  const [row] = await tx
+    .insert(tables.sessions)
+    .values({
+      tenantId,
+      userId: input.userId,
+      tokenHash: sha256(token),
+      createdAt: now,
+      rotatedAt: now,
+      lastSeenAt: now,
+      idleExpiresAt,
+      absoluteExpiresAt,
+      ipAddress: input.ipAddress,
+      userAgent: input.userAgent?.slice(0, 512) ?? null,
+    })
+    .returning({ id: tables.sessions.id });
   return { sessionId: row!.id, token, expiresAt: minDate(idleExpiresAt, absoluteExpiresAt) };
 }
 
@@ -137,12 +136,25 @@ export async function checkSession(
   };
 }
 
-/** Runs in the caller's transaction: the embedded engine has one connection, so a second would wait forever. */
-export async function revokeSession(tx: Sql, sessionId: string, now = new Date()) {
+/**
+ * Ends a session at its user's request, and records it. Runs in the caller's transaction: the
+ * embedded engine has one connection, so a second would wait forever.
+ */
+export async function signOut(tx: Sql, session: { sessionId: string; userId: string }, now = new Date()) {
   await tx
     .update(tables.sessions)
     .set({ revokedAt: now })
-    .where(and(eq(tables.sessions.id, sessionId), isNull(tables.sessions.revokedAt)));
+    .where(and(eq(tables.sessions.id, session.sessionId), isNull(tables.sessions.revokedAt)));
+  const [user] = await tx
+    .select({ email: tables.users.email })
+    .from(tables.users)
+    .where(eq(tables.users.id, session.userId));
+  audit(tx, {
+    action: 'user.sign-out',
+    entityType: 'user',
+    entityId: session.userId,
+    entityLabel: user?.email ?? null,
+  });
 }
 
 /** Deactivating a user or resetting their password ends every session they have. */

@@ -26,6 +26,12 @@ export const ingestRouter = router({
    * both mean "stored". Stored events go on the live bus after the transaction commits.
    */
   push: permittedProcedure('ingest.write')
+    .meta({
+      unaudited:
+        'Machine events are records in their own right, written once and never changed, each batch ' +
+        'kept in the commit log under the edge key that sent it; an audit entry per batch would ' +
+        'only repeat them',
+    })
     .input(ingestBatch)
     .mutation(async ({ ctx, input }) => {
       const { principal, deps } = ctx;
@@ -42,7 +48,10 @@ export const ingestRouter = router({
         .default({ limit: 100 }),
     )
     .query(({ ctx, input }) => listUnassigned(ctx.tx, input)),
-  /** After adding the missing machine: moves its held events into the event tables. */
+  /**
+   * After adding the missing machine: moves its held events into the event tables. Unlike a push,
+   * this is a person deciding which machine held data belongs to, so it is audited.
+   */
   releaseUnassigned: permittedProcedure('masterdata.manage')
     .input(z.object({ machineId: uuid }))
     .mutation(async ({ ctx, input }) => {

@@ -6,6 +6,7 @@ import { rows } from '../../db/index.js';
 import { type ApiClient, apiClient, signIn } from '../../testing/api.js';
 import { expectApiError } from '../../testing/api-assertions.js';
 import { type TestServer, useTestApp } from '../../testing/app.js';
+import { auditEntries, auditMark } from '../../testing/audit-entries.js';
 import { type TestDatabase, testEngines } from '../../testing/engines.js';
 import { envelope } from '../../testing/events.js';
 import type { createTwoTenants } from '../../testing/tenants.js';
@@ -286,16 +287,32 @@ describe.each(testEngines)('ingest ($name engine)', (engine) => {
       code: 'M9',
       name: 'New',
     });
+    const mark = await auditMark(database.db, tenants.a.tenantId);
     const released = await admin.trpc.ingest.releaseUnassigned.mutate({ machineId: m9.id });
     expect(released).toMatchObject({ released: 2, stillHeld: 0 });
+    // A person assigned the held data to the machine: that is audited, unlike the edge's pushes.
+    expect(await auditEntries(database.db, tenants.a.tenantId, mark)).toEqual([
+      expect.objectContaining({
+        action: 'machine.release-held-events',
+        entityType: 'machine',
+        entityId: m9.id,
+        entityLabel: 'M9',
+        plantId: tenants.a.plantIds[0],
+        actorKind: 'user',
+        actorName: 'Admin A',
+        newValues: { line: 'L1', released: 2, stillHeld: 0, commitSeq: expect.any(Number) },
+      }),
+    ]);
     expect(await stored('machine_state_events', [held[0]!.id])).toBe(1);
     expect(await stored('production_counts', [held[1]!.id])).toBe(1);
     expect((await admin.trpc.ingest.unassigned.query({})).total).toBe(0);
     // The cache was dropped when the machine was added: new events go straight in.
     const next = envelope(address, 'state', { state: 'RUNNING' });
+    const beforePush = await auditMark(database.db, tenants.a.tenantId);
     expect(
       (await edge.trpc.ingest.push.mutate({ events: [next, ...held] })).results.map((r) => r.status),
     ).toEqual(['accepted', 'duplicate', 'duplicate']);
+    expect(await auditMark(database.db, tenants.a.tenantId)).toBe(beforePush);
   });
 
   it("answers NOT_FOUND for master data of another tenant or outside the caller's plants", async () => {

@@ -1,7 +1,7 @@
 import { tables } from '@plantline/schema';
 import { and, count, desc, eq, inArray } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
-import { notFound } from '../../platform/index.js';
+import { audit, notFound } from '../../platform/index.js';
 import { loadCodes } from './codes.js';
 import { type IngestCaller, type IngestOutcome, ingestEvents } from './ingest.js';
 
@@ -68,5 +68,16 @@ export async function releaseUnassigned(
     .filter((_, i) => !outcome.held.has(i) && outcome.results[i]?.status !== 'rejected')
     .map((r) => r.eventId);
   if (done.length > 0) await tx.delete(t).where(inArray(t.eventId, done));
-  return { ...outcome, released: done.length, stillHeld: heldRows.length - done.length };
+  const counts = { released: done.length, stillHeld: heldRows.length - done.length };
+  // The events keep their own ids and times; the entry says who assigned them to the machine, how
+  // many, and where in the commit log they went in.
+  audit(tx, {
+    action: 'machine.release-held-events',
+    entityType: 'machine',
+    entityId: machineId,
+    entityLabel: machine.code,
+    plantId: machine.plantId,
+    after: { line: machine.lineCode, ...counts, commitSeq: outcome.commitSeq },
+  });
+  return { ...outcome, ...counts };
 }

@@ -2,6 +2,7 @@ import { tables } from '@plantline/schema';
 import { and, asc, eq, type SQL } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
 import { DomainError, notFound, takenCode, uniqueCode } from '../../platform/index.js';
+import { auditedRecord, auditSaved } from './audited-records.js';
 
 /*
  * Areas, lines, machines and stations. Codes are what devices put in MQTT topics, so they
@@ -68,6 +69,7 @@ export async function createArea(
     .onConflictDoNothing()
     .returning(areaColumns);
   if (area === undefined) throw takenCode();
+  await auditSaved(tx, 'area', area.id, null);
   return area;
 }
 
@@ -76,10 +78,13 @@ export async function updateArea(
   id: string,
   patch: { code?: string | undefined; name?: string | undefined },
 ) {
+  const before = await auditedRecord(tx, 'area', id);
+  if (before === null) throw notFound('Area');
   const [area] = await uniqueCode(
     tx.update(tables.areas).set(patch).where(eq(tables.areas.id, id)).returning(areaColumns),
   );
   if (area === undefined) throw notFound('Area');
+  await auditSaved(tx, 'area', id, before);
   return area;
 }
 
@@ -114,6 +119,7 @@ export async function createLine(
     .onConflictDoNothing()
     .returning(lineColumns);
   if (line === undefined) throw takenCode();
+  await auditSaved(tx, 'line', line.id, null);
   return line;
 }
 
@@ -124,10 +130,12 @@ export async function updateLine(
 ) {
   const line = await visibleLine(tx, id);
   if (patch.areaId != null) await visibleArea(tx, patch.areaId, line.plantId);
+  const before = await auditedRecord(tx, 'line', id);
   const [updated] = await uniqueCode(
     tx.update(tables.lines).set(patch).where(eq(tables.lines.id, id)).returning(lineColumns),
   );
   if (updated === undefined) throw notFound('Line');
+  await auditSaved(tx, 'line', id, before);
   return updated;
 }
 
@@ -165,6 +173,7 @@ export async function createMachine(
     .onConflictDoNothing()
     .returning(machineColumns);
   if (machine === undefined) throw takenCode();
+  await auditSaved(tx, 'machine', machine.id, null);
   return machine;
 }
 
@@ -183,10 +192,12 @@ export async function updateMachine(
     if (line.plantId !== current.plantId)
       throw new DomainError('invalid', 'A machine cannot move to another plant');
   }
+  const before = await auditedRecord(tx, 'machine', id);
   const [machine] = await uniqueCode(
     tx.update(tables.machines).set(patch).where(eq(tables.machines.id, id)).returning(machineColumns),
   );
   if (machine === undefined) throw notFound('Machine');
+  await auditSaved(tx, 'machine', id, before);
   return machine;
 }
 
@@ -224,6 +235,7 @@ export async function createStation(
     .onConflictDoNothing()
     .returning(stationColumns);
   if (station === undefined) throw takenCode();
+  await auditSaved(tx, 'station', station.id, null);
   return station;
 }
 
@@ -232,9 +244,12 @@ export async function updateStation(
   id: string,
   patch: { code?: string | undefined; name?: string | undefined },
 ) {
+  const before = await auditedRecord(tx, 'station', id);
+  if (before === null) throw notFound('Station');
   const [station] = await uniqueCode(
     tx.update(tables.stations).set(patch).where(eq(tables.stations.id, id)).returning(stationColumns),
   );
   if (station === undefined) throw notFound('Station');
+  await auditSaved(tx, 'station', id, before);
   return station;
 }

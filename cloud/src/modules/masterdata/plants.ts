@@ -3,6 +3,7 @@ import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Sql } from '../../db/index.js';
 import { nameInput, notFound, timeZoneInput, topicCodeInput, uniqueCode } from '../../platform/index.js';
+import { auditedRecord, auditSaved } from './audited-records.js';
 
 export const plantFields = z.object({
   code: topicCodeInput,
@@ -29,13 +30,18 @@ export async function createPlant(tx: Sql, tenantId: string, input: z.output<typ
       .values({ ...input, tenantId })
       .returning(plantColumns),
   );
+  // A plant's own entries carry its id as their plant: whoever may see the plant sees its history.
+  await auditSaved(tx, 'plant', plant!.id, null);
   return plant!;
 }
 
 export async function updatePlant(tx: Sql, id: string, input: Partial<z.output<typeof plantFields>>) {
+  const before = await auditedRecord(tx, 'plant', id);
+  if (before === null) throw notFound('Plant');
   const [plant] = await uniqueCode(
     tx.update(tables.plants).set(input).where(eq(tables.plants.id, id)).returning(plantColumns),
   );
   if (plant === undefined) throw notFound('Plant');
+  await auditSaved(tx, 'plant', id, before);
   return plant;
 }

@@ -1,3 +1,10 @@
-export { assertMayManageUser, setUserPlants, setUserRoles } from './assignments.js';
+export {
+  assertMayManageUser,
+  type ManagedUser,
+  replaceUserPlants,
+  replaceUserRoles,
+  setUserPlants,
+  setUserRoles,
+} from './assignments.js';
 export { assertCanGrant } from './grants.js';
 export { rbacRouter } from './rbac.router.js';

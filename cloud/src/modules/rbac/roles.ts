@@ -1,7 +1,7 @@
 import { type Permission, permissionCatalogue, tables } from '@plantline/schema';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
-import { DomainError, notFound, type Principal } from '../../platform/index.js';
+import { audit, DomainError, notFound, type Principal } from '../../platform/index.js';
 import { assertCanGrant } from './grants.js';
 
 export function listPermissionCatalogue() {
@@ -61,6 +61,13 @@ export async function createRole(
     })
     .returning({ id: tables.roles.id });
   await replacePermissions(tx, principal.tenantId, role!.id, input.permissions);
+  audit(tx, {
+    action: 'role.create',
+    entityType: 'role',
+    entityId: role!.id,
+    entityLabel: input.key,
+    after: await auditedRole(tx, role!.id),
+  });
   return { id: role!.id };
 }
 
@@ -75,6 +82,7 @@ export async function updateRole(
   },
 ) {
   const role = await findRole(tx, input.id);
+  const before = await auditedRole(tx, role.id);
   if (input.permissions !== undefined) {
     if (role.key === 'admin' && role.builtin) {
       throw new DomainError('forbidden', 'The Administrator role always holds every permission');
@@ -88,14 +96,53 @@ export async function updateRole(
   };
   if (Object.keys(patch).length > 0)
     await tx.update(tables.roles).set(patch).where(eq(tables.roles.id, role.id));
+  audit(tx, {
+    action: 'role.update',
+    entityType: 'role',
+    entityId: role.id,
+    entityLabel: role.key,
+    before,
+    after: await auditedRole(tx, role.id),
+  });
   return { id: role.id };
 }
 
+/** The role goes, and with it every user's assignment of it: the entry names who held it. */
 export async function deleteRole(tx: Sql, id: string) {
   const role = await findRole(tx, id);
   if (role.builtin) throw new DomainError('forbidden', 'Built-in roles can be edited but not deleted');
+  const before = await auditedRole(tx, role.id);
+  const holders = await tx
+    .select({ email: tables.users.email })
+    .from(tables.userRoles)
+    .innerJoin(
+      tables.users,
+      and(eq(tables.users.tenantId, tables.userRoles.tenantId), eq(tables.users.id, tables.userRoles.userId)),
+    )
+    .where(eq(tables.userRoles.roleId, role.id))
+    .orderBy(asc(tables.users.email));
   await tx.delete(tables.roles).where(eq(tables.roles.id, id));
+  audit(tx, {
+    action: 'role.delete',
+    entityType: 'role',
+    entityId: role.id,
+    entityLabel: role.key,
+    before: { ...before, heldBy: holders.map((h) => h.email) },
+  });
   return { id };
+}
+
+/** A role as the audit trail records it: its readable fields and its permissions, sorted. */
+async function auditedRole(tx: Sql, roleId: string) {
+  const [role] = await tx
+    .select({ key: tables.roles.key, name: tables.roles.name, description: tables.roles.description })
+    .from(tables.roles)
+    .where(eq(tables.roles.id, roleId));
+  const grants = await tx
+    .select({ permission: tables.rolePermissions.permission })
+    .from(tables.rolePermissions)
+    .where(eq(tables.rolePermissions.roleId, roleId));
+  return { ...role, permissions: grants.map((g) => g.permission).sort() };
 }
 
 async function findRole(tx: Sql, id: string) {

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { builtinRoles, tables } from '@plantline/schema';
 import type { Database } from '../../db/index.js';
+import { audit } from '../../platform/index.js';
 import { hashPassword } from '../identity/index.js';
+import { auditSaved } from '../masterdata/index.js';
 import { createDefaultStateMapping } from '../production/index.js';
 
 export interface NewTenant {
@@ -20,7 +22,7 @@ export interface CreatedTenant {
 
 /**
  * A tenant with its plants, the built-in roles, a first administrator and the default state
- * mapping, in one transaction.
+ * mapping, in one transaction, recorded in the new tenant's audit trail.
  * Runs as the owner (the application role may not create tenants) but inside the new tenant's
  * scope, since the forced policies bind every writer.
  */
@@ -58,6 +60,42 @@ export async function createTenant(db: Database, input: NewTenant): Promise<Crea
       .values({ tenantId, email: input.admin.email, displayName: input.admin.displayName, passwordHash })
       .returning({ id: tables.users.id });
     await tx.insert(tables.userRoles).values({ tenantId, userId: admin!.id, roleId: roleIds.admin! });
+    // The tenant's trail starts with its own making, by the system (docs/audit.md).
+    audit(tx, {
+      action: 'tenant.create',
+      entityType: 'tenant',
+      entityId: tenantId,
+      entityLabel: input.name,
+      after: { name: input.name, slug: input.slug },
+    });
+    for (const plant of plants) await auditSaved(tx, 'plant', plant.id, null);
+    for (const role of builtinRoles) {
+      audit(tx, {
+        action: 'role.create',
+        entityType: 'role',
+        entityId: roleIds[role.key]!,
+        entityLabel: role.key,
+        after: {
+          key: role.key,
+          name: role.name,
+          description: role.description,
+          permissions: [...role.permissions].sort(),
+        },
+      });
+    }
+    audit(tx, {
+      action: 'user.create',
+      entityType: 'user',
+      entityId: admin!.id,
+      entityLabel: input.admin.email,
+      after: {
+        email: input.admin.email,
+        displayName: input.admin.displayName,
+        active: true,
+        roles: ['admin'],
+        plants: [],
+      },
+    });
     // OEE means nothing until state codes map to loss buckets (docs/kpis.md): one insert, editable
     // later.
     await createDefaultStateMapping(tx, tenantId);

@@ -1,0 +1,46 @@
+import { tables } from '@plantline/schema';
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import type { Database } from '../db/index.js';
+import { rows } from '../db/index.js';
+
+/*
+ * Reading a tenant's audit trail in tests, as the application role with every plant in scope
+ * (docs/audit.md). Tests take the trail's length before a call and read what came after it, so
+ * they do not depend on what other tests in the file recorded.
+ */
+
+export type AuditEntry = typeof tables.auditLog.$inferSelect;
+
+/** The tenant's entries after `afterSeq` (all of them by default), in order. */
+export function auditEntries(db: Database, tenantId: string, afterSeq = 0): Promise<AuditEntry[]> {
+  return db.transact({ tenantId, plantIds: 'all' }, (tx) =>
+    tx
+      .select()
+      .from(tables.auditLog)
+      .where(and(eq(tables.auditLog.tenantId, tenantId), gt(tables.auditLog.seq, afterSeq)))
+      .orderBy(asc(tables.auditLog.seq)),
+  );
+}
+
+/** The tenant's last sequence number (0 before its first entry): a mark to read new entries from. */
+export async function auditMark(db: Database, tenantId: string): Promise<number> {
+  const [head] = await db.transact({ tenantId, plantIds: 'all' }, (tx) =>
+    rows<{ seq: number | null }>(tx, sql`select max(seq)::int as seq from audit_log`),
+  );
+  return head?.seq ?? 0;
+}
+
+/**
+ * What the tenant's entries say, as the database writes it out: old and new values as jsonb text,
+ * labels and reasons. Where a test looks for a secret that must not be there.
+ */
+export async function auditText(db: Database, tenantId: string): Promise<string> {
+  const [all] = await db.transact({ tenantId, plantIds: 'all' }, (tx) =>
+    rows<{ text: string | null }>(
+      tx,
+      sql`select string_agg(concat_ws(' ', old_values::text, new_values::text, entity_label, reason), E'\n')
+            as text from audit_log`,
+    ),
+  );
+  return all?.text ?? '';
+}
