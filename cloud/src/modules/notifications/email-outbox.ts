@@ -6,7 +6,7 @@ import { type PassReport, sendDueEmails } from './email-sender.js';
 import { PassRunner } from './pass-runner.js';
 import type { EmailTransport } from './smtp.js';
 
-/** How often the sender looks for due email besides being asked (on a server pg-boss rounds it to a minute). */
+/** How often the sender looks for due email unasked (on a server pg-boss rounds it to a minute). */
 const SEND_EVERY_MS = 5_000;
 /** How often digests are gathered: a digest goes at most this late. */
 const DIGEST_EVERY_MS = 60_000;
@@ -52,11 +52,6 @@ export class EmailOutbox {
   async sendDue(): Promise<PassReport | null> {
     await this.#runner.run();
     return this.#lastReport;
-  }
-
-  /** Resolves once no pass runs or waits to run. */
-  idle(): Promise<void> {
-    return this.#runner.idle();
   }
 
   /** Queues the digests that are due, then sends them. */

@@ -25,6 +25,8 @@ export interface ClaimedDelivery {
   /** Attempts made before this one. */
   attempts: number;
   createdAt: Date;
+  /** Whether the recipient is still an active user: a deactivated one gets no more email. */
+  userActive: boolean;
 }
 
 interface ClaimRow {
@@ -35,6 +37,7 @@ interface ClaimRow {
   subject: string;
   attempts: number;
   created_at: string | Date;
+  user_active: boolean | null;
 }
 
 /** Claims up to `limit` deliveries of the tenant in scope that are due at `now`, oldest due first. */
@@ -51,7 +54,8 @@ export async function claimDueDeliveries(tx: Sql, now: Date, limit: number): Pro
            set next_attempt_at = ${now}::timestamptz + ${CLAIM_LEASE_MS} * interval '1 millisecond'
           from due where d.id = due.id
         returning d.id::text as id, d.user_id::text as user_id, d.notification_id::text as notification_id,
-                  d.address, d.subject, d.attempts, d.created_at`,
+                  d.address, d.subject, d.attempts, d.created_at,
+                  (select u.is_active from users u where u.id = d.user_id) as user_active`,
   );
   return claimed.map((r) => ({
     id: r.id,
@@ -61,6 +65,7 @@ export async function claimDueDeliveries(tx: Sql, now: Date, limit: number): Pro
     subject: r.subject,
     attempts: Number(r.attempts),
     createdAt: new Date(r.created_at),
+    userActive: r.user_active === true,
   }));
 }
 

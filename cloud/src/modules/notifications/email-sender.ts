@@ -75,6 +75,10 @@ async function claimAndCompose(tx: Sql, publicUrl: string, now: Date): Promise<C
   const defaults = claimed.some((d) => d.notificationId === null) ? await notificationDefaults(tx) : null;
   const composed: Composed[] = [];
   for (const delivery of claimed) {
+    if (!delivery.userActive) {
+      composed.push({ delivery, message: { skip: 'The user is deactivated' } });
+      continue;
+    }
     if (delivery.notificationId !== null) {
       const notification = single.get(delivery.notificationId);
       composed.push({

@@ -180,6 +180,23 @@ describe.each(testEngines)('notification email ($name engine)', (engine) => {
     });
   });
 
+  it('sends a deactivated user no more email: what waited is skipped', async () => {
+    const leaving = await person();
+    smtp.refuseNext(1);
+    await notifyIn({ to: { userIds: [leaving.id] }, kind: 'x.leave', title: 'Still there?' });
+    await outbox.sendDue();
+    expect((await deliveriesOf(leaving.id))[0]).toMatchObject({ status: 'pending', attempts: 1 });
+    await app.admin.trpc.users.update.mutate({ id: leaving.id, isActive: false });
+    skew += minutes(2);
+    await outbox.sendDue();
+    expect((await deliveriesOf(leaving.id))[0]).toMatchObject({
+      status: 'skipped',
+      attempts: 1,
+      last_error: 'The user is deactivated',
+    });
+    expect(mailTo(leaving.email)).toEqual([]);
+  });
+
   it('sends no email for a kind the user turned off, and the others still', async () => {
     const recipient = await person();
     await recipient.session.trpc.notifications.preferences.set.mutate({

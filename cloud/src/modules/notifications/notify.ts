@@ -118,7 +118,7 @@ export async function createNotifications(
   return { userIds, emails: emailed.length };
 }
 
-/** Recipients who get an email of their own: email on for the kind (theirs, else the tenant's) and no digest. */
+/** Who gets an email of their own: email on for the kind (theirs, else the tenant's), no digest. */
 async function emailedRecipients(
   tx: Sql,
   kind: string,
