@@ -3,6 +3,7 @@ import type { Database } from './db/index.js';
 import type { LoginLimiter, SessionPolicy } from './modules/identity/index.js';
 import type { CodeCache } from './modules/ingest/index.js';
 import type { LiveKpiHubs } from './modules/kpi/index.js';
+import type { EmailOutbox } from './modules/notifications/index.js';
 import type { EventBus } from './platform/index.js';
 
 /** Everything a request handler may use, built once by the composition root (main.ts). */
@@ -24,4 +25,6 @@ export interface AppDeps {
   demoHistoryFile?: string;
   /** The live KPI hubs of this instance's plants; stopped with the app. */
   liveKpi: LiveKpiHubs;
+  /** Notification email (docs/notifications.md); null when SMTP_URL is not set. Stopped with the app. */
+  email: EmailOutbox | null;
 }

@@ -6,6 +6,7 @@ import { apiKeysRouter, authRouter, edgeRouter, usersRouter } from './modules/id
 import { ingestRouter } from './modules/ingest/index.js';
 import { kpiRouter } from './modules/kpi/index.js';
 import { masterdataRouter } from './modules/masterdata/index.js';
+import { notificationsRouter } from './modules/notifications/index.js';
 import { productionRouter } from './modules/production/index.js';
 import { qualityRouter } from './modules/quality/index.js';
 import { rbacRouter } from './modules/rbac/index.js';
@@ -31,6 +32,7 @@ export const appRouter = router({
   config: configRouter,
   demo: demoRouter,
   settings: settingsRouter,
+  notifications: notificationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

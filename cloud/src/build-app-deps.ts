@@ -4,6 +4,7 @@ import type { Database } from './db/index.js';
 import { LoginLimiter, type LoginLimiterOptions, type SessionPolicy } from './modules/identity/index.js';
 import { createCodeCache } from './modules/ingest/index.js';
 import { LiveKpiHubs } from './modules/kpi/index.js';
+import { EmailOutbox, smtpTransport } from './modules/notifications/index.js';
 import { EventBus } from './platform/index.js';
 
 /** What differs between the app (env.ts) and a test: everything else AppDeps holds is built here. */
@@ -17,6 +18,18 @@ export interface AppDepsOptions {
   readonly trustProxy: boolean;
   /** The demo's history progress file (docs/demo.md), when this cloud runs the demo. */
   readonly demoHistoryFile?: string;
+  /** Notification email through this SMTP server (docs/notifications.md); none without it. */
+  readonly email?: EmailOptions | undefined;
+}
+
+export interface EmailOptions {
+  /** `smtp://user:pass@host:587` or `smtps://…`. */
+  readonly smtpUrl: string;
+  readonly from: string;
+  /** The web app's address for links in emails, asked when one is sent. */
+  readonly publicUrl: () => string;
+  /** Tests move the outbox's clock instead of waiting for retries. */
+  readonly clock?: () => Date;
 }
 
 /**
@@ -37,6 +50,17 @@ export function buildAppDeps(options: AppDepsOptions): AppDeps {
     bus,
     codeCache: createCodeCache(bus),
     liveKpi: LiveKpiHubs.of({ db, bus, log }),
+    email:
+      options.email === undefined
+        ? null
+        : new EmailOutbox({
+            db,
+            bus,
+            log: log.child({ module: 'email' }),
+            transport: smtpTransport(options.email.smtpUrl, options.email.from),
+            publicUrl: options.email.publicUrl,
+            ...(options.email.clock === undefined ? {} : { clock: options.email.clock }),
+          }),
     ...(options.demoHistoryFile === undefined ? {} : { demoHistoryFile: options.demoHistoryFile }),
   };
 }
@@ -44,4 +68,5 @@ export function buildAppDeps(options: AppDepsOptions): AppDeps {
 /** Stops what the deps run; call it once the server is closed and before the database is. */
 export async function stopAppDeps(deps: AppDeps): Promise<void> {
   await deps.liveKpi.stop();
+  await deps.email?.stop();
 }

@@ -61,6 +61,15 @@ export async function startCloud(
       cookieSecure: env.COOKIE_SECURE,
       trustProxy: env.TRUST_PROXY,
       demoHistoryFile: join(env.dataDir, DEMO_HISTORY_FILE),
+      email:
+        env.SMTP_URL === undefined
+          ? undefined
+          : {
+              smtpUrl: env.SMTP_URL,
+              from: env.SMTP_FROM,
+              // Links in emails need the address users reach: PUBLIC_URL, else the one printed at start.
+              publicUrl: () => env.PUBLIC_URL ?? server?.url ?? `http://${env.HOST}:${env.PORT}`,
+            },
     });
     const demo = env.DEMO_SEED
       ? await seedDemoTenant(db, {
@@ -86,6 +95,7 @@ export async function startCloud(
       log: log.child({ module: 'rollups' }),
       intervalMs: env.ROLLUP_REFRESH_SECONDS * 1000,
     });
+    deps.email?.schedule(scheduler);
     await scheduler.start();
     const jobs = scheduler;
     server = await startHttpServer({

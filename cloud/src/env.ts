@@ -62,6 +62,19 @@ const cloudEnvSchema = z.object({
   WEB_BUILD_DIR: z.string().min(1).optional(),
   /** How often the KPI rollups are refreshed; between refreshes the KPI queries read newer rows raw. */
   ROLLUP_REFRESH_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** The SMTP server notifications are emailed through; unset, no email is sent (docs/notifications.md). */
+  SMTP_URL: z
+    .url()
+    .refine((url) => ['smtp:', 'smtps:'].includes(new URL(url).protocol), 'Use smtp://… or smtps://…')
+    .optional(),
+  /** The sender of notification emails: an address, or `Name <address>`. */
+  SMTP_FROM: z.string().trim().min(3).max(320).default('Plantline <plantline@localhost>'),
+  /** The web app's address as users reach it, for links in emails; unset, the address the cloud prints. */
+  PUBLIC_URL: z
+    .url()
+    .refine((url) => ['http:', 'https:'].includes(new URL(url).protocol), 'Use http://… or https://…')
+    .transform((url) => url.replace(/\/+$/, ''))
+    .optional(),
 });
 
 /** Every variable the cloud reads (the compose file is checked against this list). */

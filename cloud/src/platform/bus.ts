@@ -19,6 +19,10 @@ export interface BusEvents {
    * who may hold it). Open live subscriptions it concerns re-check their caller.
    */
   'access.changed': { tenantId: string; of: AccessHolder | 'everyone' };
+  /** Notifications were created for these users (docs/notifications.md): bells update, email goes out. */
+  'notifications.created': { tenantId: string; userIds: string[] };
+  /** A user marked notifications read: their other tabs' bells update. */
+  'notifications.read': { tenantId: string; userId: string };
 }
 
 /** Whose access changed: one session, one user (all their sessions) or one API key. */

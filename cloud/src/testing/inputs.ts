@@ -51,6 +51,8 @@ const STRING_CANDIDATES = [
   'N-{seq:4}',
   'correct horse battery staple',
   '0:1',
+  // A notification kind, <area>.<event>.
+  'sample.event',
 ];
 
 /** Builds samples: strings and dates differ on every call, so codes do not collide and windows are ordered. */

@@ -1,4 +1,4 @@
-import { buildAppDeps, stopAppDeps } from '../build-app-deps.js';
+import { buildAppDeps, type EmailOptions, stopAppDeps } from '../build-app-deps.js';
 import type { Database } from '../db/index.js';
 import { startHttpServer } from '../http/server.js';
 import type { SessionPolicy } from '../modules/identity/index.js';
@@ -15,10 +15,14 @@ export interface TestServerOptions {
   maxBodyBytes?: number;
   callLimits?: Partial<CallLimits>;
   allowedOrigins?: string[];
+  /** Notification email through a test's SMTP server; links point at the test server unless `publicUrl` says. */
+  email?: Omit<EmailOptions, 'publicUrl' | 'from'> & { publicUrl?: () => string; from?: string };
 }
 
 /** The real HTTP + WebSocket server on an ephemeral port, over a test database. */
 export async function startTestServer(db: Database, options: TestServerOptions = {}) {
+  // The server's own address, once it listens: email links point there.
+  let url = 'http://127.0.0.1';
   const deps = buildAppDeps({
     db,
     log: testLog,
@@ -32,6 +36,14 @@ export async function startTestServer(db: Database, options: TestServerOptions =
     },
     cookieSecure: undefined,
     trustProxy: options.trustProxy ?? false,
+    email:
+      options.email === undefined
+        ? undefined
+        : {
+            from: 'Plantline <plantline@test.plantline.local>',
+            publicUrl: () => url,
+            ...options.email,
+          },
   });
   const server = await startHttpServer({
     deps,
@@ -50,6 +62,7 @@ export async function startTestServer(db: Database, options: TestServerOptions =
     startedAt: Date.now(),
     web: null,
   });
+  url = server.url;
   return {
     ...server,
     deps,

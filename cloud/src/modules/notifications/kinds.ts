@@ -1,0 +1,22 @@
+/*
+ * Kinds of notification (docs/notifications.md, "Notifying from a module"). A kind is the producer's
+ * name for what happened, `<area>.<event>`; users turn email on or off per kind. The catalogue gives
+ * the kinds that exist before anyone has received one a label on the preferences page; a kind outside
+ * it still works and is listed by its name once a user has received it.
+ */
+
+export const KIND_PATTERN = /^[a-z][a-z0-9-]*(\.[a-z0-9-]+)+$/;
+export const KIND_MAX_LENGTH = 100;
+
+/** "Send me a test notification": by email whenever email is set up, whatever the preferences. */
+export const TEST_KIND = 'notifications.test';
+
+export const notificationKinds: readonly { kind: string; label: string }[] = [
+  { kind: 'audit.verify.failed', label: 'The audit trail failed its verification' },
+];
+
+const labels = new Map(notificationKinds.map((k) => [k.kind, k.label]));
+
+export function kindLabel(kind: string): string {
+  return labels.get(kind) ?? kind;
+}
