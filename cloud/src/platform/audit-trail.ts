@@ -145,6 +145,9 @@ function trailOf(tx: Sql): Trail {
   return trail;
 }
 
+/** Entries per insert: an entry binds 20 parameters. */
+const SEAL_BATCH = 1000;
+
 interface HeadRow {
   seq: string;
   head_hash: string;
@@ -216,7 +219,10 @@ export async function sealAuditTrail(tx: Sql): Promise<void> {
     prevHash = hash;
     return row;
   });
-  await tx.insert(tables.auditLog).values(written);
+  // A statement binds at most 65 535 parameters; a large change (a CSV import of 5 000 options) is
+  // written in parts.
+  for (let i = 0; i < written.length; i += SEAL_BATCH)
+    await tx.insert(tables.auditLog).values(written.slice(i, i + SEAL_BATCH));
   await tx
     .update(tables.auditChainHeads)
     .set({ headHash: prevHash })

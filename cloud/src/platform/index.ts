@@ -11,6 +11,13 @@ export {
   GENESIS_HASH,
 } from './audit-chain.js';
 export {
+  type AuditedRecord,
+  activityVerb,
+  auditCreate,
+  auditDelete,
+  auditUpdate,
+} from './audit-records.js';
+export {
   type AuditActor,
   type AuditCaller,
   type AuditChange,

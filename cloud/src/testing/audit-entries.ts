@@ -1,5 +1,6 @@
 import { tables } from '@plantline/schema';
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { expect } from 'vitest';
 import type { Database } from '../db/index.js';
 import { rows } from '../db/index.js';
 
@@ -10,6 +11,9 @@ import { rows } from '../db/index.js';
  */
 
 export type AuditEntry = typeof tables.auditLog.$inferSelect;
+
+/** What a test expects of an entry: any of its columns, values matched as toMatchObject does. */
+export type ExpectedEntry = Partial<Record<keyof AuditEntry, unknown>>;
 
 /** The tenant's entries after `afterSeq` (all of them by default), in order. */
 export function auditEntries(db: Database, tenantId: string, afterSeq = 0): Promise<AuditEntry[]> {
@@ -25,9 +29,32 @@ export function auditEntries(db: Database, tenantId: string, afterSeq = 0): Prom
 /** The tenant's last sequence number (0 before its first entry): a mark to read new entries from. */
 export async function auditMark(db: Database, tenantId: string): Promise<number> {
   const [head] = await db.transact({ tenantId, plantIds: 'all' }, (tx) =>
-    rows<{ seq: number | null }>(tx, sql`select max(seq)::int as seq from audit_log`),
+    rows<{ seq: string | null }>(tx, sql`select max(seq)::text as seq from audit_log`),
   );
-  return head?.seq ?? 0;
+  return Number(head?.seq ?? 0);
+}
+
+/** One tenant's trail: `during(call)` answers the entries written while the call ran. */
+export function auditTrail(db: Database, tenant: { tenantId: string }) {
+  const lastSeq = () => auditMark(db, tenant.tenantId);
+  const since = (seq: number) => auditEntries(db, tenant.tenantId, seq);
+  return {
+    lastSeq,
+    since,
+    /** The entries written while `work` ran (it may fail: a refused call's entries are none). */
+    async during(work: () => Promise<unknown>): Promise<AuditEntry[]> {
+      const before = await lastSeq();
+      await work();
+      return since(before);
+    },
+  };
+}
+
+/** The entries are exactly the expected ones, in order, each matching what is given of it. */
+export function expectEntries(entries: AuditEntry[], expected: ExpectedEntry[]) {
+  // The actions first: a missing or extra entry reads plainly before any detail.
+  expect(entries.map((e) => e.action)).toEqual(expected.map((e) => e.action));
+  for (const [i, entry] of entries.entries()) expect(entry).toMatchObject(expected[i]!);
 }
 
 /**

@@ -2,6 +2,7 @@ import { applicableFields, checkRecordValues, type FieldValue } from '@plantline
 import { type SQL, sql } from 'drizzle-orm';
 import { rows, type Sql } from '../../db/index.js';
 import { DomainError, notFound, type Scope } from '../../platform/index.js';
+import { auditCustomValues } from './custom-values-audit.js';
 import { type LoadedField, loadFields } from './definitions.js';
 import { type EntityType, type EntityTypeKey, entityType as entityTypeOf } from './entity-types.js';
 import {
@@ -177,6 +178,7 @@ export async function setCustomValues(tx: Sql, actor: Scope, input: SetValuesInp
   await storeValues(tx, actor, fields, record, checked.values);
   const applicable = applicableFields(fields, record.plantId).map((f) => f.key);
   const stored = (await readValues(tx, fields, [record.id])).get(record.id) ?? {};
+  await auditCustomValues(tx, fields, type.key, record, input.creating === true ? null : previous, stored);
   return { id: record.id, values: stored, applicable };
 }
 

@@ -14,6 +14,7 @@ import { rows, type Sql } from '../../db/index.js';
 import { canSeePlant, DomainError, notFound, type Scope, unlessTaken } from '../../platform/index.js';
 import { type LoadedField, loadField, loadFields } from './definitions.js';
 import { entityType as entityTypeOf } from './entity-types.js';
+import { auditFieldChange, type FieldAudit } from './field-audit.js';
 import { recordChange } from './history.js';
 import {
   columnOf,
@@ -159,9 +160,21 @@ const columnsOf = (d: LoadedField) => ({
   plantId: d.plantId,
 });
 
-async function recordFieldChange(tx: Sql, actor: Scope, id: string, action: string, summary: string) {
+/**
+ * Appends the field's new version to its history and records the change in the audit trail, both
+ * from the field as it now is.
+ */
+async function recordFieldChange(
+  tx: Sql,
+  actor: Scope,
+  id: string,
+  action: string,
+  summary: string,
+  change: FieldAudit,
+) {
   const field = await loadField(tx, id);
   if (field === undefined) throw notFound('Field');
+  await auditFieldChange(tx, field, change);
   const { options: _options, ...snapshot } = field;
   await recordChange(tx, {
     tenantId: actor.tenantId,
@@ -192,7 +205,10 @@ export async function createField(tx: Sql, actor: Scope, input: FieldSpec & { en
     takenKey,
   );
   if (created === undefined) throw takenKey();
-  return recordFieldChange(tx, actor, created.id, 'created', `Created ${input.label} (${input.type})`);
+  return recordFieldChange(tx, actor, created.id, 'created', `Created ${input.label} (${input.type})`, {
+    verb: 'create',
+    before: null,
+  });
 }
 
 export interface ChangeConflict {
@@ -368,15 +384,21 @@ export async function updateField(tx: Sql, actor: Scope, id: string, patch: Part
   if (updated === undefined) throw notFound('Field');
   const summary = describeChange(plan.current, plan.next);
   const action = plan.next.type !== plan.current.type ? 'type changed' : 'changed';
+  const converted = plan.rewrite ? plan.checked : 0;
   return {
-    field: await recordFieldChange(tx, actor, id, action, summary),
-    converted: plan.rewrite ? plan.checked : 0,
+    // Converted values change form in every record that holds one: the entry says how many.
+    field: await recordFieldChange(tx, actor, id, action, summary, {
+      verb: 'update',
+      before: plan.current,
+      ...(converted > 0 ? { extra: { convertedValues: converted } } : {}),
+    }),
+    converted,
   };
 }
 
 /** Retiring keeps every value readable and takes no new ones; restoring undoes it. */
 export async function setFieldActive(tx: Sql, actor: Scope, id: string, isActive: boolean) {
-  await fieldToChange(tx, actor, id);
+  const current = await fieldToChange(tx, actor, id);
   const [updated] = await tx
     .update(f)
     .set({ isActive, version: sql`${f.version} + 1`, updatedAt: sql`now()` })
@@ -389,6 +411,7 @@ export async function setFieldActive(tx: Sql, actor: Scope, id: string, isActive
     id,
     isActive ? 'restored' : 'retired',
     `${isActive ? 'Restored' : 'Retired'} ${updated.label}`,
+    { verb: isActive ? 'restore' : 'retire', before: current },
   );
 }
 
@@ -411,6 +434,9 @@ export async function reorderFields(tx: Sql, actor: Scope, entityType: string, f
       .set({ sortOrder: fieldIds.indexOf(id) + 1, version: sql`${f.version} + 1`, updatedAt: sql`now()` })
       .where(eq(f.id, id));
   for (const id of moved)
-    await recordFieldChange(tx, actor, id, 'moved', `Moved to position ${fieldIds.indexOf(id) + 1}`);
+    await recordFieldChange(tx, actor, id, 'moved', `Moved to position ${fieldIds.indexOf(id) + 1}`, {
+      verb: 'reorder',
+      before: known.get(id)!,
+    });
   return loadFields(tx, entityTypeOf(entityType).key);
 }

@@ -10,7 +10,7 @@ import {
 } from '@plantline/schema/configuration';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
-import { DomainError, notFound, type Scope } from '../../platform/index.js';
+import { auditCreate, auditUpdate, DomainError, notFound, type Scope } from '../../platform/index.js';
 import { recordChange } from './history.js';
 
 /*
@@ -62,6 +62,9 @@ const snapshotOf = (s: Sequence) => ({
   pattern: s.pattern,
   isActive: s.isActive,
 });
+
+/** The definition as the audit trail records it: `numbering_scheme.<verb>`, named by its code. */
+const auditedScheme = (s: Sequence) => ({ id: s.id, ...snapshotOf(s) });
 
 const resetWords = {
   never: 'never restart',
@@ -142,6 +145,7 @@ async function sequenceToTake(tx: Sql, tenantId: string, code: string): Promise<
       snapshot: snapshotOf(created),
       changedBy: null,
     });
+    auditCreate(tx, 'numbering_scheme', auditedScheme(created), { label: created.code });
     return created;
   }
   const raced = await findSequence(tx, code);
@@ -334,6 +338,7 @@ export async function createSequence(tx: Sql, actor: Scope, input: SequenceField
     snapshot: snapshotOf(created),
     changedBy: actor.userId ?? null,
   });
+  auditCreate(tx, 'numbering_scheme', auditedScheme(created), { label: created.code });
   return created;
 }
 
@@ -407,6 +412,14 @@ export async function updateSequence(
     snapshot: snapshotOf(updated!),
     changedBy: actor.userId ?? null,
   });
+  auditUpdate(
+    tx,
+    'numbering_scheme',
+    auditedScheme(current),
+    auditedScheme(updated!),
+    { label: current.code },
+    action,
+  );
   return updated!;
 }
 

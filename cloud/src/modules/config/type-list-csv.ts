@@ -134,7 +134,7 @@ export async function importTypeListCsv(tx: Sql, actor: Scope, id: string, csv: 
     const existing = byCode.get(row.code);
     if (existing === undefined) {
       report.added.push(row.code);
-      changes.push(() => insertOption(tx, actor, id, row));
+      changes.push(() => insertOption(tx, actor, list, row));
       continue;
     }
     const patch = {
@@ -152,7 +152,7 @@ export async function importTypeListCsv(tx: Sql, actor: Scope, id: string, csv: 
   if (rows.length === 0) throw new DomainError('invalid', 'The file has no rows', { csv: 'Empty' });
   for (const change of changes) await change();
   if (rows.some((r) => r.order !== null))
-    await writeOptionOrder(tx, id, importedOrder(await listOptions(tx, id), rows));
+    await writeOptionOrder(tx, list, importedOrder(await listOptions(tx, id), rows));
   // One version for the whole import, however many options it touched.
   await recordListChange(
     tx,

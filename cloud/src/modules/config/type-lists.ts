@@ -1,14 +1,22 @@
 import { tables } from '@plantline/schema';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
-import { DomainError, notFound, type Scope, unlessTaken } from '../../platform/index.js';
+import {
+  auditCreate,
+  auditUpdate,
+  DomainError,
+  notFound,
+  type Scope,
+  unlessTaken,
+} from '../../platform/index.js';
 import { recordChange } from './history.js';
 
 /*
  * Type lists (docs/configuration.md, "Type lists"): the pick lists of select fields. Options are
  * deactivated, never deleted, so values that chose them stay readable; codes are unique per list.
  * Every change bumps the list's version and appends the whole list, as it now is, to the change
- * history.
+ * history; the audit trail gets the list's own changes as `type_list.<verb>` and each option's as
+ * `type_list_value.<verb>`, named `<list code>/<option code>`.
  */
 
 const list = tables.typeLists;
@@ -74,6 +82,36 @@ export function listOptions(tx: Sql, typeListId: string) {
     .orderBy(asc(option.sortOrder), asc(option.label));
 }
 
+/** What the audit trail needs of a list to name its options. */
+export interface ListRef {
+  id: string;
+  code: string;
+}
+
+/** A list as the audit trail records it: its own fields, without the version the history keeps. */
+const auditedList = (l: typeof list.$inferSelect) => ({
+  id: l.id,
+  code: l.code,
+  name: l.name,
+  description: l.description,
+  isActive: l.isActive,
+});
+
+/** An option as the audit trail records it: with its list's code. */
+const auditedOption = (of: ListRef, o: typeof option.$inferSelect) => ({
+  row: {
+    id: o.id,
+    typeListId: of.id,
+    typeListCode: of.code,
+    code: o.code,
+    label: o.label,
+    colour: o.colour,
+    sortOrder: o.sortOrder,
+    isActive: o.isActive,
+  },
+  record: { label: `${of.code}/${o.code}` },
+});
+
 export async function getTypeList(tx: Sql, id: string) {
   const [found] = await tx.select(listColumns).from(list).where(eq(list.id, id));
   if (found === undefined) throw notFound('Type list');
@@ -114,24 +152,34 @@ export async function createTypeList(
         name: input.name,
         description: input.description ?? null,
       })
-      .returning({ id: list.id }),
+      .returning(),
     takenListCode,
   );
   if (created === undefined) throw takenListCode();
   const options = input.options ?? [];
   const codes = new Set(options.map((o) => o.code));
   if (codes.size !== options.length) throw takenOptionCode();
-  if (options.length > 0)
-    await tx.insert(option).values(
-      options.map((o, i) => ({
-        tenantId: actor.tenantId,
-        typeListId: created.id,
-        code: o.code,
-        label: o.label,
-        colour: o.colour ?? null,
-        sortOrder: i + 1,
-      })),
-    );
+  const inserted =
+    options.length === 0
+      ? []
+      : await tx
+          .insert(option)
+          .values(
+            options.map((o, i) => ({
+              tenantId: actor.tenantId,
+              typeListId: created.id,
+              code: o.code,
+              label: o.label,
+              colour: o.colour ?? null,
+              sortOrder: i + 1,
+            })),
+          )
+          .returning();
+  auditCreate(tx, 'type_list', auditedList(created), { label: created.code });
+  for (const o of inserted) {
+    const { row, record } = auditedOption(created, o);
+    auditCreate(tx, 'type_list_value', row, record);
+  }
   // Version 1 is the list as created (the insert's default); the history starts with it.
   const snapshot = await getTypeList(tx, created.id);
   await recordChange(tx, {
@@ -153,11 +201,14 @@ export async function updateTypeList(
   id: string,
   patch: Partial<TypeListFields> & { isActive?: boolean | undefined },
 ) {
+  const [before] = await tx.select().from(list).where(eq(list.id, id)).for('update');
+  if (before === undefined) throw notFound('Type list');
   const [updated] = await unlessTaken(
-    tx.update(list).set(patch).where(eq(list.id, id)).returning({ name: list.name }),
+    tx.update(list).set(patch).where(eq(list.id, id)).returning(),
     takenListCode,
   );
   if (updated === undefined) throw notFound('Type list');
+  auditUpdate(tx, 'type_list', auditedList(before), auditedList(updated), { label: updated.code });
   const summary =
     patch.isActive === false
       ? `Deactivated ${updated.name}`
@@ -167,48 +218,60 @@ export async function updateTypeList(
   return recordListChange(tx, actor, id, patch.isActive === false ? 'deactivated' : 'changed', summary);
 }
 
-/** Adds an option at the end of the list, without a history entry (the caller records one). */
+/** Adds an option at the end of the list, audited, without a history entry (the caller records one). */
 export async function insertOption(
   tx: Sql,
   actor: Scope,
-  typeListId: string,
+  of: ListRef,
   input: OptionFields & { isActive?: boolean },
 ) {
-  await unlessTaken(
-    tx.insert(option).values({
-      tenantId: actor.tenantId,
-      typeListId,
-      code: input.code,
-      label: input.label,
-      colour: input.colour ?? null,
-      isActive: input.isActive ?? true,
-      sortOrder: sql`(select coalesce(max(sort_order), 0) + 1 from ${option} where type_list_id = ${typeListId})`,
-    }),
+  const [inserted] = await unlessTaken(
+    tx
+      .insert(option)
+      .values({
+        tenantId: actor.tenantId,
+        typeListId: of.id,
+        code: input.code,
+        label: input.label,
+        colour: input.colour ?? null,
+        isActive: input.isActive ?? true,
+        sortOrder: sql`(select coalesce(max(sort_order), 0) + 1 from ${option} where type_list_id = ${of.id})`,
+      })
+      .returning(),
     takenOptionCode,
   );
+  if (inserted === undefined) throw takenOptionCode();
+  const { row, record } = auditedOption(of, inserted);
+  auditCreate(tx, 'type_list_value', row, record);
 }
 
-/** Changes an option, without a history entry; returns its list and label. */
+/** Changes an option, audited, without a history entry; returns its list and label. */
 export async function patchOption(
   tx: Sql,
   optionId: string,
   patch: Partial<OptionFields> & { isActive?: boolean | undefined },
 ) {
+  const [before] = await tx
+    .select({ option, listCode: list.code })
+    .from(option)
+    .innerJoin(list, eq(list.id, option.typeListId))
+    .where(eq(option.id, optionId))
+    .for('update', { of: option });
+  if (before === undefined) throw notFound('Option');
   const [updated] = await unlessTaken(
-    tx
-      .update(option)
-      .set(patch)
-      .where(eq(option.id, optionId))
-      .returning({ typeListId: option.typeListId, label: option.label }),
+    tx.update(option).set(patch).where(eq(option.id, optionId)).returning(),
     takenOptionCode,
   );
   if (updated === undefined) throw notFound('Option');
+  const of = { id: updated.typeListId, code: before.listCode };
+  const after = auditedOption(of, updated);
+  auditUpdate(tx, 'type_list_value', auditedOption(of, before.option).row, after.row, after.record);
   return updated;
 }
 
 export async function addOption(tx: Sql, actor: Scope, typeListId: string, input: OptionFields) {
-  await getTypeList(tx, typeListId);
-  await insertOption(tx, actor, typeListId, input);
+  const of = await getTypeList(tx, typeListId);
+  await insertOption(tx, actor, of, input);
   return recordListChange(tx, actor, typeListId, 'option added', `Added ${input.label}`);
 }
 
@@ -228,18 +291,32 @@ export async function updateOption(
   return recordListChange(tx, actor, updated.typeListId, 'option changed', summary);
 }
 
-/** Sets the options' order (ids in their new order), without a history entry. */
-export async function writeOptionOrder(tx: Sql, typeListId: string, optionIds: string[]) {
+/**
+ * Sets the options' order (ids in their new order), without a history entry. The audit trail gets
+ * `type_list.reorder` with the option codes in their old and new order.
+ */
+export async function writeOptionOrder(tx: Sql, of: ListRef, optionIds: string[]) {
   if (optionIds.length === 0) return;
+  const codesInOrder = async () => (await listOptions(tx, of.id)).map((o) => o.code);
+  const before = await codesInOrder();
   await tx.execute(sql`
     update ${option} set sort_order = o.position
       from unnest(${sql.param(optionIds)}::uuid[]) with ordinality as o(id, position)
-     where ${option.id} = o.id and ${option.typeListId} = ${typeListId}`);
+     where ${option.id} = o.id and ${option.typeListId} = ${of.id}`);
+  auditUpdate(
+    tx,
+    'type_list',
+    { id: of.id, optionOrder: before },
+    { id: of.id, optionOrder: await codesInOrder() },
+    { label: of.code },
+    'reorder',
+  );
 }
 
 /** New order of all of a list's options; anything but the same set of ids is refused. */
 export async function reorderOptions(tx: Sql, actor: Scope, typeListId: string, optionIds: string[]) {
-  const current = await listOptions(tx, typeListId);
+  const of = await getTypeList(tx, typeListId);
+  const current = of.options;
   const known = new Set(current.map((o) => o.id));
   if (
     optionIds.length !== known.size ||
@@ -249,7 +326,7 @@ export async function reorderOptions(tx: Sql, actor: Scope, typeListId: string, 
     throw new DomainError('invalid', 'Send every option of the list exactly once', {
       optionIds: 'Not the list',
     });
-  await writeOptionOrder(tx, typeListId, optionIds);
+  await writeOptionOrder(tx, of, optionIds);
   return recordListChange(tx, actor, typeListId, 'reordered', 'Reordered the options');
 }
 

@@ -1,13 +1,14 @@
 import { tables } from '@plantline/schema';
 import { and, asc, type Column, eq, type SQL } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
-import { notFound, takenCode, uniqueCode } from '../../platform/index.js';
+import { auditCreate, auditUpdate, notFound, takenCode, uniqueCode } from '../../platform/index.js';
 
 /*
  * The tenant-wide code lists of the KPI engine: products, state codes (the state → loss bucket
  * mapping, docs/kpis.md) and downtime reasons. Rows are deactivated, never deleted: history refers to
  * their codes. Row-level security scopes every statement to the caller's tenant, so another tenant's
- * id is simply "not found".
+ * id is simply "not found". Each create and change through the API is audited where it is made; the
+ * bulk inserts, a new tenant's default mapping and the demo seed's lists, are not.
  */
 
 const activeOnly = (column: Column, includeInactive: boolean | undefined) =>
@@ -49,6 +50,7 @@ export async function createProducts(tx: Sql, tenantId: string, input: ProductFi
 export async function createProduct(tx: Sql, tenantId: string, input: ProductFields) {
   const [product] = await createProducts(tx, tenantId, [input]);
   if (product === undefined) throw takenCode();
+  auditCreate(tx, 'product', product, { label: product.code });
   return product;
 }
 
@@ -57,10 +59,17 @@ export async function updateProduct(
   id: string,
   patch: Partial<ProductFields> & { isActive?: boolean | undefined },
 ) {
+  const [before] = await tx
+    .select(productColumns)
+    .from(tables.products)
+    .where(eq(tables.products.id, id))
+    .for('update');
+  if (before === undefined) throw notFound('Product');
   const [product] = await uniqueCode(
     tx.update(tables.products).set(patch).where(eq(tables.products.id, id)).returning(productColumns),
   );
   if (product === undefined) throw notFound('Product');
+  auditUpdate(tx, 'product', before, product, { label: product.code });
   return product;
 }
 
@@ -110,6 +119,7 @@ export function createStateCodes(tx: Sql, tenantId: string, input: readonly Stat
 export async function createStateCode(tx: Sql, tenantId: string, input: StateCodeFields) {
   const [state] = await createStateCodes(tx, tenantId, [input]);
   if (state === undefined) throw takenCode();
+  auditCreate(tx, 'state_loss_mapping', state, { label: state.code });
   return state;
 }
 
@@ -118,6 +128,12 @@ export async function updateStateCode(
   id: string,
   patch: Partial<StateCodeFields> & { isActive?: boolean | undefined },
 ) {
+  const [before] = await tx
+    .select(stateColumns)
+    .from(tables.stateLossMapping)
+    .where(eq(tables.stateLossMapping.id, id))
+    .for('update');
+  if (before === undefined) throw notFound('State code');
   const [state] = await uniqueCode(
     tx
       .update(tables.stateLossMapping)
@@ -126,6 +142,7 @@ export async function updateStateCode(
       .returning(stateColumns),
   );
   if (state === undefined) throw notFound('State code');
+  auditUpdate(tx, 'state_loss_mapping', before, state, { label: state.code });
   return state;
 }
 
@@ -174,6 +191,7 @@ export function createDowntimeReasons(tx: Sql, tenantId: string, input: readonly
 export async function createDowntimeReason(tx: Sql, tenantId: string, input: DowntimeReasonFields) {
   const [reason] = await createDowntimeReasons(tx, tenantId, [input]);
   if (reason === undefined) throw takenCode();
+  auditCreate(tx, 'downtime_reason', reason, { label: reason.code });
   return reason;
 }
 
@@ -182,6 +200,12 @@ export async function updateDowntimeReason(
   id: string,
   patch: Partial<DowntimeReasonFields> & { isActive?: boolean | undefined },
 ) {
+  const [before] = await tx
+    .select(reasonColumns)
+    .from(tables.downtimeReasons)
+    .where(eq(tables.downtimeReasons.id, id))
+    .for('update');
+  if (before === undefined) throw notFound('Downtime reason');
   const [reason] = await uniqueCode(
     tx
       .update(tables.downtimeReasons)
@@ -190,5 +214,6 @@ export async function updateDowntimeReason(
       .returning(reasonColumns),
   );
   if (reason === undefined) throw notFound('Downtime reason');
+  auditUpdate(tx, 'downtime_reason', before, reason, { label: reason.code });
   return reason;
 }

@@ -1,7 +1,7 @@
 import { tables } from '@plantline/schema';
 import { and, asc, eq, gt, lt, type SQL, sql } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
-import { DomainError, notFound } from '../../platform/index.js';
+import { auditCreate, auditDelete, auditUpdate, DomainError, notFound } from '../../platform/index.js';
 import { visibleLine, visibleMachine, visiblePlant } from './visibility.js';
 
 /*
@@ -51,6 +51,31 @@ export async function listPlannedDowntimes(
     .from(t)
     .where(and(...conditions))
     .orderBy(asc(t.startsAt));
+}
+
+/**
+ * A downtime as the audit trail records it: the codes of its line, machine and reason beside their
+ * ids. It has no code of its own, so the trail names it by kind and start. Locked until the
+ * transaction ends when it is about to change, so that "before" is what the change replaced.
+ */
+async function auditedDowntime(tx: Sql, id: string, lock = false) {
+  const t = tables.plannedDowntimes;
+  const query = tx
+    .select({
+      ...downtimeColumns,
+      lineCode: tables.lines.code,
+      machineCode: tables.machines.code,
+      reasonCode: tables.downtimeReasons.code,
+    })
+    .from(t)
+    .leftJoin(tables.lines, eq(tables.lines.id, t.lineId))
+    .leftJoin(tables.machines, eq(tables.machines.id, t.machineId))
+    .leftJoin(tables.downtimeReasons, eq(tables.downtimeReasons.id, t.reasonId))
+    .where(eq(t.id, id));
+  const [found] = lock ? await query.for('update', { of: t }) : await query;
+  if (found === undefined) throw notFound('Planned downtime');
+  const { plantId, ...row } = found;
+  return { row, record: { label: `${row.kind} ${row.startsAt.toISOString()}`, plantId } };
 }
 
 export interface PlannedDowntimeFields {
@@ -120,15 +145,14 @@ export async function createPlannedDowntime(
       endsAt: input.endsAt,
     })
     .returning(downtimeColumns);
+  const { row, record } = await auditedDowntime(tx, downtime!.id);
+  auditCreate(tx, 'planned_downtime', row, record);
   return downtime!;
 }
 
 export async function updatePlannedDowntime(tx: Sql, id: string, patch: Partial<PlannedDowntimeFields>) {
-  const [current] = await tx
-    .select(downtimeColumns)
-    .from(tables.plannedDowntimes)
-    .where(eq(tables.plannedDowntimes.id, id));
-  if (current === undefined) throw notFound('Planned downtime');
+  const before = await auditedDowntime(tx, id, true);
+  const current = before.row;
   checkDowntimeInterval(patch.startsAt ?? current.startsAt, patch.endsAt ?? current.endsAt);
   await checkReason(tx, patch.reasonId);
   const [updated] = await tx
@@ -136,14 +160,18 @@ export async function updatePlannedDowntime(tx: Sql, id: string, patch: Partial<
     .set(patch)
     .where(eq(tables.plannedDowntimes.id, id))
     .returning(downtimeColumns);
+  const after = await auditedDowntime(tx, id);
+  auditUpdate(tx, 'planned_downtime', before.row, after.row, after.record);
   return updated!;
 }
 
 export async function deletePlannedDowntime(tx: Sql, id: string) {
+  const { row, record } = await auditedDowntime(tx, id, true);
   const [deleted] = await tx
     .delete(tables.plannedDowntimes)
     .where(eq(tables.plannedDowntimes.id, id))
     .returning({ id: tables.plannedDowntimes.id });
   if (deleted === undefined) throw notFound('Planned downtime');
+  auditDelete(tx, 'planned_downtime', row, record);
   return deleted;
 }

@@ -1,7 +1,7 @@
 import { tables } from '@plantline/schema';
 import { and, desc, eq, gte, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
-import { DomainError, notFound } from '../../platform/index.js';
+import { auditCreate, auditUpdate, DomainError, notFound } from '../../platform/index.js';
 import { takeNumber } from '../config/index.js';
 import { visiblePlant } from './visibility.js';
 
@@ -145,6 +145,45 @@ export async function getProductionOrder(tx: Sql, id: string) {
   return withQuantity(order);
 }
 
+type Order = Awaited<ReturnType<typeof getProductionOrder>>;
+
+/** An order as the audit trail records it: its product and line by code beside their ids. */
+const auditedOrder = (order: Order) => ({
+  id: order.id,
+  number: order.number,
+  productId: order.productId,
+  productCode: order.productCode,
+  lineId: order.lineId,
+  lineCode: order.lineCode,
+  quantity: order.quantity,
+  dueAt: order.dueAt,
+  plannedStart: order.plannedStart,
+  plannedEnd: order.plannedEnd,
+  note: order.note,
+});
+
+/** Each move of the life cycle is its own action in the audit trail; none leads back to planned. */
+const statusVerbs: Record<Status, string> = {
+  planned: 'plan',
+  released: 'release',
+  in_progress: 'start',
+  completed: 'complete',
+  cancelled: 'cancel',
+};
+
+function auditCreatedOrder(tx: Sql, order: Order) {
+  auditCreate(
+    tx,
+    'production_order',
+    { ...auditedOrder(order), status: order.status },
+    {
+      label: order.number,
+      plantId: order.plantId,
+    },
+  );
+  return order;
+}
+
 export interface OrderFields {
   productId: string;
   lineId?: string | null | undefined;
@@ -227,7 +266,7 @@ export async function createProductionOrder(
   if (input.number !== undefined) {
     const [created] = await insert(input.number);
     if (created === undefined) throw takenNumber();
-    return getProductionOrder(tx, created.id);
+    return auditCreatedOrder(tx, await getProductionOrder(tx, created.id));
   }
   for (let attempt = 0; attempt <= MAX_SKIPPED_NUMBERS; attempt++) {
     const number = await takeNumber(tx, {
@@ -237,7 +276,7 @@ export async function createProductionOrder(
       at: new Date(),
     });
     const [created] = await insert(number);
-    if (created !== undefined) return getProductionOrder(tx, created.id);
+    if (created !== undefined) return auditCreatedOrder(tx, await getProductionOrder(tx, created.id));
   }
   throw new DomainError(
     'conflict',
@@ -248,14 +287,15 @@ export async function createProductionOrder(
 
 export type OrderPatch = Partial<OrderFields> & { status?: Status | undefined };
 
-/** Changes an open order; a status change must follow the life cycle (checkTransition). */
+/**
+ * Changes an open order; a status change must follow the life cycle (checkTransition). The audit trail
+ * gets the change of its fields as `production_order.update` and the move of its status as its own
+ * action (`production_order.release`, `.start`, `.complete`, `.cancel`).
+ */
 export async function updateProductionOrder(tx: Sql, id: string, patch: OrderPatch) {
-  const [current] = await tx
-    .select({ status: o.status, plannedStart: o.plannedStart, plannedEnd: o.plannedEnd })
-    .from(o)
-    .where(eq(o.id, id))
-    .for('update');
-  if (current === undefined) throw notFound('Production order');
+  const [locked] = await tx.select({ id: o.id }).from(o).where(eq(o.id, id)).for('update');
+  if (locked === undefined) throw notFound('Production order');
+  const current = await getProductionOrder(tx, id);
   checkTransition(current.status, patch.status ?? current.status);
   checkPlan(
     patch.plannedStart === undefined ? current.plannedStart : patch.plannedStart,
@@ -272,5 +312,17 @@ export async function updateProductionOrder(tx: Sql, id: string, patch: OrderPat
       })
       .where(eq(o.id, id)),
   );
-  return getProductionOrder(tx, id);
+  const updated = await getProductionOrder(tx, id);
+  const record = { label: updated.number, plantId: updated.plantId };
+  auditUpdate(tx, 'production_order', auditedOrder(current), auditedOrder(updated), record, 'update');
+  if (updated.status !== current.status)
+    auditUpdate(
+      tx,
+      'production_order',
+      { id, status: current.status },
+      { id, status: updated.status },
+      record,
+      statusVerbs[updated.status],
+    );
+  return updated;
 }

@@ -1,7 +1,15 @@
 import { tables } from '@plantline/schema';
 import { and, asc, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
-import { DomainError, notFound, takenCode, uniqueCode } from '../../platform/index.js';
+import {
+  auditCreate,
+  auditDelete,
+  auditUpdate,
+  DomainError,
+  notFound,
+  takenCode,
+  uniqueCode,
+} from '../../platform/index.js';
 
 /*
  * Routings: the ordered operations a product goes through. RTY is the
@@ -31,6 +39,7 @@ const operationColumns = {
   code: tables.routingOperations.code,
   name: tables.routingOperations.name,
   lineId: tables.routingOperations.lineId,
+  lineCode: tables.lines.code,
 };
 
 export async function listRoutings(
@@ -52,6 +61,7 @@ export async function listRoutings(
   const operations = await tx
     .select(operationColumns)
     .from(tables.routingOperations)
+    .leftJoin(tables.lines, eq(tables.lines.id, tables.routingOperations.lineId))
     .where(
       inArray(
         tables.routingOperations.routingId,
@@ -66,6 +76,33 @@ async function routingWithOperations(tx: Sql, id: string) {
   const [routing] = await listRoutings(tx, { id, includeInactive: true });
   if (routing === undefined) throw notFound('Routing');
   return routing;
+}
+
+type Routing = Awaited<ReturnType<typeof routingWithOperations>>;
+
+/**
+ * Records a routing's creation or change in the audit trail: the routing's own fields, then each
+ * operation created, changed or removed as a record of its own (matched by id, which a kept code
+ * keeps), named by the routing's code as it now is.
+ */
+function auditRouting(tx: Sql, productCode: string, before: Routing | null, after: Routing) {
+  const routingOf = ({ operations: _, ...routing }: Routing) => ({ ...routing, productCode });
+  const operationOf = ({ routingId: _, ...operation }: Routing['operations'][number]) => ({
+    ...operation,
+    routingCode: after.code,
+  });
+  const labelOf = (operation: { code: string }) => ({ label: `${after.code}/${operation.code}` });
+  if (before === null) auditCreate(tx, 'routing', routingOf(after), { label: after.code });
+  else auditUpdate(tx, 'routing', routingOf(before), routingOf(after), { label: after.code });
+  const was = new Map((before?.operations ?? []).map((op) => [op.id, operationOf(op)]));
+  for (const operation of after.operations) {
+    const previous = was.get(operation.id);
+    if (previous === undefined)
+      auditCreate(tx, 'routing_operation', operationOf(operation), labelOf(operation));
+    else auditUpdate(tx, 'routing_operation', previous, operationOf(operation), labelOf(operation));
+    was.delete(operation.id);
+  }
+  for (const removed of was.values()) auditDelete(tx, 'routing_operation', removed, labelOf(removed));
 }
 
 async function checkOperations(tx: Sql, operations: OperationFields[]) {
@@ -155,7 +192,7 @@ export async function createRouting(
   input: { productId: string; code: string; name: string; operations: OperationFields[] },
 ) {
   const [product] = await tx
-    .select({ id: tables.products.id })
+    .select({ id: tables.products.id, code: tables.products.code })
     .from(tables.products)
     .where(eq(tables.products.id, input.productId));
   if (product === undefined) throw notFound('Product');
@@ -167,7 +204,9 @@ export async function createRouting(
     .returning(routingColumns);
   if (routing === undefined) throw takenCode();
   await replaceOperations(tx, tenantId, routing.id, input.operations);
-  return routingWithOperations(tx, routing.id);
+  const created = await routingWithOperations(tx, routing.id);
+  auditRouting(tx, product.code, null, created);
+  return created;
 }
 
 export async function updateRouting(
@@ -181,10 +220,19 @@ export async function updateRouting(
     operations?: OperationFields[] | undefined;
   },
 ) {
-  await routingWithOperations(tx, id);
+  const [locked] = await tx
+    .select({ productCode: tables.products.code })
+    .from(tables.routings)
+    .innerJoin(tables.products, eq(tables.products.id, tables.routings.productId))
+    .where(eq(tables.routings.id, id))
+    .for('update', { of: tables.routings });
+  if (locked === undefined) throw notFound('Routing');
+  const before = await routingWithOperations(tx, id);
   const { operations, ...fields } = patch;
   if (Object.values(fields).some((v) => v !== undefined))
     await uniqueCode(tx.update(tables.routings).set(fields).where(eq(tables.routings.id, id)));
   if (operations !== undefined) await replaceOperations(tx, tenantId, id, operations);
-  return routingWithOperations(tx, id);
+  const after = await routingWithOperations(tx, id);
+  auditRouting(tx, locked.productCode, before, after);
+  return after;
 }

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { type Database, rows } from '../../db/index.js';
-import { generateShifts } from './shifts.js';
+import { materialiseShifts } from './shifts.js';
 
 /** Every plant with a shift pattern has its shifts generated at least this far ahead. */
 export const SHIFT_HORIZON_DAYS = 56;
@@ -29,7 +29,7 @@ export async function extendShiftHorizon(db: Database, now = new Date()): Promis
         sql`select distinct plant_id::text as plant_id from shift_patterns where is_active order by 1`,
       );
       for (const { plant_id: plantId } of withPatterns) {
-        await generateShifts(tx, tenantId, {
+        await materialiseShifts(tx, tenantId, {
           plantId,
           from: isoDay(now, 0),
           to: isoDay(now, SHIFT_HORIZON_DAYS),

@@ -1,7 +1,14 @@
 import { tables } from '@plantline/schema';
 import { and, asc, eq, inArray, notInArray } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
-import { DomainError, notFound, takenCode, uniqueCode } from '../../platform/index.js';
+import {
+  auditCreate,
+  auditUpdate,
+  DomainError,
+  notFound,
+  takenCode,
+  uniqueCode,
+} from '../../platform/index.js';
 import { visiblePlant } from './visibility.js';
 
 /*
@@ -38,11 +45,19 @@ const definitionColumns = {
   breaks: tables.shiftPatternShifts.breaks,
 };
 
-export async function listShiftPatterns(tx: Sql, input: { plantId?: string | undefined }) {
+export async function listShiftPatterns(
+  tx: Sql,
+  input: { plantId?: string | undefined; id?: string | undefined },
+) {
   const patterns = await tx
     .select(patternColumns)
     .from(tables.shiftPatterns)
-    .where(input.plantId === undefined ? undefined : eq(tables.shiftPatterns.plantId, input.plantId))
+    .where(
+      and(
+        input.plantId === undefined ? undefined : eq(tables.shiftPatterns.plantId, input.plantId),
+        input.id === undefined ? undefined : eq(tables.shiftPatterns.id, input.id),
+      ),
+    )
     .orderBy(asc(tables.shiftPatterns.code));
   if (patterns.length === 0) return [];
   const definitions = await tx
@@ -58,14 +73,25 @@ export async function listShiftPatterns(tx: Sql, input: { plantId?: string | und
   return patterns.map((p) => ({ ...p, shifts: definitions.filter((d) => d.patternId === p.id) }));
 }
 
-async function visiblePattern(tx: Sql, id: string) {
-  const [pattern] = await tx
-    .select(patternColumns)
+type PatternWithShifts = Awaited<ReturnType<typeof listShiftPatterns>>[number];
+
+/** Locked until the transaction ends, so that the audit trail's "before" is what the change replaced. */
+async function patternToChange(tx: Sql, id: string): Promise<PatternWithShifts> {
+  await tx
+    .select({ id: tables.shiftPatterns.id })
     .from(tables.shiftPatterns)
-    .where(eq(tables.shiftPatterns.id, id));
+    .where(eq(tables.shiftPatterns.id, id))
+    .for('update');
+  const [pattern] = await listShiftPatterns(tx, { id });
   if (pattern === undefined) throw notFound('Shift pattern');
   return pattern;
 }
+
+/** A pattern as the audit trail records it: its shift definitions in it, by code. */
+const auditedPattern = ({ plantId: _, shifts, ...pattern }: PatternWithShifts) => ({
+  ...pattern,
+  shifts: shifts.map(({ id: _id, patternId: _pattern, ...definition }) => definition),
+});
 
 async function replaceDefinitions(
   tx: Sql,
@@ -134,10 +160,12 @@ export async function createShiftPattern(
     .returning(patternColumns);
   if (pattern === undefined) throw takenCode();
   await replaceDefinitions(tx, tenantId, pattern, input.shifts);
-  const [withShifts] = await listShiftPatterns(tx, { plantId: pattern.plantId }).then((all) =>
-    all.filter((p) => p.id === pattern.id),
-  );
-  return withShifts!;
+  const [created] = await listShiftPatterns(tx, { id: pattern.id });
+  auditCreate(tx, 'shift_pattern', auditedPattern(created!), {
+    label: created!.code,
+    plantId: created!.plantId,
+  });
+  return created!;
 }
 
 /** Changes a pattern; `shifts`, when given, replaces its definitions (matched by code). */
@@ -153,12 +181,16 @@ export async function updateShiftPattern(
     shifts?: ShiftDefinitionFields[] | undefined;
   },
 ) {
-  const pattern = await visiblePattern(tx, id);
+  const pattern = await patternToChange(tx, id);
   const { shifts, ...fields } = patch;
   if (Object.values(fields).some((v) => v !== undefined)) {
     await uniqueCode(tx.update(tables.shiftPatterns).set(fields).where(eq(tables.shiftPatterns.id, id)));
   }
   if (shifts !== undefined) await replaceDefinitions(tx, tenantId, pattern, shifts);
-  const [updated] = (await listShiftPatterns(tx, { plantId: pattern.plantId })).filter((p) => p.id === id);
+  const [updated] = await listShiftPatterns(tx, { id });
+  auditUpdate(tx, 'shift_pattern', auditedPattern(pattern), auditedPattern(updated!), {
+    label: updated!.code,
+    plantId: updated!.plantId,
+  });
   return updated!;
 }

@@ -1,7 +1,7 @@
 import { tables } from '@plantline/schema';
 import { and, asc, eq, gt, gte, inArray, isNotNull, lt, lte, notInArray, type SQL, sql } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
-import { DomainError, notFound } from '../../platform/index.js';
+import { audit, auditCreate, auditDelete, auditUpdate, DomainError, notFound } from '../../platform/index.js';
 import { firstOverlap, generateShiftInstances, localDateOf } from './shift-generator.js';
 import { listShiftPatterns } from './shift-patterns.js';
 import { visiblePlant } from './visibility.js';
@@ -45,6 +45,32 @@ export function listShifts(
 export const MAX_GENERATION_DAYS = 400;
 const GENERATION_BATCH = 500;
 
+export interface GenerateShiftsInput {
+  plantId: string;
+  from: string;
+  to: string;
+}
+
+/**
+ * Generates a plant's shifts for [from, to] as someone asked (materialiseShifts), with one audit entry
+ * for the plant's calendar saying what it did. The hourly horizon job calls materialiseShifts itself:
+ * what it writes follows from the patterns, whose changes are audited, and it would otherwise add an
+ * entry every hour.
+ */
+export async function generateShifts(tx: Sql, tenantId: string, input: GenerateShiftsInput) {
+  const outcome = await materialiseShifts(tx, tenantId, input);
+  const plant = await visiblePlant(tx, input.plantId);
+  audit(tx, {
+    action: 'shift.generate',
+    entityType: 'shift',
+    entityId: input.plantId,
+    entityLabel: `${plant.code} ${input.from}…${input.to}`,
+    plantId: input.plantId,
+    after: { from: input.from, to: input.to, ...outcome },
+  });
+  return outcome;
+}
+
 /**
  * Materialises the plant's active patterns into shifts whose local start date is in [from, to],
  * with their breaks as planned downtimes. Idempotent: generated shifts are updated in place (their
@@ -52,11 +78,7 @@ const GENERATION_BATCH = 500;
  * follow from the patterns are removed, and a generated slot that would overlap a shift entered by
  * hand is skipped and reported.
  */
-export async function generateShifts(
-  tx: Sql,
-  tenantId: string,
-  input: { plantId: string; from: string; to: string },
-) {
+export async function materialiseShifts(tx: Sql, tenantId: string, input: GenerateShiftsInput) {
   if (input.to < input.from)
     throw new DomainError('invalid', 'The range ends before it starts', { to: 'Before from' });
   const days = (Date.parse(input.to) - Date.parse(input.from)) / 86_400_000 + 1;
@@ -198,11 +220,27 @@ export async function generateShifts(
   return { generated, overridesKept, removed: removed.length, skipped };
 }
 
-async function visibleShift(tx: Sql, id: string) {
-  const [shift] = await tx.select(shiftColumns).from(tables.shifts).where(eq(tables.shifts.id, id));
+/** Locked until the transaction ends, so that the audit trail's "before" is what the change replaced. */
+async function shiftToChange(tx: Sql, id: string) {
+  const [shift] = await tx
+    .select(shiftColumns)
+    .from(tables.shifts)
+    .where(eq(tables.shifts.id, id))
+    .for('update');
   if (shift === undefined) throw notFound('Shift');
   return shift;
 }
+
+type ShiftRow = Awaited<ReturnType<typeof shiftToChange>>;
+
+/** A shift as the audit trail records it; a shift has no code, so it is named by name and date. */
+function auditedShift({ plantId, patternShiftId: _, ...shift }: ShiftRow) {
+  return { row: shift, record: { label: `${shift.name} ${shift.businessDate}`, plantId } };
+}
+
+/** Cancelling a shift and bringing it back are named as such; any other change is an update. */
+const shiftVerb = (before: { isCancelled: boolean }, after: { isCancelled: boolean }) =>
+  before.isCancelled === after.isCancelled ? 'update' : after.isCancelled ? 'cancel' : 'restore';
 
 async function refuseOverlap(tx: Sql, shift: { id?: string; plantId: string; startsAt: Date; endsAt: Date }) {
   const [clash] = await tx
@@ -246,6 +284,8 @@ export async function createShift(
     .insert(tables.shifts)
     .values({ ...input, tenantId, businessDate: localDateOf(input.startsAt, plant.timezone) })
     .returning(shiftColumns);
+  const { row, record } = auditedShift(shift!);
+  auditCreate(tx, 'shift', row, record);
   return shift!;
 }
 
@@ -263,7 +303,7 @@ export async function updateShift(
     isCancelled?: boolean | undefined;
   },
 ) {
-  const shift = await visibleShift(tx, id);
+  const shift = await shiftToChange(tx, id);
   const startsAt = patch.startsAt ?? shift.startsAt;
   const endsAt = patch.endsAt ?? shift.endsAt;
   checkInterval(startsAt, endsAt);
@@ -274,16 +314,20 @@ export async function updateShift(
     .set({ ...patch, isOverride: shift.patternShiftId !== null })
     .where(eq(tables.shifts.id, id))
     .returning(shiftColumns);
+  const after = auditedShift(updated!);
+  auditUpdate(tx, 'shift', auditedShift(shift).row, after.row, after.record, shiftVerb(shift, updated!));
   return updated!;
 }
 
 /** Deletes an extra shift; a generated one is cancelled instead (see updateShift). */
 export async function deleteShift(tx: Sql, id: string) {
-  const shift = await visibleShift(tx, id);
+  const shift = await shiftToChange(tx, id);
   if (shift.patternShiftId !== null)
     throw new DomainError('invalid', 'A generated shift is cancelled, not deleted', {
       id: 'Generated shift',
     });
   await tx.delete(tables.shifts).where(eq(tables.shifts.id, id));
+  const { row, record } = auditedShift(shift);
+  auditDelete(tx, 'shift', row, record);
   return { id };
 }

@@ -11,7 +11,7 @@ import { notFound } from '../../platform/index.js';
 
 export async function visiblePlant(tx: Sql, plantId: string) {
   const [plant] = await tx
-    .select({ id: tables.plants.id, timezone: tables.plants.timezone })
+    .select({ id: tables.plants.id, code: tables.plants.code, timezone: tables.plants.timezone })
     .from(tables.plants)
     .where(eq(tables.plants.id, plantId));
   if (plant === undefined) throw notFound('Plant');
@@ -20,7 +20,7 @@ export async function visiblePlant(tx: Sql, plantId: string) {
 
 export async function visibleLine(tx: Sql, lineId: string) {
   const [line] = await tx
-    .select({ id: tables.lines.id, plantId: tables.lines.plantId })
+    .select({ id: tables.lines.id, code: tables.lines.code, plantId: tables.lines.plantId })
     .from(tables.lines)
     .where(eq(tables.lines.id, lineId));
   if (line === undefined) throw notFound('Line');
@@ -29,7 +29,12 @@ export async function visibleLine(tx: Sql, lineId: string) {
 
 export async function visibleMachine(tx: Sql, machineId: string) {
   const [machine] = await tx
-    .select({ id: tables.machines.id, plantId: tables.machines.plantId, lineId: tables.machines.lineId })
+    .select({
+      id: tables.machines.id,
+      code: tables.machines.code,
+      plantId: tables.machines.plantId,
+      lineId: tables.machines.lineId,
+    })
     .from(tables.machines)
     .where(eq(tables.machines.id, machineId));
   if (machine === undefined) throw notFound('Machine');
@@ -38,7 +43,7 @@ export async function visibleMachine(tx: Sql, machineId: string) {
 
 export async function visibleProduct(tx: Sql, productId: string) {
   const [product] = await tx
-    .select({ id: tables.products.id })
+    .select({ id: tables.products.id, code: tables.products.code })
     .from(tables.products)
     .where(eq(tables.products.id, productId));
   if (product === undefined) throw notFound('Product');

@@ -1,12 +1,20 @@
 import { tables } from '@plantline/schema';
 import { and, asc, eq, inArray, notInArray } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
-import { DomainError, notFound, takenCode, uniqueCode } from '../../platform/index.js';
+import {
+  auditCreate,
+  auditUpdate,
+  DomainError,
+  notFound,
+  takenCode,
+  uniqueCode,
+} from '../../platform/index.js';
 
 /*
  * Quality catalogues (docs/kpis.md: FPY, RTY): defect codes and inspection plans with their
  * characteristics. Tenant-wide; deactivated, never deleted, because recorded inspections refer to
- * them.
+ * them. Each create and change through the API is audited where it is made; the bulk insert of defect
+ * codes is the demo seed's.
  */
 
 // ---- defect codes
@@ -47,6 +55,7 @@ export function createDefectCodes(tx: Sql, tenantId: string, input: readonly Def
 export async function createDefectCode(tx: Sql, tenantId: string, input: DefectCodeFields) {
   const [defect] = await createDefectCodes(tx, tenantId, [input]);
   if (defect === undefined) throw takenCode();
+  auditCreate(tx, 'defect_code', defect, { label: defect.code });
   return defect;
 }
 
@@ -55,10 +64,17 @@ export async function updateDefectCode(
   id: string,
   patch: Partial<DefectCodeFields> & { isActive?: boolean | undefined },
 ) {
+  const [before] = await tx
+    .select(defectColumns)
+    .from(tables.defectCodes)
+    .where(eq(tables.defectCodes.id, id))
+    .for('update');
+  if (before === undefined) throw notFound('Defect code');
   const [defect] = await uniqueCode(
     tx.update(tables.defectCodes).set(patch).where(eq(tables.defectCodes.id, id)).returning(defectColumns),
   );
   if (defect === undefined) throw notFound('Defect code');
+  auditUpdate(tx, 'defect_code', before, defect, { label: defect.code });
   return defect;
 }
 
@@ -136,6 +152,26 @@ async function planWithCharacteristics(tx: Sql, id: string) {
   const [plan] = await listInspectionPlans(tx, { id, includeInactive: true });
   if (plan === undefined) throw notFound('Inspection plan');
   return plan;
+}
+
+type Plan = Awaited<ReturnType<typeof planWithCharacteristics>>;
+
+/**
+ * A plan as the audit trail records it: its product and operation by code beside their ids, and its
+ * characteristics in it, by code (they are the plan's parts, not records of their own).
+ */
+async function auditedPlan(tx: Sql, { characteristics, ...plan }: Plan) {
+  const [codes] = await tx
+    .select({ productCode: tables.products.code, operationCode: tables.routingOperations.code })
+    .from(tables.products)
+    .innerJoin(tables.routingOperations, eq(tables.routingOperations.id, plan.operationId))
+    .where(eq(tables.products.id, plan.productId));
+  return {
+    ...plan,
+    productCode: codes?.productCode ?? null,
+    operationCode: codes?.operationCode ?? null,
+    characteristics: characteristics.map(({ id: _, planId: _plan, ...c }) => c),
+  };
 }
 
 /** The operation must be on a routing of the product: FPY and RTY are per product and operation. */
@@ -247,7 +283,9 @@ export async function createInspectionPlan(
     .returning(planColumns);
   if (plan === undefined) throw takenCode();
   await replaceCharacteristics(tx, tenantId, plan.id, characteristics);
-  return planWithCharacteristics(tx, plan.id);
+  const created = await planWithCharacteristics(tx, plan.id);
+  auditCreate(tx, 'inspection_plan', await auditedPlan(tx, created), { label: created.code });
+  return created;
 }
 
 /** Changes a plan; `characteristics`, when given, replaces them (matched by code). */
@@ -262,10 +300,18 @@ export async function updateInspectionPlan(
     characteristics?: CharacteristicFields[] | undefined;
   },
 ) {
-  await planWithCharacteristics(tx, id);
+  const [locked] = await tx
+    .select({ id: tables.inspectionPlans.id })
+    .from(tables.inspectionPlans)
+    .where(eq(tables.inspectionPlans.id, id))
+    .for('update');
+  if (locked === undefined) throw notFound('Inspection plan');
+  const before = await auditedPlan(tx, await planWithCharacteristics(tx, id));
   const { characteristics, ...fields } = patch;
   if (Object.values(fields).some((v) => v !== undefined))
     await uniqueCode(tx.update(tables.inspectionPlans).set(fields).where(eq(tables.inspectionPlans.id, id)));
   if (characteristics !== undefined) await replaceCharacteristics(tx, tenantId, id, characteristics);
-  return planWithCharacteristics(tx, id);
+  const updated = await planWithCharacteristics(tx, id);
+  auditUpdate(tx, 'inspection_plan', before, await auditedPlan(tx, updated), { label: updated.code });
+  return updated;
 }

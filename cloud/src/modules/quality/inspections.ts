@@ -3,12 +3,15 @@ import { and, asc, desc, eq, gte, inArray, lt, or, type SQL } from 'drizzle-orm'
 import type { Sql } from '../../db/index.js';
 import { DomainError, isUniqueViolation, notFound } from '../../platform/index.js';
 import { checkProductOperation } from './catalogue.js';
+import { auditInspection } from './inspection-audit.js';
 
 /*
  * Inspections for FPY (docs/kpis.md: units that pass their first inspection without rework / units
  * inspected). The first inspection of a unit (serial) or lot at an operation is attempt 1; a
  * re-inspection, usually after rework, follows a failed one as the next attempt. The attempt is the
  * server's to assign, never the caller's, so first-pass counts cannot be gamed or double-counted.
+ * Inspections are GMP records: each is audited as it is recorded (21 CFR 11.10(e)), and none is
+ * changed afterwards — a wrong verdict is answered by a re-inspection, which is a record of its own.
  */
 
 export interface ResultFields {
@@ -149,6 +152,7 @@ async function insertInspection(
     previousInspectionId: string | null;
   },
   input: InspectionFields,
+  verb: 'create' | 'reinspect',
 ) {
   const results = await judgeResults(tx, row.planId, input.results);
   const result = verdictOf(input.result, results);
@@ -189,7 +193,9 @@ async function insertInspection(
       })),
     );
   }
-  return getInspection(tx, inspection!.id);
+  const recorded = await getInspection(tx, inspection!.id);
+  await auditInspection(tx, recorded, verb);
+  return recorded;
 }
 
 /** The first inspection of a unit (serial) or lot at an operation. */
@@ -231,6 +237,7 @@ export async function recordInspection(
       previousInspectionId: null,
     },
     input,
+    'create',
   );
 }
 
@@ -267,6 +274,7 @@ export async function recordReinspection(
       previousInspectionId: previous.id,
     },
     input,
+    'reinspect',
   );
 }
 
