@@ -9,6 +9,7 @@ import { masterdataRouter } from './modules/masterdata/index.js';
 import { productionRouter } from './modules/production/index.js';
 import { qualityRouter } from './modules/quality/index.js';
 import { rbacRouter } from './modules/rbac/index.js';
+import { searchRouter } from './modules/search/index.js';
 import { tenancyRouter } from './modules/tenancy/index.js';
 import { router } from './trpc/procedures.js';
 
@@ -29,6 +30,7 @@ export const appRouter = router({
   kpi: kpiRouter,
   config: configRouter,
   demo: demoRouter,
+  search: searchRouter,
 });
 
 export type AppRouter = typeof appRouter;

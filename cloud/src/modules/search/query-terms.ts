@@ -1,0 +1,86 @@
+/*
+ * What a typed search text becomes before it reaches SQL (docs/search.md, "Matching and ranking"):
+ * pure, so every hostile input is tested without a database. Whatever is typed — quotes, tsquery
+ * operators, LIKE wildcards, control characters, only punctuation — comes out as letters and digits
+ * or as nothing, and the stages that would have nothing to work with are left out.
+ */
+
+/** Words beyond this many add nothing to a typeahead and only widen the full-text query. */
+export const MAX_WORDS = 8;
+/** Fewer characters than this and a trigram index cannot narrow a fragment search. */
+export const MIN_FRAGMENT = 3;
+/** A word this long or longer is matched as a prefix (`brak` finds `brake`); one letter is not. */
+export const MIN_PREFIX_WORD = 2;
+
+export type Stage = 'code' | 'prefix' | 'text' | 'fragment' | 'similar';
+export type MatchedOn = 'code' | 'prefix' | 'text' | 'fragment';
+
+export interface SearchTerms {
+  /** The text as searched: control characters and broken surrogates gone, spaces collapsed. */
+  readonly text: string;
+  /** Letters and digits of the text, upper case: how the index stores codes (`code_norm`). */
+  readonly code: string;
+  /** The words (letters, digits and marks), lower case, at most MAX_WORDS. */
+  readonly words: readonly string[];
+}
+
+// Lone halves of a surrogate pair cannot be encoded as UTF-8; control characters include NUL, which
+// PostgreSQL refuses in text.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const CONTROL = /\p{Cc}/gu;
+const WORD = /[\p{L}\p{M}\p{N}]+/gu;
+
+export function searchTerms(raw: string): SearchTerms {
+  const text = raw.replace(LONE_SURROGATE, ' ').replace(CONTROL, ' ').replace(/\s+/g, ' ').trim();
+  const words = [...new Set(text.toLowerCase().match(WORD) ?? [])].slice(0, MAX_WORDS);
+  return { text, code: text.replace(/[^A-Za-z0-9]/g, '').toUpperCase(), words };
+}
+
+/**
+ * The full-text query for to_tsquery('simple', …): every word must match, each as a quoted lexeme
+ * (quotes doubled, backslashes escaped, though words hold neither) and, from MIN_PREFIX_WORD
+ * letters on, as a prefix for typeahead. websearch_to_tsquery would be safe too but cannot say
+ * "prefix". Null when there is no word.
+ */
+export function prefixTsQuery(words: readonly string[]): string | null {
+  if (words.length === 0) return null;
+  return words
+    .map((word) => {
+      const quoted = `'${word.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+      return word.length >= MIN_PREFIX_WORD ? `${quoted}:*` : quoted;
+    })
+    .join(' & ');
+}
+
+/** Whether a text has a run of MIN_FRAGMENT letters or digits, so the trigram index can narrow it. */
+export function hasTrigram(text: string): boolean {
+  return /[\p{L}\p{N}]{3}/u.test(text);
+}
+
+export interface StagePlan {
+  readonly stage: Stage;
+  /** What the stage's SQL gets as its term. */
+  readonly term: string;
+  readonly matchedOn: MatchedOn;
+}
+
+/**
+ * The stages worth running for these terms, in order: exact code, code prefix, words, fragments of
+ * codes and titles, then similar title words (typos). A stage is left out when its term would be
+ * empty or too short to use its index.
+ */
+export function planStages(terms: SearchTerms): StagePlan[] {
+  const plan: StagePlan[] = [];
+  if (terms.code !== '') {
+    plan.push({ stage: 'code', term: terms.code, matchedOn: 'code' });
+    plan.push({ stage: 'prefix', term: terms.code, matchedOn: 'prefix' });
+  }
+  const tsQuery = prefixTsQuery(terms.words);
+  if (tsQuery !== null) plan.push({ stage: 'text', term: tsQuery, matchedOn: 'text' });
+  const fragment = terms.text.toLowerCase();
+  if (terms.code.length >= MIN_FRAGMENT || hasTrigram(fragment)) {
+    plan.push({ stage: 'fragment', term: fragment, matchedOn: 'fragment' });
+  }
+  if (hasTrigram(fragment)) plan.push({ stage: 'similar', term: fragment, matchedOn: 'fragment' });
+  return plan;
+}
