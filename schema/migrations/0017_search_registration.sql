@@ -168,8 +168,9 @@ END $$;
 --   prefix   the normalised code starts with `p_term` (the code itself excluded), in code order;
 --   text     the document matches the tsquery `p_term` (built by the cloud), ranked among at most
 --            `p_pool` matches rather than all of them;
---   fragment the normalised code or the lower-case title contains `p_term` (3 characters or more,
---            or the trigram index cannot narrow it), ranked by trigram similarity among `p_pool`;
+--   fragment the normalised code contains `p_term`'s letters and digits, or the lower-case title
+--            contains `p_term` if it is one word (3 characters or more each, or the trigram index
+--            cannot narrow it), ranked by trigram similarity among `p_pool`;
 --   similar  a word of the title is like `p_term` (pg_trgm's word similarity): typos.
 CREATE FUNCTION plantline.search_candidates(p_stage text, p_term text, p_types text[], p_cap integer,
   p_pool integer DEFAULT 200)
@@ -186,7 +187,6 @@ DECLARE
   pool integer := least(greatest(coalesce(p_pool, 0), cap), 1000);
   norm text := upper(regexp_replace(coalesce(p_term, ''), '[^A-Za-z0-9]', '', 'g'));
   fragment text := lower(coalesce(p_term, ''));
-  liked text;
   conditions text[] := '{}';
 BEGIN
   IF tenant IS NULL OR cap = 0 OR coalesce(p_term, '') = '' OR p_types IS NULL THEN
@@ -209,22 +209,26 @@ BEGIN
       || ' ORDER BY 3 DESC, c.entity_type, c.entity_id LIMIT $6'
       USING tenant, all_plants, plant_ids, p_types, p_term, cap, pool;
   WHEN 'fragment' THEN
-    liked := '%' || replace(replace(replace(fragment, '\', '\\'), '%', '\%'), '_', '\_') || '%';
+    -- The index narrows by the code's last six characters and the whole is checked on the rows it
+    -- gives: every trigram of a long fragment is another posting list to intersect, and the
+    -- selective part of a document number is its tail (the sequence). Titles are searched for a
+    -- fragment of one word ("otor" of rotor); words with spaces between are the text stage's.
     IF length(norm) >= 3 THEN
-      conditions := array_append(conditions, 'd.code_norm LIKE ''%'' || $5 || ''%''');
+      conditions := array_append(conditions,
+        '(d.code_norm LIKE ''%'' || right($5, 6) || ''%'' AND strpos(d.code_norm, $5) > 0)');
     END IF;
-    IF fragment ~ '[[:alnum:]]{3}' THEN
-      conditions := array_append(conditions, 'lower(d.title) LIKE $6');
+    IF fragment ~ '^[[:alnum:]]{3,}$' THEN
+      conditions := array_append(conditions, 'lower(d.title) LIKE ''%'' || $6 || ''%''');
     END IF;
     IF cardinality(conditions) = 0 THEN
       RETURN;
     END IF;
     RETURN QUERY EXECUTE 'SELECT c.entity_type, c.entity_id, c.score FROM ('
       || ' SELECT d.entity_type, d.entity_id, greatest(similarity(d.code_norm, $5),'
-      || ' similarity(lower(d.title), $7)) AS score FROM search_documents d WHERE ' || visible
-      || ' AND (' || array_to_string(conditions, ' OR ') || ') LIMIT $9) c'
-      || ' ORDER BY c.score DESC, c.entity_type, c.entity_id LIMIT $8'
-      USING tenant, all_plants, plant_ids, p_types, norm, liked, fragment, cap, pool;
+      || ' similarity(lower(d.title), $6)) AS score FROM search_documents d WHERE ' || visible
+      || ' AND (' || array_to_string(conditions, ' OR ') || ') LIMIT $8) c'
+      || ' ORDER BY c.score DESC, c.entity_type, c.entity_id LIMIT $7'
+      USING tenant, all_plants, plant_ids, p_types, norm, fragment, cap, pool;
   WHEN 'similar' THEN
     IF fragment !~ '[[:alnum:]]{3}' THEN
       RETURN;

@@ -29,13 +29,16 @@ describe('searchTerms', () => {
 });
 
 describe('prefixTsQuery', () => {
-  it('quotes every word and asks for prefixes from two letters on', () => {
-    expect(prefixTsQuery(['brak', 'd'])).toBe("'brak':* & 'd'");
+  it('quotes every word and takes the last one, being typed, as a prefix if it has letters', () => {
+    expect(prefixTsQuery(['brake', 'ro'])).toBe("'brake' & 'ro':*");
+    expect(prefixTsQuery(['brake', 'r'])).toBe("'brake' & 'r'");
+    expect(prefixTsQuery(['po', '00012'])).toBe("'po' & '00012'");
+    expect(prefixTsQuery(['m1'])).toBe("'m1':*");
     expect(prefixTsQuery([])).toBeNull();
   });
 
   it('escapes quotes and backslashes should a word ever hold them', () => {
-    expect(prefixTsQuery(["o'neil", 'a\\b'])).toBe("'o''neil':* & 'a\\\\b':*");
+    expect(prefixTsQuery(["o'neil", 'a\\b'])).toBe("'o''neil' & 'a\\\\b':*");
   });
 });
 
@@ -46,7 +49,7 @@ describe('planStages', () => {
     expect(planStages(searchTerms('NCR-RIV-2026'))).toEqual([
       { stage: 'code', term: 'NCRRIV2026', matchedOn: 'code' },
       { stage: 'prefix', term: 'NCRRIV2026', matchedOn: 'prefix' },
-      { stage: 'text', term: "'ncr':* & 'riv':* & '2026':*", matchedOn: 'text' },
+      { stage: 'text', term: "'ncr' & 'riv' & '2026'", matchedOn: 'text' },
       { stage: 'fragment', term: 'ncr-riv-2026', matchedOn: 'fragment' },
       { stage: 'similar', term: 'ncr-riv-2026', matchedOn: 'fragment' },
     ]);

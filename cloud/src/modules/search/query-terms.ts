@@ -9,7 +9,7 @@
 export const MAX_WORDS = 8;
 /** Fewer characters than this and a trigram index cannot narrow a fragment search. */
 export const MIN_FRAGMENT = 3;
-/** A word this long or longer is matched as a prefix (`brak` finds `brake`); one letter is not. */
+/** The word being typed is matched as a prefix from this many letters on (`brak` finds `brake`). */
 export const MIN_PREFIX_WORD = 2;
 
 export type Stage = 'code' | 'prefix' | 'text' | 'fragment' | 'similar';
@@ -38,16 +38,19 @@ export function searchTerms(raw: string): SearchTerms {
 
 /**
  * The full-text query for to_tsquery('simple', …): every word must match, each as a quoted lexeme
- * (quotes doubled, backslashes escaped, though words hold neither) and, from MIN_PREFIX_WORD
- * letters on, as a prefix for typeahead. websearch_to_tsquery would be safe too but cannot say
- * "prefix". Null when there is no word.
+ * (quotes doubled, backslashes escaped, though words hold neither). Only the last word — the one
+ * being typed — is a prefix, and only when it has letters: a prefix gathers every matching entry of
+ * the index before anything is ranked, so `po:* & riv:*` would cost as many rows as half the index,
+ * while whole words are looked up by skipping (numbers are found as codes by the earlier stages).
+ * websearch_to_tsquery would be safe too but cannot say "prefix". Null when there is no word.
  */
 export function prefixTsQuery(words: readonly string[]): string | null {
   if (words.length === 0) return null;
   return words
-    .map((word) => {
+    .map((word, i) => {
       const quoted = `'${word.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
-      return word.length >= MIN_PREFIX_WORD ? `${quoted}:*` : quoted;
+      const typing = i === words.length - 1 && word.length >= MIN_PREFIX_WORD && /\p{L}/u.test(word);
+      return typing ? `${quoted}:*` : quoted;
     })
     .join(' & ');
 }
@@ -66,7 +69,7 @@ export interface StagePlan {
 
 /**
  * The stages worth running for these terms, in order: exact code, code prefix, words, fragments of
- * codes and titles, then similar title words (typos). A stage is left out when its term would be
+ * codes and of a title word, then similar title words (typos). A stage is left out when its term would be
  * empty or too short to use its index.
  */
 export function planStages(terms: SearchTerms): StagePlan[] {
@@ -78,7 +81,8 @@ export function planStages(terms: SearchTerms): StagePlan[] {
   const tsQuery = prefixTsQuery(terms.words);
   if (tsQuery !== null) plan.push({ stage: 'text', term: tsQuery, matchedOn: 'text' });
   const fragment = terms.text.toLowerCase();
-  if (terms.code.length >= MIN_FRAGMENT || hasTrigram(fragment)) {
+  // Titles are searched for a piece of one word; words with spaces between are the text stage's.
+  if (terms.code.length >= MIN_FRAGMENT || /^[\p{L}\p{N}]{3,}$/u.test(fragment)) {
     plan.push({ stage: 'fragment', term: fragment, matchedOn: 'fragment' });
   }
   if (hasTrigram(fragment)) plan.push({ stage: 'similar', term: fragment, matchedOn: 'fragment' });

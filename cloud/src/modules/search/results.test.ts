@@ -17,13 +17,19 @@ describe('addFound', () => {
 
 describe('groupByType', () => {
   it('orders groups by their best result and keeps rank order inside', () => {
-    const groups = groupByType([row('order', '1'), row('product', '2'), row('order', '3')], (type) =>
-      type.toUpperCase(),
-    );
+    const groups = groupByType([row('order', '1'), row('product', '2'), row('order', '3')], (type) => ({
+      label: `${type}s`,
+      singular: type,
+    }));
     expect(groups).toEqual([
-      { entityType: 'order', label: 'ORDER', results: [row('order', '1'), row('order', '3')] },
-      { entityType: 'product', label: 'PRODUCT', results: [row('product', '2')] },
+      {
+        entityType: 'order',
+        label: 'orders',
+        singular: 'order',
+        results: [row('order', '1'), row('order', '3')],
+      },
+      { entityType: 'product', label: 'products', singular: 'product', results: [row('product', '2')] },
     ]);
-    expect(groupByType([], String)).toEqual([]);
+    expect(groupByType([], () => ({ label: '', singular: '' }))).toEqual([]);
   });
 });

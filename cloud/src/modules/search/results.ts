@@ -23,7 +23,10 @@ export interface SearchResult {
 
 export interface SearchGroup<R = SearchResult> {
   entityType: string;
+  /** The group's heading: "Production orders". */
   label: string;
+  /** One of its results: "Production order". */
+  singular: string;
   results: R[];
 }
 
@@ -47,13 +50,13 @@ export function addFound<R extends Keyed>(found: R[], stageRows: readonly R[], l
 /** Results grouped by type, each group where its best result ranked, results in rank order. */
 export function groupByType<R extends Keyed>(
   ranked: readonly R[],
-  labelOf: (entityType: string) => string,
+  labelsOf: (entityType: string) => { label: string; singular: string },
 ): SearchGroup<R>[] {
   const groups = new Map<string, SearchGroup<R>>();
   for (const result of ranked) {
     let group = groups.get(result.entityType);
     if (group === undefined) {
-      group = { entityType: result.entityType, label: labelOf(result.entityType), results: [] };
+      group = { entityType: result.entityType, ...labelsOf(result.entityType), results: [] };
       groups.set(result.entityType, group);
     }
     group.results.push(result);

@@ -91,7 +91,7 @@ describe.each(testEngines)('search ($name engine)', (engine) => {
   });
 
   it('finds products by a name prefix, by code, and by a custom text value with a snippet', async () => {
-    const byName = await search(admin, 'brak ro');
+    const byName = await search(admin, 'brake ro');
     expect(flat(byName)[0]).toMatchObject({
       entityId: ids.product,
       matchedOn: 'text',

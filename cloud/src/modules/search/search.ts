@@ -8,7 +8,8 @@ import { addFound, groupByType, type SearchGroup, type SearchResult } from './re
 /*
  * One search box over every kind of record (docs/search.md). The stages run in order — exact code,
  * code prefix, words, fragments, similar words — each asking plantline.search_candidates for at most
- * `limit` records, until the answer is full. That lookup runs as the owner so that its indexes work
+ * `limit` records, until the answer is full (after a whole code matched, no fragments, nor words
+ * when it has digits; similar words only when nothing matched). That lookup runs as the owner so that its indexes work
  * (0017_search_registration.sql says why) and applies the tenant and plant scope itself; the
  * documents are then read here as the caller, under row-level security, so the policy has the last
  * word on what is shown.
@@ -50,6 +51,11 @@ export async function searchRecords(tx: Sql, caller: Caller, input: SearchInput)
   let found: FoundRow[] = [];
   for (const stage of planStages(terms)) {
     if (found.length >= input.limit) break;
+    // A whole code matched: the text names a record. A text with digits is a number, not words (and
+    // its words, po riv 2026, are the commonest in the index); fragments would only add noise.
+    const wholeCode = found.some((row) => row.matchedOn === 'code');
+    if (wholeCode && stage.stage === 'text' && /[0-9]/.test(terms.code)) break;
+    if (wholeCode && stage.stage === 'fragment') break;
     // Similar words are the last resort: only when nothing else matched at all.
     if (stage.stage === 'similar' && found.length > 0) break;
     const stageRows = await runStage(tx, caller.tenantId, stage, typeKeys, input.limit);
@@ -59,7 +65,12 @@ export async function searchRecords(tx: Sql, caller: Caller, input: SearchInput)
   const results = found.map((row) =>
     toResult(row, contexts.get(`${row.entityType}:${row.entityId}`) ?? null, caller),
   );
-  return { text: terms.text, groups: groupByType(results, (key) => searchableType(key)?.label ?? key) };
+  return { text: terms.text, groups: groupByType(results, labelsOf) };
+}
+
+function labelsOf(entityType: string) {
+  const type = searchableType(entityType);
+  return { label: type?.label ?? entityType, singular: type?.singular ?? entityType };
 }
 
 function toResult(row: FoundRow, context: string | null, caller: Caller): SearchResult {
