@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasTrigram, MAX_WORDS, planStages, prefixTsQuery, searchTerms } from './query-terms.js';
+import { hasTrigram, MAX_WORDS, planStages, prefixTsQuery, searchTerms, stageWanted } from './query-terms.js';
 
 describe('searchTerms', () => {
   it('keeps letters and digits of a code, upper case, however it was typed', () => {
@@ -66,5 +66,27 @@ describe('planStages', () => {
   it('knows a trigram when it sees one', () => {
     expect(hasTrigram('a-b-c')).toBe(false);
     expect(hasTrigram('ab-cde')).toBe(true);
+  });
+});
+
+describe('stageWanted', () => {
+  const code = [{ matchedOn: 'code' as const }];
+  const text = [{ matchedOn: 'text' as const }];
+
+  it('stops once the answer is full', () => {
+    expect(stageWanted('prefix', [], searchTerms('M1'), 5)).toBe(true);
+    expect(stageWanted('prefix', [...text, ...text], searchTerms('M1'), 2)).toBe(false);
+  });
+
+  it('after a whole code, skips fragments, and words when the code has digits', () => {
+    expect(stageWanted('text', code, searchTerms('PO-RIV-2026-00012'), 20)).toBe(false);
+    expect(stageWanted('text', code, searchTerms('scratch'), 20)).toBe(true);
+    expect(stageWanted('fragment', code, searchTerms('scratch'), 20)).toBe(false);
+    expect(stageWanted('fragment', text, searchTerms('00012'), 20)).toBe(true);
+  });
+
+  it('looks for similar words only when nothing matched', () => {
+    expect(stageWanted('similar', [], searchTerms('ventilatd'), 20)).toBe(true);
+    expect(stageWanted('similar', text, searchTerms('ventilatd'), 20)).toBe(false);
   });
 });

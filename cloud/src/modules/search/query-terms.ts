@@ -88,3 +88,23 @@ export function planStages(terms: SearchTerms): StagePlan[] {
   if (hasTrigram(fragment)) plan.push({ stage: 'similar', term: fragment, matchedOn: 'fragment' });
   return plan;
 }
+
+/**
+ * Whether to run `stage` after what the earlier ones found; once not, no later stage runs either.
+ * Not once the answer is full. After a whole code matched, the text names a record: no fragments,
+ * which would only add noise, and no words when the code has digits — a number is not words, and
+ * its words (po, riv, 2026) are the commonest in the index. Similar words, the last resort, only
+ * when nothing matched at all.
+ */
+export function stageWanted(
+  stage: Stage,
+  found: readonly { matchedOn: MatchedOn }[],
+  terms: SearchTerms,
+  limit: number,
+): boolean {
+  if (found.length >= limit) return false;
+  const wholeCode = found.some((row) => row.matchedOn === 'code');
+  if (wholeCode && stage === 'text' && /[0-9]/.test(terms.code)) return false;
+  if (wholeCode && stage === 'fragment') return false;
+  return stage !== 'similar' || found.length === 0;
+}

@@ -157,7 +157,7 @@ export const searchableTypes = [
     label: 'Custom fields',
     singular: 'Custom field',
     permission: 'config.read',
-    // The entity type the field belongs to: the fields page opens on it.
+    // The entity type the field belongs to, shown beside it; the fields page opens on it.
     context: { table: 'custom_fields', expression: 'e.entity_type' },
     link: (record) =>
       record.context === null

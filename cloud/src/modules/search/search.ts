@@ -1,15 +1,21 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { rows, type Sql } from '../../db/index.js';
 import type { Principal } from '../../platform/index.js';
-import { type MatchedOn, planStages, type Stage, type StagePlan, searchTerms } from './query-terms.js';
+import {
+  type MatchedOn,
+  planStages,
+  type Stage,
+  type StagePlan,
+  searchTerms,
+  stageWanted,
+} from './query-terms.js';
 import { type SearchableType, searchableType, visibleTypes } from './registry.js';
 import { addFound, groupByType, type SearchGroup, type SearchResult } from './results.js';
 
 /*
  * One search box over every kind of record (docs/search.md). The stages run in order — exact code,
  * code prefix, words, fragments, similar words — each asking plantline.search_candidates for at most
- * `limit` records, until the answer is full (after a whole code matched, no fragments, nor words
- * when it has digits; similar words only when nothing matched). That lookup runs as the owner so that its indexes work
+ * `limit` records, while stageWanted says so. That lookup runs as the owner so that its indexes work
  * (0017_search_registration.sql says why) and applies the tenant and plant scope itself; the
  * documents are then read here as the caller, under row-level security, so the policy has the last
  * word on what is shown.
@@ -50,14 +56,7 @@ export async function searchRecords(tx: Sql, caller: Caller, input: SearchInput)
   const typeKeys = types.map((t) => t.key);
   let found: FoundRow[] = [];
   for (const stage of planStages(terms)) {
-    if (found.length >= input.limit) break;
-    // A whole code matched: the text names a record. A text with digits is a number, not words (and
-    // its words, po riv 2026, are the commonest in the index); fragments would only add noise.
-    const wholeCode = found.some((row) => row.matchedOn === 'code');
-    if (wholeCode && stage.stage === 'text' && /[0-9]/.test(terms.code)) break;
-    if (wholeCode && stage.stage === 'fragment') break;
-    // Similar words are the last resort: only when nothing else matched at all.
-    if (stage.stage === 'similar' && found.length > 0) break;
+    if (!stageWanted(stage.stage, found, terms, input.limit)) break;
     const stageRows = await runStage(tx, caller.tenantId, stage, typeKeys, input.limit);
     found = addFound(found, stageRows, input.limit);
   }
@@ -83,8 +82,7 @@ function toResult(row: FoundRow, context: string | null, caller: Caller): Search
     title: row.title,
     ...(row.snippet ? { snippet: row.snippet } : {}),
     ...(row.plantCode ? { plantCode: row.plantCode } : {}),
-    // A custom field's context is its entity type key, which only its link needs.
-    ...(context !== null && row.entityType !== 'custom_field' ? { context } : {}),
+    ...(context !== null ? { context } : {}),
     link: type?.link(record, caller.permissions) ?? null,
     matchedOn: row.matchedOn,
   };
