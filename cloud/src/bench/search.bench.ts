@@ -207,14 +207,13 @@ function typedTexts(measured: number): string[] {
 }
 
 /**
- * `pnpm bench search` (docs/benchmarks.md): BENCH_RECORDS records (1 000 000 on a PostgreSQL server,
- * 200 000 on the embedded engine, which loads them far slower) in the search index, most in one
- * tenant and the rest in three others; then BENCH_SAMPLES typeahead texts through the API's own
- * function as the application role with every permission and plant.
+ * `pnpm bench search` (docs/benchmarks.md): BENCH_RECORDS records (1 000 000) in the search index,
+ * most in one tenant and the rest in three others; then BENCH_SAMPLES typeahead texts through the
+ * API's own function as the application role with every permission and plant.
  */
 export async function searchBenchmark() {
   const db = await openBenchDatabase();
-  const records = Number(process.env.BENCH_RECORDS ?? (db.mode === 'server' ? 1_000_000 : 200_000));
+  const records = Number(process.env.BENCH_RECORDS ?? 1_000_000);
   try {
     let generateS: number | null = null;
     let prepared: Prepared;
