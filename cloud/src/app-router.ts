@@ -11,6 +11,7 @@ import { productionRouter } from './modules/production/index.js';
 import { qualityRouter } from './modules/quality/index.js';
 import { rbacRouter } from './modules/rbac/index.js';
 import { settingsRouter } from './modules/settings/index.js';
+import { searchRouter } from './modules/search/index.js';
 import { tenancyRouter } from './modules/tenancy/index.js';
 import { router } from './trpc/procedures.js';
 
@@ -33,6 +34,7 @@ export const appRouter = router({
   demo: demoRouter,
   settings: settingsRouter,
   notifications: notificationsRouter,
+  search: searchRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -122,7 +122,7 @@ describe.runIf(hasChromium)('app shell, command palette and overview', () => {
     await page.getByRole('heading', { level: 1, name: /L2 machine 3/ }).waitFor();
 
     // The visible button opens it too; Escape closes it and gives the focus back.
-    const search = page.getByRole('button', { name: /Search/ });
+    const search = page.getByRole('button', { name: /Go to/ });
     await search.click();
     await box.waitFor();
     await page.keyboard.press('Escape');
@@ -165,7 +165,7 @@ describe.runIf(hasChromium)('app shell, command palette and overview', () => {
     expect(await menu.evaluate((el) => el === document.activeElement)).toBe(true);
 
     // The palette has a button for touch.
-    await page.getByRole('button', { name: /Search/ }).tap();
+    await page.getByRole('button', { name: /Go to/ }).tap();
     const box = page.getByRole('dialog', { name: 'Go to' }).getByRole('combobox');
     await box.fill('users');
     await page.keyboard.press('Enter');

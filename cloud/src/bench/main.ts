@@ -4,6 +4,7 @@ import { e2eBenchmark } from './e2e.bench.js';
 import { fanoutBenchmark } from './fanout.bench.js';
 import { ingestBenchmark } from './ingest.bench.js';
 import { kpiBenchmark } from './kpi.bench.js';
+import { searchBenchmark } from './search.bench.js';
 
 /*
  * `pnpm bench <name>`: each benchmark prints progress to stderr and its result as one final JSON
@@ -16,6 +17,7 @@ const benchmarks: Record<string, () => Promise<Record<string, unknown>>> = {
   fanout: fanoutBenchmark,
   kpi: kpiBenchmark,
   config: configBenchmark,
+  search: searchBenchmark,
 };
 
 const requested = process.argv.slice(2).filter((a) => a !== '--');

@@ -23,3 +23,6 @@ export type PlantEvent = EventsPage['items'][number];
 export type EventKind = PlantEvent['kind'];
 export type HistoryProgress = Awaited<ReturnType<Client['demo']['history']['query']>>;
 export type SettingsRecord = Awaited<ReturnType<Client['settings']['get']['query']>>;
+export type SearchAnswer = Awaited<ReturnType<Client['search']['query']['query']>>;
+export type SearchGroupRow = SearchAnswer['groups'][number];
+export type SearchResultRow = SearchGroupRow['results'][number];

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pagesFor } from './navigation';
-import { canSearchRecords, latestOnly, moveActive, pageResults, recordResults } from './palette';
-
-const plants = [
-  { id: 'p-riv', code: 'RIV' },
-  { id: 'p-lak', code: 'LAK' },
-];
+import { latestOnly, moveActive, pageResults, recordResults } from './palette';
 
 describe('pageResults', () => {
   it('offers the pages the user may open that match, with their group', () => {
@@ -24,50 +19,67 @@ describe('pageResults', () => {
 });
 
 describe('recordResults', () => {
-  it('links a machine to its page and tells same codes apart by plant and line', () => {
-    const results = recordResults(
-      'machine',
-      [
-        { id: 'm1', code: 'M1', name: 'L1 machine 1', plantId: 'p-riv', context: 'L1' },
-        { id: 'm2', code: 'M1', name: 'L1 machine 1', plantId: 'p-lak', context: 'L1' },
+  const result = (entityType: string, entityId: string, link: string | null, extra = {}) => ({
+    entityType,
+    entityId,
+    code: entityType === 'machine' ? 'M1' : 'PO-000042',
+    title: entityType === 'machine' ? 'L1 machine 1' : null,
+    link,
+    matchedOn: 'code' as const,
+    ...extra,
+  });
+
+  it('shows found records under the pages, each opening its page, same codes told apart by plant and context', () => {
+    const results = recordResults({
+      text: 'M1',
+      groups: [
+        {
+          entityType: 'machine',
+          label: 'Machines',
+          singular: 'Machine',
+          results: [
+            result('machine', 'm1', '/machines/m1', { plantCode: 'RIV', context: 'L1' }),
+            result('machine', 'm2', '/machines/m2', { plantCode: 'LAK', context: 'L1' }),
+          ],
+        },
+        {
+          entityType: 'production_order',
+          label: 'Production orders',
+          singular: 'Production order',
+          results: [
+            result('production_order', 'o1', '/config/records/production_order/o1?code=PO-000042', {
+              plantCode: 'RIV',
+              context: 'BRK-100',
+            }),
+          ],
+        },
       ],
-      plants,
-    );
-    expect(results.map((r) => [r.label, r.detail, r.href])).toEqual([
-      ['M1 · L1 machine 1', 'Machine · RIV · L1', '/machines/m1'],
-      ['M1 · L1 machine 1', 'Machine · LAK · L1', '/machines/m2'],
+    });
+    expect(results.map((r) => [r.key, r.label, r.detail, r.href])).toEqual([
+      ['record:machine:m1', 'M1 · L1 machine 1', 'Machine · RIV · L1', '/machines/m1'],
+      ['record:machine:m2', 'M1 · L1 machine 1', 'Machine · LAK · L1', '/machines/m2'],
+      [
+        'record:production_order:o1',
+        'PO-000042',
+        'Production order · RIV · BRK-100',
+        '/config/records/production_order/o1?code=PO-000042',
+      ],
     ]);
   });
 
-  it('opens products and orders on their record pages', () => {
-    const [product] = recordResults(
-      'product',
-      [{ id: 'x1', code: 'BRK-100', name: 'Bracket', plantId: null, context: null }],
-      plants,
-    );
-    expect(product).toMatchObject({
-      key: 'product:x1',
-      detail: 'Product',
-      href: '/config/records/product/x1?code=BRK-100&name=Bracket',
+  it('leaves out records the web app has no page for', () => {
+    const results = recordResults({
+      text: 'scratch',
+      groups: [
+        {
+          entityType: 'defect_code',
+          label: 'Defect codes',
+          singular: 'Defect code',
+          results: [result('defect_code', 'd1', null)],
+        },
+      ],
     });
-    const [order] = recordResults(
-      'order',
-      [{ id: 'o1', code: 'PO-000042', name: null, plantId: 'p-riv', context: 'BRK-100' }],
-      plants,
-    );
-    expect(order).toMatchObject({
-      label: 'PO-000042',
-      detail: 'Production order · RIV · BRK-100',
-      href: '/config/records/production_order/o1?code=PO-000042',
-    });
-  });
-});
-
-describe('canSearchRecords', () => {
-  it('needs both config.read and masterdata.read, as config.records.list does', () => {
-    expect(canSearchRecords(['config.read', 'masterdata.read'])).toBe(true);
-    expect(canSearchRecords(['config.read'])).toBe(false);
-    expect(canSearchRecords(['masterdata.read'])).toBe(false);
+    expect(results).toEqual([]);
   });
 });
 

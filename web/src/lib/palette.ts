@@ -1,14 +1,13 @@
-import type { SessionPlant } from './api-types';
-import type { RecordsPage } from './config/api-types';
-import { recordHref } from './config/record-link';
+import type { SearchAnswer } from './api-types';
 import { groupLabel, matchPages, type NavPage } from './navigation';
+import { searchOptions } from './search';
 
 /*
  * The command palette's logic, apart from its dialog: which results a typed text gives, how the arrow
  * keys move through them, and how answers to older texts are kept from overwriting newer ones.
  */
 
-export type ResultKind = 'page' | 'machine' | 'product' | 'order';
+export type ResultKind = 'page' | 'record';
 
 export interface PaletteResult {
   /** Unique among the results: the option's DOM id is built from it. */
@@ -21,24 +20,8 @@ export interface PaletteResult {
 
 export const KIND_LABELS: Record<ResultKind, string> = {
   page: 'Page',
-  machine: 'Machine',
-  product: 'Product',
-  order: 'Production order',
+  record: 'Record',
 };
-
-/** The records the palette looks up, by the entity type the cloud lists them as (config.records). */
-export const RECORD_KINDS = [
-  { kind: 'machine', entityType: 'machine' },
-  { kind: 'product', entityType: 'product' },
-  { kind: 'order', entityType: 'production_order' },
-] as const satisfies readonly { kind: ResultKind; entityType: RecordsPage['entityType'] }[];
-
-export type RecordKind = (typeof RECORD_KINDS)[number]['kind'];
-
-/** Records are listed with config.read and, for these entity types, masterdata.read (config.router.ts). */
-export function canSearchRecords(permissions: readonly string[]): boolean {
-  return permissions.includes('config.read') && permissions.includes('masterdata.read');
-}
 
 export function pageResults(query: string, pages: readonly NavPage[]): PaletteResult[] {
   return matchPages(query, pages).map((page) => ({
@@ -50,34 +33,26 @@ export function pageResults(query: string, pages: readonly NavPage[]): PaletteRe
   }));
 }
 
-type RecordRow = Pick<RecordsPage['rows'][number], 'id' | 'code' | 'name' | 'plantId' | 'context'>;
-
 /**
- * Found records as results: a machine opens its machine page; products and orders open their record
- * page (the one page each has today). The detail tells records with the same code apart: plant and
- * line for a machine, plant and product for an order.
+ * Records the search found (search.query, the header box's answer), as results under the pages: a
+ * record opens its page (a machine its machine page, an order its record page). The detail names the
+ * type and tells records with the same code apart: plant and line for a machine, plant and product
+ * for an order. Records the web app has no page for are left out: the palette goes somewhere.
  */
-export function recordResults(
-  kind: RecordKind,
-  found: readonly RecordRow[],
-  plants: readonly Pick<SessionPlant, 'id' | 'code'>[],
-): PaletteResult[] {
-  const plantCode = (id: string | null) => plants.find((p) => p.id === id)?.code;
-  return found.map((row) => {
-    const where = [plantCode(row.plantId), row.context].filter((part) => part != null && part !== '');
-    const record = { id: row.id, code: row.code, name: row.name };
-    const href =
-      kind === 'machine'
-        ? `/machines/${row.id}`
-        : recordHref(kind === 'product' ? 'product' : 'production_order', record);
-    return {
-      key: `${kind}:${row.id}`,
-      kind,
-      label: row.name ? `${row.code} · ${row.name}` : row.code,
-      detail: [KIND_LABELS[kind], ...where].join(' · '),
-      href,
-    };
-  });
+export function recordResults(answer: SearchAnswer): PaletteResult[] {
+  return searchOptions(answer).flatMap((option) =>
+    option.href === null
+      ? []
+      : [
+          {
+            key: `record:${option.key}`,
+            kind: 'record' as const,
+            label: option.label,
+            detail: option.detail,
+            href: option.href,
+          },
+        ],
+  );
 }
 
 /** The option the arrow keys, Home and End move to, wrapping around; -1 when there is none. */

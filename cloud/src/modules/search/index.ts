@@ -1,0 +1,2 @@
+export { searchRecords } from './search.js';
+export { searchRouter } from './search.router.js';
