@@ -10,8 +10,8 @@ import { notificationsRouter } from './modules/notifications/index.js';
 import { productionRouter } from './modules/production/index.js';
 import { qualityRouter } from './modules/quality/index.js';
 import { rbacRouter } from './modules/rbac/index.js';
-import { settingsRouter } from './modules/settings/index.js';
 import { searchRouter } from './modules/search/index.js';
+import { settingsRouter } from './modules/settings/index.js';
 import { tenancyRouter } from './modules/tenancy/index.js';
 import { router } from './trpc/procedures.js';
 
