@@ -115,9 +115,6 @@ function reasonOf(raw: unknown): string | null {
 
 const REASON_MAX = 1000;
 
-// TEMPORARY while the modules gain their audit calls; set to true when they have.
-const REFUSE_UNAUDITED = false;
-
 /**
  * Every change is audited in its own transaction or declared exempt in the procedure's metadata
  * (`unaudited`); a mutation that wrote without either is a bug, refused before it commits.
@@ -128,7 +125,7 @@ async function refuseUnauditedWrite(tx: Sql, path: string) {
     tx,
     sql`select txid_current_if_assigned() is not null as wrote`,
   );
-  if (state?.wrote && REFUSE_UNAUDITED) throw new Error(`${path} changed data without an audit entry`);
+  if (state?.wrote) throw new Error(`${path} changed data without an audit entry`);
 }
 
 function runEffect(log: Logger, effect: () => void) {
