@@ -1,1 +1,9 @@
 export { auditRouter } from './audit.router.js';
+export { scheduleAuditCheck } from './audit-job.js';
+export {
+  type AuditSigningKey,
+  ephemeralSigningKey,
+  loadSigningKey,
+  SIGNING_KEY_FILE,
+  type SigningKeySource,
+} from './signing-key.js';
