@@ -1,5 +1,7 @@
 export { auditRouter } from './audit.router.js';
 export { scheduleAuditCheck } from './audit-job.js';
+export { recordCsvExport, streamEntriesCsv } from './entries-csv.js';
+export { entryFiltersInput } from './entry-filters.js';
 export {
   type AuditSigningKey,
   ephemeralSigningKey,
