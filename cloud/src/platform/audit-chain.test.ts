@@ -66,20 +66,20 @@ describe('audit chain', () => {
       false,
       null,
     ];
-    const valueOf = (depth: number): unknown => {
+    const randomValue = (depth: number): unknown => {
       const kind = next(depth > 2 ? 1 : 4);
       if (kind === 0) return leaves[next(leaves.length)];
-      if (kind === 1) return Array.from({ length: next(4) }, () => valueOf(depth + 1));
+      if (kind === 1) return Array.from({ length: next(4) }, () => randomValue(depth + 1));
       return Object.fromEntries(
-        Array.from({ length: next(5) }, () => [keys[next(keys.length)]!, valueOf(depth + 1)]),
+        Array.from({ length: next(5) }, () => [keys[next(keys.length)]!, randomValue(depth + 1)]),
       );
     };
     for (let i = 0; i < 2000; i++) {
       const sample = {
         ...entry,
         seq: i,
-        oldValues: valueOf(0),
-        newValues: valueOf(0),
+        oldValues: randomValue(0),
+        newValues: randomValue(0),
         reason: i % 3 ? null : '€ 😀',
       };
       expect(canonicalEntry(sample)).toBe(canonicalize(sample));
