@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Database } from './db/index.js';
+import type { AuditSigningKey } from './modules/audit/index.js';
 import type { LoginLimiter, SessionPolicy } from './modules/identity/index.js';
 import type { CodeCache } from './modules/ingest/index.js';
 import type { LiveKpiHubs } from './modules/kpi/index.js';
@@ -27,4 +28,6 @@ export interface AppDeps {
   liveKpi: LiveKpiHubs;
   /** Notification email (docs/notifications.md); null when SMTP_URL is not set. Stopped with the app. */
   email: EmailOutbox | null;
+  /** The Ed25519 key that signs audit checkpoints, kept outside the database (docs/audit.md). */
+  auditSigningKey: AuditSigningKey;
 }

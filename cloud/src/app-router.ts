@@ -1,3 +1,4 @@
+import { auditRouter } from './modules/audit/index.js';
 import { configRouter } from './modules/config/index.js';
 import { demoRouter } from './modules/demo/index.js';
 import { deviceCredentialsRouter } from './modules/devices/index.js';
@@ -35,6 +36,7 @@ export const appRouter = router({
   settings: settingsRouter,
   notifications: notificationsRouter,
   search: searchRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { AppDeps } from './app-deps.js';
 import type { Database } from './db/index.js';
+import { type AuditSigningKey, ephemeralSigningKey } from './modules/audit/index.js';
 import { LoginLimiter, type LoginLimiterOptions, type SessionPolicy } from './modules/identity/index.js';
 import { createCodeCache } from './modules/ingest/index.js';
 import { LiveKpiHubs } from './modules/kpi/index.js';
@@ -20,6 +21,11 @@ export interface AppDepsOptions {
   readonly demoHistoryFile?: string;
   /** Notification email through this SMTP server (docs/notifications.md); none without it. */
   readonly email?: EmailOptions | undefined;
+  /**
+   * The audit checkpoints' signing key. The app always loads one (cloud-app.ts, AUDIT_SIGNING_KEY);
+   * without it a key is generated in memory, which is what tests want.
+   */
+  readonly auditSigningKey?: AuditSigningKey;
 }
 
 export interface EmailOptions {
@@ -61,6 +67,7 @@ export function buildAppDeps(options: AppDepsOptions): AppDeps {
             publicUrl: options.email.publicUrl,
             ...(options.email.clock === undefined ? {} : { clock: options.email.clock }),
           }),
+    auditSigningKey: options.auditSigningKey ?? ephemeralSigningKey(),
     ...(options.demoHistoryFile === undefined ? {} : { demoHistoryFile: options.demoHistoryFile }),
   };
 }

@@ -8,6 +8,7 @@ import { openDatabase } from './db/index.js';
 import type { CloudEnv } from './env.js';
 import { type RunningServer, startHttpServer, type WebHandler } from './http/server.js';
 import { defaultWebBuildDir, loadWebHandler } from './http/web-ui.js';
+import { loadSigningKey, SIGNING_KEY_FILE, scheduleAuditCheck } from './modules/audit/index.js';
 import { type DemoCredentials, seedDemoTenant } from './modules/demo/index.js';
 import { scheduleRollupRefresh } from './modules/kpi/index.js';
 import { scheduleShiftHorizon } from './modules/production/index.js';
@@ -70,6 +71,9 @@ export async function startCloud(
               // Links in emails need the address users reach: PUBLIC_URL, else the one printed at start.
               publicUrl: () => env.PUBLIC_URL ?? server?.url ?? `http://${env.HOST}:${env.PORT}`,
             },
+      auditSigningKey: loadSigningKey(
+        env.AUDIT_SIGNING_KEY ?? { path: join(env.dataDir, SIGNING_KEY_FILE), createIfMissing: true },
+      ),
     });
     const demo = env.DEMO_SEED
       ? await seedDemoTenant(db, {
@@ -96,6 +100,12 @@ export async function startCloud(
       intervalMs: env.ROLLUP_REFRESH_SECONDS * 1000,
     });
     deps.email?.schedule(scheduler);
+    scheduleAuditCheck(scheduler, {
+      db,
+      bus: deps.bus,
+      log: log.child({ module: 'audit' }),
+      signingKey: deps.auditSigningKey,
+    });
     await scheduler.start();
     const jobs = scheduler;
     server = await startHttpServer({

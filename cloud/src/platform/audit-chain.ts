@@ -33,6 +33,7 @@ export interface AuditEntryContent {
   clientAddress: string | null;
 }
 
+/** RFC 8785 canonical JSON of an entry, by the maintained `canonicalize` library. */
 export function canonicalEntry(entry: AuditEntryContent): string {
   const text = canonicalize(entry);
   // Only undefined or a function canonicalises to nothing; the type admits neither at the top.
@@ -41,7 +42,10 @@ export function canonicalEntry(entry: AuditEntryContent): string {
 }
 
 export function auditEntryHash(prevHash: string, entry: AuditEntryContent): string {
-  return createHash('sha256').update(prevHash, 'utf8').update(canonicalEntry(entry), 'utf8').digest('hex');
+  // One update of the joined text: the same bytes as two, hashed markedly faster (`pnpm bench audit`).
+  return createHash('sha256')
+    .update(prevHash + canonicalEntry(entry), 'utf8')
+    .digest('hex');
 }
 
 /**

@@ -1,5 +1,5 @@
 import { readTenantSettings, tables } from '@plantline/schema';
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Sql } from '../db/database.js';
 import { rows } from '../db/rows.js';
 import {
@@ -219,12 +219,16 @@ export async function sealAuditTrail(tx: Sql): Promise<void> {
     prevHash = hash;
     return row;
   });
-  // A statement binds at most 65 535 parameters; a large change (a CSV import of 5 000 options) is
-  // written in parts.
-  for (let i = 0; i < written.length; i += SEAL_BATCH)
-    await tx.insert(tables.auditLog).values(written.slice(i, i + SEAL_BATCH));
-  await tx
-    .update(tables.auditChainHeads)
-    .set({ headHash: prevHash })
-    .where(eq(tables.auditChainHeads.tenantId, tenantId));
+  // Usually one statement writes the entries and the new head hash: the head's row lock, which every
+  // audited write of the tenant waits for, is held for one round trip less (`pnpm bench audit`). A
+  // statement binds at most 65 535 parameters, so a large change (a CSV import of 5 000 options)
+  // writes its earlier entries in parts first.
+  let from = 0;
+  for (; written.length - from > SEAL_BATCH; from += SEAL_BATCH) {
+    await tx.insert(tables.auditLog).values(written.slice(from, from + SEAL_BATCH));
+  }
+  await tx.execute(
+    sql`with written as (${tx.insert(tables.auditLog).values(written.slice(from)).getSQL()})
+        update audit_chain_heads set head_hash = ${prevHash} where tenant_id = ${tenantId}`,
+  );
 }

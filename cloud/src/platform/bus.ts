@@ -23,6 +23,16 @@ export interface BusEvents {
   'notifications.created': { tenantId: string; userIds: string[] };
   /** A user marked notifications read: their other tabs' bells update. */
   'notifications.read': { tenantId: string; userId: string };
+  /**
+   * A verification of a tenant's audit chain found it broken (docs/audit.md, "Verifying"): entry
+   * `firstBadSeq` is the first that does not check, `reason` says how. Emitted once the run is recorded.
+   */
+  'audit.verification-failed': {
+    tenantId: string;
+    trigger: 'schedule' | 'request';
+    firstBadSeq: number;
+    reason: string;
+  };
 }
 
 /** Whose access changed: one session, one user (all their sessions) or one API key. */
