@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { checkpointFileName, entryHref, outcomeText, shortHash } from './integrity';
+
+describe('the chain verification as people read it', () => {
+  it('says the chain is intact and how much was checked from where', () => {
+    expect(outcomeText({ ok: true, fromSeq: 1, checked: 1234, firstBadSeq: null, reason: null })).toEqual({
+      headline: 'The chain is intact',
+      detail: '1,234 entries checked from the first entry; every hash matches.',
+    });
+    expect(outcomeText({ ok: true, fromSeq: 501, checked: 1, firstBadSeq: null, reason: null }).detail).toBe(
+      '1 entry checked from entry #501; every hash matches.',
+    );
+    expect(outcomeText({ ok: true, fromSeq: 9, checked: 0, firstBadSeq: null, reason: null }).detail).toBe(
+      'Nothing to check: no entries after the starting point.',
+    );
+  });
+
+  it('names the first bad entry and the reason when it is broken', () => {
+    expect(
+      outcomeText({ ok: false, fromSeq: 1, checked: 57, firstBadSeq: 57, reason: 'Hash does not match' }),
+    ).toEqual({
+      headline: 'Broken at entry #57',
+      detail: 'Hash does not match. 57 entries checked from the first entry.',
+    });
+    expect(outcomeText({ ok: false, fromSeq: 3, checked: 0, firstBadSeq: null, reason: null })).toEqual({
+      headline: 'The chain is broken',
+      detail: 'No reason given. 0 entries checked from entry #3.',
+    });
+  });
+
+  it('links to one entry at the top of the trail', () => {
+    expect(entryHref(57)).toBe('/admin/audit?before=58');
+  });
+
+  it('names a checkpoint download after the entry it seals and the day', () => {
+    expect(checkpointFileName({ seq: 812, signedAt: '2026-05-04T02:00:00.000Z' })).toBe(
+      'plantline-audit-checkpoint-812-2026-05-04.json',
+    );
+    expect(checkpointFileName({ seq: 3, signedAt: '' })).toBe('plantline-audit-checkpoint-3.json');
+  });
+
+  it('cuts a hash for a table, keeping short ones whole', () => {
+    expect(shortHash('0'.repeat(64))).toBe(`${'0'.repeat(10)}…${'0'.repeat(6)}`);
+    expect(shortHash('abc')).toBe('abc');
+  });
+});
