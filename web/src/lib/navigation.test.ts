@@ -20,6 +20,7 @@ const ADMIN = [
   'masterdata.read',
   'kpi.read',
   'config.read',
+  'audit.read',
 ];
 
 describe('navigationFor', () => {
@@ -37,6 +38,7 @@ describe('navigationFor', () => {
           '/admin/device-logins',
           '/admin/plants',
           '/admin/production',
+          '/admin/audit',
         ],
       ],
     ]);

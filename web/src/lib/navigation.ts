@@ -120,6 +120,13 @@ export const NAV_PAGES: readonly NavPage[] = [
     anyOf: ['masterdata.read'],
     keywords: ['products', 'cycle times', 'shifts', 'state codes', 'downtime reasons', 'planned downtime'],
   },
+  {
+    group: 'administration',
+    label: 'Audit trail',
+    href: '/admin/audit',
+    anyOf: ['audit.read'],
+    keywords: ['history', 'changes', 'log', 'compliance', 'verify', 'checkpoints', 'part 11'],
+  },
 ];
 
 export interface NavSection {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changeLines, entryKind, formatValue, NO_VALUE, shorten } from './changes';
+import { asValues, changeLines, entryKind, formatValue, NO_VALUE, shorten } from './changes';
 
 describe('what an audit entry changed', () => {
   it('formats values readably: null as a dash, lists joined, objects as pairs', () => {
@@ -68,6 +68,14 @@ describe('what an audit entry changed', () => {
       ['b', NO_VALUE, '2'],
       ['a', '1', NO_VALUE],
     ]);
+  });
+
+  it('reads stored values as fields, a bare value under "value"', () => {
+    expect(asValues({ a: 1 })).toEqual({ a: 1 });
+    expect(asValues(null)).toBeNull();
+    expect(asValues(undefined)).toBeNull();
+    expect(asValues(['x'])).toEqual({ value: ['x'] });
+    expect(asValues('x')).toEqual({ value: 'x' });
   });
 
   it('tells creations, changes, deletions and bare events apart', () => {

@@ -12,6 +12,13 @@ export const SHORT_TEXT = 120;
 
 type Values = Record<string, unknown> | null | undefined;
 
+/** An entry's stored values as an object of fields; anything else (a bare value) under the key `value`. */
+export function asValues(stored: unknown): Record<string, unknown> | null {
+  if (stored === null || stored === undefined) return null;
+  if (typeof stored === 'object' && !Array.isArray(stored)) return stored as Record<string, unknown>;
+  return { value: stored };
+}
+
 /** A value as one line of text: lists joined, objects as `key: value` pairs, null as "—". */
 export function formatValue(value: unknown): string {
   if (value === null || value === undefined) return NO_VALUE;
