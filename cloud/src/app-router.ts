@@ -1,3 +1,4 @@
+import { auditRouter } from './modules/audit/index.js';
 import { configRouter } from './modules/config/index.js';
 import { demoRouter } from './modules/demo/index.js';
 import { deviceCredentialsRouter } from './modules/devices/index.js';
@@ -29,6 +30,7 @@ export const appRouter = router({
   kpi: kpiRouter,
   config: configRouter,
   demo: demoRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -19,6 +19,16 @@ export interface BusEvents {
    * who may hold it). Open live subscriptions it concerns re-check their caller.
    */
   'access.changed': { tenantId: string; of: AccessHolder | 'everyone' };
+  /**
+   * A verification of a tenant's audit chain found it broken (docs/audit.md, "Verifying"): entry
+   * `firstBadSeq` is the first that does not check, `reason` says how. Emitted once the run is recorded.
+   */
+  'audit.verification-failed': {
+    tenantId: string;
+    trigger: 'schedule' | 'request';
+    firstBadSeq: number;
+    reason: string;
+  };
 }
 
 /** Whose access changed: one session, one user (all their sessions) or one API key. */

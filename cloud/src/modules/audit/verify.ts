@@ -1,0 +1,223 @@
+import { tables } from '@plantline/schema';
+import { and, asc, desc, eq, gt, lte, sql } from 'drizzle-orm';
+import { rows, type Sql } from '../../db/index.js';
+import { GENESIS_HASH } from '../../platform/index.js';
+import { type ChainAnchor, type ChainFault, ChainWalk } from './chain-walk.js';
+import { checkpointSignatureValid } from './checkpoint-document.js';
+
+/*
+ * Verifying a tenant's audit chain (docs/audit.md, "Verifying"): from the latest signed checkpoint
+ * (its signature checked, and the entry it names still carrying the signed hash) or from the start,
+ * recompute every entry's hash in keyset batches, then compare the end of the walk with the chain
+ * head. The first fault ends the walk. Each run is recorded in audit_verifications.
+ */
+
+const { auditLog, auditCheckpoints, auditVerifications } = tables;
+
+export type VerifyFrom = 'checkpoint' | 'start';
+
+/** Entries read per statement: large enough that round trips do not dominate, small enough to hold. */
+export const VERIFY_BATCH = 5000;
+
+export interface VerificationResult {
+  ok: boolean;
+  checked: number;
+  /** The first entry the walk read (1 from the start, the checkpoint's seq + 1 from a checkpoint). */
+  fromSeq: number;
+  firstBadSeq: number | null;
+  reason: string | null;
+  verifiedAt: string;
+}
+
+interface HeadState {
+  head: { seq: number; hash: string } | null;
+  highestSeq: number | null;
+}
+
+/**
+ * Runs `work` with every plant of the tenant in scope. audit_log is plant-scoped for readers, but a
+ * chain has no holes per plant: verification must read all of it whatever plants the caller may see.
+ * This is safe because verification returns seq numbers, counts and fixed sentences only, never an
+ * entry's contents; the setting is transaction-local and restored before anything else runs.
+ */
+async function withWholeChain<T>(tx: Sql, work: () => Promise<T>): Promise<T> {
+  const [setting] = await rows<{ was: string | null }>(
+    tx,
+    sql`select current_setting('plantline.all_plants', true) as was`,
+  );
+  await tx.execute(sql`select set_config('plantline.all_plants', 'on', true)`);
+  try {
+    return await work();
+  } finally {
+    await tx.execute(sql`select set_config('plantline.all_plants', ${setting?.was ?? 'off'}, true)`);
+  }
+}
+
+/**
+ * The head and the highest seq, in one statement (one snapshot): an audited write updates both in
+ * its transaction, so between them they show entries removed from the end or added around the chain.
+ * Entries up to the head's seq were committed before this statement; the walk reads only those, so
+ * writers that commit meanwhile neither block nor disturb it.
+ */
+async function readHead(tx: Sql, tenantId: string): Promise<HeadState> {
+  const [state] = await rows<{ seq: string | null; head_hash: string | null; highest: string | null }>(
+    tx,
+    sql`select h.seq::text as seq, h.head_hash,
+          (select max(l.seq)::text from audit_log l where l.tenant_id = ${tenantId}) as highest
+        from (select 1) as one
+        left join audit_chain_heads h on h.tenant_id = ${tenantId}`,
+  );
+  return {
+    head:
+      state?.seq == null || state.head_hash === null
+        ? null
+        : { seq: Number(state.seq), hash: state.head_hash },
+    highestSeq: state?.highest == null ? null : Number(state.highest),
+  };
+}
+
+/**
+ * The latest checkpoint as a place to start: its signature must check with the key stored beside it,
+ * and the entry it names must still carry the signed hash and time. A superuser who rewrote an entry
+ * and recomputed every later hash fails here (docs/audit.md, "What proves what").
+ */
+async function checkpointAnchor(tx: Sql, tenantId: string): Promise<ChainAnchor | ChainFault> {
+  const [checkpoint] = await tx
+    .select()
+    .from(auditCheckpoints)
+    .where(eq(auditCheckpoints.tenantId, tenantId))
+    .orderBy(desc(auditCheckpoints.seq), desc(auditCheckpoints.signedAt))
+    .limit(1);
+  if (checkpoint === undefined) return { seq: 0, hash: GENESIS_HASH };
+  const statement = {
+    tenantId,
+    seq: checkpoint.seq,
+    headHash: checkpoint.headHash,
+    headRecordedAt: checkpoint.headRecordedAt.toISOString(),
+  };
+  if (!checkpointSignatureValid(statement, checkpoint)) {
+    return {
+      firstBadSeq: checkpoint.seq,
+      reason: `the signed checkpoint at entry ${checkpoint.seq} has a signature that does not check`,
+    };
+  }
+  const [entry] = await tx
+    .select({ hash: auditLog.hash, recordedAt: auditLog.recordedAt })
+    .from(auditLog)
+    .where(and(eq(auditLog.tenantId, tenantId), eq(auditLog.seq, checkpoint.seq)));
+  if (
+    entry?.hash !== checkpoint.headHash ||
+    entry.recordedAt.getTime() !== checkpoint.headRecordedAt.getTime()
+  ) {
+    return {
+      firstBadSeq: checkpoint.seq,
+      reason: `the signed checkpoint at entry ${checkpoint.seq} no longer matches the log`,
+    };
+  }
+  return { seq: checkpoint.seq, hash: checkpoint.headHash };
+}
+
+/** Verifies the tenant's chain (whatever plants the transaction's caller may see) and records nothing. */
+export async function verifyChain(
+  tx: Sql,
+  tenantId: string,
+  from: VerifyFrom,
+): Promise<Omit<VerificationResult, 'verifiedAt'>> {
+  return withWholeChain(tx, async () => {
+    const { head, highestSeq } = await readHead(tx, tenantId);
+    const anchor =
+      from === 'checkpoint' ? await checkpointAnchor(tx, tenantId) : { seq: 0, hash: GENESIS_HASH };
+    if ('reason' in anchor) {
+      return { ok: false, checked: 0, fromSeq: anchor.firstBadSeq, ...anchor };
+    }
+    const walk = new ChainWalk(anchor);
+    const fromSeq = anchor.seq + 1;
+    const fault = (await walkEntries(tx, tenantId, walk, head?.seq ?? 0)) ?? walk.finish(head, highestSeq);
+    return fault === null
+      ? { ok: true, checked: walk.checked, fromSeq, firstBadSeq: null, reason: null }
+      : { ok: false, checked: walk.checked, fromSeq, ...fault };
+  });
+}
+
+async function walkEntries(tx: Sql, tenantId: string, walk: ChainWalk, upTo: number) {
+  let after = walk.lastSeq;
+  while (after < upTo) {
+    const batch = await tx
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.tenantId, tenantId), gt(auditLog.seq, after), lte(auditLog.seq, upTo)))
+      .orderBy(asc(auditLog.seq))
+      .limit(VERIFY_BATCH);
+    if (batch.length === 0) return null;
+    for (const { tenantId: _, recordedAt, ...entry } of batch) {
+      const fault = walk.next({ ...entry, tenantId, recordedAt: recordedAt.toISOString() });
+      if (fault !== null) return fault;
+    }
+    after = batch.at(-1)?.seq ?? upTo;
+  }
+  return null;
+}
+
+export interface VerificationRun {
+  trigger: 'schedule' | 'request';
+  requestedBy: string | null;
+  from: VerifyFrom;
+}
+
+/** Verifies the tenant's chain and records the run and its finding in audit_verifications. */
+export async function verifyAndRecord(
+  tx: Sql,
+  tenantId: string,
+  run: VerificationRun,
+): Promise<VerificationResult> {
+  const startedAt = new Date();
+  const result = await verifyChain(tx, tenantId, run.from);
+  const finishedAt = new Date();
+  await tx.insert(auditVerifications).values({
+    tenantId,
+    trigger: run.trigger,
+    requestedBy: run.requestedBy,
+    startedAt,
+    finishedAt,
+    ok: result.ok,
+    fromSeq: result.fromSeq,
+    checked: result.checked,
+    firstBadSeq: result.firstBadSeq,
+    reason: result.reason,
+  });
+  return { ...result, verifiedAt: finishedAt.toISOString() };
+}
+
+/** The latest verification runs of the tenant, newest first. */
+export async function listVerifications(tx: Sql, tenantId: string, limit: number) {
+  const runs = await tx
+    .select({
+      id: auditVerifications.id,
+      trigger: auditVerifications.trigger,
+      requestedBy: auditVerifications.requestedBy,
+      requestedByName: tables.users.displayName,
+      startedAt: auditVerifications.startedAt,
+      finishedAt: auditVerifications.finishedAt,
+      ok: auditVerifications.ok,
+      fromSeq: auditVerifications.fromSeq,
+      checked: auditVerifications.checked,
+      firstBadSeq: auditVerifications.firstBadSeq,
+      reason: auditVerifications.reason,
+    })
+    .from(auditVerifications)
+    .leftJoin(
+      tables.users,
+      and(
+        eq(tables.users.tenantId, auditVerifications.tenantId),
+        eq(tables.users.id, auditVerifications.requestedBy),
+      ),
+    )
+    .where(eq(auditVerifications.tenantId, tenantId))
+    .orderBy(desc(auditVerifications.finishedAt))
+    .limit(limit);
+  return runs.map((r) => ({
+    ...r,
+    startedAt: r.startedAt.toISOString(),
+    finishedAt: r.finishedAt.toISOString(),
+  }));
+}
