@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { actorLabel, entityTypeLabel, formatAuditTime, recordHref, trailHref } from './entries';
+import {
+  actorLabel,
+  auditTimeParts,
+  entityTypeLabel,
+  formatAuditTime,
+  recordHref,
+  trailHref,
+} from './entries';
 
 const MACHINE_ID = '0190a5b0-0000-7000-8000-000000000001';
 const PLANT_ID = '0190a5b0-0000-7000-8000-0000000000aa';
@@ -63,6 +70,11 @@ describe('audit entries as the viewer shows them', () => {
     expect(formatAuditTime('2026-03-29T01:00:00.000Z', 'Europe/Berlin')).toBe('2026-03-29 03:00:00');
     expect(formatAuditTime('2026-01-05T23:30:00Z', 'America/Chicago')).toBe('2026-01-05 17:30:00');
     expect(formatAuditTime('not a time', 'UTC')).toBe('not a time');
+    expect(auditTimeParts('2026-01-05T23:30:00Z', 'Asia/Tokyo')).toEqual({
+      date: '2026-01-06',
+      time: '08:30:00',
+    });
+    expect(auditTimeParts('', 'UTC')).toBeNull();
   });
 
   it('links to the trail filtered to one record', () => {

@@ -116,10 +116,10 @@ export function viewerTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone;
 }
 
-/** An entry's time to the second, date first (sorts and reads the same everywhere). */
-export function formatAuditTime(iso: string, timeZone?: string): string {
+/** An entry's date and time of day to the second in `timeZone`; null for what is not an instant. */
+export function auditTimeParts(iso: string, timeZone?: string): { date: string; time: string } | null {
   const at = new Date(iso);
-  if (Number.isNaN(at.getTime())) return iso;
+  if (Number.isNaN(at.getTime())) return null;
   const date = new Intl.DateTimeFormat('en-CA', { timeZone, dateStyle: 'short' }).format(at);
   const time = new Intl.DateTimeFormat('en-GB', {
     timeZone,
@@ -128,7 +128,13 @@ export function formatAuditTime(iso: string, timeZone?: string): string {
     second: '2-digit',
     hourCycle: 'h23',
   }).format(at);
-  return `${date} ${time}`;
+  return { date, time };
+}
+
+/** An entry's time to the second, date first (sorts and reads the same everywhere). */
+export function formatAuditTime(iso: string, timeZone?: string): string {
+  const parts = auditTimeParts(iso, timeZone);
+  return parts === null ? iso : `${parts.date} ${parts.time}`;
 }
 
 /** The trail filtered to one record: where a record's history links to see it among the rest. */

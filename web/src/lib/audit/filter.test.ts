@@ -7,6 +7,7 @@ import {
   isFiltered,
   listInput,
   parseAuditFilter,
+  rangeProblem,
 } from './filter';
 
 const USER = '0190a5b0-0000-7000-8000-000000000001';
@@ -50,6 +51,16 @@ describe('the audit trail filter in the URL', () => {
     // Any instant the browser reads becomes UTC.
     expect(parseAuditFilter(new URLSearchParams('from=2026-05-01T02:00:00%2B02:00')).from).toBe(
       '2026-05-01T00:00:00.000Z',
+    );
+  });
+
+  it('refuses a time range that ends before it starts, as the API does', () => {
+    const from = '2026-05-02T00:00:00.000Z';
+    expect(rangeProblem({ ...EMPTY_AUDIT_FILTER, from })).toBeNull();
+    expect(rangeProblem({ ...EMPTY_AUDIT_FILTER, from, to: '2026-05-02T00:01:00.000Z' })).toBeNull();
+    expect(rangeProblem({ ...EMPTY_AUDIT_FILTER, from, to: from })).toBe('The end must come after the start');
+    expect(rangeProblem({ ...EMPTY_AUDIT_FILTER, from, to: '2026-05-01T00:00:00.000Z' })).toBe(
+      'The end must come after the start',
     );
   });
 

@@ -30,7 +30,7 @@ export const EMPTY_AUDIT_FILTER: AuditFilter = {
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const ACTION = /^[a-z0-9][a-z0-9_.-]{0,99}$/i;
+const ACTION = /^[a-z0-9][a-z0-9_.:-]{0,99}$/i;
 const ENTITY_TYPE = /^[a-z][a-z0-9_.-]{0,63}$/i;
 const ENTITY_ID = /^[^\s]{1,200}$/;
 
@@ -88,6 +88,12 @@ export function auditFilterSearch(filter: AuditFilter): string {
 /** Whether the filter narrows the trail at all (a starting point alone does not filter). */
 export function isFiltered(filter: AuditFilter): boolean {
   return ORDER.some((name) => name !== 'before' && filter[name] !== null);
+}
+
+/** What is wrong with the time range, as the API would say it; null when it is fine. */
+export function rangeProblem(filter: AuditFilter): string | null {
+  if (filter.from === null || filter.to === null) return null;
+  return filter.from < filter.to ? null : 'The end must come after the start';
 }
 
 /** The filter as `audit.entries.list` takes it, for the page below `before` (or the newest). */

@@ -17,10 +17,16 @@ describe('the chain verification as people read it', () => {
 
   it('names the first bad entry and the reason when it is broken', () => {
     expect(
-      outcomeText({ ok: false, fromSeq: 1, checked: 57, firstBadSeq: 57, reason: 'Hash does not match' }),
+      outcomeText({
+        ok: false,
+        fromSeq: 1,
+        checked: 57,
+        firstBadSeq: 57,
+        reason: 'entry 57 was changed after it was written',
+      }),
     ).toEqual({
       headline: 'Broken at entry #57',
-      detail: 'Hash does not match. 57 entries checked from the first entry.',
+      detail: 'Entry 57 was changed after it was written. 57 entries checked from the first entry.',
     });
     expect(outcomeText({ ok: false, fromSeq: 3, checked: 0, firstBadSeq: null, reason: null })).toEqual({
       headline: 'The chain is broken',

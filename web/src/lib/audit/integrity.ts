@@ -23,6 +23,12 @@ function entries(n: number): string {
   return `${count.format(n)} ${n === 1 ? 'entry' : 'entries'}`;
 }
 
+/** The cloud's reasons are phrases ("entry 57 was changed after it was written"): as a sentence. */
+function sentence(phrase: string): string {
+  const text = phrase.trim().replace(/[.]+$/, '');
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
+}
+
 /** A run's result in two lines: intact with how much was checked, or where it breaks and why. */
 export function outcomeText(outcome: VerificationOutcome): OutcomeText {
   const from = outcome.fromSeq <= 1 ? 'from the first entry' : `from entry #${outcome.fromSeq}`;
@@ -39,7 +45,7 @@ export function outcomeText(outcome: VerificationOutcome): OutcomeText {
     outcome.firstBadSeq === null ? 'The chain is broken' : `Broken at entry #${outcome.firstBadSeq}`;
   return {
     headline: where,
-    detail: `${outcome.reason ?? 'No reason given'}. ${entries(outcome.checked)} checked ${from}.`,
+    detail: `${sentence(outcome.reason ?? 'no reason given')} ${entries(outcome.checked)} checked ${from}.`,
   };
 }
 
