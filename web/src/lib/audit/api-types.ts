@@ -3,11 +3,10 @@ import type { trpc } from '../trpc';
 /* The audit trail API's shapes, inferred from the cloud's router (type-only, like lib/api-types.ts). */
 type Audit = (typeof trpc)['audit'];
 
-export type AuditListInput = NonNullable<Parameters<Audit['entries']['list']['query']>[0]>;
 export type AuditPage = Awaited<ReturnType<Audit['entries']['list']['query']>>;
 export type AuditEntry = AuditPage['entries'][number];
 export type AuditFacets = Awaited<ReturnType<Audit['entries']['facets']['query']>>;
-type VerifyInput = Exclude<Parameters<Audit['verify']['mutate']>[0], void | undefined>;
+type VerifyInput = Extract<Parameters<Audit['verify']['mutate']>[0], object>;
 export type VerifyFrom = NonNullable<VerifyInput['from']>;
 export type VerifyResult = Awaited<ReturnType<Audit['verify']['mutate']>>;
 export type VerificationRun = Awaited<ReturnType<Audit['verifications']['list']['query']>>[number];

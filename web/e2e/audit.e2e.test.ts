@@ -1,0 +1,110 @@
+import { fileURLToPath } from 'node:url';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { ADMIN_EMAIL, DEMO_PASSWORD, hasChromium, signIn, trpcCall, useUiStack } from './harness';
+
+/** The docs show the viewer as this test leaves it (docs/images). */
+const DOCS_SCREENSHOT = fileURLToPath(new URL('../../docs/images/audit-trail.png', import.meta.url));
+
+/** The text of an element as the user reads it, spaces collapsed. */
+async function readText(locator: Locator): Promise<string> {
+  // biome-ignore lint/performance/useDomNodeTextContent: a Playwright locator; the text as rendered is what is meant
+  return (await locator.innerText()).replace(/\s+/g, ' ').trim();
+}
+
+async function waitForRows(page: Page, predicate: (texts: string[]) => boolean): Promise<string[]> {
+  const table = page.getByRole('table', { name: 'Audit trail entries' });
+  await table.waitFor();
+  let texts: string[] = [];
+  await expect
+    .poll(async () => {
+      texts = (await table.locator('tbody > tr[data-seq]').allInnerTexts()).map((t) =>
+        t.replace(/\s+/g, ' '),
+      );
+      return predicate(texts);
+    })
+    .toBe(true);
+  return texts;
+}
+
+/*
+ * The audit trail in the browser: an administrator changes a role's permissions and a custom field's
+ * label through the UI, finds both in the trail with their old and new values, narrows the trail to
+ * roles, verifies the chain, and reads the role's own history on the roles page.
+ */
+describe.runIf(hasChromium)('audit trail in the web UI', () => {
+  const ui = useUiStack();
+
+  it('shows changes made in the UI as old → new, filters them, verifies the chain and a record’s history', async () => {
+    const context = await ui.browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${ui.cloud.url}/admin/roles`);
+    await signIn(page, ADMIN_EMAIL, DEMO_PASSWORD);
+    await trpcCall(page, 'config.fields.create', {
+      entityType: 'product',
+      key: 'colour',
+      label: 'Colour',
+      type: 'text',
+    });
+
+    // A role's permissions, in the matrix.
+    await page.getByLabel('audit.read for Supervisor').check();
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('Saved the permissions of 1 role.').waitFor();
+
+    // A custom field's label, in its editor.
+    await page.goto(`${ui.cloud.url}/config/fields?entity=product`);
+    await page.getByRole('button', { name: 'Edit Colour' }).click();
+    await page.getByLabel('Label', { exact: true }).fill('Color');
+    await page.getByRole('button', { name: 'Save field' }).click();
+    await page.getByText('The field Color was saved.').waitFor();
+
+    // Both in the trail, newest first, each with what it was and what it became.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit trail' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Audit trail' }).waitFor();
+    const rows = await waitForRows(
+      page,
+      (texts) => texts.some((t) => t.includes('Custom field')) && texts.some((t) => /supervisor/i.test(t)),
+    );
+    const fieldRow = rows.find((t) => t.includes('Custom field') && t.includes('label:'));
+    expect(fieldRow).toContain('label: Colour → Color');
+    // A role is named by its key in the trail.
+    const roleRow = rows.find((t) => t.includes('Role') && /supervisor/i.test(t));
+    expect(roleRow).toContain('permissions:');
+    expect(roleRow).toContain('(added audit.read)');
+    expect(roleRow).toContain('Demo Administrator');
+    await page.screenshot({ path: DOCS_SCREENSHOT });
+
+    // Only roles: the filter goes to the URL, and the export link carries it.
+    await page.getByLabel('Record type').selectOption({ label: 'Role' });
+    await page.waitForURL(/entityType=role/);
+    await waitForRows(page, (texts) => texts.length > 0 && texts.every((t) => t.includes('Role')));
+    expect(await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href')).toContain(
+      'entityType=role',
+    );
+
+    // The chain, verified on request, and the run listed.
+    await page.getByRole('link', { name: 'Verification & checkpoints' }).click();
+    await page.getByRole('button', { name: 'Verify from the start' }).click();
+    const result = page.locator('[data-result]');
+    await result.waitFor();
+    expect(await result.getAttribute('data-result')).toBe('ok');
+    expect(await readText(result)).toMatch(
+      /The chain is intact \d+ entr(y|ies) checked from the first entry/,
+    );
+    const runs = page.getByRole('table', { name: 'Verification runs' });
+    expect(await readText(runs.locator('tbody tr').first())).toContain(
+      'Requested by Demo Administrator Intact',
+    );
+
+    // The role's own history, where the role is edited.
+    await page.goto(`${ui.cloud.url}/admin/roles`);
+    await page.getByRole('button', { name: 'History of role Supervisor' }).click();
+    const history = page.getByRole('list', { name: 'Changes entries' });
+    await history.waitFor();
+    expect(await readText(history.getByRole('listitem').first())).toMatch(
+      /Demo Administrator · role\.\S+ permissions: .* → .*\(added audit\.read\)/,
+    );
+    await context.close();
+  });
+});
