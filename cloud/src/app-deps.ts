@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Database } from './db/index.js';
+import type { AuditSigningKey } from './modules/audit/index.js';
 import type { LoginLimiter, SessionPolicy } from './modules/identity/index.js';
 import type { CodeCache } from './modules/ingest/index.js';
 import type { LiveKpiHubs } from './modules/kpi/index.js';
@@ -24,4 +25,6 @@ export interface AppDeps {
   demoHistoryFile?: string;
   /** The live KPI hubs of this instance's plants; stopped with the app. */
   liveKpi: LiveKpiHubs;
+  /** The Ed25519 key that signs audit checkpoints, kept outside the database (docs/audit.md). */
+  auditSigningKey: AuditSigningKey;
 }

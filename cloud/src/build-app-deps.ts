@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { AppDeps } from './app-deps.js';
 import type { Database } from './db/index.js';
+import { type AuditSigningKey, ephemeralSigningKey } from './modules/audit/index.js';
 import { LoginLimiter, type LoginLimiterOptions, type SessionPolicy } from './modules/identity/index.js';
 import { createCodeCache } from './modules/ingest/index.js';
 import { LiveKpiHubs } from './modules/kpi/index.js';
@@ -17,6 +18,11 @@ export interface AppDepsOptions {
   readonly trustProxy: boolean;
   /** The demo's history progress file (docs/demo.md), when this cloud runs the demo. */
   readonly demoHistoryFile?: string;
+  /**
+   * The audit checkpoints' signing key. The app always loads one (cloud-app.ts, AUDIT_SIGNING_KEY);
+   * without it a key is generated in memory, which is what tests want.
+   */
+  readonly auditSigningKey?: AuditSigningKey;
 }
 
 /**
@@ -37,6 +43,7 @@ export function buildAppDeps(options: AppDepsOptions): AppDeps {
     bus,
     codeCache: createCodeCache(bus),
     liveKpi: LiveKpiHubs.of({ db, bus, log }),
+    auditSigningKey: options.auditSigningKey ?? ephemeralSigningKey(),
     ...(options.demoHistoryFile === undefined ? {} : { demoHistoryFile: options.demoHistoryFile }),
   };
 }

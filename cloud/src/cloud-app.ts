@@ -8,6 +8,7 @@ import { openDatabase } from './db/index.js';
 import type { CloudEnv } from './env.js';
 import { type RunningServer, startHttpServer, type WebHandler } from './http/server.js';
 import { defaultWebBuildDir, loadWebHandler } from './http/web-ui.js';
+import { loadSigningKey, SIGNING_KEY_FILE, scheduleAuditCheck } from './modules/audit/index.js';
 import { type DemoCredentials, seedDemoTenant } from './modules/demo/index.js';
 import { scheduleRollupRefresh } from './modules/kpi/index.js';
 import { scheduleShiftHorizon } from './modules/production/index.js';
@@ -61,6 +62,9 @@ export async function startCloud(
       cookieSecure: env.COOKIE_SECURE,
       trustProxy: env.TRUST_PROXY,
       demoHistoryFile: join(env.dataDir, DEMO_HISTORY_FILE),
+      auditSigningKey: loadSigningKey(
+        env.AUDIT_SIGNING_KEY ?? { path: join(env.dataDir, SIGNING_KEY_FILE), createIfMissing: true },
+      ),
     });
     const demo = env.DEMO_SEED
       ? await seedDemoTenant(db, {
@@ -85,6 +89,12 @@ export async function startCloud(
     scheduleRollupRefresh(scheduler, db, {
       log: log.child({ module: 'rollups' }),
       intervalMs: env.ROLLUP_REFRESH_SECONDS * 1000,
+    });
+    scheduleAuditCheck(scheduler, {
+      db,
+      bus: deps.bus,
+      log: log.child({ module: 'audit' }),
+      signingKey: deps.auditSigningKey,
     });
     await scheduler.start();
     const jobs = scheduler;

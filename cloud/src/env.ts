@@ -1,3 +1,5 @@
+import { createPrivateKey } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -8,6 +10,32 @@ import { z } from 'zod';
 const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
   .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
+
+/**
+ * The key that signs audit checkpoints (docs/audit.md, "The signing key"): an Ed25519 private key in
+ * PEM, given inline (newlines may be written as \n, as env files often need) or as the path of a PEM
+ * file. A named file must exist: creating a fresh key where an operator pointed at theirs would hide a
+ * missing mount. Unset, the cloud keeps its own key in the data folder.
+ */
+const signingKeySetting = z.string().transform((value, ctx) => {
+  if (!value.includes('-----BEGIN')) {
+    const path = resolve(value);
+    if (!existsSync(path)) {
+      ctx.addIssue({ code: 'custom', message: `no file at ${path} (give a PEM private key or its path)` });
+      return z.NEVER;
+    }
+    return { path };
+  }
+  const pem = value.replaceAll('\\n', '\n');
+  try {
+    const key = createPrivateKey(pem);
+    if (key.asymmetricKeyType === 'ed25519') return { pem };
+    ctx.addIssue({ code: 'custom', message: `not an Ed25519 key (it is ${key.asymmetricKeyType})` });
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'not a PEM private key' });
+  }
+  return z.NEVER;
+});
 
 const cloudEnvSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -62,6 +90,7 @@ const cloudEnvSchema = z.object({
   WEB_BUILD_DIR: z.string().min(1).optional(),
   /** How often the KPI rollups are refreshed; between refreshes the KPI queries read newer rows raw. */
   ROLLUP_REFRESH_SECONDS: z.coerce.number().int().min(1).default(60),
+  AUDIT_SIGNING_KEY: signingKeySetting.optional(),
 });
 
 /** Every variable the cloud reads (the compose file is checked against this list). */

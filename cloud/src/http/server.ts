@@ -9,6 +9,7 @@ import { appRouter } from '../app-router.js';
 import { healthReport } from '../modules/health/index.js';
 import { CallBudget, type CallLimits } from '../trpc/call-limits.js';
 import { createContext } from '../trpc/context.js';
+import { AUDIT_CSV_PATH, serveAuditCsv } from './audit-csv.js';
 import { originAllowed } from './origin.js';
 
 const gunzipAsync = promisify(gunzip);
@@ -71,6 +72,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       void healthReport(deps.db, deps.version, options.startedAt).then((report) => {
         res.writeHead(report.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' });
         res.end(JSON.stringify(report));
+      });
+      return;
+    }
+    if (path === AUDIT_CSV_PATH) {
+      serveAuditCsv(deps, req, res).catch((error: unknown) => {
+        deps.log.error({ err: error }, 'audit CSV export failed');
+        if (res.headersSent) res.destroy();
+        else sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
       });
       return;
     }

@@ -36,11 +36,15 @@ describe('IntervalScheduler', () => {
 });
 
 describe('cronOf', () => {
-  it('rounds an interval to whole minutes between 1 and 59', () => {
+  it('rounds an interval to whole minutes below an hour, hours below a day, and days to daily', () => {
     expect(cronOf(60_000)).toBe('* * * * *');
     expect(cronOf(10_000)).toBe('* * * * *');
     expect(cronOf(300_000)).toBe('*/5 * * * *');
-    expect(cronOf(6 * 3_600_000)).toBe('*/59 * * * *');
+    expect(cronOf(59 * 60_000)).toBe('*/59 * * * *');
+    expect(cronOf(3_600_000)).toBe('0 * * * *');
+    expect(cronOf(6 * 3_600_000)).toBe('0 */6 * * *');
+    expect(cronOf(24 * 3_600_000)).toBe('0 0 * * *');
+    expect(cronOf(7 * 24 * 3_600_000)).toBe('0 0 * * *');
   });
 });
 

@@ -78,10 +78,16 @@ export class IntervalScheduler implements Scheduler {
   }
 }
 
-/** A job's cron: pg-boss schedules are cron expressions, so the interval is rounded to whole minutes. */
+/**
+ * A job's cron: pg-boss schedules are cron expressions, so the interval is rounded to whole minutes
+ * below an hour, to whole hours below a day, and runs daily (at midnight UTC) from a day up.
+ */
 export function cronOf(intervalMs: number): string {
-  const minutes = Math.min(59, Math.max(1, Math.round(intervalMs / 60_000)));
-  return minutes === 1 ? '* * * * *' : `*/${minutes} * * * *`;
+  const minutes = Math.max(1, Math.round(intervalMs / 60_000));
+  if (minutes < 60) return minutes === 1 ? '* * * * *' : `*/${minutes} * * * *`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 24) return hours === 1 ? '0 * * * *' : `0 */${hours} * * *`;
+  return '0 0 * * *';
 }
 
 /**

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { scopeOf } from '../../platform/index.js';
+import { type AfterCommit, type EventBus, idInput, scopeOf } from '../../platform/index.js';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
+import { exportCheckpoint, listCheckpoints, verifyAndCheckpoint } from './checkpoints.js';
 import { entityHistory, entryFacets, listEntries } from './entries.js';
 import { entryFiltersInput } from './entry-filters.js';
-import { listVerifications, verifyAndRecord } from './verify.js';
+import { listVerifications, type VerificationResult, verifyAndRecord } from './verify.js';
 
 /*
  * The audit trail's API (docs/audit.md). Everything needs audit.read: reading the trail, verifying its
@@ -36,6 +37,21 @@ const entriesRouter = router({
   facets: read.query(({ ctx }) => entryFacets(ctx.tx, scopeOf(ctx.principal))),
 });
 
+/** A broken chain found on request is announced like the daily job's finding, once the run is recorded. */
+function announceIfBroken(
+  ctx: { principal: { tenantId: string }; deps: { bus: EventBus }; afterCommit: AfterCommit },
+  result: VerificationResult,
+) {
+  if (result.ok || result.firstBadSeq === null) return;
+  const failure = {
+    tenantId: ctx.principal.tenantId,
+    trigger: 'request' as const,
+    firstBadSeq: result.firstBadSeq,
+    reason: result.reason ?? 'the chain does not check',
+  };
+  ctx.afterCommit(() => ctx.deps.bus.emit('audit.verification-failed', failure));
+}
+
 export const auditRouter = router({
   entries: entriesRouter,
   /**
@@ -53,20 +69,12 @@ export const auditRouter = router({
         .default({ from: 'checkpoint' }),
     )
     .mutation(async ({ ctx, input }) => {
-      const result = await verifyAndRecord(ctx.tx, ctx.principal.tenantId, {
+      const { result } = await verifyAndRecord(ctx.tx, ctx.principal.tenantId, {
         trigger: 'request',
         requestedBy: ctx.principal.userId,
         from: input.from,
       });
-      if (!result.ok && result.firstBadSeq !== null) {
-        const failure = {
-          tenantId: ctx.principal.tenantId,
-          trigger: 'request' as const,
-          firstBadSeq: result.firstBadSeq,
-          reason: result.reason ?? 'the chain does not check',
-        };
-        ctx.afterCommit(() => ctx.deps.bus.emit('audit.verification-failed', failure));
-      }
+      announceIfBroken(ctx, result);
       return result;
     }),
   verifications: router({
@@ -74,5 +82,35 @@ export const auditRouter = router({
     list: read
       .input(z.object({ limit: z.number().int().min(1).max(100).default(20) }).default({ limit: 20 }))
       .query(({ ctx, input }) => listVerifications(ctx.tx, ctx.principal.tenantId, input.limit)),
+  }),
+  checkpoints: router({
+    /** The latest checkpoints, newest first. */
+    list: read
+      .input(z.object({ limit: z.number().int().min(1).max(100).default(20) }).default({ limit: 20 }))
+      .query(({ ctx, input }) =>
+        listCheckpoints(ctx.tx, ctx.principal.tenantId, ctx.deps.auditSigningKey, input.limit),
+      ),
+    /**
+     * Verifies the chain from the latest checkpoint and, if it checks, signs its head now. The run is
+     * in `verification`; `checkpoint` is null when the chain does not check or has no entries yet.
+     */
+    create: read
+      .meta({
+        unaudited:
+          'the checkpoint is its own record (append-only, signed), and the verification before it is ' +
+          'recorded in audit_verifications',
+      })
+      .mutation(async ({ ctx }) => {
+        const outcome = await verifyAndCheckpoint(ctx.tx, ctx.principal.tenantId, ctx.deps.auditSigningKey, {
+          trigger: 'request',
+          requestedBy: ctx.principal.userId,
+        });
+        announceIfBroken(ctx, outcome.verification);
+        return outcome;
+      }),
+    /** The signed document of one checkpoint, checkable without Plantline (docs/audit.md). */
+    export: read
+      .input(z.object({ id: idInput }))
+      .query(({ ctx, input }) => exportCheckpoint(ctx.tx, ctx.principal.tenantId, input.id)),
   }),
 });

@@ -1,1 +1,11 @@
 export { auditRouter } from './audit.router.js';
+export { scheduleAuditCheck } from './audit-job.js';
+export { recordCsvExport, streamEntriesCsv } from './entries-csv.js';
+export { entryFiltersInput } from './entry-filters.js';
+export {
+  type AuditSigningKey,
+  ephemeralSigningKey,
+  loadSigningKey,
+  SIGNING_KEY_FILE,
+  type SigningKeySource,
+} from './signing-key.js';

@@ -1,7 +1,8 @@
 import { tables } from '@plantline/schema';
-import { and, asc, desc, eq, gt, lte, sql } from 'drizzle-orm';
-import { rows, type Sql } from '../../db/index.js';
+import { and, asc, desc, eq, gt, lte } from 'drizzle-orm';
+import type { Sql } from '../../db/index.js';
 import { GENESIS_HASH } from '../../platform/index.js';
+import { type ChainHead, readHead, withWholeChain } from './chain-state.js';
 import { type ChainAnchor, type ChainFault, ChainWalk } from './chain-walk.js';
 import { checkpointSignatureValid } from './checkpoint-document.js';
 
@@ -27,53 +28,6 @@ export interface VerificationResult {
   firstBadSeq: number | null;
   reason: string | null;
   verifiedAt: string;
-}
-
-interface HeadState {
-  head: { seq: number; hash: string } | null;
-  highestSeq: number | null;
-}
-
-/**
- * Runs `work` with every plant of the tenant in scope. audit_log is plant-scoped for readers, but a
- * chain has no holes per plant: verification must read all of it whatever plants the caller may see.
- * This is safe because verification returns seq numbers, counts and fixed sentences only, never an
- * entry's contents; the setting is transaction-local and restored before anything else runs.
- */
-async function withWholeChain<T>(tx: Sql, work: () => Promise<T>): Promise<T> {
-  const [setting] = await rows<{ was: string | null }>(
-    tx,
-    sql`select current_setting('plantline.all_plants', true) as was`,
-  );
-  await tx.execute(sql`select set_config('plantline.all_plants', 'on', true)`);
-  try {
-    return await work();
-  } finally {
-    await tx.execute(sql`select set_config('plantline.all_plants', ${setting?.was ?? 'off'}, true)`);
-  }
-}
-
-/**
- * The head and the highest seq, in one statement (one snapshot): an audited write updates both in
- * its transaction, so between them they show entries removed from the end or added around the chain.
- * Entries up to the head's seq were committed before this statement; the walk reads only those, so
- * writers that commit meanwhile neither block nor disturb it.
- */
-async function readHead(tx: Sql, tenantId: string): Promise<HeadState> {
-  const [state] = await rows<{ seq: string | null; head_hash: string | null; highest: string | null }>(
-    tx,
-    sql`select h.seq::text as seq, h.head_hash,
-          (select max(l.seq)::text from audit_log l where l.tenant_id = ${tenantId}) as highest
-        from (select 1) as one
-        left join audit_chain_heads h on h.tenant_id = ${tenantId}`,
-  );
-  return {
-    head:
-      state?.seq == null || state.head_hash === null
-        ? null
-        : { seq: Number(state.seq), hash: state.head_hash },
-    highestSeq: state?.highest == null ? null : Number(state.highest),
-  };
 }
 
 /**
@@ -117,25 +71,29 @@ async function checkpointAnchor(tx: Sql, tenantId: string): Promise<ChainAnchor 
   return { seq: checkpoint.seq, hash: checkpoint.headHash };
 }
 
+export interface ChainVerification {
+  result: Omit<VerificationResult, 'verifiedAt'>;
+  /** The head the walk ended on: what a checkpoint may sign when the result is ok. */
+  head: ChainHead | null;
+}
+
 /** Verifies the tenant's chain (whatever plants the transaction's caller may see) and records nothing. */
-export async function verifyChain(
-  tx: Sql,
-  tenantId: string,
-  from: VerifyFrom,
-): Promise<Omit<VerificationResult, 'verifiedAt'>> {
+export async function verifyChain(tx: Sql, tenantId: string, from: VerifyFrom): Promise<ChainVerification> {
   return withWholeChain(tx, async () => {
     const { head, highestSeq } = await readHead(tx, tenantId);
     const anchor =
       from === 'checkpoint' ? await checkpointAnchor(tx, tenantId) : { seq: 0, hash: GENESIS_HASH };
     if ('reason' in anchor) {
-      return { ok: false, checked: 0, fromSeq: anchor.firstBadSeq, ...anchor };
+      return { result: { ok: false, checked: 0, fromSeq: anchor.firstBadSeq, ...anchor }, head };
     }
     const walk = new ChainWalk(anchor);
     const fromSeq = anchor.seq + 1;
     const fault = (await walkEntries(tx, tenantId, walk, head?.seq ?? 0)) ?? walk.finish(head, highestSeq);
-    return fault === null
-      ? { ok: true, checked: walk.checked, fromSeq, firstBadSeq: null, reason: null }
-      : { ok: false, checked: walk.checked, fromSeq, ...fault };
+    const result =
+      fault === null
+        ? { ok: true, checked: walk.checked, fromSeq, firstBadSeq: null, reason: null }
+        : { ok: false, checked: walk.checked, fromSeq, ...fault };
+    return { result, head };
   });
 }
 
@@ -169,9 +127,9 @@ export async function verifyAndRecord(
   tx: Sql,
   tenantId: string,
   run: VerificationRun,
-): Promise<VerificationResult> {
+): Promise<{ result: VerificationResult; head: ChainHead | null }> {
   const startedAt = new Date();
-  const result = await verifyChain(tx, tenantId, run.from);
+  const { result, head } = await verifyChain(tx, tenantId, run.from);
   const finishedAt = new Date();
   await tx.insert(auditVerifications).values({
     tenantId,
@@ -185,7 +143,7 @@ export async function verifyAndRecord(
     firstBadSeq: result.firstBadSeq,
     reason: result.reason,
   });
-  return { ...result, verifiedAt: finishedAt.toISOString() };
+  return { result: { ...result, verifiedAt: finishedAt.toISOString() }, head };
 }
 
 /** The latest verification runs of the tenant, newest first. */
