@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_EMAIL, DEMO_PASSWORD, hasChromium, signIn, trpcCall, useUiStack } from './harness';
 
 /** The docs show the viewer as this test leaves it (docs/images). */
@@ -28,18 +29,83 @@ async function waitForRows(page: Page, predicate: (texts: string[]) => boolean):
 }
 
 /*
- * The audit trail in the browser: an administrator changes a role's permissions and a custom field's
- * label through the UI, finds both in the trail with their old and new values, narrows the trail to
- * roles, verifies the chain, and reads the role's own history on the roles page.
+ * The audit trail in the browser. An administrator exports a filtered trail as CSV (the export is
+ * itself recorded), verifies the chain and signs a checkpoint; then changes a role's permissions and a
+ * custom field's label through the UI, finds both in the trail with their old and new values, narrows
+ * the trail to roles, and reads the role's own history on the roles page.
  */
 describe.runIf(hasChromium)('audit trail in the web UI', () => {
   const ui = useUiStack();
+  let page: Page;
 
-  it('shows changes made in the UI as old → new, filters them, verifies the chain and a record’s history', async () => {
-    const context = await ui.browser.newContext({ viewport: { width: 1440, height: 900 } });
-    const page = await context.newPage();
-    await page.goto(`${ui.cloud.url}/admin/roles`);
+  beforeAll(async () => {
+    const context = await ui.browser.newContext({
+      viewport: { width: 1440, height: 900 },
+      acceptDownloads: true,
+    });
+    page = await context.newPage();
+    await page.goto(`${ui.cloud.url}/admin/audit`);
     await signIn(page, ADMIN_EMAIL, DEMO_PASSWORD);
+  });
+
+  it('exports a filtered trail as CSV, shows the export as an entry, verifies and signs the chain', async () => {
+    // A shared link with a filter: the export carries it.
+    await page.goto(`${ui.cloud.url}/admin/audit?action=audit.`);
+    const exportLink = page.getByRole('link', { name: 'Export CSV' });
+    const href = await exportLink.getAttribute('href');
+    expect(href).toBe('/api/audit/entries.csv?action=audit.');
+    const csv = await page.request.get(new URL(href!, page.url()).toString());
+    expect(csv.status()).toBe(200);
+    expect(csv.headers()['content-type']).toContain('text/csv');
+
+    // The export is in the trail, with what it exported.
+    await page.reload();
+    const rows = await waitForRows(page, (texts) => texts.some((t) => t.includes('audit.export')));
+    const exported = rows.find((t) => t.includes('audit.export'));
+    expect(exported).toContain('Demo Administrator');
+    expect(exported).toContain('CSV export');
+    expect(exported).toContain('format: — → csv');
+    expect(exported).toContain('filters: — → { action: audit. }');
+    const first = page.locator('tr[data-seq]').first();
+    const seq = await first.getAttribute('data-seq');
+    await page.getByRole('button', { name: `Details of entry ${seq}` }).click();
+    const details = await readText(page.locator(`#entry-${seq}-details`));
+    expect(details).toMatch(
+      new RegExp(`Entry #${seq} .*Request id \\S+ .*Hash [0-9a-f]{64} Previous hash [0-9a-f]{64}`),
+    );
+
+    // Verified on request from the start, and the run listed.
+    await page.getByRole('link', { name: 'Verification & checkpoints' }).click();
+    await page.getByRole('button', { name: 'Verify from the start' }).click();
+    const result = page.locator('[data-result]');
+    await result.waitFor();
+    expect(await result.getAttribute('data-result')).toBe('ok');
+    expect(await readText(result)).toMatch(
+      /The chain is intact \d+ entr(y|ies) checked from the first entry/,
+    );
+    const runs = page.getByRole('table', { name: 'Verification runs' });
+    await runs.waitFor();
+    expect(await readText(runs.locator('tbody tr').first())).toContain(
+      'Requested by Demo Administrator Intact',
+    );
+
+    // A checkpoint signed now, and its signed document downloaded.
+    await page.getByRole('button', { name: 'Sign checkpoint now' }).click();
+    await page.getByText(/Checkpoint signed at entry #\d+/).waitFor();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page
+        .getByRole('button', { name: /Download checkpoint \d+/ })
+        .first()
+        .click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^plantline-audit-checkpoint-\d+-\d{4}-\d{2}-\d{2}\.json$/);
+    const signed = JSON.parse(readFileSync((await download.path())!, 'utf8')) as Record<string, unknown>;
+    expect(JSON.stringify(signed)).toContain('signature');
+  });
+
+  it('shows changes made in the UI as old → new, filters them, and a record’s own history', async () => {
+    await page.goto(`${ui.cloud.url}/admin/roles`);
     await trpcCall(page, 'config.fields.create', {
       entityType: 'product',
       key: 'colour',
@@ -83,20 +149,6 @@ describe.runIf(hasChromium)('audit trail in the web UI', () => {
       'entityType=role',
     );
 
-    // The chain, verified on request, and the run listed.
-    await page.getByRole('link', { name: 'Verification & checkpoints' }).click();
-    await page.getByRole('button', { name: 'Verify from the start' }).click();
-    const result = page.locator('[data-result]');
-    await result.waitFor();
-    expect(await result.getAttribute('data-result')).toBe('ok');
-    expect(await readText(result)).toMatch(
-      /The chain is intact \d+ entr(y|ies) checked from the first entry/,
-    );
-    const runs = page.getByRole('table', { name: 'Verification runs' });
-    expect(await readText(runs.locator('tbody tr').first())).toContain(
-      'Requested by Demo Administrator Intact',
-    );
-
     // The role's own history, where the role is edited.
     await page.goto(`${ui.cloud.url}/admin/roles`);
     await page.getByRole('button', { name: 'History of role Supervisor' }).click();
@@ -105,6 +157,5 @@ describe.runIf(hasChromium)('audit trail in the web UI', () => {
     expect(await readText(history.getByRole('listitem').first())).toMatch(
       /Demo Administrator · role\.\S+ permissions: .* → .*\(added audit\.read\)/,
     );
-    await context.close();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkpointFileName, entryHref, outcomeText, shortHash } from './integrity';
+import { checkpointFileName, checkpointOutcomeText, entryHref, outcomeText, shortHash } from './integrity';
 
 describe('the chain verification as people read it', () => {
   it('says the chain is intact and how much was checked from where', () => {
@@ -31,6 +31,26 @@ describe('the chain verification as people read it', () => {
     expect(outcomeText({ ok: false, fromSeq: 3, checked: 0, firstBadSeq: null, reason: null })).toEqual({
       headline: 'The chain is broken',
       detail: 'No reason given. 0 entries checked from entry #3.',
+    });
+  });
+
+  it('says what signing a checkpoint did, and refuses to call a broken chain signed', () => {
+    const intact = { ok: true, fromSeq: 1, checked: 4, firstBadSeq: null, reason: null };
+    expect(checkpointOutcomeText({ verification: intact, checkpoint: { seq: 4 }, signed: true })).toEqual({
+      ok: true,
+      text: 'Checkpoint signed at entry #4; the chain up to it verifies.',
+    });
+    expect(checkpointOutcomeText({ verification: intact, checkpoint: { seq: 4 }, signed: false })).toEqual({
+      ok: true,
+      text: 'Nothing new to sign: the latest checkpoint already seals entry #4.',
+    });
+    expect(checkpointOutcomeText({ verification: intact, checkpoint: null, signed: false }).text).toBe(
+      'Nothing to sign yet: the trail has no entries.',
+    );
+    const broken = { ok: false, fromSeq: 1, checked: 3, firstBadSeq: 3, reason: 'entry 3 is missing' };
+    expect(checkpointOutcomeText({ verification: broken, checkpoint: null, signed: false })).toEqual({
+      ok: false,
+      text: 'Not signed: the chain does not verify. Broken at entry #3. Entry 3 is missing. 3 entries checked from the first entry.',
     });
   });
 

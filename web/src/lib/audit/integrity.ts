@@ -49,6 +49,35 @@ export function outcomeText(outcome: VerificationOutcome): OutcomeText {
   };
 }
 
+export interface CheckpointOutcome {
+  verification: VerificationOutcome;
+  checkpoint: { seq: number } | null;
+  signed: boolean;
+}
+
+/**
+ * What "Sign checkpoint now" did: a checkpoint is signed only over a chain that verifies, and only
+ * when the head moved since the last one.
+ */
+export function checkpointOutcomeText(outcome: CheckpointOutcome): { ok: boolean; text: string } {
+  if (!outcome.verification.ok) {
+    const { headline, detail } = outcomeText(outcome.verification);
+    return { ok: false, text: `Not signed: the chain does not verify. ${headline}. ${detail}` };
+  }
+  if (outcome.checkpoint === null)
+    return { ok: true, text: 'Nothing to sign yet: the trail has no entries.' };
+  if (!outcome.signed) {
+    return {
+      ok: true,
+      text: `Nothing new to sign: the latest checkpoint already seals entry #${outcome.checkpoint.seq}.`,
+    };
+  }
+  return {
+    ok: true,
+    text: `Checkpoint signed at entry #${outcome.checkpoint.seq}; the chain up to it verifies.`,
+  };
+}
+
 /** The trail opened at one entry: the list shows it first, then what came before it. */
 export function entryHref(seq: number): string {
   return `/admin/audit?before=${seq + 1}`;
