@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { asValues, changeLines, entryKind, formatValue, NO_VALUE, shorten } from './changes';
+import {
+  asValues,
+  changeLines,
+  entryKind,
+  formatValue,
+  listChange,
+  NO_VALUE,
+  readsAsListChange,
+  shorten,
+} from './changes';
 
 describe('what an audit entry changed', () => {
   it('formats values readably: null as a dash, lists joined, objects as pairs', () => {
@@ -45,6 +54,9 @@ describe('what an audit entry changed', () => {
       { field: 'code', before: 'M1', after: NO_VALUE, added: [], removed: [] },
     ]);
     expect(changeLines(null, null)).toEqual([]);
+    // A creation's unset fields say nothing.
+    expect(changeLines(null, { code: 'M1', note: null }).map((l) => l.field)).toEqual(['code']);
+    expect(changeLines({ note: null }, null)).toEqual([]);
   });
 
   it('names what a list gained and lost', () => {
@@ -61,6 +73,19 @@ describe('what an audit entry changed', () => {
     });
     // A list that appears where there was none is not a diff of two lists.
     expect(changeLines({ plantIds: null }, { plantIds: ['a'] })[0]?.added).toEqual([]);
+  });
+
+  it('says what a long list gained and lost instead of both lists whole', () => {
+    const many = Array.from({ length: 20 }, (_, i) => `perm.${i}`);
+    const [long] = changeLines({ permissions: many }, { permissions: [...many.slice(1), 'audit.read'] });
+    expect(listChange(long!)).toBe('added audit.read; removed perm.0');
+    expect(readsAsListChange(long!)).toBe(true);
+    const [short] = changeLines({ tags: ['a'] }, { tags: ['a', 'b'] });
+    expect(listChange(short!)).toBe('added b');
+    expect(readsAsListChange(short!)).toBe(false);
+    const [reordered] = changeLines({ order: many }, { order: [...many].reverse() });
+    expect(listChange(reordered!)).toBeNull();
+    expect(readsAsListChange(reordered!)).toBe(false);
   });
 
   it('keeps fields present on one side only', () => {

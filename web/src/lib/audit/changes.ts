@@ -63,11 +63,16 @@ function listItems(value: unknown): string[] | null {
   return Array.isArray(value) ? value.map(formatValue) : null;
 }
 
-/** One line per changed field, in the order the entry lists them (new values first, then any other). */
+/**
+ * One line per changed field, in the order the entry lists them (new values first, then any other).
+ * A field empty on both sides (a creation's unset fields) says nothing and is left out.
+ */
 export function changeLines(oldValues: Values, newValues: Values): ChangeLine[] {
   const before = oldValues ?? {};
   const after = newValues ?? {};
-  const fields = [...new Set([...Object.keys(after), ...Object.keys(before)])];
+  const fields = [...new Set([...Object.keys(after), ...Object.keys(before)])].filter(
+    (field) => before[field] != null || after[field] != null,
+  );
   return fields.map((field) => {
     const oldList = listItems(before[field]);
     const newList = listItems(after[field]);
@@ -80,6 +85,23 @@ export function changeLines(oldValues: Values, newValues: Values): ChangeLine[] 
       removed: both ? oldList.filter((item) => !newList.includes(item)) : [],
     };
   });
+}
+
+/** What a list gained and lost, in words ("added a, b; removed c"); null when not a change of two lists. */
+export function listChange(line: ChangeLine): string | null {
+  const parts = [
+    ...(line.added.length > 0 ? [`added ${line.added.join(', ')}`] : []),
+    ...(line.removed.length > 0 ? [`removed ${line.removed.join(', ')}`] : []),
+  ];
+  return parts.length === 0 ? null : parts.join('; ');
+}
+
+/**
+ * Whether a line reads better as what its list gained and lost than as both lists in full: a role's
+ * thirty permissions, one of them new. Short lists read fine whole.
+ */
+export function readsAsListChange(line: ChangeLine, limit = SHORT_TEXT): boolean {
+  return listChange(line) !== null && line.before.length + line.after.length > limit;
 }
 
 export type EntryKind = 'created' | 'changed' | 'deleted' | 'event';
