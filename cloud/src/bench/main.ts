@@ -1,4 +1,5 @@
 import { apiBenchmark } from './api.bench.js';
+import { auditBenchmark } from './audit.bench.js';
 import { configBenchmark } from './config.bench.js';
 import { e2eBenchmark } from './e2e.bench.js';
 import { fanoutBenchmark } from './fanout.bench.js';
@@ -16,6 +17,7 @@ const benchmarks: Record<string, () => Promise<Record<string, unknown>>> = {
   fanout: fanoutBenchmark,
   kpi: kpiBenchmark,
   config: configBenchmark,
+  audit: auditBenchmark,
 };
 
 const requested = process.argv.slice(2).filter((a) => a !== '--');

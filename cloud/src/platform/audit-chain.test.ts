@@ -1,3 +1,4 @@
+import canonicalize from 'canonicalize';
 import { describe, expect, it } from 'vitest';
 import {
   type AuditEntryContent,
@@ -36,6 +37,68 @@ describe('audit chain', () => {
       canonicalEntry({ ...entry, newValues: { n: 1 } }),
     );
     expect(canonicalEntry(entry).startsWith('{"action":"role.update","actorApiKeyId":null')).toBe(true);
+  });
+
+  it('writes exactly what canonicalize writes, for any values an entry may hold', () => {
+    // A fixed pseudo-random sequence (LCG), so a failure repeats.
+    let seed = 11;
+    const next = (n: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      // The high bits: an LCG's low bits repeat with a short period.
+      return Math.floor(seed / 65_536) % n;
+    };
+    const keys = ['a', 'B', 'name', 'é', '€', '😀', '｡', 'a b', '"q"', '\n', '10', '9', '0', 'x1'];
+    const leaves = [
+      0,
+      -0,
+      1,
+      -1.5,
+      1e21,
+      1e-7,
+      5e-324,
+      2 ** 53 + 2,
+      'text',
+      '',
+      '😀 ok',
+      'tab\there',
+      '\u0000',
+      true,
+      false,
+      null,
+    ];
+    const randomValue = (depth: number): unknown => {
+      const kind = next(depth > 2 ? 1 : 4);
+      if (kind === 0) return leaves[next(leaves.length)];
+      if (kind === 1) return Array.from({ length: next(4) }, () => randomValue(depth + 1));
+      return Object.fromEntries(
+        Array.from({ length: next(5) }, () => [keys[next(keys.length)]!, randomValue(depth + 1)]),
+      );
+    };
+    for (let i = 0; i < 2000; i++) {
+      const sample = {
+        ...entry,
+        seq: i,
+        oldValues: randomValue(0),
+        newValues: randomValue(0),
+        reason: i % 3 ? null : '€ 😀',
+      };
+      expect(canonicalEntry(sample)).toBe(canonicalize(sample));
+    }
+    // Members other than an entry's, undefined members and dates are written as canonicalize writes them.
+    const extra = { ...entry, note: 'x' } as AuditEntryContent;
+    expect(canonicalEntry(extra)).toBe(canonicalize(extra));
+    const dated = { ...entry, newValues: { at: new Date(0), gone: undefined } };
+    expect(canonicalEntry(dated)).toBe(canonicalize(dated));
+    // What canonicalize refuses is refused, not written some other way.
+    for (const bad of [
+      { n: Number.NaN },
+      { n: Number.POSITIVE_INFINITY },
+      { s: 'half \ud800' },
+      { 'k\udc00': 1 },
+    ]) {
+      expect(() => canonicalEntry({ ...entry, newValues: bad })).toThrow();
+    }
+    expect(() => canonicalEntry({ ...entry, reason: '\ud83d' })).toThrow();
   });
 
   it('chains: each hash depends on the previous one and on every member', () => {

@@ -1,5 +1,5 @@
 import { readTenantSettings, tables } from '@plantline/schema';
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Sql } from '../db/database.js';
 import { rows } from '../db/rows.js';
 import { type AuditEntryContent, auditEntryHash, changedValues, GENESIS_HASH } from './audit-chain.js';
@@ -210,9 +210,10 @@ export async function sealAuditTrail(tx: Sql): Promise<void> {
     prevHash = hash;
     return row;
   });
-  await tx.insert(tables.auditLog).values(written);
-  await tx
-    .update(tables.auditChainHeads)
-    .set({ headHash: prevHash })
-    .where(eq(tables.auditChainHeads.tenantId, tenantId));
+  // The entries and the new head hash in one statement: the head's row lock, which every audited write
+  // of the tenant waits for, is held for one round trip less (`pnpm bench audit`).
+  await tx.execute(
+    sql`with written as (${tx.insert(tables.auditLog).values(written).getSQL()})
+        update audit_chain_heads set head_hash = ${prevHash} where tenant_id = ${tenantId}`,
+  );
 }

@@ -1,11 +1,13 @@
 import { tables } from '@plantline/schema';
-import { eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { rows } from '../../db/index.js';
 import { audit, describeAuditCaller } from '../../platform/index.js';
 import { type ApiClient, addUser, signIn } from '../../testing/api.js';
 import { expectApiError } from '../../testing/api-assertions.js';
 import { type Tenants, type TestServer, useTestApp } from '../../testing/app.js';
 import { type TestDatabase, testEngines } from '../../testing/engines.js';
+import { verifyChain } from './verify.js';
 
 /*
  * Reading the audit trail through the API (docs/audit.md, "Reading the trail"): filters, keyset paging,
@@ -268,5 +270,25 @@ describe.each(testEngines)('the audit trail API ($name engine)', (engine) => {
     expect((await adminB.trpc.audit.verifications.list.query({})).map((r) => r.id)).not.toContain(
       runs[0]!.id,
     );
+  });
+
+  it('gives the rest of the verifying transaction back the caller’s own plants', async () => {
+    const type = unique('gauge');
+    const [plant1, plant2] = tenants.a.plantIds as [string, string];
+    await record([{ action: 'gauge.create', entityType: type, entityId: 'g-2', plantId: plant2 }]);
+    const scope = { tenantId: tenants.a.tenantId, userId: tenants.a.adminUserId, plantIds: [plant1] };
+    const after = await database.db.transact(scope, async (tx) => {
+      const { result } = await verifyChain(tx, tenants.a.tenantId, 'start');
+      const seen = await tx
+        .select()
+        .from(tables.auditLog)
+        .where(and(eq(tables.auditLog.tenantId, tenants.a.tenantId), eq(tables.auditLog.entityType, type)));
+      const [setting] = await rows<{ all: string }>(
+        tx,
+        sql`select current_setting('plantline.all_plants') as all`,
+      );
+      return { ok: result.ok, seen: seen.length, all: setting?.all };
+    });
+    expect(after).toEqual({ ok: true, seen: 0, all: 'off' });
   });
 });

@@ -34,7 +34,7 @@ function chainOf(length: number): StoredEntry[] {
       clientAddress: '10.0.0.1',
     };
     const hash = auditEntryHash(prevHash, content);
-    entries.push({ ...content, prevHash, hash });
+    entries.push({ content, prevHash, hash });
     prevHash = hash;
   }
   return entries;
@@ -51,11 +51,19 @@ function walk(
     const fault = chain.next(entry);
     if (fault !== null) return { fault, checked: chain.checked };
   }
-  const highest = options.highestSeq === undefined ? (entries.at(-1)?.seq ?? null) : options.highestSeq;
+  const last = entries.at(-1);
+  const highest =
+    options.highestSeq === undefined ? (last === undefined ? null : seqOf(last)) : options.highestSeq;
   return { fault: chain.finish(head, highest), checked: chain.checked };
 }
 
-const headOf = (entries: StoredEntry[]) => ({ seq: entries.at(-1)!.seq, hash: entries.at(-1)!.hash });
+const headOf = (entries: StoredEntry[]) => ({ seq: seqOf(entries.at(-1)!), hash: entries.at(-1)!.hash });
+const seqOf = (entry: StoredEntry) => entry.content.seq;
+/** The entry with its content changed as `change` says (its stored hashes left alone). */
+const changed = (entry: StoredEntry, change: Partial<StoredEntry['content']>): StoredEntry => ({
+  ...entry,
+  content: { ...entry.content, ...change },
+});
 
 describe('walking the audit chain', () => {
   it('accepts an intact chain, and an empty one', () => {
@@ -66,14 +74,14 @@ describe('walking the audit chain', () => {
 
   it('names an entry whose contents changed', () => {
     const entries = chainOf(12);
-    entries[6] = { ...entries[6]!, newValues: { name: 'new 7', limits: { max: 11, unit: 'mm' } } };
+    entries[6] = changed(entries[6]!, { newValues: { name: 'new 7', limits: { max: 11, unit: 'mm' } } });
     expect(walk(entries, headOf(entries))).toEqual({
       fault: { firstBadSeq: 7, reason: 'entry 7 was changed after it was written' },
       checked: 6,
     });
     // A changed time counts as much as a changed value.
     const timed = chainOf(3);
-    timed[1] = { ...timed[1]!, recordedAt: '2026-01-01T09:00:02.000Z' };
+    timed[1] = changed(timed[1]!, { recordedAt: '2026-01-01T09:00:02.000Z' });
     expect(walk(timed, headOf(timed)).fault?.firstBadSeq).toBe(2);
   });
 
@@ -82,7 +90,7 @@ describe('walking the audit chain', () => {
     const head = headOf(entries);
     expect(
       walk(
-        entries.filter((e) => e.seq !== 7),
+        entries.filter((e) => seqOf(e) !== 7),
         head,
       ).fault,
     ).toEqual({
@@ -94,8 +102,10 @@ describe('walking the audit chain', () => {
       reason: 'entry 5 appears more than once',
     });
     // Entries 5 and 6 exchanged their numbers.
-    const swapped = entries.map((e) => (e.seq === 5 ? { ...e, seq: 6 } : e.seq === 6 ? { ...e, seq: 5 } : e));
-    swapped.sort((a, b) => a.seq - b.seq);
+    const swapped = entries.map((e) =>
+      seqOf(e) === 5 ? changed(e, { seq: 6 }) : seqOf(e) === 6 ? changed(e, { seq: 5 }) : e,
+    );
+    swapped.sort((a, b) => seqOf(a) - seqOf(b));
     expect(walk(swapped, head).fault).toEqual({ firstBadSeq: 5, reason: 'entry 5 does not follow entry 4' });
   });
 

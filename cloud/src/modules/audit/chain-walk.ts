@@ -7,7 +7,8 @@ import { type AuditEntryContent, auditEntryHash } from '../../platform/index.js'
  */
 
 /** An entry as read back: what was hashed, and the two hashes stored with it. */
-export interface StoredEntry extends AuditEntryContent {
+export interface StoredEntry {
+  content: AuditEntryContent;
   prevHash: string;
   hash: string;
 }
@@ -43,26 +44,22 @@ export class ChainWalk {
   }
 
   /** Checks the next entry; the first fault found ends the walk (later entries prove nothing more). */
-  next(entry: StoredEntry): ChainFault | null {
+  next({ content, prevHash, hash }: StoredEntry): ChainFault | null {
     const expected = this.#lastSeq + 1;
-    if (entry.seq < expected) {
-      return { firstBadSeq: entry.seq, reason: `entry ${entry.seq} appears more than once` };
-    }
-    if (entry.seq > expected) return { firstBadSeq: expected, reason: `entry ${expected} is missing` };
-    if (entry.prevHash !== this.#lastHash) {
+    const { seq } = content;
+    if (seq < expected) return { firstBadSeq: seq, reason: `entry ${seq} appears more than once` };
+    if (seq > expected) return { firstBadSeq: expected, reason: `entry ${expected} is missing` };
+    if (prevHash !== this.#lastHash) {
       return {
-        firstBadSeq: entry.seq,
+        firstBadSeq: seq,
         reason:
-          entry.seq === 1
-            ? 'entry 1 does not start the chain'
-            : `entry ${entry.seq} does not follow entry ${entry.seq - 1}`,
+          seq === 1 ? 'entry 1 does not start the chain' : `entry ${seq} does not follow entry ${seq - 1}`,
       };
     }
-    const { prevHash: _, hash, ...content } = entry;
-    if (auditEntryHash(this.#lastHash, content) !== hash) {
-      return { firstBadSeq: entry.seq, reason: `entry ${entry.seq} was changed after it was written` };
+    if (auditEntryHash(prevHash, content) !== hash) {
+      return { firstBadSeq: seq, reason: `entry ${seq} was changed after it was written` };
     }
-    this.#lastSeq = entry.seq;
+    this.#lastSeq = seq;
     this.#lastHash = hash;
     this.#checked += 1;
     return null;

@@ -9,3 +9,4 @@ export {
   SIGNING_KEY_FILE,
   type SigningKeySource,
 } from './signing-key.js';
+export { verifyChain } from './verify.js';

@@ -1,9 +1,9 @@
 import { tables } from '@plantline/schema';
-import { and, asc, desc, eq, gt, lte } from 'drizzle-orm';
-import type { Sql } from '../../db/index.js';
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { rows, type Sql } from '../../db/index.js';
 import { GENESIS_HASH } from '../../platform/index.js';
 import { type ChainHead, readHead, withWholeChain } from './chain-state.js';
-import { type ChainAnchor, type ChainFault, ChainWalk } from './chain-walk.js';
+import { type ChainAnchor, type ChainFault, ChainWalk, type StoredEntry } from './chain-walk.js';
 import { checkpointSignatureValid } from './checkpoint-document.js';
 
 /*
@@ -97,21 +97,98 @@ export async function verifyChain(tx: Sql, tenantId: string, from: VerifyFrom): 
   });
 }
 
-async function walkEntries(tx: Sql, tenantId: string, walk: ChainWalk, upTo: number) {
-  let after = walk.lastSeq;
-  while (after < upTo) {
-    const batch = await tx
-      .select()
-      .from(auditLog)
-      .where(and(eq(auditLog.tenantId, tenantId), gt(auditLog.seq, after), lte(auditLog.seq, upTo)))
-      .orderBy(asc(auditLog.seq))
-      .limit(VERIFY_BATCH);
-    if (batch.length === 0) return null;
-    for (const { tenantId: _, recordedAt, ...entry } of batch) {
-      const fault = walk.next({ ...entry, tenantId, recordedAt: recordedAt.toISOString() });
-      if (fault !== null) return fault;
+interface EntryRow {
+  seq: string;
+  recorded_at: string;
+  actor_kind: StoredEntry['content']['actorKind'];
+  actor_user_id: string | null;
+  actor_api_key_id: string | null;
+  on_behalf_of_user_id: string | null;
+  actor_name: string;
+  action: string;
+  entity_type: string;
+  entity_id: string;
+  entity_label: string | null;
+  plant_id: string | null;
+  old_values: unknown;
+  new_values: unknown;
+  reason: string | null;
+  request_id: string | null;
+  client_address: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+/**
+ * One batch of entries after `after`, as hashed. Raw rows with the time formatted by the server as
+ * toISOString writes it: verification reads every entry, and skipping the query builder's mapping
+ * and a Date per row makes it markedly faster (`pnpm bench audit`).
+ */
+function readBatch(tx: Sql, tenantId: string, after: number, upTo: number): Promise<EntryRow[]> {
+  return rows<EntryRow>(
+    tx,
+    sql`select l.seq::text as seq,
+          to_char(l.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as recorded_at,
+          actor_kind, actor_user_id, actor_api_key_id, on_behalf_of_user_id, actor_name, action,
+          entity_type, entity_id, entity_label, plant_id, old_values, new_values, reason, request_id,
+          client_address, prev_hash, hash
+        from audit_log l
+        where l.tenant_id = ${tenantId} and l.seq > ${after} and l.seq <= ${upTo}
+        -- By the column, not the text alias above (which would sort 10 before 9).
+        order by l.seq
+        limit ${VERIFY_BATCH}`,
+  );
+}
+
+/** The entry's content with its members in canonical order, which canonicalEntry copies fastest. */
+function storedEntry(tenantId: string, row: EntryRow): StoredEntry {
+  return {
+    content: {
+      action: row.action,
+      actorApiKeyId: row.actor_api_key_id,
+      actorKind: row.actor_kind,
+      actorName: row.actor_name,
+      actorUserId: row.actor_user_id,
+      clientAddress: row.client_address,
+      entityId: row.entity_id,
+      entityLabel: row.entity_label,
+      entityType: row.entity_type,
+      newValues: row.new_values,
+      oldValues: row.old_values,
+      onBehalfOfUserId: row.on_behalf_of_user_id,
+      plantId: row.plant_id,
+      reason: row.reason,
+      recordedAt: row.recorded_at,
+      requestId: row.request_id,
+      seq: Number(row.seq),
+      tenantId,
+    },
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+/** Feeds the entries after the walk's start up to `upTo` to the walk; the next batch is read while one is hashed. */
+async function walkEntries(
+  tx: Sql,
+  tenantId: string,
+  walk: ChainWalk,
+  upTo: number,
+): Promise<ChainFault | null> {
+  if (walk.lastSeq >= upTo) return null;
+  let next: Promise<EntryRow[]> | null = readBatch(tx, tenantId, walk.lastSeq, upTo);
+  while (next !== null) {
+    const batch: EntryRow[] = await next;
+    const last = batch.at(-1);
+    next =
+      last === undefined || Number(last.seq) >= upTo ? null : readBatch(tx, tenantId, Number(last.seq), upTo);
+    for (const row of batch) {
+      const fault = walk.next(storedEntry(tenantId, row));
+      if (fault === null) continue;
+      // The transaction goes on after the walk: let the batch in flight finish first.
+      await next?.catch(() => undefined);
+      return fault;
     }
-    after = batch.at(-1)?.seq ?? upTo;
   }
   return null;
 }
