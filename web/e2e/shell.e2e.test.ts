@@ -46,6 +46,7 @@ describe.runIf(hasChromium)('app shell, command palette and overview', () => {
       'Device logins',
       'Plants & lines',
       'Production master data',
+      'Audit trail',
       'Settings',
     ]);
     expect(await nav.locator('[aria-current="page"]').textContent()).toBe('Overview');

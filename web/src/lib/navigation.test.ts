@@ -21,6 +21,7 @@ const ADMIN = [
   'masterdata.read',
   'kpi.read',
   'config.read',
+  'audit.read',
 ];
 
 describe('navigationFor', () => {
@@ -38,6 +39,7 @@ describe('navigationFor', () => {
           '/admin/device-logins',
           '/admin/plants',
           '/admin/production',
+          '/admin/audit',
           '/admin/settings',
         ],
       ],

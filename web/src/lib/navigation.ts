@@ -122,6 +122,13 @@ export const NAV_PAGES: readonly NavPage[] = [
   },
   {
     group: 'administration',
+    label: 'Audit trail',
+    href: '/admin/audit',
+    anyOf: ['audit.read'],
+    keywords: ['history', 'changes', 'log', 'compliance', 'verify', 'checkpoints', 'part 11'],
+  },
+  {
+    group: 'administration',
     label: 'Settings',
     href: '/admin/settings',
     // Everyone who may see the tenant may read its settings; only tenant.manage changes them.
