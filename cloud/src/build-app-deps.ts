@@ -5,7 +5,7 @@ import { type AuditSigningKey, ephemeralSigningKey } from './modules/audit/index
 import { LoginLimiter, type LoginLimiterOptions, type SessionPolicy } from './modules/identity/index.js';
 import { createCodeCache } from './modules/ingest/index.js';
 import { LiveKpiHubs } from './modules/kpi/index.js';
-import { EmailOutbox, smtpTransport } from './modules/notifications/index.js';
+import { EmailOutbox, notifyOnAuditFailure, smtpTransport } from './modules/notifications/index.js';
 import { EventBus } from './platform/index.js';
 
 /** What differs between the app (env.ts) and a test: everything else AppDeps holds is built here. */
@@ -45,7 +45,7 @@ export interface EmailOptions {
 export function buildAppDeps(options: AppDepsOptions): AppDeps {
   const { db, log } = options;
   const bus = new EventBus((error, name) => log.error({ err: error, event: name }, 'bus listener failed'));
-  return {
+  const deps: AppDeps = {
     db,
     log,
     version: options.version,
@@ -70,6 +70,8 @@ export function buildAppDeps(options: AppDepsOptions): AppDeps {
     auditSigningKey: options.auditSigningKey ?? ephemeralSigningKey(),
     ...(options.demoHistoryFile === undefined ? {} : { demoHistoryFile: options.demoHistoryFile }),
   };
+  notifyOnAuditFailure(deps);
+  return deps;
 }
 
 /** Stops what the deps run; call it once the server is closed and before the database is. */

@@ -1,6 +1,6 @@
 import { tables } from '@plantline/schema';
 import { and, asc, eq, gte, type SQL, sql } from 'drizzle-orm';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Sql } from '../../db/index.js';
 import { type AuditEntryContent, audit, auditEntryHash } from '../../platform/index.js';
 import { type ApiClient, signIn } from '../../testing/api.js';
@@ -120,6 +120,17 @@ describe.each(testEngines)('tampering with the audit trail ($name engine)', (eng
         checked: edited - 1,
       });
     }
+    // Whoever reads the trail is told, not only the log (notifications/audit-alerts.ts).
+    await vi.waitFor(async () => {
+      const { items } = await v.admin.trpc.notifications.list.query({ unreadOnly: true });
+      expect(items).toContainEqual(
+        expect.objectContaining({
+          kind: 'audit.verify.failed',
+          title: `A verification of the audit trail failed at entry ${edited}`,
+          body: `entry ${edited} was changed after it was written`,
+        }),
+      );
+    });
   });
 
   it('names an entry deleted from the middle', async () => {

@@ -1,3 +1,4 @@
+export { notifyOnAuditFailure } from './audit-alerts.js';
 export { EmailOutbox } from './email-outbox.js';
 export { notificationsRouter } from './notifications.router.js';
 export { type NotificationRequest, type Notified, type NotifyContext, notify, notifyNow } from './notify.js';

@@ -11,8 +11,11 @@ export const KIND_MAX_LENGTH = 100;
 /** "Send me a test notification": by email whenever email is set up, whatever the preferences. */
 export const TEST_KIND = 'notifications.test';
 
+/** A verification found the audit chain broken (audit-alerts.ts). */
+export const AUDIT_FAILED_KIND = 'audit.verify.failed';
+
 export const notificationKinds: readonly { kind: string; label: string }[] = [
-  { kind: 'audit.verify.failed', label: 'The audit trail failed its verification' },
+  { kind: AUDIT_FAILED_KIND, label: 'The audit trail failed its verification' },
 ];
 
 const labels = new Map(notificationKinds.map((k) => [k.kind, k.label]));
