@@ -23,6 +23,9 @@ import { router, signedInProcedure } from './trpc/procedures.js';
 
 /** The mutations that write without an audit entry, and why. A new one must be added here. */
 const EXEMPT: Record<string, string> = {
+  // A verification run and a signed checkpoint are records of their own, append-only like the trail.
+  'audit.verify': 'its run is its record',
+  'audit.checkpoints.create': 'the checkpoint is its record',
   // Machine events are themselves the record, kept in the commit log under the sending key.
   'ingest.push': 'machine events',
   // A person's own inbox and delivery choices: no business record changes.
