@@ -82,6 +82,7 @@ export async function startCloud(
           password: env.DEMO_ADMIN_PASSWORD,
           historyDays: env.DEMO_HISTORY_DAYS,
           log,
+          notifications: deps,
         })
       : null;
     const web =

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_HISTORY_FILE, DEMO_PLANTS } from '@plantline/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EventBus } from '../../platform/index.js';
 import { apiClient, signIn } from '../../testing/api.js';
 import { type TestDatabase, testEngines, testLog } from '../../testing/engines.js';
 import { envelope } from '../../testing/events.js';
@@ -30,6 +31,7 @@ describe.each(testEngines)('the demo tenant ($name engine)', (engine) => {
       password,
       historyDays: 7,
       log: testLog,
+      notifications: { bus: new EventBus(() => {}), email: null },
     });
     server = await startTestServer(database.db);
     server.deps.demoHistoryFile = join(dataDir, DEMO_HISTORY_FILE);
@@ -172,5 +174,11 @@ describe.each(testEngines)('the demo tenant ($name engine)', (engine) => {
       from: null,
       to: null,
     });
+  });
+
+  it('welcomes the administrator in the bell, pointing at the live board', async () => {
+    const admin = await signIn(server.url, 'admin@demo.test.plantline.local', password);
+    const { items } = await admin.trpc.notifications.list.query({});
+    expect(items).toEqual([expect.objectContaining({ kind: 'demo.welcome', link: '/board', readAt: null })]);
   });
 });

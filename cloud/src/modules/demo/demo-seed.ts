@@ -5,9 +5,11 @@ import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Database } from '../../db/index.js';
 import { rows } from '../../db/index.js';
+import type { EventBus } from '../../platform/index.js';
 import { createDeviceCredential } from '../devices/index.js';
 import { createApiKey, randomToken } from '../identity/index.js';
 import { createLine, createMachine, createStation } from '../masterdata/index.js';
+import { notifyNow } from '../notifications/index.js';
 import { seedDemoProduction } from '../production/index.js';
 import { seedDemoQuality } from '../quality/index.js';
 import { createTenant } from '../tenancy/index.js';
@@ -48,6 +50,8 @@ export async function seedDemoTenant(
     /** Days of history the demo stack backfills on first start (0: none; docs/demo.md). */
     historyDays?: number;
     log: Logger;
+    /** Where the welcome notification goes out; without it the demo starts with an empty inbox. */
+    notifications?: { bus: EventBus; email: { readonly enabled: boolean } | null };
   },
 ): Promise<DemoCredentials | null> {
   const credentialsFile = join(options.dataDir, 'demo-credentials.json');
@@ -116,6 +120,18 @@ export async function seedDemoTenant(
       eventsInDoneChunks: 0,
     };
     writeFileSync(join(options.dataDir, DEMO_HISTORY_FILE), JSON.stringify(plan));
+  }
+  if (options.notifications !== undefined) {
+    // The bell is the first thing to show something on a new install: a welcome that says where to look.
+    await notifyNow({ db, ...options.notifications }, scope, {
+      to: { userIds: [created.adminUserId] },
+      kind: 'demo.welcome',
+      title: 'Welcome to Plantline: two demo plants are running',
+      body:
+        'Riverside and Lakeside send live machine events. Open the KPI board, search any record ' +
+        'from the box at the top (try an order number), and see every change in Administration → Audit trail.',
+      link: '/board',
+    });
   }
   options.log.info({ tenant: DEMO_TENANT.name, plants: DEMO_TENANT.plants.length }, 'demo tenant created');
   return credentials;
