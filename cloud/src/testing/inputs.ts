@@ -97,6 +97,12 @@ export class InputSampler {
       }
       case 'record':
         return {};
+      // `a.and(b)` of two objects: one object that satisfies both.
+      case 'intersection':
+        return {
+          ...(this.sample(def.left as Schema, key) as object),
+          ...(this.sample(def.right as Schema, key) as object),
+        };
       case 'union':
         return this.firstFitting(
           (def.options as Schema[]).map((option) => this.sample(option, key)),
@@ -181,6 +187,12 @@ export function placesOf(schema: Schema, value: unknown, path: InputPath = []): 
       return Array.isArray(value) && value.length > 0
         ? [...here, ...placesOf(def.element as Schema, value[0], [...path, 0])]
         : here;
+    case 'intersection':
+      return [
+        ...here,
+        ...placesOf(def.left as Schema, value, path).filter(([p]) => p.length > path.length),
+        ...placesOf(def.right as Schema, value, path).filter(([p]) => p.length > path.length),
+      ];
     default:
       return here;
   }
