@@ -27,7 +27,8 @@ describe.runIf(hasChromium)('production orders', () => {
     await page.getByRole('heading', { level: 1, name: 'Production orders' }).waitFor();
     await page.getByLabel('Plant', { exact: true }).selectOption({ label: 'RIV · Riverside Assembly' });
     await page.waitForURL(/plant=/);
-    await page.getByText('No planned or released or in progress orders in RIV.').waitFor();
+    // The demo's open orders of the plant are listed.
+    await page.locator('tr[data-order]').first().waitFor();
     // An engineer's field on orders, defined a moment ago: the new order form has it, no reload.
     await trpcCall(page, 'config.fields.create', {
       entityType: 'production_order',
@@ -41,7 +42,10 @@ describe.runIf(hasChromium)('production orders', () => {
 
     await page.getByRole('button', { name: 'New order' }).click();
     const year = new Date().getUTCFullYear();
-    await page.getByText(`Leave empty for the next number, PO-RIV-${year}-00001.`).waitFor();
+    // The plant's scheme offers the number after the demo's own orders.
+    const hint = await page.getByText(/^Leave empty for the next number, PO-RIV-\d{4}-\d{5}\.$/).textContent();
+    const number = /PO-RIV-\d{4}-\d{5}/.exec(hint ?? '')?.[0] ?? '';
+    expect(number.startsWith(`PO-RIV-${year}-`)).toBe(true);
     // Nothing chosen yet: the form says what is missing, beside the fields.
     await page.getByRole('button', { name: 'Create order' }).click();
     await page.getByText('Choose a product').waitFor();
@@ -56,9 +60,9 @@ describe.runIf(hasChromium)('production orders', () => {
     await page.getByLabel('Quantity', { exact: true }).fill('250');
     await page.getByLabel('Due', { exact: true }).fill(`${year + 1}-01-15T14:00`);
     await page.getByRole('button', { name: 'Create order' }).click();
-    await page.getByText(`Order PO-RIV-${year}-00001 was created.`).waitFor();
+    await page.getByText(`Order ${number} was created.`).waitFor();
 
-    const row = page.locator(`tr[data-order="PO-RIV-${year}-00001"]`);
+    const row = page.locator(`tr[data-order="${number}"]`);
     await row.getByText('Planned').waitFor();
     // Berlin's 14:00, whatever the browser's own zone (New York here).
     expect(await row.locator('td').nth(5).textContent()).toBe(`15 Jan ${year + 1}, 14:00`);
@@ -70,13 +74,13 @@ describe.runIf(hasChromium)('production orders', () => {
       { entityType: 'production_order', columns: ['customer_ref'] },
       'GET',
     );
-    expect(orders.rows.find((o) => o.code === `PO-RIV-${year}-00001`)?.values).toEqual({
+    expect(orders.rows.find((o) => o.code === number)?.values).toEqual({
       customer_ref: 'CR-4711',
     });
 
-    await row.getByRole('button', { name: `Release PO-RIV-${year}-00001` }).click();
+    await row.getByRole('button', { name: `Release ${number}` }).click();
     await row.getByText('Released').waitFor();
-    await row.getByRole('button', { name: `Start PO-RIV-${year}-00001` }).click();
+    await row.getByRole('button', { name: `Start ${number}` }).click();
     await row.getByText('In progress').waitFor();
     expect(await row.getByRole('button').allTextContents()).toEqual(['Complete', 'Cancel']);
     await context.close();

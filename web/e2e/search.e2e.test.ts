@@ -68,6 +68,8 @@ describe.runIf(hasChromium)('search', () => {
 
     // The palette shows it under the pages it finds; the mouse picks it.
     await page.goto(`${ui.cloud.url}/`);
+    // The app has started (and listens for the shortcut) once the Overview shows the tenant.
+    await page.getByRole('heading', { level: 1, name: 'Demo Manufacturing' }).waitFor();
     await page.keyboard.press('Control+k');
     const palette = page.getByRole('dialog', { name: 'Go to' });
     await palette.getByRole('combobox').fill(fragment);

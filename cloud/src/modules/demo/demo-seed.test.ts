@@ -181,4 +181,22 @@ describe.each(testEngines)('the demo tenant ($name engine)', (engine) => {
     const { items } = await admin.trpc.notifications.list.query({});
     expect(items).toEqual([expect.objectContaining({ kind: 'demo.welcome', link: '/board', readAt: null })]);
   });
+
+  it('has orders on every line in each stage, numbered by each plant’s scheme', async () => {
+    const admin = await signIn(server.url, 'admin@demo.test.plantline.local', password);
+    const { items } = await admin.trpc.production.orders.list.query({ limit: 200 });
+    const lines = DEMO_PLANTS.flatMap((p) => p.lines.map((l) => `${p.code}/${l.code}`));
+    for (const line of lines) {
+      const onLine = items.filter((o) => `${o.plantCode}/${o.lineCode}` === line);
+      expect(onLine.map((o) => o.status).sort(), line).toEqual([
+        'completed',
+        'in_progress',
+        'planned',
+        'released',
+      ]);
+    }
+    const year = new Date().getUTCFullYear();
+    expect(items.map((o) => o.number)).toContain(`PO-RIV-${year}-00001`);
+    expect(items.map((o) => o.number)).toContain(`PO-LAK-${year}-00001`);
+  });
 });

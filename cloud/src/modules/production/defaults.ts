@@ -1,4 +1,7 @@
 import { DEMO_PLANTS, DEMO_PRODUCTS, DEMO_REASONS, DEMO_SHIFT_CALENDAR, tables } from '@plantline/schema';
+
+type Status = tables.ProductionOrderStatus;
+
 import { eq, inArray } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
 import {
@@ -9,6 +12,7 @@ import {
   type StateCodeFields,
 } from './catalogue.js';
 import { setIdealCycleTime } from './cycle-times.js';
+import { createProductionOrder, updateProductionOrder } from './production-orders.js';
 import { createRouting } from './routings.js';
 import { createShiftPattern, type ShiftDefinitionFields } from './shift-patterns.js';
 import { generateShifts } from './shifts.js';
@@ -106,6 +110,7 @@ export async function seedDemoProduction(
       to: day(DEMO_SHIFT_DAYS.ahead),
     });
   }
+  await seedDemoOrders(tx, tenantId, plantIds, products, now);
   const brake = products.find((p) => p.code === 'BRK-100')!;
   return createRouting(tx, tenantId, {
     productId: brake.id,
@@ -117,4 +122,55 @@ export async function seedDemoProduction(
       { sequence: 30, code: 'FINAL', name: 'Final inspection' },
     ],
   });
+}
+
+/**
+ * A few orders on every demo line, numbered by the plant's scheme and moved through their life cycle
+ * as a planner would, so the orders page, a record's history and the search box have something to
+ * show from the first start: one completed yesterday, one in progress, one released, one planned.
+ */
+async function seedDemoOrders(
+  tx: Sql,
+  tenantId: string,
+  plantIds: readonly string[],
+  products: readonly { id: string; code: string }[],
+  now: Date,
+) {
+  const hours = (offset: number) => new Date(now.getTime() + offset * 3_600_000);
+  const stages: { status: Status; start: number; quantity: number }[] = [
+    { status: 'completed', start: -30, quantity: 400 },
+    { status: 'in_progress', start: -4, quantity: 600 },
+    { status: 'released', start: 8, quantity: 500 },
+    { status: 'planned', start: 32, quantity: 800 },
+  ];
+  const path: Record<Status, readonly Status[]> = {
+    planned: [],
+    released: ['released'],
+    in_progress: ['released', 'in_progress'],
+    completed: ['released', 'in_progress', 'completed'],
+    cancelled: ['cancelled'],
+  };
+  for (const [index, plant] of DEMO_PLANTS.entries()) {
+    const plantId = plantIds[index]!;
+    const lines = await tx
+      .select({ id: tables.lines.id, code: tables.lines.code })
+      .from(tables.lines)
+      .where(eq(tables.lines.plantId, plantId));
+    for (const demoLine of plant.lines) {
+      const lineId = lines.find((l) => l.code === demoLine.code)?.id;
+      for (const [n, stage] of stages.entries()) {
+        const code = demoLine.products[n % demoLine.products.length]!;
+        const order = await createProductionOrder(tx, tenantId, {
+          plantId,
+          lineId: lineId ?? null,
+          productId: products.find((p) => p.code === code)!.id,
+          quantity: stage.quantity,
+          plannedStart: hours(stage.start),
+          plannedEnd: hours(stage.start + 16),
+          dueAt: hours(stage.start + 24),
+        });
+        for (const status of path[stage.status]) await updateProductionOrder(tx, order.id, { status });
+      }
+    }
+  }
 }
