@@ -43,7 +43,9 @@ describe.runIf(hasChromium)('production orders', () => {
     await page.getByRole('button', { name: 'New order' }).click();
     const year = new Date().getUTCFullYear();
     // The plant's scheme offers the number after the demo's own orders.
-    const hint = await page.getByText(/^Leave empty for the next number, PO-RIV-\d{4}-\d{5}\.$/).textContent();
+    const hint = await page
+      .getByText(/^Leave empty for the next number, PO-RIV-\d{4}-\d{5}\.$/)
+      .textContent();
     const number = /PO-RIV-\d{4}-\d{5}/.exec(hint ?? '')?.[0] ?? '';
     expect(number.startsWith(`PO-RIV-${year}-`)).toBe(true);
     // Nothing chosen yet: the form says what is missing, beside the fields.
