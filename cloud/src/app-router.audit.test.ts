@@ -3,14 +3,12 @@ import { TRPCError } from '@trpc/server';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRouter } from './app-router.js';
-import { buildAppDeps } from './build-app-deps.js';
 import type { Database } from './db/index.js';
-import { SessionCookieWriter } from './http/cookies.js';
 import { audit, type Principal } from './platform/index.js';
 import { auditMark } from './testing/audit-entries.js';
-import { testEngines, testLog } from './testing/engines.js';
+import { callerContext } from './testing/context.js';
+import { testEngines } from './testing/engines.js';
 import { createTwoTenants } from './testing/tenants.js';
-import type { Context } from './trpc/context.js';
 import { router, signedInProcedure } from './trpc/procedures.js';
 
 /*
@@ -88,20 +86,6 @@ describe.each(testEngines)('the unaudited-write refusal ($name engine)', (engine
   });
 
   function callerFor(): ReturnType<typeof probe.createCaller> {
-    const deps = buildAppDeps({
-      db,
-      log: testLog,
-      version: 'test',
-      sessionPolicy: { idleMs: 60_000, maxMs: 60_000, rotateMs: 60_000 },
-      loginLimits: {
-        windowMs: 60_000,
-        maxFailuresPerAccountAndAddress: 5,
-        maxFailuresPerAccount: 5,
-        maxFailuresPerAddress: 5,
-      },
-      cookieSecure: false,
-      trustProxy: false,
-    });
     const principal: Principal = {
       kind: 'user',
       tenantId: tenants.a.tenantId,
@@ -111,18 +95,7 @@ describe.each(testEngines)('the unaudited-write refusal ($name engine)', (engine
       permissions: new Set<Permission>(),
       plantIds: 'all',
     };
-    const ctx: Context = {
-      deps,
-      log: testLog,
-      request: { ip: '127.0.0.1', userAgent: null, secure: false, requestId: 'probe' },
-      transport: 'http',
-      batched: false,
-      connection: null,
-      principal,
-      authProblem: null,
-      sessionCookie: new SessionCookieWriter(null, false),
-    };
-    return probe.createCaller(ctx);
+    return probe.createCaller(callerContext(db, principal));
   }
 
   const nameNow = async () => {

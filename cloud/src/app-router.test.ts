@@ -1,11 +1,9 @@
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRouter } from './app-router.js';
-import { buildAppDeps } from './build-app-deps.js';
 import type { Database } from './db/index.js';
-import { SessionCookieWriter } from './http/cookies.js';
-import { testEngines, testLog } from './testing/engines.js';
-import type { Context } from './trpc/context.js';
+import { callerContext } from './testing/context.js';
+import { testEngines } from './testing/engines.js';
 
 /*
  * Every procedure declares its access (docs/security.md, "RBAC"), and the one middleware enforces
@@ -36,31 +34,7 @@ describe('the application router', () => {
   });
 
   it('refuses every non-public procedure to an anonymous caller', async () => {
-    const deps = buildAppDeps({
-      db,
-      log: testLog,
-      version: 'test',
-      sessionPolicy: { idleMs: 60_000, maxMs: 60_000, rotateMs: 60_000 },
-      loginLimits: {
-        windowMs: 60_000,
-        maxFailuresPerAccountAndAddress: 5,
-        maxFailuresPerAccount: 5,
-        maxFailuresPerAddress: 5,
-      },
-      cookieSecure: false,
-      trustProxy: false,
-    });
-    const ctx: Context = {
-      deps,
-      log: testLog,
-      request: { ip: '127.0.0.1', userAgent: null, secure: false, requestId: 'test' },
-      transport: 'http',
-      batched: false,
-      connection: null,
-      principal: null,
-      authProblem: null,
-      sessionCookie: new SessionCookieWriter(null, false),
-    };
+    const ctx = callerContext(db, null);
     const caller = appRouter.createCaller(ctx) as unknown as Record<string, unknown>;
     const refusals: string[] = [];
     for (const [path, procedure] of procedures) {

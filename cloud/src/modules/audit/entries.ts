@@ -1,7 +1,7 @@
 import { tables } from '@plantline/schema';
 import { and, desc, eq, lt, type SQL, sql } from 'drizzle-orm';
 import { rows, type Sql } from '../../db/index.js';
-import type { Scope } from '../../platform/index.js';
+import type { AuditEntryContent, Scope } from '../../platform/index.js';
 import { type EntryFilters, entryConditions } from './entry-filters.js';
 
 /*
@@ -13,26 +13,9 @@ import { type EntryFilters, entryConditions } from './entry-filters.js';
 
 const { auditLog, plants } = tables;
 
-export interface AuditEntry {
-  seq: number;
-  /** ISO 8601, UTC, milliseconds: the instant that is hashed. */
-  recordedAt: string;
-  actorKind: 'user' | 'api-key' | 'system';
-  actorUserId: string | null;
-  actorApiKeyId: string | null;
-  onBehalfOfUserId: string | null;
-  actorName: string;
-  action: string;
-  entityType: string;
-  entityId: string;
-  entityLabel: string | null;
-  plantId: string | null;
+/** An entry as the API returns it: what was hashed (but the tenant), the plant's code and the hashes. */
+export interface AuditEntry extends Omit<AuditEntryContent, 'tenantId'> {
   plantCode: string | null;
-  oldValues: unknown;
-  newValues: unknown;
-  reason: string | null;
-  requestId: string | null;
-  clientAddress: string | null;
   hash: string;
   prevHash: string;
 }
