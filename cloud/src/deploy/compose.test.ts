@@ -50,6 +50,9 @@ describe('compose deployment', () => {
     const env = loadCloudEnv(environment);
     expect(env.DATABASE_URL).toBe('postgres://plantline_owner:owner-secret@timescaledb:5432/plantline');
     expect(env.HOST).toBe('0.0.0.0');
+    // Optional settings left empty by the operator are unset, not invalid.
+    expect(env.SMTP_URL).toBeUndefined();
+    expect(env.AUDIT_SIGNING_KEY).toBeUndefined();
   });
 
   it('gives the edge only variables it reads, with values it accepts', () => {
