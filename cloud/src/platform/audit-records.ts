@@ -28,6 +28,27 @@ export function activityVerb(before: Record<string, unknown>, after: Record<stri
   return after.isActive ? 'reactivate' : 'deactivate';
 }
 
+/** One entry about a record: `<entityType>.<verb>`, its id the entry's entityId, its values keyed as the API names them. */
+function auditRecord(
+  tx: Sql,
+  entityType: string,
+  verb: string,
+  id: string,
+  record: AuditedRecord,
+  before: AuditedRow | null,
+  after: AuditedRow | null,
+) {
+  audit(tx, {
+    action: `${entityType}.${verb}`,
+    entityType,
+    entityId: id,
+    entityLabel: record.label,
+    plantId: record.plantId ?? null,
+    before: before === null ? null : fieldsOf(before),
+    after: after === null ? null : fieldsOf(after),
+  });
+}
+
 export function auditCreate(
   tx: Sql,
   entityType: string,
@@ -35,15 +56,7 @@ export function auditCreate(
   record: AuditedRecord,
   verb = 'create',
 ) {
-  audit(tx, {
-    action: `${entityType}.${verb}`,
-    entityType,
-    entityId: row.id,
-    entityLabel: record.label,
-    plantId: record.plantId ?? null,
-    before: null,
-    after: fieldsOf(row),
-  });
+  auditRecord(tx, entityType, verb, row.id, record, null, row);
 }
 
 /** A change: audit() keeps only the fields that differ, and nothing at all when none do. */
@@ -55,15 +68,7 @@ export function auditUpdate(
   record: AuditedRecord,
   verb = activityVerb(before, after),
 ) {
-  audit(tx, {
-    action: `${entityType}.${verb}`,
-    entityType,
-    entityId: after.id,
-    entityLabel: record.label,
-    plantId: record.plantId ?? null,
-    before: fieldsOf(before),
-    after: fieldsOf(after),
-  });
+  auditRecord(tx, entityType, verb, after.id, record, before, after);
 }
 
 export function auditDelete(
@@ -73,13 +78,5 @@ export function auditDelete(
   record: AuditedRecord,
   verb = 'delete',
 ) {
-  audit(tx, {
-    action: `${entityType}.${verb}`,
-    entityType,
-    entityId: row.id,
-    entityLabel: record.label,
-    plantId: record.plantId ?? null,
-    before: fieldsOf(row),
-    after: null,
-  });
+  auditRecord(tx, entityType, verb, row.id, record, row, null);
 }

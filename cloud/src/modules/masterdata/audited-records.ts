@@ -1,7 +1,7 @@
 import { tables } from '@plantline/schema';
 import { and, eq } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
-import { audit } from '../../platform/index.js';
+import { auditCreate, auditUpdate } from '../../platform/index.js';
 
 /*
  * Master data as the audit trail records it (docs/audit.md): each record's readable fields, with
@@ -11,7 +11,7 @@ import { audit } from '../../platform/index.js';
 
 export type MasterdataEntity = 'plant' | 'area' | 'line' | 'machine' | 'station';
 
-export interface AuditedRecord {
+export interface MasterdataSnapshot {
   plantId: string;
   fields: { code: string } & Record<string, unknown>;
 }
@@ -21,7 +21,7 @@ export function auditedRecord(
   tx: Sql,
   entityType: MasterdataEntity,
   id: string,
-): Promise<AuditedRecord | null> {
+): Promise<MasterdataSnapshot | null> {
   return readers[entityType](tx, id);
 }
 
@@ -33,22 +33,17 @@ export async function auditSaved(
   tx: Sql,
   entityType: MasterdataEntity,
   id: string,
-  before: AuditedRecord | null,
+  before: MasterdataSnapshot | null,
 ): Promise<void> {
   const after = await auditedRecord(tx, entityType, id);
   if (after === null) throw new Error(`The ${entityType} just saved cannot be read back`);
-  audit(tx, {
-    action: `${entityType}.${before === null ? 'create' : 'update'}`,
-    entityType,
-    entityId: id,
-    entityLabel: after.fields.code,
-    plantId: after.plantId,
-    before: before?.fields ?? null,
-    after: after.fields,
-  });
+  const record = { label: after.fields.code, plantId: after.plantId };
+  const saved = { ...after.fields, id };
+  if (before === null) auditCreate(tx, entityType, saved, record);
+  else auditUpdate(tx, entityType, { ...before.fields, id }, saved, record, 'update');
 }
 
-async function auditedPlant(tx: Sql, id: string): Promise<AuditedRecord | null> {
+async function auditedPlant(tx: Sql, id: string): Promise<MasterdataSnapshot | null> {
   const p = tables.plants;
   const [row] = await tx
     .select({ code: p.code, name: p.name, timezone: p.timezone })
@@ -57,7 +52,7 @@ async function auditedPlant(tx: Sql, id: string): Promise<AuditedRecord | null> 
   return row === undefined ? null : { plantId: id, fields: row };
 }
 
-async function auditedArea(tx: Sql, id: string): Promise<AuditedRecord | null> {
+async function auditedArea(tx: Sql, id: string): Promise<MasterdataSnapshot | null> {
   const a = tables.areas;
   const [row] = await tx
     .select({ plantId: a.plantId, code: a.code, name: a.name })
@@ -66,7 +61,7 @@ async function auditedArea(tx: Sql, id: string): Promise<AuditedRecord | null> {
   return row === undefined ? null : { plantId: row.plantId, fields: { code: row.code, name: row.name } };
 }
 
-async function auditedLine(tx: Sql, id: string): Promise<AuditedRecord | null> {
+async function auditedLine(tx: Sql, id: string): Promise<MasterdataSnapshot | null> {
   const l = tables.lines;
   const a = tables.areas;
   const [row] = await tx
@@ -79,7 +74,7 @@ async function auditedLine(tx: Sql, id: string): Promise<AuditedRecord | null> {
     : { plantId: row.plantId, fields: { code: row.code, name: row.name, area: row.area } };
 }
 
-async function auditedMachine(tx: Sql, id: string): Promise<AuditedRecord | null> {
+async function auditedMachine(tx: Sql, id: string): Promise<MasterdataSnapshot | null> {
   const m = tables.machines;
   const l = tables.lines;
   const [row] = await tx
@@ -92,7 +87,7 @@ async function auditedMachine(tx: Sql, id: string): Promise<AuditedRecord | null
     : { plantId: row.plantId, fields: { code: row.code, name: row.name, line: row.line } };
 }
 
-async function auditedStation(tx: Sql, id: string): Promise<AuditedRecord | null> {
+async function auditedStation(tx: Sql, id: string): Promise<MasterdataSnapshot | null> {
   const s = tables.stations;
   const l = tables.lines;
   const [row] = await tx
@@ -105,7 +100,7 @@ async function auditedStation(tx: Sql, id: string): Promise<AuditedRecord | null
     : { plantId: row.plantId, fields: { code: row.code, name: row.name, line: row.line } };
 }
 
-const readers: Record<MasterdataEntity, (tx: Sql, id: string) => Promise<AuditedRecord | null>> = {
+const readers: Record<MasterdataEntity, (tx: Sql, id: string) => Promise<MasterdataSnapshot | null>> = {
   plant: auditedPlant,
   area: auditedArea,
   line: auditedLine,
