@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { type Database, rows } from '../../db/index.js';
+import { tenantSettings } from '../settings/index.js';
 import { type DigestChoice, dueDigestWindow } from './digest-window.js';
 import { digestSubject } from './email-content.js';
 import { digestNotifications } from './email-queue.js';
-import { notificationDefaults } from './tenant-defaults.js';
 
 interface DigestUser {
   user_id: string;
@@ -36,7 +36,7 @@ export async function gatherDigests(db: Database, now: Date = new Date()): Promi
       await tx.execute(
         sql`select pg_advisory_xact_lock(hashtext('notification-digests'), hashtext(${tenantId}))`,
       );
-      const defaults = await notificationDefaults(tx);
+      const defaults = (await tenantSettings(tx)).notifications;
       const users = await rows<DigestUser>(
         tx,
         sql`select u.id::text as user_id, u.email, coalesce(d.digest, ${defaults.defaultDigest}) as digest,

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { type Database, rows, type Sql } from '../../db/index.js';
+import { tenantSettings } from '../settings/index.js';
 import { digestEmail, type EmailMessage, notificationEmail } from './email-content.js';
 import {
   type ClaimedDelivery,
@@ -13,7 +14,6 @@ import {
   recordSkipped,
 } from './email-queue.js';
 import type { EmailTransport } from './smtp.js';
-import { notificationDefaults } from './tenant-defaults.js';
 
 /** Deliveries claimed per transaction, and the most one pass sends per tenant. */
 const CLAIM_BATCH = 20;
@@ -72,7 +72,9 @@ async function claimAndCompose(tx: Sql, publicUrl: string, now: Date): Promise<C
     tx,
     claimed.flatMap((d) => (d.notificationId === null ? [] : [d.notificationId])),
   );
-  const defaults = claimed.some((d) => d.notificationId === null) ? await notificationDefaults(tx) : null;
+  const defaults = claimed.some((d) => d.notificationId === null)
+    ? (await tenantSettings(tx)).notifications
+    : null;
   const composed: Composed[] = [];
   for (const delivery of claimed) {
     if (!delivery.userActive) {

@@ -2,9 +2,9 @@ import { tables } from '@plantline/schema';
 import { sql } from 'drizzle-orm';
 import { type Database, rows, type Sql } from '../../db/index.js';
 import { type AfterCommit, DomainError, type EventBus, type Scope } from '../../platform/index.js';
+import { tenantSettings } from '../settings/index.js';
 import { KIND_MAX_LENGTH, KIND_PATTERN } from './kinds.js';
 import { type Recipients, resolveRecipients, selectorsOf } from './recipients.js';
-import { notificationDefaults } from './tenant-defaults.js';
 
 /** What a module says when it notifies (docs/notifications.md, "Notifying from a module"). */
 export interface NotificationRequest {
@@ -126,7 +126,7 @@ async function emailedRecipients(
   force: boolean,
 ) {
   if (force) return recipients;
-  const defaults = await notificationDefaults(tx);
+  const defaults = (await tenantSettings(tx)).notifications;
   const wanted = await rows<{ user_id: string }>(
     tx,
     sql`select u.id::text as user_id

@@ -1,8 +1,8 @@
 import type { emailDigests } from '@plantline/schema';
 import { sql } from 'drizzle-orm';
 import { rows, type Sql } from '../../db/index.js';
+import { tenantSettings } from '../settings/index.js';
 import { kindLabel, notificationKinds, TEST_KIND } from './kinds.js';
-import { notificationDefaults } from './tenant-defaults.js';
 
 /*
  * A user's notification preferences (docs/notifications.md, "Preferences"): email on or off per kind,
@@ -35,7 +35,7 @@ export async function readPreferences(
   userId: string,
   emailConfigured: boolean,
 ): Promise<Preferences> {
-  const defaults = await notificationDefaults(tx);
+  const defaults = (await tenantSettings(tx)).notifications;
   const chosen = await rows<{ kind: string; email: boolean }>(
     tx,
     sql`select kind, email from notification_preferences where user_id = ${userId} order by kind`,
