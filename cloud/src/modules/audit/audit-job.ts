@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import { type Database, rows } from '../../db/index.js';
+import { type Database, everyTenantId, rows } from '../../db/index.js';
 import type { EventBus, Scheduler } from '../../platform/index.js';
 import { type CheckpointOutcome, verifyAndCheckpoint } from './checkpoints.js';
 import type { AuditSigningKey } from './signing-key.js';
@@ -55,12 +55,9 @@ export async function checkTenantChain(
 
 /** Every tenant, one transaction each, so one tenant's long chain never holds another's. */
 export async function checkAllChains(deps: AuditCheckDeps): Promise<AuditCheckSummary> {
-  // The tenants table is readable to the owner without a scope (its sign-in lookup policy).
-  const tenants = await deps.db.ownerTransact(null, (tx) =>
-    rows<{ id: string }>(tx, sql`select id::text as id from tenants order by id`),
-  );
+  const tenants = await everyTenantId(deps.db);
   const summary: AuditCheckSummary = { tenants: 0, signed: 0, failed: [] };
-  for (const { id } of tenants) {
+  for (const id of tenants) {
     const outcome = await checkTenantChain(deps, id);
     if (outcome === null) continue;
     summary.tenants += 1;

@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import { type Database, rows, type Sql } from '../../db/index.js';
+import { type Database, everyTenantId, rows, type Sql } from '../../db/index.js';
 
 /*
  * The count rollup (docs/kpis.md, "API"; table production_counts_15m, migration 0009) and its
@@ -160,12 +160,10 @@ export async function refreshCountRollup(
   const started = Date.now();
   const now = options.now ?? Date.now();
   const through = Math.floor(now / BUCKET_MS) * BUCKET_MS;
-  const tenants = await db.ownerTransact(null, (tx) =>
-    rows<{ id: string }>(tx, sql`select id::text as id from tenants order by id`),
-  );
+  const tenants = await everyTenantId(db);
   let buckets = 0;
-  for (const tenant of tenants) {
-    const scope = { tenantId: tenant.id, plantIds: 'all' as const };
+  for (const tenantId of tenants) {
+    const scope = { tenantId, plantIds: 'all' as const };
     // Step 1: late commits into buckets already rolled up, and the starting point of step 2.
     const { from, dirty } = await db.ownerTransact(scope, async (tx) => {
       await tx.execute(lockTenant);
@@ -233,7 +231,7 @@ export async function refreshCountRollup(
       if (total > CHUNK_BUCKETS) {
         options.log.info(
           {
-            tenantId: tenant.id,
+            tenantId,
             rollup: COUNT_ROLLUP,
             through: new Date(hi).toISOString(),
             done: `${Math.round(((hi - from) / (through - from)) * 100)}%`,

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { type Database, rows } from '../../db/index.js';
+import { type Database, everyTenantId, rows } from '../../db/index.js';
 import { tenantSettings } from '../settings/index.js';
 import { type DigestChoice, dueDigestWindow } from './digest-window.js';
 import { digestSubject } from './email-content.js';
@@ -26,11 +26,9 @@ const dateOrNull = (value: string | Date | null) => (value === null ? null : new
  * previous digest email is their cursor. Returns how many digests were queued.
  */
 export async function gatherDigests(db: Database, now: Date = new Date()): Promise<number> {
-  const tenants = await db.ownerTransact(null, (tx) =>
-    rows<{ id: string }>(tx, sql`select id::text as id from tenants order by id`),
-  );
+  const tenants = await everyTenantId(db);
   let queued = 0;
-  for (const { id: tenantId } of tenants) {
+  for (const tenantId of tenants) {
     queued += await db.transact({ tenantId, plantIds: 'all' }, async (tx) => {
       // Two gatherers of one tenant (two cloud instances) take turns: a window is gathered once.
       await tx.execute(

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import { type Database, rows, type Sql } from '../../db/index.js';
+import { type Database, everyTenantId, rows, type Sql } from '../../db/index.js';
 import { tenantSettings } from '../settings/index.js';
 import { digestEmail, type EmailMessage, notificationEmail } from './email-content.js';
 import {
@@ -45,10 +45,8 @@ export async function sendDueEmails(
   now: () => Date = () => new Date(),
 ): Promise<PassReport> {
   const report: PassReport = { sent: 0, retrying: 0, failed: 0, skipped: 0 };
-  const tenants = await deps.db.ownerTransact(null, (tx) =>
-    rows<{ id: string }>(tx, sql`select id::text as id from tenants order by id`),
-  );
-  for (const { id: tenantId } of tenants) {
+  const tenants = await everyTenantId(deps.db);
+  for (const tenantId of tenants) {
     const scope = { tenantId, plantIds: 'all' as const };
     for (let handled = 0; handled < MOST_PER_PASS; ) {
       const batch = await deps.db.transact(scope, (tx) => claimAndCompose(tx, deps.publicUrl(), now()));

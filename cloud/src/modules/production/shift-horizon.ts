@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import { type Database, rows } from '../../db/index.js';
+import { type Database, everyTenantId, rows } from '../../db/index.js';
 import { materialiseShifts } from './shifts.js';
 
 /** Every plant with a shift pattern has its shifts generated at least this far ahead. */
@@ -18,11 +18,9 @@ const isoDay = (at: Date, offsetDays: number) =>
  * shifts — and OEE out of planned time — when the generated range ends.
  */
 export async function extendShiftHorizon(db: Database, now = new Date()): Promise<{ plants: number }> {
-  const tenants = await db.ownerTransact(null, (tx) =>
-    rows<{ id: string }>(tx, sql`select id::text as id from tenants order by id`),
-  );
+  const tenants = await everyTenantId(db);
   let plants = 0;
-  for (const { id: tenantId } of tenants) {
+  for (const tenantId of tenants) {
     await db.transact({ tenantId, plantIds: 'all' }, async (tx) => {
       const withPatterns = await rows<{ plant_id: string }>(
         tx,
