@@ -5,6 +5,7 @@ import type { LoginLimiter, SessionPolicy } from './modules/identity/index.js';
 import type { CodeCache } from './modules/ingest/index.js';
 import type { LiveKpiHubs } from './modules/kpi/index.js';
 import type { EmailOutbox } from './modules/notifications/index.js';
+import type { WorkflowEntities } from './modules/workflow/index.js';
 import type { EventBus } from './platform/index.js';
 
 /** Everything a request handler may use, built once by the composition root (main.ts). */
@@ -30,4 +31,6 @@ export interface AppDeps {
   email: EmailOutbox | null;
   /** The Ed25519 key that signs audit checkpoints, kept outside the database (docs/audit.md). */
   auditSigningKey: AuditSigningKey;
+  /** The record types workflows run on (docs/workflows.md, "Adding a record type"). */
+  workflowEntities: WorkflowEntities;
 }

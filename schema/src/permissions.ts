@@ -63,6 +63,17 @@ export const permissionCatalogue = [
     description: 'Define defect codes and inspection plans; raise and disposition NCRs',
   },
   {
+    key: 'ncrs.raise',
+    area: 'quality',
+    description: 'Raise non-conformance reports and edit them while their workflow allows',
+  },
+  { key: 'changes.read', area: 'engineering changes', description: 'See engineering change orders' },
+  {
+    key: 'changes.manage',
+    area: 'engineering changes',
+    description: 'Raise and edit engineering change orders',
+  },
+  {
     key: 'config.read',
     area: 'configuration',
     description: 'See custom field definitions, type lists and numbering schemes (forms need them)',
@@ -129,6 +140,9 @@ export const builtinRoles = [
       'fields.fill',
       'workflows.manage',
       'quality.read',
+      'changes.read',
+      'changes.manage',
+      'approvals.decide',
     ],
   },
   {
@@ -148,6 +162,8 @@ export const builtinRoles = [
       'quality.read',
       'quality.inspect',
       'approvals.decide',
+      'ncrs.raise',
+      'changes.read',
     ],
   },
   {
@@ -164,6 +180,8 @@ export const builtinRoles = [
       'kpi.read',
       'production.operate',
       'quality.inspect',
+      'quality.read',
+      'ncrs.raise',
     ],
   },
   {
@@ -182,6 +200,8 @@ export const builtinRoles = [
       'quality.inspect',
       'quality.manage',
       'approvals.decide',
+      'ncrs.raise',
+      'changes.read',
     ],
   },
   {
@@ -197,6 +217,7 @@ export const builtinRoles = [
       'config.read',
       'kpi.read',
       'quality.read',
+      'changes.read',
     ],
   },
 ] as const satisfies readonly {

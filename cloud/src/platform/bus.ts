@@ -27,6 +27,11 @@ export interface BusEvents {
    * A verification of a tenant's audit chain found it broken (docs/audit.md, "Verifying"): entry
    * `firstBadSeq` is the first that does not check, `reason` says how. Emitted once the run is recorded.
    */
+  /**
+   * A workflow instance moved, or its votes, signatures or tasks changed (docs/workflows.md): record
+   * pages and inboxes of the tenant look again.
+   */
+  'workflow.changed': { tenantId: string; instanceId: string; entityType: string; entityId: string };
   'audit.verification-failed': {
     tenantId: string;
     trigger: 'schedule' | 'request';

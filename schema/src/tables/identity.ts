@@ -86,6 +86,11 @@ export const sessions = pgTable(
     idleExpiresAt: timestamp('idle_expires_at', { withTimezone: true }).notNull(),
     absoluteExpiresAt: timestamp('absolute_expires_at', { withTimezone: true }).notNull(),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    /**
+     * The last electronic signature made in this session with both identification components
+     * (21 CFR 11.200(a)(1)(i)): while it is recent, a further signing needs the password only.
+     */
+    signingVerifiedAt: timestamp('signing_verified_at', { withTimezone: true }),
     ipAddress: inet('ip_address'),
     userAgent: text('user_agent'),
   },

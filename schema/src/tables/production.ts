@@ -47,6 +47,8 @@ export const products = pgTable(
     name: text('name').notNull(),
     /** Unit of measure of a counted quantity: pcs, kg, m … */
     unit: text('unit').notNull().default('pcs'),
+    /** The current revision; an approved change order bumps it (product_revisions keeps the history). */
+    revision: text('revision').notNull().default('A'),
     isActive: boolean('is_active').notNull().default(true),
     createdAt: createdAtColumn(),
   },

@@ -33,6 +33,9 @@ import { recordChange } from './history.js';
  */
 export const BUILTIN_SEQUENCES: Readonly<Record<string, { name: string; pattern: string }>> = {
   production_order: { name: 'Production orders', pattern: 'PO-{plant}-{yyyy}-{seq:5}' },
+  ncr: { name: 'NCRs', pattern: 'NCR-{plant}-{yyyy}-{seq:5}' },
+  // Change orders may concern every plant, so their numbers show no plant.
+  change_order: { name: 'Change orders', pattern: 'ECO-{yyyy}-{seq:5}' },
 };
 
 const sequenceColumns = {

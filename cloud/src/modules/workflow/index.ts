@@ -1,0 +1,7 @@
+export type { CatalogueField, FieldCatalogue, FieldKind, RecordFields } from './engine/types.js';
+export {
+  type BuiltinField,
+  type WorkflowEntities,
+  type WorkflowEntity,
+  workflowEntityMap,
+} from './entities.js';
