@@ -5,3 +5,10 @@ export {
   type WorkflowEntity,
   workflowEntityMap,
 } from './entities.js';
+export {
+  fieldCatalogue,
+  type LoadedRecord,
+  loadRecord,
+  signedContent,
+  writeField,
+} from './record-fields.js';
