@@ -25,8 +25,14 @@ export function isEmptyValue(value: FieldValue): boolean {
   return Array.isArray(value) && value.length === 0;
 }
 
+/** A calendar day that exists: the engine's Date.parse would roll 2026-02-30 over to March. */
+function realDay(text: string): boolean {
+  const ms = Date.parse(`${text.slice(0, 10)}T00:00:00Z`);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === text.slice(0, 10);
+}
+
 export function isDateText(value: string): boolean {
-  return DATE.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`));
+  return DATE.test(value) && realDay(value);
 }
 
 export function isDatetimeText(value: string): boolean {
@@ -35,6 +41,7 @@ export function isDatetimeText(value: string): boolean {
 
 /** A datetime without an offset is read as UTC, so evaluation never depends on the server's zone. */
 function instant(text: string): number | null {
+  if (!realDay(text)) return null;
   const ms = Date.parse(HAS_OFFSET.test(text) ? text : `${text}Z`);
   return Number.isNaN(ms) ? null : ms;
 }
