@@ -49,6 +49,9 @@ describe('evaluateCondition', () => {
     expect(holds({ field: 'disposition', op: 'eq', value: 'rework' })).toBe(true);
     expect(holds({ field: 'disposition', op: 'eq', value: 'Rework' })).toBe(false);
     expect(holds({ field: 'disposition', op: 'ne', value: 'scrap' })).toBe(true);
+    // A date-like constant against plain text is plain text, not a mismatch.
+    expect(holds({ field: 'title', op: 'ne', value: '2026-03-01' })).toBe(true);
+    expect(holds({ field: 'title', op: 'eq', value: '2026-03-01' })).toBe(false);
     expect(holds({ field: 'title', op: 'gt', value: 'A' })).toBe(false);
     expect(holds({ field: 'critical', op: 'eq', value: true })).toBe(true);
     expect(holds({ field: 'critical', op: 'ne', value: true })).toBe(false);

@@ -55,9 +55,9 @@ function temporal(text: string): { day: string; ms: number | null } | null {
 }
 
 /**
- * Orders two scalars of the same kind: numbers, booleans (equality only), texts (equality only) and
- * ISO dates or datetimes (as days when either side is a date, else as instants). `null` means they
- * cannot be compared; `ordered` says whether gt/lt make sense for them.
+ * Orders two scalars of the same kind: numbers, booleans (equality only), ISO dates or datetimes (as
+ * days when either side is a date, else as instants) and other texts (equality only). `null` means
+ * they cannot be compared; `ordered` says whether gt/lt make sense for them.
  */
 function compare(a: Scalar, b: Scalar): { order: number; ordered: boolean } | null {
   if (typeof a === 'number' && typeof b === 'number') return { order: Math.sign(a - b), ordered: true };
@@ -69,7 +69,7 @@ function compare(a: Scalar, b: Scalar): { order: number; ordered: boolean } | nu
     if (ta.ms !== null && tb.ms !== null) return { order: Math.sign(ta.ms - tb.ms), ordered: true };
     return { order: ta.day < tb.day ? -1 : ta.day > tb.day ? 1 : 0, ordered: true };
   }
-  if (ta || tb) return null;
+  // Otherwise plain text, equal or not; a date among texts ("2026-03-01" against "soon") is just text.
   return { order: a === b ? 0 : 1, ordered: false };
 }
 
