@@ -1,3 +1,5 @@
+export { withConfigEntities } from './config-entities.js';
+export { installDefaultWorkflows } from './default-workflows.js';
 export type { CatalogueField, FieldCatalogue, FieldKind, RecordFields } from './engine/types.js';
 export {
   type BuiltinField,
@@ -12,3 +14,5 @@ export {
   signedContent,
   writeField,
 } from './record-fields.js';
+export { publishedVersionFor, versionDefinition } from './versions.js';
+export { workflowRouter } from './workflow.router.js';
