@@ -1,3 +1,5 @@
+export type { WorkflowContext } from './context.js';
+export { checkRecordEdit, recordEdited, recordEditGuard } from './edit-guard.js';
 export type { CatalogueField, FieldCatalogue, FieldKind, RecordFields } from './engine/types.js';
 export {
   type BuiltinField,
@@ -5,6 +7,7 @@ export {
   type WorkflowEntity,
   workflowEntityMap,
 } from './entities.js';
+export { startWorkflow } from './instances.js';
 export {
   fieldCatalogue,
   type LoadedRecord,
@@ -12,3 +15,4 @@ export {
   signedContent,
   writeField,
 } from './record-fields.js';
+export { rebuildTasks } from './task-writer.js';
