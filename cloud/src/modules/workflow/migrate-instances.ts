@@ -2,8 +2,9 @@ import { tables } from '@plantline/schema';
 import { and, eq, isNull, ne, sql } from 'drizzle-orm';
 import { rows, type Sql } from '../../db/index.js';
 import { audit, DomainError } from '../../platform/index.js';
-import type { WorkflowContext } from './context.js';
+import { announceChange, type WorkflowContext } from './context.js';
 import { checkMapping, proposeMapping } from './engine/index.js';
+import { mirrorStatus } from './enter-state.js';
 import type { WorkflowEntities, WorkflowEntity } from './entities.js';
 import { rebuildTasks } from './task-writer.js';
 import { versionDefinition } from './versions.js';
@@ -180,11 +181,7 @@ export async function migrateInstances(ctx: WorkflowContext, input: MigrateInput
           : {}),
       })
       .where(eq(i.id, instance.id));
-    if (entity?.statusColumn != null)
-      await tx.execute(
-        sql`update ${sql.raw(ident(entity.table))} set ${sql.raw(ident(entity.statusColumn))} = ${toState}
-             where id = ${instance.entityId}::uuid`,
-      );
+    if (entity !== undefined) await mirrorStatus(tx, entity, instance.entityId, toState);
     const fromVersion = numbers.get(instance.versionId) ?? 0;
     await tx.insert(tables.workflowEvents).values({
       tenantId: ctx.principal.tenantId,
@@ -209,14 +206,7 @@ export async function migrateInstances(ctx: WorkflowContext, input: MigrateInput
       reason: input.reason,
     });
     await rebuildTasks(ctx, instance.id);
-    ctx.afterCommit(() =>
-      ctx.deps.bus.emit('workflow.changed', {
-        tenantId: ctx.principal.tenantId,
-        instanceId: instance.id,
-        entityType: workflow.entityType,
-        entityId: instance.entityId,
-      }),
-    );
+    announceChange(ctx, { id: instance.id, entityType: workflow.entityType, entityId: instance.entityId });
   }
   return { moved: running.length };
 }
