@@ -81,7 +81,9 @@ export async function createWorkflow(
   const [taken] = await tx
     .select({ key: w.key, entityType: w.entityType, name: w.name })
     .from(w)
-    .where(or(eq(w.key, input.key), eq(w.entityType, input.entityType)));
+    .where(
+      and(eq(w.tenantId, actor.tenantId), or(eq(w.key, input.key), eq(w.entityType, input.entityType))),
+    );
   if (taken?.key === input.key)
     throw new DomainError('conflict', 'That key is already in use here', { key: 'Already in use' });
   if (taken !== undefined)
