@@ -73,7 +73,11 @@ export async function seedDemoTenant(
       db,
       {
         ...DEMO_TENANT,
-        admin: { email: credentials.email, displayName: 'Demo Administrator', password: credentials.password },
+        admin: {
+          email: credentials.email,
+          displayName: 'Demo Administrator',
+          password: credentials.password,
+        },
       },
       options.workflowEntities === undefined ? {} : { workflowEntities: options.workflowEntities },
     );

@@ -104,10 +104,14 @@ describe.each(testEngines)('default workflows ($name engine)', (engine) => {
   it('are installed and published once per tenant, by the system, audited', async () => {
     const { tenantId } = tenants.a;
     const before = (await auditEntries(db, tenantId)).length;
-    expect(await asSystem(tenantId, (tx) => installDefaultWorkflows(tx, { tenantId, plantIds: 'all' }, registry))).toEqual({
+    expect(
+      await asSystem(tenantId, (tx) => installDefaultWorkflows(tx, { tenantId, plantIds: 'all' }, registry)),
+    ).toEqual({
       installed: ['ncr', 'change_order'],
     });
-    expect(await asSystem(tenantId, (tx) => installDefaultWorkflows(tx, { tenantId, plantIds: 'all' }, registry))).toEqual({
+    expect(
+      await asSystem(tenantId, (tx) => installDefaultWorkflows(tx, { tenantId, plantIds: 'all' }, registry)),
+    ).toEqual({
       installed: [],
     });
     const entries = (await auditEntries(db, tenantId)).slice(before);
@@ -136,7 +140,9 @@ describe.each(testEngines)('default workflows ($name engine)', (engine) => {
     const { tenantId } = tenants.b;
     const withoutChanges = workflowEntityMap([...registry.values()].filter((e) => e.key !== 'change_order'));
     expect(
-      await asSystem(tenantId, (tx) => installDefaultWorkflows(tx, { tenantId, plantIds: 'all' }, withoutChanges)),
+      await asSystem(tenantId, (tx) =>
+        installDefaultWorkflows(tx, { tenantId, plantIds: 'all' }, withoutChanges),
+      ),
     ).toEqual({ installed: ['ncr'] });
   });
 
@@ -167,7 +173,11 @@ describe.each(testEngines)('default workflows ($name engine)', (engine) => {
       name: 'Demo Manufacturing',
       slug: 'demo',
       plants: [{ code: 'RIV', name: 'Riverside', timezone: 'Europe/Berlin' }],
-      admin: { email: 'admin@demo-upgrade.test.plantline.local', displayName: 'Demo', password: 'long password 12' },
+      admin: {
+        email: 'admin@demo-upgrade.test.plantline.local',
+        displayName: 'Demo',
+        password: 'long password 12',
+      },
     });
     const dataDir = mkdtempSync(join(tmpdir(), 'plantline-demo-workflows-'));
     try {

@@ -14,7 +14,11 @@ import { publishVersion } from './publish.js';
  * order record types (docs/ncrs.md, docs/change-orders.md).
  */
 
-const cancel = (from: string, label: string, actors: WorkflowDefinitionInput['transitions'][number]['actors']) => ({
+const cancel = (
+  from: string,
+  label: string,
+  actors: WorkflowDefinitionInput['transitions'][number]['actors'],
+) => ({
   key: `cancel_${from}`,
   label,
   from,

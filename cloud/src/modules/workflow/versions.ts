@@ -190,8 +190,7 @@ export async function startDraft(
 /** A definition change in the audit trail's words: "changed state Under review: Guard changed". */
 export function describeChanges(changes: readonly DefinitionChange[]): string[] {
   return changes.map(
-    (c) =>
-      `${c.change} ${c.part} ${c.label}${c.details.length === 0 ? '' : `: ${c.details.join('; ')}`}`,
+    (c) => `${c.change} ${c.part} ${c.label}${c.details.length === 0 ? '' : `: ${c.details.join('; ')}`}`,
   );
 }
 
