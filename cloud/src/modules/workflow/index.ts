@@ -15,4 +15,6 @@ export {
   signedContent,
   writeField,
 } from './record-fields.js';
+export { recordWorkflow, type TimelineEntry, type WorkflowAction } from './record-view.js';
 export { rebuildTasks } from './task-writer.js';
+export { workflowRouter } from './workflow.router.js';
