@@ -16,7 +16,6 @@ import {
   loadInstance,
   stateOf,
   transitionOf,
-  versionDefinition,
   type WorkflowContext,
 } from './context.js';
 import {
@@ -34,6 +33,7 @@ import { fireTransition } from './enter-state.js';
 import type { WorkflowEntity } from './entities.js';
 import { fieldCatalogue, type LoadedRecord, loadRecord } from './record-fields.js';
 import { actorAt, approvalContext, rebuildTasks, roundVotes } from './task-writer.js';
+import { versionDefinition } from './versions.js';
 
 /*
  * Acting on an instance (docs/workflows.md, "Running a workflow" and "Concurrency"): taking a

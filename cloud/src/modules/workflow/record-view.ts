@@ -9,7 +9,6 @@ import {
   instanceFor,
   requireRead,
   stateOf,
-  versionDefinition,
   type WorkflowContext,
 } from './context.js';
 import {
@@ -22,6 +21,7 @@ import {
 } from './engine/index.js';
 import { fieldCatalogue, type LoadedRecord, loadRecord } from './record-fields.js';
 import { approvalContext, roundVotes } from './task-writer.js';
+import { versionDefinition } from './versions.js';
 
 /*
  * A record's workflow as its page shows it (docs/workflows.md, "Running a workflow"): the current
