@@ -5,7 +5,7 @@ import type {
   WorkflowState,
   WorkflowTransition,
 } from '@plantline/schema/workflow';
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
 import { audit, DomainError, unlessTaken } from '../../platform/index.js';
 import {
@@ -85,12 +85,15 @@ type Outcome = Omit<ActResult, 'replayed'>;
 export async function act(ctx: WorkflowContext, input: ActInput): Promise<ActResult> {
   const { tx } = ctx;
   const userId = actingUser(ctx);
+  // A retry sent while its first attempt still runs waits for that attempt here, then answers from
+  // it. An advisory lock leaves the transaction without a write, as a replay must: a row lock would
+  // count as one (the API refuses unaudited writes, docs/audit.md).
+  await tx.execute(
+    sql`select pg_advisory_xact_lock(hashtextextended(${`${userId}:${input.idempotencyKey}`}, 0))`,
+  );
   const earlier = await storedResult(tx, userId, input);
   if (earlier !== null) return earlier;
   const instance = await loadInstance(tx, input.instanceId, { lock: true });
-  // A retry that waited for the lock behind its own first attempt finds that attempt's answer now.
-  const meanwhile = await storedResult(tx, userId, input);
-  if (meanwhile !== null) return meanwhile;
   const definition = await versionDefinition(tx, instance.versionId);
   if (instance.version !== input.expectedVersion) throw await staleVersion(tx, instance, definition);
   const from = stateOf(definition, instance.stateKey);
