@@ -1,3 +1,4 @@
+export { activeDelegators } from './delegations.js';
 export type { CatalogueField, FieldCatalogue, FieldKind, RecordFields } from './engine/types.js';
 export {
   type BuiltinField,
@@ -12,3 +13,4 @@ export {
   signedContent,
   writeField,
 } from './record-fields.js';
+export { workflowRouter } from './workflow.router.js';
