@@ -13,4 +13,5 @@ export {
   signedContent,
   writeField,
 } from './record-fields.js';
+export { registerSlaJob, runSlaPass } from './sla-job.js';
 export { workflowRouter } from './workflow.router.js';
