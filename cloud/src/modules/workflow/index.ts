@@ -12,3 +12,22 @@ export {
   signedContent,
   writeField,
 } from './record-fields.js';
+export {
+  listSignatures,
+  type RecordedSignature,
+  readableRecord,
+  recordSignature,
+  type SignatureInput,
+  type SignatureRow,
+  voidStaleSignatures,
+} from './signatures.js';
+export {
+  PASSWORD_NOT_CORRECT,
+  type SignerInput,
+  type SigningComponents,
+  type SigningContext,
+  type SigningRequirement,
+  signingRequirement,
+  verifySigner,
+} from './signing-auth.js';
+export { workflowRouter } from './workflow.router.js';
