@@ -12,6 +12,7 @@ export {
   signedContent,
   writeField,
 } from './record-fields.js';
+export { renderSignaturePage, type SignatureManifest, signatureManifest } from './signature-page.js';
 export {
   listSignatures,
   type RecordedSignature,
