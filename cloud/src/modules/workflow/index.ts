@@ -1,3 +1,7 @@
+export { withConfigEntities } from './config-entities.js';
+export type { WorkflowContext } from './context.js';
+export { installDefaultWorkflows } from './default-workflows.js';
+export { checkRecordEdit, recordEdited, recordEditGuard } from './edit-guard.js';
 export type { CatalogueField, FieldCatalogue, FieldKind, RecordFields } from './engine/types.js';
 export {
   type BuiltinField,
@@ -5,6 +9,7 @@ export {
   type WorkflowEntity,
   workflowEntityMap,
 } from './entities.js';
+export { startWorkflow } from './instances.js';
 export {
   fieldCatalogue,
   type LoadedRecord,
@@ -12,6 +17,7 @@ export {
   signedContent,
   writeField,
 } from './record-fields.js';
+export { recordWorkflow, type TimelineEntry, type WorkflowAction } from './record-view.js';
 export { renderSignaturePage, type SignatureManifest, signatureManifest } from './signature-page.js';
 export {
   listSignatures,
@@ -31,4 +37,6 @@ export {
   signingRequirement,
   verifySigner,
 } from './signing-auth.js';
+export { rebuildTasks } from './task-writer.js';
+export { publishedVersionFor, versionDefinition } from './versions.js';
 export { workflowRouter } from './workflow.router.js';
