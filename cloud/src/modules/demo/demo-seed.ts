@@ -13,6 +13,7 @@ import { notifyNow } from '../notifications/index.js';
 import { seedDemoProduction } from '../production/index.js';
 import { seedDemoQuality } from '../quality/index.js';
 import { createTenant } from '../tenancy/index.js';
+import { installDefaultWorkflows, type WorkflowEntities } from '../workflow/index.js';
 
 export interface DemoCredentials {
   email: string;
@@ -52,21 +53,34 @@ export async function seedDemoTenant(
     log: Logger;
     /** Where the welcome notification goes out; without it the demo starts with an empty inbox. */
     notifications?: { bus: EventBus; email: { readonly enabled: boolean } | null };
+    /** The app's record types: the demo tenant gets the default workflows of those it has. */
+    workflowEntities?: WorkflowEntities;
   },
 ): Promise<DemoCredentials | null> {
   const credentialsFile = join(options.dataDir, 'demo-credentials.json');
   const [{ count } = { count: 0 }] = await db.ownerTransact(null, (tx) =>
     rows<{ count: number }>(tx, sql`select count(*)::int as count from tenants`),
   );
-  if (count > 0) return readCredentials(credentialsFile);
+  if (count > 0) {
+    if (options.workflowEntities !== undefined) await upgradeDemoWorkflows(db, options.workflowEntities);
+    return readCredentials(credentialsFile);
+  }
 
   const credentials = { email: options.email, password: options.password ?? randomToken(12) };
   let created: Awaited<ReturnType<typeof createTenant>>;
   try {
-    created = await createTenant(db, {
-      ...DEMO_TENANT,
-      admin: { email: credentials.email, displayName: 'Demo Administrator', password: credentials.password },
-    });
+    created = await createTenant(
+      db,
+      {
+        ...DEMO_TENANT,
+        admin: {
+          email: credentials.email,
+          displayName: 'Demo Administrator',
+          password: credentials.password,
+        },
+      },
+      options.workflowEntities === undefined ? {} : { workflowEntities: options.workflowEntities },
+    );
   } catch (error) {
     // Another process starting against the same server seeded it first.
     if ((error as { cause?: { code?: string } }).cause?.code === '23505')
@@ -159,6 +173,19 @@ async function seedDemoMasterData(db: Database, tenantId: string, plantIds: read
     const routing = await seedDemoProduction(tx, tenantId, plantIds);
     await seedDemoQuality(tx, tenantId, routing);
   });
+}
+
+/**
+ * A demo database made before a record type had its default workflow gets it on the next start
+ * (installDefaultWorkflows leaves types that have one alone), so the demo shows every process.
+ */
+async function upgradeDemoWorkflows(db: Database, entities: WorkflowEntities) {
+  const [demo] = await db.ownerTransact(null, (tx) =>
+    rows<{ id: string }>(tx, sql`select id from tenants where slug = ${DEMO_TENANT.slug}`),
+  );
+  if (demo === undefined) return;
+  const scope = { tenantId: demo.id, plantIds: 'all' as const };
+  await db.ownerTransact(scope, (tx) => installDefaultWorkflows(tx, scope, entities));
 }
 
 function readCredentials(file: string): DemoCredentials | null {
