@@ -1,3 +1,4 @@
+export { type ActInput, type ActResult, act } from './act.js';
 export { withConfigEntities } from './config-entities.js';
 export type { WorkflowContext } from './context.js';
 export { installDefaultWorkflows } from './default-workflows.js';
