@@ -32,7 +32,6 @@ export {
   PASSWORD_NOT_CORRECT,
   type SignerInput,
   type SigningComponents,
-  type SigningContext,
   type SigningRequirement,
   signingRequirement,
   verifySigner,
