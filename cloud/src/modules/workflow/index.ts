@@ -1,6 +1,7 @@
 export { withConfigEntities } from './config-entities.js';
 export type { WorkflowContext } from './context.js';
 export { installDefaultWorkflows } from './default-workflows.js';
+export { activeDelegators } from './delegations.js';
 export { checkRecordEdit, recordEdited, recordEditGuard } from './edit-guard.js';
 export type { CatalogueField, FieldCatalogue, FieldKind, RecordFields } from './engine/types.js';
 export {
@@ -36,6 +37,7 @@ export {
   signingRequirement,
   verifySigner,
 } from './signing-auth.js';
+export { registerSlaJob, runSlaPass } from './sla-job.js';
 export { rebuildTasks } from './task-writer.js';
 export { publishedVersionFor, versionDefinition } from './versions.js';
 export { workflowRouter } from './workflow.router.js';
