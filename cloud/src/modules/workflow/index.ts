@@ -34,7 +34,6 @@ export {
   PASSWORD_NOT_CORRECT,
   type SignerInput,
   type SigningComponents,
-  type SigningContext,
   type SigningRequirement,
   signingRequirement,
   verifySigner,
