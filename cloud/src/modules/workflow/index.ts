@@ -11,6 +11,7 @@ export {
   type WorkflowEntity,
   workflowEntityMap,
 } from './entities.js';
+export { type MyTasks, myTasks, type TaskCounts, type TaskItem, taskCounts } from './inbox.js';
 export { startWorkflow } from './instances.js';
 export {
   fieldCatalogue,
