@@ -1,0 +1,3 @@
+export { changeOrdersRouter } from './change-orders.router.js';
+export { implementChangeOrder } from './implementation.js';
+export { changeOrderWorkflowEntity } from './workflow-entity.js';
