@@ -24,7 +24,9 @@ const effectivityInput = z.enum(tables.changeEffectivities, {
 
 const fields = {
   title: z.string().trim().min(1, 'Enter a title').max(200, 'At most 200 characters'),
-  reason: z.string().trim().max(4000, 'At most 4000 characters').default(''),
+  // A mutation's top-level `reason` is also the call's reason in the audit trail (docs/audit.md), read
+  // with that reader's bound of 1000 characters: creating a change order records why it was raised.
+  reason: z.string().trim().max(1000, 'At most 1000 characters').default(''),
   description: z.string().trim().max(20_000, 'At most 20000 characters').default(''),
   urgency: urgencyInput.default('normal'),
   effectivity: effectivityInput.default('immediate'),

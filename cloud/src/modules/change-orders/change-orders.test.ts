@@ -307,6 +307,7 @@ describe.each(testEngines)('change orders ($name engine)', (engine) => {
     const entries = await trail.during(async () => {
       const created = await admin.trpc.changeOrders.create.mutate({
         title: 'Audited',
+        reason: 'Supplier change',
         items: [{ productId: ids.disc }],
         custom: { cost: 1200 },
       });
@@ -319,6 +320,8 @@ describe.each(testEngines)('change orders ($name engine)', (engine) => {
         entityId: id,
         oldValues: null,
         newValues: expect.objectContaining({ title: 'Audited', items: ['DSC-200'], urgency: 'normal' }),
+        // The change order's reason is the call's reason too.
+        reason: 'Supplier change',
       },
       { action: 'change_order.custom-values-change', entityId: id, newValues: { cost: 1200 } },
     ]);
