@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../../db/index.js';
 import { rows } from '../../db/index.js';
 import type { EventBus } from '../../platform/index.js';
+import { seedDemoChangeOrder } from '../change-orders/index.js';
 import { createDeviceCredential } from '../devices/index.js';
 import { createApiKey, randomToken } from '../identity/index.js';
 import { createLine, createMachine, createStation } from '../masterdata/index.js';
@@ -87,6 +88,8 @@ export async function seedDemoTenant(
     plantIds: 'all' as const,
   };
   const scope = { tenantId: created.tenantId, plantIds: 'all' as const };
+  // Raised by the administrator, who owns it: the change orders page opens on one to approve.
+  await db.ownerTransact(scope, (tx) => seedDemoChangeOrder(tx, { ...scope, userId: created.adminUserId }));
   const edgeKey = await db.ownerTransact(scope, (tx) =>
     createApiKey(tx, admin, {
       name: 'Demo edge (both demo plants)',
