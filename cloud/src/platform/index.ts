@@ -52,8 +52,9 @@ export {
   timeZoneInput,
   topicCodeInput,
 } from './inputs.js';
+export { acceptKeptWrites, type KeptWrite, keepWrite, takeKeptWrites } from './kept-writes.js';
 export type { LiveEvent, LiveEventData } from './live-event.js';
 export { changesSomething, patchOf } from './patch.js';
 export { canSeePlant, type Principal, type Scope, scopeOf } from './principal.js';
-export type { RecordEdit, RecordEditGuard } from './record-edits.js';
+export type { RecordEdit, RecordEditCaller, RecordEditGuard } from './record-edits.js';
 export { IntervalScheduler, PgBossScheduler, type Scheduler } from './scheduler.js';
