@@ -3,9 +3,9 @@ import { workflowKeySchema } from '@plantline/schema/workflow';
 import { z } from 'zod';
 import { idInput as id, patchOf } from '../../platform/index.js';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
-import { customValuesInput, withCustomValues } from '../config/index.js';
+import { customValuesInput } from '../config/index.js';
 import { getChangeOrder, listChangeOrders } from './change-order-reads.js';
-import { createChangeOrder, lockForUpdate, updateChangeOrder } from './change-orders.js';
+import { editChangeOrder, raiseChangeOrder } from './change-orders.js';
 
 /*
  * Engineering change orders (docs/change-orders.md): changes.read sees them, changes.manage raises
@@ -88,16 +88,7 @@ export const changeOrdersRouter = router({
         custom: customValuesInput,
       }),
     )
-    .mutation(
-      withCustomValues({ entityType: 'change_order', creating: true }, ({ tx, principal }, input) =>
-        createChangeOrder(tx, principal, input),
-      ),
-    ),
+    .mutation(({ ctx, input }) => raiseChangeOrder(ctx, input)),
   /** Against the version the editor saw (stale: conflict); items are removed, then added. */
-  update: manage.input(updateInput).mutation(
-    withCustomValues({ entityType: 'change_order', creating: false }, async ({ tx, principal }, input) => {
-      const current = await lockForUpdate(tx, input.id, input.expectedVersion);
-      return updateChangeOrder(tx, principal, current, input);
-    }),
-  ),
+  update: manage.input(updateInput).mutation(({ ctx, input }) => editChangeOrder(ctx, input)),
 });

@@ -2,9 +2,10 @@ import { tables } from '@plantline/schema';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
 import { auditCreate, auditUpdate, DomainError, notFound, type Scope } from '../../platform/index.js';
-import { takeNumber } from '../config/index.js';
+import { takeNumber, withCustomValues } from '../config/index.js';
+import { checkRecordEdit, recordEdited, startWorkflow, type WorkflowContext } from '../workflow/index.js';
 import { checkItems, type ItemInput, insertItems, removeItems } from './change-order-items.js';
-import { auditedChangeOrder, getChangeOrder } from './change-order-reads.js';
+import { auditedChangeOrder, type ChangeOrder, getChangeOrder } from './change-order-reads.js';
 
 /*
  * Raising and editing engineering change orders (docs/change-orders.md). A change order is numbered
@@ -217,4 +218,47 @@ export async function updateChangeOrder(
     plantId: updated.plantId,
   });
   return updated;
+}
+
+type WithCustom<T> = T & { custom?: Record<string, unknown> | undefined };
+
+/** The custom values a call writes, as the fields workflows know them by (`custom.<key>`). */
+const customFields = (custom: Record<string, unknown> | undefined) =>
+  Object.keys(custom ?? {}).map((key) => `custom.${key}`);
+
+/**
+ * `changeOrders.create`: the change order and its custom values in one transaction, then its
+ * workflow, which starts in the initial state of the tenant's published change order workflow (none
+ * published: the change order has no workflow and keeps its status).
+ */
+export async function raiseChangeOrder(ctx: WorkflowContext, input: WithCustom<NewChangeOrder>) {
+  const save = withCustomValues<WithCustom<NewChangeOrder>, ChangeOrder>(
+    { entityType: 'change_order', creating: true },
+    ({ tx, principal }, fields) => createChangeOrder(tx, principal, fields),
+  );
+  const created = await save({ ctx, input });
+  const started = await startWorkflow(ctx, { entityType: 'change_order', entityId: created.id });
+  return started === null ? created : { ...created, status: started.stateKey };
+}
+
+/**
+ * `changeOrders.update`: the edit is checked against the workflow state's field locks first (the
+ * fields it changes, `items` for its items, `custom.<key>` for custom values), and the workflow is
+ * told afterwards, which remembers the editor (docs/workflows.md, "Field locks and signatures").
+ */
+export async function editChangeOrder(ctx: WorkflowContext, input: WithCustom<ChangeOrderUpdate>) {
+  const current = await lockForUpdate(ctx.tx, input.id, input.expectedVersion);
+  const edit = {
+    entityType: 'change_order',
+    entityId: input.id,
+    fields: [...changedFields(current, input), ...customFields(input.custom)],
+  };
+  await checkRecordEdit(ctx, edit);
+  const save = withCustomValues<WithCustom<ChangeOrderUpdate>, ChangeOrder>(
+    { entityType: 'change_order', creating: false },
+    ({ tx, principal }, fields) => updateChangeOrder(tx, principal, current, fields),
+  );
+  const saved = await save({ ctx, input });
+  await recordEdited(ctx, edit);
+  return saved;
 }

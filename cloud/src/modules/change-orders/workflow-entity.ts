@@ -18,6 +18,8 @@ export const changeOrderWorkflowEntity: WorkflowEntity = {
   plantColumn: 'plant_id',
   statusColumn: 'status',
   createdByColumn: 'raised_by',
+  versionColumn: 'version',
+  updatedAtColumn: 'updated_at',
   readPermission: 'changes.read',
   fields: [
     { key: 'title', label: 'Title', kind: 'text', column: 'title', settable: true },
