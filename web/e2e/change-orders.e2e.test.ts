@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ADMIN_EMAIL, DEMO_PASSWORD, hasChromium, screenshotDir, signIn, useUiStack } from './harness';
+import {
+  ADMIN_EMAIL,
+  DEMO_PASSWORD,
+  hasChromium,
+  screenshotDir,
+  signIn,
+  trpcCall,
+  useUiStack,
+} from './harness';
 
 describe.runIf(hasChromium)('engineering change orders', () => {
   const ui = useUiStack();
@@ -16,6 +24,15 @@ describe.runIf(hasChromium)('engineering change orders', () => {
     const demo = page.locator(`tr[data-change-order="ECO-${year}-00001"]`);
     await demo.getByText('BRK-100').waitFor();
     await demo.getByText('High').waitFor();
+    // Its workflow started with it, in the default change order workflow's draft.
+    const demoId = (await demo.getByRole('link').getAttribute('href'))?.split('/').at(-1) ?? '';
+    const demoWorkflow = await trpcCall<{ instance: { state: { key: string } } | null }>(
+      page,
+      'workflow.instances.get',
+      { entityType: 'change_order', entityId: demoId },
+      'GET',
+    );
+    expect(demoWorkflow.instance?.state.key).toBe('draft');
 
     await page.getByRole('link', { name: 'New change order' }).click();
     await page.getByRole('heading', { level: 1, name: 'New change order' }).waitFor();

@@ -14,7 +14,7 @@ import { notifyNow } from '../notifications/index.js';
 import { seedDemoProduction } from '../production/index.js';
 import { seedDemoQuality } from '../quality/index.js';
 import { createTenant } from '../tenancy/index.js';
-import type { WorkflowEntities } from '../workflow/index.js';
+import type { WorkflowContext, WorkflowEntities } from '../workflow/index.js';
 
 export interface DemoCredentials {
   email: string;
@@ -56,6 +56,8 @@ export async function seedDemoTenant(
     notifications?: { bus: EventBus; email: { readonly enabled: boolean } | null };
     /** The app's record types: the demo tenant gets the default workflows of those it has. */
     workflowEntities?: WorkflowEntities;
+    /** The app's parts the workflow runtime needs: with them the demo's records start their workflows. */
+    workflow?: WorkflowContext['deps'];
   },
 ): Promise<DemoCredentials | null> {
   const credentialsFile = join(options.dataDir, 'demo-credentials.json');
@@ -71,7 +73,11 @@ export async function seedDemoTenant(
       db,
       {
         ...DEMO_TENANT,
-        admin: { email: credentials.email, displayName: 'Demo Administrator', password: credentials.password },
+        admin: {
+          email: credentials.email,
+          displayName: 'Demo Administrator',
+          password: credentials.password,
+        },
       },
       options.workflowEntities === undefined ? {} : { workflowEntities: options.workflowEntities },
     );
@@ -96,7 +102,7 @@ export async function seedDemoTenant(
   };
   const scope = { tenantId: created.tenantId, plantIds: 'all' as const };
   // Raised by the administrator, who owns it: the change orders page opens on one to approve.
-  await db.ownerTransact(scope, (tx) => seedDemoChangeOrder(tx, { ...scope, userId: created.adminUserId }));
+  await db.ownerTransact(scope, (tx) => seedDemoChangeOrder(tx, admin, options.workflow));
   const edgeKey = await db.ownerTransact(scope, (tx) =>
     createApiKey(tx, admin, {
       name: 'Demo edge (both demo plants)',
