@@ -11,8 +11,8 @@ import type { WorkflowEntities } from './entities.js';
  * delegated to them, marked "on behalf of". Row-level security keeps the caller's plant reach.
  *
  * Every assignee (a user, a role, a permission) is one lateral index scan of a partial index of
- * workflow_tasks (`… where closed_at is null`, ordered by created_at), limited to the page, so a page
- * costs the same at 100 000 instances as at 100 (docs/benchmarks.md, "workflow").
+ * workflow_tasks (`… where closed_at is null`): the cost follows the caller's open tasks, not the
+ * closed history nor the number of instances (docs/benchmarks.md, "workflow").
  */
 
 type WorkflowTaskKind = tables.WorkflowTaskKind;
@@ -55,20 +55,11 @@ export interface MyTasksInput {
   now?: Date | undefined;
 }
 
-/** Assignees as parallel arrays for unnest: each value once, with whose it is ('' for the caller's own). */
-interface Assignees {
-  users: string[];
-  userBehalf: string[];
-  roles: string[];
-  roleBehalf: string[];
-  permissions: string[];
-  permissionBehalf: string[];
-}
-
 interface Reach {
   userId: string;
   tenantId: string;
-  assignees: Assignees;
+  /** The caller, then their active delegators. */
+  people: string[];
   delegators: Person[];
 }
 
@@ -77,109 +68,97 @@ function userOf(principal: Principal): string {
   return principal.userId;
 }
 
-/**
- * Whom the caller answers for now — themselves and their active delegators — and the roles and
- * permissions each holds, the caller's own first so a task they would see anyway is not "on behalf".
- */
+/** Whom the caller answers for now: themselves and whoever delegated to them (delegations.ts). */
 async function reachOf(tx: Sql, principal: Principal, now: Date): Promise<Reach> {
   const userId = userOf(principal);
   const delegators = await activeDelegators(tx, userId, now);
-  const people = [userId, ...delegators.map((d) => d.id)];
-  const held = await rows<{ user_id: string; role_id: string; permission: string | null }>(
-    tx,
-    sql`select ur.user_id::text as user_id, ur.role_id::text as role_id, rp.permission
-          from user_roles ur
-          left join role_permissions rp on rp.tenant_id = ur.tenant_id and rp.role_id = ur.role_id
-         where ur.user_id = any(${sql.param(people)}::uuid[])`,
-  );
-  const assignees: Assignees = {
-    users: [],
-    userBehalf: [],
-    roles: [],
-    roleBehalf: [],
-    permissions: [],
-    permissionBehalf: [],
+  return {
+    userId,
+    tenantId: principal.tenantId,
+    people: [userId, ...delegators.map((d) => d.id)],
+    delegators,
   };
-  const roles = new Set<string>();
-  const permissions = new Set<string>();
-  for (const person of people) {
-    const behalf = person === userId ? '' : person;
-    assignees.users.push(person);
-    assignees.userBehalf.push(behalf);
-    for (const h of held) {
-      if (h.user_id !== person) continue;
-      if (!roles.has(h.role_id)) {
-        roles.add(h.role_id);
-        assignees.roles.push(h.role_id);
-        assignees.roleBehalf.push(behalf);
-      }
-      if (h.permission !== null && !permissions.has(h.permission)) {
-        permissions.add(h.permission);
-        assignees.permissions.push(h.permission);
-        assignees.permissionBehalf.push(behalf);
-      }
-    }
-  }
-  return { userId, tenantId: principal.tenantId, assignees, delegators };
 }
 
 /**
- * A task the person it is shown for can act on. An approval task is left out once they have voted in
- * its round (in their own name or counted for the one they act for), and for whoever started the
- * instance, who never approves it (docs/workflows.md, "Approvals and quorum": separation of duties).
+ * The assignees the caller answers for, as CTEs of (id, behalf): behalf is '' for the caller's own and
+ * the delegator's id otherwise. A role or permission the caller holds themselves is their own, so a
+ * task they would see anyway is never shown "on behalf of" someone.
  */
-function actionable(userId: string): SQL {
-  return sql`(t.kind <> 'approval' or (
-    not exists (select 1 from workflow_instances si
-                 where si.tenant_id = t.tenant_id and si.id = t.instance_id
-                   and (si.started_by = ${userId}::uuid or si.started_by = nullif(a.behalf, '')::uuid))
-    and not exists (select 1 from approvals v
-                     where v.tenant_id = t.tenant_id and v.instance_id = t.instance_id
-                       and v.round = t.round and v.transition_key = t.transition_key and v.voided_at is null
-                       and (v.voter_id = ${userId}::uuid
-                            or v.counts_for_id = coalesce(nullif(a.behalf, '')::uuid, ${userId}::uuid)))))`;
+function assigneeSources(reach: Reach): SQL {
+  const me = sql`${reach.userId}::uuid`;
+  const people = sql`${sql.param(reach.people)}::uuid[]`;
+  const behalf = sql`case when ur.user_id = ${me} then '' else ur.user_id::text end`;
+  return sql`a_user(id, behalf) as (
+      select p, case when p = ${me} then '' else p::text end from unnest(${people}) as p),
+    a_role(id, behalf) as (
+      select distinct on (ur.role_id) ur.role_id, ${behalf}
+        from user_roles ur where ur.user_id = any(${people})
+       order by ur.role_id, ur.user_id = ${me} desc, ur.user_id),
+    a_permission(id, behalf) as (
+      select distinct on (rp.permission) rp.permission, ${behalf}
+        from user_roles ur join role_permissions rp on rp.tenant_id = ur.tenant_id and rp.role_id = ur.role_id
+       where ur.user_id = any(${people})
+       order by rp.permission, ur.user_id = ${me} desc, ur.user_id)`;
 }
 
-/** One lateral scan per assignee of a kind; `page` adds the keyset bound and the limit. */
-function scans(reach: Reach, columns: SQL, page: { after: SQL; limit: number } | null): SQL {
-  const { assignees, tenantId, userId } = reach;
-  const kinds: { ids: string[]; behalf: string[]; column: string; type: string }[] = [
-    { ids: assignees.users, behalf: assignees.userBehalf, column: 'assignee_user_id', type: 'uuid' },
-    { ids: assignees.roles, behalf: assignees.roleBehalf, column: 'assignee_role_id', type: 'uuid' },
-    {
-      ids: assignees.permissions,
-      behalf: assignees.permissionBehalf,
-      column: 'assignee_permission',
-      type: 'text',
-    },
-  ];
-  const parts = kinds
-    .filter((k) => k.ids.length > 0)
-    .map(
-      (k) => sql`select ${columns}
-        from unnest(${sql.param(k.ids)}::${sql.raw(k.type)}[], ${sql.param(k.behalf)}::text[]) as a(id, behalf)
-        cross join lateral (
-          select t.* from workflow_tasks t
-           where t.tenant_id = ${tenantId}::uuid and t.${sql.raw(k.column)} = a.id and t.closed_at is null
-             ${page === null ? sql`` : page.after}
-             and ${actionable(userId)}
-           ${page === null ? sql`` : sql`order by t.created_at desc, t.id desc limit ${page.limit}`}
-        ) t`,
-    );
-  return sql.join(parts, sql` union all `);
+/**
+ * The caller's open tasks as CTEs ending in `open`: every task of every assignee they answer for (one
+ * lateral index scan of a partial index each), each once — their own before a delegator's — and only
+ * those they can act on. An approval task is left out once they have voted in its round (in their own
+ * name or counted for the one they act for), and for whoever started the instance, who never approves
+ * it (docs/workflows.md, "Approvals and quorum": separation of duties).
+ *
+ * The counts need every open task anyway, so the page is cut from the same set rather than scanned
+ * again. `offset 0` keeps each scan lateral (flattened into a join, the planner may read every open
+ * task of the tenant once per assignee) and each check a probe of one instance by index (else NOT
+ * EXISTS may become a hash of every vote of the tenant, which grows with the history).
+ */
+function openTasks(reach: Reach): SQL {
+  const me = sql`${reach.userId}::uuid`;
+  const scans = [
+    { source: 'a_user', column: 'assignee_user_id' },
+    { source: 'a_role', column: 'assignee_role_id' },
+    { source: 'a_permission', column: 'assignee_permission' },
+  ].map(
+    (k) => sql`select t.id, t.tenant_id, t.kind, t.title, t.instance_id, t.round, t.transition_key, t.due_at,
+                      t.created_at, a.behalf
+                 from ${sql.raw(k.source)} a
+                 cross join lateral (
+                   select t.* from workflow_tasks t
+                    where t.tenant_id = ${reach.tenantId}::uuid and t.${sql.raw(k.column)} = a.id
+                      and t.closed_at is null
+                   offset 0) t`,
+  );
+  return sql`${assigneeSources(reach)},
+    reached as (${sql.join(scans, sql` union all `)}),
+    mine as (select distinct on (r.id) r.* from reached r order by r.id, r.behalf = '' desc, r.behalf),
+    open as (
+      select m.* from mine m
+       where m.kind <> 'approval' or (
+         not exists (select 1 from workflow_instances si
+                      where si.tenant_id = m.tenant_id and si.id = m.instance_id
+                        and (si.started_by = ${me} or si.started_by = nullif(m.behalf, '')::uuid)
+                     offset 0)
+         and not exists (select 1 from approvals v
+                          where v.tenant_id = m.tenant_id and v.instance_id = m.instance_id
+                            and v.round = m.round and v.transition_key = m.transition_key and v.voided_at is null
+                            and (v.voter_id = ${me} or v.counts_for_id = coalesce(nullif(m.behalf, '')::uuid, ${me}))
+                          offset 0)))`;
 }
+
+/** Open and overdue among `open`. */
+const countsOf = (now: Date) =>
+  sql`select count(*)::int as open,
+             count(*) filter (where o.due_at <= ${now.toISOString()}::timestamptz)::int as overdue
+        from open o`;
 
 /** The caller's open and overdue task counts: the badge and the live stream. */
 export async function taskCounts(tx: Sql, principal: Principal, now = new Date()): Promise<TaskCounts> {
-  return countsFor(tx, await reachOf(tx, principal, now), now);
-}
-
-async function countsFor(tx: Sql, reach: Reach, now: Date): Promise<TaskCounts> {
+  const reach = await reachOf(tx, principal, now);
   const [row] = await rows<{ open: number; overdue: number }>(
     tx,
-    sql`select count(*)::int as open,
-               count(*) filter (where x.due_at <= ${now.toISOString()}::timestamptz)::int as overdue
-          from (select distinct x.id, x.due_at from (${scans(reach, sql`t.id, t.due_at`, null)}) x) x`,
+    sql`with ${openTasks(reach)} ${countsOf(now)}`,
   );
   return { open: Number(row?.open ?? 0), overdue: Number(row?.overdue ?? 0) };
 }
@@ -214,25 +193,30 @@ export async function myTasks(
   const reach = await reachOf(tx, principal, now);
   const after = input.cursor === undefined ? sql`` : await afterCursor(tx, input.cursor);
   const limit = input.limit + 1;
-  const found = await rows<ItemRow>(
+  // One statement for the page and the counts: a request is two round trips whatever the caller holds.
+  const found = await rows<ItemRow & { open: number; overdue_count: number }>(
     tx,
-    sql`with found as (${scans(reach, sql`t.id, t.kind, t.title, t.instance_id, t.due_at, t.created_at, a.behalf`, { after, limit })}),
-             mine as (
-               select distinct on (f.id) f.* from found f order by f.id, (f.behalf = '') desc, f.behalf
-             ),
-             page as (select * from mine order by created_at desc, id desc limit ${limit})
-        select p.id::text as id, p.kind, p.title, i.entity_type, i.entity_id::text as entity_id,
-               s.label as state_label, ${iso('p.due_at')} as due_at,
-               coalesce(p.due_at <= ${now.toISOString()}::timestamptz, false) as overdue,
-               ${iso('p.created_at')} as created_at, p.behalf
-          from page p
-          join workflow_instances i on i.tenant_id = ${reach.tenantId}::uuid and i.id = p.instance_id
-          left join workflow_states s
-            on s.tenant_id = i.tenant_id and s.version_id = i.version_id and s.key = i.state_key
-         order by p.created_at desc, p.id desc`,
+    sql`with ${openTasks(reach)},
+             counts as (${countsOf(now)}),
+             page as (select o.* from open o where true ${after} order by o.created_at desc, o.id desc limit ${limit})
+        select x.*, c.open, c.overdue as overdue_count
+          from counts c
+          left join lateral (
+            select p.id::text as id, p.kind, p.title, i.entity_type, i.entity_id::text as entity_id,
+                   s.label as state_label, ${iso('p.due_at')} as due_at,
+                   coalesce(p.due_at <= ${now.toISOString()}::timestamptz, false) as overdue,
+                   ${iso('p.created_at')} as created_at, p.behalf, p.created_at as at
+              from page p
+              join workflow_instances i on i.tenant_id = ${reach.tenantId}::uuid and i.id = p.instance_id
+              left join workflow_states s
+                on s.tenant_id = i.tenant_id and s.version_id = i.version_id and s.key = i.state_key
+          ) x on true
+         order by x.at desc, x.id desc`,
   );
+  const counts = { open: Number(found[0]?.open ?? 0), overdue: Number(found[0]?.overdue_count ?? 0) };
+  const listed = found.filter((row) => row.id !== null);
   const names = new Map(reach.delegators.map((d) => [d.id, d.name]));
-  const items = found.slice(0, input.limit).map(
+  const items = listed.slice(0, input.limit).map(
     (row): TaskItem => ({
       taskId: row.id,
       kind: row.kind,
@@ -249,8 +233,8 @@ export async function myTasks(
   );
   return {
     items,
-    nextCursor: found.length > input.limit ? (items.at(-1)?.taskId ?? null) : null,
-    counts: await countsFor(tx, reach, now),
+    nextCursor: listed.length > input.limit ? (items.at(-1)?.taskId ?? null) : null,
+    counts,
   };
 }
 
@@ -261,5 +245,5 @@ async function afterCursor(tx: Sql, cursor: string): Promise<SQL> {
     sql`select created_at::text as created_at from workflow_tasks where id = ${cursor}::uuid`,
   );
   if (row === undefined) throw new DomainError('invalid', 'The page cursor names no task of yours');
-  return sql`and (t.created_at, t.id) < (${row.created_at}::timestamptz, ${cursor}::uuid)`;
+  return sql`and (o.created_at, o.id) < (${row.created_at}::timestamptz, ${cursor}::uuid)`;
 }

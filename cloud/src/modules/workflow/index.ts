@@ -1,3 +1,4 @@
+export { type ActInput, type ActResult, act } from './act.js';
 export { withConfigEntities } from './config-entities.js';
 export type { WorkflowContext } from './context.js';
 export { installDefaultWorkflows } from './default-workflows.js';
@@ -10,6 +11,7 @@ export {
   type WorkflowEntity,
   workflowEntityMap,
 } from './entities.js';
+export { type MyTasks, myTasks, type TaskCounts, type TaskItem, taskCounts } from './inbox.js';
 export { startWorkflow } from './instances.js';
 export {
   fieldCatalogue,
@@ -33,7 +35,6 @@ export {
   PASSWORD_NOT_CORRECT,
   type SignerInput,
   type SigningComponents,
-  type SigningContext,
   type SigningRequirement,
   signingRequirement,
   verifySigner,
