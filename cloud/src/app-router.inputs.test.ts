@@ -197,6 +197,11 @@ async function buildWorld(client: ApiClient, plantIds: string[], ids: Map<string
     serial: 'SN1',
     result: 'fail',
   });
+  const changeOrder = await t.changeOrders.create.mutate({
+    title: 'Change',
+    plantId,
+    items: [{ productId: product.id, routingId: routing.id }],
+  });
   const typeList = await t.config.typeLists.create.mutate({
     code: 'COLOURS',
     name: 'Colours',
@@ -204,7 +209,7 @@ async function buildWorld(client: ApiClient, plantIds: string[], ids: Map<string
   });
   const optionId = typeList.options[0]!.id;
   let fieldId = '';
-  for (const entityType of ['product', 'machine', 'line', 'production_order'] as const) {
+  for (const entityType of ['product', 'machine', 'line', 'production_order', 'change_order'] as const) {
     const [noteText, weight, colour, due, linked] = PROBE_FIELD_KEYS as [
       string,
       string,
@@ -281,6 +286,9 @@ async function buildWorld(client: ApiClient, plantIds: string[], ids: Map<string
     'production.plannedDowntimes.id': downtime.id,
     'production.routings.id': routing.id,
     'production.orders.id': order.id,
+    routingId: routing.id,
+    ownerId: user.id,
+    'changeOrders.id': changeOrder.id,
     'quality.defectCodes.id': defect.id,
     'quality.inspectionPlans.id': plan.id,
     'quality.inspections.id': inspection.id,

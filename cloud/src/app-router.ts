@@ -1,4 +1,5 @@
 import { auditRouter } from './modules/audit/index.js';
+import { changeOrdersRouter } from './modules/change-orders/index.js';
 import { configRouter } from './modules/config/index.js';
 import { demoRouter } from './modules/demo/index.js';
 import { deviceCredentialsRouter } from './modules/devices/index.js';
@@ -39,6 +40,7 @@ export const appRouter = router({
   search: searchRouter,
   audit: auditRouter,
   workflow: workflowRouter,
+  changeOrders: changeOrdersRouter,
 });
 
 export type AppRouter = typeof appRouter;

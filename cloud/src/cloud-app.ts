@@ -85,6 +85,7 @@ export async function startCloud(
           log,
           notifications: deps,
           workflowEntities: deps.workflowEntities,
+          workflow: deps,
         })
       : null;
     const web =

@@ -58,6 +58,13 @@ export const NAV_PAGES: readonly NavPage[] = [
     keywords: ['work orders', 'jobs', 'planning'],
   },
   {
+    group: 'quality',
+    label: 'Change orders',
+    href: '/change-orders',
+    anyOf: ['changes.read'],
+    keywords: ['eco', 'ecn', 'engineering change', 'revisions', 'change board'],
+  },
+  {
     group: 'configuration',
     label: 'Records',
     href: '/config/records',

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../../db/index.js';
 import { rows } from '../../db/index.js';
 import type { EventBus } from '../../platform/index.js';
+import { seedDemoChangeOrder } from '../change-orders/index.js';
 import { createDeviceCredential } from '../devices/index.js';
 import { createApiKey, randomToken } from '../identity/index.js';
 import { createLine, createMachine, createStation } from '../masterdata/index.js';
@@ -13,7 +14,7 @@ import { notifyNow } from '../notifications/index.js';
 import { seedDemoProduction } from '../production/index.js';
 import { seedDemoQuality } from '../quality/index.js';
 import { createTenant } from '../tenancy/index.js';
-import { installDefaultWorkflows, type WorkflowEntities } from '../workflow/index.js';
+import { installDefaultWorkflows, type WorkflowContext, type WorkflowEntities } from '../workflow/index.js';
 
 export interface DemoCredentials {
   email: string;
@@ -55,6 +56,8 @@ export async function seedDemoTenant(
     notifications?: { bus: EventBus; email: { readonly enabled: boolean } | null };
     /** The app's record types: the demo tenant gets the default workflows of those it has. */
     workflowEntities?: WorkflowEntities;
+    /** The app's parts the workflow runtime needs: with them the demo's records start their workflows. */
+    workflow?: WorkflowContext['deps'];
   },
 ): Promise<DemoCredentials | null> {
   const credentialsFile = join(options.dataDir, 'demo-credentials.json');
@@ -101,6 +104,8 @@ export async function seedDemoTenant(
     plantIds: 'all' as const,
   };
   const scope = { tenantId: created.tenantId, plantIds: 'all' as const };
+  // Raised by the administrator, who owns it: the change orders page opens on one to approve.
+  await db.ownerTransact(scope, (tx) => seedDemoChangeOrder(tx, admin, options.workflow));
   const edgeKey = await db.ownerTransact(scope, (tx) =>
     createApiKey(tx, admin, {
       name: 'Demo edge (both demo plants)',
