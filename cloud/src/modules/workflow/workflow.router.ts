@@ -1,0 +1,7 @@
+import { router } from '../../trpc/procedures.js';
+import { definitionsRouter } from './definitions.router.js';
+
+/** The workflow engine's API (docs/workflows.md), one sub-router per part. */
+export const workflowRouter = router({
+  definitions: definitionsRouter,
+});
