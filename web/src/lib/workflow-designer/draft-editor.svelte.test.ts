@@ -50,6 +50,29 @@ describe('DraftEditor', () => {
     expect(editor.selectedState?.key).toBe('checked');
   });
 
+  it('undoes structural edits, dropping a selection that is gone again', () => {
+    const editor = openEditor();
+    expect(editor.canUndo).toBe(false);
+    const { definition, key } = addState(editor.definition, { label: 'Checked' });
+    editor.apply(definition, { kind: 'state', key });
+    editor.apply(removeStates(editor.definition, ['draft']));
+    editor.undo();
+    expect(editor.definition.states.map((s) => s.key)).toEqual(['draft', 'review', 'closed', 'checked']);
+    editor.undo();
+    expect(editor.definition.states.map((s) => s.key)).toEqual(['draft', 'review', 'closed']);
+    expect(editor.selected).toBeNull();
+    expect(editor.canUndo).toBe(false);
+    expect(editor.dirty).toBe(false);
+  });
+
+  it('keeps the same selection object when the same part is selected again', () => {
+    const editor = openEditor();
+    editor.select({ kind: 'transition', key: 'submit' });
+    const first = editor.selected;
+    editor.select({ kind: 'transition', key: 'submit' });
+    expect(editor.selected).toBe(first);
+  });
+
   it('shows a published version read-only and ignores edits to it', () => {
     const editor = new DraftEditor();
     editor.openPublished({ number: 1, definition: sampleDefinition() });

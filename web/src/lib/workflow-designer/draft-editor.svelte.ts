@@ -3,6 +3,14 @@ import type { ValidationIssue } from './api-types';
 import { normaliseDefinition, plainDefinition } from './definition-edit';
 import { combinedIssues, indexIssues, type Selection } from './issues';
 
+const MAX_UNDO = 50;
+
+function hasPart(definition: WorkflowDefinition, selected: NonNullable<Selection>): boolean {
+  return selected.kind === 'state'
+    ? definition.states.some((s) => s.key === selected.key)
+    : definition.transitions.some((t) => t.key === selected.key);
+}
+
 /*
  * The definition open in the designer: the document being edited, the draft revision it was loaded
  * at (saving sends it back, so a save over someone else's is refused rather than lost), whether it
@@ -20,11 +28,14 @@ export class DraftEditor {
   /** The cloud's problems with the draft as last saved or validated. */
   serverIssues = $state.raw<ValidationIssue[]>([]);
   #saved = $state('');
+  /** Earlier documents, newest last, for Undo: structural edits and moves are easy to make by accident. */
+  #history = $state.raw<string[]>([]);
 
   readonly readOnly = $derived(this.versionId === null);
   readonly dirty = $derived(JSON.stringify(this.definition) !== this.#saved);
   readonly issues = $derived(combinedIssues(this.definition, this.serverIssues));
   readonly issueIndex = $derived(indexIssues(this.issues));
+  readonly canUndo = $derived(this.#history.length > 0);
 
   readonly selectedState = $derived.by((): WorkflowState | undefined => {
     const selected = this.selected;
@@ -61,23 +72,42 @@ export class DraftEditor {
     this.number = number;
     this.serverIssues = [];
     this.selected = null;
+    this.#history = [];
   }
 
   /** Replaces the document with an edited one; a selection whose part is gone is dropped. */
   apply(definition: WorkflowDefinition, select?: Selection): void {
     if (this.readOnly) return;
+    this.#history = [...this.#history.slice(1 - MAX_UNDO), JSON.stringify(this.definition)];
     this.definition = definition;
     const selected = select === undefined ? this.selected : select;
-    const exists =
-      selected === null ||
-      (selected.kind === 'state'
-        ? definition.states.some((s) => s.key === selected.key)
-        : definition.transitions.some((t) => t.key === selected.key));
-    this.selected = exists ? selected : null;
+    this.select(selected === null || hasPart(definition, selected) ? selected : null);
   }
 
+  /** Goes back to the document before the last `apply`. */
+  undo(): void {
+    const previous = this.#history.at(-1);
+    if (previous === undefined || this.readOnly) return;
+    this.#history = this.#history.slice(0, -1);
+    const definition = JSON.parse(previous) as WorkflowDefinition;
+    this.definition = definition;
+    const selected = this.selected;
+    if (selected !== null && !hasPart(definition, selected)) this.selected = null;
+  }
+
+  /** Selects a state or transition; the same selection again changes nothing (the graph reports it after every redraw). */
   select(selection: Selection): void {
-    this.selected = selection;
+    const current = this.selected;
+    if (current === null && selection === null) return;
+    if (
+      current !== null &&
+      selection !== null &&
+      current.kind === selection.kind &&
+      current.key === selection.key
+    )
+      return;
+    // A copy: the caller's object stays its own (Svelte would proxy it in place).
+    this.selected = selection === null ? null : { ...selection };
   }
 
   /** The document to save: plain data, no proxies. */

@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type GraphContext,
-  mergeNodes,
-  movedStates,
-  selectionOf,
-  stateNodes,
-  transitionEdges,
-} from './graph';
+import { type GraphContext, mergeNodes, movedStates, partAt, stateNodes, transitionEdges } from './graph';
 import { indexIssues, NO_ISSUES } from './issues';
 import { sampleDefinition } from './testing';
 
@@ -113,11 +106,9 @@ describe('movedStates', () => {
   });
 });
 
-describe('selectionOf', () => {
-  it('selects one state or one transition, nothing for several', () => {
-    expect(selectionOf([{ id: 'draft' }], [])).toEqual({ kind: 'state', key: 'draft' });
-    expect(selectionOf([], [{ id: 'submit' }])).toEqual({ kind: 'transition', key: 'submit' });
-    expect(selectionOf([{ id: 'draft' }], [{ id: 'submit' }])).toBeNull();
-    expect(selectionOf([], [])).toBeNull();
+describe('partAt', () => {
+  it('finds nothing outside a browser or off the graph’s parts', () => {
+    expect(partAt(null)).toBeUndefined();
+    expect(partAt({} as EventTarget)).toBeUndefined();
   });
 });

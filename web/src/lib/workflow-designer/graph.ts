@@ -161,12 +161,15 @@ export function movedStates(
   return moved;
 }
 
-/** What the user selected on the canvas, as the designer's one selection. */
-export function selectionOf(nodes: readonly { id: string }[], edges: readonly { id: string }[]): Selection {
-  const [node] = nodes;
-  if (nodes.length === 1 && edges.length === 0 && node !== undefined) return { kind: 'state', key: node.id };
-  const [edge] = edges;
-  if (edges.length === 1 && nodes.length === 0 && edge !== undefined)
-    return { kind: 'transition', key: edge.id };
-  return null;
+/**
+ * The state or transition an event happened on, from the `data-state-key` and `data-transition-key`
+ * attributes the graph puts on nodes, edges and edge labels; undefined elsewhere (the pane, controls).
+ */
+export function partAt(target: EventTarget | null): Selection | undefined {
+  if (typeof Element === 'undefined' || !(target instanceof Element)) return undefined;
+  const part = target.closest<HTMLElement | SVGElement>('[data-state-key], [data-transition-key]');
+  const state = part?.dataset.stateKey;
+  if (state !== undefined) return { kind: 'state', key: state };
+  const transition = part?.dataset.transitionKey;
+  return transition === undefined ? undefined : { kind: 'transition', key: transition };
 }

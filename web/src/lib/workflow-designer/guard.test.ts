@@ -95,6 +95,7 @@ describe('model ⇄ condition', () => {
 
   it('shows no guard as no groups, and no groups as no guard', () => {
     expect(modelFromCondition(null)).toEqual({ join: 'all', groups: [] });
+    expect(modelFromCondition({ all: [] })).toEqual({ join: 'all', groups: [] });
     expect(conditionFromModel({ join: 'all', groups: [] }, fields)).toBeNull();
   });
 

@@ -1,4 +1,5 @@
 import type { ComparisonOp, Condition, FieldCondition, Scalar } from '@plantline/schema/workflow';
+import type { CatalogueEntry } from './api-types';
 
 /*
  * The guard builder: a transition's guard as the designer shows it — groups of rows, each row a
@@ -8,16 +9,8 @@ import type { ComparisonOp, Condition, FieldCondition, Scalar } from '@plantline
  * (schema/src/workflow/definition.ts, conditionSchema); these functions convert both ways.
  */
 
-export type FieldKind =
-  | 'text'
-  | 'number'
-  | 'boolean'
-  | 'date'
-  | 'datetime'
-  | 'choice'
-  | 'choices'
-  | 'user'
-  | 'reference';
+/** How a field compares, as the cloud's field catalogue says (workflow.definitions.get). */
+export type FieldKind = CatalogueEntry['kind'];
 
 /** A field a guard may compare, as `workflow.definitions.get` lists it. */
 export interface GuardField {
@@ -210,7 +203,8 @@ function groupFrom(condition: Condition): GuardGroup | null {
 export function modelFromCondition(condition: Condition | null): GuardModel | null {
   if (condition === null) return { join: 'all', groups: [] };
   const whole = groupFrom(condition);
-  if (whole !== null) return { join: 'all', groups: [whole] };
+  // An empty `all` (always true) is a condition with nothing in it yet.
+  if (whole !== null) return { join: 'all', groups: whole.rows.length === 0 ? [] : [whole] };
   const join: Join = 'all' in condition ? 'all' : 'any';
   const children = 'all' in condition ? condition.all : 'any' in condition ? condition.any : null;
   if (children === null) return null;
