@@ -1,11 +1,6 @@
 import { tables } from '@plantline/schema';
-import {
-  definitionSchema,
-  type WorkflowDefinition,
-  type WorkflowState,
-  type WorkflowTransition,
-} from '@plantline/schema/workflow';
-import { and, desc, eq } from 'drizzle-orm';
+import type { WorkflowDefinition, WorkflowState, WorkflowTransition } from '@plantline/schema/workflow';
+import { and, eq } from 'drizzle-orm';
 import type { Database, Sql } from '../../db/index.js';
 import { type AfterCommit, DomainError, type EventBus, type Principal } from '../../platform/index.js';
 import type { LoginLimiter } from '../identity/index.js';
@@ -14,7 +9,8 @@ import type { WorkflowEntities, WorkflowEntity } from './entities.js';
 /*
  * What the workflow's database code needs of its caller (docs/workflows.md, "Running a workflow"):
  * the transaction, who is calling, what runs once the transaction commits, and the app's parts it
- * uses. A tRPC procedure's context satisfies it, so a domain passes its own `ctx` through.
+ * uses. A tRPC procedure's context satisfies it, so a domain passes its own `ctx` through. Below it,
+ * the instance and definition lookups every part of the runtime shares.
  */
 export interface WorkflowContext {
   tx: Sql;
@@ -92,38 +88,12 @@ export async function loadInstance(
   options: { lock: boolean } = { lock: false },
 ): Promise<InstanceRow> {
   const query = tx.select().from(wi).where(eq(wi.id, instanceId));
-  const [found] = options.lock ? await query.for('update') : await query;
+  // No key update: it serialises actions on the instance as `for update` would, yet lets another
+  // transaction insert rows that reference it (a failed signing attempt recorded on its own while
+  // the action waits to fail), whose foreign key check takes a key-share lock.
+  const [found] = options.lock ? await query.for('no key update') : await query;
   if (found === undefined) throw new DomainError('not_found', 'No such workflow instance');
   return found;
-}
-
-/**
- * The tenant's latest published version for a record type, or null when it has none. Published
- * versions never change, so a running instance can read its own version's document at any time.
- */
-export async function publishedVersionFor(
-  tx: Sql,
-  entityType: string,
-): Promise<{ workflowId: string; versionId: string; number: number; definition: WorkflowDefinition } | null> {
-  const w = tables.workflows;
-  const v = tables.workflowVersions;
-  const [found] = await tx
-    .select({ workflowId: w.id, versionId: v.id, number: v.number, definition: v.definition })
-    .from(w)
-    .innerJoin(v, and(eq(v.tenantId, w.tenantId), eq(v.workflowId, w.id)))
-    .where(and(eq(w.entityType, entityType), eq(v.status, 'published')))
-    .orderBy(desc(v.number))
-    .limit(1);
-  if (found === undefined) return null;
-  return { ...found, definition: definitionSchema.parse(found.definition) };
-}
-
-/** The definition of one version, as frozen when it was published. */
-export async function versionDefinition(tx: Sql, versionId: string): Promise<WorkflowDefinition> {
-  const v = tables.workflowVersions;
-  const [found] = await tx.select({ definition: v.definition }).from(v).where(eq(v.id, versionId));
-  if (found === undefined) throw new DomainError('not_found', 'No such workflow version');
-  return definitionSchema.parse(found.definition);
 }
 
 export function stateOf(definition: WorkflowDefinition, key: string): WorkflowState {

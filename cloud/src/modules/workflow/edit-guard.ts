@@ -1,16 +1,10 @@
 import { tables } from '@plantline/schema';
 import { and, eq, sql } from 'drizzle-orm';
 import { DomainError, type RecordEdit, type RecordEditGuard } from '../../platform/index.js';
-import {
-  announceChange,
-  entityOf,
-  instanceFor,
-  stateOf,
-  versionDefinition,
-  type WorkflowContext,
-} from './context.js';
+import { announceChange, entityOf, instanceFor, stateOf, type WorkflowContext } from './context.js';
 import { refusedEdits } from './engine/index.js';
 import { fieldCatalogue } from './record-fields.js';
+import { versionDefinition } from './versions.js';
 
 /*
  * Field locks (docs/workflows.md, "Field locks and signatures"): every write of a record that may run

@@ -1,14 +1,21 @@
 import { tables } from '@plantline/schema';
-import type { Audience, EnterAction, Scalar, WorkflowState } from '@plantline/schema/workflow';
+import type {
+  Audience,
+  EnterAction,
+  Scalar,
+  WorkflowState,
+  WorkflowTransition,
+} from '@plantline/schema/workflow';
 import { eq, sql } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
 import { audit } from '../../platform/index.js';
 import { takeNumber } from '../config/index.js';
 import { notify, type Recipients } from '../notifications/index.js';
-import type { WorkflowContext } from './context.js';
+import type { InstanceRow, WorkflowContext } from './context.js';
 import { slaTimes } from './engine/index.js';
 import type { WorkflowEntity } from './entities.js';
 import { type LoadedRecord, loadRecord, writeField } from './record-fields.js';
+import { rebuildTasks } from './task-writer.js';
 
 /*
  * What happens when an instance enters a state (docs/workflows.md, "Running a workflow"): the state's
@@ -16,6 +23,82 @@ import { type LoadedRecord, loadRecord, writeField } from './record-fields.js';
  * transaction. An action that fails (a field the configuration engine refuses, a retired numbering
  * sequence) fails the whole transition: a state is never entered half-way.
  */
+
+/**
+ * Moves the locked instance along a transition into `to` (the transition's target, or an approval's
+ * rejectTo): the state, a new round (votes of the old one stay with it), a new row version, the SLA of
+ * the old state cleared, closed when final; then the new state's on-enter actions and tasks.
+ */
+export async function fireTransition(
+  ctx: WorkflowContext,
+  input: {
+    entity: WorkflowEntity;
+    record: LoadedRecord;
+    instance: InstanceRow;
+    transition: WorkflowTransition;
+    from: WorkflowState;
+    to: WorkflowState;
+    comment: string | null;
+    onBehalfOf: string | null;
+    detail: Record<string, unknown>;
+  },
+): Promise<InstanceRow> {
+  const { tx } = ctx;
+  const { entity, record, instance, transition, from, to } = input;
+  const at = new Date();
+  const wi = tables.workflowInstances;
+  const [moved] = await tx
+    .update(wi)
+    .set({
+      stateKey: to.key,
+      round: sql`${wi.round} + 1`,
+      version: sql`${wi.version} + 1`,
+      stateEnteredAt: at,
+      slaDueAt: null,
+      slaRemindAt: null,
+      slaRemindedAt: null,
+      slaEscalateRole: null,
+      slaEscalatedAt: null,
+      closedAt: to.kind === 'final' ? at : null,
+      updatedAt: at,
+    })
+    .where(eq(wi.id, instance.id))
+    .returning();
+  if (moved === undefined) throw new Error('The locked instance was not found again');
+  await mirrorStatus(tx, entity, record.id, to.key);
+  await tx.insert(tables.workflowEvents).values({
+    tenantId: moved.tenantId,
+    plantId: moved.plantId,
+    instanceId: moved.id,
+    at,
+    kind: 'transition',
+    round: moved.round,
+    transitionKey: transition.key,
+    fromState: from.key,
+    toState: to.key,
+    actorId: ctx.principal.userId,
+    onBehalfOfId: input.onBehalfOf,
+    comment: input.comment,
+    detail: input.detail,
+  });
+  audit(tx, {
+    action: 'workflow.transition',
+    entityType: entity.key,
+    entityId: record.id,
+    entityLabel: record.code,
+    plantId: record.plantId,
+    before: { state: from.key },
+    after: {
+      state: to.key,
+      transition: transition.key,
+      ...(input.onBehalfOf ? { onBehalfOf: input.onBehalfOf } : {}),
+    },
+    reason: input.comment,
+  });
+  await enterState(ctx, { entity, instance: moved, state: to, at });
+  await rebuildTasks(ctx, moved.id);
+  return moved;
+}
 
 /** The instance as state entry needs it. */
 export interface EnteringInstance {

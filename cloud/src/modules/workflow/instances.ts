@@ -1,15 +1,10 @@
 import { tables } from '@plantline/schema';
 import { audit, DomainError } from '../../platform/index.js';
-import {
-  announceChange,
-  entityOf,
-  instanceFor,
-  publishedVersionFor,
-  type WorkflowContext,
-} from './context.js';
+import { announceChange, entityOf, instanceFor, type WorkflowContext } from './context.js';
 import { enterState, mirrorStatus } from './enter-state.js';
 import { loadRecord } from './record-fields.js';
 import { rebuildTasks } from './task-writer.js';
+import { publishedVersionFor } from './versions.js';
 
 /*
  * Starting instances (docs/workflows.md, "Running a workflow"): one per record, on the version that

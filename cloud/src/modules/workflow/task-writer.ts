@@ -2,14 +2,7 @@ import { tables } from '@plantline/schema';
 import type { WorkflowTransition } from '@plantline/schema/workflow';
 import { and, asc, eq, inArray, isNull, ne, or, sql } from 'drizzle-orm';
 import { type Sql, rows as sqlRows } from '../../db/index.js';
-import {
-  entityOf,
-  type InstanceRow,
-  loadInstance,
-  stateOf,
-  versionDefinition,
-  type WorkflowContext,
-} from './context.js';
+import { entityOf, type InstanceRow, loadInstance, stateOf, type WorkflowContext } from './context.js';
 import {
   type Actor,
   type ApprovalContext,
@@ -19,6 +12,7 @@ import {
   transitionsFrom,
 } from './engine/index.js';
 import { type LoadedRecord, loadRecord } from './record-fields.js';
+import { versionDefinition } from './versions.js';
 
 /*
  * What waits for whom (docs/workflows.md, "Running a workflow"): the open tasks of an instance are
