@@ -13,6 +13,7 @@ import {
 const stored: TenantSettings = {
   audit: { reasonRequired: false, retentionDays: 3650 },
   notifications: { emailByDefault: true, defaultDigest: 'off' },
+  workflow: { signatureIdleMinutes: 15 },
 };
 const rules = { auditRetentionMinDays: 400, auditRetentionMinReason: 'At least 400 days: why' };
 const draft = (changes: Partial<SettingsDraft> = {}) => ({ ...draftOf(stored), ...changes });
