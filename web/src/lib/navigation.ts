@@ -86,6 +86,13 @@ export const NAV_PAGES: readonly NavPage[] = [
     keywords: ['options', 'picklists', 'dropdowns', 'csv'],
   },
   {
+    group: 'configuration',
+    label: 'Workflows',
+    href: '/admin/workflows',
+    anyOf: ['workflows.manage'],
+    keywords: ['approvals', 'signatures', 'states', 'transitions', 'process', 'designer', 'versions'],
+  },
+  {
     group: 'administration',
     label: 'Users',
     href: '/admin/users',
