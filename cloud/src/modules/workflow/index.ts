@@ -1,3 +1,4 @@
+export { type ActInput, type ActResult, act } from './act.js';
 export { withConfigEntities } from './config-entities.js';
 export type { WorkflowContext } from './context.js';
 export { installDefaultWorkflows } from './default-workflows.js';
@@ -34,7 +35,6 @@ export {
   PASSWORD_NOT_CORRECT,
   type SignerInput,
   type SigningComponents,
-  type SigningContext,
   type SigningRequirement,
   signingRequirement,
   verifySigner,

@@ -129,7 +129,7 @@ describe.each(testEngines)('the signatures PDF ($name engine)', (engine) => {
     expect((await download(path, app.adminB.token)).status).toBe(404);
     expect(
       (await download(`/api/workflow/signatures/no_such_type/${orderId}.pdf`, app.admin.token)).status,
-    ).toBe(404);
+    ).toBe(400);
     expect(
       (await download('/api/workflow/signatures/production_order/not-an-id.pdf', app.admin.token)).status,
     ).toBe(404);

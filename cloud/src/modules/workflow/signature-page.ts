@@ -2,11 +2,12 @@ import { tables } from '@plantline/schema';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import PDFDocument from 'pdfkit';
 import { rows } from '../../db/index.js';
+import type { WorkflowContext } from './context.js';
 import type { CatalogueField } from './engine/types.js';
 import { fieldCatalogue } from './record-fields.js';
 import { fieldText, meaningLabel, utcTime, winAnsi, zonedTime } from './signature-text.js';
 import { readableRecord, type SignatureRow } from './signatures.js';
-import type { SigningComponents, SigningContext } from './signing-auth.js';
+import type { SigningComponents } from './signing-auth.js';
 
 /*
  * The printable manifestation of a record's signatures (21 CFR 11.50(b): name, date and time, and
@@ -36,7 +37,7 @@ export interface SignatureManifest {
 
 /** Everything the page shows, as the caller may read it (read permission, row-level security). */
 export async function signatureManifest(
-  ctx: Pick<SigningContext, 'tx' | 'principal' | 'deps'>,
+  ctx: Pick<WorkflowContext, 'tx' | 'principal' | 'deps'>,
   input: { entityType: string; entityId: string },
 ): Promise<SignatureManifest> {
   const { tx, principal } = ctx;

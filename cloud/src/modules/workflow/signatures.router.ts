@@ -5,8 +5,8 @@ import { listSignatures, readableRecord } from './signatures.js';
 import { signingRequirement } from './signing-auth.js';
 
 /** A record of any type workflows run on; the type's read permission is checked in code. */
-export const workflowRecordInput = z.object({
-  entityType: z.string().min(1).max(100),
+const workflowRecordInput = z.object({
+  entityType: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'Not a record type'),
   entityId: idInput,
 });
 

@@ -299,7 +299,7 @@ describe.each(testEngines)('electronic signatures ($name engine)', (engine) => {
     await expectApiError(app.adminB.trpc.workflow.signatures.list.query(input), 'NOT_FOUND');
     await expectApiError(
       app.admin.trpc.workflow.signatures.list.query({ entityType: 'no_such_type', entityId: orderId }),
-      'NOT_FOUND',
+      'BAD_REQUEST',
     );
   });
 });

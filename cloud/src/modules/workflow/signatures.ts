@@ -3,9 +3,10 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import { rows, type Sql } from '../../db/index.js';
 import { audit, DomainError } from '../../platform/index.js';
 import { notify } from '../notifications/index.js';
+import { entityOf, requireRead, type WorkflowContext } from './context.js';
 import type { WorkflowEntity } from './entities.js';
 import { type LoadedRecord, loadRecord, signedContent } from './record-fields.js';
-import { type SigningComponents, type SigningContext, signerOf, workflowEntityOf } from './signing-auth.js';
+import { type SigningComponents, signerOf } from './signing-auth.js';
 
 /*
  * Electronic signatures (docs/workflows.md, "Electronic signatures"). A signature is a row, never
@@ -37,7 +38,7 @@ export interface RecordedSignature {
 
 /** Records a signature by the caller, who verifySigner has just checked, in the acting transaction. */
 export async function recordSignature(
-  ctx: SigningContext,
+  ctx: WorkflowContext,
   input: SignatureInput,
 ): Promise<RecordedSignature> {
   const { userId, sessionId } = signerOf(ctx.principal);
@@ -116,7 +117,7 @@ interface StaleSignature {
  * carried; tells each signer. Signatures of earlier rounds belong to decisions already taken and stay.
  */
 export async function voidStaleSignatures(
-  ctx: SigningContext,
+  ctx: WorkflowContext,
   input: { entity: WorkflowEntity; record: LoadedRecord; reason: string },
 ): Promise<number> {
   const { entity, record } = input;
@@ -232,15 +233,13 @@ export async function listSignatures(
 
 /**
  * The record as the caller may read it: its type's read permission (a DomainError 'forbidden') and
- * row-level security (a record outside the caller's plants is not found).
+ * row-level security (a record outside the caller's plants is not found); an unknown type is 'invalid'.
  */
 export async function readableRecord(
-  ctx: Pick<SigningContext, 'tx' | 'principal' | 'deps'>,
+  ctx: Pick<WorkflowContext, 'tx' | 'principal' | 'deps'>,
   input: { entityType: string; entityId: string },
 ): Promise<{ entity: WorkflowEntity; record: LoadedRecord }> {
-  const entity = workflowEntityOf(ctx.deps.workflowEntities, input.entityType);
-  if (!ctx.principal.permissions.has(entity.readPermission)) {
-    throw new DomainError('forbidden', `This needs the permission ${entity.readPermission}`);
-  }
+  const entity = entityOf(ctx, input.entityType);
+  requireRead(ctx, entity);
   return { entity, record: await loadRecord(ctx.tx, entity, input.entityId) };
 }

@@ -1,17 +1,11 @@
 import { tables } from '@plantline/schema';
 import { eq, sql } from 'drizzle-orm';
-import { type Database, rows, type Sql } from '../../db/index.js';
-import {
-  type AfterCommit,
-  audit,
-  DomainError,
-  type EventBus,
-  keepWrite,
-  type Principal,
-} from '../../platform/index.js';
-import { type LoginLimiter, verifyPassword } from '../identity/index.js';
+import { rows } from '../../db/index.js';
+import { audit, DomainError, keepWrite, type Principal } from '../../platform/index.js';
+import { verifyPassword } from '../identity/index.js';
 import { tenantSettings } from '../settings/index.js';
-import type { WorkflowEntities, WorkflowEntity } from './entities.js';
+import { entityOf, type WorkflowContext } from './context.js';
+import type { WorkflowEntity } from './entities.js';
 import { loadRecord } from './record-fields.js';
 
 /*
@@ -21,20 +15,6 @@ import { loadRecord } from './record-fields.js';
  * since the last signing with both. Only a person in a session signs (11.100(a): a signature is
  * unique to one individual; an API key is no one). Every refused attempt is recorded (11.300(d)).
  */
-
-/** What signing needs of a call: its caller, its transaction and the app's parts. A procedure's ctx satisfies it. */
-export interface SigningContext {
-  tx: Sql;
-  principal: Principal;
-  afterCommit: AfterCommit;
-  deps: {
-    db: Database;
-    bus: EventBus;
-    email: { readonly enabled: boolean } | null;
-    workflowEntities: WorkflowEntities;
-    loginLimiter: LoginLimiter;
-  };
-}
 
 export type SigningComponents = 'both' | 'password';
 
@@ -55,16 +35,9 @@ export function signerOf(principal: Principal): { userId: string; sessionId: str
   return { userId: principal.userId, sessionId: principal.sessionId };
 }
 
-/** A record type of this app by key; an unknown key is a record that does not exist. */
-export function workflowEntityOf(entities: WorkflowEntities, entityType: string): WorkflowEntity {
-  const entity = entities.get(entityType);
-  if (entity === undefined) throw new DomainError('not_found', `No record type ${entityType.slice(0, 60)}`);
-  return entity;
-}
-
 /** Which components the caller's next signing needs. */
 export async function signingRequirement(
-  ctx: Pick<SigningContext, 'tx' | 'principal'>,
+  ctx: Pick<WorkflowContext, 'tx' | 'principal'>,
 ): Promise<SigningRequirement> {
   const { userId, sessionId } = signerOf(ctx.principal);
   const idleMinutes = (await tenantSettings(ctx.tx)).workflow.signatureIdleMinutes;
@@ -95,11 +68,11 @@ type Failure = 'wrong password' | 'wrong email' | 'too many attempts';
  * call fails (platform/kept-writes.ts), and repeated refusals are throttled like sign-in.
  */
 export async function verifySigner(
-  ctx: SigningContext,
+  ctx: WorkflowContext,
   input: SignerInput,
 ): Promise<{ components: SigningComponents }> {
   const { userId, sessionId } = signerOf(ctx.principal);
-  const entity = workflowEntityOf(ctx.deps.workflowEntities, input.entityType);
+  const entity = entityOf(ctx, input.entityType);
   const requirement = await signingRequirement(ctx);
   const email = input.email?.trim() ?? '';
   if (requirement.components === 'both' && email === '') {
@@ -139,7 +112,7 @@ export async function verifySigner(
 }
 
 /** The refused attempt, recorded after the call's transaction ends (it is rolled back). */
-function keepFailure(ctx: SigningContext, entity: WorkflowEntity, entityId: string, failure: Failure) {
+function keepFailure(ctx: WorkflowContext, entity: WorkflowEntity, entityId: string, failure: Failure) {
   const userId = ctx.principal.userId;
   keepWrite(ctx.tx, async (tx) => {
     // Not found is an answer, not a failed statement; an id that is no uuid is not looked up at all.
