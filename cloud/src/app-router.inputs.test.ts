@@ -305,6 +305,7 @@ async function buildWorld(client: ApiClient, plantIds: string[], ids: Map<string
     fromVersionId: workflowDraft.id,
     toVersionId: workflowDraft.id,
     'workflow.definitions.id': workflow.id,
+    delegateId: user.id,
   };
   for (const [key, value] of Object.entries(byKey)) ids.set(key, value);
 }

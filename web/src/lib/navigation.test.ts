@@ -28,7 +28,7 @@ describe('navigationFor', () => {
   it('shows an administrator every page, grouped, and hides the groups without pages', () => {
     const nav = navigationFor(ADMIN);
     expect(nav.map((s) => [s.label, s.pages.map((p) => p.href)])).toEqual([
-      ['Plant floor', ['/', '/board', '/events', '/orders']],
+      ['Plant floor', ['/', '/tasks', '/board', '/events', '/orders']],
       ['Configuration', ['/config/records', '/config/fields', '/config/type-lists']],
       [
         'Administration',
@@ -49,7 +49,7 @@ describe('navigationFor', () => {
   it('shows an executive viewer the overview, the KPI board and the plants', () => {
     const nav = navigationFor(['tenant.read', 'plants.read', 'plants.all', 'masterdata.read', 'kpi.read']);
     expect(nav.map((s) => [s.key, s.pages.map((p) => p.label)])).toEqual([
-      ['plant-floor', ['Overview', 'KPI board', 'Production orders']],
+      ['plant-floor', ['Overview', 'My tasks', 'KPI board', 'Production orders']],
       ['administration', ['Plants & lines', 'Production master data', 'Settings']],
     ]);
   });
@@ -69,8 +69,8 @@ describe('navigationFor', () => {
     expect(navigationFor(['events.read']).map((s) => s.label)).toEqual(['Plant floor']);
   });
 
-  it('always keeps the overview', () => {
-    expect(navigationFor([]).map((s) => s.pages.map((p) => p.href))).toEqual([['/']]);
+  it('always keeps the overview and the user’s tasks', () => {
+    expect(navigationFor([]).map((s) => s.pages.map((p) => p.href))).toEqual([['/', '/tasks']]);
   });
 
   it('puts a page in its group, in the fixed group order, once a group has one', () => {

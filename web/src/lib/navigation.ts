@@ -38,6 +38,13 @@ export const NAV_PAGES: readonly NavPage[] = [
   },
   {
     group: 'plant-floor',
+    label: 'My tasks',
+    href: '/tasks',
+    anyOf: 'signed-in',
+    keywords: ['inbox', 'approvals', 'to do', 'overdue', 'delegations', 'away', 'deputy'],
+  },
+  {
+    group: 'plant-floor',
     label: 'KPI board',
     href: '/board',
     anyOf: ['kpi.read'],
