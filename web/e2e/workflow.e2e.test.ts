@@ -1,6 +1,14 @@
 import type { Browser, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_EMAIL, DEMO_PASSWORD, hasChromium, screenshotDir, signIn, trpcCall, useUiStack } from './harness';
+import {
+  ADMIN_EMAIL,
+  DEMO_PASSWORD,
+  hasChromium,
+  screenshotDir,
+  signIn,
+  trpcCall,
+  useUiStack,
+} from './harness';
 
 /*
  * The workflow engine's main path in the browser (docs/workflows.md). An engineer reshapes the NCR
@@ -37,7 +45,12 @@ describe.runIf(hasChromium)('an NCR through a workflow an engineer changed', () 
   beforeAll(async () => {
     admin = await pageAs(ui.browser, ui.cloud.url, 'admin', '/');
     const roles = await trpcCall<{ id: string; key: string }[]>(admin, 'rbac.roles.list', undefined, 'GET');
-    const plants = await trpcCall<{ id: string; code: string }[]>(admin, 'tenancy.plants.list', undefined, 'GET');
+    const plants = await trpcCall<{ id: string; code: string }[]>(
+      admin,
+      'tenancy.plants.list',
+      undefined,
+      'GET',
+    );
     const riverside = plants.find((p) => p.code === 'RIV')!.id;
     for (const person of Object.values(people)) {
       await trpcCall(admin, 'users.create', {
@@ -57,7 +70,10 @@ describe.runIf(hasChromium)('an NCR through a workflow an engineer changed', () 
     const graph = page.getByTestId('workflow-graph');
     await graph.waitFor();
     for (const state of ['Under review', 'Disposition', 'Rework / verify']) {
-      await graph.getByLabel(new RegExp(`^${state.replace('/', '\\/')},`)).first().click();
+      await graph
+        .getByLabel(new RegExp(`^${state.replace('/', '\\/')},`))
+        .first()
+        .click();
       await page.getByRole('button', { name: `Delete state ${state}` }).click();
       await page.getByRole('button', { name: 'Delete it and its transitions' }).click();
     }
@@ -160,7 +176,9 @@ describe.runIf(hasChromium)('an NCR through a workflow an engineer changed', () 
       'GET',
     );
     expect(signed.entries).toHaveLength(2);
-    const verified = await trpcCall<{ ok: boolean; checked: number }>(admin, 'audit.verify', { from: 'start' });
+    const verified = await trpcCall<{ ok: boolean; checked: number }>(admin, 'audit.verify', {
+      from: 'start',
+    });
     expect(verified).toMatchObject({ ok: true });
   });
 });
