@@ -7,6 +7,7 @@ import { apiKeysRouter, authRouter, edgeRouter, usersRouter } from './modules/id
 import { ingestRouter } from './modules/ingest/index.js';
 import { kpiRouter } from './modules/kpi/index.js';
 import { masterdataRouter } from './modules/masterdata/index.js';
+import { ncrsRouter } from './modules/ncrs/index.js';
 import { notificationsRouter } from './modules/notifications/index.js';
 import { productionRouter } from './modules/production/index.js';
 import { qualityRouter } from './modules/quality/index.js';
@@ -37,6 +38,7 @@ export const appRouter = router({
   notifications: notificationsRouter,
   search: searchRouter,
   audit: auditRouter,
+  ncrs: ncrsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -5,6 +5,7 @@ import { type AuditSigningKey, ephemeralSigningKey } from './modules/audit/index
 import { LoginLimiter, type LoginLimiterOptions, type SessionPolicy } from './modules/identity/index.js';
 import { createCodeCache } from './modules/ingest/index.js';
 import { LiveKpiHubs } from './modules/kpi/index.js';
+import { ncrWorkflowEntity } from './modules/ncrs/index.js';
 import { EmailOutbox, notifyOnAuditFailure, smtpTransport } from './modules/notifications/index.js';
 import { workflowEntityMap } from './modules/workflow/index.js';
 import { EventBus } from './platform/index.js';
@@ -69,7 +70,7 @@ export function buildAppDeps(options: AppDepsOptions): AppDeps {
             ...(options.email.clock === undefined ? {} : { clock: options.email.clock }),
           }),
     auditSigningKey: options.auditSigningKey ?? ephemeralSigningKey(),
-    workflowEntities: workflowEntityMap([]),
+    workflowEntities: workflowEntityMap([ncrWorkflowEntity]),
     ...(options.demoHistoryFile === undefined ? {} : { demoHistoryFile: options.demoHistoryFile }),
   };
   notifyOnAuditFailure(deps);
