@@ -1,5 +1,5 @@
 import { tables } from '@plantline/schema';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
 import { audit, DomainError } from '../../platform/index.js';
 import { linkedInspections } from './ncr-queries.js';
@@ -92,7 +92,13 @@ export async function prefillFromInspection(tx: Sql, inspectionId: string) {
     )
     .leftJoin(c, and(eq(c.tenantId, r.tenantId), eq(c.id, r.characteristicId)))
     .where(and(eq(r.plantId, inspection.plantId), eq(r.inspectionId, inspection.id), eq(r.passed, false)))
-    .orderBy(asc(r.createdAt), asc(r.id));
+    // Results of one inspection are recorded together, so no time orders them: defects come first
+    // (what the inspector named), then characteristics out of their limits, each by name.
+    .orderBy(
+      sql`${r.defectCodeId} is null`,
+      asc(sql`coalesce(${tables.defectCodes.name}, ${c.name})`),
+      asc(r.id),
+    );
   // The operation's usual line, when it is a line of the inspection's plant.
   const [line] =
     inspection.operationLineId === null

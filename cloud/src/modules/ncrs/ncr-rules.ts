@@ -63,7 +63,7 @@ export interface FailedInspection {
   productCode: string;
   operationCode: string;
   operationName: string;
-  /** Its failed results in the order they were recorded. */
+  /** Its failed results, the most telling first (ncr-inspections.ts orders them). */
   failures: {
     defectCodeId: string | null;
     defectName: string | null;
