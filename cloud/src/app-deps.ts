@@ -5,8 +5,8 @@ import type { LoginLimiter, SessionPolicy } from './modules/identity/index.js';
 import type { CodeCache } from './modules/ingest/index.js';
 import type { LiveKpiHubs } from './modules/kpi/index.js';
 import type { EmailOutbox } from './modules/notifications/index.js';
-import type { WorkflowEntities } from './modules/workflow/index.js';
-import type { EventBus } from './platform/index.js';
+import type { WorkflowContext, WorkflowEntities } from './modules/workflow/index.js';
+import type { EventBus, RecordEditGuard } from './platform/index.js';
 
 /** Everything a request handler may use, built once by the composition root (main.ts). */
 export interface AppDeps {
@@ -33,4 +33,6 @@ export interface AppDeps {
   auditSigningKey: AuditSigningKey;
   /** The record types workflows run on (docs/workflows.md, "Adding a record type"). */
   workflowEntities: WorkflowEntities;
+  /** Field locks and signature voiding for edits made outside the record's domain (docs/workflows.md). */
+  recordEdits: RecordEditGuard<WorkflowContext>;
 }

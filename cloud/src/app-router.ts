@@ -15,6 +15,7 @@ import { rbacRouter } from './modules/rbac/index.js';
 import { searchRouter } from './modules/search/index.js';
 import { settingsRouter } from './modules/settings/index.js';
 import { tenancyRouter } from './modules/tenancy/index.js';
+import { workflowRouter } from './modules/workflow/index.js';
 import { router } from './trpc/procedures.js';
 
 /** The whole API. Each domain contributes one router; the web and the edge import its type. */
@@ -38,6 +39,7 @@ export const appRouter = router({
   notifications: notificationsRouter,
   search: searchRouter,
   audit: auditRouter,
+  workflow: workflowRouter,
   ncrs: ncrsRouter,
 });
 

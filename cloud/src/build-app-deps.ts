@@ -7,7 +7,7 @@ import { createCodeCache } from './modules/ingest/index.js';
 import { LiveKpiHubs } from './modules/kpi/index.js';
 import { ncrWorkflowEntity } from './modules/ncrs/index.js';
 import { EmailOutbox, notifyOnAuditFailure, smtpTransport } from './modules/notifications/index.js';
-import { workflowEntityMap } from './modules/workflow/index.js';
+import { recordEditGuard, withConfigEntities, workflowEntityMap } from './modules/workflow/index.js';
 import { EventBus } from './platform/index.js';
 
 /** What differs between the app (env.ts) and a test: everything else AppDeps holds is built here. */
@@ -70,7 +70,8 @@ export function buildAppDeps(options: AppDepsOptions): AppDeps {
             ...(options.email.clock === undefined ? {} : { clock: options.email.clock }),
           }),
     auditSigningKey: options.auditSigningKey ?? ephemeralSigningKey(),
-    workflowEntities: workflowEntityMap([ncrWorkflowEntity]),
+    workflowEntities: workflowEntityMap(withConfigEntities([ncrWorkflowEntity])),
+    recordEdits: recordEditGuard(),
     ...(options.demoHistoryFile === undefined ? {} : { demoHistoryFile: options.demoHistoryFile }),
   };
   notifyOnAuditFailure(deps);

@@ -83,6 +83,7 @@ export async function startCloud(
           historyDays: env.DEMO_HISTORY_DAYS,
           log,
           notifications: deps,
+          workflowEntities: deps.workflowEntities,
         })
       : null;
     const web =

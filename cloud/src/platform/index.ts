@@ -55,5 +55,5 @@ export {
 export type { LiveEvent, LiveEventData } from './live-event.js';
 export { changesSomething, patchOf } from './patch.js';
 export { canSeePlant, type Principal, type Scope, scopeOf } from './principal.js';
-export type { RecordEdit, RecordEditGuard } from './record-edits.js';
+export type { RecordEdit, RecordEditCaller, RecordEditGuard } from './record-edits.js';
 export { IntervalScheduler, PgBossScheduler, type Scheduler } from './scheduler.js';

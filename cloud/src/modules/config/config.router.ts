@@ -211,9 +211,18 @@ export const configRouter = router({
           values: z.record(fieldKeySchema, z.unknown()).refine((v) => Object.keys(v).length <= 200),
         }),
       )
-      .mutation(({ ctx, input }) => {
+      .mutation(async ({ ctx, input }) => {
         canRead(ctx.principal, input.entityType);
-        return setCustomValues(ctx.tx, ctx.principal, input);
+        // A record under a workflow may lock these fields, and changing them voids pending signatures.
+        const edit = {
+          entityType: input.entityType,
+          entityId: input.entityId,
+          fields: Object.keys(input.values).map((key) => `custom.${key}`),
+        };
+        await ctx.deps.recordEdits.check(ctx, edit);
+        const saved = await setCustomValues(ctx.tx, ctx.principal, input);
+        await ctx.deps.recordEdits.edited(ctx, edit);
+        return saved;
       }),
   }),
 });

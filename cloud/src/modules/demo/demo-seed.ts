@@ -13,6 +13,7 @@ import { notifyNow } from '../notifications/index.js';
 import { seedDemoProduction } from '../production/index.js';
 import { seedDemoQuality } from '../quality/index.js';
 import { createTenant } from '../tenancy/index.js';
+import type { WorkflowEntities } from '../workflow/index.js';
 
 export interface DemoCredentials {
   email: string;
@@ -52,6 +53,8 @@ export async function seedDemoTenant(
     log: Logger;
     /** Where the welcome notification goes out; without it the demo starts with an empty inbox. */
     notifications?: { bus: EventBus; email: { readonly enabled: boolean } | null };
+    /** The app's record types: the demo tenant gets the default workflows of those it has. */
+    workflowEntities?: WorkflowEntities;
   },
 ): Promise<DemoCredentials | null> {
   const credentialsFile = join(options.dataDir, 'demo-credentials.json');
@@ -63,10 +66,14 @@ export async function seedDemoTenant(
   const credentials = { email: options.email, password: options.password ?? randomToken(12) };
   let created: Awaited<ReturnType<typeof createTenant>>;
   try {
-    created = await createTenant(db, {
-      ...DEMO_TENANT,
-      admin: { email: credentials.email, displayName: 'Demo Administrator', password: credentials.password },
-    });
+    created = await createTenant(
+      db,
+      {
+        ...DEMO_TENANT,
+        admin: { email: credentials.email, displayName: 'Demo Administrator', password: credentials.password },
+      },
+      options.workflowEntities === undefined ? {} : { workflowEntities: options.workflowEntities },
+    );
   } catch (error) {
     // Another process starting against the same server seeded it first.
     if ((error as { cause?: { code?: string } }).cause?.code === '23505')

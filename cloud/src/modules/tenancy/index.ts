@@ -1,2 +1,2 @@
 export { tenancyRouter } from './tenancy.router.js';
-export { createTenant } from './tenants.js';
+export { createTenant, type NewTenantOptions } from './tenants.js';

@@ -5,6 +5,7 @@ import { audit } from '../../platform/index.js';
 import { hashPassword } from '../identity/index.js';
 import { auditSaved } from '../masterdata/index.js';
 import { createDefaultStateMapping } from '../production/index.js';
+import { installDefaultWorkflows, type WorkflowEntities } from '../workflow/index.js';
 
 export interface NewTenant {
   name: string;
@@ -20,13 +21,23 @@ export interface CreatedTenant {
   roleIds: Record<string, string>;
 }
 
+export interface NewTenantOptions {
+  /** The app's record types (AppDeps.workflowEntities): those with a default workflow get it. */
+  workflowEntities?: WorkflowEntities;
+}
+
 /**
- * A tenant with its plants, the built-in roles, a first administrator and the default state
- * mapping, in one transaction, recorded in the new tenant's audit trail.
+ * A tenant with its plants, the built-in roles, a first administrator, the default state mapping
+ * and, given the app's record types, the default workflows (docs/workflows.md), in one transaction,
+ * recorded in the new tenant's audit trail.
  * Runs as the owner (the application role may not create tenants) but inside the new tenant's
  * scope, since the forced policies bind every writer.
  */
-export async function createTenant(db: Database, input: NewTenant): Promise<CreatedTenant> {
+export async function createTenant(
+  db: Database,
+  input: NewTenant,
+  options: NewTenantOptions = {},
+): Promise<CreatedTenant> {
   const tenantId = randomUUID();
   const passwordHash = await hashPassword(input.admin.password);
   return db.ownerTransact({ tenantId, plantIds: 'all' }, async (tx) => {
@@ -99,6 +110,8 @@ export async function createTenant(db: Database, input: NewTenant): Promise<Crea
     // OEE means nothing until state codes map to loss buckets (docs/kpis.md): one insert, editable
     // later.
     await createDefaultStateMapping(tx, tenantId);
+    if (options.workflowEntities !== undefined)
+      await installDefaultWorkflows(tx, { tenantId, plantIds: 'all' }, options.workflowEntities);
     return { tenantId, plantIds: plants.map((p) => p.id), adminUserId: admin!.id, roleIds };
   });
 }

@@ -44,6 +44,10 @@ export interface WorkflowEntity {
   statusColumn: string | null;
   /** A column naming who created the record, used as the initiator when no one else is known. */
   createdByColumn: string | null;
+  /** The record's row version, bumped when the workflow writes a field, so a stale form is refused. */
+  versionColumn?: string | null;
+  /** Set to now() when the workflow writes a field. */
+  updatedAtColumn?: string | null;
   /** Who may see the record's workflow (its timeline, signatures and actions). */
   readPermission: Permission;
   fields: readonly BuiltinField[];

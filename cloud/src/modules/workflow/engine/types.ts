@@ -25,6 +25,8 @@ export interface CatalogueField {
   kind: FieldKind;
   /** For `choice` and `choices`: the allowed values (a built-in enum's values, a type list's option keys). */
   choices?: readonly string[];
+  /** What people read for each choice, when it differs from the value (a type list option's label). */
+  choiceLabels?: Readonly<Record<string, string>>;
   /** Whether a `set_field` action may write it. */
   settable: boolean;
 }

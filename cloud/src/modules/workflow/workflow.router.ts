@@ -1,0 +1,9 @@
+import { router } from '../../trpc/procedures.js';
+import { definitionsRouter } from './definitions.router.js';
+import { instancesRouter } from './instances.router.js';
+
+/** The workflow engine's API (docs/workflows.md), one sub-router per part. */
+export const workflowRouter = router({
+  definitions: definitionsRouter,
+  instances: instancesRouter,
+});
