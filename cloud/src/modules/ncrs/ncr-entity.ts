@@ -15,6 +15,9 @@ export const ncrWorkflowEntity: WorkflowEntity = {
   plantColumn: 'plant_id',
   statusColumn: 'status',
   createdByColumn: 'raised_by',
+  // A field the workflow writes moves the version on, so a form opened before is refused.
+  versionColumn: 'version',
+  updatedAtColumn: 'updated_at',
   readPermission: 'quality.read',
   fields: NCR_FIELDS.map(({ patchKey: _, ...field }) => field),
   link: (entityId) => `/quality/ncrs/${encodeURIComponent(entityId)}`,

@@ -2,6 +2,7 @@ import { tables } from '@plantline/schema';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
 import { audit, DomainError } from '../../platform/index.js';
+import { checkRecordEdit, recordEdited } from '../workflow/index.js';
 import { linkedInspections } from './ncr-queries.js';
 import { inspectionPrefill } from './ncr-rules.js';
 import { checkEditor, createNcr, getNcr, insertLink, lockNcr, type NcrCall } from './ncrs.js';
@@ -181,6 +182,9 @@ export async function raiseFromInspection(
   return createNcr(call, { ...fields, inspectionIds: [inspectionId], custom: input.custom });
 }
 
+/** The inspections an NCR links are part of it: a state that locks the NCR locks them too. */
+const linksEdit = (ncrId: string) => ({ entityType: 'ncr', entityId: ncrId, fields: ['inspections'] });
+
 async function auditLinks(
   call: NcrCall,
   ncr: { id: string; number: string; plantId: string },
@@ -203,15 +207,18 @@ async function auditLinks(
 export async function linkInspection(call: NcrCall, input: { ncrId: string; inspectionId: string }) {
   const ncr = await lockNcr(call.tx, input.ncrId);
   checkEditor(call.principal, ncr);
+  await checkRecordEdit(call, linksEdit(ncr.id));
   const before = (await linkedInspections(call.tx, ncr)).map((i) => i.id);
   await insertLink(call.tx, call.principal.tenantId, ncr, input.inspectionId);
   await auditLinks(call, ncr, before);
+  await recordEdited(call, linksEdit(ncr.id));
   return getNcr(call, ncr.id);
 }
 
 export async function unlinkInspection(call: NcrCall, input: { ncrId: string; inspectionId: string }) {
   const ncr = await lockNcr(call.tx, input.ncrId);
   checkEditor(call.principal, ncr);
+  await checkRecordEdit(call, linksEdit(ncr.id));
   const before = (await linkedInspections(call.tx, ncr)).map((i) => i.id);
   const l = tables.ncrInspections;
   const [removed] = await call.tx
@@ -223,5 +230,6 @@ export async function unlinkInspection(call: NcrCall, input: { ncrId: string; in
       inspectionId: 'Not linked',
     });
   await auditLinks(call, ncr, before);
+  await recordEdited(call, linksEdit(ncr.id));
   return getNcr(call, ncr.id);
 }

@@ -3,6 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
 import { auditCreate, auditUpdate, DomainError, notFound, type Principal } from '../../platform/index.js';
 import { takeNumber, withCustomValues } from '../config/index.js';
+import { checkRecordEdit, recordEdited, startWorkflow, type WorkflowContext } from '../workflow/index.js';
 import type { NcrPatchKey } from './ncr-fields.js';
 import { findNcr, lastChange, linkedInspections, type Ncr } from './ncr-queries.js';
 import { changedKeys, editedFields, editRefusal, type NcrValues, staleVersionMessage } from './ncr-rules.js';
@@ -15,11 +16,11 @@ import { checkReferences, visiblePlant, withReferences } from './references.js';
  * workflow engine mirrors its state into it.
  */
 
-/** What NCR work needs of a procedure's context: the transaction and who is calling. */
-export interface NcrCall {
-  tx: Sql;
-  principal: Principal;
-}
+/**
+ * What NCR work needs of a procedure's context: the transaction, who is calling, and what the
+ * workflow engine needs to check field locks and start the NCR's workflow (a procedure's `ctx`).
+ */
+export type NcrCall = WorkflowContext;
 
 export interface NcrFields {
   title: string;
@@ -175,7 +176,9 @@ export async function createNcr(
     { label: ncr.number, plantId: ncr.plantId },
   );
   const custom = await writeCustom(call, id, true, input.custom);
-  return { ...ncr, custom };
+  // The workflow starts on the NCR as raised, custom values included, and mirrors its state.
+  await startWorkflow(call, { entityType: 'ncr', entityId: id });
+  return { ...(await findNcr(tx, id)), custom };
 }
 
 /** Links an inspection of the NCR's plant (the caller audits it). Returns whether it was not linked yet. */
@@ -272,6 +275,8 @@ export async function updateNcr(call: NcrCall, input: NcrUpdate) {
     auditUpdate(tx, 'ncr', audited(current), audited(current), record);
     return { ...current, custom: {} };
   }
+  const edit = { entityType: 'ncr', entityId: current.id, fields };
+  await checkRecordEdit(call, edit);
   const set: Record<string, unknown> = {};
   for (const key of changed) set[key] = columnValue(key, next[key]);
   await withReferences(
@@ -283,6 +288,7 @@ export async function updateNcr(call: NcrCall, input: NcrUpdate) {
   const updated = await findNcr(tx, current.id);
   auditUpdate(tx, 'ncr', audited(current), audited(updated), record);
   const custom = await writeCustom(call, current.id, false, input.custom);
+  await recordEdited(call, edit);
   return { ...updated, custom };
 }
 
