@@ -84,6 +84,7 @@ export async function startCloud(
           log,
           notifications: deps,
           workflowEntities: deps.workflowEntities,
+          ncrs: deps,
         })
       : null;
     const web =

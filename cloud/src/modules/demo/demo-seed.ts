@@ -9,11 +9,13 @@ import type { EventBus } from '../../platform/index.js';
 import { createDeviceCredential } from '../devices/index.js';
 import { createApiKey, randomToken } from '../identity/index.js';
 import { createLine, createMachine, createStation } from '../masterdata/index.js';
+import type { NcrCall } from '../ncrs/index.js';
 import { notifyNow } from '../notifications/index.js';
 import { seedDemoProduction } from '../production/index.js';
 import { seedDemoQuality } from '../quality/index.js';
 import { createTenant } from '../tenancy/index.js';
 import type { WorkflowEntities } from '../workflow/index.js';
+import { seedDemoNcrs } from './demo-ncrs.js';
 
 export interface DemoCredentials {
   email: string;
@@ -55,6 +57,8 @@ export async function seedDemoTenant(
     notifications?: { bus: EventBus; email: { readonly enabled: boolean } | null };
     /** The app's record types: the demo tenant gets the default workflows of those it has. */
     workflowEntities?: WorkflowEntities;
+    /** The app's parts an NCR's workflow needs (docs/demo.md, "NCRs"); without them the demo has no NCRs. */
+    ncrs?: NcrCall['deps'];
   },
 ): Promise<DemoCredentials | null> {
   const credentialsFile = join(options.dataDir, 'demo-credentials.json');
@@ -70,7 +74,11 @@ export async function seedDemoTenant(
       db,
       {
         ...DEMO_TENANT,
-        admin: { email: credentials.email, displayName: 'Demo Administrator', password: credentials.password },
+        admin: {
+          email: credentials.email,
+          displayName: 'Demo Administrator',
+          password: credentials.password,
+        },
       },
       options.workflowEntities === undefined ? {} : { workflowEntities: options.workflowEntities },
     );
@@ -81,6 +89,8 @@ export async function seedDemoTenant(
     throw error;
   }
   await seedDemoMasterData(db, created.tenantId, created.plantIds);
+  if (options.ncrs !== undefined)
+    await seedDemoNcrs(db, options.ncrs, { ...created, plantId: created.plantIds[0]! });
   writeFileSync(credentialsFile, JSON.stringify(credentials, null, 2), { mode: 0o600 });
   chmodSync(credentialsFile, 0o600);
   // The demo stack's edge enrols with this key (stack/main.ts) and sends for both plants.
