@@ -58,6 +58,20 @@ export const NAV_PAGES: readonly NavPage[] = [
     keywords: ['work orders', 'jobs', 'planning'],
   },
   {
+    group: 'quality',
+    label: 'NCRs',
+    href: '/quality/ncrs',
+    anyOf: ['quality.read'],
+    keywords: ['non-conformance', 'nonconformance', 'defects', 'disposition', 'mrb', 'quality'],
+  },
+  {
+    group: 'quality',
+    label: 'Inspections',
+    href: '/quality/inspections',
+    anyOf: ['quality.read'],
+    keywords: ['inspection', 'failed', 'fpy', 'raise ncr'],
+  },
+  {
     group: 'configuration',
     label: 'Records',
     href: '/config/records',

@@ -23,6 +23,7 @@ export const ENTITY_TYPE_LABELS: Readonly<Record<string, string>> = {
   custom_field: 'Custom field',
   type_list: 'Type list',
   numbering_scheme: 'Numbering scheme',
+  ncr: 'NCR',
 };
 
 /** `shift_pattern` → "Shift pattern"; a known type by its label. */
@@ -106,6 +107,8 @@ export function recordHref(record: EntryRecord, permissions: readonly string[]):
     case 'downtime_reason':
     case 'shift_pattern':
       return may('masterdata.read') ? '/admin/production' : null;
+    case 'ncr':
+      return may('quality.read') ? `/quality/ncrs/${id}` : null;
     default:
       return null;
   }
