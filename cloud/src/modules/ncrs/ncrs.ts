@@ -181,13 +181,13 @@ export async function createNcr(
   return { ...(await findNcr(tx, id)), custom };
 }
 
-/** Links an inspection of the NCR's plant (the caller audits it). Returns whether it was not linked yet. */
+/** Links an inspection of the NCR's plant, once however often asked (the caller audits it). */
 export async function insertLink(
   tx: Sql,
   tenantId: string,
   ncr: { id: string; plantId: string },
   inspectionId: string,
-): Promise<boolean> {
+): Promise<void> {
   const [inspection] = await tx
     .select({ plantId: tables.inspections.plantId })
     .from(tables.inspections)
@@ -198,14 +198,12 @@ export async function insertLink(
     throw new DomainError('invalid', 'The inspection is not one of the NCR’s plant', {
       inspectionId: 'Not in this plant',
     });
-  const [linked] = await withReferences(
+  await withReferences(
     tx
       .insert(tables.ncrInspections)
       .values({ tenantId, plantId: ncr.plantId, ncrId: ncr.id, inspectionId })
-      .onConflictDoNothing()
-      .returning({ inspectionId: tables.ncrInspections.inspectionId }),
+      .onConflictDoNothing(),
   );
-  return linked !== undefined;
 }
 
 export interface NcrUpdate {
