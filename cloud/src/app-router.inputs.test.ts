@@ -239,6 +239,12 @@ async function buildWorld(client: ApiClient, plantIds: string[], ids: Map<string
     roleIds: [role.id],
     plantIds: [plantId],
   });
+  const workflow = await t.workflow.definitions.create.mutate({
+    key: 'probe_flow',
+    name: 'Probe flow',
+    entityType: 'line',
+  });
+  const workflowDraft = (await t.workflow.definitions.get.query({ id: workflow.id })).draft!;
   const apiKey = await t.apiKeys.create.mutate({
     name: 'Probe',
     scopes: ['ingest.write'],
@@ -290,6 +296,11 @@ async function buildWorld(client: ApiClient, plantIds: string[], ids: Map<string
     'users.id': user.id,
     'apiKeys.id': apiKey.id,
     'kpi.id': machine.id,
+    workflowId: workflow.id,
+    versionId: workflowDraft.id,
+    fromVersionId: workflowDraft.id,
+    toVersionId: workflowDraft.id,
+    'workflow.definitions.id': workflow.id,
   };
   for (const [key, value] of Object.entries(byKey)) ids.set(key, value);
 }

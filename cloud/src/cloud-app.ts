@@ -12,6 +12,7 @@ import { loadSigningKey, SIGNING_KEY_FILE, scheduleAuditCheck } from './modules/
 import { type DemoCredentials, seedDemoTenant } from './modules/demo/index.js';
 import { scheduleRollupRefresh } from './modules/kpi/index.js';
 import { scheduleShiftHorizon } from './modules/production/index.js';
+import { registerSlaJob } from './modules/workflow/index.js';
 import { IntervalScheduler, PgBossScheduler, type Scheduler } from './platform/index.js';
 import { cloudVersion } from './version.js';
 
@@ -108,6 +109,13 @@ export async function startCloud(
       bus: deps.bus,
       log: log.child({ module: 'audit' }),
       signingKey: deps.auditSigningKey,
+    });
+    registerSlaJob(scheduler, {
+      db,
+      bus: deps.bus,
+      email: deps.email,
+      workflowEntities: deps.workflowEntities,
+      log: log.child({ module: 'workflow-sla' }),
     });
     await scheduler.start();
     const jobs = scheduler;

@@ -12,6 +12,15 @@ export const AUDIT_RETENTION_MIN_DAYS = 365;
 
 export const emailDigests = ['off', 'hourly', 'daily'] as const;
 
+/**
+ * How long after a signing with both components (email and password) further signings in the same
+ * session need the password only (21 CFR 11.200(a)(1), docs/workflows.md "Electronic signatures").
+ */
+export const SIGNATURE_IDLE_DEFAULT_MINUTES = 15;
+export const SIGNATURE_IDLE_MIN_MINUTES = 1;
+/** A working shift: beyond that a session is hardly one continuous period of controlled access. */
+export const SIGNATURE_IDLE_MAX_MINUTES = 480;
+
 export const tenantSettingsSchema = z.object({
   audit: z
     .object({
@@ -26,6 +35,16 @@ export const tenantSettingsSchema = z.object({
       emailByDefault: z.boolean().default(true),
       /** The digest a user gets until they choose one. */
       defaultDigest: z.enum(emailDigests).default('off'),
+    })
+    .prefault({}),
+  workflow: z
+    .object({
+      signatureIdleMinutes: z
+        .number()
+        .int()
+        .min(SIGNATURE_IDLE_MIN_MINUTES)
+        .max(SIGNATURE_IDLE_MAX_MINUTES)
+        .default(SIGNATURE_IDLE_DEFAULT_MINUTES),
     })
     .prefault({}),
 });

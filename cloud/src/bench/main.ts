@@ -6,6 +6,7 @@ import { fanoutBenchmark } from './fanout.bench.js';
 import { ingestBenchmark } from './ingest.bench.js';
 import { kpiBenchmark } from './kpi.bench.js';
 import { searchBenchmark } from './search.bench.js';
+import { workflowBenchmark } from './workflow.bench.js';
 
 /*
  * `pnpm bench <name>`: each benchmark prints progress to stderr and its result as one final JSON
@@ -20,6 +21,7 @@ const benchmarks: Record<string, () => Promise<Record<string, unknown>>> = {
   config: configBenchmark,
   search: searchBenchmark,
   audit: auditBenchmark,
+  workflow: workflowBenchmark,
 };
 
 const requested = process.argv.slice(2).filter((a) => a !== '--');

@@ -11,6 +11,7 @@ import { CallBudget, type CallLimits } from '../trpc/call-limits.js';
 import { createContext } from '../trpc/context.js';
 import { AUDIT_CSV_PATH, serveAuditCsv } from './audit-csv.js';
 import { originAllowed } from './origin.js';
+import { SIGNATURE_PDF_PREFIX, serveSignaturePdf } from './signature-pdf.js';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -80,6 +81,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         deps.log.error({ err: error }, 'audit CSV export failed');
         if (res.headersSent) res.destroy();
         else sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+      });
+      return;
+    }
+    if (path.startsWith(SIGNATURE_PDF_PREFIX)) {
+      serveSignaturePdf(deps, req, res, path).catch((error: unknown) => {
+        deps.log.error({ err: error }, 'signature PDF failed');
+        sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
       });
       return;
     }

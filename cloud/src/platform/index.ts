@@ -52,6 +52,7 @@ export {
   timeZoneInput,
   topicCodeInput,
 } from './inputs.js';
+export { acceptKeptWrites, type KeptWrite, keepWrite, takeKeptWrites } from './kept-writes.js';
 export type { LiveEvent, LiveEventData } from './live-event.js';
 export { changesSomething, patchOf } from './patch.js';
 export { canSeePlant, type Principal, type Scope, scopeOf } from './principal.js';

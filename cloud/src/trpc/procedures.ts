@@ -3,15 +3,19 @@ import type { Permission } from '@plantline/schema';
 import { TRPCError } from '@trpc/server';
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import { rows, type Sql } from '../db/index.js';
+import { type Database, rows, type Sql } from '../db/index.js';
 import { recheckPrincipal } from '../modules/identity/principals.js';
 import {
   type AfterCommit,
+  type AuditCaller,
+  acceptKeptWrites,
   actorOf,
   auditCalls,
   describeAuditCaller,
+  type KeptWrite,
   type Principal,
   scopeOf,
+  takeKeptWrites,
 } from '../platform/index.js';
 import { toTRPCError } from './errors.js';
 import { t } from './init.js';
@@ -80,21 +84,49 @@ const enforceAccess = t.middleware(async ({ ctx, meta, next, path, type, getRawI
     effects.push(effect);
   };
   const reason = type === 'mutation' ? reasonOf(await getRawInput()) : null;
-  const result = await ctx.deps.db.transact(scopeOf(principal), async (tx) => {
-    describeAuditCaller(tx, {
-      actor: actorOf(principal),
-      requestId: ctx.transport === 'http' ? ctx.request.requestId : randomUUID(),
-      clientAddress: ctx.request.ip,
-      reason,
-    });
-    const result = await next({ ctx: { principal, tx, afterCommit } });
-    if (!result.ok) throw result.error;
-    if (type === 'mutation' && meta?.unaudited === undefined) await refuseUnauditedWrite(tx, path);
-    return result;
-  });
+  const caller: AuditCaller = {
+    actor: actorOf(principal),
+    requestId: ctx.transport === 'http' ? ctx.request.requestId : randomUUID(),
+    clientAddress: ctx.request.ip,
+    reason,
+  };
+  let callTx: Sql | undefined;
+  const result = await ctx.deps.db
+    .transact(scopeOf(principal), async (tx) => {
+      callTx = tx;
+      acceptKeptWrites(tx);
+      describeAuditCaller(tx, caller);
+      const result = await next({ ctx: { principal, tx, afterCommit } });
+      if (!result.ok) throw result.error;
+      if (type === 'mutation' && meta?.unaudited === undefined) await refuseUnauditedWrite(tx, path);
+      return result;
+    })
+    .finally(() => callTx && runKeptWrites(ctx.deps.db, ctx.log, principal, caller, takeKeptWrites(callTx)));
   for (const effect of effects) runEffect(ctx.log, effect);
   return result;
 });
+
+/**
+ * Records that stay although the call failed (platform/kept-writes.ts: a refused signing), written
+ * in a transaction of their own once the call's has ended, before the caller is answered.
+ */
+async function runKeptWrites(
+  db: Database,
+  log: Logger,
+  principal: Principal,
+  caller: AuditCaller,
+  writes: readonly KeptWrite[],
+) {
+  if (writes.length === 0) return;
+  try {
+    await db.transact(scopeOf(principal), async (tx) => {
+      describeAuditCaller(tx, { ...caller, reason: null });
+      for (const write of writes) await write(tx);
+    });
+  } catch (error) {
+    log.error({ err: error }, 'writing the record of a refused attempt failed');
+  }
+}
 
 /**
  * The reason a caller gives for a mutation's changes (EU GMP Annex 11 §9): an optional `reason`

@@ -13,6 +13,7 @@ import {
 const stored: TenantSettings = {
   audit: { reasonRequired: false, retentionDays: 3650 },
   notifications: { emailByDefault: true, defaultDigest: 'off' },
+  workflow: { signatureIdleMinutes: 15 },
 };
 const rules = { auditRetentionMinDays: 400, auditRetentionMinReason: 'At least 400 days: why' };
 const draft = (changes: Partial<SettingsDraft> = {}) => ({ ...draftOf(stored), ...changes });
@@ -29,6 +30,10 @@ describe('settingsPatch', () => {
     expect(settingsPatch(stored, draft({ emailByDefault: false }))).toEqual({
       notifications: { emailByDefault: false },
     });
+    expect(settingsPatch(stored, draft({ signatureIdleMinutes: ' 15 ' }))).toBeNull();
+    expect(settingsPatch(stored, draft({ signatureIdleMinutes: '30' }))).toEqual({
+      workflow: { signatureIdleMinutes: 30 },
+    });
   });
 });
 
@@ -44,6 +49,21 @@ describe('settingsProblems', () => {
         retentionDays: 'Enter a whole number of days',
       });
     expect(settingsProblems(draft({ retentionDays: '36501' }), rules).retentionDays).toMatch(/^At most/);
+  });
+
+  it('keeps the signing idle time between a minute and a shift, like the cloud', () => {
+    expect(settingsProblems(draft({ signatureIdleMinutes: '1' }), rules)).toEqual({});
+    expect(settingsProblems(draft({ signatureIdleMinutes: '480' }), rules)).toEqual({});
+    expect(settingsProblems(draft({ signatureIdleMinutes: '0' }), rules)).toEqual({
+      signatureIdleMinutes: 'At least 1 minute',
+    });
+    expect(settingsProblems(draft({ signatureIdleMinutes: '481' }), rules)).toEqual({
+      signatureIdleMinutes: 'At most 480 minutes (8 hours)',
+    });
+    expect(settingsProblems(draft({ signatureIdleMinutes: '2.5', retentionDays: 'x' }), rules)).toEqual({
+      retentionDays: 'Enter a whole number of days',
+      signatureIdleMinutes: 'Enter a whole number of minutes',
+    });
   });
 });
 

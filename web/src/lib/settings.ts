@@ -19,12 +19,18 @@ export const DIGEST_OPTIONS: readonly { value: Digest; label: string }[] = [
 /** The cloud's bound on input (settings-rules.ts, AUDIT_RETENTION_MAX_DAYS). */
 export const RETENTION_MAX_DAYS = 36_500;
 
+/** The signing idle time's bounds (schema/src/settings.ts, 21 CFR 11.200(a)(1)). */
+export const SIGNATURE_IDLE_MIN_MINUTES = 1;
+export const SIGNATURE_IDLE_MAX_MINUTES = 480;
+
 export interface SettingsDraft {
   reasonRequired: boolean;
   /** As typed. */
   retentionDays: string;
   emailByDefault: boolean;
   defaultDigest: Digest;
+  /** As typed. */
+  signatureIdleMinutes: string;
 }
 
 export function draftOf(settings: TenantSettings): SettingsDraft {
@@ -33,6 +39,7 @@ export function draftOf(settings: TenantSettings): SettingsDraft {
     retentionDays: String(settings.audit.retentionDays),
     emailByDefault: settings.notifications.emailByDefault,
     defaultDigest: settings.notifications.defaultDigest,
+    signatureIdleMinutes: String(settings.workflow.signatureIdleMinutes),
   };
 }
 
@@ -40,6 +47,10 @@ const WHOLE_DAYS = /^\d+$/;
 
 /** The form's problems; `rules` are the limits the cloud sent with the settings. */
 export function settingsProblems(draft: SettingsDraft, rules: SettingsRecord['rules']): FieldErrors {
+  return { ...retentionProblems(draft, rules), ...signatureIdleProblems(draft) };
+}
+
+function retentionProblems(draft: SettingsDraft, rules: SettingsRecord['rules']): FieldErrors {
   const days = draft.retentionDays.trim();
   if (!WHOLE_DAYS.test(days)) return { retentionDays: 'Enter a whole number of days' };
   if (Number(days) < rules.auditRetentionMinDays) return { retentionDays: rules.auditRetentionMinReason };
@@ -48,9 +59,20 @@ export function settingsProblems(draft: SettingsDraft, rules: SettingsRecord['ru
   return {};
 }
 
+function signatureIdleProblems(draft: SettingsDraft): FieldErrors {
+  const minutes = draft.signatureIdleMinutes.trim();
+  if (!WHOLE_DAYS.test(minutes)) return { signatureIdleMinutes: 'Enter a whole number of minutes' };
+  if (Number(minutes) < SIGNATURE_IDLE_MIN_MINUTES)
+    return { signatureIdleMinutes: `At least ${SIGNATURE_IDLE_MIN_MINUTES} minute` };
+  if (Number(minutes) > SIGNATURE_IDLE_MAX_MINUTES)
+    return { signatureIdleMinutes: `At most ${SIGNATURE_IDLE_MAX_MINUTES} minutes (8 hours)` };
+  return {};
+}
+
 export interface SettingsPatch {
   audit?: { reasonRequired?: boolean; retentionDays?: number };
   notifications?: { emailByDefault?: boolean; defaultDigest?: Digest };
+  workflow?: { signatureIdleMinutes?: number };
 }
 
 /** Only what the user changed, grouped as the cloud takes it; null when nothing was. */
@@ -64,9 +86,12 @@ export function settingsPatch(stored: TenantSettings, draft: SettingsDraft): Set
     notifications.emailByDefault = draft.emailByDefault;
   if (draft.defaultDigest !== stored.notifications.defaultDigest)
     notifications.defaultDigest = draft.defaultDigest;
+  const idle = Number(draft.signatureIdleMinutes.trim());
+  const workflow = idle === stored.workflow.signatureIdleMinutes ? null : { signatureIdleMinutes: idle };
   const patch: SettingsPatch = {
     ...(Object.keys(audit).length > 0 ? { audit } : {}),
     ...(Object.keys(notifications).length > 0 ? { notifications } : {}),
+    ...(workflow === null ? {} : { workflow }),
   };
   return Object.keys(patch).length > 0 ? patch : null;
 }

@@ -14,7 +14,7 @@ import { notifyNow } from '../notifications/index.js';
 import { seedDemoProduction } from '../production/index.js';
 import { seedDemoQuality } from '../quality/index.js';
 import { createTenant } from '../tenancy/index.js';
-import type { WorkflowEntities } from '../workflow/index.js';
+import { installDefaultWorkflows, type WorkflowEntities } from '../workflow/index.js';
 import { seedDemoNcrs } from './demo-ncrs.js';
 
 export interface DemoCredentials {
@@ -65,7 +65,10 @@ export async function seedDemoTenant(
   const [{ count } = { count: 0 }] = await db.ownerTransact(null, (tx) =>
     rows<{ count: number }>(tx, sql`select count(*)::int as count from tenants`),
   );
-  if (count > 0) return readCredentials(credentialsFile);
+  if (count > 0) {
+    if (options.workflowEntities !== undefined) await upgradeDemoWorkflows(db, options.workflowEntities);
+    return readCredentials(credentialsFile);
+  }
 
   const credentials = { email: options.email, password: options.password ?? randomToken(12) };
   let created: Awaited<ReturnType<typeof createTenant>>;
@@ -176,6 +179,19 @@ async function seedDemoMasterData(db: Database, tenantId: string, plantIds: read
     const routing = await seedDemoProduction(tx, tenantId, plantIds);
     await seedDemoQuality(tx, tenantId, routing);
   });
+}
+
+/**
+ * A demo database made before a record type had its default workflow gets it on the next start
+ * (installDefaultWorkflows leaves types that have one alone), so the demo shows every process.
+ */
+async function upgradeDemoWorkflows(db: Database, entities: WorkflowEntities) {
+  const [demo] = await db.ownerTransact(null, (tx) =>
+    rows<{ id: string }>(tx, sql`select id from tenants where slug = ${DEMO_TENANT.slug}`),
+  );
+  if (demo === undefined) return;
+  const scope = { tenantId: demo.id, plantIds: 'all' as const };
+  await db.ownerTransact(scope, (tx) => installDefaultWorkflows(tx, scope, entities));
 }
 
 function readCredentials(file: string): DemoCredentials | null {

@@ -39,6 +39,7 @@ describe('a settings patch', () => {
     expect(fieldsOf({ audit: { retentionDays: 400 } })).toBeNull();
     expect(fieldsOf({ notifications: { emailByDefault: false } })).toBeNull();
     expect(fieldsOf({ notifications: { defaultDigest: 'daily' } })).toBeNull();
+    expect(fieldsOf({ workflow: { signatureIdleMinutes: 30 } })).toBeNull();
   });
 
   it('covers every setting the document has', () => {
@@ -46,6 +47,7 @@ describe('a settings patch', () => {
     const full = {
       audit: { reasonRequired: true, retentionDays: 500 },
       notifications: { emailByDefault: false, defaultDigest: 'hourly' },
+      workflow: { signatureIdleMinutes: 5 },
     };
     expect(Object.keys(flatSettings(defaults)).sort()).toEqual(
       Object.keys(flatSettings(full as never)).sort(),
@@ -65,6 +67,21 @@ describe('a settings patch', () => {
       'audit.retentionDays': 'Enter a whole number of days',
     });
     expect(fieldsOf({ audit: { retentionDays: 36_501 } })?.['audit.retentionDays']).toMatch(/^At most/);
+  });
+
+  it('keeps the signing idle time between a minute and a shift', () => {
+    expect(fieldsOf({ workflow: { signatureIdleMinutes: 1 } })).toBeNull();
+    expect(fieldsOf({ workflow: { signatureIdleMinutes: 480 } })).toBeNull();
+    expect(fieldsOf({ workflow: { signatureIdleMinutes: 0 } })).toEqual({
+      'workflow.signatureIdleMinutes': 'At least 1 minute',
+    });
+    expect(fieldsOf({ workflow: { signatureIdleMinutes: 481 } })).toEqual({
+      'workflow.signatureIdleMinutes': 'At most 480 minutes (8 hours)',
+    });
+    expect(fieldsOf({ workflow: { signatureIdleMinutes: 2.5 } })).toEqual({
+      'workflow.signatureIdleMinutes': 'Enter a whole number of minutes',
+    });
+    expect(readTenantSettings({}).workflow.signatureIdleMinutes).toBe(15);
   });
 
   it('refuses unknown settings and sections rather than dropping them', () => {
@@ -94,6 +111,7 @@ describe('a settings patch', () => {
     expect(next).toEqual({
       audit: { reasonRequired: true, retentionDays: 1000 },
       notifications: { emailByDefault: true, defaultDigest: 'daily' },
+      workflow: { signatureIdleMinutes: 15 },
     });
     expect(tenantSettingsSchema.parse(next)).toEqual(next);
     expect(sameSettings(current, next)).toBe(false);
@@ -106,6 +124,7 @@ describe('a settings patch', () => {
       'audit.retentionDays': 3650,
       'notifications.emailByDefault': true,
       'notifications.defaultDigest': 'off',
+      'workflow.signatureIdleMinutes': 15,
     });
   });
 });

@@ -1,4 +1,10 @@
-import { AUDIT_RETENTION_MIN_DAYS, emailDigests, type TenantSettings } from '@plantline/schema';
+import {
+  AUDIT_RETENTION_MIN_DAYS,
+  emailDigests,
+  SIGNATURE_IDLE_MAX_MINUTES,
+  SIGNATURE_IDLE_MIN_MINUTES,
+  type TenantSettings,
+} from '@plantline/schema';
 import { z } from 'zod';
 
 /*
@@ -38,6 +44,14 @@ const retentionDaysInput = z
   .min(AUDIT_RETENTION_FLOOR_DAYS, retentionFloorMessage)
   .max(AUDIT_RETENTION_MAX_DAYS, `At most ${AUDIT_RETENTION_MAX_DAYS} days (100 years)`);
 
+const wholeMinutes = 'Enter a whole number of minutes';
+
+const signatureIdleInput = z
+  .number({ error: wholeMinutes })
+  .int(wholeMinutes)
+  .min(SIGNATURE_IDLE_MIN_MINUTES, `At least ${SIGNATURE_IDLE_MIN_MINUTES} minute`)
+  .max(SIGNATURE_IDLE_MAX_MINUTES, `At most ${SIGNATURE_IDLE_MAX_MINUTES} minutes (8 hours)`);
+
 /**
  * A change to some settings, grouped by section like the document. Unknown keys are refused rather
  * than dropped: a misspelt setting would otherwise be reported saved while the old value stays in
@@ -56,6 +70,7 @@ export const settingsPatchInput = z.strictObject({
       defaultDigest: z.enum(emailDigests, { error: `One of ${emailDigests.join(', ')}` }).optional(),
     })
     .optional(),
+  workflow: z.strictObject({ signatureIdleMinutes: signatureIdleInput.optional() }).optional(),
 });
 
 export type SettingsPatch = z.output<typeof settingsPatchInput>;
@@ -73,6 +88,7 @@ export function applySettingsPatch(current: TenantSettings, patch: SettingsPatch
   return {
     audit: { ...current.audit, ...definedOnly(patch.audit) },
     notifications: { ...current.notifications, ...definedOnly(patch.notifications) },
+    workflow: { ...current.workflow, ...definedOnly(patch.workflow) },
   };
 }
 

@@ -39,6 +39,7 @@ describe.each(testEngines)('tenant settings ($name engine)', (engine) => {
       settings: {
         audit: { reasonRequired: false, retentionDays: 3650 },
         notifications: { emailByDefault: true, defaultDigest: 'off' },
+        workflow: { signatureIdleMinutes: 15 },
       },
       version: 0,
       updatedAt: null,

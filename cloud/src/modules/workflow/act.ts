@@ -5,7 +5,7 @@ import type {
   WorkflowState,
   WorkflowTransition,
 } from '@plantline/schema/workflow';
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
 import { audit, DomainError, unlessTaken } from '../../platform/index.js';
 import {
@@ -18,11 +18,11 @@ import {
   transitionOf,
   type WorkflowContext,
 } from './context.js';
+import { activeDelegators, type Person } from './delegations.js';
 import {
   type Actor,
   type ApprovalContext,
   type CastVote,
-  delegatorsFor,
   evaluateCondition,
   mayAct,
   missingRequired,
@@ -32,6 +32,8 @@ import {
 import { fireTransition } from './enter-state.js';
 import type { WorkflowEntity } from './entities.js';
 import { fieldCatalogue, type LoadedRecord, loadRecord } from './record-fields.js';
+import { recordSignature } from './signatures.js';
+import { verifySigner } from './signing-auth.js';
 import { actorAt, approvalContext, rebuildTasks, roundVotes } from './task-writer.js';
 import { versionDefinition } from './versions.js';
 
@@ -85,12 +87,15 @@ type Outcome = Omit<ActResult, 'replayed'>;
 export async function act(ctx: WorkflowContext, input: ActInput): Promise<ActResult> {
   const { tx } = ctx;
   const userId = actingUser(ctx);
+  // A retry sent while its first attempt still runs waits for that attempt here, then answers from
+  // it. An advisory lock leaves the transaction without a write, as a replay must: a row lock would
+  // count as one (the API refuses unaudited writes, docs/audit.md).
+  await tx.execute(
+    sql`select pg_advisory_xact_lock(hashtextextended(${`${userId}:${input.idempotencyKey}`}, 0))`,
+  );
   const earlier = await storedResult(tx, userId, input);
   if (earlier !== null) return earlier;
   const instance = await loadInstance(tx, input.instanceId, { lock: true });
-  // A retry that waited for the lock behind its own first attempt finds that attempt's answer now.
-  const meanwhile = await storedResult(tx, userId, input);
-  if (meanwhile !== null) return meanwhile;
   const definition = await versionDefinition(tx, instance.versionId);
   if (instance.version !== input.expectedVersion) throw await staleVersion(tx, instance, definition);
   const from = stateOf(definition, instance.stateKey);
@@ -112,7 +117,7 @@ export async function act(ctx: WorkflowContext, input: ActInput): Promise<ActRes
     comment,
     at: new Date(),
   };
-  const outcome = transition.approval === null ? await move(acting) : await vote(acting, input);
+  const outcome = transition.approval === null ? await move(acting, input) : await vote(acting, input);
   await tx.insert(tables.workflowActionKeys).values({
     tenantId: instance.tenantId,
     userId,
@@ -178,12 +183,12 @@ export async function actingAuthority(
   tx: Sql,
   user: { userId: string; plantId: string | null; at: Date },
   allowed: (actor: Actor) => boolean,
-): Promise<{ actor: Actor; onBehalfOf: string | null } | null> {
+): Promise<{ actor: Actor; onBehalfOf: Person | null } | null> {
   const own = await actorAt(tx, user.userId, user.plantId);
   if (allowed(own)) return { actor: own, onBehalfOf: null };
-  for (const delegatorId of await delegatorsNow(tx, user.userId, user.at)) {
-    const delegator = await actorAt(tx, delegatorId, user.plantId);
-    if (allowed(delegator)) return { actor: delegator, onBehalfOf: delegatorId };
+  for (const delegator of await activeDelegators(tx, user.userId, user.at)) {
+    const actor = await actorAt(tx, delegator.id, user.plantId);
+    if (allowed(actor)) return { actor, onBehalfOf: delegator };
   }
   return null;
 }
@@ -198,7 +203,7 @@ export async function voteAuthority(
   approval: Approval,
   votes: readonly CastVote[],
   approvalCtx: ApprovalContext,
-): Promise<{ onBehalfOf: string | null } | { refusal: string }> {
+): Promise<{ onBehalfOf: Person | null } | { refusal: string }> {
   let refusal: string | null = null;
   const who = await actingAuthority(tx, user, (actor) => {
     if (actor.userId !== user.userId && !actor.permissions.has('approvals.decide')) return false;
@@ -218,19 +223,39 @@ function authority(a: Acting, allowed: (actor: Actor) => boolean) {
   return actingAuthority(a.ctx.tx, { userId: a.userId, plantId: a.record.plantId, at: a.at }, allowed);
 }
 
-async function delegatorsNow(tx: Sql, userId: string, at: Date): Promise<string[]> {
-  const d = tables.workflowDelegations;
-  const periods = await tx
-    .select({
-      delegatorId: d.delegatorId,
-      delegateId: d.delegateId,
-      startsAt: d.startsAt,
-      endsAt: d.endsAt,
-      revokedAt: d.revokedAt,
-    })
-    .from(d)
-    .where(eq(d.delegateId, userId));
-  return delegatorsFor(periods, userId, at);
+/**
+ * The caller's electronic signature when the action asks for one (docs/workflows.md, "Electronic
+ * signatures"): the password (and email) checked, then the signature recorded on the record as it is
+ * now, under a delegation as the caller for the delegator. Null when none is asked.
+ */
+async function signIfAsked(
+  a: Acting,
+  input: ActInput,
+  onBehalfOf: Person | null,
+  meaning: string | null,
+): Promise<string | null> {
+  if (meaning === null) return null;
+  if (input.signature === undefined)
+    throw new DomainError('invalid', `${a.transition.label} needs your electronic signature`, {
+      password: 'Required to sign',
+    });
+  const { components } = await verifySigner(a.ctx, {
+    email: input.signature.email,
+    password: input.signature.password,
+    entityType: a.entity.key,
+    entityId: a.record.id,
+  });
+  const signed = await recordSignature(a.ctx, {
+    entity: a.entity,
+    record: a.record,
+    instanceId: a.instance.id,
+    round: a.instance.round,
+    transitionKey: a.transition.key,
+    meaning,
+    onBehalfOf,
+    components,
+  });
+  return signed.id;
 }
 
 function checkComment(a: Acting, rule: WorkflowTransition['comment']): void {
@@ -259,7 +284,7 @@ function checkGuard(a: Acting): void {
 }
 
 /** A plain transition: the caller (or whom they act for) may take it, and the record allows it. */
-async function move(a: Acting): Promise<Outcome> {
+async function move(a: Acting, input: ActInput): Promise<Outcome> {
   const { transition } = a;
   const who = await authority(a, (actor) => mayAct(transition, actor, a.record.fields, a.instance.startedBy));
   if (who === null)
@@ -268,6 +293,7 @@ async function move(a: Acting): Promise<Outcome> {
   checkComment(a, transition.comment);
   const to = stateOf(a.definition, transition.to);
   await checkRequired(a, to);
+  await signIfAsked(a, input, who.onBehalfOf, transition.signature?.meaning ?? null);
   const moved = await fireTransition(a.ctx, {
     entity: a.entity,
     record: a.record,
@@ -276,7 +302,7 @@ async function move(a: Acting): Promise<Outcome> {
     from: a.from,
     to,
     comment: a.comment,
-    onBehalfOf: who.onBehalfOf,
+    onBehalfOf: who.onBehalfOf?.id ?? null,
     detail: {},
   });
   return { instanceVersion: moved.version, stateKey: moved.stateKey, outcome: 'moved' };
@@ -316,7 +342,11 @@ async function vote(a: Acting, input: ActInput): Promise<Outcome> {
     approvalCtx,
   );
   if ('refusal' in who) throw new DomainError('forbidden', who.refusal);
-  const countsForId = who.onBehalfOf ?? a.userId;
+  const countsForId = who.onBehalfOf?.id ?? a.userId;
+  // A rejection is signed as a review: the signer read the record and sent it back, approving nothing.
+  const meaning =
+    transition.signature === null ? null : decision === 'reject' ? 'review' : transition.signature.meaning;
+  const signatureId = await signIfAsked(a, input, who.onBehalfOf, meaning);
   const [stored] = await unlessTaken(
     ctx.tx
       .insert(tables.approvals)
@@ -330,6 +360,7 @@ async function vote(a: Acting, input: ActInput): Promise<Outcome> {
         countsForId,
         decision,
         comment: a.comment,
+        signatureId,
         createdAt: a.at,
       })
       .returning(),
@@ -346,9 +377,9 @@ async function vote(a: Acting, input: ActInput): Promise<Outcome> {
     transitionKey: transition.key,
     fromState: a.from.key,
     actorId: a.userId,
-    onBehalfOfId: who.onBehalfOf,
+    onBehalfOfId: who.onBehalfOf?.id ?? null,
     comment: a.comment,
-    detail: { decision, approvalId: stored.id },
+    detail: { decision, approvalId: stored.id, signatureId },
   });
   audit(ctx.tx, {
     action: 'workflow.vote',
@@ -375,7 +406,7 @@ async function vote(a: Acting, input: ActInput): Promise<Outcome> {
     from: a.from,
     to: rejected ? stateOf(a.definition, approval.rejectTo) : target,
     comment: rejected ? (tally.rejection?.comment ?? a.comment) : a.comment,
-    onBehalfOf: who.onBehalfOf,
+    onBehalfOf: who.onBehalfOf?.id ?? null,
     detail: { outcome: tally.outcome },
   });
   return {

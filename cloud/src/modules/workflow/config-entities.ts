@@ -1,6 +1,6 @@
 import { tables } from '@plantline/schema';
 import { sql } from 'drizzle-orm';
-import type { Sql } from '../../db/index.js';
+import { rows, type Sql } from '../../db/index.js';
 import { DomainError } from '../../platform/index.js';
 import { entityTypes } from '../config/index.js';
 import type { BuiltinField, WorkflowEntity } from './entities.js';
@@ -30,13 +30,13 @@ const codeAndName = [text('code', 'Code'), text('name', 'Name')];
  */
 async function setOrderNote(tx: Sql, _actor: unknown, orderId: string, value: unknown) {
   const note = value === null ? null : String(value);
-  const o = tables.productionOrders;
-  const written = await tx.execute(
-    sql`update ${o} set ${sql.identifier(o.note.name)} = ${note}, ${sql.identifier(o.updatedAt.name)} = now()
-         where ${o.id} = ${orderId}::uuid and ${o.status} not in ('completed', 'cancelled')
-         returning ${o.id}`,
+  const written = await rows<{ id: string }>(
+    tx,
+    sql`update production_orders set note = ${note}, updated_at = now()
+         where id = ${orderId}::uuid and status not in ('completed', 'cancelled')
+         returning id`,
   );
-  if ((written as unknown as { rows: unknown[] }).rows.length === 0)
+  if (written.length === 0)
     throw new DomainError('conflict', 'The production order is closed; its note no longer changes');
 }
 

@@ -9,7 +9,8 @@ import type { WorkflowEntities, WorkflowEntity } from './entities.js';
 /*
  * What the workflow's database code needs of its caller (docs/workflows.md, "Running a workflow"):
  * the transaction, who is calling, what runs once the transaction commits, and the app's parts it
- * uses. A tRPC procedure's context satisfies it, so a domain passes its own `ctx` through.
+ * uses. A tRPC procedure's context satisfies it, so a domain passes its own `ctx` through. Below it,
+ * the instance and definition lookups every part of the runtime shares.
  */
 export interface WorkflowContext {
   tx: Sql;
@@ -87,7 +88,10 @@ export async function loadInstance(
   options: { lock: boolean } = { lock: false },
 ): Promise<InstanceRow> {
   const query = tx.select().from(wi).where(eq(wi.id, instanceId));
-  const [found] = options.lock ? await query.for('update') : await query;
+  // No key update: it serialises actions on the instance as `for update` would, yet lets another
+  // transaction insert rows that reference it (a failed signing attempt recorded on its own while
+  // the action waits to fail), whose foreign key check takes a key-share lock.
+  const [found] = options.lock ? await query.for('no key update') : await query;
   if (found === undefined) throw new DomainError('not_found', 'No such workflow instance');
   return found;
 }

@@ -1,6 +1,6 @@
 import { tables } from '@plantline/schema';
 import type { WorkflowDefinitionInput } from '@plantline/schema/workflow';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
 import type { Scope } from '../../platform/index.js';
 import { createWorkflow } from './definitions.js';
@@ -14,7 +14,11 @@ import { publishVersion } from './publish.js';
  * order record types (docs/ncrs.md, docs/change-orders.md).
  */
 
-const cancel = (from: string, label: string, actors: WorkflowDefinitionInput['transitions'][number]['actors']) => ({
+const cancel = (
+  from: string,
+  label: string,
+  actors: WorkflowDefinitionInput['transitions'][number]['actors'],
+) => ({
   key: `cancel_${from}`,
   label,
   from,
@@ -256,7 +260,12 @@ export async function installDefaultWorkflows(
     const [existing] = await tx
       .select({ id: tables.workflows.id })
       .from(tables.workflows)
-      .where(eq(tables.workflows.entityType, workflow.entityType));
+      .where(
+        and(
+          eq(tables.workflows.tenantId, actor.tenantId),
+          eq(tables.workflows.entityType, workflow.entityType),
+        ),
+      );
     if (existing !== undefined) continue;
     const { draftVersionId } = await createWorkflow(tx, actor, entities, workflow);
     await publishVersion(tx, actor, entities, {

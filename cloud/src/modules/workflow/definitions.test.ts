@@ -135,9 +135,7 @@ describe.each(testEngines)('workflow definitions ($name engine)', (engine) => {
     const saved = await t.saveDraft.mutate({ versionId: draftId, revision: 1, definition: broken });
     expect(saved.revision).toBe(2);
     expect(saved.issues.length).toBeGreaterThan(0);
-    expect(saved.issues).toContainEqual(
-      expect.objectContaining({ at: { kind: 'transition', key: 'bad' } }),
-    );
+    expect(saved.issues).toContainEqual(expect.objectContaining({ at: { kind: 'transition', key: 'bad' } }));
     const refused = await expectApiError(
       t.publish.mutate({ versionId: draftId, revision: 2, note: 'First' }),
       'BAD_REQUEST',
@@ -205,7 +203,11 @@ describe.each(testEngines)('workflow definitions ($name engine)', (engine) => {
     await expectApiError(t.publish.mutate({ versionId: draftId, revision: 4, note: 'Again' }), 'CONFLICT');
     const opened = await t.get.query({ id: workflowId });
     expect(opened.draft).toBeNull();
-    expect(opened.versions[0]).toMatchObject({ status: 'published', publishedBy: 'Admin A', note: 'Order flow' });
+    expect(opened.versions[0]).toMatchObject({
+      status: 'published',
+      publishedBy: 'Admin A',
+      note: 'Order flow',
+    });
   });
 
   it('keeps running instances on their version and moves them only with a complete mapping', async () => {
@@ -224,8 +226,12 @@ describe.each(testEngines)('workflow definitions ($name engine)', (engine) => {
     });
     await t.saveDraft.mutate({ versionId: draft.id, revision: 1, definition: renamed });
     const changes = await t.diff.query({ fromVersionId: draftId, toVersionId: draft.id });
-    expect(changes).toContainEqual(expect.objectContaining({ change: 'added', part: 'state', key: 'queued' }));
-    expect(changes).toContainEqual(expect.objectContaining({ change: 'removed', part: 'state', key: 'open' }));
+    expect(changes).toContainEqual(
+      expect.objectContaining({ change: 'added', part: 'state', key: 'queued' }),
+    );
+    expect(changes).toContainEqual(
+      expect.objectContaining({ change: 'removed', part: 'state', key: 'open' }),
+    );
     await t.publish.mutate({ versionId: draft.id, revision: 2, note: 'Queued instead of open' });
 
     // New records start on the latest version; the two running ones stay on version 1.
@@ -275,7 +281,14 @@ describe.each(testEngines)('workflow definitions ($name engine)', (engine) => {
       newValues: { workflowVersion: 2, state: 'queued' },
     });
     const moved = await asAdminA((tx) =>
-      rows<{ number: number; state_key: string; version: number; round: number; kind: string; detail: unknown }>(
+      rows<{
+        number: number;
+        state_key: string;
+        version: number;
+        round: number;
+        kind: string;
+        detail: unknown;
+      }>(
         tx,
         sql`select v.number, i.state_key, i.version, i.round, e.kind, e.detail
               from workflow_instances i
@@ -285,17 +298,21 @@ describe.each(testEngines)('workflow definitions ($name engine)', (engine) => {
       ),
     );
     expect(moved).toEqual([
-      { number: 2, state_key: 'queued', version: 2, round: 2, kind: 'migrated', detail: { fromVersion: 1, toVersion: 2 } },
+      {
+        number: 2,
+        state_key: 'queued',
+        version: 2,
+        round: 2,
+        kind: 'migrated',
+        detail: { fromVersion: 1, toVersion: 2 },
+      },
     ]);
     expect((await t.migrationPreview.query({ workflowId, toVersion: 2 })).instances).toEqual([]);
     // Nothing left to move writes nothing, and so needs no audit entry.
     expect(await t.migrate.mutate({ workflowId, toVersion: 2, mapping: {}, reason: 'Again' })).toEqual({
       moved: 0,
     });
-    await expectApiError(
-      t.migrationPreview.query({ workflowId, toVersion: 9 }),
-      'NOT_FOUND',
-    );
+    await expectApiError(t.migrationPreview.query({ workflowId, toVersion: 9 }), 'NOT_FOUND');
   });
 
   it('gives the runtime the latest published definition, cached per tenant and version', async () => {
@@ -320,7 +337,11 @@ describe.each(testEngines)('workflow definitions ($name engine)', (engine) => {
       t.update.mutate({ id: workflowId, version: 1, name: 'Order release (v2)', description: 'Orders' }),
     );
     expectEntries(entries, [
-      { action: 'workflow.update', oldValues: { name: 'Order release' }, newValues: { name: 'Order release (v2)' } },
+      {
+        action: 'workflow.update',
+        oldValues: { name: 'Order release' },
+        newValues: { name: 'Order release (v2)' },
+      },
     ]);
     await expectApiError(
       t.update.mutate({ id: workflowId, version: 1, name: 'Stale', description: '' }),

@@ -56,7 +56,9 @@ export const MINIMAL_DEFINITION: WorkflowDefinitionInput = {
     { key: 'open', label: 'Open', kind: 'initial', position: { x: 0, y: 0 } },
     { key: 'done', label: 'Done', kind: 'final', position: { x: 320, y: 0 } },
   ],
-  transitions: [{ key: 'complete', label: 'Complete', from: 'open', to: 'done', actors: { initiator: true } }],
+  transitions: [
+    { key: 'complete', label: 'Complete', from: 'open', to: 'done', actors: { initiator: true } },
+  ],
 };
 
 export interface NewWorkflow {
@@ -81,7 +83,7 @@ export async function createWorkflow(
   const [taken] = await tx
     .select({ key: w.key, entityType: w.entityType, name: w.name })
     .from(w)
-    .where(or(eq(w.key, input.key), eq(w.entityType, input.entityType)));
+    .where(and(eq(w.tenantId, actor.tenantId), or(eq(w.key, input.key), eq(w.entityType, input.entityType))));
   if (taken?.key === input.key)
     throw new DomainError('conflict', 'That key is already in use here', { key: 'Already in use' });
   if (taken !== undefined)
@@ -177,10 +179,7 @@ export async function getWorkflow(tx: Sql, entities: WorkflowEntities, id: strin
         where i.tenant_id = ${v.tenantId} and i.version_id = ${v.id} and i.closed_at is null)`,
     })
     .from(v)
-    .leftJoin(
-      tables.users,
-      and(eq(tables.users.tenantId, v.tenantId), eq(tables.users.id, v.publishedBy)),
-    )
+    .leftJoin(tables.users, and(eq(tables.users.tenantId, v.tenantId), eq(tables.users.id, v.publishedBy)))
     .where(eq(v.workflowId, workflow.id))
     .orderBy(asc(v.number));
   const draftRow = versions.find((x) => x.status === 'draft');

@@ -3,7 +3,9 @@ import { and, eq, sql } from 'drizzle-orm';
 import { DomainError, type RecordEdit, type RecordEditGuard } from '../../platform/index.js';
 import { announceChange, entityOf, instanceFor, stateOf, type WorkflowContext } from './context.js';
 import { refusedEdits } from './engine/index.js';
-import { fieldCatalogue } from './record-fields.js';
+import { fieldCatalogue, loadRecord } from './record-fields.js';
+import { voidStaleSignatures } from './signatures.js';
+import { rebuildTasks } from './task-writer.js';
 import { versionDefinition } from './versions.js';
 
 /*
@@ -35,14 +37,23 @@ export async function checkRecordEdit(ctx: WorkflowContext, edit: RecordEdit): P
 }
 
 /**
- * After an edit is written, in its transaction: the caller joins the instance's editors, and the
- * record page and inboxes are told to look again.
+ * After an edit is written, in its transaction: signatures of the current round made on the content
+ * before the edit are voided with their votes (21 CFR 11.70: a signature stays bound to what was
+ * signed), the caller joins the instance's editors, and record pages and inboxes look again.
  */
 export async function recordEdited(ctx: WorkflowContext, edit: RecordEdit): Promise<void> {
   if (edit.fields.length === 0) return;
   const instance = await instanceFor(ctx.tx, edit.entityType, edit.entityId);
   if (instance === null) return;
   const { userId } = ctx.principal;
+  const entity = entityOf(ctx, edit.entityType);
+  const catalogue = await fieldCatalogue(ctx.tx, entity);
+  const labels = [...new Set(edit.fields)].map((ref) => catalogue.get(ref)?.label ?? ref);
+  const voided = await voidStaleSignatures(ctx, {
+    entity,
+    record: await loadRecord(ctx.tx, entity, edit.entityId),
+    reason: `Changed after signing: ${labels.join(', ')}`,
+  });
   if (userId !== null) {
     const wi = tables.workflowInstances;
     await ctx.tx
@@ -50,6 +61,8 @@ export async function recordEdited(ctx: WorkflowContext, edit: RecordEdit): Prom
       .set({ editors: sql`array_append(${wi.editors}, ${userId}::uuid)`, updatedAt: new Date() })
       .where(and(eq(wi.id, instance.id), sql`not (${userId}::uuid = any(${wi.editors}))`));
   }
+  // Voided votes no longer count: whoever cast them is asked again.
+  if (voided > 0) await rebuildTasks(ctx, instance.id);
   announceChange(ctx, instance);
 }
 

@@ -195,7 +195,8 @@ function setValue(
 
 /**
  * Writes one field on entering a state. The configuration engine records custom values in the audit
- * trail itself, and a domain's own `apply` is that domain's write; a plain column is recorded here.
+ * trail itself; a built-in field is recorded here, also when the domain's own `apply` writes it (what
+ * else `apply` changes, such as a product's revision, is that domain's to record).
  */
 async function writeAudited(
   ctx: WorkflowContext,
@@ -207,7 +208,7 @@ async function writeAudited(
 ): Promise<void> {
   await writeField(ctx.tx, ctx.principal, entity, record.id, ref, value);
   const builtin = entity.fields.find((f) => f.key === ref);
-  if (builtin === undefined || builtin.apply !== undefined) return;
+  if (builtin === undefined) return;
   audit(ctx.tx, {
     action: `${entity.key}.update`,
     entityType: entity.key,

@@ -39,11 +39,17 @@ async function targetVersion(tx: Sql, workflowId: string, number: number) {
     .from(v)
     .where(and(eq(v.workflowId, workflowId), eq(v.number, number)));
   if (target === undefined)
-    throw new DomainError('not_found', `The workflow has no version ${number}`, { toVersion: 'No such version' });
-  if (target.status !== 'published')
-    throw new DomainError('invalid', `Version ${number} is a draft: publish it before moving instances to it`, {
-      toVersion: 'Not published',
+    throw new DomainError('not_found', `The workflow has no version ${number}`, {
+      toVersion: 'No such version',
     });
+  if (target.status !== 'published')
+    throw new DomainError(
+      'invalid',
+      `Version ${number} is a draft: publish it before moving instances to it`,
+      {
+        toVersion: 'Not published',
+      },
+    );
   return { workflow, target, definition: await versionDefinition(tx, target.id) };
 }
 
@@ -140,13 +146,17 @@ export interface MigrateInput {
 }
 
 /** Moves every running instance the caller reaches to `toVersion`; refuses an incomplete mapping. */
-export async function migrateInstances(ctx: WorkflowContext, input: MigrateInput): Promise<{ moved: number }> {
+export async function migrateInstances(
+  ctx: WorkflowContext,
+  input: MigrateInput,
+): Promise<{ moved: number }> {
   const { tx } = ctx;
   const { workflow, target, definition } = await targetVersion(tx, input.workflowId, input.toVersion);
   const running = await runningElsewhere(tx, workflow.id, target.id, true);
   if (running.length === 0) return { moved: 0 };
   const problems = checkMapping(statesInUseOf(running), input.mapping, definition);
-  if (problems.length > 0) throw new DomainError('invalid', problems.join('; '), { mapping: problems.join('; ') });
+  if (problems.length > 0)
+    throw new DomainError('invalid', problems.join('; '), { mapping: problems.join('; ') });
 
   const entity = ctx.deps.workflowEntities.get(workflow.entityType);
   const numbers = await versionNumbers(tx, workflow.id);

@@ -42,7 +42,8 @@ export function invalidDefinition(issues: readonly ValidationIssue[]): DomainErr
   const fieldErrors: Record<string, string> = {};
   for (const issue of issues) {
     const key = issueKey(issue);
-    fieldErrors[key] = fieldErrors[key] === undefined ? issue.message : `${fieldErrors[key]}\n${issue.message}`;
+    fieldErrors[key] =
+      fieldErrors[key] === undefined ? issue.message : `${fieldErrors[key]}\n${issue.message}`;
   }
   const count = issues.length === 1 ? 'a problem' : `${issues.length} problems`;
   return new DomainError('invalid', `The definition has ${count} to fix before it is published`, fieldErrors);

@@ -20,6 +20,7 @@ import {
   transitionsFrom,
 } from './engine/index.js';
 import { fieldCatalogue, type LoadedRecord, loadRecord } from './record-fields.js';
+import { listSignatures } from './signatures.js';
 import { approvalContext, roundVotes } from './task-writer.js';
 import { versionDefinition } from './versions.js';
 
@@ -70,8 +71,9 @@ export async function recordWorkflow(ctx: WorkflowContext, input: { entityType: 
   requireRead(ctx, entity);
   const record = await loadRecord(tx, entity, input.entityId);
   const instance = await instanceFor(tx, entity.key, record.id);
+  const signatures = await listSignatures(tx, { entityType: entity.key, entityId: record.id });
   if (instance === null)
-    return { instance: null, actions: [] as WorkflowAction[], timeline: [] as TimelineEntry[] };
+    return { instance: null, actions: [] as WorkflowAction[], timeline: [] as TimelineEntry[], signatures };
   const definition = await versionDefinition(tx, instance.versionId);
   const state = stateOf(definition, instance.stateKey);
   const [about] = await tx
@@ -109,6 +111,7 @@ export async function recordWorkflow(ctx: WorkflowContext, input: { entityType: 
     },
     actions,
     timeline: await timelineOf(tx, instance, definition),
+    signatures,
   };
 }
 

@@ -2,9 +2,10 @@ import { tables } from '@plantline/schema';
 import { definitionSchema, type WorkflowDefinition } from '@plantline/schema/workflow';
 import canonicalize from 'canonicalize';
 import { and, asc, eq, sql } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
 import { rows, type Sql } from '../../db/index.js';
 import { audit, DomainError, type Scope } from '../../platform/index.js';
-import { BUILTIN_SEQUENCES, listSequences } from '../config/index.js';
+import { BUILTIN_SEQUENCES } from '../config/index.js';
 import { type DefinitionChange, diffDefinitions, validateDefinition } from './engine/index.js';
 import type { FieldCatalogue, ValidationIssue } from './engine/types.js';
 import type { WorkflowEntities } from './entities.js';
@@ -28,26 +29,36 @@ export interface TenantVocabulary {
   sequences: { code: string; name: string }[];
 }
 
+/*
+ * Filtered by the scope's tenant as well as by row-level security: tenant creation runs as the owner
+ * (tenants.ts), and an owner that is a superuser passes every policy.
+ */
+const ofTenant = (column: PgColumn) => eq(column, sql`plantline.current_tenant_id()`);
+
 export async function tenantVocabulary(tx: Sql): Promise<TenantVocabulary> {
   const roles = await tx
     .select({ key: tables.roles.key, name: tables.roles.name })
     .from(tables.roles)
+    .where(ofTenant(tables.roles.tenantId))
     .orderBy(asc(tables.roles.name));
   const users = await tx
     .select({ id: tables.users.id, name: tables.users.displayName })
     .from(tables.users)
-    .where(eq(tables.users.isActive, true))
+    .where(and(ofTenant(tables.users.tenantId), eq(tables.users.isActive, true)))
     .orderBy(asc(tables.users.displayName));
-  const stored = await listSequences(tx, {});
-  const all = await listSequences(tx, { includeInactive: true });
+  const s = tables.numberingSequences;
+  const stored = await tx
+    .select({ code: s.code, name: s.name, isActive: s.isActive })
+    .from(s)
+    .where(ofTenant(s.tenantId));
   // A built-in sequence is created on its first number, so it is usable before it is stored; a
   // retired one hands out no numbers (numbering.ts) and is not offered.
-  const builtin = Object.entries(BUILTIN_SEQUENCES)
-    .filter(([code]) => !all.some((s) => s.code === code))
-    .map(([code, { name }]) => ({ code, name }));
-  const sequences = [...stored.map((s) => ({ code: s.code, name: s.name })), ...builtin].sort((a, b) =>
-    a.code.localeCompare(b.code),
-  );
+  const sequences = [
+    ...stored.filter((x) => x.isActive).map(({ code, name }) => ({ code, name })),
+    ...Object.entries(BUILTIN_SEQUENCES)
+      .filter(([code]) => !stored.some((x) => x.code === code))
+      .map(([code, { name }]) => ({ code, name })),
+  ].sort((a, b) => a.code.localeCompare(b.code));
   return { roles, users, sequences };
 }
 
@@ -179,8 +190,7 @@ export async function startDraft(
 /** A definition change in the audit trail's words: "changed state Under review: Guard changed". */
 export function describeChanges(changes: readonly DefinitionChange[]): string[] {
   return changes.map(
-    (c) =>
-      `${c.change} ${c.part} ${c.label}${c.details.length === 0 ? '' : `: ${c.details.join('; ')}`}`,
+    (c) => `${c.change} ${c.part} ${c.label}${c.details.length === 0 ? '' : `: ${c.details.join('; ')}`}`,
   );
 }
 

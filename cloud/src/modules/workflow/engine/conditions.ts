@@ -25,8 +25,14 @@ export function isEmptyValue(value: FieldValue): boolean {
   return Array.isArray(value) && value.length === 0;
 }
 
+/** A calendar day that exists: the engine's Date.parse would roll 2026-02-30 over to March. */
+function realDay(text: string): boolean {
+  const ms = Date.parse(`${text.slice(0, 10)}T00:00:00Z`);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === text.slice(0, 10);
+}
+
 export function isDateText(value: string): boolean {
-  return DATE.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`));
+  return DATE.test(value) && realDay(value);
 }
 
 export function isDatetimeText(value: string): boolean {
@@ -35,6 +41,7 @@ export function isDatetimeText(value: string): boolean {
 
 /** A datetime without an offset is read as UTC, so evaluation never depends on the server's zone. */
 function instant(text: string): number | null {
+  if (!realDay(text)) return null;
   const ms = Date.parse(HAS_OFFSET.test(text) ? text : `${text}Z`);
   return Number.isNaN(ms) ? null : ms;
 }
@@ -48,9 +55,9 @@ function temporal(text: string): { day: string; ms: number | null } | null {
 }
 
 /**
- * Orders two scalars of the same kind: numbers, booleans (equality only), texts (equality only) and
- * ISO dates or datetimes (as days when either side is a date, else as instants). `null` means they
- * cannot be compared; `ordered` says whether gt/lt make sense for them.
+ * Orders two scalars of the same kind: numbers, booleans (equality only), ISO dates or datetimes (as
+ * days when either side is a date, else as instants) and other texts (equality only). `null` means
+ * they cannot be compared; `ordered` says whether gt/lt make sense for them.
  */
 function compare(a: Scalar, b: Scalar): { order: number; ordered: boolean } | null {
   if (typeof a === 'number' && typeof b === 'number') return { order: Math.sign(a - b), ordered: true };
@@ -62,7 +69,7 @@ function compare(a: Scalar, b: Scalar): { order: number; ordered: boolean } | nu
     if (ta.ms !== null && tb.ms !== null) return { order: Math.sign(ta.ms - tb.ms), ordered: true };
     return { order: ta.day < tb.day ? -1 : ta.day > tb.day ? 1 : 0, ordered: true };
   }
-  if (ta || tb) return null;
+  // Otherwise plain text, equal or not; a date among texts ("2026-03-01" against "soon") is just text.
   return { order: a === b ? 0 : 1, ordered: false };
 }
 

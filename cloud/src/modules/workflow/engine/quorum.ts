@@ -117,8 +117,9 @@ export function tallyApproval(
     roleCounted[index] = (roleCounted[index] ?? 0) + 1;
   }
 
+  const castOrder = new Map(valid.map((v, i) => [v.countsForId, i]));
   const groups: GroupProgress[] = approval.groups.map((g, index) => {
-    const inGroup = counted[index] ?? [];
+    const inGroup = (counted[index] ?? []).sort((a, b) => (castOrder.get(a) ?? 0) - (castOrder.get(b) ?? 0));
     const missing = g.users.filter((u) => !inGroup.includes(u));
     const need = needed[index] ?? 1;
     return {

@@ -59,6 +59,7 @@ export interface CastVote {
   countsForId: string;
   decision: 'approve' | 'reject';
   comment: string | null;
+  /** When it was cast; votes of the same instant are taken in the order given. */
   at: Date;
 }
 
@@ -70,7 +71,11 @@ export interface ApprovalContext {
   editorIds: ReadonlySet<string>;
   /** The record's fields, for groups with a `when` condition. */
   record: RecordFields;
-  /** Members of each role named by a group, by role key (for percentages and eligibility). */
+  /**
+   * Members of each role named by a group, by role key (for percentages and eligibility), at the
+   * record's plant. The tally counts a role vote only for a listed member, so this must agree with
+   * the `roleKeys` given to `voteEligibility` (docs/workflows.md, "Approvals and quorum").
+   */
   roleMembers: ReadonlyMap<string, readonly string[]>;
 }
 
