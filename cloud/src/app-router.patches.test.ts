@@ -141,6 +141,21 @@ describe.each(testEngines)('every updater ($name engine)', (engine) => {
         read: async (id) => (await t.production.orders.get.query({ id })) as Row,
       },
       {
+        name: 'ncrs',
+        create: () =>
+          t.ncrs.create.mutate({
+            plantId,
+            lineId,
+            productId,
+            title: 'NCR',
+            lot: 'LOT-1',
+            quantityAffected: 2,
+          }),
+        patch: { rootCause: 'Worn tool' },
+        update: (id, patch) => t.ncrs.update.mutate({ id, expectedVersion: 1, patch }),
+        read: async (id) => (await t.ncrs.get.query({ id })) as Row,
+      },
+      {
         name: 'quality.defectCodes',
         create: () =>
           t.quality.defectCodes.create.mutate({

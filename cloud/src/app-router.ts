@@ -8,6 +8,7 @@ import { apiKeysRouter, authRouter, edgeRouter, usersRouter } from './modules/id
 import { ingestRouter } from './modules/ingest/index.js';
 import { kpiRouter } from './modules/kpi/index.js';
 import { masterdataRouter } from './modules/masterdata/index.js';
+import { ncrsRouter } from './modules/ncrs/index.js';
 import { notificationsRouter } from './modules/notifications/index.js';
 import { productionRouter } from './modules/production/index.js';
 import { qualityRouter } from './modules/quality/index.js';
@@ -41,6 +42,7 @@ export const appRouter = router({
   audit: auditRouter,
   workflow: workflowRouter,
   changeOrders: changeOrdersRouter,
+  ncrs: ncrsRouter,
 });
 
 export type AppRouter = typeof appRouter;

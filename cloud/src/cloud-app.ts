@@ -86,6 +86,7 @@ export async function startCloud(
           notifications: deps,
           workflowEntities: deps.workflowEntities,
           workflow: deps,
+          ncrs: deps,
         })
       : null;
     const web =

@@ -66,6 +66,20 @@ export const NAV_PAGES: readonly NavPage[] = [
   },
   {
     group: 'quality',
+    label: 'NCRs',
+    href: '/quality/ncrs',
+    anyOf: ['quality.read'],
+    keywords: ['non-conformance', 'nonconformance', 'defects', 'disposition', 'mrb', 'quality'],
+  },
+  {
+    group: 'quality',
+    label: 'Inspections',
+    href: '/quality/inspections',
+    anyOf: ['quality.read'],
+    keywords: ['inspection', 'failed', 'fpy', 'raise ncr'],
+  },
+  {
+    group: 'quality',
     label: 'Change orders',
     href: '/change-orders',
     anyOf: ['changes.read'],

@@ -107,6 +107,20 @@ export const entityTypes = [
     },
     readPermission: 'changes.read',
   },
+  {
+    key: 'ncr',
+    label: 'NCR',
+    plural: 'NCRs',
+    table: 'ncrs',
+    codeColumn: 'number',
+    nameColumn: 'title',
+    plantColumn: 'plant_id',
+    activeColumn: null,
+    context: { label: 'Status', expression: 'e.status' },
+    // The NCR's workflow locks fields per state, custom ones included (docs/ncrs.md).
+    closed: null,
+    readPermission: 'quality.read',
+  },
 ] as const satisfies readonly EntityType[];
 
 export type EntityTypeKey = (typeof entityTypes)[number]['key'];

@@ -24,6 +24,7 @@ export const ENTITY_TYPE_LABELS: Readonly<Record<string, string>> = {
   type_list: 'Type list',
   numbering_scheme: 'Numbering scheme',
   change_order: 'Change order',
+  ncr: 'NCR',
 };
 
 /** `shift_pattern` → "Shift pattern"; a known type by its label. */
@@ -109,6 +110,8 @@ export function recordHref(record: EntryRecord, permissions: readonly string[]):
     case 'downtime_reason':
     case 'shift_pattern':
       return may('masterdata.read') ? '/admin/production' : null;
+    case 'ncr':
+      return may('quality.read') ? `/quality/ncrs/${id}` : null;
     default:
       return null;
   }

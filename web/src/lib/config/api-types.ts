@@ -22,6 +22,7 @@ export const ENTITY_TYPE_KEYS = [
   'line',
   'production_order',
   'change_order',
+  'ncr',
 ] as const satisfies readonly EntityTypeKey[];
 
 /* A type error here: an entity type registered in the cloud (entity-types.ts) is missing above. */
