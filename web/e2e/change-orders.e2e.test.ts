@@ -70,7 +70,8 @@ describe.runIf(hasChromium)('engineering change orders', () => {
     await brake.getByText('RT-BRK-100').waitFor();
     expect(await brake.locator('td').nth(3).textContent()).toBe('A → next');
     await page.getByText('From lot LOT-77').waitFor();
-    await page.getByRole('complementary', { name: 'Workflow' }).getByText('Draft').first().waitFor();
+    const workflow = page.getByRole('region', { name: 'Workflow' });
+    await workflow.getByText('Draft', { exact: true }).first().waitFor();
 
     // Edited in place: a field, then the items, each against the version shown.
     await page.getByRole('button', { name: 'Edit' }).click();
@@ -93,6 +94,12 @@ describe.runIf(hasChromium)('engineering change orders', () => {
         .locator('tr[data-item]')
         .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-item'))),
     ).toEqual(['BRK-100', 'FLG-450']);
+    // Its workflow beside it: submitting (a comment is optional) moves it to screening, and the record
+    // shows the new state.
+    await workflow.getByRole('button', { name: 'Submit' }).click();
+    await page.getByRole('dialog', { name: 'Submit' }).getByRole('button', { name: 'Confirm' }).click();
+    await workflow.getByText('Screening', { exact: true }).first().waitFor();
+    await page.getByLabel('State: Screening').waitFor();
     await page.screenshot({ path: `${screenshotDir}/change-order.png`, fullPage: true });
 
     // The product's page: its revision history, from its first revision.
@@ -106,16 +113,26 @@ describe.runIf(hasChromium)('engineering change orders', () => {
     await page.goto(`${ui.cloud.url}/change-orders`);
     await page.getByLabel('Emergency').check();
     await page.waitForURL(/urgency=emergency/);
+    await demo.waitFor({ state: 'detached' });
     await page.locator(`tr[data-change-order="${number}"]`).waitFor();
     expect(await page.locator('tr[data-change-order]').count()).toBe(1);
     await page.getByLabel('Emergency').uncheck();
     await page.getByLabel('Product', { exact: true }).selectOption({ label: 'FLG-450 · Flange 450' });
     await page.waitForURL(/product=/);
     await demo.waitFor({ state: 'detached' });
-    await page.locator(`tr[data-change-order="${number}"]`).getByRole('button', { name: 'Draft' }).click();
-    await page.waitForURL(/status=draft/);
-    await page.getByRole('button', { name: 'Show every state, not only Draft' }).waitFor();
+    await page
+      .locator(`tr[data-change-order="${number}"]`)
+      .getByRole('button', { name: 'Screening' })
+      .click();
+    await page.waitForURL(/status=screening/);
+    await page.getByRole('button', { name: 'Show every state, not only Screening' }).waitFor();
     await page.screenshot({ path: `${screenshotDir}/change-orders.png`, fullPage: true });
+    // Without the product and state filters, the demo's change order (still in draft) is back.
+    await page.getByLabel('Product', { exact: true }).selectOption({ label: 'Any product' });
+    await page.waitForURL((url) => !url.searchParams.has('product'));
+    await page.getByRole('button', { name: 'Show every state, not only Screening' }).click();
+    await demo.waitFor();
+    expect(page.url()).not.toMatch(/status=|product=/);
     await context.close();
   });
 });
