@@ -99,7 +99,14 @@ describe.runIf(hasChromium)('NCRs', () => {
       {},
       'GET',
     );
-    const routing = routings[0]!;
+    const products = await trpcCall<{ id: string; code: string }[]>(
+      page,
+      'production.products.list',
+      {},
+      'GET',
+    );
+    const brake = products.find((p) => p.code === 'BRK-100')!;
+    const routing = routings.find((r) => r.productId === brake.id)!;
     await trpcCall(page, 'quality.inspections.record', {
       plantId: plants.find((p) => p.code === 'RIV')!.id,
       productId: routing.productId,
