@@ -197,6 +197,12 @@ async function buildWorld(client: ApiClient, plantIds: string[], ids: Map<string
     serial: 'SN1',
     result: 'fail',
   });
+  const changeOrder = await t.changeOrders.create.mutate({
+    title: 'Change',
+    plantId,
+    items: [{ productId: product.id, routingId: routing.id }],
+  });
+  const ncr = await t.ncrs.create.mutate({ plantId, title: 'NCR', inspectionIds: [inspection.id] });
   const typeList = await t.config.typeLists.create.mutate({
     code: 'COLOURS',
     name: 'Colours',
@@ -204,7 +210,14 @@ async function buildWorld(client: ApiClient, plantIds: string[], ids: Map<string
   });
   const optionId = typeList.options[0]!.id;
   let fieldId = '';
-  for (const entityType of ['product', 'machine', 'line', 'production_order'] as const) {
+  for (const entityType of [
+    'product',
+    'machine',
+    'line',
+    'production_order',
+    'change_order',
+    'ncr',
+  ] as const) {
     const [noteText, weight, colour, due, linked] = PROBE_FIELD_KEYS as [
       string,
       string,
@@ -262,6 +275,8 @@ async function buildWorld(client: ApiClient, plantIds: string[], ids: Map<string
     characteristicId,
     defectCodeId: defect.id,
     previousInspectionId: inspection.id,
+    inspectionId: inspection.id,
+    ncrId: ncr.id,
     shiftId: shift.id,
     typeListId: typeList.id,
     optionId,
@@ -281,9 +296,13 @@ async function buildWorld(client: ApiClient, plantIds: string[], ids: Map<string
     'production.plannedDowntimes.id': downtime.id,
     'production.routings.id': routing.id,
     'production.orders.id': order.id,
+    routingId: routing.id,
+    ownerId: user.id,
+    'changeOrders.id': changeOrder.id,
     'quality.defectCodes.id': defect.id,
     'quality.inspectionPlans.id': plan.id,
     'quality.inspections.id': inspection.id,
+    'ncrs.id': ncr.id,
     'config.fields.id': fieldId,
     'config.typeLists.id': typeList.id,
     'config.typeLists.updateOption.id': optionId,

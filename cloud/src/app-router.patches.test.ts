@@ -141,6 +141,21 @@ describe.each(testEngines)('every updater ($name engine)', (engine) => {
         read: async (id) => (await t.production.orders.get.query({ id })) as Row,
       },
       {
+        name: 'ncrs',
+        create: () =>
+          t.ncrs.create.mutate({
+            plantId,
+            lineId,
+            productId,
+            title: 'NCR',
+            lot: 'LOT-1',
+            quantityAffected: 2,
+          }),
+        patch: { rootCause: 'Worn tool' },
+        update: (id, patch) => t.ncrs.update.mutate({ id, expectedVersion: 1, patch }),
+        read: async (id) => (await t.ncrs.get.query({ id })) as Row,
+      },
+      {
         name: 'quality.defectCodes',
         create: () =>
           t.quality.defectCodes.create.mutate({
@@ -238,6 +253,26 @@ describe.each(testEngines)('every updater ($name engine)', (engine) => {
         patch: { name: 'Renamed sequence' },
         update: (id, patch) => t.config.numbering.update.mutate({ id, patch }),
         read: async (id) => byId(await t.config.numbering.list.query({ includeInactive: true }), id),
+      },
+      {
+        name: 'changeOrders',
+        create: () =>
+          t.changeOrders.create.mutate({
+            title: 'Change',
+            reason: 'Keep me',
+            urgency: 'high',
+            effectivity: 'lot',
+            effectiveLot: 'LOT-1',
+            plantId,
+            items: [{ productId, note: 'Keep me too' }],
+          }),
+        patch: { title: 'Renamed change' },
+        // Edited against the version read just before, as the change order page does.
+        update: async (id, patch) => {
+          const { version } = await t.changeOrders.get.query({ id });
+          return t.changeOrders.update.mutate({ id, expectedVersion: version, patch });
+        },
+        read: async (id) => (await t.changeOrders.get.query({ id })) as Row,
       },
     );
   }, 120_000);

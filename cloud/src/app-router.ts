@@ -1,4 +1,5 @@
 import { auditRouter } from './modules/audit/index.js';
+import { changeOrdersRouter } from './modules/change-orders/index.js';
 import { configRouter } from './modules/config/index.js';
 import { demoRouter } from './modules/demo/index.js';
 import { deviceCredentialsRouter } from './modules/devices/index.js';
@@ -7,6 +8,7 @@ import { apiKeysRouter, authRouter, edgeRouter, usersRouter } from './modules/id
 import { ingestRouter } from './modules/ingest/index.js';
 import { kpiRouter } from './modules/kpi/index.js';
 import { masterdataRouter } from './modules/masterdata/index.js';
+import { ncrsRouter } from './modules/ncrs/index.js';
 import { notificationsRouter } from './modules/notifications/index.js';
 import { productionRouter } from './modules/production/index.js';
 import { qualityRouter } from './modules/quality/index.js';
@@ -39,6 +41,8 @@ export const appRouter = router({
   search: searchRouter,
   audit: auditRouter,
   workflow: workflowRouter,
+  changeOrders: changeOrdersRouter,
+  ncrs: ncrsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -2,9 +2,11 @@ import type { Logger } from 'pino';
 import type { AppDeps } from './app-deps.js';
 import type { Database } from './db/index.js';
 import { type AuditSigningKey, ephemeralSigningKey } from './modules/audit/index.js';
+import { changeOrderWorkflowEntity } from './modules/change-orders/index.js';
 import { LoginLimiter, type LoginLimiterOptions, type SessionPolicy } from './modules/identity/index.js';
 import { createCodeCache } from './modules/ingest/index.js';
 import { LiveKpiHubs } from './modules/kpi/index.js';
+import { ncrWorkflowEntity } from './modules/ncrs/index.js';
 import { EmailOutbox, notifyOnAuditFailure, smtpTransport } from './modules/notifications/index.js';
 import { recordEditGuard, withConfigEntities, workflowEntityMap } from './modules/workflow/index.js';
 import { EventBus } from './platform/index.js';
@@ -69,7 +71,7 @@ export function buildAppDeps(options: AppDepsOptions): AppDeps {
             ...(options.email.clock === undefined ? {} : { clock: options.email.clock }),
           }),
     auditSigningKey: options.auditSigningKey ?? ephemeralSigningKey(),
-    workflowEntities: workflowEntityMap(withConfigEntities([])),
+    workflowEntities: workflowEntityMap(withConfigEntities([ncrWorkflowEntity, changeOrderWorkflowEntity])),
     recordEdits: recordEditGuard(),
     ...(options.demoHistoryFile === undefined ? {} : { demoHistoryFile: options.demoHistoryFile }),
   };

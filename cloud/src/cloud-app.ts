@@ -85,6 +85,8 @@ export async function startCloud(
           log,
           notifications: deps,
           workflowEntities: deps.workflowEntities,
+          workflow: deps,
+          ncrs: deps,
         })
       : null;
     const web =

@@ -54,6 +54,17 @@ describe('navigationFor', () => {
     ]);
   });
 
+  it('offers the workflow designer to whoever manages workflows, with configuration', () => {
+    const nav = navigationFor(['config.read', 'workflows.manage']);
+    expect(nav.find((s) => s.key === 'configuration')?.pages.map((p) => p.label)).toEqual([
+      'Records',
+      'Custom fields',
+      'Type lists',
+      'Workflows',
+    ]);
+    expect(matchPages('approvals', pagesFor(['workflows.manage']))[0]?.href).toBe('/admin/workflows');
+  });
+
   it('leaves out administration for an operator without it', () => {
     expect(navigationFor(['events.read']).map((s) => s.label)).toEqual(['Plant floor']);
   });

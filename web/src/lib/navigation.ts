@@ -65,6 +65,27 @@ export const NAV_PAGES: readonly NavPage[] = [
     keywords: ['work orders', 'jobs', 'planning'],
   },
   {
+    group: 'quality',
+    label: 'NCRs',
+    href: '/quality/ncrs',
+    anyOf: ['quality.read'],
+    keywords: ['non-conformance', 'nonconformance', 'defects', 'disposition', 'mrb', 'quality'],
+  },
+  {
+    group: 'quality',
+    label: 'Inspections',
+    href: '/quality/inspections',
+    anyOf: ['quality.read'],
+    keywords: ['inspection', 'failed', 'fpy', 'raise ncr'],
+  },
+  {
+    group: 'quality',
+    label: 'Change orders',
+    href: '/change-orders',
+    anyOf: ['changes.read'],
+    keywords: ['eco', 'ecn', 'engineering change', 'revisions', 'change board'],
+  },
+  {
     group: 'configuration',
     label: 'Records',
     href: '/config/records',
@@ -84,6 +105,13 @@ export const NAV_PAGES: readonly NavPage[] = [
     href: '/config/type-lists',
     anyOf: ['config.read'],
     keywords: ['options', 'picklists', 'dropdowns', 'csv'],
+  },
+  {
+    group: 'configuration',
+    label: 'Workflows',
+    href: '/admin/workflows',
+    anyOf: ['workflows.manage'],
+    keywords: ['approvals', 'signatures', 'states', 'transitions', 'process', 'designer', 'versions'],
   },
   {
     group: 'administration',

@@ -90,6 +90,37 @@ export const entityTypes = [
     },
     readPermission: 'masterdata.read',
   },
+  {
+    key: 'change_order',
+    label: 'Change order',
+    plural: 'Change orders',
+    table: 'change_orders',
+    codeColumn: 'number',
+    nameColumn: 'title',
+    plantColumn: 'plant_id',
+    activeColumn: null,
+    context: null,
+    // As the change order itself (change-orders.ts): once implemented it no longer changes.
+    closed: {
+      expression: 'e.implemented_at is not null',
+      reason: 'The change order is implemented; its values no longer change',
+    },
+    readPermission: 'changes.read',
+  },
+  {
+    key: 'ncr',
+    label: 'NCR',
+    plural: 'NCRs',
+    table: 'ncrs',
+    codeColumn: 'number',
+    nameColumn: 'title',
+    plantColumn: 'plant_id',
+    activeColumn: null,
+    context: { label: 'Status', expression: 'e.status' },
+    // The NCR's workflow locks fields per state, custom ones included (docs/ncrs.md).
+    closed: null,
+    readPermission: 'quality.read',
+  },
 ] as const satisfies readonly EntityType[];
 
 export type EntityTypeKey = (typeof entityTypes)[number]['key'];

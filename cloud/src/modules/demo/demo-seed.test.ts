@@ -199,4 +199,22 @@ describe.each(testEngines)('the demo tenant ($name engine)', (engine) => {
     expect(items.map((o) => o.number)).toContain(`PO-RIV-${year}-00001`);
     expect(items.map((o) => o.number)).toContain(`PO-LAK-${year}-00001`);
   });
+
+  it('has one open change order for the brake caliper, owned by the administrator', async () => {
+    const admin = await signIn(server.url, 'admin@demo.test.plantline.local', password);
+    const { items } = await admin.trpc.changeOrders.list.query({});
+    expect(items).toEqual([
+      expect.objectContaining({
+        number: `ECO-${new Date().getUTCFullYear()}-00001`,
+        productCodes: ['BRK-100'],
+        effectivity: 'lot',
+        ownerName: 'Demo Administrator',
+        implementedAt: null,
+      }),
+    ]);
+    const order = await admin.trpc.changeOrders.get.query({ id: items[0]!.id });
+    expect(order.items).toEqual([
+      expect.objectContaining({ productCode: 'BRK-100', routingCode: 'RT-BRK-100', fromRevision: 'A' }),
+    ]);
+  });
 });

@@ -6,14 +6,17 @@ import type { Logger } from 'pino';
 import type { Database } from '../../db/index.js';
 import { rows } from '../../db/index.js';
 import type { EventBus } from '../../platform/index.js';
+import { seedDemoChangeOrder } from '../change-orders/index.js';
 import { createDeviceCredential } from '../devices/index.js';
 import { createApiKey, randomToken } from '../identity/index.js';
 import { createLine, createMachine, createStation } from '../masterdata/index.js';
+import type { NcrCall } from '../ncrs/index.js';
 import { notifyNow } from '../notifications/index.js';
 import { seedDemoProduction } from '../production/index.js';
 import { seedDemoQuality } from '../quality/index.js';
 import { createTenant } from '../tenancy/index.js';
-import { installDefaultWorkflows, type WorkflowEntities } from '../workflow/index.js';
+import { installDefaultWorkflows, type WorkflowContext, type WorkflowEntities } from '../workflow/index.js';
+import { seedDemoNcrs } from './demo-ncrs.js';
 
 export interface DemoCredentials {
   email: string;
@@ -55,6 +58,10 @@ export async function seedDemoTenant(
     notifications?: { bus: EventBus; email: { readonly enabled: boolean } | null };
     /** The app's record types: the demo tenant gets the default workflows of those it has. */
     workflowEntities?: WorkflowEntities;
+    /** The app's parts the workflow runtime needs: with them the demo's records start their workflows. */
+    workflow?: WorkflowContext['deps'];
+    /** The app's parts an NCR's workflow needs (docs/demo.md, "NCRs"); without them the demo has no NCRs. */
+    ncrs?: NcrCall['deps'];
   },
 ): Promise<DemoCredentials | null> {
   const credentialsFile = join(options.dataDir, 'demo-credentials.json');
@@ -88,6 +95,8 @@ export async function seedDemoTenant(
     throw error;
   }
   await seedDemoMasterData(db, created.tenantId, created.plantIds);
+  if (options.ncrs !== undefined)
+    await seedDemoNcrs(db, options.ncrs, { ...created, plantId: created.plantIds[0]! });
   writeFileSync(credentialsFile, JSON.stringify(credentials, null, 2), { mode: 0o600 });
   chmodSync(credentialsFile, 0o600);
   // The demo stack's edge enrols with this key (stack/main.ts) and sends for both plants.
@@ -101,6 +110,8 @@ export async function seedDemoTenant(
     plantIds: 'all' as const,
   };
   const scope = { tenantId: created.tenantId, plantIds: 'all' as const };
+  // Raised by the administrator, who owns it: the change orders page opens on one to approve.
+  await db.ownerTransact(scope, (tx) => seedDemoChangeOrder(tx, admin, options.workflow));
   const edgeKey = await db.ownerTransact(scope, (tx) =>
     createApiKey(tx, admin, {
       name: 'Demo edge (both demo plants)',

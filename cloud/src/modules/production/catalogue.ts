@@ -21,6 +21,8 @@ const productColumns = {
   code: tables.products.code,
   name: tables.products.name,
   unit: tables.products.unit,
+  /** The current revision: change orders advance it (docs/change-orders.md). */
+  revision: tables.products.revision,
   isActive: tables.products.isActive,
 };
 
@@ -38,13 +40,34 @@ export function listProducts(tx: Sql, input: { includeInactive?: boolean | undef
     .orderBy(asc(tables.products.code));
 }
 
+export async function getProduct(tx: Sql, id: string) {
+  const [product] = await tx.select(productColumns).from(tables.products).where(eq(tables.products.id, id));
+  if (product === undefined) throw notFound('Product');
+  return product;
+}
+
+/**
+ * Inserts the products whose codes are free. Each starts its revision history at its first revision
+ * (product_revisions), so the history a product shows begins where the product did.
+ */
 export async function createProducts(tx: Sql, tenantId: string, input: ProductFields[]) {
   if (input.length === 0) return [];
-  return tx
+  const created = await tx
     .insert(tables.products)
     .values(input.map((p) => ({ ...p, tenantId })))
     .onConflictDoNothing()
-    .returning(productColumns);
+    .returning({ ...productColumns, createdAt: tables.products.createdAt });
+  if (created.length > 0)
+    await tx.insert(tables.productRevisions).values(
+      created.map((p) => ({
+        tenantId,
+        productId: p.id,
+        revision: p.revision,
+        effectiveFrom: p.createdAt,
+        note: 'Initial revision',
+      })),
+    );
+  return created.map(({ createdAt: _, ...product }) => product);
 }
 
 export async function createProduct(tx: Sql, tenantId: string, input: ProductFields) {

@@ -16,6 +16,7 @@ import {
   createDowntimeReason,
   createProduct,
   createStateCode,
+  getProduct,
   listDowntimeReasons,
   listProducts,
   listStateCodes,
@@ -31,6 +32,7 @@ import {
   listPlannedDowntimes,
   updatePlannedDowntime,
 } from './planned-downtimes.js';
+import { listProductRevisions } from './product-revisions.js';
 import {
   createProductionOrder,
   getProductionOrder,
@@ -133,6 +135,11 @@ const orderNumberInput = z.string().trim().min(1, 'Enter a number').max(64, 'At 
 export const productionRouter = router({
   products: router({
     list: read.input(catalogueFilter).query(({ ctx, input }) => listProducts(ctx.tx, input)),
+    get: read.input(byId).query(({ ctx, input }) => getProduct(ctx.tx, input.id)),
+    /** The product's revisions, newest first, each with the change order that made it. */
+    revisions: read
+      .input(z.object({ productId: id }))
+      .query(({ ctx, input }) => listProductRevisions(ctx.tx, input.productId)),
     create: manage
       .input(
         z.object({ ...productFields, unit: productFields.unit.default('pcs'), custom: customValuesInput }),

@@ -7,7 +7,7 @@ import { addUser, signIn } from '../../testing/api.js';
 import { type TestApp, useTestApp } from '../../testing/app.js';
 import { testEngines } from '../../testing/engines.js';
 import { TEST_PASSWORD } from '../../testing/tenants.js';
-import { entities, orderUnderReview, sessionPrincipal, signingCaller } from './signing-fixtures.js';
+import { orderUnderReview, sessionPrincipal, signingCaller } from './signing-fixtures.js';
 
 /*
  * The printable manifestation of a record's signatures (21 CFR 11.50(b); docs/workflows.md,
@@ -39,7 +39,6 @@ describe.each(testEngines)('the signatures PDF ($name engine)', (engine) => {
 
   beforeAll(async () => {
     plantId = app.tenants.a.plantIds[0]!;
-    app.server.deps.workflowEntities = entities;
     await app.admin.trpc.tenancy.plants.update.mutate({ id: plantId, patch: { timezone: 'Europe/Berlin' } });
   });
 

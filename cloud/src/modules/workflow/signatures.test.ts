@@ -9,13 +9,7 @@ import { auditTrail } from '../../testing/audit-entries.js';
 import { testEngines } from '../../testing/engines.js';
 import { TEST_PASSWORD } from '../../testing/tenants.js';
 import { loadRecord, signedContent } from './record-fields.js';
-import {
-  entities,
-  orderEntity,
-  orderUnderReview,
-  sessionPrincipal,
-  signingCaller,
-} from './signing-fixtures.js';
+import { orderUnderReview, sessionPrincipal, signingCaller } from './signing-fixtures.js';
 
 /*
  * Electronic signatures (docs/workflows.md, "Electronic signatures"; 21 CFR 11.50, 11.70, 11.200):
@@ -31,7 +25,6 @@ describe.each(testEngines)('electronic signatures ($name engine)', (engine) => {
 
   beforeAll(async () => {
     plantId = app.tenants.a.plantIds[0]!;
-    app.server.deps.workflowEntities = entities;
   });
 
   /** A fresh session of tenant A's administrator, over the API and as the signing calls' caller. */
@@ -61,7 +54,9 @@ describe.each(testEngines)('electronic signatures ($name engine)', (engine) => {
       email: app.tenants.a.adminEmail.toUpperCase(),
       password: TEST_PASSWORD,
     });
-    const record = await app.database.db.transact(owner(), (tx) => loadRecord(tx, orderEntity, orderId));
+    const record = await app.database.db.transact(owner(), (tx) =>
+      loadRecord(tx, app.server.deps.workflowEntities.get('production_order')!, orderId),
+    );
     expect(first.recordSha256).toBe(signedContent(record).sha256);
     const [stored] = await sql1<{
       signer_name: string;
@@ -215,7 +210,7 @@ describe.each(testEngines)('electronic signatures ($name engine)', (engine) => {
       {
         kind: 'workflow.signature-voided',
         title: `Your signature on ${number} was voided`,
-        link: `/orders/${orderId}`,
+        link: `/config/records/production_order/${orderId}`,
       },
     ]);
     // A voided signature never changes again (migration 0019).
@@ -293,7 +288,11 @@ describe.each(testEngines)('electronic signatures ($name engine)', (engine) => {
     });
     const input = { entityType: 'production_order', entityId: orderId };
     const asOutsider = await signIn(app.server.url, outsider.email);
-    await expectApiError(asOutsider.trpc.workflow.signatures.list.query(input), 'FORBIDDEN', /quality\.read/);
+    await expectApiError(
+      asOutsider.trpc.workflow.signatures.list.query(input),
+      'FORBIDDEN',
+      /masterdata\.read/,
+    );
     const asElsewhere = await signIn(app.server.url, elsewhere.email);
     await expectApiError(asElsewhere.trpc.workflow.signatures.list.query(input), 'NOT_FOUND');
     await expectApiError(app.adminB.trpc.workflow.signatures.list.query(input), 'NOT_FOUND');

@@ -8,35 +8,15 @@ import type { ApiClient } from '../../testing/api.js';
 import type { TestApp } from '../../testing/app.js';
 import { callerContext } from '../../testing/context.js';
 import { router, signedInProcedure } from '../../trpc/procedures.js';
-import { type WorkflowEntity, workflowEntityMap } from './entities.js';
 import { readableRecord, recordSignature, voidStaleSignatures } from './signatures.js';
 import { verifySigner } from './signing-auth.js';
 
 /*
- * What the signature tests share (signatures.test.ts, signature-page.test.ts): production orders as a
- * record type under a workflow, an instance per order written as rows, and calls that sign and edit
- * through the access middleware as a person in a real session — the way the runtime's actions do.
+ * What the signature tests share (signatures.test.ts, signature-page.test.ts): production orders (as
+ * the app describes them, config-entities.ts) under a workflow, an instance per order written as rows,
+ * and calls that sign and edit through the access middleware as a person in a real session — the way
+ * the runtime's actions do, without depending on a definition's rules.
  */
-
-/** Production orders as a record type workflows run on, read by holders of quality.read. */
-export const orderEntity: WorkflowEntity = {
-  key: 'production_order',
-  label: 'Production order',
-  table: 'production_orders',
-  codeColumn: 'number',
-  titleColumn: 'note',
-  plantColumn: 'plant_id',
-  statusColumn: null,
-  createdByColumn: null,
-  readPermission: 'quality.read',
-  fields: [
-    { key: 'quantity', label: 'Quantity', kind: 'number', column: 'quantity', settable: true },
-    { key: 'note', label: 'Note', kind: 'text', column: 'note', settable: true },
-  ],
-  link: (id) => `/orders/${id}`,
-};
-
-export const entities = workflowEntityMap([orderEntity]);
 
 const definition = {
   states: [
@@ -193,7 +173,5 @@ const signingRouter = router({
 
 /** Calls of signingRouter as `principal`, with one login limiter across them (the app has one). */
 export function signingCaller(app: TestApp, principal: Principal) {
-  const ctx = callerContext(app.database.db, principal);
-  ctx.deps.workflowEntities = entities;
-  return signingRouter.createCaller(ctx);
+  return signingRouter.createCaller(callerContext(app.database.db, principal));
 }

@@ -48,6 +48,8 @@ describe('audit entries as the viewer shows them', () => {
     expect(recordHref(order, ['config.read'])).toBe('/config/records/production_order/o1?code=PO+7%2F1');
     expect(recordHref({ ...order, entityType: 'type_list' }, ['config.read'])).toBe('/config/type-lists/o1');
     expect(recordHref({ ...order, entityType: 'role' }, ['roles.read'])).toBe('/admin/roles');
+    expect(recordHref({ ...order, entityType: 'change_order' }, ['changes.read'])).toBe('/change-orders/o1');
+    expect(recordHref({ ...order, entityType: 'change_order' }, ['config.read'])).toBeNull();
     expect(recordHref({ ...order, entityType: 'role' }, ['users.read'])).toBeNull();
     expect(recordHref({ ...order, entityType: 'plant', entityId: PLANT_ID }, ['plants.read'])).toBe(
       `/admin/plants?plant=${PLANT_ID}`,

@@ -23,6 +23,8 @@ export const ENTITY_TYPE_LABELS: Readonly<Record<string, string>> = {
   custom_field: 'Custom field',
   type_list: 'Type list',
   numbering_scheme: 'Numbering scheme',
+  change_order: 'Change order',
+  ncr: 'NCR',
 };
 
 /** `shift_pattern` → "Shift pattern"; a known type by its label. */
@@ -86,6 +88,8 @@ export function recordHref(record: EntryRecord, permissions: readonly string[]):
     case 'line':
     case 'production_order':
       return may('config.read') ? recordPage() : null;
+    case 'change_order':
+      return may('changes.read') ? `/change-orders/${id}` : null;
     case 'type_list':
       return may('config.read') ? `/config/type-lists/${id}` : null;
     case 'custom_field':
@@ -106,6 +110,8 @@ export function recordHref(record: EntryRecord, permissions: readonly string[]):
     case 'downtime_reason':
     case 'shift_pattern':
       return may('masterdata.read') ? '/admin/production' : null;
+    case 'ncr':
+      return may('quality.read') ? `/quality/ncrs/${id}` : null;
     default:
       return null;
   }

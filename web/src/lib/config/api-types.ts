@@ -21,6 +21,8 @@ export const ENTITY_TYPE_KEYS = [
   'machine',
   'line',
   'production_order',
+  'change_order',
+  'ncr',
 ] as const satisfies readonly EntityTypeKey[];
 
 /* A type error here: an entity type registered in the cloud (entity-types.ts) is missing above. */

@@ -93,6 +93,7 @@ describe('a refusal for a stale view', () => {
     instance: null,
     actions: [],
     timeline,
+    signatures: [],
   });
   const started = {
     at: '2026-03-04T05:00:00.000Z',
