@@ -41,7 +41,7 @@ export const NAV_PAGES: readonly NavPage[] = [
     label: 'My tasks',
     href: '/tasks',
     anyOf: 'signed-in',
-    keywords: ['inbox', 'approvals', 'to do', 'overdue', 'delegations', 'away', 'deputy'],
+    keywords: ['inbox', 'approve', 'to do', 'overdue', 'delegations', 'away', 'deputy'],
   },
   {
     group: 'plant-floor',
