@@ -213,23 +213,23 @@ describe.each(testEngines)('numbering ($name engine)', (engine) => {
   });
 
   it('refuses an unknown sequence, a retired one, and a per-plant pattern without a plant', async () => {
-    await expect(take(plantA1, nov25, 'ncr')).rejects.toMatchObject({
+    await expect(take(plantA1, nov25, 'deviation')).rejects.toMatchObject({
       code: 'not_found',
-      message: 'No numbering sequence ncr; define it under numbering first',
+      message: 'No numbering sequence deviation; define it under numbering first',
     });
-    const ncr = await asA((tx) =>
-      createSequence(tx, actorA, { code: 'ncr', name: 'NCRs', pattern: 'NCR-{plant}-{seq:3}' }),
+    const deviation = await asA((tx) =>
+      createSequence(tx, actorA, { code: 'deviation', name: 'Deviations', pattern: 'DEV-{plant}-{seq:3}' }),
     );
-    expect(await take(plantA1, nov25, 'ncr')).toBe('NCR-A1-001');
-    await expect(take(null, nov25, 'ncr')).rejects.toMatchObject({
+    expect(await take(plantA1, nov25, 'deviation')).toBe('DEV-A1-001');
+    await expect(take(null, nov25, 'deviation')).rejects.toMatchObject({
       code: 'invalid',
-      message: 'Numbers of ncr are counted per plant; name the plant',
+      message: 'Numbers of deviation are counted per plant; name the plant',
       fieldErrors: { plantId: 'Required' },
     });
-    await asA((tx) => retireSequence(tx, actorA, { id: ncr.id }));
-    await expect(take(plantA1, nov25, 'ncr')).rejects.toMatchObject({
+    await asA((tx) => retireSequence(tx, actorA, { id: deviation.id }));
+    await expect(take(plantA1, nov25, 'deviation')).rejects.toMatchObject({
       code: 'conflict',
-      message: 'The numbering sequence ncr is retired and hands out no numbers',
+      message: 'The numbering sequence deviation is retired and hands out no numbers',
     });
   });
 
