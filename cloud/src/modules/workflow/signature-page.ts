@@ -6,7 +6,7 @@ import type { WorkflowContext } from './context.js';
 import type { CatalogueField } from './engine/types.js';
 import { fieldCatalogue } from './record-fields.js';
 import { fieldText, meaningLabel, utcTime, winAnsi, zonedTime } from './signature-text.js';
-import { readableRecord, type SignatureRow } from './signatures.js';
+import { readableRecord, type SignatureRow, signatureColumns } from './signatures.js';
 import type { SigningComponents } from './signing-auth.js';
 
 /*
@@ -58,20 +58,7 @@ export async function signatureManifest(
           left join plants p on p.id = ${record.plantId}::uuid`,
   );
   const signed = await tx
-    .select({
-      id: tables.electronicSignatures.id,
-      signerName: tables.electronicSignatures.signerName,
-      onBehalfOfName: tables.electronicSignatures.onBehalfOfName,
-      meaning: tables.electronicSignatures.meaning,
-      signedAt: tables.electronicSignatures.signedAt,
-      recordSha256: tables.electronicSignatures.recordSha256,
-      components: tables.electronicSignatures.components,
-      transitionKey: tables.electronicSignatures.transitionKey,
-      round: tables.electronicSignatures.round,
-      voidedAt: tables.electronicSignatures.voidedAt,
-      voidReason: tables.electronicSignatures.voidReason,
-      record: tables.electronicSignatures.record,
-    })
+    .select({ ...signatureColumns, record: tables.electronicSignatures.record })
     .from(tables.electronicSignatures)
     .where(
       and(

@@ -199,7 +199,8 @@ export interface SignatureRow {
   voidReason: string | null;
 }
 
-const signatureColumns = {
+/** The columns of a signature as lists and the printable page show it. */
+export const signatureColumns = {
   id: tables.electronicSignatures.id,
   signerName: tables.electronicSignatures.signerName,
   onBehalfOfName: tables.electronicSignatures.onBehalfOfName,
