@@ -63,7 +63,8 @@ describe.runIf(hasChromium)('NCRs', () => {
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText(/^The NCR was changed since you opened it \(by Demo Administrator at /).waitFor();
     await page.getByRole('button', { name: 'Start again from the latest' }).click();
-    expect(await page.getByLabel('Containment').inputValue()).toBe('Parts held at the press');
+    // The form reloads the latest version in the background.
+    await expect.poll(() => page.getByLabel('Containment').inputValue()).toBe('Parts held at the press');
     await page.getByLabel('Root cause').fill('Worn press tool');
     await page.getByLabel('Disposition').selectOption({ label: 'Rework' });
     await page.getByLabel('Cost').fill('120');
