@@ -11,7 +11,7 @@ import {
   unique,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { createdAtColumn, idColumn } from './columns.js';
+import { createdAtColumn, idColumn, inList } from './columns.js';
 import { plants, tenants, users } from './identity.js';
 import { products } from './production.js';
 import { routings } from './quality.js';
@@ -29,9 +29,6 @@ export type ChangeUrgency = (typeof changeUrgencies)[number];
 
 export const changeEffectivities = ['immediate', 'date', 'lot'] as const;
 export type ChangeEffectivity = (typeof changeEffectivities)[number];
-
-const inList = (column: { name: string }, values: readonly string[]) =>
-  sql.raw(`"${column.name}" in (${values.map((v) => `'${v}'`).join(', ')})`);
 
 export const changeOrders = pgTable(
   'change_orders',

@@ -17,7 +17,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { fieldTypes } from '../configuration/types.js';
-import { createdAtColumn, idColumn } from './columns.js';
+import { createdAtColumn, idColumn, inList } from './columns.js';
 import { plants, tenants } from './identity.js';
 
 /*
@@ -28,9 +28,6 @@ import { plants, tenants } from './identity.js';
  * entities a JSON column would need an expression index per field, i.e. DDL at run time by a role
  * that owns nothing.
  */
-
-const inList = (column: { name: string }, values: readonly string[]) =>
-  sql.raw(`"${column.name}" in (${values.map((v) => `'${v}'`).join(', ')})`);
 
 export const typeLists = pgTable(
   'type_lists',

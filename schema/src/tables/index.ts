@@ -13,3 +13,5 @@ export * from './quality.js';
 export * from './search.js';
 export * from './settings.js';
 export * from './workflow.js';
+export * from './workflow-decisions.js';
+export * from './workflow-tasks.js';
