@@ -88,6 +88,21 @@ export const permissionCatalogue = [
     area: 'configuration',
     description: 'Define custom fields, type lists and numbering',
   },
+  {
+    key: 'logistics.read',
+    area: 'logistics',
+    description: 'See customers, shipments, transfers, labels and delivery performance',
+  },
+  {
+    key: 'logistics.pack',
+    area: 'logistics',
+    description: 'Pick, pack and ship by scanning, print labels, receive transfers',
+  },
+  {
+    key: 'logistics.manage',
+    area: 'logistics',
+    description: 'Maintain customers, carriers and label templates; plan shipments and transfers',
+  },
   { key: 'workflows.manage', area: 'workflows', description: 'Define approval workflows' },
   { key: 'approvals.decide', area: 'workflows', description: 'Approve or reject workflow steps' },
   {
