@@ -36,6 +36,10 @@ export const BUILTIN_SEQUENCES: Readonly<Record<string, { name: string; pattern:
   ncr: { name: 'NCRs', pattern: 'NCR-{plant}-{yyyy}-{seq:5}' },
   // Change orders may concern every plant, so their numbers show no plant.
   change_order: { name: 'Change orders', pattern: 'ECO-{yyyy}-{seq:5}' },
+  delivery_request: { name: 'Delivery requests', pattern: 'DR-{plant}-{yyyy}-{seq:5}' },
+  shipment: { name: 'Shipments', pattern: 'SHP-{plant}-{yyyy}-{seq:5}' },
+  // A transfer belongs to two plants; its number names the sending one.
+  transfer_order: { name: 'Transfers', pattern: 'TRF-{plant}-{yyyy}-{seq:5}' },
 };
 
 const sequenceColumns = {
