@@ -62,6 +62,12 @@ describe('the GS1 AI table', () => {
     expect(gs1Ai('89')).toBeUndefined();
   });
 
+  it('lists the AIs in order', () => {
+    const ais = [...GS1_AIS.keys()];
+    expect(ais.slice(0, 5)).toEqual(['00', '01', '02', '03', '10']);
+    expect(ais).toEqual([...ais].sort());
+  });
+
   it('gives each AI its format, with sub-parts where it has them', () => {
     expect(gs1Ai('01')?.components).toEqual([
       { charset: 'N', minLength: 14, maxLength: 14, optional: false, lints: ['csum'] },

@@ -272,10 +272,10 @@ function buildTable(): ReadonlyMap<string, Gs1AiDefinition> {
       const row: Row = { title, spec: 'N6', predefined: true, attribute: true, req: MEASURE_REQUIRES[kind] };
       table.set(ai, define(ai, { ...row, ex: `${base}n` }, true));
     }
-  return table;
+  return new Map([...table].sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
-/** Every AI Plantline knows, by AI. */
+/** Every AI Plantline knows, by AI, in the order of the AIs as text ((00), (01), …, (99)). */
 export const GS1_AIS: ReadonlyMap<string, Gs1AiDefinition> = buildTable();
 
 /** The definition of `ai`, or undefined for an AI outside the table. */
