@@ -48,13 +48,19 @@ export type Gs1AiDefinition = {
   excludes: readonly string[];
 };
 
+/** One line of the table below, in the Syntax Dictionary's shorthand. */
 type Row = {
   title: string;
   spec: string;
+  /** The dictionary's `*` flag: predefined length. */
   predefined?: true;
+  /** The dictionary's `?` flag: allowed as a Digital Link query attribute. */
   attribute?: true;
+  /** `dlpkey`: a primary key; its qualifier sequences, `|` between alternatives, '' for none. */
   key?: string;
+  /** `req=`: groups separated by `,`, AIs within a group by `+`. */
   req?: string;
+  /** `ex=`: AIs or patterns separated by `,`. */
   ex?: string;
 };
 
@@ -86,7 +92,7 @@ export function parseSpec(spec: string): Gs1Component[] {
 
 const ANY_TRADE_ITEM = '01,02,03,8006,8026';
 
-/** Each range row (310n, 91–99) stands for every AI it spans. */
+/** The AIs other than measures; a range row (91–99) stands for every AI it spans. */
 const ROWS: Record<string, Row> = {
   '00': { title: 'SSCC', spec: 'N18,csum', predefined: true, attribute: true, key: '' },
   '01': {
