@@ -1,6 +1,6 @@
 /*
  * The GS1 Application Identifiers Plantline reads and writes, as data. Each row follows the GS1
- * General Specifications §3 "GS1 Application Identifier definitions" and the entry of the same AI
+ * General Specifications, "GS1 Application Identifier definitions", and the entry of the same AI
  * in the GS1 Barcode Syntax Dictionary (gs1/gs1-syntax-dictionary), whose notation the format column
  * keeps: `N14,csum` is 14 digits with a check digit, `X..20` up to 20 characters of CSET 82,
  * `[X..17]` an optional last part, several parts for AIs made of sub-fields (7003 is a date then a
@@ -9,8 +9,9 @@
 
 /**
  * Content checks run on one part of a value (the Syntax Dictionary's "linters"): `csum` the GS1 check
- * digit (§7.9.1), `yymmdd` a date, `yymmd0` a date whose day may be 00 (§7.12), `hhmi` a time of
- * day, `pieceoftotal` a piece number not above its total, neither zero (§3.9.11, AI 8006).
+ * digit, `yymmdd` a date, `yymmd0` a date whose day may be 00, `hhmi` a time of day,
+ * `pieceoftotal` a piece number not above its total, neither zero (AI 8006, "Identification of an
+ * individual trade item piece").
  */
 export type Gs1Lint = 'csum' | 'yymmdd' | 'yymmd0' | 'hhmi' | 'pieceoftotal';
 
@@ -30,30 +31,36 @@ export type Gs1AiDefinition = {
   spec: string;
   components: readonly Gs1Component[];
   /**
-   * Whether the AI is in the table of element strings with predefined length (§7.8.5 "Concatenation",
-   * Figure 7.8.5-2): the prefixes 00–04, 11–20, 31–36 and 41. No FNC1 follows these. An AI of fixed
+   * Whether the AI is in the figure "Element strings with predefined length using GS1 Application
+   * Identifiers" (General Specifications, "Concatenation"): the prefixes 00–04, 11–20, 31–36 and 41. No FNC1 follows these. An AI of fixed
    * length outside that table (7003, 8006, 8018) still needs one.
    */
   predefinedLength: boolean;
-  /** For measures (31nn–36nn): the AI's last digit places the decimal point, counted from the right (§3.6). */
+  /** For measures (31nn–36nn): the AI's last digit places the decimal point, counted from the right. */
   decimalPointInAi: boolean;
-  /** Whether a Digital Link URI may carry the AI as a query attribute (GS1 Digital Link URI Syntax §4.5). */
+  /** Whether a Digital Link URI may carry the AI as a query attribute (the Syntax Dictionary's `?` flag). */
   digitalLinkAttribute: boolean;
   /** For a Digital Link primary key: the ordered qualifier sequences it accepts (one or more alternatives). */
   digitalLinkKey: readonly (readonly string[])[] | null;
-  /** Mandatory associations (§4.14.2): at least one group must be present in full; `n` matches any digit. */
+  /** Mandatory associations ("Mandatory association of element strings"): at least one group must be present in full; `n` matches any digit. */
   requires: readonly (readonly string[])[];
-  /** Invalid pairs (§4.14.1): AIs (or patterns) that must not appear with this one. */
+  /** Invalid pairs ("Invalid pairs of element strings"): AIs (or patterns) that must not appear with this one. */
   excludes: readonly string[];
 };
 
+/** One line of the table below, in the Syntax Dictionary's shorthand. */
 type Row = {
   title: string;
   spec: string;
+  /** The dictionary's `*` flag: predefined length. */
   predefined?: true;
+  /** The dictionary's `?` flag: allowed as a Digital Link query attribute. */
   attribute?: true;
+  /** `dlpkey`: a primary key; its qualifier sequences, `|` between alternatives, '' for none. */
   key?: string;
+  /** `req=`: groups separated by `,`, AIs within a group by `+`. */
   req?: string;
+  /** `ex=`: AIs or patterns separated by `,`. */
   ex?: string;
 };
 
@@ -85,7 +92,7 @@ export function parseSpec(spec: string): Gs1Component[] {
 
 const ANY_TRADE_ITEM = '01,02,03,8006,8026';
 
-/** §3.2–§3.11; each range row (310n, 91–99) stands for every AI it spans. */
+/** The AIs other than measures; a range row (91–99) stands for every AI it spans. */
 const ROWS: Record<string, Row> = {
   '00': { title: 'SSCC', spec: 'N18,csum', predefined: true, attribute: true, key: '' },
   '01': {
@@ -159,7 +166,9 @@ const ROWS: Record<string, Row> = {
     key: '22,10,21',
     ex: '01,03,37',
   },
+  '8017': { title: 'GSRN - PROVIDER', spec: 'N18,csum', attribute: true, key: '8019', ex: '8018' },
   '8018': { title: 'GSRN - RECIPIENT', spec: 'N18,csum', attribute: true, key: '8019', ex: '8017' },
+  '8019': { title: 'SRIN', spec: 'N..10', req: '8017,8018' },
   '8020': { title: 'REF No.', spec: 'X..25', req: '415' },
   '8026': {
     title: 'ITIP CONTENT',
@@ -173,7 +182,7 @@ const ROWS: Record<string, Row> = {
 };
 
 /**
- * Net and logistic measures (§3.6 "Trade measures" and "Logistic measures"): the AI's fourth digit
+ * Trade and logistic measures (General Specifications, "Trade measures", "Logistic measures"): the fourth digit
  * is the number of decimals (0–5); trade measures need a trade item, logistic ones the unit's SSCC or
  * a GTIN, and one measure must not appear with two decimal positions (the `ex=310n` entries).
  */
@@ -269,10 +278,10 @@ function buildTable(): ReadonlyMap<string, Gs1AiDefinition> {
       const row: Row = { title, spec: 'N6', predefined: true, attribute: true, req: MEASURE_REQUIRES[kind] };
       table.set(ai, define(ai, { ...row, ex: `${base}n` }, true));
     }
-  return table;
+  return new Map([...table].sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
-/** Every AI Plantline knows, by AI. */
+/** Every AI Plantline knows, by AI, in the order of the AIs as text ((00), (01), …, (99)). */
 export const GS1_AIS: ReadonlyMap<string, Gs1AiDefinition> = buildTable();
 
 /** The definition of `ai`, or undefined for an AI outside the table. */

@@ -1,9 +1,9 @@
 /*
- * Rules across the elements of one message (GS1 General Specifications §4.14 "Rules for
- * combinations of element strings"): an AI that must not appear with another (§4.14.1 "Invalid
- * pairs of element strings", the Syntax Dictionary's `ex=`), an AI that needs another present
- * (§4.14.2 "Mandatory association of element strings", `req=`), and one AI with two different
- * values (§4.14.1: "Duplicate AIs with different values").
+ * Rules across the elements of one message (GS1 General Specifications, "Rules for combinations
+ * of element strings"): an AI that must not appear with another ("Invalid pairs of element
+ * strings", the Syntax Dictionary's `ex=`), an AI that needs another present ("Mandatory
+ * association of element strings", `req=`), and one AI twice with two different values, which
+ * the same section refuses as well.
  */
 import { aiMatches, gs1Ai } from './ai-table.js';
 import type { Gs1Element, Gs1Error } from './types.js';

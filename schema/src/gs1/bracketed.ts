@@ -1,6 +1,6 @@
 /*
  * Reading the bracketed form, `(01)09521234543213(10)ABC` — the human-readable interpretation of
- * GS1 General Specifications §4.15, as typed by people and sent by some scanners. CSET 82 holds
+ * GS1 General Specifications ("Human readable interpretation"), as typed by people and sent by some scanners. CSET 82 holds
  * `(` and `)`, so a parenthesis may be data: `(` starts the next AI only when 2 to 4 digits and `)`
  * follow it, and `\(` is always a data `(` (docs/gs1.md, "Bracketed form").
  */

@@ -2,7 +2,7 @@
  * GS1 dates and times inside element strings. A date field is YYMMDD; the century is not encoded
  * but chosen by the sliding window of GS1 General Specifications §7.12 "Determination of century in
  * dates", and several AIs (11, 12, 13, 15, 16, 17) allow DD = 00 for "day unspecified", which means
- * the last day of that month (§3.4.3 "Best before date: AI (15)", and the `yymmd0` linter of the
+ * the last day of that month (the AIs' definitions in the General Specifications, and the `yymmd0` linter of the
  * GS1 Barcode Syntax Dictionary).
  */
 
@@ -44,10 +44,8 @@ export function parseGs1Date(yymmdd: string, now: Date = new Date()): string | n
 }
 
 /**
- * Whether a YYMMDD field is a valid date as printed, checked against February 29th of its own
- * year. Leap years repeat every four years in the window's span, so the century does not matter
- * except for 2100, which the window only reaches from 2050 on; `now` decides it like it decides
- * the century.
+ * Whether a YYMMDD field is a valid date, DD = 00 allowed only with `allowDay00`. February 29th
+ * depends on the century, which `now` decides as it does for `parseGs1Date`.
  */
 export function isGs1Date(yymmdd: string, allowDay00: boolean, now: Date): boolean {
   if (!allowDay00 && yymmdd.endsWith('00')) return false;

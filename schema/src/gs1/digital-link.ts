@@ -1,6 +1,6 @@
 /*
- * Reading GS1 Digital Link URIs (GS1 Digital Link URI Syntax 1.4, §4 "URI syntax" and §6.1
- * "Extracting GS1 element strings from a GS1 Digital Link URI"): any host and any leading path
+ * Reading GS1 Digital Link URIs (GS1 Digital Link: URI Syntax, "URI syntax" and "Extracting GS1
+ * element strings from a GS1 Digital Link URI"): any host and any leading path
  * (the "stem"), then a primary key and its qualifiers as path segments in their defined order,
  * and data attributes as numeric query parameters. docs/gs1.md, "Digital Link", has the rules with
  * examples.
@@ -34,7 +34,7 @@ function decode(raw: string, inQuery: boolean): string | null {
 
 /**
  * GTIN-8, -12 and -13 in (01) are widened to GTIN-14 with leading zeros, the form every GS1 key
- * takes in element strings (General Specifications §3.3.2); Digital Link URIs printed by brands
+ * takes in element strings (General Specifications, "GTIN" AI (01)); Digital Link URIs printed by brands
  * sometimes carry the short form.
  */
 function widenGtin(ai: string, value: string): string {

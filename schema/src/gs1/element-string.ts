@@ -1,6 +1,6 @@
 /*
  * Reading concatenated element strings, as a GS1 symbol transmits them (GS1 General Specifications
- * §7.8.5 "Concatenation" and §7.8.6 "Processing of data from a GS1 symbology using GS1 Application
+ * "Concatenation" and "Processing of data from a GS1 symbology using GS1 Application
  * Identifiers"): an AI, its value, and an FNC1 (transmitted as GS) after every value that is not of
  * predefined length, unless it is the last.
  */

@@ -13,7 +13,7 @@ export type FoundElement = Gs1Element & {
 
 export type SyntaxReading = { found: FoundElement[]; errors: Gs1Error[] };
 
-/** The AI at `offset` in `data`, when one of Plantline's AIs starts there (AIs are prefix-free, §3.1). */
+/** The AI at `offset` in `data`, when one of Plantline's AIs starts there (no AI is the start of another). */
 export function aiAt(data: string, offset: number, isKnown: (ai: string) => boolean): string | null {
   for (let length = 2; length <= 4; length++) {
     const candidate = data.slice(offset, offset + length);

@@ -105,6 +105,8 @@ export function parseGs1(data: string, options: Gs1ParseOptions = {}): Gs1ParseR
     reading = readElementString(input, start, options.separator ?? 'auto');
   }
 
+  if (reading.found.length === 0 && reading.errors.length === 0)
+    return result(symbology, syntax, [{ code: 'empty', message: 'No GS1 elements in the data' }]);
   const errors: Gs1Error[] = [...reading.errors];
   for (const element of reading.found) {
     const definition = gs1Ai(element.ai);

@@ -1,6 +1,6 @@
 /*
- * The Serial Shipping Container Code (GS1 General Specifications §2.2.1 "Serial Shipping Container
- * Code (SSCC)"): an extension digit, the GS1 Company Prefix, a serial reference filling the rest of
+ * The Serial Shipping Container Code (GS1 General Specifications, "Serial Shipping Container Code
+ * (SSCC)", AI (00)): an extension digit, the GS1 Company Prefix, a serial reference filling the rest of
  * the 17 data digits, and the check digit (§7.9.1) — 18 digits, carried in AI (00).
  */
 import { gs1CheckDigit } from './check-digit.js';
@@ -8,7 +8,7 @@ import { gs1CheckDigit } from './check-digit.js';
 export type SsccParts = {
   /** 0–9, chosen by the company to enlarge the serial range. */
   extensionDigit: number;
-  /** The GS1 Company Prefix, 4 to 12 digits (§1.4.4 "GS1 Company Prefix"). */
+  /** The GS1 Company Prefix, 4 to 12 digits. */
   companyPrefix: string;
   /** The serial reference, zero-padded on the left to fill the 16 − prefix-length digits left. */
   serialReference: string | number | bigint;

@@ -9,7 +9,7 @@ export type Gs1Element = { ai: string; value: string };
 
 /**
  * Where the data came from, read from its AIM symbology identifier (ISO/IEC 15424; GS1 General
- * Specifications §5.1.2 "Symbology identifiers"). `none` is data without an identifier (typed, or
+ * Specifications, "Symbology identifiers"). `none` is data without an identifier (typed, or
  * from a scanner that strips it); `plain` is a symbol that does not carry GS1 element strings
  * (`]C0`, `]d1`, `]Q1`, `]J0` and any other identifier), which may still carry a GS1 Digital Link URI.
  */

@@ -1,6 +1,6 @@
 /*
  * Checks of one AI's value against its definition: the lengths and character sets of its parts
- * (GS1 General Specifications §7.11 "GS1 AI encodable character sets", CSET 82 for X) and the content
+ * (GS1 General Specifications, "GS1 AI encodable character sets", CSET 82 for X) and the content
  * checks of each part (check digit, dates, times, piece of total). Used alike by every input syntax.
  */
 import type { Gs1AiDefinition, Gs1Component, Gs1Lint } from './ai-table.js';
@@ -9,7 +9,7 @@ import { isGs1Date, isGs1HourMinute } from './dates.js';
 import type { Gs1Error } from './types.js';
 
 /**
- * CSET 82 (§7.11, Figure 7.11-1): digits, letters and `!"%&'()*+,-./:;<=>?_`. Neither `#` nor the
+ * CSET 82: digits, letters and `!"%&'()*+,-./:;<=>?_`. Neither `#` nor the
  * space is in it, which is what lets a keyboard wedge's `#` stand for FNC1 (docs/gs1.md, "Separators").
  */
 const CSET82 = /^[!"%&'()*+,\-./0-9:;<=>?A-Z_a-z]*$/;

@@ -6,12 +6,12 @@
 import { gs1Ai } from './ai-table.js';
 import type { Gs1Element } from './types.js';
 
-/** The ASCII group separator, GS (29): how FNC1 reads in transmitted data (§7.8.5). */
+/** The ASCII group separator, GS (29): how FNC1 reads in transmitted data. */
 export const GS = '\x1d';
 
 /**
- * Whether no FNC1 follows `ai` (GS1 General Specifications §7.8.5, Figure 7.8.5-2, "Element strings
- * with predefined length using GS1 Application Identifiers"). The figure is by the AI's first two
+ * Whether no FNC1 follows `ai` (GS1 General Specifications, "Concatenation", the figure "Element
+ * strings with predefined length using GS1 Application Identifiers"). The figure is by the AI's first two
  * digits and stays fixed as AIs are added, so it also answers for an AI outside Plantline's table.
  */
 export function hasPredefinedLength(ai: string): boolean {
@@ -24,7 +24,7 @@ export function hasPredefinedLength(ai: string): boolean {
 export type BracketedStringOptions = {
   /**
    * How a parenthesis inside a value is written, since one that is followed by digits and `)` would
-   * read as the next AI: `none` for the human-readable text under a barcode (§4.15), `backslash`
+   * read as the next AI: `none` for the human-readable text under a barcode, `backslash`
    * for `\(` as `parseGs1` reads it, `bwipp` for `^040`/`^041` as bwip-js reads it with its `parse` option.
    */
   escape?: 'none' | 'backslash' | 'bwipp';
@@ -48,7 +48,7 @@ export function bracketedString(
  * The element strings concatenated as a symbol carries them, with `separator` (GS unless given)
  * after each element that is not of predefined length, except the last. Elements of predefined
  * length go first, each group in the order given: they need no separator, so the last element is
- * a variable one whenever there is one, which saves a separator (§7.8.5, "Concatenation"). The
+ * a variable one whenever there is one, which saves a separator (General Specifications, "Concatenation"). The
  * FNC1 that starts a GS1 symbol is the symbology's, not the data's, so it is not written.
  */
 export function elementString(elements: readonly Gs1Element[], options: { separator?: string } = {}): string {
@@ -67,7 +67,7 @@ export function elementString(elements: readonly Gs1Element[], options: { separa
 
 const UNRESERVED = /[A-Za-z0-9\-._~]/;
 
-/** Percent-encoding of a path segment or query value (RFC 3986 §2.3; GS1 Digital Link URI Syntax §4.4). */
+/** Percent-encoding of a path segment or query value (RFC 3986 §2.3, unreserved characters). */
 export function percentEncode(value: string): string {
   let out = '';
   for (const char of value) {
@@ -80,7 +80,7 @@ export function percentEncode(value: string): string {
 }
 
 /**
- * A GS1 Digital Link URI for the elements (GS1 Digital Link URI Syntax §4): the first element that
+ * A GS1 Digital Link URI for the elements (GS1 Digital Link: URI Syntax): the first element that
  * is a primary key ((01) GTIN, (00) SSCC, (414) GLN, …) in the path, then its qualifiers present in
  * their defined order ((01): 22, 10, 21; or 235), then every other element as a query attribute
  * in the order given. Throws a RangeError when no element is a key, or when an element may not be a
@@ -93,11 +93,18 @@ export function digitalLinkUri(elements: readonly Gs1Element[], options: { base?
   const sequences = key && gs1Ai(key.ai)?.digitalLinkKey;
   if (!key || !sequences) throw new RangeError('A Digital Link URI needs a primary key such as (01) or (00)');
   const present = new Set(elements.map((element) => element.ai));
-  // The qualifier sequence that places the most elements in the path; the first on a tie.
-  let qualifiers: readonly string[] = [];
-  for (const sequence of sequences)
-    if (sequence.filter((ai) => present.has(ai)).length > qualifiers.filter((ai) => present.has(ai)).length)
-      qualifiers = sequence;
+  // The qualifier sequence that leaves no element unplaceable, then places the most in the path;
+  // the first on a tie. With (01), (235) and (10), that is 235: (10) can still be an attribute.
+  const others = elements.filter((_, index) => index !== keyIndex);
+  const unplaceable = (sequence: readonly string[]) =>
+    others.filter((element) => !sequence.includes(element.ai) && !gs1Ai(element.ai)?.digitalLinkAttribute)
+      .length;
+  const placed = (sequence: readonly string[]) => sequence.filter((ai) => present.has(ai)).length;
+  let qualifiers: readonly string[] = sequences[0] ?? [];
+  for (const sequence of sequences.slice(1)) {
+    const left = unplaceable(sequence) - unplaceable(qualifiers);
+    if (left < 0 || (left === 0 && placed(sequence) > placed(qualifiers))) qualifiers = sequence;
+  }
   let path = `/${key.ai}/${percentEncode(key.value)}`;
   for (const ai of qualifiers) {
     const qualifier = elements.find((element) => element.ai === ai);
