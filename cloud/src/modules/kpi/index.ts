@@ -1,6 +1,6 @@
 /*
  * The KPI engine's pure core (docs/kpis.md): OEE with its ISO 22400-2 components,
- * state timelines, KPI windows in a plant's time zone, FPY and RTY. No I/O: callers fill the inputs
+ * state timelines, KPI windows in a plant's time zone, FPY and RTY, OTD and OTIF. No I/O: callers fill the inputs
  * from queries and wire the results to procedures.
  */
 
@@ -20,6 +20,8 @@ export type {
 export { computeOee, type OeeInput } from './oee.js';
 export { downtimePareto, oeeReport } from './oee-query.js';
 export { type KpiSources, loadKpiSources, oeeInputFor } from './oee-source.js';
+export { effectivePolicy, type OtdLine } from './otd.js';
+export { type OtdFigures, type OtdReport, otdReport } from './otd-report.js';
 export type { Quantities } from './quantities.js';
 export type { Kpi, NoDataReason } from './ratio.js';
 export { refreshCountRollup, scheduleRollupRefresh } from './rollups.js';
