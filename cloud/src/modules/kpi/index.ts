@@ -20,8 +20,6 @@ export type {
 export { computeOee, type OeeInput } from './oee.js';
 export { downtimePareto, oeeReport } from './oee-query.js';
 export { type KpiSources, loadKpiSources, oeeInputFor } from './oee-source.js';
-export { effectivePolicy, type OtdLine } from './otd.js';
-export { type OtdFigures, type OtdReport, otdReport } from './otd-report.js';
 export type { Quantities } from './quantities.js';
 export type { Kpi, NoDataReason } from './ratio.js';
 export { refreshCountRollup, scheduleRollupRefresh } from './rollups.js';

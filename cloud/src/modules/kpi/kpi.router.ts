@@ -44,7 +44,7 @@ const calendarDate = z.iso
   .refine((d) => d >= '1970-01-01', 'Use a date from 1970 on');
 
 /** Two years of days: the longest period an OTD report spans. */
-export const OTD_MAX_DAYS = 731;
+const OTD_MAX_DAYS = 731;
 
 const otdInput = z
   .object({

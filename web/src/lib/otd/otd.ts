@@ -136,6 +136,12 @@ const UNIT_WORDS: Record<OtdAnswer['unit'], [string, string]> = {
   quantity: ['piece', 'pieces'],
 };
 
+export const UNIT_LABELS: Record<OtdAnswer['unit'], string> = {
+  line: 'Lines',
+  shipment: 'Shipments',
+  quantity: 'Quantity',
+};
+
 /** "12 lines", "1 shipment", "250.5 pieces". */
 export function countLabel(count: number, unit: OtdAnswer['unit']): string {
   const [one, many] = UNIT_WORDS[unit];
