@@ -1,17 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import type { BuiltinRoleKey } from '@plantline/schema';
+import { type BuiltinRoleKey, tables } from '@plantline/schema';
+import { and, eq } from 'drizzle-orm';
 import type { AppDeps } from '../../app-deps.js';
 import type { Database } from '../../db/index.js';
 import { actorOf, describeAuditCaller, type Principal, scopeOf } from '../../platform/index.js';
 import { createUser, loadUserPrincipal, login, signOut } from '../identity/index.js';
-import { act, recordWorkflow, type WorkflowContext } from '../workflow/index.js';
+import { act, type WorkflowContext } from '../workflow/index.js';
 
 /*
  * The demo's people (docs/demo.md, "People"): enough of each built-in role that the default NCR and
  * change order workflows can be walked end to end, separation of duties included — two Quality
  * signatures from people other than the initiator, an Engineering one beside them, a change board of
  * two engineers and one of Quality. They share the administrator's password, so one password opens
- * every door of the demo.
+ * every door of the demo. They work at Riverside, where the demo's NCRs are: pages that list one plant
+ * at a time open on a person's first plant.
  */
 
 export type DemoPersonKey =
@@ -28,7 +30,7 @@ export interface DemoPerson {
   email: string;
   displayName: string;
   role: BuiltinRoleKey;
-  /** Plant codes they reach; the administrator reaches every plant through plants.all. */
+  /** Plant codes they reach (the administrator reaches every plant through plants.all). */
   plants: readonly string[];
   /** What they do in the demo, as the start banner and docs/demo.md say it. */
   part: string;
@@ -42,7 +44,7 @@ export const DEMO_PEOPLE: readonly DemoPerson[] = [
     email: `maria.keller@${DOMAIN}`,
     displayName: 'Maria Keller',
     role: 'quality',
-    plants: ['RIV', 'LAK'],
+    plants: ['RIV'],
     part: 'Quality lead: reviews NCRs, proposes dispositions, closes',
   },
   {
@@ -50,7 +52,7 @@ export const DEMO_PEOPLE: readonly DemoPerson[] = [
     email: `jonas.weber@${DOMAIN}`,
     displayName: 'Jonas Weber',
     role: 'quality',
-    plants: ['RIV', 'LAK'],
+    plants: ['RIV'],
     part: 'Quality: material review board, change board',
   },
   {
@@ -58,7 +60,7 @@ export const DEMO_PEOPLE: readonly DemoPerson[] = [
     email: `amira.haddad@${DOMAIN}`,
     displayName: 'Amira Haddad',
     role: 'quality',
-    plants: ['RIV', 'LAK'],
+    plants: ['RIV'],
     part: 'Quality: material review board, change board',
   },
   {
@@ -66,7 +68,7 @@ export const DEMO_PEOPLE: readonly DemoPerson[] = [
     email: `tom.becker@${DOMAIN}`,
     displayName: 'Tom Becker',
     role: 'engineer',
-    plants: ['RIV', 'LAK'],
+    plants: ['RIV'],
     part: 'Engineer: change board, use-as-is dispositions, workflows',
   },
   {
@@ -74,7 +76,7 @@ export const DEMO_PEOPLE: readonly DemoPerson[] = [
     email: `lena.fischer@${DOMAIN}`,
     displayName: 'Lena Fischer',
     role: 'engineer',
-    plants: ['RIV', 'LAK'],
+    plants: ['RIV'],
     part: 'Engineer: change board, use-as-is dispositions, workflows',
   },
   {
@@ -83,7 +85,7 @@ export const DEMO_PEOPLE: readonly DemoPerson[] = [
     displayName: 'Ravi Patel',
     role: 'operator',
     plants: ['RIV'],
-    part: 'Operator at Riverside: raises and submits NCRs',
+    part: 'Operator: raises and submits NCRs',
   },
   {
     key: 'supervisor',
@@ -91,7 +93,7 @@ export const DEMO_PEOPLE: readonly DemoPerson[] = [
     displayName: 'Petra Novak',
     role: 'supervisor',
     plants: ['RIV'],
-    part: 'Supervisor at Riverside: raises NCRs, gets overdue reviews',
+    part: 'Supervisor: raises NCRs, gets overdue reviews',
   },
 ];
 
@@ -168,7 +170,7 @@ export class DemoDesk {
 
   /**
    * Takes a transition of a record's workflow, or votes on it, as `email` would on the record's page:
-   * against the instance version the page shows, signing with their email and password when `signed`.
+   * against the instance's current version, signing with their email and password when `signed`.
    */
   async act(
     email: string,
@@ -176,8 +178,12 @@ export class DemoDesk {
     step: { transition: string; decision?: 'approve'; comment?: string; signed?: boolean },
   ): Promise<void> {
     await this.as(email, async (ctx) => {
-      const { instance } = await recordWorkflow(ctx, record);
-      if (instance === null) throw new Error(`${record.entityType} ${record.entityId} has no workflow`);
+      const wi = tables.workflowInstances;
+      const [instance] = await ctx.tx
+        .select({ id: wi.id, version: wi.version })
+        .from(wi)
+        .where(and(eq(wi.entityType, record.entityType), eq(wi.entityId, record.entityId)));
+      if (instance === undefined) throw new Error(`${record.entityType} ${record.entityId} has no workflow`);
       await act(ctx, {
         instanceId: instance.id,
         transitionKey: step.transition,
