@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Sql } from '../../db/index.js';
 import { auditCreate, auditUpdate, DomainError, notFound, type Principal } from '../../platform/index.js';
-import { type NotifyContext, notify } from '../notifications/index.js';
+import type { NotifyContext } from '../notifications/index.js';
 import { delegatorsFor } from './engine/index.js';
+import { DELEGATION_KIND, type WorkflowNotification, workflowNotify } from './workflow-notify.js';
 
 /*
  * Dated delegation (docs/workflows.md, "Delegation"): "A acts for B from … to …". While it runs, A
@@ -13,7 +14,6 @@ import { delegatorsFor } from './engine/index.js';
 
 /** Where the people named by a delegation read about it. */
 export const DELEGATIONS_PAGE = '/tasks/delegations';
-export const DELEGATION_KIND = 'workflow.delegation';
 
 const iso = (column: string) =>
   sql.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
@@ -321,12 +321,12 @@ const day = (isoText: string) => `${isoText.slice(0, 16).replace('T', ' ')} UTC`
 async function tellBoth(ctx: NotifyContext, d: Delegation, what: 'given' | 'revoked') {
   const period = `${day(d.startsAt)} to ${day(d.endsAt)}`;
   const reason = d.reason === '' ? null : `Reason: ${d.reason}`;
-  const common = {
+  const common: Pick<WorkflowNotification, 'kind' | 'link' | 'entity'> = {
     kind: DELEGATION_KIND,
     link: DELEGATIONS_PAGE,
     entity: { type: 'workflow_delegation', id: d.id },
   };
-  await notify(ctx, {
+  await workflowNotify(ctx, {
     ...common,
     to: { userIds: [d.delegate.id] },
     title:
@@ -335,7 +335,7 @@ async function tellBoth(ctx: NotifyContext, d: Delegation, what: 'given' | 'revo
         : `You no longer act for ${d.delegator.name}`,
     body: reason,
   });
-  await notify(ctx, {
+  await workflowNotify(ctx, {
     ...common,
     to: { userIds: [d.delegator.id] },
     title:
