@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { rows, type Sql } from '../../db/index.js';
 import { auditCreate, auditUpdate, DomainError, notFound, type Principal } from '../../platform/index.js';
 import type { NotifyContext } from '../notifications/index.js';
-import { delegatorsFor } from './engine/index.js';
+import { type DelegationPeriod, delegatorsFor, nextDelegationChange } from './engine/index.js';
 import { DELEGATION_KIND, type WorkflowNotification, workflowNotify } from './workflow-notify.js';
 
 /*
@@ -46,17 +46,39 @@ export async function activeDelegators(tx: Sql, delegateId: string, at: Date): P
            and d.ends_at > ${at.toISOString()}::timestamptz
            and d.starts_at <= ${at.toISOString()}::timestamptz`,
   );
-  const periods = found.map((r) => ({
-    delegatorId: r.delegator_id,
-    delegateId: r.delegate_id,
-    startsAt: new Date(r.starts_at),
-    endsAt: new Date(r.ends_at),
-    revokedAt: r.revoked_at === null ? null : new Date(r.revoked_at),
-  }));
+  const periods = found.map(periodOf);
   const names = new Map(found.map((r) => [r.delegator_id, r.name]));
   return delegatorsFor(periods, delegateId, at)
     .map((id) => ({ id, name: names.get(id) ?? '' }))
     .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+}
+
+type PeriodRow = {
+  delegator_id: string;
+  delegate_id: string;
+  starts_at: string;
+  ends_at: string;
+  revoked_at: string | null;
+};
+
+const periodOf = (r: PeriodRow): DelegationPeriod => ({
+  delegatorId: r.delegator_id,
+  delegateId: r.delegate_id,
+  startsAt: new Date(r.starts_at),
+  endsAt: new Date(r.ends_at),
+  revokedAt: r.revoked_at === null ? null : new Date(r.revoked_at),
+});
+
+/** When whom `delegateId` acts for next changes by itself (a start or an end), or null. */
+export async function nextDelegationChangeOf(tx: Sql, delegateId: string, now: Date): Promise<Date | null> {
+  const found = await rows<PeriodRow>(
+    tx,
+    sql`select delegator_id::text as delegator_id, delegate_id::text as delegate_id,
+               ${iso('starts_at')} as starts_at, ${iso('ends_at')} as ends_at, ${iso('revoked_at')} as revoked_at
+          from workflow_delegations
+         where delegate_id = ${delegateId}::uuid and revoked_at is null and ends_at > ${now.toISOString()}::timestamptz`,
+  );
+  return nextDelegationChange(found.map(periodOf), delegateId, now);
 }
 
 export type DelegationStatus = 'scheduled' | 'active' | 'ended' | 'revoked';
@@ -252,6 +274,7 @@ export async function createDelegation(
   if (created === undefined) throw new Error('the delegation was not stored');
   const saved = await delegationById(tx, created.id, now);
   auditCreate(tx, 'workflow_delegation', auditedFields(saved), { label: delegationLabel(saved) });
+  announce(ctx, saved);
   await tellBoth(ctx, saved, 'given');
   return saved;
 }
@@ -288,6 +311,7 @@ export async function revokeDelegation(ctx: DelegationContext, id: string, now: 
     },
     'revoke',
   );
+  announce(ctx, after);
   await tellBoth(ctx, after, 'revoked');
   return after;
 }
@@ -316,6 +340,12 @@ function auditedFields(d: Delegation) {
 const delegationLabel = (d: Delegation) => `${d.delegate.name} for ${d.delegator.name}`;
 
 const day = (isoText: string) => `${isoText.slice(0, 16).replace('T', ' ')} UTC`;
+
+/** Once committed, both people's open inboxes look again: the delegate's tasks change with it. */
+function announce(ctx: DelegationContext, d: Delegation) {
+  const payload = { tenantId: ctx.principal.tenantId, userIds: [d.delegator.id, d.delegate.id] };
+  ctx.afterCommit(() => ctx.deps.bus.emit('workflow.delegations-changed', payload));
+}
 
 /** Both people hear of it, each in words about themselves. */
 async function tellBoth(ctx: NotifyContext, d: Delegation, what: 'given' | 'revoked') {
