@@ -15,6 +15,7 @@ export {
   type ApprovalTally,
   type GroupProgress,
   groupNeeds,
+  groupOfVote,
   tallyApproval,
   type VoteRequest,
   voteEligibility,
