@@ -141,8 +141,8 @@ describe.runIf(hasChromium)('an NCR through a workflow an engineer changed', () 
     await sign.getByLabel('Password').fill(PASSWORD);
     await sign.getByRole('button', { name: 'Sign' }).click();
     await expect
-      .poll(async () => ((await workflow.locator('.votes').textContent()) ?? '').replace(/\s+/g, ' '))
-      .toMatch(/Quinn One: approved, signed/);
+      .poll(async () => ((await workflow.locator('.progress').textContent()) ?? '').replace(/\s+/g, ' '))
+      .toMatch(/Quality 1 of 2 Quinn One approved · \d{1,2} \w{3} \d{4}, \d{2}:\d{2} · signed/);
 
     const second = await pageAs(ui.browser, ui.cloud.url, 'quality2', ncrUrl);
     const again = second.getByRole('region', { name: 'Workflow' });
