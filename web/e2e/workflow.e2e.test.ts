@@ -127,7 +127,7 @@ describe.runIf(hasChromium)('an NCR through a workflow an engineer changed', () 
     await expect.poll(() => workflow.getByText('version 2').count()).toBe(1);
     await workflow.getByRole('button', { name: 'Submit' }).click();
     await page.getByRole('button', { name: 'Confirm' }).click();
-    await expect.poll(() => workflow.locator('.state .badge').innerText()).toBe('Submitted');
+    await expect.poll(() => workflow.locator('.state .badge').textContent()).toBe('Submitted');
   });
 
   it('two quality users sign; a wrong password is refused; the NCR closes', async () => {
@@ -154,7 +154,7 @@ describe.runIf(hasChromium)('an NCR through a workflow an engineer changed', () 
     await dialog.getByLabel('Email').fill(people.quality2.email);
     await dialog.getByLabel('Password').fill(PASSWORD);
     await dialog.getByRole('button', { name: 'Sign' }).click();
-    await expect.poll(() => again.locator('.state .badge').innerText()).toBe('Closed');
+    await expect.poll(() => again.locator('.state .badge').textContent()).toBe('Closed');
     await expect.poll(() => again.getByText('Quinn Two').count()).toBeGreaterThan(0);
     await second.screenshot({ path: `${screenshotDir}/ncr-closed.png`, fullPage: true });
 
