@@ -145,6 +145,7 @@ describe.runIf(hasChromium)('an NCR through a workflow an engineer changed', () 
     await expect
       .poll(async () => ((await workflow.locator('.progress').textContent()) ?? '').replace(/\s+/g, ' '))
       .toMatch(/Quality 1 of 2 Quinn One approved · \d{1,2} \w{3} \d{4}, \d{2}:\d{2} · signed/);
+    await workflow.screenshot({ path: `${screenshotDir}/ncr-vote-progress.png` });
 
     const second = await pageAs(ui.browser, ui.cloud.url, 'quality2', ncrUrl);
     const again = second.getByRole('region', { name: 'Workflow' });
@@ -243,5 +244,20 @@ describe.runIf(hasChromium)('an NCR through a workflow an engineer changed', () 
     }).format(new Date(at));
     expect(await time.textContent()).toBe(berlin);
     await viewer.screenshot({ path: `${screenshotDir}/ncr-moved.png`, fullPage: true });
+
+    // The closed NCR's signatures too: Riverside's time to the second, and UTC.
+    await viewer.goto(`${ui.cloud.url}${ncrUrl}`);
+    const signed = viewer.getByRole('region', { name: 'Electronic signatures' }).locator('time').first();
+    await signed.waitFor();
+    const signedAt = new Date((await signed.getAttribute('datetime'))!);
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin', dateStyle: 'short' });
+    const clock = new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Europe/Berlin',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
+    expect(await signed.textContent()).toBe(`${day.format(signedAt)} ${clock.format(signedAt)}`);
   });
 });
