@@ -8,6 +8,7 @@ import {
   textQuery,
 } from './records/list-url';
 import { type StateTone, stateWords } from './records/states';
+import { formFieldNames } from './records/workflow-lock';
 import type { trpc } from './trpc';
 import type { FieldErrors } from './validation';
 
@@ -215,6 +216,16 @@ export function itemsInput(items: readonly ItemDraft[]) {
 export function createInput(values: ChangeOrderValues, items: readonly ItemDraft[], plantId: string) {
   return { ...fieldsInput(values), plantId: plantId === '' ? null : plantId, items: itemsInput(items) };
 }
+
+/**
+ * The form field a server error names: update's `patch.effectiveDate`, or a workflow lock's
+ * `effective_date` (cloud/src/modules/change-orders/workflow-entity.ts names the fields so).
+ */
+export const formFieldOf = formFieldNames({
+  effective_date: 'effectiveDate',
+  effective_lot: 'effectiveLot',
+  owner: 'ownerId',
+});
 
 /** The fields an edit changed, as update's patch; null when none did. */
 export function changedFields(values: ChangeOrderValues, order: ChangeOrder) {

@@ -1,5 +1,6 @@
 import { idParam, idQuery, listQuery, stateKeysParam, textParam, textQuery } from './records/list-url';
 import { type StateTone, stateWords } from './records/states';
+import { formFieldNames } from './records/workflow-lock';
 import type { trpc } from './trpc';
 import type { FieldErrors } from './validation';
 
@@ -301,7 +302,4 @@ const FORM_FIELD_OF_WORKFLOW: Readonly<Record<string, keyof NcrValues>> = {
  * The form field a server error names: ncrs.update's `patch.rootCause`, or a workflow lock's
  * `root_cause` (a state's read-only fields are named as the workflow names them).
  */
-export function formFieldOf(path: string): string {
-  const field = path.replace(/^patch\./, '');
-  return FORM_FIELD_OF_WORKFLOW[field] ?? field;
-}
+export const formFieldOf = formFieldNames(FORM_FIELD_OF_WORKFLOW);
