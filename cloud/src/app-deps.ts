@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Database } from './db/index.js';
 import type { AuditSigningKey } from './modules/audit/index.js';
-import type { LoginLimiter, SessionPolicy } from './modules/identity/index.js';
+import type { LoginLimiter, PasswordConfirmations, SessionPolicy } from './modules/identity/index.js';
 import type { CodeCache } from './modules/ingest/index.js';
 import type { LiveKpiHubs } from './modules/kpi/index.js';
 import type { EmailOutbox } from './modules/notifications/index.js';
@@ -15,6 +15,8 @@ export interface AppDeps {
   version: string;
   sessionPolicy: SessionPolicy;
   loginLimiter: LoginLimiter;
+  /** Passwords sessions proved while signing, so later signings of the period skip Argon2id (docs/workflows.md). */
+  passwordConfirmations: PasswordConfirmations;
   /** Force the cookie's Secure flag; when undefined it follows the request's scheme. */
   cookieSecure: boolean | undefined;
   /** Believe X-Forwarded-For / X-Forwarded-Proto (only behind a proxy you run). */

@@ -7,6 +7,7 @@ import { eventsRouter } from './modules/events/index.js';
 import { apiKeysRouter, authRouter, edgeRouter, usersRouter } from './modules/identity/index.js';
 import { ingestRouter } from './modules/ingest/index.js';
 import { kpiRouter } from './modules/kpi/index.js';
+import { logisticsRouter } from './modules/logistics/index.js';
 import { masterdataRouter } from './modules/masterdata/index.js';
 import { ncrsRouter } from './modules/ncrs/index.js';
 import { notificationsRouter } from './modules/notifications/index.js';
@@ -43,6 +44,7 @@ export const appRouter = router({
   workflow: workflowRouter,
   changeOrders: changeOrdersRouter,
   ncrs: ncrsRouter,
+  logistics: logisticsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -3,7 +3,12 @@ import type { AppDeps } from './app-deps.js';
 import type { Database } from './db/index.js';
 import { type AuditSigningKey, ephemeralSigningKey } from './modules/audit/index.js';
 import { changeOrderWorkflowEntity } from './modules/change-orders/index.js';
-import { LoginLimiter, type LoginLimiterOptions, type SessionPolicy } from './modules/identity/index.js';
+import {
+  LoginLimiter,
+  type LoginLimiterOptions,
+  PasswordConfirmations,
+  type SessionPolicy,
+} from './modules/identity/index.js';
 import { createCodeCache } from './modules/ingest/index.js';
 import { LiveKpiHubs } from './modules/kpi/index.js';
 import { ncrWorkflowEntity } from './modules/ncrs/index.js';
@@ -54,6 +59,7 @@ export function buildAppDeps(options: AppDepsOptions): AppDeps {
     version: options.version,
     sessionPolicy: options.sessionPolicy,
     loginLimiter: new LoginLimiter(options.loginLimits),
+    passwordConfirmations: new PasswordConfirmations(),
     cookieSecure: options.cookieSecure,
     trustProxy: options.trustProxy,
     bus,

@@ -21,6 +21,36 @@ export const SIGNATURE_IDLE_MIN_MINUTES = 1;
 /** A working shift: beyond that a session is hardly one continuous period of controlled access. */
 export const SIGNATURE_IDLE_MAX_MINUTES = 480;
 
+/**
+ * How on-time delivery is counted (docs/kpis.md, "OTD and OTIF"): against which date, by which
+ * actual date, within which window, per what. A customer may override any of it (customers.otd_policy).
+ */
+export const otdReferences = ['requested', 'first_promised', 'latest_promised'] as const;
+export const otdActuals = ['shipped', 'delivered'] as const;
+export const otdUnits = ['shipment', 'line', 'quantity'] as const;
+export const OTD_WINDOW_MAX_DAYS = 30;
+
+const windowDays = z.number().int().min(0).max(OTD_WINDOW_MAX_DAYS);
+export const otdPolicySchema = z.object({
+  reference: z.enum(otdReferences).default('requested'),
+  actual: z.enum(otdActuals).default('shipped'),
+  /** Days before the reference date that still count as on time. */
+  earlyDays: windowDays.default(0),
+  /** Days after the reference date that still count as on time. */
+  lateDays: windowDays.default(0),
+  /** Earlier than the window counts as not on time (as some retailers count it); else early is on time. */
+  earlyIsLate: z.boolean().default(false),
+  unit: z.enum(otdUnits).default('line'),
+});
+export type OtdPolicy = z.infer<typeof otdPolicySchema>;
+/** A customer's exceptions to the tenant's policy. */
+export const otdOverrideSchema = otdPolicySchema.partial();
+
+/** A GS1 company prefix: 6 to 12 digits (GS1 General Specifications, "GS1 Company Prefix"). */
+export const gs1CompanyPrefixSchema = z
+  .string()
+  .regex(/^[0-9]{6,12}$/, 'A GS1 company prefix has 6 to 12 digits');
+
 export const tenantSettingsSchema = z.object({
   audit: z
     .object({
@@ -47,6 +77,15 @@ export const tenantSettingsSchema = z.object({
         .default(SIGNATURE_IDLE_DEFAULT_MINUTES),
     })
     .prefault({}),
+  logistics: z
+    .object({
+      /** The prefix SSCCs and GTINs are issued under; SSCCs cannot be issued until it is set. */
+      gs1CompanyPrefix: gs1CompanyPrefixSchema.nullable().default(null),
+      /** The SSCC's first digit, chosen by the company to widen its serial range. */
+      ssccExtensionDigit: z.number().int().min(0).max(9).default(0),
+    })
+    .prefault({}),
+  otd: otdPolicySchema.prefault({}),
 });
 
 export type TenantSettings = z.infer<typeof tenantSettingsSchema>;

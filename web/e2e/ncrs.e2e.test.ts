@@ -21,15 +21,15 @@ describe.runIf(hasChromium)('NCRs', () => {
     await page.getByRole('heading', { level: 1, name: 'Non-conformance reports' }).waitFor();
     await page.getByLabel('Plant', { exact: true }).selectOption({ label: 'RIV · Riverside Assembly' });
     await page.waitForURL(/plant=/);
-    // The demo's four NCRs of Riverside, as drafts.
+    // The demo's five NCRs of Riverside, from Draft to Closed.
     await page.locator('tr[data-ncr]').first().waitFor();
-    expect(await page.locator('tr[data-ncr]').count()).toBe(4);
+    expect(await page.locator('tr[data-ncr]').count()).toBe(5);
 
     // Raise: the form says what is missing, offers the plant's next number, and a machine sets its line.
     await page.getByRole('link', { name: 'New NCR' }).click();
     await page.getByRole('heading', { level: 1, name: 'New NCR' }).waitFor();
     const year = new Date().getUTCFullYear();
-    const number = `NCR-RIV-${year}-00005`;
+    const number = `NCR-RIV-${year}-00006`;
     await page.getByText(`It will be ${number}.`).waitFor();
     await page.getByRole('button', { name: 'Raise NCR' }).click();
     await page.getByText('Enter a title').waitFor();
@@ -120,7 +120,7 @@ describe.runIf(hasChromium)('NCRs', () => {
     await page.getByLabel('Plant', { exact: true }).selectOption({ label: 'RIV · Riverside Assembly' });
     await page.getByRole('button', { name: 'Raise an NCR about BRK-100 serial SN-E2E-1' }).click();
     await page.getByText('The NCR was raised.').waitFor();
-    await page.getByRole('heading', { level: 1, name: `NCR NCR-RIV-${year}-00006` }).waitFor();
+    await page.getByRole('heading', { level: 1, name: `NCR NCR-RIV-${year}-00007` }).waitFor();
     await page.getByText('failed inspection: BRK-100 serial SN-E2E-1 at Final inspection').waitFor();
     await page.getByRole('table', { name: 'Linked inspections' }).getByText('Failed').waitFor();
 

@@ -1,6 +1,7 @@
 import { permissionCatalogue } from '@plantline/schema';
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
+import { offerBuiltinPermissions } from './builtin-roles.js';
 import type { Database } from './database.js';
 import { openEmbeddedDatabase } from './embedded.js';
 import { rows } from './rows.js';
@@ -42,19 +43,22 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
 
 /**
  * The catalogue is code (schema/src/permissions.ts); the table mirrors it so role_permissions
- * can reference it. Built-in admin roles gain every new permission, tenant by tenant.
+ * can reference it. Built-in admin roles gain every new permission, tenant by tenant; the other
+ * built-in roles gain what their definitions add, once (builtin-roles.ts).
  */
 async function syncPermissionCatalogue(database: Database): Promise<void> {
   // sql.param binds each array as one parameter; a bare array would expand into a row.
   const keys = sql.param(permissionCatalogue.map((p) => p.key));
   const areas = sql.param(permissionCatalogue.map((p) => p.area));
   const descriptions = sql.param(permissionCatalogue.map((p) => p.description));
-  await database.ownerTransact(null, async (tx) => {
+  const knownBefore = await database.ownerTransact(null, async (tx) => {
+    const before = await rows<{ key: string }>(tx, sql`select key from permissions`);
     await tx.execute(sql`
       insert into permissions (key, area, description)
       select * from unnest(${keys}::text[], ${areas}::text[], ${descriptions}::text[])
       on conflict (key) do update set area = excluded.area, description = excluded.description`);
     await tx.execute(sql`delete from permissions where key <> all(${keys}::text[])`);
+    return new Set(before.map((r) => r.key));
   });
   const tenantRows = await database.ownerTransact(null, (tx) =>
     rows<{ id: string }>(tx, sql`select id from tenants`),
@@ -68,6 +72,7 @@ async function syncPermissionCatalogue(database: Database): Promise<void> {
         on conflict do nothing`),
     );
   }
+  await offerBuiltinPermissions(database, knownBefore);
 }
 
 export type { Database, Sql } from './database.js';

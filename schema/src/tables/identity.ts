@@ -150,6 +150,32 @@ export const rolePermissions = pgTable(
   ],
 );
 
+/**
+ * The permissions each built-in role of a tenant has been offered: a permission new in the catalogue
+ * is granted to the built-in roles that define it once, and never again after a tenant removed it
+ * (cloud/src/db/role-offers.ts).
+ */
+export const rolePermissionOffers = pgTable(
+  'role_permission_offers',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    roleId: uuid('role_id').notNull(),
+    permission: text('permission')
+      .notNull()
+      .references(() => permissions.key, { onDelete: 'cascade' }),
+    offeredAt: timestamp('offered_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.roleId, t.permission] }),
+    foreignKey({
+      name: 'role_permission_offers_role_fk',
+      columns: [t.tenantId, t.roleId],
+      foreignColumns: [roles.tenantId, roles.id],
+    }).onDelete('cascade'),
+    index('role_permission_offers_permission_idx').on(t.permission),
+  ],
+);
+
 export const userRoles = pgTable(
   'user_roles',
   {

@@ -14,6 +14,7 @@ import {
   time,
   timestamp,
   unique,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 import { createdAtColumn, idColumn } from './columns.js';
@@ -49,12 +50,16 @@ export const products = pgTable(
     unit: text('unit').notNull().default('pcs'),
     /** The current revision; an approved change order bumps it (product_revisions keeps the history). */
     revision: text('revision').notNull().default('A'),
+    /** The trade item's GTIN as 14 digits (shorter GTINs left-padded with zeros): AI (01)/(02). */
+    gtin: text('gtin'),
     isActive: boolean('is_active').notNull().default(true),
     createdAt: createdAtColumn(),
   },
   (t) => [
     unique('products_tenant_id_id_key').on(t.tenantId, t.id),
     unique('products_tenant_code_key').on(t.tenantId, t.code),
+    uniqueIndex('products_gtin_key').on(t.tenantId, t.gtin),
+    check('products_gtin_check', sql`${t.gtin} is null or ${t.gtin} ~ '^[0-9]{14}$'`),
   ],
 );
 

@@ -14,6 +14,15 @@ const stored: TenantSettings = {
   audit: { reasonRequired: false, retentionDays: 3650 },
   notifications: { emailByDefault: true, defaultDigest: 'off' },
   workflow: { signatureIdleMinutes: 15 },
+  logistics: { gs1CompanyPrefix: null, ssccExtensionDigit: 0 },
+  otd: {
+    reference: 'requested',
+    actual: 'shipped',
+    earlyDays: 0,
+    lateDays: 0,
+    earlyIsLate: false,
+    unit: 'line',
+  },
 };
 const rules = { auditRetentionMinDays: 400, auditRetentionMinReason: 'At least 400 days: why' };
 const draft = (changes: Partial<SettingsDraft> = {}) => ({ ...draftOf(stored), ...changes });

@@ -155,8 +155,8 @@ describe.each(testEngines)('search ($name engine)', (engine) => {
 
   it('shows each type only to callers holding its permission', async () => {
     const role = await admin.trpc.rbac.roles.create.mutate({
-      key: 'planner',
-      name: 'Planner',
+      key: 'order-reader',
+      name: 'Order reader',
       permissions: ['masterdata.read'],
     });
     const planner = await signIn(

@@ -48,6 +48,15 @@ describe('a settings patch', () => {
       audit: { reasonRequired: true, retentionDays: 500 },
       notifications: { emailByDefault: false, defaultDigest: 'hourly' },
       workflow: { signatureIdleMinutes: 5 },
+      logistics: { gs1CompanyPrefix: '0952876', ssccExtensionDigit: 3 },
+      otd: {
+        reference: 'first_promised',
+        actual: 'delivered',
+        earlyDays: 2,
+        lateDays: 1,
+        earlyIsLate: true,
+        unit: 'quantity',
+      },
     };
     expect(Object.keys(flatSettings(defaults)).sort()).toEqual(
       Object.keys(flatSettings(full as never)).sort(),
@@ -112,6 +121,15 @@ describe('a settings patch', () => {
       audit: { reasonRequired: true, retentionDays: 1000 },
       notifications: { emailByDefault: true, defaultDigest: 'daily' },
       workflow: { signatureIdleMinutes: 15 },
+      logistics: { gs1CompanyPrefix: null, ssccExtensionDigit: 0 },
+      otd: {
+        reference: 'requested',
+        actual: 'shipped',
+        earlyDays: 0,
+        lateDays: 0,
+        earlyIsLate: false,
+        unit: 'line',
+      },
     });
     expect(tenantSettingsSchema.parse(next)).toEqual(next);
     expect(sameSettings(current, next)).toBe(false);
@@ -125,7 +143,26 @@ describe('a settings patch', () => {
       'notifications.emailByDefault': true,
       'notifications.defaultDigest': 'off',
       'workflow.signatureIdleMinutes': 15,
+      'logistics.gs1CompanyPrefix': null,
+      'logistics.ssccExtensionDigit': 0,
+      'otd.reference': 'requested',
+      'otd.actual': 'shipped',
+      'otd.earlyDays': 0,
+      'otd.lateDays': 0,
+      'otd.earlyIsLate': false,
+      'otd.unit': 'line',
     });
+  });
+
+  it('keeps a GS1 company prefix to 6–12 digits and OTD windows to 30 days', () => {
+    expect(fieldsOf({ logistics: { gs1CompanyPrefix: '0952876' } })).toBeNull();
+    expect(fieldsOf({ logistics: { gs1CompanyPrefix: null } })).toBeNull();
+    expect(fieldsOf({ logistics: { gs1CompanyPrefix: '09528' } })).toEqual({
+      'logistics.gs1CompanyPrefix': 'A GS1 company prefix has 6 to 12 digits',
+    });
+    expect(fieldsOf({ otd: { earlyDays: 2, unit: 'quantity' } })).toBeNull();
+    expect(Object.keys(fieldsOf({ otd: { lateDays: 31 } }) ?? {})).toEqual(['otd.lateDays']);
+    expect(Object.keys(fieldsOf({ otd: { reference: 'whenever' } }) ?? {})).toEqual(['otd.reference']);
   });
 });
 

@@ -1,6 +1,8 @@
 import {
   AUDIT_RETENTION_MIN_DAYS,
   emailDigests,
+  gs1CompanyPrefixSchema,
+  otdOverrideSchema,
   SIGNATURE_IDLE_MAX_MINUTES,
   SIGNATURE_IDLE_MIN_MINUTES,
   type TenantSettings,
@@ -71,6 +73,13 @@ export const settingsPatchInput = z.strictObject({
     })
     .optional(),
   workflow: z.strictObject({ signatureIdleMinutes: signatureIdleInput.optional() }).optional(),
+  logistics: z
+    .strictObject({
+      gs1CompanyPrefix: gs1CompanyPrefixSchema.nullable().optional(),
+      ssccExtensionDigit: z.number().int().min(0).max(9).optional(),
+    })
+    .optional(),
+  otd: otdOverrideSchema.strict().optional(),
 });
 
 export type SettingsPatch = z.output<typeof settingsPatchInput>;
@@ -89,6 +98,8 @@ export function applySettingsPatch(current: TenantSettings, patch: SettingsPatch
     audit: { ...current.audit, ...definedOnly(patch.audit) },
     notifications: { ...current.notifications, ...definedOnly(patch.notifications) },
     workflow: { ...current.workflow, ...definedOnly(patch.workflow) },
+    logistics: { ...current.logistics, ...definedOnly(patch.logistics) },
+    otd: { ...current.otd, ...definedOnly(patch.otd) },
   };
 }
 

@@ -59,13 +59,12 @@ export async function createTenant(
       )
       .returning({ id: tables.roles.id, key: tables.roles.key });
     const roleIds = Object.fromEntries(roles.map((r) => [r.key, r.id]));
-    await tx
-      .insert(tables.rolePermissions)
-      .values(
-        builtinRoles.flatMap((r) =>
-          r.permissions.map((permission) => ({ tenantId, roleId: roleIds[r.key]!, permission })),
-        ),
-      );
+    const grants = builtinRoles.flatMap((r) =>
+      r.permissions.map((permission) => ({ tenantId, roleId: roleIds[r.key]!, permission })),
+    );
+    await tx.insert(tables.rolePermissions).values(grants);
+    // What each built-in role was offered, so a later release grants only what is new (db/builtin-roles.ts).
+    await tx.insert(tables.rolePermissionOffers).values(grants);
     const [admin] = await tx
       .insert(tables.users)
       .values({ tenantId, email: input.admin.email, displayName: input.admin.displayName, passwordHash })

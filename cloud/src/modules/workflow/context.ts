@@ -3,7 +3,7 @@ import type { WorkflowDefinition, WorkflowState, WorkflowTransition } from '@pla
 import { and, eq } from 'drizzle-orm';
 import type { Database, Sql } from '../../db/index.js';
 import { type AfterCommit, DomainError, type EventBus, type Principal } from '../../platform/index.js';
-import type { LoginLimiter } from '../identity/index.js';
+import type { LoginLimiter, PasswordConfirmations } from '../identity/index.js';
 import type { WorkflowEntities, WorkflowEntity } from './entities.js';
 
 /*
@@ -22,6 +22,8 @@ export interface WorkflowContext {
     email: { readonly enabled: boolean } | null;
     workflowEntities: WorkflowEntities;
     loginLimiter: LoginLimiter;
+    /** Passwords sessions proved while signing; without it every signing pays Argon2id. */
+    passwordConfirmations?: PasswordConfirmations;
   };
 }
 

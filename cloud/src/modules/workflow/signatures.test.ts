@@ -8,6 +8,7 @@ import { type TestApp, useTestApp } from '../../testing/app.js';
 import { auditTrail } from '../../testing/audit-entries.js';
 import { testEngines } from '../../testing/engines.js';
 import { TEST_PASSWORD } from '../../testing/tenants.js';
+import { hashPassword } from '../identity/index.js';
 import { loadRecord, signedContent } from './record-fields.js';
 import { orderUnderReview, sessionPrincipal, signingCaller } from './signing-fixtures.js';
 
@@ -99,6 +100,33 @@ describe.each(testEngines)('electronic signatures ($name engine)', (engine) => {
       components: 'password',
       idleMinutes: 30,
     });
+  });
+
+  it('checks the password at every signing of a period, also once the session has proved it', async () => {
+    const { orderId } = await orderUnderReview(app, plantId);
+    const { caller } = await freshSession();
+    await caller.sign({ entityId: orderId, email: app.tenants.a.adminEmail, password: TEST_PASSWORD });
+    // The proved password compares quickly (identity/password-confirmations.ts); any other is refused.
+    await caller.sign({ entityId: orderId, password: TEST_PASSWORD });
+    const wrong = await caller.sign({ entityId: orderId, password: `${TEST_PASSWORD}x` }).catch(refusal);
+    expect(wrong).toMatchObject({ code: 'BAD_REQUEST', message: 'The password is not correct' });
+
+    // A new password hash ends what the session proved: the old password no longer signs.
+    const adminId = (await sessionPrincipal(app, await signIn(app.server.url, app.tenants.a.adminEmail)))
+      .userId;
+    const [kept] = await sql1<{ password_hash: string }>(
+      sql`select password_hash from users where id = ${adminId}`,
+    );
+    await sql1(
+      sql`update users set password_hash = ${await hashPassword('a-new-password-1')} where id = ${adminId}`,
+    );
+    try {
+      const old = await caller.sign({ entityId: orderId, password: TEST_PASSWORD }).catch(refusal);
+      expect(old).toMatchObject({ code: 'BAD_REQUEST', message: 'The password is not correct' });
+      await caller.sign({ entityId: orderId, password: 'a-new-password-1' });
+    } finally {
+      await sql1(sql`update users set password_hash = ${kept!.password_hash} where id = ${adminId}`);
+    }
   });
 
   it('refuses a wrong password or email alike and records the attempt although the call fails', async () => {

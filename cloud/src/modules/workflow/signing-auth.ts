@@ -95,14 +95,26 @@ export async function verifySigner(
     .select({ email: tables.users.email, passwordHash: tables.users.passwordHash })
     .from(tables.users)
     .where(eq(tables.users.id, userId));
+  const confirmations = ctx.deps.passwordConfirmations;
+  const session = account === undefined ? null : { sessionId, userId, passwordHash: account.passwordHash };
+  // Within a signing period the password this session already proved compares by HMAC
+  // (identity/password-confirmations.ts); anything else — and every first signing — pays Argon2id.
   // The password is checked whatever the email, so a wrong email takes as long as a wrong password.
-  const passwordOk = account !== undefined && (await verifyPassword(account.passwordHash, input.password));
+  const confirmed =
+    session !== null &&
+    requirement.components === 'password' &&
+    confirmations?.matches(session, input.password) === true;
+  const passwordOk =
+    confirmed || (account !== undefined && (await verifyPassword(account.passwordHash, input.password)));
   const emailOk = email === '' || email.toLowerCase() === account?.email.toLowerCase();
   if (!passwordOk || !emailOk) {
     keepFailure(ctx, entity, input.entityId, passwordOk ? 'wrong email' : 'wrong password');
     throw new DomainError('invalid', PASSWORD_NOT_CORRECT, { password: PASSWORD_NOT_CORRECT });
   }
   attempt.succeeded();
+  if (session !== null && !confirmed) {
+    confirmations?.remember(session, input.password, requirement.idleMinutes * 60_000);
+  }
   if (email === '') return { components: 'password' };
   await ctx.tx
     .update(tables.sessions)

@@ -23,6 +23,10 @@ export const ENTITY_TYPE_KEYS = [
   'production_order',
   'change_order',
   'ncr',
+  'customer',
+  'delivery_request',
+  'shipment',
+  'transfer_order',
 ] as const satisfies readonly EntityTypeKey[];
 
 /* A type error here: an entity type registered in the cloud (entity-types.ts) is missing above. */

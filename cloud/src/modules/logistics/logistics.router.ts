@@ -1,0 +1,11 @@
+import { permittedProcedure, router } from '../../trpc/procedures.js';
+import { gs1ParseInput, parseScanData } from './gs1.js';
+
+export const logisticsRouter = router({
+  gs1: router({
+    /** What a scan holds and whether it is valid GS1 data (docs/gs1.md). Reads nothing stored. */
+    parse: permittedProcedure('logistics.read')
+      .input(gs1ParseInput)
+      .query(({ input }) => parseScanData(input, new Date())),
+  }),
+});

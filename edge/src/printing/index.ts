@@ -1,0 +1,4 @@
+export { type PrinterStatus, parseHostStatus } from './host-status';
+export type { PrintError, PrintErrorCode, PrintResult } from './print-result';
+export { PrinterClient, type PrinterClientOptions, type PrintOptions } from './printer-client';
+export type { ConnectionTimeouts, PrinterAddress } from './printer-connection';

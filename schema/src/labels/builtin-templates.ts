@@ -1,0 +1,142 @@
+import { type LabelItemInput, type LabelTemplate, labelTemplateSchema } from './template.js';
+
+/*
+ * The templates every tenant has from the start. The pallet label follows the GS1 Logistic Label
+ * Guideline: a free-format section (from, to) at the top, a text section with data titles, and the
+ * barcode section at the bottom with the SSCC in its own GS1-128 symbol, lowest on the label.
+ */
+
+const MARGIN = 3;
+
+const party = (role: 'From' | 'To', x: number): LabelItemInput[] => {
+  const key = role === 'From' ? 'shipFrom' : 'shipTo';
+  return [
+    { type: 'text', x, y: 3, text: role.toUpperCase(), size: 7 },
+    { type: 'text', x, y: 6.5, text: `{${key}.name}`, size: 10, bold: true },
+    { type: 'text', x, y: 11, text: `{${key}.address.0}`, size: 8, optional: true },
+    { type: 'text', x, y: 14.5, text: `{${key}.address.1}`, size: 8, optional: true },
+    { type: 'text', x, y: 18, text: `GLN {${key}.gln}`, size: 8, optional: true },
+  ];
+};
+
+/**
+ * The GS1 logistic label for a homogeneous pallet: (02) content and (37) count are required, (10),
+ * (15) or (17) and (400) are printed when the data has them. The content symbols share the box above
+ * the SSCC; the renderer splits them at 48 data characters or the label's width.
+ */
+function palletLabel(key: string, name: string, width: number, height: number) {
+  const half = width / 2;
+  const ssccTop = height - MARGIN - 32;
+  const items: LabelItemInput[] = [
+    ...party('From', MARGIN),
+    ...party('To', half + MARGIN),
+    { type: 'line', x: half, y: 2, length: 20, direction: 'vertical', thickness: 0.3 },
+    { type: 'line', x: 0, y: 23, length: width, direction: 'horizontal', thickness: 0.5 },
+    { type: 'text', x: MARGIN, y: 25, text: 'SSCC', size: 7 },
+    { type: 'text', x: MARGIN, y: 28, text: '{sscc}', size: 18, bold: true },
+    { type: 'text', x: MARGIN, y: 37, text: 'CONTENT  {gtin}', size: 10, bold: true },
+    { type: 'text', x: MARGIN, y: 42, text: '{description}', size: 9, optional: true },
+    { type: 'text', x: MARGIN, y: 47, text: 'COUNT  {count}', size: 10, bold: true },
+    { type: 'text', x: half, y: 47, text: 'BATCH/LOT  {lot}', size: 10, bold: true, optional: true },
+    {
+      type: 'text',
+      x: MARGIN,
+      y: 52,
+      text: 'BEST BEFORE  {bestBefore}',
+      size: 10,
+      bold: true,
+      optional: true,
+    },
+    { type: 'text', x: half, y: 52, text: 'USE BY  {expiry}', size: 10, bold: true, optional: true },
+    { type: 'text', x: MARGIN, y: 57, text: 'ORDER  {po}', size: 10, bold: true, optional: true },
+    { type: 'line', x: 0, y: 62, length: width, direction: 'horizontal', thickness: 0.5 },
+    {
+      type: 'gs1_128',
+      x: 0,
+      y: 64,
+      width,
+      height: ssccTop - 64 - 1,
+      elements: [
+        { ai: '02' },
+        { ai: '37' },
+        { ai: '10', optional: true },
+        { ai: ['15', '17'], optional: true },
+        { ai: '400', optional: true },
+      ],
+      maxSymbols: 3,
+    },
+    { type: 'gs1_128', x: 0, y: ssccTop, width, height: 32, elements: [{ ai: '00' }] },
+  ];
+  return labelTemplateSchema.parse({ key, name, kind: 'pallet_sscc', width, height, items });
+}
+
+/** A case of one trade item: (01) with its lot and date in GS1-128, and the same in a GS1 DataMatrix. */
+function cartonLabel(): LabelTemplate {
+  const width = 101.6;
+  const height = 76.2;
+  const trade = [
+    { ai: '01' as const },
+    { ai: '10' as const, optional: true },
+    { ai: ['15' as const, '17' as const], optional: true },
+  ];
+  const items: LabelItemInput[] = [
+    { type: 'text', x: MARGIN, y: 3, text: '{shipFrom.name}', size: 8, optional: true },
+    { type: 'text', x: MARGIN, y: 7, text: '{description}', size: 12, bold: true },
+    { type: 'text', x: MARGIN, y: 13, text: 'GTIN  {gtin}', size: 10 },
+    { type: 'text', x: MARGIN, y: 18, text: 'BATCH/LOT  {lot}', size: 10, optional: true },
+    { type: 'text', x: MARGIN, y: 23, text: 'BEST BEFORE  {bestBefore}', size: 10, optional: true },
+    { type: 'text', x: MARGIN, y: 28, text: 'USE BY  {expiry}', size: 10, optional: true },
+    { type: 'gs1_datamatrix', x: width - MARGIN - 20, y: 3, size: 20, elements: trade },
+    { type: 'line', x: 0, y: 34, length: width, direction: 'horizontal', thickness: 0.5 },
+    { type: 'gs1_128', x: 0, y: 36, width, height: height - 36 - MARGIN, elements: trade, maxSymbols: 2 },
+  ];
+  return labelTemplateSchema.parse({
+    key: 'carton-4x3',
+    name: 'Carton label 4×3″',
+    kind: 'carton',
+    width,
+    height,
+    items,
+  });
+}
+
+/** A product or lot label: a GS1 Digital Link QR (a phone opens the product's page) and the lot in words. */
+function productLotLabel(): LabelTemplate {
+  const width = 60;
+  const height = 40;
+  const items: LabelItemInput[] = [
+    { type: 'box', x: 0.5, y: 0.5, width: width - 1, height: height - 1, thickness: 0.3 },
+    { type: 'text', x: MARGIN, y: 3, text: '{description}', size: 8, bold: true },
+    { type: 'text', x: MARGIN, y: 9, text: 'GTIN', size: 6 },
+    { type: 'text', x: MARGIN, y: 11.5, text: '{gtin}', size: 8 },
+    { type: 'text', x: MARGIN, y: 17, text: 'LOT  {lot}', size: 8, bold: true },
+    { type: 'text', x: MARGIN, y: 22, text: 'EXP  {expiry}', size: 8, optional: true },
+    { type: 'text', x: MARGIN, y: 27, text: 'SN  {serial}', size: 8, optional: true },
+    {
+      type: 'digital_link_qr',
+      x: width - 26,
+      y: 12,
+      size: 24,
+      elements: [{ ai: '01' }, { ai: '10' }, { ai: '21', optional: true }, { ai: '17', optional: true }],
+    },
+  ];
+  return labelTemplateSchema.parse({
+    key: 'product-lot',
+    name: 'Product lot label',
+    kind: 'product_lot',
+    width,
+    height,
+    items,
+  });
+}
+
+export const builtinLabelTemplates: readonly LabelTemplate[] = [
+  palletLabel('pallet-4x6', 'GS1 logistic label 4×6″', 101.6, 152.4),
+  palletLabel('pallet-a6', 'GS1 logistic label A6', 105, 148),
+  cartonLabel(),
+  productLotLabel(),
+];
+
+export function builtinLabelTemplate(key: string): LabelTemplate | undefined {
+  return builtinLabelTemplates.find((template) => template.key === key);
+}
