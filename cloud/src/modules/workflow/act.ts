@@ -40,8 +40,6 @@ import { versionDefinition } from './versions.js';
  */
 
 export type { ActInput, ActResult } from './acting.js';
-// The record's page asks who may act the way acting does (record-view.ts).
-export { actingAuthority, voteAuthority } from './acting-authority.js';
 
 export async function act(ctx: WorkflowContext, input: ActInput): Promise<ActResult> {
   const { tx } = ctx;

@@ -2,7 +2,7 @@ import { tables } from '@plantline/schema';
 import type { WorkflowDefinition, WorkflowTransition } from '@plantline/schema/workflow';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
-import { actingAuthority, voteAuthority } from './act.js';
+import { actingAuthority, voteAuthority } from './acting-authority.js';
 import {
   entityOf,
   type InstanceRow,
