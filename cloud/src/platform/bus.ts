@@ -32,6 +32,8 @@ export interface BusEvents {
    * pages and inboxes of the tenant look again.
    */
   'workflow.changed': { tenantId: string; instanceId: string; entityType: string; entityId: string };
+  /** A delegation was given or revoked (docs/workflows.md, "Delegation"): its people's inboxes look again. */
+  'workflow.delegations-changed': { tenantId: string; userIds: string[] };
   'audit.verification-failed': {
     tenantId: string;
     trigger: 'schedule' | 'request';
