@@ -86,6 +86,13 @@ export const NAV_PAGES: readonly NavPage[] = [
     keywords: ['eco', 'ecn', 'engineering change', 'revisions', 'change board'],
   },
   {
+    group: 'logistics',
+    label: 'On-time delivery',
+    href: '/logistics/otd',
+    anyOf: ['kpi.read'],
+    keywords: ['otd', 'otif', 'in full', 'late deliveries', 'delivery performance', 'customers', 'promised'],
+  },
+  {
     group: 'configuration',
     label: 'Records',
     href: '/config/records',
