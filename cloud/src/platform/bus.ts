@@ -32,6 +32,11 @@ export interface BusEvents {
    * pages and inboxes of the tenant look again.
    */
   'workflow.changed': { tenantId: string; instanceId: string; entityType: string; entityId: string };
+  /**
+   * A label print was queued for a printer of this plant (docs/labels.md, "Issuing and printing"):
+   * the plant's edge, waiting in `logistics.printing.jobs`, claims it at once.
+   */
+  'labels.print-queued': { tenantId: string; plantId: string };
   'audit.verification-failed': {
     tenantId: string;
     trigger: 'schedule' | 'request';
