@@ -17,6 +17,7 @@ import { seedDemoQuality } from '../quality/index.js';
 import { createTenant } from '../tenancy/index.js';
 import { installDefaultWorkflows, type WorkflowContext, type WorkflowEntities } from '../workflow/index.js';
 import { seedDemoNcrs } from './demo-ncrs.js';
+import { seedDemoPrinters } from './demo-printers.js';
 
 export interface DemoCredentials {
   email: string;
@@ -95,6 +96,7 @@ export async function seedDemoTenant(
     throw error;
   }
   await seedDemoMasterData(db, created.tenantId, created.plantIds);
+  await seedDemoPrinters(db, created.tenantId, created.plantIds);
   if (options.ncrs !== undefined)
     await seedDemoNcrs(db, options.ncrs, { ...created, plantId: created.plantIds[0]! });
   writeFileSync(credentialsFile, JSON.stringify(credentials, null, 2), { mode: 0o600 });
