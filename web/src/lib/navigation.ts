@@ -86,6 +86,13 @@ export const NAV_PAGES: readonly NavPage[] = [
     keywords: ['eco', 'ecn', 'engineering change', 'revisions', 'change board'],
   },
   {
+    group: 'logistics',
+    label: 'Printers',
+    href: '/logistics/printers',
+    anyOf: ['logistics.manage'],
+    keywords: ['labels', 'zebra', 'zpl', 'print log', 'reprints'],
+  },
+  {
     group: 'configuration',
     label: 'Records',
     href: '/config/records',
