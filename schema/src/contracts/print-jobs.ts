@@ -54,6 +54,19 @@ export const printerStatusSchema = z.object({
 });
 export type PrinterStatusReport = z.infer<typeof printerStatusSchema>;
 
+/** Why the edge's printer client did not print a job (docs/labels.md, "The edge's printer client"). */
+export const printErrorCodes = [
+  'refused',
+  'unreachable',
+  'busy',
+  'timeout',
+  'closed',
+  'not_ready',
+  'bad_status',
+  'queue_full',
+  'stopped',
+] as const;
+
 export const printResultSchema = z
   .object({
     printId: z.uuid(),
@@ -62,8 +75,7 @@ export const printResultSchema = z
     status: printerStatusSchema.nullable(),
     error: z
       .object({
-        /** The edge printer client's code: `refused`, `timeout`, `not_ready`, … */
-        code: z.string().regex(/^[a-z_]{1,32}$/),
+        code: z.enum(printErrorCodes),
         message: z.string().max(1000),
       })
       .nullable(),
