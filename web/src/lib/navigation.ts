@@ -93,6 +93,13 @@ export const NAV_PAGES: readonly NavPage[] = [
     keywords: ['otd', 'otif', 'in full', 'late deliveries', 'delivery performance', 'customers', 'promised'],
   },
   {
+    group: 'logistics',
+    label: 'Printers',
+    href: '/logistics/printers',
+    anyOf: ['logistics.manage'],
+    keywords: ['labels', 'zebra', 'zpl', 'print log', 'reprints'],
+  },
+  {
     group: 'configuration',
     label: 'Records',
     href: '/config/records',

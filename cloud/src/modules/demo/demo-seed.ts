@@ -17,6 +17,7 @@ import { createTenant } from '../tenancy/index.js';
 import { installDefaultWorkflows, type WorkflowEntities } from '../workflow/index.js';
 import { seedDemoNcrs } from './demo-ncrs.js';
 import { createDemoPeople, DEMO_PEOPLE, type DemoAppDeps, DemoDesk, demoPerson } from './demo-people.js';
+import { seedDemoPrinters } from './demo-printers.js';
 
 export interface DemoCredentials {
   email: string;
@@ -104,6 +105,7 @@ export async function seedDemoTenant(
     throw error;
   }
   await seedDemoMasterData(db, created.tenantId, created.plantIds);
+  await seedDemoPrinters(db, created.tenantId, created.plantIds);
   // The demo stack's edge enrols with this key (stack/main.ts) and sends for both plants.
   const admin = {
     kind: 'user' as const,

@@ -1,4 +1,5 @@
 import { permittedProcedure, router } from '../../trpc/procedures.js';
+import { labelsRouter, printersRouter, printingRouter } from '../labels/index.js';
 import { gs1ParseInput, parseScanData } from './gs1.js';
 
 export const logisticsRouter = router({
@@ -8,4 +9,7 @@ export const logisticsRouter = router({
       .input(gs1ParseInput)
       .query(({ input }) => parseScanData(input, new Date())),
   }),
+  labels: labelsRouter,
+  printers: printersRouter,
+  printing: printingRouter,
 });
