@@ -32,6 +32,8 @@ export interface BusEvents {
    * pages and inboxes of the tenant look again.
    */
   'workflow.changed': { tenantId: string; instanceId: string; entityType: string; entityId: string };
+  /** A shipment was packed into, moved on or edited (docs/logistics.md): its live page and stations look again. */
+  'shipments.changed': { tenantId: string; plantId: string; shipmentId: string };
   'audit.verification-failed': {
     tenantId: string;
     trigger: 'schedule' | 'request';

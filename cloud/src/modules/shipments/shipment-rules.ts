@@ -58,15 +58,18 @@ export interface ItemProgress {
 export const isComplete = (items: readonly ItemProgress[]) =>
   items.length > 0 && items.every((i) => i.packed >= i.quantity);
 
-/** The status a packing change leaves: the first packing starts picking, the last completes it. */
+/**
+ * The status a scan or an edit of the lines leaves: the first scan starts picking (whatever the
+ * station answered, someone is picking), and the shipment is packed once every item is complete.
+ */
 export function statusAfterPacking(
   status: ShipmentStatus,
   items: readonly ItemProgress[],
-  packedSomething: boolean,
+  scanned: boolean,
 ): ShipmentStatus {
   if (status !== 'draft' && status !== 'picking') return status;
   if (isComplete(items)) return 'packed';
-  return packedSomething || status === 'picking' ? 'picking' : 'draft';
+  return scanned || status === 'picking' ? 'picking' : 'draft';
 }
 
 /** What is left of each item after shipping what is packed: the lines of a backorder. */
