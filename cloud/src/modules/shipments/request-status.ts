@@ -10,7 +10,10 @@ import { auditUpdate } from '../../platform/index.js';
  * cancelled request stays cancelled.
  */
 
-/** Sets the status of each request from what its shipped shipments carried, auditing each change. */
+/**
+ * Sets the status of each request from what its shipped shipments carried, auditing each change.
+ * Requests are locked in id order, so two shipments of the same requests cannot deadlock.
+ */
 export async function refreshRequestStatus(tx: Sql, requestIds: readonly string[]): Promise<void> {
   const ids = [...new Set(requestIds)];
   if (ids.length === 0) return;
@@ -31,6 +34,7 @@ export async function refreshRequestStatus(tx: Sql, requestIds: readonly string[
            ids.map((id) => sql`${id}::uuid`),
            sql`, `,
          )}) and r.status <> 'cancelled'
+         order by r.id
          for update of r`,
   );
   const changed = found.filter((r) => r.next !== r.status);
@@ -56,9 +60,15 @@ export async function refreshRequestStatus(tx: Sql, requestIds: readonly string[
 /**
  * How much of each request is still to be put on a shipment: its quantity less what live shipments
  * hold (the full item on one not yet shipped, what was packed on one that left). `except` leaves one
- * shipment out, for an edit of its own lines.
+ * shipment out, for an edit of its own lines; `lock` holds the requests (in id order) until the
+ * transaction ends, so two planners cannot both put the rest of one request on a shipment.
  */
-export async function requestsToShip(tx: Sql, requestIds: readonly string[], except: string | null = null) {
+export async function requestsToShip(
+  tx: Sql,
+  requestIds: readonly string[],
+  options: { except?: string | null; lock: boolean },
+) {
+  const except = options.except ?? null;
   const ids = [...new Set(requestIds)];
   if (ids.length === 0) return [];
   const found = await rows<{
@@ -87,7 +97,8 @@ export async function requestsToShip(tx: Sql, requestIds: readonly string[], exc
            ids.map((id) => sql`${id}::uuid`),
            sql`, `,
          )})
-         for update of r`,
+         order by r.id
+         ${options.lock ? sql`for update of r` : sql``}`,
   );
   return found.map((r) => ({
     id: r.id,

@@ -52,7 +52,7 @@ export async function linesFor(
 ): Promise<{ items: NewItem[]; customerPo: string | null }> {
   const ids = requests.map((r) => r.requestId);
   if (new Set(ids).size !== ids.length) throw onRequests('A request is named twice', 'Named twice');
-  const found = await requestsToShip(tx, ids, to.shipmentId);
+  const found = await requestsToShip(tx, ids, { except: to.shipmentId, lock: true });
   const items: NewItem[] = [];
   for (const line of requests) {
     const request = found.find((r) => r.id === line.requestId);

@@ -5,6 +5,7 @@ import { permittedProcedure, permittedSubscription, router } from '../../trpc/pr
 import { customValuesInput } from '../config/index.js';
 import { cancelShipment, deliverShipment, shipShipment, startPicking } from './lifecycle.js';
 import { liveShipment } from './live.js';
+import { shipmentChoices } from './planning.js';
 import { getShipment, listShipments } from './shipment-queries.js';
 import { createShipment, updateShipment } from './shipments.js';
 
@@ -54,6 +55,10 @@ export const shipmentsRouter = router({
         .default({ limit: 50 }),
     )
     .query(({ ctx, input }) => listShipments(ctx.tx, input)),
+  /** What a plant's new shipment is made of: customers with addresses, carriers, requests with what is left. */
+  choices: read
+    .input(z.object({ plantId: id }))
+    .query(({ ctx, input }) => shipmentChoices(ctx.tx, input.plantId)),
   /** The shipment with its items, packages (with contents), latest scans and backorders. */
   get: read.input(z.object({ id })).query(({ ctx, input }) => getShipment(ctx.tx, input.id)),
   /** A draft numbered from the plant's `shipment` sequence, from open requests or products. */

@@ -416,6 +416,21 @@ describe.each(testEngines)('shipments ($name engine)', (engine) => {
     );
   });
 
+  it('offers a new shipment’s choices: active customers and carriers, requests with what is left', async () => {
+    const partly = await request({ productId: a.rotor, quantity: 10 });
+    await draft(admin, { requests: [{ requestId: partly.id, quantity: 4 }], products: [] });
+    const choices = await admin.trpc.logistics.shipments.choices.query({ plantId: a.plant1 });
+    expect(choices.customers.map((c) => [c.code, c.addresses.map((x) => x.label)])).toEqual([
+      ['ACME', ['Main dock', 'Second dock']],
+      ['GLOBEX', ['Main dock', 'Second dock']],
+    ]);
+    expect(choices.carriers.map((c) => c.code)).toEqual(['DHL']);
+    expect(choices.requests.find((r) => r.id === partly.id)).toMatchObject({ quantity: 10, open: 6 });
+    // Requests wholly on shipments are not offered.
+    expect(choices.requests.every((r) => r.open > 0)).toBe(true);
+    await expectApiError(adminB.trpc.logistics.shipments.choices.query({ plantId: a.plant1 }), 'NOT_FOUND');
+  });
+
   it('lists by status and customer, pages, and finds a shipment by its number', async () => {
     const cancelled = await admin.trpc.logistics.shipments.list.query({ status: ['cancelled'] });
     expect(cancelled.items.map((s) => s.status)).toEqual(['cancelled']);
