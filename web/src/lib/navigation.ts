@@ -86,6 +86,13 @@ export const NAV_PAGES: readonly NavPage[] = [
     keywords: ['eco', 'ecn', 'engineering change', 'revisions', 'change board'],
   },
   {
+    group: 'logistics',
+    label: 'Shipments',
+    href: '/logistics/shipments',
+    anyOf: ['logistics.read'],
+    keywords: ['packing', 'scan', 'sscc', 'pallet', 'carton', 'backorder', 'tracking', 'dispatch'],
+  },
+  {
     group: 'configuration',
     label: 'Records',
     href: '/config/records',
