@@ -17,6 +17,7 @@ import { seedDemoQuality } from '../quality/index.js';
 import { createTenant } from '../tenancy/index.js';
 import { installDefaultWorkflows, type WorkflowContext, type WorkflowEntities } from '../workflow/index.js';
 import { seedDemoNcrs } from './demo-ncrs.js';
+import { seedDemoShipments } from './demo-shipments.js';
 
 export interface DemoCredentials {
   email: string;
@@ -97,6 +98,7 @@ export async function seedDemoTenant(
   await seedDemoMasterData(db, created.tenantId, created.plantIds);
   if (options.ncrs !== undefined)
     await seedDemoNcrs(db, options.ncrs, { ...created, plantId: created.plantIds[0]! });
+  if (options.ncrs !== undefined) await seedDemoShipments(db, options.ncrs, created);
   writeFileSync(credentialsFile, JSON.stringify(credentials, null, 2), { mode: 0o600 });
   chmodSync(credentialsFile, 0o600);
   // The demo stack's edge enrols with this key (stack/main.ts) and sends for both plants.
