@@ -85,8 +85,7 @@ export async function startCloud(
           log,
           notifications: deps,
           workflowEntities: deps.workflowEntities,
-          workflow: deps,
-          ncrs: deps,
+          app: deps,
         })
       : null;
     const web =

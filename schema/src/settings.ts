@@ -31,20 +31,34 @@ export const otdUnits = ['shipment', 'line', 'quantity'] as const;
 export const OTD_WINDOW_MAX_DAYS = 30;
 
 const windowDays = z.number().int().min(0).max(OTD_WINDOW_MAX_DAYS);
-export const otdPolicySchema = z.object({
-  reference: z.enum(otdReferences).default('requested'),
-  actual: z.enum(otdActuals).default('shipped'),
+/** The policy's fields without defaults: an override names only what differs from the tenant's. */
+const otdPolicyFields = {
+  reference: z.enum(otdReferences),
+  actual: z.enum(otdActuals),
   /** Days before the reference date that still count as on time. */
-  earlyDays: windowDays.default(0),
+  earlyDays: windowDays,
   /** Days after the reference date that still count as on time. */
-  lateDays: windowDays.default(0),
+  lateDays: windowDays,
   /** Earlier than the window counts as not on time (as some retailers count it); else early is on time. */
-  earlyIsLate: z.boolean().default(false),
-  unit: z.enum(otdUnits).default('line'),
+  earlyIsLate: z.boolean(),
+  unit: z.enum(otdUnits),
+};
+export const otdPolicySchema = z.object({
+  reference: otdPolicyFields.reference.default('requested'),
+  actual: otdPolicyFields.actual.default('shipped'),
+  earlyDays: otdPolicyFields.earlyDays.default(0),
+  lateDays: otdPolicyFields.lateDays.default(0),
+  earlyIsLate: otdPolicyFields.earlyIsLate.default(false),
+  unit: otdPolicyFields.unit.default('line'),
 });
 export type OtdPolicy = z.infer<typeof otdPolicySchema>;
-/** A customer's exceptions to the tenant's policy. */
-export const otdOverrideSchema = otdPolicySchema.partial();
+/**
+ * A customer's exceptions to the tenant's policy, and a settings patch of it: only the keys given.
+ * (Partial of the defaulted schema would fill every missing key with its default, and so reset what
+ * the tenant chose.)
+ */
+export const otdOverrideSchema = z.object(otdPolicyFields).partial();
+export type OtdOverride = z.infer<typeof otdOverrideSchema>;
 
 /** A GS1 company prefix: 6 to 12 digits (GS1 General Specifications, "GS1 Company Prefix"). */
 export const gs1CompanyPrefixSchema = z

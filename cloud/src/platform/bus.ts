@@ -32,6 +32,8 @@ export interface BusEvents {
    * pages and inboxes of the tenant look again.
    */
   'workflow.changed': { tenantId: string; instanceId: string; entityType: string; entityId: string };
+  /** A delegation was given or revoked (docs/workflows.md, "Delegation"): its people's inboxes look again. */
+  'workflow.delegations-changed': { tenantId: string; userIds: string[] };
   /** A shipment was packed into, moved on or edited (docs/logistics.md): its live page and stations look again. */
   'shipments.changed': { tenantId: string; plantId: string; shipmentId: string };
   'audit.verification-failed': {

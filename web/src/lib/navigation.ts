@@ -93,6 +93,13 @@ export const NAV_PAGES: readonly NavPage[] = [
     keywords: ['packing', 'scan', 'sscc', 'pallet', 'carton', 'backorder', 'tracking', 'dispatch'],
   },
   {
+    group: 'logistics',
+    label: 'On-time delivery',
+    href: '/logistics/otd',
+    anyOf: ['kpi.read'],
+    keywords: ['otd', 'otif', 'in full', 'late deliveries', 'delivery performance', 'customers', 'promised'],
+  },
+  {
     group: 'configuration',
     label: 'Records',
     href: '/config/records',

@@ -31,7 +31,7 @@ describe.each(testEngines)('the demo shipments ($name engine)', (engine) => {
       password,
       log: testLog,
       workflowEntities: deps.workflowEntities,
-      ncrs: deps,
+      app: deps,
     });
     server = await startTestServer(database.db);
   });

@@ -164,6 +164,22 @@ describe('a settings patch', () => {
     expect(Object.keys(fieldsOf({ otd: { lateDays: 31 } }) ?? {})).toEqual(['otd.lateDays']);
     expect(Object.keys(fieldsOf({ otd: { reference: 'whenever' } }) ?? {})).toEqual(['otd.reference']);
   });
+
+  it('changes one OTD setting without resetting the others to their defaults', () => {
+    const current = readTenantSettings({
+      otd: { reference: 'latest_promised', actual: 'delivered', unit: 'quantity', earlyIsLate: true },
+    });
+    expect(settingsPatchInput.parse({ otd: { lateDays: 2 } })).toEqual({ otd: { lateDays: 2 } });
+    const next = applySettingsPatch(current, settingsPatchInput.parse({ otd: { lateDays: 2 } }));
+    expect(next.otd).toEqual({
+      reference: 'latest_promised',
+      actual: 'delivered',
+      earlyDays: 0,
+      lateDays: 2,
+      earlyIsLate: true,
+      unit: 'quantity',
+    });
+  });
 });
 
 describe('a stale save', () => {
