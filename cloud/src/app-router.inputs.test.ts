@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { appRouter } from './app-router.js';
+import type { Database } from './db/index.js';
 import { SESSION_COOKIE } from './http/cookies.js';
 import { type ApiClient, signIn } from './testing/api.js';
 import { type TestServer, useTestApp } from './testing/app.js';
 import { testEngines } from './testing/engines.js';
 import { fits, InputSampler, PROBE_FIELD_KEYS, type placesOf, probeInputs } from './testing/inputs.js';
+import { addCustomer, addRequest, setGs1Prefix } from './testing/logistics.js';
 
 type Schema = Parameters<typeof placesOf>[0];
 interface ProcedureDef {
@@ -42,8 +44,11 @@ describe.each(testEngines)('malformed input to every procedure ($name engine)', 
     ({ server, admin } = app);
     const { tenants } = app;
     const adminB = await signIn(server.url, tenants.b.adminEmail);
-    await buildWorld(admin, tenants.a.plantIds, own);
-    await buildWorld(adminB, tenants.b.plantIds, foreign);
+    await buildWorld(admin, tenants.a.plantIds, own, { db: app.database.db, tenantId: tenants.a.tenantId });
+    await buildWorld(adminB, tenants.b.plantIds, foreign, {
+      db: app.database.db,
+      tenantId: tenants.b.tenantId,
+    });
   }, 120_000);
 
   async function call(path: string, type: 'query' | 'mutation', input: unknown) {
@@ -133,7 +138,12 @@ describe.each(testEngines)('malformed input to every procedure ($name engine)', 
 });
 
 /** One of every kind of record, created through the API; their ids by input key and by router. */
-async function buildWorld(client: ApiClient, plantIds: string[], ids: Map<string, string>) {
+async function buildWorld(
+  client: ApiClient,
+  plantIds: string[],
+  ids: Map<string, string>,
+  owner: { db: Database; tenantId: string },
+) {
   const t = client.trpc;
   const plantId = plantIds[0]!;
   ids.set('plantId', plantId);
@@ -269,6 +279,23 @@ async function buildWorld(client: ApiClient, plantIds: string[], ids: Map<string
     data: { gtin: '09506000134352', lot: 'L1', description: 'Probe' },
   });
   const print = await t.logistics.labels.print.mutate({ labelId: label.id, printerId: printer.id });
+  // Customers are written as the owner until their API exists; shipments build on them.
+  const customer = await addCustomer(owner.db, owner.tenantId, { code: 'C1' });
+  const request = await addRequest(owner.db, owner.tenantId, {
+    plantId,
+    customerId: customer.customerId,
+    shipToId: customer.shipToId,
+    productId: product.id,
+    quantity: 5,
+  });
+  await setGs1Prefix(client, '9528765');
+  const shipment = await t.logistics.shipments.create.mutate({
+    plantId,
+    customerId: customer.customerId,
+    shipToId: customer.shipToId,
+    products: [{ productId: product.id, quantity: 2 }],
+  });
+  const carton = await t.logistics.packing.openPackage.mutate({ shipmentId: shipment.id, kind: 'carton' });
   const apiKey = await t.apiKeys.create.mutate({
     name: 'Probe',
     scopes: ['ingest.write'],
@@ -334,6 +361,14 @@ async function buildWorld(client: ApiClient, plantIds: string[], ids: Map<string
     printId: print.id,
     'logistics.printers.id': printer.id,
     'logistics.labels.id': label.id,
+    customerId: customer.customerId,
+    shipToId: customer.shipToId,
+    requestId: request.id,
+    shipmentId: shipment.id,
+    'logistics.shipments.id': shipment.id,
+    itemId: shipment.items[0]!.id,
+    removeItemId: shipment.items[0]!.id,
+    packageId: carton.id,
   };
   for (const [key, value] of Object.entries(byKey)) ids.set(key, value);
 }

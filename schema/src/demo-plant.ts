@@ -108,12 +108,13 @@ export const DEMO_REASONS: readonly DemoReason[] = [
 /** The changeover between two orders: its reason and how long it takes, in minutes. */
 export const DEMO_CHANGEOVER = { reason: 'PRODUCT_CHANGE', minutes: [12, 35] as const };
 
+/** GTINs under GS1's example company prefix 0952123, so the demo's shipments can be packed by scan. */
 export const DEMO_PRODUCTS = [
-  { code: 'BRK-100', name: 'Brake caliper 100', unit: 'pcs' },
-  { code: 'BRK-200', name: 'Brake caliper 200', unit: 'pcs' },
-  { code: 'HSG-310', name: 'Pump housing 310', unit: 'pcs' },
-  { code: 'SHF-020', name: 'Drive shaft 020', unit: 'pcs' },
-  { code: 'FLG-450', name: 'Flange 450', unit: 'pcs' },
+  { code: 'BRK-100', name: 'Brake caliper 100', unit: 'pcs', gtin: '09521234100010' },
+  { code: 'BRK-200', name: 'Brake caliper 200', unit: 'pcs', gtin: '09521234100027' },
+  { code: 'HSG-310', name: 'Pump housing 310', unit: 'pcs', gtin: '09521234100034' },
+  { code: 'SHF-020', name: 'Drive shaft 020', unit: 'pcs', gtin: '09521234100041' },
+  { code: 'FLG-450', name: 'Flange 450', unit: 'pcs', gtin: '09521234100058' },
 ] as const;
 
 /**

@@ -43,17 +43,22 @@ describe.runIf(hasChromium)('production master data in the web UI', () => {
   });
 
   it('shows the server’s field error for a product code already in use', async () => {
-    const add = async (code: string, name: string) => {
+    const add = async (code: string, name: string, gtin = '') => {
       await page.getByRole('button', { name: 'Add product' }).click();
       const form = page.getByRole('form', { name: 'New product' });
       await form.getByLabel('Code').fill(code);
       await form.getByLabel('Name').fill(name);
+      await form.getByLabel('GTIN').fill(gtin);
       await form.getByRole('button', { name: 'Add' }).click();
       return form;
     };
-    await add('WIDGET-E2E', 'Browser test widget');
+    // A GTIN's check digit is checked before anything is sent.
+    const first = await add('WIDGET-E2E', 'Browser test widget', '09521234543214');
+    await first.getByText('The check digit of 09521234543214 is wrong').waitFor();
+    await first.getByLabel('GTIN').fill('09521234543213');
+    await first.getByRole('button', { name: 'Add' }).click();
     await page.getByText('Product WIDGET-E2E was added.').waitFor();
-    await page.getByRole('row', { name: /WIDGET-E2E/ }).waitFor();
+    await page.getByRole('row', { name: /WIDGET-E2E.*09521234543213/ }).waitFor();
 
     const form = await add('WIDGET-E2E', 'Another widget');
     await form.getByText('Already in use', { exact: true }).waitFor();

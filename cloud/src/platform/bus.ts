@@ -39,6 +39,8 @@ export interface BusEvents {
    * the plant's edge, waiting in `logistics.printing.jobs`, claims it at once.
    */
   'labels.print-queued': { tenantId: string; plantId: string };
+  /** A shipment was packed into, moved on or edited (docs/logistics.md): its live page and stations look again. */
+  'shipments.changed': { tenantId: string; plantId: string; shipmentId: string };
   'audit.verification-failed': {
     tenantId: string;
     trigger: 'schedule' | 'request';

@@ -42,6 +42,8 @@ const ENUM_OPEN_HOSTILE_VALUES: readonly unknown[] = ['a\u0000b', 1e308, { a: { 
 
 const STRING_CANDIDATES = [
   'Sample text',
+  // A GTIN with its check digit (GS1's example company prefix).
+  '09521234543213',
   'UTC',
   '06:00',
   '#22c55e',

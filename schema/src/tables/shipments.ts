@@ -56,6 +56,8 @@ export const shipments = pgTable(
     shippedAt: timestamp('shipped_at', { withTimezone: true }),
     deliveredAt: timestamp('delivered_at', { withTimezone: true }),
     cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
+    /** Why it was cancelled, as the planner gave it: shown on the shipment. */
+    cancelReason: text('cancel_reason').notNull().default(''),
     /** The shipment whose unpacked remainder this one carries (an explicit backorder). */
     backorderOfId: uuid('backorder_of_id'),
     /** Why it left late, when it did: listed with the late shipments beside OTD. */

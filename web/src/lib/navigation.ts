@@ -87,6 +87,13 @@ export const NAV_PAGES: readonly NavPage[] = [
   },
   {
     group: 'logistics',
+    label: 'Shipments',
+    href: '/logistics/shipments',
+    anyOf: ['logistics.read'],
+    keywords: ['packing', 'scan', 'sscc', 'pallet', 'carton', 'backorder', 'tracking', 'dispatch'],
+  },
+  {
+    group: 'logistics',
     label: 'On-time delivery',
     href: '/logistics/otd',
     anyOf: ['kpi.read'],

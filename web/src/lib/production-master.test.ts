@@ -34,9 +34,15 @@ describe('production master data checks', () => {
   });
 
   it('checks a product unit', () => {
-    expect(validateProduct({ code: 'P1', name: 'Widget', unit: 'pcs' })).toEqual({});
-    expect(validateProduct({ code: 'P1', name: 'Widget', unit: '' }).unit).toBe('Enter a unit, e.g. pcs');
-    expect(validateProduct({ code: 'P1', name: 'Widget', unit: 'x'.repeat(17) }).unit).toBeDefined();
+    const widget = { code: 'P1', name: 'Widget', unit: 'pcs', gtin: '' };
+    expect(validateProduct(widget)).toEqual({});
+    expect(validateProduct({ ...widget, unit: '' }).unit).toBe('Enter a unit, e.g. pcs');
+    expect(validateProduct({ ...widget, unit: 'x'.repeat(17) }).unit).toBeDefined();
+    expect(validateProduct({ ...widget, gtin: '9521234543213' })).toEqual({});
+    expect(validateProduct({ ...widget, gtin: '09521234543214' }).gtin).toBe(
+      'The check digit of 09521234543214 is wrong',
+    );
+    expect(validateProduct({ ...widget, gtin: '12345' }).gtin).toBe('A GTIN is 8, 12, 13 or 14 digits');
   });
 
   it('checks seconds per unit: positive, finite, at most a week', () => {

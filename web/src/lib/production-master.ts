@@ -1,3 +1,4 @@
+import { hasValidCheckDigit } from '@plantline/schema/gs1';
 import { type FieldErrors, nameProblem } from './validation';
 
 /*
@@ -105,6 +106,16 @@ export interface ProductValues {
   code: string;
   name: string;
   unit: string;
+  /** '' for none. */
+  gtin: string;
+}
+
+/** production inputs.ts gtinInput: 8, 12, 13 or 14 digits with the GS1 check digit. */
+export function gtinProblem(gtin: string): string | null {
+  const value = gtin.trim();
+  if (value === '') return null;
+  if (!/^(\d{8}|\d{12}|\d{13}|\d{14})$/.test(value)) return 'A GTIN is 8, 12, 13 or 14 digits';
+  return hasValidCheckDigit(value) ? null : `The check digit of ${value} is wrong`;
 }
 
 export function validateProduct(values: ProductValues): FieldErrors {
@@ -112,6 +123,7 @@ export function validateProduct(values: ProductValues): FieldErrors {
   check(errors, 'code', masterCodeProblem(values.code));
   check(errors, 'name', nameProblem(values.name));
   check(errors, 'unit', unitProblem(values.unit));
+  check(errors, 'gtin', gtinProblem(values.gtin));
   return errors;
 }
 

@@ -18,6 +18,7 @@ import { installDefaultWorkflows, type WorkflowEntities } from '../workflow/inde
 import { seedDemoNcrs } from './demo-ncrs.js';
 import { createDemoPeople, DEMO_PEOPLE, type DemoAppDeps, DemoDesk, demoPerson } from './demo-people.js';
 import { seedDemoPrinters } from './demo-printers.js';
+import { seedDemoShipments } from './demo-shipments.js';
 
 export interface DemoCredentials {
   email: string;
@@ -130,6 +131,7 @@ export async function seedDemoTenant(
       await desk.close();
     }
   }
+  if (options.app !== undefined) await seedDemoShipments(db, options.app, created);
   writeFileSync(credentialsFile, JSON.stringify(credentials, null, 2), { mode: 0o600 });
   chmodSync(credentialsFile, 0o600);
   const edgeKey = await db.ownerTransact(scope, (tx) =>

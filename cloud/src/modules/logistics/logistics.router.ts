@@ -1,5 +1,6 @@
 import { permittedProcedure, router } from '../../trpc/procedures.js';
 import { labelsRouter, printersRouter, printingRouter } from '../labels/index.js';
+import { packingRouter, shipmentsRouter } from '../shipments/index.js';
 import { gs1ParseInput, parseScanData } from './gs1.js';
 
 export const logisticsRouter = router({
@@ -12,4 +13,6 @@ export const logisticsRouter = router({
   labels: labelsRouter,
   printers: printersRouter,
   printing: printingRouter,
+  shipments: shipmentsRouter,
+  packing: packingRouter,
 });

@@ -1,7 +1,14 @@
 import { tables } from '@plantline/schema';
 import { and, asc, type Column, eq, type SQL } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
-import { auditCreate, auditUpdate, notFound, takenCode, uniqueCode } from '../../platform/index.js';
+import {
+  auditCreate,
+  auditUpdate,
+  DomainError,
+  notFound,
+  takenCode,
+  uniqueCode,
+} from '../../platform/index.js';
 
 /*
  * The tenant-wide code lists of the KPI engine: products, state codes (the state → loss bucket
@@ -23,6 +30,8 @@ const productColumns = {
   unit: tables.products.unit,
   /** The current revision: change orders advance it (docs/change-orders.md). */
   revision: tables.products.revision,
+  /** 14 digits, or null: a product without one cannot be packed by scan (docs/logistics.md). */
+  gtin: tables.products.gtin,
   isActive: tables.products.isActive,
 };
 
@@ -30,6 +39,20 @@ export interface ProductFields {
   code: string;
   name: string;
   unit: string;
+  gtin?: string | null | undefined;
+}
+
+/** A GTIN names one product of the tenant (products_gtin_key). */
+async function refuseTakenGtin(tx: Sql, gtin: string | null | undefined, productId: string | null) {
+  if (gtin == null) return;
+  const [other] = await tx
+    .select({ id: tables.products.id, code: tables.products.code })
+    .from(tables.products)
+    .where(eq(tables.products.gtin, gtin));
+  if (other !== undefined && other.id !== productId)
+    throw new DomainError('conflict', `GTIN ${gtin} is product ${other.code}’s`, {
+      gtin: `Already ${other.code}’s`,
+    });
 }
 
 export function listProducts(tx: Sql, input: { includeInactive?: boolean | undefined }) {
@@ -71,6 +94,7 @@ export async function createProducts(tx: Sql, tenantId: string, input: ProductFi
 }
 
 export async function createProduct(tx: Sql, tenantId: string, input: ProductFields) {
+  await refuseTakenGtin(tx, input.gtin, null);
   const [product] = await createProducts(tx, tenantId, [input]);
   if (product === undefined) throw takenCode();
   auditCreate(tx, 'product', product, { label: product.code });
@@ -88,6 +112,7 @@ export async function updateProduct(
     .where(eq(tables.products.id, id))
     .for('update');
   if (before === undefined) throw notFound('Product');
+  await refuseTakenGtin(tx, patch.gtin, id);
   const [product] = await uniqueCode(
     tx.update(tables.products).set(patch).where(eq(tables.products.id, id)).returning(productColumns),
   );

@@ -25,7 +25,7 @@ import {
   updateStateCode,
 } from './catalogue.js';
 import { clearIdealCycleTime, listIdealCycleTimes, setIdealCycleTime } from './cycle-times.js';
-import { bucketInput, categoryInput, dateInput } from './inputs.js';
+import { bucketInput, categoryInput, dateInput, gtinInput } from './inputs.js';
 import {
   createPlannedDowntime,
   deletePlannedDowntime,
@@ -59,7 +59,12 @@ const bucketFilter = z
 const byId = z.object({ id });
 const deactivate = { isActive: false } as const;
 
-const productFields = { code: catalogueCodeInput, name: nameInput, unit: z.string().trim().min(1).max(16) };
+const productFields = {
+  code: catalogueCodeInput,
+  name: nameInput,
+  unit: z.string().trim().min(1).max(16),
+  gtin: gtinInput.nullish(),
+};
 const stateFields = { code: catalogueCodeInput, name: nameInput, colour: colourInput, bucket: bucketInput };
 const reasonFields = {
   code: catalogueCodeInput,

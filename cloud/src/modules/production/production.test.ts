@@ -218,6 +218,49 @@ describe.each(testEngines)('production master data ($name engine)', (engine) => 
     });
   });
 
+  it('keeps a product’s GTIN as 14 digits with a valid check digit, one product per GTIN', async () => {
+    const flange = await adminA.trpc.production.products.create.mutate({
+      code: 'FLG-450',
+      name: 'Flange',
+      gtin: '9521234543213',
+    });
+    expect(flange.gtin).toBe('09521234543213');
+    const refused = await expectApiError(
+      adminA.trpc.production.products.create.mutate({
+        code: 'FLG-451',
+        name: 'Flange',
+        gtin: '09521234543214',
+      }),
+      'BAD_REQUEST',
+    );
+    expect(refused.data?.fieldErrors).toEqual({ gtin: 'The check digit of 09521234543214 is wrong' });
+    const short = await expectApiError(
+      adminA.trpc.production.products.create.mutate({ code: 'FLG-451', name: 'Flange', gtin: '12345' }),
+      'BAD_REQUEST',
+    );
+    expect(short.data?.fieldErrors).toEqual({ gtin: 'A GTIN is 8, 12, 13 or 14 digits' });
+    const other = await adminA.trpc.production.products.create.mutate({ code: 'FLG-452', name: 'Flange B' });
+    const taken = await expectApiError(
+      adminA.trpc.production.products.update.mutate({ id: other.id, patch: { gtin: '09521234543213' } }),
+      'CONFLICT',
+      'GTIN 09521234543213 is product FLG-450’s',
+    );
+    expect(taken.data?.fieldErrors).toEqual({ gtin: 'Already FLG-450’s' });
+    // Tenant B may use the same GTIN: GTINs are unique per tenant.
+    await adminB.trpc.production.products.create.mutate({ code: 'B-FLG', name: 'B', gtin: '09521234543213' });
+    expect(
+      (await adminA.trpc.production.products.update.mutate({ id: flange.id, patch: { gtin: null } })).gtin,
+    ).toBeNull();
+    expect(
+      (
+        await adminA.trpc.production.products.update.mutate({
+          id: other.id,
+          patch: { gtin: '09521234543213' },
+        })
+      ).gtin,
+    ).toBe('09521234543213');
+  });
+
   it('sets a machine default and a product cycle time, replacing rather than duplicating', async () => {
     const set = (productId: string | null, secondsPerUnit: number) =>
       adminA.trpc.production.idealCycleTimes.set.mutate({

@@ -2,5 +2,5 @@
  * Tenant settings (docs/settings.md). Other modules read a tenant's settings with
  * `tenantSettings(tx)`, complete with defaults, in the transaction they work in.
  */
-export { tenantSettings } from './settings.js';
+export { readSettingsRecord, tenantSettings, updateSettings } from './settings.js';
 export { settingsRouter } from './settings.router.js';
