@@ -31,20 +31,34 @@ export const otdUnits = ['shipment', 'line', 'quantity'] as const;
 export const OTD_WINDOW_MAX_DAYS = 30;
 
 const windowDays = z.number().int().min(0).max(OTD_WINDOW_MAX_DAYS);
-export const otdPolicySchema = z.object({
-  reference: z.enum(otdReferences).default('requested'),
-  actual: z.enum(otdActuals).default('shipped'),
+/** The policy's parts without their defaults: an override names only what differs. */
+const otdPolicyParts = {
+  reference: z.enum(otdReferences),
+  actual: z.enum(otdActuals),
   /** Days before the reference date that still count as on time. */
-  earlyDays: windowDays.default(0),
+  earlyDays: windowDays,
   /** Days after the reference date that still count as on time. */
-  lateDays: windowDays.default(0),
+  lateDays: windowDays,
   /** Earlier than the window counts as not on time (as some retailers count it); else early is on time. */
-  earlyIsLate: z.boolean().default(false),
-  unit: z.enum(otdUnits).default('line'),
+  earlyIsLate: z.boolean(),
+  unit: z.enum(otdUnits),
+};
+export const otdPolicySchema = z.object({
+  reference: otdPolicyParts.reference.default('requested'),
+  actual: otdPolicyParts.actual.default('shipped'),
+  earlyDays: otdPolicyParts.earlyDays.default(0),
+  lateDays: otdPolicyParts.lateDays.default(0),
+  earlyIsLate: otdPolicyParts.earlyIsLate.default(false),
+  unit: otdPolicyParts.unit.default('line'),
 });
 export type OtdPolicy = z.infer<typeof otdPolicySchema>;
-/** A customer's exceptions to the tenant's policy. */
-export const otdOverrideSchema = otdPolicySchema.partial();
+/**
+ * A customer's exceptions to the tenant's policy, or a change of it: only the parts given. Built
+ * without the defaults, which zod would otherwise fill in even inside `.partial()` and so override
+ * every part of the tenant's policy (settings.test.ts).
+ */
+export const otdOverrideSchema = z.object(otdPolicyParts).partial();
+export type OtdOverride = z.infer<typeof otdOverrideSchema>;
 
 /** A GS1 company prefix: 6 to 12 digits (GS1 General Specifications, "GS1 Company Prefix"). */
 export const gs1CompanyPrefixSchema = z

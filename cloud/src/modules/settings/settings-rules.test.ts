@@ -136,6 +136,13 @@ describe('a settings patch', () => {
     expect(sameSettings(current, applySettingsPatch(current, { audit: { retentionDays: 1000 } }))).toBe(true);
   });
 
+  it('changes one part of the OTD policy and keeps its other parts', () => {
+    const current = readTenantSettings({ otd: { reference: 'first_promised', lateDays: 3 } });
+    const next = applySettingsPatch(current, settingsPatchInput.parse({ otd: { earlyDays: 1 } }));
+    expect(next.otd).toEqual({ ...current.otd, earlyDays: 1 });
+    expect(next.otd.reference).toBe('first_promised');
+  });
+
   it('reads flat, one key per setting, for the audit trail', () => {
     expect(flatSettings(readTenantSettings({}))).toEqual({
       'audit.reasonRequired': false,
