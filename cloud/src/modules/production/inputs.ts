@@ -6,4 +6,3 @@ export const bucketInput = z.enum(tables.lossBuckets, {
   error: `Choose one of ${tables.lossBuckets.join(', ')}`,
 });
 export const categoryInput = z.string().trim().min(1).max(64);
-export const dateInput = z.iso.date('Use a date like 2026-11-25');
