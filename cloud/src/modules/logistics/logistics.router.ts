@@ -1,4 +1,5 @@
 import { permittedProcedure, router } from '../../trpc/procedures.js';
+import { carriersRouter, customersRouter } from '../customers/index.js';
 import { gs1ParseInput, parseScanData } from './gs1.js';
 
 export const logisticsRouter = router({
@@ -8,4 +9,6 @@ export const logisticsRouter = router({
       .input(gs1ParseInput)
       .query(({ input }) => parseScanData(input, new Date())),
   }),
+  customers: customersRouter,
+  carriers: carriersRouter,
 });
