@@ -1,5 +1,5 @@
 import { permittedProcedure, router } from '../../trpc/procedures.js';
-import { carriersRouter, customersRouter } from '../customers/index.js';
+import { carriersRouter, customersRouter, requestsRouter } from '../customers/index.js';
 import { gs1ParseInput, parseScanData } from './gs1.js';
 
 export const logisticsRouter = router({
@@ -11,4 +11,5 @@ export const logisticsRouter = router({
   }),
   customers: customersRouter,
   carriers: carriersRouter,
+  requests: requestsRouter,
 });
