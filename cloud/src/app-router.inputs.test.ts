@@ -203,6 +203,21 @@ async function buildWorld(client: ApiClient, plantIds: string[], ids: Map<string
     items: [{ productId: product.id, routingId: routing.id }],
   });
   const ncr = await t.ncrs.create.mutate({ plantId, title: 'NCR', inspectionIds: [inspection.id] });
+  const customer = await t.logistics.customers.create.mutate({ code: 'C1', name: 'Customer' });
+  const shipTo = await t.logistics.customers.addresses.add.mutate({
+    customerId: customer.id,
+    label: 'Main',
+    name: 'Customer',
+    country: 'DE',
+  });
+  const carrier = await t.logistics.carriers.create.mutate({ code: 'CA1', name: 'Carrier' });
+  const request = await t.logistics.requests.create.mutate({
+    plantId,
+    customerId: customer.id,
+    productId: product.id,
+    quantity: 5,
+    requestedDate: '2026-03-02',
+  });
   const typeList = await t.config.typeLists.create.mutate({
     code: 'COLOURS',
     name: 'Colours',
@@ -217,6 +232,8 @@ async function buildWorld(client: ApiClient, plantIds: string[], ids: Map<string
     'production_order',
     'change_order',
     'ncr',
+    'customer',
+    'delivery_request',
   ] as const) {
     const [noteText, weight, colour, due, linked] = PROBE_FIELD_KEYS as [
       string,
@@ -303,6 +320,13 @@ async function buildWorld(client: ApiClient, plantIds: string[], ids: Map<string
     'quality.inspectionPlans.id': plan.id,
     'quality.inspections.id': inspection.id,
     'ncrs.id': ncr.id,
+    customerId: customer.id,
+    shipToId: shipTo.id,
+    requestId: request.id,
+    'logistics.customers.id': customer.id,
+    'logistics.customers.addresses.id': shipTo.id,
+    'logistics.carriers.id': carrier.id,
+    'logistics.requests.id': request.id,
     'config.fields.id': fieldId,
     'config.typeLists.id': typeList.id,
     'config.typeLists.updateOption.id': optionId,

@@ -22,7 +22,7 @@ export function glnProblem(gln: string): string | null {
 export const glnInput = z
   .string()
   .max(40, 'A GLN has 13 digits')
-  .transform((value) => value.replace(/\s+/g, ''))
+  .overwrite((value) => value.replace(/\s+/g, ''))
   .superRefine((gln, context) => {
     const problem = glnProblem(gln);
     if (problem !== null) context.addIssue({ code: 'custom', message: problem });

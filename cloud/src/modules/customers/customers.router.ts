@@ -18,7 +18,7 @@ const manage = permittedProcedure('logistics.manage');
 const text = (max: number) => z.string().trim().max(max, `At most ${max} characters`);
 
 /** A contact's email, or empty for none. */
-const contactEmailInput = text(254).pipe(z.union([z.literal(''), z.email('Enter a valid email address')]));
+const contactEmailInput = z.union([z.literal(''), z.email('Enter a valid email address').max(254)]);
 
 const customerFields = {
   code: catalogueCodeInput,
