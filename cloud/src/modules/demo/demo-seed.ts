@@ -16,6 +16,7 @@ import { seedDemoProduction } from '../production/index.js';
 import { seedDemoQuality } from '../quality/index.js';
 import { createTenant } from '../tenancy/index.js';
 import { installDefaultWorkflows, type WorkflowContext, type WorkflowEntities } from '../workflow/index.js';
+import { seedDemoLogistics } from './demo-logistics.js';
 import { seedDemoNcrs } from './demo-ncrs.js';
 
 export interface DemoCredentials {
@@ -112,6 +113,7 @@ export async function seedDemoTenant(
   const scope = { tenantId: created.tenantId, plantIds: 'all' as const };
   // Raised by the administrator, who owns it: the change orders page opens on one to approve.
   await db.ownerTransact(scope, (tx) => seedDemoChangeOrder(tx, admin, options.workflow));
+  await seedDemoLogistics(db, created);
   const edgeKey = await db.ownerTransact(scope, (tx) =>
     createApiKey(tx, admin, {
       name: 'Demo edge (both demo plants)',
