@@ -25,6 +25,10 @@ export const ENTITY_TYPE_LABELS: Readonly<Record<string, string>> = {
   numbering_scheme: 'Numbering scheme',
   change_order: 'Change order',
   ncr: 'NCR',
+  customer: 'Customer',
+  customer_address: 'Ship-to address',
+  carrier: 'Carrier',
+  delivery_request: 'Delivery request',
 };
 
 /** `shift_pattern` → "Shift pattern"; a known type by its label. */
@@ -112,6 +116,12 @@ export function recordHref(record: EntryRecord, permissions: readonly string[]):
       return may('masterdata.read') ? '/admin/production' : null;
     case 'ncr':
       return may('quality.read') ? `/quality/ncrs/${id}` : null;
+    case 'customer':
+      return may('logistics.read') ? `/logistics/customers/${id}` : null;
+    case 'carrier':
+      return may('logistics.read') ? '/logistics/carriers' : null;
+    case 'delivery_request':
+      return may('logistics.read') ? `/logistics/requests/${id}` : null;
     default:
       return null;
   }
