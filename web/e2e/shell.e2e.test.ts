@@ -35,8 +35,14 @@ describe.runIf(hasChromium)('app shell, command palette and overview', () => {
     const page = await signedIn({ width: 1440, height: 900 });
     const nav = page.getByRole('navigation', { name: 'Main' });
 
-    // The administrator's groups, in order; groups without pages (Logistics, …) are left out.
-    expect(await listNames(page)).toEqual(['Plant floor', 'Quality', 'Configuration', 'Administration']);
+    // The administrator's groups, in order; groups without pages (Materials, …) are left out.
+    expect(await listNames(page)).toEqual([
+      'Plant floor',
+      'Quality',
+      'Logistics',
+      'Configuration',
+      'Administration',
+    ]);
     expect(
       await nav.getByRole('list', { name: 'Administration' }).getByRole('link').allTextContents(),
     ).toEqual([
@@ -150,7 +156,13 @@ describe.runIf(hasChromium)('app shell, command palette and overview', () => {
     await menu.tap();
     await nav.waitFor();
     expect(await menu.getAttribute('aria-expanded')).toBe('true');
-    expect(await listNames(page)).toEqual(['Plant floor', 'Quality', 'Configuration', 'Administration']);
+    expect(await listNames(page)).toEqual([
+      'Plant floor',
+      'Quality',
+      'Logistics',
+      'Configuration',
+      'Administration',
+    ]);
     await page.screenshot({ path: `${screenshotDir}/drawer-phone.png` });
     await nav.getByRole('link', { name: 'Events' }).tap();
     await page.waitForURL(`${ui.cloud.url}/events`);
