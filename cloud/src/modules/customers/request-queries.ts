@@ -1,5 +1,5 @@
 import { tables } from '@plantline/schema';
-import { and, asc, eq, gte, ilike, inArray, lte, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, ilike, inArray, lte, or, type SQL, sql } from 'drizzle-orm';
 import { type AnyPgColumn, alias } from 'drizzle-orm/pg-core';
 import type { Sql } from '../../db/index.js';
 import { notFound } from '../../platform/index.js';
@@ -185,7 +185,7 @@ export async function cancellationOf(tx: Sql, request: { id: string; status: str
         eq(a.action, 'delivery_request.cancel'),
       ),
     )
-    .orderBy(sql`${a.seq} desc`)
+    .orderBy(desc(a.seq))
     .limit(1);
   return entry === undefined ? null : { reason: entry.reason ?? '', by: entry.by, at: entry.at };
 }
