@@ -11,6 +11,7 @@ export default defineConfig({
     proxy: {
       '/trpc': { target: cloudUrl, ws: true },
       '/healthz': { target: cloudUrl },
+      '/api': { target: cloudUrl },
     },
   },
   test: {

@@ -4,6 +4,7 @@ import type { AuditSigningKey } from './modules/audit/index.js';
 import type { LoginLimiter, PasswordConfirmations, SessionPolicy } from './modules/identity/index.js';
 import type { CodeCache } from './modules/ingest/index.js';
 import type { LiveKpiHubs } from './modules/kpi/index.js';
+import type { BarcodePool } from './modules/labels/index.js';
 import type { EmailOutbox } from './modules/notifications/index.js';
 import type { WorkflowContext, WorkflowEntities } from './modules/workflow/index.js';
 import type { EventBus, RecordEditGuard } from './platform/index.js';
@@ -37,4 +38,6 @@ export interface AppDeps {
   workflowEntities: WorkflowEntities;
   /** Field locks and signature voiding for edits made outside the record's domain (docs/workflows.md). */
   recordEdits: RecordEditGuard<WorkflowContext>;
+  /** bwip-js on worker threads for labels (docs/labels.md); starts on first use, stopped with the app. */
+  barcodes: BarcodePool;
 }

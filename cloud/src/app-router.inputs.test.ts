@@ -274,6 +274,18 @@ async function buildWorld(client: ApiClient, plantIds: string[], ids: Map<string
     entityType: 'line',
   });
   const workflowDraft = (await t.workflow.definitions.get.query({ id: workflow.id })).draft!;
+  const printer = await t.logistics.printers.create.mutate({
+    plantId,
+    code: 'PR1',
+    name: 'Printer',
+    host: 'printer',
+  });
+  const label = await t.logistics.labels.issue.mutate({
+    plantId,
+    templateKey: 'product-lot',
+    data: { gtin: '09506000134352', lot: 'L1', description: 'Probe' },
+  });
+  const print = await t.logistics.labels.print.mutate({ labelId: label.id, printerId: printer.id });
   const apiKey = await t.apiKeys.create.mutate({
     name: 'Probe',
     scopes: ['ingest.write'],
@@ -341,6 +353,11 @@ async function buildWorld(client: ApiClient, plantIds: string[], ids: Map<string
     toVersionId: workflowDraft.id,
     'workflow.definitions.id': workflow.id,
     delegateId: user.id,
+    printerId: printer.id,
+    labelId: label.id,
+    printId: print.id,
+    'logistics.printers.id': printer.id,
+    'logistics.labels.id': label.id,
   };
   for (const [key, value] of Object.entries(byKey)) ids.set(key, value);
 }

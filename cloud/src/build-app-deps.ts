@@ -11,6 +11,7 @@ import {
 } from './modules/identity/index.js';
 import { createCodeCache } from './modules/ingest/index.js';
 import { LiveKpiHubs } from './modules/kpi/index.js';
+import { BarcodePool } from './modules/labels/index.js';
 import { ncrWorkflowEntity } from './modules/ncrs/index.js';
 import { EmailOutbox, notifyOnAuditFailure, smtpTransport } from './modules/notifications/index.js';
 import { recordEditGuard, withConfigEntities, workflowEntityMap } from './modules/workflow/index.js';
@@ -48,7 +49,8 @@ export interface EmailOptions {
 
 /**
  * The one way AppDeps are built, by the app (cloud-app.ts) and the tests alike, so a test server
- * runs with what the app runs. What it starts (the live KPI hubs) stops with stopAppDeps.
+ * runs with what the app runs. What it starts (the live KPI hubs, the label renderer's threads once
+ * used) stops with stopAppDeps.
  */
 export function buildAppDeps(options: AppDepsOptions): AppDeps {
   const { db, log } = options;
@@ -79,6 +81,7 @@ export function buildAppDeps(options: AppDepsOptions): AppDeps {
     auditSigningKey: options.auditSigningKey ?? ephemeralSigningKey(),
     workflowEntities: workflowEntityMap(withConfigEntities([ncrWorkflowEntity, changeOrderWorkflowEntity])),
     recordEdits: recordEditGuard(),
+    barcodes: new BarcodePool(),
     ...(options.demoHistoryFile === undefined ? {} : { demoHistoryFile: options.demoHistoryFile }),
   };
   notifyOnAuditFailure(deps);
@@ -89,4 +92,5 @@ export function buildAppDeps(options: AppDepsOptions): AppDeps {
 export async function stopAppDeps(deps: AppDeps): Promise<void> {
   await deps.liveKpi.stop();
   await deps.email?.stop();
+  await deps.barcodes.stop();
 }

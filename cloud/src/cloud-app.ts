@@ -11,6 +11,7 @@ import { defaultWebBuildDir, loadWebHandler } from './http/web-ui.js';
 import { loadSigningKey, SIGNING_KEY_FILE, scheduleAuditCheck } from './modules/audit/index.js';
 import { type DemoCredentials, seedDemoTenant } from './modules/demo/index.js';
 import { scheduleRollupRefresh } from './modules/kpi/index.js';
+import { scheduleSilentPrints } from './modules/labels/index.js';
 import { scheduleShiftHorizon } from './modules/production/index.js';
 import { registerSlaJob } from './modules/workflow/index.js';
 import { IntervalScheduler, PgBossScheduler, type Scheduler } from './platform/index.js';
@@ -85,8 +86,7 @@ export async function startCloud(
           log,
           notifications: deps,
           workflowEntities: deps.workflowEntities,
-          workflow: deps,
-          ncrs: deps,
+          app: deps,
         })
       : null;
     const web =
@@ -118,6 +118,7 @@ export async function startCloud(
       workflowEntities: deps.workflowEntities,
       log: log.child({ module: 'workflow-sla' }),
     });
+    scheduleSilentPrints(scheduler, { db, log: log.child({ module: 'labels' }) });
     await scheduler.start();
     const jobs = scheduler;
     server = await startHttpServer({

@@ -6,7 +6,14 @@ async function main() {
   const env = loadCloudEnv();
   const cloud = await startCloud(env);
   const lines = [`Plantline is running: ${cloud.url}`];
-  if (cloud.demo !== null) lines.push(`Sign in as ${cloud.demo.email} with password ${cloud.demo.password}`);
+  if (cloud.demo !== null) {
+    lines.push(`Sign in as ${cloud.demo.email} with password ${cloud.demo.password}`);
+    if (cloud.demo.people.length > 0) {
+      lines.push('or, with the same password, as one of the demo people (docs/demo.md, "People"):');
+      const width = Math.max(...cloud.demo.people.map((p) => p.email.length));
+      for (const person of cloud.demo.people) lines.push(`  ${person.email.padEnd(width)}  ${person.part}`);
+    }
+  }
   process.stdout.write(`\n  ${lines.join('\n  ')}\n\n`);
   process.send?.({ type: 'cloud-ready', url: cloud.url });
 

@@ -12,6 +12,9 @@ export { readMqttUrl } from './ingress/mqtt-url-file';
 export { PlantBrokerClient } from './ingress/plant-broker-client';
 export { createLogger } from './logger';
 export { Outbox, OutboxFullError } from './outbox/outbox';
+export { PrintJobRunner, type PrintJobRunnerOptions, type PrintJobsStatus } from './printing/print-jobs';
+export { PrinterClient } from './printing/printer-client';
+export { FakePrinter } from './printing/testing/fake-printer';
 export { type BackfillOptions, runBackfill } from './simulator/backfill';
 export { chunkEvents, type HistoryChunk, historyChunks, historyEnvelope } from './simulator/history';
 export {

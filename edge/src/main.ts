@@ -14,6 +14,8 @@ import { RESEND_WINDOW } from './ingress/resend-index';
 import { createLogger, type Logger } from './logger';
 import { Outbox } from './outbox/outbox';
 import type { OutboxStatus } from './outbox/outbox-status';
+import { PrintJobRunner } from './printing/print-jobs';
+import { PrinterClient } from './printing/printer-client';
 import type { EdgeStatus } from './status/edge-status';
 import { StatusServer } from './status/status-server';
 import { StatusUrlFile } from './status/status-url-file';
@@ -79,6 +81,17 @@ function buildEdge(env: EdgeEnv, log: Logger) {
     receivedPerS: () => ingress.stats().receivedPerS,
     log: log.child({ unit: 'uplink' }),
   });
+  // Labels printed for the cloud need a key that names the plants whose printers this edge reaches.
+  const printerClient = env.apiKey ? new PrinterClient({ log: log.child({ unit: 'printers' }) }) : undefined;
+  const printJobs =
+    env.apiKey && printerClient
+      ? new PrintJobRunner({
+          cloudUrl: env.cloudUrl,
+          apiKey: env.apiKey,
+          printers: printerClient,
+          log: log.child({ unit: 'print-jobs' }),
+        })
+      : undefined;
   const statusServer = new StatusServer({
     host: env.statusHost,
     port: env.statusPort,
@@ -97,6 +110,7 @@ function buildEdge(env: EdgeEnv, log: Logger) {
       ingress: ingress.stats(),
       deadLetters: deadLetters.stats(),
       uplink: uplink.status(),
+      ...(printJobs ? { printJobs: printJobs.status() } : {}),
     }),
   });
   const statusUrlFile = new StatusUrlFile({
@@ -107,6 +121,7 @@ function buildEdge(env: EdgeEnv, log: Logger) {
   // Order matters: the stores open before anything writes to them, the ingress reloads its resend index
   // from the outbox, devices are let in only then, and stop runs in reverse, so the broker stops taking
   // messages before the outbox closes. Device logins are read from disk before devices are let in.
+  // Print jobs stop before the printer client, so a job at a printer finishes and is reported.
   // The status server reads the others; the URL file advertises a server that is up.
   const units = new UnitGroup(
     [
@@ -117,6 +132,7 @@ function buildEdge(env: EdgeEnv, log: Logger) {
       uplink,
       ...(credentialSync ? [credentialSync] : []),
       broker,
+      ...(printerClient && printJobs ? [printerClient, printJobs] : []),
       mqttUrlFile,
       statusServer,
       statusUrlFile,

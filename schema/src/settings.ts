@@ -31,8 +31,8 @@ export const otdUnits = ['shipment', 'line', 'quantity'] as const;
 export const OTD_WINDOW_MAX_DAYS = 30;
 
 const windowDays = z.number().int().min(0).max(OTD_WINDOW_MAX_DAYS);
-/** The policy's parts without their defaults: an override names only what differs. */
-const otdPolicyParts = {
+/** The policy's fields without defaults: an override names only what differs from the tenant's. */
+const otdPolicyFields = {
   reference: z.enum(otdReferences),
   actual: z.enum(otdActuals),
   /** Days before the reference date that still count as on time. */
@@ -44,20 +44,20 @@ const otdPolicyParts = {
   unit: z.enum(otdUnits),
 };
 export const otdPolicySchema = z.object({
-  reference: otdPolicyParts.reference.default('requested'),
-  actual: otdPolicyParts.actual.default('shipped'),
-  earlyDays: otdPolicyParts.earlyDays.default(0),
-  lateDays: otdPolicyParts.lateDays.default(0),
-  earlyIsLate: otdPolicyParts.earlyIsLate.default(false),
-  unit: otdPolicyParts.unit.default('line'),
+  reference: otdPolicyFields.reference.default('requested'),
+  actual: otdPolicyFields.actual.default('shipped'),
+  earlyDays: otdPolicyFields.earlyDays.default(0),
+  lateDays: otdPolicyFields.lateDays.default(0),
+  earlyIsLate: otdPolicyFields.earlyIsLate.default(false),
+  unit: otdPolicyFields.unit.default('line'),
 });
 export type OtdPolicy = z.infer<typeof otdPolicySchema>;
 /**
- * A customer's exceptions to the tenant's policy, or a change of it: only the parts given. Built
- * without the defaults, which zod would otherwise fill in even inside `.partial()` and so override
- * every part of the tenant's policy (settings.test.ts).
+ * A customer's exceptions to the tenant's policy, and a settings patch of it: only the keys given.
+ * (Partial of the defaulted schema would fill every missing key with its default, and so reset what
+ * the tenant chose.)
  */
-export const otdOverrideSchema = z.object(otdPolicyParts).partial();
+export const otdOverrideSchema = z.object(otdPolicyFields).partial();
 export type OtdOverride = z.infer<typeof otdOverrideSchema>;
 
 /** A GS1 company prefix: 6 to 12 digits (GS1 General Specifications, "GS1 Company Prefix"). */

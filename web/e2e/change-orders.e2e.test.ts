@@ -24,7 +24,7 @@ describe.runIf(hasChromium)('engineering change orders', () => {
     const demo = page.locator(`tr[data-change-order="ECO-${year}-00001"]`);
     await demo.getByText('BRK-100').waitFor();
     await demo.getByText('High').waitFor();
-    // Its workflow started with it, in the default change order workflow's draft.
+    // Its workflow started with it; the demo's people took it to the change board.
     const demoId = (await demo.getByRole('link').getAttribute('href'))?.split('/').at(-1) ?? '';
     const demoWorkflow = await trpcCall<{ instance: { state: { key: string } } | null }>(
       page,
@@ -32,7 +32,7 @@ describe.runIf(hasChromium)('engineering change orders', () => {
       { entityType: 'change_order', entityId: demoId },
       'GET',
     );
-    expect(demoWorkflow.instance?.state.key).toBe('draft');
+    expect(demoWorkflow.instance?.state.key).toBe('change_board');
 
     await page.getByRole('link', { name: 'New change order' }).click();
     await page.getByRole('heading', { level: 1, name: 'New change order' }).waitFor();
@@ -127,7 +127,7 @@ describe.runIf(hasChromium)('engineering change orders', () => {
     await page.waitForURL(/status=screening/);
     await page.getByRole('button', { name: 'Show every state, not only Screening' }).waitFor();
     await page.screenshot({ path: `${screenshotDir}/change-orders.png`, fullPage: true });
-    // Without the product and state filters, the demo's change order (still in draft) is back.
+    // Without the product and state filters, the demo's change order (at its board) is back.
     await page.getByLabel('Product', { exact: true }).selectOption({ label: 'Any product' });
     await page.waitForURL((url) => !url.searchParams.has('product'));
     await page.getByRole('button', { name: 'Show every state, not only Screening' }).click();

@@ -12,7 +12,7 @@ import {
 describe.runIf(hasChromium)('NCRs', () => {
   const ui = useUiStack();
 
-  it('raises an NCR from the form, edits it against a stale version, finds it in the list, and raises one from a failed inspection', async () => {
+  it('raises an NCR, edits it against a stale version, finds it in the list, raises one from a failed inspection, and keeps to the workflow’s locks', async () => {
     const context = await ui.browser.newContext({ viewport: { width: 1440, height: 1000 } });
     const page = await context.newPage();
     await page.goto(`${ui.cloud.url}/`);
@@ -21,15 +21,15 @@ describe.runIf(hasChromium)('NCRs', () => {
     await page.getByRole('heading', { level: 1, name: 'Non-conformance reports' }).waitFor();
     await page.getByLabel('Plant', { exact: true }).selectOption({ label: 'RIV · Riverside Assembly' });
     await page.waitForURL(/plant=/);
-    // The demo's four NCRs of Riverside, as drafts.
+    // The demo's five NCRs of Riverside, from Draft to Closed.
     await page.locator('tr[data-ncr]').first().waitFor();
-    expect(await page.locator('tr[data-ncr]').count()).toBe(4);
+    expect(await page.locator('tr[data-ncr]').count()).toBe(5);
 
     // Raise: the form says what is missing, offers the plant's next number, and a machine sets its line.
     await page.getByRole('link', { name: 'New NCR' }).click();
     await page.getByRole('heading', { level: 1, name: 'New NCR' }).waitFor();
     const year = new Date().getUTCFullYear();
-    const number = `NCR-RIV-${year}-00005`;
+    const number = `NCR-RIV-${year}-00006`;
     await page.getByText(`It will be ${number}.`).waitFor();
     await page.getByRole('button', { name: 'Raise NCR' }).click();
     await page.getByText('Enter a title').waitFor();
@@ -120,9 +120,36 @@ describe.runIf(hasChromium)('NCRs', () => {
     await page.getByLabel('Plant', { exact: true }).selectOption({ label: 'RIV · Riverside Assembly' });
     await page.getByRole('button', { name: 'Raise an NCR about BRK-100 serial SN-E2E-1' }).click();
     await page.getByText('The NCR was raised.').waitFor();
-    await page.getByRole('heading', { level: 1, name: `NCR NCR-RIV-${year}-00006` }).waitFor();
+    await page.getByRole('heading', { level: 1, name: `NCR NCR-RIV-${year}-00007` }).waitFor();
     await page.getByText('failed inspection: BRK-100 serial SN-E2E-1 at Final inspection').waitFor();
     await page.getByRole('table', { name: 'Linked inspections' }).getByText('Failed').waitFor();
+
+    // The workflow's locks: in Disposition the board's decision is read-only in the edit form, and a
+    // cancelled NCR offers no Edit at all, and says why.
+    await page.goto(ncrUrl);
+    const workflow = page.getByRole('region', { name: 'Workflow' });
+    for (const [action, state] of [
+      ['Submit', 'Submitted'],
+      ['Start review', 'Under review'],
+      ['Propose disposition', 'Disposition'],
+    ] as const) {
+      await workflow.getByRole('button', { name: action, exact: true }).click();
+      await page.getByRole('dialog', { name: action }).getByRole('button', { name: 'Confirm' }).click();
+      await page.getByLabel(`State: ${state}`).waitFor();
+    }
+    await page.getByRole('button', { name: 'Edit' }).click();
+    const edit = page.getByRole('form', { name: `Edit ${number}` });
+    await edit.getByText('Read-only in Disposition').waitFor();
+    expect(await edit.getByLabel('Disposition').isDisabled()).toBe(true);
+    expect(await edit.getByLabel('Root cause').isEditable()).toBe(true);
+    await edit.getByRole('button', { name: 'Cancel' }).click();
+    await workflow.getByRole('button', { name: 'Cancel', exact: true }).click();
+    const cancel = page.getByRole('dialog', { name: 'Cancel' });
+    await cancel.getByLabel('Comment').fill('Raised twice for the same calipers');
+    await cancel.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByLabel('State: Cancelled').waitFor();
+    await page.getByText('The NCR is Cancelled: it is read-only.').waitFor();
+    expect(await page.getByRole('button', { name: 'Edit', exact: true }).count()).toBe(0);
     await context.close();
   });
 });

@@ -10,6 +10,7 @@ import { healthReport } from '../modules/health/index.js';
 import { CallBudget, type CallLimits } from '../trpc/call-limits.js';
 import { createContext } from '../trpc/context.js';
 import { AUDIT_CSV_PATH, serveAuditCsv } from './audit-csv.js';
+import { LABEL_PDF_PREFIX, serveLabelPdf } from './label-pdf.js';
 import { originAllowed } from './origin.js';
 import { SIGNATURE_PDF_PREFIX, serveSignaturePdf } from './signature-pdf.js';
 
@@ -88,6 +89,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       serveSignaturePdf(deps, req, res, path).catch((error: unknown) => {
         deps.log.error({ err: error }, 'signature PDF failed');
         sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+      });
+      return;
+    }
+    if (path.startsWith(LABEL_PDF_PREFIX)) {
+      serveLabelPdf(deps, req, res, path).catch((error: unknown) => {
+        deps.log.error({ err: error }, 'label PDF failed');
+        if (res.headersSent) res.destroy();
+        else sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
       });
       return;
     }

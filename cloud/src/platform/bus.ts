@@ -32,6 +32,13 @@ export interface BusEvents {
    * pages and inboxes of the tenant look again.
    */
   'workflow.changed': { tenantId: string; instanceId: string; entityType: string; entityId: string };
+  /** A delegation was given or revoked (docs/workflows.md, "Delegation"): its people's inboxes look again. */
+  'workflow.delegations-changed': { tenantId: string; userIds: string[] };
+  /**
+   * A label print was queued for a printer of this plant (docs/labels.md, "Issuing and printing"):
+   * the plant's edge, waiting in `logistics.printing.jobs`, claims it at once.
+   */
+  'labels.print-queued': { tenantId: string; plantId: string };
   'audit.verification-failed': {
     tenantId: string;
     trigger: 'schedule' | 'request';

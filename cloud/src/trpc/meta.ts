@@ -14,4 +14,9 @@ export interface ProcedureMeta {
    * (procedures.ts) and fails app-router.audit.test.ts.
    */
   unaudited?: string;
+  /**
+   * The call waits before it answers (a long poll): it runs without a call transaction and opens its
+   * own per unit of work (procedures.ts, `permittedWaitingProcedure`).
+   */
+  waits?: true;
 }

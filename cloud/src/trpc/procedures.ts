@@ -90,6 +90,16 @@ const enforceAccess = t.middleware(async ({ ctx, meta, next, path, type, getRawI
     clientAddress: ctx.request.ip,
     reason,
   };
+  if (meta?.waits) {
+    const transact: Transact = (work) =>
+      ctx.deps.db.transact(scopeOf(principal), async (tx) => {
+        describeAuditCaller(tx, caller);
+        const result = await work(tx);
+        if (type === 'mutation' && meta.unaudited === undefined) await refuseUnauditedWrite(tx, path);
+        return result;
+      });
+    return next({ ctx: { principal, tx: null, afterCommit: immediately, transact } });
+  }
   let callTx: Sql | undefined;
   const result = await ctx.deps.db
     .transact(scopeOf(principal), async (tx) => {
@@ -224,7 +234,27 @@ export interface SubscriptionContext {
   afterCommit: AfterCommit;
 }
 
-type AccessContext = { principal: Principal | null; tx: Sql | null; afterCommit: AfterCommit };
+/** One unit of work of a waiting call, in a transaction of its own scoped to its caller. */
+export type Transact = <T>(work: (tx: Sql) => Promise<T>) => Promise<T>;
+
+/**
+ * What a waiting call sees (`permittedWaitingProcedure`): its caller and no call transaction, but
+ * `transact` for each unit of work, which names the caller in the audit trail like a call's own
+ * transaction does and refuses a mutation's unaudited write the same way.
+ */
+export interface WaitingContext {
+  principal: Principal;
+  tx: null;
+  afterCommit: AfterCommit;
+  transact: Transact;
+}
+
+type AccessContext = {
+  principal: Principal | null;
+  tx: Sql | null;
+  afterCommit: AfterCommit;
+  transact?: Transact;
+};
 
 /** Narrows a query's or mutation's context; a subscription must be built with a subscription builder. */
 const requireCaller = t.middleware(({ ctx, next, type, path }) => {
@@ -246,6 +276,16 @@ const requireSubscriber = t.middleware(({ ctx, next, type, path }) => {
   return next({ ctx: { principal, tx: null, afterCommit } satisfies SubscriptionContext });
 });
 
+/** Narrows a waiting call's context: no call transaction, one per unit of work through `transact`. */
+const requireWaiter = t.middleware(({ ctx, next, type, path }) => {
+  const { principal, afterCommit, transact } = ctx as typeof ctx & AccessContext;
+  if (principal === null) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in first' });
+  if (type === 'subscription' || transact === undefined) {
+    throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: `${path} is not a waiting call` });
+  }
+  return next({ ctx: { principal, tx: null, afterCommit, transact } satisfies WaitingContext });
+});
+
 export const publicProcedure = checked.meta({ access: 'public' });
 export const signedInProcedure = checked.meta({ access: 'signed-in' }).use(requireCaller);
 export const permittedProcedure = (permission: Permission) =>
@@ -253,4 +293,12 @@ export const permittedProcedure = (permission: Permission) =>
 export const signedInSubscription = checked.meta({ access: 'signed-in' }).use(requireSubscriber);
 export const permittedSubscription = (permission: Permission) =>
   checked.meta({ access: permission }).use(requireSubscriber);
+/**
+ * A query or mutation that may wait before it answers: a long poll such as
+ * `logistics.printing.jobs`. A call transaction held while waiting would hold a database connection
+ * — on the embedded engine its only one, stalling every other call — so it has none and opens one
+ * per unit of work with `ctx.transact`.
+ */
+export const permittedWaitingProcedure = (permission: Permission) =>
+  checked.meta({ access: permission, waits: true }).use(requireWaiter);
 export const router = t.router;

@@ -1,4 +1,11 @@
-import { type DeviceCredentialSet, deviceCredentialSetSchema } from '@plantline/schema';
+import {
+  type DeviceCredentialSet,
+  deviceCredentialSetSchema,
+  type PrintJob,
+  type PrintResultReport,
+  printJobsSchema,
+  printResultAnswerSchema,
+} from '@plantline/schema';
 import {
   cloudHealthSchema,
   type EdgeIdentity,
@@ -95,6 +102,76 @@ export async function fetchDeviceCredentials(
   return { ok: true, set: set.data };
 }
 
+export type PrintJobsResult =
+  | { ok: true; jobs: PrintJob[] }
+  | { ok: false; rejected: boolean; error: string };
+
+/**
+ * The cloud's `logistics.printing.jobs`: the print jobs of this key's plants, claimed for this edge, or
+ * none once `waitMs` passed without one (a long poll). The request may take the wait and then some.
+ */
+export async function fetchPrintJobs(
+  cloudUrl: string,
+  apiKey: string,
+  waitMs: number,
+  options: RequestOptions,
+): Promise<PrintJobsResult> {
+  const answer = await postJson(
+    `${cloudUrl}/trpc/logistics.printing.jobs`,
+    { authorization: `Bearer ${apiKey}` },
+    { waitMs },
+    options,
+  );
+  if (!answer.ok) return { ok: false, rejected: false, error: answer.error };
+  const envelope = trpcResponseSchema.safeParse(answer.body);
+  if (!envelope.success) {
+    return { ok: false, rejected: false, error: `unexpected answer (HTTP ${answer.httpStatus})` };
+  }
+  if ('error' in envelope.data) {
+    const { message, data } = envelope.data.error;
+    return describeTrpcError(data?.code ?? `HTTP ${answer.httpStatus}`, message, 'logistics.printing.jobs');
+  }
+  const jobs = printJobsSchema.safeParse(envelope.data.result.data);
+  if (!jobs.success) return { ok: false, rejected: false, error: 'unexpected print jobs shape' };
+  return { ok: true, jobs: jobs.data.jobs };
+}
+
+export type PrintResultAnswer =
+  | { ok: true; status: 'printed' | 'failed' }
+  /** `rejected`: the cloud answered and will not take this result (sending it again will not help). */
+  | { ok: false; rejected: boolean; error: string };
+
+/** The cloud's `logistics.printing.result`: what became of a job this edge took. */
+export async function postPrintResult(
+  cloudUrl: string,
+  apiKey: string,
+  report: PrintResultReport,
+  options: RequestOptions,
+): Promise<PrintResultAnswer> {
+  const answer = await postJson(
+    `${cloudUrl}/trpc/logistics.printing.result`,
+    { authorization: `Bearer ${apiKey}` },
+    report,
+    options,
+  );
+  if (!answer.ok) return { ok: false, rejected: false, error: answer.error };
+  const envelope = trpcResponseSchema.safeParse(answer.body);
+  if (!envelope.success) {
+    return { ok: false, rejected: false, error: `unexpected answer (HTTP ${answer.httpStatus})` };
+  }
+  if ('error' in envelope.data) {
+    const { message, data } = envelope.data.error;
+    const code = data?.code ?? `HTTP ${answer.httpStatus}`;
+    // The print is gone or already completed (the cloud failed it after five minutes): final.
+    if (code === 'CONFLICT' || code === 'NOT_FOUND' || code === 'BAD_REQUEST')
+      return { ok: false, rejected: true, error: `logistics.printing.result refused: ${message}` };
+    return describeTrpcError(code, message, 'logistics.printing.result');
+  }
+  const result = printResultAnswerSchema.safeParse(envelope.data.result.data);
+  if (!result.success) return { ok: false, rejected: false, error: 'unexpected print result answer' };
+  return { ok: true, status: result.data.status };
+}
+
 function describeTrpcError(
   code: string,
   message: string,
@@ -131,6 +208,31 @@ async function getJson(
   try {
     const response = await fetch(url, {
       headers: { accept: 'application/json', ...headers },
+      signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
+    });
+    const text = await response.text();
+    try {
+      return { ok: true, httpStatus: response.status, body: JSON.parse(text) };
+    } catch {
+      return { ok: false, error: `HTTP ${response.status} from ${new URL(url).pathname}, not JSON` };
+    }
+  } catch (err) {
+    return { ok: false, error: describeFetchError(err, timeoutMs) };
+  }
+}
+
+/** A tRPC mutation as a plain non-batched POST with a JSON body. */
+async function postJson(
+  url: string,
+  headers: Record<string, string>,
+  body: unknown,
+  { signal, timeoutMs }: RequestOptions,
+): Promise<JsonAnswer> {
+  try {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { accept: 'application/json', 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
       signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
     });
     const text = await response.text();

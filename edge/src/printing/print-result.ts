@@ -1,3 +1,4 @@
+import type { printErrorCodes } from '@plantline/schema';
 import type { PrinterStatus } from './host-status';
 
 /**
@@ -10,16 +11,7 @@ import type { PrinterStatus } from './host-status';
  * - `queue_full`: too many jobs already wait for this printer;
  * - `stopped`: the client was stopped before the job went out.
  */
-export type PrintErrorCode =
-  | 'refused'
-  | 'unreachable'
-  | 'busy'
-  | 'timeout'
-  | 'closed'
-  | 'not_ready'
-  | 'bad_status'
-  | 'queue_full'
-  | 'stopped';
+export type PrintErrorCode = (typeof printErrorCodes)[number];
 
 export interface PrintError {
   code: PrintErrorCode;

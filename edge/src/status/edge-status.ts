@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { cloudStatusSchema } from '../cloud/cloud-status';
 import { brokerStatusSchema } from '../ingress/broker-status';
 import { outboxStatusSchema } from '../outbox/outbox-status';
+import { printJobsStatusSchema } from '../printing/print-jobs';
 import { uplinkStatusSchema } from '../uplink/uplink-status';
 
 /**
@@ -48,5 +49,7 @@ export const edgeStatusSchema = z.object({
     })
     .optional(),
   uplink: uplinkStatusSchema.optional(),
+  /** With an API key: the labels this edge printed for the cloud (printing/print-jobs.ts). */
+  printJobs: printJobsStatusSchema.optional(),
 });
 export type EdgeStatus = z.infer<typeof edgeStatusSchema>;

@@ -68,6 +68,11 @@ function describeIngress(status: EdgeStatus): string[] {
     const error = uplink.lastError ? ` (last error: ${uplink.lastError})` : '';
     lines.push(`uplink    ${uplink.state}, ${uplink.sentTotal} sent, ${eta}${error}`);
   }
+  if (status.printJobs) {
+    const { state, printedTotal, failedTotal, lastError } = status.printJobs;
+    const error = lastError ? ` (last error: ${lastError})` : '';
+    lines.push(`printing  ${state}, ${printedTotal} printed, ${failedTotal} failed${error}`);
+  }
   if (deadLetters) {
     const last = deadLetters.lastReason ? `, last: ${deadLetters.lastReason}` : '';
     lines.push(`dead      ${deadLetters.count} dead letter(s)${last} (${deadLetters.file})`);

@@ -7,6 +7,7 @@ import {
   effectivityText,
   emptyChangeOrder,
   filterQuery,
+  formFieldOf,
   listInput,
   parseListFilter,
   revisionChange,
@@ -142,5 +143,12 @@ describe('change orders in the web', () => {
       effectiveLot: null,
       ownerId: null,
     });
+  });
+
+  it('shows a server error beside the field it names, in the patch or by the workflow’s name', () => {
+    expect(formFieldOf('patch.effectiveDate')).toBe('effectiveDate');
+    expect(formFieldOf('effective_lot')).toBe('effectiveLot');
+    expect(formFieldOf('owner')).toBe('ownerId');
+    expect(formFieldOf('urgency')).toBe('urgency');
   });
 });

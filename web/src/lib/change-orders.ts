@@ -1,3 +1,14 @@
+import {
+  choicesParam,
+  idParam,
+  idQuery,
+  listQuery,
+  stateKeysParam,
+  textParam,
+  textQuery,
+} from './records/list-url';
+import { type StateTone, stateWords } from './records/states';
+import { formFieldNames } from './records/workflow-lock';
 import type { trpc } from './trpc';
 import type { FieldErrors } from './validation';
 
@@ -34,12 +45,11 @@ export const EFFECTIVITY_LABELS: Record<Effectivity, string> = {
  * own (the status column mirrors the instance's state), so no fixed list of them exists here.
  */
 export function stateLabel(key: string): string {
-  const words = key.replace(/_+/g, ' ').trim();
-  return words === '' ? key : words.charAt(0).toUpperCase() + words.slice(1);
+  return stateWords(key);
 }
 
 /** The badge tone of a state: finished well, ended without effect, or under way. */
-export function stateTone(key: string): 'good' | 'ended' | 'draft' | 'open' {
+export function stateTone(key: string): StateTone {
   if (['approved', 'implemented', 'closed', 'released'].includes(key)) return 'good';
   if (['rejected', 'cancelled', 'withdrawn'].includes(key)) return 'ended';
   if (key === 'draft') return 'draft';
@@ -71,31 +81,22 @@ export interface ListFilter {
   text: string;
 }
 
-const STATE_KEY = /^[a-z][a-z0-9_]{0,39}$/;
-const ID = /^[0-9a-f-]{36}$/i;
-
 export function parseListFilter(params: URLSearchParams): ListFilter {
-  const list = (name: string) =>
-    (params.get(name) ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
-  const productId = params.get('product') ?? '';
   return {
-    status: [...new Set(list('status').filter((s) => STATE_KEY.test(s)))],
-    urgency: URGENCIES.filter((u) => list('urgency').includes(u)),
-    productId: ID.test(productId) ? productId : '',
-    text: (params.get('q') ?? '').slice(0, 100),
+    status: stateKeysParam(params),
+    urgency: choicesParam(params, 'urgency', URGENCIES),
+    productId: idParam(params, 'product'),
+    text: textParam(params),
   };
 }
 
 /** The URL's query for a filter: empty parts left out. */
 export function filterQuery(filter: ListFilter): Record<string, string | null> {
   return {
-    status: filter.status.length === 0 ? null : filter.status.join(','),
-    urgency: filter.urgency.length === 0 ? null : filter.urgency.join(','),
-    product: filter.productId === '' ? null : filter.productId,
-    q: filter.text.trim() === '' ? null : filter.text.trim(),
+    status: listQuery(filter.status),
+    urgency: listQuery(filter.urgency),
+    product: idQuery(filter.productId),
+    q: textQuery(filter.text),
   };
 }
 
@@ -215,6 +216,16 @@ export function itemsInput(items: readonly ItemDraft[]) {
 export function createInput(values: ChangeOrderValues, items: readonly ItemDraft[], plantId: string) {
   return { ...fieldsInput(values), plantId: plantId === '' ? null : plantId, items: itemsInput(items) };
 }
+
+/**
+ * The form field a server error names: update's `patch.effectiveDate`, or a workflow lock's
+ * `effective_date` (cloud/src/modules/change-orders/workflow-entity.ts names the fields so).
+ */
+export const formFieldOf = formFieldNames({
+  effective_date: 'effectiveDate',
+  effective_lot: 'effectiveLot',
+  owner: 'ownerId',
+});
 
 /** The fields an edit changed, as update's patch; null when none did. */
 export function changedFields(values: ChangeOrderValues, order: ChangeOrder) {

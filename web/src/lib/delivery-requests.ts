@@ -1,3 +1,4 @@
+import { choicesParam, idParam, idQuery, listQuery, textParam, textQuery } from './records/list-url';
 import type { trpc } from './trpc';
 import type { FieldErrors } from './validation';
 
@@ -65,27 +66,21 @@ export interface RequestFilter {
   text: string;
 }
 
-const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const isStatus = (value: string): value is RequestStatus => REQUEST_STATUSES.some((s) => s.key === value);
+const STATUS_KEYS = REQUEST_STATUSES.map((s) => s.key);
 
 /** The filter in `params`; without a `status` the list shows what is still to ship, `status=any` all. */
 export function parseRequestFilter(params: URLSearchParams): RequestFilter {
-  const status = params.get('status');
-  const customer = params.get('customer') ?? '';
   const date = (name: string) => {
     const value = params.get(name) ?? '';
     return DATE.test(value) ? value : '';
   };
   return {
-    customerId: ID.test(customer) ? customer : '',
-    status:
-      status === null
-        ? [...DUE_STATUSES]
-        : [...new Set(status.split(',').map((s) => s.trim()))].filter(isStatus),
+    customerId: idParam(params, 'customer'),
+    status: params.get('status') === null ? [...DUE_STATUSES] : choicesParam(params, 'status', STATUS_KEYS),
     dueFrom: date('from'),
     dueTo: date('to'),
-    text: (params.get('q') ?? '').slice(0, 100),
+    text: textParam(params),
   };
 }
 
@@ -94,11 +89,11 @@ export function requestFilterQuery(filter: RequestFilter): Record<string, string
   const isDefault =
     filter.status.length === DUE_STATUSES.length && DUE_STATUSES.every((s) => filter.status.includes(s));
   return {
-    customer: filter.customerId === '' ? null : filter.customerId,
-    status: isDefault ? null : filter.status.length === 0 ? 'any' : filter.status.join(','),
+    customer: idQuery(filter.customerId),
+    status: isDefault ? null : (listQuery(filter.status) ?? 'any'),
     from: filter.dueFrom === '' ? null : filter.dueFrom,
     to: filter.dueTo === '' ? null : filter.dueTo,
-    q: filter.text.trim() === '' ? null : filter.text.trim(),
+    q: textQuery(filter.text),
   };
 }
 

@@ -29,6 +29,7 @@ describe('navigationFor', () => {
     const nav = navigationFor(ADMIN);
     expect(nav.map((s) => [s.label, s.pages.map((p) => p.href)])).toEqual([
       ['Plant floor', ['/', '/tasks', '/board', '/events', '/orders']],
+      ['Logistics', ['/logistics/otd']],
       ['Configuration', ['/config/records', '/config/fields', '/config/type-lists']],
       [
         'Administration',
@@ -50,6 +51,7 @@ describe('navigationFor', () => {
     const nav = navigationFor(['tenant.read', 'plants.read', 'plants.all', 'masterdata.read', 'kpi.read']);
     expect(nav.map((s) => [s.key, s.pages.map((p) => p.label)])).toEqual([
       ['plant-floor', ['Overview', 'My tasks', 'KPI board', 'Production orders']],
+      ['logistics', ['On-time delivery']],
       ['administration', ['Plants & lines', 'Production master data', 'Settings']],
     ]);
   });
@@ -71,10 +73,11 @@ describe('navigationFor', () => {
       '/logistics/requests',
       '/logistics/customers',
       '/logistics/carriers',
+      '/logistics/printers',
     ]);
     expect(matchPages('ship-to', pagesFor(['logistics.read']))[0]?.href).toBe('/logistics/customers');
     expect(matchPages('promise', pagesFor(['logistics.read']))[0]?.href).toBe('/logistics/requests');
-    expect(navigationFor(['kpi.read']).some((s) => s.key === 'logistics')).toBe(false);
+    expect(navigationFor(['events.read']).some((s) => s.key === 'logistics')).toBe(false);
   });
 
   it('leaves out administration for an operator without it', () => {
@@ -94,6 +97,7 @@ describe('navigationFor', () => {
     expect(navigationFor(['quality.read', 'kpi.read'], extra).map((s) => s.label)).toEqual([
       'Plant floor',
       'Quality',
+      'Logistics',
       'Reports',
     ]);
   });

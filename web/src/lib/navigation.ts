@@ -107,6 +107,20 @@ export const NAV_PAGES: readonly NavPage[] = [
     keywords: ['tracking', 'freight', 'forwarder'],
   },
   {
+    group: 'logistics',
+    label: 'On-time delivery',
+    href: '/logistics/otd',
+    anyOf: ['kpi.read'],
+    keywords: ['otd', 'otif', 'in full', 'late deliveries', 'delivery performance', 'customers', 'promised'],
+  },
+  {
+    group: 'logistics',
+    label: 'Printers',
+    href: '/logistics/printers',
+    anyOf: ['logistics.manage'],
+    keywords: ['labels', 'zebra', 'zpl', 'print log', 'reprints'],
+  },
+  {
     group: 'configuration',
     label: 'Records',
     href: '/config/records',

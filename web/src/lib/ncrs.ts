@@ -1,3 +1,6 @@
+import { idParam, idQuery, listQuery, stateKeysParam, textParam, textQuery } from './records/list-url';
+import { type StateTone, stateWords } from './records/states';
+import { formFieldNames } from './records/workflow-lock';
 import type { trpc } from './trpc';
 import type { FieldErrors } from './validation';
 
@@ -52,14 +55,11 @@ const knownStates = new Map<string, string>(DEFAULT_STATES.map((s) => [s.key, s.
 
 /** A state's key as words: the default workflow's label, else `under_review` → "Under review". */
 export function stateLabel(key: string): string {
-  const known = knownStates.get(key);
-  if (known !== undefined) return known;
-  const words = key.replace(/_+/g, ' ').trim();
-  return words === '' ? key : words.charAt(0).toUpperCase() + words.slice(1);
+  return knownStates.get(key) ?? stateWords(key);
 }
 
 /** The badge tone of a state: finished, ended without effect, a draft, or under way. */
-export function stateTone(key: string): 'good' | 'ended' | 'draft' | 'open' {
+export function stateTone(key: string): StateTone {
   if (key === 'closed') return 'good';
   if (key === 'cancelled' || key === 'rejected') return 'ended';
   if (key === 'draft') return 'draft';
@@ -75,35 +75,22 @@ export interface ListFilter {
   text: string;
 }
 
-const STATE_KEY = /^[a-z][a-z0-9_]{0,39}$/;
-const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** The id in a URL parameter, or '' when it is missing or not an id. */
-export function idParam(params: URLSearchParams, name: string): string {
-  const value = params.get(name) ?? '';
-  return ID.test(value) ? value : '';
-}
-
 export function parseListFilter(params: URLSearchParams): ListFilter {
-  const states = (params.get('status') ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => STATE_KEY.test(s));
   return {
-    status: [...new Set(states)].slice(0, 20),
+    status: stateKeysParam(params),
     machineId: idParam(params, 'machine'),
     productId: idParam(params, 'product'),
-    text: (params.get('q') ?? '').slice(0, 100),
+    text: textParam(params),
   };
 }
 
 /** The URL's query for a filter: empty parts left out. */
 export function filterQuery(filter: ListFilter): Record<string, string | null> {
   return {
-    status: filter.status.length === 0 ? null : filter.status.join(','),
-    machine: filter.machineId === '' ? null : filter.machineId,
-    product: filter.productId === '' ? null : filter.productId,
-    q: filter.text.trim() === '' ? null : filter.text.trim(),
+    status: listQuery(filter.status),
+    machine: idQuery(filter.machineId),
+    product: idQuery(filter.productId),
+    q: textQuery(filter.text),
   };
 }
 
@@ -315,7 +302,4 @@ const FORM_FIELD_OF_WORKFLOW: Readonly<Record<string, keyof NcrValues>> = {
  * The form field a server error names: ncrs.update's `patch.rootCause`, or a workflow lock's
  * `root_cause` (a state's read-only fields are named as the workflow names them).
  */
-export function formFieldOf(path: string): string {
-  const field = path.replace(/^patch\./, '');
-  return FORM_FIELD_OF_WORKFLOW[field] ?? field;
-}
+export const formFieldOf = formFieldNames(FORM_FIELD_OF_WORKFLOW);

@@ -1,11 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { emptyOrder, newOrderInput, OPEN_STATUSES, parseStatusFilter, validateNewOrder } from './orders';
+import {
+  emptyOrder,
+  newOrderInput,
+  OPEN_STATUSES,
+  ORDER_STATUSES,
+  parseStatusFilter,
+  statusTone,
+  validateNewOrder,
+} from './orders';
 
 describe('production orders in the web', () => {
   it('reads the status filter from the URL, the open orders by default', () => {
-    expect(parseStatusFilter(null)).toEqual(OPEN_STATUSES);
-    expect(parseStatusFilter('completed,cancelled')).toEqual(['completed', 'cancelled']);
-    expect(parseStatusFilter('nonsense')).toEqual(OPEN_STATUSES);
+    expect(parseStatusFilter(new URLSearchParams())).toEqual(OPEN_STATUSES);
+    expect(parseStatusFilter(new URLSearchParams({ status: 'completed,cancelled' }))).toEqual([
+      'completed',
+      'cancelled',
+    ]);
+    expect(parseStatusFilter(new URLSearchParams({ status: 'nonsense' }))).toEqual(OPEN_STATUSES);
+  });
+
+  it('badges released and started orders, and strikes cancelled ones through', () => {
+    expect(ORDER_STATUSES.map(statusTone)).toEqual(['draft', 'open', 'good', 'draft', 'ended']);
   });
 
   it('checks a new order as the API will', () => {

@@ -1,4 +1,6 @@
 import { wallTimeToIso } from './plant-time';
+import { choicesParam } from './records/list-url';
+import type { StateTone } from './records/states';
 import type { FieldErrors } from './validation';
 
 /*
@@ -29,11 +31,17 @@ export const TRANSITION_LABELS: Record<OrderStatus, string> = {
 };
 
 /** Status filter from the URL (`?status=planned,released`); the open statuses when absent or unknown. */
-export function parseStatusFilter(raw: string | null): OrderStatus[] {
-  const chosen = (raw ?? '')
-    .split(',')
-    .filter((s): s is OrderStatus => (ORDER_STATUSES as readonly string[]).includes(s));
+export function parseStatusFilter(params: URLSearchParams): OrderStatus[] {
+  const chosen = choicesParam(params, 'status', ORDER_STATUSES);
   return chosen.length > 0 ? chosen : [...OPEN_STATUSES];
+}
+
+/** A status's badge: released and started orders stand out, cancelled ones are struck through. */
+export function statusTone(status: OrderStatus): StateTone {
+  if (status === 'released') return 'open';
+  if (status === 'in_progress') return 'good';
+  if (status === 'cancelled') return 'ended';
+  return 'draft';
 }
 
 export interface NewOrderValues {

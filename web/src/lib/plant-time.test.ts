@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isoToWallTime, wallTimeToIso } from './plant-time';
+import { formatPlantTime, isoToWallTime, recordZone, wallTimeToIso } from './plant-time';
 
 describe('plant time', () => {
   it('reads a wall time in the plant’s zone, not the browser’s', () => {
@@ -30,5 +30,23 @@ describe('plant time', () => {
         iso === '2026-10-25T00:00:00.000Z' ? '2026-10-25T01:00:00.000Z' : iso,
       );
     }
+  });
+});
+
+describe('a record’s zone', () => {
+  it('is its plant’s, named with the plant, else the viewer’s own', () => {
+    expect(recordZone({ name: 'Riverside', timeZone: 'Europe/Berlin' }, 'America/Chicago')).toEqual({
+      timeZone: 'Europe/Berlin',
+      label: 'Riverside time (Europe/Berlin)',
+    });
+    expect(recordZone(null, 'America/Chicago')).toEqual({
+      timeZone: 'America/Chicago',
+      label: 'your time (America/Chicago)',
+    });
+  });
+
+  it('shows an instant as the plant’s date and time, whatever the viewer’s zone', () => {
+    expect(formatPlantTime('2026-07-01T10:00:00.000Z', 'Europe/Berlin')).toBe('1 Jul 2026, 12:00');
+    expect(formatPlantTime('2026-07-01T10:00:00.000Z', 'America/Chicago')).toBe('1 Jul 2026, 05:00');
   });
 });

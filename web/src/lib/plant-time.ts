@@ -31,3 +31,19 @@ export function formatPlantTime(iso: string, timeZone: string): string {
     new Date(iso),
   );
 }
+
+/** The zone a record's times are shown in, and how the page names it. */
+export interface ShownZone {
+  timeZone: string;
+  /** "Riverside time (Europe/Berlin)", "your time (America/Chicago)". */
+  label: string;
+}
+
+/**
+ * A record's times in its plant's zone, named, as the plant's people read them; a record of no plant
+ * (tenant-wide) in the viewer's own zone, named as theirs.
+ */
+export function recordZone(plant: { name: string; timeZone: string } | null, viewerZone: string): ShownZone {
+  if (plant === null) return { timeZone: viewerZone, label: `your time (${viewerZone})` };
+  return { timeZone: plant.timeZone, label: `${plant.name} time (${plant.timeZone})` };
+}

@@ -46,6 +46,43 @@ describe('settingsPatch', () => {
   });
 });
 
+describe('the logistics and on-time delivery settings', () => {
+  it('send only what changed, a cleared prefix as none', () => {
+    expect(settingsPatch(stored, draft({ gs1CompanyPrefix: ' 0952876 ' }))).toEqual({
+      logistics: { gs1CompanyPrefix: '0952876' },
+    });
+    const withPrefix = { ...stored, logistics: { gs1CompanyPrefix: '0952876', ssccExtensionDigit: 3 } };
+    expect(settingsPatch(withPrefix, { ...draftOf(withPrefix), gs1CompanyPrefix: '' })).toEqual({
+      logistics: { gs1CompanyPrefix: null },
+    });
+    expect(settingsPatch(withPrefix, { ...draftOf(withPrefix), ssccExtensionDigit: '0' })).toEqual({
+      logistics: { ssccExtensionDigit: 0 },
+    });
+    expect(settingsPatch(stored, draft({ lateDays: ' 0 ', reference: 'requested' }))).toBeNull();
+    expect(
+      settingsPatch(stored, draft({ reference: 'latest_promised', lateDays: '2', earlyIsLate: true })),
+    ).toEqual({ otd: { reference: 'latest_promised', lateDays: 2, earlyIsLate: true } });
+    expect(settingsPatch(stored, draft({ unit: 'quantity', actual: 'delivered', earlyDays: '1' }))).toEqual({
+      otd: { actual: 'delivered', earlyDays: 1, unit: 'quantity' },
+    });
+  });
+
+  it('check the prefix and the window like the cloud', () => {
+    expect(settingsProblems(draft({ gs1CompanyPrefix: '095287' }), rules)).toEqual({});
+    expect(settingsProblems(draft({ gs1CompanyPrefix: '095287654321' }), rules)).toEqual({});
+    for (const typed of ['09528', '0952876543210', '09528A6'])
+      expect(settingsProblems(draft({ gs1CompanyPrefix: typed }), rules)).toEqual({
+        gs1CompanyPrefix: 'A GS1 company prefix has 6 to 12 digits',
+      });
+    expect(settingsProblems(draft({ earlyDays: '30', lateDays: '0' }), rules)).toEqual({});
+    expect(settingsProblems(draft({ earlyDays: '31', lateDays: '-1' }), rules)).toEqual({
+      earlyDays: 'At most 30 days',
+      lateDays: 'Enter a whole number of days',
+    });
+    expect(settingsField('patch.otd.lateDays')).toBe('lateDays');
+  });
+});
+
 describe('settingsProblems', () => {
   it('checks the retention with the limits the cloud sent', () => {
     expect(settingsProblems(draft(), rules)).toEqual({});

@@ -9,12 +9,39 @@ import type { FieldErrors } from './validation';
 
 export type TenantSettings = SettingsRecord['settings'];
 export type Digest = TenantSettings['notifications']['defaultDigest'];
+export type OtdSettings = TenantSettings['otd'];
 
 export const DIGEST_OPTIONS: readonly { value: Digest; label: string }[] = [
   { value: 'off', label: 'Off: each notification by itself' },
   { value: 'hourly', label: 'Hourly' },
   { value: 'daily', label: 'Daily' },
 ];
+
+export const OTD_REFERENCE_OPTIONS: readonly { value: OtdSettings['reference']; label: string }[] = [
+  { value: 'requested', label: 'The date the customer asked for' },
+  { value: 'first_promised', label: 'The first date promised' },
+  { value: 'latest_promised', label: 'The latest date promised' },
+];
+
+export const OTD_ACTUAL_OPTIONS: readonly { value: OtdSettings['actual']; label: string }[] = [
+  { value: 'shipped', label: 'When it left the plant' },
+  { value: 'delivered', label: 'When it arrived' },
+];
+
+export const OTD_UNIT_OPTIONS: readonly { value: OtdSettings['unit']; label: string }[] = [
+  { value: 'line', label: 'Lines (delivery requests)' },
+  { value: 'shipment', label: 'Shipments' },
+  { value: 'quantity', label: 'Quantity' },
+];
+
+/** The SSCC extension digit's choices, 0–9. */
+export const EXTENSION_DIGIT_OPTIONS = Array.from({ length: 10 }, (_, d) => ({
+  value: String(d),
+  label: String(d),
+}));
+
+/** The OTD window's bound (schema/src/settings.ts, OTD_WINDOW_MAX_DAYS). */
+export const OTD_WINDOW_MAX_DAYS = 30;
 
 /** The cloud's bound on input (settings-rules.ts, AUDIT_RETENTION_MAX_DAYS). */
 export const RETENTION_MAX_DAYS = 36_500;
@@ -31,6 +58,17 @@ export interface SettingsDraft {
   defaultDigest: Digest;
   /** As typed. */
   signatureIdleMinutes: string;
+  /** As typed; empty for none. */
+  gs1CompanyPrefix: string;
+  ssccExtensionDigit: string;
+  reference: OtdSettings['reference'];
+  actual: OtdSettings['actual'];
+  /** As typed. */
+  earlyDays: string;
+  /** As typed. */
+  lateDays: string;
+  earlyIsLate: boolean;
+  unit: OtdSettings['unit'];
 }
 
 export function draftOf(settings: TenantSettings): SettingsDraft {
@@ -40,6 +78,14 @@ export function draftOf(settings: TenantSettings): SettingsDraft {
     emailByDefault: settings.notifications.emailByDefault,
     defaultDigest: settings.notifications.defaultDigest,
     signatureIdleMinutes: String(settings.workflow.signatureIdleMinutes),
+    gs1CompanyPrefix: settings.logistics.gs1CompanyPrefix ?? '',
+    ssccExtensionDigit: String(settings.logistics.ssccExtensionDigit),
+    reference: settings.otd.reference,
+    actual: settings.otd.actual,
+    earlyDays: String(settings.otd.earlyDays),
+    lateDays: String(settings.otd.lateDays),
+    earlyIsLate: settings.otd.earlyIsLate,
+    unit: settings.otd.unit,
   };
 }
 
@@ -47,7 +93,27 @@ const WHOLE_DAYS = /^\d+$/;
 
 /** The form's problems; `rules` are the limits the cloud sent with the settings. */
 export function settingsProblems(draft: SettingsDraft, rules: SettingsRecord['rules']): FieldErrors {
-  return { ...retentionProblems(draft, rules), ...signatureIdleProblems(draft) };
+  return {
+    ...retentionProblems(draft, rules),
+    ...signatureIdleProblems(draft),
+    ...prefixProblems(draft),
+    ...windowProblems(draft, 'earlyDays'),
+    ...windowProblems(draft, 'lateDays'),
+  };
+}
+
+/** GS1 General Specifications, "GS1 Company Prefix": 6 to 12 digits. */
+function prefixProblems(draft: SettingsDraft): FieldErrors {
+  const prefix = draft.gs1CompanyPrefix.trim();
+  if (prefix === '' || /^\d{6,12}$/.test(prefix)) return {};
+  return { gs1CompanyPrefix: 'A GS1 company prefix has 6 to 12 digits' };
+}
+
+function windowProblems(draft: SettingsDraft, field: 'earlyDays' | 'lateDays'): FieldErrors {
+  const days = draft[field].trim();
+  if (!WHOLE_DAYS.test(days)) return { [field]: 'Enter a whole number of days' };
+  if (Number(days) > OTD_WINDOW_MAX_DAYS) return { [field]: `At most ${OTD_WINDOW_MAX_DAYS} days` };
+  return {};
 }
 
 function retentionProblems(draft: SettingsDraft, rules: SettingsRecord['rules']): FieldErrors {
@@ -73,6 +139,8 @@ export interface SettingsPatch {
   audit?: { reasonRequired?: boolean; retentionDays?: number };
   notifications?: { emailByDefault?: boolean; defaultDigest?: Digest };
   workflow?: { signatureIdleMinutes?: number };
+  logistics?: { gs1CompanyPrefix?: string | null; ssccExtensionDigit?: number };
+  otd?: Partial<OtdSettings>;
 }
 
 /** Only what the user changed, grouped as the cloud takes it; null when nothing was. */
@@ -88,12 +156,32 @@ export function settingsPatch(stored: TenantSettings, draft: SettingsDraft): Set
     notifications.defaultDigest = draft.defaultDigest;
   const idle = Number(draft.signatureIdleMinutes.trim());
   const workflow = idle === stored.workflow.signatureIdleMinutes ? null : { signatureIdleMinutes: idle };
+  const logistics = changed(stored.logistics, {
+    gs1CompanyPrefix: draft.gs1CompanyPrefix.trim() === '' ? null : draft.gs1CompanyPrefix.trim(),
+    ssccExtensionDigit: Number(draft.ssccExtensionDigit),
+  });
+  const otd = changed(stored.otd, {
+    reference: draft.reference,
+    actual: draft.actual,
+    earlyDays: Number(draft.earlyDays.trim()),
+    lateDays: Number(draft.lateDays.trim()),
+    earlyIsLate: draft.earlyIsLate,
+    unit: draft.unit,
+  });
   const patch: SettingsPatch = {
     ...(Object.keys(audit).length > 0 ? { audit } : {}),
     ...(Object.keys(notifications).length > 0 ? { notifications } : {}),
     ...(workflow === null ? {} : { workflow }),
+    ...(logistics === null ? {} : { logistics }),
+    ...(otd === null ? {} : { otd }),
   };
   return Object.keys(patch).length > 0 ? patch : null;
+}
+
+/** The values of `next` that differ from `stored`; null when none do. */
+function changed<T extends object>(stored: T, next: T): Partial<T> | null {
+  const entries = Object.entries(next).filter(([key, value]) => stored[key as keyof T] !== value);
+  return entries.length > 0 ? (Object.fromEntries(entries) as Partial<T>) : null;
 }
 
 /** A number of days in years, for the hint beside the field: "about 10 years". */

@@ -8,8 +8,9 @@ import { createChangeOrder } from './change-orders.js';
 /*
  * The demo's change order (docs/demo.md): one open engineering change to the simulator's brake
  * caliper and its routing, raised by the administrator, so the change orders page, the product's
- * page and the search box have one to show, and taking it through the change board shows the
- * revision bump. With the app's parts (`workflow`) its workflow starts, as a raised one's does.
+ * page and the search box have one to show. With the app's parts (`workflow`) its workflow starts,
+ * as a raised one's does; the demo's people then take it to its change board, whose last vote shows
+ * the revision bump.
  */
 export async function seedDemoChangeOrder(tx: Sql, admin: Principal, workflow?: WorkflowContext['deps']) {
   const [brake] = await tx

@@ -1,10 +1,8 @@
 import { tables } from '@plantline/schema';
 import {
   checkFieldValue,
-  convertFieldValue,
   type FieldSettings,
   type FieldType,
-  type FieldValue,
   isNumberType,
   isSelectType,
   isTextType,
@@ -15,15 +13,8 @@ import { canSeePlant, DomainError, notFound, type Scope, unlessTaken } from '../
 import { type LoadedField, loadField, loadFields } from './definitions.js';
 import { entityType as entityTypeOf } from './entity-types.js';
 import { auditFieldChange, type FieldAudit } from './field-audit.js';
+import { type ChangeConflict, checkStoredValues, rewriteValues } from './field-values-conversion.js';
 import { recordChange } from './history.js';
-import {
-  columnOf,
-  readExpression,
-  type StoredRow,
-  sqlTypeOf,
-  valueColumns,
-  valueFromStored,
-} from './storage.js';
 import { getTypeList } from './type-lists.js';
 
 /*
@@ -211,13 +202,6 @@ export async function createField(tx: Sql, actor: Scope, input: FieldSpec & { en
   });
 }
 
-export interface ChangeConflict {
-  entityId: string;
-  record: string | null;
-  value: FieldValue;
-  problem: string;
-}
-
 export interface ChangePlan {
   current: LoadedField;
   next: LoadedField;
@@ -228,37 +212,6 @@ export interface ChangePlan {
   conflicts: ChangeConflict[];
   /** Whether stored values change form (another column, rounding, a choice in another list). */
   rewrite: boolean;
-}
-
-const BATCH = 5000;
-const MAX_REPORTED = 50;
-const selectStored = valueColumns.map((c) => `${readExpression(c, 'v')} as ${c}`).join(', ');
-
-/** Every stored value of a field, a batch at a time in entity order. */
-async function* storedValues(tx: Sql, field: LoadedField) {
-  let after = '00000000-0000-0000-0000-000000000000';
-  for (;;) {
-    const batch = await rows<StoredRow & { entity_id: string }>(
-      tx,
-      sql`select v.entity_id, ${sql.raw(selectStored)} from field_values v
-           where v.field_id = ${field.id} and v.entity_id > ${after}
-           order by v.entity_id limit ${BATCH}`,
-    );
-    if (batch.length === 0) return;
-    yield batch.map((r) => ({ entityId: r.entity_id, value: valueFromStored(field.type, r) }));
-    after = batch[batch.length - 1]!.entity_id;
-  }
-}
-
-async function recordCodes(tx: Sql, entityType: string, ids: string[]): Promise<Map<string, string>> {
-  if (ids.length === 0) return new Map();
-  const type = entityTypeOf(entityType);
-  const found = await rows<{ id: string; code: string }>(
-    tx,
-    sql`select id, ${sql.identifier(type.codeColumn)} as code from ${sql.identifier(type.table)}
-         where id = any(${sql.param(ids)}::uuid[])`,
-  );
-  return new Map(found.map((r) => [r.id, r.code]));
 }
 
 /** What a change would do to the stored values, without changing anything. */
@@ -296,54 +249,9 @@ export async function planFieldChange(
     next.settings.refEntityType !== current.settings.refEntityType;
   const retargetProblem = retargeted
     ? `Refers to a ${entityTypeOf(current.settings.refEntityType ?? '').label.toLowerCase()}`
-    : '';
-  for await (const batch of storedValues(tx, current))
-    for (const { entityId, value } of batch) {
-      plan.checked += 1;
-      const converted = retargeted
-        ? { ok: false as const, error: retargetProblem }
-        : convertFieldValue(current, next, value);
-      if (converted.ok) continue;
-      plan.conflictCount += 1;
-      if (plan.conflicts.length < MAX_REPORTED)
-        plan.conflicts.push({ entityId, record: null, value, problem: converted.error });
-    }
-  const codes = await recordCodes(
-    tx,
-    current.entityType,
-    plan.conflicts.map((c) => c.entityId),
-  );
-  for (const conflict of plan.conflicts) conflict.record = codes.get(conflict.entityId) ?? null;
+    : null;
+  Object.assign(plan, await checkStoredValues(tx, current, next, retargetProblem));
   return plan;
-}
-
-/** The text form of a value that PostgreSQL casts to the column's type. */
-function asSqlText(value: FieldValue): string | null {
-  if (value === null) return null;
-  if (Array.isArray(value)) return `{${value.join(',')}}`;
-  return String(value);
-}
-
-/** Moves every stored value to the new definition's form (after a plan without conflicts). */
-async function rewriteValues(tx: Sql, plan: ChangePlan) {
-  const column = columnOf[plan.next.type];
-  const clear = valueColumns.filter((c) => c !== column).map((c) => `${c} = null`);
-  for await (const batch of storedValues(tx, plan.current)) {
-    const ids: string[] = [];
-    const texts: (string | null)[] = [];
-    for (const { entityId, value } of batch) {
-      const converted = convertFieldValue(plan.current, plan.next, value);
-      if (!converted.ok) throw new DomainError('conflict', 'A value changed while converting; try again');
-      ids.push(entityId);
-      texts.push(asSqlText(converted.value));
-    }
-    await tx.execute(sql`
-      update field_values v
-         set ${sql.raw(column)} = x.value::${sql.raw(sqlTypeOf[column])}, ${sql.raw(clear.join(', '))},
-             updated_at = now()
-        from unnest(${sql.param(ids)}::uuid[], ${sql.param(texts)}::text[]) as x(entity_id, value)
-       where v.field_id = ${plan.current.id} and v.entity_id = x.entity_id`);
-  }
 }
 
 function describeChange(current: LoadedField, next: LoadedField): string {
@@ -372,7 +280,7 @@ export async function updateField(tx: Sql, actor: Scope, id: string, patch: Part
     const message = `${plan.conflictCount} stored value${plan.conflictCount === 1 ? ' does' : 's do'} not fit the new definition (${examples})`;
     throw new DomainError('conflict', message, { [patch.type !== undefined ? 'type' : 'settings']: message });
   }
-  if (plan.rewrite) await rewriteValues(tx, plan);
+  if (plan.rewrite) await rewriteValues(tx, plan.current, plan.next);
   const [updated] = await unlessTaken(
     tx
       .update(f)

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { idInput as id, nameInput as name, patchOf } from '../../platform/index.js';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
 import { changeHistory } from './history.js';
-import { createSequence, listSequences, previewNumber, retireSequence, updateSequence } from './numbering.js';
+import { previewNumber } from './numbering.js';
+import { createSequence, listSequences, retireSequence, updateSequence } from './numbering-schemes.js';
 
 /*
  * Numbering schemes (docs/configuration.md, "Numbering"): forms read them to preview numbers

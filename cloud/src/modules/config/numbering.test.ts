@@ -5,15 +5,9 @@ import { type Database, rows, type Sql } from '../../db/index.js';
 import type { Scope } from '../../platform/index.js';
 import { type TestDatabase, testEngines, testLog } from '../../testing/engines.js';
 import { createTwoTenants } from '../../testing/tenants.js';
-import {
-  createSequence,
-  listSequences,
-  previewNumber,
-  retireSequence,
-  takeNumber,
-  updateSequence,
-} from './numbering.js';
+import { previewNumber, takeNumber } from './numbering.js';
 import { numberingRouter } from './numbering.router.js';
+import { createSequence, listSequences, retireSequence, updateSequence } from './numbering-schemes.js';
 
 type Tenants = Awaited<ReturnType<typeof createTwoTenants>>;
 

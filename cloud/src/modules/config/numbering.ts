@@ -8,9 +8,9 @@ import {
   periodOf,
   usesPlant,
 } from '@plantline/schema/configuration';
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
-import { auditCreate, auditUpdate, DomainError, notFound, type Scope } from '../../platform/index.js';
+import { auditCreate, DomainError, notFound } from '../../platform/index.js';
 import { recordChange } from './history.js';
 
 /*
@@ -42,7 +42,7 @@ export const BUILTIN_SEQUENCES: Readonly<Record<string, { name: string; pattern:
   transfer_order: { name: 'Transfers', pattern: 'TRF-{plant}-{yyyy}-{seq:5}' },
 };
 
-const sequenceColumns = {
+export const sequenceColumns = {
   id: tables.numberingSequences.id,
   code: tables.numberingSequences.code,
   name: tables.numberingSequences.name,
@@ -52,7 +52,7 @@ const sequenceColumns = {
   updatedAt: tables.numberingSequences.updatedAt,
 };
 
-type Sequence = {
+export type Sequence = {
   id: string;
   code: string;
   name: string;
@@ -63,7 +63,7 @@ type Sequence = {
 };
 
 /** The definition as the change history keeps it. */
-const snapshotOf = (s: Sequence) => ({
+export const snapshotOf = (s: Sequence) => ({
   code: s.code,
   name: s.name,
   pattern: s.pattern,
@@ -71,9 +71,9 @@ const snapshotOf = (s: Sequence) => ({
 });
 
 /** The definition as the audit trail records it: `numbering_scheme.<verb>`, named by its code. */
-const auditedScheme = (s: Sequence) => ({ id: s.id, ...snapshotOf(s) });
+export const auditedScheme = (s: Sequence) => ({ id: s.id, ...snapshotOf(s) });
 
-const resetWords = {
+export const resetWords = {
   never: 'never restart',
   year: 'restart every year',
   month: 'restart every month',
@@ -92,7 +92,7 @@ export function checkPattern(source: string): NumberPattern {
 }
 
 /** A stored pattern was checked when it was saved; one that no longer parses is a defect, not input. */
-function storedPattern(sequence: Sequence): NumberPattern {
+export function storedPattern(sequence: Sequence): NumberPattern {
   const check = parseNumberPattern(sequence.pattern);
   if (!check.ok) throw new Error(`numbering ${sequence.code} holds an invalid pattern: ${check.error}`);
   return check.pattern;
@@ -308,133 +308,4 @@ export async function previewNumber(tx: Sql, input: PreviewInput) {
     reset: pattern.reset,
     perPlant: usesPlant(pattern),
   };
-}
-
-export function listSequences(tx: Sql, input: { includeInactive?: boolean | undefined }) {
-  return tx
-    .select(sequenceColumns)
-    .from(tables.numberingSequences)
-    .where(input.includeInactive === true ? undefined : eq(tables.numberingSequences.isActive, true))
-    .orderBy(asc(tables.numberingSequences.code));
-}
-
-export interface SequenceFields {
-  code: string;
-  name: string;
-  pattern: string;
-}
-
-export async function createSequence(tx: Sql, actor: Scope, input: SequenceFields) {
-  const pattern = checkPattern(input.pattern);
-  const [created] = await tx
-    .insert(tables.numberingSequences)
-    .values({ tenantId: actor.tenantId, ...input })
-    .onConflictDoNothing()
-    .returning(sequenceColumns);
-  if (created === undefined)
-    throw new DomainError('conflict', 'A numbering sequence with that code exists', {
-      code: 'Already in use',
-    });
-  await recordChange(tx, {
-    tenantId: actor.tenantId,
-    subject: 'numbering',
-    subjectId: created.id,
-    version: created.version,
-    action: 'create',
-    summary: `Created with pattern ${created.pattern}; numbers ${resetWords[pattern.reset]}`,
-    snapshot: snapshotOf(created),
-    changedBy: actor.userId ?? null,
-  });
-  auditCreate(tx, 'numbering_scheme', auditedScheme(created), { label: created.code });
-  return created;
-}
-
-export interface SequencePatch {
-  name?: string | undefined;
-  pattern?: string | undefined;
-  isActive?: boolean | undefined;
-}
-
-/** What a change did, in words for the history. */
-function describeChange(before: Sequence, after: Sequence): string {
-  const parts: string[] = [];
-  if (before.name !== after.name) parts.push(`name ${before.name} → ${after.name}`);
-  if (before.pattern !== after.pattern) {
-    const from = storedPattern(before);
-    const to = storedPattern(after);
-    const scope =
-      usesPlant(from) !== usesPlant(to)
-        ? usesPlant(to)
-          ? '; counted per plant from now on'
-          : '; counted tenant-wide from now on'
-        : '';
-    const reset = from.reset === to.reset ? '' : `; numbers now ${resetWords[to.reset]}`;
-    parts.push(`pattern ${before.pattern} → ${after.pattern}${reset}${scope}`);
-  }
-  if (before.isActive !== after.isActive) parts.push(after.isActive ? 'reactivated' : 'retired');
-  return parts.join('; ');
-}
-
-/**
- * Changes a sequence, bumping its version and appending the change to its history. `version`, when
- * given, is the version the editor saw: a change made meanwhile by someone else is refused rather
- * than silently overwritten. A patch that changes nothing returns the sequence as it is.
- */
-export async function updateSequence(
-  tx: Sql,
-  actor: Scope,
-  input: { id: string; version?: number | undefined; patch: SequencePatch },
-) {
-  const s = tables.numberingSequences;
-  const [current] = await tx.select(sequenceColumns).from(s).where(eq(s.id, input.id)).for('update');
-  if (current === undefined) throw notFound('Numbering sequence');
-  if (input.version !== undefined && input.version !== current.version)
-    throw new DomainError(
-      'conflict',
-      `This sequence was changed meanwhile (now version ${current.version}); reload it and try again`,
-    );
-  if (input.patch.pattern !== undefined) checkPattern(input.patch.pattern);
-  const next = { ...current, ...definedOf(input.patch) };
-  const summary = describeChange(current, next);
-  if (summary === '') return current;
-  const [updated] = await tx
-    .update(s)
-    .set({
-      name: next.name,
-      pattern: next.pattern,
-      isActive: next.isActive,
-      version: sql`${s.version} + 1`,
-      updatedAt: sql`now()`,
-    })
-    .where(eq(s.id, current.id))
-    .returning(sequenceColumns);
-  const action = current.isActive !== next.isActive ? (next.isActive ? 'reactivate' : 'retire') : 'update';
-  await recordChange(tx, {
-    tenantId: actor.tenantId,
-    subject: 'numbering',
-    subjectId: updated!.id,
-    version: updated!.version,
-    action,
-    summary: summary.charAt(0).toUpperCase() + summary.slice(1),
-    snapshot: snapshotOf(updated!),
-    changedBy: actor.userId ?? null,
-  });
-  auditUpdate(
-    tx,
-    'numbering_scheme',
-    auditedScheme(current),
-    auditedScheme(updated!),
-    { label: current.code },
-    action,
-  );
-  return updated!;
-}
-
-/** A retired sequence keeps its counters and history and hands out no numbers. */
-export function retireSequence(tx: Sql, actor: Scope, input: { id: string; version?: number | undefined }) {
-  return updateSequence(tx, actor, { ...input, patch: { isActive: false } });
-}
-
-function definedOf(patch: SequencePatch): Partial<Pick<Sequence, 'name' | 'pattern' | 'isActive'>> {
-  return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
 }

@@ -1,15 +1,21 @@
-import { allPermissions, tables } from '@plantline/schema';
+import { tables } from '@plantline/schema';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Database, Sql } from '../../db/index.js';
-import type { Principal } from '../../platform/index.js';
-import { createNcr, type NcrCall } from '../ncrs/index.js';
+import { createNcr, updateNcr } from '../ncrs/index.js';
+import { type DemoDesk, type DemoPersonKey, demoPerson } from './demo-people.js';
 
 /*
- * The demo's NCRs (docs/demo.md, "NCRs"): four reports of Riverside's lines as a quality engineer
- * would write them, so the NCR list, a record page and the search box have something to show from
- * the first start. They are raised as drafts; their workflow starts with them when the tenant has
- * one (docs/ncrs.md).
+ * The demo's NCRs (docs/demo.md, "NCRs"): five reports of Riverside's lines as the plant's people
+ * would write them, each pointing at its line, machine, product, defect code and order, so the NCR
+ * list, a record page and the search box have something to show from the first start. The demo
+ * people then take them through the default NCR workflow (docs/ncrs.md, "Workflow") as far as each
+ * has got — one step at a time, with the same calls and electronic signatures as on the record's
+ * page — so the workflow is seen in motion and every next step is someone's to take.
  */
+
+/** The default NCR workflow's states the demo's NCRs stand in, in the workflow's order. */
+const STAGES = ['draft', 'submitted', 'under_review', 'disposition', 'closed'] as const;
+export type DemoNcrStage = (typeof STAGES)[number];
 
 interface DemoNcr {
   line: string;
@@ -21,6 +27,18 @@ interface DemoNcr {
   quantityAffected: number;
   description: string;
   containment: string;
+  /** Who raised it: its workflow's initiator, who may not approve its disposition. */
+  raisedBy: DemoPersonKey;
+  /** The state the demo leaves it in. */
+  stage: DemoNcrStage;
+  /** What the review found, for those taken to the disposition; `approvers` vote in this order. */
+  review?: {
+    rootCause: string;
+    disposition: tables.NcrDisposition;
+    approvers: readonly { who: DemoPersonKey; comment: string }[];
+    /** The verification that closes it (stage `closed`). */
+    closing?: string;
+  };
 }
 
 export const DEMO_NCRS: readonly DemoNcr[] = [
@@ -36,6 +54,8 @@ export const DEMO_NCRS: readonly DemoNcr[] = [
       'Final inspection measured bore diameters of 42.031–42.047 mm (limit 42.025 mm) on 24 of 60 ' +
       'calipers from the bore machining cell. The drift started after the last tool change.',
     containment: 'Lot held in quarantine cage Q2; 100 % bore gauge check of the work in progress on L1.',
+    raisedBy: 'quality2',
+    stage: 'under_review',
   },
   {
     line: 'L1',
@@ -49,6 +69,22 @@ export const DEMO_NCRS: readonly DemoNcr[] = [
       'The leak test at M5 rejected six BRK-200 calipers; each had no piston seal. The seal ' +
       'feeder at M4 jammed twice during the late shift.',
     containment: 'Rejected calipers tagged red; the shift’s output of M4 re-checked before packing.',
+    raisedBy: 'operator',
+    stage: 'closed',
+    review: {
+      rootCause:
+        'A bent seal magazine jammed the feeder at M4; after each jam the press cycled once without a ' +
+        'seal, and M4 has no seal-present check to stop it.',
+      disposition: 'rework',
+      approvers: [
+        { who: 'quality2', comment: 'Rework as proposed: fit the seals, then leak-test each caliper again.' },
+        {
+          who: 'quality3',
+          comment: 'Agreed; the re-check of the shift found no other caliper without a seal.',
+        },
+      ],
+      closing: 'Seals fitted to the six calipers; all six passed the leak test at M5 again.',
+    },
   },
   {
     line: 'L2',
@@ -63,6 +99,8 @@ export const DEMO_NCRS: readonly DemoNcr[] = [
       'castings come from supplier lot SUP-2291.',
     containment:
       'Supplier lot SUP-2291 blocked in stock; the supplier is informed and asked for a 8D report.',
+    raisedBy: 'supervisor',
+    stage: 'submitted',
   },
   {
     line: 'L2',
@@ -76,6 +114,31 @@ export const DEMO_NCRS: readonly DemoNcr[] = [
       'The end-of-line rig failed eleven units for flow; all eleven passed on the lab rig. The ' +
       'rig’s pressure sensor reads 0.3 bar low since its last calibration.',
     containment: 'Units held at the rig until the lab confirms each one.',
+    raisedBy: 'operator',
+    stage: 'disposition',
+    review: {
+      rootCause:
+        'The rig’s pressure sensor was calibrated with a wrong offset and reads 0.3 bar low, so good ' +
+        'pumps miss the flow limit. The lab re-test put all eleven within their limits.',
+      disposition: 'use_as_is',
+      // One of the two Quality approvals; the second, and Engineering's for use as is, are still open.
+      approvers: [{ who: 'quality3', comment: 'All eleven passed the lab re-test: use as is.' }],
+    },
+  },
+  {
+    line: 'L1',
+    machine: 'M3',
+    product: 'BRK-100',
+    defect: 'SCRATCH',
+    title: 'Scored piston bores after the piston press',
+    lot: 'L1-BRK100-0415',
+    quantityAffected: 3,
+    description:
+      'Three BRK-100 calipers show axial score marks in the piston bore after pressing, found at the ' +
+      'visual check before the leak test.',
+    containment: 'The three calipers set aside at M3; the press ram guide is being checked for chips.',
+    raisedBy: 'operator',
+    stage: 'draft',
   },
 ];
 
@@ -100,6 +163,7 @@ async function demoReferences(tx: Sql, plantId: string) {
     .select({ id: o.id, lineId: o.lineId, productId: o.productId, status: o.status })
     .from(o)
     .where(and(eq(o.plantId, plantId), inArray(o.status, ['in_progress', 'completed'])));
+  const users = await tx.select({ id: tables.users.id, email: tables.users.email }).from(tables.users);
   const idOf = (list: { id: string; code: string }[], code: string) =>
     list.find((r) => r.code === code)?.id ?? null;
   return {
@@ -108,6 +172,7 @@ async function demoReferences(tx: Sql, plantId: string) {
       machines.find((m) => m.lineId === lineId && m.code === code)?.id ?? null,
     product: (code: string) => idOf(products, code),
     defect: (code: string) => idOf(defects, code),
+    user: (email: string) => users.find((u) => u.email === email)?.id ?? null,
     /** The order that made the product on the line: the running one, else the one completed. */
     order: (lineId: string | null, productId: string | null) => {
       const ofLine = made.filter((m) => m.lineId === lineId && m.productId === productId);
@@ -117,52 +182,76 @@ async function demoReferences(tx: Sql, plantId: string) {
 }
 
 /**
- * Raises the demo NCRs on the plant in the administrator's name, who also owns them. `deps` are the
- * app's parts the NCRs' workflow needs (a procedure's `ctx.deps`).
+ * Raises the demo NCRs on the plant, each by its raiser and owned by the quality lead, then takes each
+ * through the workflow to its stage. Returns their numbers, in the order raised.
  */
 export async function seedDemoNcrs(
   db: Database,
-  deps: NcrCall['deps'],
-  demo: { tenantId: string; adminUserId: string; plantId: string },
-): Promise<string[]> {
-  const principal: Principal = {
-    kind: 'user',
-    tenantId: demo.tenantId,
-    userId: demo.adminUserId,
-    apiKeyId: null,
-    sessionId: null,
-    permissions: new Set(allPermissions),
-    plantIds: 'all',
-  };
-  const effects: (() => void)[] = [];
-  const numbers = await db.ownerTransact(
-    { tenantId: demo.tenantId, plantIds: 'all', userId: demo.adminUserId },
-    async (tx) => {
-      const call: NcrCall = { tx, principal, afterCommit: (effect) => effects.push(effect), deps };
-      const refs = await demoReferences(tx, demo.plantId);
-      const raised: string[] = [];
-      for (const ncr of DEMO_NCRS) {
-        const lineId = refs.line(ncr.line);
-        const productId = refs.product(ncr.product);
-        const created = await createNcr(call, {
-          plantId: demo.plantId,
-          title: ncr.title,
-          lineId,
-          machineId: refs.machine(lineId, ncr.machine),
-          productId,
-          productionOrderId: refs.order(lineId, productId),
-          defectCodeId: refs.defect(ncr.defect),
-          lot: ncr.lot,
-          quantityAffected: ncr.quantityAffected,
-          description: ncr.description,
-          containment: ncr.containment,
-          ownerId: demo.adminUserId,
-        });
-        raised.push(created.number);
-      }
-      return raised;
-    },
+  desk: DemoDesk,
+  demo: { tenantId: string; plantId: string },
+) {
+  const lead = demoPerson('qualityLead').email;
+  const refs = await db.ownerTransact({ tenantId: demo.tenantId, plantIds: 'all' }, (tx) =>
+    demoReferences(tx, demo.plantId),
   );
-  for (const effect of effects) effect();
-  return numbers;
+  const ownerId = refs.user(lead);
+  const raised: { id: string; number: string; ncr: DemoNcr }[] = [];
+  for (const ncr of DEMO_NCRS) {
+    const lineId = refs.line(ncr.line);
+    const productId = refs.product(ncr.product);
+    const created = await desk.as(demoPerson(ncr.raisedBy).email, (ctx) =>
+      createNcr(ctx, {
+        plantId: demo.plantId,
+        title: ncr.title,
+        lineId,
+        machineId: refs.machine(lineId, ncr.machine),
+        productId,
+        productionOrderId: refs.order(lineId, productId),
+        defectCodeId: refs.defect(ncr.defect),
+        lot: ncr.lot,
+        quantityAffected: ncr.quantityAffected,
+        description: ncr.description,
+        containment: ncr.containment,
+        ownerId,
+      }),
+    );
+    raised.push({ id: created.id, number: created.number, ncr });
+  }
+  for (const { id, ncr } of raised) await walk(desk, id, ncr);
+  return raised.map((r) => r.number);
+}
+
+/** One NCR from its draft to its stage, each step by whoever takes it in a plant. */
+async function walk(desk: DemoDesk, id: string, ncr: DemoNcr) {
+  const record = { entityType: 'ncr', entityId: id };
+  const reached = (stage: DemoNcrStage) => STAGES.indexOf(ncr.stage) >= STAGES.indexOf(stage);
+  const lead = demoPerson('qualityLead').email;
+  if (!reached('submitted')) return;
+  await desk.act(demoPerson(ncr.raisedBy).email, record, { transition: 'submit' });
+  if (!reached('under_review')) return;
+  await desk.act(lead, record, { transition: 'start_review' });
+  const review = ncr.review;
+  if (!reached('disposition') || review === undefined) return;
+  // The disposition state needs a root cause and a disposition, and holds the disposition read-only.
+  await desk.as(lead, async (ctx) => {
+    const [current] = await ctx.tx
+      .select({ version: tables.ncrs.version })
+      .from(tables.ncrs)
+      .where(eq(tables.ncrs.id, id));
+    await updateNcr(ctx, {
+      id,
+      expectedVersion: current?.version ?? 0,
+      patch: { rootCause: review.rootCause, disposition: review.disposition },
+    });
+  });
+  await desk.act(lead, record, { transition: 'propose_disposition' });
+  for (const approver of review.approvers)
+    await desk.act(demoPerson(approver.who).email, record, {
+      transition: 'approve_disposition',
+      decision: 'approve',
+      comment: approver.comment,
+      signed: true,
+    });
+  if (!reached('closed') || review.closing === undefined) return;
+  await desk.act(lead, record, { transition: 'close', comment: review.closing });
 }

@@ -9,6 +9,7 @@ import { type TestDatabase, testEngines, testLog } from '../../testing/engines.j
 import { envelope } from '../../testing/events.js';
 import { startTestServer } from '../../testing/server.js';
 import { DEMO_CYCLE_SECONDS, DEMO_PRODUCTS } from '../production/index.js';
+import { DEMO_PEOPLE } from './demo-people.js';
 import { DEMO_DEVICE_FILE, type DemoDeviceLogins, seedDemoTenant } from './demo-seed.js';
 
 /*
@@ -198,6 +199,22 @@ describe.each(testEngines)('the demo tenant ($name engine)', (engine) => {
     const year = new Date().getUTCFullYear();
     expect(items.map((o) => o.number)).toContain(`PO-RIV-${year}-00001`);
     expect(items.map((o) => o.number)).toContain(`PO-LAK-${year}-00001`);
+  });
+
+  it('has the demo people with their roles and plants, signing in with the administrator’s password', async () => {
+    const admin = await signIn(server.url, 'admin@demo.test.plantline.local', password);
+    const users = await admin.trpc.users.list.query();
+    const roles = new Map((await admin.trpc.rbac.roles.list.query()).map((r) => [r.id, r.key]));
+    const plants = new Map((await admin.trpc.tenancy.plants.list.query()).map((p) => [p.id, p.code]));
+    for (const person of DEMO_PEOPLE) {
+      const user = users.find((u) => u.email === person.email);
+      expect(user, person.email).toMatchObject({ displayName: person.displayName, isActive: true });
+      expect(user?.roleIds.map((id) => roles.get(id))).toEqual([person.role]);
+      expect(user?.plantIds.map((id) => plants.get(id)).sort()).toEqual([...person.plants].sort());
+    }
+    const operator = DEMO_PEOPLE.find((p) => p.role === 'operator')!;
+    const signedIn = await signIn(server.url, operator.email, password);
+    expect(signedIn.signedIn.user.displayName).toBe(operator.displayName);
   });
 
   it('has one open change order for the brake caliper, owned by the administrator', async () => {

@@ -10,18 +10,21 @@ import { seedDemoChangeOrder } from '../change-orders/index.js';
 import { createDeviceCredential } from '../devices/index.js';
 import { createApiKey, randomToken } from '../identity/index.js';
 import { createLine, createMachine, createStation } from '../masterdata/index.js';
-import type { NcrCall } from '../ncrs/index.js';
 import { notifyNow } from '../notifications/index.js';
 import { seedDemoProduction } from '../production/index.js';
 import { seedDemoQuality } from '../quality/index.js';
 import { createTenant } from '../tenancy/index.js';
-import { installDefaultWorkflows, type WorkflowContext, type WorkflowEntities } from '../workflow/index.js';
+import { installDefaultWorkflows, type WorkflowEntities } from '../workflow/index.js';
 import { seedDemoLogistics } from './demo-logistics.js';
 import { seedDemoNcrs } from './demo-ncrs.js';
+import { createDemoPeople, DEMO_PEOPLE, type DemoAppDeps, DemoDesk, demoPerson } from './demo-people.js';
+import { seedDemoPrinters } from './demo-printers.js';
 
 export interface DemoCredentials {
   email: string;
   password: string;
+  /** The demo's people, who sign in with the same password (demo-people.ts). */
+  people: { email: string; displayName: string; part: string }[];
 }
 
 /** The demo plants (schema's demo-plant.ts), which `pnpm start`'s simulators drive. */
@@ -41,10 +44,10 @@ export const DEMO_DEVICE_FILE = 'demo-device.json';
 export type DemoDeviceLogins = Record<string, { username: string; password: string }>;
 
 /**
- * First start: an empty database gets the demo tenant, two plants and an administrator. The
- * password is generated (a fixed one would be an open door on a real deployment) unless
- * DEMO_ADMIN_PASSWORD sets it, and kept in the data folder, readable by its owner only, so each
- * start can print it until the administrator deletes the file.
+ * First start: an empty database gets the demo tenant, two plants, an administrator and the demo's
+ * people, who share the administrator's password. The password is generated (a fixed one would be an
+ * open door on a real deployment) unless DEMO_ADMIN_PASSWORD sets it, and kept in the data folder,
+ * readable by its owner only, so each start can print it until the administrator deletes the file.
  */
 export async function seedDemoTenant(
   db: Database,
@@ -59,10 +62,12 @@ export async function seedDemoTenant(
     notifications?: { bus: EventBus; email: { readonly enabled: boolean } | null };
     /** The app's record types: the demo tenant gets the default workflows of those it has. */
     workflowEntities?: WorkflowEntities;
-    /** The app's parts the workflow runtime needs: with them the demo's records start their workflows. */
-    workflow?: WorkflowContext['deps'];
-    /** The app's parts an NCR's workflow needs (docs/demo.md, "NCRs"); without them the demo has no NCRs. */
-    ncrs?: NcrCall['deps'];
+    /**
+     * The app's parts the demo's people sign in and act with (a procedure's `ctx.deps`): with them the
+     * demo's records start their workflows and are taken along them; without them the demo has no
+     * NCRs and its change order no workflow (docs/demo.md, "People").
+     */
+    app?: DemoAppDeps;
   },
 ): Promise<DemoCredentials | null> {
   const credentialsFile = join(options.dataDir, 'demo-credentials.json');
@@ -74,7 +79,12 @@ export async function seedDemoTenant(
     return readCredentials(credentialsFile);
   }
 
-  const credentials = { email: options.email, password: options.password ?? randomToken(12) };
+  const password = options.password ?? randomToken(12);
+  const credentials: DemoCredentials = {
+    email: options.email,
+    password,
+    people: DEMO_PEOPLE.map(({ email, displayName, part }) => ({ email, displayName, part })),
+  };
   let created: Awaited<ReturnType<typeof createTenant>>;
   try {
     created = await createTenant(
@@ -96,10 +106,8 @@ export async function seedDemoTenant(
     throw error;
   }
   await seedDemoMasterData(db, created.tenantId, created.plantIds);
-  if (options.ncrs !== undefined)
-    await seedDemoNcrs(db, options.ncrs, { ...created, plantId: created.plantIds[0]! });
-  writeFileSync(credentialsFile, JSON.stringify(credentials, null, 2), { mode: 0o600 });
-  chmodSync(credentialsFile, 0o600);
+  await seedDemoPrinters(db, created.tenantId, created.plantIds);
+  await seedDemoLogistics(db, created);
   // The demo stack's edge enrols with this key (stack/main.ts) and sends for both plants.
   const admin = {
     kind: 'user' as const,
@@ -111,9 +119,21 @@ export async function seedDemoTenant(
     plantIds: 'all' as const,
   };
   const scope = { tenantId: created.tenantId, plantIds: 'all' as const };
-  // Raised by the administrator, who owns it: the change orders page opens on one to approve.
-  await db.ownerTransact(scope, (tx) => seedDemoChangeOrder(tx, admin, options.workflow));
-  await seedDemoLogistics(db, created);
+  const plantIds = Object.fromEntries(DEMO_TENANT.plants.map((p, i) => [p.code, created.plantIds[i]!]));
+  await createDemoPeople(db, { ...created, plantIds }, admin, password);
+  if (options.app === undefined) {
+    await db.ownerTransact(scope, (tx) => seedDemoChangeOrder(tx, admin));
+  } else {
+    const desk = new DemoDesk(options.app, password);
+    try {
+      await seedDemoNcrs(db, desk, { tenantId: created.tenantId, plantId: plantIds.RIV! });
+      await seedChangeBoard(desk, credentials.email);
+    } finally {
+      await desk.close();
+    }
+  }
+  writeFileSync(credentialsFile, JSON.stringify(credentials, null, 2), { mode: 0o600 });
+  chmodSync(credentialsFile, 0o600);
   const edgeKey = await db.ownerTransact(scope, (tx) =>
     createApiKey(tx, admin, {
       name: 'Demo edge (both demo plants)',
@@ -165,6 +185,26 @@ export async function seedDemoTenant(
 }
 
 /**
+ * The demo's change order, raised by the administrator, who owns it, screened and sent to the change
+ * board, where the first engineer has approved and signed: the board's second engineer and its
+ * Quality member are still to vote, and the last vote implements it (the product's revision goes up;
+ * docs/change-orders.md).
+ */
+async function seedChangeBoard(desk: DemoDesk, adminEmail: string) {
+  const order = await desk.as(adminEmail, (ctx) => seedDemoChangeOrder(ctx.tx, ctx.principal, ctx.deps));
+  if (order === null) return;
+  const record = { entityType: 'change_order', entityId: order.id };
+  await desk.act(adminEmail, record, { transition: 'submit' });
+  await desk.act(adminEmail, record, { transition: 'send_to_board' });
+  await desk.act(demoPerson('engineer1').email, record, {
+    transition: 'approve',
+    decision: 'approve',
+    comment: 'The 5.0 mm wall clears the stress limit with margin; the second roughing pass fits the cycle.',
+    signed: true,
+  });
+}
+
+/**
  * Lines, machines and stations of each demo plant as schema's DEMO_PLANTS has them, so the
  * simulators' topics (plantline/v1/{plant}/{line}/{machine}/{kind}) resolve at once; then the KPI
  * master data matching the simulator: reasons, products, cycle times, shifts, defect codes, a
@@ -203,5 +243,8 @@ async function upgradeDemoWorkflows(db: Database, entities: WorkflowEntities) {
 
 function readCredentials(file: string): DemoCredentials | null {
   if (!existsSync(file)) return null;
-  return JSON.parse(readFileSync(file, 'utf8')) as DemoCredentials;
+  const stored = JSON.parse(readFileSync(file, 'utf8')) as Omit<DemoCredentials, 'people'> &
+    Partial<Pick<DemoCredentials, 'people'>>;
+  // A data folder seeded before the demo had its people keeps a file without them.
+  return { ...stored, people: stored.people ?? [] };
 }

@@ -1,6 +1,6 @@
 /*
  * The KPI engine's pure core (docs/kpis.md): OEE with its ISO 22400-2 components,
- * state timelines, KPI windows in a plant's time zone, FPY and RTY. No I/O: callers fill the inputs
+ * state timelines, KPI windows in a plant's time zone, FPY and RTY, OTD and OTIF. No I/O: callers fill the inputs
  * from queries and wire the results to procedures.
  */
 

@@ -5,6 +5,7 @@ import { countsPerHour } from './counts-per-hour.js';
 import { boardPlants, DAY_MS, MAX_WINDOW_DAYS } from './kpi-scope.js';
 import { liveKpi } from './live-kpi.js';
 import { downtimePareto, oeeReport, oeeSeries } from './oee-query.js';
+import { otdKpi } from './otd-query.js';
 import { fpyReport, rtyReport } from './quality-yield.js';
 import { stateTimeline } from './state-timeline.js';
 
@@ -36,6 +37,28 @@ const window = z.union([
 ]);
 
 const liveIds = z.array(id).min(1).max(1000).optional();
+
+/** A calendar date; PostgreSQL has no year 0, and nothing was shipped before 1970. */
+const calendarDate = z.iso
+  .date('Use a date like 2026-11-25')
+  .refine((d) => d >= '1970-01-01', 'Use a date from 1970 on');
+
+/** Two years of days: the longest period an OTD report spans. */
+const OTD_MAX_DAYS = 731;
+
+const otdInput = z
+  .object({
+    plantId: id.optional(),
+    customerId: id.optional(),
+    from: calendarDate,
+    to: calendarDate,
+    bucket: z.enum(['day', 'week', 'month']),
+  })
+  .refine((p) => p.to >= p.from, { message: 'The period ends before it starts', path: ['to'] })
+  .refine((p) => Date.parse(p.to) - Date.parse(p.from) < OTD_MAX_DAYS * DAY_MS, {
+    message: `A period spans at most ${OTD_MAX_DAYS} days`,
+    path: ['to'],
+  });
 
 const lossBucket = z.enum(['performance_loss', 'availability_loss', 'planned_stop']);
 
@@ -82,6 +105,11 @@ export const kpiRouter = router({
         .refine((w) => w.to > w.from, { message: 'The period must end after it starts', path: ['to'] }),
     )
     .query(({ ctx, input }) => fpyReport(ctx.tx, input)),
+  /**
+   * On-time delivery and on time in full of the lines due in a period (both dates included), to request
+   * and to promise side by side: totals, a series per bucket, per customer, and the lines that missed.
+   */
+  otd: read.input(otdInput).query(({ ctx, input }) => otdKpi(ctx.tx, input, Date.now())),
   /** Rolled throughput yield: the product of FPY over a routing's operations, over a period. */
   rty: read
     .input(

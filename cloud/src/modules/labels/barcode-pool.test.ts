@@ -45,12 +45,19 @@ describe('BarcodePool', () => {
     expect((error as Error).message).toMatch(/^The barcode could not be drawn: .*checksum/i);
   });
 
-  it('answers waiting requests when stopped, and nothing before start or after stop', async () => {
+  it('answers waiting requests when stopped, and nothing after stop', async () => {
     const pool = await started({ size: 1 });
     const waiting = [1, 2, 3].map((n) => pool.render(qr(n)).catch((error: Error) => error.message));
     await pool.stop();
     expect(await Promise.all(waiting)).toContain('the barcode pool stopped');
     await expect(pool.render(qr(1))).rejects.toThrow('the barcode pool is not running');
-    await expect(new BarcodePool().render(qr(1))).rejects.toThrow('the barcode pool is not running');
+    await pool.start();
+    await expect(pool.render(qr(1))).rejects.toThrow('the barcode pool is not running');
+  });
+
+  it('starts on its first request when nobody started it', async () => {
+    const pool = new BarcodePool({ size: 1 });
+    pools.push(pool);
+    expect(await pool.render(qr(1))).toMatch(/^<svg /);
   });
 });

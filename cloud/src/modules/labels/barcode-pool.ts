@@ -48,6 +48,7 @@ export class BarcodePool {
   #threads: Thread[] = [];
   #queue: Task[] = [];
   #running = false;
+  #stopped = false;
 
   constructor(options: BarcodePoolOptions = {}) {
     this.#size = options.size ?? Math.min(4, Math.max(1, availableParallelism() - 1));
@@ -58,8 +59,12 @@ export class BarcodePool {
     return this.#queue.length;
   }
 
+  /**
+   * Starts the threads. A pool that was never started starts on its first request instead, so the
+   * app's pool (AppDeps) costs nothing until a label is drawn.
+   */
   async start(): Promise<void> {
-    if (this.#running) return;
+    if (this.#running || this.#stopped) return;
     this.#running = true;
     await Promise.all(Array.from({ length: this.#size }, () => this.#spawn()));
   }
@@ -67,6 +72,7 @@ export class BarcodePool {
   /** Refuses what waits, ends the threads (and what they were drawing), and resolves when they are gone. */
   async stop(): Promise<void> {
     this.#running = false;
+    this.#stopped = true;
     const stopped = () => new Error('the barcode pool stopped');
     for (const task of this.#queue.splice(0)) task.reject(stopped());
     const threads = this.#threads.splice(0);
@@ -76,7 +82,11 @@ export class BarcodePool {
 
   /** The symbol as SVG (bwip-js toSVG). */
   render(request: BarcodeRequest): Promise<string> {
-    if (!this.#running) return Promise.reject(new Error('the barcode pool is not running'));
+    if (this.#stopped) return Promise.reject(new Error('the barcode pool is not running'));
+    if (!this.#running)
+      this.start().catch((error: unknown) => {
+        for (const task of this.#queue.splice(0)) task.reject(error as Error);
+      });
     if (this.#queue.length >= this.#maxQueued) {
       return Promise.reject(
         new DomainError(

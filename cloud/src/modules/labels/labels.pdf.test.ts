@@ -25,6 +25,9 @@ const pdftoppm = (() => {
     return false;
   }
 })();
+// CI installs poppler-utils (.ci/run), so there a missing pdftoppm is a failure, not a skip.
+if (!pdftoppm && process.env.CI === 'true')
+  throw new Error('labels.pdf.test needs pdftoppm (Debian package poppler-utils)');
 if (!pdftoppm)
   console.warn('labels.pdf.test: skipped, pdftoppm is not installed (Debian package poppler-utils)');
 

@@ -46,13 +46,15 @@ export async function renderLabelPdf(
 /**
  * ZPL at the printer's density. The pool draws the 2D symbols too, only to learn how many modules
  * they have, so their module size in dots fits their square; the printer draws them itself.
+ * `copies` above one has the printer print the format that many times (`^PQ`).
  */
 export async function renderLabelZpl(
   pool: BarcodePool,
   template: LabelTemplate,
   data: LabelData,
   density: ZplDensity,
+  options: { copies?: number } = {},
 ): Promise<string> {
   const layout = layoutLabel(template, data, { dotMm: 1 / zplDensities[density] });
-  return labelZpl(layout, await drawSymbols(pool, layout), density);
+  return labelZpl(layout, await drawSymbols(pool, layout), density, options);
 }

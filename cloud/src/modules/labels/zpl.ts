@@ -23,7 +23,12 @@ const fieldText = (text: string) =>
 /** Mode D strips parentheses and reads `>` as a code set switch: such a value cannot go through it. */
 const MODE_D_UNSAFE = /[()>]/;
 
-export function labelZpl(layout: LabelLayout, symbols: readonly DrawnSymbol[], density: ZplDensity): string {
+export function labelZpl(
+  layout: LabelLayout,
+  symbols: readonly DrawnSymbol[],
+  density: ZplDensity,
+  options: { copies?: number } = {},
+): string {
   const perMm = zplDensities[density];
   const dots = (mm: number) => Math.round(mm * perMm);
   const drawn = new Map(symbols.map((entry) => [entry.symbol, entry]));
@@ -55,6 +60,13 @@ export function labelZpl(layout: LabelLayout, symbols: readonly DrawnSymbol[], d
         break;
       }
     }
+  }
+  // ^PQ: how many of this format to print (ZPL II Programming Guide, ^PQ); without it, one.
+  const { copies } = options;
+  if (copies !== undefined) {
+    if (!Number.isInteger(copies) || copies < 1 || copies > 99_999_999)
+      throw new RangeError(`Copies are a whole number from 1, not ${copies}`);
+    lines.push(`^PQ${copies}`);
   }
   lines.push('^XZ');
   return `${lines.join('\n')}\n`;

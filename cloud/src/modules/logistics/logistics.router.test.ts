@@ -19,6 +19,30 @@ describe('the logistics router', () => {
     });
   });
 
+  it('declares who may use labels, printers and printing', () => {
+    const access = Object.fromEntries(
+      Object.entries(procedures)
+        .filter(([path]) => !path.startsWith('gs1.'))
+        .map(([path, procedure]) => [path, `${procedure._def.type} ${procedure._def.meta?.access}`]),
+    );
+    expect(access).toEqual({
+      'labels.list': 'query logistics.read',
+      'labels.get': 'query logistics.read',
+      'labels.templates': 'query logistics.read',
+      'labels.svg': 'query logistics.read',
+      'labels.issue': 'mutation logistics.pack',
+      'labels.print': 'mutation logistics.pack',
+      'printers.list': 'query logistics.read',
+      'printers.create': 'mutation logistics.manage',
+      'printers.update': 'mutation logistics.manage',
+      'printers.deactivate': 'mutation logistics.manage',
+      'printers.reactivate': 'mutation logistics.manage',
+      'printing.log': 'query logistics.read',
+      'printing.jobs': 'mutation ingest.write',
+      'printing.result': 'mutation ingest.write',
+    });
+  });
+
   it('bounds the data it accepts', () => {
     expect(gs1ParseInput.safeParse({ data: '9'.repeat(GS1_DATA_MAX_LENGTH) }).success).toBe(true);
     const tooLong = gs1ParseInput.safeParse({ data: '9'.repeat(GS1_DATA_MAX_LENGTH + 1) });

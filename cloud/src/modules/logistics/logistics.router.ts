@@ -1,5 +1,6 @@
 import { permittedProcedure, router } from '../../trpc/procedures.js';
 import { carriersRouter, customersRouter, requestsRouter } from '../customers/index.js';
+import { labelsRouter, printersRouter, printingRouter } from '../labels/index.js';
 import { gs1ParseInput, parseScanData } from './gs1.js';
 
 export const logisticsRouter = router({
@@ -9,6 +10,9 @@ export const logisticsRouter = router({
       .input(gs1ParseInput)
       .query(({ input }) => parseScanData(input, new Date())),
   }),
+  labels: labelsRouter,
+  printers: printersRouter,
+  printing: printingRouter,
   customers: customersRouter,
   carriers: carriersRouter,
   requests: requestsRouter,

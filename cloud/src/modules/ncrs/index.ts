@@ -1,3 +1,3 @@
 export { ncrWorkflowEntity } from './ncr-entity.js';
-export { createNcr, type NcrCall, type NcrFields } from './ncrs.js';
+export { createNcr, type NcrCall, type NcrFields, updateNcr } from './ncrs.js';
 export { ncrsRouter } from './ncrs.router.js';

@@ -14,8 +14,17 @@ export const TEST_KIND = 'notifications.test';
 /** A verification found the audit chain broken (audit-alerts.ts). */
 export const AUDIT_FAILED_KIND = 'audit.verify.failed';
 
+/*
+ * The workflow's kinds are named here rather than imported: the workflow module builds on this one,
+ * not the other way round. Its test (workflow-notify.test.ts) fails on a kind it sends that is missing.
+ */
 export const notificationKinds: readonly { kind: string; label: string }[] = [
   { kind: AUDIT_FAILED_KIND, label: 'The audit trail failed its verification' },
+  { kind: 'workflow.state-entered', label: 'Workflow: a record reached a step you follow' },
+  { kind: 'workflow.sla-reminder', label: 'Workflow: a step waiting for you is due soon' },
+  { kind: 'workflow.sla-overdue', label: 'Workflow: a step is overdue and escalated' },
+  { kind: 'workflow.delegation', label: 'Workflow: someone acts for you, or you for them' },
+  { kind: 'workflow.signature-voided', label: 'Workflow: an edit voided your signature' },
 ];
 
 const labels = new Map(notificationKinds.map((k) => [k.kind, k.label]));

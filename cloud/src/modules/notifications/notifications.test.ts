@@ -245,6 +245,13 @@ describe.each(testEngines)('notifications ($name engine)', (engine) => {
         digest: { value: 'off', chosen: false },
       });
       expect(initial.kinds.map((k) => k.kind)).toContain('audit.verify.failed');
+      // The catalogue's kinds are offered before any arrived, by their label (kinds.ts).
+      expect(initial.kinds).toContainEqual({
+        kind: 'workflow.sla-reminder',
+        label: 'Workflow: a step waiting for you is due soon',
+        email: true,
+        chosen: false,
+      });
 
       const changed = await t.set.mutate({
         kinds: [{ kind: 'audit.verify.failed', email: false }],

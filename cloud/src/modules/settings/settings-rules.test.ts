@@ -136,13 +136,6 @@ describe('a settings patch', () => {
     expect(sameSettings(current, applySettingsPatch(current, { audit: { retentionDays: 1000 } }))).toBe(true);
   });
 
-  it('changes one part of the OTD policy and keeps its other parts', () => {
-    const current = readTenantSettings({ otd: { reference: 'first_promised', lateDays: 3 } });
-    const next = applySettingsPatch(current, settingsPatchInput.parse({ otd: { earlyDays: 1 } }));
-    expect(next.otd).toEqual({ ...current.otd, earlyDays: 1 });
-    expect(next.otd.reference).toBe('first_promised');
-  });
-
   it('reads flat, one key per setting, for the audit trail', () => {
     expect(flatSettings(readTenantSettings({}))).toEqual({
       'audit.reasonRequired': false,
@@ -170,6 +163,22 @@ describe('a settings patch', () => {
     expect(fieldsOf({ otd: { earlyDays: 2, unit: 'quantity' } })).toBeNull();
     expect(Object.keys(fieldsOf({ otd: { lateDays: 31 } }) ?? {})).toEqual(['otd.lateDays']);
     expect(Object.keys(fieldsOf({ otd: { reference: 'whenever' } }) ?? {})).toEqual(['otd.reference']);
+  });
+
+  it('changes one OTD setting without resetting the others to their defaults', () => {
+    const current = readTenantSettings({
+      otd: { reference: 'latest_promised', actual: 'delivered', unit: 'quantity', earlyIsLate: true },
+    });
+    expect(settingsPatchInput.parse({ otd: { lateDays: 2 } })).toEqual({ otd: { lateDays: 2 } });
+    const next = applySettingsPatch(current, settingsPatchInput.parse({ otd: { lateDays: 2 } }));
+    expect(next.otd).toEqual({
+      reference: 'latest_promised',
+      actual: 'delivered',
+      earlyDays: 0,
+      lateDays: 2,
+      earlyIsLate: true,
+      unit: 'quantity',
+    });
   });
 });
 

@@ -141,6 +141,16 @@ describe.each(testEngines)('acting on workflow instances ($name engine)', (engin
     ]);
   });
 
+  it('gives tasks for the work that moves the record along, not for a way out such as Cancel', async () => {
+    const { instanceId } = await instance();
+    const open = await rt.query<{ transition_key: string }>(
+      sql`select distinct transition_key from workflow_tasks
+           where instance_id = ${instanceId}::uuid and closed_at is null`,
+    );
+    // Draft leads on to Review (submit) or out to Cancelled (cancel): only submit is a task.
+    expect(open.map((t) => t.transition_key)).toEqual(['submit']);
+  });
+
   it('never loses a vote nor fires twice when three approvers of a 2-of-3 quorum vote at once', async () => {
     const { instanceId } = await submitted();
     const seen = await rt.versionOf(instanceId);

@@ -347,6 +347,12 @@ describe.each(testEngines)('workflow definitions ($name engine)', (engine) => {
       t.update.mutate({ id: workflowId, version: 1, name: 'Stale', description: '' }),
       'CONFLICT',
     );
+    // The list carries the row version a rename from it is made against.
+    const listed = (await t.list.query()).find((x) => x.id === workflowId);
+    expect(listed).toMatchObject({ name: 'Order release (v2)', description: 'Orders', version: 2 });
+    const same = { id: workflowId, version: 2, name: 'Order release (v2)', description: 'Orders' };
+    expect(await trail.during(() => t.update.mutate(same))).toEqual([]);
+    expect(await t.update.mutate(same)).toEqual({ version: 2 });
   });
 
   it('shows a tenant only its own workflows, and only to holders of workflows.manage', async () => {

@@ -17,19 +17,24 @@ import { loadVersion, tenantVocabulary } from './versions.js';
 const w = tables.workflows;
 const v = tables.workflowVersions;
 
-/** Counts below are of running instances (not closed): the ones a new version may concern. */
+/**
+ * Counts below are of running instances (not closed): the ones a new version may concern. The row
+ * version is the one a rename from the list is made against (`updateWorkflow`).
+ */
 export async function listWorkflows(tx: Sql, entities: WorkflowEntities) {
   const found = await rows<{
     id: string;
     key: string;
     name: string;
+    description: string;
+    version: number;
     entity_type: string;
     published_version: number | null;
     draft_version: number | null;
     instances: number;
   }>(
     tx,
-    sql`select w.id, w.key, w.name, w.entity_type,
+    sql`select w.id, w.key, w.name, w.description, w.version, w.entity_type,
           (select max(v.number) from workflow_versions v
             where v.tenant_id = w.tenant_id and v.workflow_id = w.id and v.status = 'published') as published_version,
           (select v.number from workflow_versions v
@@ -42,6 +47,8 @@ export async function listWorkflows(tx: Sql, entities: WorkflowEntities) {
     id: row.id,
     key: row.key,
     name: row.name,
+    description: row.description,
+    version: row.version,
     entityType: row.entity_type,
     entityLabel: entities.get(row.entity_type)?.label ?? row.entity_type,
     publishedVersion: row.published_version,
@@ -122,18 +129,25 @@ const auditedWorkflow = (row: typeof w.$inferSelect) => ({
   entityType: row.entityType,
 });
 
-/** Renames or redescribes a workflow edited from row version `version`. */
+const staleWorkflow = () =>
+  new DomainError(
+    'conflict',
+    'Someone else changed this workflow since you opened it: reload it to see their change',
+  );
+
+/**
+ * Renames or redescribes a workflow edited from row version `version`, as a draft is saved: a change
+ * from an older version is refused, one that changes nothing writes nothing. The write itself checks
+ * the version, so a change committed between the read and the write is refused too; the read takes
+ * no lock, which would be a write of its own for nothing when nothing changes.
+ */
 export async function updateWorkflow(
   tx: Sql,
   input: { id: string; version: number; name: string; description: string },
 ): Promise<{ version: number }> {
-  const [current] = await tx.select().from(w).where(eq(w.id, input.id)).for('update');
+  const [current] = await tx.select().from(w).where(eq(w.id, input.id));
   if (current === undefined) throw new DomainError('not_found', 'No such workflow');
-  if (current.version !== input.version)
-    throw new DomainError(
-      'conflict',
-      'Someone else changed this workflow since you opened it: reload it to see their change',
-    );
+  if (current.version !== input.version) throw staleWorkflow();
   if (current.name === input.name && current.description === input.description)
     return { version: current.version };
   const [updated] = await tx
@@ -141,15 +155,16 @@ export async function updateWorkflow(
     .set({
       name: input.name,
       description: input.description,
-      version: current.version + 1,
+      version: sql`${w.version} + 1`,
       updatedAt: sql`now()`,
     })
-    .where(eq(w.id, current.id))
+    .where(and(eq(w.id, current.id), eq(w.version, input.version)))
     .returning();
-  auditUpdate(tx, 'workflow', auditedWorkflow(current), auditedWorkflow(updated!), {
+  if (updated === undefined) throw staleWorkflow();
+  auditUpdate(tx, 'workflow', auditedWorkflow(current), auditedWorkflow(updated), {
     label: current.key,
   });
-  return { version: updated!.version };
+  return { version: updated.version };
 }
 
 /** Everything the designer needs to open a workflow: its versions, its draft and what it may name. */

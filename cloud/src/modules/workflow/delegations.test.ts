@@ -7,7 +7,8 @@ import { expectApiError } from '../../testing/api-assertions.js';
 import { useTestApp } from '../../testing/app.js';
 import { auditTrail } from '../../testing/audit-entries.js';
 import { testEngines } from '../../testing/engines.js';
-import { activeDelegators, DELEGATION_KIND } from './delegations.js';
+import { activeDelegators } from './delegations.js';
+import { DELEGATION_KIND } from './workflow-notify.js';
 
 /*
  * Dated delegation (docs/workflows.md, "Delegation"): who may give one and for whom, the checks on the

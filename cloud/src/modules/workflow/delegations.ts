@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Sql } from '../../db/index.js';
 import { auditCreate, auditUpdate, DomainError, notFound, type Principal } from '../../platform/index.js';
-import { type NotifyContext, notify } from '../notifications/index.js';
-import { delegatorsFor } from './engine/index.js';
+import type { NotifyContext } from '../notifications/index.js';
+import { type DelegationPeriod, delegatorsFor, nextDelegationChange } from './engine/index.js';
+import { DELEGATION_KIND, type WorkflowNotification, workflowNotify } from './workflow-notify.js';
 
 /*
  * Dated delegation (docs/workflows.md, "Delegation"): "A acts for B from … to …". While it runs, A
@@ -13,7 +14,6 @@ import { delegatorsFor } from './engine/index.js';
 
 /** Where the people named by a delegation read about it. */
 export const DELEGATIONS_PAGE = '/tasks/delegations';
-export const DELEGATION_KIND = 'workflow.delegation';
 
 const iso = (column: string) =>
   sql.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
@@ -46,17 +46,39 @@ export async function activeDelegators(tx: Sql, delegateId: string, at: Date): P
            and d.ends_at > ${at.toISOString()}::timestamptz
            and d.starts_at <= ${at.toISOString()}::timestamptz`,
   );
-  const periods = found.map((r) => ({
-    delegatorId: r.delegator_id,
-    delegateId: r.delegate_id,
-    startsAt: new Date(r.starts_at),
-    endsAt: new Date(r.ends_at),
-    revokedAt: r.revoked_at === null ? null : new Date(r.revoked_at),
-  }));
+  const periods = found.map(periodOf);
   const names = new Map(found.map((r) => [r.delegator_id, r.name]));
   return delegatorsFor(periods, delegateId, at)
     .map((id) => ({ id, name: names.get(id) ?? '' }))
     .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+}
+
+type PeriodRow = {
+  delegator_id: string;
+  delegate_id: string;
+  starts_at: string;
+  ends_at: string;
+  revoked_at: string | null;
+};
+
+const periodOf = (r: PeriodRow): DelegationPeriod => ({
+  delegatorId: r.delegator_id,
+  delegateId: r.delegate_id,
+  startsAt: new Date(r.starts_at),
+  endsAt: new Date(r.ends_at),
+  revokedAt: r.revoked_at === null ? null : new Date(r.revoked_at),
+});
+
+/** When whom `delegateId` acts for next changes by itself (a start or an end), or null. */
+export async function nextDelegationChangeOf(tx: Sql, delegateId: string, now: Date): Promise<Date | null> {
+  const found = await rows<PeriodRow>(
+    tx,
+    sql`select delegator_id::text as delegator_id, delegate_id::text as delegate_id,
+               ${iso('starts_at')} as starts_at, ${iso('ends_at')} as ends_at, ${iso('revoked_at')} as revoked_at
+          from workflow_delegations
+         where delegate_id = ${delegateId}::uuid and revoked_at is null and ends_at > ${now.toISOString()}::timestamptz`,
+  );
+  return nextDelegationChange(found.map(periodOf), delegateId, now);
 }
 
 export type DelegationStatus = 'scheduled' | 'active' | 'ended' | 'revoked';
@@ -252,6 +274,7 @@ export async function createDelegation(
   if (created === undefined) throw new Error('the delegation was not stored');
   const saved = await delegationById(tx, created.id, now);
   auditCreate(tx, 'workflow_delegation', auditedFields(saved), { label: delegationLabel(saved) });
+  announce(ctx, saved);
   await tellBoth(ctx, saved, 'given');
   return saved;
 }
@@ -288,6 +311,7 @@ export async function revokeDelegation(ctx: DelegationContext, id: string, now: 
     },
     'revoke',
   );
+  announce(ctx, after);
   await tellBoth(ctx, after, 'revoked');
   return after;
 }
@@ -317,16 +341,22 @@ const delegationLabel = (d: Delegation) => `${d.delegate.name} for ${d.delegator
 
 const day = (isoText: string) => `${isoText.slice(0, 16).replace('T', ' ')} UTC`;
 
+/** Once committed, both people's open inboxes look again: the delegate's tasks change with it. */
+function announce(ctx: DelegationContext, d: Delegation) {
+  const payload = { tenantId: ctx.principal.tenantId, userIds: [d.delegator.id, d.delegate.id] };
+  ctx.afterCommit(() => ctx.deps.bus.emit('workflow.delegations-changed', payload));
+}
+
 /** Both people hear of it, each in words about themselves. */
 async function tellBoth(ctx: NotifyContext, d: Delegation, what: 'given' | 'revoked') {
   const period = `${day(d.startsAt)} to ${day(d.endsAt)}`;
   const reason = d.reason === '' ? null : `Reason: ${d.reason}`;
-  const common = {
+  const common: Pick<WorkflowNotification, 'kind' | 'link' | 'entity'> = {
     kind: DELEGATION_KIND,
     link: DELEGATIONS_PAGE,
     entity: { type: 'workflow_delegation', id: d.id },
   };
-  await notify(ctx, {
+  await workflowNotify(ctx, {
     ...common,
     to: { userIds: [d.delegate.id] },
     title:
@@ -335,7 +365,7 @@ async function tellBoth(ctx: NotifyContext, d: Delegation, what: 'given' | 'revo
         : `You no longer act for ${d.delegator.name}`,
     body: reason,
   });
-  await notify(ctx, {
+  await workflowNotify(ctx, {
     ...common,
     to: { userIds: [d.delegator.id] },
     title:

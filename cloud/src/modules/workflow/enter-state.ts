@@ -10,12 +10,13 @@ import { eq, sql } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
 import { audit } from '../../platform/index.js';
 import { takeNumber } from '../config/index.js';
-import { notify, type Recipients } from '../notifications/index.js';
+import type { Recipients } from '../notifications/index.js';
 import type { InstanceRow, WorkflowContext } from './context.js';
 import { slaTimes } from './engine/index.js';
 import type { WorkflowEntity } from './entities.js';
 import { type LoadedRecord, loadRecord, writeField } from './record-fields.js';
 import { rebuildTasks } from './task-writer.js';
+import { STATE_ENTERED_KIND, workflowNotify } from './workflow-notify.js';
 
 /*
  * What happens when an instance enters a state (docs/workflows.md, "Running a workflow"): the state's
@@ -147,9 +148,9 @@ export async function enterState(
         const loaded = await current();
         const to = recipientsOf(action.to, loaded, instance);
         if (to === null) break;
-        await notify(ctx, {
+        await workflowNotify(ctx, {
           to,
-          kind: 'workflow.state-entered',
+          kind: STATE_ENTERED_KIND,
           title: action.title,
           body:
             action.body ?? `${loaded.code}${loaded.title ? ` ${loaded.title}` : ''} is now ${state.label}`,

@@ -182,6 +182,25 @@ describe.each(testEngines)('my tasks ($name engine)', (engine) => {
     expect(first).toMatchObject({ dueAt: null, overdue: false });
   });
 
+  it('lists a record’s action once however many ways it reaches the caller', async () => {
+    // Order 3's "go" reaches Ann through quality.read already; by name too, it is still one task.
+    const twice = await seedTask(app.database.db, app.tenants.a.tenantId, instances[2]!, {
+      assignee: { userId: ann.id },
+      title: 'Look at order 3, named',
+      createdAt: minutesAgo(30),
+    });
+    try {
+      const mine = await ann.client.trpc.workflow.tasks.mine.query({});
+      expect(mine.items).toHaveLength(3);
+      expect(mine.counts.open).toBe(3);
+      expect(mine.items.filter((t) => t.entityId === instances[2]!.entityId)).toHaveLength(1);
+    } finally {
+      await app.database.db.ownerTransact({ tenantId: app.tenants.a.tenantId, plantIds: 'all' }, (tx) =>
+        tx.execute(sql`update workflow_tasks set closed_at = now() where id = ${twice}::uuid`),
+      );
+    }
+  });
+
   it('keeps each caller to their plants and tenant', async () => {
     expect(await titles(bob.client)).toEqual(['Review order 4 in plant 2']);
     expect(await titles(carl.client)).toEqual(['Tenant-wide task of Carl']);

@@ -104,7 +104,8 @@ function assigneeSources(reach: Reach): SQL {
 
 /**
  * The caller's open tasks as CTEs ending in `open`: every task of every assignee they answer for (one
- * lateral index scan of a partial index each), each once — their own before a delegator's — and only
+ * lateral index scan of a partial index each), one per record and action however many ways it reaches
+ * them (as the initiator and through a permission) — their own before a delegator's — and only
  * those they can act on. An approval task is left out once they have voted in its round (in their own
  * name or counted for the one they act for), and for whoever started the instance, who never approves
  * it (docs/workflows.md, "Approvals and quorum": separation of duties).
@@ -132,7 +133,8 @@ function openTasks(reach: Reach): SQL {
   );
   return sql`${assigneeSources(reach)},
     reached as (${sql.join(scans, sql` union all `)}),
-    mine as (select distinct on (r.id) r.* from reached r order by r.id, r.behalf = '' desc, r.behalf),
+    mine as (select distinct on (r.instance_id, r.kind, r.transition_key) r.* from reached r
+              order by r.instance_id, r.kind, r.transition_key, r.behalf = '' desc, r.behalf, r.id),
     open as (
       select m.* from mine m
        where m.kind <> 'approval' or (

@@ -2,7 +2,7 @@ import { tables } from '@plantline/schema';
 import type { WorkflowDefinition, WorkflowTransition } from '@plantline/schema/workflow';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
-import { actingAuthority, voteAuthority } from './act.js';
+import { actingAuthority, voteAuthority } from './acting-authority.js';
 import {
   entityOf,
   type InstanceRow,
@@ -13,7 +13,9 @@ import {
 } from './context.js';
 import {
   type ApprovalTally,
+  type CastVote,
   evaluateCondition,
+  groupOfVote,
   mayAct,
   missingRequired,
   tallyApproval,
@@ -43,6 +45,7 @@ export interface WorkflowAction {
   /** Labels of the target state's required fields that are empty. */
   missingRequired: string[];
   tally: ApprovalTally | null;
+  /** The round's votes, each under the group of the tally it counts in (null: counted nowhere). */
   votes: {
     voter: string;
     countsFor: string;
@@ -50,7 +53,10 @@ export interface WorkflowAction {
     comment: string | null;
     at: Date;
     signed: boolean;
+    group: number | null;
   }[];
+  /** Names of the people the tally names by id (counted, named approvers still awaited). */
+  people: Record<string, string>;
 }
 
 export interface TimelineEntry {
@@ -82,6 +88,7 @@ export async function recordWorkflow(ctx: WorkflowContext, input: { entityType: 
     .innerJoin(tables.workflows, eq(tables.workflows.id, tables.workflowVersions.workflowId))
     .where(eq(tables.workflowVersions.id, instance.versionId));
   const names = await peopleNames(tx, [instance.startedBy]);
+  const plant = await plantOf(tx, instance.plantId);
   const labels = await fieldLabels(ctx, entity.key);
   const actions: WorkflowAction[] = [];
   if (instance.closedAt === null) {
@@ -104,6 +111,8 @@ export async function recordWorkflow(ctx: WorkflowContext, input: { entityType: 
       round: instance.round,
       version: instance.version,
       startedBy: instance.startedBy === null ? null : (names.get(instance.startedBy) ?? null),
+      /** The record's plant, whose zone its times are shown in; null for a record of no plant. */
+      plant,
       startedAt: instance.startedAt,
       stateEnteredAt: instance.stateEnteredAt,
       slaDueAt: instance.slaDueAt,
@@ -135,11 +144,21 @@ async function actionView(
   let reason: string | null = null;
   let tally: ApprovalTally | null = null;
   let votes: WorkflowAction['votes'] = [];
+  let people: Record<string, string> = {};
   if (transition.approval !== null) {
+    const { approval } = transition;
     const cast = await roundVotes(tx, instance, transition.key);
     const approvalCtx = await approvalContext(tx, instance, transition, record);
-    tally = tallyApproval(transition.approval, cast, approvalCtx);
-    votes = await votesOf(tx, instance, transition.key);
+    const counted = tallyApproval(approval, cast, approvalCtx);
+    tally = counted;
+    votes = await votesOf(tx, instance, transition.key, (vote) =>
+      groupOfVote(approval, counted, approvalCtx, vote),
+    );
+    const named = await peopleNames(
+      tx,
+      counted.groups.flatMap((g) => [...g.counted, ...g.missingRequired]),
+    );
+    people = Object.fromEntries(named);
     if (user === null || !ctx.principal.permissions.has('approvals.decide'))
       reason = 'Voting needs the permission approvals.decide';
     else {
@@ -171,14 +190,16 @@ async function actionView(
     missingRequired: missing,
     tally,
     votes,
+    people,
   };
 }
 
-/** The round's votes with the names of who voted and whose vote it is. */
+/** The round's votes with the names of who voted and whose vote it is, and the group each counts in. */
 async function votesOf(
   tx: Sql,
   instance: InstanceRow,
   transitionKey: string,
+  groupOf: (vote: CastVote) => number | null,
 ): Promise<WorkflowAction['votes']> {
   const a = tables.approvals;
   const found = await tx
@@ -200,6 +221,13 @@ async function votesOf(
     comment: v.comment,
     at: v.createdAt,
     signed: v.signatureId !== null,
+    group: groupOf({
+      voterId: v.voterId,
+      countsForId: v.countsForId,
+      decision: v.decision,
+      comment: v.comment,
+      at: v.createdAt,
+    }),
   }));
 }
 
@@ -247,6 +275,13 @@ async function stateLabelsOf(tx: Sql, instance: InstanceRow, definition: Workflo
   const labels = new Map(older.map((state) => [state.key, state.label]));
   for (const state of definition.states) labels.set(state.key, state.label);
   return labels;
+}
+
+async function plantOf(tx: Sql, plantId: string | null) {
+  if (plantId === null) return null;
+  const p = tables.plants;
+  const [found] = await tx.select({ name: p.name, timeZone: p.timezone }).from(p).where(eq(p.id, plantId));
+  return found ?? null;
 }
 
 /** Display names by user id. */

@@ -7,6 +7,7 @@ import { addUser, signIn } from '../../testing/api.js';
 import { type TestApp, useTestApp } from '../../testing/app.js';
 import { testEngines } from '../../testing/engines.js';
 import { TEST_PASSWORD } from '../../testing/tenants.js';
+import { renderSignaturePage } from './signature-page.js';
 import { orderUnderReview, sessionPrincipal, signingCaller } from './signing-fixtures.js';
 
 /*
@@ -109,6 +110,8 @@ describe.each(testEngines)('the signatures PDF ($name engine)', (engine) => {
     expect(text).toContain('Note: Bracket, 40 pieces');
     expect(text).toContain('Note: Bracket, 45 pieces');
     expect(text).toContain('Quantity: 40');
+    // References and people by name, never a bare id.
+    expect(text.filter((line) => /: [0-9a-f]{8}-[0-9a-f]{4}-/.test(line))).toEqual([]);
   });
 
   it('answers only those who may read the record', async () => {
@@ -137,5 +140,46 @@ describe.each(testEngines)('the signatures PDF ($name engine)', (engine) => {
     const empty = await download(path, app.admin.token);
     expect(empty.status).toBe(200);
     expect(pdfText(Buffer.from(await empty.arrayBuffer()))).toContain('The record has no signatures.');
+  });
+});
+
+describe('the signature page', () => {
+  it('names the action by its label and the record’s people and references by name', async () => {
+    const owner = '0b9c1d2e-3f40-4a5b-8c6d-7e8f90a1b2c3';
+    const pdf = await renderSignaturePage(
+      {
+        recordType: 'NCR',
+        code: 'NCR-RIV-2026-00001',
+        title: 'Porosity',
+        tenant: 'Demo',
+        plant: null,
+        printedAt: new Date('2026-12-01T10:00:00Z'),
+        printedBy: null,
+        signatures: [
+          {
+            id: 's1',
+            signerName: 'Maria Keller',
+            onBehalfOfName: null,
+            meaning: 'approval',
+            signedAt: new Date('2026-12-01T09:00:00Z'),
+            recordSha256: 'ab'.repeat(32),
+            components: 'both',
+            transitionKey: 'approve',
+            round: 4,
+            voidedAt: null,
+            voidReason: null,
+            fields: { owner_id: owner, title: 'Porosity' },
+          },
+        ],
+        fields: new Map([['owner_id', { ref: 'owner_id', label: 'Owner', kind: 'user', settable: true }]]),
+        actions: new Map([['approve', 'Approve disposition']]),
+        names: new Map([[owner, 'Maria Keller']]),
+      },
+      { compress: false },
+    );
+    const text = pdfText(pdf);
+    expect(text).toContain('Action: Approve disposition');
+    expect(text).toContain('Owner: Maria Keller');
+    expect(text.some((line) => line.includes('round'))).toBe(false);
   });
 });

@@ -33,6 +33,38 @@ export interface SignatureManifest {
   signatures: ManifestSignature[];
   /** The record type's fields by ref, for their labels. */
   fields: ReadonlyMap<string, CatalogueField>;
+  /** Transition labels by key ("Approve disposition" for `approve`), as the workflow names them. */
+  actions: ReadonlyMap<string, string>;
+  /** What the record's references and people are called, by id: "L1 Line 1", "Maria Keller". */
+  names: ReadonlyMap<string, string>;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Ids in the signed fields of people and references, as the caller may read them. */
+async function namesOf(tx: WorkflowContext['tx'], signatures: readonly ManifestSignature[]) {
+  const ids = [
+    ...new Set(
+      signatures.flatMap((s) =>
+        Object.values(s.fields)
+          .flatMap((v) => (Array.isArray(v) ? v : [v]))
+          .filter((v): v is string => typeof v === 'string' && UUID.test(v)),
+      ),
+    ),
+  ];
+  if (ids.length === 0) return new Map<string, string>();
+  const list = sql.param(ids);
+  const found = await rows<{ id: string; name: string }>(
+    tx,
+    sql`select id::text, display_name as name from users where id = any(${list}::uuid[])
+        union all select id::text, code || ' ' || name from plants where id = any(${list}::uuid[])
+        union all select id::text, code || ' ' || name from lines where id = any(${list}::uuid[])
+        union all select id::text, code || ' ' || name from machines where id = any(${list}::uuid[])
+        union all select id::text, code || ' ' || name from products where id = any(${list}::uuid[])
+        union all select id::text, code || ' ' || name from defect_codes where id = any(${list}::uuid[])
+        union all select id::text, number from production_orders where id = any(${list}::uuid[])`,
+  );
+  return new Map(found.map((r) => [r.id, r.name]));
 }
 
 /** Everything the page shows, as the caller may read it (read permission, row-level security). */
@@ -67,6 +99,19 @@ export async function signatureManifest(
       ),
     )
     .orderBy(asc(tables.electronicSignatures.signedAt), asc(tables.electronicSignatures.id));
+  const actions = await rows<{ key: string; label: string }>(
+    tx,
+    sql`select distinct on (t.key) t.key, t.label from workflow_transitions t
+          join workflow_versions v on v.id = t.version_id
+          join workflows w on w.id = v.workflow_id
+         where w.entity_type = ${entity.key}
+         order by t.key, v.number desc`,
+  );
+  const signatures = signed.map(({ record: content, ...s }) => ({
+    ...s,
+    components: s.components as SigningComponents,
+    fields: fieldsOf(content),
+  }));
   return {
     recordType: entity.label,
     code: record.code,
@@ -75,12 +120,10 @@ export async function signatureManifest(
     plant: facts?.plant == null ? null : { name: facts.plant, timeZone: facts.zone ?? 'UTC' },
     printedAt: new Date(facts?.printed_at ?? Date.now()),
     printedBy: facts?.printed_by ?? null,
-    signatures: signed.map(({ record: content, ...s }) => ({
-      ...s,
-      components: s.components as SigningComponents,
-      fields: fieldsOf(content),
-    })),
+    signatures,
     fields: await fieldCatalogue(tx, entity),
+    actions: new Map(actions.map((a) => [a.key, a.label])),
+    names: await namesOf(tx, signatures),
   };
 }
 
@@ -146,7 +189,7 @@ export function renderSignaturePage(
     write(`Meaning: ${meaningLabel(s.meaning)}`);
     write(`Signed: ${utcTime(s.signedAt)}${zone === 'UTC' ? '' : ` — ${zonedTime(s.signedAt, zone)}`}`);
     if (s.transitionKey !== null)
-      write(`Action: ${s.transitionKey}${s.round === null ? '' : `, round ${s.round}`}`);
+      write(`Action: ${manifest.actions.get(s.transitionKey) ?? s.transitionKey}`);
     write(`Identified by: ${componentText[s.components]}`);
     write(
       s.voidedAt === null
@@ -177,7 +220,12 @@ export function renderSignaturePage(
     if (entries.length === 0) write('No field had a value.');
     for (const [ref, value] of entries) {
       const field = manifest.fields.get(ref);
-      write(`${field?.label ?? ref}: ${fieldText(value, field)}`);
+      const named = Array.isArray(value)
+        ? value.map((v) => (typeof v === 'string' ? (manifest.names.get(v) ?? v) : v))
+        : typeof value === 'string'
+          ? (manifest.names.get(value) ?? value)
+          : value;
+      write(`${field?.label ?? ref}: ${fieldText(named, field)}`);
     }
   }
   doc.end();

@@ -2,11 +2,11 @@ import { tables } from '@plantline/schema';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { rows, type Sql } from '../../db/index.js';
 import { audit, DomainError } from '../../platform/index.js';
-import { notify } from '../notifications/index.js';
 import { entityOf, requireRead, type WorkflowContext } from './context.js';
 import type { WorkflowEntity } from './entities.js';
 import { type LoadedRecord, loadRecord, signedContent } from './record-fields.js';
 import { type SigningComponents, signerOf } from './signing-auth.js';
+import { SIGNATURE_VOIDED_KIND, workflowNotify } from './workflow-notify.js';
 
 /*
  * Electronic signatures (docs/workflows.md, "Electronic signatures"). A signature is a row, never
@@ -172,9 +172,9 @@ export async function voidStaleSignatures(
   }
   const signers = [...new Set(voided.map((s) => s.signer_id))].filter((id) => id !== ctx.principal.userId);
   if (signers.length > 0) {
-    await notify(ctx, {
+    await workflowNotify(ctx, {
       to: { userIds: signers },
-      kind: 'workflow.signature-voided',
+      kind: SIGNATURE_VOIDED_KIND,
       title: `Your signature on ${record.code} was voided`.slice(0, 200),
       body: `${reason}. Review the record and sign again if you still agree.`,
       link: entity.link(record.id),

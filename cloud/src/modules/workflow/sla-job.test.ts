@@ -8,7 +8,7 @@ import { useTestApp } from '../../testing/app.js';
 import { auditTrail } from '../../testing/audit-entries.js';
 import { testEngines } from '../../testing/engines.js';
 import { workflowEntityMap } from './entities.js';
-import { registerSlaJob, runSlaPass, SLA_OVERDUE_KIND, SLA_REMINDER_KIND, type SlaDeps } from './sla-job.js';
+import { registerSlaJob, runSlaPass, type SlaDeps } from './sla-job.js';
 import {
   ordersEntity,
   type SeededInstance,
@@ -17,6 +17,7 @@ import {
   seedTask,
   seedWorkflow,
 } from './task-fixtures.js';
+import { SLA_OVERDUE_KIND, SLA_REMINDER_KIND } from './workflow-notify.js';
 
 /*
  * SLA reminders and escalation (docs/workflows.md, "SLA and escalation") with explicit `now` values:

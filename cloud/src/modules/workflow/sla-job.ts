@@ -3,10 +3,11 @@ import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { type Database, everyTenantId, rows, type Sql } from '../../db/index.js';
 import { audit, DomainError, type EventBus, type Scheduler } from '../../platform/index.js';
-import { type NotifyContext, notify, type Recipients } from '../notifications/index.js';
+import type { NotifyContext, Recipients } from '../notifications/index.js';
 import { slaStep } from './engine/index.js';
 import type { WorkflowEntities } from './entities.js';
 import { loadRecord } from './record-fields.js';
+import { SLA_OVERDUE_KIND, SLA_REMINDER_KIND, workflowNotify } from './workflow-notify.js';
 
 /*
  * Per-state SLA reminders and escalation (docs/workflows.md, "SLA and escalation"). Entering a state
@@ -18,8 +19,6 @@ import { loadRecord } from './record-fields.js';
  * `for update skip locked` and marked done in the same transaction as the notifications.
  */
 
-export const SLA_REMINDER_KIND = 'workflow.sla-reminder';
-export const SLA_OVERDUE_KIND = 'workflow.sla-overdue';
 const EVERY_MS = 60_000;
 /** Instances per transaction: a long backlog after downtime is worked through in short transactions. */
 const BATCH = 100;
@@ -160,7 +159,7 @@ const stamp = (isoText: string) => `${isoText.slice(0, 16).replace('T', ' ')} UT
 async function remind(ctx: JobContext, tenantId: string, row: DueRow, now: Date) {
   const label = await recordLabel(ctx, row);
   const state = row.state_label ?? row.state_key;
-  const notified = await notify(ctx, {
+  const notified = await workflowNotify(ctx, {
     to: await assigneesOf(ctx.tx, row.id),
     kind: SLA_REMINDER_KIND,
     title: `Due ${stamp(row.sla_due_at)}: ${label} (${state})`,
@@ -187,7 +186,7 @@ async function escalate(ctx: JobContext, tenantId: string, row: DueRow, now: Dat
   // Without an escalation role (or with one deleted since), the people who can act hear it is overdue.
   const to: Recipients | Recipients[] =
     role === undefined ? await assigneesOf(tx, row.id) : { role: role.id, plantId: row.plant_id };
-  const notified = await notify(ctx, {
+  const notified = await workflowNotify(ctx, {
     to,
     kind: SLA_OVERDUE_KIND,
     title: `Overdue: ${label} (${state})`,

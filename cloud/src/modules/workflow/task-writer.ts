@@ -1,5 +1,5 @@
 import { tables } from '@plantline/schema';
-import type { WorkflowTransition } from '@plantline/schema/workflow';
+import type { WorkflowDefinition, WorkflowTransition } from '@plantline/schema/workflow';
 import { and, asc, eq, inArray, isNull, ne, or, sql } from 'drizzle-orm';
 import { type Sql, rows as sqlRows } from '../../db/index.js';
 import { entityOf, type InstanceRow, loadInstance, stateOf, type WorkflowContext } from './context.js';
@@ -81,10 +81,21 @@ export async function rebuildTasks(ctx: WorkflowContext, instanceId: string): Pr
         add(transition, 'approval', assignee);
       continue;
     }
+    if (isWayOut(definition, state.key, transition)) continue;
     for (const assignee of actionAssignees(transition, record, instance.startedBy, roleIds))
       add(transition, 'action', assignee);
   }
   if (rows.length > 0) await tx.insert(t).values(rows);
+}
+
+/**
+ * A transition straight to a final state (Cancel) while the state also leads on to unfinished work is
+ * a way out, offered on the record page but no task: tasks are the work that moves a record along
+ * (docs/workflows.md, "My tasks"). When it is the state's only way on (Close), it is the task.
+ */
+function isWayOut(definition: WorkflowDefinition, stateKey: string, transition: WorkflowTransition): boolean {
+  const isFinal = (key: string) => definition.states.find((s) => s.key === key)?.kind === 'final';
+  return isFinal(transition.to) && transitionsFrom(definition, stateKey).some((t) => !isFinal(t.to));
 }
 
 /** "Approve disposition — NCR-P1-2026-00012 Scratched housing". */

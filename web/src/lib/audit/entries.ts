@@ -25,6 +25,10 @@ export const ENTITY_TYPE_LABELS: Readonly<Record<string, string>> = {
   numbering_scheme: 'Numbering scheme',
   change_order: 'Change order',
   ncr: 'NCR',
+  printer: 'Printer',
+  barcode_label: 'Label',
+  label_print: 'Label print',
+  label_template: 'Label template',
   customer: 'Customer',
   customer_address: 'Ship-to address',
   carrier: 'Carrier',
@@ -116,6 +120,10 @@ export function recordHref(record: EntryRecord, permissions: readonly string[]):
       return may('masterdata.read') ? '/admin/production' : null;
     case 'ncr':
       return may('quality.read') ? `/quality/ncrs/${id}` : null;
+    case 'barcode_label':
+      return may('logistics.read') ? `/logistics/labels/${id}` : null;
+    case 'printer':
+      return may('logistics.manage') ? '/logistics/printers' : null;
     case 'customer':
       return may('logistics.read') ? `/logistics/customers/${id}` : null;
     case 'carrier':

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { type GraphContext, mergeNodes, movedStates, partAt, stateNodes, transitionEdges } from './graph';
+import {
+  type GraphContext,
+  graphShape,
+  mergeNodes,
+  movedStates,
+  partAt,
+  stateNodes,
+  transitionEdges,
+} from './graph';
 import { indexIssues, NO_ISSUES } from './issues';
 import { sampleDefinition } from './testing';
 
@@ -103,6 +111,20 @@ describe('movedStates', () => {
     const dragging = dragged.map((n) => (n.id === 'review' ? { ...n, dragging: true } : n));
     expect(movedStates(sampleDefinition(), dragging).size).toBe(0);
     expect(movedStates(sampleDefinition(), nodes).size).toBe(0);
+  });
+});
+
+describe('graphShape', () => {
+  it('changes when a state is added or removed, not when one moves or the order changes', () => {
+    const definition = sampleDefinition();
+    const shape = graphShape(definition);
+    const moved = {
+      ...definition,
+      states: definition.states.map((s) => ({ ...s, position: { x: s.position.x + 40, y: 7 } })).reverse(),
+    };
+    expect(graphShape(moved)).toBe(shape);
+    const fewer = { ...definition, states: definition.states.slice(1) };
+    expect(graphShape(fewer)).not.toBe(shape);
   });
 });
 

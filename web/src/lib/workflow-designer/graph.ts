@@ -173,3 +173,14 @@ export function partAt(target: EventTarget | null): Selection | undefined {
   const transition = part?.dataset.transitionKey;
   return transition === undefined ? undefined : { kind: 'transition', key: transition };
 }
+
+/**
+ * Which states the graph has, in a form that changes only when one is added, removed or re-keyed: the
+ * graph is fitted to its canvas again then (FitView.svelte), never when a state is merely dragged.
+ */
+export function graphShape(definition: WorkflowDefinition): string {
+  return definition.states
+    .map((s) => s.key)
+    .sort()
+    .join(' ');
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blankNewWorkflow, validateNewWorkflow } from './new-workflow';
+import { blankNewWorkflow, validateNaming, validateNewWorkflow } from './new-workflow';
 
 describe('validateNewWorkflow', () => {
   it('asks for a name, a key and a record type', () => {
@@ -16,5 +16,15 @@ describe('validateNewWorkflow', () => {
     expect(errors.key).toMatch(/lower-case/);
     expect(errors.entityType).toBe('This record type already has a workflow');
     expect(validateNewWorkflow({ ...values, key: 'ncr_process' }, ['product'])).toEqual({});
+  });
+});
+
+describe('validateNaming', () => {
+  it('asks for a name and keeps the description within 2000 characters', () => {
+    expect(validateNaming({ name: '', description: '' })).toEqual({ name: 'Enter a name' });
+    expect(validateNaming({ name: 'NCR process', description: 'x'.repeat(2001) })).toEqual({
+      description: 'Use at most 2000 characters',
+    });
+    expect(validateNaming({ name: 'NCR process', description: '' })).toEqual({});
   });
 });

@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { GroupProgressView, RecordWorkflow, WorkflowActionView } from './api-types';
+import type { GroupProgressView, RecordWorkflow, VoteView, WorkflowActionView } from './api-types';
 import {
   actionNeeds,
+  approvalProgress,
   attemptFor,
   commentProblem,
   conflictNotice,
   groupProgressText,
   needsDecisionDialog,
   overdue,
+  voteText,
 } from './panel';
 
 const group = (over: Partial<GroupProgressView>): GroupProgressView => ({
@@ -35,6 +37,18 @@ const action = (over: Partial<WorkflowActionView>): WorkflowActionView => ({
   missingRequired: [],
   tally: null,
   votes: [],
+  people: {},
+  ...over,
+});
+
+const vote = (over: Partial<VoteView>): VoteView => ({
+  voter: 'Ann Lee',
+  countsFor: 'Ann Lee',
+  decision: 'approve',
+  comment: null,
+  at: '2026-03-01T09:42:00.000Z',
+  signed: false,
+  group: 0,
   ...over,
 });
 
@@ -50,6 +64,44 @@ describe('approval progress', () => {
     expect(groupProgressText(group({ label: 'Engineering', applies: false }), new Map())).toBe(
       'Engineering: not needed for this record',
     );
+  });
+});
+
+describe('votes by name', () => {
+  it('says who voted how and when in the record’s zone, for whom under a delegation, and if signed', () => {
+    expect(voteText(vote({ signed: true }), 'Europe/Berlin')).toBe(
+      'Ann Lee approved · 1 Mar 2026, 10:42 · signed',
+    );
+    expect(voteText(vote({ countsFor: 'Bo Park', decision: 'reject' }), 'America/Chicago')).toBe(
+      'Ann Lee for Bo Park rejected · 1 Mar 2026, 03:42',
+    );
+  });
+
+  it('lists each group with its votes and the named approvers it still waits for', () => {
+    const progress = approvalProgress(
+      action({
+        tally: {
+          outcome: 'pending',
+          rejection: null,
+          groups: [
+            group({ counted: ['u1'] }),
+            group({ index: 1, label: 'Owners', needed: 2, counted: ['u2'], missingRequired: ['u3'] }),
+          ],
+        },
+        votes: [
+          vote({}),
+          vote({ voter: 'Cy Diaz', countsFor: 'Bo Park', group: 1 }),
+          vote({ voter: 'Dee Fox', group: null }),
+        ],
+        people: { u1: 'Ann Lee', u2: 'Bo Park', u3: 'Eve Ng' },
+      }),
+    );
+    expect(progress.groups.map((g) => [g.text, g.votes.map((v) => v.voter)])).toEqual([
+      ['Quality 1 of 2', ['Ann Lee']],
+      ['Owners 1 of 2 — waiting for Eve Ng', ['Cy Diaz']],
+    ]);
+    expect(progress.uncounted.map((v) => v.voter)).toEqual(['Dee Fox']);
+    expect(approvalProgress(action({ approval: false }))).toEqual({ groups: [], uncounted: [] });
   });
 });
 

@@ -1,5 +1,6 @@
-import type { GroupProgressView, RecordWorkflow, WorkflowActionView } from './api-types';
-import { newEntries, timelineLine } from './timeline';
+import { formatPlantTime } from '$lib/plant-time';
+import type { GroupProgressView, RecordWorkflow, VoteView, WorkflowActionView } from './api-types';
+import { actorOf, newEntries, timelineLine } from './timeline';
 
 /*
  * The record workflow panel's pure half (WorkflowPanel.svelte): approval progress in words, what an
@@ -21,6 +22,41 @@ export function groupProgressText(group: GroupProgressView, names: ReadonlyMap<s
   const known = waiting.flatMap((id) => names.get(id) ?? []);
   if (known.length === waiting.length) return `${base} — waiting for ${known.join(', ')}`;
   return `${base} — waiting for ${waiting.length} named approver${waiting.length === 1 ? '' : 's'}`;
+}
+
+/** One vote in words: "Ann Lee for Bo Park approved · 1 Mar 2026, 10:42 · signed". */
+export function voteText(vote: VoteView, timeZone: string): string {
+  const who = actorOf({
+    actor: vote.voter,
+    onBehalfOf: vote.voter === vote.countsFor ? null : vote.countsFor,
+  });
+  const what = vote.decision === 'approve' ? 'approved' : 'rejected';
+  return `${who} ${what} · ${formatPlantTime(vote.at, timeZone)}${vote.signed ? ' · signed' : ''}`;
+}
+
+export interface GroupLine {
+  index: number;
+  /** "Quality 1 of 2", "Owners 1 of 2 — waiting for Eve Ng". */
+  text: string;
+  satisfied: boolean;
+  votes: VoteView[];
+}
+
+/**
+ * An approval's progress as the panel lists it: per group its count, the named approvers still
+ * awaited and the votes that count in it; then the votes that count in no group (cast by someone the
+ * rules no longer accept, such as a voter who edited the record since).
+ */
+export function approvalProgress(action: WorkflowActionView): { groups: GroupLine[]; uncounted: VoteView[] } {
+  if (action.tally === null) return { groups: [], uncounted: [] };
+  const names = new Map(Object.entries(action.people));
+  const groups = action.tally.groups.map((group) => ({
+    index: group.index,
+    text: groupProgressText(group, names),
+    satisfied: group.satisfied,
+    votes: action.votes.filter((v) => v.group === group.index),
+  }));
+  return { groups, uncounted: action.votes.filter((v) => v.group === null) };
 }
 
 /** What the user gives before an action is sent: a decision, a comment, a signature. */
@@ -83,7 +119,10 @@ export function conflictNotice(
   before: RecordWorkflow | null,
   after: RecordWorkflow,
 ): string {
-  const happened = newEntries(before?.timeline ?? [], after.timeline).map((e) => timelineLine(e).title);
+  // Titles name no time, so the zone they would be read in does not matter here.
+  const happened = newEntries(before?.timeline ?? [], after.timeline).map(
+    (e) => timelineLine(e, 'UTC').title,
+  );
   if (happened.length === 0) return `${message} The view is up to date now; check it and try again.`;
   return `${message} Since you opened it: ${happened.join('; ')}. Check the record and try again if still needed.`;
 }

@@ -23,17 +23,19 @@ describe('a timeline entry in words', () => {
   });
 
   it('reads transitions, votes and signatures', () => {
-    expect(timelineLine(entry({ comment: 'Looks fine' }))).toEqual({
+    expect(timelineLine(entry({ comment: 'Looks fine' }), 'UTC')).toEqual({
       title: 'Ann Lee: Send to MRB — Under review → Disposition',
       detail: 'Looks fine',
       tone: 'good',
     });
-    expect(timelineLine(entry({ kind: 'vote', detail: { decision: 'reject' }, comment: 'Crack' }))).toEqual({
+    expect(
+      timelineLine(entry({ kind: 'vote', detail: { decision: 'reject' }, comment: 'Crack' }), 'UTC'),
+    ).toEqual({
       title: 'Ann Lee rejected (Send to MRB)',
       detail: 'Crack',
       tone: 'danger',
     });
-    expect(timelineLine(entry({ kind: 'vote', detail: { decision: 'approve' } })).title).toBe(
+    expect(timelineLine(entry({ kind: 'vote', detail: { decision: 'approve' } }), 'UTC').title).toBe(
       'Ann Lee approved (Send to MRB)',
     );
     expect(
@@ -43,6 +45,7 @@ describe('a timeline entry in words', () => {
           onBehalfOf: 'Bo Park',
           detail: { meaning: 'approval', recordSha256: 'ab'.repeat(32) },
         }),
+        'UTC',
       ),
     ).toEqual({
       title: 'Ann Lee for Bo Park signed: Approval (Send to MRB)',
@@ -52,7 +55,9 @@ describe('a timeline entry in words', () => {
   });
 
   it('reads refusals, voids, reminders, escalations and moves', () => {
-    expect(timelineLine(entry({ kind: 'signature_failed' })).title).toBe('A signing by Ann Lee was refused');
+    expect(timelineLine(entry({ kind: 'signature_failed' }), 'UTC').title).toBe(
+      'A signing by Ann Lee was refused',
+    );
     expect(
       timelineLine(
         entry({
@@ -61,6 +66,7 @@ describe('a timeline entry in words', () => {
           detail: { signerName: 'Ann Lee' },
           comment: 'Note changed',
         }),
+        'UTC',
       ),
     ).toEqual({
       title: "Signature of Ann Lee voided by Cy Diaz's edit",
@@ -68,19 +74,23 @@ describe('a timeline entry in words', () => {
       tone: 'warning',
     });
     expect(
-      timelineLine(entry({ kind: 'reminder', actor: null, detail: { dueAt: '2026-03-05T08:00:00Z' } })),
+      timelineLine(
+        entry({ kind: 'reminder', actor: null, detail: { dueAt: '2026-03-05T08:00:00Z' } }),
+        'Europe/Berlin',
+      ),
     ).toEqual({
+      // In the record's plant time, which the timeline's heading names.
       title: 'Reminder sent: the step is due soon',
-      detail: 'Due 2026-03-05 08:00 UTC',
+      detail: 'Due 5 Mar 2026, 09:00',
       tone: 'normal',
     });
-    expect(timelineLine(entry({ kind: 'escalation', actor: null, detail: { role: 'quality' } })).title).toBe(
-      'Overdue: escalated to quality',
-    );
-    expect(timelineLine(entry({ kind: 'migrated', detail: { fromVersion: 1, toVersion: 2 } })).title).toBe(
-      'Ann Lee moved the record to version 2 of the workflow (Under review → Disposition)',
-    );
-    expect(timelineLine(entry({ kind: 'started', fromLabel: null, toLabel: 'Draft' })).title).toBe(
+    expect(
+      timelineLine(entry({ kind: 'escalation', actor: null, detail: { role: 'quality' } }), 'UTC').title,
+    ).toBe('Overdue: escalated to quality');
+    expect(
+      timelineLine(entry({ kind: 'migrated', detail: { fromVersion: 1, toVersion: 2 } }), 'UTC').title,
+    ).toBe('Ann Lee moved the record to version 2 of the workflow (Under review → Disposition)');
+    expect(timelineLine(entry({ kind: 'started', fromLabel: null, toLabel: 'Draft' }), 'UTC').title).toBe(
       'Ann Lee started the workflow in Draft',
     );
   });

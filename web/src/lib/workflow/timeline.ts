@@ -1,3 +1,4 @@
+import { formatPlantTime } from '$lib/plant-time';
 import type { TimelineItem } from './api-types';
 import { meaningLabel } from './signing';
 
@@ -27,7 +28,8 @@ export function actorOf(entry: Pick<TimelineItem, 'actor' | 'onBehalfOf'>): stri
   return entry.onBehalfOf ? `${entry.actor} for ${entry.onBehalfOf}` : entry.actor;
 }
 
-export function timelineLine(entry: TimelineItem): TimelineLine {
+/** The entry in words; times it mentions (an SLA's due time) are read in `timeZone`, the record's. */
+export function timelineLine(entry: TimelineItem, timeZone: string): TimelineLine {
   const who = actorOf(entry);
   const detail = record(entry.detail);
   const comment = text(entry.comment);
@@ -73,11 +75,15 @@ export function timelineLine(entry: TimelineItem): TimelineLine {
       };
     }
     case 'reminder':
-      return { title: 'Reminder sent: the step is due soon', detail: dueText(detail.dueAt), tone: 'normal' };
+      return {
+        title: 'Reminder sent: the step is due soon',
+        detail: dueText(detail.dueAt, timeZone),
+        tone: 'normal',
+      };
     case 'escalation':
       return {
         title: `Overdue: escalated${text(detail.role) ? ` to ${String(detail.role)}` : ''}`,
-        detail: dueText(detail.dueAt),
+        detail: dueText(detail.dueAt, timeZone),
         tone: 'danger',
       };
     case 'migrated':
@@ -91,11 +97,10 @@ export function timelineLine(entry: TimelineItem): TimelineLine {
   }
 }
 
-function dueText(dueAt: unknown): string | null {
+function dueText(dueAt: unknown, timeZone: string): string | null {
   const iso = text(dueAt);
   if (iso === null) return null;
-  const at = new Date(iso);
-  return Number.isNaN(at.getTime()) ? null : `Due ${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return Number.isNaN(new Date(iso).getTime()) ? null : `Due ${formatPlantTime(iso, timeZone)}`;
 }
 
 /** Entries that `after` has and `before` had not: what happened while the user looked at the page. */

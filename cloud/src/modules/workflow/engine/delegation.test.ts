@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { delegatorsFor } from './delegation.js';
+import { delegatorsFor, nextDelegationChange } from './delegation.js';
 import { USERS } from './fixtures.js';
 
 const { alice, bob, carol } = USERS;
@@ -46,5 +46,26 @@ describe('delegatorsFor', () => {
     const again = { ...bobForAlice, startsAt: day(3), endsAt: day(20) };
     const forCarol = { ...bobForAlice, delegatorId: carol };
     expect(delegatorsFor([bobForAlice, again, forCarol], bob, day(5))).toEqual([alice, carol]);
+  });
+});
+
+describe('nextDelegationChange', () => {
+  it('is the next start or end after now, of the delegate’s delegations only', () => {
+    const carolForAlice = { ...bobForAlice, delegateId: carol, startsAt: day(2), endsAt: day(3) };
+    const later = { ...bobForAlice, delegatorId: carol, startsAt: day(12), endsAt: day(20) };
+    const all = [bobForAlice, carolForAlice, later];
+    expect(nextDelegationChange(all, bob, day(0))).toEqual(day(1));
+    expect(nextDelegationChange(all, bob, day(1))).toEqual(day(10));
+    expect(nextDelegationChange(all, bob, day(10))).toEqual(day(12));
+    expect(nextDelegationChange(all, bob, day(15))).toEqual(day(20));
+    expect(nextDelegationChange(all, bob, day(20))).toBeNull();
+    expect(nextDelegationChange(all, carol, day(0))).toEqual(day(2));
+    expect(nextDelegationChange(all, alice, day(0))).toBeNull();
+  });
+
+  it('has nothing left of a revoked delegation, and counts one revoked later until then', () => {
+    const revoked = { ...bobForAlice, revokedAt: day(5) };
+    expect(nextDelegationChange([revoked], bob, day(6))).toBeNull();
+    expect(nextDelegationChange([revoked], bob, day(4))).toEqual(day(10));
   });
 });

@@ -32,3 +32,25 @@ export function delegatorsFor(
   }
   return [...found];
 }
+
+/**
+ * The next moment after `now` at which whom `delegateId` acts for changes on its own: a delegation
+ * starting or ending. A revocation is a change someone makes, announced when made, so a revoked
+ * delegation has no moment left. Null when nothing is planned. The live inbox counts wake then.
+ */
+export function nextDelegationChange(
+  delegations: readonly DelegationPeriod[],
+  delegateId: string,
+  now: Date,
+): Date | null {
+  const t = now.getTime();
+  let next: number | null = null;
+  for (const d of delegations) {
+    if (d.delegateId !== delegateId || d.delegatorId === delegateId) continue;
+    if (d.revokedAt !== null && d.revokedAt.getTime() <= t) continue;
+    for (const at of [d.startsAt.getTime(), d.endsAt.getTime()]) {
+      if (at > t && (next === null || at < next)) next = at;
+    }
+  }
+  return next === null ? null : new Date(next);
+}

@@ -7,7 +7,7 @@ export {
   isEmptyValue,
   OPS_BY_KIND,
 } from './conditions.js';
-export { type DelegationPeriod, delegatorsFor } from './delegation.js';
+export { type DelegationPeriod, delegatorsFor, nextDelegationChange } from './delegation.js';
 export { type DefinitionChange, diffDefinitions } from './diff.js';
 export { missingRequired, refusedEdits } from './locks.js';
 export { checkMapping, proposeMapping } from './migration.js';
@@ -15,6 +15,7 @@ export {
   type ApprovalTally,
   type GroupProgress,
   groupNeeds,
+  groupOfVote,
   tallyApproval,
   type VoteRequest,
   voteEligibility,

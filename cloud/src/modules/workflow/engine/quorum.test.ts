@@ -2,7 +2,7 @@ import { approvalSchema } from '@plantline/schema/workflow';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { USERS } from './fixtures.js';
-import { tallyApproval, voteEligibility } from './quorum.js';
+import { groupOfVote, tallyApproval, voteEligibility } from './quorum.js';
 import type { ApprovalContext, CastVote, RecordFields } from './types.js';
 
 const { alice, bob, carol, dave, erin, frank } = USERS;
@@ -350,5 +350,32 @@ describe('voteEligibility', () => {
       ok: true,
       groups: [0, 1],
     });
+  });
+});
+
+describe('groupOfVote', () => {
+  const board = approval({
+    groups: [
+      { label: 'Quality', role: 'quality', minimum: 2 },
+      { label: 'Owners', users: [dave, erin] },
+    ],
+  });
+
+  it('puts each counted approval where the tally counted it, and ignores the rest', () => {
+    const ctx = context();
+    const votes = [vote(alice), vote(erin), vote(bob, 'approve', carol), vote(frank)];
+    const tally = tallyApproval(board, votes, ctx);
+    expect(votes.map((v) => groupOfVote(board, tally, ctx, v))).toEqual([0, 1, 0, null]);
+  });
+
+  it('puts the counted rejection in the group that names its person, else the one of their role', () => {
+    const ctx = context();
+    const named = [vote(alice), vote(dave, 'reject')];
+    expect(groupOfVote(board, tallyApproval(board, named, ctx), ctx, named[1]!)).toBe(1);
+    const member = [vote(bob, 'reject', erin)];
+    expect(groupOfVote(board, tallyApproval(board, member, ctx), ctx, member[0]!)).toBe(0);
+    // The initiator's rejection counts nowhere.
+    const barred = [vote(frank, 'reject')];
+    expect(groupOfVote(board, tallyApproval(board, barred, ctx), ctx, barred[0]!)).toBeNull();
   });
 });

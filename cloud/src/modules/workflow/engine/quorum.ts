@@ -147,6 +147,31 @@ export function tallyApproval(
   return { outcome, rejection, groups };
 }
 
+/**
+ * The group a vote belongs to, for showing who voted where: an approval in the group the tally
+ * counted it in; the counted rejection in the first applicable group that names its person, else the
+ * first whose role has them (where an approval of theirs would have counted). Null for a vote the
+ * tally ignores (a barred person, a duplicate, a rejection of someone no group needs).
+ */
+export function groupOfVote(
+  approval: Approval,
+  tally: ApprovalTally,
+  ctx: ApprovalContext,
+  vote: CastVote,
+): number | null {
+  if (vote.decision === 'approve') {
+    return tally.groups.find((g) => g.counted.includes(vote.countsForId))?.index ?? null;
+  }
+  const rejection = tally.rejection;
+  if (rejection === null || rejection.voterId !== vote.voterId || rejection.countsForId !== vote.countsForId)
+    return null;
+  const applies = (i: number) => tally.groups[i]?.applies === true;
+  const named = approval.groups.findIndex((g, i) => applies(i) && g.users.includes(vote.countsForId));
+  if (named >= 0) return named;
+  const member = approval.groups.findIndex((g, i) => applies(i) && roleHas(ctx, g, vote.countsForId));
+  return member >= 0 ? member : null;
+}
+
 /** Places in a group for role members: what it needs beyond its named users. */
 function roleRoom(group: ApprovalGroup, needed: number): number {
   return group.role === undefined ? 0 : needed - group.users.length;
