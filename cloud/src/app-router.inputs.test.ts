@@ -7,7 +7,7 @@ import { type ApiClient, signIn } from './testing/api.js';
 import { type TestServer, useTestApp } from './testing/app.js';
 import { testEngines } from './testing/engines.js';
 import { fits, InputSampler, PROBE_FIELD_KEYS, type placesOf, probeInputs } from './testing/inputs.js';
-import { addCustomer, addRequest, setGs1Prefix } from './testing/logistics.js';
+import { setGs1Prefix } from './testing/logistics.js';
 
 type Schema = Parameters<typeof placesOf>[0];
 interface ProcedureDef {
@@ -213,6 +213,21 @@ async function buildWorld(
     items: [{ productId: product.id, routingId: routing.id }],
   });
   const ncr = await t.ncrs.create.mutate({ plantId, title: 'NCR', inspectionIds: [inspection.id] });
+  const customer = await t.logistics.customers.create.mutate({ code: 'C1', name: 'Customer' });
+  const shipTo = await t.logistics.customers.addresses.add.mutate({
+    customerId: customer.id,
+    label: 'Main',
+    name: 'Customer',
+    country: 'DE',
+  });
+  const carrier = await t.logistics.carriers.create.mutate({ code: 'CA1', name: 'Carrier' });
+  const request = await t.logistics.requests.create.mutate({
+    plantId,
+    customerId: customer.id,
+    productId: product.id,
+    quantity: 5,
+    requestedDate: '2026-03-02',
+  });
   const typeList = await t.config.typeLists.create.mutate({
     code: 'COLOURS',
     name: 'Colours',
@@ -227,6 +242,8 @@ async function buildWorld(
     'production_order',
     'change_order',
     'ncr',
+    'customer',
+    'delivery_request',
   ] as const) {
     const [noteText, weight, colour, due, linked] = PROBE_FIELD_KEYS as [
       string,
@@ -279,20 +296,11 @@ async function buildWorld(
     data: { gtin: '09506000134352', lot: 'L1', description: 'Probe' },
   });
   const print = await t.logistics.labels.print.mutate({ labelId: label.id, printerId: printer.id });
-  // Customers are written as the owner until their API exists; shipments build on them.
-  const customer = await addCustomer(owner.db, owner.tenantId, { code: 'C1' });
-  const request = await addRequest(owner.db, owner.tenantId, {
-    plantId,
-    customerId: customer.customerId,
-    shipToId: customer.shipToId,
-    productId: product.id,
-    quantity: 5,
-  });
   await setGs1Prefix(client, '9528765');
   const shipment = await t.logistics.shipments.create.mutate({
     plantId,
-    customerId: customer.customerId,
-    shipToId: customer.shipToId,
+    customerId: customer.id,
+    shipToId: shipTo.id,
     products: [{ productId: product.id, quantity: 2 }],
   });
   const carton = await t.logistics.packing.openPackage.mutate({ shipmentId: shipment.id, kind: 'carton' });
@@ -342,6 +350,13 @@ async function buildWorld(
     'quality.inspectionPlans.id': plan.id,
     'quality.inspections.id': inspection.id,
     'ncrs.id': ncr.id,
+    customerId: customer.id,
+    shipToId: shipTo.id,
+    requestId: request.id,
+    'logistics.customers.id': customer.id,
+    'logistics.customers.addresses.id': shipTo.id,
+    'logistics.carriers.id': carrier.id,
+    'logistics.requests.id': request.id,
     'config.fields.id': fieldId,
     'config.typeLists.id': typeList.id,
     'config.typeLists.updateOption.id': optionId,
@@ -361,9 +376,6 @@ async function buildWorld(
     printId: print.id,
     'logistics.printers.id': printer.id,
     'logistics.labels.id': label.id,
-    customerId: customer.customerId,
-    shipToId: customer.shipToId,
-    requestId: request.id,
     shipmentId: shipment.id,
     'logistics.shipments.id': shipment.id,
     itemId: shipment.items[0]!.id,

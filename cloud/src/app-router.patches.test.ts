@@ -43,6 +43,8 @@ describe.each(testEngines)('every updater ($name engine)', (engine) => {
   let productId: string;
   let operationId: string;
   const updaters: Updater[] = [];
+  /** The customer of each address the updaters made: its page lists the address. */
+  const addressCustomers = new Map<string, string>();
 
   beforeAll(async () => {
     ({ admin } = app);
@@ -273,6 +275,84 @@ describe.each(testEngines)('every updater ($name engine)', (engine) => {
           return t.changeOrders.update.mutate({ id, expectedVersion: version, patch });
         },
         read: async (id) => (await t.changeOrders.get.query({ id })) as Row,
+      },
+      {
+        name: 'logistics.customers',
+        create: () =>
+          t.logistics.customers.create.mutate({
+            code: `CU${next()}`,
+            name: 'Customer',
+            gln: '0952876000014',
+            email: 'keep@example.com',
+            notes: 'Keep me',
+            otdPolicy: { lateDays: 1 },
+          }),
+        patch: { name: 'Renamed customer' },
+        update: (id, patch) => t.logistics.customers.update.mutate({ id, expectedVersion: 1, patch }),
+        read: async (id) => (await t.logistics.customers.get.query({ id })) as Row,
+      },
+      {
+        name: 'logistics.customers.addresses',
+        create: async () => {
+          const customer = await t.logistics.customers.create.mutate({
+            code: `CA${next()}`,
+            name: 'Customer',
+          });
+          const address = await t.logistics.customers.addresses.add.mutate({
+            customerId: customer.id,
+            label: 'Main',
+            name: 'Receiving',
+            street: 'Keep street 1',
+            city: 'Bremen',
+            country: 'DE',
+            gln: '0952876000014',
+          });
+          addressCustomers.set(address.id, customer.id);
+          return address;
+        },
+        patch: { label: 'Dock 2' },
+        update: (id, patch) => t.logistics.customers.addresses.update.mutate({ id, patch }),
+        read: async (id) =>
+          byId((await t.logistics.customers.get.query({ id: addressCustomers.get(id)! })).addresses, id),
+      },
+      {
+        name: 'logistics.carriers',
+        create: () =>
+          t.logistics.carriers.create.mutate({
+            code: `CR${next()}`,
+            name: 'Carrier',
+            trackingUrl: 'https://track.example.com/?id={tracking}',
+          }),
+        patch: { name: 'Renamed carrier' },
+        update: (id, patch) => t.logistics.carriers.update.mutate({ id, patch }),
+        read: async (id) => byId(await t.logistics.carriers.list.query({ includeInactive: true }), id),
+      },
+      {
+        name: 'logistics.requests',
+        create: async () => {
+          const customer = await t.logistics.customers.create.mutate({
+            code: `CQ${next()}`,
+            name: 'Customer',
+          });
+          await t.logistics.customers.addresses.add.mutate({
+            customerId: customer.id,
+            label: 'Main',
+            name: 'Receiving',
+            country: 'DE',
+          });
+          return t.logistics.requests.create.mutate({
+            plantId,
+            customerId: customer.id,
+            productId,
+            quantity: 5,
+            requestedDate: '2026-03-02',
+            customerPo: 'PO-1',
+            note: 'Keep me',
+          });
+        },
+        patch: { quantity: 7 },
+        update: (id, patch) => t.logistics.requests.update.mutate({ id, expectedVersion: 1, patch }),
+        read: async (id) => (await t.logistics.requests.get.query({ id })) as Row,
       },
     );
   }, 120_000);

@@ -46,6 +46,7 @@ export {
 export {
   catalogueCodeInput,
   colourInput,
+  dateInput,
   idInput,
   instantInput,
   nameInput,

@@ -32,6 +32,9 @@ export const colourInput = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'Use a colour l
 
 export const instantInput = z.coerce.date({ error: 'Not a valid date and time' });
 
+/** A calendar date (a due date, a plant day) as ISO 8601 writes it; days that do not exist are refused. */
+export const dateInput = z.iso.date('Use a date like 2026-11-25');
+
 const knownZones = new Set([...Intl.supportedValuesOf('timeZone'), 'UTC']);
 
 /** An IANA time zone by its canonical name, as the runtime lists them (and UTC, which some omit). */

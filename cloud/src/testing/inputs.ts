@@ -55,6 +55,10 @@ const STRING_CANDIDATES = [
   '0:1',
   // A notification kind, <area>.<event>.
   'sample.event',
+  // A GLN (GS1 example prefix), a country, a carrier's tracking page.
+  '0952876000014',
+  'DE',
+  'https://track.example.com/?id={tracking}',
 ];
 
 /** Builds samples: strings and dates differ on every call, so codes do not collide and windows are ordered. */

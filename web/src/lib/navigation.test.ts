@@ -67,6 +67,19 @@ describe('navigationFor', () => {
     expect(matchPages('approvals', pagesFor(['workflows.manage']))[0]?.href).toBe('/admin/workflows');
   });
 
+  it('offers a planner the logistics pages, and finds them by what planners call them', () => {
+    const nav = navigationFor(['logistics.read', 'logistics.manage']);
+    expect(nav.find((s) => s.key === 'logistics')?.pages.map((p) => p.href)).toEqual([
+      '/logistics/requests',
+      '/logistics/customers',
+      '/logistics/carriers',
+      '/logistics/printers',
+    ]);
+    expect(matchPages('ship-to', pagesFor(['logistics.read']))[0]?.href).toBe('/logistics/customers');
+    expect(matchPages('promise', pagesFor(['logistics.read']))[0]?.href).toBe('/logistics/requests');
+    expect(navigationFor(['events.read']).some((s) => s.key === 'logistics')).toBe(false);
+  });
+
   it('leaves out administration for an operator without it', () => {
     expect(navigationFor(['events.read']).map((s) => s.label)).toEqual(['Plant floor']);
   });

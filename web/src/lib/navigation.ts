@@ -94,6 +94,27 @@ export const NAV_PAGES: readonly NavPage[] = [
   },
   {
     group: 'logistics',
+    label: 'Delivery requests',
+    href: '/logistics/requests',
+    anyOf: ['logistics.read'],
+    keywords: ['orders', 'due', 'promise', 'promised date', 'customer po', 'otd'],
+  },
+  {
+    group: 'logistics',
+    label: 'Customers',
+    href: '/logistics/customers',
+    anyOf: ['logistics.read'],
+    keywords: ['ship-to', 'addresses', 'gln', 'consignee'],
+  },
+  {
+    group: 'logistics',
+    label: 'Carriers',
+    href: '/logistics/carriers',
+    anyOf: ['logistics.read'],
+    keywords: ['tracking', 'freight', 'forwarder'],
+  },
+  {
+    group: 'logistics',
     label: 'On-time delivery',
     href: '/logistics/otd',
     anyOf: ['kpi.read'],

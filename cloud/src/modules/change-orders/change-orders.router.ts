@@ -1,7 +1,7 @@
 import { tables } from '@plantline/schema';
 import { workflowKeySchema } from '@plantline/schema/workflow';
 import { z } from 'zod';
-import { idInput as id, patchOf } from '../../platform/index.js';
+import { dateInput, idInput as id, patchOf } from '../../platform/index.js';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
 import { customValuesInput } from '../config/index.js';
 import { getChangeOrder, listChangeOrders } from './change-order-reads.js';
@@ -14,7 +14,6 @@ import { editChangeOrder, raiseChangeOrder } from './change-orders.js';
 const read = permittedProcedure('changes.read');
 const manage = permittedProcedure('changes.manage');
 
-const dateInput = z.iso.date('Use a date like 2026-11-25');
 const urgencyInput = z.enum(tables.changeUrgencies, {
   error: `Choose one of ${tables.changeUrgencies.join(', ')}`,
 });

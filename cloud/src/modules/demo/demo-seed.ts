@@ -15,6 +15,7 @@ import { seedDemoProduction } from '../production/index.js';
 import { seedDemoQuality } from '../quality/index.js';
 import { createTenant } from '../tenancy/index.js';
 import { installDefaultWorkflows, type WorkflowEntities } from '../workflow/index.js';
+import { seedDemoLogistics } from './demo-logistics.js';
 import { seedDemoNcrs } from './demo-ncrs.js';
 import { createDemoPeople, DEMO_PEOPLE, type DemoAppDeps, DemoDesk, demoPerson } from './demo-people.js';
 import { seedDemoPrinters } from './demo-printers.js';
@@ -107,6 +108,7 @@ export async function seedDemoTenant(
   }
   await seedDemoMasterData(db, created.tenantId, created.plantIds);
   await seedDemoPrinters(db, created.tenantId, created.plantIds);
+  await seedDemoLogistics(db, created);
   // The demo stack's edge enrols with this key (stack/main.ts) and sends for both plants.
   const admin = {
     kind: 'user' as const,

@@ -1,4 +1,5 @@
 import { permittedProcedure, router } from '../../trpc/procedures.js';
+import { carriersRouter, customersRouter, requestsRouter } from '../customers/index.js';
 import { labelsRouter, printersRouter, printingRouter } from '../labels/index.js';
 import { packingRouter, shipmentsRouter } from '../shipments/index.js';
 import { gs1ParseInput, parseScanData } from './gs1.js';
@@ -15,4 +16,7 @@ export const logisticsRouter = router({
   printing: printingRouter,
   shipments: shipmentsRouter,
   packing: packingRouter,
+  customers: customersRouter,
+  carriers: carriersRouter,
+  requests: requestsRouter,
 });

@@ -7,8 +7,6 @@ export const bucketInput = z.enum(tables.lossBuckets, {
   error: `Choose one of ${tables.lossBuckets.join(', ')}`,
 });
 export const categoryInput = z.string().trim().min(1).max(64);
-export const dateInput = z.iso.date('Use a date like 2026-11-25');
-
 /**
  * A trade item's GTIN (GTIN-8, -12, -13 or -14) with its GS1 check digit (GS1 General Specifications
  * §7.9.1), stored as the 14 digits AI (01) carries: shorter GTINs are left-padded with zeros.

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   catalogueCodeInput,
   colourInput,
+  dateInput,
   idInput as id,
   instantInput,
   nameInput,
@@ -25,7 +26,7 @@ import {
   updateStateCode,
 } from './catalogue.js';
 import { clearIdealCycleTime, listIdealCycleTimes, setIdealCycleTime } from './cycle-times.js';
-import { bucketInput, categoryInput, dateInput, gtinInput } from './inputs.js';
+import { bucketInput, categoryInput, gtinInput } from './inputs.js';
 import {
   createPlannedDowntime,
   deletePlannedDowntime,

@@ -1,8 +1,8 @@
 import { tables } from '@plantline/schema';
 import { and, eq, sql } from 'drizzle-orm';
 import { auditCreate, auditUpdate, DomainError } from '../../platform/index.js';
+import { refreshRequestStatus } from '../customers/index.js';
 import { checkCarrier } from './references.js';
-import { refreshRequestStatus } from './request-status.js';
 import { findShipment, lockShipment, type Shipment, shipmentItems } from './shipment-queries.js';
 import { remainders, shipRefusal } from './shipment-rules.js';
 import {

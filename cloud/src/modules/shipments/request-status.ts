@@ -1,7 +1,6 @@
-import { tables } from '@plantline/schema';
-import { inArray, sql } from 'drizzle-orm';
+import type { tables } from '@plantline/schema';
+import { sql } from 'drizzle-orm';
 import { rows, type Sql } from '../../db/index.js';
-import { auditUpdate } from '../../platform/index.js';
 
 /*
  * What shipping does to the customer's lines (docs/logistics.md, "Shipments"): a delivery request is
@@ -9,53 +8,6 @@ import { auditUpdate } from '../../platform/index.js';
  * shipped. What shipped is what was packed on shipments that left (shipped or delivered); a
  * cancelled request stays cancelled.
  */
-
-/**
- * Sets the status of each request from what its shipped shipments carried, auditing each change.
- * Requests are locked in id order, so two shipments of the same requests cannot deadlock.
- */
-export async function refreshRequestStatus(tx: Sql, requestIds: readonly string[]): Promise<void> {
-  const ids = [...new Set(requestIds)];
-  if (ids.length === 0) return;
-  const found = await rows<{ id: string; number: string; plant_id: string; status: string; next: string }>(
-    tx,
-    sql`select r.id, r.number, r.plant_id, r.status,
-               case when shipped.quantity <= 0 then 'open'
-                    when shipped.quantity < r.quantity then 'partially_shipped'
-                    else 'shipped' end as next
-          from delivery_requests r
-          cross join lateral (
-            select coalesce(sum(i.packed_quantity), 0) as quantity
-              from shipment_items i
-              join shipments s on s.tenant_id = i.tenant_id and s.plant_id = i.plant_id and s.id = i.shipment_id
-             where i.tenant_id = r.tenant_id and i.plant_id = r.plant_id and i.delivery_request_id = r.id
-               and s.status in ('shipped', 'delivered')) shipped
-         where r.id in (${sql.join(
-           ids.map((id) => sql`${id}::uuid`),
-           sql`, `,
-         )}) and r.status <> 'cancelled'
-         order by r.id
-         for update of r`,
-  );
-  const changed = found.filter((r) => r.next !== r.status);
-  for (const request of changed) {
-    await tx
-      .update(tables.deliveryRequests)
-      .set({
-        status: request.next as tables.DeliveryRequestStatus,
-        version: sql`${tables.deliveryRequests.version} + 1`,
-        updatedAt: sql`now()`,
-      })
-      .where(inArray(tables.deliveryRequests.id, [request.id]));
-    auditUpdate(
-      tx,
-      'delivery_request',
-      { id: request.id, status: request.status },
-      { id: request.id, status: request.next },
-      { label: request.number, plantId: request.plant_id },
-    );
-  }
-}
 
 /**
  * How much of each request is still to be put on a shipment: its quantity less what live shipments

@@ -3,7 +3,7 @@ import { and, asc, desc, eq, ilike, inArray, or, type SQL, sql } from 'drizzle-o
 import { type AnyPgColumn, alias } from 'drizzle-orm/pg-core';
 import type { Sql } from '../../db/index.js';
 import { notFound } from '../../platform/index.js';
-import { trackingLink } from './shipment-rules.js';
+import { trackingLink } from '../customers/index.js';
 
 /*
  * Reading shipments (docs/logistics.md, "Shipments"): one row shape for the list and the record page,
@@ -81,7 +81,7 @@ const asShipment = ({ carrierTrackingUrl, ...row }: Row) => ({
   ...row,
   quantity: Number(row.quantity),
   packedQuantity: Number(row.packedQuantity),
-  trackingLink: trackingLink(carrierTrackingUrl ?? '', row.trackingNumber),
+  trackingLink: trackingLink({ trackingUrl: carrierTrackingUrl ?? '' }, row.trackingNumber),
 });
 
 export type Shipment = ReturnType<typeof asShipment>;

@@ -6,7 +6,6 @@ import {
   type ShipmentAction,
   shipRefusal,
   statusAfterPacking,
-  trackingLink,
   transitionRefusal,
 } from './shipment-rules.js';
 
@@ -81,14 +80,6 @@ describe('shipping', () => {
       'Nothing is packed yet: pack the items before shipping',
     );
     expect(shipRefusal([{ id: 'a', quantity: 1, packed: 1 }], false)).toBeNull();
-  });
-
-  it('links the carrier’s tracking page, encoding the number', () => {
-    expect(trackingLink('https://track.example/?n={tracking}', 'AB 12/3')).toBe(
-      'https://track.example/?n=AB%2012%2F3',
-    );
-    expect(trackingLink('', 'AB123')).toBeNull();
-    expect(trackingLink('https://track.example/{tracking}', '')).toBeNull();
   });
 
   it('dates in the plant’s own calendar', () => {

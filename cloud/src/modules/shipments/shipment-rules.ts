@@ -102,9 +102,3 @@ export function plantDate(at: Date, timeZone: string): string {
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('year')}-${part('month')}-${part('day')}`;
 }
-
-/** The carrier's tracking page for a tracking number, or null without a template or a number. */
-export function trackingLink(template: string, trackingNumber: string): string | null {
-  if (template === '' || trackingNumber === '' || !template.includes('{tracking}')) return null;
-  return template.replaceAll('{tracking}', encodeURIComponent(trackingNumber));
-}

@@ -50,6 +50,14 @@ describe('audit entries as the viewer shows them', () => {
     expect(recordHref({ ...order, entityType: 'role' }, ['roles.read'])).toBe('/admin/roles');
     expect(recordHref({ ...order, entityType: 'change_order' }, ['changes.read'])).toBe('/change-orders/o1');
     expect(recordHref({ ...order, entityType: 'change_order' }, ['config.read'])).toBeNull();
+    expect(recordHref({ ...order, entityType: 'customer' }, ['logistics.read'])).toBe(
+      '/logistics/customers/o1',
+    );
+    expect(recordHref({ ...order, entityType: 'delivery_request' }, ['logistics.read'])).toBe(
+      '/logistics/requests/o1',
+    );
+    expect(recordHref({ ...order, entityType: 'carrier' }, ['logistics.read'])).toBe('/logistics/carriers');
+    expect(recordHref({ ...order, entityType: 'customer' }, ['kpi.read'])).toBeNull();
     expect(recordHref({ ...order, entityType: 'role' }, ['users.read'])).toBeNull();
     expect(recordHref({ ...order, entityType: 'plant', entityId: PLANT_ID }, ['plants.read'])).toBe(
       `/admin/plants?plant=${PLANT_ID}`,

@@ -29,6 +29,10 @@ export const ENTITY_TYPE_LABELS: Readonly<Record<string, string>> = {
   barcode_label: 'Label',
   label_print: 'Label print',
   label_template: 'Label template',
+  customer: 'Customer',
+  customer_address: 'Ship-to address',
+  carrier: 'Carrier',
+  delivery_request: 'Delivery request',
 };
 
 /** `shift_pattern` → "Shift pattern"; a known type by its label. */
@@ -120,6 +124,12 @@ export function recordHref(record: EntryRecord, permissions: readonly string[]):
       return may('logistics.read') ? `/logistics/labels/${id}` : null;
     case 'printer':
       return may('logistics.manage') ? '/logistics/printers' : null;
+    case 'customer':
+      return may('logistics.read') ? `/logistics/customers/${id}` : null;
+    case 'carrier':
+      return may('logistics.read') ? '/logistics/carriers' : null;
+    case 'delivery_request':
+      return may('logistics.read') ? `/logistics/requests/${id}` : null;
     default:
       return null;
   }
