@@ -8,7 +8,7 @@ import { rows } from './index.js';
 
 /*
  * A release that adds permissions to built-in roles grants them to existing tenants once
- * (builtin-roles.ts, docs/security.md "Roles and permissions").
+ * (builtin-roles.ts, docs/security.md, "Roles and permissions").
  */
 describe.each(testEngines)('built-in roles across releases ($name engine)', (engine) => {
   let database: TestDatabase;

@@ -153,7 +153,7 @@ export const rolePermissions = pgTable(
 /**
  * The permissions each built-in role of a tenant has been offered: a permission new in the catalogue
  * is granted to the built-in roles that define it once, and never again after a tenant removed it
- * (cloud/src/db/role-offers.ts).
+ * (cloud/src/db/builtin-roles.ts).
  */
 export const rolePermissionOffers = pgTable(
   'role_permission_offers',
