@@ -70,6 +70,7 @@ describe('navigationFor', () => {
   it('offers a planner the logistics pages, and finds them by what planners call them', () => {
     const nav = navigationFor(['logistics.read', 'logistics.manage']);
     expect(nav.find((s) => s.key === 'logistics')?.pages.map((p) => p.href)).toEqual([
+      '/logistics/shipments',
       '/logistics/requests',
       '/logistics/customers',
       '/logistics/carriers',
