@@ -33,6 +33,7 @@ describe.runIf(hasChromium)('settings and the reason prompt in the web UI', () =
     const reasonRequired = page.getByLabel('Require a reason for every change');
     // The demo has saved settings of its own (its GS1 company prefix); the audit ones are the defaults.
     await expect.poll(() => retention.inputValue()).toBe('3650');
+    const start = (await stored()).version;
     expect(await reasonRequired.isChecked()).toBe(false);
     await page.getByText('about 10 years').waitFor();
 
@@ -68,19 +69,25 @@ describe.runIf(hasChromium)('settings and the reason prompt in the web UI', () =
     await dialog.waitFor({ state: 'hidden' });
     await page.getByText(/^Not saved: this tenant requires a reason for every change/).waitFor();
     expect(await retention.inputValue()).toBe('1825');
-    expect(await stored()).toMatchObject({ version: 1, settings: { audit: { retentionDays: 3650 } } });
+    expect(await stored()).toMatchObject({
+      version: start + 1,
+      settings: { audit: { retentionDays: 3650 } },
+    });
 
     // Saved with a reason the second time.
     await page.getByRole('button', { name: 'Save settings' }).click();
     await dialog.getByLabel('Reason').fill('Customer quality agreement: five years');
     await dialog.getByRole('button', { name: 'Save with reason' }).click();
     await page.getByText('Settings saved.').waitFor();
-    expect(await stored()).toMatchObject({ version: 2, settings: { audit: { retentionDays: 1825 } } });
+    expect(await stored()).toMatchObject({
+      version: start + 2,
+      settings: { audit: { retentionDays: 1825 } },
+    });
     expect(await page.getByText(/^Not saved/).count()).toBe(0);
 
     // Someone else saves meanwhile: this form's save is refused, naming them, and Reload shows theirs.
     await trpcCall(page, 'settings.update', {
-      version: 2,
+      version: start + 2,
       patch: { audit: { retentionDays: 2000 } },
       reason: 'Elsewhere',
     });
