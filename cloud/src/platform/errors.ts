@@ -37,6 +37,25 @@ export async function unlessTaken<T>(work: Promise<T>, taken: () => DomainError)
   }
 }
 
+/**
+ * A write whose foreign keys may refuse a reference: the refused constraint, when `errors` names it,
+ * becomes that error (a field's "not found" or "not in this plant"); anything else passes through.
+ */
+export async function withConstraintErrors<T>(
+  work: Promise<T>,
+  errors: Readonly<Record<string, () => DomainError>>,
+): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    const cause = (error as { cause?: unknown } | null)?.cause ?? error;
+    const constraint = (cause as { constraint?: unknown } | null)?.constraint;
+    const mapped = typeof constraint === 'string' ? errors[constraint] : undefined;
+    if (mapped !== undefined) throw mapped();
+    throw error;
+  }
+}
+
 export const notFound = (what: string) => new DomainError('not_found', `${what} not found`);
 
 /** A code already used by another row in its scope, reported on the form's `code` field. */

@@ -42,6 +42,7 @@ export {
   takenCode,
   uniqueCode,
   unlessTaken,
+  withConstraintErrors,
 } from './errors.js';
 export {
   catalogueCodeInput,

@@ -1,7 +1,13 @@
 import { tables } from '@plantline/schema';
 import { and, desc, eq, gte, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
-import { auditCreate, auditUpdate, DomainError, notFound } from '../../platform/index.js';
+import {
+  auditCreate,
+  auditUpdate,
+  DomainError,
+  notFound,
+  withConstraintErrors,
+} from '../../platform/index.js';
 import { takeNumber } from '../config/index.js';
 import { visiblePlant } from './visibility.js';
 
@@ -215,17 +221,8 @@ const referenceErrors: Record<string, () => DomainError> = {
     new DomainError('not_found', 'Product not found', { productId: 'Not found' }),
 };
 
-async function withReferences<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (error) {
-    const cause = (error as { cause?: unknown } | null)?.cause ?? error;
-    const constraint = (cause as { constraint?: unknown } | null)?.constraint;
-    const mapped = typeof constraint === 'string' ? referenceErrors[constraint] : undefined;
-    if (mapped !== undefined) throw mapped();
-    throw error;
-  }
-}
+/** Runs a write, turning a refused reference into its field's error. */
+const withReferences = <T>(work: Promise<T>): Promise<T> => withConstraintErrors(work, referenceErrors);
 
 const takenNumber = () =>
   new DomainError('conflict', 'That order number is already in use', { number: 'Already in use' });

@@ -1,7 +1,7 @@
 import { tables } from '@plantline/schema';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
-import { DomainError } from '../../platform/index.js';
+import { DomainError, withConstraintErrors } from '../../platform/index.js';
 
 /*
  * What a shipment points at must be of its own tenant, and its requests and stations of its plant
@@ -108,14 +108,5 @@ const constraintErrors: Record<string, () => DomainError> = {
 };
 
 /** Runs a write, turning a refused reference into its field's error. */
-export async function withReferences<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (error) {
-    const cause = (error as { cause?: unknown } | null)?.cause ?? error;
-    const constraint = (cause as { constraint?: unknown } | null)?.constraint;
-    const mapped = typeof constraint === 'string' ? constraintErrors[constraint] : undefined;
-    if (mapped !== undefined) throw mapped();
-    throw error;
-  }
-}
+export const withReferences = <T>(work: Promise<T>): Promise<T> =>
+  withConstraintErrors(work, constraintErrors);
