@@ -139,6 +139,8 @@ export const deliveryRequests = pgTable(
     requestedDate: date('requested_date').notNull(),
     status: text('status', { enum: deliveryRequestStatuses }).notNull().default('open'),
     note: text('note').notNull().default(''),
+    /** Why the request was cancelled, as the person gave it; empty otherwise. */
+    cancelReason: text('cancel_reason').notNull().default(''),
     createdBy: uuid('created_by'),
     version: integer('version').notNull().default(1),
     createdAt: createdAtColumn(),

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   boolean,
+  check,
   foreignKey,
   index,
   inet,
@@ -38,11 +39,20 @@ export const plants = pgTable(
     code: text('code').notNull(),
     name: text('name').notNull(),
     timezone: text('timezone').notNull().default('UTC'),
+    /** The ship-from address on logistic labels and delivery notes (docs/labels.md). */
+    street: text('street').notNull().default(''),
+    postalCode: text('postal_code').notNull().default(''),
+    city: text('city').notNull().default(''),
+    /** ISO 3166-1 alpha-2, or empty while not set. */
+    country: text('country').notNull().default(''),
+    /** The plant's Global Location Number (13 digits, GS1 check digit checked by the API). */
+    gln: text('gln'),
     createdAt: createdAtColumn(),
   },
   (t) => [
     unique('plants_tenant_id_id_key').on(t.tenantId, t.id),
     unique('plants_tenant_code_key').on(t.tenantId, t.code),
+    check('plants_gln_check', sql`${t.gln} is null or ${t.gln} ~ '^[0-9]{13}$'`),
   ],
 );
 

@@ -15,6 +15,7 @@ export * from './quality.js';
 export * from './search.js';
 export * from './settings.js';
 export * from './shipments.js';
+export * from './station-tasks.js';
 export * from './transfers.js';
 export * from './workflow.js';
 export * from './workflow-decisions.js';

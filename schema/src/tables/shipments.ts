@@ -251,8 +251,10 @@ export const packageContents = pgTable(
     gtin: text('gtin'),
     lot: text('lot'),
     serial: text('serial'),
-    /** Expiry or best-before from the scan (AI 17 / 15), a calendar date. */
+    /** AI (17) expiry from the scan, a calendar date. */
     expiry: date('expiry'),
+    /** AI (15) best before, kept apart from (17) expiry so a label prints the date the scan carried. */
+    bestBefore: date('best_before'),
     quantity: numeric('quantity').notNull(),
     /** The qr_code_scans event the packing came from, when it came from a scanner. */
     scanEventId: uuid('scan_event_id'),
