@@ -110,6 +110,21 @@ export const permissionCatalogue = [
     area: 'audit',
     description: 'Read the audit trail, verify its hash chain and export signed checkpoints',
   },
+  {
+    key: 'reports.manage',
+    area: 'reports',
+    description: "Copy the shipped reports and adjust the copies' columns, grouping and filters",
+  },
+  {
+    key: 'reports.schedule',
+    area: 'reports',
+    description: 'Schedule reports and choose who receives them',
+  },
+  {
+    key: 'dashboards.manage',
+    area: 'dashboards',
+    description: 'Create dashboards shared with roles and edit shared dashboards',
+  },
 ] as const satisfies readonly { key: string; area: string; description: string }[];
 
 export type Permission = (typeof permissionCatalogue)[number]['key'];
@@ -159,6 +174,9 @@ export const builtinRoles = [
       'changes.manage',
       'approvals.decide',
       'logistics.read',
+      'reports.manage',
+      'reports.schedule',
+      'dashboards.manage',
     ],
   },
   {
@@ -182,6 +200,8 @@ export const builtinRoles = [
       'changes.read',
       'logistics.read',
       'logistics.pack',
+      'reports.schedule',
+      'dashboards.manage',
     ],
   },
   {
@@ -223,6 +243,7 @@ export const builtinRoles = [
       'ncrs.raise',
       'changes.read',
       'logistics.read',
+      'reports.schedule',
     ],
   },
   {
@@ -240,6 +261,7 @@ export const builtinRoles = [
       'quality.read',
       'changes.read',
       'logistics.read',
+      'reports.schedule',
     ],
   },
   {
@@ -258,6 +280,7 @@ export const builtinRoles = [
       'changes.read',
       'logistics.read',
       'logistics.manage',
+      'reports.schedule',
     ],
   },
   {

@@ -219,6 +219,15 @@ export const searchableTypes = [
     link: (record) => `/logistics/transfers/${encodeURIComponent(record.entityId)}`,
   },
   {
+    key: 'report',
+    label: 'Reports',
+    singular: 'Report',
+    // What a report shows is checked again when it runs (docs/reports.md); its name is no secret.
+    permission: 'kpi.read',
+    context: null,
+    link: (record) => `/reports/${encodeURIComponent(record.entityId)}`,
+  },
+  {
     key: 'change_order',
     label: 'Change orders',
     singular: 'Change order',
