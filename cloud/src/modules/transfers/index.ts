@@ -1,0 +1,10 @@
+/*
+ * Transfers between two plants of a tenant (docs/logistics.md, "Transfers"). The logistics router
+ * mounts the router; scans from plant stations arriving through the edge reach packing and receiving
+ * through `recordTransferScan` with `source: 'edge'`.
+ */
+
+export { openTransferPackage, shipTransfer } from './packing.js';
+export { recordTransferScan, type TransferScanInput, type TransferScanOutcome } from './scans.js';
+export { createTransfer, type TransferCall } from './transfers.js';
+export { transfersRouter } from './transfers.router.js';
