@@ -4,7 +4,8 @@
  * through `recordTransferScan` with `source: 'edge'`.
  */
 
-export { openTransferPackage, shipTransfer } from './packing.js';
+export { openTransferPackage } from './packing.js';
 export { recordTransferScan, type TransferScanInput, type TransferScanOutcome } from './scans.js';
+export { shipTransfer } from './shipping.js';
 export { createTransfer, type TransferCall } from './transfers.js';
 export { transfersRouter } from './transfers.router.js';

@@ -16,15 +16,7 @@ import {
 } from '../shipments/index.js';
 import type { PlantName } from './plant-names.js';
 import { findTransfer, type Transfer, type TransferItem, transferItems } from './transfer-queries.js';
-import { shipRefusal } from './transfer-rules.js';
-import {
-  announce,
-  checkCarrier,
-  lockedFor,
-  moveTransfer,
-  plantNames,
-  type TransferCall,
-} from './transfers.js';
+import { announce, lockedFor, moveTransfer, plantNames, type TransferCall } from './transfers.js';
 
 /*
  * The sending plant packs and ships a transfer (docs/logistics.md, "Transfers"): pallets and cartons
@@ -356,41 +348,6 @@ export async function recordScan(
     after: { result: answer.result, message: answer.message, data: input.data, source: input.source },
   });
   return recorded!.id;
-}
-
-export interface Shipping {
-  id: string;
-  expectedVersion: number;
-  carrierId?: string | null | undefined;
-  trackingNumber?: string | undefined;
-  /** Ship what is packed though some items are not fully packed. */
-  partial?: boolean | undefined;
-}
-
-/** Picking → in transit: what is packed leaves, with its packages, carrier and tracking number. */
-export async function shipTransfer(call: TransferCall, input: Shipping) {
-  const { tx } = call;
-  const plants = await plantNames(call);
-  const current = await lockedFor(call, plants, input, 'ship');
-  const items = await transferItems(tx, current.id);
-  const refusal = shipRefusal(
-    items.map((i) => ({ ...i, packed: i.packedQuantity })),
-    input.partial === true,
-  );
-  if (refusal !== null) throw new DomainError('conflict', refusal, { partial: refusal });
-  if (input.carrierId != null && input.carrierId !== current.carrierId)
-    await checkCarrier(tx, input.carrierId);
-  await tx
-    .update(pk)
-    .set({ status: 'shipped', closedAt: sql`coalesce(${pk.closedAt}, now())` })
-    .where(eq(pk.transferOrderId, current.id));
-  const set: Partial<typeof tables.transferOrders.$inferInsert> = {
-    status: 'in_transit',
-    shippedAt: new Date(),
-  };
-  if (input.carrierId !== undefined) set.carrierId = input.carrierId;
-  if (input.trackingNumber !== undefined) set.trackingNumber = input.trackingNumber.trim();
-  return moveTransfer(call, plants, current, 'ship', set);
 }
 
 const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

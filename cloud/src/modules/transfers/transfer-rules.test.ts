@@ -7,7 +7,6 @@ import {
   type ReceivedLine,
   shipRefusal,
   sideRefusal,
-  suggestedReason,
   transitionRefusal,
 } from './transfer-rules.js';
 
@@ -83,13 +82,6 @@ describe('finishing receiving', () => {
       'Line 1 (BRK-100): 6 of 5 arrived, which is not "short"',
     );
     expect(discrepancyProblems([line({ received: 4, reason: 'damaged' })]).size).toBe(0);
-  });
-
-  it('suggests a missing package when the packages that never came explain the shortfall', () => {
-    expect(suggestedReason({ shipped: 6, received: 3, inMissingPackages: 3 })).toBe('missing_package');
-    expect(suggestedReason({ shipped: 6, received: 5, inMissingPackages: 0 })).toBe('short');
-    expect(suggestedReason({ shipped: 6, received: 7, inMissingPackages: 0 })).toBe('over');
-    expect(suggestedReason({ shipped: 6, received: 6, inMissingPackages: 0 })).toBeNull();
   });
 });
 

@@ -129,12 +129,3 @@ export function discrepancyProblems(lines: readonly ReceivedLine[]): Map<string,
   }
   return problems;
 }
-
-/** The reason a line's shortfall most likely has: a package that never arrived, else short. */
-export function suggestedReason(line: { shipped: number; received: number; inMissingPackages: number }) {
-  if (line.received === line.shipped) return null;
-  if (line.received > line.shipped) return 'over' as const;
-  return line.inMissingPackages >= line.shipped - line.received
-    ? ('missing_package' as const)
-    : ('short' as const);
-}

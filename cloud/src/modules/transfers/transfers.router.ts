@@ -5,10 +5,11 @@ import { permittedProcedure, permittedSubscription, router } from '../../trpc/pr
 import { customValuesInput } from '../config/index.js';
 import { SCAN_DATA_MAX_LENGTH } from '../shipments/index.js';
 import { liveTransfer } from './live.js';
-import { closeTransferPackage, openTransferPackage, shipTransfer } from './packing.js';
+import { closeTransferPackage, openTransferPackage } from './packing.js';
 import { tenantPlantNames } from './plant-names.js';
 import { finishReceiving, receiveDamaged } from './receiving.js';
 import { recordTransferScan } from './scans.js';
+import { shipTransfer } from './shipping.js';
 import { getTransfer, listTransfers } from './transfer-queries.js';
 import { cancelTransfer, createTransfer, updateTransfer } from './transfers.js';
 

@@ -10,10 +10,10 @@ import {
   DomainError,
   type EventBus,
   type Principal,
-  withConstraintErrors,
 } from '../../platform/index.js';
 import { takeNumber, withCustomValues } from '../config/index.js';
 import { type PlantName, tenantPlantNames } from './plant-names.js';
+import { checkCarrier, checkProducts, type TransferLine, withReferences } from './references.js';
 import {
   lockTransfer,
   reachOf,
@@ -69,16 +69,6 @@ export const audited = (transfer: Transfer, items: readonly TransferItem[]) => (
 /** Sending-side actions are recorded with the sending plant, receiving ones with the receiving plant. */
 export const auditPlant = (transfer: Transfer, action: TransferAction) =>
   sideOf[action] === 'sending' ? transfer.fromPlantId : transfer.toPlantId;
-
-const constraintErrors: Record<string, () => DomainError> = {
-  transfer_orders_to_plant_fk: () =>
-    new DomainError('not_found', 'Plant not found', { toPlantId: 'Not a plant of this tenant' }),
-  transfer_orders_carrier_fk: () =>
-    new DomainError('not_found', 'Carrier not found', { carrierId: 'Not found' }),
-  transfer_items_product_fk: () => new DomainError('not_found', 'Product not found', { items: 'Not found' }),
-};
-
-const withReferences = <T>(work: Promise<T>): Promise<T> => withConstraintErrors(work, constraintErrors);
 
 /**
  * The transfer locked, in a status that allows `action`, and the caller of the side the action belongs
@@ -160,43 +150,6 @@ export async function moveTransfer(
     });
   announce(call, moved);
   return moved;
-}
-
-export interface TransferLine {
-  productId: string;
-  quantity: number;
-  lot?: string | null | undefined;
-}
-
-async function checkProducts(tx: Sql, lines: readonly TransferLine[]) {
-  const p = tables.products;
-  const ids = [...new Set(lines.map((l) => l.productId))];
-  if (ids.length === 0) return;
-  const found = await tx
-    .select({ id: p.id, code: p.code, isActive: p.isActive })
-    .from(p)
-    .where(inArray(p.id, ids));
-  for (const id of ids) {
-    const product = found.find((f) => f.id === id);
-    if (product === undefined)
-      throw new DomainError('not_found', 'Product not found', { items: 'Not found' });
-    if (!product.isActive)
-      throw new DomainError('invalid', `Product ${product.code} is deactivated`, {
-        items: `${product.code} is deactivated`,
-      });
-  }
-}
-
-export async function checkCarrier(tx: Sql, carrierId: string) {
-  const c = tables.carriers;
-  const [carrier] = await tx
-    .select({ code: c.code, isActive: c.isActive })
-    .from(c)
-    .where(eq(c.id, carrierId));
-  if (carrier === undefined)
-    throw new DomainError('not_found', 'Carrier not found', { carrierId: 'Not found' });
-  if (!carrier.isActive)
-    throw new DomainError('invalid', `Carrier ${carrier.code} is deactivated`, { carrierId: 'Deactivated' });
 }
 
 async function insertItems(
