@@ -4,6 +4,7 @@ import {
   finishLines,
   parseTransferFilter,
   transferFilterQuery,
+  transferResultLabel,
   validateFinish,
   validateNewTransfer,
 } from './transfers';
@@ -76,5 +77,15 @@ describe('finishing receiving', () => {
     expect(finishInput([{ ...lines[1]!, note: ' torn ' }])).toEqual([
       { itemId: 'i2', receivedQuantity: 3, reason: 'short', note: 'torn' },
     ]);
+  });
+});
+
+describe('station answers', () => {
+  it('read as receiving at the receiving station', () => {
+    expect(transferResultLabel('ok', 'receive')).toBe('Received');
+    expect(transferResultLabel('duplicate', 'receive')).toBe('Already received');
+    expect(transferResultLabel('duplicate', 'pack')).toBe('Already packed');
+    expect(transferResultLabel('not_in_shipment', 'pack')).toBe('Not in this transfer');
+    expect(transferResultLabel('bad_check_digit', 'receive')).toBe('Bad check digit');
   });
 });

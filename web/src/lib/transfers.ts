@@ -1,3 +1,4 @@
+import { resultLabel } from './shipments';
 import type { trpc } from './trpc';
 import type { FieldErrors } from './validation';
 
@@ -229,4 +230,16 @@ export function finishInput(lines: readonly FinishLine[]) {
     ...(line.reason === '' ? {} : { reason: line.reason }),
     ...(line.note.trim() === '' ? {} : { note: line.note.trim() }),
   }));
+}
+
+const receivingLabels: Record<string, string> = {
+  ok: 'Received',
+  duplicate: 'Already received',
+  not_in_shipment: 'Not in this transfer',
+};
+
+/** A station's answer in a word: packing a transfer reads like packing a shipment, receiving has its own. */
+export function transferResultLabel(result: string, mode: 'pack' | 'receive'): string {
+  if (mode === 'receive') return receivingLabels[result] ?? resultLabel(result);
+  return result === 'not_in_shipment' ? 'Not in this transfer' : resultLabel(result);
 }
