@@ -1,5 +1,5 @@
 import { tables } from '@plantline/schema';
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
 import {
   type AfterCommit,
