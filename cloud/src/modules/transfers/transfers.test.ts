@@ -347,6 +347,42 @@ describe.each(testEngines)('transfers between plants ($name engine)', (engine) =
     });
   });
 
+  it('is edited before it leaves, against the version its planner saw', async () => {
+    const transfer = await plan();
+    const edited = await a.sender.trpc.logistics.transfers.update.mutate({
+      id: transfer.id,
+      expectedVersion: 1,
+      patch: { note: 'Urgent' },
+      addItems: [{ productId: a.caliper, quantity: 2, lot: 'L-1' }],
+      quantities: [{ itemId: transfer.items[0]!.id, quantity: 4 }],
+    });
+    expect(edited).toMatchObject({ version: 2, note: 'Urgent' });
+    expect(edited.items.map((i) => [i.lineNo, i.productCode, i.quantity, i.lot])).toEqual([
+      [1, 'BRK-100', 4, null],
+      [2, 'BRK-200', 2, 'L-1'],
+    ]);
+    await expectApiError(
+      a.sender.trpc.logistics.transfers.update.mutate({
+        id: transfer.id,
+        expectedVersion: 1,
+        patch: { note: 'x' },
+      }),
+      'CONFLICT',
+      /was changed since you opened it \(by .+ UTC\); reload it and try again/,
+    );
+    const box = await carton(transfer.id);
+    await packScan(transfer.id, box.id, `(01)${ROTOR}(30)2`);
+    await expectApiError(
+      a.sender.trpc.logistics.transfers.update.mutate({
+        id: transfer.id,
+        expectedVersion: await version(transfer.id),
+        quantities: [{ itemId: transfer.items[0]!.id, quantity: 1 }],
+      }),
+      'BAD_REQUEST',
+      'Line 1 has 2 packed already',
+    );
+  });
+
   it('refuses bad input with a clear error', async () => {
     await expectApiError(
       a.sender.trpc.logistics.transfers.create.mutate({
