@@ -41,6 +41,11 @@ export interface BusEvents {
   'labels.print-queued': { tenantId: string; plantId: string };
   /** A shipment was packed into, moved on or edited (docs/logistics.md): its live page and stations look again. */
   'shipments.changed': { tenantId: string; plantId: string; shipmentId: string };
+  /**
+   * A transfer between two plants was packed into, shipped, received or edited (docs/logistics.md,
+   * "Transfers"): its live page and the stations of both plants look again.
+   */
+  'transfers.changed': { tenantId: string; fromPlantId: string; toPlantId: string; transferOrderId: string };
   'audit.verification-failed': {
     tenantId: string;
     trigger: 'schedule' | 'request';

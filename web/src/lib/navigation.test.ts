@@ -71,6 +71,7 @@ describe('navigationFor', () => {
     const nav = navigationFor(['logistics.read', 'logistics.manage']);
     expect(nav.find((s) => s.key === 'logistics')?.pages.map((p) => p.href)).toEqual([
       '/logistics/shipments',
+      '/logistics/transfers',
       '/logistics/requests',
       '/logistics/customers',
       '/logistics/carriers',
@@ -78,6 +79,7 @@ describe('navigationFor', () => {
     ]);
     expect(matchPages('ship-to', pagesFor(['logistics.read']))[0]?.href).toBe('/logistics/customers');
     expect(matchPages('promise', pagesFor(['logistics.read']))[0]?.href).toBe('/logistics/requests');
+    expect(matchPages('between plants', pagesFor(['logistics.read']))[0]?.href).toBe('/logistics/transfers');
     expect(navigationFor(['events.read']).some((s) => s.key === 'logistics')).toBe(false);
   });
 

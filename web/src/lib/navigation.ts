@@ -94,6 +94,13 @@ export const NAV_PAGES: readonly NavPage[] = [
   },
   {
     group: 'logistics',
+    label: 'Transfers',
+    href: '/logistics/transfers',
+    anyOf: ['logistics.read'],
+    keywords: ['inter-plant', 'between plants', 'transit', 'receiving', 'receive', 'discrepancy', 'sscc'],
+  },
+  {
+    group: 'logistics',
     label: 'Delivery requests',
     href: '/logistics/requests',
     anyOf: ['logistics.read'],

@@ -20,6 +20,7 @@ import { seedDemoNcrs } from './demo-ncrs.js';
 import { createDemoPeople, DEMO_PEOPLE, type DemoAppDeps, DemoDesk, demoPerson } from './demo-people.js';
 import { seedDemoPrinters } from './demo-printers.js';
 import { seedDemoShipments } from './demo-shipments.js';
+import { seedDemoTransfers } from './demo-transfers.js';
 
 export interface DemoCredentials {
   email: string;
@@ -133,7 +134,10 @@ export async function seedDemoTenant(
       await desk.close();
     }
   }
-  if (options.app !== undefined) await seedDemoShipments(db, options.app, created);
+  if (options.app !== undefined) {
+    await seedDemoShipments(db, options.app, created);
+    await seedDemoTransfers(db, options.app, created);
+  }
   writeFileSync(credentialsFile, JSON.stringify(credentials, null, 2), { mode: 0o600 });
   chmodSync(credentialsFile, 0o600);
   const edgeKey = await db.ownerTransact(scope, (tx) =>

@@ -58,4 +58,18 @@ describe.each(testEngines)('the demo shipments ($name engine)', (engine) => {
     expect(page.scans.map((s) => s.result)).toEqual(['ok']);
     expect((await admin.trpc.settings.get.query()).settings.logistics.gs1CompanyPrefix).toBe(DEMO_GS1_PREFIX);
   });
+
+  it('sends one packed pallet from the first plant to the second, in transit', async () => {
+    const admin = await signIn(server.url, email, password);
+    const { items } = await admin.trpc.logistics.transfers.list.query({ direction: 'incoming' });
+    expect(items.map((t) => [t.number, t.status, t.fromPlantCode, t.toPlantCode])).toEqual([
+      [`TRF-RIV-${new Date().getUTCFullYear()}-00001`, 'in_transit', 'RIV', 'LAK'],
+    ]);
+    const page = await admin.trpc.logistics.transfers.get.query({ id: items[0]!.id });
+    expect(page.items.map((i) => [i.productCode, i.quantity, i.packedQuantity, i.receivedQuantity])).toEqual([
+      ['BRK-100', 12, 12, 0],
+      ['HSG-310', 6, 6, 0],
+    ]);
+    expect(page.packages.map((p) => [p.kind, p.status])).toEqual([['pallet', 'shipped']]);
+  });
 });

@@ -2,6 +2,7 @@ import { permittedProcedure, router } from '../../trpc/procedures.js';
 import { carriersRouter, customersRouter, requestsRouter } from '../customers/index.js';
 import { labelsRouter, printersRouter, printingRouter } from '../labels/index.js';
 import { packingRouter, shipmentsRouter } from '../shipments/index.js';
+import { transfersRouter } from '../transfers/index.js';
 import { gs1ParseInput, parseScanData } from './gs1.js';
 
 export const logisticsRouter = router({
@@ -16,6 +17,7 @@ export const logisticsRouter = router({
   printing: printingRouter,
   shipments: shipmentsRouter,
   packing: packingRouter,
+  transfers: transfersRouter,
   customers: customersRouter,
   carriers: carriersRouter,
   requests: requestsRouter,

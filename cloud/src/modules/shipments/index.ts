@@ -1,9 +1,23 @@
 /*
  * Customer shipments and packing by scanning (docs/logistics.md). The logistics router mounts the
  * routers; the edge's scan events will reach packing through `recordPackingScan` with `source: 'edge'`.
+ * Transfers between plants pack with the same rules and SSCCs, through the exports below.
  */
 export { openPackage } from './packages.js';
-export { type PackingOutcome, type PackingScanInput, recordPackingScan } from './packing.js';
-export { packingRouter } from './packing.router.js';
+export { type PackingOutcome, type PackingScanInput, recordPackingScan, type ScanSource } from './packing.js';
+export { packingRouter, SCAN_DATA_MAX_LENGTH } from './packing.router.js';
+export {
+  answerScan,
+  type PackingAnswer,
+  type PackingItem,
+  type PackingPackage,
+  packageName,
+  type ScanContent,
+  scanContent,
+  serialKey,
+} from './packing-rules.js';
+export { checkStation } from './references.js';
+export { plantDate } from './shipment-rules.js';
 export { createShipment, type ShipmentCall } from './shipments.js';
 export { shipmentsRouter } from './shipments.router.js';
+export { issueSscc } from './sscc.js';

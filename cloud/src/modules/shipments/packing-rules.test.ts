@@ -257,3 +257,22 @@ describe('nesting a carton on a pallet by its SSCC', () => {
     expect(answer(`(00)${pallet.sscc}`, { target: pallet }).result).toBe('duplicate');
   });
 });
+
+describe('packing a transfer with the same rules', () => {
+  it('names the transfer in its answers instead of the shipment', () => {
+    const transfer = { subject: 'transfer' as const };
+    expect(answer(`(01)${UNKNOWN}`, transfer).message).toBe(
+      `GTIN ${UNKNOWN} is not on this transfer, which needs BRK-100, BRK-200`,
+    );
+    expect(answer(`(00)${sscc(40)}`, transfer).message).toBe(
+      `SSCC ${sscc(40)} is not a package of this transfer`,
+    );
+    expect(answer(`(01)${ROTOR}(17)260301`, transfer).message).toBe(
+      'Expired on 2026-03-01; the transfer leaves on 2026-03-04',
+    );
+    expect(answer(`(01)${ROTOR}(30)3`, transfer)).toMatchObject({
+      result: 'ok',
+      message: '3 × BRK-100 packed: 7 to go',
+    });
+  });
+});

@@ -3,8 +3,8 @@ import { type Gs1ParseResult, parseGs1Date } from '@plantline/schema/gs1';
 
 /*
  * What a packing station answers to one scan (docs/logistics.md, "Packing by scanning"): the scan as
- * parseGs1 read it, against what the shipment still needs. No I/O: packing.ts loads the task, asks
- * here, and writes what the answer says. Every refusal carries a sentence the operator reads at the
+ * parseGs1 read it, against what the shipment — or a transfer between plants — still needs. No I/O:
+ * packing.ts (and the transfers module) loads the task, asks here, and writes what the answer says. Every refusal carries a sentence the operator reads at the
  * station, naming what was expected and what was scanned.
  */
 
@@ -28,7 +28,7 @@ export interface ScanContent {
   count: number | null;
 }
 
-/** One item of the shipment as the station sees it. */
+/** One item of the shipment (or transfer) as the station sees it. */
 export interface PackingItem {
   id: string;
   productId: string;
@@ -51,6 +51,11 @@ export interface PackingPackage {
 }
 
 export interface PackingTask {
+  /**
+   * What is packed, as the operator's answers name it ("this shipment", "this transfer"); a shipment
+   * when not said.
+   */
+  subject?: 'shipment' | 'transfer' | undefined;
   /** The day the shipment leaves (its planned date, else the plant's today): expiry is checked against it. */
   shipDate: string;
   items: readonly PackingItem[];
@@ -130,22 +135,23 @@ export function answerScan(
   if (options.scanEventId != null && task.usedScanEventIds.has(options.scanEventId))
     return refuse('duplicate', 'This scan was already packed');
   const content = scanContent(scan, options.now);
+  const subject = task.subject ?? 'shipment';
   if (content.sscc !== null) {
     const own = task.packages.find((p) => p.sscc === content.sscc);
-    if (own !== undefined) return nest(own, task.target);
+    if (own !== undefined) return nest(own, task.target, subject);
     if (task.foreignSsccs.has(content.sscc) || content.gtin === null)
-      return refuse('not_in_shipment', `SSCC ${content.sscc} is not a package of this shipment`);
+      return refuse('not_in_shipment', `SSCC ${content.sscc} is not a package of this ${subject}`);
   }
   if (content.gtin === null)
     return refuse(
       'unreadable',
       'The scan carries no GTIN (01) or SSCC (00): scan the product or carton label',
     );
-  return pack(content as ScanContent & { gtin: string }, task);
+  return pack(content as ScanContent & { gtin: string }, task, subject);
 }
 
 /** A closed carton of the shipment scanned at an open pallet goes onto it. */
-function nest(scanned: PackingPackage, target: PackingPackage): PackingAnswer {
+function nest(scanned: PackingPackage, target: PackingPackage, subject: string): PackingAnswer {
   const name = packageName(scanned);
   if (scanned.id === target.id)
     return refuse('duplicate', `That is the open ${target.kind} itself: scan a product or a closed carton`);
@@ -155,17 +161,17 @@ function nest(scanned: PackingPackage, target: PackingPackage): PackingAnswer {
     return refuse('wrong_item', `Cartons go onto a pallet: open a pallet to put ${name} on it`);
   if (scanned.kind === 'pallet') return refuse('wrong_item', `A pallet cannot go onto another pallet`);
   if (scanned.parentId !== null)
-    return refuse('duplicate', `${capital(name)} is already on another pallet of this shipment`);
+    return refuse('duplicate', `${capital(name)} is already on another pallet of this ${subject}`);
   if (scanned.status === 'open') return refuse('wrong_item', `Close ${name} before putting it on the pallet`);
   return { result: 'ok', action: 'nest', message: `${capital(name)} is on the pallet`, child: scanned };
 }
 
-function pack(content: ScanContent & { gtin: string }, task: PackingTask): PackingAnswer {
+function pack(content: ScanContent & { gtin: string }, task: PackingTask, subject: string): PackingAnswer {
   const candidates = task.items.filter((i) => i.gtin === content.gtin);
   const first = candidates[0];
   if (first === undefined) {
     const wanted = [...new Set(task.items.map((i) => i.productCode))].join(', ');
-    return refuse('wrong_item', `GTIN ${content.gtin} is not on this shipment, which needs ${wanted}`);
+    return refuse('wrong_item', `GTIN ${content.gtin} is not on this ${subject}, which needs ${wanted}`);
   }
   const product = first.productCode;
   // Items that name the scanned lot come before those that take any lot.
@@ -185,9 +191,9 @@ function pack(content: ScanContent & { gtin: string }, task: PackingTask): Packi
   if (content.serial !== null && task.packedSerials.has(serialKey(first.productId, content.serial)))
     return refuse('duplicate', `Serial ${content.serial} of ${product} is already packed`);
   if (content.expiry !== null && content.expiry < task.shipDate)
-    return refuse('expired', `Expired on ${content.expiry}; the shipment leaves on ${task.shipDate}`);
+    return refuse('expired', `Expired on ${content.expiry}; the ${subject} leaves on ${task.shipDate}`);
   if (content.bestBefore !== null && content.bestBefore < task.shipDate)
-    return refuse('expired', `Best before ${content.bestBefore}; the shipment leaves on ${task.shipDate}`);
+    return refuse('expired', `Best before ${content.bestBefore}; the ${subject} leaves on ${task.shipDate}`);
   if (content.serial !== null && content.count !== null && content.count !== 1)
     return refuse('unreadable', `A serial number names one unit, but the scan counts ${content.count}`);
   const quantity = content.count ?? 1;
