@@ -43,6 +43,8 @@ export const transferOrders = pgTable(
     shippedAt: timestamp('shipped_at', { withTimezone: true }),
     receivedAt: timestamp('received_at', { withTimezone: true }),
     note: text('note').notNull().default(''),
+    /** Why it was cancelled, as the sending plant gave it: the receiving plant reads it here. */
+    cancelReason: text('cancel_reason').notNull().default(''),
     createdBy: uuid('created_by'),
     version: integer('version').notNull().default(1),
     createdAt: createdAtColumn(),

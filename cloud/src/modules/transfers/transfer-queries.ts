@@ -33,6 +33,7 @@ const transferColumns = {
   shippedAt: t.shippedAt,
   receivedAt: t.receivedAt,
   note: t.note,
+  cancelReason: t.cancelReason,
   createdBy: t.createdBy,
   createdByName: creator.displayName,
   version: t.version,

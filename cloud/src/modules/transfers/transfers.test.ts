@@ -340,6 +340,9 @@ describe.each(testEngines)('transfers between plants ($name engine)', (engine) =
       reason: 'Plant B has stock',
     });
     expect(cancelled.status).toBe('cancelled');
+    // The receiving plant reads why on the transfer itself: the sending plant's trail is not its own.
+    const received = await a.receiver.trpc.logistics.transfers.get.query({ id: transfer.id });
+    expect(received).toMatchObject({ status: 'cancelled', cancelReason: 'Plant B has stock' });
     const page = await a.sender.trpc.logistics.transfers.get.query({ id: transfer.id });
     expect(page.timeline.at(-1)).toMatchObject({
       action: 'transfer_order.cancel',

@@ -333,7 +333,7 @@ export async function updateTransfer(call: TransferCall, input: TransferUpdate) 
   return { ...updated, items: await transferItems(tx, current.id), custom };
 }
 
-/** Cancels a transfer that has not left; the reason stays with it in the sending plant's trail. */
+/** Cancels a transfer that has not left; both plants read the reason on the transfer. */
 export async function cancelTransfer(
   call: TransferCall,
   input: { id: string; expectedVersion: number; reason: string },
@@ -351,7 +351,7 @@ export async function cancelTransfer(
     plants,
     current,
     'cancel',
-    { status: 'cancelled' },
+    { status: 'cancelled', cancelReason: input.reason.trim() },
     { reason: input.reason.trim() },
   );
 }
