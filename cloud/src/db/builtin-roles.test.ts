@@ -1,9 +1,9 @@
 import { allPermissions, BUILTIN_ROLES_HASH_KEY, builtinRoles } from '@plantline/schema';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readSettingsRecord, updateSettings } from '../modules/settings/index.js';
 import { createTenant } from '../modules/tenancy/index.js';
 import { type TestDatabase, testEngines } from '../testing/engines.js';
-import { readSettingsRecord, updateSettings } from '../modules/settings/index.js';
 import { builtinRolesHash, offerBuiltinPermissions } from './builtin-roles.js';
 import { rows } from './index.js';
 
@@ -168,11 +168,15 @@ describe.each(testEngines)('built-in roles across releases ($name engine)', (eng
     );
     expect(record).toMatchObject({ version: 0, updatedAt: null, updatedBy: null });
     await database.db.ownerTransact({ tenantId, plantIds: 'all' }, (tx) =>
-      updateSettings(tx, { tenantId, userId: null }, {
-        version: 0,
-        patch: { workflow: { signatureIdleMinutes: 20 } },
-        reason: null,
-      }),
+      updateSettings(
+        tx,
+        { tenantId, userId: null },
+        {
+          version: 0,
+          patch: { workflow: { signatureIdleMinutes: 20 } },
+          reason: null,
+        },
+      ),
     );
     const [row] = await inTenant<{ version: number; hash: string | null; idle: number }>(
       sql`select version, settings ->> ${BUILTIN_ROLES_HASH_KEY}::text as hash,
@@ -180,6 +184,8 @@ describe.each(testEngines)('built-in roles across releases ($name engine)', (eng
             from system_settings where tenant_id = ${tenantId}::uuid`,
     );
     expect(row).toEqual({ version: 1, hash: builtinRolesHash(), idle: 20 });
-    expect((await offerBuiltinPermissions(database.db, new Set(allPermissions))).offered).not.toContain(tenantId);
+    expect((await offerBuiltinPermissions(database.db, new Set(allPermissions))).offered).not.toContain(
+      tenantId,
+    );
   });
 });

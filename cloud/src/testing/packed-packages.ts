@@ -131,7 +131,6 @@ export async function packedPallet(db: Database, options: PackedPalletOptions): 
   });
 }
 
-
 interface RouteFields {
   tenantId: string;
   plantId: string;

@@ -21,13 +21,18 @@ describe('a plant in the admin form', () => {
 
   it('names a bad country, a GLN with a wrong check digit and a too long postal code', () => {
     expect(
-      validatePlantValues({ ...riverside, country: 'XX', gln: '9521234000014', postalCode: '1'.repeat(21) }, zones),
+      validatePlantValues(
+        { ...riverside, country: 'XX', gln: '9521234000014', postalCode: '1'.repeat(21) },
+        zones,
+      ),
     ).toEqual({
       country: 'Choose a country',
       gln: 'Wrong check digit: a GLN starting 952123400001 ends in 3',
       postalCode: 'At most 20 characters',
     });
-    expect(validatePlantValues({ ...riverside, gln: '95212340' }, zones)).toEqual({ gln: 'A GLN has 13 digits' });
+    expect(validatePlantValues({ ...riverside, gln: '95212340' }, zones)).toEqual({
+      gln: 'A GLN has 13 digits',
+    });
   });
 
   it('sends trimmed text and the GLN without spaces, null when empty', () => {

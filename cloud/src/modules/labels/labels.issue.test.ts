@@ -295,7 +295,13 @@ describe.each(testEngines)('issuing labels ($name engine)', (engine) => {
   it('prints the plant’s address and GLN as ship-from, and a transfer’s receiving plant as ship-to', async () => {
     await admin.trpc.tenancy.plants.update.mutate({
       id: plant1,
-      patch: { street: 'Hafenstraße 5', postalCode: '20457', city: 'Hamburg', country: 'DE', gln: '9506000001005' },
+      patch: {
+        street: 'Hafenstraße 5',
+        postalCode: '20457',
+        city: 'Hamburg',
+        country: 'DE',
+        gln: '9506000001005',
+      },
     });
     await admin.trpc.tenancy.plants.update.mutate({
       id: plant2,
@@ -332,7 +338,10 @@ describe.each(testEngines)('issuing labels ($name engine)', (engine) => {
   it('prints the (17) expiry or the (15) best-before the contents share, one date only', async () => {
     const issue = async (contents: PackedContent[]) => {
       const packed = await pallet(plant1, { contents });
-      return admin.trpc.logistics.labels.issue.mutate({ packageId: packed.packageId, templateKey: 'pallet-4x6' });
+      return admin.trpc.logistics.labels.issue.mutate({
+        packageId: packed.packageId,
+        templateKey: 'pallet-4x6',
+      });
     };
     const gtin = '09506000134352';
     const bestBefore = await issue([

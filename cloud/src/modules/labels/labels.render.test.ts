@@ -31,17 +31,20 @@ describe('ZPL', () => {
     builtinLabelTemplates
       .filter((template) => template.kind === 'pallet_sscc')
       .flatMap((template) => ([203, 300, 600] as const).map((dpi) => [template.key, dpi, template] as const)),
-  )('%s at %i dpi: every ^BC bar at least 31.75 mm high, ^BY within 0.495–0.940 mm', async (_key, dpi, template) => {
-    const perMm = zplDensities[dpi];
-    const zpl = await renderLabelZpl(pool, template, labelData(), dpi);
-    const symbols = [...zpl.matchAll(/\^BY(\d+)\^BCN,(\d+),/g)];
-    expect(symbols.length).toBeGreaterThanOrEqual(3);
-    for (const [, module, height] of symbols) {
-      expect(Number(height) / perMm).toBeGreaterThanOrEqual(GS1_LOGISTIC_BAR_HEIGHT_MM);
-      expect(Number(module) / perMm).toBeGreaterThanOrEqual(0.495);
-      expect(Number(module) / perMm).toBeLessThanOrEqual(0.94);
-    }
-  });
+  )(
+    '%s at %i dpi: every ^BC bar at least 31.75 mm high, ^BY within 0.495–0.940 mm',
+    async (_key, dpi, template) => {
+      const perMm = zplDensities[dpi];
+      const zpl = await renderLabelZpl(pool, template, labelData(), dpi);
+      const symbols = [...zpl.matchAll(/\^BY(\d+)\^BCN,(\d+),/g)];
+      expect(symbols.length).toBeGreaterThanOrEqual(3);
+      for (const [, module, height] of symbols) {
+        expect(Number(height) / perMm).toBeGreaterThanOrEqual(GS1_LOGISTIC_BAR_HEIGHT_MM);
+        expect(Number(module) / perMm).toBeGreaterThanOrEqual(0.495);
+        expect(Number(module) / perMm).toBeLessThanOrEqual(0.94);
+      }
+    },
+  );
 
   it('pallet-4x6 at 300 dpi: the same label in 12 dots per mm', async () => {
     const zpl = await renderLabelZpl(pool, pallet, labelData(), 300);

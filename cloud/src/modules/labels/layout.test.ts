@@ -174,7 +174,10 @@ describe('layoutLabel', () => {
     it.each(pallets.map((template) => [template.key, template] as const))(
       '%s draws every GS1-128 symbol with bars at least 31.75 mm high, on screen and at each printer density',
       (_key, template) => {
-        const room = template.items.reduce((sum, item) => sum + (item.type === 'gs1_128' ? item.maxSymbols : 0), 0);
+        const room = template.items.reduce(
+          (sum, item) => sum + (item.type === 'gs1_128' ? item.maxSymbols : 0),
+          0,
+        );
         let most = 0;
         for (const data of [full, long])
           for (const dotMm of [undefined, 1 / 8, 1 / 12, 1 / 24]) {

@@ -160,7 +160,8 @@ describe('the packing answer', () => {
     expect(answer(`(01)${ROTOR}(15)260228`)).toMatchObject({
       result: 'ok',
       action: 'pack',
-      message: '1 × BRK-100 packed: 9 to go. Best before 2026-02-28, before the shipment leaves on 2026-03-04',
+      message:
+        '1 × BRK-100 packed: 9 to go. Best before 2026-02-28, before the shipment leaves on 2026-03-04',
       warning: 'Best before 2026-02-28, before the shipment leaves on 2026-03-04',
       content: { expiry: null, bestBefore: '2026-02-28' },
     });

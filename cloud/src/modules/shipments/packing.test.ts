@@ -149,7 +149,8 @@ describe.each(testEngines)('packing by scanning ($name engine)', (engine) => {
     expect(await scan(`(01)${ROTOR}(17)260303`)).toMatchObject({ result: 'expired', warning: null });
     expect(await scan(`(01)${ROTOR}(15)260301`)).toMatchObject({
       result: 'ok',
-      message: '1 × BRK-100 packed: 3 to go. Best before 2026-03-01, before the shipment leaves on 2026-03-04',
+      message:
+        '1 × BRK-100 packed: 3 to go. Best before 2026-03-01, before the shipment leaves on 2026-03-04',
       warning: 'Best before 2026-03-01, before the shipment leaves on 2026-03-04',
     });
     expect(await scan(`(01)${ROTOR}(17)261130`)).toMatchObject({ result: 'ok', warning: null });
