@@ -104,6 +104,13 @@ export const tenantSettingsSchema = z.object({
 
 export type TenantSettings = z.infer<typeof tenantSettingsSchema>;
 
+/**
+ * A key of the stored document that is no setting: the hash of the permission catalogue and built-in
+ * roles the tenant's roles were last offered (cloud/src/db/builtin-roles.ts). Reading the settings
+ * ignores it; saving them keeps it.
+ */
+export const BUILTIN_ROLES_HASH_KEY = 'builtinRolesHash';
+
 /** A stored document read back: unknown or invalid keys fall back to their defaults. */
 export function readTenantSettings(stored: unknown): TenantSettings {
   const parsed = tenantSettingsSchema.safeParse(stored ?? {});

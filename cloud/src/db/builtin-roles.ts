@@ -1,4 +1,5 @@
-import { builtinRoles, type Permission } from '@plantline/schema';
+import { createHash } from 'node:crypto';
+import { allPermissions, BUILTIN_ROLES_HASH_KEY, builtinRoles, type Permission } from '@plantline/schema';
 import { sql } from 'drizzle-orm';
 import { audit } from '../platform/index.js';
 import type { Database, Sql } from './database.js';
@@ -11,7 +12,19 @@ import { rows } from './rows.js';
  * permission a tenant later took away is not granted again, and a built-in role new in this release
  * is created with its whole definition. Every grant is on the tenant's audit trail, by the system
  * (docs/security.md, "Roles and permissions").
+ *
+ * This runs at every start, for every tenant. A tenant whose roles were offered the catalogue and
+ * definitions as they stand — their hash is in its settings row under BUILTIN_ROLES_HASH_KEY — is
+ * skipped: an unchanged start reads one row per tenant in one query and writes nothing.
  */
+
+/** A built-in role as offerBuiltinPermissions takes it (the schema's `builtinRoles` unless a test says). */
+export interface BuiltinRoleDefinition {
+  key: string;
+  name: string;
+  description: string;
+  permissions: readonly Permission[];
+}
 
 interface RoleRow {
   id: string;
@@ -20,26 +33,70 @@ interface RoleRow {
   holds: Permission[];
 }
 
+/** The catalogue and the built-in roles' definitions as one SHA-256: what changes with a release. */
+export function builtinRolesHash(
+  definitions: readonly BuiltinRoleDefinition[] = builtinRoles,
+  catalogue: readonly string[] = allPermissions,
+): string {
+  const canonical = JSON.stringify({
+    catalogue: [...catalogue].sort(),
+    roles: [...definitions]
+      .sort((a, b) => a.key.localeCompare(b.key))
+      .map((role) => [role.key, role.name, role.description, [...role.permissions].sort()]),
+  });
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
 /**
  * Runs after the catalogue's keys are in `permissions`. `knownBefore`: the keys the table held
  * before this start — what a built-in role created by an earlier release was already offered when
- * offers were not yet recorded.
+ * offers were not yet recorded. Answers which tenants it offered to; the others were current.
  */
-export async function offerBuiltinPermissions(database: Database, knownBefore: ReadonlySet<string>) {
+export async function offerBuiltinPermissions(
+  database: Database,
+  knownBefore: ReadonlySet<string>,
+  definitions: readonly BuiltinRoleDefinition[] = builtinRoles,
+): Promise<{ offered: string[]; current: number }> {
+  const hash = builtinRolesHash(definitions);
   const tenants = await database.ownerTransact(null, (tx) =>
-    rows<{ id: string }>(tx, sql`select id from tenants order by created_at`),
+    rows<{ id: string; hash: string | null }>(
+      tx,
+      sql`select t.id, s.settings ->> ${BUILTIN_ROLES_HASH_KEY} as hash
+            from tenants t left join system_settings s on s.tenant_id = t.id
+           order by t.created_at`,
+    ),
   );
-  for (const { id: tenantId } of tenants) {
-    await database.ownerTransact({ tenantId, plantIds: 'all' }, (tx) =>
-      offerInTenant(tx, tenantId, knownBefore),
-    );
+  const stale = tenants.filter((tenant) => tenant.hash !== hash);
+  for (const { id: tenantId } of stale) {
+    await database.ownerTransact({ tenantId, plantIds: 'all' }, async (tx) => {
+      await offerInTenant(tx, tenantId, knownBefore, definitions);
+      await recordOffered(tx, tenantId, hash);
+    });
   }
+  return { offered: stale.map((tenant) => tenant.id), current: tenants.length - stale.length };
 }
 
-async function offerInTenant(tx: Sql, tenantId: string, knownBefore: ReadonlySet<string>) {
-  const existing = await builtinRoleRows(tx);
+/**
+ * Keeps the hash in the tenant's settings row without touching its settings or version: a tenant
+ * that never saved its settings gets a row at version 0, which the settings module reads as never
+ * saved (cloud/src/modules/settings/settings.ts).
+ */
+async function recordOffered(tx: Sql, tenantId: string, hash: string) {
+  await tx.execute(sql`
+    insert into system_settings as s (tenant_id, settings, version)
+    values (${tenantId}::uuid, jsonb_build_object(${BUILTIN_ROLES_HASH_KEY}::text, ${hash}::text), 0)
+    on conflict (tenant_id) do update set settings = s.settings || excluded.settings`);
+}
+
+async function offerInTenant(
+  tx: Sql,
+  tenantId: string,
+  knownBefore: ReadonlySet<string>,
+  definitions: readonly BuiltinRoleDefinition[],
+) {
+  const existing = await builtinRoleRows(tx, tenantId);
   const existingKeys = new Set(existing.map((r) => r.key));
-  for (const role of builtinRoles) {
+  for (const role of definitions) {
     if (existingKeys.has(role.key)) continue;
     // A custom role may already use the key: then the tenant keeps theirs and gets no new one.
     const [created] = await rows<{ id: string }>(
@@ -57,8 +114,8 @@ async function offerInTenant(tx: Sql, tenantId: string, knownBefore: ReadonlySet
       after: { key: role.key, name: role.name, description: role.description, permissions: [] },
     });
   }
-  for (const row of await builtinRoleRows(tx)) {
-    const definition = builtinRoles.find((r) => r.key === row.key);
+  for (const row of await builtinRoleRows(tx, tenantId)) {
+    const definition = definitions.find((r) => r.key === row.key);
     // The administrator holds the whole catalogue anyway (db/open.ts).
     if (definition === undefined || definition.key === 'admin') continue;
     // A role from before offers were recorded was offered its definition as the catalogue then stood.
@@ -94,7 +151,12 @@ async function offerInTenant(tx: Sql, tenantId: string, knownBefore: ReadonlySet
   }
 }
 
-function builtinRoleRows(tx: Sql): Promise<RoleRow[]> {
+/**
+ * The tenant's built-in roles. Named by tenant and not left to row-level security: the owner
+ * connection this runs on may bypass it (a superuser does), and a grant must never name another
+ * tenant's role.
+ */
+function builtinRoleRows(tx: Sql, tenantId: string): Promise<RoleRow[]> {
   return rows<RoleRow>(
     tx,
     sql`select r.id::text as id, r.key,
@@ -102,6 +164,6 @@ function builtinRoleRows(tx: Sql): Promise<RoleRow[]> {
                       where o.tenant_id = r.tenant_id and o.role_id = r.id) as offered,
                array(select p.permission from role_permissions p
                       where p.tenant_id = r.tenant_id and p.role_id = r.id) as holds
-          from roles r where r.builtin order by r.key`,
+          from roles r where r.tenant_id = ${tenantId}::uuid and r.builtin order by r.key`,
   );
 }

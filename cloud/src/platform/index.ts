@@ -47,7 +47,10 @@ export {
 export {
   catalogueCodeInput,
   colourInput,
+  countryInput,
+  countryOrNoneInput,
   dateInput,
+  glnInput,
   idInput,
   instantInput,
   nameInput,

@@ -1,4 +1,5 @@
-import { CODE_PATTERN } from '@plantline/schema';
+import { CODE_PATTERN, isCountryCode } from '@plantline/schema';
+import { gs1CheckDigit, hasValidCheckDigit } from '@plantline/schema/gs1';
 import { z } from 'zod';
 
 /*
@@ -42,3 +43,36 @@ export const timeZoneInput = z
   .string()
   .max(64)
   .refine((zone) => knownZones.has(zone), 'Unknown IANA time zone');
+
+/**
+ * Why `gln` is not a Global Location Number, or null when it is one: 13 digits whose last is the GS1
+ * mod-10 check digit of the twelve before it (GS1 General Specifications, "Check digit calculation").
+ * A wrong check digit is named with the right one, which is usually a typing slip in one digit.
+ */
+export function glnProblem(gln: string): string | null {
+  if (!/^[0-9]{13}$/.test(gln)) return 'A GLN has 13 digits';
+  if (hasValidCheckDigit(gln)) return null;
+  return `Wrong check digit: a GLN starting ${gln.slice(0, 12)} ends in ${gs1CheckDigit(gln.slice(0, 12))}`;
+}
+
+/** A GLN as the API takes it: spaces typed between digit groups are dropped. */
+export const glnInput = z
+  .string()
+  .max(40, 'A GLN has 13 digits')
+  .overwrite((value) => value.replace(/\s+/g, ''))
+  .superRefine((gln, context) => {
+    const problem = glnProblem(gln);
+    if (problem !== null) context.addIssue({ code: 'custom', message: problem });
+  });
+
+const COUNTRY_MESSAGE = 'Use an ISO 3166-1 country code such as DE or US';
+
+/** A country as ISO 3166-1 alpha-2 writes it (schema/src/countries.ts); lower case is taken. */
+export const countryInput = z.string().trim().toUpperCase().refine(isCountryCode, COUNTRY_MESSAGE);
+
+/** A country, or empty while it is not known yet (a plant's address is filled in over time). */
+export const countryOrNoneInput = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .refine((code) => code === '' || isCountryCode(code), COUNTRY_MESSAGE);

@@ -2,19 +2,22 @@ import { randomBytes } from 'node:crypto';
 import { tables } from '@plantline/schema';
 import { ssccFrom } from '@plantline/schema/gs1';
 import { eq } from 'drizzle-orm';
-import type { Database } from '../db/index.js';
+import type { Database, Sql } from '../db/index.js';
 
 /*
  * A packed pallet for label tests: a customer with a ship-to address, a shipment with its PO and one
- * item, and a pallet with its SSCC holding what was packed — written as the owner in the tenant's
- * scope, the way packing leaves the tables. Each call makes its own customer, shipment and SSCC.
+ * item — or, with `transferTo`, a transfer order to another plant with one item — and a pallet with
+ * its SSCC holding what was packed, written as the owner in the tenant's scope, the way packing leaves
+ * the tables. Each call makes its own customer or transfer, shipment and SSCC.
  */
 
 export interface PackedContent {
   gtin?: string | null;
   lot?: string | null;
-  /** YYYY-MM-DD. */
+  /** (17), YYYY-MM-DD. */
   expiry?: string | null;
+  /** (15), YYYY-MM-DD. */
+  bestBefore?: string | null;
   quantity: number;
   /** Another product than the pallet's first (a mixed pallet). */
   productCode?: string;
@@ -31,11 +34,14 @@ export interface PackedPalletOptions {
   withoutSscc?: boolean;
   /** Packs the contents into a carton on the pallet instead of on the pallet itself. */
   inCarton?: boolean;
+  /** The receiving plant: a transfer's pallet instead of a customer shipment's. */
+  transferTo?: string;
 }
 
 export interface PackedPallet {
   packageId: string;
   cartonId: string | null;
+  /** The shipment, or the transfer order with `transferTo`. */
   shipmentId: string;
   sscc: string | null;
   productId: string;
@@ -74,52 +80,22 @@ export async function packedPallet(db: Database, options: PackedPalletOptions): 
       return id;
     };
     const firstProduct = await productOf(contents[0]?.productCode ?? 'SPREAD-400');
-    const [customer] = await tx
-      .insert(tables.customers)
-      .values({ tenantId, code: `C-${tag}`, name: `Metro ${tag}` })
-      .returning({ id: tables.customers.id });
-    const [address] = await tx
-      .insert(tables.customerAddresses)
-      .values({
-        tenantId,
-        customerId: customer!.id,
-        label: 'North DC',
-        name: 'Metro DC North',
-        street: 'Dock 4',
-        postalCode: '12345',
-        city: 'Northtown',
-        country: 'DE',
-        gln: options.shipToGln === undefined ? '9506000000022' : options.shipToGln,
-      })
-      .returning({ id: tables.customerAddresses.id });
-    const [shipment] = await tx
-      .insert(tables.shipments)
-      .values({
-        tenantId,
-        plantId,
-        number: `SHP-T-${tag}`,
-        customerId: customer!.id,
-        shipToId: address!.id,
-        customerPo: options.customerPo ?? '4500012345',
-        status: 'picking',
-      })
-      .returning({ id: tables.shipments.id });
     const quantity = contents.reduce((sum, content) => sum + content.quantity, 0);
-    const [item] = await tx
-      .insert(tables.shipmentItems)
-      .values({
-        tenantId,
-        plantId,
-        shipmentId: shipment!.id,
-        lineNo: 1,
-        productId: firstProduct,
-        quantity: String(quantity),
-      })
-      .returning({ id: tables.shipmentItems.id });
+    const route =
+      options.transferTo === undefined
+        ? await shipmentFor(tx, { tenantId, plantId, tag, productId: firstProduct, quantity, options })
+        : await transferFor(tx, {
+            tenantId,
+            plantId,
+            toPlantId: options.transferTo,
+            tag,
+            productId: firstProduct,
+            quantity,
+          });
     const sscc = options.withoutSscc ? null : nextTestSscc();
     const [pallet] = await tx
       .insert(tables.packages)
-      .values({ tenantId, plantId, shipmentId: shipment!.id, kind: 'pallet', sscc })
+      .values({ tenantId, plantId, ...route.package, kind: 'pallet', sscc })
       .returning({ id: tables.packages.id });
     let holder = pallet!.id;
     let cartonId: string | null = null;
@@ -129,7 +105,7 @@ export async function packedPallet(db: Database, options: PackedPalletOptions): 
         .values({
           tenantId,
           plantId,
-          shipmentId: shipment!.id,
+          ...route.package,
           parentId: pallet!.id,
           kind: 'carton',
           sscc: nextTestSscc(),
@@ -143,13 +119,99 @@ export async function packedPallet(db: Database, options: PackedPalletOptions): 
         tenantId,
         plantId,
         packageId: holder,
-        shipmentItemId: item!.id,
+        ...route.content,
         productId: await productOf(content.productCode ?? 'SPREAD-400'),
         gtin: content.gtin ?? null,
         lot: content.lot ?? null,
         expiry: content.expiry ?? null,
+        bestBefore: content.bestBefore ?? null,
         quantity: String(content.quantity),
       });
-    return { packageId: pallet!.id, cartonId, shipmentId: shipment!.id, sscc, productId: firstProduct };
+    return { packageId: pallet!.id, cartonId, shipmentId: route.id, sscc, productId: firstProduct };
   });
+}
+
+interface RouteFields {
+  tenantId: string;
+  plantId: string;
+  tag: string;
+  productId: string;
+  quantity: number;
+}
+
+/** A customer with a ship-to address and a shipment of one item to it. */
+async function shipmentFor(tx: Sql, fields: RouteFields & { options: PackedPalletOptions }) {
+  const { tenantId, plantId, tag, options } = fields;
+  const [customer] = await tx
+    .insert(tables.customers)
+    .values({ tenantId, code: `C-${tag}`, name: `Metro ${tag}` })
+    .returning({ id: tables.customers.id });
+  const [address] = await tx
+    .insert(tables.customerAddresses)
+    .values({
+      tenantId,
+      customerId: customer!.id,
+      label: 'North DC',
+      name: 'Metro DC North',
+      street: 'Dock 4',
+      postalCode: '12345',
+      city: 'Northtown',
+      country: 'DE',
+      gln: options.shipToGln === undefined ? '9506000000022' : options.shipToGln,
+    })
+    .returning({ id: tables.customerAddresses.id });
+  const [shipment] = await tx
+    .insert(tables.shipments)
+    .values({
+      tenantId,
+      plantId,
+      number: `SHP-T-${tag}`,
+      customerId: customer!.id,
+      shipToId: address!.id,
+      customerPo: options.customerPo ?? '4500012345',
+      status: 'picking',
+    })
+    .returning({ id: tables.shipments.id });
+  const [item] = await tx
+    .insert(tables.shipmentItems)
+    .values({
+      tenantId,
+      plantId,
+      shipmentId: shipment!.id,
+      lineNo: 1,
+      productId: fields.productId,
+      quantity: String(fields.quantity),
+    })
+    .returning({ id: tables.shipmentItems.id });
+  return {
+    id: shipment!.id,
+    package: { shipmentId: shipment!.id },
+    content: { shipmentItemId: item!.id },
+  };
+}
+
+/** A transfer order of one item from the plant to `toPlantId`. */
+async function transferFor(tx: Sql, fields: RouteFields & { toPlantId: string }) {
+  const { tenantId, plantId, toPlantId, tag } = fields;
+  const [order] = await tx
+    .insert(tables.transferOrders)
+    .values({ tenantId, fromPlantId: plantId, toPlantId, number: `TR-T-${tag}`, status: 'picking' })
+    .returning({ id: tables.transferOrders.id });
+  const [item] = await tx
+    .insert(tables.transferItems)
+    .values({
+      tenantId,
+      fromPlantId: plantId,
+      toPlantId,
+      transferOrderId: order!.id,
+      lineNo: 1,
+      productId: fields.productId,
+      quantity: String(fields.quantity),
+    })
+    .returning({ id: tables.transferItems.id });
+  return {
+    id: order!.id,
+    package: { transferOrderId: order!.id, toPlantId },
+    content: { transferItemId: item!.id, toPlantId },
+  };
 }

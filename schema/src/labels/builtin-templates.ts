@@ -8,64 +8,83 @@ import { type LabelItemInput, type LabelTemplate, labelTemplateSchema } from './
 
 const MARGIN = 3;
 
+/**
+ * The bar height GS1-128 symbols on a logistic label need (GS1 General Specifications §5.12, symbol
+ * specification table for logistic units; GS1 Logistic Label Guideline): 31.75 mm.
+ */
+export const GS1_LOGISTIC_BAR_HEIGHT_MM = 31.75;
+
+/**
+ * A pallet label's symbol slot: the bar height above, then its human-readable line (9 pt, 3.175 mm
+ * with a 0.8 mm gap above and below, cloud/src/modules/labels/layout.ts), with a little to spare so
+ * rounding to printer dots never takes a bar under the minimum.
+ */
+const PALLET_SYMBOL_SLOT = 36.6;
+const PALLET_BOTTOM_MARGIN = 2;
+
+/** From or To: the party's name, two address lines and its GLN, in the free-format section. */
 const party = (role: 'From' | 'To', x: number): LabelItemInput[] => {
   const key = role === 'From' ? 'shipFrom' : 'shipTo';
   return [
-    { type: 'text', x, y: 3, text: role.toUpperCase(), size: 7 },
-    { type: 'text', x, y: 6.5, text: `{${key}.name}`, size: 10, bold: true },
-    { type: 'text', x, y: 11, text: `{${key}.address.0}`, size: 8, optional: true },
-    { type: 'text', x, y: 14.5, text: `{${key}.address.1}`, size: 8, optional: true },
-    { type: 'text', x, y: 18, text: `GLN {${key}.gln}`, size: 8, optional: true },
+    { type: 'text', x, y: 1.5, text: role.toUpperCase(), size: 6 },
+    { type: 'text', x, y: 3.8, text: `{${key}.name}`, size: 9, bold: true },
+    { type: 'text', x, y: 7.3, text: `{${key}.address.0}`, size: 7, optional: true },
+    { type: 'text', x, y: 10.1, text: `{${key}.address.1}`, size: 7, optional: true },
+    { type: 'text', x, y: 12.9, text: `GLN {${key}.gln}`, size: 7, optional: true },
   ];
 };
 
 /**
- * The GS1 logistic label for a homogeneous pallet: (02) content and (37) count are required, (10),
- * (15) or (17) and (400) are printed when the data has them. The content symbols share the box above
- * the SSCC; the renderer splits them at 48 data characters or the label's width.
+ * The GS1 logistic label for a homogeneous pallet: (02) content and (37) count are required, (10) and
+ * (15) or (17) are printed when the data has them. Every GS1-128 symbol gets the full 31.75 mm bar
+ * height, so a 4×6″ or A6 label holds the SSCC and two content symbols; the renderer splits the content
+ * at 48 data characters or the label's width. The order (400) needs a third content symbol, which
+ * only the A5 label has room for: on the smaller labels it is printed in the text section only.
  */
-function palletLabel(key: string, name: string, width: number, height: number) {
+function palletLabel(key: string, name: string, width: number, height: number, contentSymbols: 2 | 3) {
   const half = width / 2;
-  const ssccTop = height - MARGIN - 32;
+  const ssccTop = height - PALLET_BOTTOM_MARGIN - PALLET_SYMBOL_SLOT;
+  const contentTop = ssccTop - contentSymbols * PALLET_SYMBOL_SLOT;
+  // The text section: the SSCC in words, then the contents two to a row.
+  const row = (index: number) => 20.2 + index * 3.4;
   const items: LabelItemInput[] = [
     ...party('From', MARGIN),
     ...party('To', half + MARGIN),
-    { type: 'line', x: half, y: 2, length: 20, direction: 'vertical', thickness: 0.3 },
-    { type: 'line', x: 0, y: 23, length: width, direction: 'horizontal', thickness: 0.5 },
-    { type: 'text', x: MARGIN, y: 25, text: 'SSCC', size: 7 },
-    { type: 'text', x: MARGIN, y: 28, text: '{sscc}', size: 18, bold: true },
-    { type: 'text', x: MARGIN, y: 37, text: 'CONTENT  {gtin}', size: 10, bold: true },
-    { type: 'text', x: MARGIN, y: 42, text: '{description}', size: 9, optional: true },
-    { type: 'text', x: MARGIN, y: 47, text: 'COUNT  {count}', size: 10, bold: true },
-    { type: 'text', x: half, y: 47, text: 'BATCH/LOT  {lot}', size: 10, bold: true, optional: true },
+    { type: 'line', x: half, y: 1, length: 14.6, direction: 'vertical', thickness: 0.3 },
+    { type: 'line', x: 0, y: 15.8, length: width, direction: 'horizontal', thickness: 0.4 },
+    { type: 'text', x: MARGIN, y: 16.4, text: 'SSCC  {sscc}', size: 9, bold: true },
+    { type: 'text', x: MARGIN, y: row(0), text: 'CONTENT  {gtin}', size: 8, bold: true },
+    { type: 'text', x: half, y: row(0), text: 'COUNT  {count}', size: 8, bold: true },
+    { type: 'text', x: MARGIN, y: row(1), text: '{description}', size: 7, optional: true },
+    { type: 'text', x: MARGIN, y: row(2), text: 'BATCH/LOT  {lot}', size: 8, bold: true, optional: true },
+    { type: 'text', x: half, y: row(2), text: 'USE BY  {expiry}', size: 8, bold: true, optional: true },
+    { type: 'text', x: MARGIN, y: row(3), text: 'ORDER  {po}', size: 8, bold: true, optional: true },
     {
       type: 'text',
-      x: MARGIN,
-      y: 52,
+      x: half,
+      y: row(3),
       text: 'BEST BEFORE  {bestBefore}',
-      size: 10,
+      size: 8,
       bold: true,
       optional: true,
     },
-    { type: 'text', x: half, y: 52, text: 'USE BY  {expiry}', size: 10, bold: true, optional: true },
-    { type: 'text', x: MARGIN, y: 57, text: 'ORDER  {po}', size: 10, bold: true, optional: true },
-    { type: 'line', x: 0, y: 62, length: width, direction: 'horizontal', thickness: 0.5 },
+    { type: 'line', x: 0, y: contentTop - 0.8, length: width, direction: 'horizontal', thickness: 0.4 },
     {
       type: 'gs1_128',
       x: 0,
-      y: 64,
+      y: contentTop,
       width,
-      height: ssccTop - 64 - 1,
+      height: contentSymbols * PALLET_SYMBOL_SLOT,
       elements: [
         { ai: '02' },
         { ai: '37' },
         { ai: '10', optional: true },
         { ai: ['15', '17'], optional: true },
-        { ai: '400', optional: true },
+        ...(contentSymbols === 3 ? [{ ai: '400' as const, optional: true }] : []),
       ],
-      maxSymbols: 3,
+      maxSymbols: contentSymbols,
     },
-    { type: 'gs1_128', x: 0, y: ssccTop, width, height: 32, elements: [{ ai: '00' }] },
+    { type: 'gs1_128', x: 0, y: ssccTop, width, height: PALLET_SYMBOL_SLOT, elements: [{ ai: '00' }] },
   ];
   return labelTemplateSchema.parse({ key, name, kind: 'pallet_sscc', width, height, items });
 }
@@ -131,8 +150,9 @@ function productLotLabel(): LabelTemplate {
 }
 
 export const builtinLabelTemplates: readonly LabelTemplate[] = [
-  palletLabel('pallet-4x6', 'GS1 logistic label 4×6″', 101.6, 152.4),
-  palletLabel('pallet-a6', 'GS1 logistic label A6', 105, 148),
+  palletLabel('pallet-4x6', 'GS1 logistic label 4×6″', 101.6, 152.4, 2),
+  palletLabel('pallet-a6', 'GS1 logistic label A6', 105, 148, 2),
+  palletLabel('pallet-a5', 'GS1 logistic label A5', 148, 210, 3),
   cartonLabel(),
   productLotLabel(),
 ];

@@ -90,10 +90,12 @@ describe('labelTemplateSchema', () => {
     expect(builtinLabelTemplates.map((template) => template.key)).toEqual([
       'pallet-4x6',
       'pallet-a6',
+      'pallet-a5',
       'carton-4x3',
       'product-lot',
     ]);
     expect(builtinLabelTemplate('pallet-a6')?.kind).toBe('pallet_sscc');
+    expect(builtinLabelTemplate('pallet-a5')?.kind).toBe('pallet_sscc');
   });
 
   it('refuses an unknown placeholder and an item past the label edge', () => {

@@ -30,7 +30,7 @@ export function customerCodeProblem(value: string): string | null {
 /** A GLN as typed, spaces between digit groups dropped. */
 export const glnOf = (value: string) => value.replace(/\s+/g, '');
 
-/** customer-rules.ts glnProblem: 13 digits ending in the GS1 check digit; empty is none. */
+/** glnProblem in cloud/src/platform/inputs.ts: 13 digits ending in the GS1 check digit; empty is none. */
 export function glnProblem(value: string): string | null {
   const gln = glnOf(value);
   if (gln === '') return null;

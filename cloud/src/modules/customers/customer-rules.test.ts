@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  glnInput,
-  glnProblem,
   likePattern,
   promiseRefusal,
   requestStatusFor,
@@ -11,25 +9,6 @@ import {
   trackingUrlInput,
   trackingUrlProblem,
 } from './customer-rules.js';
-
-describe('a GLN', () => {
-  it('is 13 digits with the GS1 check digit last', () => {
-    // The GS1 example company prefix 0952876: check digits worked by hand (weights 3, 1, 3, … from the right).
-    expect(glnProblem('0952876000014')).toBeNull();
-    expect(glnProblem('0952876000106')).toBeNull();
-    expect(glnProblem('0952876000015')).toBe('Wrong check digit: a GLN starting 095287600001 ends in 4');
-    expect(glnProblem('095287600001')).toBe('A GLN has 13 digits');
-    expect(glnProblem('09528760000140')).toBe('A GLN has 13 digits');
-    expect(glnProblem('095287600001X')).toBe('A GLN has 13 digits');
-  });
-
-  it('is taken with spaces between digit groups, and stored without them', () => {
-    expect(glnInput.parse(' 0952876 00001 4 ')).toBe('0952876000014');
-    const wrong = glnInput.safeParse('0952876000013');
-    expect(wrong.error?.issues[0]?.message).toBe('Wrong check digit: a GLN starting 095287600001 ends in 4');
-    expect(glnInput.safeParse('0'.repeat(41)).error?.issues[0]?.message).toBe('A GLN has 13 digits');
-  });
-});
 
 describe('a carrier’s tracking page', () => {
   it('is an http(s) address with {tracking} in it', () => {

@@ -1,32 +1,10 @@
-import { gs1CheckDigit, hasValidCheckDigit } from '@plantline/schema/gs1';
 import { z } from 'zod';
 
 /*
  * The rules of customers, carriers and delivery requests that need no database (docs/logistics.md,
- * "Customers and delivery requests"): what a GLN, a tracking page and a promise must be, what a
+ * "Customers and delivery requests"): what a tracking page and a promise must be, what a
  * request's status is given what has shipped, and how a stale edit is refused.
  */
-
-/**
- * Why `gln` is not a Global Location Number, or null when it is one: 13 digits whose last is the GS1
- * mod-10 check digit of the twelve before it (GS1 General Specifications, "Check digit calculation").
- * A wrong check digit is named with the right one, which is usually a typing slip in one digit.
- */
-export function glnProblem(gln: string): string | null {
-  if (!/^[0-9]{13}$/.test(gln)) return 'A GLN has 13 digits';
-  if (hasValidCheckDigit(gln)) return null;
-  return `Wrong check digit: a GLN starting ${gln.slice(0, 12)} ends in ${gs1CheckDigit(gln.slice(0, 12))}`;
-}
-
-/** A GLN as the API takes it: spaces typed between digit groups are dropped. */
-export const glnInput = z
-  .string()
-  .max(40, 'A GLN has 13 digits')
-  .overwrite((value) => value.replace(/\s+/g, ''))
-  .superRefine((gln, context) => {
-    const problem = glnProblem(gln);
-    if (problem !== null) context.addIssue({ code: 'custom', message: problem });
-  });
 
 /** Where a carrier's tracking page takes the tracking number. */
 export const TRACKING_PLACEHOLDER = '{tracking}';

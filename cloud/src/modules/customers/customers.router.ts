@@ -1,11 +1,17 @@
-import { isCountryCode, otdOverrideSchema } from '@plantline/schema';
+import { otdOverrideSchema } from '@plantline/schema';
 import { z } from 'zod';
-import { catalogueCodeInput, idInput as id, nameInput, patchOf } from '../../platform/index.js';
+import {
+  catalogueCodeInput,
+  countryInput,
+  glnInput,
+  idInput as id,
+  nameInput,
+  patchOf,
+} from '../../platform/index.js';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
 import { customValuesInput } from '../config/index.js';
 import { addAddress, setAddressActive, updateAddress } from './addresses.js';
 import { listCustomers } from './customer-queries.js';
-import { glnInput } from './customer-rules.js';
 import { createCustomer, getCustomer, setCustomerActive, updateCustomer } from './customers.js';
 
 /*
@@ -30,12 +36,6 @@ const customerFields = {
   /** The parts of the tenant's OTD policy that differ for this customer; null or {} for none. */
   otdPolicy: otdOverrideSchema.strict().nullable().optional(),
 };
-
-const countryInput = z
-  .string()
-  .trim()
-  .toUpperCase()
-  .refine(isCountryCode, 'Use an ISO 3166-1 country code such as DE or US');
 
 const addressFields = {
   label: z.string().trim().min(1, 'Enter a label').max(80, 'At most 80 characters'),

@@ -66,6 +66,7 @@ const requestColumns = {
   latestPromisedDate: promiseOf('desc'),
   dueDate: sql<string>`${due}::text`,
   status: r.status,
+  cancelReason: r.cancelReason,
   note: r.note,
   createdBy: r.createdBy,
   createdByName: creator.displayName,
@@ -171,8 +172,15 @@ export function promiseHistory(tx: Sql, request: { id: string; plantId: string }
     .orderBy(asc(p.promisedAt), asc(p.id));
 }
 
-/** Who cancelled a request, when and why, from the audit trail; null for one not cancelled. */
-export async function cancellationOf(tx: Sql, request: { id: string; status: string }) {
+/**
+ * Why a request was cancelled, as kept with it, and who cancelled it when, from the audit trail;
+ * null for one not cancelled. A request cancelled before the reason was kept with it takes the
+ * reason from its audit entry.
+ */
+export async function cancellationOf(
+  tx: Sql,
+  request: { id: string; status: string; cancelReason: string },
+): Promise<{ reason: string; by: string | null; at: Date | null } | null> {
   if (request.status !== 'cancelled') return null;
   const a = tables.auditLog;
   const [entry] = await tx
@@ -187,5 +195,6 @@ export async function cancellationOf(tx: Sql, request: { id: string; status: str
     )
     .orderBy(desc(a.seq))
     .limit(1);
-  return entry === undefined ? null : { reason: entry.reason ?? '', by: entry.by, at: entry.at };
+  const reason = request.cancelReason !== '' ? request.cancelReason : (entry?.reason ?? '');
+  return { reason, by: entry?.by ?? null, at: entry?.at ?? null };
 }

@@ -283,17 +283,27 @@ describe.each(testEngines)('delivery requests ($name engine)', (engine) => {
     expectEntries(cancelled, [
       {
         action: 'delivery_request.cancel',
-        oldValues: { status: 'open' },
-        newValues: { status: 'cancelled' },
+        oldValues: { status: 'open', cancelReason: '' },
+        newValues: { status: 'cancelled', cancelReason: 'Customer ordered twice' },
         reason: 'Customer ordered twice',
       },
     ]);
     const got = await r().get.query({ id: request.id });
     expect(got).toMatchObject({
       status: 'cancelled',
+      cancelReason: 'Customer ordered twice',
       editable: false,
       cancellation: { reason: 'Customer ordered twice', by: 'Admin A' },
     });
+    const [stored] = await app.database.db.transact(
+      { tenantId: app.tenants.a.tenantId, plantIds: 'all' },
+      (tx) =>
+        tx
+          .select({ cancelReason: tables.deliveryRequests.cancelReason })
+          .from(tables.deliveryRequests)
+          .where(eq(tables.deliveryRequests.id, request.id)),
+    );
+    expect(stored?.cancelReason).toBe('Customer ordered twice');
     const closed = `${request.number} is cancelled; it no longer changes`;
     await expectApiError(
       r().update.mutate({ id: request.id, expectedVersion: 2, patch: { quantity: 1 } }),

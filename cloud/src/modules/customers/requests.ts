@@ -249,8 +249,8 @@ export async function updateRequest(
 }
 
 /**
- * Cancels a request nothing of which has shipped, with the reason the audit trail keeps. A request
- * partly shipped is closed by lowering its quantity to what has shipped instead.
+ * Cancels a request nothing of which has shipped, keeping the reason with it (and in the audit
+ * trail). A request partly shipped is closed by lowering its quantity to what has shipped instead.
  */
 export async function cancelRequest(tx: Sql, input: { id: string; expectedVersion: number; reason: string }) {
   const current = await lockRequest(tx, input.id);
@@ -263,7 +263,12 @@ export async function cancelRequest(tx: Sql, input: { id: string; expectedVersio
     );
   await tx
     .update(r)
-    .set({ status: 'cancelled', version: sql`${r.version} + 1`, updatedAt: sql`now()` })
+    .set({
+      status: 'cancelled',
+      cancelReason: input.reason.trim(),
+      version: sql`${r.version} + 1`,
+      updatedAt: sql`now()`,
+    })
     .where(eq(r.id, current.id));
   const updated = await findRequest(tx, current.id);
   audit(tx, {
@@ -272,9 +277,9 @@ export async function cancelRequest(tx: Sql, input: { id: string; expectedVersio
     entityId: current.id,
     entityLabel: current.number,
     plantId: current.plantId,
-    before: { status: current.status },
-    after: { status: updated.status },
-    reason: input.reason,
+    before: { status: current.status, cancelReason: current.cancelReason },
+    after: { status: updated.status, cancelReason: updated.cancelReason },
+    reason: input.reason.trim(),
   });
   return updated;
 }

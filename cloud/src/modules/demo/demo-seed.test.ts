@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEMO_HISTORY_FILE, DEMO_PLANTS } from '@plantline/schema';
+import { DEMO_HISTORY_FILE, DEMO_PLANTS, isCountryCode } from '@plantline/schema';
+import { hasValidCheckDigit } from '@plantline/schema/gs1';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventBus } from '../../platform/index.js';
 import { apiClient, signIn } from '../../testing/api.js';
@@ -55,6 +56,20 @@ describe.each(testEngines)('the demo tenant ($name engine)', (engine) => {
     expect(lines.map((l) => l.code).sort()).toEqual(['C1', 'L1', 'L2', 'T1']);
     expect(await admin.trpc.masterdata.machines.list.query({})).toHaveLength(machineCount);
     expect(await admin.trpc.masterdata.stations.list.query({})).toHaveLength(4);
+  });
+
+  it('gives both plants a ship-from address and a GLN with a valid check digit', async () => {
+    const admin = await signIn(server.url, 'admin@demo.test.plantline.local', password);
+    const plants = await admin.trpc.tenancy.plants.list.query();
+    for (const plant of plants) {
+      expect(plant.street).not.toBe('');
+      expect(plant.postalCode).not.toBe('');
+      expect(plant.city).not.toBe('');
+      expect(isCountryCode(plant.country)).toBe(true);
+      expect(plant.gln).toMatch(/^\d{13}$/);
+      expect(hasValidCheckDigit(plant.gln ?? '')).toBe(true);
+    }
+    expect(plants.map((p) => p.country)).toEqual(['US', 'DE']);
   });
 
   it("has the KPI master data for the simulator's codes, cycle times and shifts", async () => {

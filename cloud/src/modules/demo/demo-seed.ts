@@ -29,11 +29,40 @@ export interface DemoCredentials {
   people: { email: string; displayName: string; part: string }[];
 }
 
+/**
+ * Where the demo plants ship from, as their labels print it: made-up addresses in their time zones'
+ * countries, and GLNs under the demo's GS1 company prefix (DEMO_GS1_PREFIX in demo-shipments.ts), check digits worked by
+ * the GS1 rule (demo-seed.test.ts checks them).
+ */
+export const DEMO_PLANT_ADDRESSES: Readonly<
+  Record<string, { street: string; postalCode: string; city: string; country: string; gln: string }>
+> = {
+  RIV: {
+    street: 'Am Flusshafen 12',
+    postalCode: '68159',
+    city: 'Mannheim',
+    country: 'DE',
+    gln: '9521234000013',
+  },
+  LAK: {
+    street: '4100 Lakeshore Drive',
+    postalCode: '53403',
+    city: 'Racine, WI',
+    country: 'US',
+    gln: '9521234000020',
+  },
+};
+
 /** The demo plants (schema's demo-plant.ts), which `pnpm start`'s simulators drive. */
 const DEMO_TENANT = {
   name: 'Demo Manufacturing',
   slug: 'demo',
-  plants: DEMO_PLANTS.map(({ code, name, timezone }) => ({ code, name, timezone })),
+  plants: DEMO_PLANTS.map(({ code, name, timezone }) => ({
+    code,
+    name,
+    timezone,
+    ...DEMO_PLANT_ADDRESSES[code],
+  })),
 };
 
 /** The simulators' MQTT logins on the demo edge, one per plant (a login covers one plant). */

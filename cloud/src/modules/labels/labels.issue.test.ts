@@ -8,7 +8,7 @@ import { expectApiError } from '../../testing/api-assertions.js';
 import { useTestApp } from '../../testing/app.js';
 import { auditTrail, expectEntries } from '../../testing/audit-entries.js';
 import { testEngines } from '../../testing/engines.js';
-import { packedPallet } from '../../testing/packed-packages.js';
+import { type PackedContent, packedPallet } from '../../testing/packed-packages.js';
 
 /*
  * Issuing labels through the API (docs/labels.md, "Issuing and printing"): a pallet's label data
@@ -66,9 +66,8 @@ describe.each(testEngines)('issuing labels ($name engine)', (engine) => {
         shipTo: { name: 'Metro DC North', address: ['Dock 4', '12345 Northtown, DE'], gln: '9506000000022' },
       },
     });
-    expect(label.elementString).toBe(
-      `(02)09506000134352(17)270131(37)40(10)L2405A(400)4500012345(00)${packed.sscc}`,
-    );
+    // The order (400) is in the text section: a 4×6″ label has room for two content symbols only.
+    expect(label.elementString).toBe(`(02)09506000134352(17)270131(37)40(10)L2405A(00)${packed.sscc}`);
     expectEntries(await trail.since(mark), [
       {
         action: 'label_template.create',
@@ -291,5 +290,91 @@ describe.each(testEngines)('issuing labels ($name engine)', (engine) => {
     expect(asEdge.status).toBe(403);
     expect((await fetch(pdfUrl, { method: 'POST' })).status).toBe(405);
     expect((await fetch(`${app.server.url}/api/labels/not-a-label.pdf`)).status).toBe(401);
+  });
+
+  it('prints the plant’s address and GLN as ship-from, and a transfer’s receiving plant as ship-to', async () => {
+    await admin.trpc.tenancy.plants.update.mutate({
+      id: plant1,
+      patch: {
+        street: 'Hafenstraße 5',
+        postalCode: '20457',
+        city: 'Hamburg',
+        country: 'DE',
+        gln: '9506000001005',
+      },
+    });
+    await admin.trpc.tenancy.plants.update.mutate({
+      id: plant2,
+      patch: { street: '4100 Lakeshore Drive', postalCode: '53403', city: 'Racine, WI', country: 'US' },
+    });
+    const shipped = await pallet(plant1);
+    const label = await admin.trpc.logistics.labels.issue.mutate({
+      packageId: shipped.packageId,
+      templateKey: 'pallet-4x6',
+    });
+    expect(label.data.shipFrom).toEqual({
+      name: 'A plant 1',
+      address: ['Hafenstraße 5', '20457 Hamburg, DE'],
+      gln: '9506000001005',
+    });
+    const { svg } = await admin.trpc.logistics.labels.svg.query({ id: label.id });
+    expect(svg).toContain('Hafenstraße 5');
+    expect(svg).toContain('GLN 9506000001005');
+
+    // A transfer from plant 2 (no GLN) to plant 1: the receiving plant's address, its GLN as (410).
+    const transferred = await pallet(plant2, { transferTo: plant1 });
+    const transferLabel = await admin.trpc.logistics.labels.issue.mutate({
+      packageId: transferred.packageId,
+      templateKey: 'pallet-a6',
+    });
+    expect(transferLabel.data).toMatchObject({
+      shipFrom: { name: 'A plant 2', address: ['4100 Lakeshore Drive', '53403 Racine, WI, US'] },
+      shipTo: { name: 'A plant 1', address: ['Hafenstraße 5', '20457 Hamburg, DE'], gln: '9506000001005' },
+    });
+    expect(transferLabel.data.shipFrom?.gln).toBeUndefined();
+    expect(transferLabel.data.po).toBeUndefined();
+  });
+
+  it('prints the (17) expiry or the (15) best-before the contents share, one date only', async () => {
+    const issue = async (contents: PackedContent[]) => {
+      const packed = await pallet(plant1, { contents });
+      return admin.trpc.logistics.labels.issue.mutate({
+        packageId: packed.packageId,
+        templateKey: 'pallet-4x6',
+      });
+    };
+    const gtin = '09506000134352';
+    const bestBefore = await issue([
+      { gtin, lot: 'L1', bestBefore: '2026-12-31', quantity: 20 },
+      { gtin, lot: 'L1', bestBefore: '2026-12-31', quantity: 20 },
+    ]);
+    expect(bestBefore.data).toMatchObject({ bestBefore: '2026-12-31' });
+    expect(bestBefore.data.expiry).toBeUndefined();
+    expect(bestBefore.elementString).toContain('(15)261231');
+    expect(bestBefore.elementString).not.toContain('(17)');
+
+    // Both dates on every content: the expiry, the safety date, is the one printed.
+    const both = await issue([{ gtin, bestBefore: '2026-12-31', expiry: '2027-01-31', quantity: 40 }]);
+    expect(both.data).toMatchObject({ expiry: '2027-01-31' });
+    expect(both.data.bestBefore).toBeUndefined();
+    expect(both.elementString).toContain('(17)270131');
+    expect(both.elementString).not.toContain('(15)');
+
+    // Expiries differ, best-befores agree: the shared best-before.
+    const sharedBestBefore = await issue([
+      { gtin, bestBefore: '2026-12-31', expiry: '2027-01-31', quantity: 20 },
+      { gtin, bestBefore: '2026-12-31', expiry: '2027-02-28', quantity: 20 },
+    ]);
+    expect(sharedBestBefore.data).toMatchObject({ bestBefore: '2026-12-31' });
+    expect(sharedBestBefore.data.expiry).toBeUndefined();
+
+    // One content with a (17), another with a (15): no date is shared, none is printed.
+    const none = await issue([
+      { gtin, expiry: '2027-01-31', quantity: 20 },
+      { gtin, bestBefore: '2027-01-31', quantity: 20 },
+    ]);
+    expect(none.data.expiry).toBeUndefined();
+    expect(none.data.bestBefore).toBeUndefined();
+    expect(none.elementString).not.toMatch(/\((15|17)\)/);
   });
 });

@@ -1,6 +1,7 @@
 import {
   builtinLabelTemplate,
   builtinLabelTemplates,
+  GS1_LOGISTIC_BAR_HEIGHT_MM,
   type LabelTemplate,
   labelTemplateSchema,
 } from '@plantline/schema/labels';
@@ -9,6 +10,7 @@ import { DomainError } from '../../platform/index.js';
 import { BarcodePool } from './barcode-pool.js';
 import { labelData } from './label-fixtures.js';
 import { parseLabelData, renderLabelSvg, renderLabelZpl } from './render.js';
+import { zplDensities } from './zpl.js';
 
 const pool = new BarcodePool({ size: 1 });
 beforeAll(() => pool.start());
@@ -22,6 +24,25 @@ describe('ZPL', () => {
     async (key, template) => {
       const zpl = await renderLabelZpl(pool, template, labelData(), 203);
       await expect(zpl).toMatchFileSnapshot(`./__snapshots__/${key}.203dpi.zpl`);
+    },
+  );
+
+  it.each(
+    builtinLabelTemplates
+      .filter((template) => template.kind === 'pallet_sscc')
+      .flatMap((template) => ([203, 300, 600] as const).map((dpi) => [template.key, dpi, template] as const)),
+  )(
+    '%s at %i dpi: every ^BC bar at least 31.75 mm high, ^BY within 0.495–0.940 mm',
+    async (_key, dpi, template) => {
+      const perMm = zplDensities[dpi];
+      const zpl = await renderLabelZpl(pool, template, labelData(), dpi);
+      const symbols = [...zpl.matchAll(/\^BY(\d+)\^BCN,(\d+),/g)];
+      expect(symbols.length).toBeGreaterThanOrEqual(3);
+      for (const [, module, height] of symbols) {
+        expect(Number(height) / perMm).toBeGreaterThanOrEqual(GS1_LOGISTIC_BAR_HEIGHT_MM);
+        expect(Number(module) / perMm).toBeGreaterThanOrEqual(0.495);
+        expect(Number(module) / perMm).toBeLessThanOrEqual(0.94);
+      }
     },
   );
 
@@ -94,11 +115,11 @@ describe('SVG', () => {
     expect(symbols.map((match) => [match[1], match[2]])).toEqual([
       ['gs1-128', '(02)09506000134352(15)261231'],
       ['gs1-128', '(37)40(10)L2405A'],
-      ['gs1-128', '(400)4500012345'],
       ['gs1-128', '(00)106141411234567897'],
     ]);
     for (const match of symbols) expect(match[3]).toMatch(/^(<path d="[MhvZ\d. -]+"\/>)+$/);
-    expect(svg).toContain('>106141411234567897</text>');
+    expect(svg).toContain('>SSCC  106141411234567897</text>');
+    expect(svg).toContain('>ORDER  4500012345</text>');
     expect(svg).toContain('text-anchor="middle">(00)106141411234567897</text>');
   });
 

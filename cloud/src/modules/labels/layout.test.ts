@@ -1,14 +1,22 @@
-import { builtinLabelTemplate, type LabelTemplate, labelTemplateSchema } from '@plantline/schema/labels';
+import {
+  builtinLabelTemplate,
+  builtinLabelTemplates,
+  GS1_LOGISTIC_BAR_HEIGHT_MM,
+  type LabelTemplate,
+  labelTemplateSchema,
+} from '@plantline/schema/labels';
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../platform/index.js';
 import { GS1_128_MAX_DATA_CHARACTERS, gs1_128DataCharacters, gs1_128Modules } from './gs1-128-width.js';
 import { labelData } from './label-fixtures.js';
 import {
+  GS1_128_MAX_X,
   GS1_128_MIN_X,
   GS1_128_QUIET_MODULES,
   type LabelLayout,
   layoutLabel,
   type PlacedItem,
+  ptToMm,
 } from './layout.js';
 
 type Symbol = Extract<PlacedItem, { kind: 'symbol' }>;
@@ -33,7 +41,15 @@ describe('layoutLabel', () => {
     expect(symbols.map((symbol) => symbol.content)).toEqual([
       '(02)09506000134352(15)261231',
       '(37)40(10)L2405A',
-      '(400)4500012345',
+      '(00)106141411234567897',
+    ]);
+    // The order is in the text section; only the A5 label has room for its symbol.
+    const texts = layout.items.flatMap((item) => (item.kind === 'text' ? [item.text] : []));
+    expect(texts).toContain('ORDER  4500012345');
+    const a5 = symbolsOf(layoutLabel(builtinLabelTemplate('pallet-a5') as LabelTemplate, labelData()));
+    expect(a5.map((symbol) => symbol.content)).toEqual([
+      '(02)09506000134352(15)261231(37)40',
+      '(10)L2405A(400)4500012345',
       '(00)106141411234567897',
     ]);
     const lowest = Math.max(...symbols.map((symbol) => symbol.y));
@@ -141,11 +157,83 @@ describe('layoutLabel', () => {
       ...pallet,
       key: 'narrow',
       items: pallet.items.map((item) =>
-        item.type === 'gs1_128' && item.maxSymbols === 3 ? { ...item, maxSymbols: 2 } : item,
+        item.type === 'gs1_128' && item.maxSymbols === 2 ? { ...item, maxSymbols: 1 } : item,
       ),
     });
     expect(thrown(() => layoutLabel(noRoom, labelData())).message).toBe(
-      '(02)09506000134352(37)40(10)L2405A(15)261231(400)4500012345 needs 3 GS1-128 symbols; the template has room for 2.',
+      '(02)09506000134352(37)40(10)L2405A(15)261231 needs 2 GS1-128 symbols; the template has room for 1.',
     );
+  });
+
+  describe('a pallet (logistic) label', () => {
+    const pallets = builtinLabelTemplates.filter((template) => template.kind === 'pallet_sscc');
+    const full = labelData({ lot: 'L2405A', po: '4500012345' });
+    // Long lot and order: as many content symbols as the widest label holds.
+    const long = labelData({ lot: 'LOT-2024-0001-AB', po: 'PO-2024-000000000123456789' });
+
+    it.each(pallets.map((template) => [template.key, template] as const))(
+      '%s draws every GS1-128 symbol with bars at least 31.75 mm high, on screen and at each printer density',
+      (_key, template) => {
+        const room = template.items.reduce(
+          (sum, item) => sum + (item.type === 'gs1_128' ? item.maxSymbols : 0),
+          0,
+        );
+        let most = 0;
+        for (const data of [full, long])
+          for (const dotMm of [undefined, 1 / 8, 1 / 12, 1 / 24]) {
+            let symbols: Symbol[];
+            try {
+              symbols = symbolsOf(layoutLabel(template, data, dotMm === undefined ? {} : { dotMm }));
+            } catch (error) {
+              // More symbols than the template has room for: refused, never drawn lower.
+              expect(error).toBeInstanceOf(DomainError);
+              continue;
+            }
+            most = Math.max(most, symbols.length);
+            for (const symbol of symbols) {
+              expect(symbol.height).toBeGreaterThanOrEqual(GS1_LOGISTIC_BAR_HEIGHT_MM);
+              expect(symbol.module).toBeGreaterThanOrEqual(GS1_128_MIN_X);
+              expect(symbol.module).toBeLessThanOrEqual(GS1_128_MAX_X + 1e-9);
+            }
+          }
+        // The test reached the template's tightest case: every symbol it has room for.
+        expect(most).toBe(room);
+      },
+    );
+
+    it.each(pallets.map((template) => [template.key, template] as const))(
+      '%s keeps its text above the barcodes and everything on the label',
+      (_key, template) => {
+        const layout = layoutLabel(template, full);
+        const symbols = symbolsOf(layout);
+        const barcodesTop = Math.min(...symbols.map((symbol) => symbol.y));
+        const hri = new Set(symbols.map((symbol) => symbol.content));
+        for (const item of layout.items) {
+          if (item.kind === 'text') {
+            const bottom = item.y + ptToMm(item.size);
+            expect(bottom).toBeLessThanOrEqual(layout.height);
+            if (!hri.has(item.text)) expect(bottom).toBeLessThan(barcodesTop);
+          } else {
+            expect(item.x + item.width).toBeLessThanOrEqual(layout.width + 1e-9);
+            expect(item.y + item.height).toBeLessThanOrEqual(layout.height + 1e-9);
+          }
+        }
+      },
+    );
+
+    it('refuses a pallet template whose box leaves its bars under 31.75 mm', () => {
+      const low = labelTemplateSchema.parse({
+        ...pallet,
+        key: 'low',
+        items: pallet.items.map((item) =>
+          item.type === 'gs1_128' && item.maxSymbols === 2 ? { ...item, height: item.height - 2 } : item,
+        ),
+      });
+      expect(thrown(() => layoutLabel(low, full)).message).toMatch(
+        /^2 GS1-128 symbols do not fit a box [\d.]+ mm high with bars of 31\.75 mm\.$/,
+      );
+      // The same box on a carton label is no logistic label: it is drawn.
+      expect(() => layoutLabel({ ...low, kind: 'carton' }, full)).not.toThrow();
+    });
   });
 });

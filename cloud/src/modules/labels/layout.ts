@@ -9,6 +9,7 @@ import {
   aiSources,
   describeMissing,
   fillPlaceholders,
+  GS1_LOGISTIC_BAR_HEIGHT_MM,
   type LabelData,
   type LabelItem,
   type LabelTemplate,
@@ -25,15 +26,16 @@ import { GS1_128_MAX_DATA_CHARACTERS, gs1_128DataCharacters, gs1_128Modules } fr
 
 /**
  * GS1-128 X-dimension on logistic units, in mm (GS1 General Specifications §5.12, the symbol
- * specification table for logistic labels: 0.495 minimum, 1.016 maximum).
+ * specification table for logistic labels: 0.495 minimum, 0.940 maximum).
  */
 export const GS1_128_MIN_X = 0.495;
-export const GS1_128_MAX_X = 1.016;
+export const GS1_128_MAX_X = 0.94;
 /** Code 128 quiet zone: ten X-dimensions on each side (ISO/IEC 15417). */
 export const GS1_128_QUIET_MODULES = 10;
 /** The human-readable line under each GS1-128 symbol, which the GS1 rules make mandatory. */
 export const HRI_SIZE_PT = 9;
 const HRI_GAP_MM = 0.8;
+/** Below this no template's GS1-128 is drawn; a logistic (pallet) label needs GS1_LOGISTIC_BAR_HEIGHT_MM. */
 const MIN_BAR_HEIGHT_MM = 5;
 
 export const ptToMm = (pt: number) => (pt * 25.4) / 72;
@@ -90,8 +92,10 @@ export function layoutLabel(
     elementsOf.set(item, elements);
   }
   if (problems.missing.size === 0) checkElements([...elementsOf.values()].flat(), problems);
+  // GS1 General Specifications §5.12: GS1-128 on a logistic label is at least 31.75 mm high.
+  const minBarHeight = template.kind === 'pallet_sscc' ? GS1_LOGISTIC_BAR_HEIGHT_MM : MIN_BAR_HEIGHT_MM;
   const items = template.items.flatMap((item) =>
-    place(item, data, elementsOf.get(item) ?? [], options, problems),
+    place(item, data, elementsOf.get(item) ?? [], { ...options, minBarHeight }, problems),
   );
   if (problems.missing.size > 0 || problems.invalid.length > 0) {
     const missing = [...problems.missing.values()];
@@ -126,11 +130,13 @@ function checkElements(elements: Gs1Element[], problems: Problems): void {
   }
 }
 
+type PlaceOptions = LayoutOptions & { minBarHeight: number };
+
 function place(
   item: LabelItem,
   data: LabelData,
   elements: Gs1Element[],
-  options: LayoutOptions,
+  options: PlaceOptions,
   problems: Problems,
 ): PlacedItem[] {
   switch (item.type) {
@@ -211,7 +217,7 @@ function place(
 function placeGs1_128(
   item: Extract<LabelItem, { type: 'gs1_128' }>,
   elements: Gs1Element[],
-  options: LayoutOptions,
+  options: PlaceOptions,
   problems: Problems,
 ): PlacedItem[] {
   const minX = options.dotMm
@@ -245,8 +251,10 @@ function placeGs1_128(
   const slot = item.height / symbols.length;
   const hriHeight = ptToMm(HRI_SIZE_PT);
   const barHeight = slot - HRI_GAP_MM - hriHeight - HRI_GAP_MM;
-  if (barHeight < MIN_BAR_HEIGHT_MM) {
-    problems.invalid.push(`${symbols.length} GS1-128 symbols do not fit a box ${item.height} mm high.`);
+  if (barHeight < options.minBarHeight - 1e-9) {
+    problems.invalid.push(
+      `${symbols.length} GS1-128 symbols do not fit a box ${item.height} mm high with bars of ${options.minBarHeight} mm.`,
+    );
     return [];
   }
   return symbols.flatMap((group, index): PlacedItem[] => {

@@ -6,9 +6,9 @@ import { DomainError } from '../../platform/index.js';
 /*
  * A package's label data, built from what packing recorded (docs/labels.md, "Issuing and printing"):
  * the package's SSCC; the content GTIN (02) and count (37) when everything in it — cartons on a pallet
- * included — is one GTIN, the lot (10) when one lot, the expiry (17) when one date; the order (400) of
- * its shipment; ship-from the packing plant, ship-to the shipment's address with its GLN, or the
- * receiving plant of a transfer.
+ * included — is one GTIN, the lot (10) when one lot, one date — (17) or (15) — when all share it; the order (400) of
+ * its shipment; ship-from the packing plant with its address and GLN, ship-to the shipment's address
+ * with its GLN, or the receiving plant of a transfer with its address and GLN.
  */
 
 export interface PackageForLabel {
@@ -32,7 +32,17 @@ interface PackageRow {
   sscc: string | null;
   shipment_id: string | null;
   plant_name: string;
+  plant_street: string;
+  plant_postal_code: string;
+  plant_city: string;
+  plant_country: string;
+  plant_gln: string | null;
   to_plant_name: string | null;
+  to_plant_street: string | null;
+  to_plant_postal_code: string | null;
+  to_plant_city: string | null;
+  to_plant_country: string | null;
+  to_plant_gln: string | null;
   customer_po: string | null;
   ship_to_name: string | null;
   street: string | null;
@@ -49,6 +59,7 @@ interface ContentRow {
   product_name: string;
   lot: string | null;
   expiry: string | null;
+  best_before: string | null;
   quantity: string;
 }
 
@@ -60,7 +71,12 @@ export async function packageLabelData(
   const [row] = await rows<PackageRow>(
     tx,
     sql`select p.id, p.plant_id, p.kind, p.sscc, p.shipment_id, pl.name as plant_name,
-               tp.name as to_plant_name, s.customer_po, a.name as ship_to_name, a.street, a.street2,
+               pl.street as plant_street, pl.postal_code as plant_postal_code, pl.city as plant_city,
+               pl.country as plant_country, pl.gln as plant_gln,
+               tp.name as to_plant_name, tp.street as to_plant_street,
+               tp.postal_code as to_plant_postal_code, tp.city as to_plant_city,
+               tp.country as to_plant_country, tp.gln as to_plant_gln,
+               s.customer_po, a.name as ship_to_name, a.street, a.street2,
                a.postal_code, a.city, a.region, a.country, a.gln as ship_to_gln
           from packages p
           join plants pl on pl.tenant_id = p.tenant_id and pl.id = p.plant_id
@@ -79,7 +95,8 @@ export async function packageLabelData(
           select c.id from packages c join tree on c.parent_id = tree.id
         )
         select coalesce(pc.gtin, pr.gtin) as gtin, pr.name as product_name, pc.lot,
-               pc.expiry::text as expiry, pc.quantity::text as quantity
+               pc.expiry::text as expiry, pc.best_before::text as best_before,
+               pc.quantity::text as quantity
           from package_contents pc
           join tree on pc.package_id = tree.id
           join products pr on pr.tenant_id = pc.tenant_id and pr.id = pc.product_id`,
@@ -111,34 +128,74 @@ export function contentData(contents: readonly ContentRow[]): LabelDataInput {
   if (name !== undefined && name.trim() !== '') data.description = cut(name, DESCRIPTION);
   const lot = one(contents.map((content) => content.lot));
   if (lot != null) data.lot = lot;
-  // Packing keeps one date per content, from (17) or (15) as scanned: printed as the use-by date.
+  // One date for the unit, as the GS1 logistic label carries one: the (17) expiry when every content
+  // has the same, else the (15) best-before when every content has the same, else none.
   const expiry = one(contents.map((content) => content.expiry));
+  const bestBefore = one(contents.map((content) => content.best_before));
   if (expiry != null) data.expiry = expiry;
+  else if (bestBefore != null) data.bestBefore = bestBefore;
   return data;
 }
 
 function routeData(row: PackageRow): LabelDataInput {
-  const data: LabelDataInput = { shipFrom: { name: cut(row.plant_name, PARTY_TEXT), address: [] } };
+  const data: LabelDataInput = {
+    shipFrom: party(row.plant_name, {
+      street: row.plant_street,
+      postalCode: row.plant_postal_code,
+      city: row.plant_city,
+      country: row.plant_country,
+      gln: row.plant_gln,
+    }),
+  };
   if (row.sscc !== null) data.sscc = row.sscc;
   if (row.customer_po !== null && row.customer_po.trim() !== '') data.po = row.customer_po.trim();
-  if (row.ship_to_name !== null) data.shipTo = shipTo(row);
+  if (row.ship_to_name !== null)
+    data.shipTo = party(row.ship_to_name, {
+      street: row.street,
+      street2: row.street2,
+      postalCode: row.postal_code,
+      city: row.city,
+      region: row.region,
+      country: row.country,
+      gln: row.ship_to_gln,
+    });
   else if (row.to_plant_name !== null)
-    data.shipTo = { name: cut(row.to_plant_name, PARTY_TEXT), address: [] };
+    data.shipTo = party(row.to_plant_name, {
+      street: row.to_plant_street,
+      postalCode: row.to_plant_postal_code,
+      city: row.to_plant_city,
+      country: row.to_plant_country,
+      gln: row.to_plant_gln,
+    });
   return data;
 }
 
-function shipTo(row: PackageRow): LabelParty {
-  const town = [row.postal_code, row.city].filter((part) => part !== null && part.trim() !== '').join(' ');
-  const last = [town, row.region, row.country]
-    .filter((part) => part !== null && part.trim() !== '')
-    .join(', ');
-  const address = [row.street, row.street2, last]
-    .filter((line): line is string => line !== null && line.trim() !== '')
+interface Address {
+  street?: string | null;
+  street2?: string | null;
+  postalCode?: string | null;
+  city?: string | null;
+  region?: string | null;
+  country?: string | null;
+  gln: string | null;
+}
+
+/**
+ * A party of the label: its name and up to three address lines — street, second street line, then
+ * "postal code city, region, country" — leaving out what is empty, each cut to a label line.
+ */
+function party(name: string, address: Address): LabelParty {
+  const filled = (part: string | null | undefined): part is string =>
+    part !== null && part !== undefined && part.trim() !== '';
+  const town = [address.postalCode, address.city].filter(filled).join(' ');
+  const last = [town, address.region, address.country].filter(filled).join(', ');
+  const lines = [address.street, address.street2, last]
+    .filter(filled)
     .slice(0, 3)
     .map((line) => cut(line, PARTY_TEXT));
   return {
-    name: cut(row.ship_to_name ?? '', PARTY_TEXT),
-    address,
-    ...(row.ship_to_gln === null ? {} : { gln: row.ship_to_gln }),
+    name: cut(name, PARTY_TEXT),
+    address: lines,
+    ...(address.gln === null ? {} : { gln: address.gln }),
   };
 }

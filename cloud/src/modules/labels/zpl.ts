@@ -78,7 +78,10 @@ function symbolZpl({ symbol, modules }: DrawnSymbol, perMm: number, dots: (mm: n
     if (bad)
       throw new DomainError('invalid', `(${bad.ai}) ${bad.value}: ZPL's GS1-128 cannot carry (, ) or >.`);
     const module = Math.round((symbol.module ?? 0) * perMm);
-    return `^FO${dots(symbol.x)},${dots(symbol.y)}^BY${module}^BCN,${dots(symbol.height)},N,N,N,D^FD${symbol.content}^FS`;
+    // Whole dots, rounded up: the printed bars are never lower than the layout's (a logistic label's
+    // 31.75 mm minimum, docs/labels.md).
+    const barHeight = Math.ceil(symbol.height * perMm - 1e-9);
+    return `^FO${dots(symbol.x)},${dots(symbol.y)}^BY${module}^BCN,${barHeight},N,N,N,D^FD${symbol.content}^FS`;
   }
   const quiet = QUIET_MODULES[symbol.symbology];
   const module = Math.floor((symbol.width * perMm) / (modules + 2 * quiet));

@@ -46,7 +46,16 @@ export async function auditSaved(
 async function auditedPlant(tx: Sql, id: string): Promise<MasterdataSnapshot | null> {
   const p = tables.plants;
   const [row] = await tx
-    .select({ code: p.code, name: p.name, timezone: p.timezone })
+    .select({
+      code: p.code,
+      name: p.name,
+      timezone: p.timezone,
+      street: p.street,
+      postalCode: p.postalCode,
+      city: p.city,
+      country: p.country,
+      gln: p.gln,
+    })
     .from(p)
     .where(eq(p.id, id));
   return row === undefined ? null : { plantId: id, fields: row };

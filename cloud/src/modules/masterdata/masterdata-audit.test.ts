@@ -11,6 +11,9 @@ import { testEngines } from '../../testing/engines.js';
  * update with its plant, labelled by code, with the codes of the records it refers to. A refused
  * change leaves nothing.
  */
+/** A plant's address fields before anyone filled them in. */
+const noAddress = { street: '', postalCode: '', city: '', country: '', gln: null };
+
 describe.each(testEngines)('master data in the audit trail ($name engine)', (engine) => {
   const app = useTestApp(engine);
   let db: Database;
@@ -57,13 +60,79 @@ describe.each(testEngines)('master data in the audit trail ($name engine)', (eng
         actorKind: 'user',
         actorName: 'Admin A',
         oldValues: null,
-        newValues: { code: 'NEW', name: 'New plant', timezone: 'Europe/Paris' },
+        newValues: { code: 'NEW', name: 'New plant', timezone: 'Europe/Paris', ...noAddress },
       }),
     ]);
     const renamed = await recordedBy(() =>
       admin.trpc.tenancy.plants.update.mutate({ id, patch: { code: 'NEW2', timezone: 'Europe/Paris' } }),
     );
     expect(summary(renamed)).toEqual([['plant.update', id, 'NEW2', { code: 'NEW' }, { code: 'NEW2' }]]);
+  });
+
+  it('keeps a plant’s ship-from address and GLN, audited, refusing a bad country or check digit', async () => {
+    const plant = await admin.trpc.tenancy.plants.create.mutate({
+      code: 'ADDR',
+      name: 'Address plant',
+      street: ' Am Flusshafen 12 ',
+      postalCode: '68159',
+      city: 'Mannheim',
+      country: 'de',
+      gln: '9521234 00001 3',
+    });
+    expect(plant).toMatchObject({
+      street: 'Am Flusshafen 12',
+      postalCode: '68159',
+      city: 'Mannheim',
+      country: 'DE',
+      gln: '9521234000013',
+    });
+    const moved = await recordedBy(() =>
+      admin.trpc.tenancy.plants.update.mutate({
+        id: plant.id,
+        patch: { street: 'Hafenstraße 5', postalCode: '20457', city: 'Hamburg', gln: null },
+      }),
+    );
+    expect(summary(moved)).toEqual([
+      [
+        'plant.update',
+        plant.id,
+        'ADDR',
+        { street: 'Am Flusshafen 12', postalCode: '68159', city: 'Mannheim', gln: '9521234000013' },
+        { street: 'Hafenstraße 5', postalCode: '20457', city: 'Hamburg', gln: null },
+      ],
+    ]);
+    const listed = (await admin.trpc.tenancy.plants.list.query()).find((p) => p.id === plant.id);
+    expect(listed).toMatchObject({ street: 'Hafenstraße 5', country: 'DE', gln: null });
+
+    const refused = await recordedBy(async () => {
+      const badCountry = await expectApiError(
+        admin.trpc.tenancy.plants.update.mutate({ id: plant.id, patch: { country: 'XX' } }),
+        'BAD_REQUEST',
+      );
+      expect(badCountry.data?.fieldErrors).toEqual({
+        'patch.country': 'Use an ISO 3166-1 country code such as DE or US',
+      });
+      const badGln = await expectApiError(
+        admin.trpc.tenancy.plants.update.mutate({ id: plant.id, patch: { gln: '9521234000014' } }),
+        'BAD_REQUEST',
+      );
+      expect(badGln.data?.fieldErrors).toEqual({
+        'patch.gln': 'Wrong check digit: a GLN starting 952123400001 ends in 3',
+      });
+      const short = await expectApiError(
+        admin.trpc.tenancy.plants.create.mutate({ code: 'ADDR2', name: 'Short', gln: '952123400001' }),
+        'BAD_REQUEST',
+      );
+      expect(short.data?.fieldErrors).toEqual({ gln: 'A GLN has 13 digits' });
+      const long = await expectApiError(
+        admin.trpc.tenancy.plants.update.mutate({ id: plant.id, patch: { postalCode: '1'.repeat(21) } }),
+        'BAD_REQUEST',
+      );
+      expect(long.data?.fieldErrors).toEqual({ 'patch.postalCode': 'At most 20 characters' });
+    });
+    expect(refused).toEqual([]);
+    // An empty country is "not known yet", not an error.
+    await admin.trpc.tenancy.plants.update.mutate({ id: plant.id, patch: { country: '' } });
   });
 
   it('records areas, lines, machines and stations with the codes they refer to', async () => {

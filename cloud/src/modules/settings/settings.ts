@@ -1,4 +1,4 @@
-import { readTenantSettings, type TenantSettings, tables } from '@plantline/schema';
+import { BUILTIN_ROLES_HASH_KEY, readTenantSettings, type TenantSettings, tables } from '@plantline/schema';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
 import { audit, DomainError, type Principal } from '../../platform/index.js';
@@ -57,8 +57,15 @@ export async function readSettingsRecord(tx: Sql): Promise<SettingsRecord> {
     .from(tables.systemSettings)
     .leftJoin(tables.users, eq(tables.users.id, tables.systemSettings.updatedBy))
     .where(ofThisTenant);
-  if (row === undefined) {
-    return { settings: readTenantSettings(null), version: 0, updatedAt: null, updatedBy: null, rules };
+  // No row, or one Plantline keeps only its own keys in (version 0): never saved by anyone.
+  if (row === undefined || row.version === 0) {
+    return {
+      settings: readTenantSettings(row?.settings),
+      version: 0,
+      updatedAt: null,
+      updatedBy: null,
+      rules,
+    };
   }
   return { ...row, settings: readTenantSettings(row.settings), rules };
 }
@@ -92,19 +99,27 @@ export async function updateSettings(
       reason: 'Required',
     });
   }
-  const saved = { settings: next, updatedAt: sql`now()`, updatedBy: caller.userId ?? null };
+  const stored = tables.systemSettings;
+  // The settings as saved, keeping the key Plantline keeps beside them (BUILTIN_ROLES_HASH_KEY).
+  const settings = sql`${JSON.stringify(next)}::jsonb || jsonb_strip_nulls(jsonb_build_object(
+    ${BUILTIN_ROLES_HASH_KEY}::text, ${stored.settings} -> ${BUILTIN_ROLES_HASH_KEY}::text))`;
+  const saved = { updatedAt: sql`now()`, updatedBy: caller.userId ?? null };
   const written =
     current.version === 0
       ? await tx
-          .insert(tables.systemSettings)
-          .values({ tenantId: caller.tenantId, version: 1, ...saved })
-          .onConflictDoNothing()
-          .returning({ version: tables.systemSettings.version })
+          .insert(stored)
+          .values({ tenantId: caller.tenantId, version: 1, settings: next, ...saved })
+          .onConflictDoUpdate({
+            target: stored.tenantId,
+            set: { settings, version: 1, ...saved },
+            setWhere: eq(stored.version, 0),
+          })
+          .returning({ version: stored.version })
       : await tx
-          .update(tables.systemSettings)
-          .set({ ...saved, version: current.version + 1 })
-          .where(and(ofThisTenant, eq(tables.systemSettings.version, current.version)))
-          .returning({ version: tables.systemSettings.version });
+          .update(stored)
+          .set({ settings, version: current.version + 1, ...saved })
+          .where(and(ofThisTenant, eq(stored.version, current.version)))
+          .returning({ version: stored.version });
   // Another save committed between our read and our write (it held the row until then).
   if (written.length === 0) {
     throw new DomainError('conflict', staleVersionMessage(await readSettingsRecord(tx)));

@@ -105,13 +105,20 @@ describe('the packing answer', () => {
     });
   });
 
-  it('keeps the scanned lot, serial and expiry (or best-before) with what it packs', () => {
+  it('keeps the scanned lot, serial, expiry (17) and best-before (15) apart with what it packs', () => {
     expect(answer(`(01)${CALIPER}(10)L-17(21)SN-4(17)261231`)).toMatchObject({
       result: 'ok',
       item: { id: 'calipers' },
-      content: { lot: 'L-17', serial: 'SN-4', expiry: '2026-12-31', quantity: 1 },
+      content: { lot: 'L-17', serial: 'SN-4', expiry: '2026-12-31', bestBefore: null, quantity: 1 },
     });
-    expect(answer(`(01)${ROTOR}(15)260500`)).toMatchObject({ content: { expiry: '2026-05-31' } });
+    // Day 00 is the month's last day (GS1 General Specifications §7.12).
+    expect(answer(`(01)${ROTOR}(15)260500`)).toMatchObject({
+      content: { expiry: null, bestBefore: '2026-05-31' },
+    });
+    expect(answer(`(01)${ROTOR}(15)260501(17)260601`)).toMatchObject({
+      content: { expiry: '2026-06-01', bestBefore: '2026-05-01' },
+      warning: null,
+    });
   });
 
   it('refuses a product the shipment does not carry: wrong_item', () => {
@@ -138,17 +145,31 @@ describe('the packing answer', () => {
     expect(answer(`(01)${ROTOR}(10)L-2`, { items })).toMatchObject({ result: 'ok', item: { id: 'any' } });
   });
 
-  it('refuses what expires or is best before the day the shipment leaves: expired', () => {
+  it('refuses what expires (17) before the day the shipment leaves: expired', () => {
     expect(answer(`(01)${ROTOR}(17)260303`)).toEqual({
       result: 'expired',
       message: 'Expired on 2026-03-03; the shipment leaves on 2026-03-04',
     });
-    expect(answer(`(01)${ROTOR}(15)260228`)).toEqual({
-      result: 'expired',
-      message: 'Best before 2026-02-28; the shipment leaves on 2026-03-04',
-    });
     // Usable on the day it leaves.
     expect(answer(`(01)${ROTOR}(17)260304`).result).toBe('ok');
+    // A best-before still ahead does not save an expired use-by date.
+    expect(answer(`(01)${ROTOR}(15)261231(17)260303`).result).toBe('expired');
+  });
+
+  it('packs what is best before (15) the day it leaves, warning the operator', () => {
+    expect(answer(`(01)${ROTOR}(15)260228`)).toMatchObject({
+      result: 'ok',
+      action: 'pack',
+      message:
+        '1 × BRK-100 packed: 9 to go. Best before 2026-02-28, before the shipment leaves on 2026-03-04',
+      warning: 'Best before 2026-02-28, before the shipment leaves on 2026-03-04',
+      content: { expiry: null, bestBefore: '2026-02-28' },
+    });
+    expect(answer(`(01)${ROTOR}(15)260304`)).toMatchObject({
+      result: 'ok',
+      message: '1 × BRK-100 packed: 9 to go',
+      warning: null,
+    });
   });
 
   it('refuses more than the item still needs: over_quantity', () => {

@@ -81,9 +81,14 @@ export type PackingAnswer =
         gtin: string;
         lot: string | null;
         serial: string | null;
+        /** (17): a safety date, so one before the ship day is refused. */
         expiry: string | null;
+        /** (15): a quality date, so one before the ship day is packed with a warning. */
+        bestBefore: string | null;
         quantity: number;
       };
+      /** What the operator should look at although the scan was packed; null when nothing. */
+      warning: string | null;
     }
   | { result: 'ok'; action: 'nest'; message: string; child: PackingPackage }
   | { result: ScanRefusal; message: string };
@@ -190,10 +195,11 @@ function pack(content: ScanContent & { gtin: string }, task: PackingTask, subjec
   }
   if (content.serial !== null && task.packedSerials.has(serialKey(first.productId, content.serial)))
     return refuse('duplicate', `Serial ${content.serial} of ${product} is already packed`);
+  // (17) is a use-by date, set for safety; (15) a best-before, a quality date after which the product
+  // may still be used (GS1 General Specifications, the definitions of AI (15) and AI (17)). Only the
+  // first stops packing; the second is packed and the operator told (docs/logistics.md).
   if (content.expiry !== null && content.expiry < task.shipDate)
     return refuse('expired', `Expired on ${content.expiry}; the ${subject} leaves on ${task.shipDate}`);
-  if (content.bestBefore !== null && content.bestBefore < task.shipDate)
-    return refuse('expired', `Best before ${content.bestBefore}; the ${subject} leaves on ${task.shipDate}`);
   if (content.serial !== null && content.count !== null && content.count !== 1)
     return refuse('unreadable', `A serial number names one unit, but the scan counts ${content.count}`);
   const quantity = content.count ?? 1;
@@ -210,21 +216,28 @@ function pack(content: ScanContent & { gtin: string }, task: PackingTask, subjec
     );
   }
   const remaining = item.quantity - item.packed - quantity;
+  const packed =
+    remaining === 0
+      ? `${quantity} × ${product} packed: ${product} is complete`
+      : `${quantity} × ${product} packed: ${remaining} to go`;
+  const warning =
+    content.bestBefore !== null && content.bestBefore < task.shipDate
+      ? `Best before ${content.bestBefore}, before the ${subject} leaves on ${task.shipDate}`
+      : null;
   return {
     result: 'ok',
     action: 'pack',
-    message:
-      remaining === 0
-        ? `${quantity} × ${product} packed: ${product} is complete`
-        : `${quantity} × ${product} packed: ${remaining} to go`,
+    message: warning === null ? packed : `${packed}. ${warning}`,
     item,
     content: {
       gtin: content.gtin,
       lot: content.lot,
       serial: content.serial,
-      expiry: content.expiry ?? content.bestBefore,
+      expiry: content.expiry,
+      bestBefore: content.bestBefore,
       quantity,
     },
+    warning,
   };
 }
 

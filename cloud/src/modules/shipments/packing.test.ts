@@ -140,6 +140,30 @@ describe.each(testEngines)('packing by scanning ($name engine)', (engine) => {
     ]);
   });
 
+  it('stores a (15) best-before apart from a (17) expiry, refusing only a past expiry', async () => {
+    const planned = await shipment([{ productId: a.rotor, quantity: 4 }]);
+    const box = await carton(planned.id);
+    const scan = (data: string) =>
+      admin.trpc.logistics.packing.scan.mutate({ shipmentId: planned.id, packageId: box.id, data });
+    // The shipment leaves on 2026-03-04.
+    expect(await scan(`(01)${ROTOR}(17)260303`)).toMatchObject({ result: 'expired', warning: null });
+    expect(await scan(`(01)${ROTOR}(15)260301`)).toMatchObject({
+      result: 'ok',
+      message:
+        '1 × BRK-100 packed: 3 to go. Best before 2026-03-01, before the shipment leaves on 2026-03-04',
+      warning: 'Best before 2026-03-01, before the shipment leaves on 2026-03-04',
+    });
+    expect(await scan(`(01)${ROTOR}(17)261130`)).toMatchObject({ result: 'ok', warning: null });
+    expect(await scan(`(01)${ROTOR}(15)261031(17)261130`)).toMatchObject({ result: 'ok', warning: null });
+    const page = await admin.trpc.logistics.shipments.get.query({ id: planned.id });
+    expect(page.packages[0]!.contents.map((c) => [c.bestBefore, c.expiry])).toEqual([
+      ['2026-03-01', null],
+      [null, '2026-11-30'],
+      ['2026-10-31', '2026-11-30'],
+    ]);
+    expect(page.scans.find((s) => s.result === 'ok' && s.message.includes('Best before'))).toBeDefined();
+  });
+
   it('never over-packs an item when stations scan it at the same moment', async () => {
     const planned = await shipment([{ productId: a.rotor, quantity: 5 }]);
     const [one, two] = [await carton(planned.id), await carton(planned.id)];

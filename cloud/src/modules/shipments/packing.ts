@@ -48,6 +48,8 @@ export interface PackingOutcome {
   scanId: string;
   result: tables.ScanResult;
   message: string;
+  /** On a packed scan, what the operator should still look at (a best-before already passed). */
+  warning: string | null;
   /** The shipment's status after the scan. */
   status: tables.ShipmentStatus;
   version: number;
@@ -144,6 +146,7 @@ export async function recordPackingScan(
     scanId: recorded!.id,
     result: answer.result,
     message: answer.message,
+    warning: answer.result === 'ok' && answer.action === 'pack' ? answer.warning : null,
     status: moved.status,
     version: moved.version,
     item:
@@ -238,6 +241,7 @@ async function pack(
       lot: answer.content.lot,
       serial: answer.content.serial,
       expiry: answer.content.expiry,
+      bestBefore: answer.content.bestBefore,
       quantity: String(answer.content.quantity),
       scanEventId,
       packedBy: principal.userId,
@@ -255,7 +259,11 @@ async function pack(
 function detailOf(answer: PackingAnswer) {
   if (answer.result !== 'ok') return {};
   if (answer.action === 'nest') return { childId: answer.child.id, childSscc: answer.child.sscc };
-  return { itemId: answer.item.id, quantity: answer.content.quantity };
+  return {
+    itemId: answer.item.id,
+    quantity: answer.content.quantity,
+    ...(answer.warning === null ? {} : { warning: answer.warning }),
+  };
 }
 
 /** Draft → picking at the first scan, picking → packed once every item is complete. */

@@ -166,6 +166,7 @@ export async function shipmentPackages(tx: Sql, shipment: { id: string; plantId:
             lot: c.lot,
             serial: c.serial,
             expiry: c.expiry,
+            bestBefore: c.bestBefore,
             quantity: c.quantity,
             packedAt: c.packedAt,
           })

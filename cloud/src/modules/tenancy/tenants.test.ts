@@ -10,6 +10,9 @@ import { createTenant } from './tenants.js';
  * A new tenant's audit trail begins with its own making (docs/audit.md): the tenant, its plants, its
  * built-in roles and its first administrator, recorded by the system in the one transaction.
  */
+/** A plant's address fields while nobody has filled them in. */
+const noAddress = { street: '', postalCode: '', city: '', country: '', gln: null };
+
 describe.each(testEngines)('tenant creation in the audit trail ($name engine)', (engine) => {
   let test: TestDatabase;
   let db: Database;
@@ -52,9 +55,14 @@ describe.each(testEngines)('tenant creation in the audit trail ($name engine)', 
         created.plantIds[0],
         created.plantIds[0],
         'P1',
-        { code: 'P1', name: 'Plant one', timezone: 'Europe/Berlin' },
+        { code: 'P1', name: 'Plant one', timezone: 'Europe/Berlin', ...noAddress },
       ],
-      [created.plantIds[1], created.plantIds[1], 'P2', { code: 'P2', name: 'Plant two', timezone: 'UTC' }],
+      [
+        created.plantIds[1],
+        created.plantIds[1],
+        'P2',
+        { code: 'P2', name: 'Plant two', timezone: 'UTC', ...noAddress },
+      ],
     ]);
     const roles = entries.filter((e) => e.action === 'role.create');
     expect(roles.map((r) => r.entityLabel)).toEqual(builtinRoles.map((r) => r.key));

@@ -10,7 +10,17 @@ import { installDefaultWorkflows, type WorkflowEntities } from '../workflow/inde
 export interface NewTenant {
   name: string;
   slug: string;
-  plants: { code: string; name: string; timezone: string }[];
+  /** Each plant with its ship-from address and GLN where known (columns of `plants`). */
+  plants: {
+    code: string;
+    name: string;
+    timezone: string;
+    street?: string;
+    postalCode?: string;
+    city?: string;
+    country?: string;
+    gln?: string | null;
+  }[];
   admin: { email: string; displayName: string; password: string };
 }
 
