@@ -123,10 +123,11 @@ export class ReportRunner {
       const due = await this.#options.db.transact(tenantScope(tenantId), (tx) =>
         rows<{ output_path: string }>(
           tx,
-          sql`update report_executions set output_path = null
-               where tenant_id = ${tenantId}::uuid and output_path is not null
-                 and expires_at <= ${new Date(now).toISOString()}::timestamptz
-               returning output_path`,
+          sql`update report_executions e set output_path = null
+                from report_executions old
+               where old.id = e.id and e.tenant_id = ${tenantId}::uuid and e.output_path is not null
+                 and e.expires_at <= ${new Date(now).toISOString()}::timestamptz
+               returning old.output_path`,
         ),
       );
       for (const file of due) await rm(join(this.#options.dir, file.output_path), { force: true });
@@ -279,8 +280,8 @@ export class ReportRunner {
       await this.#setExpected(tenantScope(runScope.tenantId), executionId, Number(counted?.n ?? 0));
     }
     if (db.cursor !== undefined) {
-      await this.#options.beforeBatch?.(executionId);
       await db.cursor(runScope, source.query(context, null, null), this.#batchRows, async (raw) => {
+        await this.#options.beforeBatch?.(executionId);
         if (signal.aborted) throw new TakenOver('stopped');
         await each(raw);
       });

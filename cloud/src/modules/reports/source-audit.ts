@@ -11,7 +11,7 @@ import type { ExtractSource, Row, SourceContext } from './sources.js';
  */
 
 const columns: ColumnSpec[] = [
-  { key: 'recordedAt', label: 'Time (UTC)', type: 'datetime' },
+  { key: 'recordedAt', label: 'Time', type: 'datetime' },
   { key: 'actor', label: 'Actor', type: 'text' },
   { key: 'action', label: 'Action', type: 'text' },
   { key: 'entityType', label: 'Entity type', type: 'text' },

@@ -13,8 +13,8 @@ import { headerOf, type ReportWriter, RowCapError, type WriterInput } from './wr
 
 export const XLSX_ROW_CAP = 200_000;
 
-export const xlsxCapMessage = (rows: number | string) =>
-  `The result has ${rows} rows, more than an XLSX report holds (${XLSX_ROW_CAP.toLocaleString('en')}); run it as CSV, which has no row cap`;
+export const xlsxCapMessage = (rows: string, cap = XLSX_ROW_CAP) =>
+  `The result has ${rows} rows, more than an XLSX report holds (${cap.toLocaleString('en')}); run it as CSV, which has no row cap`;
 
 function numFmt(column: ColumnSpec): string | undefined {
   const decimals = column.decimals ?? 0;
@@ -43,7 +43,12 @@ function value(column: ColumnSpec, cell: Cell): ExcelJS.CellValue {
   return cell;
 }
 
-export function xlsxWriter({ columns, meta, out }: WriterInput): ReportWriter {
+export function xlsxWriter({
+  columns,
+  meta,
+  out,
+  rowCap = XLSX_ROW_CAP,
+}: WriterInput & { rowCap?: number }): ReportWriter {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
     stream: out,
     useSharedStrings: false,
@@ -67,7 +72,7 @@ export function xlsxWriter({ columns, meta, out }: WriterInput): ReportWriter {
   let written = 0;
   return {
     async write(rows) {
-      if (written + rows.length > XLSX_ROW_CAP) throw new RowCapError(xlsxCapMessage(`over ${XLSX_ROW_CAP}`));
+      if (written + rows.length > rowCap) throw new RowCapError(xlsxCapMessage(`over ${rowCap}`, rowCap));
       for (const row of rows) {
         sheet.addRow(row.map((cell, i) => value(columns[i] as ColumnSpec, cell))).commit();
       }
