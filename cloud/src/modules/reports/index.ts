@@ -5,6 +5,7 @@
 export { catalogue } from './catalogue.js';
 export { type ReportFormat, runFormats } from './execution.js';
 export { calendarPeriod, resolvePeriod } from './periods.js';
+export { prepareRun } from './prepare.js';
 export { reportsRouter } from './reports.router.js';
 export { REPORT_JOB, ReportRunner, type ReportStoreOptions } from './runner.js';
 export { findRun, requestRun } from './runs.js';
