@@ -14,6 +14,7 @@ import { notificationsRouter } from './modules/notifications/index.js';
 import { productionRouter } from './modules/production/index.js';
 import { qualityRouter } from './modules/quality/index.js';
 import { rbacRouter } from './modules/rbac/index.js';
+import { reportsRouter } from './modules/reports/index.js';
 import { searchRouter } from './modules/search/index.js';
 import { settingsRouter } from './modules/settings/index.js';
 import { tenancyRouter } from './modules/tenancy/index.js';
@@ -45,6 +46,7 @@ export const appRouter = router({
   changeOrders: changeOrdersRouter,
   ncrs: ncrsRouter,
   logistics: logisticsRouter,
+  reports: reportsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { AppDeps } from './app-deps.js';
 import type { Database } from './db/index.js';
@@ -14,8 +17,9 @@ import { LiveKpiHubs } from './modules/kpi/index.js';
 import { BarcodePool } from './modules/labels/index.js';
 import { ncrWorkflowEntity } from './modules/ncrs/index.js';
 import { EmailOutbox, notifyOnAuditFailure, smtpTransport } from './modules/notifications/index.js';
+import { ReportRunner } from './modules/reports/index.js';
 import { recordEditGuard, withConfigEntities, workflowEntityMap } from './modules/workflow/index.js';
-import { EventBus } from './platform/index.js';
+import { EventBus, InProcessJobQueue, type JobQueue } from './platform/index.js';
 
 /** What differs between the app (env.ts) and a test: everything else AppDeps holds is built here. */
 export interface AppDepsOptions {
@@ -35,6 +39,16 @@ export interface AppDepsOptions {
    * without it a key is generated in memory, which is what tests want.
    */
   readonly auditSigningKey?: AuditSigningKey;
+  /** Report runs: the store, retention and queue (cloud-app.ts); tests get a temporary store and an in-process queue. */
+  readonly reports?: ReportOptions;
+}
+
+export interface ReportOptions {
+  readonly dir?: string;
+  readonly retentionDays?: number;
+  readonly queue?: JobQueue;
+  readonly batchRows?: number;
+  readonly beforeBatch?: (executionId: string) => Promise<void>;
 }
 
 export interface EmailOptions {
@@ -82,6 +96,15 @@ export function buildAppDeps(options: AppDepsOptions): AppDeps {
     workflowEntities: workflowEntityMap(withConfigEntities([ncrWorkflowEntity, changeOrderWorkflowEntity])),
     recordEdits: recordEditGuard(),
     barcodes: new BarcodePool(),
+    reports: new ReportRunner({
+      db,
+      log: log.child({ module: 'reports' }),
+      dir: options.reports?.dir ?? join(tmpdir(), `plantline-reports-${randomUUID()}`),
+      retentionDays: options.reports?.retentionDays ?? 30,
+      queue: options.reports?.queue ?? new InProcessJobQueue(log.child({ module: 'jobs' })),
+      ...(options.reports?.batchRows === undefined ? {} : { batchRows: options.reports.batchRows }),
+      ...(options.reports?.beforeBatch === undefined ? {} : { beforeBatch: options.reports.beforeBatch }),
+    }),
     ...(options.demoHistoryFile === undefined ? {} : { demoHistoryFile: options.demoHistoryFile }),
   };
   notifyOnAuditFailure(deps);
@@ -90,6 +113,7 @@ export function buildAppDeps(options: AppDepsOptions): AppDeps {
 
 /** Stops what the deps run; call it once the server is closed and before the database is. */
 export async function stopAppDeps(deps: AppDeps): Promise<void> {
+  await deps.reports.stop();
   await deps.liveKpi.stop();
   await deps.email?.stop();
   await deps.barcodes.stop();

@@ -14,7 +14,13 @@ import { scheduleRollupRefresh } from './modules/kpi/index.js';
 import { scheduleSilentPrints } from './modules/labels/index.js';
 import { scheduleShiftHorizon } from './modules/production/index.js';
 import { registerSlaJob } from './modules/workflow/index.js';
-import { IntervalScheduler, PgBossScheduler, type Scheduler } from './platform/index.js';
+import {
+  InProcessJobQueue,
+  IntervalScheduler,
+  PgBossJobQueue,
+  PgBossScheduler,
+  type Scheduler,
+} from './platform/index.js';
 import { cloudVersion } from './version.js';
 
 export interface RunningCloud {
@@ -73,6 +79,15 @@ export async function startCloud(
               // Links in emails need the address users reach: PUBLIC_URL, else the one printed at start.
               publicUrl: () => env.PUBLIC_URL ?? server?.url ?? `http://${env.HOST}:${env.PORT}`,
             },
+      reports: {
+        dir: env.REPORTS_DIR ?? join(env.dataDir, 'reports'),
+        retentionDays: env.REPORT_RETENTION_DAYS,
+        // One-off jobs like the scheduler's periodic ones: pg-boss on a server, in-process embedded.
+        queue:
+          env.DATABASE_URL === undefined
+            ? new InProcessJobQueue(log.child({ module: 'jobs' }))
+            : new PgBossJobQueue(env.DATABASE_URL, log.child({ module: 'jobs' })),
+      },
       auditSigningKey: loadSigningKey(
         env.AUDIT_SIGNING_KEY ?? { path: join(env.dataDir, SIGNING_KEY_FILE), createIfMissing: true },
       ),
@@ -119,7 +134,9 @@ export async function startCloud(
       log: log.child({ module: 'workflow-sla' }),
     });
     scheduleSilentPrints(scheduler, { db, log: log.child({ module: 'labels' }) });
+    deps.reports.schedule(scheduler);
     await scheduler.start();
+    await deps.reports.start();
     const jobs = scheduler;
     server = await startHttpServer({
       deps,

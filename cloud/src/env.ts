@@ -104,6 +104,10 @@ const cloudEnvSchema = z.object({
     .transform((url) => url.replace(/\/+$/, ''))
     .optional(),
   AUDIT_SIGNING_KEY: signingKeySetting.optional(),
+  /** Where report outputs are kept (docs/reports.md); unset, `reports` in the data folder. */
+  REPORTS_DIR: z.string().min(1).optional(),
+  /** Days a report's output is kept before it is deleted (the run stays, marked expired). */
+  REPORT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 });
 
 /** Every variable the cloud reads (the compose file is checked against this list). */

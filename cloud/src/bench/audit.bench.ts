@@ -1,10 +1,10 @@
 import { loadavg } from 'node:os';
 import { sql } from 'drizzle-orm';
-import { type Database, openDatabase, rows } from '../db/index.js';
+import { type Database, rows } from '../db/index.js';
 import { verifyChain } from '../modules/audit/index.js';
 import { createTenant } from '../modules/tenancy/index.js';
 import { audit, describeAuditCaller } from '../platform/index.js';
-import { createServerDatabase, testLog } from '../testing/engines.js';
+import { openBenchServer } from './bench-support.js';
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 10_000);
 const WRITERS = Number(process.env.BENCH_WRITERS ?? 8);
@@ -13,30 +13,6 @@ const VERIFY_ENTRIES = Number(process.env.BENCH_VERIFY_ENTRIES ?? 100_000);
 const FILL_BATCH = 1000;
 
 const log = (line: string) => process.stderr.write(`audit: ${line}\n`);
-
-/**
- * A PostgreSQL server: DATABASE_URL as it is, or a fresh database on TEST_DATABASE_URL's server,
- * dropped afterwards. Concurrent writers need a server: the embedded engine has one connection.
- */
-async function openServer(): Promise<{ db: Database; drop: () => Promise<void> }> {
-  const url = process.env.DATABASE_URL;
-  if (url !== undefined && url !== '') {
-    const db = await openDatabase({ url, appUrl: process.env.DATABASE_APP_URL, dataDir: null, log: testLog });
-    return { db, drop: () => db.close() };
-  }
-  if (process.env.TEST_DATABASE_URL === undefined) {
-    throw new Error('pnpm bench audit needs a PostgreSQL server: set DATABASE_URL or TEST_DATABASE_URL');
-  }
-  const server = await createServerDatabase();
-  const db = await openDatabase({ url: server.url, dataDir: null, log: testLog });
-  return {
-    db,
-    drop: async () => {
-      await db.close();
-      await server.drop();
-    },
-  };
-}
 
 async function benchTenant(db: Database, label: string) {
   const stamp = `${label}-${process.pid}-${Date.now()}`;
@@ -140,7 +116,7 @@ async function fillChain(db: Database, tenant: BenchTenant) {
  * as many tenants (they do not), then the verification's speed over VERIFY_ENTRIES entries.
  */
 export async function auditBenchmark() {
-  const { db, drop } = await openServer();
+  const { db, drop } = await openBenchServer('audit');
   try {
     log(`writers ${WRITERS}, ${DURATION_MS} ms per phase, verify ${VERIFY_ENTRIES} entries`);
     const one = await benchTenant(db, 'one');

@@ -1,3 +1,4 @@
+import type { SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { Scope } from '../platform/index.js';
 
@@ -25,6 +26,17 @@ export interface Database {
    * Policies still bind a non-superuser owner (RLS is forced), so writes need a tenant scope.
    */
   ownerTransact<T>(scope: Scope | null, work: ScopedWork<T>): Promise<T>;
+  /**
+   * Server only: the rows of `query` read through a cursor in one scoped transaction as
+   * plantline_app, handed over `batchRows` at a time, so a result of any length is read in constant
+   * memory (docs/reports.md, "Formats"). The embedded engine has none: callers read keyset pages.
+   */
+  readonly cursor?: (
+    scope: Scope,
+    query: SQL,
+    batchRows: number,
+    each: (rows: Record<string, unknown>[]) => Promise<void>,
+  ) => Promise<void>;
   /** The owner connection itself, for migrations and tests. */
   readonly owner: Sql;
   close(): Promise<void>;

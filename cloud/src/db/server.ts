@@ -1,10 +1,12 @@
 import { migrationsFolder } from '@plantline/schema/migrations';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import pg from 'pg';
+import QueryStream from 'pg-query-stream';
 import type { Logger } from 'pino';
 import type { Database, Sql } from './database.js';
-import { APP_ROLE, runScoped } from './scope.js';
+import { APP_ROLE, runScoped, scopeStatement } from './scope.js';
 
 export interface ServerDatabaseOptions {
   /** The owner: runs migrations. */
@@ -51,6 +53,32 @@ export async function openServerDatabase(options: ServerDatabaseOptions): Promis
       // misconfigured DATABASE_APP_URL (say, the owner's) from silently bypassing the policies.
       app.transaction((tx) => runScoped(tx, scope, APP_ROLE, work)),
     ownerTransact: (scope, work) => owner.transaction((tx) => runScoped(tx, scope, null, work)),
+    cursor: async (scope, query, batchRows, each) => {
+      const dialect = new PgDialect();
+      const client = await appPool.connect();
+      try {
+        await client.query('begin read only');
+        const setup = dialect.sqlToQuery(scopeStatement(scope, APP_ROLE));
+        await client.query(setup.sql, setup.params);
+        const compiled = dialect.sqlToQuery(query);
+        const stream = client.query(new QueryStream(compiled.sql, compiled.params, { batchSize: batchRows }));
+        let batch: Record<string, unknown>[] = [];
+        for await (const row of stream as AsyncIterable<Record<string, unknown>>) {
+          batch.push(row);
+          if (batch.length >= batchRows) {
+            await each(batch);
+            batch = [];
+          }
+        }
+        if (batch.length > 0) await each(batch);
+        await client.query('commit');
+      } catch (error) {
+        await client.query('rollback').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
     close: async () => {
       await Promise.all([ownerPool.end(), appPool.end()]);
     },

@@ -12,6 +12,7 @@ import { createContext } from '../trpc/context.js';
 import { AUDIT_CSV_PATH, serveAuditCsv } from './audit-csv.js';
 import { LABEL_PDF_PREFIX, serveLabelPdf } from './label-pdf.js';
 import { originAllowed } from './origin.js';
+import { REPORT_DOWNLOAD_PREFIX, serveReportDownload } from './report-download.js';
 import { SIGNATURE_PDF_PREFIX, serveSignaturePdf } from './signature-pdf.js';
 
 const gunzipAsync = promisify(gunzip);
@@ -95,6 +96,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     if (path.startsWith(LABEL_PDF_PREFIX)) {
       serveLabelPdf(deps, req, res, path).catch((error: unknown) => {
         deps.log.error({ err: error }, 'label PDF failed');
+        if (res.headersSent) res.destroy();
+        else sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+      });
+      return;
+    }
+    if (path.startsWith(REPORT_DOWNLOAD_PREFIX)) {
+      serveReportDownload(deps, req, res, path).catch((error: unknown) => {
+        deps.log.error({ err: error }, 'report download failed');
         if (res.headersSent) res.destroy();
         else sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
       });

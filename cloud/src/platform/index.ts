@@ -57,6 +57,7 @@ export {
   timeZoneInput,
   topicCodeInput,
 } from './inputs.js';
+export { InProcessJobQueue, type JobQueue, PgBossJobQueue } from './job-queue.js';
 export { acceptKeptWrites, type KeptWrite, keepWrite, takeKeptWrites } from './kept-writes.js';
 export type { LiveEvent, LiveEventData } from './live-event.js';
 export { changesSomething, patchOf } from './patch.js';

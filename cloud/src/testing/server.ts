@@ -1,4 +1,4 @@
-import { buildAppDeps, type EmailOptions, stopAppDeps } from '../build-app-deps.js';
+import { buildAppDeps, type EmailOptions, type ReportOptions, stopAppDeps } from '../build-app-deps.js';
 import type { Database } from '../db/index.js';
 import { startHttpServer } from '../http/server.js';
 import type { SessionPolicy } from '../modules/identity/index.js';
@@ -17,6 +17,8 @@ export interface TestServerOptions {
   allowedOrigins?: string[];
   /** Notification email through a test's SMTP server; links point at the test server unless `publicUrl` says. */
   email?: Omit<EmailOptions, 'publicUrl' | 'from'> & { publicUrl?: () => string; from?: string };
+  /** The report runner's store, batch size and hooks (docs/reports.md). */
+  reports?: ReportOptions;
 }
 
 /** The real HTTP + WebSocket server on an ephemeral port, over a test database. */
@@ -44,7 +46,9 @@ export async function startTestServer(db: Database, options: TestServerOptions =
             publicUrl: () => url,
             ...options.email,
           },
+    ...(options.reports === undefined ? {} : { reports: options.reports }),
   });
+  await deps.reports.start();
   const server = await startHttpServer({
     deps,
     host: '127.0.0.1',

@@ -30,6 +30,7 @@ describe('navigationFor', () => {
     expect(nav.map((s) => [s.label, s.pages.map((p) => p.href)])).toEqual([
       ['Plant floor', ['/', '/tasks', '/board', '/events', '/orders']],
       ['Logistics', ['/logistics/otd']],
+      ['Reports', ['/reports', '/reports/runs']],
       ['Configuration', ['/config/records', '/config/fields', '/config/type-lists']],
       [
         'Administration',
@@ -47,11 +48,12 @@ describe('navigationFor', () => {
     ]);
   });
 
-  it('shows an executive viewer the overview, the KPI board and the plants', () => {
+  it('shows an executive viewer the overview, the KPI board, reports and the plants', () => {
     const nav = navigationFor(['tenant.read', 'plants.read', 'plants.all', 'masterdata.read', 'kpi.read']);
     expect(nav.map((s) => [s.key, s.pages.map((p) => p.label)])).toEqual([
       ['plant-floor', ['Overview', 'My tasks', 'KPI board', 'Production orders']],
       ['logistics', ['On-time delivery']],
+      ['reports', ['Reports', 'Report runs']],
       ['administration', ['Plants & lines', 'Production master data', 'Settings']],
     ]);
   });
@@ -81,6 +83,16 @@ describe('navigationFor', () => {
     expect(matchPages('promise', pagesFor(['logistics.read']))[0]?.href).toBe('/logistics/requests');
     expect(matchPages('between plants', pagesFor(['logistics.read']))[0]?.href).toBe('/logistics/transfers');
     expect(navigationFor(['events.read']).some((s) => s.key === 'logistics')).toBe(false);
+  });
+
+  it('offers reports to whoever reads data a report shows, and finds them by format', () => {
+    expect(
+      navigationFor(['audit.read'])
+        .find((s) => s.key === 'reports')
+        ?.pages.map((p) => p.href),
+    ).toEqual(['/reports', '/reports/runs']);
+    expect(navigationFor(['events.read']).some((s) => s.key === 'reports')).toBe(false);
+    expect(matchPages('xlsx', pagesFor(['kpi.read']))[0]?.href).toBe('/reports');
   });
 
   it('leaves out administration for an operator without it', () => {

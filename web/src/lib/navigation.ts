@@ -135,6 +135,20 @@ export const NAV_PAGES: readonly NavPage[] = [
     keywords: ['labels', 'zebra', 'zpl', 'print log', 'reprints'],
   },
   {
+    group: 'reports',
+    label: 'Reports',
+    href: '/reports',
+    anyOf: ['kpi.read', 'logistics.read', 'audit.read'],
+    keywords: ['export', 'csv', 'xlsx', 'excel', 'pdf', 'oee', 'pareto', 'fpy', 'otd', 'extract'],
+  },
+  {
+    group: 'reports',
+    label: 'Report runs',
+    href: '/reports/runs',
+    anyOf: ['kpi.read', 'logistics.read', 'audit.read'],
+    keywords: ['downloads', 'exports', 'progress'],
+  },
+  {
     group: 'configuration',
     label: 'Records',
     href: '/config/records',

@@ -1,7 +1,8 @@
 export { auditRouter } from './audit.router.js';
 export { scheduleAuditCheck } from './audit-job.js';
+export { changesText } from './csv-row.js';
 export { recordCsvExport, streamEntriesCsv } from './entries-csv.js';
-export { entryFiltersInput } from './entry-filters.js';
+export { entryConditions, entryFiltersInput } from './entry-filters.js';
 export {
   type AuditSigningKey,
   ephemeralSigningKey,

@@ -183,6 +183,21 @@ export const entityTypes = [
     closed: null,
     readPermission: 'quality.read',
   },
+  {
+    key: 'report',
+    label: 'Report',
+    plural: 'Reports',
+    table: 'reports',
+    codeColumn: 'code',
+    nameColumn: 'name',
+    // A tenant's report definitions are tenant-wide (docs/reports.md).
+    plantColumn: null,
+    activeColumn: 'is_active',
+    context: null,
+    closed: null,
+    // Anyone signed in may list reports; what a report shows is checked when it runs.
+    readPermission: 'kpi.read',
+  },
 ] as const satisfies readonly EntityType[];
 
 export type EntityTypeKey = (typeof entityTypes)[number]['key'];

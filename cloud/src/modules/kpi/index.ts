@@ -18,12 +18,14 @@ export type {
   LiveTrendPoint,
 } from './live-types.js';
 export { computeOee, type OeeInput } from './oee.js';
-export { downtimePareto, oeeReport } from './oee-query.js';
+export { downtimePareto, oeeBreakdown, oeeReport } from './oee-query.js';
 export { type KpiSources, loadKpiSources, oeeInputFor } from './oee-source.js';
+export { otdKpi } from './otd-query.js';
+export { fpyReport } from './quality-yield.js';
 export type { Quantities } from './quantities.js';
 export type { Kpi, NoDataReason } from './ratio.js';
 export { refreshCountRollup, scheduleRollupRefresh } from './rollups.js';
 export { stateTimeline } from './state-timeline.js';
 export type { StateEvent } from './timeline.js';
 export type { ShiftDefinition } from './windows.js';
-export { timeZone } from './zone.js';
+export { type LocalDate, timeZone } from './zone.js';

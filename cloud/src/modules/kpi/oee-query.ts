@@ -116,14 +116,19 @@ export interface OeeSeriesPoint extends KpiWindow {
   readonly total: OeeAggregate;
 }
 
+/** A window of a trend or breakdown: a shift's carries the shift. */
+export interface SeriesWindow extends KpiWindow {
+  readonly shift: OeeSeriesPoint['shift'];
+}
+
 /**
- * A trend: one total per shift, local day or ISO week of the range (clipped to it, so partial first
- * and last buckets are exact). All rows are loaded once for the whole range and cut per window.
+ * The windows of a range per shift, local day or ISO week (clipped to the range, so partial first and
+ * last buckets are exact), or the range as one window, with every row loaded once for all of them.
  */
-export async function oeeSeries(
+async function seriesWindows(
   tx: Sql,
-  input: { scope: ScopeInput; from: Date; to: Date; by: SeriesBy },
-  now = Date.now(),
+  input: { scope: ScopeInput; from: Date; to: Date; by: SeriesBy | 'period' },
+  now: number,
 ) {
   const range = { start: input.from.getTime(), end: input.to.getTime() };
   checkLength(range);
@@ -131,7 +136,7 @@ export async function oeeSeries(
   const zone = scope.plant.timezone;
   zoneOf(zone);
   let sources: KpiSources;
-  let windows: (KpiWindow & { shift: OeeSeriesPoint['shift'] })[];
+  let windows: SeriesWindow[];
   if (input.by === 'shift') {
     sources = await loadKpiSources(tx, { plantId: scope.plant.id, machines: scope.machines, range, now });
     windows = sources.shifts.map((s) => ({
@@ -141,7 +146,12 @@ export async function oeeSeries(
       shift: { id: s.id, name: s.name, businessDate: s.businessDate },
     }));
   } else {
-    const split = input.by === 'day' ? splitByDay(range, zone) : splitByIsoWeek(range, zone);
+    const split =
+      input.by === 'period'
+        ? [{ ...range, label: `${input.from.toISOString()}/${input.to.toISOString()}` }]
+        : input.by === 'day'
+          ? splitByDay(range, zone)
+          : splitByIsoWeek(range, zone);
     windows = split.map((w) => ({ ...w, shift: null }));
     sources = await loadKpiSources(tx, {
       plantId: scope.plant.id,
@@ -151,8 +161,34 @@ export async function oeeSeries(
       cuts: windows.flatMap((w) => [w.start, w.end]),
     });
   }
+  return { scope, range, sources, windows };
+}
+
+/** A trend: one total per shift, local day or ISO week of the range. */
+export async function oeeSeries(
+  tx: Sql,
+  input: { scope: ScopeInput; from: Date; to: Date; by: SeriesBy },
+  now = Date.now(),
+) {
+  const { scope, range, sources, windows } = await seriesWindows(tx, input, now);
   const points: OeeSeriesPoint[] = windows.map((w) => ({ ...w, total: evaluate(scope, sources, w).total }));
   return { scope: summaryOf(scope), by: input.by, from: range.start, to: range.end, points };
+}
+
+/**
+ * The total, each line and each machine per shift, local day, ISO week or the whole range: what
+ * `oee` answers for one window, for every window of a range at once (the OEE reports, docs/reports.md).
+ */
+export async function oeeBreakdown(
+  tx: Sql,
+  input: { scope: ScopeInput; from: Date; to: Date; by: SeriesBy | 'period' },
+  now = Date.now(),
+) {
+  const { scope, sources, windows } = await seriesWindows(tx, input, now);
+  return {
+    scope: summaryOf(scope),
+    windows: windows.map((w) => ({ window: w, ...evaluate(scope, sources, w) })),
+  };
 }
 
 type LossBucket = Exclude<StateBucket, 'running'>;

@@ -27,6 +27,7 @@ export const ENTITY_TYPE_KEYS = [
   'delivery_request',
   'shipment',
   'transfer_order',
+  'report',
 ] as const satisfies readonly EntityTypeKey[];
 
 /* A type error here: an entity type registered in the cloud (entity-types.ts) is missing above. */

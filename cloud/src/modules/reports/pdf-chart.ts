@@ -1,0 +1,131 @@
+import type { ColumnSpec, ReportChart } from './definition.js';
+import type { Cell } from './sources.js';
+
+/*
+ * The chart of a report's PDF, drawn as vectors from the rows (docs/reports.md, "Formats"): grouped
+ * bars, a Pareto (bars of the first measure, the cumulative share as a line on a 0–100 % axis on the
+ * right) or lines over the periods. Percent columns are drawn on a 0–100 % axis.
+ */
+
+const palette = ['#1f4e79', '#d9822b', '#3a9d5d', '#8e44ad'];
+
+interface ChartInput {
+  readonly columns: readonly ColumnSpec[];
+  readonly rows: readonly (readonly Cell[])[];
+  readonly chart: ReportChart;
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** Draws the chart and returns the y below it. Categories beyond 40 are left out of the chart. */
+export function drawChart(doc: PDFKit.PDFDocument, input: ChartInput): number {
+  const { columns, chart } = input;
+  const index = (key: string | undefined) =>
+    key === undefined ? -1 : columns.findIndex((c) => c.key === key);
+  const xi = index(chart.x);
+  const series = chart.y.map((key) => ({ key, i: index(key) })).filter((s) => s.i >= 0);
+  if (series.length === 0) return input.y;
+  const rows = input.rows.slice(0, 40);
+  const labels = rows.map((r, n) => (xi >= 0 ? String(r[xi] ?? '') : String(n + 1)));
+  const value = (row: readonly Cell[], i: number) => {
+    const v = row[i];
+    return typeof v === 'number' ? v : null;
+  };
+  const isPercent = (i: number) => columns[i]?.type === 'percent';
+  const plot = { left: input.x + 40, top: input.y + 8, width: input.width - 80, height: input.height - 40 };
+  const bottom = plot.top + plot.height;
+  const leftSeries = chart.kind === 'pareto' ? series.slice(0, 1) : series;
+  const max = Math.max(
+    1e-9,
+    ...leftSeries.flatMap((s) => rows.map((r) => (isPercent(s.i) ? 1 : (value(r, s.i) ?? 0)))),
+  );
+  const scale = (v: number, i: number) => bottom - (isPercent(i) ? v : v / max) * plot.height;
+  doc.save();
+  doc
+    .lineWidth(0.5)
+    .strokeColor('#999')
+    .moveTo(plot.left, plot.top)
+    .lineTo(plot.left, bottom)
+    .lineTo(plot.left + plot.width, bottom)
+    .stroke();
+  doc.font('Helvetica').fontSize(6).fillColor('#444');
+  const leftPercent = leftSeries.every((s) => isPercent(s.i));
+  for (let k = 0; k <= 4; k++) {
+    const yy = bottom - (k / 4) * plot.height;
+    const text = leftPercent ? `${k * 25} %` : ((max * k) / 4).toFixed(max >= 10 ? 0 : 1);
+    doc.text(text, input.x, yy - 3, { width: 36, align: 'right', lineBreak: false });
+  }
+  const step = plot.width / Math.max(1, labels.length);
+  if (chart.kind === 'lines') {
+    series.forEach((s, n) => {
+      const colour = palette[n % palette.length] ?? '#000';
+      let started = false;
+      rows.forEach((r, j) => {
+        const v = value(r, s.i);
+        if (v === null) {
+          started = false;
+          return;
+        }
+        const px = plot.left + step * (j + 0.5);
+        const py = scale(v, s.i);
+        if (started) doc.lineTo(px, py);
+        else doc.moveTo(px, py);
+        started = true;
+      });
+      doc.lineWidth(1.2).strokeColor(colour).stroke();
+    });
+  } else {
+    const bars = chart.kind === 'pareto' ? series.slice(0, 1) : series;
+    const barWidth = (step * 0.8) / bars.length;
+    bars.forEach((s, n) => {
+      const colour = palette[n % palette.length] ?? '#000';
+      rows.forEach((r, j) => {
+        const v = value(r, s.i);
+        if (v === null) return;
+        const top = scale(v, s.i);
+        doc.rect(plot.left + step * j + step * 0.1 + n * barWidth, top, barWidth, bottom - top).fill(colour);
+      });
+    });
+    const cumulative = chart.kind === 'pareto' ? series[1] : undefined;
+    if (cumulative !== undefined) {
+      rows.forEach((r, j) => {
+        const v = value(r, cumulative.i) ?? 0;
+        const px = plot.left + step * (j + 0.5);
+        const py = bottom - v * plot.height;
+        if (j === 0) doc.moveTo(px, py);
+        else doc.lineTo(px, py);
+      });
+      doc
+        .lineWidth(1.2)
+        .strokeColor(palette[1] ?? '#000')
+        .stroke();
+      doc.fillColor('#444');
+      for (let k = 0; k <= 4; k++) {
+        const yy = bottom - (k / 4) * plot.height;
+        doc.text(`${k * 25} %`, plot.left + plot.width + 4, yy - 3, { width: 36, lineBreak: false });
+      }
+    }
+  }
+  doc.font('Helvetica').fontSize(6).fillColor('#444');
+  labels.forEach((label, j) => {
+    doc.text(label.replace(/[^\u0020-\u00ff]/g, '?'), plot.left + step * j, bottom + 3, {
+      width: step,
+      height: 8,
+      align: 'center',
+      ellipsis: true,
+      lineBreak: false,
+    });
+  });
+  // The legend: which colour is which column.
+  let lx = plot.left;
+  series.forEach((s, n) => {
+    const label = columns[s.i]?.label ?? s.key;
+    doc.rect(lx, bottom + 16, 6, 6).fill(palette[n % palette.length] ?? '#000');
+    doc.fillColor('#000').text(label, lx + 9, bottom + 16, { lineBreak: false });
+    lx += 12 + doc.widthOfString(label) + 10;
+  });
+  doc.restore();
+  return input.y + input.height;
+}

@@ -1,0 +1,176 @@
+import PDFDocument from 'pdfkit';
+import type { ColumnSpec } from './definition.js';
+import { drawChart } from './pdf-chart.js';
+import type { Cell } from './sources.js';
+import { headerOf, type ReportWriter, RowCapError, type WriterInput } from './writers.js';
+
+/*
+ * A data PDF (docs/reports.md, "Formats"): drawn from the rows, not a screenshot — the title, the
+ * parameters as resolved (with the plant's time zone named), a chart for KPI reports as vectors, the
+ * table with the columns' formats, the mark, the generation time and page numbers. Text is in the
+ * standard Helvetica fonts. A table past PDF_ROW_CAP rows is not a document anyone reads: such a
+ * run fails and says to choose XLSX or CSV.
+ */
+
+export const PDF_ROW_CAP = 5_000;
+
+const PAGE = { width: 841.89, height: 595.28 };
+const MARGIN = 36;
+const ROW_HEIGHT = 13;
+
+/** The standard PDF fonts encode WinAnsi only; other characters would print as something else. */
+export const winAnsi = (text: string) =>
+  text.replace(/[^\u0020-\u007e\u00a0-\u00ff€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]/g, '?');
+
+/** A cell as the table shows it: percentages ×100 with their decimals, instants as UTC minutes. */
+export function cellText(column: ColumnSpec, cell: Cell): string {
+  if (cell === null || cell === '') return column.type === 'text' ? '' : '–';
+  if (typeof cell === 'number') {
+    if (column.type === 'percent') return `${(cell * 100).toFixed(column.decimals ?? 1)} %`;
+    if (column.type === 'integer') return String(Math.round(cell));
+    return cell.toFixed(column.decimals ?? (Number.isInteger(cell) ? 0 : 2));
+  }
+  if (column.type === 'datetime' && typeof cell === 'string') return cell.replace('T', ' ').slice(0, 16);
+  return winAnsi(String(cell));
+}
+
+/** The Plantline mark, as vectors: a rounded square with a rising line. */
+function drawMark(doc: PDFKit.PDFDocument, x: number, y: number, size: number) {
+  doc.save();
+  doc.roundedRect(x, y, size, size, size * 0.18).fill('#1f4e79');
+  doc
+    .moveTo(x + size * 0.2, y + size * 0.72)
+    .lineTo(x + size * 0.42, y + size * 0.48)
+    .lineTo(x + size * 0.58, y + size * 0.6)
+    .lineTo(x + size * 0.8, y + size * 0.3)
+    .lineWidth(size * 0.09)
+    .strokeColor('#ffffff')
+    .stroke();
+  doc.restore();
+}
+
+export function pdfWriter({ columns, meta, out }: WriterInput): ReportWriter {
+  const rows: (readonly Cell[])[] = [];
+  return {
+    async write(batch) {
+      if (rows.length + batch.length > PDF_ROW_CAP) {
+        throw new RowCapError(
+          `The result has more than ${PDF_ROW_CAP.toLocaleString('en')} rows, more than a PDF table is read; run it as XLSX or CSV`,
+        );
+      }
+      rows.push(...batch);
+    },
+    async end() {
+      const doc = new PDFDocument({
+        size: [PAGE.width, PAGE.height],
+        margin: MARGIN,
+        bufferPages: true,
+        info: { Title: winAnsi(meta.title), Creator: 'Plantline' },
+      });
+      const done = new Promise<void>((resolve, reject) => {
+        out.on('finish', resolve);
+        out.on('error', reject);
+        doc.on('error', reject);
+      });
+      doc.pipe(out);
+      drawMark(doc, MARGIN, MARGIN, 28);
+      doc
+        .font('Helvetica-Bold')
+        .fontSize(16)
+        .fillColor('#000')
+        .text(winAnsi(meta.title), MARGIN + 38, MARGIN + 6);
+      doc.font('Helvetica').fontSize(8).fillColor('#444');
+      let y = MARGIN + 40;
+      for (const line of meta.parameterLines) {
+        doc.text(winAnsi(line), MARGIN, y, { width: PAGE.width - 2 * MARGIN });
+        y += 11;
+      }
+      doc.text(`Generated ${meta.generatedAt.toISOString().replace('T', ' ').slice(0, 19)} UTC`, MARGIN, y);
+      y += 18;
+      if (meta.chart.kind !== 'none' && rows.length > 0) {
+        y = drawChart(doc, {
+          columns,
+          rows,
+          chart: meta.chart,
+          x: MARGIN,
+          y,
+          width: PAGE.width - 2 * MARGIN,
+          height: 180,
+        });
+        y += 14;
+      }
+      drawTable(doc, columns, rows, y);
+      const range = doc.bufferedPageRange();
+      for (let i = range.start; i < range.start + range.count; i++) {
+        doc.switchToPage(i);
+        doc.font('Helvetica').fontSize(7).fillColor('#666');
+        doc.text(
+          `${winAnsi(meta.title)} · Page ${i + 1} of ${range.count}`,
+          MARGIN,
+          PAGE.height - MARGIN + 10,
+          { width: PAGE.width - 2 * MARGIN, align: 'right', lineBreak: false },
+        );
+      }
+      doc.end();
+      await done;
+    },
+  };
+}
+
+function drawTable(
+  doc: PDFKit.PDFDocument,
+  columns: readonly ColumnSpec[],
+  rows: readonly (readonly Cell[])[],
+  top: number,
+) {
+  const width = PAGE.width - 2 * MARGIN;
+  const weights = columns.map((c) => (c.type === 'text' ? 2 : 1));
+  const total = weights.reduce((a, b) => a + b, 0);
+  const widths = weights.map((w) => (w / total) * width);
+  const right = (c: ColumnSpec) => c.type !== 'text' && c.type !== 'datetime' && c.type !== 'date';
+  const header = (y: number) => {
+    doc.rect(MARGIN, y, width, ROW_HEIGHT + 4).fill('#e8eef5');
+    doc.font('Helvetica-Bold').fontSize(7).fillColor('#000');
+    let x = MARGIN;
+    columns.forEach((c, i) => {
+      const w = widths[i] ?? 0;
+      doc.text(winAnsi(headerOf(c, 'table')), x + 2, y + 3, {
+        width: w - 4,
+        height: ROW_HEIGHT,
+        ellipsis: true,
+        lineBreak: false,
+        align: right(c) ? 'right' : 'left',
+      });
+      x += w;
+    });
+    return y + ROW_HEIGHT + 4;
+  };
+  let y = header(top);
+  doc.font('Helvetica').fontSize(7);
+  if (rows.length === 0) {
+    doc.fillColor('#444').text('No rows for these parameters.', MARGIN + 2, y + 3);
+    return;
+  }
+  rows.forEach((row, r) => {
+    if (y + ROW_HEIGHT > PAGE.height - MARGIN) {
+      doc.addPage();
+      y = header(MARGIN);
+      doc.font('Helvetica').fontSize(7);
+    }
+    if (r % 2 === 1) doc.rect(MARGIN, y, width, ROW_HEIGHT).fill('#f6f6f6');
+    doc.fillColor('#000');
+    let x = MARGIN;
+    columns.forEach((c, i) => {
+      const w = widths[i] ?? 0;
+      doc.text(cellText(c, row[i] ?? null), x + 2, y + 3, {
+        width: w - 4,
+        height: ROW_HEIGHT,
+        ellipsis: true,
+        lineBreak: false,
+        align: right(c) ? 'right' : 'left',
+      });
+      x += w;
+    });
+    y += ROW_HEIGHT;
+  });
+}

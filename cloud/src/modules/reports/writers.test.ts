@@ -1,0 +1,65 @@
+import { PassThrough } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
+import { describe, expect, it } from 'vitest';
+import { csvWriter } from './csv-writer.js';
+import type { ColumnSpec } from './definition.js';
+import { cellText } from './pdf-writer.js';
+import { RowCapError } from './writers.js';
+import { xlsxWriter } from './xlsx-writer.js';
+
+/*
+ * The formats' edges (docs/reports.md, "Formats"): CSV neutralises cells a spreadsheet would run as
+ * formulas and writes "no data" as an empty cell; XLSX refuses more rows than its cap with a message
+ * that points to CSV; the PDF table formats percentages, durations and instants.
+ */
+
+const columns: ColumnSpec[] = [
+  { key: 'name', label: 'Name', type: 'text' },
+  { key: 'oee', label: 'OEE', type: 'percent', unit: '%', decimals: 1 },
+];
+const meta = {
+  title: 'Test',
+  parameterLines: [],
+  generatedAt: new Date(0),
+  chart: { kind: 'none' as const, y: [] },
+};
+
+describe('report writers', () => {
+  it('writes CSV with a BOM, fractions as computed, empty "no data", and formulas defused', async () => {
+    const out = new PassThrough();
+    const written = buffer(out);
+    const writer = csvWriter({ columns, meta, out });
+    await writer.write([
+      ['=HYPERLINK("x")', 0.8125],
+      ['M2', null],
+    ]);
+    await writer.end();
+    expect((await written).toString('utf8')).toBe(
+      '\uFEFFName,OEE (0–1)\n"\'=HYPERLINK(""x"")",0.8125\nM2,\n',
+    );
+  });
+
+  it('refuses an XLSX past its row cap and says to run it as CSV', async () => {
+    const out = new PassThrough();
+    out.resume();
+    const writer = xlsxWriter({ columns, meta, out, rowCap: 3 });
+    await writer.write([
+      ['a', 0.1],
+      ['b', 0.2],
+      ['c', 0.3],
+    ]);
+    const refused = writer.write([['d', 0.4]]);
+    await expect(refused).rejects.toBeInstanceOf(RowCapError);
+    await expect(refused).rejects.toThrow(/run it as CSV, which has no row cap/);
+  });
+
+  it('formats PDF cells by column type', () => {
+    expect(cellText(columns[1]!, 0.81256)).toBe('81.3 %');
+    expect(cellText(columns[1]!, null)).toBe('–');
+    expect(cellText({ key: 't', label: 'T', type: 'datetime' }, '2026-03-29T06:00:00.000Z')).toBe(
+      '2026-03-29 06:00',
+    );
+    expect(cellText({ key: 'd', label: 'D', type: 'duration', decimals: 1 }, 90)).toBe('90.0');
+    expect(cellText({ key: 'n', label: 'N', type: 'text' }, 'Straße ✓')).toBe('Straße ?');
+  });
+});
