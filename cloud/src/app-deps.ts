@@ -6,6 +6,7 @@ import type { CodeCache } from './modules/ingest/index.js';
 import type { LiveKpiHubs } from './modules/kpi/index.js';
 import type { BarcodePool } from './modules/labels/index.js';
 import type { EmailOutbox } from './modules/notifications/index.js';
+import type { StationScanHandlers } from './modules/shipments/index.js';
 import type { WorkflowContext, WorkflowEntities } from './modules/workflow/index.js';
 import type { EventBus, RecordEditGuard } from './platform/index.js';
 
@@ -40,4 +41,6 @@ export interface AppDeps {
   recordEdits: RecordEditGuard<WorkflowContext>;
   /** bwip-js on worker threads for labels (docs/labels.md); starts on first use, stopped with the app. */
   barcodes: BarcodePool;
+  /** Who answers a plant scanner's scan at a station, by what the station's task targets (docs/logistics.md). */
+  stationScans: StationScanHandlers;
 }

@@ -14,6 +14,7 @@ import { LiveKpiHubs } from './modules/kpi/index.js';
 import { BarcodePool } from './modules/labels/index.js';
 import { ncrWorkflowEntity } from './modules/ncrs/index.js';
 import { EmailOutbox, notifyOnAuditFailure, smtpTransport } from './modules/notifications/index.js';
+import { stationScanHandlers } from './modules/shipments/index.js';
 import { recordEditGuard, withConfigEntities, workflowEntityMap } from './modules/workflow/index.js';
 import { EventBus } from './platform/index.js';
 
@@ -82,6 +83,7 @@ export function buildAppDeps(options: AppDepsOptions): AppDeps {
     workflowEntities: workflowEntityMap(withConfigEntities([ncrWorkflowEntity, changeOrderWorkflowEntity])),
     recordEdits: recordEditGuard(),
     barcodes: new BarcodePool(),
+    stationScans: stationScanHandlers(),
     ...(options.demoHistoryFile === undefined ? {} : { demoHistoryFile: options.demoHistoryFile }),
   };
   notifyOnAuditFailure(deps);

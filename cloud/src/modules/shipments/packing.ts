@@ -121,6 +121,9 @@ export async function recordPackingScan(
       detail: { packageId: target.id, sscc: target.sscc, elements: scan.elements, ...detailOf(answer) },
       source: input.source,
       scannedBy: principal.userId,
+      // The moment of this scan, not the transaction's start: a plant scanner's batch packs many
+      // scans in one transaction, and the scan log lists them in the order they were answered.
+      at: sql`clock_timestamp()`,
     })
     .returning({ id: tables.packingScans.id });
   audit(tx, {
