@@ -131,6 +131,7 @@ export async function dispatchStationScan(
   if (task === null) return noTaskAnswer(station.code);
   const kind: StationTargetKind = task.shipmentId !== null ? 'shipment' : 'transfer';
   const handler = handlers.handlerFor(kind);
+  // Only shipments answer out of the box; transfers once their module registers (build-app-deps.ts).
   if (handler === undefined)
     return {
       ...noTaskAnswer(station.code),
