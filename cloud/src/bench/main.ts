@@ -5,6 +5,7 @@ import { e2eBenchmark } from './e2e.bench.js';
 import { fanoutBenchmark } from './fanout.bench.js';
 import { ingestBenchmark } from './ingest.bench.js';
 import { kpiBenchmark } from './kpi.bench.js';
+import { scanBenchmark } from './scan.bench.js';
 import { searchBenchmark } from './search.bench.js';
 import { workflowBenchmark } from './workflow.bench.js';
 
@@ -22,6 +23,7 @@ const benchmarks: Record<string, () => Promise<Record<string, unknown>>> = {
   search: searchBenchmark,
   audit: auditBenchmark,
   workflow: workflowBenchmark,
+  scan: scanBenchmark,
 };
 
 const requested = process.argv.slice(2).filter((a) => a !== '--');
