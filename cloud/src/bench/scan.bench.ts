@@ -61,7 +61,15 @@ export async function scanBenchmark() {
       dataDir,
       log: createLogger({ logLevel: process.env.BENCH_EDGE_LOG === 'info' ? 'info' : 'warn', name: 'edge' }),
     });
-    const results = await runScanners(edge.url, stations, scanners);
+    const uplink = edge.uplink;
+    // Where the time goes, while it runs: the uplink's last batch and how long the cloud took for it.
+    const progress = setInterval(() => {
+      const { lastBatch, batchSize, state } = uplink.status();
+      say(
+        `uplink ${state}: last batch ${lastBatch?.events ?? 0} events in ${lastBatch?.ms ?? 0} ms (size ${batchSize})`,
+      );
+    }, 2000);
+    const results = await runScanners(edge.url, stations, scanners).finally(() => clearInterval(progress));
     say(
       `${results.answered} answered of ${results.published}; now rendering labels for ${LABEL_MS / 1000} s`,
     );
@@ -181,9 +189,10 @@ async function runScanners(mqttUrl: string, stations: readonly string[], scanner
   const drainUntil = performance.now() + DRAIN_MS;
   while (latencies.length < published && performance.now() < drainUntil)
     await new Promise((resolve) => setTimeout(resolve, 50));
-  latencies.sort((a, b) => a - b);
-  steady.sort((a, b) => a - b);
-  return { latencies, steady, published, answered: latencies.length, ok };
+  // Copies: an answer arriving after the drain must not land in the sorted samples.
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const sortedSteady = [...steady].sort((a, b) => a - b);
+  return { latencies: sorted, steady: sortedSteady, published, answered: sorted.length, ok };
 }
 
 /** Pallet labels to PDF and ZPL, LABEL_CONCURRENCY at a time, for LABEL_MS; a label is both formats. */

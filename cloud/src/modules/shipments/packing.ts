@@ -73,11 +73,15 @@ export async function recordPackingScan(
   const scanEventId = input.source === 'edge' ? input.scanEventId : null;
   const scan = parseGs1(input.data, { now });
   const items = await shipmentItems(tx, shipment);
-  const packages = await tx
-    .select({ id: pk.id, kind: pk.kind, sscc: pk.sscc, status: pk.status, parentId: pk.parentId })
-    .from(pk)
-    .where(and(eq(pk.plantId, shipment.plantId), eq(pk.shipmentId, shipment.id)));
   const content = scanContent(scan, now);
+  // The shipment's other packages matter only to a scan of an SSCC (00); a product scan skips them.
+  const packages =
+    content.sscc === null
+      ? [target]
+      : await tx
+          .select({ id: pk.id, kind: pk.kind, sscc: pk.sscc, status: pk.status, parentId: pk.parentId })
+          .from(pk)
+          .where(and(eq(pk.plantId, shipment.plantId), eq(pk.shipmentId, shipment.id)));
   let answer = answerScan(
     scan,
     {
