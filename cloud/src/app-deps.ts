@@ -7,6 +7,7 @@ import type { LiveKpiHubs } from './modules/kpi/index.js';
 import type { BarcodePool } from './modules/labels/index.js';
 import type { EmailOutbox } from './modules/notifications/index.js';
 import type { ReportRunner } from './modules/reports/index.js';
+import type { StationScanHandlers } from './modules/shipments/index.js';
 import type { WorkflowContext, WorkflowEntities } from './modules/workflow/index.js';
 import type { EventBus, RecordEditGuard } from './platform/index.js';
 
@@ -43,4 +44,6 @@ export interface AppDeps {
   barcodes: BarcodePool;
   /** Report runs (docs/reports.md): the job queue's worker and the reports store; stopped with the app. */
   reports: ReportRunner;
+  /** Who answers a plant scanner's scan at a station, by what the station's task targets (docs/logistics.md). */
+  stationScans: StationScanHandlers;
 }

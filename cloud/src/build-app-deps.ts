@@ -18,6 +18,8 @@ import { BarcodePool } from './modules/labels/index.js';
 import { ncrWorkflowEntity } from './modules/ncrs/index.js';
 import { EmailOutbox, notifyOnAuditFailure, smtpTransport } from './modules/notifications/index.js';
 import { ReportRunner } from './modules/reports/index.js';
+import { stationScanHandlers } from './modules/shipments/index.js';
+import { transferStationHandler } from './modules/transfers/index.js';
 import { recordEditGuard, withConfigEntities, workflowEntityMap } from './modules/workflow/index.js';
 import { EventBus, InProcessJobQueue, type JobQueue } from './platform/index.js';
 
@@ -105,6 +107,7 @@ export function buildAppDeps(options: AppDepsOptions): AppDeps {
       ...(options.reports?.batchRows === undefined ? {} : { batchRows: options.reports.batchRows }),
       ...(options.reports?.beforeBatch === undefined ? {} : { beforeBatch: options.reports.beforeBatch }),
     }),
+    stationScans: stationScanHandlers().register('transfer', transferStationHandler),
     ...(options.demoHistoryFile === undefined ? {} : { demoHistoryFile: options.demoHistoryFile }),
   };
   notifyOnAuditFailure(deps);

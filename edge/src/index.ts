@@ -4,6 +4,7 @@ export { type EdgeIdentity, edgeIdentitySchema } from './cloud/cloud-contract';
 export { CloudLink, type CloudLinkOptions } from './cloud/cloud-link';
 export { type CloudStatus, cloudStatusSchema } from './cloud/cloud-status';
 export { DeadLetterStore } from './dead-letter/dead-letter-store';
+export { DeviceAuth } from './devices/device-auth';
 export { type EdgeReadyMessage, isEdgeReadyMessage } from './edge-ready';
 export { type EdgeEnv, EdgeEnvError, edgeEnvKeys, loadEdgeEnv } from './env';
 export { EmbeddedBroker } from './ingress/embedded-broker';

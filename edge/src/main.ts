@@ -80,6 +80,7 @@ function buildEdge(env: EdgeEnv, log: Logger) {
     deadLetters,
     receivedPerS: () => ingress.stats().receivedPerS,
     log: log.child({ unit: 'uplink' }),
+    answers: broker,
   });
   // Labels printed for the cloud need a key that names the plants whose printers this edge reaches.
   const printerClient = env.apiKey ? new PrinterClient({ log: log.child({ unit: 'printers' }) }) : undefined;

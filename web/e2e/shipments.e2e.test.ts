@@ -104,6 +104,16 @@ describe.runIf(hasChromium)('a shipment packed by scanning', () => {
     await operator.getByRole('button', { name: 'New carton' }).click();
     const answer = operator.locator('.answer[data-result]');
     await answer.getByText(/^Carton \d{18} is open$/).waitFor();
+    // A plant scanner at station S1 packs into the same carton (docs/logistics.md, "Scanning at a station").
+    const stations = operator.getByRole('region', { name: 'Plant stations' });
+    const s1 = await stations
+      .getByLabel('Also accept scans from plant station')
+      .locator('option', { hasText: /^S1 / })
+      .getAttribute('value');
+    await stations.getByLabel('Also accept scans from plant station').selectOption(s1!);
+    await stations.getByRole('button', { name: /^Pack into carton \d{18}$/ }).click();
+    await stations.getByRole('button', { name: 'Stop S1' }).waitFor();
+    expect(await stations.textContent()).toMatch(/S1 .* packing SHP-\S+ into carton \d{18}/);
     const scan = operator.getByLabel('Scan', { exact: true });
     // The field has the focus, as a keyboard-wedge scanner needs: it types and presses Enter.
     await expect.poll(() => scan.evaluate((el) => el === document.activeElement)).toBe(true);
@@ -135,6 +145,8 @@ describe.runIf(hasChromium)('a shipment packed by scanning', () => {
     await answer.getByText('2 × BRK-200 packed: BRK-200 is complete').waitFor();
     await operator.getByLabel('Status: Packed').waitFor();
     await operator.screenshot({ path: `${screenshotDir}/packing-station.png` });
+    await stations.getByRole('button', { name: 'Stop S1' }).click();
+    await stations.getByRole('button', { name: 'Stop S1' }).waitFor({ state: 'detached' });
     await planner.getByLabel('Status: Packed').waitFor();
 
     // Shipping is the dock's too: the operator ships from the shipment's page.

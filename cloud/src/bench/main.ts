@@ -6,6 +6,7 @@ import { fanoutBenchmark } from './fanout.bench.js';
 import { ingestBenchmark } from './ingest.bench.js';
 import { kpiBenchmark } from './kpi.bench.js';
 import { reportsBenchmark } from './reports.bench.js';
+import { scanBenchmark } from './scan.bench.js';
 import { searchBenchmark } from './search.bench.js';
 import { workflowBenchmark } from './workflow.bench.js';
 
@@ -24,6 +25,7 @@ const benchmarks: Record<string, () => Promise<Record<string, unknown>>> = {
   audit: auditBenchmark,
   workflow: workflowBenchmark,
   reports: reportsBenchmark,
+  scan: scanBenchmark,
 };
 
 const requested = process.argv.slice(2).filter((a) => a !== '--');

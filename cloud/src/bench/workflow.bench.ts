@@ -4,15 +4,14 @@ import type { Permission } from '@plantline/schema';
 import { definitionSchema } from '@plantline/schema/workflow';
 import { TRPCClientError } from '@trpc/client';
 import { sql } from 'drizzle-orm';
-import { type Database, openDatabase, rows, type Sql } from '../db/index.js';
+import { type Database, rows, type Sql } from '../db/index.js';
 import { hashPassword } from '../modules/identity/index.js';
 import { createTenant } from '../modules/tenancy/index.js';
 import { myTasks, type WorkflowEntity, workflowEntityMap } from '../modules/workflow/index.js';
 import { type Principal, scopeOf } from '../platform/index.js';
 import { signIn } from '../testing/api.js';
-import { createServerDatabase, testLog } from '../testing/engines.js';
 import { startTestServer } from '../testing/server.js';
-import { percentile } from './bench-support.js';
+import { openBenchServer, percentile } from './bench-support.js';
 import { seedWorkflowLoad } from './workflow-seed.js';
 
 /** 1 = the stated size: 100 000 instances and 1 000 users; 0.05 for a quick run while developing. */
@@ -90,27 +89,6 @@ const definition = definitionSchema.parse({
     },
   ],
 });
-
-/** DATABASE_URL as it is, or a fresh database on TEST_DATABASE_URL's server: concurrency needs a server. */
-async function openServer(): Promise<{ db: Database; drop: () => Promise<void> }> {
-  const url = process.env.DATABASE_URL;
-  if (url !== undefined && url !== '') {
-    const db = await openDatabase({ url, appUrl: process.env.DATABASE_APP_URL, dataDir: null, log: testLog });
-    return { db, drop: () => db.close() };
-  }
-  if (process.env.TEST_DATABASE_URL === undefined) {
-    throw new Error('pnpm bench workflow needs a PostgreSQL server: set DATABASE_URL or TEST_DATABASE_URL');
-  }
-  const server = await createServerDatabase();
-  const db = await openDatabase({ url: server.url, dataDir: null, log: testLog });
-  return {
-    db,
-    drop: async () => {
-      await db.close();
-      await server.drop();
-    },
-  };
-}
 
 /** Each sampled user's principal as the API would build it: their roles' permissions and plants. */
 async function principals(tx: Sql, tenantId: string, userIds: readonly string[]): Promise<Principal[]> {
@@ -260,7 +238,7 @@ async function voteAtOnce(url: string, db: Database, tenantId: string, seeded: S
  * approvers voting on the same instances at once.
  */
 export async function workflowBenchmark() {
-  const { db, drop } = await openServer();
+  const { db, drop } = await openBenchServer('workflow');
   try {
     const stamp = `${process.pid}-${Date.now()}`;
     const tenant = await createTenant(db, {

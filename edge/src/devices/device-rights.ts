@@ -1,4 +1,10 @@
-import { isPlantlineTopic, TOPIC_ROOT } from '@plantline/schema';
+import {
+  ANSWER_TOPIC_KIND,
+  CODE_PATTERN,
+  isAnswerTopic,
+  isPlantlineTopic,
+  TOPIC_ROOT,
+} from '@plantline/schema';
 
 /**
  * What a device may publish. `plants: null` is every plant (the local fallback login and anonymous
@@ -22,6 +28,8 @@ export type PublishDecision = { allowed: true } | { allowed: false; reason: stri
  */
 export function decidePublish(rights: DeviceRights, topic: string): PublishDecision {
   if (topic.startsWith('$')) return { allowed: false, reason: `${topic.split('/')[0]} topics are reserved` };
+  // A device posing as the edge could tell another station its scan was packed.
+  if (isAnswerTopic(topic)) return { allowed: false, reason: 'answer topics are the edge’s to publish' };
   if (!isPlantlineTopic(topic) || rights.plants === null) return { allowed: true };
   const within = rights.plants.some((plant) => {
     let prefix = `${TOPIC_ROOT}/${plant}/`;
@@ -30,4 +38,28 @@ export function decidePublish(rights: DeviceRights, topic: string): PublishDecis
     return topic.startsWith(prefix);
   });
   return within ? { allowed: true } : { allowed: false, reason: `topic outside the device's rights` };
+}
+
+export type SubscribeDecision = PublishDecision;
+
+/**
+ * What a device may subscribe to: the answer topics (docs/device-integration.md, "Answers at a
+ * station") of devices within its rights, nothing else — devices publish, none reads another's
+ * events. `+` stands for any plant, line or machine only where the rights do not fix that level.
+ */
+export function decideSubscribe(rights: DeviceRights, filter: string): SubscribeDecision {
+  const levels = filter.split('/');
+  if (levels.length !== 6 || `${levels[0]}/${levels[1]}` !== TOPIC_ROOT || levels[5] !== ANSWER_TOPIC_KIND)
+    return { allowed: false, reason: `only answer topics (${TOPIC_ROOT}/{plant}/{line}/{machine}/answer)` };
+  const [plant, line, machine] = levels.slice(2, 5) as [string, string, string];
+  if (![plant, line, machine].every((code) => code === '+' || CODE_PATTERN.test(code)))
+    return { allowed: false, reason: 'plant, line and machine are codes or +' };
+  if (rights.plants === null) return { allowed: true };
+  const fits = (level: string, fixed: string | null) => fixed === null || level === fixed;
+  const within =
+    plant !== '+' &&
+    rights.plants.includes(plant) &&
+    fits(line, rights.line) &&
+    fits(machine, rights.line === null ? null : rights.machine);
+  return within ? { allowed: true } : { allowed: false, reason: 'answer topic outside the device’s rights' };
 }

@@ -1,10 +1,11 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import type { DeviceAuth, DeviceLogin } from '../devices/device-auth';
-import { decidePublish } from '../devices/device-rights';
+import { decidePublish, decideSubscribe } from '../devices/device-rights';
 import type { Logger } from '../logger';
 import { listenOnFreePort } from '../status/listen';
 import type { Unit } from '../unit';
+import type { AnswerPublisher } from '../uplink/station-answers';
 import type { BrokerStatus } from './broker-status';
 import { type Ingress, MAX_PAYLOAD_BYTES } from './ingress';
 import { limitPacketSize } from './packet-size-guard';
@@ -33,7 +34,7 @@ const LISTED_DEVICES = 50;
  * authorizePublish hook, which runs before aedes sends PUBACK (lib/handlers/publish.js: authorize, then
  * enqueue → PUBACK), so a QoS 1 publisher is acknowledged only once its event is on disk.
  */
-export class EmbeddedBroker implements Unit {
+export class EmbeddedBroker implements Unit, AnswerPublisher {
   readonly name = 'embedded-broker';
   #aedes: Aedes | undefined;
   #server: Server | undefined;
@@ -62,10 +63,20 @@ export class EmbeddedBroker implements Unit {
           log.error({ clientId: client.id, err }, 'device authentication failed');
           done(err as AuthenticateError, null);
         }),
-      // Devices publish; none reads another's messages. The embedded broker is the edge's ingress, not a
-      // plant bus, so every subscription is refused (SUBACK 0x80), `$SYS/#` and `#` included.
+      // Devices publish; none reads another's events. The embedded broker is the edge's ingress, not a
+      // plant bus: a device may subscribe to the answers for devices within its rights and nothing
+      // else (SUBACK 0x80 otherwise, `$SYS/#` and `#` included).
       authorizeSubscribe: (client, subscription, callback) => {
-        log.warn({ clientId: client.id, topic: subscription.topic }, 'subscription refused');
+        const login = client ? this.#logins.get(client) : undefined;
+        const rights = login ? auth.rightsOf(login) : null;
+        const decision = rights
+          ? decideSubscribe(rights, subscription.topic)
+          : { allowed: false as const, reason: 'login no longer valid' };
+        if (decision.allowed) return callback(null, subscription);
+        log.warn(
+          { clientId: client?.id, topic: subscription.topic, reason: decision.reason },
+          'subscription refused',
+        );
         callback(null, null);
       },
       authorizePublish: (client, packet, callback) => {
@@ -127,6 +138,17 @@ export class EmbeddedBroker implements Unit {
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
       throw err;
     }
+  }
+
+  /** A station's answer to the device subscribed to `topic` (uplink/station-answers.ts). */
+  publishAnswer(topic: string, payload: Buffer): Promise<void> {
+    const aedes = this.#aedes;
+    if (aedes === undefined) return Promise.reject(new Error('the broker is stopped'));
+    return new Promise((resolve, reject) =>
+      aedes.publish({ cmd: 'publish', topic, payload, qos: 1, retain: false, dup: false }, (err?: Error) =>
+        err ? reject(err) : resolve(),
+      ),
+    );
   }
 
   async stop(): Promise<void> {

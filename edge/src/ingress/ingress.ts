@@ -1,5 +1,6 @@
 import {
   type EventEnvelope,
+  isAnswerTopic,
   isPlantlineTopic,
   parseTopic,
   payloadSchemas,
@@ -88,7 +89,8 @@ export class Ingress implements Unit {
     const from = origin && origin.client.length <= MAX_REMEMBERED_CLIENT_ID ? origin : undefined;
     // Other traffic (a plant's own topics) is none of the edge's business; anything under `plantline/`
     // is, and what is not a contract topic there is dead-lettered below with the reason.
-    if (!isPlantlineTopic(topic)) {
+    // The edge's own answers to stations come back through a plant broker's `plantline/#`: not events.
+    if (!isPlantlineTopic(topic) || isAnswerTopic(topic)) {
       // Still a use of the packet id, which ends what the index knew under it (resend-index.ts).
       if (from) this.#resends.forget(from.client, from.packetId);
       return 'ignored';

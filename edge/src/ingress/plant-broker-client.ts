@@ -2,6 +2,7 @@ import { TOPIC_NAMESPACE } from '@plantline/schema';
 import { connect, type MqttClient } from 'mqtt';
 import type { Logger } from '../logger';
 import type { Unit } from '../unit';
+import type { AnswerPublisher } from '../uplink/station-answers';
 import type { BrokerStatus } from './broker-status';
 import type { Ingress } from './ingress';
 
@@ -23,7 +24,7 @@ export interface PlantBrokerClientOptions {
  * time, so in this mode throughput is bounded by the outbox's sync latency (docs/device-integration.md,
  * "The broker").
  */
-export class PlantBrokerClient implements Unit {
+export class PlantBrokerClient implements Unit, AnswerPublisher {
   readonly name = 'plant-broker-client';
   #client: MqttClient | undefined;
   #lastError: string | null = null;
@@ -80,7 +81,7 @@ export class PlantBrokerClient implements Unit {
       // Also with a session present: the broker may have expired it, and subscribing again is harmless.
       // The whole namespace, not just plantline/v1/: a device on a wrong topic there is dead-lettered.
       // `plantline/#` also matches `plantline` itself (MQTT 3.1.1 §4.7.1.2).
-      client.subscribe(`${TOPIC_NAMESPACE}/#`, { qos: 1 }, (err) => {
+      client.subscribe(`${TOPIC_NAMESPACE}/#`, { qos: 1, nl: true }, (err) => {
         if (err) log.error({ err }, 'subscribing to the plant broker failed');
       });
     });
@@ -92,6 +93,16 @@ export class PlantBrokerClient implements Unit {
     });
     client.on('offline', () => log.warn({ url: redact(url) }, 'plant broker unreachable; retrying'));
     this.#client = client;
+  }
+
+  /**
+   * A station's answer, on the plant broker where its scanner subscribes. The edge's own
+   * subscription to `plantline/#` receives it back; the ingress ignores answer topics.
+   */
+  async publishAnswer(topic: string, payload: Buffer): Promise<void> {
+    const client = this.#client;
+    if (client === undefined) throw new Error('not connected to the plant broker');
+    await client.publishAsync(topic, payload, { qos: 1, retain: false });
   }
 
   async stop(): Promise<void> {

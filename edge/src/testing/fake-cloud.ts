@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gunzipSync } from 'node:zlib';
-import type { DeviceCredentialSet, EventEnvelope, IngestResult } from '@plantline/schema';
+import type { DeviceCredentialSet, EventEnvelope, IngestResult, StationAnswer } from '@plantline/schema';
 import { serveOnLoopback } from './local-http-server';
 
 export const FAKE_CLOUD_KEY = 'plk_test_edge';
@@ -23,6 +23,8 @@ export interface FakeCloudState {
   maxEvents: number;
   /** What edge.deviceCredentials answers; undefined: 404, as from a cloud without it. */
   deviceCredentials: DeviceCredentialSet | undefined;
+  /** A station's answer to a scan event, sent beside its result (stored and duplicate alike). */
+  answer: (event: EventEnvelope) => StationAnswer | undefined;
 }
 
 /**
@@ -42,6 +44,7 @@ export async function startFakeCloud() {
     refuseBatch: () => undefined,
     maxEvents: 5000,
     deviceCredentials: undefined,
+    answer: () => undefined,
   };
   const { url, close } = await serveOnLoopback((req, res) => void handle(state, req, res));
   return { url, state, close };
@@ -98,9 +101,11 @@ async function handle(state: FakeCloudState, req: IncomingMessage, res: ServerRe
     state.received.push(event.id);
     const reason = state.reject(event);
     if (reason) return { id: event.id, status: 'rejected', reason };
-    if (state.stored.has(event.id)) return { id: event.id, status: 'duplicate' };
+    const answer = state.answer(event);
+    const answered = answer === undefined ? {} : { answer };
+    if (state.stored.has(event.id)) return { id: event.id, status: 'duplicate', ...answered };
     state.stored.set(event.id, event);
-    return { id: event.id, status: 'accepted' };
+    return { id: event.id, status: 'accepted', ...answered };
   });
   reply(200, { result: { data: { results } } });
 }

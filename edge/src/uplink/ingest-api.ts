@@ -1,5 +1,6 @@
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
+import { type StationAnswer, stationAnswer } from '@plantline/schema';
 import { z } from 'zod';
 import { trpcResponseSchema } from '../cloud/cloud-contract';
 
@@ -12,10 +13,22 @@ const ingestResultsSchema = z.object({
       id: z.string().nullable(),
       status: z.enum(['accepted', 'duplicate', 'rejected']),
       reason: z.string().optional(),
+      /**
+       * A station's answer to a scan; a cloud that predates it never sends one. Read on its own
+       * (readAnswer), so an answer this edge does not understand never fails the batch's results.
+       */
+      answer: z.unknown().optional(),
     }),
   ),
 });
-export type IngestResults = z.infer<typeof ingestResultsSchema>['results'];
+export type IngestResults = (Omit<z.infer<typeof ingestResultsSchema>['results'][number], 'answer'> & {
+  answer?: StationAnswer;
+})[];
+
+const readAnswer = (answer: unknown): { answer?: StationAnswer } => {
+  const parsed = stationAnswer.safeParse(answer);
+  return parsed.success ? { answer: parsed.data } : {};
+};
 
 export type PushResult =
   | { kind: 'ok'; results: IngestResults; gzipBytes: number }
@@ -83,7 +96,13 @@ export async function pushEvents(
   if (!results.success || results.data.results.length !== events.length) {
     return { kind: 'retry', error: 'ingest.push answered without one result per event', auth: false };
   }
-  return { kind: 'ok', results: results.data.results, gzipBytes: body.length };
+  return {
+    kind: 'ok',
+    results: results.data.results.map(({ answer, ...result }) =>
+      answer === undefined ? result : { ...result, ...readAnswer(answer) },
+    ),
+    gzipBytes: body.length,
+  };
 }
 
 function describeError(err: unknown, timeoutMs: number): string {

@@ -10,6 +10,7 @@ import { deadLettersOnDisk } from '../testing/outbox-on-disk';
 import { tempDir } from '../testing/temp-dir';
 import { waitFor } from '../testing/wait-for';
 import { UnitGroup } from '../unit';
+import type { AnswerPublisher } from './station-answers';
 import { Uplink } from './uplink';
 
 const log = createLogger({ logLevel: 'silent', name: 'test' });
@@ -18,7 +19,9 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function setUp(options: { requestTimeoutMs?: number; apiKey?: string; backoffMs?: number } = {}) {
+async function setUp(
+  options: { requestTimeoutMs?: number; apiKey?: string; backoffMs?: number; answers?: AnswerPublisher } = {},
+) {
   const cloud = await startFakeCloud();
   cleanups.push(cloud.close);
   const temp = await tempDir('uplink');
@@ -37,6 +40,7 @@ async function setUp(options: { requestTimeoutMs?: number; apiKey?: string; back
     initialBatch: 8,
     // Generous: a loaded test machine must not make "fast" answers look slow.
     adapt: { fastMs: 10_000, slowMs: 20_000 },
+    ...(options.answers === undefined ? {} : { answers: options.answers }),
   });
   const units = new UnitGroup([outbox, deadLetters, uplink], log);
   await units.start();
@@ -189,5 +193,56 @@ describe('Uplink', () => {
     await waitFor(() => (uplink.status().state === 'auth-error' ? true : undefined));
     expect(uplink.status().lastError).toMatch(/UNAUTHORIZED/);
     expect(outbox.backlog).toBe(2);
+  });
+
+  it('publishes the stations’ answers to the scanners’ answer topics, resent events too', async () => {
+    const published: { topic: string; message: Record<string, unknown> }[] = [];
+    const answers: AnswerPublisher = {
+      publishAnswer: async (topic, payload) => {
+        published.push({ topic, message: JSON.parse(payload.toString('utf8')) });
+      },
+    };
+    const { cloud, outbox } = await setUp({ answers });
+    cloud.state.answer = (event) =>
+      event.kind === 'scan'
+        ? {
+            result: 'wrong_item',
+            message: 'GTIN 1 is not on this shipment',
+            station: 'PACK-1',
+            shipment: 'SHP-1',
+            item: null,
+          }
+        : undefined;
+    const scan = toEnvelope('plantline/v1/RIV/L1/PACK-1/scan', Buffer.from('{"code":"(01)1"}'), new Date());
+    const count = toEnvelope('plantline/v1/RIV/L1/M1/count', Buffer.from('{"good":1}'), new Date());
+    await outbox.append(Buffer.from(JSON.stringify(count)));
+    await outbox.append(Buffer.from(JSON.stringify(scan)));
+    await waitFor(() => (published.length === 1 && outbox.backlog === 0 ? true : undefined));
+    expect(published[0]).toEqual({
+      topic: 'plantline/v1/RIV/L1/PACK-1/answer',
+      message: {
+        event: (scan as EventEnvelope).id,
+        result: 'wrong_item',
+        message: 'GTIN 1 is not on this shipment',
+        station: 'PACK-1',
+        shipment: 'SHP-1',
+        item: null,
+        ts: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/),
+      },
+    });
+  });
+
+  it('drops an answer it cannot read and still trims the batch', async () => {
+    const published: string[] = [];
+    const { cloud, outbox, uplink } = await setUp({
+      answers: { publishAnswer: async (topic) => void published.push(topic) },
+    });
+    // A newer cloud's answer this edge does not know: the event is stored all the same.
+    cloud.state.answer = () => ({ result: 'teleported' }) as never;
+    const scan = toEnvelope('plantline/v1/RIV/L1/PACK-1/scan', Buffer.from('{"code":"x"}'), new Date());
+    await outbox.append(Buffer.from(JSON.stringify(scan)));
+    await waitFor(() => (outbox.backlog === 0 ? true : undefined));
+    expect(uplink.status()).toMatchObject({ sentTotal: 1, rejectedTotal: 0 });
+    expect(published).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@ import type { Outbox, OutboxRecord } from '../outbox/outbox';
 import { RateMeter } from '../rate';
 import type { Unit } from '../unit';
 import { type IngestResults, pushEvents } from './ingest-api';
+import { type AnswerPublisher, answerFor } from './station-answers';
 import type { UplinkStatus } from './uplink-status';
 
 export interface UplinkOptions {
@@ -23,6 +24,8 @@ export interface UplinkOptions {
   initialBatch?: number;
   /** A full batch answered faster than fastMs lets the batch grow; one slower than slowMs shrinks it. */
   adapt?: { fastMs: number; slowMs: number };
+  /** Where the stations' answers to scans are published for the scanners; none: they are dropped. */
+  answers?: AnswerPublisher;
 }
 
 /*
@@ -182,6 +185,7 @@ export class Uplink implements Unit {
   }
 
   async #stored(batch: OutboxRecord[], results: IngestResults): Promise<void> {
+    this.#publishAnswers(batch, results);
     let duplicates = 0;
     for (const [index, result] of results.entries()) {
       if (result.status === 'duplicate') duplicates++;
@@ -205,6 +209,24 @@ export class Uplink implements Unit {
     };
     // Counted first: the cloud has them, and status must not show the backlog gone but the events unsent.
     await this.options.outbox.ack(batch.at(-1)!.seq + 1);
+  }
+
+  /**
+   * The reply came after the cloud committed, so each answer is final: published at once, before the
+   * outbox is trimmed, and not awaited — a slow plant broker must not hold back the next batch.
+   */
+  #publishAnswers(batch: OutboxRecord[], results: IngestResults): void {
+    const { answers, log } = this.options;
+    if (answers === undefined) return;
+    const now = new Date();
+    for (const [index, result] of results.entries()) {
+      if (result.answer === undefined) continue;
+      const event = JSON.parse(batch[index]!.body.toString('utf8')) as EventEnvelope;
+      const { topic, message } = answerFor(event, result.answer, now);
+      answers
+        .publishAnswer(topic, Buffer.from(JSON.stringify(message)))
+        .catch((err: unknown) => log.warn({ err, topic }, 'could not publish a station answer'));
+    }
   }
 
   async #deadLetter(record: OutboxRecord, reason: string): Promise<void> {

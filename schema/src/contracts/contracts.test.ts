@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { eventEnvelope } from './envelope.js';
 import { countPayload, scanPayload, statePayload, telemetryPayload } from './payloads.js';
+import { answerTopicFor, isAnswerTopic, parseAnswerTopic, stationAnswerMessage } from './station-answers.js';
 import { resolveEventTime } from './timestamps.js';
 import { parseTopic, topicFor } from './topics.js';
 
@@ -152,5 +153,33 @@ describe('event envelope', () => {
       payload: { state: 'X' },
     });
     expect(v4.success).toBe(false);
+  });
+});
+
+describe('answer topics', () => {
+  it('name the scanning device and are never taken for an event', () => {
+    const topic = answerTopicFor({ plant: 'RIV', line: 'PACK', machine: 'PACK-1' });
+    expect(topic).toBe('plantline/v1/RIV/PACK/PACK-1/answer');
+    expect(parseAnswerTopic(topic)).toEqual({ plant: 'RIV', line: 'PACK', machine: 'PACK-1' });
+    expect(isAnswerTopic(topic)).toBe(true);
+    expect(parseTopic(topic).ok).toBe(false);
+    expect(parseAnswerTopic('plantline/v1/RIV/L 1/M1/answer')).toBeNull();
+    expect(isAnswerTopic('plantline/v1/RIV/L 1/M1/answer')).toBe(true);
+    expect(isAnswerTopic('plantline/v1/RIV/L1/M1/scan')).toBe(false);
+    expect(isAnswerTopic('plantline/v1/RIV/L1/answer')).toBe(false);
+  });
+
+  it('carry a typed result, refusing one the contract does not know', () => {
+    const answer = {
+      event: '0190b3a0-0000-7000-8000-000000000001',
+      result: 'over_quantity',
+      message: 'Only 2 more of BRK-100 wanted; the scan counts 5',
+      station: 'PACK-1',
+      shipment: 'SHP-RIV-2026-00001',
+      item: null,
+      ts: '2026-03-04T10:00:00.000Z',
+    };
+    expect(stationAnswerMessage.parse(answer)).toEqual(answer);
+    expect(stationAnswerMessage.safeParse({ ...answer, result: 'maybe' }).success).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type PayloadByKind, payloadSchemas } from './payloads.js';
+import type { StationAnswer } from './station-answers.js';
 import { isoInstant } from './timestamps.js';
 import { CODE_PATTERN, type EventKind, eventKinds } from './topics.js';
 
@@ -61,4 +62,9 @@ export interface IngestResult {
   id: string | null;
   status: IngestStatus;
   reason?: string;
+  /**
+   * A scan at a station with a task: what the station answers (docs/logistics.md, "Scanning at a
+   * station"). Optional, so an edge that predates it reads the reply as before.
+   */
+  answer?: StationAnswer;
 }

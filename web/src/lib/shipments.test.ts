@@ -67,7 +67,7 @@ describe('shipments in the web', () => {
       status: 'picking',
       version: 2,
       items: [{ id: 'a', packedQuantity: 1, quantity: 2 }],
-      lastScan: { id: 's' },
+      lastScan: { id: 's', result: 'ok', message: '1 × BRK-100 packed: 1 to go' },
     });
     expect(updated).toEqual({
       status: 'picking',

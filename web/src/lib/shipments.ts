@@ -72,7 +72,8 @@ export interface LiveProgress {
   status: string;
   version: number;
   items: { id: string; packedQuantity: number; quantity: number }[];
-  lastScan: { id: string } | null;
+  /** The newest scan, from any station: a plant station's answer shows on the packing page too. */
+  lastScan: { id: string; result: string; message: string } | null;
 }
 
 /** The shipment with a live message's progress applied: the bars move without reading the page again. */

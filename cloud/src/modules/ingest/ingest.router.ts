@@ -1,7 +1,8 @@
-import { ingestBatch } from '@plantline/schema';
+import { type IngestResult, ingestBatch, type StationAnswer } from '@plantline/schema';
 import { z } from 'zod';
 import { type EventBus, scopeOf, idInput as uuid } from '../../platform/index.js';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
+import { answerStationScans } from '../shipments/index.js';
 import { type IngestOutcome, ingestEvents } from './ingest.js';
 import { listUnassigned, releaseUnassigned } from './unassigned.js';
 
@@ -19,11 +20,24 @@ function publishAfterCommit(
   ctx.afterCommit(() => ctx.deps.bus.emit('events.ingested', { tenantId, seq: commitSeq, events: stored }));
 }
 
+/** Each answered scan's answer goes beside its event's result; the rest are as ingest gave them. */
+function withAnswers(outcome: IngestOutcome, answers: ReadonlyMap<number, StationAnswer>): IngestResult[] {
+  if (answers.size === 0) return outcome.results;
+  const results = [...outcome.results];
+  for (const [position, answer] of answers) {
+    const index = outcome.scans[position]!.index;
+    results[index] = { ...results[index]!, answer };
+  }
+  return results;
+}
+
 export const ingestRouter = router({
   /**
    * The edge's uplink: a batch of events, answered per event in input order (accepted, duplicate,
    * or rejected with a reason). The edge trims its outbox by these answers; accepted and duplicate
-   * both mean "stored". Stored events go on the live bus after the transaction commits.
+   * both mean "stored". Stored events go on the live bus after the transaction commits. A scan at a
+   * station with a task is packed in the same transaction and its result carries the station's
+   * `answer` (docs/logistics.md, "Scanning at a station"), which the edge publishes to the scanner.
    */
   push: permittedProcedure('ingest.write')
     .meta({
@@ -37,8 +51,9 @@ export const ingestRouter = router({
       const { principal, deps } = ctx;
       const codes = await deps.codeCache.get(ctx.tx, scopeOf(principal));
       const outcome = await ingestEvents(ctx.tx, principal, codes, input.events);
+      const answers = await answerStationScans(ctx, deps.stationScans, outcome.scans);
       publishAfterCommit(ctx, outcome);
-      return { results: outcome.results };
+      return { results: withAnswers(outcome, answers) };
     }),
   /** Events held because their line or machine is not in master data (never dropped). */
   unassigned: permittedProcedure('masterdata.manage')

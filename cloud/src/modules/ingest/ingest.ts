@@ -33,6 +33,21 @@ export interface IngestOutcome {
   commitSeq: number | null;
   /** Input positions held in unassigned_events (accepted, but not yet in the event tables). */
   held: ReadonlySet<number>;
+  /** Every scan event stored now or before, in input order: what a station may have to answer. */
+  scans: IngestedScan[];
+}
+
+/** A scan event ingest stored (or had stored before), at the station that scanned. */
+export interface IngestedScan {
+  /** The event's position in the input. */
+  index: number;
+  eventId: string;
+  plantId: string;
+  /** The payload's station code, else the topic's machine code (docs/device-integration.md). */
+  station: string;
+  data: string;
+  /** False for an event stored before, in an earlier call or earlier in this batch. */
+  fresh: boolean;
 }
 
 interface Resolved {
@@ -79,6 +94,7 @@ export async function ingestEvents(
   const held: Held[] = [];
   const stored: { index: number; event: LiveEvent; ts: string }[] = [];
   const byKind: Record<EventKind, Resolved[]> = { state: [], count: [], scan: [], telemetry: [] };
+  const scans: IngestedScan[] = [];
   for (let index = 0; index < events.length; index++) {
     const raw = events[index];
     const parsed = eventEnvelope.safeParse(raw);
@@ -104,6 +120,7 @@ export async function ingestEvents(
     }
     if (seen.has(event.id)) {
       results[index] = { id: event.id, status: 'duplicate' };
+      if (event.kind === 'scan') scans.push(scanOf(index, event, plantId, false));
       continue;
     }
     seen.add(event.id);
@@ -129,12 +146,14 @@ export async function ingestEvents(
     const refusedIds = rejectRefused(results, refused);
     for (const item of batch) {
       if (refusedIds.has(item.event.id)) continue;
-      if (inserted.has(item.event.id)) {
+      const fresh = inserted.has(item.event.id);
+      if (fresh) {
         results[item.index] = { id: item.event.id, status: 'accepted' };
         stored.push({ index: item.index, event: toLiveEvent(item), ts: item.event.ts });
       } else {
         results[item.index] = { id: item.event.id, status: 'duplicate' };
       }
+      if (kind === 'scan') scans.push(scanOf(item.index, item.event, item.plantId, fresh));
     }
   }
 
@@ -146,6 +165,8 @@ export async function ingestEvents(
     const refusedIds = rejectRefused(results, refused);
     for (const item of held) {
       if (refusedIds.has(item.event.id)) continue;
+      if (item.event.kind === 'scan')
+        scans.push(scanOf(item.index, item.event, item.plantId, newlyHeld.has(item.event.id)));
       results[item.index] = newlyHeld.has(item.event.id)
         ? {
             id: item.event.id,
@@ -166,11 +187,26 @@ export async function ingestEvents(
           // The stored time as sent (not the ms-rounded live form): a replay finds the row by it.
           stored.map(({ event, ts }) => ({ id: event.id, time: ts, kind: event.kind })),
         );
+  scans.sort((a, b) => a.index - b.index);
   return {
     results,
     stored: stored.map((s) => s.event),
+    scans,
     commitSeq,
     held: new Set(held.filter((h) => results[h.index]?.status !== 'rejected').map((h) => h.index)),
+  };
+}
+
+/** A scanner at a station names it in the payload, or publishes under the station's code as machine. */
+function scanOf(index: number, event: EventEnvelope, plantId: string, fresh: boolean): IngestedScan {
+  const payload = event.payload as z.input<typeof scanPayload>;
+  return {
+    index,
+    eventId: event.id,
+    plantId,
+    station: label(payload.station) ?? event.machine,
+    data: payload.code,
+    fresh,
   };
 }
 

@@ -56,7 +56,15 @@ export async function releaseUnassigned(
     )
     .orderBy(t.eventId);
   if (heldRows.length === 0)
-    return { results: [], stored: [], commitSeq: null, held: new Set(), released: 0, stillHeld: 0 };
+    return {
+      results: [],
+      stored: [],
+      commitSeq: null,
+      held: new Set(),
+      scans: [],
+      released: 0,
+      stillHeld: 0,
+    };
   // Fresh codes, not the cache: the machine may have been added a moment ago on another instance.
   const outcome = await ingestEvents(
     tx,

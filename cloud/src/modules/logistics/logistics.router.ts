@@ -1,7 +1,7 @@
 import { permittedProcedure, router } from '../../trpc/procedures.js';
 import { carriersRouter, customersRouter, requestsRouter } from '../customers/index.js';
 import { labelsRouter, printersRouter, printingRouter } from '../labels/index.js';
-import { packingRouter, shipmentsRouter } from '../shipments/index.js';
+import { packingRouter, shipmentsRouter, stationTasksRouter } from '../shipments/index.js';
 import { transfersRouter } from '../transfers/index.js';
 import { gs1ParseInput, parseScanData } from './gs1.js';
 
@@ -18,6 +18,7 @@ export const logisticsRouter = router({
   shipments: shipmentsRouter,
   packing: packingRouter,
   transfers: transfersRouter,
+  stations: stationTasksRouter,
   customers: customersRouter,
   carriers: carriersRouter,
   requests: requestsRouter,

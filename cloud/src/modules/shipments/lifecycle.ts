@@ -13,6 +13,7 @@ import {
   refuseUnless,
   type ShipmentCall,
 } from './shipments.js';
+import { endStationTasks } from './station-tasks.js';
 
 /*
  * Moving a shipment on (docs/logistics.md, "Shipments"): start picking, ship (with a backorder for
@@ -98,6 +99,7 @@ export async function shipShipment(call: ShipmentCall, input: Shipping) {
     .update(pk)
     .set({ status: 'shipped', closedAt: sql`coalesce(${pk.closedAt}, now())` })
     .where(and(eq(pk.plantId, current.plantId), eq(pk.shipmentId, current.id)));
+  await endStationTasks(tx, current);
   const rest = remainders(progress);
   let backorder: Shipment | null = null;
   if (rest.length > 0) {
@@ -165,6 +167,7 @@ export async function deliverShipment(call: ShipmentCall, input: Move & { delive
 /** Cancels a shipment that has not left, keeping the reason with it. Its requests are free to plan again. */
 export async function cancelShipment(call: ShipmentCall, input: Move & { reason: string }) {
   const current = await locked(call, input, 'cancel');
+  await endStationTasks(call.tx, current);
   return moveTo(call, current, {
     status: 'cancelled',
     cancelledAt: new Date(),

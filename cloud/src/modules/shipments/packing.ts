@@ -69,15 +69,21 @@ export async function recordPackingScan(
   const shipment = await lockShipment(tx, input.shipmentId);
   refuseUnless(shipment, 'pack');
   const target = await openTarget(tx, input.packageId, shipment);
-  if (input.stationId != null) await checkStation(tx, input.stationId, shipment.plantId);
+  // A plant scanner's station is its task's, checked against the shipment's plant when assigned.
+  if (input.stationId != null && input.source === 'browser')
+    await checkStation(tx, input.stationId, shipment.plantId);
   const scanEventId = input.source === 'edge' ? input.scanEventId : null;
   const scan = parseGs1(input.data, { now });
   const items = await shipmentItems(tx, shipment);
-  const packages = await tx
-    .select({ id: pk.id, kind: pk.kind, sscc: pk.sscc, status: pk.status, parentId: pk.parentId })
-    .from(pk)
-    .where(and(eq(pk.plantId, shipment.plantId), eq(pk.shipmentId, shipment.id)));
   const content = scanContent(scan, now);
+  // The shipment's other packages matter only to a scan of an SSCC (00); a product scan skips them.
+  const packages =
+    content.sscc === null
+      ? [target]
+      : await tx
+          .select({ id: pk.id, kind: pk.kind, sscc: pk.sscc, status: pk.status, parentId: pk.parentId })
+          .from(pk)
+          .where(and(eq(pk.plantId, shipment.plantId), eq(pk.shipmentId, shipment.id)));
   let answer = answerScan(
     scan,
     {
@@ -92,10 +98,13 @@ export async function recordPackingScan(
     { now, scanEventId },
   );
   let packedItemId: string | null = null;
+  let packedQuantity = 0;
   if (answer.result === 'ok' && answer.action === 'pack') {
     const packing = answer;
-    if (await pack(call, shipment, target, packing, scanEventId)) packedItemId = packing.item.id;
-    else
+    if (await pack(call, shipment, target, packing, scanEventId)) {
+      packedItemId = packing.item.id;
+      packedQuantity = packing.content.quantity;
+    } else
       answer = {
         result: 'duplicate',
         message:
@@ -123,6 +132,9 @@ export async function recordPackingScan(
       detail: { packageId: target.id, sscc: target.sscc, elements: scan.elements, ...detailOf(answer) },
       source: input.source,
       scannedBy: principal.userId,
+      // The moment of this scan, not the transaction's start: a plant scanner's batch packs many
+      // scans in one transaction, and the scan log lists them in the order they were answered.
+      at: sql`clock_timestamp()`,
     })
     .returning({ id: tables.packingScans.id });
   audit(tx, {
@@ -139,7 +151,11 @@ export async function recordPackingScan(
       source: input.source,
     },
   });
-  const { moved, items: after } = await followPacking(call, shipment, items);
+  // The items as they are now: only the packed one changed, under the shipment's lock.
+  const afterScan = items.map((i) =>
+    i.id === packedItemId ? { ...i, packedQuantity: i.packedQuantity + packedQuantity } : i,
+  );
+  const { moved, items: after } = await followPacking(call, shipment, items, afterScan);
   announce(call, shipment);
   const item = after.find((i) => i.id === packedItemId);
   return {
@@ -267,9 +283,13 @@ function detailOf(answer: PackingAnswer) {
 }
 
 /** Draft → picking at the first scan, picking → packed once every item is complete. */
-async function followPacking(call: ShipmentCall, shipment: Shipment, before: readonly ShipmentItem[]) {
+async function followPacking(
+  call: ShipmentCall,
+  shipment: Shipment,
+  before: readonly ShipmentItem[],
+  items: ShipmentItem[],
+) {
   const { tx } = call;
-  const items = await shipmentItems(tx, shipment);
   const progress = items.map((i) => ({ id: i.id, quantity: i.quantity, packed: i.packedQuantity }));
   const status = statusAfterPacking(shipment.status, progress, true);
   if (status === shipment.status) return { moved: shipment, items };

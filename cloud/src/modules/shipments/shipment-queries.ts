@@ -94,9 +94,10 @@ export async function findShipment(tx: Sql, id: string): Promise<Shipment> {
 
 /** Locks the shipment for the rest of the transaction: packing, edits and moves of one shipment queue up. */
 export async function lockShipment(tx: Sql, id: string): Promise<Shipment> {
-  const [locked] = await tx.select({ id: s.id }).from(s).where(eq(s.id, id)).for('update');
+  // One statement, locking the shipment's row only (not the customer's or carrier's it joins).
+  const [locked] = await selectShipments(tx).where(eq(s.id, id)).for('update', { of: s });
   if (locked === undefined) throw notFound('Shipment');
-  return findShipment(tx, id);
+  return asShipment(locked);
 }
 
 /** The shipment's items in line order, with what each has packed. */

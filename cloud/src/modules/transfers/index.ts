@@ -7,5 +7,6 @@
 export { openTransferPackage } from './packing.js';
 export { recordTransferScan, type TransferScanInput, type TransferScanOutcome } from './scans.js';
 export { shipTransfer } from './shipping.js';
+export { transferStationHandler } from './station-handler.js';
 export { createTransfer, type TransferCall } from './transfers.js';
 export { transfersRouter } from './transfers.router.js';

@@ -1,0 +1,48 @@
+import { join } from 'node:path';
+import {
+  DeadLetterStore,
+  DeviceAuth,
+  EmbeddedBroker,
+  Ingress,
+  Outbox,
+  UnitGroup,
+  Uplink,
+} from '@plantline/edge';
+import type { Logger } from 'pino';
+
+/*
+ * A plant edge inside the test's process, built from the same units as the edge's main.ts: the
+ * embedded MQTT broker (anonymous devices allowed), the ingress, the outbox and dead letters on disk
+ * in `dataDir`, and the uplink sending to `cloudUrl` with an edge key and publishing the stations'
+ * answers on the broker. Stop it before the cloud.
+ */
+export async function startEdgeInProcess(options: {
+  cloudUrl: string;
+  apiKey: string;
+  dataDir: string;
+  log: Logger;
+}) {
+  const { log, dataDir } = options;
+  const outbox = new Outbox({ dir: join(dataDir, 'outbox'), maxBytes: 1 << 30, log });
+  const deadLetters = new DeadLetterStore({ dir: dataDir, log });
+  const ingress = new Ingress({ outbox, deadLetters });
+  const broker = new EmbeddedBroker({
+    host: '127.0.0.1',
+    port: 0,
+    auth: new DeviceAuth({ localLogin: undefined, allowAnonymous: true }),
+    ingress,
+    log,
+  });
+  const uplink = new Uplink({
+    cloudUrl: options.cloudUrl,
+    apiKey: options.apiKey,
+    outbox,
+    deadLetters,
+    receivedPerS: () => ingress.stats().receivedPerS,
+    log,
+    answers: broker,
+  });
+  const units = new UnitGroup([outbox, ingress, deadLetters, uplink, broker], log);
+  await units.start();
+  return { url: broker.url!, uplink, ingress, deadLetters, stop: () => units.stop() };
+}
