@@ -2,6 +2,7 @@
  * Customer shipments and packing by scanning (docs/logistics.md). The logistics router mounts the
  * routers; the edge's scan events will reach packing through `recordPackingScan` with `source: 'edge'`.
  */
+export { deliverShipment, shipShipment } from './lifecycle.js';
 export { openPackage } from './packages.js';
 export { type PackingOutcome, type PackingScanInput, recordPackingScan } from './packing.js';
 export { packingRouter } from './packing.router.js';

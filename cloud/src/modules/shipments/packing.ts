@@ -42,6 +42,11 @@ export type PackingScanInput = {
   /** What the scanner sent, as received. */
   data: string;
   stationId?: string | null | undefined;
+  /**
+   * When it was scanned: now unless given. Not offered by the API; the demo packs its past shipments
+   * on the days they were packed (docs/demo.md, "Shipments").
+   */
+  at?: Date | undefined;
 } & ScanSource;
 
 export interface PackingOutcome {
@@ -63,7 +68,7 @@ export async function recordPackingScan(
   input: PackingScanInput,
 ): Promise<PackingOutcome> {
   const { tx, principal } = call;
-  const now = new Date();
+  const now = input.at ?? new Date();
   const shipment = await lockShipment(tx, input.shipmentId);
   refuseUnless(shipment, 'pack');
   const target = await openTarget(tx, input.packageId, shipment);
@@ -92,7 +97,7 @@ export async function recordPackingScan(
   let packedItemId: string | null = null;
   if (answer.result === 'ok' && answer.action === 'pack') {
     const packing = answer;
-    if (await pack(call, shipment, target, packing, scanEventId)) packedItemId = packing.item.id;
+    if (await pack(call, shipment, target, packing, { scanEventId, at: now })) packedItemId = packing.item.id;
     else
       answer = {
         result: 'duplicate',
@@ -115,6 +120,7 @@ export async function recordPackingScan(
       shipmentId: shipment.id,
       stationId: input.stationId ?? null,
       scanEventId,
+      at: now,
       data: input.data,
       result: answer.result,
       message: answer.message,
@@ -217,7 +223,7 @@ async function pack(
   shipment: Shipment,
   target: PackingPackage,
   answer: Extract<PackingAnswer, { action: 'pack' }>,
-  scanEventId: string | null,
+  { scanEventId, at }: { scanEventId: string | null; at: Date },
 ): Promise<boolean> {
   const { tx, principal } = call;
   const i = tables.shipmentItems;
@@ -240,6 +246,7 @@ async function pack(
       expiry: answer.content.expiry,
       quantity: String(answer.content.quantity),
       scanEventId,
+      packedAt: at,
       packedBy: principal.userId,
     })
     .onConflictDoNothing()
