@@ -73,7 +73,9 @@ function palletLabel(key: string, name: string, width: number, height: number) {
 /**
  * The GS1 logistic label for a mixed pallet, whose contents are more than one GTIN: no (02) content
  * and (37) count describe it, so the SSCC alone identifies it (the GS1 Logistic Label Guideline's
- * minimum), with the order (400) beside it when the shipment has one.
+ * minimum). The order is printed in words only: a customer's PO of letters and digits is often wider
+ * than a 4-inch label allows a GS1-128 symbol at GS1's smallest X-dimension, and a label that cannot
+ * be issued for its PO helps nobody.
  */
 function mixedPalletLabel(): LabelTemplate {
   const width = 101.6;
@@ -89,15 +91,6 @@ function mixedPalletLabel(): LabelTemplate {
     { type: 'text', x: MARGIN, y: 37, text: 'CONTENT  MIXED', size: 10, bold: true },
     { type: 'text', x: MARGIN, y: 42, text: 'ORDER  {po}', size: 10, bold: true, optional: true },
     { type: 'line', x: 0, y: 62, length: width, direction: 'horizontal', thickness: 0.5 },
-    {
-      type: 'gs1_128',
-      x: 0,
-      y: 64,
-      width,
-      height: 30,
-      elements: [{ ai: '400', optional: true }],
-      maxSymbols: 1,
-    },
     { type: 'gs1_128', x: 0, y: ssccTop, width, height: 32, elements: [{ ai: '00' }] },
   ];
   return labelTemplateSchema.parse({

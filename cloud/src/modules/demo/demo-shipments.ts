@@ -104,7 +104,8 @@ export async function seedDemoShipments(
             shipToId: to.shipToId,
             carrierId,
             plannedShipDate: day,
-            customerPo: `PO-${to.code.slice(0, 4)}-${4100 + plantIndex * 10 + index}`,
+            // Numeric, as ERP purchase orders are: it fits the labels' (400) symbol.
+            customerPo: `45000${41000 + plantIndex * 10 + index}`,
             products: lines.flatMap((line) => {
               const id = productId(line.product);
               return id === undefined ? [] : [{ productId: id, quantity: line.quantity }];
