@@ -92,6 +92,30 @@ describe.runIf(hasChromium)('a shipment packed by scanning', () => {
     // A planner plans; packing and shipping are the dock's.
     expect(await planner.getByRole('link', { name: 'Open packing station' }).count()).toBe(0);
 
+    // Edited in place before anything is packed: the booked pickup's tracking number and a note.
+    await planner.getByRole('button', { name: 'Edit…' }).click();
+    const edit = planner.getByRole('form', { name: `Edit ${number}` });
+    await edit.getByLabel('Quantity of line 1').fill('0');
+    await edit.getByText('Must be above zero').waitFor();
+    await edit.getByLabel('Quantity of line 1').fill('3');
+    await edit.getByLabel('Tracking number').fill('1Z999AA10123456784');
+    await edit.getByLabel('Note').fill('Dock 3, call ahead');
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await planner.getByText(`${number} was saved.`).waitFor();
+    await planner.getByText('Dock 3, call ahead').waitFor();
+    expect(await planner.getByRole('form', { name: `Edit ${number}` }).count()).toBe(0);
+
+    // The list narrowed to the shipment's customer has it; kept in the URL.
+    const customer = (await planner.locator('.facts dd').first().textContent())!.trim();
+    await planner.getByRole('link', { name: 'Shipments', exact: true }).first().click();
+    await planner.getByRole('heading', { level: 1, name: 'Shipments' }).waitFor();
+    await planner.getByLabel('Customer').selectOption({ label: customer });
+    await planner.waitForURL(/customer=/);
+    await planner.locator(`tr[data-shipment="${number}"]`).waitFor();
+    const codes = await planner.locator('tr[data-shipment] td:nth-child(3)').allTextContents();
+    expect(new Set(codes.map((c) => c.trim()))).toEqual(new Set([customer.split(' · ')[0]]));
+    await planner.goto(shipmentUrl);
+
     const operator = await pageAs(
       ui.browser,
       ui.cloud.url,
@@ -154,7 +178,8 @@ describe.runIf(hasChromium)('a shipment packed by scanning', () => {
     await operator.getByRole('button', { name: 'Ship…' }).click();
     const dialog = operator.getByRole('dialog', { name: `Ship ${number}` });
     await dialog.getByLabel('Carrier').selectOption({ index: 1 });
-    await dialog.getByLabel('Tracking number').fill('1Z999AA10123456784');
+    // The tracking number the planner entered is there already.
+    expect(await dialog.getByLabel('Tracking number').inputValue()).toBe('1Z999AA10123456784');
     await dialog.getByRole('button', { name: 'Ship', exact: true }).click();
     await operator.getByText(`${number} was shipped.`).waitFor();
     await operator.getByLabel('Status: Shipped').waitFor();

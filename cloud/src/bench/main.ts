@@ -1,6 +1,7 @@
 import { apiBenchmark } from './api.bench.js';
 import { auditBenchmark } from './audit.bench.js';
 import { configBenchmark } from './config.bench.js';
+import { demoBenchmark } from './demo.bench.js';
 import { e2eBenchmark } from './e2e.bench.js';
 import { fanoutBenchmark } from './fanout.bench.js';
 import { ingestBenchmark } from './ingest.bench.js';
@@ -26,6 +27,7 @@ const benchmarks: Record<string, () => Promise<Record<string, unknown>>> = {
   workflow: workflowBenchmark,
   reports: reportsBenchmark,
   scan: scanBenchmark,
+  demo: demoBenchmark,
 };
 
 const requested = process.argv.slice(2).filter((a) => a !== '--');

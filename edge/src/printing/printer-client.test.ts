@@ -115,6 +115,18 @@ describe('PrinterClient', () => {
     expect(result.error).toMatchObject({ code: 'refused', attempts: 3 });
   });
 
+  it('says a printer host name that does not resolve is the address to check', async () => {
+    // RFC 6761: names under .invalid never resolve.
+    const result = await (await client({ maxAttempts: 2 })).print(
+      { host: 'label-printer.invalid', port: 9100 },
+      label,
+    );
+    expect(result.error).toMatchObject({ code: 'unreachable', attempts: 2 });
+    expect(result.error?.message).toMatch(
+      /^no printer found by that host name on the plant network \(getaddrinfo (ENOTFOUND|EAI_AGAIN) label-printer\.invalid\); check the printer's host on the Printers page$/,
+    );
+  });
+
   it('waits for a printer busy with another sender', async () => {
     const fake = await printer({ oneAtATime: true, status: {} });
     const other: Socket = connect({ host: '127.0.0.1', port: fake.port });

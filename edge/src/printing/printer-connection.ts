@@ -114,6 +114,12 @@ export function runSession(
 function classify(phase: string, err: NodeJS.ErrnoException): [PrintErrorCode, string] {
   if (phase === 'connect') {
     if (err.code === 'ECONNREFUSED') return ['refused', `connection refused (${err.message})`];
+    // The usual first print of a printer added with a mistyped or made-up address: say what to fix.
+    if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN')
+      return [
+        'unreachable',
+        `no printer found by that host name on the plant network (${err.message}); check the printer's host on the Printers page`,
+      ];
     return ['unreachable', `printer unreachable (${err.code ?? err.message})`];
   }
   // Nothing of the job was written yet: the printer is taken by another sender or reset us.

@@ -89,6 +89,39 @@ function palletLabel(key: string, name: string, width: number, height: number, c
   return labelTemplateSchema.parse({ key, name, kind: 'pallet_sscc', width, height, items });
 }
 
+/**
+ * The GS1 logistic label for a mixed pallet, whose contents are more than one GTIN: no (02) content
+ * and (37) count describe it, so the SSCC alone identifies it (the GS1 Logistic Label Guideline's
+ * minimum). The order is printed in words only: a customer's PO of letters and digits is often wider
+ * than a 4-inch label allows a GS1-128 symbol at GS1's smallest X-dimension, and a label that cannot
+ * be issued for its PO helps nobody.
+ */
+function mixedPalletLabel(): LabelTemplate {
+  const width = 101.6;
+  const height = 152.4;
+  const ssccTop = height - PALLET_BOTTOM_MARGIN - PALLET_SYMBOL_SLOT;
+  const items: LabelItemInput[] = [
+    ...party('From', MARGIN),
+    ...party('To', width / 2 + MARGIN),
+    { type: 'line', x: width / 2, y: 2, length: 20, direction: 'vertical', thickness: 0.3 },
+    { type: 'line', x: 0, y: 23, length: width, direction: 'horizontal', thickness: 0.5 },
+    { type: 'text', x: MARGIN, y: 25, text: 'SSCC', size: 7 },
+    { type: 'text', x: MARGIN, y: 28, text: '{sscc}', size: 18, bold: true },
+    { type: 'text', x: MARGIN, y: 37, text: 'CONTENT  MIXED', size: 10, bold: true },
+    { type: 'text', x: MARGIN, y: 42, text: 'ORDER  {po}', size: 10, bold: true, optional: true },
+    { type: 'line', x: 0, y: 62, length: width, direction: 'horizontal', thickness: 0.5 },
+    { type: 'gs1_128', x: 0, y: ssccTop, width, height: PALLET_SYMBOL_SLOT, elements: [{ ai: '00' }] },
+  ];
+  return labelTemplateSchema.parse({
+    key: 'pallet-mixed-4x6',
+    name: 'GS1 logistic label 4×6″, mixed pallet',
+    kind: 'pallet_sscc',
+    width,
+    height,
+    items,
+  });
+}
+
 /** A case of one trade item: (01) with its lot and date in GS1-128, and the same in a GS1 DataMatrix. */
 function cartonLabel(): LabelTemplate {
   const width = 101.6;
@@ -153,6 +186,7 @@ export const builtinLabelTemplates: readonly LabelTemplate[] = [
   palletLabel('pallet-4x6', 'GS1 logistic label 4×6″', 101.6, 152.4, 2),
   palletLabel('pallet-a6', 'GS1 logistic label A6', 105, 148, 2),
   palletLabel('pallet-a5', 'GS1 logistic label A5', 148, 210, 3),
+  mixedPalletLabel(),
   cartonLabel(),
   productLotLabel(),
 ];

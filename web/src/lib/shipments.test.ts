@@ -9,6 +9,7 @@ import {
   packedPercent,
   parseShipmentFilter,
   plantDate,
+  readableScanData,
   resultLabel,
   scanData,
   shipmentFilterQuery,
@@ -20,19 +21,39 @@ import {
 
 describe('shipments in the web', () => {
   it('reads the list filter from the URL, open shipments by default, and writes it back', () => {
+    const customer = '0193a0c4-5b6e-7d8f-9a0b-1c2d3e4f5a6b';
     expect(parseShipmentFilter(new URLSearchParams(''))).toEqual({
       status: ['draft', 'picking', 'packed'],
+      customerId: '',
       text: '',
     });
-    const chosen = parseShipmentFilter(new URLSearchParams('status=shipped,bogus,draft&q=SHP-1'));
-    expect(chosen).toEqual({ status: ['shipped', 'draft'], text: 'SHP-1' });
-    expect(shipmentFilterQuery(chosen)).toEqual({ status: 'draft,shipped', q: 'SHP-1' });
-    expect(shipmentFilterQuery({ status: ['packed', 'draft', 'picking'], text: ' ' })).toEqual({
-      status: null,
+    const chosen = parseShipmentFilter(
+      new URLSearchParams(`status=shipped,bogus,draft&q=SHP-1&customer=${customer}`),
+    );
+    expect(chosen).toEqual({ status: ['shipped', 'draft'], customerId: customer, text: 'SHP-1' });
+    expect(shipmentFilterQuery(chosen)).toEqual({ status: 'draft,shipped', customer, q: 'SHP-1' });
+    expect(
+      shipmentFilterQuery({ status: ['packed', 'draft', 'picking'], customerId: '', text: ' ' }),
+    ).toEqual({ status: null, customer: null, q: null });
+    expect(shipmentFilterQuery({ status: [], customerId: '', text: '' })).toEqual({
+      status: '',
+      customer: null,
       q: null,
     });
-    expect(shipmentFilterQuery({ status: [], text: '' })).toEqual({ status: '', q: null });
-    expect(parseShipmentFilter(new URLSearchParams('status='))).toEqual({ status: [], text: '' });
+    expect(parseShipmentFilter(new URLSearchParams('status='))).toEqual({
+      status: [],
+      customerId: '',
+      text: '',
+    });
+    // Something that is no id in the URL (a typo, an old link) filters nothing.
+    expect(parseShipmentFilter(new URLSearchParams('customer=ACME')).customerId).toBe('');
+  });
+
+  it('shows the group separator of scanned data where a person can see it', () => {
+    expect(readableScanData('0109521234100010\u001d10L-1\u001d3040')).toBe(
+      '0109521234100010⟨GS⟩10L-1⟨GS⟩3040',
+    );
+    expect(readableScanData('(01)09521234100010')).toBe('(01)09521234100010');
   });
 
   it('names statuses and scan results, and colours them', () => {

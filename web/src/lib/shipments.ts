@@ -1,3 +1,4 @@
+import { idParam, idQuery } from './records/list-url';
 import type { trpc } from './trpc';
 import type { FieldErrors } from './validation';
 
@@ -39,16 +40,21 @@ export const OPEN_STATUSES: readonly ShipmentStatus[] = ['draft', 'picking', 'pa
 
 export interface ShipmentFilter {
   status: ShipmentStatus[];
+  /** One customer's shipments, or '' for every customer's. */
+  customerId: string;
   text: string;
 }
 
 const isStatus = (value: string): value is ShipmentStatus => statusLabels.has(value);
 
-/** The list's filter from the URL: `status=draft,picking`, `q=words`; no status means the open ones. */
+/**
+ * The list's filter from the URL: `status=draft,picking`, `customer=<id>`, `q=words`; no status means
+ * the open ones.
+ */
 export function parseShipmentFilter(params: URLSearchParams): ShipmentFilter {
   const raw = params.get('status');
   const status = raw === null ? [...OPEN_STATUSES] : raw.split(',').filter(isStatus);
-  return { status, text: params.get('q') ?? '' };
+  return { status, customerId: idParam(params, 'customer'), text: params.get('q') ?? '' };
 }
 
 /** The URL query of a filter: the open statuses are the default and are left out. */
@@ -57,6 +63,7 @@ export function shipmentFilterQuery(filter: ShipmentFilter): Record<string, stri
   const isDefault = ordered.join(',') === OPEN_STATUSES.join(',');
   return {
     status: isDefault ? null : ordered.join(','),
+    customer: idQuery(filter.customerId),
     q: filter.text.trim() === '' ? null : filter.text.trim(),
   };
 }
@@ -129,6 +136,12 @@ export function scanData(text: string, symbologyIdentifier = ''): string {
   return `${symbologyIdentifier}${data}`;
 }
 
+/**
+ * Scan data as a person reads it: the group separator a scanner sends for FNC1 (ASCII 29, invisible or
+ * a box in most fonts) shown as ⟨GS⟩, where one element string ends and the next begins.
+ */
+export const readableScanData = (data: string) => data.replaceAll(GS, '⟨GS⟩');
+
 /** The tree of packages: pallets with the cartons on them, then loose cartons, in their order. */
 export function packageTree<T extends { id: string; parentId: string | null }>(
   packages: readonly T[],
@@ -170,7 +183,8 @@ export const emptyShipment = (): NewShipmentValues => ({
   products: [],
 });
 
-const quantityProblem = (text: string): string | null => {
+/** A quantity as typed: a number above zero. */
+export const quantityProblem = (text: string): string | null => {
   const value = Number(text);
   if (text.trim() === '' || !Number.isFinite(value)) return 'Enter a quantity';
   return value > 0 ? null : 'Must be above zero';

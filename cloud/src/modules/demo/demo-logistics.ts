@@ -127,6 +127,25 @@ interface DemoRequest {
 }
 
 export const DEMO_REQUESTS: readonly DemoRequest[] = [
+  // Due today and not planned yet: a planner plans them, the dock packs and ships them, OTD moves.
+  {
+    plant: 'RIV',
+    customer: 'ALPINE',
+    product: 'BRK-100',
+    quantity: 40,
+    requestedIn: 0,
+    customerPo: 'AT-77088',
+    promises: [],
+  },
+  {
+    plant: 'RIV',
+    customer: 'ALPINE',
+    product: 'BRK-200',
+    quantity: 30,
+    requestedIn: 0,
+    customerPo: 'AT-77088',
+    promises: [],
+  },
   {
     plant: 'RIV',
     customer: 'NORDBRAKE',

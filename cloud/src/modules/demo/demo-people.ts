@@ -11,9 +11,10 @@ import { act, type WorkflowContext } from '../workflow/index.js';
  * The demo's people (docs/demo.md, "People"): enough of each built-in role that the default NCR and
  * change order workflows can be walked end to end, separation of duties included — two Quality
  * signatures from people other than the initiator, an Engineering one beside them, a change board of
- * two engineers and one of Quality. They share the administrator's password, so one password opens
- * every door of the demo. They work at Riverside, where the demo's NCRs are: pages that list one plant
- * at a time open on a person's first plant.
+ * two engineers and one of Quality; a planner and a shipper take a shipment from plan to truck. They
+ * share the administrator's password, so one password opens every door of the demo. They work at
+ * Riverside, where the demo's NCRs and due requests are: pages that list one plant at a time open on a
+ * person's first plant.
  */
 
 export type DemoPersonKey =
@@ -23,7 +24,9 @@ export type DemoPersonKey =
   | 'engineer1'
   | 'engineer2'
   | 'operator'
-  | 'supervisor';
+  | 'supervisor'
+  | 'planner'
+  | 'shipping';
 
 export interface DemoPerson {
   key: DemoPersonKey;
@@ -94,6 +97,22 @@ export const DEMO_PEOPLE: readonly DemoPerson[] = [
     role: 'supervisor',
     plants: ['RIV'],
     part: 'Supervisor: raises NCRs, gets overdue reviews',
+  },
+  {
+    key: 'planner',
+    email: `nora.lindqvist@${DOMAIN}`,
+    displayName: 'Nora Lindqvist',
+    role: 'planner',
+    plants: ['RIV'],
+    part: 'Planner: plans shipments from delivery requests, promises dates',
+  },
+  {
+    key: 'shipping',
+    email: `sam.okafor@${DOMAIN}`,
+    displayName: 'Sam Okafor',
+    role: 'shipper',
+    plants: ['RIV'],
+    part: 'Shipping: packs shipments by scanning, prints labels, ships',
   },
 ];
 

@@ -6,13 +6,16 @@ import { signIn } from '../../testing/api.js';
 import { callerContext } from '../../testing/context.js';
 import { type TestDatabase, testEngines, testLog } from '../../testing/engines.js';
 import { startTestServer } from '../../testing/server.js';
+import { plantDate } from './demo-logistics.js';
 import { seedDemoTenant } from './demo-seed.js';
 import { DEMO_GS1_PREFIX } from './demo-shipments.js';
+import { PAST_DELIVERIES } from './demo-shipping-history.js';
 
 /*
  * The demo's shipments (docs/demo.md, "Shipments"): two open ones per plant, numbered by each
  * plant's scheme, one of them being picked with a carton half packed by scan under the demo's GS1
- * company prefix.
+ * company prefix; and eight weeks of past shipments, packed, shipped and delivered on their own days,
+ * which give on-time delivery its figures.
  */
 describe.each(testEngines)('the demo shipments ($name engine)', (engine) => {
   let database: TestDatabase;
@@ -44,11 +47,9 @@ describe.each(testEngines)('the demo shipments ($name engine)', (engine) => {
 
   it('plans two open shipments per plant, one of them half packed', async () => {
     const admin = await signIn(server.url, email, password);
-    const { items } = await admin.trpc.logistics.shipments.list.query({});
-    const year = new Date().getUTCFullYear();
-    expect(items.map((s) => s.number).sort()).toEqual(
-      ['LAK', 'RIV'].flatMap((plant) => [1, 2].map((seq) => `SHP-${plant}-${year}-0000${seq}`)),
-    );
+    const { items } = await admin.trpc.logistics.shipments.list.query({ status: ['draft', 'picking'] });
+    expect(items.map((s) => s.number)).toHaveLength(4);
+    for (const s of items) expect(s.number).toMatch(/^SHP-(RIV|LAK)-\d{4}-\d{5}$/);
     expect(items.map((s) => s.status).sort()).toEqual(['draft', 'draft', 'picking', 'picking']);
     const picking = items.find((s) => s.status === 'picking')!;
     const page = await admin.trpc.logistics.shipments.get.query({ id: picking.id });
@@ -71,5 +72,57 @@ describe.each(testEngines)('the demo shipments ($name engine)', (engine) => {
       ['HSG-310', 6, 6, 0],
     ]);
     expect(page.packages.map((p) => [p.kind, p.status])).toEqual([['pallet', 'shipped']]);
+  });
+
+  it('has eight weeks of shipped history on the days it happened, late ones with their reason', async () => {
+    const admin = await signIn(server.url, email, password);
+    const { items } = await admin.trpc.logistics.shipments.list.query({
+      status: ['shipped', 'delivered'],
+      limit: 200,
+    });
+    const planned = Object.values(PAST_DELIVERIES).flat();
+    expect(items).toHaveLength(planned.length);
+    // Planned before the open ones, so numbered before them.
+    const open = await admin.trpc.logistics.shipments.list.query({ status: ['draft', 'picking'] });
+    const seq = (n: string) => Number(n.slice(-5));
+    const riv = (list: { number: string }[]) => list.filter((s) => s.number.startsWith('SHP-RIV'));
+    expect(Math.max(...riv(items).map((s) => seq(s.number)))).toBeLessThan(
+      Math.min(...riv(open.items).map((s) => seq(s.number))),
+    );
+    const now = Date.now();
+    for (const listed of items) {
+      const shipment = await admin.trpc.logistics.shipments.get.query({ id: listed.id });
+      const shippedAt = new Date(shipment.shippedAt!).getTime();
+      expect(shippedAt).toBeLessThan(now);
+      expect(shippedAt).toBeGreaterThan(now - 60 * 86_400_000);
+      expect(shipment.items.every((i) => i.packedQuantity === i.quantity)).toBe(true);
+      expect(shipment.packages.map((p) => p.status)).toEqual(['shipped']);
+      // Packed on the day it left, not on the day the demo was made.
+      const scannedAt = new Date(shipment.scans[0]!.at).getTime();
+      expect(scannedAt).toBeLessThan(shippedAt);
+      expect(shippedAt - scannedAt).toBeLessThan(86_400_000);
+      if (shipment.status === 'delivered')
+        expect(new Date(shipment.deliveredAt!).getTime()).toBeGreaterThan(shippedAt);
+    }
+    const reasons = items.map((s) => s.lateReason).filter((r) => r !== '');
+    expect(reasons.sort()).toEqual(
+      planned.flatMap((p) => (p.lateReason === undefined ? [] : [p.lateReason])).sort(),
+    );
+
+    // OTD over the last 28 days at Riverside, as the board's tile asks for it: late ones count against it.
+    const plants = await admin.trpc.tenancy.plants.list.query();
+    const riverside = plants.find((p) => p.code === 'RIV')!;
+    const today = plantDate(new Date(), riverside.timezone, 0);
+    const report = await admin.trpc.kpi.otd.query({
+      plantId: riverside.id,
+      from: plantDate(new Date(), riverside.timezone, -27),
+      to: today,
+      bucket: 'week',
+    });
+    const recent = PAST_DELIVERIES.RIV!.filter((p) => p.requestedAgo <= 27);
+    const late = recent.filter((p) => p.lateReason !== undefined);
+    expect(report.totals.toRequest.due).toBe(recent.length);
+    expect(report.totals.toRequest.otd).toBeCloseTo((recent.length - late.length) / recent.length);
+    expect(report.lateLines.toRequest.map((l) => l.reason)).toEqual(late.map((p) => p.lateReason));
   });
 });

@@ -4,6 +4,7 @@ import type { Database, Sql } from '../../db/index.js';
 import type { EventBus, Principal } from '../../platform/index.js';
 import { readSettingsRecord, tenantSettings, updateSettings } from '../settings/index.js';
 import { createShipment, openPackage, recordPackingScan, type ShipmentCall } from '../shipments/index.js';
+import { defaultShipTos, seedShippingHistory } from './demo-shipping-history.js';
 
 /*
  * The demo's shipments (docs/demo.md, "Shipments"): two open shipments per demo plant, so the
@@ -56,7 +57,10 @@ const DEMO_LINES = [
   [{ product: 'HSG-310', quantity: 20 }],
 ] as const;
 
-/** Plans the demo shipments in the administrator's name and packs part of one per plant. */
+/**
+ * Records the plants' past shipping (demo-shipping-history.ts), then plans the open demo shipments in
+ * the administrator's name and packs part of one per plant.
+ */
 export async function seedDemoShipments(
   db: Database,
   deps: { bus: EventBus },
@@ -79,6 +83,11 @@ export async function seedDemoShipments(
       await useDemoPrefix(tx, principal);
       const consignees = await demoConsignees(tx, demo.tenantId);
       const carrierId = await demoCarrier(tx, demo.tenantId);
+      await seedShippingHistory(call, {
+        plantIds: demo.plantIds,
+        customers: await defaultShipTos(call),
+        carrierIds: await activeCarriers(tx),
+      });
       const products = await tx
         .select({ id: tables.products.id, code: tables.products.code })
         .from(tables.products)
@@ -95,7 +104,8 @@ export async function seedDemoShipments(
             shipToId: to.shipToId,
             carrierId,
             plannedShipDate: day,
-            customerPo: `PO-${to.code.slice(0, 4)}-${4100 + plantIndex * 10 + index}`,
+            // Numeric, as ERP purchase orders are: it fits the labels' (400) symbol.
+            customerPo: `45000${41000 + plantIndex * 10 + index}`,
             products: lines.flatMap((line) => {
               const id = productId(line.product);
               return id === undefined ? [] : [{ productId: id, quantity: line.quantity }];
@@ -171,6 +181,15 @@ async function demoConsignees(tx: Sql, tenantId: string) {
     created.push({ customerId: customer!.id, code: fallback.code, shipToId: address!.id, isDefault: true });
   }
   return created;
+}
+
+async function activeCarriers(tx: Sql): Promise<string[]> {
+  const found = await tx
+    .select({ id: tables.carriers.id })
+    .from(tables.carriers)
+    .where(eq(tables.carriers.isActive, true))
+    .orderBy(asc(tables.carriers.code));
+  return found.map((c) => c.id);
 }
 
 async function demoCarrier(tx: Sql, tenantId: string): Promise<string> {

@@ -134,6 +134,14 @@ describe.each(testEngines)('issuing labels ($name engine)', (engine) => {
       /^The GS1 logistic label 4×6″ label needs gtin for \(02\); count for \(37\)/,
     );
     expect(refused.data?.fieldErrors).toMatchObject({ gtin: 'Required by the label template' });
+    // The mixed pallet's label names it by its SSCC alone.
+    const mixedLabel = await admin.trpc.logistics.labels.issue.mutate({
+      packageId: mixed.packageId,
+      templateKey: 'pallet-mixed-4x6',
+    });
+    expect(mixedLabel.sscc).toBe(mixed.sscc);
+    expect(mixedLabel.elementString).toMatch(new RegExp(`\\(00\\)${mixed.sscc}$`));
+    expect(mixedLabel.elementString).not.toContain('(02)');
   });
 
   it('refuses what a label cannot carry: a GLN with a wrong check digit, a package without an SSCC', async () => {

@@ -5,6 +5,7 @@
  * routers; the edge's scan events reach packing at their station through `answerStationScans`, which
  * ingest calls with what it stored.
  */
+export { deliverShipment, shipShipment } from './lifecycle.js';
 export { openPackage } from './packages.js';
 export { type PackingOutcome, type PackingScanInput, recordPackingScan, type ScanSource } from './packing.js';
 export { packingRouter, SCAN_DATA_MAX_LENGTH } from './packing.router.js';

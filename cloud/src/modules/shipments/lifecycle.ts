@@ -67,6 +67,11 @@ export interface Shipping extends Move {
   backorder?: boolean | undefined;
   /** Why it leaves after its planned date (listed with the late shipments beside OTD). */
   lateReason?: string | undefined;
+  /**
+   * When it left: now unless given. Not offered by the API; the demo records its past shipments
+   * with it (docs/demo.md, "Shipments"), so their OTD is judged by the day they left.
+   */
+  shippedAt?: Date | undefined;
 }
 
 /**
@@ -87,9 +92,10 @@ export async function shipShipment(call: ShipmentCall, input: Shipping) {
   const progress = items.map((i) => ({ ...i, packed: i.packedQuantity }));
   const refusal = shipRefusal(progress, input.backorder === true);
   if (refusal !== null) throw new DomainError('conflict', refusal, { backorder: refusal });
+  const shippedAt = input.shippedAt ?? new Date();
   const shipped = await moveTo(call, current, {
     status: 'shipped',
-    shippedAt: new Date(),
+    shippedAt,
     carrierId,
     trackingNumber: input.trackingNumber?.trim() ?? current.trackingNumber,
     lateReason: input.lateReason?.trim() ?? current.lateReason,
@@ -97,7 +103,10 @@ export async function shipShipment(call: ShipmentCall, input: Shipping) {
   const pk = tables.packages;
   await tx
     .update(pk)
-    .set({ status: 'shipped', closedAt: sql`coalesce(${pk.closedAt}, now())` })
+    .set({
+      status: 'shipped',
+      closedAt: sql`coalesce(${pk.closedAt}, ${shippedAt.toISOString()}::timestamptz)`,
+    })
     .where(and(eq(pk.plantId, current.plantId), eq(pk.shipmentId, current.id)));
   await endStationTasks(tx, current);
   const rest = remainders(progress);

@@ -49,6 +49,8 @@ export interface NewPackage {
   kind: 'pallet' | 'carton';
   /** The open pallet of the same shipment a carton goes onto. */
   parentId?: string | null | undefined;
+  /** When it was opened: now unless given (the demo's past shipments; docs/demo.md, "Shipments"). */
+  at?: Date | undefined;
 }
 
 /** Opens a pallet or carton with the next SSCC. */
@@ -83,6 +85,7 @@ export async function openPackage(call: ShipmentCall, input: NewPackage) {
       parentId: input.parentId ?? null,
       kind: input.kind,
       sscc,
+      ...(input.at === undefined ? {} : { createdAt: input.at }),
       createdBy: principal.userId,
     })
     .returning({ id: pk.id });

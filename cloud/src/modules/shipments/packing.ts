@@ -42,6 +42,11 @@ export type PackingScanInput = {
   /** What the scanner sent, as received. */
   data: string;
   stationId?: string | null | undefined;
+  /**
+   * When it was scanned: now unless given. Not offered by the API; the demo packs its past shipments
+   * on the days they were packed (docs/demo.md, "Shipments").
+   */
+  at?: Date | undefined;
 } & ScanSource;
 
 export interface PackingOutcome {
@@ -65,7 +70,7 @@ export async function recordPackingScan(
   input: PackingScanInput,
 ): Promise<PackingOutcome> {
   const { tx, principal } = call;
-  const now = new Date();
+  const now = input.at ?? new Date();
   const shipment = await lockShipment(tx, input.shipmentId);
   refuseUnless(shipment, 'pack');
   const target = await openTarget(tx, input.packageId, shipment);
@@ -101,7 +106,7 @@ export async function recordPackingScan(
   let packedQuantity = 0;
   if (answer.result === 'ok' && answer.action === 'pack') {
     const packing = answer;
-    if (await pack(call, shipment, target, packing, scanEventId)) {
+    if (await pack(call, shipment, target, packing, { scanEventId, at: now })) {
       packedItemId = packing.item.id;
       packedQuantity = packing.content.quantity;
     } else
@@ -133,8 +138,9 @@ export async function recordPackingScan(
       source: input.source,
       scannedBy: principal.userId,
       // The moment of this scan, not the transaction's start: a plant scanner's batch packs many
-      // scans in one transaction, and the scan log lists them in the order they were answered.
-      at: sql`clock_timestamp()`,
+      // scans in one transaction, and the scan log lists them in the order they were answered. A
+      // time given by the caller (the demo's past shipping) is kept as given.
+      at: input.at ?? sql`clock_timestamp()`,
     })
     .returning({ id: tables.packingScans.id });
   audit(tx, {
@@ -236,7 +242,7 @@ async function pack(
   shipment: Shipment,
   target: PackingPackage,
   answer: Extract<PackingAnswer, { action: 'pack' }>,
-  scanEventId: string | null,
+  { scanEventId, at }: { scanEventId: string | null; at: Date },
 ): Promise<boolean> {
   const { tx, principal } = call;
   const i = tables.shipmentItems;
@@ -260,6 +266,7 @@ async function pack(
       bestBefore: answer.content.bestBefore,
       quantity: String(answer.content.quantity),
       scanEventId,
+      packedAt: at,
       packedBy: principal.userId,
     })
     .onConflictDoNothing()

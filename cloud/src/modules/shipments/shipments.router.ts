@@ -37,6 +37,8 @@ const headerFields = {
   note: z.string().trim().max(2000, 'At most 2000 characters').optional(),
 };
 
+const trackingNumber = z.string().trim().max(64, 'At most 64 characters');
+
 const move = { id, expectedVersion: z.number().int().min(1) };
 
 export const shipmentsRouter = router({
@@ -87,7 +89,7 @@ export const shipmentsRouter = router({
         .object({
           ...move,
           expectedVersion: move.expectedVersion,
-          patch: patchOf({ ...headerFields, shipToId: id }).optional(),
+          patch: patchOf({ ...headerFields, shipToId: id, trackingNumber }).optional(),
           addRequests: requestLines.optional(),
           addProducts: productLines.optional(),
           removeItemIds: z.array(id).max(200).optional(),
@@ -111,7 +113,7 @@ export const shipmentsRouter = router({
       z.object({
         ...move,
         carrierId: id.optional(),
-        trackingNumber: z.string().trim().max(64, 'At most 64 characters').optional(),
+        trackingNumber: trackingNumber.optional(),
         backorder: z.boolean().optional(),
         lateReason: z.string().trim().max(1000, 'At most 1000 characters').optional(),
       }),

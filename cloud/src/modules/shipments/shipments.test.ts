@@ -213,11 +213,26 @@ describe.each(testEngines)('shipments ($name engine)', (engine) => {
       const edited = await admin.trpc.logistics.shipments.update.mutate({
         id: shipment.id,
         expectedVersion: 1,
-        patch: { shipToId: a.customer.otherShipToId, note: 'Fragile', carrierId: a.carrier },
+        patch: {
+          shipToId: a.customer.otherShipToId,
+          note: 'Fragile',
+          carrierId: a.carrier,
+          trackingNumber: ' 1Z999AA10123456784 ',
+          plannedShipDate: '2030-01-15',
+        },
         addProducts: [{ productId: a.caliper, quantity: 3 }],
         quantities: [{ itemId: shipment.items[0]!.id, quantity: 6 }],
       });
-      expect(edited).toMatchObject({ version: 2, shipToLabel: 'Second dock', note: 'Fragile', quantity: 9 });
+      expect(edited).toMatchObject({
+        version: 2,
+        shipToLabel: 'Second dock',
+        note: 'Fragile',
+        quantity: 9,
+        carrierCode: 'DHL',
+        plannedShipDate: '2030-01-15',
+        trackingNumber: '1Z999AA10123456784',
+        trackingLink: 'https://track.example/?n=1Z999AA10123456784',
+      });
       expect(edited.items.map((i) => [i.lineNo, i.productCode, i.quantity])).toEqual([
         [1, 'BRK-100', 6],
         [2, 'BRK-200', 3],
@@ -225,6 +240,16 @@ describe.each(testEngines)('shipments ($name engine)', (engine) => {
     });
     expect(entries.map((e) => e.action)).toEqual(['shipment.update']);
     expect(entries[0]).toMatchObject({ entityLabel: shipment.number, plantId: a.plant1 });
+    expect(JSON.stringify(entries[0])).toContain('1Z999AA10123456784');
+    await expectApiError(
+      admin.trpc.logistics.shipments.update.mutate({
+        id: shipment.id,
+        expectedVersion: 2,
+        patch: { trackingNumber: 'X'.repeat(65) },
+      }),
+      'BAD_REQUEST',
+      /At most 64 characters/,
+    );
     const stale = await expectApiError(
       admin.trpc.logistics.shipments.update.mutate({
         id: shipment.id,

@@ -92,7 +92,7 @@ export async function insertShipment(
       tenantId: row.tenantId,
       code: 'shipment',
       plantId: row.plantId,
-      at: new Date(),
+      at: row.createdAt ?? new Date(),
     });
     const [created] = await withReferences(
       tx
@@ -152,6 +152,11 @@ export interface NewShipment extends ShipmentHeader {
   requests?: readonly RequestLine[] | undefined;
   products?: readonly ProductLine[] | undefined;
   custom?: Record<string, unknown> | undefined;
+  /**
+   * When it was planned: now unless given. Not offered by the API; the demo plans its past shipments
+   * on their days (docs/demo.md, "Shipments").
+   */
+  at?: Date | undefined;
 }
 
 /** Plans a shipment in the caller's name, as a draft. */
@@ -183,6 +188,7 @@ export async function createShipment(call: ShipmentCall, input: NewShipment) {
       customerPo: input.customerPo?.trim() || lines.customerPo || '',
       note: input.note?.trim() ?? '',
       createdBy: principal.userId,
+      ...(input.at === undefined ? {} : { createdAt: input.at, updatedAt: input.at }),
     },
     lines.items,
   );
@@ -201,7 +207,10 @@ export interface ShipmentUpdate {
   id: string;
   /** The `version` the editor saw. */
   expectedVersion: number;
-  patch?: (ShipmentHeader & { shipToId?: string | undefined }) | undefined;
+  /** The tracking number may be known before it leaves (a booked pickup); shipping can still change it. */
+  patch?:
+    | (ShipmentHeader & { shipToId?: string | undefined; trackingNumber?: string | undefined })
+    | undefined;
   addRequests?: readonly RequestLine[] | undefined;
   addProducts?: readonly ProductLine[] | undefined;
   /** Items with nothing packed yet. */
@@ -287,6 +296,7 @@ export async function updateShipment(call: ShipmentCall, input: ShipmentUpdate) 
   if (patch.plannedShipDate !== undefined) set.plannedShipDate = patch.plannedShipDate;
   if (patch.customerPo !== undefined) set.customerPo = patch.customerPo.trim();
   if (patch.note !== undefined) set.note = patch.note.trim();
+  if (patch.trackingNumber !== undefined) set.trackingNumber = patch.trackingNumber.trim();
   await withReferences(
     tx
       .update(tables.shipments)

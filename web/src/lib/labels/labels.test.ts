@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   blankPrinter,
   hostProblem,
+  packageLabelTemplate,
   printerInput,
   printStatusLabel,
   printsInFlight,
@@ -11,6 +12,13 @@ import {
 } from './labels';
 
 describe('labels in the web', () => {
+  it('labels a package of one GTIN with its content and count, a mixed one by its SSCC, an empty one not', () => {
+    expect(packageLabelTemplate(['09521234100010', '09521234100010'])).toBe('pallet-4x6');
+    expect(packageLabelTemplate(['09521234100010', '09521234100027'])).toBe('pallet-mixed-4x6');
+    expect(packageLabelTemplate(['09521234100010', null])).toBe('pallet-mixed-4x6');
+    expect(packageLabelTemplate([])).toBeNull();
+  });
+
   it('reads the print log again only while a print waits for the edge or the printer', () => {
     expect(printsInFlight([])).toBe(false);
     expect(printsInFlight([{ status: 'printed' }, { status: 'failed' }])).toBe(false);

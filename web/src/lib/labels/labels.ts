@@ -120,3 +120,16 @@ export const labelPdfHref = (labelId: string) => `/api/labels/${encodeURICompone
 
 /** The SVG as an image source: drawn by the browser as an image, so nothing in it can run. */
 export const svgImageSource = (svg: string) => `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
+
+/**
+ * The built-in template a package's SSCC label is issued with (docs/labels.md, "Built-in templates"):
+ * the GS1 logistic label with content (02) and count (37) when everything in it is one GTIN, the
+ * mixed pallet's label — the SSCC alone — when it holds more than one, none while it holds nothing.
+ */
+export function packageLabelTemplate(
+  gtins: readonly (string | null)[],
+): 'pallet-4x6' | 'pallet-mixed-4x6' | null {
+  if (gtins.length === 0) return null;
+  const distinct = new Set(gtins);
+  return distinct.size === 1 && !distinct.has(null) ? 'pallet-4x6' : 'pallet-mixed-4x6';
+}
