@@ -1,6 +1,7 @@
 import { auditRouter } from './modules/audit/index.js';
 import { changeOrdersRouter } from './modules/change-orders/index.js';
 import { configRouter } from './modules/config/index.js';
+import { dashboardsRouter } from './modules/dashboards/index.js';
 import { demoRouter } from './modules/demo/index.js';
 import { deviceCredentialsRouter } from './modules/devices/index.js';
 import { eventsRouter } from './modules/events/index.js';
@@ -45,6 +46,7 @@ export const appRouter = router({
   changeOrders: changeOrdersRouter,
   ncrs: ncrsRouter,
   logistics: logisticsRouter,
+  dashboards: dashboardsRouter,
 });
 
 export type AppRouter = typeof appRouter;
