@@ -15,6 +15,7 @@ import {
   deleteDashboard,
   diffVersions,
   restoreVersion,
+  shareableRoles,
   shareDashboard,
   unshareDashboard,
   updateDashboard,
@@ -84,6 +85,11 @@ export const dashboardsRouter = router({
   share: read
     .input(z.object({ id, roleIds: z.array(id).max(100) }))
     .mutation(({ ctx, input }) => shareDashboard(ctx, input)),
+  /**
+   * The roles a dashboard can be shared with, for whoever may share (dashboards.manage): sharing is
+   * no reason to need roles.read.
+   */
+  roles: read.query(({ ctx }) => shareableRoles(ctx)),
   /** Makes a shared dashboard personal again, its maker's. */
   unshare: read.input(z.object({ id })).mutation(({ ctx, input }) => unshareDashboard(ctx, input)),
   /** A personal copy of a dashboard the caller sees. */

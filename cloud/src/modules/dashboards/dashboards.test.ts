@@ -190,6 +190,8 @@ describe.each(testEngines)('dashboards ($name engine)', (engine) => {
       'FORBIDDEN',
     );
 
+    await expectApiError(operator.trpc.dashboards.roles.query(), 'FORBIDDEN');
+    expect((await engineer.trpc.dashboards.roles.query()).map((r) => r.key)).toContain('operator');
     const board = await engineer.trpc.dashboards.create.mutate({ name: 'Cell board', definition: def() });
     const trail = auditTrail(app.database.db, app.tenants.a);
     const entries = await trail.during(() =>

@@ -260,6 +260,14 @@ export async function shareDashboard(call: DashboardCall, input: { id: string; r
   return after;
 }
 
+export async function shareableRoles(call: DashboardCall) {
+  refuseSharedWithoutManage(await withViewer(call));
+  return call.tx
+    .select({ id: tables.roles.id, key: tables.roles.key, name: tables.roles.name })
+    .from(tables.roles)
+    .orderBy(tables.roles.name);
+}
+
 /** Makes a shared dashboard personal again, its maker's (or the caller's), seen by nobody else. */
 export async function unshareDashboard(call: DashboardCall, input: { id: string }) {
   const { tx, principal } = call;
