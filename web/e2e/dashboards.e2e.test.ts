@@ -14,7 +14,12 @@ describe.runIf(hasChromium)('dashboards', () => {
     await admin.goto(`${ui.cloud.url}/`);
     await signIn(admin, ADMIN_EMAIL, DEMO_PASSWORD);
     const roles = await trpcCall<{ id: string; key: string }[]>(admin, 'rbac.roles.list', undefined, 'GET');
-    const plants = await trpcCall<{ id: string; code: string }[]>(admin, 'tenancy.plants.list', undefined, 'GET');
+    const plants = await trpcCall<{ id: string; code: string }[]>(
+      admin,
+      'tenancy.plants.list',
+      undefined,
+      'GET',
+    );
     const riv = plants.find((p) => p.code === 'RIV')!.id;
     const user = (email: string, role: string) =>
       trpcCall(admin, 'users.create', {
@@ -27,10 +32,15 @@ describe.runIf(hasChromium)('dashboards', () => {
     await user('erin@demo.plantline.local', 'engineer');
     await user('otto@demo.plantline.local', 'operator');
 
-    const engineer = await (await ui.browser.newContext({ viewport: { width: 1440, height: 1000 } })).newPage();
+    const engineer = await (
+      await ui.browser.newContext({ viewport: { width: 1440, height: 1000 } })
+    ).newPage();
     await engineer.goto(`${ui.cloud.url}/`);
     await signIn(engineer, 'erin@demo.plantline.local', 'dashboard-password-1234');
-    await engineer.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboards' }).click();
+    await engineer
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Dashboards' })
+      .click();
     await engineer.getByRole('heading', { level: 1, name: 'Dashboards' }).waitFor();
     // The shipped dashboards are shared with engineers.
     await engineer.getByRole('link', { name: 'Plant manager' }).waitFor();
