@@ -138,6 +138,9 @@ export async function findVersion(tx: Sql, dashboardId: string, version: number)
   return { ...found, savedAt: new Date(found.savedAt).getTime() };
 }
 
+/** Slugs the web app's own pages use under /dashboards/ (the kiosk), so no dashboard may have them. */
+const RESERVED_SLUGS = new Set(['kiosk']);
+
 /** A slug from a name: lower case, words joined by "-". */
 export function slugOf(name: string): string {
   const slug = name
@@ -148,6 +151,7 @@ export function slugOf(name: string): string {
     .replace(/^-+|-+$/g, '')
     .slice(0, 60)
     .replace(/-+$/, '');
+  if (RESERVED_SLUGS.has(slug)) return `${slug}-dashboard`;
   return slug === '' ? 'dashboard' : slug;
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canDelete, canEdit, canSee, canShare, type Viewer } from './dashboard-access.js';
+import { slugOf } from './dashboard-queries.js';
 import { type DashboardDefinition, definitionSchema } from './definition.js';
 import { diffDefinitions } from './definition-diff.js';
 
@@ -80,5 +81,13 @@ describe('access rules', () => {
     expect([canSee(shared, manager), canEdit(shared, manager)]).toEqual([true, true]);
     expect(canSee(shared, { userId: 'u4', roleIds: new Set(['r-q']), manages: false })).toBe(false);
     expect([canEdit(shared, owner), canDelete(shared, owner)]).toEqual([false, true]);
+  });
+});
+
+describe('slugOf', () => {
+  it('makes a slug of a name, keeping clear of the kiosk page', () => {
+    expect(slugOf('Linie 1 — Früh')).toBe('linie-1-fruh');
+    expect(slugOf('Kiosk')).toBe('kiosk-dashboard');
+    expect(slugOf('***')).toBe('dashboard');
   });
 });
