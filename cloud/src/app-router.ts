@@ -1,6 +1,7 @@
 import { auditRouter } from './modules/audit/index.js';
 import { changeOrdersRouter } from './modules/change-orders/index.js';
 import { configRouter } from './modules/config/index.js';
+import { dashboardsRouter } from './modules/dashboards/index.js';
 import { demoRouter } from './modules/demo/index.js';
 import { deviceCredentialsRouter } from './modules/devices/index.js';
 import { eventsRouter } from './modules/events/index.js';
@@ -47,6 +48,7 @@ export const appRouter = router({
   ncrs: ncrsRouter,
   logistics: logisticsRouter,
   reports: reportsRouter,
+  dashboards: dashboardsRouter,
 });
 
 export type AppRouter = typeof appRouter;

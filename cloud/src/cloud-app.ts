@@ -9,6 +9,7 @@ import type { CloudEnv } from './env.js';
 import { type RunningServer, startHttpServer, type WebHandler } from './http/server.js';
 import { defaultWebBuildDir, loadWebHandler } from './http/web-ui.js';
 import { loadSigningKey, SIGNING_KEY_FILE, scheduleAuditCheck } from './modules/audit/index.js';
+import { syncShippedDashboards } from './modules/dashboards/index.js';
 import { type DemoCredentials, seedDemoTenant } from './modules/demo/index.js';
 import { scheduleRollupRefresh } from './modules/kpi/index.js';
 import { scheduleSilentPrints } from './modules/labels/index.js';
@@ -92,6 +93,7 @@ export async function startCloud(
         env.AUDIT_SIGNING_KEY ?? { path: join(env.dataDir, SIGNING_KEY_FILE), createIfMissing: true },
       ),
     });
+    await syncShippedDashboards(db);
     const demo = env.DEMO_SEED
       ? await seedDemoTenant(db, {
           dataDir: env.dataDir,

@@ -1,6 +1,7 @@
 import { apiBenchmark } from './api.bench.js';
 import { auditBenchmark } from './audit.bench.js';
 import { configBenchmark } from './config.bench.js';
+import { dashboardsBenchmark } from './dashboards.bench.js';
 import { demoBenchmark } from './demo.bench.js';
 import { e2eBenchmark } from './e2e.bench.js';
 import { fanoutBenchmark } from './fanout.bench.js';
@@ -28,6 +29,7 @@ const benchmarks: Record<string, () => Promise<Record<string, unknown>>> = {
   reports: reportsBenchmark,
   scan: scanBenchmark,
   demo: demoBenchmark,
+  dashboards: dashboardsBenchmark,
 };
 
 const requested = process.argv.slice(2).filter((a) => a !== '--');

@@ -28,7 +28,7 @@ describe('navigationFor', () => {
   it('shows an administrator every page, grouped, and hides the groups without pages', () => {
     const nav = navigationFor(ADMIN);
     expect(nav.map((s) => [s.label, s.pages.map((p) => p.href)])).toEqual([
-      ['Plant floor', ['/', '/tasks', '/board', '/events', '/orders']],
+      ['Plant floor', ['/', '/tasks', '/board', '/dashboards', '/events', '/orders']],
       ['Logistics', ['/logistics/otd']],
       ['Reports', ['/reports', '/reports/runs']],
       ['Configuration', ['/config/records', '/config/fields', '/config/type-lists']],
@@ -48,10 +48,10 @@ describe('navigationFor', () => {
     ]);
   });
 
-  it('shows an executive viewer the overview, the KPI board, reports and the plants', () => {
+  it('shows an executive viewer the overview, the KPI board, dashboards, reports and the plants', () => {
     const nav = navigationFor(['tenant.read', 'plants.read', 'plants.all', 'masterdata.read', 'kpi.read']);
     expect(nav.map((s) => [s.key, s.pages.map((p) => p.label)])).toEqual([
-      ['plant-floor', ['Overview', 'My tasks', 'KPI board', 'Production orders']],
+      ['plant-floor', ['Overview', 'My tasks', 'KPI board', 'Dashboards', 'Production orders']],
       ['logistics', ['On-time delivery']],
       ['reports', ['Reports', 'Report runs']],
       ['administration', ['Plants & lines', 'Production master data', 'Settings']],

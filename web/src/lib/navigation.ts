@@ -52,6 +52,13 @@ export const NAV_PAGES: readonly NavPage[] = [
   },
   {
     group: 'plant-floor',
+    label: 'Dashboards',
+    href: '/dashboards',
+    anyOf: ['kpi.read'],
+    keywords: ['dashboard', 'widgets', 'grid', 'kiosk', 'tv', 'plant manager', 'quality'],
+  },
+  {
+    group: 'plant-floor',
     label: 'Events',
     href: '/events',
     anyOf: ['events.read'],

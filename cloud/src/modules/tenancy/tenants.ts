@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { builtinRoles, tables } from '@plantline/schema';
 import type { Database } from '../../db/index.js';
 import { audit } from '../../platform/index.js';
+import { installShippedDashboards } from '../dashboards/index.js';
 import { hashPassword } from '../identity/index.js';
 import { auditSaved } from '../masterdata/index.js';
 import { createDefaultStateMapping } from '../production/index.js';
@@ -121,6 +122,7 @@ export async function createTenant(
     await createDefaultStateMapping(tx, tenantId);
     if (options.workflowEntities !== undefined)
       await installDefaultWorkflows(tx, { tenantId, plantIds: 'all' }, options.workflowEntities);
+    await installShippedDashboards(tx, tenantId);
     return { tenantId, plantIds: plants.map((p) => p.id), adminUserId: admin!.id, roleIds };
   });
 }
