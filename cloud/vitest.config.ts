@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
+    // Migrates each engine once per run; every test file's databases start from that (docs/testing.md).
+    globalSetup: ['src/testing/test-databases.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Each test file starts its own embedded engine (~0.5 GB); two at a time suits a 2-core machine.
