@@ -10,5 +10,9 @@ export default defineConfig({
     // Each test file starts its own embedded engine (~0.5 GB); two at a time suits a 2-core machine.
     maxWorkers: 2,
     pool: 'forks',
+    // A worker runs its files one after another in one process, loading the cloud's modules once
+    // rather than per file (about a third of the suite's time). Files still get fresh databases and
+    // servers; what they may not do is leave module state or global stubs behind (docs/testing.md).
+    isolate: false,
   },
 });
