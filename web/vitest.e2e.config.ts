@@ -5,8 +5,11 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['e2e/**/*.e2e.test.ts'],
+    globalSetup: ['e2e/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    fileParallelism: false,
+    // Each file has its own cloud, data folder, ports and Chromium, so two files run at once: a
+    // file's cloud start is one core's work, and the browser steps wait on the other (docs/testing.md).
+    maxWorkers: 2,
   },
 });

@@ -37,7 +37,13 @@ export interface RunningCloud {
  */
 export async function startCloud(
   env: CloudEnv,
-  options: { log?: Logger; web?: WebHandler | null; inMemory?: boolean } = {},
+  options: {
+    log?: Logger;
+    web?: WebHandler | null;
+    inMemory?: boolean;
+    /** With `inMemory`: a migrated embedded engine's dump to start from (tests; docs/testing.md). */
+    embeddedSnapshot?: Blob;
+  } = {},
 ): Promise<RunningCloud> {
   const startedAt = Date.now();
   mkdirSync(env.dataDir, { recursive: true });
@@ -47,6 +53,7 @@ export async function startCloud(
     appUrl: env.DATABASE_APP_URL,
     appPassword: env.DATABASE_APP_PASSWORD,
     dataDir: options.inMemory ? null : env.dataDir,
+    embeddedSnapshot: options.inMemory ? options.embeddedSnapshot : undefined,
     log: log.child({ module: 'db' }),
   });
   let server: RunningServer | null = null;

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCloudEnv, type RunningCloud, startCloud } from '@plantline/cloud/app';
+import { readEmbeddedSnapshot } from '@plantline/cloud/testing/engines';
 import pino from 'pino';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
@@ -18,7 +19,10 @@ export const screenshotDir = new URL('../test-results/', import.meta.url).pathna
 
 export const DEMO_PASSWORD = 'browser-test-password';
 
-/** A real cloud (embedded database in memory) serving the built web UI on an ephemeral port. */
+/**
+ * A real cloud (embedded database in memory) serving the built web UI on an ephemeral port. Its
+ * engine starts from the run's migrated dump (global-setup.ts) and seeds the demo tenant itself.
+ */
 export async function startCloudWithUi(): Promise<
   RunningCloud & { cleanup(): Promise<void>; demoEdgeKey(): string }
 > {
@@ -29,7 +33,11 @@ export async function startCloudWithUi(): Promise<
     DEMO_ADMIN_PASSWORD: DEMO_PASSWORD,
     LOG_LEVEL: 'silent',
   });
-  const cloud = await startCloud(env, { inMemory: true, log: pino({ level: 'silent' }) });
+  const cloud = await startCloud(env, {
+    inMemory: true,
+    embeddedSnapshot: await readEmbeddedSnapshot(),
+    log: pino({ level: 'silent' }),
+  });
   return {
     ...cloud,
     // The demo seed writes an edge key for the first plant (RIV) next to the data (demo-seed.ts).

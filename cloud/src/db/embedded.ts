@@ -17,11 +17,23 @@ import { APP_ROLE, runScoped } from './scope.js';
  * It has one connection, so the application role is taken per transaction with SET LOCAL ROLE
  * rather than by a second login.
  */
-/** `dataDir` is Plantline's data folder; the engine keeps its files in `db/` inside it. */
-export async function openEmbeddedDatabase(options: { dataDir: string | null }): Promise<{
+/**
+ * `dataDir` is Plantline's data folder; the engine keeps its files in `db/` inside it. `snapshot`, for
+ * an in-memory engine only, is a dump of another engine's data folder (`dumpDataDir`) to start from
+ * instead of an empty cluster: the tests start from one migrated dump (docs/testing.md).
+ */
+export async function openEmbeddedDatabase(options: {
+  dataDir: string | null;
+  snapshot?: Blob | undefined;
+}): Promise<{
   database: Database;
   migrate: () => Promise<void>;
+  /** The engine's data folder as an uncompressed tar, for `snapshot`. */
+  dump: () => Promise<Blob>;
 }> {
+  if (options.snapshot !== undefined && options.dataDir !== null) {
+    throw new Error('An embedded snapshot can only start an in-memory engine');
+  }
   let releaseLock = () => {};
   // The lock file sits beside the engine's folder: PostgreSQL refuses to initialise a non-empty one.
   const engineDir = options.dataDir === null ? null : join(options.dataDir, 'db');
@@ -34,6 +46,7 @@ export async function openEmbeddedDatabase(options: { dataDir: string | null }):
     // Options go in the first argument: PGlite ignores the second when the first is undefined.
     client = new PGlite({
       ...(engineDir === null ? {} : { dataDir: engineDir }),
+      ...(options.snapshot === undefined ? {} : { loadDataDir: options.snapshot }),
       extensions: { timescaledb, pg_trgm },
     });
     await client.waitReady;
@@ -69,5 +82,6 @@ export async function openEmbeddedDatabase(options: { dataDir: string | null }):
     database,
     // One process owns the data folder (the lock above), so no migration can run concurrently.
     migrate: () => migrate(drizzle({ client }), { migrationsFolder }),
+    dump: () => client.dumpDataDir('none'),
   };
 }

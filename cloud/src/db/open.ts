@@ -14,6 +14,8 @@ export interface DatabaseConfig {
   appPassword?: string | undefined;
   /** Folder of the embedded engine; null keeps it in memory (tests). */
   dataDir: string | null;
+  /** Embedded in memory only: a migrated engine's dump to start from (openEmbeddedDatabase). */
+  embeddedSnapshot?: Blob | undefined;
   log: Logger;
 }
 
@@ -24,7 +26,7 @@ export interface DatabaseConfig {
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   const opened =
     config.url === undefined
-      ? await openEmbeddedDatabase({ dataDir: config.dataDir })
+      ? await openEmbeddedDatabase({ dataDir: config.dataDir, snapshot: config.embeddedSnapshot })
       : await openServerDatabase({
           url: config.url,
           appUrl: config.appUrl,
@@ -39,6 +41,21 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
     throw error;
   }
   return opened.database;
+}
+
+/**
+ * A migrated in-memory embedded engine with the permission catalogue, dumped for `embeddedSnapshot`:
+ * the test suite migrates once and starts every embedded test database from this (docs/testing.md).
+ */
+export async function migratedEmbeddedSnapshot(): Promise<Blob> {
+  const opened = await openEmbeddedDatabase({ dataDir: null });
+  try {
+    await opened.migrate();
+    await syncPermissionCatalogue(opened.database);
+    return await opened.dump();
+  } finally {
+    await opened.database.close();
+  }
 }
 
 /**

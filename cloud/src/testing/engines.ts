@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import pg from 'pg';
 import pino from 'pino';
 import { type Database, openDatabase } from '../db/index.js';
@@ -6,6 +7,11 @@ import { type Database, openDatabase } from '../db/index.js';
 /*
  * Database tests run on the embedded engine always, and also on a PostgreSQL server when
  * TEST_DATABASE_URL names one (CI prepares it). Each test file gets fresh databases.
+ *
+ * The suite's global setup (test-databases.ts) migrates once per run and names the result in the
+ * two variables below; create() then starts from it instead of migrating again, which is most of
+ * a small test file's time (docs/testing.md). Without them (a file run outside vitest, say) create()
+ * migrates an empty database as before.
  */
 export interface TestEngine {
   name: 'embedded' | 'server';
@@ -24,14 +30,29 @@ export const testLog = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
 const serverUrl = process.env.TEST_DATABASE_URL;
 
-/** A fresh database on the test server, for tests that open it themselves. */
-export async function createServerDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+/** Path of a migrated embedded engine's dump (migratedEmbeddedSnapshot), set by the global setup. */
+export const EMBEDDED_SNAPSHOT_VARIABLE = 'PLANTLINE_TEST_EMBEDDED_SNAPSHOT';
+/** Name of a migrated database on the test server to clone, set by the global setup. */
+export const SERVER_TEMPLATE_VARIABLE = 'PLANTLINE_TEST_SERVER_TEMPLATE';
+
+/**
+ * A fresh database on the test server, for tests that open it themselves: empty, unless `template`
+ * names a database to copy (CREATE DATABASE … TEMPLATE; nobody may be connected to it meanwhile).
+ */
+export async function createServerDatabase(
+  options: { template?: string } = {},
+): Promise<{ url: string; drop(): Promise<void> }> {
   if (serverUrl === undefined) throw new Error('TEST_DATABASE_URL is not set');
   const name = `plantline_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
+  try {
+    const template =
+      options.template === undefined ? '' : ` template ${pg.escapeIdentifier(options.template)}`;
+    await admin.query(`create database ${name}${template}`);
+  } finally {
+    await admin.end();
+  }
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return {
@@ -45,11 +66,21 @@ export async function createServerDatabase(): Promise<{ url: string; drop(): Pro
   };
 }
 
+/** The global setup's dump, read once per test worker; undefined outside a run that made one. */
+let embeddedSnapshot: Promise<Blob | undefined> | undefined;
+export function readEmbeddedSnapshot(): Promise<Blob | undefined> {
+  const path = process.env[EMBEDDED_SNAPSHOT_VARIABLE];
+  if (path === undefined || path === '') return Promise.resolve(undefined);
+  embeddedSnapshot ??= readFile(path).then((bytes) => new Blob([bytes]));
+  return embeddedSnapshot;
+}
+
 export const testEngines: TestEngine[] = [
   {
     name: 'embedded',
     create: async () => {
-      const db = await openDatabase({ dataDir: null, log: testLog });
+      const snapshot = await readEmbeddedSnapshot();
+      const db = await openDatabase({ dataDir: null, embeddedSnapshot: snapshot, log: testLog });
       return { db, url: undefined, drop: () => db.close() };
     },
   },
@@ -59,7 +90,9 @@ export const testEngines: TestEngine[] = [
         {
           name: 'server' as const,
           create: async () => {
-            const server = await createServerDatabase();
+            const template = process.env[SERVER_TEMPLATE_VARIABLE] || undefined;
+            const server = await createServerDatabase({ template });
+            // From the template the migrations find nothing to do; opening still checks that.
             const db = await openDatabase({ url: server.url, dataDir: null, log: testLog });
             return {
               db,
