@@ -91,6 +91,7 @@ describe('labelTemplateSchema', () => {
       'pallet-4x6',
       'pallet-a6',
       'pallet-a5',
+      'pallet-mixed-4x6',
       'carton-4x3',
       'product-lot',
     ]);
