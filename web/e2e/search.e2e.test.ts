@@ -37,7 +37,9 @@ describe.runIf(hasChromium)('search', () => {
       productId: products.find((p) => p.code === 'BRK-100')!.id,
       quantity: 40,
     });
-    const fragment = order.number.slice(-5);
+    // A fragment only this order has: its last digits alone are shared by the shipments, requests and
+    // transfers the demo numbers with the same sequence, which rank level with it.
+    const fragment = order.number.slice(1);
     expect(order.number).toMatch(/^PO-RIV-\d{4}-\d{5}$/);
 
     // `/` focuses the box; typing a fragment lists the order under its type, first and active.
