@@ -1,6 +1,6 @@
 import { tables } from '@plantline/schema';
 import { sql } from 'drizzle-orm';
-import { type Database, everyTenantId, rows, type Sql } from '../../db/index.js';
+import { type Database, rows, type Sql } from '../../db/index.js';
 import { auditCreate } from '../../platform/index.js';
 import { freeSlug } from './dashboard-queries.js';
 import { type DashboardDefinition, definitionSchema } from './definition.js';
@@ -186,9 +186,26 @@ export async function installShippedDashboards(tx: Sql, tenantId: string): Promi
   return missing.length;
 }
 
-/** At start: every tenant gets the shipped dashboards it lacks. */
+/**
+ * At start: every tenant gets the shipped dashboards it lacks. One query finds the tenants that lack
+ * any, so an unchanged start opens no transaction per tenant.
+ */
 export async function syncShippedDashboards(database: Database): Promise<void> {
-  for (const tenantId of await everyTenantId(database))
+  const keys = shippedDashboards.map((d) => d.key);
+  const lacking = await database.ownerTransact(null, (tx) =>
+    rows<{ id: string }>(
+      tx,
+      sql`select t.id::text as id from tenants t
+           where (select count(distinct d.shipped_key) from dashboards d
+                   where d.tenant_id = t.id
+                     and d.shipped_key in (${sql.join(
+                       keys.map((k) => sql`${k}`),
+                       sql`, `,
+                     )})) < ${keys.length}
+           order by t.id`,
+    ),
+  );
+  for (const { id: tenantId } of lacking)
     await database.ownerTransact({ tenantId, plantIds: 'all' }, (tx) =>
       installShippedDashboards(tx, tenantId),
     );
