@@ -23,6 +23,15 @@ export function scopeStatement(scope: Scope | null, role: string | null): SQL {
 }
 
 /**
+ * Moves a transaction opened without a scope into one tenant's (no plants), for a lookup that learns
+ * the tenant on the way: an API key names its tenant, and reading its scopes in the same transaction
+ * saves a second one on every call the key makes. Nothing is audited in such a transaction.
+ */
+export async function enterTenantScope(tx: Sql, tenantId: string): Promise<void> {
+  await tx.execute(scopeStatement({ tenantId, plantIds: [] }, APP_ROLE));
+}
+
+/**
  * The body of every transaction either engine opens: the scope first, then the work, then the audit
  * entries the work recorded, sealed into the tenant's chain as the last statements before commit.
  */

@@ -1,7 +1,7 @@
 import { isPermission, tables } from '@plantline/schema';
 import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import type { Database, Sql } from '../../db/index.js';
-import { rows } from '../../db/index.js';
+import { enterTenantScope, rows } from '../../db/index.js';
 import type { Principal } from '../../platform/index.js';
 import { sha256 } from './secrets.js';
 
@@ -81,25 +81,25 @@ const KEY_TOUCH_INTERVAL_MS = 60_000;
 
 /** An API key's principal: its scopes (a subset of the catalogue) over its plants, never more. */
 export async function checkApiKey(db: Database, key: string, now = new Date()): Promise<ApiKeyCheck> {
-  const [found] = await db.transact(null, (tx) =>
-    rows<{ api_key_id: string; tenant_id: string; expires_at: string | Date | null; revoked_at: unknown }>(
+  // One transaction: the key is found across tenants by its hash, then read within its own tenant.
+  return db.transact(null, async (tx): Promise<ApiKeyCheck> => {
+    const [found] = await rows<{
+      api_key_id: string;
+      tenant_id: string;
+      expires_at: string | Date | null;
+      revoked_at: unknown;
+    }>(tx, sql`select * from plantline.auth_api_key(${sha256(key)})`);
+    if (found === undefined) return { kind: 'unknown' };
+    if (found.revoked_at !== null) return { kind: 'revoked' };
+    if (found.expires_at !== null && new Date(found.expires_at) <= now) return { kind: 'expired' };
+    const keyId = found.api_key_id;
+    await enterTenantScope(tx, found.tenant_id);
+    const [access] = await rows<{ scopes: string[]; plant_ids: string[] }>(
       tx,
-      sql`select * from plantline.auth_api_key(${sha256(key)})`,
-    ),
-  );
-  if (found === undefined) return { kind: 'unknown' };
-  if (found.revoked_at !== null) return { kind: 'revoked' };
-  if (found.expires_at !== null && new Date(found.expires_at) <= now) return { kind: 'expired' };
-  const keyId = found.api_key_id;
-  return db.transact({ tenantId: found.tenant_id, plantIds: [] }, async (tx) => {
-    const [apiKey] = await tx
-      .select({ scopes: tables.apiKeys.scopes })
-      .from(tables.apiKeys)
-      .where(eq(tables.apiKeys.id, keyId));
-    const plants = await tx
-      .select({ plantId: tables.apiKeyPlants.plantId })
-      .from(tables.apiKeyPlants)
-      .where(eq(tables.apiKeyPlants.apiKeyId, keyId));
+      sql`select k.scopes,
+                 array(select p.plant_id from api_key_plants p where p.api_key_id = k.id)::text[] as plant_ids
+          from api_keys k where k.id = ${keyId}`,
+    );
     await tx
       .update(tables.apiKeys)
       .set({ lastUsedAt: now })
@@ -116,15 +116,15 @@ export async function checkApiKey(db: Database, key: string, now = new Date()): 
         ),
       );
     return {
-      kind: 'valid' as const,
+      kind: 'valid',
       principal: {
-        kind: 'api-key' as const,
+        kind: 'api-key',
         tenantId: found.tenant_id,
         userId: null,
         apiKeyId: keyId,
         sessionId: null,
-        permissions: new Set((apiKey?.scopes ?? []).filter(isPermission)),
-        plantIds: plants.map((p) => p.plantId),
+        permissions: new Set((access?.scopes ?? []).filter(isPermission)),
+        plantIds: access?.plant_ids ?? [],
       },
     };
   });
