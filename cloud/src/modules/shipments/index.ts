@@ -7,7 +7,15 @@
  */
 export { deliverShipment, shipShipment } from './lifecycle.js';
 export { openPackage } from './packages.js';
-export { type PackingOutcome, type PackingScanInput, recordPackingScan, type ScanSource } from './packing.js';
+export {
+  type PackingOutcome,
+  type PackingRun,
+  type PackingRunOutcome,
+  type PackingScanInput,
+  recordPackingRuns,
+  recordPackingScan,
+  type ScanSource,
+} from './packing.js';
 export { packingRouter, SCAN_DATA_MAX_LENGTH } from './packing.router.js';
 export {
   answerScan,
@@ -26,6 +34,10 @@ export { shipmentsRouter } from './shipments.router.js';
 export { issueSscc } from './sscc.js';
 export {
   answerStationScans,
+  type OneScanHandler,
+  oneScanAtATime,
+  refusedRun,
+  type StationRun,
   type StationScan,
   type StationScanHandler,
   StationScanHandlers,

@@ -8,7 +8,7 @@ import { useTestApp } from '../../testing/app.js';
 import { testEngines } from '../../testing/engines.js';
 import { nextEventId } from '../../testing/events.js';
 import { addCustomer, setGs1Prefix, type TestCustomer } from '../../testing/logistics.js';
-import { recordPackingScan } from './packing.js';
+import { recordPackingRuns, recordPackingScan } from './packing.js';
 import { issueSscc } from './sscc.js';
 
 /*
@@ -349,5 +349,92 @@ describe.each(testEngines)('packing by scanning ($name engine)', (engine) => {
       ['edge', 'duplicate', null],
       ['edge', 'ok', null],
     ]);
+  });
+
+  const edgeCall = <T>(work: (call: Parameters<typeof recordPackingRuns>[0]) => Promise<T>) => {
+    const tenantId = app.tenants.a.tenantId;
+    const principal: Principal = {
+      kind: 'api-key',
+      tenantId,
+      userId: null,
+      apiKeyId: null,
+      sessionId: null,
+      permissions: new Set(allPermissions),
+      plantIds: [a.plant1],
+    };
+    const bus = new EventBus(() => undefined);
+    return app.database.db.transact({ tenantId, plantIds: [a.plant1] }, (tx) =>
+      work({ tx, principal, afterCommit: (effect) => effect(), deps: { bus } }),
+    );
+  };
+
+  it('answers duplicate for a serial packed in a plant the packer cannot see, and records it so', async () => {
+    // Plant 2 packs serial SN-X first; plant 1's scanner cannot read plant 2's packings, so only the
+    // unique index across the tenant stops the second packing.
+    const elsewhere = await shipment([{ productId: a.rotor, quantity: 1 }], a.plant2);
+    await admin.trpc.logistics.packing.scan.mutate({
+      shipmentId: elsewhere.id,
+      packageId: (await carton(elsewhere.id)).id,
+      data: `(01)${ROTOR}(21)SN-X`,
+    });
+    const planned = await shipment([{ productId: a.rotor, quantity: 3 }]);
+    const box = await carton(planned.id);
+    const [run] = await edgeCall((call) =>
+      recordPackingRuns(call, [
+        {
+          station: { shipmentId: planned.id, packageId: box.id, source: 'edge' },
+          scans: [
+            { data: `(01)${ROTOR}(21)SN-X`, scanEventId: nextEventId() },
+            { data: `(01)${ROTOR}(21)SN-Y`, scanEventId: nextEventId() },
+          ],
+        },
+      ]),
+    );
+    expect(
+      'outcomes' in run! && run.outcomes.map((o) => [o.result, o.message, o.item?.packedQuantity]),
+    ).toEqual([
+      ['duplicate', 'Serial SN-X of BRK-100 is already packed', undefined],
+      // Answered before the index turned the first away, so its sentence counts that one (packing.ts).
+      ['ok', '1 × BRK-100 packed: 1 to go', 1],
+    ]);
+    const page = await admin.trpc.logistics.shipments.get.query({ id: planned.id });
+    expect(page.packedQuantity).toBe(1);
+    expect(page.scans.map((s) => [s.result, s.message])).toEqual([
+      ['ok', '1 × BRK-100 packed: 1 to go'],
+      ['duplicate', 'Serial SN-X of BRK-100 is already packed'],
+    ]);
+  });
+
+  it('packs a run longer than one statement takes, in the order scanned, and refuses a closed package’s run alone', async () => {
+    const planned = await shipment([{ productId: a.rotor, quantity: 1500 }]);
+    const closed = await carton(planned.id);
+    await admin.trpc.logistics.packing.scan.mutate({
+      shipmentId: planned.id,
+      packageId: closed.id,
+      data: `(01)${ROTOR}`,
+    });
+    await admin.trpc.logistics.packing.closePackage.mutate({ packageId: closed.id });
+    const box = await carton(planned.id);
+    const scans = Array.from({ length: 1500 }, () => ({ data: `]C101${ROTOR}`, scanEventId: nextEventId() }));
+    const [open, refused] = await edgeCall((call) =>
+      recordPackingRuns(call, [
+        { station: { shipmentId: planned.id, packageId: box.id, source: 'edge' }, scans },
+        {
+          station: { shipmentId: planned.id, packageId: closed.id, source: 'edge' },
+          scans: scans.slice(0, 1),
+        },
+      ]),
+    );
+    if (!('outcomes' in open!)) throw new Error('the open carton’s run was refused');
+    expect(open.outcomes.at(0)).toMatchObject({ result: 'ok', item: { packedQuantity: 2 } });
+    expect(open.outcomes.at(-2)).toMatchObject({
+      result: 'ok',
+      item: { packedQuantity: 1500 },
+      status: 'packed',
+    });
+    expect(open.outcomes.at(-1)).toMatchObject({ result: 'over_quantity', item: null, status: 'packed' });
+    expect(refused).toMatchObject({ refused: { message: expect.stringMatching(/is closed/) } });
+    const page = await admin.trpc.logistics.shipments.get.query({ id: planned.id });
+    expect(page).toMatchObject({ status: 'packed', packedQuantity: 1500 });
   });
 });

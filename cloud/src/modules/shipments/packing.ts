@@ -1,35 +1,54 @@
-import { tables } from '@plantline/schema';
+import type { tables } from '@plantline/schema';
 import { parseGs1 } from '@plantline/schema/gs1';
-import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { Sql } from '../../db/index.js';
-import { audit, auditUpdate, DomainError } from '../../platform/index.js';
-import { findPackage } from './packages.js';
+import { DomainError, notFound } from '../../platform/index.js';
+import {
+  knownSsccs,
+  type PackageAtScan,
+  packagesById,
+  packagesOfShipments,
+  packedScanEvents,
+  packedSerials,
+} from './packing-reads.js';
 import {
   answerScan,
   type PackingAnswer,
   type PackingItem,
   type PackingPackage,
+  type PackingTask,
   packageName,
+  type ScanContent,
   scanContent,
   serialKey,
 } from './packing-rules.js';
+import {
+  type AnsweredScan,
+  followPacking,
+  type PackingScan,
+  type PackingStation,
+  writeScans,
+} from './packing-writes.js';
 import { checkStation } from './references.js';
 import {
-  findShipment,
-  lockShipment,
-  type Shipment,
+  itemsOfShipments,
+  lockShipmentsForPacking,
+  type PackingShipment,
   type ShipmentItem,
-  shipmentItems,
 } from './shipment-queries.js';
-import { plantDate, statusAfterPacking } from './shipment-rules.js';
-import { announce, audited, refuseUnless, type ShipmentCall } from './shipments.js';
+import { plantDate } from './shipment-rules.js';
+import { announce, refuseUnless, type ShipmentCall } from './shipments.js';
+
+export type { PackingScan, PackingStation } from './packing-writes.js';
 
 /*
  * Packing by scanning (docs/logistics.md, "Packing by scanning"): a scan at a station is answered by
  * the pure rules (packing-rules.ts) and what the answer says is written in the same transaction — the
  * packing, the item's packed quantity, a carton put on a pallet — together with the scan itself,
- * refused ones included. The shipment is locked first, so two stations scanning into one shipment
+ * refused ones included. The shipments are locked first, so two stations scanning into one shipment
  * take turns and never pack more than an item asks for; its status follows the packing.
+ *
+ * A plant's scanners reach here in batches from the edge: every station's run of scans in the batch
+ * is packed at once, reading what the shipments hold a statement per kind and writing the same way,
+ * so a batch costs about ten statements however many stations scanned (docs/benchmarks.md, "scan").
  */
 
 /** Where a scan came from: the station page in a browser, or a plant scanner's event through the edge. */
@@ -62,123 +81,222 @@ export interface PackingOutcome {
   item: { id: string; productCode: string; quantity: number; packedQuantity: number } | null;
 }
 
-const pk = tables.packages;
+/** A station's run of scans, in the order scanned. */
+export interface PackingRun {
+  station: PackingStation;
+  scans: readonly PackingScan[];
+}
+
+/** A run's outcomes, scan by scan; or why the whole run was refused (a closed package, a shipped shipment). */
+export type PackingRunOutcome = { outcomes: PackingOutcome[] } | { refused: DomainError };
 
 /** Validates a scan against the shipment, records it, and packs what it names when the answer is ok. */
 export async function recordPackingScan(
   call: ShipmentCall,
   input: PackingScanInput,
 ): Promise<PackingOutcome> {
-  const { tx, principal } = call;
-  const now = input.at ?? new Date();
-  const shipment = await lockShipment(tx, input.shipmentId);
-  refuseUnless(shipment, 'pack');
-  const target = await openTarget(tx, input.packageId, shipment);
-  // A plant scanner's station is its task's, checked against the shipment's plant when assigned.
-  if (input.stationId != null && input.source === 'browser')
-    await checkStation(tx, input.stationId, shipment.plantId);
   const scanEventId = input.source === 'edge' ? input.scanEventId : null;
-  const scan = parseGs1(input.data, { now });
-  const items = await shipmentItems(tx, shipment);
-  const content = scanContent(scan, now);
-  // The shipment's other packages matter only to a scan of an SSCC (00); a product scan skips them.
-  const packages =
-    content.sscc === null
-      ? [target]
-      : await tx
-          .select({ id: pk.id, kind: pk.kind, sscc: pk.sscc, status: pk.status, parentId: pk.parentId })
-          .from(pk)
-          .where(and(eq(pk.plantId, shipment.plantId), eq(pk.shipmentId, shipment.id)));
-  let answer = answerScan(
-    scan,
-    {
-      shipDate: shipment.plannedShipDate ?? plantDate(now, shipment.plantTimezone),
-      items: items.map(packingItem),
-      target: packages.find((p) => p.id === target.id) ?? target,
-      packages,
-      foreignSsccs: await foreignSsccs(tx, content.sscc, packages),
-      packedSerials: await packedSerials(tx, content.serial, items),
-      usedScanEventIds: await usedScanEvents(tx, scanEventId),
-    },
-    { now, scanEventId },
+  const [run] = await recordPackingRuns(call, [
+    { station: input, scans: [{ data: input.data, scanEventId, at: input.at }] },
+  ]);
+  if ('refused' in run!) throw run.refused;
+  return run!.outcomes[0]!;
+}
+
+/**
+ * Runs of scans, each at its station, answered in order as if scanned one by one: each answer sees
+ * the scans before it (their packing, their serials, a carton nested), those of other stations
+ * packing the same shipment included. A run refused as a whole writes nothing and leaves the others.
+ */
+export async function recordPackingRuns(
+  call: ShipmentCall,
+  runs: readonly PackingRun[],
+): Promise<PackingRunOutcome[]> {
+  const { tx } = call;
+  const shipments = await lockShipmentsForPacking(
+    tx,
+    runs.map((r) => r.station.shipmentId),
   );
-  let packedItemId: string | null = null;
-  let packedQuantity = 0;
-  if (answer.result === 'ok' && answer.action === 'pack') {
-    const packing = answer;
-    if (await pack(call, shipment, target, packing, { scanEventId, at: now })) {
-      packedItemId = packing.item.id;
-      packedQuantity = packing.content.quantity;
-    } else
-      answer = {
-        result: 'duplicate',
-        message:
-          packing.content.serial === null
-            ? 'This scan was already packed'
-            : `Serial ${packing.content.serial} of ${packing.item.productCode} is already packed`,
-      };
-  } else if (answer.result === 'ok' && answer.action === 'nest') {
-    await tx
-      .update(pk)
-      .set({ parentId: target.id })
-      .where(and(eq(pk.plantId, shipment.plantId), eq(pk.id, answer.child.id)));
+  const targets = await packagesById(
+    tx,
+    runs.map((r) => r.station.packageId),
+  );
+  const checked: (CheckedRun | { refused: DomainError })[] = [];
+  for (const run of runs) checked.push(await checkRun(call, run, shipments, targets));
+  const open = checked.flatMap((c) => ('refused' in c ? [] : [c]));
+  const tasks = await packingTasks(call, open);
+  const answered = open.map(({ scans, ...run }) =>
+    scans.map(({ content: _content, ...scan }) => {
+      const task = tasks.get(run.shipment.id)!;
+      const answer = answerScan(
+        scan.parsed,
+        { ...task, target: run.target },
+        { now: scan.now, scanEventId: scan.scanEventId },
+      );
+      follow(task, run.target, answer, scan.scanEventId);
+      const entry: AnsweredScan = { ...run, scan, answer, packedTo: null, scanId: null };
+      return entry;
+    }),
+  );
+  const all = answered.flat();
+  const items = [...tasks.values()].flatMap((t) => t.before);
+  const packed = await writeScans(call, items, all);
+  const moved = new Map<string, PackingShipment>();
+  for (const { shipment, before } of tasks.values()) {
+    const after = before.map((i) => ({ ...i, packedQuantity: packed.get(i.id) ?? i.packedQuantity }));
+    moved.set(shipment.id, await followPacking(call, shipment, before, after));
+    announce(call, shipment);
   }
-  const [recorded] = await tx
-    .insert(tables.packingScans)
-    .values({
-      tenantId: principal.tenantId,
-      plantId: shipment.plantId,
-      shipmentId: shipment.id,
-      stationId: input.stationId ?? null,
-      scanEventId,
-      data: input.data,
-      result: answer.result,
-      message: answer.message,
-      detail: { packageId: target.id, sscc: target.sscc, elements: scan.elements, ...detailOf(answer) },
-      source: input.source,
-      scannedBy: principal.userId,
-      // The moment of this scan, not the transaction's start: a plant scanner's batch packs many
-      // scans in one transaction, and the scan log lists them in the order they were answered. A
-      // time given by the caller (the demo's past shipping) is kept as given.
-      at: input.at ?? sql`clock_timestamp()`,
-    })
-    .returning({ id: tables.packingScans.id });
-  audit(tx, {
-    action: 'shipment.scan',
-    entityType: 'shipment',
-    entityId: shipment.id,
-    entityLabel: shipment.number,
-    plantId: shipment.plantId,
-    after: {
-      result: answer.result,
-      message: answer.message,
-      package: target.sscc,
-      data: input.data,
-      source: input.source,
-    },
+  let next = 0;
+  return checked.map((run) => {
+    if ('refused' in run) return run;
+    return { outcomes: answered[next++]!.map((entry) => outcomeOf(entry, moved.get(entry.shipment.id)!)) };
   });
-  // The items as they are now: only the packed one changed, under the shipment's lock.
-  const afterScan = items.map((i) =>
-    i.id === packedItemId ? { ...i, packedQuantity: i.packedQuantity + packedQuantity } : i,
+}
+
+/** A run that may pack, its scans read. */
+interface CheckedRun {
+  station: PackingStation;
+  scans: (AnsweredScan['scan'] & { content: ScanContent })[];
+  shipment: PackingShipment;
+  target: PackingPackage;
+}
+
+/** The run's shipment may be packed and its package is an open one of it; else the run is refused. */
+async function checkRun(
+  call: ShipmentCall,
+  run: PackingRun,
+  shipments: ReadonlyMap<string, PackingShipment>,
+  targets: ReadonlyMap<string, PackageAtScan>,
+): Promise<CheckedRun | { refused: DomainError }> {
+  try {
+    const shipment = shipments.get(run.station.shipmentId);
+    if (shipment === undefined) throw notFound('Shipment');
+    refuseUnless(shipment, 'pack');
+    const { shipmentId, ...target } = openTarget(targets.get(run.station.packageId), shipment);
+    // A plant scanner's station is its task's, checked against the shipment's plant when assigned.
+    if (run.station.stationId != null && run.station.source === 'browser')
+      await checkStation(call.tx, run.station.stationId, shipment.plantId);
+    const scans = run.scans.map((scan) => {
+      const now = scan.at ?? new Date();
+      const parsed = parseGs1(scan.data, { now });
+      return { ...scan, now, parsed, content: scanContent(parsed, now) };
+    });
+    return { station: run.station, scans, shipment, target };
+  } catch (error) {
+    if (error instanceof DomainError) return { refused: error };
+    throw error;
+  }
+}
+
+/** The package scanned into: an open one of this shipment. */
+function openTarget(target: PackageAtScan | undefined, shipment: PackingShipment): PackageAtScan {
+  if (target === undefined)
+    throw new DomainError('not_found', 'Package not found', { packageId: 'Not found' });
+  if (target.shipmentId !== shipment.id)
+    throw new DomainError('invalid', `The package is not one of ${shipment.number}`, {
+      packageId: 'Another shipment’s',
+    });
+  if (target.status !== 'open')
+    throw new DomainError('conflict', `${packageName(target)} is closed: open a new one to pack into`, {
+      packageId: 'Closed',
+    });
+  return target;
+}
+
+/** What a shipment holds as its runs' answers see it, changed by each answer in turn. */
+type ShipmentTask = Omit<
+  PackingTask,
+  'target' | 'items' | 'packages' | 'packedSerials' | 'usedScanEventIds'
+> & {
+  packedSerials: Set<string>;
+  usedScanEventIds: Set<string>;
+  shipment: PackingShipment;
+  before: ShipmentItem[];
+  items: PackingItem[];
+  packages: PackingPackage[];
+};
+
+/** Each packed shipment's items, packages, and the serials and events already packed: a statement each. */
+async function packingTasks(call: ShipmentCall, runs: readonly CheckedRun[]) {
+  const { tx } = call;
+  const shipments = [...new Map(runs.map((r) => [r.shipment.id, r.shipment])).values()];
+  const contents = runs.flatMap((r) => r.scans.map((scan) => scan.content));
+  const items = await itemsOfShipments(tx, shipments);
+  const ssccs = contents.flatMap((c) => (c.sscc === null ? [] : [c.sscc]));
+  // The shipments' other packages matter only to scans of an SSCC (00); product scans skip them.
+  const packages =
+    ssccs.length === 0 ? new Map<string, PackingPackage[]>() : await packagesOfShipments(tx, shipments);
+  const foreignSsccs = await knownSsccs(tx, ssccs);
+  const serials = await packedSerials(
+    tx,
+    contents.flatMap((c) => (c.serial === null ? [] : [c.serial])),
+    [...items.values()].flatMap((list) => list.map((i) => i.productId)),
   );
-  const { moved, items: after } = await followPacking(call, shipment, items, afterScan);
-  announce(call, shipment);
-  const item = after.find((i) => i.id === packedItemId);
+  const usedScanEventIds = await packedScanEvents(
+    tx,
+    runs.flatMap((r) => r.scans.flatMap((scan) => (scan.scanEventId === null ? [] : [scan.scanEventId]))),
+  );
+  const targetsOf = (shipmentId: string) =>
+    runs.filter((r) => r.shipment.id === shipmentId).map((r) => r.target);
+  return new Map(
+    shipments.map((shipment): [string, ShipmentTask] => {
+      const before = items.get(shipment.id) ?? [];
+      return [
+        shipment.id,
+        {
+          shipment,
+          before,
+          shipDate: shipment.plannedShipDate ?? plantDate(new Date(), shipment.plantTimezone),
+          items: before.map(packingItem),
+          packages: packages.get(shipment.id) ?? targetsOf(shipment.id),
+          foreignSsccs,
+          packedSerials: serials,
+          usedScanEventIds,
+        },
+      ];
+    }),
+  );
+}
+
+/** What an answer changes, the next scan's answer sees. */
+function follow(
+  task: ShipmentTask,
+  target: PackingPackage,
+  answer: PackingAnswer,
+  scanEventId: string | null,
+) {
+  if (answer.result !== 'ok') return;
+  if (answer.action === 'nest') {
+    const child = task.packages.find((p) => p.id === answer.child.id);
+    if (child !== undefined) child.parentId = target.id;
+    return;
+  }
+  const item = task.items.find((i) => i.id === answer.item.id)!;
+  item.packed += answer.content.quantity;
+  if (answer.content.serial !== null)
+    task.packedSerials.add(serialKey(answer.item.productId, answer.content.serial));
+  if (scanEventId !== null) task.usedScanEventIds.add(scanEventId);
+}
+
+function outcomeOf(entry: AnsweredScan, moved: PackingShipment): PackingOutcome {
+  const { answer } = entry;
+  const packed = answer.result === 'ok' && answer.action === 'pack' ? answer : null;
   return {
-    scanId: recorded!.id,
+    scanId: entry.scanId!,
     result: answer.result,
     message: answer.message,
-    warning: answer.result === 'ok' && answer.action === 'pack' ? answer.warning : null,
+    warning: packed?.warning ?? null,
     status: moved.status,
     version: moved.version,
     item:
-      item === undefined
+      packed === null || entry.packedTo === null
         ? null
         : {
-            id: item.id,
-            productCode: item.productCode,
-            quantity: item.quantity,
-            packedQuantity: item.packedQuantity,
+            id: packed.item.id,
+            productCode: packed.item.productCode,
+            quantity: packed.item.quantity,
+            packedQuantity: entry.packedTo,
           },
   };
 }
@@ -192,122 +310,3 @@ const packingItem = (i: ShipmentItem): PackingItem => ({
   quantity: i.quantity,
   packed: i.packedQuantity,
 });
-
-/** The package scanned into: an open one of this shipment. */
-async function openTarget(tx: Sql, packageId: string, shipment: Shipment): Promise<PackingPackage> {
-  const target = await findPackage(tx, packageId).catch(() => {
-    throw new DomainError('not_found', 'Package not found', { packageId: 'Not found' });
-  });
-  if (target.shipmentId !== shipment.id)
-    throw new DomainError('invalid', `The package is not one of ${shipment.number}`, {
-      packageId: 'Another shipment’s',
-    });
-  if (target.status !== 'open')
-    throw new DomainError('conflict', `${packageName(target)} is closed: open a new one to pack into`, {
-      packageId: 'Closed',
-    });
-  return target;
-}
-
-/** The scanned SSCC when it is a package outside this shipment (another shipment's, or a transfer's). */
-async function foreignSsccs(tx: Sql, sscc: string | null, own: readonly PackingPackage[]) {
-  if (sscc === null || own.some((p) => p.sscc === sscc)) return new Set<string>();
-  const [found] = await tx.select({ id: pk.id }).from(pk).where(eq(pk.sscc, sscc)).limit(1);
-  return new Set(found === undefined ? [] : [sscc]);
-}
-
-async function packedSerials(tx: Sql, serial: string | null, items: readonly ShipmentItem[]) {
-  if (serial === null || items.length === 0) return new Set<string>();
-  const c = tables.packageContents;
-  const found = await tx
-    .select({ productId: c.productId })
-    .from(c)
-    .where(and(inArray(c.productId, [...new Set(items.map((i) => i.productId))]), eq(c.serial, serial)));
-  return new Set(found.map((f) => serialKey(f.productId, serial)));
-}
-
-async function usedScanEvents(tx: Sql, scanEventId: string | null) {
-  if (scanEventId === null) return new Set<string>();
-  const c = tables.packageContents;
-  const [found] = await tx.select({ id: c.id }).from(c).where(eq(c.scanEventId, scanEventId)).limit(1);
-  return new Set(found === undefined ? [] : [scanEventId]);
-}
-
-/**
- * Writes one packing and adds it to the item, whose row is locked for it; false when the serial was
- * packed meanwhile where this caller cannot see it (the unique index answers for the whole tenant).
- */
-async function pack(
-  call: ShipmentCall,
-  shipment: Shipment,
-  target: PackingPackage,
-  answer: Extract<PackingAnswer, { action: 'pack' }>,
-  { scanEventId, at }: { scanEventId: string | null; at: Date },
-): Promise<boolean> {
-  const { tx, principal } = call;
-  const i = tables.shipmentItems;
-  await tx
-    .select({ id: i.id })
-    .from(i)
-    .where(and(eq(i.plantId, shipment.plantId), eq(i.id, answer.item.id)))
-    .for('update');
-  const [stored] = await tx
-    .insert(tables.packageContents)
-    .values({
-      tenantId: principal.tenantId,
-      plantId: shipment.plantId,
-      packageId: target.id,
-      shipmentItemId: answer.item.id,
-      productId: answer.item.productId,
-      gtin: answer.content.gtin,
-      lot: answer.content.lot,
-      serial: answer.content.serial,
-      expiry: answer.content.expiry,
-      bestBefore: answer.content.bestBefore,
-      quantity: String(answer.content.quantity),
-      scanEventId,
-      packedAt: at,
-      packedBy: principal.userId,
-    })
-    .onConflictDoNothing()
-    .returning({ id: tables.packageContents.id });
-  if (stored === undefined) return false;
-  await tx
-    .update(i)
-    .set({ packedQuantity: sql`${i.packedQuantity} + ${String(answer.content.quantity)}::numeric` })
-    .where(and(eq(i.plantId, shipment.plantId), eq(i.id, answer.item.id)));
-  return true;
-}
-
-function detailOf(answer: PackingAnswer) {
-  if (answer.result !== 'ok') return {};
-  if (answer.action === 'nest') return { childId: answer.child.id, childSscc: answer.child.sscc };
-  return {
-    itemId: answer.item.id,
-    quantity: answer.content.quantity,
-    ...(answer.warning === null ? {} : { warning: answer.warning }),
-  };
-}
-
-/** Draft → picking at the first scan, picking → packed once every item is complete. */
-async function followPacking(
-  call: ShipmentCall,
-  shipment: Shipment,
-  before: readonly ShipmentItem[],
-  items: ShipmentItem[],
-) {
-  const { tx } = call;
-  const progress = items.map((i) => ({ id: i.id, quantity: i.quantity, packed: i.packedQuantity }));
-  const status = statusAfterPacking(shipment.status, progress, true);
-  if (status === shipment.status) return { moved: shipment, items };
-  await tx
-    .update(tables.shipments)
-    .set({ status, version: sql`${tables.shipments.version} + 1`, updatedAt: sql`now()` })
-    .where(eq(tables.shipments.id, shipment.id));
-  const moved = await findShipment(tx, shipment.id);
-  auditUpdate(tx, 'shipment', audited(shipment, before), audited(moved, items), {
-    label: shipment.number,
-    plantId: shipment.plantId,
-  });
-  return { moved, items };
-}

@@ -100,14 +100,58 @@ export async function lockShipment(tx: Sql, id: string): Promise<Shipment> {
   return asShipment(locked);
 }
 
+/** What packing needs of a shipment: far less than its page, so locking it costs one short statement. */
+export interface PackingShipment {
+  id: string;
+  plantId: string;
+  plantTimezone: string;
+  number: string;
+  status: Shipment['status'];
+  plannedShipDate: string | null;
+  version: number;
+}
+
+/**
+ * Locks the shipments a batch of scans packs into, in the order of their ids so that two callers
+ * locking overlapping sets queue up instead of deadlocking; those this caller cannot see are missing.
+ */
+export async function lockShipmentsForPacking(
+  tx: Sql,
+  ids: readonly string[],
+): Promise<Map<string, PackingShipment>> {
+  if (ids.length === 0) return new Map();
+  const locked = await tx
+    .select({
+      id: s.id,
+      plantId: s.plantId,
+      plantTimezone: tables.plants.timezone,
+      number: s.number,
+      status: s.status,
+      plannedShipDate: s.plannedShipDate,
+      version: s.version,
+    })
+    .from(s)
+    .innerJoin(tables.plants, sameTenant(tables.plants, s.plantId))
+    .where(inArray(s.id, [...new Set(ids)]))
+    .orderBy(asc(s.id))
+    .for('update', { of: s });
+  return new Map(locked.map((row) => [row.id, row]));
+}
+
 /** The shipment's items in line order, with what each has packed. */
 export async function shipmentItems(tx: Sql, shipment: { id: string; plantId: string }) {
+  return (await itemsOfShipments(tx, [shipment])).get(shipment.id) ?? [];
+}
+
+/** The items of several shipments, by shipment, each in line order, in one statement. */
+export async function itemsOfShipments(tx: Sql, shipments: readonly { id: string; plantId: string }[]) {
   const i = tables.shipmentItems;
   const p = tables.products;
   const r = tables.deliveryRequests;
   const found = await tx
     .select({
       id: i.id,
+      shipmentId: i.shipmentId,
       lineNo: i.lineNo,
       productId: i.productId,
       productCode: p.code,
@@ -125,16 +169,39 @@ export async function shipmentItems(tx: Sql, shipment: { id: string; plantId: st
     .from(i)
     .innerJoin(p, and(eq(p.tenantId, i.tenantId), eq(p.id, i.productId)))
     .leftJoin(r, and(eq(r.tenantId, i.tenantId), eq(r.id, i.deliveryRequestId)))
-    .where(and(eq(i.plantId, shipment.plantId), eq(i.shipmentId, shipment.id)))
+    .where(
+      and(
+        inArray(i.plantId, [...new Set(shipments.map((shipment) => shipment.plantId))]),
+        inArray(i.shipmentId, [...new Set(shipments.map((shipment) => shipment.id))]),
+      ),
+    )
     .orderBy(asc(i.lineNo));
-  return found.map((item) => ({
-    ...item,
-    quantity: Number(item.quantity),
-    packedQuantity: Number(item.packedQuantity),
-  }));
+  const byShipment = new Map<string, ShipmentItem[]>(shipments.map((shipment) => [shipment.id, []]));
+  for (const { shipmentId, ...item } of found)
+    byShipment.get(shipmentId)?.push({
+      ...item,
+      quantity: Number(item.quantity),
+      packedQuantity: Number(item.packedQuantity),
+    });
+  return byShipment;
 }
 
-export type ShipmentItem = Awaited<ReturnType<typeof shipmentItems>>[number];
+export interface ShipmentItem {
+  id: string;
+  lineNo: number;
+  productId: string;
+  productCode: string;
+  productName: string;
+  unit: string;
+  gtin: string | null;
+  lot: string | null;
+  quantity: number;
+  packedQuantity: number;
+  deliveryRequestId: string | null;
+  requestNumber: string | null;
+  requestedDate: string | null;
+  backorderOfItemId: string | null;
+}
 
 /** The shipment's packages, oldest first, each with what was packed into it. */
 export async function shipmentPackages(tx: Sql, shipment: { id: string; plantId: string }) {

@@ -249,7 +249,10 @@ export async function checkVersion(tx: Sql, shipment: Shipment, expectedVersion:
   );
 }
 
-export function refuseUnless(shipment: Shipment, action: Parameters<typeof transitionRefusal>[2]) {
+export function refuseUnless(
+  shipment: Pick<Shipment, 'number' | 'status'>,
+  action: Parameters<typeof transitionRefusal>[2],
+) {
   const refusal = transitionRefusal(shipment.number, shipment.status, action);
   if (refusal !== null) throw new DomainError('conflict', refusal);
 }

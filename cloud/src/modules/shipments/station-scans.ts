@@ -2,7 +2,7 @@ import type { StationAnswer } from '@plantline/schema';
 import { sql } from 'drizzle-orm';
 import { rows, type Sql } from '../../db/index.js';
 import { canSeePlant, DomainError } from '../../platform/index.js';
-import { recordPackingScan } from './packing.js';
+import { recordPackingRuns } from './packing.js';
 import type { ShipmentCall } from './shipments.js';
 
 /*
@@ -43,17 +43,57 @@ export interface StationTaskAtScan {
 
 export type StationTargetKind = 'shipment' | 'transfer';
 
+/** A station's scans of one ingest call, in the order scanned, with the station's task. */
+export interface StationRun {
+  task: StationTaskAtScan;
+  scans: readonly StationScan[];
+}
+
 /**
- * Answers one scan at a station whose task targets the handler's kind, recording what it does in the
- * call's transaction. A DomainError it throws before writing anything is the station's answer
- * (`no_task` with the error's sentence); any other error fails the whole ingest call, which the edge
- * retries.
+ * Answers the runs of every station whose task targets the handler's kind, one answer per scan in
+ * the order scanned, recording what it does in the call's transaction; all in one call, so a handler
+ * can read and write for all the stations at once. A run refused as a whole (a closed package) is
+ * answered `refusedRun`. A DomainError it throws before writing anything answers every scan of every
+ * run; any other error fails the whole ingest call, which the edge retries.
  */
 export type StationScanHandler = (
+  call: ShipmentCall,
+  runs: readonly StationRun[],
+) => Promise<StationAnswer[][]>;
+
+/** A handler for one scan at a time: each scan alone, a refusal its own answer. */
+export type OneScanHandler = (
   call: ShipmentCall,
   task: StationTaskAtScan,
   scan: StationScan,
 ) => Promise<StationAnswer>;
+
+export const oneScanAtATime =
+  (handler: OneScanHandler): StationScanHandler =>
+  async (call, runs) => {
+    const answers: StationAnswer[][] = [];
+    for (const { task, scans } of runs) {
+      const run: StationAnswer[] = [];
+      for (const scan of scans)
+        run.push(
+          await handler(call, task, scan).catch((error: unknown) => {
+            if (!(error instanceof DomainError)) throw error;
+            return refusedAnswer(task, error);
+          }),
+        );
+      answers.push(run);
+    }
+    return answers;
+  };
+
+/** The answer to each scan of a run its task refused as a whole: the refusal's sentence. */
+export const refusedRun = (run: StationRun, error: DomainError): StationAnswer[] =>
+  run.scans.map(() => refusedAnswer(run.task, error));
+
+const refusedAnswer = (task: StationTaskAtScan, error: DomainError): StationAnswer => ({
+  ...noTaskAnswer(task.stationCode, error.message),
+  shipment: task.number,
+});
 
 /**
  * Who answers scans at stations, by what their task targets. Built once per app (build-app-deps.ts)
@@ -73,8 +113,42 @@ export class StationScanHandlers {
   }
 }
 
+/** The shipments' handler: every station's run goes through the same packing as the station page's. */
+const packAtStations: StationScanHandler = async (call, runs) => {
+  const packed = await recordPackingRuns(
+    call,
+    runs.map(({ task, scans }) => ({
+      station: {
+        shipmentId: task.shipmentId!,
+        packageId: task.packageId!,
+        stationId: task.stationId,
+        source: 'edge',
+      },
+      scans: scans.map((scan) => ({ data: scan.data, scanEventId: scan.eventId })),
+    })),
+  );
+  return packed.map((run, n) => {
+    const { task } = runs[n]!;
+    if ('refused' in run) return refusedRun(runs[n]!, run.refused);
+    return run.outcomes.map((outcome) => ({
+      result: outcome.result,
+      message: outcome.message,
+      station: task.stationCode,
+      shipment: task.number,
+      item:
+        outcome.item === null
+          ? null
+          : {
+              productCode: outcome.item.productCode,
+              packed: outcome.item.packedQuantity,
+              quantity: outcome.item.quantity,
+            },
+    }));
+  });
+};
+
 /** The registry every app starts with: shipments answer their own stations' scans. */
-export const stationScanHandlers = () => new StationScanHandlers().register('shipment', packAtStation);
+export const stationScanHandlers = () => new StationScanHandlers().register('shipment', packAtStations);
 
 export const TRANSFERS_NOT_AVAILABLE = 'Transfer scanning at stations is not available on this server yet';
 
@@ -103,13 +177,24 @@ export async function answerStationScans(
   if (scans.length === 0) return answers;
   const stations = await stationsOf(call.tx, scans);
   const resent: { index: number; eventId: string; stationId: string }[] = [];
+  // Each station's fresh scans form one run, in the order scanned (a Map keeps first-seen order).
+  const runs = new Map<string, { station: StationAtScan; positions: number[]; scans: StationScan[] }>();
   for (const [index, scan] of scans.entries()) {
     const station = stations.get(stationKey(scan.plantId, scan.station));
     // Row-level security already hides other plants' stations; the caller's plants are checked too.
     if (station === undefined || !canSeePlant(call.principal, station.plantId)) continue;
-    if (scan.fresh) answers.set(index, await dispatchStationScan(call, handlers, station, scan));
-    else resent.push({ index, eventId: scan.eventId, stationId: station.id });
+    if (!scan.fresh) {
+      resent.push({ index, eventId: scan.eventId, stationId: station.id });
+      continue;
+    }
+    const run = runs.get(station.id) ?? { station, positions: [], scans: [] };
+    run.positions.push(index);
+    run.scans.push(scan);
+    runs.set(station.id, run);
   }
+  const answered = await dispatchStationScans(call, handlers, [...runs.values()]);
+  for (const [n, { positions }] of [...runs.values()].entries())
+    for (const [k, position] of positions.entries()) answers.set(position, answered[n]![k]!);
   if (resent.length > 0) {
     const recorded = await recordedAnswers(call.tx, resent);
     for (const { index, eventId } of resent) {
@@ -120,61 +205,43 @@ export async function answerStationScans(
   return answers;
 }
 
-/** The one place a station's scan is routed by its task's target. */
-export async function dispatchStationScan(
+/** The one place stations' scans are routed by their task's target: each kind's runs in one call. */
+export async function dispatchStationScans(
   call: ShipmentCall,
   handlers: StationScanHandlers,
-  station: StationAtScan,
-  scan: StationScan,
-): Promise<StationAnswer> {
-  const { task } = station;
-  if (task === null) return noTaskAnswer(station.code);
-  const kind: StationTargetKind = task.shipmentId !== null ? 'shipment' : 'transfer';
-  const handler = handlers.handlerFor(kind);
-  // Only shipments answer out of the box; transfers once their module registers (build-app-deps.ts).
-  if (handler === undefined)
-    return {
-      ...noTaskAnswer(station.code),
-      result: 'not_in_shipment',
-      message: TRANSFERS_NOT_AVAILABLE,
-      shipment: task.number,
-    };
-  try {
-    return await handler(call, task, scan);
-  } catch (error) {
-    if (!(error instanceof DomainError)) throw error;
-    return { ...noTaskAnswer(station.code, error.message), shipment: task.number };
+  runs: readonly { station: StationAtScan; scans: readonly StationScan[] }[],
+): Promise<StationAnswer[][]> {
+  const answers: StationAnswer[][] = runs.map(({ station, scans }) =>
+    scans.map(() => noTaskAnswer(station.code)),
+  );
+  const byKind = new Map<StationTargetKind, { at: number; run: StationRun }[]>();
+  for (const [at, { station, scans }] of runs.entries()) {
+    if (station.task === null) continue;
+    const kind: StationTargetKind = station.task.shipmentId !== null ? 'shipment' : 'transfer';
+    byKind.set(kind, [...(byKind.get(kind) ?? []), { at, run: { task: station.task, scans } }]);
   }
-}
-
-/** The shipments' handler: the scan goes through the same packing as the station page's. */
-async function packAtStation(
-  call: ShipmentCall,
-  task: StationTaskAtScan,
-  scan: StationScan,
-): Promise<StationAnswer> {
-  const outcome = await recordPackingScan(call, {
-    shipmentId: task.shipmentId!,
-    packageId: task.packageId!,
-    data: scan.data,
-    stationId: task.stationId,
-    source: 'edge',
-    scanEventId: scan.eventId,
-  });
-  return {
-    result: outcome.result,
-    message: outcome.message,
-    station: task.stationCode,
-    shipment: task.number,
-    item:
-      outcome.item === null
-        ? null
-        : {
-            productCode: outcome.item.productCode,
-            packed: outcome.item.packedQuantity,
-            quantity: outcome.item.quantity,
-          },
-  };
+  for (const [kind, ofKind] of byKind) {
+    const handler = handlers.handlerFor(kind);
+    const given = ofKind.map(({ run }) => run);
+    let answered: StationAnswer[][];
+    // Only shipments answer out of the box; transfers once their module registers (build-app-deps.ts).
+    if (handler === undefined)
+      answered = given.map((run) =>
+        refusedRun(run, new DomainError('invalid', TRANSFERS_NOT_AVAILABLE)).map((answer) => ({
+          ...answer,
+          result: 'not_in_shipment' as const,
+        })),
+      );
+    else
+      try {
+        answered = await handler(call, given);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        answered = given.map((run) => refusedRun(run, error));
+      }
+    for (const [n, { at }] of ofKind.entries()) answers[at] = answered[n]!;
+  }
+  return answers;
 }
 
 export interface StationAtScan {

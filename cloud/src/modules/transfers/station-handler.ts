@@ -1,5 +1,5 @@
 import type { StationAnswer } from '@plantline/schema';
-import type { StationScanHandler } from '../shipments/index.js';
+import { type OneScanHandler, oneScanAtATime } from '../shipments/index.js';
 import { recordTransferScan } from './scans.js';
 
 /*
@@ -8,7 +8,7 @@ import { recordTransferScan } from './scans.js';
  * the station page uses, and answered to the scanner like a shipment's scan. Registered with the
  * station dispatcher in build-app-deps.ts.
  */
-export const transferStationHandler: StationScanHandler = async (call, task, scan) => {
+const answerTransferScan: OneScanHandler = async (call, task, scan) => {
   const outcome = await recordTransferScan(call, {
     transferOrderId: task.transferOrderId!,
     mode: task.mode,
@@ -27,3 +27,6 @@ export const transferStationHandler: StationScanHandler = async (call, task, sca
   };
   return answer;
 };
+
+/** Transfers are packed and received a scan at a time: their stations see tens of scans, not hundreds. */
+export const transferStationHandler = oneScanAtATime(answerTransferScan);
