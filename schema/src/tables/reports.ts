@@ -228,3 +228,57 @@ export const reportExecutions = pgTable(
     }),
   ],
 );
+
+export const reportDeliveryStatuses = ['pending', 'delivered', 'skipped', 'failed'] as const;
+export type ReportDeliveryStatus = (typeof reportDeliveryStatuses)[number];
+
+/**
+ * What became of a scheduled run once it finished (docs/reports.md, "Schedules"): delivered to whom,
+ * skipped as empty, or waiting for a retry and why. One row per run; the emails it queued have their
+ * own rows in notification_deliveries, retried by the notifications' sender.
+ */
+export const reportDeliveries = pgTable(
+  'report_deliveries',
+  {
+    id: idColumn(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    plantId: uuid('plant_id'),
+    scheduleId: uuid('schedule_id').notNull(),
+    executionId: uuid('execution_id').notNull(),
+    status: text('status', { enum: reportDeliveryStatuses }).notNull().default('pending'),
+    /** The users notified. */
+    recipients: jsonb('recipients').notNull().default([]),
+    /** How many of them were sent an email. */
+    emails: integer('emails').notNull().default(0),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }),
+    createdAt: createdAtColumn(),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+  },
+  (t) => [
+    unique('report_deliveries_tenant_id_id_key').on(t.tenantId, t.id),
+    unique('report_deliveries_execution_key').on(t.tenantId, t.executionId),
+    check('report_deliveries_status_check', inList(t.status, reportDeliveryStatuses)),
+    index('report_deliveries_schedule_idx').on(t.tenantId, t.scheduleId, t.createdAt.desc()),
+    index('report_deliveries_plant_idx').on(t.tenantId, t.plantId),
+    index('report_deliveries_retry_idx').on(t.tenantId, t.status, t.nextAttemptAt),
+    foreignKey({
+      name: 'report_deliveries_plant_fk',
+      columns: [t.tenantId, t.plantId],
+      foreignColumns: [plants.tenantId, plants.id],
+    }).onDelete('cascade'),
+    foreignKey({
+      name: 'report_deliveries_schedule_fk',
+      columns: [t.tenantId, t.scheduleId],
+      foreignColumns: [reportSchedules.tenantId, reportSchedules.id],
+    }).onDelete('cascade'),
+    foreignKey({
+      name: 'report_deliveries_execution_fk',
+      columns: [t.tenantId, t.executionId],
+      foreignColumns: [reportExecutions.tenantId, reportExecutions.id],
+    }).onDelete('cascade'),
+  ],
+);
