@@ -14,6 +14,7 @@ import { type DemoCredentials, seedDemoTenant } from './modules/demo/index.js';
 import { scheduleRollupRefresh } from './modules/kpi/index.js';
 import { scheduleSilentPrints } from './modules/labels/index.js';
 import { scheduleShiftHorizon } from './modules/production/index.js';
+import { scheduleReportSchedules } from './modules/reports/index.js';
 import { registerSlaJob } from './modules/workflow/index.js';
 import {
   InProcessJobQueue,
@@ -144,6 +145,14 @@ export async function startCloud(
     });
     scheduleSilentPrints(scheduler, { db, log: log.child({ module: 'labels' }) });
     deps.reports.schedule(scheduler);
+    const runner = deps.reports;
+    scheduleReportSchedules(scheduler, {
+      db,
+      bus: deps.bus,
+      email: deps.email,
+      log: log.child({ module: 'report-schedules' }),
+      enqueue: (tenantId, executionId) => runner.enqueue(tenantId, executionId),
+    });
     await scheduler.start();
     await deps.reports.start();
     const jobs = scheduler;

@@ -25,6 +25,8 @@ export const notificationKinds: readonly { kind: string; label: string }[] = [
   { kind: 'workflow.sla-overdue', label: 'Workflow: a step is overdue and escalated' },
   { kind: 'workflow.delegation', label: 'Workflow: someone acts for you, or you for them' },
   { kind: 'workflow.signature-voided', label: 'Workflow: an edit voided your signature' },
+  { kind: 'reports.scheduled', label: 'Reports: a scheduled report is ready to download' },
+  { kind: 'reports.schedule-failed', label: 'Reports: a report you scheduled failed to run' },
 ];
 
 const labels = new Map(notificationKinds.map((k) => [k.kind, k.label]));

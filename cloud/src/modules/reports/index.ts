@@ -9,3 +9,10 @@ export { prepareRun } from './prepare.js';
 export { reportsRouter } from './reports.router.js';
 export { REPORT_JOB, ReportRunner, type ReportStoreOptions } from './runner.js';
 export { findRun, requestRun } from './runs.js';
+export {
+  deliverScheduledRuns,
+  fireDueSchedules,
+  SCHEDULE_FAILED_KIND,
+  SCHEDULED_KIND,
+  scheduleReportSchedules,
+} from './schedule-runs.js';

@@ -19,6 +19,7 @@ import { runLive } from './live.js';
 import { runParameters } from './parameters.js';
 import { previewReport } from './preview.js';
 import { getRun, listRuns, requestRun } from './runs.js';
+import { schedulesRouter } from './schedules.router.js';
 
 /*
  * `reports.*` (docs/reports.md). Thin: validate, call the function, return. Reading and running
@@ -112,4 +113,5 @@ export const reportsRouter = router({
   runLive: signedInSubscription
     .input(z.object({ id }))
     .subscription(({ ctx, input, signal }) => runLive(ctx.deps.db, ctx.principal, input.id, signal)),
+  schedules: schedulesRouter,
 });
