@@ -25,7 +25,10 @@ export type Preset = (typeof PRESETS)[number]['value'];
 const SOURCE_GROUPS: Record<string, string> = {
   oee: 'Production',
   'downtime-pareto': 'Production',
+  'production-plan': 'Production',
   fpy: 'Quality',
+  rty: 'Quality',
+  scrap: 'Quality',
   otd: 'Delivery',
   audit: 'Audit',
 };

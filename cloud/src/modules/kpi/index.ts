@@ -21,7 +21,7 @@ export { computeOee, type OeeInput } from './oee.js';
 export { downtimePareto, oeeBreakdown, oeeReport } from './oee-query.js';
 export { type KpiSources, loadKpiSources, oeeInputFor } from './oee-source.js';
 export { otdKpi } from './otd-query.js';
-export { fpyReport } from './quality-yield.js';
+export { fpyReport, rtyReport } from './quality-yield.js';
 export type { Quantities } from './quantities.js';
 export type { Kpi, NoDataReason } from './ratio.js';
 export { refreshCountRollup, scheduleRollupRefresh } from './rollups.js';

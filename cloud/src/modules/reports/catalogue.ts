@@ -5,6 +5,9 @@ import { fpySource } from './source-fpy.js';
 import { oeeSource } from './source-oee.js';
 import { otdSource } from './source-otd.js';
 import { paretoSource } from './source-pareto.js';
+import { planSource } from './source-plan.js';
+import { rtySource } from './source-rty.js';
+import { scrapSource } from './source-scrap.js';
 import type { DataSource } from './sources.js';
 
 /*
@@ -17,6 +20,9 @@ export const dataSources = {
   oee: oeeSource,
   'downtime-pareto': paretoSource,
   fpy: fpySource,
+  rty: rtySource,
+  scrap: scrapSource,
+  'production-plan': planSource,
   otd: otdSource,
   audit: auditSource,
 } satisfies Record<string, DataSource>;
@@ -123,6 +129,41 @@ export const catalogue: readonly CatalogueReport[] = [
       grouping: { by: 'product' },
       parameters: { period: { preset: 'lastIsoWeek' } },
       chart: { kind: 'bars', x: 'group', y: ['fpy'] },
+    }),
+  },
+  {
+    key: 'rty-by-routing',
+    name: 'Rolled throughput yield by routing',
+    description: 'RTY of each routing inspected in the period, and the operations that lack inspections.',
+    source: 'rty',
+    definition: define({
+      columns: ['routing', 'product', 'rty', 'operationsWithoutData'],
+      grouping: { by: 'routing' },
+      parameters: { period: { preset: 'lastIsoWeek' } },
+      chart: { kind: 'bars', x: 'routing', y: ['rty'] },
+    }),
+  },
+  {
+    key: 'scrap-by-product',
+    name: 'Scrap by product',
+    description: 'Scrap per product, most first, with the scrap rate and the cumulative share.',
+    source: 'scrap',
+    definition: define({
+      columns: ['rank', 'group', 'produced', 'good', 'scrap', 'scrapRate', 'share', 'cumulativeShare'],
+      grouping: { by: 'product' },
+      parameters: { period: { preset: 'lastIsoWeek' } },
+      chart: { kind: 'pareto', x: 'group', y: ['scrap', 'cumulativeShare'] },
+    }),
+  },
+  {
+    key: 'production-vs-plan',
+    name: 'Production against plan',
+    description: 'Each production order due in the period: planned, good and scrap, and the share done.',
+    source: 'production-plan',
+    definition: define({
+      columns: ['order', 'product', 'line', 'status', 'dueAt', 'planned', 'good', 'scrap', 'ofPlan'],
+      parameters: { period: { preset: 'lastIsoWeek' } },
+      chart: { kind: 'bars', x: 'order', y: ['ofPlan'] },
     }),
   },
   {
