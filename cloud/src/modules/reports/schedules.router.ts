@@ -5,6 +5,7 @@ import {
   createSchedule,
   getSchedule,
   listSchedules,
+  recipientOptions,
   scheduleDeliveries,
   scheduleInput,
   setScheduleActive,
@@ -42,4 +43,8 @@ export const schedulesRouter = router({
   deliveries: schedule
     .input(z.object({ id }))
     .query(({ ctx, input }) => scheduleDeliveries(ctx.tx, input.id)),
+  /** The roles and the people of a plant a schedule can be sent to. */
+  recipientOptions: schedule
+    .input(z.object({ plantId: id.nullable() }))
+    .query(({ ctx, input }) => recipientOptions(ctx.tx, input.plantId)),
 });

@@ -359,3 +359,28 @@ export async function scheduleDeliveries(
     nextAttemptAt: d.next_ms,
   }));
 }
+
+/**
+ * Whom a schedule in this plant can be sent to: the tenant's roles, and the active users who reach the
+ * plant (every user when no plant). Names only, for the schedule form; reading people needs no more
+ * than reports.schedule, and delivery narrows them again to those who may read the data.
+ */
+export async function recipientOptions(tx: Sql, plantId: string | null) {
+  const roles = await rows<{ id: string; name: string }>(
+    tx,
+    sql`select id::text as id, name from roles order by name`,
+  );
+  const users = await rows<{ id: string; name: string }>(
+    tx,
+    sql`select u.id::text as id, u.display_name as name from users u
+         where u.is_active
+           and (${plantId}::uuid is null
+                or exists (select 1 from user_plant_access upa
+                            where upa.tenant_id = u.tenant_id and upa.user_id = u.id and upa.plant_id = ${plantId}::uuid)
+                or exists (select 1 from user_roles ur
+                             join role_permissions rp on rp.tenant_id = ur.tenant_id and rp.role_id = ur.role_id
+                            where ur.tenant_id = u.tenant_id and ur.user_id = u.id and rp.permission = 'plants.all'))
+         order by u.display_name, u.id`,
+  );
+  return { roles, users };
+}
