@@ -3,6 +3,7 @@ import { rows, type Sql } from '../../db/index.js';
 import { audit, DomainError, notFound, type Principal } from '../../platform/index.js';
 import { catalogueReport, dataSources, type SourceKey } from './catalogue.js';
 import type { ReportFormat } from './execution.js';
+import { resolveLabels } from './labels.js';
 import type { RunParameters } from './parameters.js';
 import { prepareRun, type ReportRef } from './prepare.js';
 import type { ResolvedRun } from './run-context.js';
@@ -34,6 +35,7 @@ export async function requestRun(
     definition: report.definition,
     period: context.period,
     plant: context.plant,
+    labels: await resolveLabels(tx, parameters),
     now,
   };
   const [created] = await rows<{ id: string }>(
