@@ -193,6 +193,15 @@ describe.each(testEngines)('report runs ($name engine)', (engine) => {
     expect(stdout).toContain('Machine: M1 — Press 1');
     for (const uuid of [ids.plant, ids.line, ids.m1]) expect(stdout).not.toContain(uuid);
     expect(stdout).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
+    await expectApiError(
+      admin.trpc.reports.run.mutate({
+        reportKey: 'downtime-pareto',
+        parameters: { plantId: ids.plant, machineId: '00000000-0000-4000-8000-000000000000', period },
+        format: 'pdf',
+      }),
+      'NOT_FOUND',
+      'Machine not found',
+    );
     expect(stdout).toMatch(/Generated \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
     // JAM: 09:00–10:00 = 60 min, all of the Pareto.
     expect(stdout).toMatch(/JAM\s+Jam\s+mechanical\s+60\.0\s+100\.0 %\s+100\.0 %/);
