@@ -8,7 +8,8 @@ import { ADMIN_EMAIL, DEMO_PASSWORD, hasChromium, screenshotDir, signIn, useUiSt
  * shift" over the last ISO week to XLSX, watches the run finish on the runs page, downloads the file
  * and opens it: a sheet with the OEE report's header and one row per machine and shift of that week.
  * The sheet's XML is read with unzip: the web package has no spreadsheet library (the cloud's tests
- * read XLSX back with exceljs, reports-runs.test.ts).
+ * read XLSX back with exceljs, reports-runs.test.ts). The home page then lists the run among the
+ * user's recent reports.
  */
 describe.runIf(hasChromium)('reports in the web UI', () => {
   const ui = useUiStack();
@@ -24,7 +25,7 @@ describe.runIf(hasChromium)('reports in the web UI', () => {
     await signIn(page, ADMIN_EMAIL, DEMO_PASSWORD);
   }, 120_000);
 
-  it('runs OEE by shift for last week to XLSX, follows it to the end and downloads it', async () => {
+  it('runs OEE by shift for last week to XLSX, follows it to the end, downloads it, finds it on the home page', async () => {
     await page.goto(`${ui.cloud.url}/reports`);
     const item = page.locator('li[data-report="oee-by-shift"]');
     await item.getByRole('button', { name: 'Run' }).click();
@@ -62,5 +63,17 @@ describe.runIf(hasChromium)('reports in the web UI', () => {
     }, runId);
     expect(rowCount).toBe(1 + run.rows);
     expect(run.period.label).toMatch(/^\d{4}-W\d{2}$/);
+
+    // The home page lists the run among the user's recent reports, with its download.
+    await page.goto(`${ui.cloud.url}/`);
+    const recent = page.getByRole('region', { name: 'Recent reports' });
+    const listed = recent.locator(`li[data-run="${runId}"]`);
+    await listed.waitFor();
+    expect(await listed.getAttribute('data-status')).toBe('succeeded');
+    expect(await listed.getByRole('link', { name: 'OEE by shift' }).getAttribute('href')).toBe(
+      `/reports/runs?run=${runId}`,
+    );
+    expect(await listed.getByRole('link', { name: 'Download' }).getAttribute('href')).toContain(runId);
+    expect(await recent.getByRole('link', { name: 'All reports' }).getAttribute('href')).toBe('/reports');
   });
 });

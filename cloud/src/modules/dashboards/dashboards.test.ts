@@ -4,6 +4,7 @@ import { expectApiError } from '../../testing/api-assertions.js';
 import { useTestApp } from '../../testing/app.js';
 import { auditTrail, expectEntries } from '../../testing/audit-entries.js';
 import { testEngines } from '../../testing/engines.js';
+import { KEPT_DASHBOARD_VERSIONS } from './dashboard-pruning.js';
 import { syncShippedDashboards } from './index.js';
 
 /*
@@ -172,6 +173,38 @@ describe.each(testEngines)('dashboards ($name engine)', (engine) => {
     ]);
     expect(versions[0]!.savedByName).toMatch(/^User /);
     expect((await engineer.trpc.dashboards.diff.query({ id: created.id, from: 1, to: 3 })).same).toBe(true);
+  });
+
+  it('keeps the newest 50 versions, pruning the oldest on save; a pruned version cannot be restored', async () => {
+    const created = await engineer.trpc.dashboards.create.mutate({ name: 'Often saved', definition: def() });
+    let version = created.version;
+    for (let x = 1; version < KEPT_DASHBOARD_VERSIONS + 2; x = (x % 18) + 1) {
+      const saved = await engineer.trpc.dashboards.update.mutate({
+        id: created.id,
+        expectedVersion: version,
+        definition: def([kpiTile('a', x)]),
+        message: `Move to ${x}`,
+      });
+      version = saved.version;
+    }
+    // Pruning runs once a save has committed: wait for it rather than for a time.
+    let versions = await engineer.trpc.dashboards.versions.query({ id: created.id });
+    for (let i = 0; i < 100 && versions.length > KEPT_DASHBOARD_VERSIONS; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      versions = await engineer.trpc.dashboards.versions.query({ id: created.id });
+    }
+    const numbers = versions.map((v) => v.version).sort((a, b) => a - b);
+    expect(numbers).toHaveLength(KEPT_DASHBOARD_VERSIONS);
+    expect(numbers[0]).toBe(version - KEPT_DASHBOARD_VERSIONS + 1);
+    expect(numbers.at(-1)).toBe(version);
+    await expectApiError(
+      engineer.trpc.dashboards.restore.mutate({ id: created.id, version: 1, expectedVersion: version }),
+      'NOT_FOUND',
+    );
+    const trail = await admin.trpc.audit.entries.list.query({ entityType: 'dashboard', limit: 1 });
+    expect(trail.entries[0]?.newValues).toMatchObject({
+      versionsPrunedThrough: version - KEPT_DASHBOARD_VERSIONS,
+    });
   });
 
   it('keeps a personal dashboard its owner’s and lets dashboards.manage share one with roles', async () => {

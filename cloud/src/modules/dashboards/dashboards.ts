@@ -3,6 +3,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
 import { auditCreate, auditDelete, auditUpdate, DomainError, type Principal } from '../../platform/index.js';
 import { type Viewer, viewerOf } from './dashboard-access.js';
+import { type PruneDeps, pruneAfterCommit, prunedThrough } from './dashboard-pruning.js';
 import {
   type Dashboard,
   editableDashboard,
@@ -22,6 +23,9 @@ import { diffDefinitions } from './definition-diff.js';
 export interface DashboardCall {
   tx: Sql;
   principal: Principal;
+  /** With these (a tRPC call has them), a save prunes the oldest versions once it commits. */
+  deps?: PruneDeps;
+  afterCommit?: (effect: () => void) => void;
 }
 
 /** A dashboard as the audit trail records it. */
@@ -174,6 +178,11 @@ async function saveVersion(
   if (updated.length === 0) throw staleVersion(before.version + 1);
   await insertVersion(tx, principal, before.id, { version, ...next });
   const after = await findDashboard(tx, viewer, { id: before.id });
+  const through = prunedThrough(version);
+  const { deps, afterCommit } = call;
+  if (through !== null && deps !== undefined && afterCommit !== undefined) {
+    afterCommit(() => pruneAfterCommit(deps, principal.tenantId, before.id, through));
+  }
   auditUpdate(
     tx,
     'dashboard',
@@ -183,6 +192,7 @@ async function saveVersion(
       version,
       message: next.message,
       ...(next.restoredFrom ? { restoredFrom: next.restoredFrom } : {}),
+      ...(through === null ? {} : { versionsPrunedThrough: through }),
     },
     { label: after.slug },
     next.restoredFrom === undefined ? 'update' : 'restore',

@@ -172,10 +172,10 @@ describe.each(testEngines)('report runs ($name engine)', (engine) => {
     expect(sheet.rowCount).toBe(2);
   });
 
-  it('runs the downtime Pareto to a PDF whose text shows title, zone, values, chart legend and pages', async () => {
+  it('runs the downtime Pareto to a PDF whose text shows title, zone, codes, values, chart legend and pages', async () => {
     const { id } = await admin.trpc.reports.run.mutate({
       reportKey: 'downtime-pareto',
-      parameters: { plantId: ids.plant, period },
+      parameters: { plantId: ids.plant, lineId: ids.line, machineId: ids.m1, period },
       format: 'pdf',
     });
     const done = await finished(admin, id);
@@ -187,7 +187,21 @@ describe.each(testEngines)('report runs ($name engine)', (engine) => {
     await writeFile(join(dir, 'r.pdf'), pdf);
     const { stdout } = await run('pdftotext', ['-layout', join(dir, 'r.pdf'), '-']);
     expect(stdout).toContain('Downtime Pareto');
-    expect(stdout).toContain('Plant: A1 (time zone UTC)');
+    expect(stdout).toContain('Plant: A1 — A plant 1 (time zone UTC)');
+    // The parameters by code and name, resolved when the run was asked for; no uuid anywhere.
+    expect(stdout).toContain('Line: L1');
+    expect(stdout).toContain('Machine: M1 — Press 1');
+    for (const uuid of [ids.plant, ids.line, ids.m1]) expect(stdout).not.toContain(uuid);
+    expect(stdout).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
+    await expectApiError(
+      admin.trpc.reports.run.mutate({
+        reportKey: 'downtime-pareto',
+        parameters: { plantId: ids.plant, machineId: '00000000-0000-4000-8000-000000000000', period },
+        format: 'pdf',
+      }),
+      'NOT_FOUND',
+      'Machine not found',
+    );
     expect(stdout).toMatch(/Generated \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
     // JAM: 09:00–10:00 = 60 min, all of the Pareto.
     expect(stdout).toMatch(/JAM\s+Jam\s+mechanical\s+60\.0\s+100\.0 %\s+100\.0 %/);

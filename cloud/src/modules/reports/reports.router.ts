@@ -18,7 +18,7 @@ import { runFormats } from './execution.js';
 import { runLive } from './live.js';
 import { runParameters } from './parameters.js';
 import { previewReport } from './preview.js';
-import { getRun, listRuns, requestRun } from './runs.js';
+import { cancelRun, getRun, listRuns, requestRun } from './runs.js';
 import { schedulesRouter } from './schedules.router.js';
 
 /*
@@ -109,6 +109,10 @@ export const reportsRouter = router({
   runGet: signedInProcedure
     .input(z.object({ id }))
     .query(({ ctx, input }) => getRun(ctx.tx, ctx.principal, input.id)),
+  /** Cancels an unfinished run: its requester's right, or reports.manage; the runner stops at its next batch. */
+  runCancel: signedInProcedure
+    .input(z.object({ id }))
+    .mutation(({ ctx, input }) => cancelRun(ctx.tx, ctx.principal, input.id)),
   /** A run's status and progress, live, until it has finished. */
   runLive: signedInSubscription
     .input(z.object({ id }))

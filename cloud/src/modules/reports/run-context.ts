@@ -1,6 +1,7 @@
 import { catalogueReport, dataSources, type SourceKey } from './catalogue.js';
 import type { ColumnSpec, ReportDefinition } from './definition.js';
 import type { ReportFormat } from './execution.js';
+import { isLabelled, labelText, type ParameterLabels, titleOf } from './labels.js';
 import type { RunParameters } from './parameters.js';
 import type { ResolvedPeriod } from './periods.js';
 import type { DataSource, SourceContext } from './sources.js';
@@ -16,6 +17,8 @@ export interface ResolvedRun {
   readonly definition: ReportDefinition;
   readonly period: ResolvedPeriod | null;
   readonly plant: SourceContext['plant'];
+  /** Codes and names of the id parameters, as they were when the run was asked for (labels.ts). */
+  readonly labels?: ParameterLabels;
   readonly now: number;
 }
 
@@ -74,8 +77,13 @@ const minute = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slic
 /** The parameters as resolved, in words, for the PDF's head. */
 export function parameterLines(run: { resolved: ResolvedRun; parameters: RunParameters }): string[] {
   const { plant, period, definition } = run.resolved;
+  const labels = run.resolved.labels ?? {};
   const lines: string[] = [];
-  lines.push(plant === null ? 'Plant: every plant' : `Plant: ${plant.code} (time zone ${plant.timezone})`);
+  lines.push(
+    plant === null
+      ? 'Plant: every plant'
+      : `Plant: ${labelText(labels.plantId ?? { code: plant.code, name: plant.code }, plant.id)} (time zone ${plant.timezone})`,
+  );
   if (period !== null) {
     lines.push(
       `Period: ${period.label} — ${minute(period.start)} to ${minute(period.end)} UTC, resolved in ${period.timezone}`,
@@ -85,7 +93,8 @@ export function parameterLines(run: { resolved: ResolvedRun; parameters: RunPara
   if (grouping.length > 0) lines.push(`Grouping: ${grouping.join(', ')}`);
   for (const [key, value] of Object.entries(run.parameters)) {
     if (key === 'plantId' || key === 'period' || value === undefined) continue;
-    lines.push(`${key}: ${String(value)}`);
+    if (isLabelled(key)) lines.push(`${titleOf(key)}: ${labelText(labels[key], String(value))}`);
+    else lines.push(`${key === 'shiftName' ? 'Shift' : key}: ${String(value)}`);
   }
   if (definition.filters.length > 0) {
     lines.push(`Filters: ${definition.filters.map((f) => `${f.column} ${f.op} ${f.value}`).join(', ')}`);

@@ -21,7 +21,8 @@ import { xlsxWriter } from './xlsx-writer.js';
  * writes the output into the reports store as rows are read, and records rows, bytes, SHA-256 and
  * duration, or the error. Progress goes to the row as it writes. A cloud that starts finds the runs
  * left queued or running — by a stop, a crash — and runs them again from the start; a run taken over
- * that way notices at its next progress update (the token changed) and stops writing.
+ * that way notices before its next batch (the token changed) and stops writing; so does a run
+ * cancelled by reports.runCancel (the status changed), which also deletes what it had written.
  */
 
 export const REPORT_JOB = 'report-run';
@@ -160,6 +161,18 @@ export class ReportRunner {
     const relative = `${job.tenantId}/${execution.id}.${extensionOf[execution.format]}`;
     const file = await openOutputFile(join(this.#options.dir, relative));
     let lastProgress = 0;
+    // Before every batch: a stop, a takeover or a cancel ends the run here, not at the end.
+    const checkpoint = async () => {
+      if (signal.aborted) throw new TakenOver('stopped');
+      const [now] = await db.transact(scope, (tx) =>
+        rows<{ status: string; job_id: string | null }>(
+          tx,
+          sql`select status, job_id from report_executions where id = ${execution.id}::uuid`,
+        ),
+      );
+      if (now?.status === 'cancelled') throw new TakenOver('cancelled');
+      if (now?.job_id !== token) throw new TakenOver('taken over');
+    };
     const progress = async (count: number, force = false) => {
       if (signal.aborted) throw new TakenOver('stopped');
       if (!force && Date.now() - lastProgress < PROGRESS_EVERY_MS) return;
@@ -168,10 +181,11 @@ export class ReportRunner {
         rows(
           tx,
           sql`update report_executions set progress_rows = ${count}
-               where id = ${execution.id}::uuid and job_id = ${token} returning 1 as ok`,
+               where id = ${execution.id}::uuid and job_id = ${token} and status = 'running'
+               returning 1 as ok`,
         ),
       );
-      if (updated.length === 0) throw new TakenOver('taken over');
+      if (updated.length === 0) await checkpoint();
     };
     try {
       const context = executionContext(execution);
@@ -196,7 +210,9 @@ export class ReportRunner {
       const { source } = context;
       if (source.kind === 'computed') {
         await this.#options.beforeBatch?.(execution.id);
+        await checkpoint();
         const found = await db.transact(runScope, (tx) => source.load(tx, context.sourceContext));
+        await checkpoint();
         const passing = found.filter((r) => rowPasses(r, filters)).map((r) => cellsOf(r, keys));
         await this.#setExpected(scope, execution.id, passing.length);
         await emit(passing);
@@ -214,24 +230,38 @@ export class ReportRunner {
             }
             await emit(batch);
           },
-          signal,
+          checkpoint,
         );
       }
       await writer.end();
       const { sha256, bytes } = await file.finish();
       await progress(count, true);
       const durationMs = Date.now() - started;
-      await db.transact(scope, (tx) =>
-        tx.execute(sql`update report_executions
+      const recorded = await db.transact(scope, (tx) =>
+        rows(
+          tx,
+          sql`update report_executions
              set status = 'succeeded', rows = ${count}, progress_rows = ${count}, duration_ms = ${durationMs},
                  output_bytes = ${bytes}, output_sha256 = ${sha256}, output_path = ${relative},
                  finished_at = now(), expires_at = now() + make_interval(days => ${this.#options.retentionDays})
-           where id = ${execution.id}::uuid and job_id = ${token}`),
+           where id = ${execution.id}::uuid and job_id = ${token} and status = 'running'
+           returning 1 as ok`,
+        ),
       );
+      if (recorded.length === 0) {
+        // Cancelled or taken over after the last batch: the output is nobody's.
+        await rm(join(this.#options.dir, relative), { force: true });
+        log.info({ executionId: execution.id }, 'report run ended by a cancel or a takeover; output deleted');
+        return;
+      }
       log.info({ executionId: execution.id, rows: count, bytes, durationMs }, 'report run finished');
     } catch (error) {
       await file.discard();
       if (error instanceof TakenOver) {
+        if (error.message === 'cancelled') {
+          log.info({ executionId: execution.id }, 'report run cancelled; partial output deleted');
+          return;
+        }
         log.info(
           { executionId: execution.id, why: error.message },
           'report run stopped; it runs again at start',
@@ -248,7 +278,7 @@ export class ReportRunner {
       await db.transact(scope, (tx) =>
         tx.execute(sql`update report_executions
              set status = 'failed', error = ${message}, duration_ms = ${Date.now() - started}, finished_at = now()
-           where id = ${execution.id}::uuid and job_id = ${token}`),
+           where id = ${execution.id}::uuid and job_id = ${token} and status = 'running'`),
       );
     }
   }
@@ -271,7 +301,7 @@ export class ReportRunner {
     runScope: Scope,
     executionId: string,
     each: (raw: Record<string, unknown>[]) => Promise<void>,
-    signal: AbortSignal,
+    checkpoint: () => Promise<void>,
   ) {
     const { db } = this.#options;
     const counting = source.count(context);
@@ -282,7 +312,7 @@ export class ReportRunner {
     if (db.cursor !== undefined) {
       await db.cursor(runScope, source.query(context, null, null), this.#batchRows, async (raw) => {
         await this.#options.beforeBatch?.(executionId);
-        if (signal.aborted) throw new TakenOver('stopped');
+        await checkpoint();
         await each(raw);
       });
       return;
@@ -290,7 +320,7 @@ export class ReportRunner {
     let after: number | null = null;
     for (;;) {
       await this.#options.beforeBatch?.(executionId);
-      if (signal.aborted) throw new TakenOver('stopped');
+      await checkpoint();
       const page = await db.transact(runScope, (tx) =>
         rows<Record<string, unknown>>(tx, source.query(context, after, this.#batchRows)),
       );

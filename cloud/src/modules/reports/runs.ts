@@ -3,6 +3,7 @@ import { rows, type Sql } from '../../db/index.js';
 import { audit, DomainError, notFound, type Principal } from '../../platform/index.js';
 import { catalogueReport, dataSources, type SourceKey } from './catalogue.js';
 import type { ReportFormat } from './execution.js';
+import { resolveLabels } from './labels.js';
 import type { RunParameters } from './parameters.js';
 import { prepareRun, type ReportRef } from './prepare.js';
 import type { ResolvedRun } from './run-context.js';
@@ -34,6 +35,7 @@ export async function requestRun(
     definition: report.definition,
     period: context.period,
     plant: context.plant,
+    labels: await resolveLabels(tx, parameters),
     now,
   };
   const [created] = await rows<{ id: string }>(
@@ -224,4 +226,50 @@ export async function listRuns(
     runs: page,
     next: found.length > limit && last !== undefined ? last.id : null,
   };
+}
+
+/**
+ * Cancels a run that has not finished (docs/reports.md, "Cancelling"), for the person who asked for
+ * it or a holder of reports.manage. A queued run is never claimed (the job claims only queued runs);
+ * a running one is noticed by its runner before its next batch, which then deletes its partial output.
+ * The status and who cancelled are set here, in the caller's transaction, so the answer is final at once.
+ */
+export async function cancelRun(tx: Sql, principal: Principal, id: string): Promise<RunSummary> {
+  const run = await getRun(tx, principal, id);
+  const own = run.requestedBy !== null && run.requestedBy === principal.userId;
+  if (!own && !principal.permissions.has('reports.manage')) {
+    throw new DomainError(
+      'forbidden',
+      'A run is cancelled by the person who asked for it or with reports.manage',
+    );
+  }
+  if (run.status !== 'queued' && run.status !== 'running') {
+    throw new DomainError('conflict', `The run has already finished (${run.status})`);
+  }
+  const [me] = await rows<{ name: string }>(
+    tx,
+    sql`select display_name as name from users where id = ${principal.userId}::uuid`,
+  );
+  const error = `Cancelled by ${me?.name ?? (principal.kind === 'api-key' ? 'an API key' : 'a user')}`;
+  const [cancelled] = await rows<{ status: string }>(
+    tx,
+    sql`update report_executions
+           set status = 'cancelled', error = ${error}, finished_at = now(),
+               duration_ms = case when started_at is null then null
+                                  else (extract(epoch from now() - started_at) * 1000)::int end
+         where id = ${id}::uuid and status in ('queued', 'running')
+         returning status`,
+  );
+  // Finished between the read and the update: the run's own outcome stands.
+  if (cancelled === undefined) throw new DomainError('conflict', 'The run has already finished');
+  audit(tx, {
+    action: 'report.cancel',
+    entityType: 'report_execution',
+    entityId: id,
+    entityLabel: run.reportName,
+    plantId: run.plantId,
+    before: { status: run.status },
+    after: { status: 'cancelled' },
+  });
+  return getRun(tx, principal, id);
 }
