@@ -7,6 +7,7 @@ import {
   findDashboard,
   renderDashboardPdf,
   SNAPSHOT_VARIABLES,
+  type SnapshotSlots,
   viewerOf,
 } from '../modules/dashboards/index.js';
 import { createSession, revokeSession } from '../modules/identity/index.js';
@@ -44,7 +45,7 @@ const sha256Hex = (data: Buffer) => createHash('sha256').update(data).digest('he
 
 export async function serveDashboardPdf(
   deps: AppDeps,
-  chromiumPath: string,
+  printer: { chromiumPath: string; slots: SnapshotSlots },
   req: IncomingMessage,
   res: ServerResponse,
   path: string,
@@ -71,89 +72,101 @@ export async function serveDashboardPdf(
       return value === null || value === '' ? [] : [[name, value.slice(0, 100)]];
     }),
   );
-  const scope = scopeOf(principal);
-  let session: { sessionId: string; token: string };
-  let name: string;
-  let dashboardId: string;
+  const release = printer.slots.take();
+  if (release === null)
+    return refuse(
+      res,
+      429,
+      'TOO_MANY_REQUESTS',
+      `${printer.slots.size} dashboard PDFs are being made already; try again in a moment`,
+    );
   try {
-    ({ session, name, dashboardId } = await deps.db.transact(scope, async (tx) => {
-      const dashboard = await findDashboard(tx, await viewerOf(tx, principal), { slug });
-      // Before anything is written: a cloud without Chromium says how to fix it.
-      if (!existsSync(chromiumPath)) throw new ChromiumMissing(chromiumPath);
+    const scope = scopeOf(principal);
+    let session: { sessionId: string; token: string };
+    let name: string;
+    let dashboardId: string;
+    try {
+      ({ session, name, dashboardId } = await deps.db.transact(scope, async (tx) => {
+        const dashboard = await findDashboard(tx, await viewerOf(tx, principal), { slug });
+        // Before anything is written: a cloud without Chromium says how to fix it.
+        if (!existsSync(printer.chromiumPath)) throw new ChromiumMissing(printer.chromiumPath);
+        describeAuditCaller(tx, {
+          actor: actorOf(principal),
+          requestId: context.request.requestId,
+          clientAddress: context.request.ip,
+          reason: null,
+        });
+        const now = new Date();
+        const made = await createSession(
+          tx,
+          principal.tenantId,
+          { userId, ipAddress: context.request.ip, userAgent: 'Plantline dashboard snapshot' },
+          // Neither sliding nor rotated: it ends two minutes after it starts.
+          { idleMs: SNAPSHOT_SESSION_MS, maxMs: SNAPSHOT_SESSION_MS, rotateMs: SNAPSHOT_SESSION_MS },
+          now,
+        );
+        audit(tx, {
+          action: 'dashboard.snapshot',
+          entityType: 'dashboard',
+          entityId: dashboard.id,
+          entityLabel: dashboard.name,
+          after: { format: 'pdf', variables, sessionId: made.sessionId },
+        });
+        return { session: made, name: dashboard.name, dashboardId: dashboard.id };
+      }));
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'not_found')
+        return refuse(res, 404, 'NOT_FOUND', error.message);
+      if (error instanceof ChromiumMissing) return refuse(res, 503, 'SERVICE_UNAVAILABLE', error.message);
+      throw error;
+    }
+
+    let pdf: Buffer | null = null;
+    let failure: unknown = null;
+    try {
+      pdf = await renderDashboardPdf({
+        chromiumPath: printer.chromiumPath,
+        baseUrl: ownAddress(req),
+        slug,
+        variables,
+        sessionToken: session.token,
+        sessionCookie: SESSION_COOKIE,
+      });
+    } catch (error) {
+      failure = error;
+    }
+    // The session ends as soon as the page is printed, or failed to be.
+    await deps.db.transact(scope, async (tx) => {
       describeAuditCaller(tx, {
         actor: actorOf(principal),
         requestId: context.request.requestId,
         clientAddress: context.request.ip,
         reason: null,
       });
-      const now = new Date();
-      const made = await createSession(
-        tx,
-        principal.tenantId,
-        { userId, ipAddress: context.request.ip, userAgent: 'Plantline dashboard snapshot' },
-        // Neither sliding nor rotated: it ends two minutes after it starts.
-        { idleMs: SNAPSHOT_SESSION_MS, maxMs: SNAPSHOT_SESSION_MS, rotateMs: SNAPSHOT_SESSION_MS },
-        now,
-      );
+      await revokeSession(tx, session.sessionId);
       audit(tx, {
-        action: 'dashboard.snapshot',
+        action: 'dashboard.snapshot-end',
         entityType: 'dashboard',
-        entityId: dashboard.id,
-        entityLabel: dashboard.name,
-        after: { format: 'pdf', variables, sessionId: made.sessionId },
+        entityId: dashboardId,
+        entityLabel: name,
+        after:
+          pdf === null
+            ? { sessionId: session.sessionId, error: String(failure).slice(0, 500) }
+            : { sessionId: session.sessionId, bytes: pdf.length, sha256: sha256Hex(pdf) },
       });
-      return { session: made, name: dashboard.name, dashboardId: dashboard.id };
-    }));
-  } catch (error) {
-    if (error instanceof DomainError && error.code === 'not_found')
-      return refuse(res, 404, 'NOT_FOUND', error.message);
-    if (error instanceof ChromiumMissing) return refuse(res, 503, 'SERVICE_UNAVAILABLE', error.message);
-    throw error;
+    });
+    if (failure instanceof ChromiumMissing) return refuse(res, 503, 'SERVICE_UNAVAILABLE', failure.message);
+    if (pdf === null) throw failure;
+    const fileName = `${slug}-${new Date().toISOString().slice(0, 16).replace(/[:T]/g, '-')}.pdf`;
+    res.writeHead(200, {
+      'content-type': 'application/pdf',
+      'content-length': pdf.length,
+      'content-disposition': `attachment; filename="${fileName}"`,
+      'cache-control': 'no-store',
+      'x-content-sha256': sha256Hex(pdf),
+    });
+    res.end(pdf);
+  } finally {
+    release();
   }
-
-  let pdf: Buffer | null = null;
-  let failure: unknown = null;
-  try {
-    pdf = await renderDashboardPdf({
-      chromiumPath,
-      baseUrl: ownAddress(req),
-      slug,
-      variables,
-      sessionToken: session.token,
-      sessionCookie: SESSION_COOKIE,
-    });
-  } catch (error) {
-    failure = error;
-  }
-  // The session ends as soon as the page is printed, or failed to be.
-  await deps.db.transact(scope, async (tx) => {
-    describeAuditCaller(tx, {
-      actor: actorOf(principal),
-      requestId: context.request.requestId,
-      clientAddress: context.request.ip,
-      reason: null,
-    });
-    await revokeSession(tx, session.sessionId);
-    audit(tx, {
-      action: 'dashboard.snapshot-end',
-      entityType: 'dashboard',
-      entityId: dashboardId,
-      entityLabel: name,
-      after:
-        pdf === null
-          ? { sessionId: session.sessionId, error: String(failure).slice(0, 500) }
-          : { sessionId: session.sessionId, bytes: pdf.length, sha256: sha256Hex(pdf) },
-    });
-  });
-  if (failure instanceof ChromiumMissing) return refuse(res, 503, 'SERVICE_UNAVAILABLE', failure.message);
-  if (pdf === null) throw failure;
-  const fileName = `${slug}-${new Date().toISOString().slice(0, 16).replace(/[:T]/g, '-')}.pdf`;
-  res.writeHead(200, {
-    'content-type': 'application/pdf',
-    'content-length': pdf.length,
-    'content-disposition': `attachment; filename="${fileName}"`,
-    'cache-control': 'no-store',
-    'x-content-sha256': sha256Hex(pdf),
-  });
-  res.end(pdf);
 }

@@ -6,7 +6,7 @@ import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { WebSocketServer } from 'ws';
 import type { AppDeps } from '../app-deps.js';
 import { appRouter } from '../app-router.js';
-import { DEFAULT_CHROMIUM_PATH } from '../modules/dashboards/index.js';
+import { DEFAULT_CHROMIUM_PATH, SnapshotSlots } from '../modules/dashboards/index.js';
 import { healthReport } from '../modules/health/index.js';
 import { CallBudget, type CallLimits } from '../trpc/call-limits.js';
 import { createContext } from '../trpc/context.js';
@@ -53,6 +53,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const { deps } = options;
   const allowedOrigins = new Set(options.allowedOrigins.map((origin) => origin.toLowerCase()));
   const callBudget = new CallBudget(options.callLimits);
+  const printer = {
+    chromiumPath: options.chromiumPath ?? DEFAULT_CHROMIUM_PATH,
+    slots: new SnapshotSlots(),
+  };
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
@@ -98,13 +102,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       return;
     }
     if (path.startsWith(DASHBOARD_PDF_PREFIX)) {
-      serveDashboardPdf(deps, options.chromiumPath ?? DEFAULT_CHROMIUM_PATH, req, res, path).catch(
-        (error: unknown) => {
-          deps.log.error({ err: error }, 'dashboard PDF failed');
-          if (res.headersSent) res.destroy();
-          else sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
-        },
-      );
+      serveDashboardPdf(deps, printer, req, res, path).catch((error: unknown) => {
+        deps.log.error({ err: error }, 'dashboard PDF failed');
+        if (res.headersSent) res.destroy();
+        else sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+      });
       return;
     }
     if (path.startsWith(LABEL_PDF_PREFIX)) {

@@ -14,5 +14,6 @@ export {
   DEFAULT_CHROMIUM_PATH,
   renderDashboardPdf,
   SNAPSHOT_VARIABLES,
+  SnapshotSlots,
   snapshotUrl,
 } from './snapshot.js';

@@ -23,6 +23,27 @@ const EVERY_WIDGET_READY = `(() => {
   return widgets.length > 0 && widgets.every((w) => w.hasAttribute('data-widget-ready'));
 })()`;
 
+/**
+ * How many snapshots one cloud prints at once: each is a Chromium of a few hundred MB, so a click
+ * repeated, or many people at the start of a shift meeting, must not start a browser each.
+ */
+export class SnapshotSlots {
+  #taken = 0;
+  constructor(readonly size = 2) {}
+
+  /** A slot and the function that gives it back, or null when all are taken. */
+  take(): (() => void) | null {
+    if (this.#taken >= this.size) return null;
+    this.#taken += 1;
+    let given = false;
+    return () => {
+      if (given) return;
+      given = true;
+      this.#taken -= 1;
+    };
+  }
+}
+
 export interface SnapshotRequest {
   chromiumPath: string;
   /** Where the browser reaches this cloud, e.g. http://127.0.0.1:3000. */
