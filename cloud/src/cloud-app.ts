@@ -171,6 +171,7 @@ export async function startCloud(
       allowedOrigins: env.ALLOWED_ORIGINS,
       startedAt,
       web,
+      chromiumPath: env.CHROMIUM_PATH,
     });
     const running = server;
     const built = deps;

@@ -104,6 +104,8 @@ const cloudEnvSchema = z.object({
     .transform((url) => url.replace(/\/+$/, ''))
     .optional(),
   AUDIT_SIGNING_KEY: signingKeySetting.optional(),
+  /** Debian's Chromium, which draws dashboard PDFs (docs/dashboards.md, "Snapshot PDF"); never downloaded. */
+  CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
   /** Where report outputs are kept (docs/reports.md); unset, `reports` in the data folder. */
   REPORTS_DIR: z.string().min(1).optional(),
   /** Days a report's output is kept before it is deleted (the run stays, marked expired). */

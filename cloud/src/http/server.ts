@@ -6,10 +6,12 @@ import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { WebSocketServer } from 'ws';
 import type { AppDeps } from '../app-deps.js';
 import { appRouter } from '../app-router.js';
+import { DEFAULT_CHROMIUM_PATH, SnapshotSlots } from '../modules/dashboards/index.js';
 import { healthReport } from '../modules/health/index.js';
 import { CallBudget, type CallLimits } from '../trpc/call-limits.js';
 import { createContext } from '../trpc/context.js';
 import { AUDIT_CSV_PATH, serveAuditCsv } from './audit-csv.js';
+import { DASHBOARD_PDF_PREFIX, serveDashboardPdf } from './dashboard-pdf.js';
 import { LABEL_PDF_PREFIX, serveLabelPdf } from './label-pdf.js';
 import { originAllowed } from './origin.js';
 import { REPORT_DOWNLOAD_PREFIX, serveReportDownload } from './report-download.js';
@@ -33,6 +35,8 @@ export interface HttpServerOptions {
   allowedOrigins: readonly string[];
   startedAt: number;
   web: WebHandler | null;
+  /** Debian's Chromium, which draws dashboard PDFs (dashboard-pdf.ts); its usual path when unset. */
+  chromiumPath?: string;
 }
 
 export interface RunningServer {
@@ -49,6 +53,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const { deps } = options;
   const allowedOrigins = new Set(options.allowedOrigins.map((origin) => origin.toLowerCase()));
   const callBudget = new CallBudget(options.callLimits);
+  const printer = {
+    chromiumPath: options.chromiumPath ?? DEFAULT_CHROMIUM_PATH,
+    slots: new SnapshotSlots(),
+  };
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
@@ -90,6 +98,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       serveSignaturePdf(deps, req, res, path).catch((error: unknown) => {
         deps.log.error({ err: error }, 'signature PDF failed');
         sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+      });
+      return;
+    }
+    if (path.startsWith(DASHBOARD_PDF_PREFIX)) {
+      serveDashboardPdf(deps, printer, req, res, path).catch((error: unknown) => {
+        deps.log.error({ err: error }, 'dashboard PDF failed');
+        if (res.headersSent) res.destroy();
+        else sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
       });
       return;
     }

@@ -1,6 +1,6 @@
 import { buildAppDeps, type EmailOptions, type ReportOptions, stopAppDeps } from '../build-app-deps.js';
 import type { Database } from '../db/index.js';
-import { startHttpServer } from '../http/server.js';
+import { startHttpServer, type WebHandler } from '../http/server.js';
 import type { SessionPolicy } from '../modules/identity/index.js';
 import type { CallLimits } from '../trpc/call-limits.js';
 import { testLog } from './engines.js';
@@ -19,6 +19,10 @@ export interface TestServerOptions {
   email?: Omit<EmailOptions, 'publicUrl' | 'from'> & { publicUrl?: () => string; from?: string };
   /** The report runner's store, batch size and hooks (docs/reports.md). */
   reports?: ReportOptions;
+  /** The built web UI, for tests that open pages (a dashboard PDF); none by default. */
+  web?: WebHandler | null;
+  /** Chromium for dashboard PDFs; its usual path by default. */
+  chromiumPath?: string;
 }
 
 /** The real HTTP + WebSocket server on an ephemeral port, over a test database. */
@@ -64,7 +68,8 @@ export async function startTestServer(db: Database, options: TestServerOptions =
     },
     allowedOrigins: options.allowedOrigins ?? [],
     startedAt: Date.now(),
-    web: null,
+    web: options.web ?? null,
+    ...(options.chromiumPath === undefined ? {} : { chromiumPath: options.chromiumPath }),
   });
   url = server.url;
   return {

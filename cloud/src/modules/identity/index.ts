@@ -8,6 +8,6 @@ export { PasswordConfirmations } from './password-confirmations.js';
 export { hashPassword, verifyPassword } from './passwords.js';
 export { loadUserPrincipal } from './principals.js';
 export { randomToken } from './secrets.js';
-export { type SessionPolicy, signOut } from './sessions.js';
+export { createSession, revokeSession, type SessionPolicy, signOut } from './sessions.js';
 export { createUser } from './users.js';
 export { usersRouter } from './users.router.js';

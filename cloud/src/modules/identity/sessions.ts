@@ -157,6 +157,14 @@ export async function signOut(tx: Sql, session: { sessionId: string; userId: str
   });
 }
 
+/** Ends one session that was made for a single task (a dashboard PDF: docs/security.md). */
+export async function revokeSession(tx: Sql, sessionId: string, now = new Date()) {
+  await tx
+    .update(tables.sessions)
+    .set({ revokedAt: now })
+    .where(and(eq(tables.sessions.id, sessionId), isNull(tables.sessions.revokedAt)));
+}
+
 /** Deactivating a user or resetting their password ends every session they have. */
 export async function revokeUserSessions(tx: Sql, userId: string) {
   await tx
