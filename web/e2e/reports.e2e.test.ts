@@ -9,7 +9,8 @@ import { ADMIN_EMAIL, DEMO_PASSWORD, hasChromium, screenshotDir, signIn, useUiSt
  * and opens it: a sheet with the OEE report's header and one row per machine and shift of that week.
  * The sheet's XML is read with unzip: the web package has no spreadsheet library (the cloud's tests
  * read XLSX back with exceljs, reports-runs.test.ts). The home page then lists the run among the
- * user's recent reports.
+ * user's recent reports. Then the report is scheduled at the end of every shift for the supervisors,
+ * listed with its next run, and paused.
  */
 describe.runIf(hasChromium)('reports in the web UI', () => {
   const ui = useUiStack();
@@ -76,4 +77,20 @@ describe.runIf(hasChromium)('reports in the web UI', () => {
     expect(await listed.getByRole('link', { name: 'Download' }).getAttribute('href')).toContain(runId);
     expect(await recent.getByRole('link', { name: 'All reports' }).getAttribute('href')).toBe('/reports');
   });
+
+  it('schedules OEE by shift at the end of every shift for the supervisors, then pauses it', async () => {
+    await page.goto(`${ui.cloud.url}/reports/oee-by-shift`);
+    const form = page.getByRole('form', { name: 'New schedule' });
+    await form.getByLabel('Name', { exact: true }).fill('OEE after each shift');
+    await form.getByLabel('Format').selectOption('pdf');
+    await form.getByLabel('Roles').selectOption({ label: 'Supervisor' });
+    await form.getByRole('button', { name: 'Schedule' }).click();
+    await page.getByRole('status').filter({ hasText: 'Scheduled: OEE after each shift' }).waitFor();
+    const row = page.getByRole('row').filter({ hasText: 'OEE after each shift' });
+    await row.filter({ hasText: 'End of every shift' }).waitFor();
+    expect(await row.textContent()).toContain('Not run yet');
+    await row.getByRole('button', { name: 'Pause' }).click();
+    await row.filter({ hasText: 'Paused' }).waitFor();
+    await page.screenshot({ path: `${screenshotDir}/report-schedules.png`, fullPage: true });
+  }, 60_000);
 });
