@@ -3,6 +3,7 @@ import { type ApiClient, addUser, signIn } from '../../testing/api.js';
 import { expectApiError } from '../../testing/api-assertions.js';
 import { type SignedIn, useTestApp } from '../../testing/app.js';
 import { testEngines } from '../../testing/engines.js';
+import { finishedRun } from '../../testing/reports.js';
 import { deliverScheduledRuns, fireDueSchedules, type ScheduleDeps } from './schedule-runs.js';
 
 /*
@@ -15,15 +16,6 @@ import { deliverScheduledRuns, fireDueSchedules, type ScheduleDeps } from './sch
  */
 
 const HOUR = 3_600_000;
-
-async function finished(admin: SignedIn, id: string) {
-  for (let i = 0; i < 400; i++) {
-    const r = await admin.trpc.reports.runGet.query({ id });
-    if (r.status === 'succeeded' || r.status === 'failed') return r;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`run ${id} did not finish`);
-}
 
 describe.each(testEngines)('report schedules ($name engine)', (engine) => {
   const app = useTestApp(engine);
@@ -97,7 +89,7 @@ describe.each(testEngines)('report schedules ($name engine)', (engine) => {
     expect(runId).toBeDefined();
     // A second instance's pass at the same moment finds it claimed.
     expect(await fireDueSchedules(deps, new Date(shiftEnd.getTime() + 30_000))).toEqual([]);
-    const run = await finished(admin, runId!);
+    const run = await finishedRun(admin, runId!);
     expect(run).toMatchObject({ status: 'succeeded', scheduleId: schedule.id, format: 'csv' });
     expect(run.period?.label).toMatch(/Early$/);
     expect(await deliverScheduledRuns(deps)).toBe(1);
@@ -128,7 +120,7 @@ describe.each(testEngines)('report schedules ($name engine)', (engine) => {
       }).format(next),
     ).toBe('06:00');
     const [runId] = await fireDueSchedules(deps, new Date(next.getTime() + 1000));
-    expect((await finished(admin, runId!)).rows).toBe(0);
+    expect((await finishedRun(admin, runId!)).rows).toBe(0);
     await deliverScheduledRuns(deps);
     const [delivery] = await admin.trpc.reports.schedules.deliveries.query({ id: schedule.id });
     expect(delivery).toMatchObject({ executionId: runId, status: 'skipped', recipients: 0 });

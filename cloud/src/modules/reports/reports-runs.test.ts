@@ -13,6 +13,7 @@ import { type SignedIn, useTestApp } from '../../testing/app.js';
 import { parseCsv } from '../../testing/csv.js';
 import { testEngines } from '../../testing/engines.js';
 import { envelope } from '../../testing/events.js';
+import { finishedRun } from '../../testing/reports.js';
 
 /*
  * Runs end to end on both engines (docs/reports.md, "Runs" and "Formats"): asked for through the API,
@@ -30,15 +31,6 @@ async function download(url: string, admin: SignedIn, id: string) {
   return fetch(`${url}/api/reports/runs/${id}/download`, {
     headers: { cookie: `${SESSION_COOKIE}=${admin.token}` },
   });
-}
-
-async function finished(admin: SignedIn, id: string) {
-  for (let i = 0; i < 400; i++) {
-    const r = await admin.trpc.reports.runGet.query({ id });
-    if (r.status === 'succeeded' || r.status === 'failed') return r;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`run ${id} did not finish`);
 }
 
 describe.each(testEngines)('report runs ($name engine)', (engine) => {
@@ -144,7 +136,7 @@ describe.each(testEngines)('report runs ($name engine)', (engine) => {
       parameters: { plantId: ids.plant, period },
       format: 'xlsx',
     });
-    const done = await finished(admin, id);
+    const done = await finishedRun(admin, id);
     expect(done.status).toBe('succeeded');
     const response = await download(app.server.url, admin, id);
     expect(response.headers.get('content-type')).toBe(
@@ -178,7 +170,7 @@ describe.each(testEngines)('report runs ($name engine)', (engine) => {
       parameters: { plantId: ids.plant, lineId: ids.line, machineId: ids.m1, period },
       format: 'pdf',
     });
-    const done = await finished(admin, id);
+    const done = await finishedRun(admin, id);
     expect(done.status).toBe('succeeded');
     const response = await download(app.server.url, admin, id);
     const pdf = Buffer.from(await response.arrayBuffer());
@@ -221,7 +213,7 @@ describe.each(testEngines)('report runs ($name engine)', (engine) => {
       },
       format: 'csv',
     });
-    const done = await finished(admin, id);
+    const done = await finishedRun(admin, id);
     expect(done.status).toBe('succeeded');
     const listed = [];
     let before: number | undefined;
@@ -356,7 +348,7 @@ describe.each(testEngines)('report runs ($name engine)', (engine) => {
       parameters: { plantId: ids.plant, period },
       format: 'csv',
     });
-    const done = await finished(admin, id);
+    const done = await finishedRun(admin, id);
     expect(done.expiresAt).toBeGreaterThan(Date.now() + 29 * DAY);
     expect(await app.server.deps.reports.expire(Date.now())).toBe(0);
     expect(await app.server.deps.reports.expire(done.expiresAt! + 1)).toBeGreaterThanOrEqual(1);

@@ -206,6 +206,20 @@ export async function getSchedule(tx: Sql, scheduleId: string): Promise<Schedule
   return summaryOf(found);
 }
 
+/** The schedule as its editor saw it, or a conflict when someone changed it since. */
+async function scheduleAtVersion(tx: Sql, scheduleId: string, expectedVersion: number) {
+  const schedule = await getSchedule(tx, scheduleId);
+  if (schedule.version !== expectedVersion)
+    throw new DomainError(
+      'conflict',
+      `${schedule.name} was changed since you opened it; reload it and try again`,
+      {
+        expectedVersion: 'Changed since you opened it',
+      },
+    );
+  return schedule;
+}
+
 export async function createSchedule(tx: Sql, principal: Principal, input: ScheduleInput, now = new Date()) {
   const next = await checkSchedule(tx, principal, input, now);
   const [created] = await rows<{ id: string }>(
@@ -238,15 +252,7 @@ export async function updateSchedule(
   input: ScheduleInput & { id: string; expectedVersion: number },
   now = new Date(),
 ) {
-  const before = await getSchedule(tx, input.id);
-  if (before.version !== input.expectedVersion)
-    throw new DomainError(
-      'conflict',
-      `${before.name} was changed since you opened it; reload it and try again`,
-      {
-        expectedVersion: 'Changed since you opened it',
-      },
-    );
+  const before = await scheduleAtVersion(tx, input.id, input.expectedVersion);
   const next = await checkSchedule(tx, principal, input, now);
   await tx.execute(
     sql`update report_schedules set name = ${input.name}, plant_id = ${input.plantId}::uuid,
@@ -276,15 +282,7 @@ export async function setScheduleActive(
   input: { id: string; active: boolean; expectedVersion: number },
   now = new Date(),
 ) {
-  const before = await getSchedule(tx, input.id);
-  if (before.version !== input.expectedVersion)
-    throw new DomainError(
-      'conflict',
-      `${before.name} was changed since you opened it; reload it and try again`,
-      {
-        expectedVersion: 'Changed since you opened it',
-      },
-    );
+  const before = await scheduleAtVersion(tx, input.id, input.expectedVersion);
   const next = input.active
     ? await nextFire(tx, before.trigger, await plantOf(tx, before.plantId), now)
     : null;

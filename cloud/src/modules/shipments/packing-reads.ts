@@ -13,6 +13,15 @@ import { type PackingPackage, serialKey } from './packing-rules.js';
 const pk = tables.packages;
 const c = tables.packageContents;
 
+const packageAtScan = {
+  id: pk.id,
+  shipmentId: pk.shipmentId,
+  kind: pk.kind,
+  sscc: pk.sscc,
+  status: pk.status,
+  parentId: pk.parentId,
+};
+
 /** A package as packing needs it, with the shipment it belongs to (null for a transfer's). */
 export type PackageAtScan = PackingPackage & { shipmentId: string | null };
 
@@ -20,14 +29,7 @@ export type PackageAtScan = PackingPackage & { shipmentId: string | null };
 export async function packagesById(tx: Sql, ids: readonly string[]): Promise<Map<string, PackageAtScan>> {
   if (ids.length === 0) return new Map();
   const found = await tx
-    .select({
-      id: pk.id,
-      shipmentId: pk.shipmentId,
-      kind: pk.kind,
-      sscc: pk.sscc,
-      status: pk.status,
-      parentId: pk.parentId,
-    })
+    .select(packageAtScan)
     .from(pk)
     .where(inArray(pk.id, [...new Set(ids)]));
   return new Map(found.map((p) => [p.id, p]));
@@ -41,14 +43,7 @@ export async function packagesOfShipments(
   const byShipment = new Map<string, PackingPackage[]>(shipments.map((s) => [s.id, []]));
   if (shipments.length === 0) return byShipment;
   const found = await tx
-    .select({
-      id: pk.id,
-      shipmentId: pk.shipmentId,
-      kind: pk.kind,
-      sscc: pk.sscc,
-      status: pk.status,
-      parentId: pk.parentId,
-    })
+    .select(packageAtScan)
     .from(pk)
     .where(
       and(

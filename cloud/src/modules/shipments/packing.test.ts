@@ -317,40 +317,6 @@ describe.each(testEngines)('packing by scanning ($name engine)', (engine) => {
     expect(answer.result).toBe('ok');
   });
 
-  it('takes a plant scanner’s event once: the edge’s path records its event id', async () => {
-    const planned = await shipment([{ productId: a.rotor, quantity: 3 }]);
-    const box = await carton(planned.id);
-    const tenantId = app.tenants.a.tenantId;
-    const principal: Principal = {
-      kind: 'api-key',
-      tenantId,
-      userId: null,
-      apiKeyId: null,
-      sessionId: null,
-      permissions: new Set(allPermissions),
-      plantIds: [a.plant1],
-    };
-    const bus = new EventBus(() => undefined);
-    const scanEventId = nextEventId();
-    const scanAtEdge = () =>
-      app.database.db.transact({ tenantId, plantIds: [a.plant1] }, (tx) =>
-        recordPackingScan(
-          { tx, principal, afterCommit: (effect) => effect(), deps: { bus } },
-          { shipmentId: planned.id, packageId: box.id, data: `]C101${ROTOR}`, source: 'edge', scanEventId },
-        ),
-      );
-    expect(await scanAtEdge()).toMatchObject({ result: 'ok', item: { packedQuantity: 1 } });
-    expect(await scanAtEdge()).toMatchObject({
-      result: 'duplicate',
-      message: 'This scan was already packed',
-    });
-    const page = await admin.trpc.logistics.shipments.get.query({ id: planned.id });
-    expect(page.scans.map((s) => [s.source, s.result, s.scannedByName])).toEqual([
-      ['edge', 'duplicate', null],
-      ['edge', 'ok', null],
-    ]);
-  });
-
   const edgeCall = <T>(work: (call: Parameters<typeof recordPackingRuns>[0]) => Promise<T>) => {
     const tenantId = app.tenants.a.tenantId;
     const principal: Principal = {
@@ -367,6 +333,32 @@ describe.each(testEngines)('packing by scanning ($name engine)', (engine) => {
       work({ tx, principal, afterCommit: (effect) => effect(), deps: { bus } }),
     );
   };
+
+  it('takes a plant scanner’s event once: the edge’s path records its event id', async () => {
+    const planned = await shipment([{ productId: a.rotor, quantity: 3 }]);
+    const box = await carton(planned.id);
+    const scanEventId = nextEventId();
+    const scanAtEdge = () =>
+      edgeCall((call) =>
+        recordPackingScan(call, {
+          shipmentId: planned.id,
+          packageId: box.id,
+          data: `]C101${ROTOR}`,
+          source: 'edge',
+          scanEventId,
+        }),
+      );
+    expect(await scanAtEdge()).toMatchObject({ result: 'ok', item: { packedQuantity: 1 } });
+    expect(await scanAtEdge()).toMatchObject({
+      result: 'duplicate',
+      message: 'This scan was already packed',
+    });
+    const page = await admin.trpc.logistics.shipments.get.query({ id: planned.id });
+    expect(page.scans.map((s) => [s.source, s.result, s.scannedByName])).toEqual([
+      ['edge', 'duplicate', null],
+      ['edge', 'ok', null],
+    ]);
+  });
 
   it('answers duplicate for a serial packed in a plant the packer cannot see, and records it so', async () => {
     // Plant 2 packs serial SN-X first; plant 1's scanner cannot read plant 2's packings, so only the
