@@ -9,6 +9,9 @@ import type { Cell } from './sources.js';
 
 const palette = ['#1f4e79', '#d9822b', '#3a9d5d', '#8e44ad'];
 
+/** More categories than this do not fit a page's width legibly. */
+const MAX_CATEGORIES = 40;
+
 interface ChartInput {
   readonly columns: readonly ColumnSpec[];
   readonly rows: readonly (readonly Cell[])[];
@@ -19,7 +22,11 @@ interface ChartInput {
   readonly height: number;
 }
 
-/** Draws the chart and returns the y below it. Categories beyond 40 are left out of the chart. */
+/**
+ * Draws the chart and returns the y below it. Rows with no value to draw (a machine's shift with no
+ * data) are left out, so a week that starts before the data does not chart as empty; of the rest the
+ * first MAX_CATEGORIES are drawn, and the legend says so when more were left out.
+ */
 export function drawChart(doc: PDFKit.PDFDocument, input: ChartInput): number {
   const { columns, chart } = input;
   const index = (key: string | undefined) =>
@@ -27,12 +34,13 @@ export function drawChart(doc: PDFKit.PDFDocument, input: ChartInput): number {
   const xi = index(chart.x);
   const series = chart.y.map((key) => ({ key, i: index(key) })).filter((s) => s.i >= 0);
   if (series.length === 0) return input.y;
-  const rows = input.rows.slice(0, 40);
-  const labels = rows.map((r, n) => (xi >= 0 ? String(r[xi] ?? '') : String(n + 1)));
   const value = (row: readonly Cell[], i: number) => {
     const v = row[i];
     return typeof v === 'number' ? v : null;
   };
+  const withValues = input.rows.filter((r) => series.some((s) => value(r, s.i) !== null));
+  const rows = withValues.slice(0, MAX_CATEGORIES);
+  const labels = rows.map((r, n) => (xi >= 0 ? String(r[xi] ?? '') : String(n + 1)));
   const isPercent = (i: number) => columns[i]?.type === 'percent';
   const plot = { left: input.x + 40, top: input.y + 8, width: input.width - 80, height: input.height - 40 };
   const bottom = plot.top + plot.height;
@@ -126,6 +134,17 @@ export function drawChart(doc: PDFKit.PDFDocument, input: ChartInput): number {
     doc.fillColor('#000').text(label, lx + 9, bottom + 16, { lineBreak: false });
     lx += 12 + doc.widthOfString(label) + 10;
   });
+  if (withValues.length > rows.length)
+    doc
+      .fillColor('#444')
+      .text(
+        `The first ${rows.length} of ${withValues.length} rows with values; the table has them all`,
+        lx,
+        bottom + 16,
+        {
+          lineBreak: false,
+        },
+      );
   doc.restore();
   return input.y + input.height;
 }

@@ -1,9 +1,14 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { csvWriter } from './csv-writer.js';
 import type { ColumnSpec } from './definition.js';
-import { cellText } from './pdf-writer.js';
+import { cellText, pdfWriter } from './pdf-writer.js';
 import { RowCapError } from './writers.js';
 import { xlsxWriter } from './xlsx-writer.js';
 
@@ -61,5 +66,25 @@ describe('report writers', () => {
     );
     expect(cellText({ key: 'd', label: 'D', type: 'duration', decimals: 1 }, 90)).toBe('90.0');
     expect(cellText({ key: 'n', label: 'N', type: 'text' }, 'Straße ✓')).toBe('Straße ?');
+  });
+
+  it('charts only the rows with values, and says when it charted the first 40 of them', async () => {
+    const out = new PassThrough();
+    const written = buffer(out);
+    const writer = pdfWriter({
+      columns,
+      meta: { ...meta, chart: { kind: 'bars' as const, x: 'name', y: ['oee'] } },
+      out,
+    });
+    // A week whose first rows are before the data, then 50 rows with values.
+    await writer.write([
+      ...Array.from({ length: 30 }, (_, n) => [`empty ${n}`, null] as const),
+      ...Array.from({ length: 50 }, (_, n) => [`M${n}`, 0.5] as const),
+    ]);
+    await writer.end();
+    const file = join(await mkdtemp(join(tmpdir(), 'plantline-chart-')), 'chart.pdf');
+    await writeFile(file, await written);
+    const { stdout } = await promisify(execFile)('pdftotext', ['-f', '1', '-l', '1', file, '-']);
+    expect(stdout).toContain('The first 40 of 50 rows with values; the table has them all');
   });
 });
