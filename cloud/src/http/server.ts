@@ -16,6 +16,7 @@ import { LABEL_PDF_PREFIX, serveLabelPdf } from './label-pdf.js';
 import { originAllowed } from './origin.js';
 import { REPORT_DOWNLOAD_PREFIX, serveReportDownload } from './report-download.js';
 import { SIGNATURE_PDF_PREFIX, serveSignaturePdf } from './signature-pdf.js';
+import { serveTenantLogo, TENANT_LOGO_PATH } from './tenant-logo.js';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -89,6 +90,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     if (path === AUDIT_CSV_PATH) {
       serveAuditCsv(deps, req, res).catch((error: unknown) => {
         deps.log.error({ err: error }, 'audit CSV export failed');
+        if (res.headersSent) res.destroy();
+        else sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+      });
+      return;
+    }
+    if (path === TENANT_LOGO_PATH) {
+      serveTenantLogo(deps, req, res).catch((error: unknown) => {
+        deps.log.error({ err: error }, 'tenant logo failed');
         if (res.headersSent) res.destroy();
         else sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
       });

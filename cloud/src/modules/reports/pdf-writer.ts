@@ -7,7 +7,8 @@ import { headerOf, type ReportWriter, RowCapError, type WriterInput } from './wr
 /*
  * A data PDF (docs/reports.md, "Formats"): drawn from the rows, not a screenshot — the title, the
  * parameters as resolved (with the plant's time zone named), a chart for KPI reports as vectors, the
- * table with the columns' formats, the mark, the generation time and page numbers. Text is in the
+ * table with the columns' formats, the tenant's logo or else the mark, the generation time and page
+ * numbers. Text is in the
  * standard Helvetica fonts. A table past PDF_ROW_CAP rows is not a document anyone reads: such a
  * run fails and says to choose XLSX or CSV.
  */
@@ -49,6 +50,21 @@ function drawMark(doc: PDFKit.PDFDocument, x: number, y: number, size: number) {
   doc.restore();
 }
 
+/** The box the tenant's logo is scaled into, keeping its aspect ratio: wide logos are common. */
+export const LOGO_BOX = { width: 144, height: 32 };
+
+/** Draws the logo at the top left, fitted to LOGO_BOX; returns the width it took. */
+function drawLogo(doc: PDFKit.PDFDocument, logo: Buffer, x: number, y: number): number {
+  const image = (doc as unknown as { openImage(src: Buffer): { width: number; height: number } }).openImage(
+    logo,
+  );
+  const scale = Math.min(LOGO_BOX.width / image.width, LOGO_BOX.height / image.height);
+  const width = image.width * scale;
+  const height = image.height * scale;
+  doc.image(image as never, x, y + (LOGO_BOX.height - height) / 2, { width, height });
+  return width;
+}
+
 export function pdfWriter({ columns, meta, out }: WriterInput): ReportWriter {
   const rows: (readonly Cell[])[] = [];
   return {
@@ -73,12 +89,14 @@ export function pdfWriter({ columns, meta, out }: WriterInput): ReportWriter {
         doc.on('error', reject);
       });
       doc.pipe(out);
-      drawMark(doc, MARGIN, MARGIN, 28);
+      let titleX = MARGIN + 38;
+      if (meta.logo) titleX = MARGIN + drawLogo(doc, meta.logo, MARGIN, MARGIN - 2) + 10;
+      else drawMark(doc, MARGIN, MARGIN, 28);
       doc
         .font('Helvetica-Bold')
         .fontSize(16)
         .fillColor('#000')
-        .text(winAnsi(meta.title), MARGIN + 38, MARGIN + 6);
+        .text(winAnsi(meta.title), titleX, MARGIN + 6);
       doc.font('Helvetica').fontSize(8).fillColor('#444');
       let y = MARGIN + 40;
       for (const line of meta.parameterLines) {

@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { type Database, everyTenantId, rows } from '../../db/index.js';
 import { DomainError, type JobQueue, type Scheduler, type Scope } from '../../platform/index.js';
+import { tenantLogo } from '../settings/index.js';
 import { csvWriter } from './csv-writer.js';
 import type { ReportFormat } from './execution.js';
 import { cellsOf, rowPasses } from './filters.js';
@@ -189,9 +190,11 @@ export class ReportRunner {
     };
     try {
       const context = executionContext(execution);
+      // Read once per run, and only for the format that draws it (docs/reports.md, "Formats").
+      const logo = execution.format === 'pdf' ? await db.transact(scope, (tx) => tenantLogo(tx)) : null;
       const writer = writers[execution.format]({
         columns: context.columns,
-        meta: metaOf(execution, context, new Date()),
+        meta: { ...metaOf(execution, context, new Date()), logo: logo?.data ?? null },
         out: file.stream,
       });
       const runScope: Scope = {

@@ -14,6 +14,8 @@ export interface ReportMeta {
   readonly parameterLines: readonly string[];
   readonly generatedAt: Date;
   readonly chart: ReportChart;
+  /** The tenant's logo (PNG or JPEG, checked at upload), drawn on PDFs in place of the mark. */
+  readonly logo?: Buffer | null;
 }
 
 export interface ReportWriter {
