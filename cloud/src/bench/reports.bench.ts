@@ -152,6 +152,11 @@ export async function reportsBenchmark() {
     started = Date.now();
     await generateProduction(db, bench, from, now);
     await refreshCountRollup(db, { log: testLog });
+    // Statistics, as a server's autovacuum would have them for tables this size (kpi.bench.ts does the
+    // same): without them the planner expects one row and sorts a month of state events on disk.
+    for (const table of ['audit_log', 'machine_state_events', 'production_counts', 'production_counts_15m']) {
+      await db.owner.execute(sql.raw(`analyze ${table}`));
+    }
     log(`${MACHINES} machines × ${DAYS} days generated in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
     const runner = new ReportRunner({

@@ -177,24 +177,27 @@ export async function loadKpiSources(tx: Sql, options: LoadOptions): Promise<Kpi
   // events inside, minus exact repeats of the previous state (a device re-sending RUNNING every
   // second), which the timeline would merge anyway. Equal times are ordered by event id (UUIDv7,
   // the edge's order), so the later of two events at one instant wins, as in buildTimeline.
-  const states = await rows<{
-    machine_id: string;
-    t: number;
-    state: string;
-    reason: string | null;
-    inherited: boolean;
-  }>(
+  // Two statements, not one union: the events come out in the window's own order (machine, time,
+  // event id), so the server sorts them once, on the (machine_id, time) index's order, instead of
+  // sorting a month of every machine's events again for the union (docs/benchmarks.md, `reports`).
+  const inherited = await rows<{ machine_id: string; t: number; state: string; reason: string | null }>(
     tx,
-    sql`select m.id::text as machine_id, s.t, s.event_id, s.state, s.reason, true as inherited
+    sql`select m.id::text as machine_id, s.t, s.state, s.reason
           from unnest(${sql.param(ids)}::uuid[]) as m(id)
           cross join lateral (
-            select ${msOf('e.time')} as t, e.event_id, e.state, e.reason
+            select ${msOf('e.time')} as t, e.state, e.reason
               from machine_state_events e
              where e.machine_id = m.id and e.time < ${start}::timestamptz
              order by e.time desc, e.event_id desc
-             limit 1) s
-        union all
-        select x.machine_id::text, ${msOf('x.time')}, x.event_id, x.state, x.reason, false
+             limit 1) s`,
+  );
+  for (const s of inherited) {
+    const own = sources.get(s.machine_id);
+    if (own !== undefined) own.inherited = { time: s.t, state: s.state, reason: s.reason };
+  }
+  const states = await rows<{ machine_id: string; t: number; state: string; reason: string | null }>(
+    tx,
+    sql`select x.machine_id::text as machine_id, ${msOf('x.time')} as t, x.state, x.reason
           from (select machine_id, time, event_id, state, reason,
                        lag(state) over w as prev_state, lag(reason) over w as prev_reason
                   from machine_state_events
@@ -202,14 +205,10 @@ export async function loadKpiSources(tx: Sql, options: LoadOptions): Promise<Kpi
                    and time >= ${start}::timestamptz and time < ${end}::timestamptz
                 window w as (partition by machine_id order by time, event_id)) x
          where x.prev_state is null or x.prev_state <> x.state or x.prev_reason is distinct from x.reason
-         order by 1, 6 desc, 2, 3`,
+         order by x.machine_id, x.time, x.event_id`,
   );
   for (const s of states) {
-    const own = sources.get(s.machine_id);
-    if (own === undefined) continue;
-    const event = { time: s.t, state: s.state, reason: s.reason };
-    if (s.inherited) own.inherited = event;
-    else own.events.push(event);
+    sources.get(s.machine_id)?.events.push({ time: s.t, state: s.state, reason: s.reason });
   }
 
   const mapping = bucketsOf(stateCodes);

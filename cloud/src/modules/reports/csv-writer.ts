@@ -1,6 +1,6 @@
 import { once } from 'node:events';
-import { pipeline } from 'node:stream/promises';
-import { stringify } from 'csv-stringify';
+import type { Writable } from 'node:stream';
+import { type Options, stringify } from 'csv-stringify/sync';
 import type { Cell } from './sources.js';
 import { headerOf, type ReportWriter, type WriterInput } from './writers.js';
 
@@ -8,33 +8,39 @@ import { headerOf, type ReportWriter, type WriterInput } from './writers.js';
  * CSV (docs/reports.md, "Formats"): RFC 4180 with a byte-order mark so spreadsheets read UTF-8,
  * values as computed (fractions for percentages, minutes for durations, UTC instants), no row cap.
  * A cell starting with = + - @ would run as a formula where the file is opened: it gets a leading '.
+ *
+ * Each batch becomes one string through csv-stringify's synchronous API and one write: the streaming
+ * API wrote every row as a chunk of its own through two more streams, and that per-row work, not the
+ * text, was most of an export's time (docs/benchmarks.md, `reports`). A batch is answered once the
+ * output has taken it (drain), so memory holds about one batch whatever the size of the export.
  */
+
+const options: Options = {
+  escape_formulas: true,
+  cast: { boolean: (b) => (b ? 'true' : 'false') },
+};
+
+const cellsOf = (row: readonly Cell[]) => row.map((c) => (c === null ? '' : c));
+
+async function put(out: Writable, text: string): Promise<void> {
+  if (text !== '' && !out.write(text)) await once(out, 'drain');
+}
+
 export function csvWriter({ columns, out }: WriterInput): ReportWriter {
-  const stringifier = stringify({
-    bom: true,
-    escape_formulas: true,
-    cast: { boolean: (b) => (b ? 'true' : 'false') },
-  });
-  const done = pipeline(stringifier, out, { end: false });
-  done.catch(() => undefined);
-  const push = async (cells: readonly Cell[]) => {
-    if (!stringifier.write(cells.map((c) => (c === null ? '' : c)))) await once(stringifier, 'drain');
-  };
-  let header: Promise<void> | null = push(columns.map((c) => headerOf(c, 'csv')));
+  let header: Promise<void> | null = put(
+    out,
+    stringify([columns.map((c) => headerOf(c, 'csv'))], { ...options, bom: true }),
+  );
   return {
     async write(rows) {
       if (header !== null) {
         await header;
         header = null;
       }
-      for (const row of rows) {
-        if (!stringifier.write(row.map((c) => (c === null ? '' : c)))) await once(stringifier, 'drain');
-      }
+      await put(out, stringify(rows.map(cellsOf), options));
     },
     async end() {
       if (header !== null) await header;
-      stringifier.end();
-      await done;
       out.end();
     },
   };

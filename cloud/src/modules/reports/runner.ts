@@ -71,7 +71,10 @@ export class ReportRunner {
 
   constructor(options: RunnerOptions) {
     this.#options = options;
-    this.#batchRows = options.batchRows ?? 5000;
+    // 1 000, not more: a batch's rows stay reachable until it is written, and larger batches outlive
+    // the young generation's collections, are promoted and swell the heap (measured in
+    // docs/benchmarks.md, `reports`: 5 000 rows took 2–3 times the memory of 1 000, and more time).
+    this.#batchRows = options.batchRows ?? 1000;
   }
 
   get retentionDays(): number {
@@ -229,7 +232,7 @@ export class ReportRunner {
             const batch: Cell[][] = [];
             for (const r of raw) {
               const row = source.map(r);
-              if (rowPasses(row, filters)) batch.push(cellsOf(row, keys));
+              if (filters.length === 0 || rowPasses(row, filters)) batch.push(cellsOf(row, keys));
             }
             await emit(batch);
           },
