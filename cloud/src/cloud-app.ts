@@ -10,7 +10,7 @@ import { type RunningServer, startHttpServer, type WebHandler } from './http/ser
 import { defaultWebBuildDir, loadWebHandler } from './http/web-ui.js';
 import { loadSigningKey, SIGNING_KEY_FILE, scheduleAuditCheck } from './modules/audit/index.js';
 import { syncShippedDashboards } from './modules/dashboards/index.js';
-import { type DemoCredentials, seedDemoTenant } from './modules/demo/index.js';
+import { type DemoCredentials, scheduleDemoReports, seedDemoTenant } from './modules/demo/index.js';
 import { scheduleRollupRefresh } from './modules/kpi/index.js';
 import { scheduleSilentPrints } from './modules/labels/index.js';
 import { scheduleShiftHorizon } from './modules/production/index.js';
@@ -153,6 +153,13 @@ export async function startCloud(
       log: log.child({ module: 'report-schedules' }),
       enqueue: (tenantId, executionId) => runner.enqueue(tenantId, executionId),
     });
+    if (demo !== null)
+      scheduleDemoReports(scheduler, {
+        db,
+        log: log.child({ module: 'demo' }),
+        historyFile: join(env.dataDir, DEMO_HISTORY_FILE),
+        enqueue: (tenantId, executionId) => runner.enqueue(tenantId, executionId),
+      });
     await scheduler.start();
     await deps.reports.start();
     const jobs = scheduler;

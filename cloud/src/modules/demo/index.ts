@@ -1,4 +1,5 @@
 export { demoRouter } from './demo.router.js';
+export { scheduleDemoReports, seedDemoReports } from './demo-reports.js';
 export {
   DEMO_DEVICE_FILE,
   DEMO_DEVICE_USERNAMES,

@@ -16,3 +16,4 @@ export {
   SCHEDULED_KIND,
   scheduleReportSchedules,
 } from './schedule-runs.js';
+export { createSchedule } from './schedules.js';
