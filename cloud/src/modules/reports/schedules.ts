@@ -108,8 +108,10 @@ async function checkSchedule(tx: Sql, principal: Principal, input: ScheduleInput
         plantId: 'Required for this trigger',
       },
     );
-  // The maker must be able to run it now, with the parameters it will run with.
-  await prepareRun(tx, principal, input, runParametersOf(input), now.getTime());
+  // The maker must be able to run it now, with the parameters it will run with — all but the period,
+  // which each fire resolves then: a shift-end schedule may be made before any shift has ended.
+  const lastHour = { preset: 'range' as const, from: new Date(now.getTime() - 3_600_000), to: now };
+  await prepareRun(tx, principal, input, { ...runParametersOf(input), period: lastHour }, now.getTime());
   await checkRecipients(tx, input.recipients);
   return nextFire(tx, input.trigger, await plantOf(tx, input.plantId), now);
 }
