@@ -161,6 +161,8 @@ async function runScanners(mqttUrl: string, stations: readonly string[], scanner
   const waiting = new Map<string, number[]>();
   for (const station of stations) {
     const scanner = await connectAsync(mqttUrl, { reconnectPeriod: 0, clientId: `bench-${station}` });
+    // A scanner sends each scan at once, as a device's MQTT stack does (mqtt.js leaves Nagle on).
+    (scanner.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
     scanners.push(scanner);
     const sent: number[] = [];
     waiting.set(station, sent);

@@ -116,6 +116,9 @@ export class EmbeddedBroker implements Unit, AnswerPublisher {
       log.debug({ clientId: client.id, err: err.message }, 'device error'),
     );
     const server = createServer((socket) => {
+      // PUBACKs and station answers are small packets a device waits for: without this, Nagle's
+      // algorithm may hold one until the device's delayed ACK arrives (40 ms on Linux).
+      socket.setNoDelay(true);
       this.#sockets.add(socket);
       socket.once('close', () => this.#sockets.delete(socket));
       const guarded = limitPacketSize(socket, MAX_PACKET_REMAINING_LENGTH, (reason) =>
