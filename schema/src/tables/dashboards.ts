@@ -20,7 +20,8 @@ import { roles, tenants, users } from './identity.js';
  * Dashboards (docs/dashboards.md): a grid of widgets on 24 columns with variables, kept as one JSON
  * definition. A personal dashboard is its owner's; a shared one is seen by the roles it is shared
  * with (dashboard_shares) and edited by people holding dashboards.manage. Every save is a row of
- * dashboard_versions; restoring an old version saves it again as the newest, so history only grows.
+ * dashboard_versions; restoring an old version saves it again as the newest. The newest 50 versions
+ * are kept: older ones are pruned after a save (cloud/src/modules/dashboards/dashboard-pruning.ts).
  * What a widget shows is read through the KPI procedures, so plant access applies there.
  */
 
