@@ -59,6 +59,14 @@ export {
 } from './inputs.js';
 export { InProcessJobQueue, type JobQueue, PgBossJobQueue } from './job-queue.js';
 export { acceptKeptWrites, type KeptWrite, keepWrite, takeKeptWrites } from './kept-writes.js';
+export {
+  type ExcelJs,
+  loadChromium,
+  loadExcelJs,
+  loadNodemailer,
+  loadPdfKit,
+  type PdfKit,
+} from './lazy-libraries.js';
 export type { LiveEvent, LiveEventData } from './live-event.js';
 export { changesSomething, patchOf } from './patch.js';
 export { canSeePlant, type Principal, type Scope, scopeOf } from './principal.js';

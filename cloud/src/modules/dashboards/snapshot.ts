@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import { loadChromium } from '../../platform/index.js';
 
 /*
  * A dashboard as a PDF that looks like the screen (docs/dashboards.md, "Snapshot PDF"): Debian's
@@ -78,6 +78,7 @@ export function snapshotUrl(request: Pick<SnapshotRequest, 'baseUrl' | 'slug' | 
 /** Landscape A4 with background colours, as the screen shows them. */
 export async function renderDashboardPdf(request: SnapshotRequest): Promise<Buffer> {
   if (!existsSync(request.chromiumPath)) throw new ChromiumMissing(request.chromiumPath);
+  const chromium = await loadChromium();
   const browser = await chromium.launch({
     executablePath: request.chromiumPath,
     // A server has no display and often no sandbox support; the network beyond this cloud is not needed.

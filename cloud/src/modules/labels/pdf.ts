@@ -1,4 +1,4 @@
-import PDFDocument from 'pdfkit';
+import { loadPdfKit } from '../../platform/index.js';
 import type { LabelLayout } from './layout.js';
 import { type DrawnSymbol, symbolFrame } from './symbols.js';
 
@@ -15,11 +15,12 @@ const winAnsi = (text: string) =>
   text.replace(/[^\u0020-\u007e\u00a0-\u00ff€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]/g, '?');
 
 /** The page as a PDF; `compress: false` leaves the content streams readable (tests read them). */
-export function labelPdf(
+export async function labelPdf(
   layout: LabelLayout,
   symbols: readonly DrawnSymbol[],
   options: { compress?: boolean; title?: string } = {},
 ): Promise<Buffer> {
+  const PDFDocument = await loadPdfKit();
   const doc = new PDFDocument({
     size: [layout.width * PT_PER_MM, layout.height * PT_PER_MM],
     margin: 0,

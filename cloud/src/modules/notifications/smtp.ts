@@ -1,4 +1,5 @@
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
+import { loadNodemailer } from '../../platform/index.js';
 
 /** One email on its way out. */
 export interface OutgoingEmail {
@@ -20,15 +21,19 @@ export interface EmailTransport {
  * lease (email-queue.ts), so another pass does not take the delivery while this one still waits.
  */
 export function smtpTransport(smtpUrl: string, from: string): EmailTransport {
-  const transporter = nodemailer.createTransport({
-    url: smtpUrl,
-    connectionTimeout: 20_000,
-    greetingTimeout: 20_000,
-    socketTimeout: 60_000,
-  });
+  // Made at the first email: nodemailer is loaded then (platform/lazy-libraries.ts).
+  let transporter: Promise<Transporter> | null = null;
+  const open = async () =>
+    (await loadNodemailer()).createTransport({
+      url: smtpUrl,
+      connectionTimeout: 20_000,
+      greetingTimeout: 20_000,
+      socketTimeout: 60_000,
+    });
   return {
     async send(email) {
-      const info = await transporter.sendMail({
+      transporter ??= open();
+      const info = await (await transporter).sendMail({
         from,
         to: email.to,
         subject: email.subject,
@@ -36,6 +41,11 @@ export function smtpTransport(smtpUrl: string, from: string): EmailTransport {
       });
       return { messageId: String(info.messageId) };
     },
-    close: () => transporter.close(),
+    close: () => {
+      void transporter?.then(
+        (t) => t.close(),
+        () => undefined,
+      );
+    },
   };
 }

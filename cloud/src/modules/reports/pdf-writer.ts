@@ -1,4 +1,4 @@
-import PDFDocument from 'pdfkit';
+import { loadPdfKit } from '../../platform/index.js';
 import type { ColumnSpec } from './definition.js';
 import { drawChart } from './pdf-chart.js';
 import type { Cell } from './sources.js';
@@ -77,6 +77,7 @@ export function pdfWriter({ columns, meta, out }: WriterInput): ReportWriter {
       rows.push(...batch);
     },
     async end() {
+      const PDFDocument = await loadPdfKit();
       const doc = new PDFDocument({
         size: [PAGE.width, PAGE.height],
         margin: MARGIN,

@@ -47,7 +47,7 @@ describe('report writers', () => {
   it('refuses an XLSX past its row cap and says to run it as CSV', async () => {
     const out = new PassThrough();
     out.resume();
-    const writer = xlsxWriter({ columns, meta, out, rowCap: 3 });
+    const writer = await xlsxWriter({ columns, meta, out, rowCap: 3 });
     await writer.write([
       ['a', 0.1],
       ['b', 0.2],

@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+import type { CellValue } from 'exceljs';
+import { loadExcelJs } from '../../platform/index.js';
 import type { ColumnSpec } from './definition.js';
 import type { Cell } from './sources.js';
 import { headerOf, type ReportWriter, RowCapError, type WriterInput } from './writers.js';
@@ -34,7 +35,7 @@ function numFmt(column: ColumnSpec): string | undefined {
   }
 }
 
-function value(column: ColumnSpec, cell: Cell): ExcelJS.CellValue {
+function value(column: ColumnSpec, cell: Cell): CellValue {
   if (cell === null) return null;
   if (column.type === 'datetime' && typeof cell === 'string') {
     const ms = Date.parse(cell);
@@ -43,12 +44,13 @@ function value(column: ColumnSpec, cell: Cell): ExcelJS.CellValue {
   return cell;
 }
 
-export function xlsxWriter({
+export async function xlsxWriter({
   columns,
   meta,
   out,
   rowCap = XLSX_ROW_CAP,
-}: WriterInput & { rowCap?: number }): ReportWriter {
+}: WriterInput & { rowCap?: number }): Promise<ReportWriter> {
+  const ExcelJS = await loadExcelJs();
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
     stream: out,
     useSharedStrings: false,

@@ -19,37 +19,37 @@ function jpegHead(width: number, height: number, frame = 0xc0): Buffer {
 }
 
 describe('a logo image', () => {
-  it('is a PNG or JPEG by its bytes, with the size they say', () => {
-    expect(readLogoImage(pngOf(300, 80))).toEqual({ type: 'image/png', width: 300, height: 80 });
-    expect(readLogoImage(jpegHead(640, 200))).toEqual({ type: 'image/jpeg', width: 640, height: 200 });
+  it('is a PNG or JPEG by its bytes, with the size they say', async () => {
+    expect(await readLogoImage(pngOf(300, 80))).toEqual({ type: 'image/png', width: 300, height: 80 });
+    expect(await readLogoImage(jpegHead(640, 200))).toEqual({ type: 'image/jpeg', width: 640, height: 200 });
     // Progressive JPEG (SOF2) too; DHT (C4) is not a frame and is skipped.
-    expect(readLogoImage(jpegHead(50, 40, 0xc2))).toMatchObject({ width: 50, height: 40 });
+    expect(await readLogoImage(jpegHead(50, 40, 0xc2))).toMatchObject({ width: 50, height: 40 });
   });
 
-  it('is refused when it is something else, empty, damaged, too heavy or too large', () => {
-    expect(readLogoImage(Buffer.alloc(0))).toEqual({ problem: 'The file is empty' });
-    expect(readLogoImage(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'))).toEqual({
+  it('is refused when it is something else, empty, damaged, too heavy or too large', async () => {
+    expect(await readLogoImage(Buffer.alloc(0))).toEqual({ problem: 'The file is empty' });
+    expect(await readLogoImage(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'))).toEqual({
       problem: 'The logo must be a PNG or JPEG image',
     });
-    expect(readLogoImage(jpegHead(10, 10).subarray(0, 24))).toEqual({
+    expect(await readLogoImage(jpegHead(10, 10).subarray(0, 24))).toEqual({
       problem: 'The image is damaged: its size cannot be read',
     });
-    expect(readLogoImage(Buffer.alloc(LOGO_MAX_BYTES + 1, 0xff))).toEqual({
+    expect(await readLogoImage(Buffer.alloc(LOGO_MAX_BYTES + 1, 0xff))).toEqual({
       problem: 'The logo is 257 KB; at most 256 KB',
     });
-    expect(readLogoImage(jpegHead(2000, 2001))).toEqual({
+    expect(await readLogoImage(jpegHead(2000, 2001))).toEqual({
       problem: 'The logo is 2000×2001 px; at most 2000×2000 px',
     });
-    expect(readLogoImage(jpegHead(0, 10))).toEqual({ problem: 'The image has no pixels' });
+    expect(await readLogoImage(jpegHead(0, 10))).toEqual({ problem: 'The image has no pixels' });
   });
 
-  it('is refused when its PNG data does not inflate, before a PDF tries to', () => {
+  it('is refused when its PNG data does not inflate, before a PDF tries to', async () => {
     const png = pngOf(20, 20);
     const idat = png.indexOf('IDAT');
     const broken = Buffer.from(png);
     // Garble the compressed data after its zlib header (the CRC is not checked by the reader).
     broken.fill(0xaa, idat + 6, idat + 14);
-    expect(readLogoImage(broken)).toEqual({
+    expect(await readLogoImage(broken)).toEqual({
       problem: 'The image is damaged or uses a form PDFs cannot hold',
     });
   });

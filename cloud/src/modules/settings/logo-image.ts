@@ -1,5 +1,5 @@
 import { inflateSync } from 'node:zlib';
-import PDFDocument from 'pdfkit';
+import { loadPdfKit } from '../../platform/index.js';
 
 /*
  * What a tenant logo may be (docs/settings.md, "Logo"), without I/O: PNG or JPEG as its bytes say
@@ -21,7 +21,7 @@ export interface LogoImage {
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** The image's type and size, or the reason it is refused; the message is shown as it is. */
-export function readLogoImage(bytes: Buffer): LogoImage | { problem: string } {
+export async function readLogoImage(bytes: Buffer): Promise<LogoImage | { problem: string }> {
   if (bytes.length === 0) return { problem: 'The file is empty' };
   if (bytes.length > LOGO_MAX_BYTES) {
     return { problem: `The logo is ${kilobytes(bytes.length)}; at most ${kilobytes(LOGO_MAX_BYTES)}` };
@@ -38,6 +38,7 @@ export function readLogoImage(bytes: Buffer): LogoImage | { problem: string } {
   // The PDF writer reads the image again on every run; one it cannot read is refused now.
   // pdfkit inflates a PNG's data only when it writes the page, where a failure is thrown outside
   // any caller; the data is inflated here once so a damaged image never gets that far.
+  const PDFDocument = await loadPdfKit();
   try {
     const opened = (new PDFDocument({ autoFirstPage: false }) as unknown as Openable).openImage(bytes);
     if (opened.image?.imgData !== undefined && inflateSync(opened.image.imgData).length === 0) throw 0;

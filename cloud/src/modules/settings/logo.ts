@@ -72,7 +72,7 @@ export async function setLogo(
   caller: Pick<Principal, 'tenantId' | 'userId'>,
   data: Buffer,
 ): Promise<LogoInfo> {
-  const image = readLogoImage(data);
+  const image = await readLogoImage(data);
   if ('problem' in image) throw new DomainError('invalid', image.problem, { image: image.problem });
   const before = await readLogoInfo(tx);
   const sha256 = createHash('sha256').update(data).digest('hex');

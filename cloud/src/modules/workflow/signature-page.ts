@@ -1,7 +1,7 @@
 import { tables } from '@plantline/schema';
 import { and, asc, eq, sql } from 'drizzle-orm';
-import PDFDocument from 'pdfkit';
 import { rows } from '../../db/index.js';
+import { loadPdfKit } from '../../platform/index.js';
 import type { WorkflowContext } from './context.js';
 import type { CatalogueField } from './engine/types.js';
 import { fieldCatalogue } from './record-fields.js';
@@ -138,10 +138,11 @@ const componentText: Record<SigningComponents, string> = {
 };
 
 /** The page as a PDF. `compress: false` leaves the text readable in the file (tests read it). */
-export function renderSignaturePage(
+export async function renderSignaturePage(
   manifest: SignatureManifest,
   options: { compress?: boolean } = {},
 ): Promise<Buffer> {
+  const PDFDocument = await loadPdfKit();
   const doc = new PDFDocument({
     size: 'A4',
     margin: 50,
