@@ -51,6 +51,7 @@ export interface ReportOptions {
   readonly queue?: JobQueue;
   readonly batchRows?: number;
   readonly beforeBatch?: (executionId: string) => Promise<void>;
+  readonly recheckMs?: number;
 }
 
 export interface EmailOptions {
@@ -106,6 +107,7 @@ export function buildAppDeps(options: AppDepsOptions): AppDeps {
       queue: options.reports?.queue ?? new InProcessJobQueue(log.child({ module: 'jobs' })),
       ...(options.reports?.batchRows === undefined ? {} : { batchRows: options.reports.batchRows }),
       ...(options.reports?.beforeBatch === undefined ? {} : { beforeBatch: options.reports.beforeBatch }),
+      ...(options.reports?.recheckMs === undefined ? {} : { recheckMs: options.reports.recheckMs }),
     }),
     stationScans: stationScanHandlers().register('transfer', transferStationHandler),
     ...(options.demoHistoryFile === undefined ? {} : { demoHistoryFile: options.demoHistoryFile }),

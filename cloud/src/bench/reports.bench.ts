@@ -32,6 +32,7 @@ const MACHINES_PER_LINE = 10;
 const DAY_MS = 86_400_000;
 
 const log = (line: string) => process.stderr.write(`reports: ${line}\n`);
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
 
 async function prepare(db: Database, now: Date) {
   const stamp = `${process.pid}-${Date.now()}`;
@@ -183,13 +184,23 @@ export async function reportsBenchmark() {
         }),
     );
     let peak = process.memoryUsage().rss;
+    let samples = 0;
     const sampler = setInterval(() => {
-      peak = Math.max(peak, process.memoryUsage().rss);
+      const memory = process.memoryUsage();
+      peak = Math.max(peak, memory.rss);
+      // Every second: where the memory is (V8's heap, or buffers outside it).
+      if (++samples % 10 === 0) {
+        log(
+          `export ${samples / 10} s: RSS ${mb(memory.rss)}, heap ${mb(memory.heapUsed)} of ${mb(memory.heapTotal)}, external ${mb(memory.external)}`,
+        );
+      }
     }, 100);
     const baseline = process.memoryUsage().rss;
+    const cpuBefore = process.cpuUsage();
     started = performance.now();
     await runner.execute({ tenantId: bench.tenantId, executionId: id }, new AbortController().signal);
     const exportMs = performance.now() - started;
+    const cpu = process.cpuUsage(cpuBefore);
     clearInterval(sampler);
     const result = await db.transact({ tenantId: bench.tenantId, plantIds: 'all' }, async (tx) => {
       const found = (await tx.execute(
@@ -199,8 +210,11 @@ export async function reportsBenchmark() {
     });
     if (result?.status !== 'succeeded') throw new Error(`the export failed: ${result?.error}`);
     const rowsPerS = Math.round(result.rows / (exportMs / 1000));
+    // The process's own CPU per row (user + system), less sensitive to other work on the machine than
+    // the rate: the database server produces the rows on the other core meanwhile.
+    const cpuUsPerRow = (cpu.user + cpu.system) / result.rows;
     log(
-      `CSV export: ${result.rows} rows, ${(result.bytes / 1e6).toFixed(0)} MB in ${(exportMs / 1000).toFixed(1)} s: ${rowsPerS} rows/s, peak RSS ${(peak / 1e6).toFixed(0)} MB (baseline ${(baseline / 1e6).toFixed(0)} MB)`,
+      `CSV export: ${result.rows} rows, ${(result.bytes / 1e6).toFixed(0)} MB in ${(exportMs / 1000).toFixed(1)} s: ${rowsPerS} rows/s, peak RSS ${(peak / 1e6).toFixed(0)} MB (baseline ${(baseline / 1e6).toFixed(0)} MB), ${cpuUsPerRow.toFixed(1)} µs of CPU per row`,
     );
 
     const times: number[] = [];
@@ -231,6 +245,8 @@ export async function reportsBenchmark() {
     return {
       rows_per_s: rowsPerS,
       peak_rss_mb: Math.round(peak / 1e6),
+      baseline_rss_mb: Math.round(baseline / 1e6),
+      cpu_us_per_row: Number(cpuUsPerRow.toFixed(2)),
       export_rows: result.rows,
       export_mb: Math.round(result.bytes / 1e6),
       oee_p50_ms: Math.round(percentile(times, 50)),

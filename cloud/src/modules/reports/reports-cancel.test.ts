@@ -21,6 +21,8 @@ describe.each(testEngines)('cancelling a report run ($name engine)', (engine) =>
   const app = useTestApp(engine, {
     reports: {
       batchRows: 3,
+      // Look for a cancel or a takeover before every batch, so the run stops at the batch held.
+      recheckMs: 0,
       beforeBatch: async () => {
         batches += 1;
         if (hold !== null && batches === 3) {

@@ -16,6 +16,8 @@ describe.each(testEngines)('a report run stopped midway ($name engine)', (engine
   const app = useTestApp(engine, {
     reports: {
       batchRows: 3,
+      // Look for a cancel or a takeover before every batch, so the run stops at the batch held.
+      recheckMs: 0,
       beforeBatch: async () => {
         batches += 1;
         if (hold !== null && batches === 3) {

@@ -43,6 +43,11 @@ export interface RunnerOptions extends ReportStoreOptions {
   readonly batchRows?: number;
   /** Called before each batch is read; tests hold a run here to stop it midway. */
   readonly beforeBatch?: (executionId: string) => Promise<void>;
+  /**
+   * How often, at most, a run looks whether it was cancelled or taken over (before a batch); 0: before
+   * every batch, for tests that stop a run at a given batch.
+   */
+  readonly recheckMs?: number;
 }
 
 interface RunJob {
@@ -168,9 +173,13 @@ export class ReportRunner {
     const relative = `${job.tenantId}/${execution.id}.${extensionOf[execution.format]}`;
     const file = await openOutputFile(join(this.#options.dir, relative));
     let lastProgress = 0;
-    // Before every batch: a stop, a takeover or a cancel ends the run here, not at the end.
+    let lastCheck = 0;
+    const recheckMs = this.#options.recheckMs ?? RECHECK_EVERY_MS;
+    // Before a batch: a stop, a takeover or a cancel ends the run there, not at the end.
     const checkpoint = async () => {
       if (signal.aborted) throw new TakenOver('stopped');
+      if (Date.now() - lastCheck < recheckMs) return;
+      lastCheck = Date.now();
       const [now] = await db.transact(scope, (tx) =>
         rows<{ status: string; job_id: string | null }>(
           tx,
@@ -198,7 +207,7 @@ export class ReportRunner {
       const context = executionContext(execution);
       // Read once per run, and only for the format that draws it (docs/reports.md, "Formats").
       const logo = execution.format === 'pdf' ? await db.transact(scope, (tx) => tenantLogo(tx)) : null;
-      const writer = writers[execution.format]({
+      const writer = await writers[execution.format]({
         columns: context.columns,
         meta: { ...metaOf(execution, context, new Date()), logo: logo?.data ?? null },
         out: file.stream,
