@@ -259,10 +259,19 @@ export async function fanoutBenchmark() {
     }, 100);
     await new Promise((r) => setTimeout(r, 3000));
     const serverCpuAtStart = process.cpuUsage();
+    // The cloud runs in this process (the subscribers in the child): its resident memory is ours,
+    // sampled through the measured window; the peak is reported.
+    let rssPeak = process.memoryUsage().rss;
+    const memorySampler = setInterval(() => {
+      rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+    }, 100);
     child.send('start');
     await new Promise((r) => setTimeout(r, durationMs));
     child.send('stop');
+    clearInterval(memorySampler);
     const serverCpu = process.cpuUsage(serverCpuAtStart);
+    const heapMb = Math.round(process.memoryUsage().heapUsed / 1e6);
+    process.stderr.write(`fanout: cloud RSS peak ${Math.round(rssPeak / 1e6)} MB, heap in use ${heapMb} MB\n`);
     const done = await nextMessage(child, 'done', 30_000);
     const [p50, p99] = percentiles(done.eventLatency, [50, 99]);
     const [fanoutP50, fanoutP99] = percentiles(done.fanoutLatency, [50, 99]);
@@ -280,6 +289,8 @@ export async function fanoutBenchmark() {
       lines: lineCount,
       subscriber_errors: done.errors,
       ingest_failures: ingestFailures,
+      rss_mb: Math.round(rssPeak / 1e6),
+      heap_mb: heapMb,
       server_cpu_pct: Math.round(((serverCpu.user + serverCpu.system) / 1e6 / (durationMs / 1000)) * 100),
       clients_cpu_pct: Math.round((done.cpuS / (durationMs / 1000)) * 100),
       load_avg_1m: Number(loadavg()[0]?.toFixed(2)),
