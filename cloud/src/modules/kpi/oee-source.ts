@@ -94,7 +94,7 @@ const msOf = (column: string) => sql.raw(`(extract(epoch from ${column}) * 1000)
 
 export async function loadKpiSources(tx: Sql, options: LoadOptions): Promise<KpiSources> {
   const { range, now, machines } = options;
-  const ids = machines.map((m) => m.id);
+  const ids = [...new Set(machines.map((m) => m.id))];
   const lineIds = [...new Set(machines.map((m) => m.lineId))];
   const start = iso(range.start);
   // Events after now cannot exist yet; a clock-skewed device's future event must not count either.
@@ -177,9 +177,6 @@ export async function loadKpiSources(tx: Sql, options: LoadOptions): Promise<Kpi
   // events inside, minus exact repeats of the previous state (a device re-sending RUNNING every
   // second), which the timeline would merge anyway. Equal times are ordered by event id (UUIDv7,
   // the edge's order), so the later of two events at one instant wins, as in buildTimeline.
-  // Two statements, not one union: the events come out in the window's own order (machine, time,
-  // event id), so the server sorts them once, on the (machine_id, time) index's order, instead of
-  // sorting a month of every machine's events again for the union (docs/benchmarks.md, `reports`).
   const inherited = await rows<{ machine_id: string; t: number; state: string; reason: string | null }>(
     tx,
     sql`select m.id::text as machine_id, s.t, s.state, s.reason
@@ -195,20 +192,25 @@ export async function loadKpiSources(tx: Sql, options: LoadOptions): Promise<Kpi
     const own = sources.get(s.machine_id);
     if (own !== undefined) own.inherited = { time: s.t, state: s.state, reason: s.reason };
   }
-  const states = await rows<{ machine_id: string; t: number; state: string; reason: string | null }>(
+  // The events are read machine by machine through the (machine_id, time) index, each machine's
+  // repeats dropped in its own window: PostgreSQL 15 cannot keep an index's order for
+  // `machine_id = any(…)`, so one statement over all machines sorted a month of every machine's events
+  // together, on disk past work_mem (docs/benchmarks.md, `reports`). A machine is named by its place
+  // in `ids` (n) and an event by its place in the machine's window (k), not by 36-character ids.
+  const states = await rows<{ n: number; k: number; t: number; state: string; reason: string | null }>(
     tx,
-    sql`select x.machine_id::text as machine_id, ${msOf('x.time')} as t, x.state, x.reason
-          from (select machine_id, time, event_id, state, reason,
-                       lag(state) over w as prev_state, lag(reason) over w as prev_reason
-                  from machine_state_events
-                 where machine_id = any(${sql.param(ids)}::uuid[])
-                   and time >= ${start}::timestamptz and time < ${end}::timestamptz
-                window w as (partition by machine_id order by time, event_id)) x
-         where x.prev_state is null or x.prev_state <> x.state or x.prev_reason is distinct from x.reason
-         order by x.machine_id, x.time, x.event_id`,
+    sql`select m.n::int4 as n, x.k::int4 as k, x.t, x.state, x.reason
+          from unnest(${sql.param(ids)}::uuid[]) with ordinality as m(id, n)
+          cross join lateral (
+            select ${msOf('e.time')} as t, e.state, e.reason, row_number() over w as k,
+                   lag(e.state) over w as prev_state, lag(e.reason) over w as prev_reason
+              from machine_state_events e
+             where e.machine_id = m.id and e.time >= ${start}::timestamptz and e.time < ${end}::timestamptz
+            window w as (order by e.time, e.event_id)) x
+         where x.prev_state is null or x.prev_state <> x.state or x.prev_reason is distinct from x.reason`,
   );
-  for (const s of states) {
-    sources.get(s.machine_id)?.events.push({ time: s.t, state: s.state, reason: s.reason });
+  for (const s of inWindowOrder(states)) {
+    sources.get(ids[s.n - 1]!)?.events.push({ time: s.t, state: s.state, reason: s.reason });
   }
 
   const mapping = bucketsOf(stateCodes);
@@ -260,6 +262,19 @@ export async function loadKpiSources(tx: Sql, options: LoadOptions): Promise<Kpi
     own.counts.push({ time: c.t, good: c.good, scrap: c.scrap, productCode: c.product_code });
   }
   return { range, now, stateCodes, mapping, shifts, machines: sources };
+}
+
+/**
+ * The rows by machine, then by place in the machine's window. They come out of the lateral join in
+ * that order, which SQL does not promise: it is checked, and only rows out of order are sorted.
+ */
+function inWindowOrder<T extends { n: number; k: number }>(found: T[]): T[] {
+  for (let i = 1; i < found.length; i++) {
+    const a = found[i - 1]!;
+    const b = found[i]!;
+    if (b.n < a.n || (b.n === a.n && b.k <= a.k)) return [...found].sort((x, y) => x.n - y.n || x.k - y.k);
+  }
+  return found;
 }
 
 function bucketsOf(codes: ReadonlyMap<string, StateCodeInfo>): Map<string, StateBucket> {
