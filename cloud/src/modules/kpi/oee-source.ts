@@ -197,9 +197,9 @@ export async function loadKpiSources(tx: Sql, options: LoadOptions): Promise<Kpi
   // `machine_id = any(…)`, so one statement over all machines sorted a month of every machine's events
   // together, on disk past work_mem (docs/benchmarks.md, `reports`). A machine is named by its place
   // in `ids` (n) and an event by its place in the machine's window (k), not by 36-character ids.
-  const states = await rows<{ n: number; k: number; t: number; state: string; reason: string | null }>(
+  const states = await rows<{ n: number; k: number; time: number; state: string; reason: string | null }>(
     tx,
-    sql`select m.n::int4 as n, x.k::int4 as k, x.t, x.state, x.reason
+    sql`select m.n::int4 as n, x.k::int4 as k, x.t as time, x.state, x.reason
           from unnest(${sql.param(ids)}::uuid[]) with ordinality as m(id, n)
           cross join lateral (
             select ${msOf('e.time')} as t, e.state, e.reason, row_number() over w as k,
@@ -209,9 +209,8 @@ export async function loadKpiSources(tx: Sql, options: LoadOptions): Promise<Kpi
             window w as (order by e.time, e.event_id)) x
          where x.prev_state is null or x.prev_state <> x.state or x.prev_reason is distinct from x.reason`,
   );
-  for (const s of inWindowOrder(states)) {
-    sources.get(ids[s.n - 1]!)?.events.push({ time: s.t, state: s.state, reason: s.reason });
-  }
+  // A row is a state event as it is (time, state, reason): a month of them is not copied again.
+  for (const s of inWindowOrder(states)) sources.get(ids[s.n - 1]!)?.events.push(s);
 
   const mapping = bucketsOf(stateCodes);
   if (options.counts === false) return { range, now, stateCodes, mapping, shifts, machines: sources };
