@@ -271,7 +271,9 @@ export async function fanoutBenchmark() {
     clearInterval(memorySampler);
     const serverCpu = process.cpuUsage(serverCpuAtStart);
     const heapMb = Math.round(process.memoryUsage().heapUsed / 1e6);
-    process.stderr.write(`fanout: cloud RSS peak ${Math.round(rssPeak / 1e6)} MB, heap in use ${heapMb} MB\n`);
+    process.stderr.write(
+      `fanout: cloud RSS peak ${Math.round(rssPeak / 1e6)} MB, heap in use ${heapMb} MB\n`,
+    );
     const done = await nextMessage(child, 'done', 30_000);
     const [p50, p99] = percentiles(done.eventLatency, [50, 99]);
     const [fanoutP50, fanoutP99] = percentiles(done.fanoutLatency, [50, 99]);
