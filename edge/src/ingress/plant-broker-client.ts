@@ -44,8 +44,8 @@ export class PlantBrokerClient implements Unit, AnswerPublisher {
   readonly name = 'plant-broker-client';
   #client: MqttClient | undefined;
   #lastError: string | null = null;
-  /** The current connection's acknowledgements; a new connection gets new ones. */
-  #acks: InOrderAcks | undefined;
+  /** The acknowledgements of one connection (stream); a new connection gets new ones. */
+  #acks: { stream: unknown; acks: InOrderAcks } | undefined;
 
   constructor(private readonly options: PlantBrokerClientOptions) {}
 
@@ -74,9 +74,9 @@ export class PlantBrokerClient implements Unit, AnswerPublisher {
       // the PUBACK follows from InOrderAcks once the message is stored. QoS 0 comes by 'message' below.
       customHandleAcks: (topic, message, packet, done) => {
         done(ACK_LATER);
-        const acks = this.#acks;
+        const acks = this.#acksFor(client);
         // Refusing from the first failure on keeps per-machine order: the broker redelivers it all.
-        if (acks === undefined || acks.stopped || packet.messageId === undefined) return;
+        if (acks.stopped || packet.messageId === undefined) return;
         // Here the plant broker is the sender: after the edge restarts on its persistent session, the
         // broker resends what it had not seen acknowledged with DUP = 1 and the same packet id, and
         // the packet id belongs to the edge's own session, hence its client id (resend-index.ts).
@@ -86,8 +86,6 @@ export class PlantBrokerClient implements Unit, AnswerPublisher {
     });
     client.on('connect', (connack) => {
       this.#lastError = null;
-      this.#acks?.stop();
-      this.#acks = this.#acksFor(client);
       log.info({ url: redact(url), sessionPresent: connack.sessionPresent }, 'connected to the plant broker');
       // Also with a session present: the broker may have expired it, and subscribing again is harmless.
       // The whole namespace, not just plantline/v1/: a device on a wrong topic there is dead-lettered.
@@ -105,7 +103,7 @@ export class PlantBrokerClient implements Unit, AnswerPublisher {
       });
     });
     // A PUBACK now would go to the next connection, whose broker redelivers these messages anyway.
-    client.on('close', () => this.#acks?.stop());
+    client.on('close', () => this.#acks?.acks.stop());
     client.on('error', (err) => {
       if (err === ACK_LATER) return;
       this.#lastError = err.message;
@@ -115,13 +113,19 @@ export class PlantBrokerClient implements Unit, AnswerPublisher {
     this.#client = client;
   }
 
+  /**
+   * Per stream, not per 'connect' event: a broker resuming the session sends its unacknowledged
+   * messages right behind the CONNACK, and mqtt.js may hand them over before it emits 'connect'.
+   */
   #acksFor(client: MqttClient): InOrderAcks {
     const stream = client.stream;
-    return new InOrderAcks({
+    if (this.#acks?.stream === stream) return this.#acks.acks;
+    this.#acks?.acks.stop();
+    const acks = new InOrderAcks({
       acknowledge: (packetId) => {
         if (client.stream !== stream || stream.destroyed) return;
         // mqtt.js has no public call for a PUBACK of one's own; _sendPacket is what its publish
-        // handler uses (lib/handlers/publish.js). plant-broker-client.test.ts fails if that changes.
+        // handler uses (lib/handlers/publish.js). plant-broker-acks.test.ts fails if that changes.
         (client as unknown as PacketSender)._sendPacket({
           cmd: 'puback',
           messageId: packetId,
@@ -138,6 +142,8 @@ export class PlantBrokerClient implements Unit, AnswerPublisher {
         stream.destroy();
       },
     });
+    this.#acks = { stream, acks };
+    return acks;
   }
 
   /**
