@@ -19,6 +19,7 @@ function recorder() {
   const acks = new InOrderAcks({
     acknowledge: (packetId) => acknowledged.push(packetId),
     refuse: (err) => refused.push(err.message),
+    maxWaiting: 3,
   });
   return { acks, acknowledged, refused };
 }
@@ -78,5 +79,41 @@ describe('InOrderAcks', () => {
     for (let n = writes.length - 1; n >= 0; n--) writes[n]!.resolve();
     await settle();
     expect(acknowledged).toEqual(writes.map((_, n) => n + 1));
+  });
+
+  it('holds the reader back while maxWaiting messages wait, and lets it on as they are acknowledged', async () => {
+    const { acks, acknowledged } = recorder();
+    const writes = Array.from({ length: 6 }, () => deferred());
+    // As mqtt.js does: the next message is read only once the previous one lets it on.
+    let read = 0;
+    const readNext = () => {
+      const n = ++read;
+      if (n > writes.length) return;
+      acks.track(n, writes[n - 1]!.promise);
+      acks.admit(readNext);
+    };
+    readNext();
+    expect(read).toBe(3);
+    expect(acks.waiting).toBe(3);
+    writes[0]!.resolve();
+    await settle();
+    expect(acknowledged).toEqual([1]);
+    expect(read).toBe(4);
+    for (const write of writes) write.resolve();
+    await settle();
+    expect(acknowledged).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(read).toBe(7);
+  });
+
+  it('lets a held reader on when the connection stops', () => {
+    const { acks } = recorder();
+    const readOn: number[] = [];
+    for (let n = 1; n <= 4; n++) {
+      acks.track(n, new Promise(() => {}));
+      acks.admit(() => readOn.push(n));
+    }
+    expect(readOn).toEqual([1, 2]);
+    acks.stop();
+    expect(readOn).toEqual([1, 2, 3, 4]);
   });
 });

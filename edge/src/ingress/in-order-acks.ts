@@ -24,12 +24,19 @@ export interface InOrderAcksOptions {
   acknowledge: (packetId: number) => void;
   /** Called once, with the first message that could not be stored: the connection must be given up. */
   refuse: (error: Error) => void;
+  /**
+   * Messages waiting for their acknowledgement beyond which admit() holds the reader back. The broker
+   * should send no more than the edge's Receive Maximum, but Mosquitto 2.0 sends a resumed session's
+   * whole backlog at once (measured here); without this every one of those would be held in memory.
+   */
+  maxWaiting: number;
 }
 
 export class InOrderAcks {
   #entries: Entry[] = [];
   #head = 0;
   #stopped = false;
+  #held: (() => void)[] = [];
 
   constructor(private readonly options: InOrderAcksOptions) {}
 
@@ -60,11 +67,24 @@ export class InOrderAcks {
     );
   }
 
+  /** Runs `readOn` (let the next message be read) now, or once fewer than maxWaiting are waiting. */
+  admit(readOn: () => void): void {
+    if (this.#stopped || this.waiting < this.options.maxWaiting) readOn();
+    else this.#held.push(readOn);
+  }
+
   /** The connection is gone: a PUBACK now would reach the next connection, which has its own. */
   stop(): void {
     this.#stopped = true;
     this.#entries = [];
     this.#head = 0;
+    this.#release();
+  }
+
+  #release(): void {
+    while (this.#held.length > 0 && (this.#stopped || this.waiting < this.options.maxWaiting)) {
+      this.#held.shift()!();
+    }
   }
 
   #flush(): void {
@@ -83,5 +103,6 @@ export class InOrderAcks {
       this.#entries = this.#entries.slice(this.#head);
       this.#head = 0;
     }
+    this.#release();
   }
 }

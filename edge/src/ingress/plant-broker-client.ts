@@ -73,15 +73,16 @@ export class PlantBrokerClient implements Unit, AnswerPublisher {
       // Answering with an error makes it read on without a PUBACK (and emit the error, ignored below);
       // the PUBACK follows from InOrderAcks once the message is stored. QoS 0 comes by 'message' below.
       customHandleAcks: (topic, message, packet, done) => {
-        done(ACK_LATER);
         const acks = this.#acksFor(client);
         // Refusing from the first failure on keeps per-machine order: the broker redelivers it all.
-        if (acks.stopped || packet.messageId === undefined) return;
-        // Here the plant broker is the sender: after the edge restarts on its persistent session, the
-        // broker resends what it had not seen acknowledged with DUP = 1 and the same packet id, and
-        // the packet id belongs to the edge's own session, hence its client id (resend-index.ts).
-        const origin = { client: clientId, packetId: packet.messageId, dup: packet.dup };
-        acks.track(packet.messageId, ingress.accept(topic, message, origin));
+        if (!acks.stopped && packet.messageId !== undefined) {
+          // Here the plant broker is the sender: after the edge restarts on its persistent session, the
+          // broker resends what it had not seen acknowledged with DUP = 1 and the same packet id, and
+          // the packet id belongs to the edge's own session, hence its client id (resend-index.ts).
+          const origin = { client: clientId, packetId: packet.messageId, dup: packet.dup };
+          acks.track(packet.messageId, ingress.accept(topic, message, origin));
+        }
+        acks.admit(() => done(ACK_LATER));
       },
     });
     client.on('connect', (connack) => {
@@ -122,6 +123,7 @@ export class PlantBrokerClient implements Unit, AnswerPublisher {
     if (this.#acks?.stream === stream) return this.#acks.acks;
     this.#acks?.acks.stop();
     const acks = new InOrderAcks({
+      maxWaiting: this.options.receiveMaximum ?? BROKER_RECEIVE_MAXIMUM,
       acknowledge: (packetId) => {
         if (client.stream !== stream || stream.destroyed) return;
         // mqtt.js has no public call for a PUBACK of one's own; _sendPacket is what its publish
