@@ -16,8 +16,6 @@ export interface PlantBrokerClientOptions {
   password: string | undefined;
   ingress: Ingress;
   log: Logger;
-  /** Messages in flight from the broker at once; BROKER_RECEIVE_MAXIMUM unless a test needs fewer. */
-  receiveMaximum?: number;
 }
 
 /**
@@ -60,7 +58,7 @@ export class PlantBrokerClient implements Unit, AnswerPublisher {
       clean: false,
       properties: {
         sessionExpiryInterval: 7 * 24 * 3600,
-        receiveMaximum: this.options.receiveMaximum ?? BROKER_RECEIVE_MAXIMUM,
+        receiveMaximum: BROKER_RECEIVE_MAXIMUM,
       },
       username,
       password,
@@ -123,7 +121,7 @@ export class PlantBrokerClient implements Unit, AnswerPublisher {
     if (this.#acks?.stream === stream) return this.#acks.acks;
     this.#acks?.acks.stop();
     const acks = new InOrderAcks({
-      maxWaiting: this.options.receiveMaximum ?? BROKER_RECEIVE_MAXIMUM,
+      maxWaiting: BROKER_RECEIVE_MAXIMUM,
       acknowledge: (packetId) => {
         if (client.stream !== stream || stream.destroyed) return;
         // mqtt.js has no public call for a PUBACK of one's own; _sendPacket is what its publish
