@@ -1,5 +1,6 @@
 import { apiBenchmark } from './api.bench.js';
 import { auditBenchmark } from './audit.bench.js';
+import { brokerBenchmark } from './broker.bench.js';
 import { configBenchmark } from './config.bench.js';
 import { dashboardsBenchmark } from './dashboards.bench.js';
 import { demoBenchmark } from './demo.bench.js';
@@ -30,6 +31,7 @@ const benchmarks: Record<string, () => Promise<Record<string, unknown>>> = {
   scan: scanBenchmark,
   demo: demoBenchmark,
   dashboards: dashboardsBenchmark,
+  broker: brokerBenchmark,
 };
 
 const requested = process.argv.slice(2).filter((a) => a !== '--');

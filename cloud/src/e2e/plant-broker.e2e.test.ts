@@ -62,8 +62,8 @@ describe.each(e2eEngines)('plant broker restart (real processes, %s database)', 
       product: PRODUCT,
       perDevice: PER_MACHINE,
       window: 2,
-      // Paced below what the edge takes in client mode (one message at a time, each synced to disk),
-      // as devices on a plant broker are: the broker then forwards each message as it arrives.
+      // Paced as devices on a plant broker are, far below what the edge takes in client mode
+      // (docs/device-integration.md): the broker then forwards each message as it arrives.
       pauseMs: 25,
       pubackTimeoutMs: 30_000,
       gate: () => (holding ? held : Promise.resolve()),

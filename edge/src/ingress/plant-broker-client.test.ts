@@ -114,4 +114,38 @@ describe('PlantBrokerClient (against Mosquitto)', () => {
     expect(ours.map((letter) => letter.topic)).toEqual(topics);
     expect(ours.every((letter) => letter.reason.startsWith('topic must be plantline/v1/'))).toBe(true);
   });
+
+  it('stores QoS 0 messages too (nothing to acknowledge), in order with the QoS 1 ones', async () => {
+    const temp = await tempDir('client');
+    cleanups.push(temp.remove);
+    const plant = `T${randomBytes(4).toString('hex')}`;
+    const outboxDir = join(temp.dir, 'outbox');
+    const outbox = new Outbox({ dir: outboxDir, maxBytes: 1 << 30, log });
+    const deadLetters = new DeadLetterStore({ dir: temp.dir, log });
+    const ingress = new Ingress({ outbox, deadLetters });
+    const client = new PlantBrokerClient({
+      url: MOSQUITTO,
+      clientId: `plantline-edge-test-${plant}`,
+      username: undefined,
+      password: undefined,
+      ingress,
+      log,
+    });
+    const units = new UnitGroup([outbox, deadLetters, client], log);
+    await units.start();
+    cleanups.push(() => units.stop());
+    await waitFor(() => (client.status().connected ? true : undefined));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const device = await connectAsync(MOSQUITTO, { reconnectPeriod: 0 });
+    cleanups.push(() => device.endAsync(true));
+    const topic = `plantline/v1/${plant}/L1/M1/count`;
+    for (let n = 1; n <= 6; n++) {
+      await device.publishAsync(topic, JSON.stringify({ good: n }), { qos: n % 2 === 0 ? 0 : 1 });
+    }
+    const events = await waitFor(async () => {
+      const onDisk = await eventsOnDisk(outboxDir);
+      return onDisk.length >= 6 ? onDisk : undefined;
+    });
+    expect(events.map((event) => (event.payload as { good: number }).good)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
 });

@@ -4,6 +4,7 @@ import type { Logger } from '../logger';
 import type { Unit } from '../unit';
 import type { AnswerPublisher } from '../uplink/station-answers';
 import type { BrokerStatus } from './broker-status';
+import { InOrderAcks } from './in-order-acks';
 import type { Ingress } from './ingress';
 
 export interface PlantBrokerClientOptions {
@@ -18,18 +19,31 @@ export interface PlantBrokerClientOptions {
 }
 
 /**
+ * How many unacknowledged messages the plant broker may send at once (MQTT 5 Receive Maximum): they are
+ * written to the outbox together, one sync for many. Without it Mosquitto sends 20 at a time.
+ */
+export const BROKER_RECEIVE_MAXIMUM = 1000;
+
+/** The part of mqtt.js's MqttClient (private in its typings) that writes a packet on the connection. */
+interface PacketSender {
+  _sendPacket(packet: { cmd: 'puback'; messageId: number; reasonCode: number }): void;
+}
+
+/** Passed to mqtt.js instead of a reason code: it then sends no PUBACK and reads on (see start()). */
+const ACK_LATER = new Error('acknowledged once stored');
+
+/**
  * The edge as a client of the plant's own broker. It subscribes with QoS 1 on a persistent session
  * (clean: false), so the broker queues messages while the edge is down, and acknowledges each message
- * with customHandleAcks only after the outbox has it on disk. mqtt.js handles one incoming packet at a
- * time, so in this mode throughput is bounded by the outbox's sync latency (docs/device-integration.md,
- * "The broker").
+ * only after the outbox has it on disk — many at a time, in the order received
+ * (docs/device-integration.md, "Plant broker: throughput and the acknowledgement").
  */
 export class PlantBrokerClient implements Unit, AnswerPublisher {
   readonly name = 'plant-broker-client';
   #client: MqttClient | undefined;
   #lastError: string | null = null;
-  /** Set after a refusal: later messages of the same connection are refused too, keeping per-machine order. */
-  #refusing = false;
+  /** The acknowledgements of one connection (stream); a new connection gets new ones. */
+  #acks: { stream: unknown; acks: InOrderAcks } | undefined;
 
   constructor(private readonly options: PlantBrokerClientOptions) {}
 
@@ -42,41 +56,35 @@ export class PlantBrokerClient implements Unit, AnswerPublisher {
       // the connection explicitly. Seven days, like the oldest device time the edge trusts (skew bound).
       protocolVersion: 5,
       clean: false,
-      properties: { sessionExpiryInterval: 7 * 24 * 3600 },
+      properties: {
+        sessionExpiryInterval: 7 * 24 * 3600,
+        receiveMaximum: BROKER_RECEIVE_MAXIMUM,
+      },
       username,
       password,
       reconnectPeriod: 1000,
       connectTimeout: 10_000,
       // Subscribed below on every connect; mqtt.js's own resubscribe would do it a second time.
       resubscribe: false,
+      // mqtt.js handles one incoming packet at a time and reads the next only once this one's PUBACK is
+      // written (lib/handlers/publish.js): acknowledging from here would mean one disk sync per message.
+      // Answering with an error makes it read on without a PUBACK (and emit the error, ignored below);
+      // the PUBACK follows from InOrderAcks once the message is stored. QoS 0 comes by 'message' below.
       customHandleAcks: (topic, message, packet, done) => {
-        const refuse = (err: Error) => {
-          if (!this.#refusing) {
-            log.warn(
-              { topic, err: err.message },
-              'message not accepted; reconnecting so the broker redelivers',
-            );
-          }
-          this.#refusing = true;
-          this.#lastError = err.message;
-          done(err);
-          // MQTT 5 brokers redeliver unacknowledged messages only on a new connection.
-          client.stream.destroy();
-        };
-        if (this.#refusing) return refuse(new Error('refusing until reconnected'));
-        // Here the plant broker is the sender: after the edge restarts on its persistent session, the
-        // broker resends what it had not seen acknowledged with DUP = 1 and the same packet id, and
-        // the packet id belongs to the edge's own session, hence its client id (resend-index.ts).
-        const origin =
-          packet.qos > 0 && packet.messageId !== undefined
-            ? { client: clientId, packetId: packet.messageId, dup: packet.dup }
-            : undefined;
-        ingress.accept(topic, message, origin).then(() => done(0), refuse);
+        const acks = this.#acksFor(client);
+        // Refusing from the first failure on keeps per-machine order: the broker redelivers it all.
+        if (!acks.stopped && packet.messageId !== undefined) {
+          // Here the plant broker is the sender: after the edge restarts on its persistent session, the
+          // broker resends what it had not seen acknowledged with DUP = 1 and the same packet id, and
+          // the packet id belongs to the edge's own session, hence its client id (resend-index.ts).
+          const origin = { client: clientId, packetId: packet.messageId, dup: packet.dup };
+          acks.track(packet.messageId, ingress.accept(topic, message, origin));
+        }
+        acks.admit(() => done(ACK_LATER));
       },
     });
     client.on('connect', (connack) => {
       this.#lastError = null;
-      this.#refusing = false;
       log.info({ url: redact(url), sessionPresent: connack.sessionPresent }, 'connected to the plant broker');
       // Also with a session present: the broker may have expired it, and subscribing again is harmless.
       // The whole namespace, not just plantline/v1/: a device on a wrong topic there is dead-lettered.
@@ -85,14 +93,57 @@ export class PlantBrokerClient implements Unit, AnswerPublisher {
         if (err) log.error({ err }, 'subscribing to the plant broker failed');
       });
     });
-    // Also our own refusals land here (mqtt.js emits them), already logged above.
+    // A device's QoS 0 publish reaches the edge as QoS 0: stored the same way, nothing to acknowledge.
+    client.on('message', (topic, message, packet) => {
+      if (packet.qos !== 0) return;
+      ingress.accept(topic, message).catch((err: unknown) => {
+        this.#lastError = err instanceof Error ? err.message : String(err);
+        log.warn({ topic, err: this.#lastError }, 'QoS 0 message not stored');
+      });
+    });
+    // A PUBACK now would go to the next connection, whose broker redelivers these messages anyway.
+    client.on('close', () => this.#acks?.acks.stop());
     client.on('error', (err) => {
-      if (this.#refusing) return;
+      if (err === ACK_LATER) return;
       this.#lastError = err.message;
       log.warn({ err: err.message }, 'plant broker error');
     });
     client.on('offline', () => log.warn({ url: redact(url) }, 'plant broker unreachable; retrying'));
     this.#client = client;
+  }
+
+  /**
+   * Per stream, not per 'connect' event: a broker resuming the session sends its unacknowledged
+   * messages right behind the CONNACK, and mqtt.js may hand them over before it emits 'connect'.
+   */
+  #acksFor(client: MqttClient): InOrderAcks {
+    const stream = client.stream;
+    if (this.#acks?.stream === stream) return this.#acks.acks;
+    this.#acks?.acks.stop();
+    const acks = new InOrderAcks({
+      maxWaiting: BROKER_RECEIVE_MAXIMUM,
+      acknowledge: (packetId) => {
+        if (client.stream !== stream || stream.destroyed) return;
+        // mqtt.js has no public call for a PUBACK of one's own; _sendPacket is what its publish
+        // handler uses (lib/handlers/publish.js). plant-broker-acks.test.ts fails if that changes.
+        (client as unknown as PacketSender)._sendPacket({
+          cmd: 'puback',
+          messageId: packetId,
+          reasonCode: 0,
+        });
+      },
+      refuse: (err) => {
+        this.#lastError = err.message;
+        this.options.log.warn(
+          { err: err.message },
+          'message not accepted; reconnecting so the broker redelivers',
+        );
+        // MQTT 5 brokers redeliver unacknowledged messages only on a new connection.
+        stream.destroy();
+      },
+    });
+    this.#acks = { stream, acks };
+    return acks;
   }
 
   /**
