@@ -1,7 +1,8 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { openAuditTrail, sealAuditTrail } from '../platform/audit-trail.js';
 import type { Scope } from '../platform/index.js';
-import type { ScopedWork, Sql } from './database.js';
+import type { Opening, ScopedWork, Sql } from './database.js';
+import { rows } from './rows.js';
 
 export const APP_ROLE = 'plantline_app';
 
@@ -22,13 +23,34 @@ export function scopeStatement(scope: Scope | null, role: string | null): SQL {
     set_config('plantline.all_plants', ${allPlants}, true)`;
 }
 
+/** A scope setting an opening statement (database.ts, `Opening`) computes from what it reads. */
+export type ScopeSetting = 'tenant_id' | 'user_id' | 'plant_ids' | 'all_plants';
+
 /**
- * Moves a transaction opened without a scope into one tenant's (no plants), for a lookup that learns
- * the tenant on the way: an API key names its tenant, and reading its scopes in the same transaction
- * saves a second one on every call the key makes. Nothing is audited in such a transaction.
+ * `set_config` of one scope setting, transaction-local, for an opening statement's select list. The
+ * role comes with the tenant: whatever reads the tenant's rows after it runs as plantline_app.
  */
-export async function enterTenantScope(tx: Sql, tenantId: string): Promise<void> {
-  await tx.execute(scopeStatement({ tenantId, plantIds: [] }, APP_ROLE));
+export function scopeSetting(setting: ScopeSetting, value: SQL): SQL {
+  const config = `plantline.${setting}`;
+  const setRole =
+    setting === 'tenant_id' ? sql`set_config('role', ${APP_ROLE}, true) as scope_role, ` : sql``;
+  return sql`${setRole}set_config(${config}, ${value}, true) as ${sql.identifier(`scope_${setting}`)}`;
+}
+
+/**
+ * The body of a transaction opened by a statement that sets its own scope (`Opening`): the statement,
+ * then the work with what it found, then the audit entries, sealed as in `runScoped`.
+ */
+export async function runOpened<Found, T>(
+  tx: Sql,
+  opening: Opening<Found>,
+  work: (tx: Sql, found: Found) => Promise<T>,
+): Promise<T> {
+  const { found, scope } = opening.read(await rows<Record<string, unknown>>(tx, opening.statement));
+  openAuditTrail(tx, scope);
+  const result = await work(tx, found);
+  await sealAuditTrail(tx);
+  return result;
 }
 
 /**
