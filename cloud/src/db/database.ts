@@ -16,6 +16,11 @@ export type ScopedWork<T> = (tx: Sql) => Promise<T>;
  */
 export interface Opening<Found> {
   statement: SQL;
+  /**
+   * A name for the statement, the same for every statement of its shape: a server prepares it once
+   * per connection and reuses its plan instead of planning it on every call.
+   */
+  name: string;
   /** What the statement's rows say, and the scope they set (null when it set none). */
   read(rows: Record<string, unknown>[]): { found: Found; scope: Scope | null };
 }

@@ -1,10 +1,12 @@
 import { type SQL, sql } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import { openAuditTrail, sealAuditTrail } from '../platform/audit-trail.js';
 import type { Scope } from '../platform/index.js';
 import type { Opening, ScopedWork, Sql } from './database.js';
-import { rows } from './rows.js';
 
 export const APP_ROLE = 'plantline_app';
+
+const dialect = new PgDialect();
 
 /**
  * The statement that opens every scoped transaction: optionally drop to the application role and
@@ -46,7 +48,14 @@ export async function runOpened<Found, T>(
   opening: Opening<Found>,
   work: (tx: Sql, found: Found) => Promise<T>,
 ): Promise<T> {
-  const { found, scope } = opening.read(await rows<Record<string, unknown>>(tx, opening.statement));
+  const prepared = tx._.session.prepareQuery(
+    dialect.sqlToQuery(opening.statement),
+    undefined,
+    opening.name,
+    false,
+  );
+  const { rows } = (await prepared.execute()) as { rows: Record<string, unknown>[] };
+  const { found, scope } = opening.read(rows);
   openAuditTrail(tx, scope);
   const result = await work(tx, found);
   await sealAuditTrail(tx);

@@ -133,6 +133,7 @@ function sessionOpening(tokenHash: string, when: CheckTime): Opening<CallerCheck
       from access a`;
   return {
     statement,
+    name: 'plantline_caller_session',
     read: (rows) => {
       const row = rows[0] as SessionOpeningRow | undefined;
       if (row === undefined) return refused('Sign in first');
@@ -201,6 +202,7 @@ function apiKeyOpening(keyHash: string, now: Date): Opening<CallerCheck> {
       from access a`;
   return {
     statement,
+    name: 'plantline_caller_api_key',
     read: (rows) => {
       const row = rows[0] as ApiKeyOpeningRow | undefined;
       if (row === undefined) return refused('API key not recognised');
