@@ -15,7 +15,10 @@ export type ScopedWork<T> = (tx: Sql) => Promise<T>;
  * before its own to learn them (docs/security.md, "Sessions").
  */
 export interface Opening<Found> {
+  /** Built once, with `sql.placeholder`s for what differs between calls: it is compiled once too. */
   statement: SQL;
+  /** The placeholders' values for this call. */
+  values: Record<string, unknown>;
   /**
    * A name for the statement, the same for every statement of its shape: a server prepares it once
    * per connection and reuses its plan instead of planning it on every call.

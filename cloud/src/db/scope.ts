@@ -1,4 +1,4 @@
-import { type SQL, sql } from 'drizzle-orm';
+import { type Query, type SQL, sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { openAuditTrail, sealAuditTrail } from '../platform/audit-trail.js';
 import type { Scope } from '../platform/index.js';
@@ -7,6 +7,8 @@ import type { Opening, ScopedWork, Sql } from './database.js';
 export const APP_ROLE = 'plantline_app';
 
 const dialect = new PgDialect();
+/** Openings' statements compiled to text and parameters, once each. */
+const compiledOpenings = new WeakMap<SQL, Query>();
 
 /**
  * The statement that opens every scoped transaction: optionally drop to the application role and
@@ -48,13 +50,13 @@ export async function runOpened<Found, T>(
   opening: Opening<Found>,
   work: (tx: Sql, found: Found) => Promise<T>,
 ): Promise<T> {
-  const prepared = tx._.session.prepareQuery(
-    dialect.sqlToQuery(opening.statement),
-    undefined,
-    opening.name,
-    false,
-  );
-  const { rows } = (await prepared.execute()) as { rows: Record<string, unknown>[] };
+  let compiled = compiledOpenings.get(opening.statement);
+  if (compiled === undefined) {
+    compiled = dialect.sqlToQuery(opening.statement);
+    compiledOpenings.set(opening.statement, compiled);
+  }
+  const prepared = tx._.session.prepareQuery(compiled, undefined, opening.name, false);
+  const { rows } = (await prepared.execute(opening.values)) as { rows: Record<string, unknown>[] };
   const { found, scope } = opening.read(rows);
   openAuditTrail(tx, scope);
   const result = await work(tx, found);

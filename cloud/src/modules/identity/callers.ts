@@ -98,41 +98,44 @@ interface SessionOpeningRow {
   plant_ids: string[] | null;
 }
 
+/** Built once: each call only fills in the token's hash and the time. */
+const SESSION_OPENING = sql`
+  with found as materialized (
+    select s.*, (s.revoked_at is null and s.idle_expires_at > ${sql.placeholder('now')}::timestamptz
+                 and s.absolute_expires_at > ${sql.placeholder('now')}::timestamptz) as live
+      from plantline.auth_session(${sql.placeholder('hash')}) s
+     limit 1
+  ), scoped as materialized (
+    select f.*,
+           ${scopeSetting('tenant_id', sql`case when f.live then f.tenant_id::text else '' end`)},
+           ${scopeSetting('user_id', sql`case when f.live then f.user_id::text else '' end`)}
+      from found f
+  ), access as materialized (
+    select c.*,
+           (select u.is_active from users u where c.live and u.id = c.user_id) as active,
+           (select array_agg(distinct rp.permission)
+              from user_roles ur
+              join role_permissions rp on rp.tenant_id = ur.tenant_id and rp.role_id = ur.role_id
+             where c.live and ur.user_id = c.user_id) as permissions,
+           (select array_agg(upa.plant_id::text)
+              from user_plant_access upa
+             where c.live and upa.user_id = c.user_id) as plant_ids
+      from scoped c
+  )
+  select a.session_id, a.tenant_id, a.user_id, a.is_current_token, a.rotated_at, a.idle_expires_at,
+         a.absolute_expires_at, a.live, a.active, a.permissions, a.plant_ids,
+         ${plantSettings(
+           sql`a.live and a.active`,
+           sql`'plants.all' = any(a.permissions)`,
+           sql`array_to_string(a.plant_ids, ',')`,
+         )}
+    from access a`;
+
 function sessionOpening(tokenHash: string, when: CheckTime): Opening<CallerCheck> {
   const { now } = when;
-  const statement = sql`
-    with found as materialized (
-      select s.*, (s.revoked_at is null and s.idle_expires_at > ${now}::timestamptz
-                   and s.absolute_expires_at > ${now}::timestamptz) as live
-        from plantline.auth_session(${tokenHash}) s
-       limit 1
-    ), scoped as materialized (
-      select f.*,
-             ${scopeSetting('tenant_id', sql`case when f.live then f.tenant_id::text else '' end`)},
-             ${scopeSetting('user_id', sql`case when f.live then f.user_id::text else '' end`)}
-        from found f
-    ), access as materialized (
-      select c.*,
-             (select u.is_active from users u where c.live and u.id = c.user_id) as active,
-             (select array_agg(distinct rp.permission)
-                from user_roles ur
-                join role_permissions rp on rp.tenant_id = ur.tenant_id and rp.role_id = ur.role_id
-               where c.live and ur.user_id = c.user_id) as permissions,
-             (select array_agg(upa.plant_id::text)
-                from user_plant_access upa
-               where c.live and upa.user_id = c.user_id) as plant_ids
-        from scoped c
-    )
-    select a.session_id, a.tenant_id, a.user_id, a.is_current_token, a.rotated_at, a.idle_expires_at,
-           a.absolute_expires_at, a.live, a.active, a.permissions, a.plant_ids,
-           ${plantSettings(
-             sql`a.live and a.active`,
-             sql`'plants.all' = any(a.permissions)`,
-             sql`array_to_string(a.plant_ids, ',')`,
-           )}
-      from access a`;
   return {
-    statement,
+    statement: SESSION_OPENING,
+    values: { hash: tokenHash, now },
     name: 'plantline_caller_session',
     read: (rows) => {
       const row = rows[0] as SessionOpeningRow | undefined;
@@ -177,31 +180,34 @@ interface ApiKeyOpeningRow {
   touch_due: boolean;
 }
 
+/** Built once: each call only fills in the key's hash and the time. */
+const API_KEY_OPENING = sql`
+  with found as materialized (
+    select k.api_key_id, k.tenant_id, k.revoked_at is not null as revoked,
+           (k.expires_at is not null and k.expires_at <= ${sql.placeholder('now')}::timestamptz) as expired
+      from plantline.auth_api_key(${sql.placeholder('hash')}) k
+     limit 1
+  ), scoped as materialized (
+    select f.*, (not f.revoked and not f.expired) as live,
+           ${scopeSetting('tenant_id', sql`case when not f.revoked and not f.expired then f.tenant_id::text else '' end`)},
+           ${scopeSetting('user_id', sql`''`)}
+      from found f
+  ), access as materialized (
+    select c.*, k.scopes,
+           array(select p.plant_id::text from api_key_plants p where p.api_key_id = c.api_key_id) as plant_ids,
+           (k.last_used_at is null
+            or ${sql.placeholder('now')}::timestamptz - k.last_used_at > ${KEY_TOUCH_INTERVAL_MS} * interval '1 millisecond') as touch_due
+      from scoped c
+      left join lateral (select * from api_keys k where c.live and k.id = c.api_key_id) k on true
+  )
+  select a.api_key_id, a.tenant_id, a.revoked, a.expired, a.scopes, a.plant_ids, a.touch_due,
+         ${plantSettings(sql`a.live`, sql`false`, sql`array_to_string(a.plant_ids, ',')`)}
+    from access a`;
+
 function apiKeyOpening(keyHash: string, now: Date): Opening<CallerCheck> {
-  const statement = sql`
-    with found as materialized (
-      select k.api_key_id, k.tenant_id, k.revoked_at is not null as revoked,
-             (k.expires_at is not null and k.expires_at <= ${now}::timestamptz) as expired
-        from plantline.auth_api_key(${keyHash}) k
-       limit 1
-    ), scoped as materialized (
-      select f.*, (not f.revoked and not f.expired) as live,
-             ${scopeSetting('tenant_id', sql`case when not f.revoked and not f.expired then f.tenant_id::text else '' end`)},
-             ${scopeSetting('user_id', sql`''`)}
-        from found f
-    ), access as materialized (
-      select c.*, k.scopes,
-             array(select p.plant_id::text from api_key_plants p where p.api_key_id = c.api_key_id) as plant_ids,
-             (k.last_used_at is null
-              or ${now}::timestamptz - k.last_used_at > ${KEY_TOUCH_INTERVAL_MS} * interval '1 millisecond') as touch_due
-        from scoped c
-        left join lateral (select * from api_keys k where c.live and k.id = c.api_key_id) k on true
-    )
-    select a.api_key_id, a.tenant_id, a.revoked, a.expired, a.scopes, a.plant_ids, a.touch_due,
-           ${plantSettings(sql`a.live`, sql`false`, sql`array_to_string(a.plant_ids, ',')`)}
-      from access a`;
   return {
-    statement,
+    statement: API_KEY_OPENING,
+    values: { hash: keyHash, now },
     name: 'plantline_caller_api_key',
     read: (rows) => {
       const row = rows[0] as ApiKeyOpeningRow | undefined;
