@@ -73,24 +73,25 @@ const enforceAccess = t.middleware(async ({ ctx, meta, next, path, type, getRawI
   const immediately: AfterCommit = (effect) => runEffect(ctx.log, effect);
   if (access === 'public')
     return next({ ctx: { principal: ctx.principal, tx: null, afterCommit: immediately } });
-  const reason = type === 'mutation' ? reasonOf(await getRawInput()) : null;
   const requestId = ctx.transport === 'http' ? ctx.request.requestId : randomUUID();
-  const callerOf = (principal: Principal): AuditCaller => ({
+  // Read once the caller may call: a refused caller hears that, not what was wrong with the input.
+  const callerOf = async (principal: Principal): Promise<AuditCaller> => ({
     actor: actorOf(principal),
     requestId,
     clientAddress: ctx.request.ip,
-    reason,
+    reason: type === 'mutation' ? reasonOf(await getRawInput()) : null,
   });
   const effects: (() => void)[] = [];
   const afterCommit: AfterCommit = (effect) => {
     effects.push(effect);
   };
   // The body of the call's transaction, whichever way the caller was found.
-  let called: { tx: Sql; principal: Principal; log: Logger } | undefined;
+  let called: { tx: Sql; principal: Principal; caller: AuditCaller; log: Logger } | undefined;
   const call = async (tx: Sql, principal: Principal, log: Logger) => {
-    called = { tx, principal, log };
+    const caller = await callerOf(principal);
+    called = { tx, principal, caller, log };
     acceptKeptWrites(tx);
-    describeAuditCaller(tx, callerOf(principal));
+    describeAuditCaller(tx, caller);
     const result = await next({ ctx: { principal, tx, afterCommit, log } });
     if (!result.ok) throw result.error;
     if (type === 'mutation' && meta?.unaudited === undefined) await refuseUnauditedWrite(tx, path);
@@ -98,13 +99,7 @@ const enforceAccess = t.middleware(async ({ ctx, meta, next, path, type, getRawI
   };
   const keepWrites = () =>
     called &&
-    runKeptWrites(
-      ctx.deps.db,
-      called.log,
-      called.principal,
-      callerOf(called.principal),
-      takeKeptWrites(called.tx),
-    );
+    runKeptWrites(ctx.deps.db, called.log, called.principal, called.caller, takeKeptWrites(called.tx));
 
   const { credential } = ctx;
   if (credential !== null) {
@@ -150,7 +145,7 @@ const enforceAccess = t.middleware(async ({ ctx, meta, next, path, type, getRawI
   // A subscription outlives any transaction; it opens its own per unit of work.
   if (type === 'subscription') return next({ ctx: { principal, tx: null, afterCommit: immediately } });
   if (meta?.waits) {
-    const caller = callerOf(principal);
+    const caller = await callerOf(principal);
     const transact: Transact = (work) =>
       ctx.deps.db.transact(scopeOf(principal), async (tx) => {
         describeAuditCaller(tx, caller);
