@@ -46,7 +46,7 @@ module.exports = {
         path: '^cloud/src/modules/[^/]+/',
         pathNot: [
           '^cloud/src/modules/[^/]+/index[.]ts$',
-          '^cloud/src/modules/identity/(principals|sessions)[.]ts$',
+          '^cloud/src/modules/identity/(principals|callers)[.]ts$',
         ],
       },
     },

@@ -10,6 +10,25 @@ export type DatabaseMode = 'embedded' | 'server';
 export type ScopedWork<T> = (tx: Sql) => Promise<T>;
 
 /**
+ * The first statement of a transaction that finds its own scope: it reads who is calling and sets
+ * the role and the scope settings itself (scope.ts, `scopeSetting`), so a call needs no transaction
+ * before its own to learn them (docs/security.md, "Sessions").
+ */
+export interface Opening<Found> {
+  /** Built once, with `sql.placeholder`s for what differs between calls: it is compiled once too. */
+  statement: SQL;
+  /** The placeholders' values for this call. */
+  values: Record<string, unknown>;
+  /**
+   * A name for the statement, the same for every statement of its shape: a server prepares it once
+   * per connection and reuses its plan instead of planning it on every call.
+   */
+  name: string;
+  /** What the statement's rows say, and the scope they set (null when it set none). */
+  read(rows: Record<string, unknown>[]): { found: Found; scope: Scope | null };
+}
+
+/**
  * One database, whichever engine runs it (docs/architecture.md, "The database"): the engine choice
  * stays behind this type, so the embedded engine can be swapped without touching its callers.
  */
@@ -21,6 +40,11 @@ export interface Database {
    * table is empty to it.
    */
   transact<T>(scope: Scope | null, work: ScopedWork<T>): Promise<T>;
+  /**
+   * One transaction as plantline_app whose scope is set by its first statement, `opening`, from what
+   * that statement finds; `work` gets the finding and refuses by throwing (the transaction rolls back).
+   */
+  transactOpened<Found, T>(opening: Opening<Found>, work: (tx: Sql, found: Found) => Promise<T>): Promise<T>;
   /**
    * One transaction as the owner with the same scope settings: for seeding and maintenance.
    * Policies still bind a non-superuser owner (RLS is forced), so writes need a tenant scope.

@@ -10,7 +10,7 @@ import { migrate } from 'drizzle-orm/pglite/migrator';
 import type { Scope } from '../platform/index.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
 import type { Database, ScopedWork, Sql } from './database.js';
-import { APP_ROLE, runScoped } from './scope.js';
+import { APP_ROLE, runOpened, runScoped } from './scope.js';
 
 /**
  * The embedded engine: PostgreSQL 17 with TimescaleDB compiled to WebAssembly, in-process.
@@ -59,19 +59,23 @@ export async function openEmbeddedDatabase(options: {
   // The engine has one connection: a transaction opened while another is open on the same async
   // path waits for itself forever. Say so at once instead (the caller should pass its `tx` down).
   const inTransaction = new AsyncLocalStorage<true>();
-  const run = <T>(scope: Scope | null, role: string | null, work: ScopedWork<T>): Promise<T> => {
+  const exclusive = <T>(body: (tx: Sql) => Promise<T>): Promise<T> => {
     if (inTransaction.getStore()) {
       return Promise.reject(
         new Error('Nested transaction on the embedded engine: pass the open transaction down'),
       );
     }
-    return inTransaction.run(true, () => owner.transaction((tx) => runScoped(tx, scope, role, work)));
+    return inTransaction.run(true, () => owner.transaction(body));
   };
+  const run = <T>(scope: Scope | null, role: string | null, work: ScopedWork<T>): Promise<T> =>
+    exclusive((tx) => runScoped(tx, scope, role, work));
 
   const database: Database = {
     mode: 'embedded',
     owner,
     transact: (scope, work) => run(scope, APP_ROLE, work),
+    // The connection is the owner's: the opening statement drops to plantline_app itself (scope.ts).
+    transactOpened: (opening, work) => exclusive((tx) => runOpened(tx, opening, work)),
     ownerTransact: (scope, work) => run(scope, null, work),
     close: async () => {
       await client.close();

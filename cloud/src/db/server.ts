@@ -6,7 +6,7 @@ import pg from 'pg';
 import QueryStream from 'pg-query-stream';
 import type { Logger } from 'pino';
 import type { Database, Sql } from './database.js';
-import { APP_ROLE, runScoped, scopeStatement } from './scope.js';
+import { APP_ROLE, runOpened, runScoped, scopeStatement } from './scope.js';
 
 export interface ServerDatabaseOptions {
   /** The owner: runs migrations. */
@@ -52,6 +52,8 @@ export async function openServerDatabase(options: ServerDatabaseOptions): Promis
       // The login is already plantline_app; setting the role again costs nothing and keeps a
       // misconfigured DATABASE_APP_URL (say, the owner's) from silently bypassing the policies.
       app.transaction((tx) => runScoped(tx, scope, APP_ROLE, work)),
+    // The login is plantline_app, and the opening statement sets the role too (scope.ts).
+    transactOpened: (opening, work) => app.transaction((tx) => runOpened(tx, opening, work)),
     ownerTransact: (scope, work) => owner.transaction((tx) => runScoped(tx, scope, null, work)),
     cursor: async (scope, query, batchRows, each) => {
       const dialect = new PgDialect();

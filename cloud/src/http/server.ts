@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
+import type { AnyProcedure } from '@trpc/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { WebSocketServer } from 'ws';
@@ -10,6 +11,7 @@ import { DEFAULT_CHROMIUM_PATH, SnapshotSlots } from '../modules/dashboards/inde
 import { healthReport } from '../modules/health/index.js';
 import { CallBudget, type CallLimits } from '../trpc/call-limits.js';
 import { createContext } from '../trpc/context.js';
+import type { ProcedureMeta } from '../trpc/meta.js';
 import { AUDIT_CSV_PATH, serveAuditCsv } from './audit-csv.js';
 import { DASHBOARD_PDF_PREFIX, serveDashboardPdf } from './dashboard-pdf.js';
 import { LABEL_PDF_PREFIX, serveLabelPdf } from './label-pdf.js';
@@ -46,6 +48,17 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/**
+ * A query or mutation that runs in one call transaction finds its caller in it (procedures.ts), so
+ * the request's context leaves that to it; a subscription or a waiting call needs its caller first.
+ * An unknown path has no procedure and is answered NOT_FOUND before any caller matters.
+ */
+function checksItsCaller(procedure: AnyProcedure | null): boolean {
+  if (procedure === null) return true;
+  const { type, meta } = procedure._def;
+  return type !== 'subscription' && (meta as ProcedureMeta | undefined)?.waits !== true;
+}
+
 /** How many ports after the configured one are tried when it is taken: a busy port never stops it. */
 const PORT_ATTEMPTS = 20;
 
@@ -66,7 +79,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     // Queries may come as POST: the web client sends them so, as a long id list does not fit a URL.
     allowMethodOverride: true,
     createContext: async ({ req, res, info }) => {
-      const context = await createContext(deps, req, res, { batched: info.calls.length > 1 });
+      const context = await createContext(deps, req, res, {
+        batched: info.calls.length > 1,
+        callsCheckCaller: info.calls.every((call) => checksItsCaller(call.procedure)),
+      });
       // A subscription over HTTP (server-sent events) lasts as long as its response.
       const connection = callBudget.connection(context.principal);
       res.once('close', () => connection.close());

@@ -31,7 +31,9 @@ export function callerContext(db: Database, principal: Principal | null): Contex
     transport: 'http',
     batched: false,
     connection: null,
+    credential: null,
     principal,
+    upkeep: null,
     authProblem: null,
     sessionCookie: new SessionCookieWriter(null, false),
   };

@@ -4,6 +4,12 @@ import { TRPCError } from '@trpc/server';
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { type Database, rows, type Sql } from '../db/index.js';
+import {
+  type CallerUpkeep,
+  type Credential,
+  callerOpening,
+  keepCallerAlive,
+} from '../modules/identity/callers.js';
 import { recheckPrincipal } from '../modules/identity/principals.js';
 import {
   type AfterCommit,
@@ -17,8 +23,10 @@ import {
   scopeOf,
   takeKeptWrites,
 } from '../platform/index.js';
+import type { Context } from './context.js';
 import { toTRPCError } from './errors.js';
 import { t } from './init.js';
+import type { Access } from './meta.js';
 
 /*
  * The procedure builders. `t.procedure` is not exported: every procedure starts from one of
@@ -65,6 +73,65 @@ const enforceAccess = t.middleware(async ({ ctx, meta, next, path, type, getRawI
   const immediately: AfterCommit = (effect) => runEffect(ctx.log, effect);
   if (access === 'public')
     return next({ ctx: { principal: ctx.principal, tx: null, afterCommit: immediately } });
+  const requestId = ctx.transport === 'http' ? ctx.request.requestId : randomUUID();
+  // Read once the caller may call: a refused caller hears that, not what was wrong with the input.
+  const callerOf = async (principal: Principal): Promise<AuditCaller> => ({
+    actor: actorOf(principal),
+    requestId,
+    clientAddress: ctx.request.ip,
+    reason: type === 'mutation' ? reasonOf(await getRawInput()) : null,
+  });
+  const effects: (() => void)[] = [];
+  const afterCommit: AfterCommit = (effect) => {
+    effects.push(effect);
+  };
+  // The body of the call's transaction, whichever way the caller was found.
+  let called: { tx: Sql; principal: Principal; caller: AuditCaller; log: Logger } | undefined;
+  const call = async (tx: Sql, principal: Principal, log: Logger) => {
+    const caller = await callerOf(principal);
+    called = { tx, principal, caller, log };
+    acceptKeptWrites(tx);
+    describeAuditCaller(tx, caller);
+    const result = await next({ ctx: { principal, tx, afterCommit, log } });
+    if (!result.ok) throw result.error;
+    if (type === 'mutation' && meta?.unaudited === undefined) await refuseUnauditedWrite(tx, path);
+    return result;
+  };
+  const keepWrites = () =>
+    called &&
+    runKeptWrites(ctx.deps.db, called.log, called.principal, called.caller, takeKeptWrites(called.tx));
+
+  const { credential } = ctx;
+  if (credential !== null) {
+    if (type === 'subscription' || meta?.waits) {
+      throw new TRPCError({
+        code: 'INTERNAL_SERVER_ERROR',
+        message: `${path} needs its caller identified first`,
+      });
+    }
+    // The caller is found by the first statement of the call's own transaction (docs/security.md).
+    const now = new Date();
+    let upkeep: CallerUpkeep | null = null;
+    const opening = callerOpening(credential, { now, policy: ctx.deps.sessionPolicy, mayRotate: true });
+    const result = await ctx.deps.db
+      .transactOpened(opening, (tx, found) => {
+        if (found.kind === 'refused') {
+          if (credential.kind === 'session') ctx.sessionCookie.clear();
+          throw new TRPCError({ code: 'UNAUTHORIZED', message: found.problem });
+        }
+        upkeep = found.upkeep;
+        refuseWithout(access, found.principal);
+        const { tenantId, userId } = found.principal;
+        return call(tx, found.principal, ctx.log.child({ tenantId, userId }));
+      })
+      .finally(async () => {
+        await keepWrites();
+        if (upkeep !== null) await keepAlive(ctx, upkeep, credential, now);
+      });
+    for (const effect of effects) runEffect(called?.log ?? ctx.log, effect);
+    return result;
+  }
+
   let principal = ctx.principal;
   if (principal === null) {
     throw new TRPCError({ code: 'UNAUTHORIZED', message: ctx.authProblem ?? 'Sign in first' });
@@ -74,23 +141,11 @@ const enforceAccess = t.middleware(async ({ ctx, meta, next, path, type, getRawI
     if (recheck.kind === 'refused') throw new TRPCError({ code: 'UNAUTHORIZED', message: recheck.problem });
     principal = recheck.principal;
   }
-  if (access !== 'signed-in' && !principal.permissions.has(access)) {
-    throw new TRPCError({ code: 'FORBIDDEN', message: `This needs the permission ${access}` });
-  }
+  refuseWithout(access, principal);
   // A subscription outlives any transaction; it opens its own per unit of work.
   if (type === 'subscription') return next({ ctx: { principal, tx: null, afterCommit: immediately } });
-  const effects: (() => void)[] = [];
-  const afterCommit: AfterCommit = (effect) => {
-    effects.push(effect);
-  };
-  const reason = type === 'mutation' ? reasonOf(await getRawInput()) : null;
-  const caller: AuditCaller = {
-    actor: actorOf(principal),
-    requestId: ctx.transport === 'http' ? ctx.request.requestId : randomUUID(),
-    clientAddress: ctx.request.ip,
-    reason,
-  };
   if (meta?.waits) {
+    const caller = await callerOf(principal);
     const transact: Transact = (work) =>
       ctx.deps.db.transact(scopeOf(principal), async (tx) => {
         describeAuditCaller(tx, caller);
@@ -100,21 +155,29 @@ const enforceAccess = t.middleware(async ({ ctx, meta, next, path, type, getRawI
       });
     return next({ ctx: { principal, tx: null, afterCommit: immediately, transact } });
   }
-  let callTx: Sql | undefined;
+  const caller = principal;
   const result = await ctx.deps.db
-    .transact(scopeOf(principal), async (tx) => {
-      callTx = tx;
-      acceptKeptWrites(tx);
-      describeAuditCaller(tx, caller);
-      const result = await next({ ctx: { principal, tx, afterCommit } });
-      if (!result.ok) throw result.error;
-      if (type === 'mutation' && meta?.unaudited === undefined) await refuseUnauditedWrite(tx, path);
-      return result;
-    })
-    .finally(() => callTx && runKeptWrites(ctx.deps.db, ctx.log, principal, caller, takeKeptWrites(callTx)));
+    .transact(scopeOf(caller), (tx) => call(tx, caller, ctx.log))
+    .finally(keepWrites);
   for (const effect of effects) runEffect(ctx.log, effect);
   return result;
 });
+
+function refuseWithout(access: Access, principal: Principal) {
+  if (access !== 'signed-in' && access !== 'public' && !principal.permissions.has(access)) {
+    throw new TRPCError({ code: 'FORBIDDEN', message: `This needs the permission ${access}` });
+  }
+}
+
+/** Runs a credential's bookkeeping once per request, however many of its calls found it due. */
+function keepAlive(ctx: Context, upkeep: CallerUpkeep, credential: Credential, now: Date): Promise<void> {
+  ctx.upkeep ??= keepCallerAlive(ctx.deps.db, upkeep, credential, { policy: ctx.deps.sessionPolicy, now })
+    .then((renewed) => {
+      if (renewed !== null) ctx.sessionCookie.set(renewed.token, renewed.expiresAt);
+    })
+    .catch((error: unknown) => ctx.log.error({ err: error }, 'renewing the caller’s session or key failed'));
+  return ctx.upkeep;
+}
 
 /**
  * Records that stay although the call failed (platform/kept-writes.ts: a refused signing), written

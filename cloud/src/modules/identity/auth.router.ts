@@ -30,6 +30,9 @@ export const authRouter = router({
           'Sign in with a request of its own, not in a batch or over WebSocket',
         );
       const { session, ...signedIn } = await login(ctx.deps, input, ctx.request);
+      // A cookie the request came with, stale or not, is not checked for a sign-in: it is cleared
+      // and the new one follows, which browsers apply in order.
+      if (ctx.credential?.kind === 'session') ctx.sessionCookie.clear();
       ctx.sessionCookie.set(session.token, session.expiresAt);
       return { ...signedIn, expiresAt: session.expiresAt.toISOString() };
     }),

@@ -1,36 +1,38 @@
-import { tables } from '@plantline/schema';
-import { asc, eq } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
+import { rows } from '../../db/index.js';
 import type { Principal } from '../../platform/index.js';
 
-/** The signed-in user as the UI needs it: who, where, which roles, what they may do and see. */
+interface MeRow {
+  user: { id: string; email: string; displayName: string };
+  tenant: { id: string; name: string };
+  roles: string[] | null;
+  plants: { id: string; code: string; name: string; timezone: string }[] | null;
+}
+
+/**
+ * The signed-in user as the UI needs it: who, where, which roles, what they may do and see. One
+ * statement: the web client asks for it on every page load.
+ */
 export async function describeMe(tx: Sql, principal: Principal & { userId: string }) {
-  const [user] = await tx
-    .select({ id: tables.users.id, email: tables.users.email, displayName: tables.users.displayName })
-    .from(tables.users)
-    .where(eq(tables.users.id, principal.userId));
-  const [tenant] = await tx.select({ id: tables.tenants.id, name: tables.tenants.name }).from(tables.tenants);
-  const roles = await tx
-    .select({ key: tables.roles.key })
-    .from(tables.userRoles)
-    .innerJoin(tables.roles, eq(tables.roles.id, tables.userRoles.roleId))
-    .where(eq(tables.userRoles.userId, principal.userId))
-    .orderBy(asc(tables.roles.key));
-  // Row-level security limits this to the plants in the caller's scope.
-  const plants = await tx
-    .select({
-      id: tables.plants.id,
-      code: tables.plants.code,
-      name: tables.plants.name,
-      timezone: tables.plants.timezone,
-    })
-    .from(tables.plants)
-    .orderBy(asc(tables.plants.code));
+  // Row-level security limits the tenant to the caller's and the plants to those in their scope.
+  const [me] = await rows<MeRow>(
+    tx,
+    sql`select (select json_build_object('id', u.id, 'email', u.email, 'displayName', u.display_name)
+                  from users u where u.id = ${principal.userId}) as user,
+               (select json_build_object('id', t.id, 'name', t.name) from tenants t) as tenant,
+               (select json_agg(r.key order by r.key)
+                  from user_roles ur join roles r on r.id = ur.role_id
+                 where ur.user_id = ${principal.userId}) as roles,
+               (select json_agg(json_build_object('id', p.id, 'code', p.code, 'name', p.name,
+                                                  'timezone', p.timezone) order by p.code)
+                  from plants p) as plants`,
+  );
   return {
-    user: user!,
-    tenant: tenant!,
-    roles: roles.map((r) => r.key),
+    user: me!.user,
+    tenant: me!.tenant,
+    roles: me!.roles ?? [],
     permissions: [...principal.permissions].sort(),
-    plants,
+    plants: me!.plants ?? [],
   };
 }

@@ -1,9 +1,8 @@
 import { isPermission, tables } from '@plantline/schema';
-import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Database, Sql } from '../../db/index.js';
-import { enterTenantScope, rows } from '../../db/index.js';
+import { rows } from '../../db/index.js';
 import type { Principal } from '../../platform/index.js';
-import { sha256 } from './secrets.js';
 
 /** What a user may do: the union of their roles' permissions, and the plants in reach. */
 export async function loadUserPrincipal(
@@ -70,64 +69,6 @@ function userPrincipal(
   const permissions = new Set(access.permissions.filter(isPermission));
   const plantIds = permissions.has('plants.all') ? ('all' as const) : access.plant_ids;
   return { kind: 'user', tenantId, userId, apiKeyId: null, sessionId, permissions, plantIds };
-}
-
-export type ApiKeyCheck =
-  | { kind: 'valid'; principal: Principal }
-  | { kind: 'revoked' | 'expired' | 'unknown' };
-
-/** API keys are written last-used at most this often. */
-const KEY_TOUCH_INTERVAL_MS = 60_000;
-
-/** An API key's principal: its scopes (a subset of the catalogue) over its plants, never more. */
-export async function checkApiKey(db: Database, key: string, now = new Date()): Promise<ApiKeyCheck> {
-  // One transaction: the key is found across tenants by its hash, then read within its own tenant.
-  return db.transact(null, async (tx): Promise<ApiKeyCheck> => {
-    const [found] = await rows<{
-      api_key_id: string;
-      tenant_id: string;
-      expires_at: string | Date | null;
-      revoked_at: unknown;
-    }>(tx, sql`select * from plantline.auth_api_key(${sha256(key)})`);
-    if (found === undefined) return { kind: 'unknown' };
-    if (found.revoked_at !== null) return { kind: 'revoked' };
-    if (found.expires_at !== null && new Date(found.expires_at) <= now) return { kind: 'expired' };
-    const keyId = found.api_key_id;
-    await enterTenantScope(tx, found.tenant_id);
-    const [access] = await rows<{ scopes: string[]; plant_ids: string[] }>(
-      tx,
-      sql`select k.scopes,
-                 array(select p.plant_id from api_key_plants p where p.api_key_id = k.id)::text[] as plant_ids
-          from api_keys k where k.id = ${keyId}`,
-    );
-    await tx
-      .update(tables.apiKeys)
-      .set({ lastUsedAt: now })
-      .where(
-        and(
-          eq(tables.apiKeys.id, keyId),
-          or(
-            isNull(tables.apiKeys.lastUsedAt),
-            gt(
-              sql`${now}::timestamptz - ${tables.apiKeys.lastUsedAt}`,
-              sql`${KEY_TOUCH_INTERVAL_MS} * interval '1 millisecond'`,
-            ),
-          ),
-        ),
-      );
-    return {
-      kind: 'valid',
-      principal: {
-        kind: 'api-key',
-        tenantId: found.tenant_id,
-        userId: null,
-        apiKeyId: keyId,
-        sessionId: null,
-        permissions: new Set((access?.scopes ?? []).filter(isPermission)),
-        plantIds: access?.plant_ids ?? [],
-      },
-    };
-  });
 }
 
 export type PrincipalRecheck = { kind: 'valid'; principal: Principal } | { kind: 'refused'; problem: string };

@@ -1,7 +1,6 @@
 import { tables } from '@plantline/schema';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { Database, Sql } from '../../db/index.js';
-import { rows } from '../../db/index.js';
 import { audit, type Scope } from '../../platform/index.js';
 import { randomToken, sha256 } from './secrets.js';
 
@@ -54,85 +53,75 @@ export async function createSession(
   return { sessionId: row!.id, token, expiresAt: minDate(idleExpiresAt, absoluteExpiresAt) };
 }
 
-export type SessionCheck =
-  | {
-      kind: 'valid';
-      sessionId: string;
-      tenantId: string;
-      userId: string;
-      expiresAt: Date;
-      newToken: string | null;
-    }
-  | { kind: 'expired' }
-  | { kind: 'unknown' };
-
-interface SessionRow {
-  session_id: string;
-  tenant_id: string;
-  user_id: string;
-  is_current_token: boolean;
-  rotated_at: Date | string;
-  idle_expires_at: Date | string;
-  absolute_expires_at: Date | string;
-  revoked_at: Date | string | null;
+/** A live session as the call's opening statement found it (callers.ts). */
+export interface SessionStanding {
+  sessionId: string;
+  tenantId: string;
+  userId: string;
+  /** Whether the request presented the current token, not the one it replaced (still in its grace). */
+  isCurrentToken: boolean;
+  rotatedAt: Date;
+  idleExpiresAt: Date;
+  absoluteExpiresAt: Date;
 }
 
 /**
- * Looks a session token up, extends its idle expiry and, when `mayRotate` (an HTTP response that
- * can carry a new cookie) and the token is old enough, replaces it. The lookup goes through the
- * one cross-tenant function made for it; everything after runs in the session's tenant.
+ * What a live session is due for on this request: a new token when it is old enough and the request
+ * is an HTTP one whose response can carry the cookie (`mayRotate`), and a later idle expiry (sliding),
+ * written at most once a minute rather than on every request.
  */
-export async function checkSession(
-  db: Database,
-  token: string,
+export function sessionUpkeepDue(
+  standing: SessionStanding,
   policy: SessionPolicy,
-  options: { mayRotate: boolean; now?: Date },
-): Promise<SessionCheck> {
-  const now = options.now ?? new Date();
-  const [found] = await db.transact(null, (tx) =>
-    rows<SessionRow>(tx, sql`select * from plantline.auth_session(${sha256(token)})`),
-  );
-  if (found === undefined) return { kind: 'unknown' };
-  const idleExpiresAt = new Date(found.idle_expires_at);
-  const absoluteExpiresAt = new Date(found.absolute_expires_at);
-  if (found.revoked_at !== null || idleExpiresAt <= now || absoluteExpiresAt <= now)
-    return { kind: 'expired' };
-
-  const scope: Scope = { tenantId: found.tenant_id, userId: found.user_id, plantIds: [] };
+  options: { mayRotate: boolean; now: Date },
+): { rotate: boolean; touch: boolean } {
+  const { now } = options;
   const rotate =
     options.mayRotate &&
-    found.is_current_token &&
-    now.getTime() - new Date(found.rotated_at).getTime() >= policy.rotateMs;
+    standing.isCurrentToken &&
+    now.getTime() - standing.rotatedAt.getTime() >= policy.rotateMs;
+  const touch = now.getTime() + policy.idleMs - standing.idleExpiresAt.getTime() >= TOUCH_INTERVAL_MS;
+  return { rotate, touch };
+}
+
+/**
+ * Extends a session's idle expiry and, when due, replaces its token; the token presented keeps
+ * working for a short grace for requests already in flight with it. In a transaction of its own, so
+ * a new token is stored whatever becomes of the call that found it due. Returns the new token, if any.
+ */
+export async function renewSession(
+  db: Database,
+  standing: SessionStanding,
+  token: string,
+  policy: SessionPolicy,
+  options: { rotate: boolean; now: Date },
+): Promise<NewSession | null> {
+  const { now } = options;
+  const scope: Scope = { tenantId: standing.tenantId, userId: standing.userId, plantIds: [] };
   const nextIdle = new Date(now.getTime() + policy.idleMs);
-  const touch = nextIdle.getTime() - idleExpiresAt.getTime() >= TOUCH_INTERVAL_MS;
-  let newToken: string | null = null;
-  if (rotate || touch) {
-    newToken = rotate ? randomToken() : null;
-    await db.transact(scope, (tx) =>
-      tx
-        .update(tables.sessions)
-        .set({
-          lastSeenAt: now,
-          idleExpiresAt: nextIdle,
-          ...(newToken === null
-            ? {}
-            : {
-                tokenHash: sha256(newToken),
-                previousTokenHash: sha256(token),
-                previousValidUntil: new Date(now.getTime() + ROTATION_GRACE_MS),
-                rotatedAt: now,
-              }),
-        })
-        .where(eq(tables.sessions.id, found.session_id)),
-    );
-  }
+  const newToken = options.rotate ? randomToken() : null;
+  await db.transact(scope, (tx) =>
+    tx
+      .update(tables.sessions)
+      .set({
+        lastSeenAt: now,
+        idleExpiresAt: nextIdle,
+        ...(newToken === null
+          ? {}
+          : {
+              tokenHash: sha256(newToken),
+              previousTokenHash: sha256(token),
+              previousValidUntil: new Date(now.getTime() + ROTATION_GRACE_MS),
+              rotatedAt: now,
+            }),
+      })
+      .where(and(eq(tables.sessions.id, standing.sessionId), isNull(tables.sessions.revokedAt))),
+  );
+  if (newToken === null) return null;
   return {
-    kind: 'valid',
-    sessionId: found.session_id,
-    tenantId: found.tenant_id,
-    userId: found.user_id,
-    expiresAt: minDate(touch ? nextIdle : idleExpiresAt, absoluteExpiresAt),
-    newToken,
+    sessionId: standing.sessionId,
+    token: newToken,
+    expiresAt: minDate(nextIdle, standing.absoluteExpiresAt),
   };
 }
 
