@@ -8,8 +8,11 @@ export default defineConfig({
     globalSetup: ['e2e/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    // Each file has its own cloud, data folder, ports and Chromium, so two files run at once: a
-    // file's cloud start is one core's work, and the browser steps wait on the other (docs/testing.md).
+    // Each file has its own cloud, data folder, ports and browser connection, so two files run at
+    // once: a file's cloud start is one core's work, and the browser steps wait on the other. A worker
+    // runs its files one after another and loads the cloud's modules once (docs/testing.md).
     maxWorkers: 2,
+    pool: 'forks',
+    isolate: false,
   },
 });

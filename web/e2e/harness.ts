@@ -1,43 +1,33 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadCloudEnv, type RunningCloud, startCloud } from '@plantline/cloud/app';
-import { readEmbeddedSnapshot } from '@plantline/cloud/testing/engines';
-import pino from 'pino';
+import type { RunningCloud } from '@plantline/cloud/app';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
+import { CHROMIUM, chromiumLaunchOptions, hasChromium } from './chromium';
+import { seededDemo, startDemoCloud } from './demo-cloud';
 
-/** Debian's Chromium (`apt-get install chromium`); a downloaded browser is never used. */
-export const CHROMIUM = '/usr/bin/chromium';
-export const hasChromium = existsSync(CHROMIUM);
+export { CHROMIUM, hasChromium } from './chromium';
+export { DEMO_PASSWORD } from './demo-cloud';
+
 if (!hasChromium && process.env.CI) throw new Error(`${CHROMIUM} is missing; .ci/run installs it`);
 if (!hasChromium)
   process.stderr.write(`Browser tests not run: install Chromium (apt-get install chromium).\n`);
 
 export const screenshotDir = new URL('../test-results/', import.meta.url).pathname;
 
-export const DEMO_PASSWORD = 'browser-test-password';
-
 /**
- * A real cloud (embedded database in memory) serving the built web UI on an ephemeral port. Its
- * engine starts from the run's migrated dump (global-setup.ts) and seeds the demo tenant itself.
+ * A real cloud (embedded database in memory) serving the built web UI on an ephemeral port, with a
+ * data folder of its own. It starts from the run's seeded demo (global-setup.ts), so its database is
+ * its own copy: nothing a file writes is seen by another.
  */
 export async function startCloudWithUi(): Promise<
   RunningCloud & { cleanup(): Promise<void>; demoEdgeKey(): string }
 > {
   const dataDir = mkdtempSync(join(tmpdir(), 'plantline-e2e-'));
-  const env = loadCloudEnv({
-    PORT: '0',
-    PLANTLINE_DATA_DIR: dataDir,
-    DEMO_ADMIN_PASSWORD: DEMO_PASSWORD,
-    LOG_LEVEL: 'silent',
-  });
-  const cloud = await startCloud(env, {
-    inMemory: true,
-    embeddedSnapshot: await readEmbeddedSnapshot(),
-    log: pino({ level: 'silent' }),
-  });
+  const snapshot = await seededDemo(dataDir);
+  const cloud = await startDemoCloud({ dataDir, ...(snapshot === undefined ? {} : { snapshot }) });
   return {
     ...cloud,
     // The demo seed writes an edge key for the first plant (RIV) next to the data (demo-seed.ts).
@@ -55,35 +45,35 @@ export interface UiStack {
 }
 
 /**
- * A cloud serving the UI and a Chromium for the tests of one describe block: started before them,
- * closed after them. The properties are set once beforeAll has run.
+ * A cloud serving the UI and a browser for the tests of one describe block: started before them,
+ * closed after them. The properties are set once beforeAll has run. The browser is the worker's
+ * Chromium (workerChromium): the contexts the file opens, with their cookies and storage, are closed
+ * after it, so the next file starts with none.
  */
 export function useUiStack(): UiStack {
   const stack = {} as UiStack;
   beforeAll(async () => {
     stack.cloud = await startCloudWithUi();
-    stack.browser = await launchChromium();
+    stack.browser = await workerChromium();
   });
   afterAll(async () => {
-    await stack.browser?.close();
+    if (stack.browser !== undefined)
+      await Promise.all(stack.browser.contexts().map((context) => context.close()));
     await stack.cloud?.cleanup();
   });
   return stack;
 }
 
-export async function launchChromium(): Promise<Browser> {
+let chromiumOfWorker: Promise<Browser> | undefined;
+/**
+ * One Chromium per test worker, started by its first file: a worker runs its files one after another
+ * (vitest.e2e.config.ts), and starting Chromium was a second or more of every file. It goes when the
+ * worker ends (Playwright closes the browsers it launched when their process exits).
+ */
+function workerChromium(): Promise<Browser> {
   mkdirSync(screenshotDir, { recursive: true });
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    // This machine's network is closed: without these Chromium keeps trying Google's hosts.
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  chromiumOfWorker ??= chromium.launch(chromiumLaunchOptions);
+  return chromiumOfWorker;
 }
 
 export const ADMIN_EMAIL = 'admin@demo.plantline.local';

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import pino from 'pino';
 import { type Database, openDatabase } from '../db/index.js';
@@ -73,6 +74,21 @@ export function readEmbeddedSnapshot(): Promise<Blob | undefined> {
   if (path === undefined || path === '') return Promise.resolve(undefined);
   embeddedSnapshot ??= readFile(path).then((bytes) => new Blob([bytes]));
   return embeddedSnapshot;
+}
+
+/**
+ * A dump of an open in-memory embedded database, for `embeddedSnapshot`: the browser tests' global
+ * setup seeds one demo cloud and starts every file's cloud from its dump (docs/testing.md). It is
+ * taken inside a transaction, which holds the engine's only connection, so no other work is half
+ * written; a checkpoint first spares each load the replay of the log.
+ */
+export async function dumpEmbeddedDatabase(db: Database): Promise<Blob> {
+  // The engine's drizzle instance keeps its PGlite client as `$client` (drizzle-orm/pglite).
+  const client = (db.owner as unknown as { $client?: { dumpDataDir(compression: 'none'): Promise<Blob> } })
+    .$client;
+  if (db.mode !== 'embedded' || client === undefined) throw new Error('Only an embedded engine dumps');
+  await db.owner.execute(sql`checkpoint`);
+  return db.ownerTransact(null, () => client.dumpDataDir('none'));
 }
 
 export const testEngines: TestEngine[] = [
