@@ -180,7 +180,7 @@ CREATE INDEX "inventory_balances_location_idx" ON "inventory_balances" USING btr
 CREATE INDEX "inventory_balances_lot_idx" ON "inventory_balances" USING btree ("tenant_id","lot_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "inventory_movements_reverses_key" ON "inventory_movements" USING btree ("tenant_id","reverses_id");--> statement-breakpoint
 CREATE INDEX "inventory_movements_stock_idx" ON "inventory_movements" USING btree ("tenant_id","material_id","lot_id","location_id","time");--> statement-breakpoint
-CREATE INDEX "inventory_movements_history_idx" ON "inventory_movements" USING btree ("tenant_id","plant_id","recorded_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "inventory_movements_history_idx" ON "inventory_movements" USING btree ("tenant_id","plant_id","time" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "inventory_movements_lot_idx" ON "inventory_movements" USING btree ("tenant_id","lot_id");--> statement-breakpoint
 CREATE INDEX "inventory_movements_location_idx" ON "inventory_movements" USING btree ("tenant_id","plant_id","location_id","time");--> statement-breakpoint
 CREATE INDEX "inventory_movements_group_idx" ON "inventory_movements" USING btree ("tenant_id","group_id");--> statement-breakpoint
@@ -270,10 +270,12 @@ BEGIN
     PERFORM set_config('plantline.tenant_id', tenant::text, true), set_config('plantline.all_plants', 'on', true);
     INSERT INTO public.units (tenant_id, code, name, dimension)
       SELECT DISTINCT tenant_id, unit, unit, plantline.unit_dimension_of(unit) FROM public.products
-      WHERE tenant_id = tenant;
+      WHERE tenant_id = tenant
+      ON CONFLICT (tenant_id, code) DO NOTHING;
     INSERT INTO public.materials (tenant_id, code, name, kind, base_unit, gtin, product_id, is_active)
       SELECT tenant_id, code, name, 'finished', unit, gtin, id, is_active FROM public.products
-      WHERE tenant_id = tenant;
+      WHERE tenant_id = tenant
+      ON CONFLICT (tenant_id, product_id) DO NOTHING;
   END LOOP;
   PERFORM set_config('plantline.tenant_id', '', true), set_config('plantline.all_plants', '', true);
 END $$;

@@ -70,7 +70,7 @@ export const inventoryMovements = pgTable(
     unique('inventory_movements_tenant_id_id_key').on(t.tenantId, t.id),
     uniqueIndex('inventory_movements_reverses_key').on(t.tenantId, t.reversesId),
     index('inventory_movements_stock_idx').on(t.tenantId, t.materialId, t.lotId, t.locationId, t.time),
-    index('inventory_movements_history_idx').on(t.tenantId, t.plantId, t.recordedAt.desc(), t.id.desc()),
+    index('inventory_movements_history_idx').on(t.tenantId, t.plantId, t.time.desc(), t.id.desc()),
     index('inventory_movements_lot_idx').on(t.tenantId, t.lotId),
     index('inventory_movements_location_idx').on(t.tenantId, t.plantId, t.locationId, t.time),
     index('inventory_movements_group_idx').on(t.tenantId, t.groupId),
