@@ -140,8 +140,9 @@ export async function toBaseQuantity(
     and(ids, sql`(${c.materialId} is null or ${c.materialId} = ${material.id})`);
   const [found] = await tx
     .select({
-      base: sql<string>`case when ${c.toUnit} = ${material.baseUnit} then ${quantity}::numeric * ${c.factor}
-        else ${quantity}::numeric / ${c.factor} end`,
+      // trim_scale: 500 g is 0.5 kg, not 0.500 (the factor's scale would otherwise carry over).
+      base: sql<string>`trim_scale(case when ${c.toUnit} = ${material.baseUnit} then ${quantity}::numeric * ${c.factor}
+        else ${quantity}::numeric / ${c.factor} end)::text`,
     })
     .from(c)
     .where(
