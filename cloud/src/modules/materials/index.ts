@@ -3,5 +3,6 @@
  * routers; production consumption and output will record stock through the movement functions.
  */
 
+export { seedDemoMaterials } from './demo.js';
 export { inventoryRouter } from './inventory.router.js';
 export { materialsRouter } from './materials.router.js';
