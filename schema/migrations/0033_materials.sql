@@ -260,6 +260,25 @@ CREATE FUNCTION plantline.unit_dimension_of(code text) RETURNS text LANGUAGE sql
     ELSE 'count' END
 $$;
 --> statement-breakpoint
+-- Materials are found by search; a product's finished material is found as the product, so its
+-- document, which would repeat the product's, is taken out again as soon as it is written (these
+-- triggers' names sort after register_search's, and statement triggers fire in name order).
+SELECT plantline.register_search('materials', 'material', 'code', 'name', ARRAY['kind', 'gtin']);
+--> statement-breakpoint
+CREATE FUNCTION plantline.unlist_product_materials() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM public.search_documents d USING new_rows r
+   WHERE d.tenant_id = r.tenant_id AND d.entity_type = 'material' AND d.entity_id = r.id::text
+     AND r.product_id IS NOT NULL;
+  RETURN NULL;
+END $$;
+--> statement-breakpoint
+CREATE TRIGGER search_unlist_insert AFTER INSERT ON materials REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION plantline.unlist_product_materials();
+--> statement-breakpoint
+CREATE TRIGGER search_unlist_update AFTER UPDATE ON materials REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION plantline.unlist_product_materials();
+--> statement-breakpoint
 -- Every product is a finished material, linked one to one (docs/materials.md, "Products"): the
 -- existing products get theirs here, tenant by tenant within that tenant's scope so a migration
 -- owner that is not a superuser passes the forced policies too.
@@ -299,8 +318,6 @@ END $$;
 --> statement-breakpoint
 CREATE TRIGGER products_finished_material AFTER INSERT OR UPDATE OF code, name, gtin, is_active ON products
   FOR EACH ROW EXECUTE FUNCTION plantline.finished_material_of_product();
---> statement-breakpoint
-SELECT plantline.register_search('materials', 'material', 'code', 'name', ARRAY['kind', 'gtin']);
 --> statement-breakpoint
 SELECT plantline.register_search('material_lots', 'material_lot', 'lot_code', 'supplier_lot',
   ARRAY['supplier', 'status']);

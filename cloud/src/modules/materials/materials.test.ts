@@ -256,6 +256,11 @@ describe.each(testEngines)('materials ($name engine)', (engine) => {
     const found = JSON.stringify(await trpc().search.query.query({ q: 'SUP-4711' }));
     expect(found).toContain('SRCH-77');
     expect(JSON.stringify(await trpc().search.query.query({ q: 'RES' }))).toContain('Resin');
+    // A product's finished material is found as the product, not a second time.
+    await trpc().production.products.create.mutate({ code: 'WHEEL', name: 'Wheel' });
+    const wheel = JSON.stringify(await trpc().search.query.query({ q: 'WHEEL' }));
+    expect(wheel).toContain('"entityType":"product"');
+    expect(wheel).not.toContain('"entityType":"material"');
     expect(JSON.stringify(await app.adminB.trpc.search.query.query({ q: 'SUP-4711' }))).not.toContain(
       'SRCH-77',
     );
