@@ -304,6 +304,35 @@ async function buildWorld(
     products: [{ productId: product.id, quantity: 2 }],
   });
   const carton = await t.logistics.packing.openPackage.mutate({ shipmentId: shipment.id, kind: 'carton' });
+  const unit = await t.materials.units.create.mutate({ code: 'kg', name: 'Kilogram', dimension: 'mass' });
+  const material = await t.materials.create.mutate({
+    code: 'RM1',
+    name: 'Raw',
+    kind: 'raw',
+    baseUnit: 'kg',
+    lotTracked: true,
+    serialTracked: true,
+  });
+  const conversion = await t.materials.conversions.create.mutate({
+    fromUnit: 'kg',
+    toUnit: 'pcs',
+    factor: 4,
+    materialId: material.id,
+  });
+  const bin = await t.materials.locations.create.mutate({ plantId, code: 'B1', name: 'Bin', kind: 'bin' });
+  const lot = await t.materials.lots.create.mutate({ plantId, materialId: material.id, lotCode: 'LOT1' });
+  const serial = await t.materials.serials.create.mutate({
+    plantId,
+    materialId: material.id,
+    serial: 'SER1',
+    lotId: lot.id,
+  });
+  const [movement] = await t.inventory.receive.mutate({
+    materialId: material.id,
+    lotId: lot.id,
+    locationId: bin.id,
+    quantity: 5,
+  });
   const apiKey = await t.apiKeys.create.mutate({
     name: 'Probe',
     scopes: ['ingest.write'],
@@ -381,6 +410,18 @@ async function buildWorld(
     itemId: shipment.items[0]!.id,
     removeItemId: shipment.items[0]!.id,
     packageId: carton.id,
+    materialId: material.id,
+    lotId: lot.id,
+    locationId: bin.id,
+    toLocationId: bin.id,
+    parentId: bin.id,
+    movementId: movement!.id,
+    'materials.id': material.id,
+    'materials.units.id': unit.id,
+    'materials.conversions.id': conversion.id,
+    'materials.locations.id': bin.id,
+    'materials.lots.id': lot.id,
+    'materials.serials.id': serial.id,
   };
   for (const [key, value] of Object.entries(byKey)) ids.set(key, value);
 }

@@ -10,6 +10,7 @@ import { ingestRouter } from './modules/ingest/index.js';
 import { kpiRouter } from './modules/kpi/index.js';
 import { logisticsRouter } from './modules/logistics/index.js';
 import { masterdataRouter } from './modules/masterdata/index.js';
+import { inventoryRouter, materialsRouter } from './modules/materials/index.js';
 import { ncrsRouter } from './modules/ncrs/index.js';
 import { notificationsRouter } from './modules/notifications/index.js';
 import { productionRouter } from './modules/production/index.js';
@@ -47,6 +48,8 @@ export const appRouter = router({
   changeOrders: changeOrdersRouter,
   ncrs: ncrsRouter,
   logistics: logisticsRouter,
+  materials: materialsRouter,
+  inventory: inventoryRouter,
   reports: reportsRouter,
   dashboards: dashboardsRouter,
 });

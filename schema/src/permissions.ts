@@ -103,6 +103,22 @@ export const permissionCatalogue = [
     area: 'logistics',
     description: 'Maintain customers, carriers and label templates; plan shipments and transfers',
   },
+  {
+    key: 'materials.read',
+    area: 'materials',
+    description: 'See materials, units, inventory locations, lots and serial numbers',
+  },
+  {
+    key: 'materials.manage',
+    area: 'materials',
+    description: 'Maintain materials, units, inventory locations, lots and serial numbers; block lots',
+  },
+  { key: 'inventory.read', area: 'inventory', description: 'See stock balances and the movement ledger' },
+  {
+    key: 'inventory.move',
+    area: 'inventory',
+    description: 'Record receipts, issues, transfers, adjustments and reversals of stock',
+  },
   { key: 'workflows.manage', area: 'workflows', description: 'Define approval workflows' },
   { key: 'approvals.decide', area: 'workflows', description: 'Approve or reject workflow steps' },
   {
@@ -177,6 +193,9 @@ export const builtinRoles = [
       'reports.manage',
       'reports.schedule',
       'dashboards.manage',
+      'materials.read',
+      'inventory.read',
+      'materials.manage',
     ],
   },
   {
@@ -202,6 +221,9 @@ export const builtinRoles = [
       'logistics.pack',
       'reports.schedule',
       'dashboards.manage',
+      'materials.read',
+      'inventory.read',
+      'inventory.move',
     ],
   },
   {
@@ -222,6 +244,9 @@ export const builtinRoles = [
       'ncrs.raise',
       'logistics.read',
       'logistics.pack',
+      'materials.read',
+      'inventory.read',
+      'inventory.move',
     ],
   },
   {
@@ -244,6 +269,8 @@ export const builtinRoles = [
       'changes.read',
       'logistics.read',
       'reports.schedule',
+      'materials.read',
+      'inventory.read',
     ],
   },
   {
@@ -262,6 +289,8 @@ export const builtinRoles = [
       'changes.read',
       'logistics.read',
       'reports.schedule',
+      'materials.read',
+      'inventory.read',
     ],
   },
   {
@@ -281,6 +310,8 @@ export const builtinRoles = [
       'logistics.read',
       'logistics.manage',
       'reports.schedule',
+      'materials.read',
+      'inventory.read',
     ],
   },
   {
@@ -296,6 +327,9 @@ export const builtinRoles = [
       'kpi.read',
       'logistics.read',
       'logistics.pack',
+      'materials.read',
+      'inventory.read',
+      'inventory.move',
     ],
   },
 ] as const satisfies readonly {

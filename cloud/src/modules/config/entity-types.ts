@@ -198,6 +198,36 @@ export const entityTypes = [
     // Anyone signed in may list reports; what a report shows is checked when it runs.
     readPermission: 'kpi.read',
   },
+  {
+    key: 'material',
+    label: 'Material',
+    plural: 'Materials',
+    table: 'materials',
+    codeColumn: 'code',
+    nameColumn: 'name',
+    plantColumn: null,
+    activeColumn: 'is_active',
+    context: { label: 'Kind', expression: 'e.kind' },
+    closed: null,
+    readPermission: 'materials.read',
+  },
+  {
+    key: 'material_lot',
+    label: 'Lot',
+    plural: 'Lots',
+    table: 'material_lots',
+    codeColumn: 'lot_code',
+    nameColumn: 'supplier_lot',
+    // Lots travel between plants, so their values are the tenant's like the lot itself.
+    plantColumn: null,
+    activeColumn: null,
+    context: {
+      label: 'Material',
+      expression: '(select m.code from materials m where m.tenant_id = e.tenant_id and m.id = e.material_id)',
+    },
+    closed: null,
+    readPermission: 'materials.read',
+  },
 ] as const satisfies readonly EntityType[];
 
 export type EntityTypeKey = (typeof entityTypes)[number]['key'];

@@ -58,6 +58,26 @@ describe.each(testEngines)('the demo tenant ($name engine)', (engine) => {
     expect(await admin.trpc.masterdata.stations.list.query({})).toHaveLength(4);
   });
 
+  it('has raw materials, lots and their stock in Riverside, and a finished material per product', async () => {
+    const admin = await signIn(server.url, 'admin@demo.test.plantline.local', password);
+    const materials = await admin.trpc.materials.list.query();
+    expect(materials.filter((m) => m.kind !== 'finished').map((m) => m.code)).toEqual([
+      'PK-CARTON-S',
+      'RM-BOLT-M8',
+      'RM-CAST-IRON',
+      'RM-FRICTION',
+    ]);
+    expect(materials.filter((m) => m.kind === 'finished').every((m) => m.productId !== null)).toBe(true);
+    const stock = await admin.trpc.inventory.balances.query();
+    expect(stock.map((b) => [b.materialCode, b.lotCode, b.locationCode, b.quantity])).toEqual([
+      ['PK-CARTON-S', null, 'RM-02', '1500'],
+      ['RM-BOLT-M8', null, 'RM-02', '16000'],
+      ['RM-CAST-IRON', 'CI-2401', 'RM-01', '1500'],
+      ['RM-CAST-IRON', 'CI-2402', 'RM-01', '2400'],
+      ['RM-FRICTION', 'FC-0117', 'RM-02', '380'],
+    ]);
+  });
+
   it('gives both plants a ship-from address and a GLN with a valid check digit', async () => {
     const admin = await signIn(server.url, 'admin@demo.test.plantline.local', password);
     const plants = await admin.trpc.tenancy.plants.list.query();

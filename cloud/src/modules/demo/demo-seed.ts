@@ -10,6 +10,7 @@ import { seedDemoChangeOrder } from '../change-orders/index.js';
 import { createDeviceCredential } from '../devices/index.js';
 import { createApiKey, randomToken } from '../identity/index.js';
 import { createLine, createMachine, createStation } from '../masterdata/index.js';
+import { seedDemoMaterials } from '../materials/index.js';
 import { notifyNow } from '../notifications/index.js';
 import { seedDemoProduction } from '../production/index.js';
 import { seedDemoQuality } from '../quality/index.js';
@@ -152,6 +153,7 @@ export async function seedDemoTenant(
   const scope = { tenantId: created.tenantId, plantIds: 'all' as const };
   const plantIds = Object.fromEntries(DEMO_TENANT.plants.map((p, i) => [p.code, created.plantIds[i]!]));
   await createDemoPeople(db, { ...created, plantIds }, admin, password);
+  await db.ownerTransact(scope, (tx) => seedDemoMaterials(tx, admin, created.plantIds));
   if (options.app === undefined) {
     await db.ownerTransact(scope, (tx) => seedDemoChangeOrder(tx, admin));
   } else {

@@ -8,6 +8,7 @@ import {
   notFound,
   takenCode,
   uniqueCode,
+  withConstraintErrors,
 } from '../../platform/index.js';
 
 /*
@@ -93,11 +94,43 @@ export async function createProducts(tx: Sql, tenantId: string, input: ProductFi
   return created.map(({ createdAt: _, ...product }) => product);
 }
 
+/*
+ * Every product is a finished material (docs/materials.md, "Products"): the database makes the
+ * material with the product and renames it with the product, and the audit trail records both.
+ */
+const finishedMaterialColumns = {
+  id: tables.materials.id,
+  code: tables.materials.code,
+  name: tables.materials.name,
+  kind: tables.materials.kind,
+  baseUnit: tables.materials.baseUnit,
+  gtin: tables.materials.gtin,
+  productId: tables.materials.productId,
+  isActive: tables.materials.isActive,
+};
+
+function finishedMaterial(tx: Sql, productId: string) {
+  return tx
+    .select(finishedMaterialColumns)
+    .from(tables.materials)
+    .where(eq(tables.materials.productId, productId));
+}
+
+const materialCodeTaken = (code: string) => ({
+  materials_tenant_code_key: () =>
+    new DomainError('conflict', `Code ${code} is a material’s`, { code: 'A material’s code' }),
+});
+
 export async function createProduct(tx: Sql, tenantId: string, input: ProductFields) {
   await refuseTakenGtin(tx, input.gtin, null);
-  const [product] = await createProducts(tx, tenantId, [input]);
+  const [product] = await withConstraintErrors(
+    createProducts(tx, tenantId, [input]),
+    materialCodeTaken(input.code),
+  );
   if (product === undefined) throw takenCode();
   auditCreate(tx, 'product', product, { label: product.code });
+  const [material] = await finishedMaterial(tx, product.id);
+  if (material !== undefined) auditCreate(tx, 'material', material, { label: material.code });
   return product;
 }
 
@@ -113,11 +146,18 @@ export async function updateProduct(
     .for('update');
   if (before === undefined) throw notFound('Product');
   await refuseTakenGtin(tx, patch.gtin, id);
+  const [materialBefore] = await finishedMaterial(tx, id).for('update');
   const [product] = await uniqueCode(
-    tx.update(tables.products).set(patch).where(eq(tables.products.id, id)).returning(productColumns),
+    withConstraintErrors(
+      tx.update(tables.products).set(patch).where(eq(tables.products.id, id)).returning(productColumns),
+      materialCodeTaken(patch.code ?? before.code),
+    ),
   );
   if (product === undefined) throw notFound('Product');
   auditUpdate(tx, 'product', before, product, { label: product.code });
+  const [material] = await finishedMaterial(tx, id);
+  if (materialBefore !== undefined && material !== undefined)
+    auditUpdate(tx, 'material', materialBefore, material, { label: material.code });
   return product;
 }
 

@@ -82,6 +82,13 @@ describe.each(testEngines)('production audit trail ($name engine)', (engine) => 
           oldValues: null,
           newValues: { code: 'P-1', name: 'Pump', unit: 'pcs', isActive: true },
         },
+        // Every product is a finished material, made with it (docs/materials.md, "Products").
+        {
+          action: 'material.create',
+          entityType: 'material',
+          entityLabel: 'P-1',
+          newValues: { code: 'P-1', kind: 'finished', baseUnit: 'pcs', productId: ids.productId },
+        },
         {
           action: 'product.custom-values-change',
           entityId: ids.productId,
@@ -101,6 +108,7 @@ describe.each(testEngines)('production audit trail ($name engine)', (engine) => 
         }),
       entries: () => [
         { action: 'product.update', oldValues: { name: 'Pump' }, newValues: { name: 'Pump 2' } },
+        { action: 'material.update', oldValues: { name: 'Pump' }, newValues: { name: 'Pump 2' } },
         {
           action: 'product.custom-values-change',
           oldValues: { batch_size: 50 },
@@ -113,6 +121,7 @@ describe.each(testEngines)('production audit trail ($name engine)', (engine) => 
       call: () => t().products.deactivate.mutate({ id: ids.productId! }),
       entries: () => [
         { action: 'product.deactivate', oldValues: { isActive: true }, newValues: { isActive: false } },
+        { action: 'material.deactivate', oldValues: { isActive: true }, newValues: { isActive: false } },
       ],
     },
     {

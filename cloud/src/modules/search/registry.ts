@@ -259,6 +259,25 @@ export const searchableTypes = [
     context: null,
     link: () => '/admin/roles',
   },
+  {
+    key: 'material',
+    label: 'Materials',
+    singular: 'Material',
+    permission: 'materials.read',
+    context: null,
+    link: (record, held) => (held.has('config.read') ? recordPage('material', record) : null),
+  },
+  {
+    key: 'material_lot',
+    label: 'Lots',
+    singular: 'Lot',
+    permission: 'materials.read',
+    context: {
+      table: 'material_lots',
+      expression: '(select m.code from materials m where m.tenant_id = e.tenant_id and m.id = e.material_id)',
+    },
+    link: (record, held) => (held.has('config.read') ? recordPage('material_lot', record) : null),
+  },
 ] as const satisfies readonly SearchableType[];
 
 export type SearchTypeKey = (typeof searchableTypes)[number]['key'];

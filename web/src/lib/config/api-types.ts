@@ -28,6 +28,8 @@ export const ENTITY_TYPE_KEYS = [
   'shipment',
   'transfer_order',
   'report',
+  'material',
+  'material_lot',
 ] as const satisfies readonly EntityTypeKey[];
 
 /* A type error here: an entity type registered in the cloud (entity-types.ts) is missing above. */

@@ -1,0 +1,84 @@
+import { tables } from '@plantline/schema';
+import { z } from 'zod';
+import { catalogueCodeInput, idInput as id, instantInput } from '../../platform/index.js';
+import { permittedProcedure, router } from '../../trpc/procedures.js';
+import { balancesAsOf, balancesNow, listMovements } from './balances.js';
+import { adjustStock, recordMovement, reverseMovement, transferStock } from './movements.js';
+
+/*
+ * Stock (docs/materials.md, "Moving stock" and "Balances"): inventory.read sees balances and the
+ * ledger, inventory.move records receipts, issues, transfers, adjustments and reversals. Quantities
+ * are positive and in `unit` (the material's base unit when omitted); the act decides the sign.
+ */
+const read = permittedProcedure('inventory.read');
+const move = permittedProcedure('inventory.move');
+
+const quantity = z.number().positive('Must be above zero').max(1e12);
+const note = z.string().trim().max(2000, 'At most 2000 characters');
+const stock = {
+  materialId: id,
+  lotId: id.nullish(),
+  locationId: id,
+  unit: catalogueCodeInput.optional(),
+  /** When the stock moved, if earlier than now: a movement booked after the fact. */
+  time: instantInput.optional(),
+  note: note.optional(),
+  productionOrderId: id.nullish(),
+  orderCode: z.string().trim().min(1).max(64, 'At most 64 characters').nullish(),
+};
+const filter = {
+  plantId: id.optional(),
+  materialId: id.optional(),
+  lotId: id.optional(),
+  locationId: id.optional(),
+};
+const saidWhy = note.min(1, 'Say why');
+
+export const inventoryRouter = router({
+  receive: move
+    .input(z.object({ ...stock, quantity, kind: z.enum(['receipt', 'production']).default('receipt') }))
+    .mutation(({ ctx, input }) => recordMovement(ctx, input)),
+  issue: move
+    .input(z.object({ ...stock, quantity, kind: z.enum(['issue', 'consumption', 'scrap']).default('issue') }))
+    .mutation(({ ctx, input }) => recordMovement(ctx, input)),
+  transfer: move
+    .input(z.object({ ...stock, toLocationId: id, quantity }))
+    .mutation(({ ctx, input }) => transferStock(ctx, input)),
+  /** A counted correction: positive adds, negative removes; the note says why. */
+  adjust: move
+    .input(
+      z.object({
+        ...stock,
+        quantity: z
+          .number()
+          .refine((q) => q !== 0, 'Cannot be zero')
+          .refine((q) => Math.abs(q) <= 1e12, 'Too large'),
+        note: saidWhy,
+      }),
+    )
+    .mutation(({ ctx, input }) => adjustStock(ctx, input)),
+  /** Undoes a movement (with its whole group) by reversing rows; the note says why. */
+  reverse: move
+    .input(z.object({ movementId: id, note: saidWhy }))
+    .mutation(({ ctx, input }) => reverseMovement(ctx, input)),
+  /** Non-zero balances now, or as they stood at `at`. */
+  balances: read
+    .input(z.object({ ...filter, at: instantInput.optional() }).default({}))
+    .query(({ ctx, input }) =>
+      input.at === undefined ? balancesNow(ctx.tx, input) : balancesAsOf(ctx.tx, input, input.at),
+    ),
+  movements: read
+    .input(
+      z
+        .object({
+          ...filter,
+          kind: z.enum(tables.movementKinds).optional(),
+          from: instantInput.optional(),
+          to: instantInput.optional(),
+          limit: z.number().int().min(1).max(500).default(100),
+          cursor: id.optional(),
+        })
+        .default({ limit: 100 }),
+    )
+    .query(({ ctx, input }) => listMovements(ctx.tx, input)),
+});
