@@ -79,10 +79,11 @@ export class ReportRunner {
 
   constructor(options: RunnerOptions) {
     this.#options = options;
-    // 1 000, not more: a batch's rows stay reachable until it is written, and larger batches outlive
-    // the young generation's collections, are promoted and swell the heap (measured in
-    // docs/benchmarks.md, `reports`: 5 000 rows took 2–3 times the memory of 1 000, and more time).
-    this.#batchRows = options.batchRows ?? 1000;
+    // 500: a batch's rows stay reachable until it is written, and larger batches outlive the young
+    // generation's collections, are promoted and swell the heap (measured in docs/benchmarks.md,
+    // `reports`: 5 000 rows took 2–3 times the memory of 1 000; over 5 million rows 1 000 peaked at
+    // 305 MB and 500 at 255 MB, at the same rate).
+    this.#batchRows = options.batchRows ?? 500;
   }
 
   get retentionDays(): number {
