@@ -20,6 +20,27 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
+/** An edge in client mode with its outbox in `outboxDir`, connected and subscribed. */
+async function startEdge(dir: string, outboxDir: string, clientId: string) {
+  const outbox = new Outbox({ dir: outboxDir, maxBytes: 1 << 30, log });
+  const deadLetters = new DeadLetterStore({ dir, log });
+  const ingress = new Ingress({ outbox, deadLetters });
+  const client = new PlantBrokerClient({
+    url: MOSQUITTO,
+    clientId,
+    username: undefined,
+    password: undefined,
+    ingress,
+    log,
+  });
+  const units = new UnitGroup([outbox, deadLetters, client], log);
+  await units.start();
+  await waitFor(() => (client.status().connected ? true : undefined));
+  // The subscription is sent right after CONNACK; give Mosquitto a moment to register it.
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  return { units, client };
+}
+
 describe('PlantBrokerClient (against Mosquitto)', () => {
   it('stores what devices publish, dead-letters the malformed, and catches up on its persistent session', async () => {
     const temp = await tempDir('client');
@@ -28,29 +49,10 @@ describe('PlantBrokerClient (against Mosquitto)', () => {
     const plant = `T${randomBytes(4).toString('hex')}`;
     const clientId = `plantline-edge-test-${plant}`;
     const outboxDir = join(temp.dir, 'outbox');
-    const startEdge = async () => {
-      const outbox = new Outbox({ dir: outboxDir, maxBytes: 1 << 30, log });
-      const deadLetters = new DeadLetterStore({ dir: temp.dir, log });
-      const ingress = new Ingress({ outbox, deadLetters });
-      const client = new PlantBrokerClient({
-        url: MOSQUITTO,
-        clientId,
-        username: undefined,
-        password: undefined,
-        ingress,
-        log,
-      });
-      const units = new UnitGroup([outbox, deadLetters, client], log);
-      await units.start();
-      await waitFor(() => (client.status().connected ? true : undefined));
-      // The subscription is sent right after CONNACK; give Mosquitto a moment to register it.
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      return { units, client };
-    };
 
     const device = await connectAsync(MOSQUITTO, { reconnectPeriod: 0 });
     cleanups.push(() => device.endAsync(true));
-    const first = await startEdge();
+    const first = await startEdge(temp.dir, outboxDir, clientId);
     let stopped = false;
     cleanups.push(async () => {
       if (!stopped) await first.units.stop();
@@ -70,7 +72,7 @@ describe('PlantBrokerClient (against Mosquitto)', () => {
     for (let n = 11; n <= 15; n++) {
       await device.publishAsync(`plantline/v1/${plant}/L1/M1/count`, JSON.stringify({ good: n }), { qos: 1 });
     }
-    const second = await startEdge();
+    const second = await startEdge(temp.dir, outboxDir, clientId);
     cleanups.push(() => second.units.stop());
     const events = await waitFor(async () => {
       const onDisk = await eventsOnDisk(outboxDir);
@@ -86,22 +88,8 @@ describe('PlantBrokerClient (against Mosquitto)', () => {
     const temp = await tempDir('client');
     cleanups.push(temp.remove);
     const plant = `T${randomBytes(4).toString('hex')}`;
-    const outbox = new Outbox({ dir: join(temp.dir, 'outbox'), maxBytes: 1 << 30, log });
-    const deadLetters = new DeadLetterStore({ dir: temp.dir, log });
-    const ingress = new Ingress({ outbox, deadLetters });
-    const client = new PlantBrokerClient({
-      url: MOSQUITTO,
-      clientId: `plantline-edge-test-${plant}`,
-      username: undefined,
-      password: undefined,
-      ingress,
-      log,
-    });
-    const units = new UnitGroup([outbox, deadLetters, client], log);
-    await units.start();
+    const { units } = await startEdge(temp.dir, join(temp.dir, 'outbox'), `plantline-edge-test-${plant}`);
     cleanups.push(() => units.stop());
-    await waitFor(() => (client.status().connected ? true : undefined));
-    await new Promise((resolve) => setTimeout(resolve, 200));
     const device = await connectAsync(MOSQUITTO, { reconnectPeriod: 0 });
     cleanups.push(() => device.endAsync(true));
     const topics = [`plantline/v2/${plant}`, `plantline//${plant}/b/c/state`];
@@ -120,22 +108,8 @@ describe('PlantBrokerClient (against Mosquitto)', () => {
     cleanups.push(temp.remove);
     const plant = `T${randomBytes(4).toString('hex')}`;
     const outboxDir = join(temp.dir, 'outbox');
-    const outbox = new Outbox({ dir: outboxDir, maxBytes: 1 << 30, log });
-    const deadLetters = new DeadLetterStore({ dir: temp.dir, log });
-    const ingress = new Ingress({ outbox, deadLetters });
-    const client = new PlantBrokerClient({
-      url: MOSQUITTO,
-      clientId: `plantline-edge-test-${plant}`,
-      username: undefined,
-      password: undefined,
-      ingress,
-      log,
-    });
-    const units = new UnitGroup([outbox, deadLetters, client], log);
-    await units.start();
+    const { units } = await startEdge(temp.dir, outboxDir, `plantline-edge-test-${plant}`);
     cleanups.push(() => units.stop());
-    await waitFor(() => (client.status().connected ? true : undefined));
-    await new Promise((resolve) => setTimeout(resolve, 200));
     const device = await connectAsync(MOSQUITTO, { reconnectPeriod: 0 });
     cleanups.push(() => device.endAsync(true));
     const topic = `plantline/v1/${plant}/L1/M1/count`;
