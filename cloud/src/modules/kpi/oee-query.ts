@@ -70,7 +70,7 @@ export async function prepareKpiQuery(
   tx: Sql,
   input: OeeQuery,
   now: number,
-  options: { counts?: boolean; maxDays?: number } = {},
+  options: { counts?: boolean; maxDays?: number; states?: 'events' | 'durations' } = {},
 ) {
   const scope = await resolveScope(tx, input.scope);
   const window = await resolveWindow(tx, scope.plant, input.window, now);
@@ -82,12 +82,13 @@ export async function prepareKpiQuery(
     range,
     now,
     counts: options.counts ?? true,
+    states: options.states ?? 'events',
   });
   return { scope, window, range, sources };
 }
 
 export async function oeeReport(tx: Sql, input: OeeQuery, now = Date.now()): Promise<OeeReport> {
-  const { scope, window, range, sources } = await prepareKpiQuery(tx, input, now);
+  const { scope, window, range, sources } = await prepareKpiQuery(tx, input, now, { states: 'durations' });
   const { total, lines, machines } = evaluate(scope, sources, range);
   return { scope: summaryOf(scope), window, total, lines, machines };
 }
@@ -138,7 +139,13 @@ async function seriesWindows(
   let sources: KpiSources;
   let windows: SeriesWindow[];
   if (input.by === 'shift') {
-    sources = await loadKpiSources(tx, { plantId: scope.plant.id, machines: scope.machines, range, now });
+    sources = await loadKpiSources(tx, {
+      plantId: scope.plant.id,
+      machines: scope.machines,
+      range,
+      now,
+      states: 'durations',
+    });
     windows = sources.shifts.map((s) => ({
       start: Math.max(s.start, range.start),
       end: Math.min(s.end, range.end),
@@ -159,6 +166,7 @@ async function seriesWindows(
       range,
       now,
       cuts: windows.flatMap((w) => [w.start, w.end]),
+      states: 'durations',
     });
   }
   return { scope, range, sources, windows };
@@ -228,7 +236,10 @@ export async function downtimePareto(
   now = Date.now(),
 ) {
   // Loss time needs no quantities: the count query, the largest, is skipped.
-  const { scope, window, range, sources } = await prepareKpiQuery(tx, input, now, { counts: false });
+  const { scope, window, range, sources } = await prepareKpiQuery(tx, input, now, {
+    counts: false,
+    states: 'durations',
+  });
   const { total } = evaluate(scope, sources, range);
   const wanted = new Set<LossBucket>(
     input.buckets ?? ['performance_loss', 'availability_loss', 'planned_stop'],

@@ -4,7 +4,13 @@ import type { Interval } from './intervals.js';
 import type { OeeInput, PlannedDowntime } from './oee.js';
 import type { CountRecord, IdealCycleTimes } from './quantities.js';
 import { type CountSumRow, countSumsWithRollup } from './rollups.js';
-import { buildTimeline, type StateBucket, type StateEvent } from './timeline.js';
+import {
+  eventsFromDurations,
+  firstStateTimes,
+  type StateDurationRow,
+  stateDurationsSql,
+} from './state-durations.js';
+import type { StateBucket, StateEvent } from './timeline.js';
 
 /*
  * The database side of the OEE engine (docs/kpis.md): everything computeOee needs for a set of
@@ -20,6 +26,10 @@ import { buildTimeline, type StateBucket, type StateEvent } from './timeline.js'
  * instants), each sum stamped with the earliest time in it. Every count of a stretch is classified
  * alike, so the sums give exactly the result of the raw rows. Whole quarter hours inside a stretch come
  * from the rollup (rollups.ts), which yields the same sums and stamps.
+ *
+ * State events are cut at the same instants when the caller asks for `states: 'durations'`: the
+ * database sums each stretch's time per state and reason (state-durations.ts), which gives the same
+ * OEE for every window whose edges are cuts, and oeeInputFor refuses any other window.
  */
 
 export interface MachineKey {
@@ -59,6 +69,11 @@ export interface KpiSources {
   /** The plant's non-cancelled shifts overlapping the range, in time order. */
   readonly shifts: readonly ShiftInstance[];
   readonly machines: ReadonlyMap<string, MachineSource>;
+  /**
+   * Loaded with `states: 'durations'`: the cut instants. A window must start and end on one of them
+   * (state positions inside a stretch are not the machine's).
+   */
+  readonly cuts?: ReadonlySet<number>;
 }
 
 /** A MachineSource while its rows are being collected. */
@@ -84,6 +99,11 @@ export interface LoadOptions {
    * rows; this is the reference it is tested against.
    */
   readonly rollup?: boolean;
+  /**
+   * 'events' (the default): the machine's state events as they are, for timelines. 'durations': each
+   * stretch between cuts as its durations per state and reason (file comment), for OEE figures only.
+   */
+  readonly states?: 'events' | 'durations';
 }
 
 /** A shift lasts at most 24 wall-clock hours; 3 days of look-back covers it across any DST change. */
@@ -192,29 +212,84 @@ export async function loadKpiSources(tx: Sql, options: LoadOptions): Promise<Kpi
     const own = sources.get(s.machine_id);
     if (own !== undefined) own.inherited = { time: s.t, state: s.state, reason: s.reason };
   }
-  // The events are read machine by machine through the (machine_id, time) index, each machine's
-  // repeats dropped in its own window: PostgreSQL 15 cannot keep an index's order for
-  // `machine_id = any(…)`, so one statement over all machines sorted a month of every machine's events
-  // together, on disk past work_mem (docs/benchmarks.md, `reports`). A machine is named by its place
-  // in `ids` (n) and an event by its place in the machine's window (k), not by 36-character ids.
-  const states = await rows<{ n: number; k: number; time: number; state: string; reason: string | null }>(
-    tx,
-    sql`select m.n::int4 as n, x.k::int4 as k, x.t as time, x.state, x.reason
-          from unnest(${sql.param(ids)}::uuid[]) with ordinality as m(id, n)
-          cross join lateral (
-            select ${msOf('e.time')} as t, e.state, e.reason, row_number() over w as k,
-                   lag(e.state) over w as prev_state, lag(e.reason) over w as prev_reason
-              from machine_state_events e
-             where e.machine_id = m.id and e.time >= ${start}::timestamptz and e.time < ${end}::timestamptz
-            window w as (order by e.time, e.event_id)) x
-         where x.prev_state is null or x.prev_state <> x.state or x.prev_reason is distinct from x.reason`,
-  );
-  // A row is a state event as it is (time, state, reason): a month of them is not copied again.
-  for (const s of inWindowOrder(states)) sources.get(ids[s.n - 1]!)?.events.push(s);
-
   const mapping = bucketsOf(stateCodes);
-  if (options.counts === false) return { range, now, stateCodes, mapping, shifts, machines: sources };
+  const durations = options.states === 'durations';
+  if (!durations) {
+    // The events are read machine by machine through the (machine_id, time) index, each machine's
+    // repeats dropped in its own window: PostgreSQL 15 cannot keep an index's order for
+    // `machine_id = any(…)`, so one statement over all machines sorted a month of every machine's
+    // events together, on disk past work_mem (docs/benchmarks.md, `reports`). A machine is named by its
+    // place in `ids` (n) and an event by its place in the machine's window (k), not by 36-character ids.
+    const states = await rows<{ n: number; k: number; time: number; state: string; reason: string | null }>(
+      tx,
+      sql`select m.n::int4 as n, x.k::int4 as k, x.t as time, x.state, x.reason
+            from unnest(${sql.param(ids)}::uuid[]) with ordinality as m(id, n)
+            cross join lateral (
+              select ${msOf('e.time')} as t, e.state, e.reason, row_number() over w as k,
+                     lag(e.state) over w as prev_state, lag(e.reason) over w as prev_reason
+                from machine_state_events e
+               where e.machine_id = m.id and e.time >= ${start}::timestamptz and e.time < ${end}::timestamptz
+              window w as (order by e.time, e.event_id)) x
+           where x.prev_state is null or x.prev_state <> x.state or x.prev_reason is distinct from x.reason`,
+    );
+    // A row is a state event as it is (time, state, reason): a month of them is not copied again.
+    for (const s of inWindowOrder(states)) sources.get(ids[s.n - 1]!)?.events.push(s);
+    if (options.counts === false) return { range, now, stateCodes, mapping, shifts, machines: sources };
+  }
 
+  // The end of each machine's "no initial state" gap: its first event, when it inherited none.
+  const unknownAtStart = ids.filter((id) => sources.get(id)!.inherited === null);
+  const firstKnown = durations
+    ? await firstStateTimes(tx, unknownAtStart, range.start, Date.parse(end))
+    : new Map(unknownAtStart.flatMap((id) => sources.get(id)!.events.slice(0, 1).map((e) => [id, e.time])));
+  const cuts = cutsOf(options, shifts, downtimes, [...firstKnown.values()]);
+  const cutTimes = cuts.map(iso);
+
+  // No JIT for these statements: both join on time ranges computed in the same statement, which the
+  // planner cannot bound, so their cost estimate passes jit_above_cost and a server spent ~550 ms
+  // compiling a query that runs in ~2 ms (measured on the 130 M-row `pnpm bench kpi` data; EXPLAIN
+  // ANALYZE with jit on / off). Restored right after.
+  const [jit] = await rows<{ jit: string }>(
+    tx,
+    sql`select current_setting('jit') as jit, set_config('jit', 'off', true)`,
+  );
+  if (durations) {
+    const found = await rows<StateDurationRow>(tx, stateDurationsSql(ids, start, end, cutTimes));
+    eventsFromDurations(found, cuts, (n) => sources.get(ids[n - 1]!)?.events);
+  }
+  if (options.counts !== false) {
+    await loadIdealCycleTimes(tx, ids, sources);
+    const counts = await rows<CountSumRow>(
+      tx,
+      options.rollup === false
+        ? sql`select machine_id::text as machine_id, product_code, ${msOf('min(time)')} as t,
+                     sum(good)::float8 as good, sum(scrap)::float8 as scrap
+                from production_counts
+               where machine_id = any(${sql.param(ids)}::uuid[])
+                 and time >= ${start}::timestamptz and time < ${end}::timestamptz
+               group by machine_id, product_code, width_bucket(time, ${sql.param(cutTimes)}::timestamptz[])
+               order by 1, 3`
+        : countSumsWithRollup(ids, start, end, cutTimes),
+    );
+    for (const c of counts) {
+      const own = sources.get(c.machine_id);
+      if (own === undefined) continue;
+      own.counts.push({ time: c.t, good: c.good, scrap: c.scrap, productCode: c.product_code });
+    }
+  }
+  await tx.execute(sql`select set_config('jit', ${jit?.jit ?? 'on'}, true)`);
+  return {
+    range,
+    now,
+    stateCodes,
+    mapping,
+    shifts,
+    machines: sources,
+    ...(durations ? { cuts: new Set(cuts) } : {}),
+  };
+}
+
+async function loadIdealCycleTimes(tx: Sql, ids: readonly string[], sources: Map<string, Loading>) {
   const cycleRows = await rows<{ machine_id: string; product_code: string | null; seconds: number }>(
     tx,
     sql`select c.machine_id::text as machine_id, p.code as product_code, c.seconds_per_unit as seconds
@@ -231,36 +306,6 @@ export async function loadKpiSources(tx: Sql, options: LoadOptions): Promise<Kpi
     }
     sources.get(id)!.idealCycleTimes = { byProduct, machineDefaultSeconds };
   }
-
-  const cuts = countCuts(options, shifts, downtimes, sources, mapping);
-  const cutTimes = cuts.map(iso);
-  // No JIT for this statement: the rollup path joins production_counts on time ranges computed in
-  // the same statement, which the planner cannot bound, so its cost estimate passes jit_above_cost
-  // and a server spent ~550 ms compiling a query that runs in ~2 ms (measured on the 130 M-row
-  // `pnpm bench kpi` data; EXPLAIN ANALYZE with jit on / off). Restored right after.
-  const [jit] = await rows<{ jit: string }>(
-    tx,
-    sql`select current_setting('jit') as jit, set_config('jit', 'off', true)`,
-  );
-  const counts = await rows<CountSumRow>(
-    tx,
-    options.rollup === false
-      ? sql`select machine_id::text as machine_id, product_code, ${msOf('min(time)')} as t,
-                   sum(good)::float8 as good, sum(scrap)::float8 as scrap
-              from production_counts
-             where machine_id = any(${sql.param(ids)}::uuid[])
-               and time >= ${start}::timestamptz and time < ${end}::timestamptz
-             group by machine_id, product_code, width_bucket(time, ${sql.param(cutTimes)}::timestamptz[])
-             order by 1, 3`
-      : countSumsWithRollup(ids, start, end, cutTimes),
-  );
-  await tx.execute(sql`select set_config('jit', ${jit?.jit ?? 'on'}, true)`);
-  for (const c of counts) {
-    const own = sources.get(c.machine_id);
-    if (own === undefined) continue;
-    own.counts.push({ time: c.t, good: c.good, scrap: c.scrap, productCode: c.product_code });
-  }
-  return { range, now, stateCodes, mapping, shifts, machines: sources };
 }
 
 /**
@@ -280,22 +325,22 @@ function bucketsOf(codes: ReadonlyMap<string, StateCodeInfo>): Map<string, State
   return new Map([...codes].map(([code, info]) => [code, info.bucket]));
 }
 
-/** The sorted instants inside the range at which a count's classification can change. */
-function countCuts(
+/**
+ * The sorted instants inside the range at which an instant's classification can change: the range,
+ * the windows, now, shift and planned-downtime edges, and where a machine's first known state ends
+ * its "no initial state" gap. (The loaders pass computeOee no no-data states and no silence limit,
+ * so that is the only gap there is; a loader that passed them would have to cut at their edges too.)
+ */
+function cutsOf(
   options: LoadOptions,
   shifts: readonly Interval[],
   downtimes: readonly { start_ms: number; end_ms: number }[],
-  sources: ReadonlyMap<string, MachineSource>,
-  mapping: ReadonlyMap<string, StateBucket>,
+  firstKnown: readonly number[],
 ): number[] {
   const { range, now } = options;
-  const edges = new Set<number>([range.start, range.end, now, ...(options.cuts ?? [])]);
+  const edges = new Set<number>([range.start, range.end, now, ...(options.cuts ?? []), ...firstKnown]);
   for (const s of shifts) edges.add(s.start).add(s.end);
   for (const d of downtimes) edges.add(d.start_ms).add(d.end_ms);
-  for (const source of sources.values()) {
-    const timeline = buildTimeline({ ...sliceStates(source, range), window: range, now, mapping });
-    for (const g of timeline.gaps.intervals) edges.add(g.start).add(g.end);
-  }
   return [...edges].filter((t) => t >= range.start && t <= range.end).sort((a, b) => a - b);
 }
 
@@ -325,6 +370,10 @@ export function sliceStates(source: MachineSource, window: Interval) {
 export function oeeInputFor(sources: KpiSources, machineId: string, window: Interval): OeeInput {
   const source = sources.machines.get(machineId);
   if (source === undefined) throw new Error(`machine ${machineId} was not loaded`);
+  const { cuts } = sources;
+  if (cuts !== undefined && !(cuts.has(window.start) && cuts.has(window.end))) {
+    throw new Error('a window of state durations must start and end on a cut the sources were loaded with');
+  }
   return {
     window,
     now: sources.now,

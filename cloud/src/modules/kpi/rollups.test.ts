@@ -65,8 +65,17 @@ describe.each(testEngines)('count rollup ($name engine)', (engine) => {
   const state = (address: typeof A1M1, t: number, s: string, reason?: string) =>
     envelope(address, 'state', reason === undefined ? { state: s } : { state: s, reason }, new Date(t));
 
-  /** OEE inputs of A1's machines over `range`, with `cuts`, through the rollup or from raw rows. */
-  const load = (range: Interval, now: number, rollup: boolean, cuts?: number[]) =>
+  /**
+   * OEE inputs of A1's machines over `range`, with `cuts`, through the rollup or from raw rows, with
+   * the state events as they are or as each stretch's durations (state-durations.ts).
+   */
+  const load = (
+    range: Interval,
+    now: number,
+    rollup: boolean,
+    cuts?: number[],
+    states: 'events' | 'durations' = 'events',
+  ) =>
     database.db.transact(scopeA(), (tx) =>
       loadKpiSources(tx, {
         plantId: ids.plant,
@@ -77,23 +86,32 @@ describe.each(testEngines)('count rollup ($name engine)', (engine) => {
         range,
         now,
         rollup,
+        states,
         ...(cuts === undefined ? {} : { cuts }),
       }),
     );
 
-  /** Asserts both paths give the same count sums and the same OEE for the range and each window. */
+  /**
+   * Asserts every path gives the same count sums and the same OEE for the range and each window:
+   * raw rows and state events (the reference), the rollup, and the rollup with state durations.
+   */
   async function expectIdentical(range: Interval, windows: readonly Interval[], now = Date.now()) {
     const cuts = windows.flatMap((w) => [w.start, w.end]);
     const viaRollup = await load(range, now, true, cuts);
     const raw = await load(range, now, false, cuts);
+    const summed = await load(range, now, true, cuts, 'durations');
     expect(countsOf(viaRollup)).toEqual(countsOf(raw));
+    expect(countsOf(summed)).toEqual(countsOf(raw));
     for (const window of [range, ...windows]) {
       for (const machine of [ids.m1, ids.m2]) {
-        const a = computeOee(oeeInputFor(viaRollup, machine, window));
-        const b = computeOee(oeeInputFor(raw, machine, window));
-        expect(a).toEqual(b);
+        const reference = computeOee(oeeInputFor(raw, machine, window));
+        expect(computeOee(oeeInputFor(viaRollup, machine, window))).toEqual(reference);
+        expect(computeOee(oeeInputFor(summed, machine, window))).toEqual(reference);
       }
     }
+    // Fewer rows is the point: a stretch holds at most one event per state and reason.
+    const events = (s: KpiSources) => [...s.machines.values()].reduce((n, m) => n + m.events.length, 0);
+    expect(events(summed)).toBeLessThanOrEqual(events(raw) + 2 * cuts.length * 4);
     return { viaRollup, raw };
   }
 
@@ -215,6 +233,12 @@ describe.each(testEngines)('count rollup ($name engine)', (engine) => {
   it('gives the same counts and OEE as the raw rows before any refresh (everything raw)', async () => {
     const { range, windows } = windowsOf();
     await expectIdentical(range, windows);
+    // A range that starts 90 s into a DOWN/JAM (day 1, 00:08): the inherited state is a stop with a
+    // reason, carried into the first stretch.
+    await expectIdentical({ start: at(1, 0, 9, 30), end: at(2, 13) }, [
+      { start: at(1, 0, 9, 30), end: at(1, 6) },
+      { start: at(1, 6), end: at(1, 14) },
+    ]);
   });
 
   it('gives the same counts and OEE through the rollup after a refresh, and really reads it', async () => {
