@@ -2,6 +2,7 @@ import { fork } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { writeHeapSnapshot } from 'node:v8';
 import { startCloud } from '../cloud-app.js';
 import { loadCloudEnv } from '../env.js';
 import type { LiveKpiMessage } from '../modules/kpi/index.js';
@@ -262,8 +263,10 @@ export async function fanoutBenchmark() {
     // The cloud runs in this process (the subscribers in the child): its resident memory is ours,
     // sampled through the measured window; the peak is reported.
     let rssPeak = process.memoryUsage().rss;
+    let atPeak = process.memoryUsage();
     const memorySampler = setInterval(() => {
-      rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+      const memory = process.memoryUsage();
+      if (memory.rss > rssPeak) [rssPeak, atPeak] = [memory.rss, memory];
     }, 100);
     child.send('start');
     await new Promise((r) => setTimeout(r, durationMs));
@@ -271,8 +274,10 @@ export async function fanoutBenchmark() {
     clearInterval(memorySampler);
     const serverCpu = process.cpuUsage(serverCpuAtStart);
     const heapMb = Math.round(process.memoryUsage().heapUsed / 1e6);
+    // BENCH_HEAP_SNAPSHOT=<file>: what the heap holds at the end of the window, for Chrome DevTools.
+    if (process.env.BENCH_HEAP_SNAPSHOT) writeHeapSnapshot(process.env.BENCH_HEAP_SNAPSHOT);
     process.stderr.write(
-      `fanout: cloud RSS peak ${Math.round(rssPeak / 1e6)} MB, heap in use ${heapMb} MB\n`,
+      `fanout: cloud RSS peak ${Math.round(rssPeak / 1e6)} MB (then heap ${Math.round(atPeak.heapUsed / 1e6)} of ${Math.round(atPeak.heapTotal / 1e6)} MB, external ${Math.round(atPeak.external / 1e6)} MB), heap in use at the end ${heapMb} MB\n`,
     );
     const done = await nextMessage(child, 'done', 30_000);
     const [p50, p99] = percentiles(done.eventLatency, [50, 99]);
