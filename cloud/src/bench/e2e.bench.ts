@@ -286,6 +286,10 @@ export async function e2eBenchmark() {
 
     const received = seen.size;
     process.stderr.write(`e2e: cpu % of one core ${JSON.stringify(cpu)}\n`);
+    // CPU per event delivered, publish and drain together: unlike the rate, it stays comparable on a
+    // machine that other work shares.
+    const perEvent = (a: number | null, b: number | null) =>
+      a === null || b === null || received === 0 ? null : Math.round(((b - a) * 1e6) / received);
     const measured = latencies.subarray(0, Math.min(received, latencies.length)).sort();
     const sustainedS = (lastReceiveAt - totals.firstAt) / 1000;
     return {
@@ -305,6 +309,12 @@ export async function e2eBenchmark() {
       edge_max_backlog: maxBacklog,
       edge_last_batch: lastStatus?.uplink?.lastBatch ?? null,
       cpu_pct: cpu,
+      cpu_us_per_event: {
+        edge: perEvent(cpuAtStart.edge, cpuAtEnd.edge),
+        cloud: perEvent(cpuAtStart.cloud, cpuAtEnd.cloud),
+        postgres: perEvent(cpuAtStart.postgres, cpuAtEnd.postgres),
+        devices: perEvent(0, totals.cpuS),
+      },
       load_avg_1m: Number(loadavg()[0]?.toFixed(2)),
     };
   } finally {

@@ -45,10 +45,19 @@ function childEnv(vars: Record<string, string>): Record<string, string> {
   return { ...base, ...vars };
 }
 
+/*
+ * BENCH_CPU_PROF_DIR writes a V8 CPU profile of each child on its exit (docs/benchmarks.md,
+ * "Profiling"): Node refuses --cpu-prof in NODE_OPTIONS, so it is passed here.
+ */
+function profileArgs(): string[] {
+  const dir = process.env.BENCH_CPU_PROF_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
+
 function forkTs(cwd: string, script: string, vars: Record<string, string>): ChildHandle {
   const child = fork(script, [], {
     cwd,
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...profileArgs()],
     env: childEnv(vars),
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });

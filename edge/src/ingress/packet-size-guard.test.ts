@@ -1,5 +1,6 @@
+import { Duplex } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { PacketSizeScanner } from './packet-size-guard';
+import { limitPacketSize, PacketSizeScanner } from './packet-size-guard';
 
 /** A fixed header (type byte, remaining length as MQTT's variable byte integer) and its body. */
 function packet(remaining: number): Buffer {
@@ -35,5 +36,25 @@ describe('PacketSizeScanner', () => {
     expect(scanner.feed(Buffer.from([0x30, 0xff, 0xff, 0xff, 0xff, 0x01]))).toBe(
       'malformed remaining length',
     );
+  });
+});
+
+describe('limitPacketSize', () => {
+  it('passes what is written in order, joining what was written while the socket was busy', async () => {
+    const writes: Buffer[] = [];
+    // A socket whose writes complete a moment later, as a TCP socket's do.
+    const socket = new Duplex({
+      read() {},
+      write(chunk: Buffer, _encoding, callback) {
+        writes.push(chunk);
+        setImmediate(callback);
+      },
+    });
+    const guarded = limitPacketSize(socket, 1000, () => undefined);
+    const acks = Array.from({ length: 100 }, (_, n) => Buffer.from([0x40, 0x02, n >> 8, n & 0xff]));
+    for (const ack of acks) guarded.write(ack);
+    await new Promise<void>((resolve) => guarded.end(resolve));
+    expect(Buffer.concat(writes)).toEqual(Buffer.concat(acks));
+    expect(writes.length).toBeLessThan(10);
   });
 });

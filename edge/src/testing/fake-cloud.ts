@@ -25,6 +25,16 @@ export interface FakeCloudState {
   deviceCredentials: DeviceCredentialSet | undefined;
   /** A station's answer to a scan event, sent beside its result (stored and duplicate alike). */
   answer: (event: EventEnvelope) => StationAnswer | undefined;
+  /** How long the push numbered `push` (from 1) takes before it is stored: batches then overlap. */
+  delayMs: (push: number) => number;
+  /**
+   * Stores the push numbered `push` and then answers 503 when true: a batch that failed after the
+   * cloud committed it (the answer lost on the way), so the edge sends it again.
+   */
+  failAfterStore: (push: number) => boolean;
+  /** Pushes being handled at once, now and at most. */
+  inFlight: number;
+  maxInFlight: number;
 }
 
 /**
@@ -45,6 +55,10 @@ export async function startFakeCloud() {
     maxEvents: 5000,
     deviceCredentials: undefined,
     answer: () => undefined,
+    delayMs: () => 0,
+    failAfterStore: () => false,
+    inFlight: 0,
+    maxInFlight: 0,
   };
   const { url, close } = await serveOnLoopback((req, res) => void handle(state, req, res));
   return { url, state, close };
@@ -83,7 +97,12 @@ async function handle(state: FakeCloudState, req: IncomingMessage, res: ServerRe
   if (req.url !== '/trpc/ingest.push' || req.method !== 'POST')
     return trpcError(404, 'NOT_FOUND', 'no such procedure');
   if (state.mode === 'hang') return;
-  state.pushes++;
+  const push = ++state.pushes;
+  const delay = state.delayMs(push);
+  state.inFlight++;
+  state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
+  if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+  state.inFlight--;
   const raw = Buffer.concat(chunks);
   const body = req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
   if (body.length > 1024 * 1024) return trpcError(413, 'PAYLOAD_TOO_LARGE', 'body over 1 MiB');
@@ -107,5 +126,6 @@ async function handle(state: FakeCloudState, req: IncomingMessage, res: ServerRe
     state.stored.set(event.id, event);
     return { id: event.id, status: 'accepted', ...answered };
   });
+  if (state.failAfterStore(push)) return trpcError(503, 'SERVICE_UNAVAILABLE', 'answer lost for the test');
   reply(200, { result: { data: { results } } });
 }

@@ -4,6 +4,10 @@ import { z } from 'zod';
 export const uplinkStatusSchema = z.object({
   state: z.enum(['idle', 'sending', 'backing-off', 'auth-error', 'no-api-key', 'stopped']),
   batchSize: z.number(),
+  /** Batches that may be in flight at once, one per lane (docs/architecture.md, "The uplink"). */
+  lanes: z.number(),
+  /** Read from the outbox and not yet stored in the cloud. */
+  eventsInFlight: z.number(),
   lastError: z.string().nullable(),
   lastSuccessAt: z.string().nullable(),
   /** Events the cloud stored (accepted or duplicate) since the edge started. */

@@ -19,43 +19,65 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function setUp(
-  options: { requestTimeoutMs?: number; apiKey?: string; backoffMs?: number; answers?: AnswerPublisher } = {},
-) {
+interface SetUpOptions {
+  requestTimeoutMs?: number;
+  apiKey?: string;
+  backoffMs?: number;
+  answers?: AnswerPublisher;
+  lanes?: number;
+  maxInFlightEvents?: number;
+}
+
+async function setUp(options: SetUpOptions = {}) {
   const cloud = await startFakeCloud();
   cleanups.push(cloud.close);
   const temp = await tempDir('uplink');
   cleanups.push(temp.remove);
-  const outbox = new Outbox({ dir: join(temp.dir, 'outbox'), maxBytes: 1 << 30, log });
-  const deadLetters = new DeadLetterStore({ dir: temp.dir, log });
-  const uplink = new Uplink({
-    cloudUrl: cloud.url,
-    apiKey: options.apiKey ?? FAKE_CLOUD_KEY,
-    outbox,
-    deadLetters,
-    receivedPerS: () => 0,
-    log,
-    backoff: { baseMs: options.backoffMs ?? 20, capMs: options.backoffMs ?? 100 },
-    requestTimeoutMs: options.requestTimeoutMs ?? 5000,
-    initialBatch: 8,
-    // Generous: a loaded test machine must not make "fast" answers look slow.
-    adapt: { fastMs: 10_000, slowMs: 20_000 },
-    ...(options.answers === undefined ? {} : { answers: options.answers }),
-  });
-  const units = new UnitGroup([outbox, deadLetters, uplink], log);
-  await units.start();
-  cleanups.push(() => units.stop());
-  const append = async (count: number, machine = 'M1') => {
-    for (let n = 0; n < count; n++) {
-      const event = toEnvelope(
-        `plantline/v1/RIV/L1/${machine}/count`,
-        Buffer.from(JSON.stringify({ good: n + 1 })),
-        new Date(),
-      );
-      await outbox.append(Buffer.from(JSON.stringify(event)));
-    }
+  /** The edge's outbox and uplink over the same folder: started again, they carry on where they were. */
+  const startEdge = async () => {
+    const outbox = new Outbox({ dir: join(temp.dir, 'outbox'), maxBytes: 1 << 30, log });
+    const deadLetters = new DeadLetterStore({ dir: temp.dir, log });
+    const uplink = new Uplink({
+      cloudUrl: cloud.url,
+      apiKey: options.apiKey ?? FAKE_CLOUD_KEY,
+      outbox,
+      deadLetters,
+      receivedPerS: () => 0,
+      log,
+      backoff: { baseMs: options.backoffMs ?? 20, capMs: options.backoffMs ?? 100 },
+      requestTimeoutMs: options.requestTimeoutMs ?? 5000,
+      initialBatch: 8,
+      // Generous: a loaded test machine must not make "fast" answers look slow.
+      adapt: { fastMs: 10_000, slowMs: 20_000 },
+      ...(options.answers === undefined ? {} : { answers: options.answers }),
+      ...(options.lanes === undefined ? {} : { lanes: options.lanes }),
+      ...(options.maxInFlightEvents === undefined ? {} : { maxInFlightEvents: options.maxInFlightEvents }),
+    });
+    const units = new UnitGroup([outbox, deadLetters, uplink], log);
+    await units.start();
+    let stopped = false;
+    const stop = async () => {
+      if (stopped) return;
+      stopped = true;
+      await units.stop();
+    };
+    cleanups.push(stop);
+    return { outbox, uplink, stop };
   };
-  return { cloud, outbox, uplink, append, dataDir: temp.dir };
+  const { outbox, uplink, stop } = await startEdge();
+  const append = async (count: number, machine = 'M1') => {
+    for (let n = 0; n < count; n++) await outbox.append(countRecord(machine, n + 1));
+  };
+  return { cloud, outbox, uplink, stop, startEdge, append, dataDir: temp.dir };
+}
+
+function countRecord(machine: string, good: number): Buffer {
+  const event = toEnvelope(
+    `plantline/v1/RIV/L1/${machine}/count`,
+    Buffer.from(JSON.stringify({ good })),
+    new Date(),
+  );
+  return Buffer.from(JSON.stringify(event));
 }
 
 const goods = (events: Iterable<EventEnvelope>) =>
@@ -244,5 +266,102 @@ describe('Uplink', () => {
     await waitFor(() => (outbox.backlog === 0 ? true : undefined));
     expect(uplink.status()).toMatchObject({ sentTotal: 1, rejectedTotal: 0 });
     expect(published).toEqual([]);
+  });
+
+  describe('with several batches in flight', () => {
+    const MACHINES = Array.from({ length: 12 }, (_, n) => `M${n}`);
+    const PER_MACHINE = 40;
+
+    /** Appends PER_MACHINE counts per machine, interleaved, numbered 1.. per machine; written together. */
+    const appendInterleaved = async (outbox: Outbox, from = 1) => {
+      const writes: Promise<number>[] = [];
+      for (let good = from; good < from + PER_MACHINE; good++)
+        for (const machine of MACHINES) writes.push(outbox.append(countRecord(machine, good)));
+      await Promise.all(writes);
+    };
+
+    /** Each machine's goods in the order the cloud first stored them. */
+    const storedPerMachine = (stored: Map<string, EventEnvelope>) => {
+      const out = new Map<string, number[]>();
+      for (const event of stored.values()) {
+        const list = out.get(event.machine) ?? [];
+        list.push((event.payload as { good: number }).good);
+        out.set(event.machine, list);
+      }
+      return out;
+    };
+
+    const expectEveryMachineInOrder = (stored: Map<string, EventEnvelope>, count: number) => {
+      const perMachine = storedPerMachine(stored);
+      expect([...perMachine.keys()].sort()).toEqual([...MACHINES].sort());
+      for (const goods of perMachine.values())
+        expect(goods).toEqual(Array.from({ length: count }, (_, n) => n + 1));
+    };
+
+    /** Answer times that vary from batch to batch, so overlapping batches finish out of order. */
+    const jitter = (push: number) => 5 + ((push * 37) % 11) * 4;
+
+    it('overlaps batches and keeps every machine in order', async () => {
+      const { cloud, outbox, uplink } = await setUp({ lanes: 4 });
+      cloud.state.delayMs = jitter;
+      cloud.state.mode = 'down';
+      await appendInterleaved(outbox);
+      cloud.state.mode = 'up';
+      uplink.retryNow();
+      await waitFor(() => (outbox.backlog === 0 ? true : undefined), 20_000);
+      expect(cloud.state.maxInFlight).toBeGreaterThan(1);
+      expect(cloud.state.received).toHaveLength(MACHINES.length * PER_MACHINE);
+      expectEveryMachineInOrder(cloud.state.stored, PER_MACHINE);
+      expect(uplink.status()).toMatchObject({ lanes: 4, eventsInFlight: 0, lastError: null });
+    });
+
+    it('stores each event once when batches fail after the cloud stored them', async () => {
+      const { cloud, outbox, uplink } = await setUp({ lanes: 4 });
+      cloud.state.delayMs = jitter;
+      // Every third answer is lost after the cloud committed: those batches are sent again.
+      cloud.state.failAfterStore = (push) => push % 3 === 0;
+      cloud.state.mode = 'down';
+      await appendInterleaved(outbox);
+      cloud.state.mode = 'up';
+      uplink.retryNow();
+      await waitFor(() => (outbox.backlog === 0 ? true : undefined), 20_000);
+      const total = MACHINES.length * PER_MACHINE;
+      expect(cloud.state.stored.size).toBe(total);
+      // Resent, and answered as duplicates: the effect is once.
+      expect(cloud.state.received.length).toBeGreaterThan(total);
+      expect(uplink.status().duplicateTotal).toBeGreaterThan(0);
+      expectEveryMachineInOrder(cloud.state.stored, PER_MACHINE);
+    });
+
+    it('loses and reorders nothing when the edge restarts with batches in flight', async () => {
+      const { cloud, outbox, stop, startEdge } = await setUp({ lanes: 4 });
+      cloud.state.delayMs = (push) => 20 + jitter(push);
+      cloud.state.mode = 'down';
+      await appendInterleaved(outbox);
+      cloud.state.mode = 'up';
+      await waitFor(() => (cloud.state.stored.size > 0 && cloud.state.inFlight > 1 ? true : undefined));
+      // Stopped with batches in flight; their answers are lost, and the outbox is behind the cloud.
+      await stop();
+      const restarted = await startEdge();
+      await appendInterleaved(restarted.outbox, PER_MACHINE + 1);
+      await waitFor(() => (restarted.outbox.backlog === 0 ? true : undefined), 20_000);
+      expect(cloud.state.stored.size).toBe(MACHINES.length * PER_MACHINE * 2);
+      expectEveryMachineInOrder(cloud.state.stored, PER_MACHINE * 2);
+    });
+
+    it('holds at most maxInFlightEvents while the cloud does not answer', async () => {
+      const { cloud, outbox, uplink } = await setUp({
+        lanes: 3,
+        maxInFlightEvents: 25,
+        requestTimeoutMs: 60_000,
+      });
+      cloud.state.mode = 'hang';
+      await appendInterleaved(outbox);
+      await waitFor(() => (uplink.status().eventsInFlight === 25 ? true : undefined));
+      // Time for the reader to take more if it would; it must not.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(uplink.status().eventsInFlight).toBe(25);
+      expect(outbox.backlog).toBe(MACHINES.length * PER_MACHINE);
+    });
   });
 });

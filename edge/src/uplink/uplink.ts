@@ -5,9 +5,12 @@ import type { Logger } from '../logger';
 import type { Outbox, OutboxRecord } from '../outbox/outbox';
 import { RateMeter } from '../rate';
 import type { Unit } from '../unit';
+import { AckFrontier } from './ack-frontier';
 import { type IngestResults, pushEvents } from './ingest-api';
+import { laneOf } from './lanes';
 import { type AnswerPublisher, answerFor } from './station-answers';
 import type { UplinkStatus } from './uplink-status';
+import { Wakeup } from './wakeup';
 
 export interface UplinkOptions {
   cloudUrl: string;
@@ -26,6 +29,10 @@ export interface UplinkOptions {
   adapt?: { fastMs: number; slowMs: number };
   /** Where the stations' answers to scans are published for the scanners; none: they are dropped. */
   answers?: AnswerPublisher;
+  /** Batches in flight at once, each machine's events always in the same one (lanes.ts). Default 4. */
+  lanes?: number;
+  /** Events read from the outbox and not yet stored in the cloud, at most; the reader waits beyond. */
+  maxInFlightEvents?: number;
 }
 
 /*
@@ -36,30 +43,56 @@ export interface UplinkOptions {
 const MAX_BODY_EVENT_BYTES = 4_000_000;
 const ADAPT = { fastMs: 1000, slowMs: 5000 };
 const PROGRESS_LOG_MS = 10_000;
+export const DEFAULT_LANES = 4;
+
+interface Item {
+  record: OutboxRecord;
+  /** Its place in the acknowledgement frontier. */
+  ticket: number;
+}
+
+interface Lane {
+  queue: Item[];
+  wakeup: Wakeup;
+  /** Failed attempts of the batch at the head of the queue, for the backoff. */
+  failures: number;
+}
 
 /**
- * Sends the outbox to the cloud, one batch at a time so the cloud sees every machine's events in order.
- * A batch is trimmed from the outbox only after the cloud answered with a result per event; accepted and
- * duplicate mean stored, rejected means never storable, so those go to the dead-letter store. Failures
- * are retried with exponential backoff and jitter, holding the same batch, so nothing is skipped.
+ * Sends the outbox to the cloud over several lanes (docs/architecture.md, "The uplink"). A reader
+ * takes records from the outbox in order and hands each to its machine's lane (lanes.ts); each lane
+ * sends one batch at a time, so every machine's events reach the cloud in order while the lanes'
+ * batches overlap. The outbox is acknowledged only up to the oldest record not yet stored
+ * (ack-frontier.ts), and the reader holds at most maxInFlightEvents records: a slow or failing lane
+ * holds the others back once that much is in flight, rather than letting memory grow.
+ *
+ * A batch is done only after the cloud answered with a result per event; accepted and duplicate
+ * mean stored, rejected means never storable, so those go to the dead-letter store. Failures are
+ * retried with exponential backoff and jitter, holding the same batch, so nothing is skipped.
  */
 export class Uplink implements Unit {
   readonly name = 'uplink';
   #stop: AbortController | undefined;
-  #loop: Promise<void> | undefined;
-  #wake: (() => void) | undefined;
-  /** New events landed since the last read; a wake-up that came during the read must not be lost. */
-  #dirty = false;
+  #loops: Promise<void>[] = [];
+  /** Wakes the reader: new events are durable, or a lane finished and made room. */
+  #readerWakeup = new Wakeup();
+  #lanes: Lane[];
+  #frontier = new AckFrontier();
+  #maxInFlight: number;
   #sent = new RateMeter();
   #batchSize: number;
-  #failures = 0;
-  /** Ends the current backoff wait early; set only while the uplink waits to retry. */
-  #endBackoff: (() => void) | undefined;
+  /** Lanes whose last attempt failed; the status shows their error until all have recovered. */
+  #failing = new Set<Lane>();
+  /** Ends the backoff waits early (retryNow); one per lane waiting to retry. */
+  #endBackoff = new Set<() => void>();
   #lastProgressLog = 0;
-  #status: Omit<UplinkStatus, 'sentPerS' | 'etaS' | 'batchSize'>;
+  #status: Omit<UplinkStatus, 'sentPerS' | 'etaS' | 'batchSize' | 'lanes' | 'eventsInFlight'>;
 
   constructor(private readonly options: UplinkOptions) {
     this.#batchSize = options.initialBatch ?? 500;
+    const lanes = Math.max(1, options.lanes ?? DEFAULT_LANES);
+    this.#lanes = Array.from({ length: lanes }, () => ({ queue: [], wakeup: new Wakeup(), failures: 0 }));
+    this.#maxInFlight = Math.max(1, options.maxInFlightEvents ?? lanes * MAX_BATCH_EVENTS);
     this.#status = {
       state: 'idle',
       lastError: null,
@@ -72,26 +105,32 @@ export class Uplink implements Unit {
   }
 
   async start(): Promise<void> {
-    this.#stop = new AbortController();
+    const stop = new AbortController();
+    this.#stop = stop;
     this.options.outbox.on('durable', this.#onDurable);
-    this.#loop = this.#run(this.#stop.signal).catch((err: unknown) => {
-      // The loop is written not to throw; if it does, the edge must not keep ingesting with no uplink.
-      this.options.log.fatal({ err }, 'uplink stopped unexpectedly');
-      throw err;
-    });
+    const guard = (loop: Promise<void>) =>
+      loop.catch((err: unknown) => {
+        // The loops are written not to throw; if one does, the edge must not keep ingesting with no uplink.
+        this.options.log.fatal({ err }, 'uplink stopped unexpectedly');
+        throw err;
+      });
+    this.#loops = [
+      guard(this.#read(stop.signal)),
+      ...this.#lanes.map((lane) => guard(this.#send(lane, stop.signal))),
+    ];
   }
 
   async stop(): Promise<void> {
     this.options.outbox.off('durable', this.#onDurable);
     this.#stop?.abort();
-    this.#wake?.();
-    await this.#loop?.catch(() => undefined);
+    for (const end of this.#endBackoff) end();
+    await Promise.all(this.#loops.map((loop) => loop.catch(() => undefined)));
     this.#status.state = 'stopped';
   }
 
   /** The cloud is reachable again (CloudLink saw it): retry now instead of waiting out the backoff. */
   retryNow(): void {
-    this.#endBackoff?.();
+    for (const end of this.#endBackoff) end();
   }
 
   status(): UplinkStatus {
@@ -101,56 +140,76 @@ export class Uplink implements Unit {
     return {
       ...this.#status,
       batchSize: this.#batchSize,
+      lanes: this.#lanes.length,
+      eventsInFlight: this.#frontier.outstanding,
       sentPerS,
       etaS: backlog === 0 ? 0 : net > 0 ? Math.ceil(backlog / net) : null,
     };
   }
 
-  #onDurable = () => {
-    this.#dirty = true;
-    this.#wake?.();
-  };
+  #onDurable = () => this.#readerWakeup.notify();
 
-  async #run(signal: AbortSignal): Promise<void> {
-    const { outbox, apiKey, log } = this.options;
-    let inHand: OutboxRecord[] = [];
+  /** Reads the outbox in order and deals the records out to their machines' lanes. */
+  async #read(signal: AbortSignal): Promise<void> {
+    const { outbox, apiKey } = this.options;
     while (!signal.aborted) {
       if (apiKey === undefined) {
         // Without a key nothing can be sent; the outbox keeps everything until one is configured.
         this.#status.state = 'no-api-key';
-        await this.#sleep(60_000, signal);
+        await this.#readerWakeup.wait(60_000, signal);
         continue;
       }
-      if (inHand.length === 0) {
-        this.#dirty = false;
-        inHand = await outbox.read(MAX_BATCH_EVENTS, MAX_BODY_EVENT_BYTES);
-      }
-      if (inHand.length === 0) {
-        this.#status.state = 'idle';
-        if (!this.#dirty) await this.#sleep(1000, signal);
+      const room = this.#maxInFlight - this.#frontier.outstanding;
+      if (room <= 0) {
+        await this.#readerWakeup.wait(1000, signal);
         continue;
       }
-      this.#status.state = this.#failures > 0 ? this.#status.state : 'sending';
-      const batch = inHand.slice(0, this.#batchSize);
+      const records = await outbox.read(Math.min(room, MAX_BATCH_EVENTS), MAX_BODY_EVENT_BYTES);
+      if (records.length === 0) {
+        if (this.#frontier.outstanding === 0) this.#status.state = 'idle';
+        await this.#readerWakeup.wait(1000, signal);
+        continue;
+      }
+      const lanes = this.#lanes.length;
+      const woken = new Set<Lane>();
+      for (const record of records) {
+        const lane = this.#lanes[laneOf(record.body, lanes)]!;
+        lane.queue.push({ record, ticket: this.#frontier.add(record.seq) });
+        woken.add(lane);
+      }
+      for (const lane of woken) lane.wakeup.notify();
+    }
+  }
+
+  /** One lane: its queue's head batch, sent and answered before the next, so its machines stay in order. */
+  async #send(lane: Lane, signal: AbortSignal): Promise<void> {
+    const { apiKey, log } = this.options;
+    while (!signal.aborted) {
+      if (lane.queue.length === 0 || apiKey === undefined) {
+        await lane.wakeup.wait(1000, signal);
+        continue;
+      }
+      if (this.#failing.size === 0) this.#status.state = 'sending';
+      const batch = lane.queue.slice(0, this.#batchSize);
       const started = Date.now();
       const result = await pushEvents(
         this.options.cloudUrl,
         apiKey,
-        batch.map((record) => record.body),
+        batch.map((item) => item.record.body),
         { signal, timeoutMs: this.options.requestTimeoutMs ?? 30_000 },
       );
       if (signal.aborted) return;
       const ms = Date.now() - started;
       if (result.kind === 'ok') {
-        await this.#stored(batch, result.results);
-        inHand = inHand.slice(batch.length);
+        lane.queue.splice(0, batch.length);
         this.#status.lastBatch = { events: batch.length, ms, gzipBytes: result.gzipBytes };
         this.#adapt(batch.length, ms);
+        await this.#stored(lane, batch, result.results);
         this.#logProgress();
         continue;
       }
       if (result.kind === 'split' && batch.length > 1) {
-        this.#batchSize = Math.max(1, Math.floor(batch.length / 2));
+        this.#batchSize = Math.max(1, Math.min(this.#batchSize, Math.floor(batch.length / 2)));
         log.warn(
           { error: result.error, batchSize: this.#batchSize },
           'cloud refused the batch; sending smaller ones',
@@ -163,15 +222,16 @@ export class Uplink implements Unit {
          * problem): it will never take it, and keeping it would hold back every event behind it
          * across restarts. Kept as a dead letter with the cloud's reason instead.
          */
-        log.error({ error: result.error, seq: batch[0]!.seq }, 'cloud refused an event; dead-lettered');
-        await this.#deadLetter(batch[0]!, result.error);
-        await outbox.ack(batch[0]!.seq + 1);
-        inHand = inHand.slice(1);
+        const [item] = lane.queue.splice(0, 1);
+        log.error({ error: result.error, seq: item!.record.seq }, 'cloud refused an event; dead-lettered');
+        await this.#deadLetter(item!.record, result.error);
+        await this.#done([item!]);
         continue;
       }
-      this.#failures++;
+      lane.failures++;
+      this.#failing.add(lane);
       const delay = backoffDelay(
-        this.#failures,
+        lane.failures,
         this.options.backoff ?? { baseMs: 500, capMs: 30_000 },
         this.options.random,
       );
@@ -180,42 +240,53 @@ export class Uplink implements Unit {
         log.warn({ error: result.error, retryInMs: delay }, 'uplink failed; retrying');
       this.#status.state = auth ? 'auth-error' : 'backing-off';
       this.#status.lastError = result.error;
-      await this.#sleep(delay, signal, false);
+      await this.#backoff(delay, signal);
     }
   }
 
-  async #stored(batch: OutboxRecord[], results: IngestResults): Promise<void> {
-    this.#publishAnswers(batch, results);
+  /** Marks items done and moves the outbox's acknowledgement as far as every earlier record is done. */
+  async #done(items: readonly Item[]): Promise<void> {
+    const ackTo = this.#frontier.done(items.map((item) => item.ticket));
+    this.#readerWakeup.notify();
+    if (ackTo !== undefined) await this.options.outbox.ack(ackTo);
+  }
+
+  async #stored(lane: Lane, batch: readonly Item[], results: IngestResults): Promise<void> {
+    const records = batch.map((item) => item.record);
+    this.#publishAnswers(records, results);
     let duplicates = 0;
+    let rejected = 0;
     for (const [index, result] of results.entries()) {
       if (result.status === 'duplicate') duplicates++;
       if (result.status === 'rejected') {
+        rejected++;
         const reason = result.reason ?? 'rejected by the cloud';
         this.options.log.error({ id: result.id, reason }, 'cloud rejected an event; dead-lettered');
-        await this.#deadLetter(batch[index]!, reason);
+        await this.#deadLetter(records[index]!, reason);
       }
     }
-    const stored = batch.length - results.filter((r) => r.status === 'rejected').length;
+    const stored = batch.length - rejected;
     this.#sent.add(stored);
-    if (this.#failures > 0) this.options.log.info({ afterFailures: this.#failures }, 'uplink recovered');
-    this.#failures = 0;
+    if (lane.failures > 0) this.options.log.info({ afterFailures: lane.failures }, 'uplink recovered');
+    lane.failures = 0;
+    this.#failing.delete(lane);
+    const recovered = this.#failing.size === 0;
     this.#status = {
       ...this.#status,
-      state: 'sending',
-      lastError: null,
+      ...(recovered ? { state: 'sending' as const, lastError: null } : {}),
       lastSuccessAt: new Date().toISOString(),
       sentTotal: this.#status.sentTotal + stored,
       duplicateTotal: this.#status.duplicateTotal + duplicates,
     };
     // Counted first: the cloud has them, and status must not show the backlog gone but the events unsent.
-    await this.options.outbox.ack(batch.at(-1)!.seq + 1);
+    await this.#done(batch);
   }
 
   /**
    * The reply came after the cloud committed, so each answer is final: published at once, before the
    * outbox is trimmed, and not awaited — a slow plant broker must not hold back the next batch.
    */
-  #publishAnswers(batch: OutboxRecord[], results: IngestResults): void {
+  #publishAnswers(batch: readonly OutboxRecord[], results: IngestResults): void {
     const { answers, log } = this.options;
     if (answers === undefined) return;
     const now = new Date();
@@ -257,20 +328,18 @@ export class Uplink implements Unit {
     this.options.log.info({ backlogEvents: backlog, sentPerS, etaS }, 'replaying backlog');
   }
 
-  /** Waits `ms`, or less when new events land (wakeable) or the uplink stops. */
-  #sleep(ms: number, signal: AbortSignal, wakeable = true): Promise<void> {
+  /** Waits `ms` before a retry, or less when retryNow() or stop() ends it. */
+  #backoff(ms: number, signal: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
         signal.removeEventListener('abort', done);
-        this.#wake = undefined;
-        this.#endBackoff = undefined;
+        this.#endBackoff.delete(done);
         resolve();
       };
       const timer = setTimeout(done, ms);
       signal.addEventListener('abort', done);
-      this.#wake = wakeable ? done : () => signal.aborted && done();
-      this.#endBackoff = wakeable ? undefined : done;
+      this.#endBackoff.add(done);
     });
   }
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { eventEnvelope } from './envelope.js';
-import { quickEnvelope } from './quick-envelope.js';
+import { payloadSchemas } from './payloads.js';
+import { quickEnvelope, quickPayload } from './quick-envelope.js';
+import type { EventKind } from './topics.js';
 
 /*
  * The quick check may only say "valid" where zod's eventEnvelope says so, with the same output
@@ -164,5 +166,45 @@ describe('the quick envelope check', () => {
     }
     // The variants include valid ones (a dropped optional key, a valid replacement).
     expect(accepted).toBeGreaterThan(100);
+  });
+});
+
+/** zod's output for a payload as JSON (key order included, as the edge stores it), or null. */
+function zodPayload(kind: unknown, payload: unknown): string | null {
+  if (typeof kind !== 'string' || !(kind in payloadSchemas)) return null;
+  const parsed = payloadSchemas[kind as EventKind].safeParse(payload);
+  return parsed.success ? JSON.stringify(parsed.data) : null;
+}
+
+function quickPayloadJson(kind: unknown, payload: unknown): string | undefined {
+  if (typeof kind !== 'string' || !(kind in payloadSchemas)) return undefined;
+  const quick = quickPayload(kind as EventKind, payload);
+  return quick === undefined ? undefined : JSON.stringify(quick);
+}
+
+describe('the quick payload check', () => {
+  it('accepts what devices send, with zod’s output to the byte', () => {
+    for (const { kind, payload } of valid) {
+      expect(quickPayloadJson(kind, payload), JSON.stringify(payload)).toBe(zodPayload(kind, payload));
+    }
+  });
+
+  it('accepts no payload zod refuses', () => {
+    for (const { kind, payload } of invalid) {
+      if (zodPayload(kind, payload) === null) expect(quickPayloadJson(kind, payload)).toBeUndefined();
+    }
+    const proto = JSON.parse('{"values":{"__proto__":1}}');
+    expect(quickPayload('telemetry', proto)).toBeUndefined();
+  });
+
+  it('accepts only what zod accepts, with the same output, on generated variants', () => {
+    let accepted = 0;
+    for (const event of variants(20_000) as Record<string, unknown>[]) {
+      const quick = quickPayloadJson(event.kind, event.payload);
+      if (quick === undefined) continue;
+      accepted++;
+      expect(zodPayload(event.kind, event.payload), JSON.stringify(event.payload)).toBe(quick);
+    }
+    expect(accepted).toBeGreaterThan(1000);
   });
 });

@@ -1,5 +1,5 @@
 import type { EventEnvelope } from './envelope.js';
-import { symbologies } from './payloads.js';
+import { type PayloadByKind, symbologies } from './payloads.js';
 import { LATEST_INSTANT_MS } from './timestamps.js';
 import { CODE_PATTERN, type EventKind } from './topics.js';
 
@@ -163,4 +163,52 @@ export function quickEnvelope(raw: unknown): EventEnvelope | undefined {
     isPlainObject(payload) &&
     payloadChecks[kind](payload);
   return valid ? (raw as unknown as EventEnvelope) : undefined;
+}
+
+const trimmedIfSet = (value: unknown) => (value === undefined ? undefined : (value as string).trim());
+
+/** Sets `key` only when `value` is defined, as zod's output leaves absent optional keys out. */
+function put(out: Json, key: string, value: unknown): void {
+  if (value !== undefined) out[key] = value;
+}
+
+/** What zod's parse makes of a payload that passed its quick check: labels trimmed, defaults filled. */
+const payloadOutputs: { [K in EventKind]: (p: Json) => PayloadByKind[K] } = {
+  state: (p) => {
+    const out: Json = { state: (p.state as string).trim() };
+    put(out, 'reason', trimmedIfSet(p.reason));
+    put(out, 'ts', p.ts);
+    return out as PayloadByKind['state'];
+  },
+  count: (p) => {
+    const out: Json = { good: p.good ?? 0, scrap: p.scrap ?? 0 };
+    put(out, 'product', trimmedIfSet(p.product));
+    put(out, 'order', trimmedIfSet(p.order));
+    put(out, 'ts', p.ts);
+    return out as PayloadByKind['count'];
+  },
+  scan: (p) => {
+    const out: Json = { code: p.code, symbology: p.symbology ?? 'qr' };
+    put(out, 'station', trimmedIfSet(p.station));
+    out.action = trimmedIfSet(p.action) ?? 'scan';
+    put(out, 'ts', p.ts);
+    return out as PayloadByKind['scan'];
+  },
+  telemetry: (p) => {
+    // zod's record output is a copy with the same keys in the same order.
+    const out: Json = { values: { ...(p.values as Json) } };
+    put(out, 'ts', p.ts);
+    return out as PayloadByKind['telemetry'];
+  },
+};
+
+/**
+ * A device payload as `payloadSchemas[kind]` would parse it (same values, same key order), when it
+ * is surely valid; undefined: ask zod. For the edge's ingress, under the same rule as quickEnvelope.
+ */
+export function quickPayload<K extends EventKind>(kind: K, raw: unknown): PayloadByKind[K] | undefined {
+  if (!isPlainObject(raw) || !payloadChecks[kind](raw)) return undefined;
+  // A reading named __proto__ is an own key of the parsed JSON but not of zod's output: zod decides.
+  if (kind === 'telemetry' && Object.hasOwn(raw.values as Json, '__proto__')) return undefined;
+  return payloadOutputs[kind](raw);
 }

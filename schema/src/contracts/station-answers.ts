@@ -83,6 +83,8 @@ export function parseAnswerTopic(topic: string): DeviceAddress | null {
 
 /** Any topic under the root whose last of six levels is `answer`, malformed codes included. */
 export function isAnswerTopic(topic: string): boolean {
+  // Every device message passes here: most are told apart by their end, without a split.
+  if (!topic.endsWith(`/${ANSWER_TOPIC_KIND}`)) return false;
   const parts = topic.split('/');
   return parts.length === 6 && `${parts[0]}/${parts[1]}` === TOPIC_ROOT && parts[5] === ANSWER_TOPIC_KIND;
 }
