@@ -119,7 +119,7 @@ export async function orderMaterials(tx: Sql, orderId: string) {
           .from(tables.boms)
           .where(eq(tables.boms.id, order.bomId));
   const [produced] = await tx
-    .select({ quantity: sql<string>`coalesce(sum(${mv.quantity}), 0)::text` })
+    .select({ quantity: sql<string>`trim_scale(coalesce(sum(${mv.quantity}), 0))::text` })
     .from(mv)
     .where(
       and(
@@ -154,8 +154,9 @@ export async function orderMaterials(tx: Sql, orderId: string) {
         )
         select mat.id as "materialId", mat.code, mat.name, mat.base_unit as unit, mat.lot_tracked as "lotTracked",
                w.position, w.scrap::text as "scrapPercent", w.backflush,
-               coalesce(w.planned, 0)::text as planned, coalesce(c.quantity, 0)::text as consumed,
-               greatest(coalesce(w.planned, 0) - coalesce(c.quantity, 0), 0)::text as remaining
+               trim_scale(coalesce(w.planned, 0))::text as planned,
+               trim_scale(coalesce(c.quantity, 0))::text as consumed,
+               trim_scale(greatest(coalesce(w.planned, 0) - coalesce(c.quantity, 0), 0))::text as remaining
           from wanted w full join consumed c on c.material_id = w.material_id
           join ${m} mat on mat.id = coalesce(w.material_id, c.material_id)
          order by w.position nulls last, mat.code`,
