@@ -14,6 +14,13 @@ describe('the BOM pages', () => {
     expect(itemsInput([row, { ...row, materialId: '' }])).toEqual({
       problem: 'Item 2: choose the component.',
     });
+    // A bound number input gives numbers, and null when emptied.
+    expect(itemsInput([{ ...row, quantity: 2, scrapPercent: null }])).toEqual({
+      items: [{ materialId: 'm1', quantity: 2, unit: 'kg', scrapPercent: 0, backflush: true }],
+    });
+    expect(itemsInput([{ ...row, quantity: null }])).toEqual({
+      problem: 'Item 1: the quantity must be above zero.',
+    });
     expect(itemsInput([{ ...row, quantity: '0' }])).toEqual({
       problem: 'Item 1: the quantity must be above zero.',
     });

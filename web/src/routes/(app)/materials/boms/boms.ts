@@ -22,22 +22,22 @@ export function validity(bom: { validFrom: string | Date | null; validTo: string
   return `${day(bom.validFrom)} – ${day(bom.validTo)} UTC`;
 }
 
-/** One editable row of the items table; numbers as typed. */
+/** One editable row of the items table; numbers as typed (a number input bound gives a number, or null when empty). */
 export interface ItemRow {
   materialId: string;
-  quantity: string;
+  quantity: string | number | null;
   unit: string;
-  scrapPercent: string;
+  scrapPercent: string | number | null;
   backflush: boolean;
 }
+
+const typed = (value: string | number | null) => (value === null ? '' : String(value).trim());
 
 /**
  * The rows as the API takes them, or the first problem with a row (1-based) so the editor can say
  * which one; the API checks units and loops itself.
  */
-export function itemsInput(
-  rows: readonly ItemRow[],
-):
+export function itemsInput(rows: readonly ItemRow[]):
   | {
       items: {
         materialId: string;
@@ -52,9 +52,9 @@ export function itemsInput(
   for (const [index, row] of rows.entries()) {
     const which = `Item ${index + 1}`;
     if (!row.materialId) return { problem: `${which}: choose the component.` };
-    const quantity = Number(row.quantity);
+    const quantity = typed(row.quantity) === '' ? 0 : Number(typed(row.quantity));
     if (!(quantity > 0)) return { problem: `${which}: the quantity must be above zero.` };
-    const scrap = row.scrapPercent.trim() === '' ? 0 : Number(row.scrapPercent);
+    const scrap = typed(row.scrapPercent) === '' ? 0 : Number(typed(row.scrapPercent));
     if (!(scrap >= 0 && scrap <= 100)) return { problem: `${which}: scrap is a percentage from 0 to 100.` };
     items.push({
       materialId: row.materialId,
