@@ -50,7 +50,7 @@ describe.runIf(hasChromium)('BOMs and order materials', () => {
     await page.goto(`${ui.cloud.url}/orders/${order.id}/materials`);
     await page.getByRole('heading', { level: 1, name: `Materials of ${order.number}` }).waitFor();
     const friction = page.locator('tr[data-component="RM-FRICTION"]');
-    await friction.getByText('72 kg').waitFor();
+    await friction.locator('td').nth(1).getByText('72 kg').waitFor();
     const consume = page.getByRole('form', { name: 'Consume' });
     await consume.getByLabel('Component').selectOption({ label: 'RM-FRICTION' });
     await consume
