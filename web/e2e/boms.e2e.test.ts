@@ -53,9 +53,7 @@ describe.runIf(hasChromium)('BOMs and order materials', () => {
     await friction.locator('td').nth(1).getByText('72 kg').waitFor();
     const consume = page.getByRole('form', { name: 'Consume' });
     await consume.getByLabel('Component').selectOption({ label: 'RM-FRICTION' });
-    await consume
-      .getByLabel('Lot')
-      .selectOption({ label: 'FC-0117 (expires ' + (await lotExpiry(page)) + ')' });
+    await consume.getByLabel('Lot').selectOption({ label: `FC-0117 (expires ${await lotExpiry(page)})` });
     await consume.getByLabel('From').selectOption({ label: 'LINE-SIDE' });
     await consume.getByLabel(/Quantity/).fill('5');
     await consume.getByRole('button', { name: 'Consume' }).click();
