@@ -10,7 +10,12 @@ import { ingestRouter } from './modules/ingest/index.js';
 import { kpiRouter } from './modules/kpi/index.js';
 import { logisticsRouter } from './modules/logistics/index.js';
 import { masterdataRouter } from './modules/masterdata/index.js';
-import { inventoryRouter, materialsRouter } from './modules/materials/index.js';
+import {
+  bomsRouter,
+  inventoryRouter,
+  materialsRouter,
+  orderMaterialsRouter,
+} from './modules/materials/index.js';
 import { ncrsRouter } from './modules/ncrs/index.js';
 import { notificationsRouter } from './modules/notifications/index.js';
 import { productionRouter } from './modules/production/index.js';
@@ -50,6 +55,8 @@ export const appRouter = router({
   logistics: logisticsRouter,
   materials: materialsRouter,
   inventory: inventoryRouter,
+  boms: bomsRouter,
+  orderMaterials: orderMaterialsRouter,
   reports: reportsRouter,
   dashboards: dashboardsRouter,
 });

@@ -113,6 +113,11 @@ export const permissionCatalogue = [
     area: 'materials',
     description: 'Maintain materials, units, inventory locations, lots and serial numbers; block lots',
   },
+  {
+    key: 'boms.manage',
+    area: 'materials',
+    description: 'Maintain bills of materials and release their versions',
+  },
   { key: 'inventory.read', area: 'inventory', description: 'See stock balances and the movement ledger' },
   {
     key: 'inventory.move',
@@ -196,6 +201,7 @@ export const builtinRoles = [
       'materials.read',
       'inventory.read',
       'materials.manage',
+      'boms.manage',
     ],
   },
   {

@@ -1,4 +1,5 @@
 export * from './audit.js';
+export * from './boms.js';
 export * from './change-orders.js';
 export * from './configuration.js';
 export * from './customers.js';
@@ -12,6 +13,7 @@ export * from './masterdata.js';
 export * from './materials.js';
 export * from './ncrs.js';
 export * from './notifications.js';
+export * from './order-materials.js';
 export * from './production.js';
 export * from './production-orders.js';
 export * from './quality.js';

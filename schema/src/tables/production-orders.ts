@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  boolean,
   check,
   foreignKey,
   index,
@@ -10,9 +11,11 @@ import {
   unique,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { boms } from './boms.js';
 import { createdAtColumn, idColumn } from './columns.js';
 import { plants, tenants } from './identity.js';
 import { lines } from './masterdata.js';
+import { inventoryLocations } from './materials.js';
 import { products } from './production.js';
 
 /*
@@ -48,11 +51,18 @@ export const productionOrders = pgTable(
     plannedStart: timestamp('planned_start', { withTimezone: true }),
     plannedEnd: timestamp('planned_end', { withTimezone: true }),
     note: text('note'),
+    /** The BOM version the requirements were exploded from; null when the product has none. */
+    bomId: uuid('bom_id'),
+    /** Backflush on completion; null follows the BOM (docs/materials.md, "Backflush"). */
+    backflush: boolean('backflush'),
+    /** Where components are taken from by backflush; null takes the plant's production location. */
+    lineSideLocationId: uuid('line_side_location_id'),
     createdAt: createdAtColumn(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     unique('production_orders_tenant_id_id_key').on(t.tenantId, t.id),
+    unique('production_orders_plant_id_key').on(t.tenantId, t.plantId, t.id),
     unique('production_orders_tenant_number_key').on(t.tenantId, t.number),
     index('production_orders_plant_idx').on(t.tenantId, t.plantId, t.status),
     // The order list: newest first, paged by (created_at, id).
@@ -77,6 +87,16 @@ export const productionOrders = pgTable(
       name: 'production_orders_product_fk',
       columns: [t.tenantId, t.productId],
       foreignColumns: [products.tenantId, products.id],
+    }),
+    foreignKey({
+      name: 'production_orders_bom_fk',
+      columns: [t.tenantId, t.bomId],
+      foreignColumns: [boms.tenantId, boms.id],
+    }),
+    foreignKey({
+      name: 'production_orders_line_side_fk',
+      columns: [t.tenantId, t.plantId, t.lineSideLocationId],
+      foreignColumns: [inventoryLocations.tenantId, inventoryLocations.plantId, inventoryLocations.id],
     }),
     foreignKey({
       name: 'production_orders_line_fk',

@@ -142,6 +142,13 @@ export const NAV_PAGES: readonly NavPage[] = [
     keywords: ['labels', 'zebra', 'zpl', 'print log', 'reprints'],
   },
   {
+    group: 'materials',
+    label: 'BOMs',
+    href: '/materials/boms',
+    anyOf: ['materials.read'],
+    keywords: ['bill of materials', 'bills of materials', 'recipe', 'components', 'scrap', 'backflush'],
+  },
+  {
     group: 'reports',
     label: 'Reports',
     href: '/reports',

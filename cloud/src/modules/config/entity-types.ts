@@ -228,6 +228,20 @@ export const entityTypes = [
     closed: null,
     readPermission: 'materials.read',
   },
+  {
+    key: 'bom',
+    label: 'BOM',
+    plural: 'BOMs',
+    table: 'boms',
+    codeColumn: 'code',
+    nameColumn: 'name',
+    // A BOM is the tenant's, like the material it makes.
+    plantColumn: null,
+    activeColumn: null,
+    context: { label: 'Status', expression: 'e.status' },
+    closed: null,
+    readPermission: 'materials.read',
+  },
 ] as const satisfies readonly EntityType[];
 
 export type EntityTypeKey = (typeof entityTypes)[number]['key'];

@@ -69,13 +69,50 @@ describe.each(testEngines)('the demo tenant ($name engine)', (engine) => {
     ]);
     expect(materials.filter((m) => m.kind === 'finished').every((m) => m.productId !== null)).toBe(true);
     const stock = await admin.trpc.inventory.balances.query();
-    expect(stock.map((b) => [b.materialCode, b.lotCode, b.locationCode, b.quantity])).toEqual([
-      ['PK-CARTON-S', null, 'RM-02', '1500'],
-      ['RM-BOLT-M8', null, 'RM-02', '16000'],
-      ['RM-CAST-IRON', 'CI-2401', 'RM-01', '1500'],
-      ['RM-CAST-IRON', 'CI-2402', 'RM-01', '2400'],
-      ['RM-FRICTION', 'FC-0117', 'RM-02', '380'],
+    // What is left in the stores once part of it went to the line side.
+    const stores = stock.filter((b) => b.locationCode.startsWith('RM-'));
+    expect(stores.map((b) => [b.materialCode, b.lotCode, b.locationCode, b.quantity])).toEqual([
+      ['PK-CARTON-S', null, 'RM-02', '1300'],
+      ['RM-BOLT-M8', null, 'RM-02', '10000'],
+      ['RM-CAST-IRON', 'CI-2402', 'RM-01', '1200'],
+      ['RM-FRICTION', 'FC-0117', 'RM-02', '180'],
     ]);
+  });
+
+  it("has a BOM per product, and Riverside's orders consumed components and made lots", async () => {
+    const admin = await signIn(server.url, 'admin@demo.test.plantline.local', password);
+    const boms = await admin.trpc.boms.list.query({ status: 'released' });
+    expect(boms.map((b) => b.code)).toEqual([
+      'BRK-100/1',
+      'BRK-200/1',
+      'FLG-450/1',
+      'HSG-310/1',
+      'SHF-020/1',
+    ]);
+    const orders = await admin.trpc.production.orders.list.query({ limit: 200 });
+    const riverside = orders.items.filter((o) => o.plantCode === 'RIV');
+    const done = riverside.find((o) => o.status === 'completed' && o.productCode === 'BRK-100')!;
+    const shown = await admin.trpc.orderMaterials.get.query({ orderId: done.id });
+    expect(shown.output.produced).toBe('400');
+    // 400 / 10 × 12 kg × 1.02, backflushed in full.
+    expect(shown.components.map((c) => [c.code, c.planned, c.consumed])).toEqual([
+      ['RM-CAST-IRON', '489.6', '489.6'],
+      ['RM-FRICTION', '40', '40'],
+      ['RM-BOLT-M8', '1600', '1600'],
+      ['PK-CARTON-S', '40', '40'],
+    ]);
+    const running = riverside.filter((o) => o.status === 'in_progress');
+    for (const order of running) {
+      const view = await admin.trpc.orderMaterials.get.query({ orderId: order.id });
+      expect([view.output.produced, view.components[0]?.consumed]).toEqual(['250', '380']);
+    }
+    const made = await admin.trpc.inventory.balances.query({ locationId: undefined });
+    expect(
+      made
+        .filter((b) => b.locationCode === 'FG')
+        .map((b) => b.quantity)
+        .sort(),
+    ).toEqual(['250', '250', '400', '400']);
   });
 
   it('gives both plants a ship-from address and a GLN with a valid check digit', async () => {

@@ -131,7 +131,7 @@ export async function deleteConversion(tx: Sql, id: string) {
 export async function toBaseQuantity(
   tx: Sql,
   material: { id: string; code: string; baseUnit: string },
-  quantity: number,
+  quantity: number | string,
   unitCode: string | undefined,
 ): Promise<string> {
   if (unitCode === undefined || unitCode === material.baseUnit) return String(quantity);

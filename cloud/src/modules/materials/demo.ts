@@ -2,6 +2,7 @@ import { DEMO_PLANTS, type tables } from '@plantline/schema';
 import type { Sql } from '../../db/index.js';
 import type { Principal } from '../../platform/index.js';
 import { createMaterial, createUnit } from './catalogue.js';
+import { seedDemoBoms } from './demo-boms.js';
 import { createLocation } from './locations.js';
 import { createLot } from './lots.js';
 import { recordMovement } from './movements.js';
@@ -9,7 +10,8 @@ import { recordMovement } from './movements.js';
 /*
  * The demo's materials (docs/demo.md): a few raw materials and packaging, the first demo plant's
  * stores, and lots received into them over the last days with some already issued to the line — small
- * and the same on every seed, apart from being dated relative to the day it runs.
+ * and the same on every seed, apart from being dated relative to the day it runs. Then the BOMs and
+ * what the demo's orders consumed and made (demo-boms.ts).
  */
 
 const RAW: readonly {
@@ -119,6 +121,7 @@ export async function seedDemoMaterials(tx: Sql, admin: Principal, plantIds: rea
   }
   const today = Math.floor(Date.now() / DAY) * DAY;
   const call = { tx, principal: admin };
+  const lots = new Map<string, string>();
   for (const receipt of RECEIPTS) {
     const materialId = materials.get(receipt.material)!;
     const received = new Date(today - receipt.daysAgo * DAY + 7 * 3_600_000);
@@ -135,6 +138,7 @@ export async function seedDemoMaterials(tx: Sql, admin: Principal, plantIds: rea
               producedAt: received,
             })
           ).id;
+    if (receipt.lot !== null && lotId !== null) lots.set(receipt.lot, lotId);
     const stock = { materialId, lotId, locationId: locations.get(receipt.bin)! };
     await recordMovement(call, { ...stock, kind: 'receipt', quantity: receipt.quantity, time: received });
     if (receipt.issued > 0)
@@ -146,4 +150,5 @@ export async function seedDemoMaterials(tx: Sql, admin: Principal, plantIds: rea
         note: 'Issued to the line',
       });
   }
+  await seedDemoBoms(tx, admin, plantId, { materials, locations, lots });
 }

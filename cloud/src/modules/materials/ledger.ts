@@ -131,7 +131,11 @@ const movementConstraints = {
  * Checks and writes the rows of one act at `act.time`, returning them as written. Refusals are
  * invalid-input errors naming the first rule broken; nothing is written then.
  */
-export async function writeMovements(tx: Sql, principal: Principal, act: MovementAct) {
+export async function writeMovements(
+  tx: Sql,
+  principal: Pick<Principal, 'tenantId' | 'userId'>,
+  act: MovementAct,
+) {
   const now = new Date();
   const future = timeRefusal(act.time, now);
   if (future !== null) throw new DomainError('invalid', future, { time: 'In the future' });

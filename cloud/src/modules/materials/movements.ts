@@ -18,7 +18,7 @@ import { directionOf } from './stock-rules.js';
 
 export interface StockCall {
   tx: Sql;
-  principal: Principal;
+  principal: Pick<Principal, 'tenantId' | 'userId'>;
 }
 
 interface Stock {

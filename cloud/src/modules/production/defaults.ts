@@ -169,7 +169,8 @@ async function seedDemoOrders(
           plannedEnd: hours(stage.start + 16),
           dueAt: hours(stage.start + 24),
         });
-        for (const status of path[stage.status]) await updateProductionOrder(tx, order.id, { status });
+        for (const status of path[stage.status])
+          await updateProductionOrder(tx, order.id, { status }, { tenantId, userId: null });
       }
     }
   }

@@ -6,9 +6,11 @@ import {
   auditUpdate,
   DomainError,
   notFound,
+  type Principal,
   withConstraintErrors,
 } from '../../platform/index.js';
 import { takeNumber } from '../config/index.js';
+import { backflushOrder, explodeOrderRequirements } from '../materials/index.js';
 import { visiblePlant } from './visibility.js';
 
 /*
@@ -81,6 +83,9 @@ const orderColumns = {
   plannedStart: o.plannedStart,
   plannedEnd: o.plannedEnd,
   note: o.note,
+  bomId: o.bomId,
+  backflush: o.backflush,
+  lineSideLocationId: o.lineSideLocationId,
   createdAt: o.createdAt,
   updatedAt: o.updatedAt,
 };
@@ -166,6 +171,8 @@ const auditedOrder = (order: Order) => ({
   plannedStart: order.plannedStart,
   plannedEnd: order.plannedEnd,
   note: order.note,
+  backflush: order.backflush,
+  lineSideLocationId: order.lineSideLocationId,
 });
 
 /** Each move of the life cycle is its own action in the audit trail; none leads back to planned. */
@@ -176,6 +183,12 @@ const statusVerbs: Record<Status, string> = {
   completed: 'complete',
   cancelled: 'cancel',
 };
+
+/** A new order's requirements come from its product's BOM (docs/materials.md, "Order materials"). */
+async function created(tx: Sql, tenantId: string, id: string) {
+  await explodeOrderRequirements(tx, tenantId, id);
+  return auditCreatedOrder(tx, await getProductionOrder(tx, id));
+}
 
 function auditCreatedOrder(tx: Sql, order: Order) {
   auditCreate(
@@ -198,6 +211,9 @@ export interface OrderFields {
   plannedStart?: Date | null | undefined;
   plannedEnd?: Date | null | undefined;
   note?: string | null | undefined;
+  /** Backflush on completion; null follows the BOM (docs/materials.md, "Backflush"). */
+  backflush?: boolean | null | undefined;
+  lineSideLocationId?: string | null | undefined;
 }
 
 function checkPlan(plannedStart: Date | null | undefined, plannedEnd: Date | null | undefined) {
@@ -219,6 +235,10 @@ const referenceErrors: Record<string, () => DomainError> = {
     }),
   production_orders_product_fk: () =>
     new DomainError('not_found', 'Product not found', { productId: 'Not found' }),
+  production_orders_line_side_fk: () =>
+    new DomainError('invalid', 'The line-side location is not a location of the order’s plant', {
+      lineSideLocationId: 'Not in this plant',
+    }),
 };
 
 /** Runs a write, turning a refused reference into its field's error. */
@@ -251,6 +271,8 @@ export async function createProductionOrder(
     plannedStart: input.plannedStart ?? null,
     plannedEnd: input.plannedEnd ?? null,
     note: input.note ?? null,
+    backflush: input.backflush ?? null,
+    lineSideLocationId: input.lineSideLocationId ?? null,
   };
   const insert = (number: string) =>
     withReferences(
@@ -261,9 +283,9 @@ export async function createProductionOrder(
         .returning({ id: o.id }),
     );
   if (input.number !== undefined) {
-    const [created] = await insert(input.number);
-    if (created === undefined) throw takenNumber();
-    return auditCreatedOrder(tx, await getProductionOrder(tx, created.id));
+    const [inserted] = await insert(input.number);
+    if (inserted === undefined) throw takenNumber();
+    return created(tx, tenantId, inserted.id);
   }
   for (let attempt = 0; attempt <= MAX_SKIPPED_NUMBERS; attempt++) {
     const number = await takeNumber(tx, {
@@ -272,8 +294,8 @@ export async function createProductionOrder(
       plantId: input.plantId,
       at: new Date(),
     });
-    const [created] = await insert(number);
-    if (created !== undefined) return auditCreatedOrder(tx, await getProductionOrder(tx, created.id));
+    const [inserted] = await insert(number);
+    if (inserted !== undefined) return created(tx, tenantId, inserted.id);
   }
   throw new DomainError(
     'conflict',
@@ -284,12 +306,26 @@ export async function createProductionOrder(
 
 export type OrderPatch = Partial<OrderFields> & { status?: Status | undefined };
 
+/** A planned or released order follows its BOM when released or when what it makes, how much or when changes. */
+const reExplodes = (before: Order, after: Order) =>
+  (after.status === 'planned' || after.status === 'released') &&
+  (after.status !== before.status ||
+    after.quantity !== before.quantity ||
+    after.productId !== before.productId ||
+    after.plannedStart?.getTime() !== before.plannedStart?.getTime());
+
 /**
  * Changes an open order; a status change must follow the life cycle (checkTransition). The audit trail
  * gets the change of its fields as `production_order.update` and the move of its status as its own
- * action (`production_order.release`, `.start`, `.complete`, `.cancel`).
+ * action (`production_order.release`, `.start`, `.complete`, `.cancel`). Completing an order that
+ * backflushes consumes its components in the same transaction, or is refused with nothing written.
  */
-export async function updateProductionOrder(tx: Sql, id: string, patch: OrderPatch) {
+export async function updateProductionOrder(
+  tx: Sql,
+  id: string,
+  patch: OrderPatch,
+  by: Pick<Principal, 'tenantId' | 'userId'>,
+) {
   const [locked] = await tx.select({ id: o.id }).from(o).where(eq(o.id, id)).for('update');
   if (locked === undefined) throw notFound('Production order');
   const current = await getProductionOrder(tx, id);
@@ -310,6 +346,8 @@ export async function updateProductionOrder(tx: Sql, id: string, patch: OrderPat
       .where(eq(o.id, id)),
   );
   const updated = await getProductionOrder(tx, id);
+  if (reExplodes(current, updated)) await explodeOrderRequirements(tx, by.tenantId, id);
+  if (updated.status === 'completed' && current.status !== 'completed') await backflushOrder(tx, by, id);
   const record = { label: updated.number, plantId: updated.plantId };
   auditUpdate(tx, 'production_order', auditedOrder(current), auditedOrder(updated), record, 'update');
   if (updated.status !== current.status)

@@ -134,6 +134,9 @@ const orderFields = {
   plannedStart: instantInput.nullish(),
   plannedEnd: instantInput.nullish(),
   note: z.string().trim().max(2000).nullish(),
+  /** Backflush on completion; null follows the BOM. */
+  backflush: z.boolean().nullish(),
+  lineSideLocationId: id.nullish(),
 };
 /** What count events carry in `order` (the contract's 1–64 character label). */
 const orderNumberInput = z.string().trim().min(1, 'Enter a number').max(64, 'At most 64 characters');
@@ -377,8 +380,11 @@ export const productionRouter = router({
         z.object({ id, patch: patchOf({ ...orderFields, status: statusInput }), custom: customValuesInput }),
       )
       .mutation(
-        withCustomValues({ entityType: 'production_order', creating: false }, ({ tx }, input) =>
-          updateProductionOrder(tx, input.id, input.patch),
+        withCustomValues({ entityType: 'production_order', creating: false }, ({ tx, principal }, input) =>
+          updateProductionOrder(tx, input.id, input.patch, {
+            tenantId: principal.tenantId,
+            userId: principal.userId ?? null,
+          }),
         ),
       ),
   }),

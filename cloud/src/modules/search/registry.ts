@@ -278,6 +278,14 @@ export const searchableTypes = [
     },
     link: (record, held) => (held.has('config.read') ? recordPage('material_lot', record) : null),
   },
+  {
+    key: 'bom',
+    label: 'BOMs',
+    singular: 'BOM',
+    permission: 'materials.read',
+    context: null,
+    link: (record) => `/materials/boms/${encodeURIComponent(record.entityId)}`,
+  },
 ] as const satisfies readonly SearchableType[];
 
 export type SearchTypeKey = (typeof searchableTypes)[number]['key'];

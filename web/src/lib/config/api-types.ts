@@ -30,6 +30,7 @@ export const ENTITY_TYPE_KEYS = [
   'report',
   'material',
   'material_lot',
+  'bom',
 ] as const satisfies readonly EntityTypeKey[];
 
 /* A type error here: an entity type registered in the cloud (entity-types.ts) is missing above. */
