@@ -24,3 +24,4 @@ export * from './transfers.js';
 export * from './workflow.js';
 export * from './workflow-decisions.js';
 export * from './workflow-tasks.js';
+export * from './stock-scans.js';

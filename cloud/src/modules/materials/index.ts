@@ -6,3 +6,8 @@
 export { seedDemoMaterials } from './demo.js';
 export { inventoryRouter } from './inventory.router.js';
 export { materialsRouter } from './materials.router.js';
+export {
+  type ConsumeScan,
+  consumeAtMachines,
+  type OrderMaterials,
+} from './consumption-scans.js';
