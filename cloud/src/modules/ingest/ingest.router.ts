@@ -33,7 +33,12 @@ function withAnswers(outcome: IngestOutcome, answers: ReadonlyMap<number, Statio
  * Scans with `action: consume` take a lot at the machine's line side (docs/materials.md, "Consuming
  * at a machine"); every other scan goes to the station's task. Both answers are keyed by input index.
  */
-async function answerScans(ctx: Parameters<typeof answerStationScans>[0] & { deps: { stationScans: Parameters<typeof answerStationScans>[1] } }, scans: IngestOutcome['scans']) {
+async function answerScans(
+  ctx: Parameters<typeof answerStationScans>[0] & {
+    deps: { stationScans: Parameters<typeof answerStationScans>[1] };
+  },
+  scans: IngestOutcome['scans'],
+) {
   const consume = scans.filter((s) => s.action === 'consume');
   const atStations = scans.filter((s) => s.action !== 'consume');
   const answers = new Map<number, StationAnswer>();

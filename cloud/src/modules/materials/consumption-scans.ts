@@ -54,9 +54,7 @@ interface Outcome {
 }
 
 class Refusal extends Error {
-  constructor(
-    readonly outcome: Outcome,
-  ) {
+  constructor(readonly outcome: Outcome) {
     super(outcome.message);
   }
 }
@@ -78,7 +76,13 @@ export async function consumeAtMachines(
     resent.length === 0
       ? []
       : await call.tx
-          .select({ eventId: cs.scanEventId, result: cs.result, message: cs.message, station: cs.station, order: cs.orderNumber })
+          .select({
+            eventId: cs.scanEventId,
+            result: cs.result,
+            message: cs.message,
+            station: cs.station,
+            order: cs.orderNumber,
+          })
           .from(cs)
           .where(inArray(cs.scanEventId, resent));
   const byEvent = new Map(recorded.map((r) => [r.eventId, r]));
@@ -116,7 +120,10 @@ export async function consumeAtMachines(
       detail: outcome.detail ?? null,
       at: new Date(scan.time),
     });
-    answers.set(position, answerOf(scan.station, outcome.result, outcome.message, outcome.order?.number ?? null));
+    answers.set(
+      position,
+      answerOf(scan.station, outcome.result, outcome.message, outcome.order?.number ?? null),
+    );
   }
   return answers;
 }
@@ -156,7 +163,9 @@ async function machineWork(tx: Sql, machineId: string) {
     .orderBy(desc(po.updatedAt))
     .limit(1);
   if (order === undefined)
-    throw refused('no_task', `No order is in progress on line ${machine.lineCode}`, { locationId: lineSide.id });
+    throw refused('no_task', `No order is in progress on line ${machine.lineCode}`, {
+      locationId: lineSide.id,
+    });
   return { machine, lineSide, order };
 }
 
@@ -174,9 +183,11 @@ async function scannedStock(tx: Sql, data: string, now: Date) {
     const [material] = await tx.select(materialColumns).from(m).where(eq(m.gtin, gtin));
     if (material === undefined) throw refused('wrong_item', `No material has GTIN ${gtin}`);
     if (!material.lotTracked) return { material, lot: null, quantity };
-    if (batch === null) throw refused('wrong_lot', `${material.code} is lot-tracked: the label has no batch (AI 10)`);
+    if (batch === null)
+      throw refused('wrong_lot', `${material.code} is lot-tracked: the label has no batch (AI 10)`);
     const found = await lotByBatch(tx, material, batch).catch((error: unknown) => {
-      if (error instanceof DomainError) throw refused('wrong_lot', error.message, { materialId: material.id });
+      if (error instanceof DomainError)
+        throw refused('wrong_lot', error.message, { materialId: material.id });
       throw error;
     });
     if (found === null)
@@ -192,7 +203,8 @@ async function scannedStock(tx: Sql, data: string, now: Date) {
     .innerJoin(m, and(eq(m.tenantId, lot.tenantId), eq(m.id, lot.materialId)))
     .where(eq(lot.lotCode, code))
     .limit(2);
-  if (lots.length > 1) throw refused('wrong_lot', `Lot code ${code} is used by several materials: scan its GS1 label`);
+  if (lots.length > 1)
+    throw refused('wrong_lot', `Lot code ${code} is used by several materials: scan its GS1 label`);
   const [only] = lots;
   if (only === undefined) throw refused('unreadable', `${code} is not a lot`);
   return { material: only.material, lot: only.lot, quantity: null };
@@ -209,12 +221,15 @@ async function consumeOne(
   const time = new Date(Math.min(Date.parse(scan.time), now.getTime()));
   const { lineSide, order } = await machineWork(tx, scan.machineId);
   const at = { order: { id: order.id, number: order.number }, locationId: lineSide.id };
-  const { material, lot: scannedLot, quantity: labelled } = await scannedStock(tx, scan.data, time).catch(
-    (error: unknown) => {
-      if (error instanceof Refusal) throw refused(error.outcome.result, error.message, { ...error.outcome, ...at });
-      throw error;
-    },
-  );
+  const {
+    material,
+    lot: scannedLot,
+    quantity: labelled,
+  } = await scannedStock(tx, scan.data, time).catch((error: unknown) => {
+    if (error instanceof Refusal)
+      throw refused(error.outcome.result, error.message, { ...error.outcome, ...at });
+    throw error;
+  });
   const stock = { ...at, materialId: material.id, lotId: scannedLot?.id ?? null };
   const allowed = await orderMaterials(tx, order.id);
   const today = await plantToday(tx, scan.plantId, time);

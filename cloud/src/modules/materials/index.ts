@@ -3,11 +3,11 @@
  * routers; production consumption and output will record stock through the movement functions.
  */
 
-export { seedDemoMaterials } from './demo.js';
-export { inventoryRouter } from './inventory.router.js';
-export { materialsRouter } from './materials.router.js';
 export {
   type ConsumeScan,
   consumeAtMachines,
   type OrderMaterials,
 } from './consumption-scans.js';
+export { seedDemoMaterials } from './demo.js';
+export { inventoryRouter } from './inventory.router.js';
+export { materialsRouter } from './materials.router.js';

@@ -42,7 +42,10 @@ function quantityOf(elements: Gs1ParseResult['elements']): LabelQuantity | null 
 export function readLabel(parsed: Gs1ParseResult, now: Date): LabelReading {
   if (!parsed.ok) {
     const first = parsed.errors[0];
-    return { ok: false, message: first === undefined ? 'Not GS1 data' : `Not a valid GS1 label: ${first.message}` };
+    return {
+      ok: false,
+      message: first === undefined ? 'Not GS1 data' : `Not a valid GS1 label: ${first.message}`,
+    };
   }
   const value = (ai: string) => parsed.elements.find((e) => e.ai === ai)?.value ?? null;
   const expiry = value('17');

@@ -74,9 +74,13 @@ const parentConstraint = {
   inventory_locations_line_fk: () =>
     new DomainError('invalid', 'The line is not a line of this plant', { lineId: 'Not in this plant' }),
   inventory_locations_line_key: () =>
-    new DomainError('conflict', 'That line already has its line-side location', { lineId: 'Already stocked' }),
+    new DomainError('conflict', 'That line already has its line-side location', {
+      lineId: 'Already stocked',
+    }),
   inventory_locations_line_check: () =>
-    new DomainError('invalid', 'Only a production location stocks a line', { lineId: 'Not a production location' }),
+    new DomainError('invalid', 'Only a production location stocks a line', {
+      lineId: 'Not a production location',
+    }),
 };
 
 /** Refuses a parent that would put `id` under itself. */

@@ -84,7 +84,13 @@ export async function lotByBatch(tx: Sql, material: { id: string; code: string }
 async function createOrFindLot(
   call: StockCall,
   material: { id: string; code: string },
-  fields: { plantId: string; batch: string; expiresOn: string | null; supplier: string | null; quarantine: boolean },
+  fields: {
+    plantId: string;
+    batch: string;
+    expiresOn: string | null;
+    supplier: string | null;
+    quarantine: boolean;
+  },
 ) {
   const [created] = await call.tx
     .insert(lot)
@@ -146,7 +152,10 @@ export async function receiveByScan(call: StockCall, input: ScanReceipt) {
   const material = await materialByGtin(tx, label.gtin);
   const today = await plantToday(tx, location.plantId, now);
   if (isExpired(label.expiresOn, today)) throw refuse(`${material.code} expired on ${label.expiresOn}`);
-  let found: { lot: Awaited<ReturnType<typeof lotByBatch>>; created: boolean } = { lot: null, created: false };
+  let found: { lot: Awaited<ReturnType<typeof lotByBatch>>; created: boolean } = {
+    lot: null,
+    created: false,
+  };
   if (material.lotTracked) {
     if (label.batch === null) throw refuse(`${material.code} is lot-tracked: the label has no batch (AI 10)`);
     const existing = await lotByBatch(tx, material, label.batch);

@@ -39,6 +39,12 @@ export async function identifyScan(
   input: { plantId: string; data: string; now?: Date | undefined },
 ): Promise<ScanIdentity> {
   if (!canSeePlant(scope, input.plantId)) throw notFound('Plant');
+  // Another tenant's plant is hidden by row-level security: not found, as one out of reach.
+  const [plant] = await tx
+    .select({ id: tables.plants.id })
+    .from(tables.plants)
+    .where(eq(tables.plants.id, input.plantId));
+  if (plant === undefined) throw notFound('Plant');
   const data = input.data.replace(/[\r\n]+$/, '').trim();
   if (data === '') throw refuse('Nothing was scanned');
   const [location] = await tx
@@ -56,7 +62,8 @@ export async function identifyScan(
     if (reading.content.batch === null)
       throw refuse(`${material.code} is lot-tracked: scan a label with its batch (AI 10)`);
     const found = await lotByBatch(tx, material, reading.content.batch);
-    if (found === null) throw refuse(`${material.code} has no lot ${reading.content.batch}: receive it first`);
+    if (found === null)
+      throw refuse(`${material.code} has no lot ${reading.content.batch}: receive it first`);
     return { kind: 'stock', material, lot: found };
   }
   const lots = await tx

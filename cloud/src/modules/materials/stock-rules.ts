@@ -90,9 +90,12 @@ export function consumeRefusal(
     return { result: 'wrong_item', message: `${material.code} is not a material of ${orderNumber}` };
   if (lot !== null) {
     const status =
-      lot.status === 'consumed' ? `Lot ${lot.lotCode} is consumed` : lotRefusal('consumption', lot.status, lot.lotCode);
+      lot.status === 'consumed'
+        ? `Lot ${lot.lotCode} is consumed`
+        : lotRefusal('consumption', lot.status, lot.lotCode);
     if (status !== null) return { result: 'wrong_lot', message: status };
-    if (check.expired) return { result: 'expired', message: `Lot ${lot.lotCode} expired on ${lot.expiresOn}` };
+    if (check.expired)
+      return { result: 'expired', message: `Lot ${lot.lotCode} expired on ${lot.expiresOn}` };
   }
   return null;
 }
