@@ -143,6 +143,13 @@ export const NAV_PAGES: readonly NavPage[] = [
   },
   {
     group: 'materials',
+    label: 'Consume scans',
+    href: '/materials/scans',
+    anyOf: ['inventory.read'],
+    keywords: ['consumption', 'refused', 'wrong lot', 'blocked', 'line side', 'machine scans'],
+  },
+  {
+    group: 'materials',
     label: 'Receive',
     href: '/materials/receive',
     anyOf: ['inventory.move'],
