@@ -16,7 +16,8 @@ export const ANSWER_TOPIC_KIND = 'answer';
 /**
  * What a station says to a scan: the packing results (docs/logistics.md, "Packing by scanning"), and
  * `no_task` when the station has nothing open to scan into (none assigned, the shipment has left, the
- * package is closed); the message says which.
+ * package is closed); the message says which. A scan with `action: consume` at a machine is answered
+ * with the same words (docs/materials.md, "Consuming at a machine").
  */
 export const stationAnswerResults = [
   'ok',
@@ -46,7 +47,7 @@ export const stationAnswer = z.object({
   message: z.string(),
   /** The station's code in master data. */
   station: z.string(),
-  /** The shipment or transfer number the station works on; null without a task. */
+  /** The shipment or transfer number the station works on, or the order a consume scan was for; null without one. */
   shipment: z.string().nullable(),
   item: stationItemProgress.nullable(),
 });

@@ -22,6 +22,7 @@ export * from './search.js';
 export * from './settings.js';
 export * from './shipments.js';
 export * from './station-tasks.js';
+export * from './stock-scans.js';
 export * from './transfers.js';
 export * from './workflow.js';
 export * from './workflow-decisions.js';

@@ -16,6 +16,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { createdAtColumn, idColumn, inList } from './columns.js';
 import { plants, tenants } from './identity.js';
+import { lines } from './masterdata.js';
 import { products } from './production.js';
 
 /*
@@ -152,6 +153,11 @@ export const inventoryLocations = pgTable(
     kind: text('kind', { enum: locationKinds }).notNull(),
     /** A location whose stock may go below zero (a production floor booked after the fact). */
     allowNegative: boolean('allow_negative').notNull().default(false),
+    /**
+     * The line a production location stocks: its line side, where scans with `action: consume` at the
+     * line's machines take their lots from (docs/materials.md, "Consuming at a machine").
+     */
+    lineId: uuid('line_id'),
     isActive: boolean('is_active').notNull().default(true),
     createdAt: createdAtColumn(),
   },
@@ -160,6 +166,11 @@ export const inventoryLocations = pgTable(
     unique('inventory_locations_plant_id_key').on(t.tenantId, t.plantId, t.id),
     unique('inventory_locations_plant_code_key').on(t.tenantId, t.plantId, t.code),
     index('inventory_locations_parent_idx').on(t.tenantId, t.plantId, t.parentId),
+    // One line side per line, so a machine's consumption never has to guess where to take from.
+    uniqueIndex('inventory_locations_line_key')
+      .on(t.tenantId, t.plantId, t.lineId)
+      .where(sql`${t.lineId} is not null`),
+    check('inventory_locations_line_check', sql`${t.lineId} is null or ${t.kind} = 'production'`),
     check('inventory_locations_kind_check', inList(t.kind, locationKinds)),
     check('inventory_locations_parent_check', sql`${t.parentId} is null or ${t.parentId} <> ${t.id}`),
     foreignKey({
@@ -171,6 +182,11 @@ export const inventoryLocations = pgTable(
       name: 'inventory_locations_parent_fk',
       columns: [t.tenantId, t.plantId, t.parentId],
       foreignColumns: [t.tenantId, t.plantId, t.id],
+    }),
+    foreignKey({
+      name: 'inventory_locations_line_fk',
+      columns: [t.tenantId, t.plantId, t.lineId],
+      foreignColumns: [lines.tenantId, lines.plantId, lines.id],
     }),
   ],
 );

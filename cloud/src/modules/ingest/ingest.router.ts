@@ -2,6 +2,7 @@ import { type IngestResult, ingestBatch, type StationAnswer } from '@plantline/s
 import { z } from 'zod';
 import { type EventBus, scopeOf, idInput as uuid } from '../../platform/index.js';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
+import { consumeAtMachines } from '../materials/index.js';
 import { answerStationScans } from '../shipments/index.js';
 import { type IngestOutcome, ingestEvents } from './ingest.js';
 import { listUnassigned, releaseUnassigned } from './unassigned.js';
@@ -20,15 +21,32 @@ function publishAfterCommit(
   ctx.afterCommit(() => ctx.deps.bus.emit('events.ingested', { tenantId, seq: commitSeq, events: stored }));
 }
 
-/** Each answered scan's answer goes beside its event's result; the rest are as ingest gave them. */
+/** Each answered scan's answer (by its event's input index) goes beside its event's result. */
 function withAnswers(outcome: IngestOutcome, answers: ReadonlyMap<number, StationAnswer>): IngestResult[] {
   if (answers.size === 0) return outcome.results;
   const results = [...outcome.results];
-  for (const [position, answer] of answers) {
-    const index = outcome.scans[position]!.index;
-    results[index] = { ...results[index]!, answer };
-  }
+  for (const [index, answer] of answers) results[index] = { ...results[index]!, answer };
   return results;
+}
+
+/**
+ * Scans with `action: consume` take a lot at the machine's line side (docs/materials.md, "Consuming
+ * at a machine"); every other scan goes to the station's task. Both answers are keyed by input index.
+ */
+async function answerScans(
+  ctx: Parameters<typeof answerStationScans>[0] & {
+    deps: { stationScans: Parameters<typeof answerStationScans>[1] };
+  },
+  scans: IngestOutcome['scans'],
+) {
+  const consume = scans.filter((s) => s.action === 'consume');
+  const atStations = scans.filter((s) => s.action !== 'consume');
+  const answers = new Map<number, StationAnswer>();
+  for (const [position, answer] of await answerStationScans(ctx, ctx.deps.stationScans, atStations))
+    answers.set(atStations[position]!.index, answer);
+  for (const [position, answer] of await consumeAtMachines(ctx, consume))
+    answers.set(consume[position]!.index, answer);
+  return answers;
 }
 
 export const ingestRouter = router({
@@ -51,7 +69,7 @@ export const ingestRouter = router({
       const { principal, deps } = ctx;
       const codes = await deps.codeCache.get(ctx.tx, scopeOf(principal));
       const outcome = await ingestEvents(ctx.tx, principal, codes, input.events);
-      const answers = await answerStationScans(ctx, deps.stationScans, outcome.scans);
+      const answers = await answerScans(ctx, outcome.scans);
       publishAfterCommit(ctx, outcome);
       return { results: withAnswers(outcome, answers) };
     }),

@@ -47,6 +47,12 @@ export interface IngestedScan {
   /** The payload's station code, else the topic's machine code (docs/device-integration.md). */
   station: string;
   data: string;
+  /** What the scan records (the payload's `action`, `scan` when not given), lower case. */
+  action: string;
+  /** The topic's machine; null while it is not in master data (the event is held). */
+  machineId: string | null;
+  /** When it was scanned (the event's time). */
+  time: string;
   /** False for an event stored before, in an earlier call or earlier in this batch. */
   fresh: boolean;
 }
@@ -125,7 +131,7 @@ export async function ingestEvents(
     }
     if (seen.has(event.id)) {
       results[index] = { id: event.id, status: 'duplicate' };
-      if (event.kind === 'scan') scans.push(scanOf(index, event, plantId, false));
+      if (event.kind === 'scan') scans.push(scanOf(index, event, plantId, null, false));
       continue;
     }
     seen.add(event.id);
@@ -158,7 +164,7 @@ export async function ingestEvents(
       } else {
         results[item.index] = { id: item.event.id, status: 'duplicate' };
       }
-      if (kind === 'scan') scans.push(scanOf(item.index, item.event, item.plantId, fresh));
+      if (kind === 'scan') scans.push(scanOf(item.index, item.event, item.plantId, item.machineId, fresh));
     }
   }
 
@@ -171,7 +177,7 @@ export async function ingestEvents(
     for (const item of held) {
       if (refusedIds.has(item.event.id)) continue;
       if (item.event.kind === 'scan')
-        scans.push(scanOf(item.index, item.event, item.plantId, newlyHeld.has(item.event.id)));
+        scans.push(scanOf(item.index, item.event, item.plantId, null, newlyHeld.has(item.event.id)));
       results[item.index] = newlyHeld.has(item.event.id)
         ? {
             id: item.event.id,
@@ -203,7 +209,13 @@ export async function ingestEvents(
 }
 
 /** A scanner at a station names it in the payload, or publishes under the station's code as machine. */
-function scanOf(index: number, event: EventEnvelope, plantId: string, fresh: boolean): IngestedScan {
+function scanOf(
+  index: number,
+  event: EventEnvelope,
+  plantId: string,
+  machineId: string | null,
+  fresh: boolean,
+): IngestedScan {
   const payload = event.payload as z.input<typeof scanPayload>;
   return {
     index,
@@ -211,6 +223,9 @@ function scanOf(index: number, event: EventEnvelope, plantId: string, fresh: boo
     plantId,
     station: label(payload.station) ?? event.machine,
     data: payload.code,
+    action: (label(payload.action) ?? 'scan').toLowerCase(),
+    machineId,
+    time: canonicalTime(event.ts),
     fresh,
   };
 }

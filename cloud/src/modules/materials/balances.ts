@@ -156,18 +156,31 @@ export async function listMovements(
     if (last === undefined) throw notFound('Movement');
     after = or(lt(mv.time, last.time), and(eq(mv.time, last.time), lt(mv.id, last.id)));
   }
-  return tx
-    .select(movementColumns)
-    .from(mv)
-    .where(
-      and(
-        ...filtered(mv, input),
-        input.kind === undefined ? undefined : eq(mv.kind, input.kind),
-        input.from === undefined ? undefined : gte(mv.time, input.from),
-        input.to === undefined ? undefined : lt(mv.time, input.to),
-        after,
-      ),
-    )
-    .orderBy(desc(mv.time), desc(mv.id))
-    .limit(input.limit);
+  const { materials: m, materialLots: lot, inventoryLocations: loc } = tables;
+  return (
+    tx
+      .select({
+        ...movementColumns,
+        materialCode: m.code,
+        baseUnit: m.baseUnit,
+        lotCode: lot.lotCode,
+        locationCode: loc.code,
+      })
+      .from(mv)
+      // Named for the pages that list the ledger (docs/materials.md, "Stock pages").
+      .innerJoin(m, and(eq(m.tenantId, mv.tenantId), eq(m.id, mv.materialId)))
+      .leftJoin(lot, and(eq(lot.tenantId, mv.tenantId), eq(lot.id, mv.lotId)))
+      .innerJoin(loc, and(eq(loc.tenantId, mv.tenantId), eq(loc.id, mv.locationId)))
+      .where(
+        and(
+          ...filtered(mv, input),
+          input.kind === undefined ? undefined : eq(mv.kind, input.kind),
+          input.from === undefined ? undefined : gte(mv.time, input.from),
+          input.to === undefined ? undefined : lt(mv.time, input.to),
+          after,
+        ),
+      )
+      .orderBy(desc(mv.time), desc(mv.id))
+      .limit(input.limit)
+  );
 }

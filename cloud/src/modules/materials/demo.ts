@@ -1,4 +1,5 @@
-import { DEMO_PLANTS, type tables } from '@plantline/schema';
+import { DEMO_PLANTS, tables } from '@plantline/schema';
+import { asc, eq } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
 import type { Principal } from '../../platform/index.js';
 import { createMaterial, createUnit } from './catalogue.js';
@@ -21,8 +22,17 @@ const RAW: readonly {
   baseUnit: string;
   lotTracked: boolean;
   shelfLifeDays?: number;
+  /** So a supplier's GS1 label can be received by scanning (docs/materials.md, "Receiving by scanning"). */
+  gtin?: string;
 }[] = [
-  { code: 'RM-CAST-IRON', name: 'Grey cast iron EN-GJL-250', kind: 'raw', baseUnit: 'kg', lotTracked: true },
+  {
+    code: 'RM-CAST-IRON',
+    name: 'Grey cast iron EN-GJL-250',
+    kind: 'raw',
+    baseUnit: 'kg',
+    lotTracked: true,
+    gtin: '09521234000013',
+  },
   {
     code: 'RM-FRICTION',
     name: 'Friction compound',
@@ -30,6 +40,7 @@ const RAW: readonly {
     baseUnit: 'kg',
     lotTracked: true,
     shelfLifeDays: 180,
+    gtin: '09521234000020',
   },
   { code: 'RM-BOLT-M8', name: 'Bolt M8×25', kind: 'raw', baseUnit: 'pcs', lotTracked: false },
   { code: 'PK-CARTON-S', name: 'Carton, small', kind: 'packaging', baseUnit: 'pcs', lotTracked: false },
@@ -100,6 +111,16 @@ const RECEIPTS = [
 
 const DAY = 86_400_000;
 
+async function firstLineOf(tx: Sql, plantId: string): Promise<string | null> {
+  const [line] = await tx
+    .select({ id: tables.lines.id })
+    .from(tables.lines)
+    .where(eq(tables.lines.plantId, plantId))
+    .orderBy(asc(tables.lines.code))
+    .limit(1);
+  return line?.id ?? null;
+}
+
 export async function seedDemoMaterials(tx: Sql, admin: Principal, plantIds: readonly string[]) {
   const plantId = plantIds[0];
   if (plantId === undefined || DEMO_PLANTS.length === 0) return;
@@ -116,6 +137,8 @@ export async function seedDemoMaterials(tx: Sql, admin: Principal, plantIds: rea
       name: spec.name,
       kind: spec.kind,
       allowNegative: 'allowNegative' in spec ? spec.allowNegative : false,
+      // The line side of the plant's first line: its machines' consume scans take lots from here.
+      lineId: spec.code === 'LINE-SIDE' ? await firstLineOf(tx, plantId) : null,
     });
     locations.set(spec.code, location.id);
   }

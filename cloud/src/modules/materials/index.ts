@@ -6,6 +6,11 @@
 
 export { backflushOrder } from './backflush.js';
 export { bomsRouter, orderMaterialsRouter } from './boms.router.js';
+export {
+  type ConsumeScan,
+  consumeAtMachines,
+  type OrderMaterials,
+} from './consumption-scans.js';
 export { seedDemoMaterials } from './demo.js';
 export { inventoryRouter } from './inventory.router.js';
 export { materialsRouter } from './materials.router.js';

@@ -3,7 +3,10 @@ import { z } from 'zod';
 import { catalogueCodeInput, idInput as id, instantInput } from '../../platform/index.js';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
 import { balancesAsOf, balancesNow, listMovements } from './balances.js';
+import { listConsumptionScans } from './consumption-scans.js';
 import { adjustStock, recordMovement, reverseMovement, transferStock } from './movements.js';
+import { receiveByScan } from './receiving.js';
+import { identifyScan, moveScanned } from './scan-moves.js';
 
 /*
  * Stock (docs/materials.md, "Moving stock" and "Balances"): inventory.read sees balances and the
@@ -33,6 +36,8 @@ const filter = {
   locationId: id.optional(),
 };
 const saidWhy = note.min(1, 'Say why');
+/** What a scanner typed (a keyboard wedge) or the camera read: GS1 data, a lot code, a location code. */
+const scanned = z.string().min(1, 'Scan something').max(4096, 'At most 4096 characters');
 
 export const inventoryRouter = router({
   receive: move
@@ -61,6 +66,50 @@ export const inventoryRouter = router({
   reverse: move
     .input(z.object({ movementId: id, note: saidWhy }))
     .mutation(({ ctx, input }) => reverseMovement(ctx, input)),
+  /** Receives the stock a supplier's GS1 label marks (docs/materials.md, "Receiving by scanning"). */
+  receiveScan: move
+    .input(
+      z.object({
+        locationId: id,
+        data: scanned,
+        quantity: quantity.optional(),
+        unit: catalogueCodeInput.optional(),
+        supplier: z.string().trim().min(1).max(200, 'At most 200 characters').optional(),
+        quarantine: z.boolean().optional(),
+        note: note.optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => receiveByScan(ctx, input)),
+  /** What a scan names at a plant: one of its locations, or a material's lot. */
+  identify: read
+    .input(z.object({ plantId: id, data: scanned }))
+    .query(({ ctx, input }) => identifyScan(ctx.tx, ctx.principal, input)),
+  /** Moves scanned lots from one location to another (docs/materials.md, "Moving by scanning"). */
+  moveScanned: move
+    .input(
+      z.object({
+        fromLocationId: id,
+        toLocationId: id,
+        items: z
+          .array(z.object({ materialId: id, lotId: id.nullable(), quantity: quantity.optional() }))
+          .min(1, 'Scan at least one lot')
+          .max(200, 'At most 200 lots at once'),
+        note: note.optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => moveScanned(ctx, input)),
+  /** Scans with `action: consume` at machines, refused ones included. */
+  consumptionScans: read
+    .input(
+      z
+        .object({
+          plantId: id.optional(),
+          result: z.enum(tables.consumptionScanResults).optional(),
+          limit: z.number().int().min(1).max(500).default(100),
+        })
+        .default({ limit: 100 }),
+    )
+    .query(({ ctx, input }) => listConsumptionScans(ctx.tx, input)),
   /** Non-zero balances now, or as they stood at `at`. */
   balances: read
     .input(z.object({ ...filter, at: instantInput.optional() }).default({}))

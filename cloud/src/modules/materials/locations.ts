@@ -27,6 +27,7 @@ export const locationColumns = {
   name: l.name,
   kind: l.kind,
   allowNegative: l.allowNegative,
+  lineId: l.lineId,
   isActive: l.isActive,
 };
 export type Location = Awaited<ReturnType<typeof getLocation>>;
@@ -61,12 +62,24 @@ export interface LocationFields {
   name: string;
   kind: tables.LocationKind;
   allowNegative?: boolean | undefined;
+  /** For a production location: the line it stocks (its line side). */
+  lineId?: string | null | undefined;
 }
 
 const parentConstraint = {
   inventory_locations_parent_fk: () =>
     new DomainError('invalid', 'The parent is not a location of this plant', {
       parentId: 'Not in this plant',
+    }),
+  inventory_locations_line_fk: () =>
+    new DomainError('invalid', 'The line is not a line of this plant', { lineId: 'Not in this plant' }),
+  inventory_locations_line_key: () =>
+    new DomainError('conflict', 'That line already has its line-side location', {
+      lineId: 'Already stocked',
+    }),
+  inventory_locations_line_check: () =>
+    new DomainError('invalid', 'Only a production location stocks a line', {
+      lineId: 'Not a production location',
     }),
 };
 

@@ -64,6 +64,7 @@ const locationFields = {
   name: nameInput,
   kind: choice(tables.locationKinds),
   allowNegative: z.boolean().optional(),
+  lineId: id.nullish(),
 };
 
 export const materialsRouter = router({

@@ -1,6 +1,6 @@
 import { tables } from '@plantline/schema';
 import { describe, expect, it } from 'vitest';
-import { directionOf, lotPresenceRefusal, lotRefusal, timeRefusal } from './stock-rules.js';
+import { consumeRefusal, directionOf, lotPresenceRefusal, lotRefusal, timeRefusal } from './stock-rules.js';
 
 /* The movement rules of docs/materials.md, "Ledger rules", on their own. */
 describe('stock rules', () => {
@@ -50,5 +50,45 @@ describe('stock rules', () => {
     expect(timeRefusal(new Date('2026-03-02T12:05:01Z'), now)).toBe(
       'A movement cannot be dated in the future',
     );
+  });
+});
+
+describe('consuming a scanned lot for an order', () => {
+  const base = {
+    material: { id: 'm1', code: 'RES-1' },
+    orderNumber: 'PO-1',
+    ordersProduct: false,
+    allowed: null,
+    lot: { lotCode: 'L1', status: 'released' as const, expiresOn: '2026-01-01' },
+    expired: false,
+  };
+
+  it('allows a released lot of a material the order may use', () => {
+    expect(consumeRefusal(base)).toBeNull();
+    expect(consumeRefusal({ ...base, allowed: new Set(['m1']) })).toBeNull();
+  });
+
+  it('refuses the wrong material before the lot, then the lot’s status, then its expiry', () => {
+    expect(consumeRefusal({ ...base, allowed: new Set(['m2']), expired: true })).toEqual({
+      result: 'wrong_item',
+      message: 'RES-1 is not a material of PO-1',
+    });
+    expect(consumeRefusal({ ...base, ordersProduct: true })).toEqual({
+      result: 'wrong_item',
+      message: 'PO-1 makes RES-1; it does not consume it',
+    });
+    for (const [status, message] of [
+      ['blocked', 'Lot L1 is blocked'],
+      ['quarantine', 'Lot L1 is in quarantine'],
+      ['consumed', 'Lot L1 is consumed'],
+    ] as const)
+      expect(consumeRefusal({ ...base, lot: { ...base.lot, status }, expired: true })).toEqual({
+        result: 'wrong_lot',
+        message,
+      });
+    expect(consumeRefusal({ ...base, expired: true })).toEqual({
+      result: 'expired',
+      message: 'Lot L1 expired on 2026-01-01',
+    });
   });
 });

@@ -62,3 +62,40 @@ export function timeRefusal(time: Date, now: Date): string | null {
     ? 'A movement cannot be dated in the future'
     : null;
 }
+
+/** What a consume scan at a machine is checked against, read before anything is written. */
+export interface ConsumeCheck {
+  material: { id: string; code: string };
+  orderNumber: string;
+  /** The material is the order's own product: an order does not consume what it makes. */
+  ordersProduct: boolean;
+  /** The materials the order may consume, or null when it does not say. */
+  allowed: ReadonlySet<string> | null;
+  lot: { lotCode: string; status: tables.LotStatus; expiresOn: string | null } | null;
+  expired: boolean;
+}
+
+/**
+ * Why a scanned lot may not be consumed for the order, with the station answer's result, or null
+ * (docs/materials.md, "Consuming at a machine"): the wrong material first, then the lot's status,
+ * then its expiry. The ledger still checks the stock at the line side when it writes.
+ */
+export function consumeRefusal(
+  check: ConsumeCheck,
+): { result: 'wrong_item' | 'wrong_lot' | 'expired'; message: string } | null {
+  const { material, orderNumber, lot } = check;
+  if (check.ordersProduct)
+    return { result: 'wrong_item', message: `${orderNumber} makes ${material.code}; it does not consume it` };
+  if (check.allowed !== null && !check.allowed.has(material.id))
+    return { result: 'wrong_item', message: `${material.code} is not a material of ${orderNumber}` };
+  if (lot !== null) {
+    const status =
+      lot.status === 'consumed'
+        ? `Lot ${lot.lotCode} is consumed`
+        : lotRefusal('consumption', lot.status, lot.lotCode);
+    if (status !== null) return { result: 'wrong_lot', message: status };
+    if (check.expired)
+      return { result: 'expired', message: `Lot ${lot.lotCode} expired on ${lot.expiresOn}` };
+  }
+  return null;
+}
