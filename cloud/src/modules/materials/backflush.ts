@@ -20,14 +20,21 @@ import { orderMaterials, orderRow } from './order-materials.js';
 const b = tables.inventoryBalances;
 const l = tables.inventoryLocations;
 
-/** The order's line-side location, else the plant's first active production location by code. */
-async function lineSide(tx: Sql, plantId: string, chosen: string | null, number: string) {
-  if (chosen !== null) return getLocation(tx, chosen);
+/**
+ * The order's line-side location; else its line's line side (the location consume scans take from,
+ * `inventory_locations.line_id`); else the plant's first active production location by code.
+ */
+async function lineSide(
+  tx: Sql,
+  order: { plantId: string; lineId: string | null; lineSideLocationId: string | null; number: string },
+) {
+  const { plantId, number } = order;
+  if (order.lineSideLocationId !== null) return getLocation(tx, order.lineSideLocationId);
   const [found] = await tx
     .select({ id: l.id })
     .from(l)
     .where(and(eq(l.plantId, plantId), eq(l.kind, 'production'), eq(l.isActive, true)))
-    .orderBy(asc(l.code))
+    .orderBy(sql`${l.lineId} is not distinct from ${order.lineId} desc`, asc(l.code))
     .limit(1);
   if (found === undefined)
     throw new DomainError(
@@ -89,7 +96,7 @@ export async function backflushOrder(
   if (!view.backflush) return [];
   const items = view.components.filter((c) => c.backflush === true);
   if (items.length === 0) return [];
-  const location = await lineSide(tx, order.plantId, order.lineSideLocationId, order.number);
+  const location = await lineSide(tx, order);
   const movements: MovementRow[] = [];
   const shortages: string[] = [];
   for (const item of items) {

@@ -9,6 +9,7 @@ import { isExpired, type LabelQuantity, readLabel } from './label-reading.js';
 import { locationColumns } from './locations.js';
 import { lotColumns } from './lots.js';
 import { recordMovement, type StockCall } from './movements.js';
+import { plannedMaterials } from './order-materials.js';
 import { lotByBatch, plantToday } from './receiving.js';
 import { consumeRefusal } from './stock-rules.js';
 
@@ -36,8 +37,6 @@ export interface ConsumeScan {
 
 /** The materials an order may consume, or null when it does not say (any material but its own product). */
 export type OrderMaterials = (tx: Sql, productionOrderId: string) => Promise<ReadonlySet<string> | null>;
-
-export const anyOrderMaterial: OrderMaterials = async () => null;
 
 type Result = tables.ConsumptionScanResult;
 
@@ -68,7 +67,7 @@ const cs = tables.consumptionScans;
 export async function consumeAtMachines(
   call: StockCall,
   scans: readonly ConsumeScan[],
-  orderMaterials: OrderMaterials = anyOrderMaterial,
+  orderMaterials: OrderMaterials = plannedMaterials,
 ): Promise<Map<number, StationAnswer>> {
   const answers = new Map<number, StationAnswer>();
   const resent = scans.filter((s) => !s.fresh).map((s) => s.eventId);

@@ -26,6 +26,7 @@ export async function orderRow(tx: Sql, id: string, lock?: 'update' | 'share') {
       id: o.id,
       plantId: o.plantId,
       number: o.number,
+      lineId: o.lineId,
       productId: o.productId,
       quantity: o.quantity,
       status: o.status,
@@ -271,4 +272,19 @@ export async function recordOrderOutput(
     productionOrderId: order.id,
     orderCode: order.number,
   });
+}
+
+/**
+ * The materials an order's requirements list, for the consume scan's "wrong item" check; null when
+ * the order has none (its product has no BOM), and then any material but the product itself is taken.
+ */
+export async function plannedMaterials(
+  tx: Sql,
+  productionOrderId: string,
+): Promise<ReadonlySet<string> | null> {
+  const found = await tx
+    .select({ materialId: req.materialId })
+    .from(req)
+    .where(eq(req.productionOrderId, productionOrderId));
+  return found.length === 0 ? null : new Set(found.map((r) => r.materialId));
 }
