@@ -233,6 +233,24 @@ describe.each(testEngines)('lot genealogy and trace ($name engine)', (engine) =>
     ]);
     expect(trace.plants.map((p) => p.id).sort()).toEqual([s.plantA, s.plantB].sort());
 
+    // The recall report lists the same, ready for CSV, XLSX and PDF.
+    const recall = await app.admin.trpc.reports.preview.query({
+      reportKey: 'lot-recall',
+      parameters: { lotId: lot.A1 },
+    });
+    const keys = recall.columns.map((c) => c.key);
+    const cells = recall.rows.map((r) =>
+      ['destinationKind', 'lot', 'quantity', 'unit', 'depth'].map((k) => r[keys.indexOf(k)]),
+    );
+    expect(cells).toEqual([
+      ['customer', 'F1', 40, 'kg', 3],
+      ['plant', 'F1', 10, 'kg', 3],
+    ]);
+    await expectApiError(
+      app.admin.trpc.reports.preview.query({ reportKey: 'lot-recall', parameters: {} }),
+      'BAD_REQUEST',
+    );
+
     await app.admin.trpc.materials.update.mutate({ id: s.fg, patch: { serialTracked: true } });
     const serial = await app.admin.trpc.materials.serials.create.mutate({
       plantId: s.plantA,

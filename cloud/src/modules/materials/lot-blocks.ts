@@ -1,6 +1,6 @@
+import type { tables } from '@plantline/schema';
 import type { Sql } from '../../db/index.js';
 import { type NotifyContext, notify } from '../notifications/index.js';
-import type { tables } from '@plantline/schema';
 import { setLotStatus } from './lots.js';
 import { traceLots } from './trace.js';
 

@@ -23,8 +23,8 @@ import {
   updateUnit,
 } from './catalogue.js';
 import { createLocation, listLocations, updateLocation } from './locations.js';
-import { createLot, createSerial, getLot, listLots, listSerials, setSerialStatus } from './lots.js';
 import { setLotStatusAndWarn } from './lot-blocks.js';
+import { createLot, createSerial, getLot, listLots, listSerials, setSerialStatus } from './lots.js';
 import { traceLots } from './trace.js';
 
 /*

@@ -1,5 +1,5 @@
 import type { Sql } from '../../db/index.js';
-import { traceLots, type TraceStart } from './trace.js';
+import { type TraceStart, traceLots } from './trace.js';
 
 /*
  * The recall (docs/materials.md, "Recall"): everything made from a lot that left for a customer or

@@ -1,7 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { rows, type Sql } from '../../db/index.js';
 import { DomainError, notFound } from '../../platform/index.js';
-import { depths, type TraceDirection, holds } from './trace-graph.js';
+import { depths, holds, type TraceDirection } from './trace-graph.js';
 
 /*
  * Trace (docs/materials.md, "Trace"): forward — where did a lot go: the lots made from it, the orders
