@@ -4,6 +4,7 @@
  * functions, and their lot movements make genealogy in the ledger itself. Reports read the recall.
  */
 
+export { balancesAsOf } from './balances.js';
 export { seedDemoMaterials } from './demo.js';
 export { inventoryRouter } from './inventory.router.js';
 export { materialsRouter } from './materials.router.js';
