@@ -142,6 +142,13 @@ export const NAV_PAGES: readonly NavPage[] = [
     keywords: ['labels', 'zebra', 'zpl', 'print log', 'reprints'],
   },
   {
+    group: 'materials',
+    label: 'Trace and recall',
+    href: '/materials/trace',
+    anyOf: ['materials.read'],
+    keywords: ['lots', 'genealogy', 'traceability', 'recall', 'where used', 'supplier lot', 'batch'],
+  },
+  {
     group: 'reports',
     label: 'Reports',
     href: '/reports',
