@@ -77,6 +77,10 @@ BEGIN
        AND n.kind IN ('consumption', 'production', 'reversal')
      ORDER BY n.tenant_id, n.production_order_id, n.id
   LOOP
+    -- One recomputation of an order at a time: a transaction waits here for another that is writing
+    -- the same order's movements to commit, then reads them, so concurrent consumption and output of
+    -- one order cannot each miss the other's lot.
+    PERFORM pg_advisory_xact_lock(hashtextextended('lot_genealogy:' || act.production_order_id::text, 0));
     DELETE FROM public.lot_genealogy g
      WHERE g.tenant_id = act.tenant_id AND g.kind = 'production'
        AND g.production_order_id = act.production_order_id
