@@ -11,6 +11,7 @@ import { kpiBenchmark } from './kpi.bench.js';
 import { reportsBenchmark } from './reports.bench.js';
 import { scanBenchmark } from './scan.bench.js';
 import { searchBenchmark } from './search.bench.js';
+import { traceBenchmark } from './trace.bench.js';
 import { workflowBenchmark } from './workflow.bench.js';
 
 /*
@@ -32,6 +33,7 @@ const benchmarks: Record<string, () => Promise<Record<string, unknown>>> = {
   demo: demoBenchmark,
   dashboards: dashboardsBenchmark,
   broker: brokerBenchmark,
+  trace: traceBenchmark,
 };
 
 const requested = process.argv.slice(2).filter((a) => a !== '--');

@@ -6,6 +6,7 @@ export * from './customers.js';
 export * from './dashboards.js';
 export * from './device-credentials.js';
 export * from './events.js';
+export * from './genealogy.js';
 export * from './identity.js';
 export * from './inventory.js';
 export * from './labels.js';

@@ -191,6 +191,13 @@ export const NAV_PAGES: readonly NavPage[] = [
     keywords: ['bill of materials', 'bills of materials', 'recipe', 'components', 'scrap', 'backflush'],
   },
   {
+    group: 'materials',
+    label: 'Trace and recall',
+    href: '/materials/trace',
+    anyOf: ['materials.read'],
+    keywords: ['lots', 'genealogy', 'traceability', 'recall', 'where used', 'supplier lot', 'batch'],
+  },
+  {
     group: 'reports',
     label: 'Reports',
     href: '/reports',

@@ -1,10 +1,12 @@
 /*
- * Materials, lots, locations, the stock ledger, BOMs and what production orders consume and produce
- * (docs/materials.md). The app router mounts the routers; production explodes an order's requirements
- * and backflushes it on completion through the functions exported here.
+ * Materials, lots, locations, the stock ledger, lot genealogy, BOMs and what production orders
+ * consume and produce (docs/materials.md). The app router mounts the routers; production explodes an
+ * order's requirements and backflushes it on completion through the functions exported here, and
+ * lot movements for an order make genealogy in the ledger itself. Reports read the recall.
  */
 
 export { backflushOrder } from './backflush.js';
+export { balancesAsOf } from './balances.js';
 export { bomsRouter, orderMaterialsRouter } from './boms.router.js';
 export {
   type ConsumeScan,
@@ -15,3 +17,4 @@ export { seedDemoMaterials } from './demo.js';
 export { inventoryRouter } from './inventory.router.js';
 export { materialsRouter } from './materials.router.js';
 export { explodeOrderRequirements } from './order-materials.js';
+export { type RecallRow, recallRows } from './recall.js';

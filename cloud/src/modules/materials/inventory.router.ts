@@ -4,6 +4,7 @@ import { catalogueCodeInput, idInput as id, instantInput } from '../../platform/
 import { permittedProcedure, router } from '../../trpc/procedures.js';
 import { balancesAsOf, balancesNow, listMovements } from './balances.js';
 import { listConsumptionScans } from './consumption-scans.js';
+import { mergeLots, reworkLot, splitLot } from './genealogy-acts.js';
 import { adjustStock, recordMovement, reverseMovement, transferStock } from './movements.js';
 import { receiveByScan } from './receiving.js';
 import { identifyScan, moveScanned } from './scan-moves.js';
@@ -110,6 +111,51 @@ export const inventoryRouter = router({
         .default({ limit: 100 }),
     )
     .query(({ ctx, input }) => listConsumptionScans(ctx.tx, input)),
+  /** One lot into new lots of the same material at one location (docs/materials.md, "Split, merge and rework"). */
+  split: move
+    .input(
+      z.object({
+        lotId: id,
+        locationId: id,
+        parts: z
+          .array(z.object({ lotCode: catalogueCodeInput, quantity }))
+          .min(2, 'At least two parts')
+          .max(100),
+        unit: catalogueCodeInput.optional(),
+        time: instantInput.optional(),
+        note: note.optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => splitLot(ctx, input)),
+  merge: move
+    .input(
+      z.object({
+        parts: z
+          .array(z.object({ lotId: id, quantity }))
+          .min(2, 'At least two lots')
+          .max(100),
+        lotCode: catalogueCodeInput,
+        locationId: id,
+        unit: catalogueCodeInput.optional(),
+        time: instantInput.optional(),
+        note: note.optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => mergeLots(ctx, input)),
+  rework: move
+    .input(
+      z.object({
+        lotId: id,
+        locationId: id,
+        quantity,
+        lotCode: catalogueCodeInput,
+        materialId: id.optional(),
+        outputQuantity: quantity.optional(),
+        time: instantInput.optional(),
+        note: saidWhy,
+      }),
+    )
+    .mutation(({ ctx, input }) => reworkLot(ctx, input)),
   /** Non-zero balances now, or as they stood at `at`. */
   balances: read
     .input(z.object({ ...filter, at: instantInput.optional() }).default({}))

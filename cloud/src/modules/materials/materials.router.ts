@@ -23,15 +23,9 @@ import {
   updateUnit,
 } from './catalogue.js';
 import { createLocation, listLocations, updateLocation } from './locations.js';
-import {
-  createLot,
-  createSerial,
-  getLot,
-  listLots,
-  listSerials,
-  setLotStatus,
-  setSerialStatus,
-} from './lots.js';
+import { setLotStatusAndWarn } from './lot-blocks.js';
+import { createLot, createSerial, getLot, listLots, listSerials, setSerialStatus } from './lots.js';
+import { traceLots } from './trace.js';
 
 /*
  * Materials and where they are kept (docs/materials.md): materials.read sees them, materials.manage
@@ -171,7 +165,22 @@ export const materialsRouter = router({
     /** Released, quarantined, blocked or consumed, with the reason the audit trail keeps. */
     setStatus: manage
       .input(z.object({ id, status: choice(tables.lotStatuses), reason }))
-      .mutation(({ ctx, input }) => setLotStatus(ctx.tx, input)),
+      .mutation(({ ctx, input }) => setLotStatusAndWarn(ctx, input)),
+    /** Forward (where it went) or backward (what went into it) from a lot, a serial or a supplier's lot. */
+    trace: read
+      .input(
+        z.object({
+          start: z.union([
+            z.object({ lotId: id }),
+            z.object({ serialId: id }),
+            z.object({ supplierLot: z.string().trim().min(1, 'Name the supplier lot').max(120) }),
+          ]),
+          direction: z.enum(['forward', 'backward']),
+        }),
+      )
+      .query(({ ctx, input }) =>
+        traceLots(ctx.tx, { ...input, withShipments: ctx.principal.permissions.has('logistics.read') }),
+      ),
   }),
   serials: router({
     list: read

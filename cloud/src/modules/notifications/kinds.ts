@@ -27,6 +27,7 @@ export const notificationKinds: readonly { kind: string; label: string }[] = [
   { kind: 'workflow.signature-voided', label: 'Workflow: an edit voided your signature' },
   { kind: 'reports.scheduled', label: 'Reports: a scheduled report is ready to download' },
   { kind: 'reports.schedule-failed', label: 'Reports: a report you scheduled failed to run' },
+  { kind: 'materials.lot-blocked', label: 'Materials: a lot was blocked; what was made from it is in stock' },
 ];
 
 const labels = new Map(notificationKinds.map((k) => [k.kind, k.label]));

@@ -6,6 +6,7 @@ import { oeeSource } from './source-oee.js';
 import { otdSource } from './source-otd.js';
 import { paretoSource } from './source-pareto.js';
 import { planSource } from './source-plan.js';
+import { recallSource } from './source-recall.js';
 import { rtySource } from './source-rty.js';
 import { scrapSource } from './source-scrap.js';
 import type { DataSource } from './sources.js';
@@ -25,6 +26,7 @@ export const dataSources = {
   'production-plan': planSource,
   otd: otdSource,
   audit: auditSource,
+  recall: recallSource,
 } satisfies Record<string, DataSource>;
 
 export type SourceKey = keyof typeof dataSources;
@@ -209,6 +211,13 @@ export const catalogue: readonly CatalogueReport[] = [
       grouping: { by: 'late' },
       parameters: { period: { preset: 'lastMonth' } },
     }),
+  },
+  {
+    key: 'lot-recall',
+    name: 'Lot recall',
+    description: 'Customers, shipments, transfers and quantities reached by everything made from a lot.',
+    source: 'recall',
+    definition: define({ columns: recallSource.columns.map((c) => c.key) }),
   },
   {
     key: 'audit-extract',

@@ -24,6 +24,13 @@ const tables = {
   productId: { table: sql`products`, what: 'Product', title: 'Product' },
   customerId: { table: sql`customers`, what: 'Customer', title: 'Customer' },
   routingId: { table: sql`routings`, what: 'Routing', title: 'Routing' },
+  // A lot is named by its material and lot code: "RES-1 L2405A".
+  lotId: {
+    table: sql`(select l.id, l.lot_code as code, m.code || ' ' || l.lot_code as name
+      from material_lots l join materials m on m.tenant_id = l.tenant_id and m.id = l.material_id) lots`,
+    what: 'Lot',
+    title: 'Lot',
+  },
 } as const satisfies Partial<Record<ParameterKey, unknown>>;
 
 type LabelledKey = keyof typeof tables;

@@ -35,6 +35,8 @@ export const runParameters = z.object({
   productId: id.optional(),
   customerId: id.optional(),
   routingId: id.optional(),
+  /** The lot a recall starts from. */
+  lotId: id.optional(),
   /** Only the shifts of this name ("Early"), for per-shift reports. */
   shiftName: z.string().trim().min(1).max(60).optional(),
   period: periodInput.optional(),

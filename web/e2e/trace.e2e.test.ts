@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { ADMIN_EMAIL, DEMO_PASSWORD, hasChromium, screenshotDir, signIn, useUiStack } from './harness';
+
+/*
+ * The trace page (docs/materials.md, "Trace") on the demo: a supplier's lot code finds the demo's
+ * cast-iron lot, its graph and table show it with its stock, and the direction lives in the URL.
+ */
+describe.runIf(hasChromium)('trace and recall in the web UI', () => {
+  const ui = useUiStack();
+
+  it('traces a supplier lot forward and backward, as a graph and a table', async () => {
+    const page = await (await ui.browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await page.goto(`${ui.cloud.url}/materials/trace`);
+    await signIn(page, ADMIN_EMAIL, DEMO_PASSWORD);
+    await page.waitForURL(`${ui.cloud.url}/materials/trace`);
+    await page.getByRole('heading', { name: 'Trace and recall' }).waitFor();
+
+    await page.getByLabel('Supplier lot').fill('EN-88412');
+    await page.getByRole('button', { name: 'Trace' }).click();
+    await page.waitForURL(/supplierLot=EN-88412/);
+    await page.getByText('1 lot, 0 links, 0 orders, 0 shipments').waitFor();
+    const row = page.getByRole('row', { name: /CI-2401/ });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('RM-CAST-IRON');
+    await page.getByLabel('Genealogy graph').getByText('CI-2401').waitFor();
+    await page.getByText('Nothing made from it has been packed').waitFor();
+
+    await page.getByLabel('Backward').check();
+    await page.waitForURL(/direction=backward/);
+    await page.getByText('1 lot, 0 links, 0 orders').waitFor();
+    await page.screenshot({ path: `${screenshotDir}/trace-page.png`, fullPage: true });
+
+    await page.getByLabel('Supplier lot').fill('NO-SUCH-LOT');
+    await page.getByRole('button', { name: 'Trace' }).click();
+    await page.getByText('No lot has supplier lot NO-SUCH-LOT').waitFor();
+  });
+});
