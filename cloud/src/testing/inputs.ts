@@ -98,8 +98,12 @@ export class InputSampler {
         return Object.fromEntries(Object.entries(shape).map(([k, s]) => [k, this.sample(required(s), k)]));
       }
       case 'array': {
-        const item = this.sample(def.element as Schema, key.replace(/s$/, ''));
-        return [item];
+        const itemKey = key.replace(/s$/, '');
+        const items = [this.sample(def.element as Schema, itemKey)];
+        // A list with a minimum length (a split into at least two parts) gets items until it fits.
+        while (!fits(schema, items) && items.length < 5)
+          items.push(this.sample(def.element as Schema, itemKey));
+        return items;
       }
       case 'record':
         return {};

@@ -96,6 +96,7 @@ export const bomItems = pgTable(
     unique('bom_items_tenant_id_id_key').on(t.tenantId, t.id),
     unique('bom_items_component_key').on(t.tenantId, t.bomId, t.materialId),
     index('bom_items_material_idx').on(t.tenantId, t.materialId),
+    index('bom_items_unit_idx').on(t.tenantId, t.unit),
     check('bom_items_quantity_check', sql`${t.quantity} > 0`),
     check('bom_items_scrap_check', sql`${t.scrapPercent} >= 0 and ${t.scrapPercent} <= 100`),
     foreignKey({

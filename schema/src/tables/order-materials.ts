@@ -41,6 +41,7 @@ export const productionOrderMaterials = pgTable(
   (t) => [
     unique('production_order_materials_key').on(t.tenantId, t.productionOrderId, t.materialId),
     index('production_order_materials_material_idx').on(t.tenantId, t.materialId),
+    index('production_order_materials_order_idx').on(t.tenantId, t.plantId, t.productionOrderId),
     check('production_order_materials_quantity_check', sql`${t.quantity} >= 0`),
     // The plant is the order's: row-level security shows requirements with their order only.
     foreignKey({

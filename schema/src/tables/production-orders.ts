@@ -69,6 +69,8 @@ export const productionOrders = pgTable(
     index('production_orders_created_idx').on(t.tenantId, t.createdAt.desc(), t.id.desc()),
     index('production_orders_product_idx').on(t.tenantId, t.productId),
     index('production_orders_line_idx').on(t.tenantId, t.plantId, t.lineId),
+    index('production_orders_bom_idx').on(t.tenantId, t.bomId),
+    index('production_orders_line_side_idx').on(t.tenantId, t.plantId, t.lineSideLocationId),
     check(
       'production_orders_status_check',
       sql.raw(`"status" in (${productionOrderStatuses.map((s) => `'${s}'`).join(', ')})`),

@@ -68,6 +68,9 @@ export const consumptionScans = pgTable(
     uniqueIndex('consumption_scans_event_key').on(t.tenantId, t.scanEventId),
     index('consumption_scans_plant_idx').on(t.tenantId, t.plantId, t.at),
     index('consumption_scans_machine_idx').on(t.tenantId, t.machineId, t.at),
+    index('consumption_scans_order_idx').on(t.tenantId, t.productionOrderId),
+    index('consumption_scans_lot_idx').on(t.tenantId, t.materialId, t.lotId),
+    index('consumption_scans_location_idx').on(t.tenantId, t.plantId, t.locationId),
     check('consumption_scans_result_check', inList(t.result, consumptionScanResults)),
     foreignKey({
       name: 'consumption_scans_plant_fk',
