@@ -268,7 +268,7 @@ describe.runIf(hasChromium)('configuration engine in the web UI', () => {
     await form.getByRole('button', { name: 'Save field' }).click();
     await page.getByText('The field Net weight was saved. 1 stored value was checked.').waitFor();
     await page.getByRole('button', { name: 'Edit Net weight' }).click();
-    await page.getByText('History').click();
+    await page.getByText('History', { exact: true }).click();
     await page
       .getByText(/v\d+ · .* · Erin Engineer/)
       .first()

@@ -3,7 +3,8 @@ import { ADMIN_EMAIL, DEMO_PASSWORD, hasChromium, screenshotDir, signIn, useUiSt
 
 /*
  * The trace page (docs/materials.md, "Trace") on the demo: a supplier's lot code finds the demo's
- * cast-iron lot, its graph and table show it with its stock, and the direction lives in the URL.
+ * cast-iron lot, its graph and table show it and the product lots made from it, and the direction
+ * lives in the URL.
  */
 describe.runIf(hasChromium)('trace and recall in the web UI', () => {
   const ui = useUiStack();
@@ -18,10 +19,17 @@ describe.runIf(hasChromium)('trace and recall in the web UI', () => {
     await page.getByLabel('Supplier lot').fill('EN-88412');
     await page.getByRole('button', { name: 'Trace' }).click();
     await page.waitForURL(/supplierLot=EN-88412/);
-    await page.getByText('1 lot, 0 links, 0 orders, 0 shipments').waitFor();
+    // The demo's completed orders backflushed cast iron from this lot into a lot of each product.
+    await page.getByText('3 lots, 2 links, 2 orders, 0 shipments').waitFor();
     const row = page.getByRole('row', { name: /CI-2401/ });
     await row.waitFor();
     expect(await row.textContent()).toContain('RM-CAST-IRON');
+    for (const [lot, product] of [
+      ['PO-RIV-2026-00001', 'BRK-100'],
+      ['PO-RIV-2026-00005', 'HSG-310'],
+    ] as const) {
+      expect(await page.getByRole('row', { name: new RegExp(lot) }).textContent()).toContain(product);
+    }
     await page.getByLabel('Genealogy graph').getByText('CI-2401').waitFor();
     await page.getByText('Nothing made from it has been packed').waitFor();
 
