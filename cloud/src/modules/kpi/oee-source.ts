@@ -241,14 +241,13 @@ export async function loadKpiSources(tx: Sql, options: LoadOptions): Promise<Kpi
   const unknownAtStart = ids.filter((id) => sources.get(id)!.inherited === null);
   const firstKnown = durations
     ? await firstStateTimes(tx, unknownAtStart, range.start, Date.parse(end))
-    : new Map(
-        unknownAtStart.flatMap((id) =>
-          sources
-            .get(id)!
-            .events.slice(0, 1)
-            .map((e) => [id, e.time]),
-        ),
-      );
+    : new Map<string, number>();
+  if (!durations) {
+    for (const id of unknownAtStart) {
+      const first = sources.get(id)!.events[0];
+      if (first !== undefined) firstKnown.set(id, first.time);
+    }
+  }
   const cuts = cutsOf(options, shifts, downtimes, [...firstKnown.values()]);
   const cutTimes = cuts.map(iso);
 

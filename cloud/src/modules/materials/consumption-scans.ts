@@ -35,9 +35,6 @@ export interface ConsumeScan {
   fresh: boolean;
 }
 
-/** The materials an order may consume, or null when it does not say (any material but its own product). */
-export type OrderMaterials = (tx: Sql, productionOrderId: string) => Promise<ReadonlySet<string> | null>;
-
 type Result = tables.ConsumptionScanResult;
 
 interface Outcome {
@@ -67,7 +64,6 @@ const cs = tables.consumptionScans;
 export async function consumeAtMachines(
   call: StockCall,
   scans: readonly ConsumeScan[],
-  orderMaterials: OrderMaterials = plannedMaterials,
 ): Promise<Map<number, StationAnswer>> {
   const answers = new Map<number, StationAnswer>();
   const resent = scans.filter((s) => !s.fresh).map((s) => s.eventId);
@@ -93,13 +89,11 @@ export async function consumeAtMachines(
       continue;
     }
     if (scan.machineId === null) continue;
-    const outcome = await consumeOne(call, { ...scan, machineId: scan.machineId }, orderMaterials).catch(
-      (error: unknown) => {
-        if (error instanceof Refusal) return error.outcome;
-        if (error instanceof DomainError) return { result: 'wrong_lot' as const, message: error.message };
-        throw error;
-      },
-    );
+    const outcome = await consumeOne(call, { ...scan, machineId: scan.machineId }).catch((error: unknown) => {
+      if (error instanceof Refusal) return error.outcome;
+      if (error instanceof DomainError) return { result: 'wrong_lot' as const, message: error.message };
+      throw error;
+    });
     await call.tx.insert(cs).values({
       tenantId: call.principal.tenantId,
       plantId: scan.plantId,
@@ -209,11 +203,7 @@ async function scannedStock(tx: Sql, data: string, now: Date) {
   return { material: only.material, lot: only.lot, quantity: null };
 }
 
-async function consumeOne(
-  call: StockCall,
-  scan: ConsumeScan & { machineId: string },
-  orderMaterials: OrderMaterials,
-): Promise<Outcome> {
+async function consumeOne(call: StockCall, scan: ConsumeScan & { machineId: string }): Promise<Outcome> {
   const { tx } = call;
   const now = new Date();
   // A movement is never dated ahead of the cloud's clock (the ledger's rule); an edge clock may be.
@@ -230,7 +220,7 @@ async function consumeOne(
     throw error;
   });
   const stock = { ...at, materialId: material.id, lotId: scannedLot?.id ?? null };
-  const allowed = await orderMaterials(tx, order.id);
+  const allowed = await plannedMaterials(tx, order.id);
   const today = await plantToday(tx, scan.plantId, time);
   const rule = consumeRefusal({
     material,

@@ -8,11 +8,7 @@
 export { backflushOrder } from './backflush.js';
 export { balancesAsOf } from './balances.js';
 export { bomsRouter, orderMaterialsRouter } from './boms.router.js';
-export {
-  type ConsumeScan,
-  consumeAtMachines,
-  type OrderMaterials,
-} from './consumption-scans.js';
+export { type ConsumeScan, consumeAtMachines } from './consumption-scans.js';
 export { seedDemoMaterials } from './demo.js';
 export { inventoryRouter } from './inventory.router.js';
 export { materialsRouter } from './materials.router.js';
