@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import { describe, expect, it } from 'vitest';
-import { csvOptions, csvText } from './csv-writer.js';
+import { csvBytes, csvOptions } from './csv-writer.js';
 import type { Cell } from './sources.js';
 
 /*
@@ -75,6 +75,9 @@ const expected = (rows: Cell[][]) =>
     csvOptions,
   );
 
+/** The writer's bytes, read back as text. */
+const csvText = (rows: readonly (readonly Cell[])[]) => Buffer.concat(csvBytes(rows)).toString('utf8');
+
 describe('CSV text', () => {
   it('writes every kind of cell as csv-stringify does', () => {
     for (const cell of fixtures) expect(csvText([[cell]]), JSON.stringify(cell)).toBe(expected([[cell]]));
@@ -88,6 +91,14 @@ describe('CSV text', () => {
   });
 
   it('writes nothing for no rows', () => {
-    expect(csvText([])).toBe('');
+    expect(csvBytes([])).toEqual([]);
+  });
+
+  it('passes a buffer on when the next record may not fit, and takes records larger than one', () => {
+    const wide = 'é'.repeat(200_000);
+    const rows: Cell[][] = [['a', 1], [wide, '→'], ['b', 2], ...generated(2_000)];
+    const chunks = csvBytes(rows);
+    expect(chunks.length).toBeGreaterThanOrEqual(2);
+    expect(Buffer.concat(chunks).toString('utf8')).toBe(expected(rows));
   });
 });

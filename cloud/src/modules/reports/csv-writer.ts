@@ -9,7 +9,7 @@ import { headerOf, type ReportWriter, type WriterInput } from './writers.js';
  * values as computed (fractions for percentages, minutes for durations, UTC instants), no row cap.
  * A cell starting with = + - @ would run as a formula where the file is opened: it gets a leading '.
  *
- * csv-stringify defines the text: the header goes through it, and `csvText` below writes rows the
+ * csv-stringify defines the text: the header goes through it, and `csvRecord` below writes rows the
  * way csv-stringify writes them with `csvOptions` — the same bytes for every cell, which
  * csv-writer.test.ts checks against csv-stringify itself on every kind of cell. The rows do not go
  * through csv-stringify because its generic per-field work (casts, option lookups, a pair of arrays
@@ -39,22 +39,43 @@ export function csvField(cell: Cell): string {
   return NEEDS_QUOTES.test(text) ? `"${text.replace(QUOTE, '""')}"` : text;
 }
 
-/** The rows as CSV records, each ending in a line feed. */
-export function csvText(rows: readonly (readonly Cell[])[]): string {
-  let text = '';
-  for (const row of rows) {
-    let record = '';
-    for (let i = 0; i < row.length; i++) {
-      if (i > 0) record += ',';
-      record += csvField(row[i] as Cell);
-    }
-    text += `${record}\n`;
+/** One row as a CSV record, ending in a line feed. */
+export function csvRecord(row: readonly Cell[]): string {
+  let record = '';
+  for (let i = 0; i < row.length; i++) {
+    if (i > 0) record += ',';
+    record += csvField(row[i] as Cell);
   }
-  return text;
+  return `${record}\n`;
 }
 
-async function put(out: Writable, text: string): Promise<void> {
-  if (text !== '' && !out.write(text)) await once(out, 'drain');
+/** Room for a batch's records before a buffer is passed on and another begun. */
+const CHUNK_BYTES = 256 * 1024;
+
+/**
+ * The rows as CSV in UTF-8. Each record is encoded into a buffer as it is made: concatenating a
+ * batch into one string and encoding that cost three times as much, most of it flattening the
+ * concatenated string (docs/benchmarks.md, `reports`). A UTF-16 unit takes at most 3 bytes.
+ */
+export function csvBytes(rows: readonly (readonly Cell[])[]): Buffer[] {
+  const chunks: Buffer[] = [];
+  let chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  let used = 0;
+  for (const row of rows) {
+    const record = csvRecord(row);
+    if (used + record.length * 3 > chunk.length) {
+      if (used > 0) chunks.push(chunk.subarray(0, used));
+      chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, record.length * 3));
+      used = 0;
+    }
+    used += chunk.write(record, used);
+  }
+  if (used > 0) chunks.push(chunk.subarray(0, used));
+  return chunks;
+}
+
+async function put(out: Writable, data: string | Buffer): Promise<void> {
+  if (data.length > 0 && !out.write(data)) await once(out, 'drain');
 }
 
 export function csvWriter({ columns, out }: WriterInput): ReportWriter {
@@ -68,7 +89,7 @@ export function csvWriter({ columns, out }: WriterInput): ReportWriter {
         await header;
         header = null;
       }
-      await put(out, csvText(rows));
+      for (const chunk of csvBytes(rows)) await put(out, chunk);
     },
     async end() {
       if (header !== null) await header;
