@@ -61,6 +61,12 @@ export interface Database {
     batchRows: number,
     each: (rows: Record<string, unknown>[]) => Promise<void>,
   ) => Promise<void>;
+  /**
+   * Server only: one read-only transaction as plantline_app that sees one instant of the database
+   * (repeatable read), whose `readAlongside` reads run at the same time on other connections and
+   * see the same instant (parallel-reads.ts). Callers fall back to `transact` without it.
+   */
+  readonly transactReading?: <T>(scope: Scope, work: ScopedWork<T>) => Promise<T>;
   /** The owner connection itself, for migrations and tests. */
   readonly owner: Sql;
   close(): Promise<void>;

@@ -1,5 +1,6 @@
 export type { Database, DatabaseMode, Opening, Sql } from './database.js';
 export { type DatabaseConfig, migratedEmbeddedSnapshot, openDatabase } from './open.js';
+export { readAlongside } from './parallel-reads.js';
 export { rows } from './rows.js';
 export { APP_ROLE, type ScopeSetting, scopeSetting } from './scope.js';
 export { everyTenantId } from './tenants.js';

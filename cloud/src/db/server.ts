@@ -1,4 +1,5 @@
 import { migrationsFolder } from '@plantline/schema/migrations';
+import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { PgDialect } from 'drizzle-orm/pg-core';
@@ -6,6 +7,8 @@ import pg from 'pg';
 import QueryStream from 'pg-query-stream';
 import type { Logger } from 'pino';
 import type { Database, Sql } from './database.js';
+import { allowReadsAlongside } from './parallel-reads.js';
+import { rows } from './rows.js';
 import { APP_ROLE, runOpened, runScoped, scopeStatement } from './scope.js';
 
 export interface ServerDatabaseOptions {
@@ -55,6 +58,27 @@ export async function openServerDatabase(options: ServerDatabaseOptions): Promis
     // The login is plantline_app, and the opening statement sets the role too (scope.ts).
     transactOpened: (opening, work) => app.transaction((tx) => runOpened(tx, opening, work)),
     ownerTransact: (scope, work) => owner.transaction((tx) => runScoped(tx, scope, null, work)),
+    transactReading: (scope, work) =>
+      app.transaction(
+        async (tx) => {
+          const [exported] = await rows<{ id: string }>(tx, sql`select pg_export_snapshot() as id`);
+          const snapshot = exported?.id ?? '';
+          // The identifier is PostgreSQL's own (hex-hex-decimal); SET TRANSACTION SNAPSHOT takes no parameter.
+          if (!/^[0-9A-F]+-[0-9A-F]+-[0-9]+$/i.test(snapshot))
+            throw new Error(`unexpected snapshot id ${snapshot}`);
+          allowReadsAlongside(tx, (read) =>
+            app.transaction(
+              async (sibling) => {
+                await sibling.execute(sql.raw(`set transaction snapshot '${snapshot}'`));
+                return runScoped(sibling, scope, APP_ROLE, read);
+              },
+              { isolationLevel: 'repeatable read', accessMode: 'read only' },
+            ),
+          );
+          return runScoped(tx, scope, APP_ROLE, work);
+        },
+        { isolationLevel: 'repeatable read', accessMode: 'read only' },
+      ),
     cursor: async (scope, query, batchRows, each) => {
       const dialect = new PgDialect();
       const client = await appPool.connect();

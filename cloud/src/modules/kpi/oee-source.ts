@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { rows, type Sql } from '../../db/index.js';
+import { readAlongside, rows, type Sql } from '../../db/index.js';
 import type { Interval } from './intervals.js';
 import type { OeeInput, PlannedDowntime } from './oee.js';
 import type { CountRecord, IdealCycleTimes } from './quantities.js';
@@ -259,29 +259,37 @@ export async function loadKpiSources(tx: Sql, options: LoadOptions): Promise<Kpi
     tx,
     sql`select current_setting('jit') as jit, set_config('jit', 'off', true)`,
   );
-  if (durations) {
-    const found = await rows<StateDurationRow>(tx, stateDurationsSql(ids, start, end, cutTimes));
-    eventsFromDurations(found, cuts, (n) => sources.get(ids[n - 1]!)?.events);
-  }
-  if (options.counts !== false) {
-    await loadIdealCycleTimes(tx, ids, sources);
-    const counts = await rows<CountSumRow>(
-      tx,
-      options.rollup === false
-        ? sql`select machine_id::text as machine_id, product_code, ${msOf('min(time)')} as t,
-                     sum(good)::float8 as good, sum(scrap)::float8 as scrap
-                from production_counts
-               where machine_id = any(${sql.param(ids)}::uuid[])
-                 and time >= ${start}::timestamptz and time < ${end}::timestamptz
-               group by machine_id, product_code, width_bucket(time, ${sql.param(cutTimes)}::timestamptz[])
-               order by 1, 3`
-        : countSumsWithRollup(ids, start, end, cutTimes),
-    );
-    for (const c of counts) {
-      const own = sources.get(c.machine_id);
-      if (own === undefined) continue;
-      own.counts.push({ time: c.t, good: c.good, scrap: c.scrap, productCode: c.product_code });
-    }
+  // The counts are read alongside the state time: on a PostgreSQL server on another connection at
+  // the same instant, so the two sums run at once (db/parallel-reads.ts); elsewhere one after the other.
+  const counting =
+    options.counts === false
+      ? null
+      : readAlongside(tx, async (reader) => {
+          if (reader !== tx) await reader.execute(sql`select set_config('jit', 'off', true)`);
+          await loadIdealCycleTimes(reader, ids, sources);
+          return rows<CountSumRow>(
+            reader,
+            options.rollup === false
+              ? sql`select machine_id::text as machine_id, product_code, ${msOf('min(time)')} as t,
+                           sum(good)::float8 as good, sum(scrap)::float8 as scrap
+                      from production_counts
+                     where machine_id = any(${sql.param(ids)}::uuid[])
+                       and time >= ${start}::timestamptz and time < ${end}::timestamptz
+                     group by machine_id, product_code, width_bucket(time, ${sql.param(cutTimes)}::timestamptz[])
+                     order by 1, 3`
+              : countSumsWithRollup(ids, start, end, cutTimes),
+          );
+        });
+  // Awaited together, so a failure of either is never left unhandled while the other runs.
+  const [found, counts] = await Promise.all([
+    durations ? rows<StateDurationRow>(tx, stateDurationsSql(ids, start, end, cutTimes)) : null,
+    counting,
+  ]);
+  if (found !== null) eventsFromDurations(found, cuts, (n) => sources.get(ids[n - 1]!)?.events);
+  for (const c of counts ?? []) {
+    const own = sources.get(c.machine_id);
+    if (own === undefined) continue;
+    own.counts.push({ time: c.t, good: c.good, scrap: c.scrap, productCode: c.product_code });
   }
   await tx.execute(sql`select set_config('jit', ${jit?.jit ?? 'on'}, true)`);
   return {

@@ -76,19 +76,23 @@ describe.each(testEngines)('count rollup ($name engine)', (engine) => {
     cuts?: number[],
     states: 'events' | 'durations' = 'events',
   ) =>
-    database.db.transact(scopeA(), (tx) =>
-      loadKpiSources(tx, {
-        plantId: ids.plant,
-        machines: [
-          { id: ids.m1, lineId: ids.line },
-          { id: ids.m2, lineId: ids.line },
-        ],
-        range,
-        now,
-        rollup,
-        states,
-        ...(cuts === undefined ? {} : { cuts }),
-      }),
+    // Durations as a report run reads them: on a server, the counts on a second connection at the
+    // same instant (db/parallel-reads.ts); events as the API reads them, on one.
+    (states === 'durations' ? (database.db.transactReading ?? database.db.transact) : database.db.transact)(
+      scopeA(),
+      (tx) =>
+        loadKpiSources(tx, {
+          plantId: ids.plant,
+          machines: [
+            { id: ids.m1, lineId: ids.line },
+            { id: ids.m2, lineId: ids.line },
+          ],
+          range,
+          now,
+          rollup,
+          states,
+          ...(cuts === undefined ? {} : { cuts }),
+        }),
     );
 
   /**

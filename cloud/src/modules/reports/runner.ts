@@ -230,7 +230,9 @@ export class ReportRunner {
       if (source.kind === 'computed') {
         await this.#options.beforeBatch?.(execution.id);
         await checkpoint();
-        const found = await db.transact(runScope, (tx) => source.load(tx, context.sourceContext));
+        // One instant of the database, read on two connections where the engine can (db/parallel-reads.ts).
+        const reading = db.transactReading ?? db.transact;
+        const found = await reading(runScope, (tx) => source.load(tx, context.sourceContext));
         await checkpoint();
         const passing = found.filter((r) => rowPasses(r, filters)).map((r) => cellsOf(r, keys));
         await this.#setExpected(scope, execution.id, passing.length);
