@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Database } from './db/index.js';
 import type { AuditSigningKey } from './modules/audit/index.js';
+import type { BusRelay } from './modules/events/index.js';
 import type { LoginLimiter, PasswordConfirmations, SessionPolicy } from './modules/identity/index.js';
 import type { CodeCache } from './modules/ingest/index.js';
 import type { LiveKpiHubs } from './modules/kpi/index.js';
@@ -30,6 +31,11 @@ export interface AppDeps {
   codeCache: CodeCache;
   /** The demo's history backfill progress file (docs/demo.md), when this cloud runs the demo. */
   demoHistoryFile?: string;
+  /**
+   * Hands this instance's bus effects to the other cloud instances over the same PostgreSQL server
+   * and theirs to it (events/bus-relay.ts); null on the embedded engine. Stopped with the app.
+   */
+  relay: BusRelay | null;
   /** The live KPI hubs of this instance's plants; stopped with the app. */
   liveKpi: LiveKpiHubs;
   /** Notification email (docs/notifications.md); null when SMTP_URL is not set. Stopped with the app. */

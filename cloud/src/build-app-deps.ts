@@ -6,6 +6,7 @@ import type { AppDeps } from './app-deps.js';
 import type { Database } from './db/index.js';
 import { type AuditSigningKey, ephemeralSigningKey } from './modules/audit/index.js';
 import { changeOrderWorkflowEntity } from './modules/change-orders/index.js';
+import { startBusRelay } from './modules/events/index.js';
 import {
   LoginLimiter,
   type LoginLimiterOptions,
@@ -83,6 +84,7 @@ export function buildAppDeps(options: AppDepsOptions): AppDeps {
     trustProxy: options.trustProxy,
     bus,
     codeCache: createCodeCache(bus),
+    relay: startBusRelay({ db, bus, log }),
     liveKpi: LiveKpiHubs.of({ db, bus, log }),
     email:
       options.email === undefined
@@ -118,6 +120,7 @@ export function buildAppDeps(options: AppDepsOptions): AppDeps {
 
 /** Stops what the deps run; call it once the server is closed and before the database is. */
 export async function stopAppDeps(deps: AppDeps): Promise<void> {
+  await deps.relay?.stop();
   await deps.reports.stop();
   await deps.liveKpi.stop();
   await deps.email?.stop();

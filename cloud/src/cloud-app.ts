@@ -101,6 +101,7 @@ export async function startCloud(
         env.AUDIT_SIGNING_KEY ?? { path: join(env.dataDir, SIGNING_KEY_FILE), createIfMissing: true },
       ),
     });
+    await deps.relay?.ready;
     await syncShippedDashboards(db);
     const demo = env.DEMO_SEED
       ? await seedDemoTenant(db, {

@@ -28,6 +28,11 @@ export interface Opening<Found> {
   read(rows: Record<string, unknown>[]): { found: Found; scope: Scope | null };
 }
 
+export interface NoticeHandlers {
+  notice(payload: string): void;
+  connected(): void;
+}
+
 /**
  * One database, whichever engine runs it (docs/architecture.md, "The database"): the engine choice
  * stays behind this type, so the embedded engine can be swapped without touching its callers.
@@ -67,6 +72,12 @@ export interface Database {
    * see the same instant (parallel-reads.ts). Callers fall back to `transact` without it.
    */
   readonly transactReading?: <T>(scope: Scope, work: ScopedWork<T>) => Promise<T>;
+  /**
+   * Server only: LISTEN on `channel` over a connection of its own, reconnecting when it is lost;
+   * `connected` runs after every (re)connection, once listening — what was sent while the connection
+   * was down is not heard, so a listener catches up there. Resolves, once first listening, with the stop.
+   */
+  readonly listen?: (channel: string, handlers: NoticeHandlers) => Promise<() => Promise<void>>;
   /** The owner connection itself, for migrations and tests. */
   readonly owner: Sql;
   close(): Promise<void>;

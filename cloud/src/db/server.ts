@@ -7,6 +7,7 @@ import pg from 'pg';
 import QueryStream from 'pg-query-stream';
 import type { Logger } from 'pino';
 import type { Database, Sql } from './database.js';
+import { listenOn } from './listener.js';
 import { allowReadsAlongside } from './parallel-reads.js';
 import { rows } from './rows.js';
 import { APP_ROLE, runOpened, runScoped, scopeStatement } from './scope.js';
@@ -105,6 +106,7 @@ export async function openServerDatabase(options: ServerDatabaseOptions): Promis
         client.release();
       }
     },
+    listen: (channel, handlers) => listenOn(appUrl, channel, handlers, options.log),
     close: async () => {
       await Promise.all([ownerPool.end(), appPool.end()]);
     },

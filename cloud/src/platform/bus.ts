@@ -4,9 +4,10 @@ import type { Principal } from './principal.js';
 /*
  * The one typed, in-process event bus: cross-domain effects go through it, not direct calls
  * between modules. Effects are published after the producing transaction commits, so a listener
- * never sees something that is later rolled back. Across several cloud instances this is where
- * PostgreSQL LISTEN/NOTIFY would fan out; until then events.live
- * reads another instance's commits from the commit log (events.test.ts).
+ * never sees something that is later rolled back. Several cloud instances over one PostgreSQL server
+ * hear each other's effects through the bus relay (events/bus-relay.ts, docs/architecture.md,
+ * "Several cloud instances"): it is told of every local `emit` and `deliver`s what other instances
+ * emitted.
  */
 export interface BusEvents {
   /** Events stored by ingest: one committed batch of one tenant, `seq` its place in the commit log. */
@@ -63,6 +64,7 @@ type Handler<K extends BusEventName> = (payload: BusEvents[K]) => void;
 export class EventBus {
   // Keyed by name; each set holds handlers of that name's payload type (on() and emit() agree on K).
   private readonly handlers = new Map<BusEventName, Set<Handler<never>>>();
+  private readonly taps = new Set<(name: BusEventName, payload: BusEvents[BusEventName]) => void>();
 
   /** A failing listener must not stop the others, nor the producer. */
   constructor(private readonly onListenerError: (error: unknown, name: BusEventName) => void) {}
@@ -81,7 +83,20 @@ export class EventBus {
     };
   }
 
+  /** Publishes an effect of this instance: to its listeners and to whatever taps the bus (the relay). */
   emit<K extends BusEventName>(name: K, payload: BusEvents[K]): void {
+    this.deliver(name, payload);
+    for (const tap of this.taps) {
+      try {
+        tap(name, payload);
+      } catch (error) {
+        this.onListenerError(error, name);
+      }
+    }
+  }
+
+  /** Hands an effect another instance emitted to this instance's listeners only. */
+  deliver<K extends BusEventName>(name: K, payload: BusEvents[K]): void {
     const set = this.handlers.get(name);
     if (set === undefined) return;
     for (const handler of set) {
@@ -91,6 +106,14 @@ export class EventBus {
         this.onListenerError(error, name);
       }
     }
+  }
+
+  /** Is told of every `emit` (not of `deliver`) until the returned function is called. */
+  tap(listener: (name: BusEventName, payload: BusEvents[BusEventName]) => void): () => void {
+    this.taps.add(listener);
+    return () => {
+      this.taps.delete(listener);
+    };
   }
 
   listenerCount(name: BusEventName): number {

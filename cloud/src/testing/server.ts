@@ -52,6 +52,7 @@ export async function startTestServer(db: Database, options: TestServerOptions =
           },
     ...(options.reports === undefined ? {} : { reports: options.reports }),
   });
+  await deps.relay?.ready;
   await deps.reports.start();
   const server = await startHttpServer({
     deps,

@@ -79,6 +79,23 @@ export async function readLog(
   };
 }
 
+/**
+ * The events of one commit of the log, in their order, or null when the log no longer holds it
+ * (pruned). Read by the bus relay for a commit another cloud instance made (bus-relay.ts).
+ */
+export async function readCommit(tx: Sql, tenantId: string, seq: number): Promise<LiveEvent[] | null> {
+  const entries = await rows<EntryRow>(
+    tx,
+    sql`select c.seq, u.position::int as position, u.event_id::text as event_id, u.time::text as time, u.kind
+          from event_commits c
+          cross join lateral unnest(c.event_ids, c.times, c.kinds) with ordinality as u(event_id, time, kind, position)
+         where c.tenant_id = ${tenantId}::uuid and c.seq = ${seq}
+         order by u.position`,
+  );
+  if (entries.length === 0) return null;
+  return (await rows<EventRow>(tx, eventsOf(tenantId, {}, entries))).map(toLiveEvent);
+}
+
 function eventsOf(tenantId: string, filter: LiveFilter, entries: EntryRow[]): SQL {
   const column = <K extends keyof EntryRow>(key: K) => sql.param(entries.map((e) => e[key]));
   const where = (kind: LiveEvent['kind']) => {
