@@ -8,10 +8,11 @@ import { type AuditSigningKey, ephemeralSigningKey } from './modules/audit/index
 import { changeOrderWorkflowEntity } from './modules/change-orders/index.js';
 import { startBusRelay } from './modules/events/index.js';
 import {
-  LoginLimiter,
+  InMemoryLoginLimiter,
   type LoginLimiterOptions,
   PasswordConfirmations,
   type SessionPolicy,
+  SharedLoginLimiter,
 } from './modules/identity/index.js';
 import { createCodeCache } from './modules/ingest/index.js';
 import { LiveKpiHubs } from './modules/kpi/index.js';
@@ -31,6 +32,11 @@ export interface AppDepsOptions {
   readonly version: string;
   readonly sessionPolicy: SessionPolicy;
   readonly loginLimits: LoginLimiterOptions;
+  /**
+   * true for a serving instance: relay bus effects to and from the other instances on the same
+   * PostgreSQL server (events/bus-relay.ts). Contexts built for a single call leave it off.
+   */
+  readonly relay?: boolean;
   readonly cookieSecure: boolean | undefined;
   readonly trustProxy: boolean;
   /** The demo's history progress file (docs/demo.md), when this cloud runs the demo. */
@@ -78,13 +84,17 @@ export function buildAppDeps(options: AppDepsOptions): AppDeps {
     log,
     version: options.version,
     sessionPolicy: options.sessionPolicy,
-    loginLimiter: new LoginLimiter(options.loginLimits),
+    // On a server every instance counts sign-in attempts in the database (login-limiter-shared.ts).
+    loginLimiter:
+      db.mode === 'server'
+        ? new SharedLoginLimiter(db, options.loginLimits)
+        : new InMemoryLoginLimiter(options.loginLimits),
     passwordConfirmations: new PasswordConfirmations(),
     cookieSecure: options.cookieSecure,
     trustProxy: options.trustProxy,
     bus,
     codeCache: createCodeCache(bus),
-    relay: startBusRelay({ db, bus, log }),
+    relay: options.relay === true ? startBusRelay({ db, bus, log }) : null,
     liveKpi: LiveKpiHubs.of({ db, bus, log }),
     email:
       options.email === undefined

@@ -65,6 +65,7 @@ export async function startCloud(
       db,
       log,
       version: cloudVersion,
+      relay: true,
       sessionPolicy: {
         idleMs: env.SESSION_IDLE_MINUTES * 60_000,
         maxMs: env.SESSION_MAX_HOURS * 3_600_000,

@@ -33,6 +33,7 @@ export async function startTestServer(db: Database, options: TestServerOptions =
     db,
     log: testLog,
     version: 'test',
+    relay: true,
     sessionPolicy: { idleMs: 3_600_000, maxMs: 86_400_000, rotateMs: 900_000, ...options.sessionPolicy },
     loginLimits: {
       windowMs: 900_000,

@@ -114,6 +114,24 @@ export const sessions = pgTable(
   ],
 );
 
+/**
+ * Sign-in attempts counted against the limits (docs/security.md, "Sign-in"), shared by every cloud
+ * instance on a PostgreSQL server: one row per attempt and limit it counts against. `keyHash` is the
+ * SHA-256 of the limit's key (an account, an address, or both), so the table holds no email or
+ * address. Not a tenant table: attempts are counted before anyone knows the tenant.
+ */
+export const loginAttempts = pgTable(
+  'login_attempts',
+  {
+    id: idColumn(),
+    keyHash: text('key_hash').notNull(),
+    /** The attempt a success takes back; one attempt has a row per limit. */
+    attemptId: uuid('attempt_id').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('login_attempts_key_at_idx').on(t.keyHash, t.at), index('login_attempts_at_idx').on(t.at)],
+);
+
 /** The permission catalogue, synchronised from code at every migration run (see permissions.ts). */
 export const permissions = pgTable('permissions', {
   key: text('key').primaryKey(),

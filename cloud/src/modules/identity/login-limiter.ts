@@ -7,13 +7,16 @@
  * - per address over all accounts: one client trying many accounts.
  *
  * An attempt is counted as a failure when it is reserved, before its password is checked, and only
- * a success takes it back. Checking and counting happen in one synchronous step, so concurrent or
+ * a success takes it back. Checking and counting happen in one step (synchronous in the process, under
+ * advisory locks in the database), so concurrent or
  * batched attempts can never evaluate more passwords than the limits allow. Attempts for unknown
  * accounts count too, so the limiter does not reveal which accounts exist; refused attempts do not
  * count, so retrying while blocked does not extend the block.
  *
- * State is per process. Several cloud instances each enforce the limits (an attacker gets at most
- * instances × limit attempts per window); a shared store is the step if that is not enough.
+ * This class keeps the counts in the process: the embedded engine is one process. On a PostgreSQL
+ * server every cloud instance counts in the database instead (SharedLoginLimiter,
+ * login-limiter-shared.ts), so several instances behind a load balancer enforce one set of limits.
+ * Both answer alike (login-limiter.test.ts runs the same cases on each).
  */
 export interface LoginLimiterOptions {
   windowMs: number;
@@ -24,9 +27,33 @@ export interface LoginLimiterOptions {
 }
 
 /** An allowed attempt is reserved: it stays counted as a failure unless `succeeded()` is called. */
-export type LoginAttempt = { allowed: true; succeeded(): void } | { allowed: false; retryAfterMs: number };
+export type LoginAttempt =
+  | { allowed: true; succeeded(): Promise<void> }
+  | { allowed: false; retryAfterMs: number };
 
-export class LoginLimiter {
+/** The sign-in limits, wherever they are counted. */
+export interface LoginLimiter {
+  reserve(account: string, address: string): Promise<LoginAttempt>;
+  /**
+   * Whether a refused attempt on this account is the first since the window began: the audit trail
+   * records that one (login.ts), so a client hammering a blocked account cannot flood its tenant's
+   * trail with an entry per request.
+   */
+  firstRefusalInWindow(account: string): Promise<boolean>;
+}
+
+/** The limit keys of an attempt, each with its maximum, and the key that marks a refusal. */
+export function limitKeys(options: LoginLimiterOptions, account: string, address: string) {
+  const email = account.toLowerCase();
+  return {
+    pair: { key: `pair:${address}:${email}`, max: options.maxFailuresPerAccountAndAddress },
+    account: { key: `account:${email}`, max: options.maxFailuresPerAccount },
+    address: { key: `address:${address}`, max: options.maxFailuresPerAddress },
+    refused: refusedKey(email),
+  };
+}
+
+export class InMemoryLoginLimiter implements LoginLimiter {
   private readonly failures = new Map<string, number[]>();
   private readonly now: () => number;
 
@@ -34,15 +61,15 @@ export class LoginLimiter {
     this.now = options.now ?? Date.now;
   }
 
-  reserve(account: string, address: string): LoginAttempt {
-    const email = account.toLowerCase();
-    const pair = `pair:${address}:${email}`;
-    const accountKey = `account:${email}`;
-    const addressKey = `address:${address}`;
+  async reserve(account: string, address: string): Promise<LoginAttempt> {
+    const keys = limitKeys(this.options, account, address);
+    const pair = keys.pair.key;
+    const accountKey = keys.account.key;
+    const addressKey = keys.address.key;
     const limits: [string, number][] = [
-      [pair, this.options.maxFailuresPerAccountAndAddress],
-      [accountKey, this.options.maxFailuresPerAccount],
-      [addressKey, this.options.maxFailuresPerAddress],
+      [pair, keys.pair.max],
+      [accountKey, keys.account.max],
+      [addressKey, keys.address.max],
     ];
     const retryAfterMs = Math.max(...limits.map(([key, max]) => this.waitFor(key, max)));
     if (retryAfterMs > 0) return { allowed: false, retryAfterMs };
@@ -52,10 +79,10 @@ export class LoginLimiter {
     return {
       allowed: true,
       // A correct password clears the account's failures; the address keeps its record of others.
-      succeeded: () => {
+      succeeded: async () => {
         this.failures.delete(pair);
         this.failures.delete(accountKey);
-        this.failures.delete(refusedKey(email));
+        this.failures.delete(keys.refused);
         const kept = this.failures.get(addressKey) ?? [];
         const index = kept.indexOf(at);
         if (index >= 0) kept.splice(index, 1);
@@ -64,12 +91,7 @@ export class LoginLimiter {
     };
   }
 
-  /**
-   * Whether a refused attempt on this account is the first since the window began: the audit trail
-   * records that one (login.ts), so a client hammering a blocked account cannot flood its tenant's
-   * trail with an entry per request.
-   */
-  firstRefusalInWindow(account: string): boolean {
+  async firstRefusalInWindow(account: string): Promise<boolean> {
     const key = refusedKey(account.toLowerCase());
     if (this.recent(key).length > 0) return false;
     this.failures.set(key, [this.now()]);

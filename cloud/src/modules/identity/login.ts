@@ -46,9 +46,9 @@ export async function login(
   request: RequestInfo,
 ): Promise<SignedInUser & { session: NewSession }> {
   // Reserved before the password is looked at: concurrent attempts each take a place (login-limiter.ts).
-  const attempt = deps.loginLimiter.reserve(input.email, request.ip);
+  const attempt = await deps.loginLimiter.reserve(input.email, request.ip);
   if (!attempt.allowed) {
-    if (deps.loginLimiter.firstRefusalInWindow(input.email)) {
+    if (await deps.loginLimiter.firstRefusalInWindow(input.email)) {
       await recordRefusal(
         deps,
         input.email,
@@ -75,7 +75,7 @@ export async function login(
     );
     throw new DomainError('unauthenticated', INVALID_CREDENTIALS);
   }
-  attempt.succeeded();
+  await attempt.succeeded();
 
   // The session, the last sign-in time and the entry that records them commit together.
   const scope = { tenantId: account.tenant_id, userId: account.user_id, plantIds: [] };

@@ -82,9 +82,10 @@ export async function verifySigner(
   }
   const limiter = ctx.deps.loginLimiter;
   const key = `signing:${userId}`;
-  const attempt = limiter.reserve(key, key);
+  const attempt = await limiter.reserve(key, key);
   if (!attempt.allowed) {
-    if (limiter.firstRefusalInWindow(key)) keepFailure(ctx, entity, input.entityId, 'too many attempts');
+    if (await limiter.firstRefusalInWindow(key))
+      keepFailure(ctx, entity, input.entityId, 'too many attempts');
     const minutes = Math.max(1, Math.ceil(attempt.retryAfterMs / 60_000));
     throw new DomainError(
       'throttled',
@@ -111,7 +112,7 @@ export async function verifySigner(
     keepFailure(ctx, entity, input.entityId, passwordOk ? 'wrong email' : 'wrong password');
     throw new DomainError('invalid', PASSWORD_NOT_CORRECT, { password: PASSWORD_NOT_CORRECT });
   }
-  attempt.succeeded();
+  await attempt.succeeded();
   if (session !== null && !confirmed) {
     confirmations?.remember(session, input.password, requirement.idleMinutes * 60_000);
   }
