@@ -19,6 +19,7 @@ import type { OutboxStatus } from './outbox/outbox-status';
 import { PrintJobRunner } from './printing/print-jobs';
 import { PrinterClient } from './printing/printer-client';
 import type { EdgeStatus } from './status/edge-status';
+import { StatusAuth, statusCredentials } from './status/status-auth';
 import { StatusServer } from './status/status-server';
 import { StatusUrlFile } from './status/status-url-file';
 import { UnitGroup } from './unit';
@@ -107,6 +108,8 @@ function buildEdge(env: EdgeEnv, log: Logger) {
     host: env.statusHost,
     port: env.statusPort,
     log: log.child({ unit: 'status' }),
+    auth: new StatusAuth(statusCredentials(env)),
+    getDeadLetters: () => deadLetters.recent(),
     getStatus: (): EdgeStatus => ({
       name: env.name,
       version: EDGE_VERSION,

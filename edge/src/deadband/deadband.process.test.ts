@@ -56,7 +56,9 @@ async function setUp() {
 }
 
 async function status(edge: EdgeProcess) {
-  return edgeStatusSchema.parse(await (await fetch(edge.statusUrl)).json());
+  // The edge has an API key, so its status port asks for it (status/status-auth.ts).
+  const headers = { authorization: `Bearer ${FAKE_CLOUD_KEY}` };
+  return edgeStatusSchema.parse(await (await fetch(edge.statusUrl, { headers })).json());
 }
 
 const base = Date.now() - 60_000;
