@@ -3,7 +3,11 @@ import { changeOrdersRouter } from './modules/change-orders/index.js';
 import { configRouter } from './modules/config/index.js';
 import { dashboardsRouter } from './modules/dashboards/index.js';
 import { demoRouter } from './modules/demo/index.js';
-import { deviceCredentialsRouter } from './modules/devices/index.js';
+import {
+  deviceCredentialsRouter,
+  edgeTelemetryDeadbands,
+  telemetryDeadbandsRouter,
+} from './modules/devices/index.js';
 import { eventsRouter } from './modules/events/index.js';
 import { apiKeysRouter, authRouter, edgeRouter, usersRouter } from './modules/identity/index.js';
 import { ingestRouter } from './modules/ingest/index.js';
@@ -26,7 +30,7 @@ import { searchRouter } from './modules/search/index.js';
 import { settingsRouter } from './modules/settings/index.js';
 import { tenancyRouter } from './modules/tenancy/index.js';
 import { workflowRouter } from './modules/workflow/index.js';
-import { router } from './trpc/procedures.js';
+import { mergeRouters, router } from './trpc/procedures.js';
 
 /** The whole API. Each domain contributes one router; the web and the edge import its type. */
 export const appRouter = router({
@@ -35,8 +39,10 @@ export const appRouter = router({
   rbac: rbacRouter,
   apiKeys: apiKeysRouter,
   deviceCredentials: deviceCredentialsRouter,
+  telemetryDeadbands: telemetryDeadbandsRouter,
   tenancy: tenancyRouter,
-  edge: edgeRouter,
+  // What an edge asks for with its key; each module contributes the part of its configuration it owns.
+  edge: mergeRouters(edgeRouter, router({ telemetryDeadbands: edgeTelemetryDeadbands })),
   masterdata: masterdataRouter,
   production: productionRouter,
   quality: qualityRouter,

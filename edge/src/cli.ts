@@ -1,9 +1,10 @@
 #!/usr/bin/env -S npx tsx
 import { parseArgs } from 'node:util';
-import { EdgeEnvError, loadEdgeEnv } from './env';
+import { type EdgeEnv, EdgeEnvError, loadEdgeEnv } from './env';
 import { edgeStatusSchema } from './status/edge-status';
 import { formatStatus } from './status/format-status';
 import { localUrl } from './status/listen';
+import { statusAuthorization, statusCredentials } from './status/status-auth';
 import { readStatusUrl } from './status/status-url-file';
 
 const USAGE = `Usage: plantline-edge status [--url http://127.0.0.1:8090] [--json]
@@ -11,6 +12,9 @@ const USAGE = `Usage: plantline-edge status [--url http://127.0.0.1:8090] [--jso
   --url   the edge's status endpoint; default: the URL the running edge wrote to its data dir,
           else EDGE_STATUS_HOST:EDGE_STATUS_PORT (127.0.0.1:8090)
   --json  print the raw status document
+
+When the edge has an API key or a local login (EDGE_API_KEY, EDGE_MQTT_USERNAME/EDGE_MQTT_PASSWORD), its
+status port asks for them; this command sends those of its own environment.
 
 Exit code 0 when the edge answered, 1 when it did not (or the environment is invalid), 2 on wrong usage.
 `;
@@ -28,18 +32,36 @@ async function main(argv: string[]): Promise<number> {
   }
   if (args.positionals.length !== 1 || args.positionals[0] !== 'status') return fail(USAGE, 2);
 
+  // With --url the environment may belong to another edge, or be incomplete: then no credentials.
+  let env: EdgeEnv | undefined;
+  try {
+    env = loadEdgeEnv();
+  } catch (err) {
+    if (!(err instanceof EdgeEnvError) || args.values.url === undefined) {
+      return fail(err instanceof Error ? err.message : String(err), 1);
+    }
+  }
   let url: string;
   try {
-    url = toStatusUrl(args.values.url ?? (await defaultStatusUrl()));
+    url = toStatusUrl(args.values.url ?? (await defaultStatusUrl(env!)));
   } catch (err) {
-    if (err instanceof EdgeEnvError) return fail(err.message, 1);
     return fail(`--url: ${err instanceof Error ? err.message : String(err)}`, 2);
   }
 
   let body: string;
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(3000) });
+    const authorization = env && statusAuthorization(statusCredentials(env));
+    const response = await fetch(url, {
+      signal: AbortSignal.timeout(3000),
+      ...(authorization ? { headers: { authorization } } : {}),
+    });
     body = await response.text();
+    if (response.status === 401) {
+      return fail(
+        `the edge at ${url} asks for its credentials: run this with its EDGE_API_KEY, or EDGE_MQTT_USERNAME and EDGE_MQTT_PASSWORD, set`,
+        1,
+      );
+    }
     if (!response.ok) return fail(`the edge at ${url} answered HTTP ${response.status}`, 1);
   } catch (err) {
     const reason = err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err);
@@ -69,8 +91,7 @@ function parse(argv: string[]) {
   });
 }
 
-async function defaultStatusUrl(): Promise<string> {
-  const env = loadEdgeEnv();
+async function defaultStatusUrl(env: EdgeEnv): Promise<string> {
   return (await readStatusUrl(env.dataDir)) ?? localUrl(env.statusHost, env.statusPort);
 }
 

@@ -4,6 +4,8 @@ export { type EdgeIdentity, edgeIdentitySchema } from './cloud/cloud-contract';
 export { CloudLink, type CloudLinkOptions } from './cloud/cloud-link';
 export { type CloudStatus, cloudStatusSchema } from './cloud/cloud-status';
 export { DeadLetterStore } from './dead-letter/dead-letter-store';
+export { DeadbandFilter } from './deadband/deadband';
+export { DeadbandSync } from './deadband/deadband-sync';
 export { DeviceAuth } from './devices/device-auth';
 export { type EdgeReadyMessage, isEdgeReadyMessage } from './edge-ready';
 export { type EdgeEnv, EdgeEnvError, edgeEnvKeys, loadEdgeEnv } from './env';

@@ -49,7 +49,9 @@ async function setUp(vars: Record<string, string> = {}) {
 }
 
 async function status(edge: EdgeProcess) {
-  return edgeStatusSchema.parse(await (await fetch(edge.statusUrl)).json());
+  // The edge has an API key, so its status port asks for it (status/status-auth.ts).
+  const headers = { authorization: `Bearer ${FAKE_CLOUD_KEY}` };
+  return edgeStatusSchema.parse(await (await fetch(edge.statusUrl, { headers })).json());
 }
 
 /** `marksResends`: resends carry DUP = 1 as the spec requires; mqtt.js alone would not (mqtt-devices.ts). */
@@ -97,7 +99,10 @@ describe('edge ingest (processes)', () => {
     expect(during.deadLetters).toMatchObject({ count: 40, lastReason: 'payload is not JSON' });
     expect(during.broker).toMatchObject({ mode: 'embedded', connectedDevices: 1 });
     expect(during.outbox?.oldestAgeS).toBeGreaterThanOrEqual(0);
-    const cli = await runToExit('src/cli.ts', ['status'], { EDGE_DATA_DIR: dataDir });
+    const cli = await runToExit('src/cli.ts', ['status'], {
+      EDGE_DATA_DIR: dataDir,
+      EDGE_API_KEY: FAKE_CLOUD_KEY,
+    });
     expect(cli.stdout).toMatch(/outbox +400 event\(s\) waiting/);
     expect(cli.stdout).toMatch(/dead +40 dead letter\(s\), last: payload is not JSON/);
     expect(cli.stdout).toMatch(/uplink +backing-off/);

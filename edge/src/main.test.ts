@@ -64,6 +64,13 @@ describe('edge process', () => {
     expect(status.uptimeS).toBeGreaterThanOrEqual(0);
   });
 
+  it('serves its page to anyone when it has neither a login nor an API key to ask for', async () => {
+    const response = await fetch(edge.statusUrl.replace(/\/status$/, '/'));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await response.text()).toContain('Edge edge-under-test');
+  });
+
   it('answers /healthz, and 404 with JSON elsewhere', async () => {
     const base = edge.statusUrl.replace(/\/status$/, '');
     expect(await getJson(`${base}/healthz`)).toEqual({ status: 200, body: { status: 'ok' } });

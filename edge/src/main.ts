@@ -2,6 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CloudLink } from './cloud/cloud-link';
 import { DeadLetterStore } from './dead-letter/dead-letter-store';
+import { DeadbandFilter } from './deadband/deadband';
+import { DeadbandSync } from './deadband/deadband-sync';
 import { CredentialSync } from './devices/credential-sync';
 import { DeviceAuth } from './devices/device-auth';
 import type { EdgeReadyMessage } from './edge-ready';
@@ -17,6 +19,7 @@ import type { OutboxStatus } from './outbox/outbox-status';
 import { PrintJobRunner } from './printing/print-jobs';
 import { PrinterClient } from './printing/printer-client';
 import type { EdgeStatus } from './status/edge-status';
+import { StatusAuth, statusCredentials } from './status/status-auth';
 import { StatusServer } from './status/status-server';
 import { StatusUrlFile } from './status/status-url-file';
 import { UnitGroup } from './unit';
@@ -39,7 +42,15 @@ function buildEdge(env: EdgeEnv, log: Logger) {
     log: log.child({ unit: 'outbox' }),
   });
   const deadLetters = new DeadLetterStore({ dir: env.dataDir, log: log.child({ unit: 'dead-letters' }) });
-  const ingress = new Ingress({ outbox, deadLetters });
+  const deadband = new DeadbandFilter();
+  const deadbandSync = new DeadbandSync({
+    cloudUrl: env.cloudUrl,
+    apiKey: env.apiKey,
+    dataDir: env.dataDir,
+    filter: deadband,
+    log: log.child({ unit: 'telemetry-deadbands' }),
+  });
+  const ingress = new Ingress({ outbox, deadLetters, deadband });
   const deviceAuth = new DeviceAuth({
     localLogin:
       env.mqttUsername !== undefined && env.mqttPassword !== undefined
@@ -97,6 +108,8 @@ function buildEdge(env: EdgeEnv, log: Logger) {
     host: env.statusHost,
     port: env.statusPort,
     log: log.child({ unit: 'status' }),
+    auth: new StatusAuth(statusCredentials(env)),
+    getDeadLetters: () => deadLetters.recent(),
     getStatus: (): EdgeStatus => ({
       name: env.name,
       version: EDGE_VERSION,
@@ -109,6 +122,7 @@ function buildEdge(env: EdgeEnv, log: Logger) {
       outbox: outboxStatus(outbox),
       rates: { receivedPerS: ingress.stats().receivedPerS, sentPerS: uplink.status().sentPerS },
       ingress: ingress.stats(),
+      deadband: deadbandSync.status(),
       deadLetters: deadLetters.stats(),
       uplink: uplink.status(),
       ...(printJobs ? { printJobs: printJobs.status() } : {}),
@@ -121,7 +135,8 @@ function buildEdge(env: EdgeEnv, log: Logger) {
   const mqttUrlFile = new MqttUrlFile({ dataDir: env.dataDir, getMqttUrl: () => broker.status().url });
   // Order matters: the stores open before anything writes to them, the ingress reloads its resend index
   // from the outbox, devices are let in only then, and stop runs in reverse, so the broker stops taking
-  // messages before the outbox closes. Device logins are read from disk before devices are let in.
+  // messages before the outbox closes. Device logins and telemetry deadbands are read from disk before
+  // devices are let in.
   // Print jobs stop before the printer client, so a job at a printer finishes and is reported.
   // The status server reads the others; the URL file advertises a server that is up.
   const units = new UnitGroup(
@@ -132,6 +147,7 @@ function buildEdge(env: EdgeEnv, log: Logger) {
       cloudLink,
       uplink,
       ...(credentialSync ? [credentialSync] : []),
+      deadbandSync,
       broker,
       ...(printerClient && printJobs ? [printerClient, printJobs] : []),
       mqttUrlFile,

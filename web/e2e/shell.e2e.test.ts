@@ -54,6 +54,7 @@ describe.runIf(hasChromium)('app shell, command palette and overview', () => {
       'Device logins',
       'Plants & lines',
       'Production master data',
+      'Telemetry deadbands',
       'Audit trail',
       'Settings',
     ]);

@@ -150,6 +150,7 @@ export async function e2eBenchmark() {
     );
     edge = await startDemoEdge({ name: 'bench-edge', cloudUrl: cloud.url, cloudDataDir, edgeDataDir });
     const statusUrl = edge.statusUrl;
+    const statusHeaders = edge.statusHeaders;
 
     const admin = await signIn(cloud.url, env.DEMO_ADMIN_EMAIL, ADMIN_PASSWORD);
     const plants = await admin.trpc.tenancy.plants.list.query();
@@ -220,7 +221,8 @@ export async function e2eBenchmark() {
     let lastStatus: EdgeStatus | undefined;
     const pollStatus = async () => {
       try {
-        const status = edgeStatusSchema.parse(await (await fetch(statusUrl)).json());
+        const response = await fetch(statusUrl, { headers: statusHeaders });
+        const status = edgeStatusSchema.parse(await response.json());
         lastStatus = status;
         maxBacklog = Math.max(maxBacklog, status.outbox?.backlogEvents ?? 0);
         process.stderr.write(

@@ -32,6 +32,8 @@ export interface CloudProcess extends ChildHandle {
 export interface EdgeProcess extends ChildHandle {
   statusUrl: string;
   mqttUrl: string;
+  /** What its status port asks for: an edge with an API key lets only that key read its status. */
+  statusHeaders: Record<string, string>;
 }
 
 /** Only the variables a test sets reach a child, so a developer's own settings cannot leak in. */
@@ -126,7 +128,14 @@ export async function startEdgeProcess(vars: Record<string, string>, timeoutMs =
     throw error;
   });
   if (ready.mqttUrl === null) throw new Error('the edge runs no embedded broker');
-  return { ...handle, statusUrl: ready.statusUrl, mqttUrl: ready.mqttUrl } satisfies EdgeProcess;
+  const apiKey = vars.EDGE_API_KEY;
+  const statusHeaders: Record<string, string> = apiKey ? { authorization: `Bearer ${apiKey}` } : {};
+  return {
+    ...handle,
+    statusUrl: ready.statusUrl,
+    mqttUrl: ready.mqttUrl,
+    statusHeaders,
+  } satisfies EdgeProcess;
 }
 
 /**

@@ -157,7 +157,7 @@ export class Stack {
   }
 
   async edgeStatus(): Promise<EdgeStatus> {
-    const response = await fetch(this.edge.statusUrl);
+    const response = await fetch(this.edge.statusUrl, { headers: this.edge.statusHeaders });
     return edgeStatusSchema.parse(await response.json());
   }
 

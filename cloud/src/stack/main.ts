@@ -110,8 +110,13 @@ async function main() {
         );
       }
     }
+    // The edge's page asks for the edge's API key once it has one (docs/device-integration.md).
+    const edgePage = (edge.ready.statusUrl ?? '').replace(/\/status$/, '/');
+    const signIn = edgeEnv.EDGE_API_KEY
+      ? ` (any user name; the password is the edge's API key${existsSync(keyFile) ? `, in ${keyFile}` : ''})`
+      : '';
     process.stdout.write(
-      `  Edge status: ${edge.ready.statusUrl}\n  Open ${cloud.ready.url} in a browser. Ctrl-C stops everything.\n\n`,
+      `  Edge page: ${edgePage}${signIn}\n  Open ${cloud.ready.url} in a browser. Ctrl-C stops everything.\n\n`,
     );
   } catch (error) {
     // A child that exits because Ctrl-C arrived during start-up is not a failure.

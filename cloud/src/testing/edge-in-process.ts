@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import {
+  DeadbandFilter,
+  DeadbandSync,
   DeadLetterStore,
   DeviceAuth,
   EmbeddedBroker,
@@ -14,18 +16,31 @@ import type { Logger } from 'pino';
  * A plant edge inside the test's process, built from the same units as the edge's main.ts: the
  * embedded MQTT broker (anonymous devices allowed), the ingress, the outbox and dead letters on disk
  * in `dataDir`, and the uplink sending to `cloudUrl` with an edge key and publishing the stations'
- * answers on the broker. Stop it before the cloud.
+ * answers on the broker. With `deadbandSyncMs` it also fetches the telemetry deadbands of its key's
+ * plants at that interval and applies them at the ingress. Stop it before the cloud.
  */
 export async function startEdgeInProcess(options: {
   cloudUrl: string;
   apiKey: string;
   dataDir: string;
   log: Logger;
+  deadbandSyncMs?: number;
 }) {
   const { log, dataDir } = options;
   const outbox = new Outbox({ dir: join(dataDir, 'outbox'), maxBytes: 1 << 30, log });
   const deadLetters = new DeadLetterStore({ dir: dataDir, log });
-  const ingress = new Ingress({ outbox, deadLetters });
+  const deadband = options.deadbandSyncMs === undefined ? undefined : new DeadbandFilter();
+  const deadbandSync =
+    deadband &&
+    new DeadbandSync({
+      cloudUrl: options.cloudUrl,
+      apiKey: options.apiKey,
+      dataDir,
+      filter: deadband,
+      log,
+      intervalMs: options.deadbandSyncMs,
+    });
+  const ingress = new Ingress({ outbox, deadLetters, deadband });
   const broker = new EmbeddedBroker({
     host: '127.0.0.1',
     port: 0,
@@ -42,7 +57,10 @@ export async function startEdgeInProcess(options: {
     log,
     answers: broker,
   });
-  const units = new UnitGroup([outbox, ingress, deadLetters, uplink, broker], log);
+  const units = new UnitGroup(
+    [outbox, ingress, deadLetters, uplink, ...(deadbandSync ? [deadbandSync] : []), broker],
+    log,
+  );
   await units.start();
-  return { url: broker.url!, uplink, ingress, deadLetters, stop: () => units.stop() };
+  return { url: broker.url!, uplink, ingress, deadLetters, deadbandSync, stop: () => units.stop() };
 }

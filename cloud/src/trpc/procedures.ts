@@ -365,3 +365,4 @@ export const permittedSubscription = (permission: Permission) =>
 export const permittedWaitingProcedure = (permission: Permission) =>
   checked.meta({ access: permission, waits: true }).use(requireWaiter);
 export const router = t.router;
+export const mergeRouters = t.mergeRouters;

@@ -5,7 +5,10 @@ import {
   type PrintResultReport,
   printJobsSchema,
   printResultAnswerSchema,
+  type TelemetryDeadbandSet,
+  telemetryDeadbandSetSchema,
 } from '@plantline/schema';
+import type { z } from 'zod';
 import {
   cloudHealthSchema,
   type EdgeIdentity,
@@ -73,18 +76,41 @@ export async function fetchWhoami(
   return { ok: true, identity: identity.data };
 }
 
-export type DeviceCredentialsResult =
-  | { ok: true; set: DeviceCredentialSet }
-  | { ok: false; rejected: boolean; error: string };
+export type DeviceCredentialsResult = EdgeQueryResult<DeviceCredentialSet>;
 
 /** The cloud's `edge.deviceCredentials`: the device logins of this key's plants, hashed. */
-export async function fetchDeviceCredentials(
+export function fetchDeviceCredentials(
   cloudUrl: string,
   apiKey: string,
   options: RequestOptions,
 ): Promise<DeviceCredentialsResult> {
+  return fetchEdgeQuery(cloudUrl, apiKey, 'edge.deviceCredentials', deviceCredentialSetSchema, options);
+}
+
+/** The cloud's `edge.telemetryDeadbands`: the deadband rules of this key's plants. */
+export function fetchTelemetryDeadbands(
+  cloudUrl: string,
+  apiKey: string,
+  options: RequestOptions,
+): Promise<EdgeQueryResult<TelemetryDeadbandSet>> {
+  return fetchEdgeQuery(cloudUrl, apiKey, 'edge.telemetryDeadbands', telemetryDeadbandSetSchema, options);
+}
+
+export type EdgeQueryResult<T> = { ok: true; value: T } | { ok: false; rejected: boolean; error: string };
+
+/**
+ * A query of the cloud's `edge` router that hands an edge its configuration, as a plain GET with the
+ * key, parsed with the shared contract at this boundary.
+ */
+export async function fetchEdgeQuery<T>(
+  cloudUrl: string,
+  apiKey: string,
+  procedure: string,
+  schema: z.ZodType<T>,
+  options: RequestOptions,
+): Promise<EdgeQueryResult<T>> {
   const answer = await getJson(
-    `${cloudUrl}/trpc/edge.deviceCredentials`,
+    `${cloudUrl}/trpc/${procedure}`,
     { authorization: `Bearer ${apiKey}` },
     options,
   );
@@ -95,11 +121,11 @@ export async function fetchDeviceCredentials(
   }
   if ('error' in envelope.data) {
     const { message, data } = envelope.data.error;
-    return describeTrpcError(data?.code ?? `HTTP ${answer.httpStatus}`, message, 'edge.deviceCredentials');
+    return describeTrpcError(data?.code ?? `HTTP ${answer.httpStatus}`, message, procedure);
   }
-  const set = deviceCredentialSetSchema.safeParse(envelope.data.result.data);
-  if (!set.success) return { ok: false, rejected: false, error: 'unexpected device credentials shape' };
-  return { ok: true, set: set.data };
+  const value = schema.safeParse(envelope.data.result.data);
+  if (!value.success) return { ok: false, rejected: false, error: `unexpected ${procedure} shape` };
+  return { ok: true, value: value.data };
 }
 
 export type PrintJobsResult =

@@ -26,6 +26,9 @@ export interface DeadLetterStats {
 /** Enough to see what a device sent; a device flooding megabyte payloads must not fill the disk. */
 export const PAYLOAD_KEEP_BYTES = 4096;
 
+/** The newest dead letters kept in memory for the edge's page, from disk at start and as they come. */
+export const RECENT_DEAD_LETTERS = 20;
+
 export interface DeadLetterStoreOptions {
   dir: string;
   /** The current file is rotated to dead-letters.1.jsonl (replacing the older one) beyond this size. */
@@ -46,6 +49,8 @@ export class DeadLetterStore implements Unit {
   #count = 0;
   #sinceStart = 0;
   #last: DeadLetter | undefined;
+  /** Oldest first, at most RECENT_DEAD_LETTERS. */
+  #recent: DeadLetter[] = [];
   #pending: { line: string; resolve: () => void; reject: (err: Error) => void }[] = [];
   #flushing: Promise<void> | undefined;
 
@@ -60,6 +65,7 @@ export class DeadLetterStore implements Unit {
     for (const file of [`${this.path}.1`, this.path]) {
       const text = await readFile(file, 'utf8').catch(() => '');
       this.#count += countLines(text);
+      for (const letter of lastLetters(text, RECENT_DEAD_LETTERS)) this.#remember(letter);
     }
     this.#bytes = await stat(this.path).then(
       (s) => s.size,
@@ -87,6 +93,7 @@ export class DeadLetterStore implements Unit {
     this.#count++;
     this.#sinceStart++;
     this.#last = entry;
+    this.#remember(entry);
     this.options.log.warn({ topic: entry.topic, reason: entry.reason, source: entry.source }, 'dead letter');
     return new Promise<void>((resolve, reject) => {
       this.#pending.push({ line: `${JSON.stringify(entry)}\n`, resolve, reject });
@@ -104,6 +111,16 @@ export class DeadLetterStore implements Unit {
       lastAt: this.#last?.at ?? null,
       file: this.path,
     };
+  }
+
+  /** The newest dead letters, newest first (RECENT_DEAD_LETTERS at most), for the edge's page. */
+  recent(): DeadLetter[] {
+    return this.#recent.toReversed();
+  }
+
+  #remember(letter: DeadLetter): void {
+    this.#recent.push(letter);
+    if (this.#recent.length > RECENT_DEAD_LETTERS) this.#recent.shift();
   }
 
   async #flush(): Promise<void> {
@@ -133,6 +150,22 @@ export class DeadLetterStore implements Unit {
     this.#fd = await open(this.path, 'a');
     this.#bytes = 0;
   }
+}
+
+/** The last `limit` whole lines of a dead-letter file that parse; a line cut by a crash is skipped. */
+function lastLetters(text: string, limit: number): DeadLetter[] {
+  const letters: DeadLetter[] = [];
+  const lines = text.split('\n');
+  for (let i = lines.length - 1; i >= 0 && letters.length < limit; i--) {
+    const line = lines[i]!;
+    if (line === '') continue;
+    try {
+      letters.push(JSON.parse(line) as DeadLetter);
+    } catch {
+      // Half a line: the edge stopped while writing it, and the letter was never acknowledged.
+    }
+  }
+  return letters.reverse();
 }
 
 function countLines(text: string): number {

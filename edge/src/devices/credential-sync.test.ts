@@ -106,7 +106,7 @@ describe('CredentialSync', () => {
     expect(edge.sync.status()).toMatchObject({
       source: 'none',
       credentials: 0,
-      lastError: 'unexpected device credentials shape',
+      lastError: 'unexpected edge.deviceCredentials shape',
     });
     expect(await connects(edge.url, login)).toBe(false);
   });

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DeadLetterStore } from '../dead-letter/dead-letter-store';
+import { DeadbandFilter } from '../deadband/deadband';
 import { createLogger } from '../logger';
 import { Outbox, OutboxFullError } from '../outbox/outbox';
 import { eventsOnDisk } from '../testing/outbox-on-disk';
@@ -57,7 +58,10 @@ afterEach(async () => {
 });
 
 /** The ingress on a real outbox in `dir`, as main.ts wires it (origins reloaded at start). */
-async function ingressOnDisk(dir: string, options: { maxBytes?: number; maxAgeMs?: number } = {}) {
+async function ingressOnDisk(
+  dir: string,
+  options: { maxBytes?: number; maxAgeMs?: number; deadband?: DeadbandFilter } = {},
+) {
   const window = { maxEntries: 1000, maxAgeMs: options.maxAgeMs ?? 60_000 };
   const outbox = new Outbox({
     dir: join(dir, 'outbox'),
@@ -66,7 +70,7 @@ async function ingressOnDisk(dir: string, options: { maxBytes?: number; maxAgeMs
     log,
   });
   const deadLetters = new DeadLetterStore({ dir, log });
-  const ingress = new Ingress({ outbox, deadLetters, resendWindow: window });
+  const ingress = new Ingress({ outbox, deadLetters, resendWindow: window, deadband: options.deadband });
   const units = new UnitGroup([outbox, ingress, deadLetters], log);
   await units.start();
   let stopped = false;
@@ -166,5 +170,64 @@ describe('Ingress resend recognition', () => {
     const second = await ingressOnDisk(dir, { maxAgeMs: 200 });
     expect(await second.ingress.accept(COUNT, count(2), from(2, true))).toBe('resend');
     expect(await second.ingress.accept(COUNT, count(1), from(1, true))).toBe('stored');
+  });
+});
+
+describe('Ingress with telemetry deadbands', () => {
+  const TELEMETRY = 'plantline/v1/RIV/L1/M1/telemetry';
+  const telemetry = (values: Record<string, number>, second: number) =>
+    Buffer.from(JSON.stringify({ values, ts: `2026-11-24T11:59:${String(second).padStart(2, '0')}Z` }));
+  const band = () => {
+    const filter = new DeadbandFilter();
+    filter.replaceRules([
+      {
+        plant: 'RIV',
+        line: null,
+        machine: null,
+        metric: null,
+        mode: 'absolute',
+        deadband: 1,
+        heartbeatS: 30,
+      },
+    ]);
+    return filter;
+  };
+  const at = (second: number) => new Date(Date.parse('2026-11-24T11:59:00Z') + second * 1000 + 500);
+
+  it('stores the values that leave the band, acknowledges the rest unstored, and never filters counts', async () => {
+    const edge = await ingressOnDisk(await newDir(), { deadband: band() });
+    const accept = (payload: Buffer, second: number, packetId: number) =>
+      edge.ingress.accept(TELEMETRY, payload, from(packetId, false), at(second));
+    expect(await accept(telemetry({ temp: 50, rpm: 1000 }, 0), 0, 1)).toBe('stored');
+    expect(await accept(telemetry({ temp: 50.5, rpm: 1000 }, 1), 1, 2)).toBe('suppressed');
+    expect(await accept(telemetry({ temp: 50.9, rpm: 1200 }, 2), 2, 3)).toBe('stored');
+    // The heartbeat, per series: temp is unchanged but 31 s after its last kept value, rpm only 29 s.
+    expect(await accept(telemetry({ temp: 50, rpm: 1200 }, 31), 31, 4)).toBe('stored');
+    for (let n = 0; n < 3; n++)
+      expect(await edge.ingress.accept(COUNT, count(1), from(10 + n, false))).toBe('stored');
+    const stored = await edge.stored();
+    expect(stored.map((event) => event.payload)).toEqual([
+      { values: { temp: 50, rpm: 1000 }, ts: '2026-11-24T11:59:00Z' },
+      { values: { rpm: 1200 }, ts: '2026-11-24T11:59:02Z' },
+      { values: { temp: 50 }, ts: '2026-11-24T11:59:31Z' },
+      { good: 1, scrap: 0 },
+      { good: 1, scrap: 0 },
+      { good: 1, scrap: 0 },
+    ]);
+    expect(edge.ingress.stats()).toMatchObject({ receivedTotal: 7, storedTotal: 6, suppressedTotal: 1 });
+  });
+
+  it('does not judge the resend of telemetry the outbox refused against itself', async () => {
+    const filter = band();
+    const edge = await ingressOnDisk(await newDir(), { maxBytes: 100, deadband: filter });
+    const payload = telemetry({ temp: 50 }, 0);
+    await expect(edge.ingress.accept(TELEMETRY, payload, from(5, false), at(0))).rejects.toThrow(
+      OutboxFullError,
+    );
+    // Were its value remembered as kept, this would be acknowledged as suppressed and lost.
+    await expect(edge.ingress.accept(TELEMETRY, payload, from(5, true), at(1))).rejects.toThrow(
+      OutboxFullError,
+    );
+    expect(filter.stats()).toMatchObject({ samplesReceived: 2, samplesSuppressed: 0, series: 0 });
   });
 });

@@ -9,6 +9,7 @@ import {
   resolveEventTime,
 } from '@plantline/schema';
 import type { DeadLetterStore } from '../dead-letter/dead-letter-store';
+import type { DeadbandFilter } from '../deadband/deadband';
 import type { Outbox } from '../outbox/outbox';
 import { RateMeter } from '../rate';
 import type { Unit } from '../unit';
@@ -27,8 +28,12 @@ import {
 /** A device message larger than this is refused: every valid payload is far smaller. */
 export const MAX_PAYLOAD_BYTES = 64 * 1024;
 
-/** 'resend': a repeat of a message already stored, acknowledged again and not stored (resend-index.ts). */
-export type IngressOutcome = 'stored' | 'dead-letter' | 'ignored' | 'resend';
+/**
+ * 'resend': a repeat of a message already stored, acknowledged again and not stored (resend-index.ts).
+ * 'suppressed': telemetry none of whose values left its deadband (deadband/deadband.ts), acknowledged
+ * and not stored.
+ */
+export type IngressOutcome = 'stored' | 'dead-letter' | 'ignored' | 'resend' | 'suppressed';
 
 export interface IngressStats {
   receivedTotal: number;
@@ -38,6 +43,8 @@ export interface IngressStats {
   refusedTotal: number;
   /** Publishes with DUP = 1 recognised as repeats of stored messages: acknowledged, not stored again. */
   resendsRecognisedTotal: number;
+  /** Telemetry messages whose every value was within its deadband: acknowledged, not stored. */
+  suppressedTotal: number;
   receivedPerS: number;
 }
 
@@ -57,6 +64,7 @@ export class Ingress implements Unit {
     deadLetteredTotal: 0,
     refusedTotal: 0,
     resendsRecognisedTotal: 0,
+    suppressedTotal: 0,
   };
   #resends: ResendIndex;
 
@@ -64,6 +72,8 @@ export class Ingress implements Unit {
     private readonly deps: {
       outbox: Outbox;
       deadLetters: DeadLetterStore;
+      /** Telemetry deadbands from the cloud; without it every value is stored. */
+      deadband?: DeadbandFilter;
       resendWindow?: ResendIndexOptions;
     },
   ) {
@@ -111,7 +121,19 @@ export class Ingress implements Unit {
         return 'resend';
       }
     }
-    const event = toEnvelope(topic, payload, receivedAt);
+    let event = toEnvelope(topic, payload, receivedAt);
+    // Telemetry only: states, counts and scans always travel (docs/device-integration.md).
+    let filtered: { values: Record<string, number> } | undefined;
+    if (this.deps.deadband && !('reason' in event) && event.kind === 'telemetry') {
+      const values = this.deps.deadband.filter(event, event.payload.values, Date.parse(event.ts));
+      if (values === undefined) {
+        if (from) this.#resends.forget(from.client, from.packetId);
+        this.#stats.suppressedTotal++;
+        return 'suppressed';
+      }
+      if (values !== event.payload.values) event = { ...event, payload: { ...event.payload, values } };
+      filtered = { values };
+    }
     try {
       if ('reason' in event) {
         if (from) this.#resends.forget(from.client, from.packetId);
@@ -145,6 +167,8 @@ export class Ingress implements Unit {
       return 'stored';
     } catch (err) {
       this.#stats.refusedTotal++;
+      // Not stored: the resend of these values must be kept, not judged against themselves.
+      if (filtered && !('reason' in event)) this.deps.deadband?.release(event, Object.keys(filtered.values));
       throw err;
     }
   }

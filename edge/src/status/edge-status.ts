@@ -37,6 +37,22 @@ export const edgeStatusSchema = z.object({
       refusedTotal: z.number(),
       /** Newer than the section: optional so the CLI still reads an older edge's status. */
       resendsRecognisedTotal: z.number().optional(),
+      /** Telemetry messages whose every value was within its deadband (deadband/deadband.ts). */
+      suppressedTotal: z.number().optional(),
+    })
+    .optional(),
+  /** Telemetry deadbands from the cloud and what they saved (deadband/deadband-sync.ts). */
+  deadband: z
+    .object({
+      source: z.enum(['none', 'disk', 'cloud']),
+      syncedAt: z.string().nullable(),
+      lastError: z.string().nullable(),
+      rules: z.number(),
+      samplesReceived: z.number(),
+      samplesSuppressed: z.number(),
+      messagesSuppressed: z.number(),
+      series: z.number(),
+      metrics: z.array(z.object({ name: z.string(), received: z.number(), suppressed: z.number() })),
     })
     .optional(),
   deadLetters: z

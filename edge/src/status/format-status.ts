@@ -58,6 +58,7 @@ function describeIngress(status: EdgeStatus): string[] {
     if (outbox.error) lines.push(`          FAILING: ${outbox.error} (restart the edge)`);
   }
   if (rates) lines.push(`rates     ${rates.receivedPerS}/s received, ${rates.sentPerS}/s sent`);
+  if (status.deadband) lines.push(`deadband  ${describeDeadband(status.deadband)}`);
   if (uplink) {
     const eta =
       uplink.etaS === null
@@ -80,14 +81,30 @@ function describeIngress(status: EdgeStatus): string[] {
   return lines;
 }
 
-function formatBytes(bytes: number): string {
+function describeDeadband(deadband: NonNullable<EdgeStatus['deadband']>): string {
+  const { rules, source, samplesReceived, samplesSuppressed, lastError } = deadband;
+  const from = source === 'none' ? 'none set' : `${rules} rule(s) from the ${source}`;
+  const saved = `${samplesSuppressed} of ${samplesReceived} telemetry value(s) suppressed (${savedPercent(deadband)})`;
+  return `${from}; ${saved}${lastError ? ` (last sync error: ${lastError})` : ''}`;
+}
+
+/** The share of telemetry values the deadbands kept off the outbox and the uplink. */
+export function savedPercent({
+  samplesReceived,
+  samplesSuppressed,
+}: NonNullable<EdgeStatus['deadband']>): string {
+  if (samplesReceived === 0) return '0 %';
+  return `${Math.round((samplesSuppressed / samplesReceived) * 1000) / 10} %`;
+}
+
+export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KiB`;
   if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
   return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
 }
 
-function formatDuration(seconds: number): string {
+export function formatDuration(seconds: number): string {
   const s = Math.max(0, Math.floor(seconds));
   if (s < 60) return `${s}s`;
   if (s < 3600) return `${Math.floor(s / 60)}m ${s % 60}s`;

@@ -1,6 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gunzipSync } from 'node:zlib';
-import type { DeviceCredentialSet, EventEnvelope, IngestResult, StationAnswer } from '@plantline/schema';
+import type {
+  DeviceCredentialSet,
+  EventEnvelope,
+  IngestResult,
+  StationAnswer,
+  TelemetryDeadbandSet,
+} from '@plantline/schema';
 import { serveOnLoopback } from './local-http-server';
 
 export const FAKE_CLOUD_KEY = 'plk_test_edge';
@@ -23,6 +29,8 @@ export interface FakeCloudState {
   maxEvents: number;
   /** What edge.deviceCredentials answers; undefined: 404, as from a cloud without it. */
   deviceCredentials: DeviceCredentialSet | undefined;
+  /** What edge.telemetryDeadbands answers; undefined: 404, as from a cloud without it. */
+  telemetryDeadbands: TelemetryDeadbandSet | undefined;
   /** A station's answer to a scan event, sent beside its result (stored and duplicate alike). */
   answer: (event: EventEnvelope) => StationAnswer | undefined;
   /** How long the push numbered `push` (from 1) takes before it is stored: batches then overlap. */
@@ -54,6 +62,7 @@ export async function startFakeCloud() {
     refuseBatch: () => undefined,
     maxEvents: 5000,
     deviceCredentials: undefined,
+    telemetryDeadbands: undefined,
     answer: () => undefined,
     delayMs: () => 0,
     failAfterStore: () => false,
@@ -93,6 +102,9 @@ async function handle(state: FakeCloudState, req: IncomingMessage, res: ServerRe
   }
   if (req.url === '/trpc/edge.deviceCredentials' && state.deviceCredentials !== undefined) {
     return reply(200, { result: { data: state.deviceCredentials } });
+  }
+  if (req.url === '/trpc/edge.telemetryDeadbands' && state.telemetryDeadbands !== undefined) {
+    return reply(200, { result: { data: state.telemetryDeadbands } });
   }
   if (req.url !== '/trpc/ingest.push' || req.method !== 'POST')
     return trpcError(404, 'NOT_FOUND', 'no such procedure');

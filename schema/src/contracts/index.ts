@@ -4,5 +4,6 @@ export * from './payloads.js';
 export * from './print-jobs.js';
 export * from './quick-envelope.js';
 export * from './station-answers.js';
+export * from './telemetry-deadbands.js';
 export * from './timestamps.js';
 export * from './topics.js';

@@ -75,11 +75,14 @@ export const scanPayload = z.strictObject({
   ts: deviceTimestamp.optional(),
 });
 
+/** A telemetry value's name, e.g. `spindle_temp_c`; also what a deadband rule names (telemetry-deadbands.ts). */
+export const TELEMETRY_NAME_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+
 export const telemetryPayload = z.strictObject({
   /** Named numeric readings taken at the same moment, e.g. { "spindle_temp_c": 61.2 }. */
   values: z
     .record(
-      z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'value names are 1–64 of A–Z a–z 0–9 _ . -'),
+      z.string().regex(TELEMETRY_NAME_PATTERN, 'value names are 1–64 of A–Z a–z 0–9 _ . -'),
       z.number().finite(),
     )
     .refine((v) => Object.keys(v).length > 0 && Object.keys(v).length <= 100, 'send 1 to 100 values'),

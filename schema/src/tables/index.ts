@@ -24,6 +24,7 @@ export * from './settings.js';
 export * from './shipments.js';
 export * from './station-tasks.js';
 export * from './stock-scans.js';
+export * from './telemetry-deadbands.js';
 export * from './transfers.js';
 export * from './workflow.js';
 export * from './workflow-decisions.js';

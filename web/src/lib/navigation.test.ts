@@ -41,6 +41,7 @@ describe('navigationFor', () => {
           '/admin/device-logins',
           '/admin/plants',
           '/admin/production',
+          '/admin/telemetry-deadbands',
           '/admin/audit',
           '/admin/settings',
         ],
@@ -54,7 +55,7 @@ describe('navigationFor', () => {
       ['plant-floor', ['Overview', 'My tasks', 'KPI board', 'Dashboards', 'Production orders']],
       ['logistics', ['On-time delivery']],
       ['reports', ['Reports', 'Report runs']],
-      ['administration', ['Plants & lines', 'Production master data', 'Settings']],
+      ['administration', ['Plants & lines', 'Production master data', 'Telemetry deadbands', 'Settings']],
     ]);
   });
 
@@ -161,6 +162,7 @@ describe('matchPages', () => {
   it('finds a page by a keyword or its group', () => {
     expect(hrefs('shifts')).toEqual(['/admin/production']);
     expect(hrefs('mqtt')).toEqual(['/admin/device-logins']);
+    expect(hrefs('heartbeat')).toEqual(['/admin/telemetry-deadbands']);
     expect(hrefs('administration')).toContain('/admin/roles');
   });
 

@@ -283,6 +283,14 @@ export const NAV_PAGES: readonly NavPage[] = [
   },
   {
     group: 'administration',
+    label: 'Telemetry deadbands',
+    href: '/admin/telemetry-deadbands',
+    // Part of a machine's configuration: readers of master data see the rules, engineers change them.
+    anyOf: ['masterdata.read'],
+    keywords: ['edge', 'sensors', 'heartbeat', 'filter', 'readings'],
+  },
+  {
+    group: 'administration',
     label: 'Audit trail',
     href: '/admin/audit',
     anyOf: ['audit.read'],

@@ -3,14 +3,8 @@ import { DEVICE_SCRYPT, type DeviceCredentialSet, tables } from '@plantline/sche
 import { and, asc, desc, eq, isNull } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Sql } from '../../db/index.js';
-import {
-  audit,
-  canSeePlant,
-  DomainError,
-  notFound,
-  type Principal,
-  unlessTaken,
-} from '../../platform/index.js';
+import { audit, DomainError, notFound, type Principal, unlessTaken } from '../../platform/index.js';
+import { resolveDeviceScope } from './device-scope.js';
 
 /**
  * MQTT logins for devices on an edge's embedded broker (schema/src/tables/device-credentials.ts).
@@ -36,34 +30,7 @@ export interface NewDeviceCredential {
 
 export async function createDeviceCredential(tx: Sql, principal: Principal, input: NewDeviceCredential) {
   const { plantId, lineId, machineId } = input;
-  // RLS shows only plants in the caller's reach; the check in code says so before the database would.
-  if (!canSeePlant(principal, plantId)) throw notFound('Plant');
-  const [plant] = await tx
-    .select({ code: tables.plants.code })
-    .from(tables.plants)
-    .where(eq(tables.plants.id, plantId));
-  if (plant === undefined) throw notFound('Plant');
-  let lineCode: string | null = null;
-  if (lineId !== undefined) {
-    const [line] = await tx
-      .select({ code: tables.lines.code })
-      .from(tables.lines)
-      .where(and(eq(tables.lines.id, lineId), eq(tables.lines.plantId, plantId)));
-    if (line === undefined) throw notFound('Line');
-    lineCode = line.code;
-  }
-  let machineCode: string | null = null;
-  if (machineId !== undefined) {
-    if (lineId === undefined) {
-      throw new DomainError('invalid', 'A machine scope needs its line', { lineId: 'Choose the line' });
-    }
-    const [machine] = await tx
-      .select({ code: tables.machines.code })
-      .from(tables.machines)
-      .where(and(eq(tables.machines.id, machineId), eq(tables.machines.lineId, lineId)));
-    if (machine === undefined) throw notFound('Machine');
-    machineCode = machine.code;
-  }
+  const { plantCode, lineCode, machineCode } = await resolveDeviceScope(tx, principal, input);
   const password = randomBytes(24).toString('base64url');
   const [created] = await unlessTaken(
     tx
@@ -88,7 +55,7 @@ export async function createDeviceCredential(tx: Sql, principal: Principal, inpu
     entityId: created!.id,
     entityLabel: input.username,
     plantId,
-    after: { username: input.username, plant: plant.code, line: lineCode, machine: machineCode },
+    after: { username: input.username, plant: plantCode, line: lineCode, machine: machineCode },
   });
   return { id: created!.id, username: input.username, password, createdAt: created!.createdAt };
 }

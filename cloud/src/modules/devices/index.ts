@@ -1,2 +1,3 @@
 export { createDeviceCredential } from './device-credentials.js';
 export { deviceCredentialsRouter, edgeDeviceCredentials } from './device-credentials.router.js';
+export { edgeTelemetryDeadbands, telemetryDeadbandsRouter } from './telemetry-deadbands.router.js';

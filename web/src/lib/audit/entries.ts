@@ -8,6 +8,7 @@ export const ENTITY_TYPE_LABELS: Readonly<Record<string, string>> = {
   role: 'Role',
   api_key: 'API key',
   device_credential: 'Device login',
+  telemetry_deadband: 'Telemetry deadband',
   plant: 'Plant',
   area: 'Area',
   line: 'Line',
@@ -110,6 +111,8 @@ export function recordHref(record: EntryRecord, permissions: readonly string[]):
       return may('apikeys.manage') ? '/admin/api-keys' : null;
     case 'device_credential':
       return may('devices.manage') ? '/admin/device-logins' : null;
+    case 'telemetry_deadband':
+      return may('masterdata.read') ? '/admin/telemetry-deadbands' : null;
     case 'plant':
       return may('plants.read', 'masterdata.read') ? plantPage(record.entityId) : null;
     case 'area':
