@@ -10,7 +10,12 @@ import { type RunningServer, startHttpServer, type WebHandler } from './http/ser
 import { defaultWebBuildDir, loadWebHandler } from './http/web-ui.js';
 import { loadSigningKey, SIGNING_KEY_FILE, scheduleAuditCheck } from './modules/audit/index.js';
 import { syncShippedDashboards } from './modules/dashboards/index.js';
-import { type DemoCredentials, scheduleDemoReports, seedDemoTenant } from './modules/demo/index.js';
+import {
+  type DemoCredentials,
+  scheduleDemoReports,
+  seedDemoTenant,
+  writeDemoLineOrders,
+} from './modules/demo/index.js';
 import { scheduleRollupRefresh } from './modules/kpi/index.js';
 import { scheduleSilentPrints } from './modules/labels/index.js';
 import { scheduleShiftHorizon } from './modules/production/index.js';
@@ -116,6 +121,8 @@ export async function startCloud(
           app: deps,
         })
       : null;
+    // What each demo line is making, for `pnpm start`'s simulators (docs/demo.md, "Materials and stock").
+    if (demo !== null) await writeDemoLineOrders(db, env.dataDir);
     const web =
       options.web !== undefined
         ? options.web

@@ -87,8 +87,12 @@ describe.runIf(hasChromium)('scan-driven stock', () => {
     expect(await lotRow.locator('td').nth(2).textContent()).toBe('25.5 kg');
     await page.screenshot({ path: `${screenshotDir}/stock.png`, fullPage: true });
 
-    // The lot's link opens its movements: received, then moved out of GR and into RM-01.
-    await lotRow.getByRole('link', { name: 'SUP-4711' }).click();
+    // The lot's code opens its page; its history link opens its movements: received, then moved out
+    // of GR and into RM-01.
+    expect(await lotRow.getByRole('link', { name: 'SUP-4711' }).getAttribute('href')).toMatch(
+      /^\/materials\/lots\/[0-9a-f-]{36}$/,
+    );
+    await lotRow.getByRole('link', { name: 'History' }).click();
     await page.getByRole('heading', { level: 1, name: 'Movement history' }).waitFor();
     const rows = page.getByRole('table', { name: 'Movements' }).locator('tbody tr');
     await rows.first().waitFor();

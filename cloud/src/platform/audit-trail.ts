@@ -134,6 +134,31 @@ export function audit(tx: Sql, change: AuditChange): void {
   });
 }
 
+let savepoints = 0;
+
+/**
+ * Runs `work` in a savepoint of the transaction `tx`: when it throws, what it wrote and the audit
+ * entries it recorded are undone and the error is rethrown, while the transaction itself goes on
+ * (PostgreSQL manual, SAVEPOINT). For a part that may fail on its own without costing the rest, such
+ * as booking counted parts beside the counts that ingest stores (docs/materials.md, "Counted
+ * production"). `work` uses `tx` itself, so it records its audit entries on the same trail.
+ */
+export async function withSavepoint<T>(tx: Sql, work: () => Promise<T>): Promise<T> {
+  const trail = trailOf(tx);
+  const recorded = trail.pending.length;
+  const name = sql.raw(`plantline_part_${++savepoints}`);
+  await tx.execute(sql`savepoint ${name}`);
+  try {
+    const result = await work();
+    await tx.execute(sql`release savepoint ${name}`);
+    return result;
+  } catch (error) {
+    await tx.execute(sql`rollback to savepoint ${name}`);
+    trail.pending.splice(recorded);
+    throw error;
+  }
+}
+
 /** How many times audit() was called in this transaction (the API's unaudited-write guard). */
 export function auditCalls(tx: Sql): number {
   return trails.get(tx)?.calls ?? 0;

@@ -25,6 +25,7 @@ export {
   audit,
   auditCalls,
   describeAuditCaller,
+  withSavepoint,
 } from './audit-trail.js';
 export {
   type AccessHolder,

@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEMO_HISTORY_FILE, DEMO_PLANTS, demoHistoryProgress } from '@plantline/schema';
 import { loadCloudEnv } from '../env.js';
-import { DEMO_DEVICE_FILE, type DemoDeviceLogins } from '../modules/demo/index.js';
+import {
+  DEMO_DEVICE_FILE,
+  DEMO_LINE_ORDERS_FILE,
+  type DemoDeviceLogins,
+  type DemoLineOrders,
+} from '../modules/demo/index.js';
 
 /*
  * `pnpm start`: the whole demo stack as real processes — the cloud (with the built web UI on its
@@ -90,11 +95,21 @@ async function main() {
       const logins = existsSync(deviceFile)
         ? (JSON.parse(readFileSync(deviceFile, 'utf8')) as DemoDeviceLogins)
         : {};
+      // Each line's end counts for the order the cloud has in progress there, so the counts go into
+      // that order's lot (docs/demo.md, "Materials and stock"); the cloud wrote them as it started.
+      const ordersFile = join(env.dataDir, DEMO_LINE_ORDERS_FILE);
+      const orders = existsSync(ordersFile)
+        ? (JSON.parse(readFileSync(ordersFile, 'utf8')) as DemoLineOrders)
+        : {};
       for (const plant of DEMO_PLANTS) {
         const login = logins[plant.code];
+        const lineOrders = orders[plant.code];
         const simulator = fork(
           simulatorMain,
-          ['--broker', edge.ready.mqttUrl, '--plant', plant.code, '--shift-zone', plant.timezone],
+          [
+            ...['--broker', edge.ready.mqttUrl, '--plant', plant.code, '--shift-zone', plant.timezone],
+            ...(lineOrders === undefined ? [] : ['--orders', JSON.stringify(lineOrders)]),
+          ],
           {
             execArgv: ['--import', 'tsx'],
             stdio: 'inherit',

@@ -53,6 +53,8 @@ interface Machine {
   state: State;
   stateUntil: number;
   order: number;
+  /** The plant's own order the machine works on, until it has made its good parts; then its own numbers. */
+  named: { number: string; product: string; left: number } | null;
   partsInOrder: number;
   nextPartAt: number;
   nextTelemetryAt: number;
@@ -64,6 +66,20 @@ export interface PlantModelOptions {
   shiftPhaseMs?: number;
   /** The number of the first production order (orders are PO-<plant>-<number>). */
   firstOrder?: number;
+  /**
+   * Per line code, the order the plant has in progress there: the line's last machine counts its
+   * parts for it (its number and product) until it has made `quantity` good ones, then changes over
+   * and goes on with its own order numbers (docs/demo.md, "Materials and stock").
+   */
+  orders?: Readonly<Record<string, LineOrder>>;
+}
+
+/** An order of the plant's, as its line is told to make it. */
+export interface LineOrder {
+  number: string;
+  product: string;
+  /** Good parts still to make. */
+  quantity: number;
 }
 
 /**
@@ -90,22 +106,29 @@ export class PlantModel {
         const profile = line.profiles?.[code];
         const character = profile?.character ?? TYPICAL_CHARACTER;
         const products = line.products ?? DEFAULT_PRODUCTS;
+        const isLast = index === line.machines.length - 1;
+        const given = isLast ? options.orders?.[line.code] : undefined;
+        const named = given === undefined || given.quantity <= 0 ? null : { ...given, left: given.quantity };
+        const idealCycleMs = Math.round(
+          profile ? profile.idealCycleSeconds * SECOND : 20_000 + this.#random() * 40_000,
+        );
+        // Orders are under way when the model starts, so changeovers do not all fall together; a given
+        // order starts now (the draw is made all the same, keeping the seeded sequence of the rest).
+        const underWay = Math.floor(this.#random() * character.orderSize);
         return {
           line: line.code,
           code,
-          isLast: index === line.machines.length - 1,
+          isLast,
           stations: line.stations,
-          idealCycleMs: Math.round(
-            profile ? profile.idealCycleSeconds * SECOND : 20_000 + this.#random() * 40_000,
-          ),
+          idealCycleMs,
           character,
           products,
           productIndex: index % products.length,
           state: 'RUNNING' as State,
           stateUntil: 0,
           order: order++,
-          // Orders are under way when the model starts, so changeovers do not all fall together.
-          partsInOrder: Math.floor(this.#random() * character.orderSize),
+          named,
+          partsInOrder: named === null ? underWay : 0,
           nextPartAt: 0,
           nextTelemetryAt: Math.round(this.#random() * TELEMETRY_EVERY),
           serial: 0,
@@ -181,18 +204,22 @@ export class PlantModel {
 
   #part(machine: Machine, at: number): void {
     const scrap = this.#random() < machine.character.scrapRate;
-    const product = machine.products[machine.productIndex]!;
+    const { named } = machine;
+    const product = named?.product ?? machine.products[machine.productIndex]!;
     this.#emit(at, machine.line, machine.code, 'count', {
       good: scrap ? 0 : 1,
       scrap: scrap ? 1 : 0,
       product,
-      order: `PO-${this.#plant}-${machine.order}`,
+      order: named?.number ?? `PO-${this.#plant}-${machine.order}`,
     });
     machine.partsInOrder++;
+    if (named !== null && !scrap) named.left--;
     if (machine.isLast && !scrap) this.#scan(machine, product, at);
     machine.nextPartAt = at + this.#cycle(machine);
-    if (machine.partsInOrder >= machine.character.orderSize) {
+    const done = named === null ? machine.partsInOrder >= machine.character.orderSize : named.left <= 0;
+    if (done) {
       // The order is done: the next one needs a changeover (an availability loss, not a planned stop).
+      machine.named = null;
       machine.partsInOrder = 0;
       machine.order += 100;
       machine.productIndex = (machine.productIndex + 1) % machine.products.length;

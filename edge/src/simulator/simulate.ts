@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { EdgeEnvError, loadEdgeEnv } from '../env';
 import { readMqttUrl } from '../ingress/mqtt-url-file';
+import { parseLineOrders } from './line-orders';
 import { demoLayout } from './plant-model';
 import { Simulator } from './simulator';
 
@@ -18,6 +19,8 @@ const USAGE = `Usage: pnpm --filter @plantline/edge simulate [options]
   --speed X         without --rate: simulated time runs X times faster than the clock (default 1)
   --shift-zone TZ   the plant's time zone (e.g. Europe/Berlin): planned breaks follow its shifts
                     at 06:00, 14:00 and 22:00 local (wall-clock speed only)
+  --orders JSON     the plant's orders in progress by line, {"L1":{"number":…,"product":…,"quantity":N}}:
+                    each line's last machine counts N good parts for its order (pnpm start passes them)
   --duration S      stop after S seconds (default: until Ctrl-C)
   --events N        stop after N events
 
@@ -41,6 +44,7 @@ async function main(argv: string[]): Promise<number> {
       duration: { type: 'string' },
       'shift-zone': { type: 'string' },
       events: { type: 'string' },
+      orders: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -75,6 +79,7 @@ async function main(argv: string[]): Promise<number> {
     speed: number('speed', values.speed, 1)!,
     maxEvents: number('events', values.events),
     shiftZone: zone,
+    ...(values.orders === undefined ? {} : { orders: parseLineOrders(values.orders) }),
     log,
   });
   const duration = number('duration', values.duration);

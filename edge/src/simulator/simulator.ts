@@ -1,7 +1,7 @@
 import { connectAsync, type MqttClient } from 'mqtt';
 import type { Logger } from '../logger';
 import type { Unit } from '../unit';
-import { type PlantLayout, PlantModel, type SimEvent, shiftPhaseAt } from './plant-model';
+import { type LineOrder, type PlantLayout, PlantModel, type SimEvent, shiftPhaseAt } from './plant-model';
 
 export interface SimulatorOptions {
   brokerUrl: string;
@@ -22,6 +22,8 @@ export interface SimulatorOptions {
   shiftZone?: string;
   /** Stop after this many events (undefined: run until stopped). */
   maxEvents?: number;
+  /** Per line code, the plant's order in progress there, which the line's last machine counts for. */
+  orders?: Readonly<Record<string, LineOrder>>;
   log: Logger;
 }
 
@@ -73,7 +75,10 @@ export class Simulator implements Unit {
       realtime && this.options.shiftZone !== undefined
         ? shiftPhaseAt(new Date(), this.options.shiftZone)
         : undefined;
-    this.#model = new PlantModel(layout, seed, { shiftPhaseMs });
+    this.#model = new PlantModel(layout, seed, {
+      shiftPhaseMs,
+      ...(this.options.orders === undefined ? {} : { orders: this.options.orders }),
+    });
     const devices = layout.lines.flatMap((line) =>
       [...line.machines, ...line.stations].map((code) => `${line.code}/${code}`),
     );

@@ -16,6 +16,7 @@ export * from './ncrs.js';
 export * from './notifications.js';
 export * from './order-materials.js';
 export * from './production.js';
+export * from './production-bookings.js';
 export * from './production-orders.js';
 export * from './quality.js';
 export * from './reports.js';

@@ -10,6 +10,7 @@ import { type TestDatabase, testEngines, testLog } from '../../testing/engines.j
 import { envelope } from '../../testing/events.js';
 import { startTestServer } from '../../testing/server.js';
 import { DEMO_CYCLE_SECONDS, DEMO_PRODUCTS } from '../production/index.js';
+import { DEMO_LINE_ORDERS_FILE, writeDemoLineOrders } from './demo-line-orders.js';
 import { DEMO_PEOPLE } from './demo-people.js';
 import { DEMO_DEVICE_FILE, type DemoDeviceLogins, seedDemoTenant } from './demo-seed.js';
 
@@ -217,6 +218,55 @@ describe.each(testEngines)('the demo tenant ($name engine)', (engine) => {
     ];
     const { results } = await edge.trpc.ingest.push.mutate({ events });
     expect(results.map((r) => r.status)).toEqual(['accepted', 'accepted', 'accepted']);
+  });
+
+  it('tells the simulators what each line makes, and their counted parts go into the order’s lot', async () => {
+    const year = new Date().getUTCFullYear();
+    const order = (plant: string, n: number) => `PO-${plant}-${year}-0000${n}`;
+    const written = await writeDemoLineOrders(database.db, dataDir);
+    // The orders in progress: 250 of 600 made by hand at Riverside (demo-boms.ts), none at Lakeside.
+    expect(written).toEqual({
+      RIV: {
+        L1: { number: order('RIV', 2), product: 'BRK-200', quantity: 350 },
+        L2: { number: order('RIV', 6), product: 'BRK-200', quantity: 350 },
+      },
+      LAK: {
+        T1: { number: order('LAK', 2), product: 'FLG-450', quantity: 600 },
+        C1: { number: order('LAK', 6), product: 'FLG-450', quantity: 600 },
+      },
+    });
+    expect(JSON.parse(readFileSync(join(dataDir, DEMO_LINE_ORDERS_FILE), 'utf8'))).toEqual(written);
+
+    const edge = apiClient(server.url, {
+      apiKey: readFileSync(join(dataDir, 'demo-edge.key'), 'utf8').trim(),
+    });
+    const counted = envelope({ plant: 'RIV', line: 'L1', machine: 'M5' }, 'count', {
+      good: 4,
+      scrap: 0,
+      product: 'BRK-200',
+      order: order('RIV', 2),
+    });
+    expect((await edge.trpc.ingest.push.mutate({ events: [counted] })).results[0]?.status).toBe('accepted');
+    const admin = await signIn(server.url, 'admin@demo.test.plantline.local', password);
+    const orders = await admin.trpc.production.orders.list.query({ limit: 200 });
+    const running = orders.items.find((o) => o.number === order('RIV', 2))!;
+    const [booking] = await admin.trpc.inventory.productionBookings.query({ orderId: running.id });
+    expect(booking).toMatchObject({
+      result: 'booked',
+      good: 4,
+      lotCode: order('RIV', 2),
+      locationCode: 'FG',
+    });
+    const view = await admin.trpc.orderMaterials.get.query({ orderId: running.id });
+    // 254 of 600 made need 254 / 600 × 918 kg of cast iron; 380 kg were booked by hand.
+    expect(view.output.produced).toBe('254');
+    expect(view.components.find((c) => c.code === 'RM-CAST-IRON')?.consumed).toBe('388.62');
+    const trace = await admin.trpc.materials.lots.trace.query({
+      start: { supplierLot: 'EN-88530' },
+      direction: 'forward',
+    });
+    expect(trace.nodes.map((n) => n.lotCode)).toContain(order('RIV', 2));
+    expect((await writeDemoLineOrders(database.db, dataDir))?.RIV?.L1?.quantity).toBe(346);
   });
 
   it("gives the demo edge a simulator's device login per plant", async () => {

@@ -6,6 +6,7 @@ import { signIn } from '../../testing/api.js';
 import { callerContext } from '../../testing/context.js';
 import { type TestDatabase, testEngines, testLog } from '../../testing/engines.js';
 import { startTestServer } from '../../testing/server.js';
+import { DEMO_DISPATCHES } from './demo-dispatch.js';
 import { plantDate } from './demo-logistics.js';
 import { seedDemoTenant } from './demo-seed.js';
 import { DEMO_GS1_PREFIX } from './demo-shipments.js';
@@ -74,6 +75,52 @@ describe.each(testEngines)('the demo shipments ($name engine)', (engine) => {
     expect(page.packages.map((p) => [p.kind, p.status])).toEqual([['pallet', 'shipped']]);
   });
 
+  it('ships the completed orders’ lots, so a supplier lot traces to customers and a recall', async () => {
+    const admin = await signIn(server.url, email, password);
+    const year = new Date().getUTCFullYear();
+    const [calipers, housings] = [`PO-RIV-${year}-00001`, `PO-RIV-${year}-00005`];
+    const trace = await admin.trpc.materials.lots.trace.query({
+      start: { supplierLot: 'EN-88412' },
+      direction: 'forward',
+    });
+    const lotCode = new Map(trace.nodes.map((n) => [n.lotId, n.lotCode]));
+    expect(trace.nodes.map((n) => [n.lotCode, n.depth])).toEqual([
+      ['CI-2401', 0],
+      [calipers, 1],
+      [housings, 1],
+    ]);
+    // Shipped this morning, and the carton being picked for the open shipment, all from these lots.
+    expect(trace.shipments.map((x) => [x.customerCode, x.status, lotCode.get(x.lotId), x.quantity])).toEqual([
+      ['ALPINE', 'shipped', housings, '150'],
+      ['ALPINE', 'picking', calipers, '12'],
+      ['NORDBRAKE', 'shipped', calipers, '240'],
+    ]);
+    expect(trace.transfers.map((t) => [t.status, lotCode.get(t.lotId), t.quantity]).sort()).toEqual([
+      ['in_transit', calipers, '12'],
+      ['in_transit', housings, '6'],
+    ]);
+    // What left is no longer in finished goods: 400 made, 240 + 12 shipped; 400 made, 150 + 6.
+    const onHand = new Map(trace.nodes.map((n) => [n.lotCode, n.onHand]));
+    expect([onHand.get(calipers), onHand.get(housings)]).toEqual(['148', '244']);
+
+    const lot = trace.rootLotIds[0]!;
+    const recall = await admin.trpc.reports.preview.query({
+      reportKey: 'lot-recall',
+      parameters: { lotId: lot },
+    });
+    const keys = recall.columns.map((c) => c.key);
+    const cell = (row: unknown[], key: string) => row[keys.indexOf(key)];
+    const shipped = trace.shipments.filter((x) => x.status === 'shipped');
+    expect(
+      recall.rows
+        .filter((r) => cell(r, 'status') === 'shipped')
+        .map((r) => ['destination', 'document', 'lot', 'quantity', 'unit', 'depth'].map((k) => cell(r, k))),
+    ).toEqual([
+      ['Alpine Trucks AG', shipped[0]!.number, housings, 150, 'pcs', 1],
+      ['Nordbrake Automotive GmbH', shipped[1]!.number, calipers, 240, 'pcs', 1],
+    ]);
+  });
+
   it('has eight weeks of shipped history on the days it happened, late ones with their reason', async () => {
     const admin = await signIn(server.url, email, password);
     const { items } = await admin.trpc.logistics.shipments.list.query({
@@ -81,7 +128,8 @@ describe.each(testEngines)('the demo shipments ($name engine)', (engine) => {
       limit: 200,
     });
     const planned = Object.values(PAST_DELIVERIES).flat();
-    expect(items).toHaveLength(planned.length);
+    // The past deliveries, and this morning's dispatch of the completed orders' lots.
+    expect(items).toHaveLength(planned.length + DEMO_DISPATCHES.length);
     // Planned before the open ones, so numbered before them.
     const open = await admin.trpc.logistics.shipments.list.query({ status: ['draft', 'picking'] });
     const seq = (n: string) => Number(n.slice(-5));

@@ -4,6 +4,7 @@ import type { Database, Sql } from '../../db/index.js';
 import type { EventBus, Principal } from '../../platform/index.js';
 import { readSettingsRecord, tenantSettings, updateSettings } from '../settings/index.js';
 import { createShipment, openPackage, recordPackingScan, type ShipmentCall } from '../shipments/index.js';
+import { dispatchFinishedLots } from './demo-dispatch.js';
 import { defaultShipTos, seedShippingHistory } from './demo-shipping-history.js';
 
 /*
@@ -58,8 +59,9 @@ const DEMO_LINES = [
 ] as const;
 
 /**
- * Records the plants' past shipping (demo-shipping-history.ts), then plans the open demo shipments in
- * the administrator's name and packs part of one per plant.
+ * Records the plants' past shipping (demo-shipping-history.ts) and this morning's dispatch of the
+ * completed orders' lots (demo-dispatch.ts), then plans the open demo shipments in the
+ * administrator's name and packs part of one per plant.
  */
 export async function seedDemoShipments(
   db: Database,
@@ -83,11 +85,13 @@ export async function seedDemoShipments(
       await useDemoPrefix(tx, principal);
       const consignees = await demoConsignees(tx, demo.tenantId);
       const carrierId = await demoCarrier(tx, demo.tenantId);
-      await seedShippingHistory(call, {
+      const refs = {
         plantIds: demo.plantIds,
         customers: await defaultShipTos(call),
         carrierIds: await activeCarriers(tx),
-      });
+      };
+      await seedShippingHistory(call, refs);
+      const lots = await dispatchFinishedLots(call, refs);
       const products = await tx
         .select({ id: tables.products.id, code: tables.products.code })
         .from(tables.products)
@@ -112,7 +116,9 @@ export async function seedDemoShipments(
             }),
           });
           planned.push(created.number);
-          if (index === 0) await packSome(call, created.id, created.items);
+          // The first plant's carton holds calipers of its completed order's lot (demo-dispatch.ts).
+          const lot = plantIndex === 0 ? lots.get(lines[0]!.product)?.lotCode : undefined;
+          if (index === 0) await packSome(call, created.id, created.items, lot ?? 'DEMO-LOT-1');
         }
       }
       return planned;
@@ -127,6 +133,7 @@ async function packSome(
   call: ShipmentCall,
   shipmentId: string,
   items: readonly { gtin: string | null; quantity: number }[],
+  lotCode: string,
 ) {
   const first = items[0];
   if (first?.gtin == null) return;
@@ -135,7 +142,7 @@ async function packSome(
   await recordPackingScan(call, {
     shipmentId,
     packageId: carton.id,
-    data: `(01)${first.gtin}(10)DEMO-LOT-1(30)${half}`,
+    data: `(01)${first.gtin}(10)${lotCode}(30)${half}`,
     source: 'browser',
   });
 }

@@ -2,6 +2,7 @@ import { allPermissions, tables } from '@plantline/schema';
 import { asc } from 'drizzle-orm';
 import type { Database } from '../../db/index.js';
 import type { EventBus, Principal } from '../../platform/index.js';
+import { recordMovement } from '../materials/index.js';
 import {
   createTransfer,
   openTransferPackage,
@@ -9,12 +10,14 @@ import {
   shipTransfer,
   type TransferCall,
 } from '../transfers/index.js';
+import { finishedLots } from './demo-dispatch.js';
 
 /*
  * The demo's transfer (docs/demo.md, "Transfers"): one pallet on its way from the first
  * demo plant to the second, so the transfers list, a record page and the receiving station have
  * something to show from the first start. It is packed by scan and shipped under the SSCC prefix the
- * demo shipments set (demo-shipments.ts), which therefore run first.
+ * demo shipments set (demo-shipments.ts), which therefore run first, from the lots the first plant's
+ * completed orders made, so their trace reaches the second plant.
  */
 
 const DEMO_LINES = [
@@ -51,6 +54,8 @@ export async function seedDemoTransfers(
         return product?.gtin == null ? [] : [{ ...line, productId: product.id, gtin: product.gtin }];
       });
       if (lines.length === 0) return null;
+      // The pallet carries the first plant's completed orders' lots where it has them (demo-dispatch.ts).
+      const lots = await finishedLots(tx, fromPlantId);
       const transfer = await createTransfer(call, {
         fromPlantId,
         toPlantId,
@@ -64,10 +69,23 @@ export async function seedDemoTransfers(
           transferOrderId: transfer.id,
           mode: 'pack',
           packageId: pallet.id,
-          data: `(01)${line.gtin}(10)DEMO-LOT-2(30)${line.quantity}`,
+          data: `(01)${line.gtin}(10)${lots.get(line.product)?.lotCode ?? 'DEMO-LOT-2'}(30)${line.quantity}`,
           source: 'browser',
         }));
       await shipTransfer(call, { id: transfer.id, expectedVersion: version, trackingNumber: 'DEMO-TRUCK-7' });
+      // Shipping books no stock yet: the pallet's goods issue from the lots it took, by hand.
+      for (const line of lines) {
+        const lot = lots.get(line.product);
+        if (lot !== undefined)
+          await recordMovement(call, {
+            kind: 'issue',
+            materialId: lot.materialId,
+            lotId: lot.lotId,
+            locationId: lot.locationId,
+            quantity: line.quantity,
+            note: `Shipped on ${transfer.number}`,
+          });
+      }
       return transfer.number;
     },
   );

@@ -1,4 +1,5 @@
 export { demoRouter } from './demo.router.js';
+export { DEMO_LINE_ORDERS_FILE, type DemoLineOrders, writeDemoLineOrders } from './demo-line-orders.js';
 export { scheduleDemoReports, seedDemoReports } from './demo-reports.js';
 export {
   DEMO_DEVICE_FILE,

@@ -2,7 +2,7 @@ import { type IngestResult, ingestBatch, type StationAnswer } from '@plantline/s
 import { z } from 'zod';
 import { type EventBus, scopeOf, idInput as uuid } from '../../platform/index.js';
 import { permittedProcedure, router } from '../../trpc/procedures.js';
-import { consumeAtMachines } from '../materials/index.js';
+import { bookCountedParts, consumeAtMachines } from '../materials/index.js';
 import { answerStationScans } from '../shipments/index.js';
 import { type IngestOutcome, ingestEvents } from './ingest.js';
 import { listUnassigned, releaseUnassigned } from './unassigned.js';
@@ -56,6 +56,7 @@ export const ingestRouter = router({
    * both mean "stored". Stored events go on the live bus after the transaction commits. A scan at a
    * station with a task is packed in the same transaction and its result carries the station's
    * `answer` (docs/logistics.md, "Scanning at a station"), which the edge publishes to the scanner.
+   * Good parts counted for an order in progress are booked into its lot in the same transaction.
    */
   push: permittedProcedure('ingest.write')
     .meta({
@@ -70,6 +71,8 @@ export const ingestRouter = router({
       const codes = await deps.codeCache.get(ctx.tx, scopeOf(principal));
       const outcome = await ingestEvents(ctx.tx, principal, codes, input.events);
       const answers = await answerScans(ctx, outcome.scans);
+      // Good parts counted for an order in progress go into its lot (docs/materials.md, "Counted production").
+      await bookCountedParts(ctx, outcome.counts);
       publishAfterCommit(ctx, outcome);
       return { results: withAnswers(outcome, answers) };
     }),
@@ -89,6 +92,7 @@ export const ingestRouter = router({
     .input(z.object({ machineId: uuid }))
     .mutation(async ({ ctx, input }) => {
       const outcome = await releaseUnassigned(ctx.tx, ctx.principal, input.machineId);
+      await bookCountedParts(ctx, outcome.counts);
       publishAfterCommit(ctx, outcome);
       return { released: outcome.released, stillHeld: outcome.stillHeld, results: outcome.results };
     }),

@@ -36,6 +36,20 @@ export interface IngestOutcome {
   held: ReadonlySet<number>;
   /** Every scan event stored now or before, in input order: what a station may have to answer. */
   scans: IngestedScan[];
+  /** Count events stored now that name an order and count good parts: what the ledger books. */
+  counts: IngestedCount[];
+}
+
+/** A newly stored count of good parts for an order (docs/materials.md, "Counted production"). */
+export interface IngestedCount {
+  eventId: string;
+  plantId: string;
+  machineId: string;
+  /** The payload's `order`: the order's number. */
+  order: string;
+  good: number;
+  /** When they were counted (the event's time). */
+  time: string;
 }
 
 /** A scan event ingest stored (or had stored before), at the station that scanned. */
@@ -102,6 +116,7 @@ export async function ingestEvents(
   const stored: { index: number; event: LiveEvent; ts: string }[] = [];
   const byKind: Record<EventKind, Resolved[]> = { state: [], count: [], scan: [], telemetry: [] };
   const scans: IngestedScan[] = [];
+  const counts: IngestedCount[] = [];
   for (let index = 0; index < events.length; index++) {
     const raw = events[index];
     // The quick check proves the usual event valid at a fraction of zod's cost; zod decides the rest.
@@ -165,6 +180,10 @@ export async function ingestEvents(
         results[item.index] = { id: item.event.id, status: 'duplicate' };
       }
       if (kind === 'scan') scans.push(scanOf(item.index, item.event, item.plantId, item.machineId, fresh));
+      if (kind === 'count' && fresh) {
+        const counted = countOf(item);
+        if (counted !== undefined) counts.push(counted);
+      }
     }
   }
 
@@ -203,6 +222,7 @@ export async function ingestEvents(
     results,
     stored: stored.map((s) => s.event),
     scans,
+    counts,
     commitSeq,
     held: new Set(held.filter((h) => results[h.index]?.status !== 'rejected').map((h) => h.index)),
   };
@@ -227,6 +247,22 @@ function scanOf(
     machineId,
     time: canonicalTime(event.ts),
     fresh,
+  };
+}
+
+/** A count's good parts for the order it names; undefined when it names none or counts none good. */
+function countOf(item: Resolved): IngestedCount | undefined {
+  const payload = item.event.payload as z.input<typeof countPayload>;
+  const order = label(payload.order);
+  const good = payload.good ?? 0;
+  if (order === null || order === '' || good <= 0) return undefined;
+  return {
+    eventId: item.event.id,
+    plantId: item.plantId,
+    machineId: item.machineId,
+    order,
+    good,
+    time: canonicalTime(item.event.ts),
   };
 }
 

@@ -62,6 +62,7 @@ export async function releaseUnassigned(
       commitSeq: null,
       held: new Set(),
       scans: [],
+      counts: [],
       released: 0,
       stillHeld: 0,
     };

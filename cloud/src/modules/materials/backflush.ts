@@ -22,27 +22,35 @@ const l = tables.inventoryLocations;
 
 /**
  * The order's line-side location; else its line's line side (the location consume scans take from,
- * `inventory_locations.line_id`); else the plant's first active production location by code.
+ * `inventory_locations.line_id`); else the plant's first active production location by code; else
+ * null: the plant keeps no stock at its lines.
  */
-async function lineSide(
+export async function findLineSide(
   tx: Sql,
-  order: { plantId: string; lineId: string | null; lineSideLocationId: string | null; number: string },
+  order: { plantId: string; lineId: string | null; lineSideLocationId: string | null },
 ) {
-  const { plantId, number } = order;
   if (order.lineSideLocationId !== null) return getLocation(tx, order.lineSideLocationId);
   const [found] = await tx
     .select({ id: l.id })
     .from(l)
-    .where(and(eq(l.plantId, plantId), eq(l.kind, 'production'), eq(l.isActive, true)))
+    .where(and(eq(l.plantId, order.plantId), eq(l.kind, 'production'), eq(l.isActive, true)))
     .orderBy(sql`${l.lineId} is not distinct from ${order.lineId} desc`, asc(l.code))
     .limit(1);
-  if (found === undefined)
+  return found === undefined ? null : getLocation(tx, found.id);
+}
+
+async function lineSide(
+  tx: Sql,
+  order: { plantId: string; lineId: string | null; lineSideLocationId: string | null; number: string },
+) {
+  const found = await findLineSide(tx, order);
+  if (found === null)
     throw new DomainError(
       'invalid',
-      `Order ${number} backflushes, but its plant has no production location to take from; choose the line-side location on the order`,
+      `Order ${order.number} backflushes, but its plant has no production location to take from; choose the line-side location on the order`,
       { lineSideLocationId: 'None' },
     );
-  return getLocation(tx, found.id);
+  return found;
 }
 
 interface Take {
@@ -81,6 +89,74 @@ async function allocate(tx: Sql, materialId: string, locationId: string, need: s
   return { takes, short: need, available: '0' };
 }
 
+/** A backflushed component the line side cannot give in full. */
+export interface Shortage {
+  materialId: string;
+  code: string;
+  unit: string;
+  location: string;
+  needed: string;
+  available: string;
+}
+
+export const shortageText = (s: Shortage) =>
+  `${s.code}: ${s.needed} ${s.unit} needed at ${s.location}, ${s.available} available`;
+
+type OrderMaterials = Awaited<ReturnType<typeof orderMaterials>>;
+
+/**
+ * The consumption rows that bring each backflushed component up to what `produced` requires, from
+ * `location`, and the components it cannot give in full. With `partial`, a short component still
+ * takes what there is (counted production, docs/materials.md, "Counted production"); without, it
+ * takes nothing, since the caller refuses the whole act.
+ */
+export async function backflushRows(
+  tx: Sql,
+  view: OrderMaterials,
+  location: Awaited<ReturnType<typeof getLocation>>,
+  produced: string,
+  quantity: string,
+  partial: boolean,
+) {
+  const movements: MovementRow[] = [];
+  const shortages: Shortage[] = [];
+  if (!view.backflush) return { movements, shortages };
+  for (const item of view.components.filter((c) => c.backflush === true)) {
+    // What the produced quantity requires, less what was consumed already; never negative.
+    const [due] = await rows<{ need: string; positive: boolean }>(
+      tx,
+      sql`select trim_scale(greatest(round(${produced}::numeric / ${quantity}::numeric
+                 * ${item.planned}::numeric, 6) - ${item.consumed}::numeric, 0))::text as need,
+               round(${produced}::numeric / ${quantity}::numeric * ${item.planned}::numeric, 6)
+                 - ${item.consumed}::numeric > 0 as positive`,
+    );
+    if (due === undefined || !due.positive) continue;
+    const material = await getMaterial(tx, item.materialId);
+    const { takes, short, available } = await allocate(tx, material.id, location.id, due.need);
+    const shortBy = Number(short) > 0;
+    // A location that may go negative takes the rest of an untracked material without stock.
+    const negativeRest = shortBy && location.allowNegative && !material.lotTracked;
+    if (shortBy && !negativeRest) {
+      shortages.push({
+        materialId: material.id,
+        code: material.code,
+        unit: material.baseUnit,
+        location: location.code,
+        needed: due.need,
+        available,
+      });
+      if (!partial) continue;
+    }
+    for (const take of takes) {
+      const lot = take.lotId === null ? null : await getLot(tx, take.lotId);
+      movements.push({ kind: 'consumption', material, lot, location, quantity: `-${take.quantity}` });
+    }
+    if (negativeRest)
+      movements.push({ kind: 'consumption', material, lot: null, location, quantity: `-${short}` });
+  }
+  return { movements, shortages };
+}
+
 /**
  * Writes the backflush of a completing order as one act, or refuses with every shortage. Returns the
  * rows written (none when the order does not backflush or nothing is left to consume).
@@ -93,44 +169,21 @@ export async function backflushOrder(
 ) {
   const order = await orderRow(tx, orderId);
   const view = await orderMaterials(tx, orderId);
-  if (!view.backflush) return [];
-  const items = view.components.filter((c) => c.backflush === true);
-  if (items.length === 0) return [];
+  if (!view.backflush || !view.components.some((c) => c.backflush === true)) return [];
   const location = await lineSide(tx, order);
-  const movements: MovementRow[] = [];
-  const shortages: string[] = [];
-  for (const item of items) {
-    // What the produced quantity requires, less what was consumed already; never negative.
-    const [due] = await rows<{ need: string; positive: boolean }>(
-      tx,
-      sql`select trim_scale(greatest(round(${view.output.produced}::numeric / ${order.quantity}::numeric
-                 * ${item.planned}::numeric, 6) - ${item.consumed}::numeric, 0))::text as need,
-               round(${view.output.produced}::numeric / ${order.quantity}::numeric * ${item.planned}::numeric, 6)
-                 - ${item.consumed}::numeric > 0 as positive`,
-    );
-    if (due === undefined || !due.positive) continue;
-    const material = await getMaterial(tx, item.materialId);
-    const { takes, short, available } = await allocate(tx, material.id, location.id, due.need);
-    const shortBy = Number(short) > 0;
-    if (shortBy && !(location.allowNegative && !material.lotTracked)) {
-      shortages.push(
-        `${material.code}: ${due.need} ${material.baseUnit} needed at ${location.code}, ${available} available`,
-      );
-      continue;
-    }
-    for (const take of takes) {
-      const lot = take.lotId === null ? null : await getLot(tx, take.lotId);
-      movements.push({ kind: 'consumption', material, lot, location, quantity: `-${take.quantity}` });
-    }
-    // A location that may go negative takes the rest of an untracked material without stock.
-    if (shortBy)
-      movements.push({ kind: 'consumption', material, lot: null, location, quantity: `-${short}` });
-  }
+  const { movements, shortages } = await backflushRows(
+    tx,
+    view,
+    location,
+    view.output.produced,
+    order.quantity,
+    false,
+  );
   if (shortages.length > 0)
     throw new DomainError(
       'invalid',
-      `Order ${order.number} cannot complete: not enough stock to backflush. ${shortages.join('; ')}`,
-      { shortages: shortages.join('\n') },
+      `Order ${order.number} cannot complete: not enough stock to backflush. ${shortages.map(shortageText).join('; ')}`,
+      { shortages: shortages.map(shortageText).join('\n') },
     );
   if (movements.length === 0) return [];
   const written = await writeMovements(tx, by, {

@@ -2,15 +2,19 @@
  * Materials, lots, locations, the stock ledger, lot genealogy, BOMs and what production orders
  * consume and produce (docs/materials.md). The app router mounts the routers; production explodes an
  * order's requirements and backflushes it on completion through the functions exported here, and
- * lot movements for an order make genealogy in the ledger itself. Reports read the recall.
+ * lot movements for an order make genealogy in the ledger itself; ingest books counted parts into
+ * their order's lot. Reports read the recall; the demo
+ * books its dispatches' goods issue through recordMovement.
  */
 
 export { backflushOrder } from './backflush.js';
 export { balancesAsOf } from './balances.js';
 export { bomsRouter, orderMaterialsRouter } from './boms.router.js';
 export { type ConsumeScan, consumeAtMachines } from './consumption-scans.js';
+export { bookCountedParts, type CountedParts } from './count-bookings.js';
 export { seedDemoMaterials } from './demo.js';
 export { inventoryRouter } from './inventory.router.js';
 export { materialsRouter } from './materials.router.js';
+export { recordMovement } from './movements.js';
 export { explodeOrderRequirements } from './order-materials.js';
 export { type RecallRow, recallRows } from './recall.js';

@@ -4,6 +4,7 @@ import { catalogueCodeInput, idInput as id, instantInput } from '../../platform/
 import { permittedProcedure, router } from '../../trpc/procedures.js';
 import { balancesAsOf, balancesNow, listMovements } from './balances.js';
 import { listConsumptionScans } from './consumption-scans.js';
+import { listProductionBookings } from './count-bookings.js';
 import { mergeLots, reworkLot, splitLot } from './genealogy-acts.js';
 import { adjustStock, recordMovement, reverseMovement, transferStock } from './movements.js';
 import { receiveByScan } from './receiving.js';
@@ -111,6 +112,19 @@ export const inventoryRouter = router({
         .default({ limit: 100 }),
     )
     .query(({ ctx, input }) => listConsumptionScans(ctx.tx, input)),
+  /** Counted parts booked into their order's lot, short and refused ones included, newest first. */
+  productionBookings: read
+    .input(
+      z
+        .object({
+          plantId: id.optional(),
+          orderId: id.optional(),
+          result: z.enum(tables.productionBookingResults).optional(),
+          limit: z.number().int().min(1).max(500).default(100),
+        })
+        .default({ limit: 100 }),
+    )
+    .query(({ ctx, input }) => listProductionBookings(ctx.tx, input)),
   /** One lot into new lots of the same material at one location (docs/materials.md, "Split, merge and rework"). */
   split: move
     .input(

@@ -255,7 +255,11 @@ describe.each(testEngines)('materials ($name engine)', (engine) => {
     expect(l.custom).toEqual({ moisture: 0.4 });
     const found = JSON.stringify(await trpc().search.query.query({ q: 'SUP-4711' }));
     expect(found).toContain('SRCH-77');
-    expect(JSON.stringify(await trpc().search.query.query({ q: 'RES' }))).toContain('Resin');
+    // A lot found opens its page, a material its page (docs/materials.md, "A lot's page").
+    expect(found).toContain(`"link":"/materials/lots/${l.id}"`);
+    const resin = JSON.stringify(await trpc().search.query.query({ q: 'RES' }));
+    expect(resin).toContain('Resin');
+    expect(resin).toContain(`"link":"/materials/${l.materialId}"`);
     // A product's finished material is found as the product, not a second time.
     await trpc().production.products.create.mutate({ code: 'WHEEL', name: 'Wheel' });
     const wheel = JSON.stringify(await trpc().search.query.query({ q: 'WHEEL' }));

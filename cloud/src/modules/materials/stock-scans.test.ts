@@ -354,6 +354,69 @@ describe.each(testEngines)('scan-driven stock ($name engine)', (engine) => {
       expect(plain.results[0]?.answer).toBeUndefined();
     });
 
+    it('refuses a material the order does not plan as the wrong item, consuming nothing', async () => {
+      // An order whose product has a BOM may take only what its requirements list (docs/materials.md,
+      // "Consuming at a machine"): this one plans bolts, not resin.
+      const line3 = await app.line(s.plantA, 'L3');
+      await app.machine(line3, 'M3');
+      const side = await trpc().materials.locations.create.mutate({
+        plantId: s.plantA,
+        code: 'L3-SIDE',
+        name: 'L3 side',
+        kind: 'production',
+        lineId: line3,
+      });
+      await trpc().production.products.create.mutate({ code: 'AXLE', name: 'Axle', unit: 'pcs' });
+      const axle = (await trpc().materials.list.query({ kind: 'finished' })).find((m) => m.code === 'AXLE')!;
+      const bom = await trpc().boms.create.mutate({
+        materialId: axle.id,
+        baseQuantity: 1,
+        backflush: false,
+        items: [{ materialId: s.bolt, quantity: 2 }],
+      });
+      await trpc().boms.release.mutate({ id: bom.id, validFrom: new Date(Date.now() - DAY) });
+      const order = await trpc().production.orders.create.mutate({
+        plantId: s.plantA,
+        productId: axle.productId!,
+        lineId: line3,
+        quantity: 10,
+      });
+      for (const status of ['released', 'in_progress'] as const)
+        await trpc().production.orders.update.mutate({ id: order.id, patch: { status } });
+      const lot = (await receive(`(01)${RESIN}(10)AXL-R(3102)000400`)).lot!;
+      await trpc().inventory.moveScanned.mutate({
+        fromLocationId: s.receiving,
+        toLocationId: side.id,
+        items: [{ materialId: s.resin, lotId: lot.id }],
+      });
+      const scan = envelope({ plant: 'A1', line: 'L3', machine: 'M3' }, 'scan', {
+        code: `(01)${RESIN}(10)AXL-R`,
+        action: 'consume',
+      });
+      const { results } = await push(scan);
+      expect(results[0]).toMatchObject({
+        status: 'accepted',
+        answer: {
+          result: 'wrong_item',
+          message: `RES-1 is not a material of ${order.number}`,
+          station: 'M3',
+          shipment: order.number,
+        },
+      });
+      expect(await balanceOf(side.id, lot.id)).toBe('4');
+      expect(await trpc().inventory.movements.query({ lotId: lot.id, kind: 'consumption' })).toEqual([]);
+      const materials = await trpc().orderMaterials.get.query({ orderId: order.id });
+      expect(materials.components.map((c) => [c.code, c.consumed])).toEqual([['BOLT', '0']]);
+      const [recorded] = await trpc().inventory.consumptionScans.query({ plantId: s.plantA, limit: 1 });
+      expect(recorded).toMatchObject({
+        result: 'wrong_item',
+        machineCode: 'M3',
+        orderNumber: order.number,
+        lotCode: 'AXL-R',
+        movementId: null,
+      });
+    });
+
     it('refuses a second line side for a line, and a line side of another plant’s line', async () => {
       await expectApiError(
         trpc().materials.locations.create.mutate({

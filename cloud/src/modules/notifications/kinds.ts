@@ -28,6 +28,7 @@ export const notificationKinds: readonly { kind: string; label: string }[] = [
   { kind: 'reports.scheduled', label: 'Reports: a scheduled report is ready to download' },
   { kind: 'reports.schedule-failed', label: 'Reports: a report you scheduled failed to run' },
   { kind: 'materials.lot-blocked', label: 'Materials: a lot was blocked; what was made from it is in stock' },
+  { kind: 'materials.line-short', label: 'Materials: a line side is short of a component for counted parts' },
 ];
 
 const labels = new Map(notificationKinds.map((k) => [k.kind, k.label]));

@@ -265,7 +265,7 @@ export const searchableTypes = [
     singular: 'Material',
     permission: 'materials.read',
     context: null,
-    link: (record, held) => (held.has('config.read') ? recordPage('material', record) : null),
+    link: (record) => `/materials/${encodeURIComponent(record.entityId)}`,
   },
   {
     key: 'material_lot',
@@ -276,7 +276,7 @@ export const searchableTypes = [
       table: 'material_lots',
       expression: '(select m.code from materials m where m.tenant_id = e.tenant_id and m.id = e.material_id)',
     },
-    link: (record, held) => (held.has('config.read') ? recordPage('material_lot', record) : null),
+    link: (record) => `/materials/lots/${encodeURIComponent(record.entityId)}`,
   },
   {
     key: 'bom',
