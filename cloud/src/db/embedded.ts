@@ -67,7 +67,7 @@ export async function openEmbeddedDatabase(options: {
     }
     return inTransaction.run(true, () => owner.transaction(body));
   };
-  const run = <T>(scope: Scope | null, role: string | null, work: ScopedWork<T>): Promise<T> =>
+  const run = <T>(scope: Scope | null, role: typeof APP_ROLE | null, work: ScopedWork<T>): Promise<T> =>
     exclusive((tx) => runScoped(tx, scope, role, work));
 
   const database: Database = {

@@ -1,4 +1,5 @@
 import { migrationsFolder } from '@plantline/schema/migrations';
+import { fillPlaceholders } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { PgDialect } from 'drizzle-orm/pg-core';
@@ -6,7 +7,8 @@ import pg from 'pg';
 import QueryStream from 'pg-query-stream';
 import type { Logger } from 'pino';
 import type { Database, Sql } from './database.js';
-import { APP_ROLE, runOpened, runScoped, scopeStatement } from './scope.js';
+import { APP_ROLE, finishOpened, finishScoped, runScoped, scopeStatement } from './scope.js';
+import { serverTransaction } from './server-transaction.js';
 
 export interface ServerDatabaseOptions {
   /** The owner: runs migrations. */
@@ -43,25 +45,27 @@ export async function openServerDatabase(options: ServerDatabaseOptions): Promis
     pool.on('error', (error) => options.log.warn({ err: error }, 'database connection lost'));
   }
   const owner = drizzle({ client: ownerPool }) as unknown as Sql;
-  const app = drizzle({ client: appPool }) as unknown as Sql;
 
   const database: Database = {
     mode: 'server',
     owner,
+    // The login is already plantline_app; setting the role again costs nothing and keeps a
+    // misconfigured DATABASE_APP_URL (say, the owner's) from silently bypassing the policies.
     transact: (scope, work) =>
-      // The login is already plantline_app; setting the role again costs nothing and keeps a
-      // misconfigured DATABASE_APP_URL (say, the owner's) from silently bypassing the policies.
-      app.transaction((tx) => runScoped(tx, scope, APP_ROLE, work)),
+      serverTransaction(appPool, scopeStatement(scope, APP_ROLE), (tx) => finishScoped(tx, scope, work)),
     // The login is plantline_app, and the opening statement sets the role too (scope.ts).
-    transactOpened: (opening, work) => app.transaction((tx) => runOpened(tx, opening, work)),
+    transactOpened: (opening, work) =>
+      serverTransaction(appPool, opening, (tx, rows) => finishOpened(tx, opening, rows, work)),
     ownerTransact: (scope, work) => owner.transaction((tx) => runScoped(tx, scope, null, work)),
     cursor: async (scope, query, batchRows, each) => {
       const dialect = new PgDialect();
       const client = await appPool.connect();
       try {
         await client.query('begin read only');
-        const setup = dialect.sqlToQuery(scopeStatement(scope, APP_ROLE));
-        await client.query(setup.sql, setup.params);
+        // Unnamed: this connection may hold the statement's name as a transaction's first statement.
+        const setup = scopeStatement(scope, APP_ROLE);
+        const setupQuery = dialect.sqlToQuery(setup.statement);
+        await client.query(setupQuery.sql, fillPlaceholders(setupQuery.params, setup.values));
         const compiled = dialect.sqlToQuery(query);
         const stream = client.query(new QueryStream(compiled.sql, compiled.params, { batchSize: batchRows }));
         let batch: Record<string, unknown>[] = [];
