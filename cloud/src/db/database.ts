@@ -1,7 +1,7 @@
 import type { SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { Scope } from '../platform/index.js';
-import type { NamedStatement } from './rows.js';
+import type { NamedStatement } from './named.js';
 
 /** Drizzle over either engine. Both drivers share the pg-core query builder. */
 export type Sql = PgDatabase<PgQueryResultHKT>;

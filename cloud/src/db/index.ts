@@ -1,5 +1,6 @@
 export type { Database, DatabaseMode, Opening, Sql } from './database.js';
+export { type NamedStatement, namedRows } from './named.js';
 export { type DatabaseConfig, migratedEmbeddedSnapshot, openDatabase } from './open.js';
-export { type NamedStatement, namedRows, rows } from './rows.js';
+export { rows } from './rows.js';
 export { APP_ROLE, type ScopeSetting, scopeSetting } from './scope.js';
 export { everyTenantId } from './tenants.js';

@@ -2,7 +2,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import { openAuditTrail, sealAuditTrail } from '../platform/audit-trail.js';
 import type { Scope } from '../platform/index.js';
 import type { Opening, ScopedWork, Sql } from './database.js';
-import { namedRows } from './rows.js';
+import { namedRows } from './named.js';
 import type { FirstStatement } from './server-transaction.js';
 
 export const APP_ROLE = 'plantline_app';

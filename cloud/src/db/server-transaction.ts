@@ -1,21 +1,16 @@
-import { Placeholder, type Query, type SQL } from 'drizzle-orm';
+import type { Query } from 'drizzle-orm';
 import { NodePgSession, NodePgTransaction } from 'drizzle-orm/node-postgres';
 import { PgDialect } from 'drizzle-orm/pg-core';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Sql } from './database.js';
+import { compiledOnce, executeText, type NamedStatement, prepareText } from './named.js';
 
-/**
- * The first statement of a server transaction: built once with `sql.placeholder`s for what differs
- * between transactions, prepared once per connection under `name`, then executed by name.
- */
-export interface FirstStatement {
-  name: string;
-  statement: SQL;
+/** The first statement of a server transaction, a named statement (named.ts) with this transaction's values. */
+export interface FirstStatement extends NamedStatement {
   values: Record<string, unknown>;
 }
 
 const dialect = new PgDialect();
-const compiled = new WeakMap<SQL, Query>();
 /** The names prepared on each connection: prepared statements live as long as their connection. */
 const preparedOn = new WeakMap<pg.ClientBase, Set<string>>();
 /** One drizzle session per connection, reused by every transaction on it. */
@@ -58,9 +53,9 @@ export async function serverTransaction<T>(
  */
 async function begin(client: pg.PoolClient, first: FirstStatement): Promise<Record<string, unknown>[]> {
   const query = compiledOnce(first.statement);
-  const text = `begin; execute ${first.name}(${literals(query, first.values)})`;
+  const text = `begin; ${executeText(first, query, first.values)}`;
   for (let attempt = 1; ; attempt++) {
-    await prepareOnce(client, first.name, query);
+    await prepareOnce(client, first, query);
     try {
       const results = (await client.query(text)) as unknown as pg.QueryResult[];
       return (results[results.length - 1]?.rows ?? []) as Record<string, unknown>[];
@@ -75,50 +70,24 @@ async function begin(client: pg.PoolClient, first: FirstStatement): Promise<Reco
 const INVALID_STATEMENT_NAME = '26000';
 const DUPLICATE_PREPARED_STATEMENT = '42P05';
 
-function compiledOnce(statement: SQL): Query {
-  let query = compiled.get(statement);
-  if (query === undefined) {
-    query = dialect.sqlToQuery(statement);
-    compiled.set(statement, query);
-  }
-  return query;
-}
-
 /**
  * Prepares the statement on this connection the first time it meets it, in a round trip of its own
  * outside any transaction: prepared statements survive a rollback, so one prepared inside a failing
  * transaction would leave this bookkeeping unsure whether it exists.
  */
-async function prepareOnce(client: pg.PoolClient, name: string, query: Query): Promise<void> {
+async function prepareOnce(client: pg.PoolClient, named: NamedStatement, query: Query): Promise<void> {
   let names = preparedOn.get(client);
   if (names === undefined) {
     names = new Set();
     preparedOn.set(client, names);
   }
-  if (names.has(name)) return;
+  if (names.has(named.name)) return;
   try {
-    await client.query(`prepare ${name} as ${query.sql}`);
+    await client.query(prepareText(named, query));
   } catch (error) {
     if ((error as { code?: string }).code !== DUPLICATE_PREPARED_STATEMENT) throw error;
   }
-  names.add(name);
-}
-
-/** The statement's parameters as quoted literals, placeholders filled from `values`. */
-function literals(query: Query, values: Record<string, unknown>): string {
-  return query.params
-    .map((param) => literal(param instanceof Placeholder ? values[param.name] : param))
-    .join(', ');
-}
-
-function literal(value: unknown): string {
-  if (value === null || value === undefined) return 'null';
-  if (typeof value === 'string') return pg.escapeLiteral(value);
-  if (value instanceof Date) return pg.escapeLiteral(value.toISOString());
-  if (typeof value === 'number' || typeof value === 'boolean') return pg.escapeLiteral(String(value));
-  throw new Error(
-    `A first statement's value must be text, a time, a number or a boolean, not ${typeof value}`,
-  );
+  names.add(named.name);
 }
 
 /** The drizzle transaction over a connection whose BEGIN has been sent. */
