@@ -114,6 +114,8 @@ describe.each(testEngines)('JSON calls answered directly, as tRPC answers them (
     expect((await both(`${lists}&${input({ 1: { plantId: 'nope' } })}`, asAdmin())).status).toBe(207);
     const posted = await both('auth.me,tenancy.plants.list?batch=1', postJson('{"0":null}'));
     expect(posted.status).toBe(200);
+    const charset = postJson('{}', { 'content-type': 'application/json; charset=utf-8' });
+    expect((await both('auth.me,tenancy.plants.list?batch=1', charset)).status).toBe(200);
   });
 
   it('answers mutations and their bad bodies, plain, compressed and too large', async () => {
@@ -151,5 +153,7 @@ describe.each(testEngines)('JSON calls answered directly, as tRPC answers them (
     const streamed = asAdmin({ 'trpc-accept': 'application/jsonl' });
     expect((await both('auth.me', streamed, 'by tRPC')).status).toBe(400);
     expect((await both('auth.me%2Cusers.list?batch=1', asAdmin(), 'by tRPC')).status).toBe(200);
+    const tooMany = `${Array.from({ length: 51 }, () => 'auth.me').join(',')}?batch=1`;
+    expect((await both(tooMany, asAdmin(), 'by tRPC')).status).toBe(400);
   });
 });
