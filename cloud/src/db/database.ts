@@ -1,6 +1,7 @@
 import type { SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { Scope } from '../platform/index.js';
+import type { NamedStatement } from './named.js';
 
 /** Drizzle over either engine. Both drivers share the pg-core query builder. */
 export type Sql = PgDatabase<PgQueryResultHKT>;
@@ -14,16 +15,9 @@ export type ScopedWork<T> = (tx: Sql) => Promise<T>;
  * the role and the scope settings itself (scope.ts, `scopeSetting`), so a call needs no transaction
  * before its own to learn them (docs/security.md, "Sessions").
  */
-export interface Opening<Found> {
-  /** Built once, with `sql.placeholder`s for what differs between calls: it is compiled once too. */
-  statement: SQL;
+export interface Opening<Found> extends NamedStatement {
   /** The placeholders' values for this call. */
   values: Record<string, unknown>;
-  /**
-   * A name for the statement, the same for every statement of its shape: a server prepares it once
-   * per connection and reuses its plan instead of planning it on every call.
-   */
-  name: string;
   /** What the statement's rows say, and the scope they set (null when it set none). */
   read(rows: Record<string, unknown>[]): { found: Found; scope: Scope | null };
 }

@@ -1,15 +1,18 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { timescaledb } from '@electric-sql/pglite/timescaledb';
 import { migrationsFolder } from '@plantline/schema/migrations';
-import { drizzle } from 'drizzle-orm/pglite';
+import type { Query } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import { drizzle, PgliteSession, PgliteTransaction } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 import type { Scope } from '../platform/index.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
 import type { Database, ScopedWork, Sql } from './database.js';
+import { executeText, type NamedStatement, prepareText, runNamedWith } from './named.js';
 import { APP_ROLE, runOpened, runScoped } from './scope.js';
 
 /**
@@ -59,15 +62,25 @@ export async function openEmbeddedDatabase(options: {
   // The engine has one connection: a transaction opened while another is open on the same async
   // path waits for itself forever. Say so at once instead (the caller should pass its `tx` down).
   const inTransaction = new AsyncLocalStorage<true>();
+  const named = namedRunner();
   const exclusive = <T>(body: (tx: Sql) => Promise<T>): Promise<T> => {
     if (inTransaction.getStore()) {
       return Promise.reject(
         new Error('Nested transaction on the embedded engine: pass the open transaction down'),
       );
     }
-    return inTransaction.run(true, () => owner.transaction(body));
+    // drizzle's own transaction over the engine's, with named statements run the engine's way.
+    return inTransaction.run(true, () =>
+      client.transaction((engineTx) => {
+        const tx = new PgliteTransaction(dialect, new PgliteSession(engineTx, dialect, undefined), undefined);
+        runNamedWith(tx as unknown as Sql, (statement, query, values) =>
+          named(engineTx, statement, query, values),
+        );
+        return body(tx as unknown as Sql);
+      }),
+    );
   };
-  const run = <T>(scope: Scope | null, role: string | null, work: ScopedWork<T>): Promise<T> =>
+  const run = <T>(scope: Scope | null, role: typeof APP_ROLE | null, work: ScopedWork<T>): Promise<T> =>
     exclusive((tx) => runScoped(tx, scope, role, work));
 
   const database: Database = {
@@ -89,3 +102,28 @@ export async function openEmbeddedDatabase(options: {
     dump: () => client.dumpDataDir('none'),
   };
 }
+
+/**
+ * Named statements on the engine's one connection: prepared once with `PREPARE`, then run with
+ * `EXECUTE` and their values as literals, one simple-protocol message. The engine's parameterised
+ * query costs several trips into it (parse, describe, bind, describe, execute) and plans every time.
+ */
+function namedRunner() {
+  const prepared = new Set<string>();
+  return async (
+    engineTx: Transaction,
+    statement: NamedStatement,
+    query: Query,
+    values: Record<string, unknown>,
+  ): Promise<unknown[]> => {
+    if (!prepared.has(statement.name)) {
+      // Prepared statements outlive the transaction, whether it commits or not.
+      await engineTx.exec(prepareText(statement, query));
+      prepared.add(statement.name);
+    }
+    const results = await engineTx.exec(executeText(statement, query, values));
+    return results[results.length - 1]?.rows ?? [];
+  };
+}
+
+const dialect = new PgDialect();

@@ -1,4 +1,5 @@
 export type { Database, DatabaseMode, NoticeHandlers, Opening, Sql } from './database.js';
+export { type NamedStatement, namedRows } from './named.js';
 export { type DatabaseConfig, migratedEmbeddedSnapshot, openDatabase } from './open.js';
 export { readAlongside } from './parallel-reads.js';
 export { rows } from './rows.js';

@@ -1,31 +1,43 @@
-import { type Query, type SQL, sql } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
+import { type SQL, sql } from 'drizzle-orm';
 import { openAuditTrail, sealAuditTrail } from '../platform/audit-trail.js';
 import type { Scope } from '../platform/index.js';
 import type { Opening, ScopedWork, Sql } from './database.js';
+import { namedRows } from './named.js';
+import type { FirstStatement } from './server-transaction.js';
 
 export const APP_ROLE = 'plantline_app';
-
-const dialect = new PgDialect();
-/** Openings' statements compiled to text and parameters, once each. */
-const compiledOpenings = new WeakMap<SQL, Query>();
 
 /**
  * The statement that opens every scoped transaction: optionally drop to the application role and
  * set the request scope read by the policies (schema/migrations/0001_security.sql). All settings
  * are transaction-local (`is_local = true`), so nothing leaks to the next user of a pooled
- * connection.
+ * connection. Built once per role, named, with the scope's values as placeholders.
  */
-export function scopeStatement(scope: Scope | null, role: string | null): SQL {
-  const plantIds = scope === null || scope.plantIds === 'all' ? '' : scope.plantIds.join(',');
-  const allPlants = scope?.plantIds === 'all' ? 'on' : 'off';
-  const setRole = role === null ? sql`` : sql`set_config('role', ${role}, true),`;
-  return sql`select ${setRole}
-    set_config('plantline.tenant_id', ${scope?.tenantId ?? ''}, true),
-    set_config('plantline.user_id', ${scope?.userId ?? ''}, true),
-    set_config('plantline.plant_ids', ${plantIds}, true),
-    set_config('plantline.all_plants', ${allPlants}, true)`;
+export function scopeStatement(scope: Scope | null, role: typeof APP_ROLE | null): FirstStatement {
+  return {
+    ...(role === null ? OWNER_SCOPE : APP_SCOPE),
+    values: {
+      tenantId: scope?.tenantId ?? '',
+      userId: scope?.userId ?? '',
+      plantIds: scope === null || scope.plantIds === 'all' ? '' : scope.plantIds.join(','),
+      allPlants: scope?.plantIds === 'all' ? 'on' : 'off',
+    },
+  };
 }
+
+function scopeSettings(setRole: SQL): SQL {
+  return sql`select ${setRole}
+    set_config('plantline.tenant_id', ${sql.placeholder('tenantId')}, true),
+    set_config('plantline.user_id', ${sql.placeholder('userId')}, true),
+    set_config('plantline.plant_ids', ${sql.placeholder('plantIds')}, true),
+    set_config('plantline.all_plants', ${sql.placeholder('allPlants')}, true)`;
+}
+
+const APP_SCOPE = {
+  name: 'plantline_scope',
+  statement: scopeSettings(sql`set_config('role', ${APP_ROLE}, true),`),
+};
+const OWNER_SCOPE = { name: 'plantline_owner_scope', statement: scopeSettings(sql``) };
 
 /** A scope setting an opening statement (database.ts, `Opening`) computes from what it reads. */
 export type ScopeSetting = 'tenant_id' | 'user_id' | 'plant_ids' | 'all_plants';
@@ -50,13 +62,17 @@ export async function runOpened<Found, T>(
   opening: Opening<Found>,
   work: (tx: Sql, found: Found) => Promise<T>,
 ): Promise<T> {
-  let compiled = compiledOpenings.get(opening.statement);
-  if (compiled === undefined) {
-    compiled = dialect.sqlToQuery(opening.statement);
-    compiledOpenings.set(opening.statement, compiled);
-  }
-  const prepared = tx._.session.prepareQuery(compiled, undefined, opening.name, false);
-  const { rows } = (await prepared.execute(opening.values)) as { rows: Record<string, unknown>[] };
+  const rows = await namedRows<Record<string, unknown>>(tx, opening, opening.values);
+  return finishOpened(tx, opening, rows, work);
+}
+
+/** The rest of an opened transaction once its opening statement's rows are in. */
+export async function finishOpened<Found, T>(
+  tx: Sql,
+  opening: Opening<Found>,
+  rows: Record<string, unknown>[],
+  work: (tx: Sql, found: Found) => Promise<T>,
+): Promise<T> {
   const { found, scope } = opening.read(rows);
   openAuditTrail(tx, scope);
   const result = await work(tx, found);
@@ -71,10 +87,16 @@ export async function runOpened<Found, T>(
 export async function runScoped<T>(
   tx: Sql,
   scope: Scope | null,
-  role: string | null,
+  role: typeof APP_ROLE | null,
   work: ScopedWork<T>,
 ): Promise<T> {
-  await tx.execute(scopeStatement(scope, role));
+  const statement = scopeStatement(scope, role);
+  await namedRows(tx, statement, statement.values);
+  return finishScoped(tx, scope, work);
+}
+
+/** The rest of a scoped transaction once its scope is set. */
+export async function finishScoped<T>(tx: Sql, scope: Scope | null, work: ScopedWork<T>): Promise<T> {
   openAuditTrail(tx, scope);
   const result = await work(tx);
   await sealAuditTrail(tx);

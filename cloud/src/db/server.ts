@@ -1,5 +1,5 @@
 import { migrationsFolder } from '@plantline/schema/migrations';
-import { sql } from 'drizzle-orm';
+import { fillPlaceholders, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { PgDialect } from 'drizzle-orm/pg-core';
@@ -10,7 +10,8 @@ import type { Database, Sql } from './database.js';
 import { listenOn } from './listener.js';
 import { allowReadsAlongside } from './parallel-reads.js';
 import { rows } from './rows.js';
-import { APP_ROLE, runOpened, runScoped, scopeStatement } from './scope.js';
+import { APP_ROLE, finishOpened, finishScoped, runScoped, scopeStatement } from './scope.js';
+import { serverTransaction } from './server-transaction.js';
 
 export interface ServerDatabaseOptions {
   /** The owner: runs migrations. */
@@ -33,6 +34,9 @@ export function deriveAppUrl(ownerUrl: string, password: string | undefined): st
   return url.toString();
 }
 
+/** How a transaction that reads one instant, and its siblings, begin (parallel-reads.ts). */
+const READING = 'begin isolation level repeatable read read only';
+
 /** A PostgreSQL server (with or without TimescaleDB), through node-postgres. */
 export async function openServerDatabase(options: ServerDatabaseOptions): Promise<{
   database: Database;
@@ -47,20 +51,22 @@ export async function openServerDatabase(options: ServerDatabaseOptions): Promis
     pool.on('error', (error) => options.log.warn({ err: error }, 'database connection lost'));
   }
   const owner = drizzle({ client: ownerPool }) as unknown as Sql;
-  const app = drizzle({ client: appPool }) as unknown as Sql;
 
   const database: Database = {
     mode: 'server',
     owner,
+    // The login is already plantline_app; setting the role again costs nothing and keeps a
+    // misconfigured DATABASE_APP_URL (say, the owner's) from silently bypassing the policies.
     transact: (scope, work) =>
-      // The login is already plantline_app; setting the role again costs nothing and keeps a
-      // misconfigured DATABASE_APP_URL (say, the owner's) from silently bypassing the policies.
-      app.transaction((tx) => runScoped(tx, scope, APP_ROLE, work)),
+      serverTransaction(appPool, scopeStatement(scope, APP_ROLE), (tx) => finishScoped(tx, scope, work)),
     // The login is plantline_app, and the opening statement sets the role too (scope.ts).
-    transactOpened: (opening, work) => app.transaction((tx) => runOpened(tx, opening, work)),
+    transactOpened: (opening, work) =>
+      serverTransaction(appPool, opening, (tx, rows) => finishOpened(tx, opening, rows, work)),
     ownerTransact: (scope, work) => owner.transaction((tx) => runScoped(tx, scope, null, work)),
     transactReading: (scope, work) =>
-      app.transaction(
+      serverTransaction(
+        appPool,
+        scopeStatement(scope, APP_ROLE),
         async (tx) => {
           const [exported] = await rows<{ id: string }>(tx, sql`select pg_export_snapshot() as id`);
           const snapshot = exported?.id ?? '';
@@ -68,25 +74,26 @@ export async function openServerDatabase(options: ServerDatabaseOptions): Promis
           if (!/^[0-9A-F]+-[0-9A-F]+-[0-9]+$/i.test(snapshot))
             throw new Error(`unexpected snapshot id ${snapshot}`);
           allowReadsAlongside(tx, (read) =>
-            app.transaction(
-              async (sibling) => {
-                await sibling.execute(sql.raw(`set transaction snapshot '${snapshot}'`));
-                return runScoped(sibling, scope, APP_ROLE, read);
-              },
-              { isolationLevel: 'repeatable read', accessMode: 'read only' },
+            serverTransaction(
+              appPool,
+              scopeStatement(scope, APP_ROLE),
+              (sibling) => finishScoped(sibling, scope, read),
+              `${READING}; set transaction snapshot '${snapshot}'`,
             ),
           );
-          return runScoped(tx, scope, APP_ROLE, work);
+          return finishScoped(tx, scope, work);
         },
-        { isolationLevel: 'repeatable read', accessMode: 'read only' },
+        READING,
       ),
     cursor: async (scope, query, batchRows, each) => {
       const dialect = new PgDialect();
       const client = await appPool.connect();
       try {
         await client.query('begin read only');
-        const setup = dialect.sqlToQuery(scopeStatement(scope, APP_ROLE));
-        await client.query(setup.sql, setup.params);
+        // Unnamed: this connection may hold the statement's name as a transaction's first statement.
+        const setup = scopeStatement(scope, APP_ROLE);
+        const setupQuery = dialect.sqlToQuery(setup.statement);
+        await client.query(setupQuery.sql, fillPlaceholders(setupQuery.params, setup.values));
         const compiled = dialect.sqlToQuery(query);
         const stream = client.query(new QueryStream(compiled.sql, compiled.params, { batchSize: batchRows }));
         let batch: Record<string, unknown>[] = [];

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import type { AnyProcedure } from '@trpc/server';
+import type { AnyProcedure, TRPCError } from '@trpc/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { WebSocketServer } from 'ws';
@@ -14,6 +14,7 @@ import { createContext } from '../trpc/context.js';
 import type { ProcedureMeta } from '../trpc/meta.js';
 import { AUDIT_CSV_PATH, serveAuditCsv } from './audit-csv.js';
 import { DASHBOARD_PDF_PREFIX, serveDashboardPdf } from './dashboard-pdf.js';
+import { jsonCallsHandler } from './json-calls.js';
 import { LABEL_PDF_PREFIX, serveLabelPdf } from './label-pdf.js';
 import { originAllowed } from './origin.js';
 import { REPORT_DOWNLOAD_PREFIX, serveReportDownload } from './report-download.js';
@@ -40,6 +41,11 @@ export interface HttpServerOptions {
   web: WebHandler | null;
   /** Debian's Chromium, which draws dashboard PDFs (dashboard-pdf.ts); its usual path when unset. */
   chromiumPath?: string;
+  /**
+   * Whether JSON calls are answered straight from Node's request (json-calls.ts) rather than by
+   * tRPC's own handler, which gets everything else; on unless a test compares the two.
+   */
+  directJsonCalls?: boolean;
 }
 
 export interface RunningServer {
@@ -71,28 +77,50 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     chromiumPath: options.chromiumPath ?? DEFAULT_CHROMIUM_PATH,
     slots: new SnapshotSlots(),
   };
+  const contextOf = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    calls: readonly { procedure: AnyProcedure | null }[],
+  ) => {
+    const context = await createContext(deps, req, res, {
+      batched: calls.length > 1,
+      callsCheckCaller: calls.every((call) => checksItsCaller(call.procedure)),
+    });
+    // A subscription over HTTP (server-sent events) lasts as long as its response.
+    const connection = callBudget.connection(context.principal);
+    res.once('close', () => connection.close());
+    return { ...context, connection };
+  };
+  const onError = ({ error, path }: { error: TRPCError; path: string | undefined }) => {
+    if (error.code === 'INTERNAL_SERVER_ERROR')
+      deps.log.error({ err: error.cause ?? error, path }, 'procedure failed');
+  };
+  // Queries may come as POST: the web client sends them so, as a long id list does not fit a URL.
+  const allowMethodOverride = true;
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
     maxBodySize: options.maxBodyBytes,
     maxBatchSize: options.maxBatchCalls,
-    // Queries may come as POST: the web client sends them so, as a long id list does not fit a URL.
-    allowMethodOverride: true,
-    createContext: async ({ req, res, info }) => {
-      const context = await createContext(deps, req, res, {
-        batched: info.calls.length > 1,
-        callsCheckCaller: info.calls.every((call) => checksItsCaller(call.procedure)),
-      });
-      // A subscription over HTTP (server-sent events) lasts as long as its response.
-      const connection = callBudget.connection(context.principal);
-      res.once('close', () => connection.close());
-      return { ...context, connection };
-    },
-    onError: ({ error, path }) => {
-      if (error.code === 'INTERNAL_SERVER_ERROR')
-        deps.log.error({ err: error.cause ?? error, path }, 'procedure failed');
-    },
+    allowMethodOverride,
+    createContext: ({ req, res, info }) => contextOf(req, res, info.calls),
+    onError,
   });
+  const jsonCalls =
+    options.directJsonCalls === false
+      ? () => false
+      : jsonCallsHandler({
+          router: appRouter,
+          basePath: '/trpc/',
+          maxBodyBytes: options.maxBodyBytes,
+          maxBatchCalls: options.maxBatchCalls,
+          allowMethodOverride,
+          createContext: contextOf,
+          onError,
+        });
+  const answerCall = (req: IncomingMessage, res: ServerResponse) => {
+    if (!jsonCalls(req, res)) trpc(req, res);
+  };
 
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
@@ -180,12 +208,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
           if (decoded.ok) {
             // tRPC reads a body that an earlier step has already read from req.body.
             (req as IncomingMessage & { body?: string }).body = decoded.body;
-            trpc(req, res);
+            answerCall(req, res);
           } else sendError(res, decoded.status, decoded.code, decoded.message);
         });
         return;
       }
-      return trpc(req, res);
+      return answerCall(req, res);
     }
     if (options.web !== null) return options.web(req, res, () => notFound(res));
     notFound(res);

@@ -23,6 +23,8 @@ export interface TestServerOptions {
   web?: WebHandler | null;
   /** Chromium for dashboard PDFs; its usual path by default. */
   chromiumPath?: string;
+  /** False: every tRPC call through tRPC's own handler (json-calls.test.ts compares the two). */
+  directJsonCalls?: boolean;
 }
 
 /** The real HTTP + WebSocket server on an ephemeral port, over a test database. */
@@ -72,6 +74,7 @@ export async function startTestServer(db: Database, options: TestServerOptions =
     startedAt: Date.now(),
     web: options.web ?? null,
     ...(options.chromiumPath === undefined ? {} : { chromiumPath: options.chromiumPath }),
+    ...(options.directJsonCalls === undefined ? {} : { directJsonCalls: options.directJsonCalls }),
   });
   url = server.url;
   return {

@@ -121,4 +121,55 @@ describe.each(testEngines)('each call checks its caller afresh ($name engine)', 
       'UNAUTHORIZED',
     ]);
   });
+
+  it('gives the next call a permission its role gains, and keeps each caller to their own', async () => {
+    const { role, client } = await userWithOwnRole();
+    await expectApiError(client.trpc.apiKeys.list.query(), 'FORBIDDEN', /apikeys\.manage/);
+    await asOwner((tx) =>
+      tx.execute(sql`insert into role_permissions (tenant_id, role_id, permission)
+                     values (${tenants.a.tenantId}, ${role.id}, 'apikeys.manage')`),
+    );
+    expect(await client.trpc.apiKeys.list.query()).toEqual(expect.any(Array));
+    // Two callers, one after the other: neither is answered with the other's permissions.
+    const other = await userWithOwnRole();
+    for (let i = 0; i < 2; i++) {
+      expect((await client.trpc.auth.me.query()).permissions).toEqual([
+        'apikeys.manage',
+        'plants.read',
+        'users.read',
+      ]);
+      expect((await other.client.trpc.auth.me.query()).permissions).toEqual(['plants.read', 'users.read']);
+    }
+  });
+
+  it('narrows an API key to the scopes it keeps on the next call', async () => {
+    const created = await admin.trpc.apiKeys.create.mutate({
+      name: 'Two scopes',
+      scopes: ['plants.read', 'users.read'],
+      plantIds: [tenants.a.plantIds[0]!],
+    });
+    const edge = apiClient(server.url, { apiKey: created.key });
+    expect((await edge.trpc.users.list.query()).length).toBeGreaterThan(0);
+    await asOwner((tx) =>
+      tx.execute(sql`update api_keys set scopes = array['plants.read'] where id = ${created.id}`),
+    );
+    await expectApiError(edge.trpc.users.list.query(), 'FORBIDDEN', 'This needs the permission users.read');
+    expect(await edge.trpc.tenancy.plants.list.query()).toHaveLength(1);
+  });
+
+  it('refuses every call of a batch sent as POST, as the web client sends it, once signed out', async () => {
+    const { user, client } = await userWithOwnRole();
+    const batch = () =>
+      fetch(`${server.url}/trpc/auth.me,tenancy.plants.list?batch=1`, {
+        method: 'POST',
+        headers: { cookie: `plantline_session=${client.token}`, 'content-type': 'application/json' },
+        body: '{}',
+      }).then(async (response) => (await response.json()) as { error?: { data: { code: string } } }[]);
+    expect((await batch()).map((answer) => answer.error)).toEqual([undefined, undefined]);
+    await asOwner((tx) => tx.execute(sql`update sessions set revoked_at = now() where user_id = ${user.id}`));
+    expect((await batch()).map((answer) => answer.error?.data.code)).toEqual([
+      'UNAUTHORIZED',
+      'UNAUTHORIZED',
+    ]);
+  });
 });

@@ -1,4 +1,4 @@
-import { isPermission, tables } from '@plantline/schema';
+import { isPermission, type Permission, tables } from '@plantline/schema';
 import { eq, type SQL, sql } from 'drizzle-orm';
 import { type Database, type Opening, scopeSetting } from '../../db/index.js';
 import type { Principal, Scope } from '../../platform/index.js';
@@ -94,8 +94,9 @@ interface SessionOpeningRow {
   absolute_expires_at: Date | string;
   live: boolean;
   active: boolean | null;
-  permissions: string[] | null;
-  plant_ids: string[] | null;
+  /** Comma-separated, sorted: the same text for the same set (`permissionSet`). */
+  permissions: string | null;
+  plant_ids: string | null;
 }
 
 /** Built once: each call only fills in the token's hash and the time. */
@@ -113,7 +114,7 @@ const SESSION_OPENING = sql`
   ), access as materialized (
     select c.*,
            (select u.is_active from users u where c.live and u.id = c.user_id) as active,
-           (select array_agg(distinct rp.permission)
+           (select array_agg(distinct rp.permission collate "C")
               from user_roles ur
               join role_permissions rp on rp.tenant_id = ur.tenant_id and rp.role_id = ur.role_id
              where c.live and ur.user_id = c.user_id) as permissions,
@@ -123,7 +124,8 @@ const SESSION_OPENING = sql`
       from scoped c
   )
   select a.session_id, a.tenant_id, a.user_id, a.is_current_token, a.rotated_at, a.idle_expires_at,
-         a.absolute_expires_at, a.live, a.active, a.permissions, a.plant_ids,
+         a.absolute_expires_at, a.live, a.active, array_to_string(a.permissions, ',') as permissions,
+         array_to_string(a.plant_ids, ',') as plant_ids,
          ${plantSettings(
            sql`a.live and a.active`,
            sql`'plants.all' = any(a.permissions)`,
@@ -142,7 +144,7 @@ function sessionOpening(tokenHash: string, when: CheckTime): Opening<CallerCheck
       if (row === undefined) return refused('Sign in first');
       if (!row.live) return refused('Your session has expired; sign in again');
       if (row.active !== true) return refused('This account is deactivated');
-      const permissions = new Set((row.permissions ?? []).filter(isPermission));
+      const permissions = permissionSet(row.permissions);
       const principal: Principal = {
         kind: 'user',
         tenantId: row.tenant_id,
@@ -150,7 +152,7 @@ function sessionOpening(tokenHash: string, when: CheckTime): Opening<CallerCheck
         apiKeyId: null,
         sessionId: row.session_id,
         permissions,
-        plantIds: permissions.has('plants.all') ? 'all' : (row.plant_ids ?? []),
+        plantIds: permissions.has('plants.all') ? 'all' : listOf(row.plant_ids),
       };
       const standing: SessionStanding = {
         sessionId: row.session_id,
@@ -175,8 +177,9 @@ interface ApiKeyOpeningRow {
   tenant_id: string;
   revoked: boolean;
   expired: boolean;
-  scopes: string[] | null;
-  plant_ids: string[] | null;
+  /** Comma-separated, as the session's permissions. */
+  scopes: string | null;
+  plant_ids: string | null;
   touch_due: boolean;
 }
 
@@ -193,14 +196,15 @@ const API_KEY_OPENING = sql`
            ${scopeSetting('user_id', sql`''`)}
       from found f
   ), access as materialized (
-    select c.*, k.scopes,
+    select c.*, array(select s from unnest(k.scopes) s order by s collate "C") as scopes,
            array(select p.plant_id::text from api_key_plants p where p.api_key_id = c.api_key_id) as plant_ids,
            (k.last_used_at is null
             or ${sql.placeholder('now')}::timestamptz - k.last_used_at > ${KEY_TOUCH_INTERVAL_MS} * interval '1 millisecond') as touch_due
       from scoped c
       left join lateral (select * from api_keys k where c.live and k.id = c.api_key_id) k on true
   )
-  select a.api_key_id, a.tenant_id, a.revoked, a.expired, a.scopes, a.plant_ids, a.touch_due,
+  select a.api_key_id, a.tenant_id, a.revoked, a.expired, array_to_string(a.scopes, ',') as scopes,
+         array_to_string(a.plant_ids, ',') as plant_ids, a.touch_due,
          ${plantSettings(sql`a.live`, sql`false`, sql`array_to_string(a.plant_ids, ',')`)}
     from access a`;
 
@@ -220,8 +224,8 @@ function apiKeyOpening(keyHash: string, now: Date): Opening<CallerCheck> {
         userId: null,
         apiKeyId: row.api_key_id,
         sessionId: null,
-        permissions: new Set((row.scopes ?? []).filter(isPermission)),
-        plantIds: row.plant_ids ?? [],
+        permissions: permissionSet(row.scopes),
+        plantIds: listOf(row.plant_ids),
       };
       const upkeep: CallerUpkeep | null = row.touch_due
         ? { kind: 'api-key', apiKeyId: row.api_key_id, tenantId: row.tenant_id }
@@ -229,6 +233,30 @@ function apiKeyOpening(keyHash: string, now: Date): Opening<CallerCheck> {
       return valid(principal, upkeep);
     },
   };
+}
+
+/**
+ * The permissions a comma-separated, sorted list names, known to the catalogue. A caller's list is
+ * the same text on every call while their roles stay as they are, so its set is built once and
+ * shared (callers only read it); the text itself is read afresh by every call's opening statement.
+ */
+function permissionSet(list: string | null): ReadonlySet<Permission> {
+  const key = list ?? '';
+  let set = permissionSets.get(key);
+  if (set === undefined) {
+    set = new Set(listOf(list).filter(isPermission));
+    // Bounded by the distinct lists in use, which are few; a flood of them only rebuilds sets.
+    if (permissionSets.size >= PERMISSION_SETS_KEPT) permissionSets.clear();
+    permissionSets.set(key, set);
+  }
+  return set;
+}
+
+const permissionSets = new Map<string, ReadonlySet<Permission>>();
+const PERMISSION_SETS_KEPT = 1000;
+
+function listOf(list: string | null): string[] {
+  return list === null || list === '' ? [] : list.split(',');
 }
 
 /** The plants' settings, set only for a caller that may work (`allowed`); otherwise no plant at all. */
