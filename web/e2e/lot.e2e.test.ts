@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ADMIN_EMAIL, DEMO_PASSWORD, hasChromium, screenshotDir, signIn, useUiStack } from './harness';
 
+/** The demo numbers its orders in the year it is seeded. */
+const YEAR = new Date().getFullYear();
+
 /*
  * A lot's page (docs/materials.md, "A lot's page") on the demo: opened from the trace, it shows the
  * supplier's cast-iron lot with its supplier lot, movements and its genealogy graph reaching the
@@ -33,8 +36,8 @@ describe.runIf(hasChromium)('a lot’s page in the web UI', () => {
     // Nothing went into a received lot; what was made from it is drawn, and where it was shipped.
     await page.getByText('Nothing recorded went into it').waitFor();
     const forward = page.getByLabel('Went into', { exact: true });
-    await forward.getByText('PO-RIV-2026-00001').waitFor();
-    await forward.getByText('PO-RIV-2026-00005').waitFor();
+    await forward.getByText(`PO-RIV-${YEAR}-00001`).waitFor();
+    await forward.getByText(`PO-RIV-${YEAR}-00005`).waitFor();
     const shipped = page.getByRole('table', { name: 'Shipped from lot CI-2401' });
     expect(await shipped.textContent()).toContain('Nordbrake Automotive GmbH');
     await page.screenshot({ path: `${screenshotDir}/lot-page.png`, fullPage: true });
@@ -48,7 +51,7 @@ describe.runIf(hasChromium)('a lot’s page in the web UI', () => {
 
     // A lot made from it: held by the block, and its graph leads back to the cast iron.
     await page.getByRole('list', { name: 'Made from it, in stock' }).getByRole('link').first().click();
-    await page.getByRole('heading', { level: 1, name: /Lot PO-RIV-2026-0000[15]/ }).waitFor();
+    await page.getByRole('heading', { level: 1, name: new RegExp(`Lot PO-RIV-${YEAR}-0000[15]`) }).waitFor();
     await page.getByText('Made from blocked lot CI-2401').waitFor();
     await page
       .getByLabel('Made from', { exact: true })
