@@ -1,14 +1,10 @@
 import {
-  type countPayload,
   type EventEnvelope,
   type EventKind,
   eventEnvelope,
   eventKinds,
   type IngestResult,
   quickEnvelope,
-  type scanPayload,
-  type statePayload,
-  type telemetryPayload,
 } from '@plantline/schema';
 import { sql } from 'drizzle-orm';
 import type { z } from 'zod';
@@ -18,6 +14,17 @@ import type { LiveEvent, LiveEventData } from '../../platform/index.js';
 import type { ResolvedCodes } from './codes.js';
 import { recordCommit } from './commit-log.js';
 import { writeIsolating } from './isolate.js';
+import {
+  countOf,
+  dataOf,
+  type IngestedCount,
+  type IngestedScan,
+  type Resolved,
+  scanOf,
+  toLiveEvent,
+} from './stored-event.js';
+
+export type { IngestedCount, IngestedScan } from './stored-event.js';
 
 /** Who is writing: the tenant and the plants in reach (an edge key's plants). */
 export interface IngestCaller {
@@ -38,45 +45,6 @@ export interface IngestOutcome {
   scans: IngestedScan[];
   /** Count events stored now that name an order and count good parts: what the ledger books. */
   counts: IngestedCount[];
-}
-
-/** A newly stored count of good parts for an order (docs/materials.md, "Counted production"). */
-export interface IngestedCount {
-  eventId: string;
-  plantId: string;
-  machineId: string;
-  /** The payload's `order`: the order's number. */
-  order: string;
-  good: number;
-  /** When they were counted (the event's time). */
-  time: string;
-}
-
-/** A scan event ingest stored (or had stored before), at the station that scanned. */
-export interface IngestedScan {
-  /** The event's position in the input. */
-  index: number;
-  eventId: string;
-  plantId: string;
-  /** The payload's station code, else the topic's machine code (docs/device-integration.md). */
-  station: string;
-  data: string;
-  /** What the scan records (the payload's `action`, `scan` when not given), lower case. */
-  action: string;
-  /** The topic's machine; null while it is not in master data (the event is held). */
-  machineId: string | null;
-  /** When it was scanned (the event's time). */
-  time: string;
-  /** False for an event stored before, in an earlier call or earlier in this batch. */
-  fresh: boolean;
-}
-
-interface Resolved {
-  index: number;
-  event: EventEnvelope;
-  plantId: string;
-  lineId: string;
-  machineId: string;
 }
 
 interface Held {
@@ -228,44 +196,6 @@ export async function ingestEvents(
   };
 }
 
-/** A scanner at a station names it in the payload, or publishes under the station's code as machine. */
-function scanOf(
-  index: number,
-  event: EventEnvelope,
-  plantId: string,
-  machineId: string | null,
-  fresh: boolean,
-): IngestedScan {
-  const payload = event.payload as z.input<typeof scanPayload>;
-  return {
-    index,
-    eventId: event.id,
-    plantId,
-    station: label(payload.station) ?? event.machine,
-    data: payload.code,
-    action: (label(payload.action) ?? 'scan').toLowerCase(),
-    machineId,
-    time: canonicalTime(event.ts),
-    fresh,
-  };
-}
-
-/** A count's good parts for the order it names; undefined when it names none or counts none good. */
-function countOf(item: Resolved): IngestedCount | undefined {
-  const payload = item.event.payload as z.input<typeof countPayload>;
-  const order = label(payload.order);
-  const good = payload.good ?? 0;
-  if (order === null || order === '' || good <= 0) return undefined;
-  return {
-    eventId: item.event.id,
-    plantId: item.plantId,
-    machineId: item.machineId,
-    order,
-    good,
-    time: canonicalTime(item.event.ts),
-  };
-}
-
 function tooFarAhead(event: EventEnvelope, now: number): string | undefined {
   for (const field of ['ts', 'receivedAt'] as const) {
     if (Date.parse(event[field]) - now > MAX_AHEAD_OF_CLOUD_MS)
@@ -294,55 +224,6 @@ function describeIssues(error: z.ZodError): string {
     .slice(0, 5)
     .map((issue) => (issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ` : '') + issue.message)
     .join('; ');
-}
-
-/*
- * The payloads were validated by eventEnvelope; its schemas fill defaults and trim labels only in the
- * payload's own parse output, which the envelope does not keep. Applying the same defaults here
- * avoids parsing every payload twice on the hot path.
- */
-const label = (value: string | undefined) => (value === undefined ? null : value.trim());
-
-function dataOf(event: EventEnvelope): LiveEvent['data'] {
-  switch (event.kind) {
-    case 'state': {
-      const p = event.payload as z.input<typeof statePayload>;
-      return { state: p.state.trim(), reason: label(p.reason) };
-    }
-    case 'count': {
-      const p = event.payload as z.input<typeof countPayload>;
-      return { good: p.good ?? 0, scrap: p.scrap ?? 0, product: label(p.product), order: label(p.order) };
-    }
-    case 'scan': {
-      const p = event.payload as z.input<typeof scanPayload>;
-      return {
-        code: p.code,
-        symbology: p.symbology ?? 'qr',
-        action: label(p.action) ?? 'scan',
-        station: label(p.station),
-      };
-    }
-    case 'telemetry':
-      return { values: (event.payload as z.input<typeof telemetryPayload>).values };
-  }
-}
-
-function toLiveEvent(item: Resolved): LiveEvent {
-  return {
-    id: item.event.id,
-    kind: item.event.kind,
-    plantId: item.plantId,
-    lineId: item.lineId,
-    machineId: item.machineId,
-    time: canonicalTime(item.event.ts),
-    receivedAt: canonicalTime(item.event.receivedAt),
-    data: dataOf(item.event),
-  } as LiveEvent;
-}
-
-/** ISO 8601 in UTC with milliseconds, as the database returns it on replay; the edge sends this form. */
-function canonicalTime(iso: string): string {
-  return iso.length === 24 && iso.endsWith('Z') ? iso : new Date(iso).toISOString();
 }
 
 /** sql.param binds a whole array as one parameter; a bare array would expand into a row. */
