@@ -15,12 +15,17 @@ import { orderUnderReview, sessionPrincipal, signingCaller } from './signing-fix
  * "Electronic signatures"): GET /api/workflow/signatures/<type>/<id>.pdf, read back as text.
  */
 
-/** The text lines of a PDF written by pdfkit: its content streams, inflated, their TJ strings decoded. */
+/**
+ * The text lines of a PDF written by pdfkit: its content streams, inflated, their TJ strings decoded.
+ * Each stream is cut by its dictionary's /Length: compressed bytes may end in a carriage return, which
+ * a search for the "endstream" keyword would take for the line break before it.
+ */
 function pdfText(pdf: Buffer): string[] {
   const raw = pdf.toString('latin1');
   const lines: string[] = [];
-  for (const stream of raw.matchAll(/(?<!end)stream\r?\n([\s\S]*?)\r?\nendstream/g)) {
-    let content = Buffer.from(stream[1] ?? '', 'latin1');
+  for (const stream of raw.matchAll(/\/Length (\d+)(?! \d+ R)[^>]*>>\s*stream\r?\n/g)) {
+    const start = (stream.index ?? 0) + stream[0].length;
+    let content = pdf.subarray(start, start + Number(stream[1]));
     try {
       content = inflateSync(content);
     } catch {
