@@ -1,3 +1,5 @@
+import { connect } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, signIn } from '../testing/api.js';
@@ -129,6 +131,37 @@ describe.each(testEngines)('JSON calls answered directly, as tRPC answers them (
     expect(
       (await both('users.update,users.update?batch=1', postJson('{"0":{"id":"x"},"1":{}}'))).status,
     ).toBe(400);
+  });
+
+  it('reads a call’s body before its transaction: a client that left does not hold the database', async () => {
+    // The call waits for the database (on the embedded engine, behind this transaction) while its
+    // client sends the whole request and goes; its body must already be read by then.
+    let release = () => {};
+    const held = app.database.db.ownerTransact({ tenantId: tenants.a.tenantId, plantIds: 'all' }, () =>
+      new Promise<void>((resolve) => {
+        release = resolve;
+      }),
+    );
+    const body = JSON.stringify({ 0: { plantId: tenants.a.plantIds[0] } });
+    const { hostname, port } = new URL(direct.url);
+    const socket = connect(Number(port), hostname);
+    socket.write(
+      [
+        'POST /trpc/masterdata.lines.list?batch=1 HTTP/1.1',
+        `Host: ${hostname}`,
+        'Content-Type: application/json',
+        `Cookie: ${SESSION_COOKIE}=${admin.jar.token}`,
+        `Content-Length: ${Buffer.byteLength(body)}`,
+        '',
+        body,
+      ].join('\r\n'),
+    );
+    await sleep(300);
+    socket.destroy();
+    await sleep(100);
+    release();
+    await held;
+    expect((await ask(direct, 'auth.me', asAdmin())).status).toBe(200);
   });
 
   it('signs out alike, clearing the cookie', async () => {

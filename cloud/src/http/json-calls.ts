@@ -112,6 +112,10 @@ async function answer<TContext>(
     if (!res.writableEnded) abort.abort();
   });
   const inputs = memo(() => readInputs(options, req, params, batch, calls.length));
+  // The body is read before any call starts: a call reads its input inside its transaction, which
+  // must not wait on the network (on the embedded engine it holds the one connection). A failure to
+  // read it is each call's to report, when it asks for its input (memo).
+  if (req.method === 'POST') await inputs.read().catch(() => undefined);
   let ctx: TContext | undefined;
   let contextError: TRPCError | undefined;
   try {
@@ -236,6 +240,7 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onError);
+      req.off('close', onClose);
     };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
@@ -253,9 +258,15 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
       stop();
       reject(error);
     };
+    // A request whose client left after sending all of it closes without 'end' or 'error'.
+    const onClose = () => {
+      stop();
+      reject(new Error('The request closed before its body was read'));
+    };
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);
+    req.on('close', onClose);
   });
 }
 
