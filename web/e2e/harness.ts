@@ -52,12 +52,10 @@ export interface UiStack {
  */
 export function useUiStack(): UiStack {
   const stack = {} as UiStack;
-  // Twice the suite's hook limit: in two full runs on the loaded CI machine one file's start went past
-  // 120 s while every other file started in seconds (cause not yet found; see the session's note).
   beforeAll(async () => {
     stack.cloud = await startCloudWithUi();
     stack.browser = await workerChromium();
-  }, 240_000);
+  });
   afterAll(async () => {
     if (stack.browser !== undefined)
       await Promise.all(stack.browser.contexts().map((context) => context.close()));
