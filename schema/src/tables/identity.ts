@@ -27,6 +27,12 @@ export const tenants = pgTable('tenants', {
   name: text('name').notNull(),
   slug: text('slug').notNull().unique(),
   createdAt: createdAtColumn(),
+  /**
+   * Set by the operator (`pnpm tenant suspend`, docs/security.md, "Tenants"): the tenant's sessions, keys and
+   * sign-ins are refused while it is set. The application role cannot write it (0042).
+   */
+  suspendedAt: timestamp('suspended_at', { withTimezone: true }),
+  suspendedReason: text('suspended_reason'),
 });
 
 export const plants = pgTable(

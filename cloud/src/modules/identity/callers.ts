@@ -94,6 +94,8 @@ interface SessionOpeningRow {
   absolute_expires_at: Date | string;
   live: boolean;
   active: boolean | null;
+  /** False while the tenant is suspended; null when the session is not live. */
+  tenant_open: boolean | null;
   /** Comma-separated, sorted: the same text for the same set (`permissionSet`). */
   permissions: string | null;
   plant_ids: string | null;
@@ -114,6 +116,7 @@ const SESSION_OPENING = sql`
   ), access as materialized (
     select c.*,
            (select u.is_active from users u where c.live and u.id = c.user_id) as active,
+           (select t.suspended_at is null from tenants t where c.live and t.id = c.tenant_id) as tenant_open,
            (select array_agg(distinct rp.permission collate "C")
               from user_roles ur
               join role_permissions rp on rp.tenant_id = ur.tenant_id and rp.role_id = ur.role_id
@@ -125,9 +128,9 @@ const SESSION_OPENING = sql`
   )
   select a.session_id, a.tenant_id, a.user_id, a.is_current_token, a.rotated_at, a.idle_expires_at,
          a.absolute_expires_at, a.live, a.active, array_to_string(a.permissions, ',') as permissions,
-         array_to_string(a.plant_ids, ',') as plant_ids,
+         array_to_string(a.plant_ids, ',') as plant_ids, a.tenant_open,
          ${plantSettings(
-           sql`a.live and a.active`,
+           sql`a.live and a.active and a.tenant_open`,
            sql`'plants.all' = any(a.permissions)`,
            sql`array_to_string(a.plant_ids, ',')`,
          )}
@@ -144,6 +147,7 @@ function sessionOpening(tokenHash: string, when: CheckTime): Opening<CallerCheck
       if (row === undefined) return refused('Sign in first');
       if (!row.live) return refused('Your session has expired; sign in again');
       if (row.active !== true) return refused('This account is deactivated');
+      if (row.tenant_open !== true) return refused(TENANT_SUSPENDED);
       const permissions = permissionSet(row.permissions);
       const principal: Principal = {
         kind: 'user',
@@ -181,6 +185,8 @@ interface ApiKeyOpeningRow {
   scopes: string | null;
   plant_ids: string | null;
   touch_due: boolean;
+  /** False while the tenant is suspended; null when the key is not live. */
+  tenant_open: boolean | null;
 }
 
 /** Built once: each call only fills in the key's hash and the time. */
@@ -199,13 +205,14 @@ const API_KEY_OPENING = sql`
     select c.*, array(select s from unnest(k.scopes) s order by s collate "C") as scopes,
            array(select p.plant_id::text from api_key_plants p where p.api_key_id = c.api_key_id) as plant_ids,
            (k.last_used_at is null
-            or ${sql.placeholder('now')}::timestamptz - k.last_used_at > ${KEY_TOUCH_INTERVAL_MS} * interval '1 millisecond') as touch_due
+            or ${sql.placeholder('now')}::timestamptz - k.last_used_at > ${KEY_TOUCH_INTERVAL_MS} * interval '1 millisecond') as touch_due,
+           (select t.suspended_at is null from tenants t where c.live and t.id = c.tenant_id) as tenant_open
       from scoped c
       left join lateral (select * from api_keys k where c.live and k.id = c.api_key_id) k on true
   )
   select a.api_key_id, a.tenant_id, a.revoked, a.expired, array_to_string(a.scopes, ',') as scopes,
-         array_to_string(a.plant_ids, ',') as plant_ids, a.touch_due,
-         ${plantSettings(sql`a.live`, sql`false`, sql`array_to_string(a.plant_ids, ',')`)}
+         array_to_string(a.plant_ids, ',') as plant_ids, a.touch_due, a.tenant_open,
+         ${plantSettings(sql`a.live and a.tenant_open`, sql`false`, sql`array_to_string(a.plant_ids, ',')`)}
     from access a`;
 
 function apiKeyOpening(keyHash: string, now: Date): Opening<CallerCheck> {
@@ -218,6 +225,7 @@ function apiKeyOpening(keyHash: string, now: Date): Opening<CallerCheck> {
       if (row === undefined) return refused('API key not recognised');
       if (row.revoked) return refused('API key has been revoked');
       if (row.expired) return refused('API key has expired');
+      if (row.tenant_open !== true) return refused(TENANT_SUSPENDED);
       const principal: Principal = {
         kind: 'api-key',
         tenantId: row.tenant_id,
@@ -264,6 +272,9 @@ function plantSettings(allowed: SQL, allPlants: SQL, plantIds: SQL): SQL {
   return sql`${scopeSetting('plant_ids', sql`case when ${allowed} and not ${allPlants} then coalesce(${plantIds}, '') else '' end`)},
     ${scopeSetting('all_plants', sql`case when ${allowed} and ${allPlants} then 'on' else 'off' end`)}`;
 }
+
+/** What every caller of a suspended tenant hears (docs/security.md, "Tenants"). */
+export const TENANT_SUSPENDED = 'This tenant is suspended; ask your Plantline operator';
 
 function valid(principal: Principal, upkeep: CallerUpkeep | null): { found: CallerCheck; scope: Scope } {
   const scope: Scope = {

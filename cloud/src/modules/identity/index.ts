@@ -1,6 +1,7 @@
 export { createApiKey } from './api-keys.js';
 export { apiKeysRouter, edgeRouter } from './api-keys.router.js';
 export { authRouter } from './auth.router.js';
+export { TENANT_SUSPENDED } from './callers.js';
 export { guardLive, type LiveAccess, type LiveGuardDeps } from './live-access.js';
 export { login } from './login.js';
 export { InMemoryLoginLimiter, type LoginLimiter, type LoginLimiterOptions } from './login-limiter.js';

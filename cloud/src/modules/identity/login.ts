@@ -4,6 +4,7 @@ import type { AppDeps } from '../../app-deps.js';
 import { rows } from '../../db/index.js';
 import type { RequestInfo } from '../../http/request-info.js';
 import { type AuditActor, audit, DomainError, describeAuditCaller } from '../../platform/index.js';
+import { TENANT_SUSPENDED } from './callers.js';
 import { burnPasswordCheck, verifyPassword } from './passwords.js';
 import { createSession, type NewSession } from './sessions.js';
 
@@ -33,7 +34,7 @@ interface Account {
 }
 
 /** Why a sign-in was refused, as the audit trail says it (the caller is told none of it). */
-type SignInFailure = 'wrong password' | 'account deactivated' | 'too many attempts';
+type SignInFailure = 'wrong password' | 'account deactivated' | 'too many attempts' | 'tenant suspended';
 
 /**
  * Email + password sign-in. Throttled per account, per client address and per both; a deactivated account,
@@ -76,6 +77,11 @@ export async function login(
     throw new DomainError('unauthenticated', INVALID_CREDENTIALS);
   }
   await attempt.succeeded();
+  // Said only to someone who knows the password: the account is theirs, its tenant is what stops them.
+  if (!(await tenantOpen(deps, account.tenant_id))) {
+    await recordRefusal(deps, input.email, account, 'tenant suspended', request);
+    throw new DomainError('unauthenticated', TENANT_SUSPENDED);
+  }
 
   // The session, the last sign-in time and the entry that records them commit together.
   const scope = { tenantId: account.tenant_id, userId: account.user_id, plantIds: [] };
@@ -109,6 +115,16 @@ export async function login(
     });
     return { user: user!, tenant: tenant!, session };
   });
+}
+
+async function tenantOpen(deps: LoginDeps, tenantId: string): Promise<boolean> {
+  const [tenant] = await deps.db.transact({ tenantId, plantIds: [] }, (tx) =>
+    tx
+      .select({ suspendedAt: tables.tenants.suspendedAt })
+      .from(tables.tenants)
+      .where(eq(tables.tenants.id, tenantId)),
+  );
+  return tenant !== undefined && tenant.suspendedAt === null;
 }
 
 async function findAccount(deps: LoginDeps, email: string): Promise<Account | undefined> {

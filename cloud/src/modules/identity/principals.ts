@@ -3,6 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Database, Sql } from '../../db/index.js';
 import { rows } from '../../db/index.js';
 import type { Principal } from '../../platform/index.js';
+import { TENANT_SUSPENDED } from './callers.js';
 
 /** What a user may do: the union of their roles' permissions, and the plants in reach. */
 export async function loadUserPrincipal(
@@ -14,7 +15,7 @@ export async function loadUserPrincipal(
   const access = await db.transact({ tenantId, userId, plantIds: [] }, (tx) =>
     readUserAccess(tx, userId, null, new Date()),
   );
-  if (access === null || !access.active) return null;
+  if (access === null || !access.active || !access.tenant_open) return null;
   return userPrincipal(tenantId, userId, sessionId, access);
 }
 
@@ -22,6 +23,8 @@ interface UserAccess {
   active: boolean;
   /** Whether the session named is neither revoked nor expired (true when none is named). */
   session_live: boolean;
+  /** False while the tenant is suspended (docs/security.md, "Tenants"). */
+  tenant_open: boolean;
   permissions: string[];
   plant_ids: string[];
 }
@@ -47,6 +50,7 @@ async function readUserAccess(
     tx,
     sql`select u.is_active as active,
                ${sessionLive} as session_live,
+               coalesce((select t.suspended_at is null from tenants t where t.id = u.tenant_id), false) as tenant_open,
                coalesce((select json_agg(distinct rp.permission)
                            from user_roles ur
                            join role_permissions rp on rp.tenant_id = ur.tenant_id and rp.role_id = ur.role_id
@@ -83,14 +87,20 @@ export async function recheckPrincipal(db: Database, principal: Principal): Prom
     const apiKeyId = principal.apiKeyId;
     const [key] = await db.transact({ tenantId: principal.tenantId, plantIds: [] }, (tx) =>
       tx
-        .select({ revokedAt: tables.apiKeys.revokedAt, expiresAt: tables.apiKeys.expiresAt })
+        .select({
+          revokedAt: tables.apiKeys.revokedAt,
+          expiresAt: tables.apiKeys.expiresAt,
+          tenantSuspendedAt: tables.tenants.suspendedAt,
+        })
         .from(tables.apiKeys)
+        .innerJoin(tables.tenants, eq(tables.tenants.id, tables.apiKeys.tenantId))
         .where(eq(tables.apiKeys.id, apiKeyId)),
     );
     if (key === undefined || key.revokedAt !== null)
       return { kind: 'refused', problem: 'API key has been revoked' };
     if (key.expiresAt !== null && key.expiresAt <= new Date())
       return { kind: 'refused', problem: 'API key has expired' };
+    if (key.tenantSuspendedAt !== null) return { kind: 'refused', problem: TENANT_SUSPENDED };
     return { kind: 'valid', principal };
   }
   const { tenantId, userId, sessionId } = principal;
@@ -101,5 +111,6 @@ export async function recheckPrincipal(db: Database, principal: Principal): Prom
   if (access !== null && !access.session_live)
     return { kind: 'refused', problem: 'Your session has expired; sign in again' };
   if (access === null || !access.active) return { kind: 'refused', problem: 'This account is deactivated' };
+  if (!access.tenant_open) return { kind: 'refused', problem: TENANT_SUSPENDED };
   return { kind: 'valid', principal: userPrincipal(tenantId, userId, sessionId, access) };
 }
