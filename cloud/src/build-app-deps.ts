@@ -71,6 +71,11 @@ export interface EmailOptions {
   readonly clock?: () => Date;
 }
 
+/** The app's record types that run workflows: NCRs, change orders and the configured entities. */
+export function appWorkflowEntities(): AppDeps['workflowEntities'] {
+  return workflowEntityMap(withConfigEntities([ncrWorkflowEntity, changeOrderWorkflowEntity]));
+}
+
 /**
  * The one way AppDeps are built, by the app (cloud-app.ts) and the tests alike, so a test server
  * runs with what the app runs. What it starts (the live KPI hubs, the label renderer's threads once
@@ -108,7 +113,7 @@ export function buildAppDeps(options: AppDepsOptions): AppDeps {
             ...(options.email.clock === undefined ? {} : { clock: options.email.clock }),
           }),
     auditSigningKey: options.auditSigningKey ?? ephemeralSigningKey(),
-    workflowEntities: workflowEntityMap(withConfigEntities([ncrWorkflowEntity, changeOrderWorkflowEntity])),
+    workflowEntities: appWorkflowEntities(),
     recordEdits: recordEditGuard(),
     barcodes: new BarcodePool(),
     reports: new ReportRunner({
