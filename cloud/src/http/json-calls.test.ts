@@ -137,10 +137,12 @@ describe.each(testEngines)('JSON calls answered directly, as tRPC answers them (
     // The call waits for the database (on the embedded engine, behind this transaction) while its
     // client sends the whole request and goes; its body must already be read by then.
     let release = () => {};
-    const held = app.database.db.ownerTransact({ tenantId: tenants.a.tenantId, plantIds: 'all' }, () =>
-      new Promise<void>((resolve) => {
-        release = resolve;
-      }),
+    const held = app.database.db.ownerTransact(
+      { tenantId: tenants.a.tenantId, plantIds: 'all' },
+      () =>
+        new Promise<void>((resolve) => {
+          release = resolve;
+        }),
     );
     const body = JSON.stringify({ 0: { plantId: tenants.a.plantIds[0] } });
     const { hostname, port } = new URL(direct.url);
