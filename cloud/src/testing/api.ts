@@ -69,7 +69,11 @@ export async function signIn(url: string, email: string, password = TEST_PASSWOR
 }
 
 /** A tRPC client over one WebSocket connection, which sends the credentials on the upgrade. */
-export function wsClient(url: string, credentials: Credentials = {}) {
+export function wsClient(
+  url: string,
+  credentials: Credentials = {},
+  options: { retryDelayMs?: number } = {},
+) {
   const headers = authHeaders(credentials, credentials.token ?? null);
   class CredentialedWebSocket extends WebSocket {
     constructor(address: string | URL, protocols?: string | string[]) {
@@ -79,8 +83,8 @@ export function wsClient(url: string, credentials: Credentials = {}) {
   const client = createWSClient({
     url: `${url.replace(/^http/, 'ws')}/trpc`,
     WebSocket: CredentialedWebSocket as unknown as typeof globalThis.WebSocket,
-    // A test wants to see a failure, not a client quietly reconnecting.
-    retryDelayMs: () => 60_000,
+    // A test wants to see a failure, not a client quietly reconnecting, unless it tests reconnecting.
+    retryDelayMs: () => options.retryDelayMs ?? 60_000,
   });
   const trpc = createTRPCClient<AppRouter>({ links: [wsLink({ client })] });
   return { trpc, close: () => client.close() };
