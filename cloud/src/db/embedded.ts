@@ -128,7 +128,8 @@ export async function openEmbeddedDatabase(options: {
  * cloud's next start. The caller holds the data folder's lock.
  */
 export async function loadEmbeddedDump(engineDir: string, files: Uint8Array): Promise<void> {
-  const client = await startEngine(engineDir, new Blob([files]));
+  // Node's buffers sit on an ArrayBuffer, never a SharedArrayBuffer, which is what Blob asks.
+  const client = await startEngine(engineDir, new Blob([files as Uint8Array<ArrayBuffer>]));
   try {
     await client.query('select 1');
   } finally {
