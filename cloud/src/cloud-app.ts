@@ -4,7 +4,7 @@ import { DEMO_HISTORY_FILE } from '@plantline/schema';
 import pino, { type Logger } from 'pino';
 import type { AppDeps } from './app-deps.js';
 import { buildAppDeps, stopAppDeps } from './build-app-deps.js';
-import { openDatabase } from './db/index.js';
+import { BackupSocket, backupArchive, openDatabase } from './db/index.js';
 import type { CloudEnv } from './env.js';
 import { type RunningServer, startHttpServer, type WebHandler } from './http/server.js';
 import { defaultWebBuildDir, loadWebHandler } from './http/web-ui.js';
@@ -191,12 +191,23 @@ export async function startCloud(
     });
     const running = server;
     const built = deps;
+    // `pnpm db:backup` asks the cloud holding the embedded files to take the backup (docs/operations.md).
+    const backupSocket =
+      db.backup === undefined || options.inMemory
+        ? null
+        : new BackupSocket({
+            dataDir: env.dataDir,
+            backup: () => backupArchive(db),
+            log: log.child({ module: 'backup' }),
+          });
+    await backupSocket?.start();
     log.info({ url: running.url, database: db.mode, startupMs: Date.now() - startedAt }, 'cloud listening');
     return {
       url: running.url,
       deps,
       demo,
       stop: async () => {
+        await backupSocket?.stop();
         await running.close();
         await stopAppDeps(built);
         await jobs.stop();

@@ -17,8 +17,23 @@ function isAlive(pid: number): boolean {
  */
 const lockedHere = new Set<string>();
 
+const lockFile = (dataDir: string) => join(dataDir, 'plantline.pid');
+
+/** The running process that holds `dataDir` (this one included), or null when none does. */
+export function dataDirHolder(dataDir: string): number | null {
+  const lockPath = lockFile(dataDir);
+  if (lockedHere.has(lockPath)) return process.pid;
+  let holder: number;
+  try {
+    holder = Number.parseInt(readFileSync(lockPath, 'utf8'), 10);
+  } catch {
+    return null;
+  }
+  return Number.isInteger(holder) && holder !== process.pid && isAlive(holder) ? holder : null;
+}
+
 export function acquireDataDirLock(dataDir: string): () => void {
-  const lockPath = join(dataDir, 'plantline.pid');
+  const lockPath = lockFile(dataDir);
   if (lockedHere.has(lockPath)) {
     throw new Error(`The embedded database in ${dataDir} is in use by process ${process.pid} (this one).`);
   }

@@ -22,6 +22,13 @@ export interface Opening<Found> extends NamedStatement {
   read(rows: Record<string, unknown>[]): { found: Found; scope: Scope | null };
 }
 
+/** A copy of the embedded engine's files and the schema version they hold. */
+export interface EngineBackup {
+  files: Uint8Array;
+  /** The last migration applied (drizzle's journal `when` and the file's hash); null before any. */
+  migration: { hash: string; createdAt: number } | null;
+}
+
 export interface NoticeHandlers {
   notice(payload: string): void;
   connected(): void;
@@ -72,6 +79,12 @@ export interface Database {
    * was down is not heard, so a listener catches up there. Resolves, once first listening, with the stop.
    */
   readonly listen?: (channel: string, handlers: NoticeHandlers) => Promise<() => Promise<void>>;
+  /**
+   * Embedded only: the engine's files as an uncompressed tar, taken inside its queue of transactions
+   * so none is half-way, with the last migration applied; `pnpm db:backup` wraps it
+   * (docs/operations.md). A server is backed up with pg_dump instead.
+   */
+  readonly backup?: () => Promise<EngineBackup>;
   /** The owner connection itself, for migrations and tests. */
   readonly owner: Sql;
   close(): Promise<void>;

@@ -5,7 +5,7 @@ import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { timescaledb } from '@electric-sql/pglite/timescaledb';
 import { migrationsFolder } from '@plantline/schema/migrations';
-import type { Query } from 'drizzle-orm';
+import { type Query, sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { drizzle, PgliteSession, PgliteTransaction } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
@@ -13,6 +13,7 @@ import type { Scope } from '../platform/index.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
 import type { Database, ScopedWork, Sql } from './database.js';
 import { executeText, type NamedStatement, prepareText, runNamedWith } from './named.js';
+import { rows } from './rows.js';
 import { APP_ROLE, runOpened, runScoped } from './scope.js';
 
 /**
@@ -46,13 +47,7 @@ export async function openEmbeddedDatabase(options: {
   }
   let client: PGlite;
   try {
-    // Options go in the first argument: PGlite ignores the second when the first is undefined.
-    client = new PGlite({
-      ...(engineDir === null ? {} : { dataDir: engineDir }),
-      ...(options.snapshot === undefined ? {} : { loadDataDir: options.snapshot }),
-      extensions: { timescaledb, pg_trgm },
-    });
-    await client.waitReady;
+    client = await startEngine(engineDir, options.snapshot);
   } catch (error) {
     releaseLock();
     throw error;
@@ -90,6 +85,30 @@ export async function openEmbeddedDatabase(options: {
     // The connection is the owner's: the opening statement drops to plantline_app itself (scope.ts).
     transactOpened: (opening, work) => exclusive((tx) => runOpened(tx, opening, work)),
     ownerTransact: (scope, work) => run(scope, null, work),
+    // In the queue of transactions, so no other is half-way; the checkpoint writes every committed
+    // page into the files, so a load of the dump needs no replay of the log (docs/operations.md).
+    backup: () =>
+      exclusive(async (tx) => {
+        const migrated = await rows<{ found: boolean }>(
+          tx,
+          sql`select to_regclass('drizzle.__drizzle_migrations') is not null as found`,
+        );
+        const latest = migrated[0]?.found
+          ? (
+              await rows<{ hash: string; created_at: string }>(
+                tx,
+                sql`select hash, created_at::text from drizzle.__drizzle_migrations order by created_at desc limit 1`,
+              )
+            )[0]
+          : undefined;
+        await tx.execute(sql`checkpoint`);
+        const files = new Uint8Array(await (await client.dumpDataDir('none')).arrayBuffer());
+        return {
+          files,
+          migration:
+            latest === undefined ? null : { hash: latest.hash, createdAt: Number(latest.created_at) },
+        };
+      }),
     close: async () => {
       await client.close();
       releaseLock();
@@ -101,6 +120,32 @@ export async function openEmbeddedDatabase(options: {
     migrate: () => migrate(drizzle({ client }), { migrationsFolder }),
     dump: () => client.dumpDataDir('none'),
   };
+}
+
+/**
+ * Unpacks a dump (`Database.backup`'s files) into `engineDir`, which must not hold a cluster yet,
+ * and starts the engine on it once, so a dump the engine cannot open fails here and not at the
+ * cloud's next start. The caller holds the data folder's lock.
+ */
+export async function loadEmbeddedDump(engineDir: string, files: Uint8Array): Promise<void> {
+  // Node's buffers sit on an ArrayBuffer, never a SharedArrayBuffer, which is what Blob asks.
+  const client = await startEngine(engineDir, new Blob([files as Uint8Array<ArrayBuffer>]));
+  try {
+    await client.query('select 1');
+  } finally {
+    await client.close();
+  }
+}
+
+async function startEngine(engineDir: string | null, load: Blob | undefined): Promise<PGlite> {
+  // Options go in the first argument: PGlite ignores the second when the first is undefined.
+  const client = new PGlite({
+    ...(engineDir === null ? {} : { dataDir: engineDir }),
+    ...(load === undefined ? {} : { loadDataDir: load }),
+    extensions: { timescaledb, pg_trgm },
+  });
+  await client.waitReady;
+  return client;
 }
 
 /**

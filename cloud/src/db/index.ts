@@ -1,4 +1,6 @@
-export type { Database, DatabaseMode, NoticeHandlers, Opening, Sql } from './database.js';
+export { backupArchive } from './backup.js';
+export { BackupSocket } from './backup-socket.js';
+export type { Database, DatabaseMode, EngineBackup, NoticeHandlers, Opening, Sql } from './database.js';
 export { type NamedStatement, namedRows } from './named.js';
 export { type DatabaseConfig, migratedEmbeddedSnapshot, openDatabase } from './open.js';
 export { readAlongside } from './parallel-reads.js';
