@@ -1,3 +1,4 @@
+import { formatQuantity } from '../stock';
 import type { trpc } from '../trpc';
 
 /*
@@ -53,7 +54,7 @@ export function traceLayout(trace: Trace): { nodes: LaidOutNode[]; edges: LaidOu
         lotCode: n.lotCode,
         material: n.materialCode,
         status: n.status,
-        onHand: `${n.onHand} ${n.baseUnit}`,
+        onHand: `${formatQuantity(n.onHand)} ${n.baseUnit}`,
         heldBy: n.heldBy,
         start: starts.has(n.lotId),
       },
