@@ -6,20 +6,13 @@ import { type TestServer, useTestApp } from '../../testing/app.js';
 import { testEngines } from '../../testing/engines.js';
 import { envelope } from '../../testing/events.js';
 import { startTestServer } from '../../testing/server.js';
+import { until } from '../../testing/until.js';
 
 /*
  * Two cloud instances over one PostgreSQL server (bus-relay.ts): what one stores or changes reaches
  * the other's bus, live stream and subscriptions, with no commit of its own to reveal it — and again
  * after the listening connection was lost. The embedded engine is one process and has no relay.
  */
-
-async function until(check: () => boolean, what: string, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe.each(testEngines)('the bus relay between cloud instances ($name engine)', (engine) => {
   const app = useTestApp(engine);

@@ -6,14 +6,7 @@ import { type Tenants, type TestServer, useTestApp } from '../../testing/app.js'
 import { type TestDatabase, testEngines } from '../../testing/engines.js';
 import { envelope, uuidv7 } from '../../testing/events.js';
 import { startTestServer } from '../../testing/server.js';
-
-async function until(check: () => boolean, what: string, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+import { until } from '../../testing/until.js';
 
 /*
  * events.live over a real WebSocket — filtered by machine, confined to the user's plants,

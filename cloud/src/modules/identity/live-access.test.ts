@@ -12,15 +12,8 @@ import {
 import { type SignedIn, type TestServer, useTestApp } from '../../testing/app.js';
 import { testEngines } from '../../testing/engines.js';
 import { envelope } from '../../testing/events.js';
+import { until } from '../../testing/until.js';
 import type { LiveKpiMessage } from '../kpi/index.js';
-
-async function until(check: () => boolean, what: string, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /*
  * Running subscriptions (events.live, kpi.live, auth.watchSession) end when their caller's access

@@ -3,18 +3,11 @@ import { type ApiClient, addUser, signIn, wsClient } from '../../testing/api.js'
 import { type SignedIn, type Tenants, type TestServer, useTestApp } from '../../testing/app.js';
 import { testEngines } from '../../testing/engines.js';
 import { envelope } from '../../testing/events.js';
+import { until } from '../../testing/until.js';
 import type { LiveKpiMessage, LiveKpiSnapshot } from './index.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
-
-async function until(check: () => boolean, what: string, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -6,16 +6,9 @@ import { type ApiClient, addUser, signIn, wsClient } from '../../testing/api.js'
 import { expectApiError } from '../../testing/api-assertions.js';
 import { useTestApp } from '../../testing/app.js';
 import { testEngines } from '../../testing/engines.js';
+import { until } from '../../testing/until.js';
 import type { NotificationsLiveMessage } from './live.js';
 import { type NotificationRequest, notify, notifyNow } from './notify.js';
-
-async function until(check: () => boolean, what: string, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /*
  * Notifications without email (docs/notifications.md): who receives what notify() is asked to send,

@@ -3,17 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUser, signIn, wsClient } from '../../testing/api.js';
 import { useTestApp } from '../../testing/app.js';
 import { testEngines } from '../../testing/engines.js';
+import { until } from '../../testing/until.js';
 import { workflowEntityMap } from './entities.js';
 import type { TaskCounts } from './inbox.js';
 import { ordersEntity, seedInstance, seedTask, seedWorkflow } from './task-fixtures.js';
-
-async function until(check: () => boolean, what: string, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /*
  * The live task counts follow delegations (docs/workflows.md, "My tasks"): the delegate's counts

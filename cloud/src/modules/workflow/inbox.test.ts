@@ -6,6 +6,7 @@ import { type ApiClient, addUser, apiClient, signIn, wsClient } from '../../test
 import { expectApiError } from '../../testing/api-assertions.js';
 import { useTestApp } from '../../testing/app.js';
 import { testEngines } from '../../testing/engines.js';
+import { until } from '../../testing/until.js';
 import { workflowEntityMap } from './entities.js';
 import type { TaskCounts } from './inbox.js';
 import {
@@ -16,14 +17,6 @@ import {
   seedTask,
   seedWorkflow,
 } from './task-fixtures.js';
-
-async function until(check: () => boolean, what: string, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /*
  * "My tasks" (docs/workflows.md, "My tasks") through the real API: tasks by name, role and permission,
