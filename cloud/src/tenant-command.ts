@@ -5,11 +5,16 @@ import { appWorkflowEntities } from './build-app-deps.js';
 import type { Database } from './db/index.js';
 import { startBusRelay } from './modules/events/index.js';
 import {
+  createOperatorKey,
   createTenant,
+  listOperatorKeys,
   listTenants,
   resumeTenant,
+  revokeOperatorKey,
   suspendTenant,
+  TENANT_SLUG,
   type TenantSummary,
+  timezoneInput,
 } from './modules/tenancy/index.js';
 import { DomainError, EventBus } from './platform/index.js';
 
@@ -25,7 +30,11 @@ export const TENANT_USAGE = `Usage:
       The administrator's password is PLANTLINE_ADMIN_PASSWORD when set, else one is made and
       printed once.
   pnpm tenant suspend <slug> --reason "Contract ended"
-  pnpm tenant resume <slug>`;
+  pnpm tenant resume <slug>
+  pnpm tenant operator-key create --name "Provisioning robot"
+      A key for the system API (docs/security.md, "Tenants"), printed once.
+  pnpm tenant operator-key list
+  pnpm tenant operator-key revoke <id or prefix>`;
 
 export type TenantCommand =
   | { kind: 'list' }
@@ -38,7 +47,10 @@ export type TenantCommand =
       adminName: string;
     }
   | { kind: 'suspend'; slug: string; reason: string }
-  | { kind: 'resume'; slug: string };
+  | { kind: 'resume'; slug: string }
+  | { kind: 'operator-key-create'; name: string }
+  | { kind: 'operator-key-list' }
+  | { kind: 'operator-key-revoke'; key: string };
 
 /** The command the arguments name, or a DomainError saying what is wrong with them. */
 export function parseTenantCommand(argv: readonly string[]): TenantCommand {
@@ -62,14 +74,15 @@ export function parseTenantCommand(argv: readonly string[]): TenantCommand {
     case 'create': {
       const { name, slug, plant = [], 'admin-email': adminEmail } = values;
       if (!name || !slug || !adminEmail) throw invalid('create needs --name, --slug and --admin-email');
-      if (!/^[a-z0-9][a-z0-9-]{1,62}$/.test(slug))
+      if (!TENANT_SLUG.test(slug))
         throw invalid(`The slug "${slug}" must be 2 to 63 lower-case letters, digits or dashes`);
       if (plant.length === 0) throw invalid('create needs at least one --plant CODE=Name@Time/Zone');
       const plants = plant.map((text) => {
         const match = /^([^=]+)=([^@]+)@(.+)$/.exec(text);
         if (match === null) throw invalid(`"${text}" is not CODE=Name@Time/Zone`);
         const timezone = match[3]!.trim();
-        if (!validTimezone(timezone)) throw invalid(`"${timezone}" is not an IANA time zone`);
+        if (!timezoneInput.safeParse(timezone).success)
+          throw invalid(`"${timezone}" is not an IANA time zone`);
         return { code: match[1]!.trim(), name: match[2]!.trim(), timezone };
       });
       return {
@@ -91,17 +104,21 @@ export function parseTenantCommand(argv: readonly string[]): TenantCommand {
       if (!slug) throw invalid('resume needs the slug');
       return { kind: 'resume', slug };
     }
+    case 'operator-key': {
+      const [action, key] = positionals;
+      if (action === 'list') return { kind: 'operator-key-list' };
+      if (action === 'create') {
+        if (!values.name?.trim()) throw invalid('operator-key create needs --name');
+        return { kind: 'operator-key-create', name: values.name };
+      }
+      if (action === 'revoke') {
+        if (!key) throw invalid('operator-key revoke needs the key’s id or prefix');
+        return { kind: 'operator-key-revoke', key };
+      }
+      throw invalid('operator-key takes create, list or revoke');
+    }
     default:
       throw invalid(command === undefined ? 'Name a command' : `Unknown command "${command}"`);
-  }
-}
-
-function validTimezone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
   }
 }
 
@@ -152,6 +169,25 @@ export async function runTenantCommand(
     }
     case 'resume':
       out(describe(await resumeTenant(db, command.slug)));
+      return;
+    case 'operator-key-create': {
+      const { id, key } = await createOperatorKey(db, command.name);
+      out(`Operator key ${id} for "${command.name.trim()}" (shown once, keep it secret):`);
+      out(key);
+      return;
+    }
+    case 'operator-key-list': {
+      const keys = await listOperatorKeys(db);
+      if (keys.length === 0) out('No operator keys.');
+      for (const k of keys)
+        out(
+          `${k.id}\tplo_${k.prefix}_…\t${k.name}\t${k.revokedAt === null ? `last used ${k.lastUsedAt ?? 'never'}` : `REVOKED ${k.revokedAt}`}`,
+        );
+      return;
+    }
+    case 'operator-key-revoke':
+      await revokeOperatorKey(db, command.key);
+      out(`Revoked operator key ${command.key}.`);
       return;
   }
 }

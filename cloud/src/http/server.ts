@@ -19,6 +19,7 @@ import { LABEL_PDF_PREFIX, serveLabelPdf } from './label-pdf.js';
 import { originAllowed } from './origin.js';
 import { REPORT_DOWNLOAD_PREFIX, serveReportDownload } from './report-download.js';
 import { SIGNATURE_PDF_PREFIX, serveSignaturePdf } from './signature-pdf.js';
+import { SYSTEM_API_PREFIX, serveSystemApi } from './system-api.js';
 import { serveTenantLogo, TENANT_LOGO_PATH } from './tenant-logo.js';
 
 const gunzipAsync = promisify(gunzip);
@@ -144,6 +145,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         deps.log.error({ err: error }, 'tenant logo failed');
         if (res.headersSent) res.destroy();
         else sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+      });
+      return;
+    }
+    if (path.startsWith(SYSTEM_API_PREFIX)) {
+      serveSystemApi(deps, req, res, path).catch((error: unknown) => {
+        deps.log.error({ err: error }, 'system API call failed');
+        sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
       });
       return;
     }

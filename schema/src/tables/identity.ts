@@ -307,3 +307,19 @@ export const apiKeyPlants = pgTable(
     index('api_key_plants_plant_idx').on(t.tenantId, t.plantId),
   ],
 );
+
+/**
+ * Keys of the installation's operators, outside every tenant (docs/security.md, "Tenants"): they call
+ * the system API that creates, lists, suspends and resumes tenants. Like API keys, only the SHA-256
+ * of the key is stored. The application role may not read them (0043): they are looked up as owner.
+ */
+export const operatorKeys = pgTable('operator_keys', {
+  id: idColumn(),
+  name: text('name').notNull(),
+  // The visible part of the key, which names it in lists; the secret is only hashed.
+  prefix: text('prefix').notNull().unique(),
+  keyHash: text('key_hash').notNull().unique(),
+  createdAt: createdAtColumn(),
+  lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+});
