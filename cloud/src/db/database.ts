@@ -77,6 +77,11 @@ export interface Database {
    */
   readonly transactReading?: <T>(scope: Scope, work: ScopedWork<T>) => Promise<T>;
   /**
+   * Only with a read server (`DATABASE_READ_URL`): `transactReading` on it, for API queries that may
+   * read data a moment old. Absent, such queries run on the primary like any other call.
+   */
+  readonly transactLagging?: <T>(scope: Scope, work: ScopedWork<T>) => Promise<T>;
+  /**
    * Server only: LISTEN on `channel` over a connection of its own, reconnecting when it is lost;
    * `connected` runs after every (re)connection, once listening — what was sent while the connection
    * was down is not heard, so a listener catches up there. Resolves, once first listening, with the stop.

@@ -6,7 +6,8 @@ import { PgDialect } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import QueryStream from 'pg-query-stream';
 import type { Logger } from 'pino';
-import type { Database, Sql } from './database.js';
+import type { Scope } from '../platform/index.js';
+import type { Database, ScopedWork, Sql } from './database.js';
 import { listenOn } from './listener.js';
 import { allowReadsAlongside } from './parallel-reads.js';
 import { rows } from './rows.js';
@@ -83,6 +84,32 @@ export async function openServerDatabase(options: ServerDatabaseOptions): Promis
   }
   const owner = drizzle({ client: ownerPool }) as unknown as Sql;
 
+  // On the read server when there is one. Its siblings open on the same pool, so on the same server,
+  // where the snapshot was exported: a hot standby exports and imports snapshots too (PostgreSQL 10
+  // and later; PostgreSQL's pg_dump reference, option --jobs, which relies on it on standbys).
+  const transactReading = <T>(scope: Scope, work: ScopedWork<T>): Promise<T> =>
+    serverTransaction(
+      readPool,
+      scopeStatement(scope, APP_ROLE),
+      async (tx) => {
+        const [exported] = await rows<{ id: string }>(tx, sql`select pg_export_snapshot() as id`);
+        const snapshot = exported?.id ?? '';
+        // The identifier is PostgreSQL's own (hex-hex-decimal); SET TRANSACTION SNAPSHOT takes no parameter.
+        if (!/^[0-9A-F]+-[0-9A-F]+-[0-9]+$/i.test(snapshot))
+          throw new Error(`unexpected snapshot id ${snapshot}`);
+        allowReadsAlongside(tx, (read) =>
+          serverTransaction(
+            readPool,
+            scopeStatement(scope, APP_ROLE),
+            (sibling) => finishScoped(sibling, scope, read),
+            `${READING}; set transaction snapshot '${snapshot}'`,
+          ),
+        );
+        return finishScoped(tx, scope, work);
+      },
+      READING,
+    );
+
   const database: Database = {
     mode: 'server',
     owner,
@@ -94,31 +121,8 @@ export async function openServerDatabase(options: ServerDatabaseOptions): Promis
     transactOpened: (opening, work) =>
       serverTransaction(appPool, opening, (tx, rows) => finishOpened(tx, opening, rows, work)),
     ownerTransact: (scope, work) => owner.transaction((tx) => runScoped(tx, scope, null, work)),
-    // On the read server when there is one. Its siblings open on the same pool, so on the same server,
-    // where the snapshot was exported: a hot standby exports and imports snapshots too (PostgreSQL 10
-    // and later; PostgreSQL's pg_dump reference, option --jobs, which relies on it on standbys).
-    transactReading: (scope, work) =>
-      serverTransaction(
-        readPool,
-        scopeStatement(scope, APP_ROLE),
-        async (tx) => {
-          const [exported] = await rows<{ id: string }>(tx, sql`select pg_export_snapshot() as id`);
-          const snapshot = exported?.id ?? '';
-          // The identifier is PostgreSQL's own (hex-hex-decimal); SET TRANSACTION SNAPSHOT takes no parameter.
-          if (!/^[0-9A-F]+-[0-9A-F]+-[0-9]+$/i.test(snapshot))
-            throw new Error(`unexpected snapshot id ${snapshot}`);
-          allowReadsAlongside(tx, (read) =>
-            serverTransaction(
-              readPool,
-              scopeStatement(scope, APP_ROLE),
-              (sibling) => finishScoped(sibling, scope, read),
-              `${READING}; set transaction snapshot '${snapshot}'`,
-            ),
-          );
-          return finishScoped(tx, scope, work);
-        },
-        READING,
-      ),
+    transactReading,
+    ...(options.readUrl === undefined ? {} : { transactLagging: transactReading }),
     cursor: async (scope, query, batchRows, each) => {
       const dialect = new PgDialect();
       const client = await readPool.connect();
