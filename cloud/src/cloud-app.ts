@@ -58,6 +58,7 @@ export async function startCloud(
     url: env.DATABASE_URL,
     appUrl: env.DATABASE_APP_URL,
     appPassword: env.DATABASE_APP_PASSWORD,
+    readUrl: env.DATABASE_READ_URL,
     dataDir: options.inMemory ? null : env.dataDir,
     embeddedSnapshot: options.inMemory ? options.embeddedSnapshot : undefined,
     log: log.child({ module: 'db' }),

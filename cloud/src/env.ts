@@ -44,6 +44,8 @@ const cloudEnvSchema = z.object({
   DATABASE_URL: z.url().optional(),
   DATABASE_APP_URL: z.url().optional(),
   DATABASE_APP_PASSWORD: z.string().min(1).optional(),
+  /** A replica of DATABASE_URL for reads that may lag: report runs (docs/architecture.md, "The database"). */
+  DATABASE_READ_URL: z.url().optional(),
   PLANTLINE_DATA_DIR: z.string().min(1).default('.plantline'),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(720),
   SESSION_MAX_HOURS: z.coerce.number().int().min(1).default(168),
@@ -112,6 +114,17 @@ const cloudEnvSchema = z.object({
   REPORT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 });
 
+/** Settings that only make sense together. */
+const checkedEnvSchema = cloudEnvSchema.superRefine((env, ctx) => {
+  if (env.DATABASE_READ_URL !== undefined && env.DATABASE_URL === undefined)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['DATABASE_READ_URL'],
+      message:
+        'needs DATABASE_URL: a read server is a replica of a PostgreSQL server; the embedded engine has none',
+    });
+});
+
 /** Every variable the cloud reads (the compose file is checked against this list). */
 export const cloudEnvKeys = Object.keys(cloudEnvSchema.shape);
 
@@ -120,7 +133,7 @@ export type CloudEnv = z.infer<typeof cloudEnvSchema> & { dataDir: string };
 export function loadCloudEnv(source: Record<string, string | undefined> = process.env): CloudEnv {
   // Empty strings mean "unset" so that `FOO= pnpm start` behaves like leaving FOO out.
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = cloudEnvSchema.safeParse(cleaned);
+  const parsed = checkedEnvSchema.safeParse(cleaned);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
     throw new Error(`Invalid Plantline cloud configuration:\n${problems}`);

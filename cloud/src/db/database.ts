@@ -60,6 +60,7 @@ export interface Database {
    * Server only: the rows of `query` read through a cursor in one scoped transaction as
    * plantline_app, handed over `batchRows` at a time, so a result of any length is read in constant
    * memory (docs/reports.md, "Formats"). The embedded engine has none: callers read keyset pages.
+   * On the read server when one is configured (`DATABASE_READ_URL`): what it reads may lag.
    */
   readonly cursor?: (
     scope: Scope,
@@ -71,8 +72,15 @@ export interface Database {
    * Server only: one read-only transaction as plantline_app that sees one instant of the database
    * (repeatable read), whose `readAlongside` reads run at the same time on other connections and
    * see the same instant (parallel-reads.ts). Callers fall back to `transact` without it.
+   * On the read server when one is configured (`DATABASE_READ_URL`): that instant may lag behind the
+   * primary, so only reads that tolerate it use this (docs/architecture.md, "The database").
    */
   readonly transactReading?: <T>(scope: Scope, work: ScopedWork<T>) => Promise<T>;
+  /**
+   * Only with a read server (`DATABASE_READ_URL`): `transactReading` on it, for API queries that may
+   * read data a moment old. Absent, such queries run on the primary like any other call.
+   */
+  readonly transactLagging?: <T>(scope: Scope, work: ScopedWork<T>) => Promise<T>;
   /**
    * Server only: LISTEN on `channel` over a connection of its own, reconnecting when it is lost;
    * `connected` runs after every (re)connection, once listening — what was sent while the connection

@@ -12,6 +12,8 @@ export interface DatabaseConfig {
   url?: string | undefined;
   appUrl?: string | undefined;
   appPassword?: string | undefined;
+  /** A server for reads that may lag (a replica of `url`); needs `url`: the embedded engine has none. */
+  readUrl?: string | undefined;
   /** Folder of the embedded engine; null keeps it in memory (tests). */
   dataDir: string | null;
   /** Embedded in memory only: a migrated engine's dump to start from (openEmbeddedDatabase). */
@@ -24,6 +26,8 @@ export interface DatabaseConfig {
  * permission catalogue. The cloud calls this at start; `pnpm db:migrate` calls it alone.
  */
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {
+  if (config.readUrl !== undefined && config.url === undefined)
+    throw new Error('A read server (DATABASE_READ_URL) needs a PostgreSQL server (DATABASE_URL)');
   const opened =
     config.url === undefined
       ? await openEmbeddedDatabase({ dataDir: config.dataDir, snapshot: config.embeddedSnapshot })
@@ -31,6 +35,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
           url: config.url,
           appUrl: config.appUrl,
           appPassword: config.appPassword,
+          readUrl: config.readUrl,
           log: config.log,
         });
   try {

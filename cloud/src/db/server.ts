@@ -6,7 +6,8 @@ import { PgDialect } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import QueryStream from 'pg-query-stream';
 import type { Logger } from 'pino';
-import type { Database, Sql } from './database.js';
+import type { Scope } from '../platform/index.js';
+import type { Database, ScopedWork, Sql } from './database.js';
 import { listenOn } from './listener.js';
 import { allowReadsAlongside } from './parallel-reads.js';
 import { rows } from './rows.js';
@@ -19,6 +20,12 @@ export interface ServerDatabaseOptions {
   /** The application's login; derived from `url` with the user plantline_app when absent. */
   appUrl?: string | undefined;
   appPassword?: string | undefined;
+  /**
+   * A server for reads that may lag behind `url` (a streaming replica of it): report runs read there
+   * (docs/architecture.md, "The database"). Only its address is used: the cloud logs in there as the
+   * application, with the same credentials as on `url`.
+   */
+  readUrl?: string | undefined;
   poolSize?: number;
   log: Logger;
 }
@@ -34,6 +41,21 @@ export function deriveAppUrl(ownerUrl: string, password: string | undefined): st
   return url.toString();
 }
 
+/**
+ * The application's login at another server's address: a streaming replica has the primary's roles
+ * and passwords, so the login that works on the primary works there.
+ */
+export function withLoginOf(serverUrl: string, appUrl: string): string {
+  const url = new URL(serverUrl);
+  const login = new URL(appUrl);
+  url.username = login.username;
+  url.password = login.password;
+  return url.toString();
+}
+
+/** How the read pool's connections name themselves (pg_stat_activity.application_name). */
+export const READ_POOL_NAME = 'plantline reads';
+
 /** How a transaction that reads one instant, and its siblings, begin (parallel-reads.ts). */
 const READING = 'begin isolation level repeatable read read only';
 
@@ -46,11 +68,47 @@ export async function openServerDatabase(options: ServerDatabaseOptions): Promis
   const derivedAppUrl = options.appUrl === undefined;
   const appUrl = options.appUrl ?? deriveAppUrl(options.url, options.appPassword);
   const appPool = new pg.Pool({ connectionString: appUrl, max: options.poolSize ?? 10 });
+  // Reads that may lag; without a read server they stay on the application's pool.
+  const readPool =
+    options.readUrl === undefined
+      ? appPool
+      : new pg.Pool({
+          connectionString: withLoginOf(options.readUrl, appUrl),
+          max: options.poolSize ?? 10,
+          application_name: READ_POOL_NAME,
+        });
+  const pools = [...new Set([ownerPool, appPool, readPool])];
   // An idle client's error (server restart) must not crash the process; the next query reconnects.
-  for (const pool of [ownerPool, appPool]) {
+  for (const pool of pools) {
     pool.on('error', (error) => options.log.warn({ err: error }, 'database connection lost'));
   }
   const owner = drizzle({ client: ownerPool }) as unknown as Sql;
+
+  // On the read server when there is one. Its siblings open on the same pool, so on the same server,
+  // where the snapshot was exported: a hot standby exports and imports snapshots too (PostgreSQL 10
+  // and later; PostgreSQL's pg_dump reference, option --jobs, which relies on it on standbys).
+  const transactReading = <T>(scope: Scope, work: ScopedWork<T>): Promise<T> =>
+    serverTransaction(
+      readPool,
+      scopeStatement(scope, APP_ROLE),
+      async (tx) => {
+        const [exported] = await rows<{ id: string }>(tx, sql`select pg_export_snapshot() as id`);
+        const snapshot = exported?.id ?? '';
+        // The identifier is PostgreSQL's own (hex-hex-decimal); SET TRANSACTION SNAPSHOT takes no parameter.
+        if (!/^[0-9A-F]+-[0-9A-F]+-[0-9]+$/i.test(snapshot))
+          throw new Error(`unexpected snapshot id ${snapshot}`);
+        allowReadsAlongside(tx, (read) =>
+          serverTransaction(
+            readPool,
+            scopeStatement(scope, APP_ROLE),
+            (sibling) => finishScoped(sibling, scope, read),
+            `${READING}; set transaction snapshot '${snapshot}'`,
+          ),
+        );
+        return finishScoped(tx, scope, work);
+      },
+      READING,
+    );
 
   const database: Database = {
     mode: 'server',
@@ -63,31 +121,11 @@ export async function openServerDatabase(options: ServerDatabaseOptions): Promis
     transactOpened: (opening, work) =>
       serverTransaction(appPool, opening, (tx, rows) => finishOpened(tx, opening, rows, work)),
     ownerTransact: (scope, work) => owner.transaction((tx) => runScoped(tx, scope, null, work)),
-    transactReading: (scope, work) =>
-      serverTransaction(
-        appPool,
-        scopeStatement(scope, APP_ROLE),
-        async (tx) => {
-          const [exported] = await rows<{ id: string }>(tx, sql`select pg_export_snapshot() as id`);
-          const snapshot = exported?.id ?? '';
-          // The identifier is PostgreSQL's own (hex-hex-decimal); SET TRANSACTION SNAPSHOT takes no parameter.
-          if (!/^[0-9A-F]+-[0-9A-F]+-[0-9]+$/i.test(snapshot))
-            throw new Error(`unexpected snapshot id ${snapshot}`);
-          allowReadsAlongside(tx, (read) =>
-            serverTransaction(
-              appPool,
-              scopeStatement(scope, APP_ROLE),
-              (sibling) => finishScoped(sibling, scope, read),
-              `${READING}; set transaction snapshot '${snapshot}'`,
-            ),
-          );
-          return finishScoped(tx, scope, work);
-        },
-        READING,
-      ),
+    transactReading,
+    ...(options.readUrl === undefined ? {} : { transactLagging: transactReading }),
     cursor: async (scope, query, batchRows, each) => {
       const dialect = new PgDialect();
-      const client = await appPool.connect();
+      const client = await readPool.connect();
       try {
         await client.query('begin read only');
         // Unnamed: this connection may hold the statement's name as a transaction's first statement.
@@ -115,7 +153,7 @@ export async function openServerDatabase(options: ServerDatabaseOptions): Promis
     },
     listen: (channel, handlers) => listenOn(appUrl, channel, handlers, options.log),
     close: async () => {
-      await Promise.all([ownerPool.end(), appPool.end()]);
+      await Promise.all(pools.map((pool) => pool.end()));
     },
   };
 

@@ -19,4 +19,9 @@ export interface ProcedureMeta {
    * own per unit of work (procedures.ts, `permittedWaitingProcedure`).
    */
   waits?: true;
+  /**
+   * A query that may read data a moment old (`permittedLaggingProcedure`): with a read server
+   * configured its work runs there (docs/architecture.md, "The database").
+   */
+  lagging?: true;
 }

@@ -101,6 +101,16 @@ const enforceAccess = t.middleware(async ({ ctx, meta, next, path, type, getRawI
     called &&
     runKeptWrites(ctx.deps.db, called.log, called.principal, called.caller, takeKeptWrites(called.tx));
 
+  // A query that may read data a moment old runs its work on the read server, when there is one
+  // (docs/architecture.md, "The database"); its caller is still found on the primary.
+  if (meta?.lagging && type !== 'query') {
+    throw new TRPCError({
+      code: 'INTERNAL_SERVER_ERROR',
+      message: `${path} reads a replica but is no query`,
+    });
+  }
+  const lagging = meta?.lagging ? ctx.deps.db.transactLagging : undefined;
+
   const { credential } = ctx;
   if (credential !== null) {
     if (type === 'subscription' || meta?.waits) {
@@ -113,16 +123,30 @@ const enforceAccess = t.middleware(async ({ ctx, meta, next, path, type, getRawI
     const now = new Date();
     let upkeep: CallerUpkeep | null = null;
     const opening = callerOpening(credential, { now, policy: ctx.deps.sessionPolicy, mayRotate: true });
+    // With a read server, the primary's transaction only finds the caller (a session created a moment
+    // ago may not have reached the replica); the work runs in a transaction of its own there.
+    let foundThere: Principal | undefined;
     const result = await ctx.deps.db
-      .transactOpened(opening, (tx, found) => {
+      .transactOpened(opening, async (tx, found) => {
         if (found.kind === 'refused') {
           if (credential.kind === 'session') ctx.sessionCookie.clear();
           throw new TRPCError({ code: 'UNAUTHORIZED', message: found.problem });
         }
         upkeep = found.upkeep;
         refuseWithout(access, found.principal);
+        if (lagging !== undefined) {
+          foundThere = found.principal;
+          return null;
+        }
         const { tenantId, userId } = found.principal;
         return call(tx, found.principal, ctx.log.child({ tenantId, userId }));
+      })
+      .then((called) => {
+        if (called !== null) return called;
+        const principal = foundThere;
+        if (lagging === undefined || principal === undefined) throw new Error(`${path} found no caller`);
+        const { tenantId, userId } = principal;
+        return lagging(scopeOf(principal), (tx) => call(tx, principal, ctx.log.child({ tenantId, userId })));
       })
       .finally(async () => {
         await keepWrites();
@@ -156,9 +180,9 @@ const enforceAccess = t.middleware(async ({ ctx, meta, next, path, type, getRawI
     return next({ ctx: { principal, tx: null, afterCommit: immediately, transact } });
   }
   const caller = principal;
-  const result = await ctx.deps.db
-    .transact(scopeOf(caller), (tx) => call(tx, caller, ctx.log))
-    .finally(keepWrites);
+  const result = await (lagging ?? ctx.deps.db.transact)(scopeOf(caller), (tx) =>
+    call(tx, caller, ctx.log),
+  ).finally(keepWrites);
   for (const effect of effects) runEffect(ctx.log, effect);
   return result;
 });
@@ -353,6 +377,13 @@ export const publicProcedure = checked.meta({ access: 'public' });
 export const signedInProcedure = checked.meta({ access: 'signed-in' }).use(requireCaller);
 export const permittedProcedure = (permission: Permission) =>
   checked.meta({ access: permission }).use(requireCaller);
+/**
+ * A query that may read data a moment old — KPI history, dashboard figures — and so runs on the read
+ * server when one is configured (`DATABASE_READ_URL`; docs/architecture.md, "The database"). Never
+ * for what a caller reads back right after writing it.
+ */
+export const permittedLaggingProcedure = (permission: Permission) =>
+  checked.meta({ access: permission, lagging: true }).use(requireCaller);
 export const signedInSubscription = checked.meta({ access: 'signed-in' }).use(requireSubscriber);
 export const permittedSubscription = (permission: Permission) =>
   checked.meta({ access: permission }).use(requireSubscriber);

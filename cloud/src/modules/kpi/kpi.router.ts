@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { idInput as id } from '../../platform/index.js';
-import { permittedProcedure, permittedSubscription, router } from '../../trpc/procedures.js';
+import { permittedLaggingProcedure, permittedSubscription, router } from '../../trpc/procedures.js';
 import { countsPerHour } from './counts-per-hour.js';
 import { boardPlants, DAY_MS, MAX_WINDOW_DAYS } from './kpi-scope.js';
 import { liveKpi } from './live-kpi.js';
@@ -13,7 +13,8 @@ import { stateTimeline } from './state-timeline.js';
  * The KPI procedures (docs/kpis.md, "API"). Thin: validate, call the query function, return.
  * Instants go out as epoch milliseconds (the API has no transformer, and charts want numbers).
  */
-const read = permittedProcedure('kpi.read');
+// KPI history may be a moment old: with a read server these queries read there (docs/kpis.md, "API").
+const read = permittedLaggingProcedure('kpi.read');
 
 const instant = z.coerce.date({ error: 'Not a valid date and time' });
 
