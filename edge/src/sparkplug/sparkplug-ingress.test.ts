@@ -108,6 +108,19 @@ describe('SparkplugIngress', () => {
     );
   });
 
+  it('dead-letters a compressed payload rather than taking it for one without metrics', async () => {
+    const edge = await start();
+    const compressed = codec.encodePayload({
+      uuid: 'SPBV1.0_COMPRESSED',
+      body: new Uint8Array([1, 2, 3]),
+      metrics: [{ name: 'algorithm', type: 'String', value: 'GZIP' }],
+    });
+    expect(await edge.sparkplug.accept('spBv1.0/G/NBIRTH/N', Buffer.from(compressed))).toBe('dead-letter');
+    expect((await deadLettersOnDisk(edge.dataDir))[0]?.reason).toBe(
+      'compressed Sparkplug B payloads are not supported',
+    );
+  });
+
   it('ignores STATE and command topics, and passes Plantline topics on to the ingress', async () => {
     const edge = await start();
     expect(await edge.sparkplug.accept('spBv1.0/STATE/host-1', Buffer.from('{"online":true}'))).toBe(

@@ -24,6 +24,8 @@ import {
 /** Sparkplug 3.0, section 4.1.1: the namespace of every Sparkplug B topic. */
 export const SPARKPLUG_NAMESPACE = 'spBv1.0';
 const codec = sparkplugPayload(SPARKPLUG_NAMESPACE)!;
+/** The uuid Eclipse Tahu's clients give a compressed payload. */
+const COMPRESSED_UUID = 'SPBV1.0_COMPRESSED';
 
 /**
  * The command filters a Sparkplug node subscribes to (`spBv1.0/{group}/NCMD/{node}`, `…/DCMD/{node}`,
@@ -134,6 +136,15 @@ export class SparkplugIngress implements Unit {
     let payloadTs: number | undefined;
     try {
       const decoded = codec.decodePayload(payload);
+      // A compressed payload wraps the real one in `body`; the edge does not inflate them yet.
+      if (decoded.uuid === COMPRESSED_UUID) {
+        return this.#deadLetter(
+          topic,
+          'compressed Sparkplug B payloads are not supported',
+          payload,
+          receivedAt,
+        );
+      }
       seq = toNumber(decoded.seq);
       payloadTs = toNumber(decoded.timestamp);
       metrics = (decoded.metrics ?? []).map((metric) => ({

@@ -34,6 +34,7 @@ function mapping(group: string): SparkplugMapping {
       { ...where, metric: 'Counts/Scrap', kind: 'count', count: 'scrap' },
       { ...where, metric: 'Spindle/Temp', kind: 'telemetry', name: 'spindle_temp_c' },
       { ...where, device: 'Press2', machine: 'M2', metric: 'Counts/Good', kind: 'count', count: 'good' },
+      { ...where, node: 'PLC-9', machine: 'M9', metric: 'Status/State', kind: 'state' },
     ],
   };
 }
@@ -151,9 +152,12 @@ async function scenario(edge: Edge, group: string) {
   const stranger = await sparkplugNode(edge.url, group, 'PLC-9', false);
   stranger.client.publishDeviceData('Press1', {
     timestamp: Date.now(),
-    metrics: [{ name: 'Counts/Good', type: 'UInt64', value: 5 }],
+    metrics: [{ name: 'Status/State', type: 'String', value: 'JAMMED' }],
   });
   await waitFor(() => (stranger.rebirths.length === 1 ? true : undefined));
+  await waitFor(async () =>
+    machine(await eventsOnDisk(edge.outboxDir), 'M9', 'state').length > 0 ? true : undefined,
+  );
 
   // Not a Sparkplug payload at all.
   const raw = await connectAsync(edge.url, { reconnectPeriod: 0, ...LOGIN });
@@ -190,8 +194,9 @@ async function scenario(edge: Edge, group: string) {
     { spindle_temp_c: 62 },
     { spindle_temp_c: 61.5 },
   ]);
-  // Nothing for the stranger's device, which the mapping does not name, nor for its Counts/Good.
-  expect(events.every((event) => event.machine === 'M1')).toBe(true);
+  // The stranger's state before its birth is not taken; the one in the birth it answered with is.
+  expect(machine(events, 'M9', 'state')).toEqual([expect.objectContaining({ state: '1' })]);
+  expect(events.every((event) => event.machine === 'M1' || event.machine === 'M9')).toBe(true);
   expect(press.rebirths[0]?.metrics).toEqual([
     expect.objectContaining({ name: 'Node Control/Rebirth', value: true }),
   ]);
@@ -201,11 +206,11 @@ async function scenario(edge: Edge, group: string) {
     reason: expect.stringContaining('not a Sparkplug B payload'),
   });
   expect(edge.sparkplug.status()).toMatchObject({
-    rules: 5,
-    eventsTotal: 9,
-    // Unmapped/Thing in Press1's DBIRTH, its DDATA and its rebirth's DBIRTH; the five metrics of the
-    // stranger's DBIRTH, whose node the mapping does not name.
-    unmappedMetricsTotal: 8,
+    rules: 6,
+    eventsTotal: 10,
+    // Unmapped/Thing in Press1's DBIRTH, its DDATA and its rebirth's DBIRTH; four of the five metrics
+    // of the stranger's DBIRTH, for which the mapping names only Status/State.
+    unmappedMetricsTotal: 7,
     malformedTotal: 1,
     droppedTotal: { 'seq-gap': 1, 'no-birth': 1 },
     rebirthRequestsTotal: 2,
