@@ -65,8 +65,11 @@ export interface SparkplugStatus {
   droppedTotal: Record<DropReason, number>;
   duplicatesTotal: number;
   rebirthRequestsTotal: number;
-  /** Nodes and devices heard of; the cloud has no online/offline event yet, so presence is kept here. */
-  presence: PresenceEntry[];
+  /**
+   * Nodes and devices heard of, with the machines (`plant/line/machine`) their rules map to: the
+   * cloud has no online/offline event yet, so machines' presence is kept here.
+   */
+  presence: (PresenceEntry & { machines: string[] })[];
 }
 
 const LISTED_PRESENCE = 100;
@@ -206,7 +209,10 @@ export class SparkplugIngress implements Unit {
       rules: this.#rules.size,
       ...this.#stats,
       droppedTotal: { ...this.#stats.droppedTotal },
-      presence: this.#sessions.presence(LISTED_PRESENCE),
+      presence: this.#sessions.presence(LISTED_PRESENCE).map((entry) => ({
+        ...entry,
+        machines: this.#rules.machinesOf(entry.group, entry.node, entry.device),
+      })),
     };
   }
 
@@ -218,7 +224,7 @@ export class SparkplugIngress implements Unit {
   ): ({ topic: string; payload: object } | { reason: string })[] {
     const device = address.device ?? null;
     const out: ({ topic: string; payload: object } | { reason: string })[] = [];
-    const telemetry = new Map<string, { values: Record<string, number>; ts: number }>();
+    const telemetry = new Map<string, { topic: string; values: Record<string, number>; ts: number }>();
     for (const metric of metrics) {
       const rule = this.#rules.find(address.group, address.node, device, metric.name);
       if (rule === undefined) {
@@ -248,15 +254,13 @@ export class SparkplugIngress implements Unit {
           continue;
         }
         // One telemetry event per machine and time, as a device on the MQTT contract would send it.
-        const key = `${machineTopic}@${ts}`;
-        const entry = telemetry.get(key) ?? { values: {}, ts };
+        const key = `${machineTopic} ${ts}`;
+        const entry = telemetry.get(key) ?? { topic: `${machineTopic}/telemetry`, values: {}, ts };
         entry.values[rule.name] = value;
         telemetry.set(key, entry);
       }
     }
-    for (const [key, { values, ts }] of telemetry) {
-      out.push({ topic: `${key.slice(0, key.lastIndexOf('@'))}/telemetry`, payload: { values, ts } });
-    }
+    for (const { topic, values, ts } of telemetry.values()) out.push({ topic, payload: { values, ts } });
     return out;
   }
 

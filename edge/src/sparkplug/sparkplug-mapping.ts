@@ -96,6 +96,17 @@ export class SparkplugRules {
       this.#rules.set(ruleKey(rule.group, rule.node, rule.device, rule.metric), rule);
   }
 
+  /** The machines (`plant/line/machine`) the rules of one node or device map to. */
+  machinesOf(group: string, node: string, device: string | null): string[] {
+    const machines = new Set<string>();
+    for (const rule of this.#rules.values()) {
+      if (rule.group === group && rule.node === node && rule.device === device) {
+        machines.add(`${rule.plant}/${rule.line}/${rule.machine}`);
+      }
+    }
+    return [...machines];
+  }
+
   get size(): number {
     return this.#rules.size;
   }

@@ -121,6 +121,13 @@ async function scenario(edge: Edge, group: string) {
     const events = await eventsOnDisk(edge.outboxDir);
     return machine(events, 'M1', 'telemetry').length === 1 ? true : undefined;
   });
+  expect(edge.sparkplug.status().presence).toContainEqual({
+    group,
+    node: 'PLC-7',
+    device: 'Press1',
+    online: true,
+    machines: ['RIV/L1/M1'],
+  });
   press.client.publishDeviceData('Press1', {
     timestamp: Date.now(),
     metrics: [
@@ -177,6 +184,11 @@ async function scenario(edge: Edge, group: string) {
       ? true
       : undefined,
   );
+
+  expect(edge.sparkplug.status().presence.filter((entry) => entry.node === 'PLC-7')).toEqual([
+    { group, node: 'PLC-7', device: null, online: false, machines: [] },
+    { group, node: 'PLC-7', device: 'Press1', online: false, machines: ['RIV/L1/M1'] },
+  ]);
 
   const events = await eventsOnDisk(edge.outboxDir);
   expect(machine(events, 'M1', 'state').map((p) => (p as { state: string }).state)).toEqual([

@@ -67,7 +67,13 @@ export const edgeStatusSchema = z.object({
       duplicatesTotal: z.number(),
       rebirthRequestsTotal: z.number(),
       presence: z.array(
-        z.object({ group: z.string(), node: z.string(), device: z.string().nullable(), online: z.boolean() }),
+        z.object({
+          group: z.string(),
+          node: z.string(),
+          device: z.string().nullable(),
+          online: z.boolean(),
+          machines: z.array(z.string()),
+        }),
       ),
     })
     .optional(),

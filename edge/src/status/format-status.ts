@@ -82,7 +82,7 @@ function describeIngress(status: EdgeStatus): string[] {
   return lines;
 }
 
-function describeSparkplug(sparkplug: NonNullable<EdgeStatus['sparkplug']>): string {
+export function describeSparkplug(sparkplug: NonNullable<EdgeStatus['sparkplug']>): string {
   const { rules, receivedTotal, eventsTotal, unmappedMetricsTotal, rebirthRequestsTotal, presence } =
     sparkplug;
   const dropped = Object.values(sparkplug.droppedTotal).reduce((sum, n) => sum + n, 0);
