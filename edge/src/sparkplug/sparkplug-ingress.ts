@@ -151,7 +151,7 @@ export class SparkplugIngress implements Unit {
       seq = toNumber(decoded.seq);
       payloadTs = toNumber(decoded.timestamp);
       metrics = (decoded.metrics ?? []).map((metric) => ({
-        name: metric.name ?? undefined,
+        name: metric.name || undefined,
         alias: toNumber(metric.alias),
         value: metric.isNull ? null : plainValue(metric.value),
         timestamp: toNumber(metric.timestamp),
