@@ -32,7 +32,15 @@ describe('loadEdgeEnv', () => {
       brokerUrl: undefined,
       brokerClientId: 'plantline-edge-gateway-7',
       outboxMaxBytes: 2 * 1024 ** 3,
+      sparkplugMapping: undefined,
     });
+  });
+
+  it('resolves the Sparkplug mapping file against the working directory', () => {
+    expect(loadEdgeEnv({ EDGE_SPARKPLUG_MAPPING: 'sparkplug.json' }, context).sparkplugMapping).toBe(
+      resolve('/srv/plant-a/sparkplug.json'),
+    );
+    expect(loadEdgeEnv({ EDGE_SPARKPLUG_MAPPING: '' }, context).sparkplugMapping).toBeUndefined();
   });
 
   it('reads the MQTT and outbox settings', () => {

@@ -68,6 +68,7 @@ const edgeEnvSchema = z.object({
   EDGE_BROKER_URL: optional(brokerUrl),
   EDGE_BROKER_CLIENT_ID: optional(z.string().trim().min(1).max(64)),
   EDGE_OUTBOX_MAX_BYTES: optional(byteSize),
+  EDGE_SPARKPLUG_MAPPING: optional(z.string()),
   LOG_LEVEL: optional(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })),
 });
 
@@ -96,6 +97,8 @@ export interface EdgeEnv {
   brokerUrl: string | undefined;
   brokerClientId: string;
   outboxMaxBytes: number;
+  /** Set: take Sparkplug B from `spBv1.0/#`, mapped by this JSON file; absolute like dataDir. */
+  sparkplugMapping: string | undefined;
 }
 
 export class EdgeEnvError extends Error {
@@ -141,5 +144,9 @@ export function loadEdgeEnv(
     brokerClientId:
       env.EDGE_BROKER_CLIENT_ID ?? `plantline-edge-${name.replace(/[^A-Za-z0-9_-]/g, '-')}`.slice(0, 64),
     outboxMaxBytes: env.EDGE_OUTBOX_MAX_BYTES ?? 2 * 1024 ** 3,
+    sparkplugMapping:
+      env.EDGE_SPARKPLUG_MAPPING === undefined
+        ? undefined
+        : resolve(context.cwd ?? process.cwd(), env.EDGE_SPARKPLUG_MAPPING),
   };
 }

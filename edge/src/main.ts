@@ -18,6 +18,7 @@ import { Outbox } from './outbox/outbox';
 import type { OutboxStatus } from './outbox/outbox-status';
 import { PrintJobRunner } from './printing/print-jobs';
 import { PrinterClient } from './printing/printer-client';
+import { SparkplugIngress } from './sparkplug/sparkplug-ingress';
 import type { EdgeStatus } from './status/edge-status';
 import { StatusAuth, statusCredentials } from './status/status-auth';
 import { StatusServer } from './status/status-server';
@@ -51,6 +52,17 @@ function buildEdge(env: EdgeEnv, log: Logger) {
     log: log.child({ unit: 'telemetry-deadbands' }),
   });
   const ingress = new Ingress({ outbox, deadLetters, deadband });
+  // Sparkplug B sits in front of the ingress and hands it the Plantline messages it makes.
+  const sparkplug = env.sparkplugMapping
+    ? new SparkplugIngress({
+        ingress,
+        deadLetters,
+        mapping: env.sparkplugMapping,
+        // Bound late: the broker is built below, and a rebirth is requested only once it runs.
+        publishCommand: (topic, payload): Promise<void> => broker.publishCommand(topic, payload),
+        log: log.child({ unit: 'sparkplug' }),
+      })
+    : undefined;
   const deviceAuth = new DeviceAuth({
     localLogin:
       env.mqttUsername !== undefined && env.mqttPassword !== undefined
@@ -68,20 +80,22 @@ function buildEdge(env: EdgeEnv, log: Logger) {
         auth: deviceAuth,
         log: log.child({ unit: 'device-credentials' }),
       });
-  const broker = env.brokerUrl
+  const broker: EmbeddedBroker | PlantBrokerClient = env.brokerUrl
     ? new PlantBrokerClient({
         url: env.brokerUrl,
         clientId: env.brokerClientId,
         username: env.mqttUsername,
         password: env.mqttPassword,
-        ingress,
+        ingress: sparkplug ?? ingress,
+        sparkplug: sparkplug !== undefined,
         log: log.child({ unit: 'broker' }),
       })
     : new EmbeddedBroker({
         host: env.mqttHost,
         port: env.mqttPort,
         auth: deviceAuth,
-        ingress,
+        ingress: sparkplug ?? ingress,
+        sparkplug: sparkplug !== undefined,
         log: log.child({ unit: 'broker' }),
       });
   const uplink = new Uplink({
@@ -123,6 +137,7 @@ function buildEdge(env: EdgeEnv, log: Logger) {
       rates: { receivedPerS: ingress.stats().receivedPerS, sentPerS: uplink.status().sentPerS },
       ingress: ingress.stats(),
       deadband: deadbandSync.status(),
+      ...(sparkplug ? { sparkplug: sparkplug.status() } : {}),
       deadLetters: deadLetters.stats(),
       uplink: uplink.status(),
       ...(printJobs ? { printJobs: printJobs.status() } : {}),
@@ -137,6 +152,7 @@ function buildEdge(env: EdgeEnv, log: Logger) {
   // from the outbox, devices are let in only then, and stop runs in reverse, so the broker stops taking
   // messages before the outbox closes. Device logins and telemetry deadbands are read from disk before
   // devices are let in.
+  // The Sparkplug mapping is read before devices are let in.
   // Print jobs stop before the printer client, so a job at a printer finishes and is reported.
   // The status server reads the others; the URL file advertises a server that is up.
   const units = new UnitGroup(
@@ -148,6 +164,7 @@ function buildEdge(env: EdgeEnv, log: Logger) {
       uplink,
       ...(credentialSync ? [credentialSync] : []),
       deadbandSync,
+      ...(sparkplug ? [sparkplug] : []),
       broker,
       ...(printerClient && printJobs ? [printerClient, printJobs] : []),
       mqttUrlFile,

@@ -3,11 +3,12 @@ import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import type { DeviceAuth, DeviceLogin } from '../devices/device-auth';
 import { decidePublish, decideSubscribe } from '../devices/device-rights';
 import type { Logger } from '../logger';
+import { isSparkplugCommandFilter } from '../sparkplug/sparkplug-ingress';
 import { listenOnFreePort } from '../status/listen';
 import type { Unit } from '../unit';
 import type { AnswerPublisher } from '../uplink/station-answers';
 import type { BrokerStatus } from './broker-status';
-import { type Ingress, MAX_PAYLOAD_BYTES } from './ingress';
+import { MAX_PAYLOAD_BYTES, type MessageSink } from './ingress';
 import { limitPacketSize } from './packet-size-guard';
 
 /**
@@ -22,7 +23,9 @@ export interface EmbeddedBrokerOptions {
   port: number;
   /** Who may connect and what each device may publish (devices/device-auth.ts). */
   auth: DeviceAuth;
-  ingress: Ingress;
+  ingress: MessageSink;
+  /** Sparkplug B nodes may subscribe to their commands (docs/device-integration.md, "Sparkplug B"). */
+  sparkplug?: boolean;
   log: Logger;
 }
 
@@ -69,9 +72,12 @@ export class EmbeddedBroker implements Unit, AnswerPublisher {
       authorizeSubscribe: (client, subscription, callback) => {
         const login = client ? this.#logins.get(client) : undefined;
         const rights = login ? auth.rightsOf(login) : null;
-        const decision = rights
-          ? decideSubscribe(rights, subscription.topic)
-          : { allowed: false as const, reason: 'login no longer valid' };
+        // A node's rebirth requests and commands carry no plant data: any device may read them.
+        const decision = !rights
+          ? { allowed: false as const, reason: 'login no longer valid' }
+          : this.options.sparkplug && isSparkplugCommandFilter(subscription.topic)
+            ? { allowed: true as const }
+            : decideSubscribe(rights, subscription.topic);
         if (decision.allowed) return callback(null, subscription);
         log.warn(
           { clientId: client?.id, topic: subscription.topic, reason: decision.reason },
@@ -101,7 +107,10 @@ export class EmbeddedBroker implements Unit, AnswerPublisher {
           packet.qos > 0 && packet.messageId !== undefined
             ? { client: client.id, packetId: packet.messageId, dup: packet.dup }
             : undefined;
-        ingress.accept(packet.topic, payload, origin).then(
+        // A Sparkplug B metric lands on the machine its mapping names: the device's rights must cover it.
+        const allows = (plantlineTopic: string) =>
+          rights !== null && decidePublish(rights, plantlineTopic).allowed;
+        ingress.accept(packet.topic, payload, origin, undefined, allows).then(
           () => callback(null),
           (err: Error) => {
             // No PUBACK: aedes closes the connection and the device resends after reconnecting.
@@ -145,10 +154,19 @@ export class EmbeddedBroker implements Unit, AnswerPublisher {
 
   /** A station's answer to the device subscribed to `topic` (uplink/station-answers.ts). */
   publishAnswer(topic: string, payload: Buffer): Promise<void> {
+    return this.#publish(topic, payload, 1);
+  }
+
+  /** A Sparkplug B command such as a rebirth request: QoS 0 (Sparkplug 3.0, section 6.4.18). */
+  publishCommand(topic: string, payload: Buffer): Promise<void> {
+    return this.#publish(topic, payload, 0);
+  }
+
+  #publish(topic: string, payload: Buffer, qos: 0 | 1): Promise<void> {
     const aedes = this.#aedes;
     if (aedes === undefined) return Promise.reject(new Error('the broker is stopped'));
     return new Promise((resolve, reject) =>
-      aedes.publish({ cmd: 'publish', topic, payload, qos: 1, retain: false, dup: false }, (err?: Error) =>
+      aedes.publish({ cmd: 'publish', topic, payload, qos, retain: false, dup: false }, (err?: Error) =>
         err ? reject(err) : resolve(),
       ),
     );

@@ -49,13 +49,27 @@ export interface IngressStats {
 }
 
 /**
+ * What a broker hands each message to: the ingress, or the Sparkplug B ingress in front of it
+ * (sparkplug/sparkplug-ingress.ts). `allows` is whether the publisher may write a Plantline topic.
+ */
+export interface MessageSink {
+  accept(
+    topic: string,
+    payload: Buffer,
+    origin?: Origin,
+    receivedAt?: Date,
+    allows?: (plantlineTopic: string) => boolean,
+  ): Promise<IngressOutcome>;
+}
+
+/**
  * Turns one device message into an outbox record (or a dead letter). Shared by the embedded broker
  * and the client of a plant broker; both acknowledge the device only after the promise resolves, so
  * whatever resolves is on disk (docs/device-integration.md, "QoS 1 and resends"). A rejected
  * promise means "do not acknowledge". A unit only so that start() can reload the resend index from
  * the outbox before devices are let in.
  */
-export class Ingress implements Unit {
+export class Ingress implements Unit, MessageSink {
   readonly name = 'ingress';
   #received = new RateMeter();
   #stats = {

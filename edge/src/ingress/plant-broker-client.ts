@@ -1,11 +1,12 @@
 import { TOPIC_NAMESPACE } from '@plantline/schema';
 import { connect, type MqttClient } from 'mqtt';
 import type { Logger } from '../logger';
+import { SPARKPLUG_NAMESPACE } from '../sparkplug/sparkplug-ingress';
 import type { Unit } from '../unit';
 import type { AnswerPublisher } from '../uplink/station-answers';
 import type { BrokerStatus } from './broker-status';
 import { InOrderAcks } from './in-order-acks';
-import type { Ingress } from './ingress';
+import type { MessageSink } from './ingress';
 
 export interface PlantBrokerClientOptions {
   /** EDGE_BROKER_URL, e.g. mqtt://broker.plant.local:1883 (credentials may be in the URL). */
@@ -14,7 +15,9 @@ export interface PlantBrokerClientOptions {
   clientId: string;
   username: string | undefined;
   password: string | undefined;
-  ingress: Ingress;
+  ingress: MessageSink;
+  /** Also subscribe to `spBv1.0/#` (docs/device-integration.md, "Sparkplug B"). */
+  sparkplug?: boolean;
   log: Logger;
 }
 
@@ -89,7 +92,11 @@ export class PlantBrokerClient implements Unit, AnswerPublisher {
       // Also with a session present: the broker may have expired it, and subscribing again is harmless.
       // The whole namespace, not just plantline/v1/: a device on a wrong topic there is dead-lettered.
       // `plantline/#` also matches `plantline` itself (MQTT 3.1.1 §4.7.1.2).
-      client.subscribe(`${TOPIC_NAMESPACE}/#`, { qos: 1, nl: true }, (err) => {
+      const topics = [
+        `${TOPIC_NAMESPACE}/#`,
+        ...(this.options.sparkplug ? [`${SPARKPLUG_NAMESPACE}/#`] : []),
+      ];
+      client.subscribe(topics, { qos: 1, nl: true }, (err) => {
         if (err) log.error({ err }, 'subscribing to the plant broker failed');
       });
     });
@@ -154,6 +161,13 @@ export class PlantBrokerClient implements Unit, AnswerPublisher {
     const client = this.#client;
     if (client === undefined) throw new Error('not connected to the plant broker');
     await client.publishAsync(topic, payload, { qos: 1, retain: false });
+  }
+
+  /** A Sparkplug B command such as a rebirth request: QoS 0 (Sparkplug 3.0, section 6.4.18). */
+  async publishCommand(topic: string, payload: Buffer): Promise<void> {
+    const client = this.#client;
+    if (client === undefined) throw new Error('not connected to the plant broker');
+    await client.publishAsync(topic, payload, { qos: 0, retain: false });
   }
 
   async stop(): Promise<void> {

@@ -55,6 +55,28 @@ export const edgeStatusSchema = z.object({
       metrics: z.array(z.object({ name: z.string(), received: z.number(), suppressed: z.number() })),
     })
     .optional(),
+  /** With EDGE_SPARKPLUG_MAPPING: what Sparkplug B brought and dropped (sparkplug/sparkplug-ingress.ts). */
+  sparkplug: z
+    .object({
+      rules: z.number(),
+      receivedTotal: z.number(),
+      eventsTotal: z.number(),
+      unmappedMetricsTotal: z.number(),
+      malformedTotal: z.number(),
+      droppedTotal: z.record(z.string(), z.number()),
+      duplicatesTotal: z.number(),
+      rebirthRequestsTotal: z.number(),
+      presence: z.array(
+        z.object({
+          group: z.string(),
+          node: z.string(),
+          device: z.string().nullable(),
+          online: z.boolean(),
+          machines: z.array(z.string()),
+        }),
+      ),
+    })
+    .optional(),
   deadLetters: z
     .object({
       count: z.number(),

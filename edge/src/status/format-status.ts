@@ -59,6 +59,7 @@ function describeIngress(status: EdgeStatus): string[] {
   }
   if (rates) lines.push(`rates     ${rates.receivedPerS}/s received, ${rates.sentPerS}/s sent`);
   if (status.deadband) lines.push(`deadband  ${describeDeadband(status.deadband)}`);
+  if (status.sparkplug) lines.push(`sparkplug ${describeSparkplug(status.sparkplug)}`);
   if (uplink) {
     const eta =
       uplink.etaS === null
@@ -79,6 +80,18 @@ function describeIngress(status: EdgeStatus): string[] {
     lines.push(`dead      ${deadLetters.count} dead letter(s)${last} (${deadLetters.file})`);
   }
   return lines;
+}
+
+export function describeSparkplug(sparkplug: NonNullable<EdgeStatus['sparkplug']>): string {
+  const { rules, receivedTotal, eventsTotal, unmappedMetricsTotal, rebirthRequestsTotal, presence } =
+    sparkplug;
+  const dropped = Object.values(sparkplug.droppedTotal).reduce((sum, n) => sum + n, 0);
+  const online = presence.filter((entry) => entry.online).length;
+  return (
+    `${rules} rule(s), ${receivedTotal} message(s) → ${eventsTotal} event(s), ${dropped} dropped, ` +
+    `${rebirthRequestsTotal} rebirth request(s), ${unmappedMetricsTotal} unmapped metric(s), ` +
+    `${online} of ${presence.length} node(s)/device(s) online`
+  );
 }
 
 function describeDeadband(deadband: NonNullable<EdgeStatus['deadband']>): string {

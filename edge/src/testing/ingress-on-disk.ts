@@ -6,6 +6,8 @@ import { EmbeddedBroker } from '../ingress/embedded-broker';
 import { Ingress } from '../ingress/ingress';
 import { RESEND_WINDOW } from '../ingress/resend-index';
 import { Outbox } from '../outbox/outbox';
+import { SparkplugIngress } from '../sparkplug/sparkplug-ingress';
+import type { SparkplugMapping } from '../sparkplug/sparkplug-mapping';
 import { UnitGroup } from '../unit';
 import { tempDir } from './temp-dir';
 
@@ -21,6 +23,8 @@ export async function startIngressOnDisk(options: {
   auth?: DeviceAuth;
   port?: number;
   dataDir?: string;
+  /** Set: Sparkplug B in front of the ingress, as main.ts builds it with EDGE_SPARKPLUG_MAPPING. */
+  sparkplug?: SparkplugMapping;
 }) {
   const { log } = options;
   let dataDir = options.dataDir;
@@ -38,15 +42,34 @@ export async function startIngressOnDisk(options: {
   });
   const deadLetters = new DeadLetterStore({ dir: dataDir, log });
   const ingress = new Ingress({ outbox, deadLetters });
-  const broker = new EmbeddedBroker({
+  const sparkplug = options.sparkplug
+    ? new SparkplugIngress({
+        ingress,
+        deadLetters,
+        mapping: options.sparkplug,
+        publishCommand: (topic, payload): Promise<void> => broker.publishCommand(topic, payload),
+        log,
+      })
+    : undefined;
+  const broker: EmbeddedBroker = new EmbeddedBroker({
     host: '127.0.0.1',
     port: options.port ?? 0,
     auth: options.auth ?? new DeviceAuth({ localLogin: undefined, allowAnonymous: true }),
-    ingress,
+    ingress: sparkplug ?? ingress,
+    sparkplug: sparkplug !== undefined,
     log,
   });
-  const units = new UnitGroup([outbox, ingress, deadLetters, broker], log);
+  const units = new UnitGroup([outbox, ingress, deadLetters, ...(sparkplug ? [sparkplug] : []), broker], log);
   await units.start();
   options.onCleanup(() => units.stop());
-  return { broker, outbox, outboxDir, dataDir, ingress, url: broker.url!, stop: () => units.stop() };
+  return {
+    broker,
+    outbox,
+    outboxDir,
+    dataDir,
+    ingress,
+    sparkplug,
+    url: broker.url!,
+    stop: () => units.stop(),
+  };
 }

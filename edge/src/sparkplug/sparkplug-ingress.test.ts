@@ -1,0 +1,160 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { get } from 'sparkplug-payload';
+import type { UPayload } from 'sparkplug-payload/lib/sparkplugbpayload';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DeadLetterStore } from '../dead-letter/dead-letter-store';
+import { Ingress } from '../ingress/ingress';
+import { createLogger } from '../logger';
+import { Outbox } from '../outbox/outbox';
+import { deadLettersOnDisk, eventsOnDisk } from '../testing/outbox-on-disk';
+import { tempDir } from '../testing/temp-dir';
+import { UnitGroup } from '../unit';
+import { SparkplugIngress } from './sparkplug-ingress';
+import { readSparkplugMapping, type SparkplugMapping } from './sparkplug-mapping';
+
+const log = createLogger({ logLevel: 'silent', name: 'test' });
+const codec = get('spBv1.0')!;
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+const where = { group: 'G', node: 'N', device: 'D', plant: 'RIV', line: 'L1', machine: 'M1' };
+const MAPPING: SparkplugMapping = {
+  rules: [
+    { ...where, metric: 'State', kind: 'state' },
+    { ...where, metric: 'Good', kind: 'count', count: 'good' },
+    { ...where, metric: 'Mode', kind: 'state', states: { '1': 'RUNNING' } },
+  ],
+};
+
+async function start(mapping: string | SparkplugMapping = MAPPING) {
+  const temp = await tempDir('sparkplug');
+  cleanups.push(temp.remove);
+  const outboxDir = join(temp.dir, 'outbox');
+  const outbox = new Outbox({ dir: outboxDir, maxBytes: 1 << 30, log });
+  const deadLetters = new DeadLetterStore({ dir: temp.dir, log });
+  const ingress = new Ingress({ outbox, deadLetters });
+  const commands: string[] = [];
+  const sparkplug = new SparkplugIngress({
+    ingress,
+    deadLetters,
+    mapping,
+    publishCommand: async (topic) => {
+      commands.push(topic);
+    },
+    log,
+  });
+  const units = new UnitGroup([outbox, deadLetters, sparkplug], log);
+  await units.start();
+  cleanups.push(() => units.stop());
+  let seq = 0;
+  const send = (type: string, metrics: UPayload['metrics'], allows?: (topic: string) => boolean) => {
+    const device = type.startsWith('D') ? '/D' : '';
+    const payload = Buffer.from(codec.encodePayload({ timestamp: Date.now(), seq: seq++ % 256, metrics }));
+    return sparkplug.accept(`spBv1.0/G/${type}/N${device}`, payload, undefined, new Date(), allows);
+  };
+  return { sparkplug, send, commands, outboxDir, dataDir: temp.dir };
+}
+
+describe('SparkplugIngress', () => {
+  it('counts a counter’s increase, and after a reset its new value', async () => {
+    const edge = await start();
+    await edge.send('NBIRTH', [{ name: 'bdSeq', type: 'UInt64', value: 0 }]);
+    await edge.send('DBIRTH', [{ name: 'Good', type: 'UInt64', value: 40 }]);
+    await edge.send('DDATA', [{ name: 'Good', type: 'UInt64', value: 45 }]);
+    await edge.send('DDATA', [{ name: 'Good', type: 'UInt64', value: 45 }]);
+    await edge.send('DDATA', [{ name: 'Good', type: 'UInt64', value: 2 }]);
+    const counts = (await eventsOnDisk(edge.outboxDir)).map((event) => event.payload);
+    expect(counts).toEqual([
+      expect.objectContaining({ good: 5, scrap: 0 }),
+      expect.objectContaining({ good: 2, scrap: 0 }),
+    ]);
+  });
+
+  it('takes a state value as the code, or through the table; a value missing from it is a dead letter', async () => {
+    const edge = await start();
+    await edge.send('NBIRTH', []);
+    await edge.send('DBIRTH', [
+      { name: 'State', type: 'String', value: 'SETUP' },
+      { name: 'Mode', type: 'Int32', value: 1 },
+    ]);
+    expect(await edge.send('DDATA', [{ name: 'Mode', type: 'Int32', value: 9 }])).toBe('stored');
+    expect((await eventsOnDisk(edge.outboxDir)).map((event) => event.payload)).toEqual([
+      expect.objectContaining({ state: 'SETUP' }),
+      expect.objectContaining({ state: 'RUNNING' }),
+    ]);
+    expect(await deadLettersOnDisk(edge.dataDir)).toEqual([
+      expect.objectContaining({
+        topic: 'spBv1.0/G/DDATA/N/D',
+        reason: 'Mode: no state code for the value 9',
+      }),
+    ]);
+  });
+
+  it('dead-letters a mapped metric whose machine the publisher may not write to', async () => {
+    const edge = await start();
+    await edge.send('NBIRTH', []);
+    const outcome = await edge.send(
+      'DBIRTH',
+      [{ name: 'State', type: 'String', value: 'RUNNING' }],
+      (topic) => topic.startsWith('plantline/v1/OTHER/'),
+    );
+    expect(outcome).toBe('stored');
+    expect(await eventsOnDisk(edge.outboxDir)).toEqual([]);
+    expect((await deadLettersOnDisk(edge.dataDir))[0]?.reason).toBe(
+      "plantline/v1/RIV/L1/M1/state is outside the device's rights",
+    );
+  });
+
+  it('dead-letters a compressed payload rather than taking it for one without metrics', async () => {
+    const edge = await start();
+    const compressed = codec.encodePayload({
+      uuid: 'SPBV1.0_COMPRESSED',
+      body: new Uint8Array([1, 2, 3]),
+      metrics: [{ name: 'algorithm', type: 'String', value: 'GZIP' }],
+    });
+    expect(await edge.sparkplug.accept('spBv1.0/G/NBIRTH/N', Buffer.from(compressed))).toBe('dead-letter');
+    expect((await deadLettersOnDisk(edge.dataDir))[0]?.reason).toBe(
+      'compressed Sparkplug B payloads are not supported',
+    );
+  });
+
+  it('ignores STATE and command topics, and passes Plantline topics on to the ingress', async () => {
+    const edge = await start();
+    expect(await edge.sparkplug.accept('spBv1.0/STATE/host-1', Buffer.from('{"online":true}'))).toBe(
+      'ignored',
+    );
+    expect(await edge.sparkplug.accept('spBv1.0/G/NCMD/N', Buffer.from([]))).toBe('ignored');
+    expect(await edge.sparkplug.accept('plantline/v1/RIV/L1/M1/count', Buffer.from('{"good":1}'))).toBe(
+      'stored',
+    );
+    expect(edge.sparkplug.status().receivedTotal).toBe(0);
+  });
+
+  it('reads the mapping file and names what is wrong in it', async () => {
+    const temp = await tempDir('sparkplug-mapping');
+    cleanups.push(temp.remove);
+    const good = join(temp.dir, 'good.json');
+    await writeFile(good, JSON.stringify(MAPPING));
+    expect((await readSparkplugMapping(good)).rules).toHaveLength(3);
+    const bad = join(temp.dir, 'bad.json');
+    await writeFile(
+      bad,
+      JSON.stringify({
+        rules: [
+          { ...where, metric: 'T', kind: 'telemetry', name: 'bad name' },
+          { ...where, metric: 'Good', kind: 'count', count: 'good' },
+          { ...where, metric: 'Good', kind: 'count', count: 'scrap' },
+        ],
+      }),
+    );
+    await expect(readSparkplugMapping(bad)).rejects.toThrow(
+      /rules\.0\.name: must be a telemetry value name[\s\S]*rules\.2: a second rule/,
+    );
+    await expect(readSparkplugMapping(join(temp.dir, 'missing.json'))).rejects.toThrow(
+      /Sparkplug mapping .*missing\.json/,
+    );
+  });
+});

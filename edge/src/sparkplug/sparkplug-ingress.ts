@@ -1,0 +1,342 @@
+import { TOPIC_ROOT } from '@plantline/schema';
+import { get as sparkplugPayload } from 'sparkplug-payload';
+import type { DeadLetterStore } from '../dead-letter/dead-letter-store';
+import type { Ingress, IngressOutcome } from '../ingress/ingress';
+import type { Origin } from '../ingress/resend-index';
+import type { Logger } from '../logger';
+import type { Unit } from '../unit';
+import {
+  readSparkplugMapping,
+  type SparkplugMapping,
+  type SparkplugRule,
+  SparkplugRules,
+} from './sparkplug-mapping';
+import {
+  type DropReason,
+  type IncomingMetric,
+  MESSAGE_TYPES,
+  type MessageType,
+  type PresenceEntry,
+  type ResolvedMetric,
+  SparkplugSessions,
+} from './sparkplug-sessions';
+
+/** Sparkplug 3.0, section 4.1.1: the namespace of every Sparkplug B topic. */
+export const SPARKPLUG_NAMESPACE = 'spBv1.0';
+const codec = sparkplugPayload(SPARKPLUG_NAMESPACE)!;
+/** The uuid Eclipse Tahu's clients give a compressed payload. */
+const COMPRESSED_UUID = 'SPBV1.0_COMPRESSED';
+
+/**
+ * The command filters a Sparkplug node subscribes to (`spBv1.0/{group}/NCMD/{node}`, `…/DCMD/{node}`,
+ * either followed by `/#` or a device id): the embedded broker lets a device read these, nothing more.
+ */
+export function isSparkplugCommandFilter(filter: string): boolean {
+  const [namespace, group, type, node, tail, ...rest] = filter.split('/');
+  const plain = (level: string | undefined) => level !== undefined && /^[^+#]+$/.test(level);
+  return (
+    namespace === SPARKPLUG_NAMESPACE &&
+    (type === 'NCMD' || type === 'DCMD') &&
+    plain(group) &&
+    plain(node) &&
+    rest.length === 0 &&
+    (tail === undefined || tail === '#' || plain(tail))
+  );
+}
+
+export function isSparkplugTopic(topic: string): boolean {
+  return topic.startsWith(`${SPARKPLUG_NAMESPACE}/`);
+}
+
+/** Publishes a command on the broker the edge takes its messages from (QoS 0, Sparkplug 3.0 section 6.4.18). */
+export type CommandPublisher = (topic: string, payload: Buffer) => Promise<void>;
+
+export interface SparkplugStatus {
+  rules: number;
+  /** Sparkplug B messages received, malformed ones included. */
+  receivedTotal: number;
+  /** Plantline events made from mapped metrics and handed to the ingress. */
+  eventsTotal: number;
+  /** Metrics without a rule, bdSeq and Node Control/… apart: ignored. */
+  unmappedMetricsTotal: number;
+  /** Payloads that are no Sparkplug B payload, and mapped values no event can be made of: dead letters. */
+  malformedTotal: number;
+  /** Messages dropped because the node must be born again, by reason. */
+  droppedTotal: Record<DropReason, number>;
+  duplicatesTotal: number;
+  rebirthRequestsTotal: number;
+  /**
+   * Nodes and devices heard of, with the machines (`plant/line/machine`) their rules map to: the
+   * cloud has no online/offline event yet, so machines' presence is kept here.
+   */
+  presence: (PresenceEntry & { machines: string[] })[];
+}
+
+const LISTED_PRESENCE = 100;
+
+/**
+ * The edge's second way in: Sparkplug B messages from `spBv1.0/#`, decoded with Eclipse Tahu's
+ * sparkplug-payload, checked for sequence and births (sparkplug-sessions.ts), and their mapped metrics
+ * turned into ordinary Plantline messages handed to the ingress, which validates and stores them as if
+ * a device had published them on the MQTT contract. Everything else goes on to the ingress unchanged.
+ */
+export class SparkplugIngress implements Unit {
+  readonly name = 'sparkplug';
+  #rules = new SparkplugRules({ rules: [] });
+  #sessions = new SparkplugSessions();
+  /** Last value of each counter metric, so that its increase is the count; kept across births. */
+  #counters = new Map<string, number>();
+  #stats = {
+    receivedTotal: 0,
+    eventsTotal: 0,
+    unmappedMetricsTotal: 0,
+    malformedTotal: 0,
+    duplicatesTotal: 0,
+    rebirthRequestsTotal: 0,
+    droppedTotal: { 'no-birth': 0, 'seq-gap': 0, 'device-not-born': 0, 'unknown-alias': 0, 'no-seq': 0 },
+  };
+
+  constructor(
+    private readonly deps: {
+      ingress: Ingress;
+      deadLetters: DeadLetterStore;
+      /** The file (EDGE_SPARKPLUG_MAPPING), or the mapping itself. */
+      mapping: string | SparkplugMapping;
+      /** Bound late: the broker is built after its ingress. */
+      publishCommand: CommandPublisher;
+      log: Logger;
+    },
+  ) {}
+
+  async start(): Promise<void> {
+    const { mapping } = this.deps;
+    this.#rules = new SparkplugRules(
+      typeof mapping === 'string' ? await readSparkplugMapping(mapping) : mapping,
+    );
+    this.deps.log.info({ rules: this.#rules.size }, 'Sparkplug B mapping loaded');
+  }
+
+  async stop(): Promise<void> {}
+
+  /**
+   * Same contract as Ingress.accept: resolves once everything the message became is stored.
+   * `allows`, when given, is whether the publisher may write the Plantline topic a metric maps to.
+   */
+  async accept(
+    topic: string,
+    payload: Buffer,
+    origin?: Origin,
+    receivedAt = new Date(),
+    allows?: (plantlineTopic: string) => boolean,
+  ): Promise<IngressOutcome> {
+    if (!isSparkplugTopic(topic)) return this.deps.ingress.accept(topic, payload, origin, receivedAt);
+    const address = parseSparkplugTopic(topic);
+    // STATE and commands are host applications' traffic, not a node's data.
+    if (address === undefined) return 'ignored';
+    this.#stats.receivedTotal++;
+    let metrics: IncomingMetric[];
+    let seq: number | undefined;
+    let payloadTs: number | undefined;
+    try {
+      const decoded = codec.decodePayload(payload);
+      // A compressed payload wraps the real one in `body`; the edge does not inflate them yet.
+      if (decoded.uuid === COMPRESSED_UUID) {
+        return this.#deadLetter(
+          topic,
+          'compressed Sparkplug B payloads are not supported',
+          payload,
+          receivedAt,
+        );
+      }
+      seq = toNumber(decoded.seq);
+      payloadTs = toNumber(decoded.timestamp);
+      metrics = (decoded.metrics ?? []).map((metric) => ({
+        name: metric.name || undefined,
+        alias: toNumber(metric.alias),
+        value: metric.isNull ? null : plainValue(metric.value),
+        timestamp: toNumber(metric.timestamp),
+      }));
+    } catch (err) {
+      return this.#deadLetter(
+        topic,
+        `not a Sparkplug B payload: ${(err as Error).message}`,
+        payload,
+        receivedAt,
+      );
+    }
+    const verdict = this.#sessions.receive({ ...address, seq, metrics }, receivedAt.getTime());
+    if ('duplicate' in verdict) {
+      this.#stats.duplicatesTotal++;
+      return 'ignored';
+    }
+    if ('dropped' in verdict) {
+      this.#stats.droppedTotal[verdict.dropped]++;
+      this.deps.log.warn(
+        { topic, reason: verdict.dropped, rebirth: verdict.rebirth },
+        'Sparkplug message dropped',
+      );
+      if (verdict.rebirth) this.#requestRebirth(address.group, address.node);
+      return 'ignored';
+    }
+    if (!verdict.take) return 'ignored';
+    const messages = this.#toMessages(address, verdict.metrics, payloadTs ?? receivedAt.getTime());
+    const outcomes: Promise<IngressOutcome>[] = [];
+    for (const message of messages) {
+      if ('reason' in message) {
+        outcomes.push(this.#deadLetter(topic, message.reason, payload, receivedAt));
+      } else if (allows && !allows(message.topic)) {
+        outcomes.push(
+          this.#deadLetter(topic, `${message.topic} is outside the device's rights`, payload, receivedAt),
+        );
+      } else {
+        this.#stats.eventsTotal++;
+        outcomes.push(
+          this.deps.ingress.accept(
+            message.topic,
+            Buffer.from(JSON.stringify(message.payload)),
+            undefined,
+            receivedAt,
+          ),
+        );
+      }
+    }
+    await Promise.all(outcomes);
+    return outcomes.length > 0 ? 'stored' : 'ignored';
+  }
+
+  status(): SparkplugStatus {
+    return {
+      rules: this.#rules.size,
+      ...this.#stats,
+      droppedTotal: { ...this.#stats.droppedTotal },
+      presence: this.#sessions.presence(LISTED_PRESENCE).map((entry) => ({
+        ...entry,
+        machines: this.#rules.machinesOf(entry.group, entry.node, entry.device),
+      })),
+    };
+  }
+
+  /** One state event per state metric; one count event per counter that grew; telemetry per machine. */
+  #toMessages(
+    address: { group: string; node: string; device: string | undefined },
+    metrics: ResolvedMetric[],
+    payloadTs: number,
+  ): ({ topic: string; payload: object } | { reason: string })[] {
+    const device = address.device ?? null;
+    const out: ({ topic: string; payload: object } | { reason: string })[] = [];
+    const telemetry = new Map<string, { topic: string; values: Record<string, number>; ts: number }>();
+    for (const metric of metrics) {
+      const rule = this.#rules.find(address.group, address.node, device, metric.name);
+      if (rule === undefined) {
+        if (!isControlMetric(metric.name)) this.#stats.unmappedMetricsTotal++;
+        continue;
+      }
+      // A null value (Sparkplug's is_null) says the value is unknown: nothing to record.
+      if (metric.value === null) continue;
+      const ts = metric.timestamp ?? payloadTs;
+      const machineTopic = `${TOPIC_ROOT}/${rule.plant}/${rule.line}/${rule.machine}`;
+      if (rule.kind === 'state') {
+        const text = String(metric.value);
+        const state = rule.states ? rule.states[text] : text;
+        if (state === undefined) out.push({ reason: `${metric.name}: no state code for the value ${text}` });
+        else out.push({ topic: `${machineTopic}/state`, payload: { state, ts } });
+      } else if (rule.kind === 'count') {
+        const increase = this.#counterIncrease(address, rule, metric.value);
+        if (typeof increase === 'string') out.push({ reason: `${metric.name}: ${increase}` });
+        else if (increase > 0)
+          out.push({ topic: `${machineTopic}/count`, payload: { [rule.count]: increase, ts } });
+      } else {
+        const value = typeof metric.value === 'boolean' ? Number(metric.value) : metric.value;
+        if (typeof value !== 'number' || !Number.isFinite(value)) {
+          out.push({
+            reason: `${metric.name}: telemetry needs a number, got ${JSON.stringify(metric.value)}`,
+          });
+          continue;
+        }
+        // One telemetry event per machine and time, as a device on the MQTT contract would send it.
+        const key = `${machineTopic} ${ts}`;
+        const entry = telemetry.get(key) ?? { topic: `${machineTopic}/telemetry`, values: {}, ts };
+        entry.values[rule.name] = value;
+        telemetry.set(key, entry);
+      }
+    }
+    for (const { topic, values, ts } of telemetry.values()) out.push({ topic, payload: { values, ts } });
+    return out;
+  }
+
+  /**
+   * The count a counter's new value stands for: its increase over the last value seen, or, when it went
+   * down (the counter was reset), the new value itself. The first value seen only sets the baseline.
+   */
+  #counterIncrease(
+    address: { group: string; node: string; device: string | undefined },
+    rule: SparkplugRule,
+    value: number | boolean | string,
+  ): number | string {
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+      return `a counter must be a whole number ≥ 0, got ${JSON.stringify(value)}`;
+    }
+    const key = JSON.stringify([address.group, address.node, address.device ?? null, rule.metric]);
+    const last = this.#counters.get(key);
+    this.#counters.set(key, value);
+    if (last === undefined) return 0;
+    return value >= last ? value - last : value;
+  }
+
+  #requestRebirth(group: string, node: string): void {
+    this.#stats.rebirthRequestsTotal++;
+    const payload = Buffer.from(
+      codec.encodePayload({
+        timestamp: Date.now(),
+        metrics: [{ name: 'Node Control/Rebirth', type: 'Boolean', value: true }],
+      }),
+    );
+    const topic = `${SPARKPLUG_NAMESPACE}/${group}/NCMD/${node}`;
+    this.deps
+      .publishCommand(topic, payload)
+      .catch((err: unknown) =>
+        this.deps.log.warn(
+          { topic, err: err instanceof Error ? err.message : String(err) },
+          'rebirth request not sent',
+        ),
+      );
+  }
+
+  async #deadLetter(topic: string, reason: string, payload: Buffer, at: Date): Promise<IngressOutcome> {
+    this.#stats.malformedTotal++;
+    await this.deps.deadLetters.add({ source: 'device', topic, reason, payload, at });
+    return 'dead-letter';
+  }
+}
+
+/** `spBv1.0/{group}/{type}/{node}[/{device}]` (Sparkplug 3.0, section 4.1.1), or undefined for others. */
+export function parseSparkplugTopic(
+  topic: string,
+): { group: string; node: string; device: string | undefined; type: MessageType } | undefined {
+  const [namespace, group, type, node, device, ...rest] = topic.split('/');
+  if (namespace !== SPARKPLUG_NAMESPACE || !group || !node || rest.length > 0) return undefined;
+  if (!(MESSAGE_TYPES as readonly string[]).includes(type ?? '')) return undefined;
+  const messageType = type as MessageType;
+  const forDevice = messageType.startsWith('D');
+  if (forDevice !== (device !== undefined && device.length > 0)) return undefined;
+  return { group, node, device: forDevice ? device : undefined, type: messageType };
+}
+
+/** The session's own metrics (Sparkplug 3.0, sections 6.4.7 and 6.4.18), which no mapping is for. */
+function isControlMetric(name: string): boolean {
+  return name === 'bdSeq' || name.startsWith('Node Control/') || name.startsWith('Device Control/');
+}
+
+/** Sparkplug's 64-bit integers arrive as Long objects (protobufjs); Plantline's values are numbers. */
+function toNumber(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'object' && value !== null && 'toNumber' in value) {
+    return (value as { toNumber(): number }).toNumber();
+  }
+  return undefined;
+}
+
+function plainValue(value: unknown): number | boolean | string | null {
+  if (typeof value === 'boolean' || typeof value === 'string') return value;
+  return toNumber(value) ?? null;
+}
