@@ -11,20 +11,13 @@ import type { z } from 'zod';
 import type { Sql } from '../../db/index.js';
 import { rows } from '../../db/index.js';
 import type { LiveEvent, LiveEventData } from '../../platform/index.js';
+import type { CountedParts } from '../materials/index.js';
 import type { ResolvedCodes } from './codes.js';
 import { recordCommit } from './commit-log.js';
 import { writeIsolating } from './isolate.js';
-import {
-  countOf,
-  dataOf,
-  type IngestedCount,
-  type IngestedScan,
-  type Resolved,
-  scanOf,
-  toLiveEvent,
-} from './stored-event.js';
+import { countOf, dataOf, type IngestedScan, type Resolved, scanOf, toLiveEvent } from './stored-event.js';
 
-export type { IngestedCount, IngestedScan } from './stored-event.js';
+export type { IngestedScan } from './stored-event.js';
 
 /** Who is writing: the tenant and the plants in reach (an edge key's plants). */
 export interface IngestCaller {
@@ -44,7 +37,7 @@ export interface IngestOutcome {
   /** Every scan event stored now or before, in input order: what a station may have to answer. */
   scans: IngestedScan[];
   /** Count events stored now that name an order and count good parts: what the ledger books. */
-  counts: IngestedCount[];
+  counts: CountedParts[];
 }
 
 interface Held {
@@ -84,7 +77,7 @@ export async function ingestEvents(
   const stored: { index: number; event: LiveEvent; ts: string }[] = [];
   const byKind: Record<EventKind, Resolved[]> = { state: [], count: [], scan: [], telemetry: [] };
   const scans: IngestedScan[] = [];
-  const counts: IngestedCount[] = [];
+  const counts: CountedParts[] = [];
   for (let index = 0; index < events.length; index++) {
     const raw = events[index];
     // The quick check proves the usual event valid at a fraction of zod's cost; zod decides the rest.

@@ -7,23 +7,12 @@ import type {
 } from '@plantline/schema';
 import type { z } from 'zod';
 import type { LiveEvent } from '../../platform/index.js';
+import type { CountedParts } from '../materials/index.js';
 
 /*
  * What a stored device event becomes after ingest (ingest.ts): the live event the bus carries, a scan
  * a station may answer, a count the ledger books (docs/device-integration.md, docs/materials.md).
  */
-
-/** A newly stored count of good parts for an order (docs/materials.md, "Counted production"). */
-export interface IngestedCount {
-  eventId: string;
-  plantId: string;
-  machineId: string;
-  /** The payload's `order`: the order's number. */
-  order: string;
-  good: number;
-  /** When they were counted (the event's time). */
-  time: string;
-}
 
 /** A scan event ingest stored (or had stored before), at the station that scanned. */
 export interface IngestedScan {
@@ -75,7 +64,8 @@ export function scanOf(
 }
 
 /** A count's good parts for the order it names; undefined when it names none or counts none good. */
-export function countOf(item: Resolved): IngestedCount | undefined {
+/** A newly stored count of good parts for an order, as materials books it (docs/materials.md, "Counted production"). */
+export function countOf(item: Resolved): CountedParts | undefined {
   const payload = item.event.payload as z.input<typeof countPayload>;
   const order = label(payload.order);
   const good = payload.good ?? 0;
