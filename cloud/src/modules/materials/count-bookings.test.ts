@@ -5,6 +5,7 @@ import type { ApiClient } from '../../testing/api.js';
 import { useTestApp } from '../../testing/app.js';
 import { testEngines } from '../../testing/engines.js';
 import { envelope } from '../../testing/events.js';
+import { resinBoltGear } from './material-fixtures.js';
 
 /*
  * Counted production (docs/materials.md, "Counted production"): good parts an edge counts for an
@@ -53,23 +54,14 @@ describe.each(testEngines)('counted production ($name engine)', (engine) => {
   };
 
   beforeAll(async () => {
-    const { materials, production, inventory, boms } = trpc();
+    const { materials, inventory, boms } = trpc();
     [s.plant, s.otherPlant] = app.tenants.a.plantIds as [string, string];
-    await materials.units.create.mutate({ code: 'kg', name: 'Kilogram', dimension: 'mass' });
-    await materials.units.create.mutate({ code: 'pcs', name: 'Pieces', dimension: 'count' });
-    s.resin = (
-      await materials.create.mutate({
-        code: 'RESIN',
-        name: 'Resin',
-        kind: 'raw',
-        baseUnit: 'kg',
-        lotTracked: true,
-      })
-    ).id;
-    s.bolt = (await materials.create.mutate({ code: 'BOLT', name: 'Bolt', kind: 'raw', baseUnit: 'pcs' })).id;
-    s.gear = (await production.products.create.mutate({ code: 'GEAR', name: 'Gear', unit: 'pcs' })).id;
-    s.gearMaterial = (await materials.list.query({ kind: 'finished' })).find((m) => m.code === 'GEAR')!.id;
-    await materials.update.mutate({ id: s.gearMaterial, patch: { lotTracked: true } });
+    ({
+      resin: s.resin,
+      bolt: s.bolt,
+      gear: s.gear,
+      gearMaterial: s.gearMaterial,
+    } = await resinBoltGear(trpc()));
     const bom = await boms.create.mutate({
       materialId: s.gearMaterial,
       baseQuantity: 1,

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { expectApiError } from '../../testing/api-assertions.js';
 import { useTestApp } from '../../testing/app.js';
 import { testEngines } from '../../testing/engines.js';
+import { resinBoltGear } from './material-fixtures.js';
 
 /*
  * What orders consume and produce (docs/materials.md, "Order materials" and "Backflush"): consumption
@@ -28,23 +29,14 @@ describe.each(testEngines)('order materials ($name engine)', (engine) => {
   const trpc = () => app.admin.trpc;
 
   beforeAll(async () => {
-    const { materials, production, inventory, boms } = trpc();
+    const { materials, inventory, boms } = trpc();
     [s.plant, s.otherPlant] = app.tenants.a.plantIds as [string, string];
-    await materials.units.create.mutate({ code: 'kg', name: 'Kilogram', dimension: 'mass' });
-    await materials.units.create.mutate({ code: 'pcs', name: 'Pieces', dimension: 'count' });
-    s.resin = (
-      await materials.create.mutate({
-        code: 'RESIN',
-        name: 'Resin',
-        kind: 'raw',
-        baseUnit: 'kg',
-        lotTracked: true,
-      })
-    ).id;
-    s.bolt = (await materials.create.mutate({ code: 'BOLT', name: 'Bolt', kind: 'raw', baseUnit: 'pcs' })).id;
-    s.gear = (await production.products.create.mutate({ code: 'GEAR', name: 'Gear', unit: 'pcs' })).id;
-    s.gearMaterial = (await materials.list.query({ kind: 'finished' })).find((f) => f.code === 'GEAR')!.id;
-    await materials.update.mutate({ id: s.gearMaterial, patch: { lotTracked: true } });
+    ({
+      resin: s.resin,
+      bolt: s.bolt,
+      gear: s.gear,
+      gearMaterial: s.gearMaterial,
+    } = await resinBoltGear(trpc()));
     const location = (plantId: string, code: string, kind: 'warehouse' | 'production') =>
       materials.locations.create.mutate({ plantId, code, name: code, kind }).then((l) => l.id);
     s.store = await location(s.plant, 'STORE', 'warehouse');
