@@ -8,6 +8,7 @@ import {
   newTenantInput,
   resumeTenant,
   suspendTenant,
+  tenantSummary,
 } from '../modules/tenancy/index.js';
 import { DomainError, isUniqueViolation } from '../platform/index.js';
 
@@ -51,7 +52,7 @@ export async function serveSystemApi(
         const input = parse(newTenantInput, await readJson(req));
         const created = await createTenant(deps.db, input, { workflowEntities: deps.workflowEntities });
         log.info({ slug: input.slug, tenantId: created.tenantId }, 'tenant created through the system API');
-        const tenant = (await listTenants(deps.db)).find((t) => t.id === created.tenantId);
+        const tenant = await tenantSummary(deps.db, input.slug);
         return answer(res, 201, { tenant, adminUserId: created.adminUserId });
       }
     }

@@ -21,8 +21,8 @@ export interface TenantSummary {
   users: number;
 }
 
-/** Every tenant, by slug, with its plants' codes and how many active users it has. */
-export async function listTenants(db: Database): Promise<TenantSummary[]> {
+/** Every tenant (or the one with `slug`), by slug, with its plants' codes and how many active users it has. */
+export async function listTenants(db: Database, only: { slug?: string } = {}): Promise<TenantSummary[]> {
   const tenants = await db.ownerTransact(null, (tx) =>
     tx
       .select({
@@ -34,6 +34,7 @@ export async function listTenants(db: Database): Promise<TenantSummary[]> {
         suspendedReason: tables.tenants.suspendedReason,
       })
       .from(tables.tenants)
+      .where(only.slug === undefined ? undefined : eq(tables.tenants.slug, only.slug))
       .orderBy(asc(tables.tenants.slug)),
   );
   const summaries: TenantSummary[] = [];
@@ -88,7 +89,7 @@ export async function suspendTenant(
     });
   });
   bus?.emit('access.changed', { tenantId, of: 'everyone' });
-  return summaryOf(db, slug);
+  return tenantSummary(db, slug);
 }
 
 /** Lifts a suspension: the tenant's unexpired sessions and keys work again. */
@@ -113,7 +114,7 @@ export async function resumeTenant(db: Database, slug: string): Promise<TenantSu
       after: { suspended: false },
     });
   });
-  return summaryOf(db, slug);
+  return tenantSummary(db, slug);
 }
 
 async function tenantIdOf(db: Database, slug: string): Promise<string> {
@@ -124,8 +125,9 @@ async function tenantIdOf(db: Database, slug: string): Promise<string> {
   return tenant.id;
 }
 
-async function summaryOf(db: Database, slug: string): Promise<TenantSummary> {
-  const found = (await listTenants(db)).find((t) => t.slug === slug);
+/** One tenant's summary; not_found for an unknown slug. */
+export async function tenantSummary(db: Database, slug: string): Promise<TenantSummary> {
+  const [found] = await listTenants(db, { slug });
   if (found === undefined) throw new DomainError('not_found', `No tenant has the slug "${slug}"`);
   return found;
 }
