@@ -69,6 +69,9 @@ describe.runIf(hasChromium)('an NCR through a workflow an engineer changed', () 
     const page = await pageAs(ui.browser, ui.cloud.url, 'engineer', '/admin/workflows');
     await page.getByRole('link', { name: 'Non-conformance report' }).click();
     await page.getByRole('button', { name: 'Start a new draft from this version' }).click();
+    // The read-only graph is replaced by the draft's once it loads; a state selected before then is
+    // selected in the version being left.
+    await page.getByRole('button', { name: 'Save draft' }).waitFor();
     const graph = page.getByTestId('workflow-graph');
     await graph.waitFor();
     for (const state of ['Under review', 'Disposition', 'Rework / verify']) {
