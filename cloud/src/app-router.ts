@@ -5,7 +5,9 @@ import { dashboardsRouter } from './modules/dashboards/index.js';
 import { demoRouter } from './modules/demo/index.js';
 import {
   deviceCredentialsRouter,
+  edgeSparkplugRules,
   edgeTelemetryDeadbands,
+  sparkplugRulesRouter,
   telemetryDeadbandsRouter,
 } from './modules/devices/index.js';
 import { eventsRouter } from './modules/events/index.js';
@@ -40,9 +42,13 @@ export const appRouter = router({
   apiKeys: apiKeysRouter,
   deviceCredentials: deviceCredentialsRouter,
   telemetryDeadbands: telemetryDeadbandsRouter,
+  sparkplugRules: sparkplugRulesRouter,
   tenancy: tenancyRouter,
   // What an edge asks for with its key; each module contributes the part of its configuration it owns.
-  edge: mergeRouters(edgeRouter, router({ telemetryDeadbands: edgeTelemetryDeadbands })),
+  edge: mergeRouters(
+    edgeRouter,
+    router({ telemetryDeadbands: edgeTelemetryDeadbands, sparkplugRules: edgeSparkplugRules }),
+  ),
   masterdata: masterdataRouter,
   production: productionRouter,
   quality: qualityRouter,

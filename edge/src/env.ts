@@ -97,7 +97,7 @@ export interface EdgeEnv {
   brokerUrl: string | undefined;
   brokerClientId: string;
   outboxMaxBytes: number;
-  /** Set: take Sparkplug B from `spBv1.0/#`, mapped by this JSON file; absolute like dataDir. */
+  /** Set: Sparkplug B is mapped by this JSON file instead of the cloud's rules; absolute like dataDir. */
   sparkplugMapping: string | undefined;
 }
 

@@ -29,6 +29,8 @@ export {
   shiftPhaseAt,
 } from './simulator/plant-model';
 export { Simulator, type SimulatorOptions } from './simulator/simulator';
+export { SparkplugIngress } from './sparkplug/sparkplug-ingress';
+export { SparkplugSync } from './sparkplug/sparkplug-sync';
 export { type EdgeStatus, edgeStatusSchema } from './status/edge-status';
 export { listenOnFreePort } from './status/listen';
 export { StatusServer, type StatusServerOptions } from './status/status-server';

@@ -19,6 +19,7 @@ import type { OutboxStatus } from './outbox/outbox-status';
 import { PrintJobRunner } from './printing/print-jobs';
 import { PrinterClient } from './printing/printer-client';
 import { SparkplugIngress } from './sparkplug/sparkplug-ingress';
+import { SparkplugSync } from './sparkplug/sparkplug-sync';
 import type { EdgeStatus } from './status/edge-status';
 import { StatusAuth, statusCredentials } from './status/status-auth';
 import { StatusServer } from './status/status-server';
@@ -52,17 +53,25 @@ function buildEdge(env: EdgeEnv, log: Logger) {
     log: log.child({ unit: 'telemetry-deadbands' }),
   });
   const ingress = new Ingress({ outbox, deadLetters, deadband });
-  // Sparkplug B sits in front of the ingress and hands it the Plantline messages it makes.
-  const sparkplug = env.sparkplugMapping
-    ? new SparkplugIngress({
-        ingress,
-        deadLetters,
-        mapping: env.sparkplugMapping,
-        // Bound late: the broker is built below, and a rebirth is requested only once it runs.
-        publishCommand: (topic, payload): Promise<void> => broker.publishCommand(topic, payload),
-        log: log.child({ unit: 'sparkplug' }),
-      })
-    : undefined;
+  // Sparkplug B sits in front of the ingress and hands it the Plantline messages it makes. Its rules
+  // come from the file when one is named, else from the cloud (kept on disk between fetches).
+  const sparkplug = new SparkplugIngress({
+    ingress,
+    deadLetters,
+    mapping: env.sparkplugMapping,
+    // Bound late: the broker is built below, and a rebirth is requested only once it runs.
+    publishCommand: (topic, payload): Promise<void> => broker.publishCommand(topic, payload),
+    log: log.child({ unit: 'sparkplug' }),
+  });
+  const sparkplugSync = env.sparkplugMapping
+    ? undefined
+    : new SparkplugSync({
+        cloudUrl: env.cloudUrl,
+        apiKey: env.apiKey,
+        dataDir: env.dataDir,
+        apply: (mapping) => sparkplug.useMapping(mapping),
+        log: log.child({ unit: 'sparkplug-rules' }),
+      });
   const deviceAuth = new DeviceAuth({
     localLogin:
       env.mqttUsername !== undefined && env.mqttPassword !== undefined
@@ -86,16 +95,16 @@ function buildEdge(env: EdgeEnv, log: Logger) {
         clientId: env.brokerClientId,
         username: env.mqttUsername,
         password: env.mqttPassword,
-        ingress: sparkplug ?? ingress,
-        sparkplug: sparkplug !== undefined,
+        ingress: sparkplug,
+        sparkplug: true,
         log: log.child({ unit: 'broker' }),
       })
     : new EmbeddedBroker({
         host: env.mqttHost,
         port: env.mqttPort,
         auth: deviceAuth,
-        ingress: sparkplug ?? ingress,
-        sparkplug: sparkplug !== undefined,
+        ingress: sparkplug,
+        sparkplug: true,
         log: log.child({ unit: 'broker' }),
       });
   const uplink = new Uplink({
@@ -137,7 +146,10 @@ function buildEdge(env: EdgeEnv, log: Logger) {
       rates: { receivedPerS: ingress.stats().receivedPerS, sentPerS: uplink.status().sentPerS },
       ingress: ingress.stats(),
       deadband: deadbandSync.status(),
-      ...(sparkplug ? { sparkplug: sparkplug.status() } : {}),
+      sparkplug: {
+        ...sparkplug.status(),
+        mapping: sparkplugSync?.status() ?? { source: 'file', syncedAt: null, lastError: null },
+      },
       deadLetters: deadLetters.stats(),
       uplink: uplink.status(),
       ...(printJobs ? { printJobs: printJobs.status() } : {}),
@@ -152,7 +164,7 @@ function buildEdge(env: EdgeEnv, log: Logger) {
   // from the outbox, devices are let in only then, and stop runs in reverse, so the broker stops taking
   // messages before the outbox closes. Device logins and telemetry deadbands are read from disk before
   // devices are let in.
-  // The Sparkplug mapping is read before devices are let in.
+  // The Sparkplug mapping is read (from its file, or the cloud's copy on disk) before devices are let in.
   // Print jobs stop before the printer client, so a job at a printer finishes and is reported.
   // The status server reads the others; the URL file advertises a server that is up.
   const units = new UnitGroup(
@@ -164,7 +176,8 @@ function buildEdge(env: EdgeEnv, log: Logger) {
       uplink,
       ...(credentialSync ? [credentialSync] : []),
       deadbandSync,
-      ...(sparkplug ? [sparkplug] : []),
+      ...(sparkplugSync ? [sparkplugSync] : []),
+      sparkplug,
       broker,
       ...(printerClient && printJobs ? [printerClient, printJobs] : []),
       mqttUrlFile,

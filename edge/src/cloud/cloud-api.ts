@@ -5,6 +5,8 @@ import {
   type PrintResultReport,
   printJobsSchema,
   printResultAnswerSchema,
+  type SparkplugMapping,
+  sparkplugMappingSchema,
   type TelemetryDeadbandSet,
   telemetryDeadbandSetSchema,
 } from '@plantline/schema';
@@ -94,6 +96,15 @@ export function fetchTelemetryDeadbands(
   options: RequestOptions,
 ): Promise<EdgeQueryResult<TelemetryDeadbandSet>> {
   return fetchEdgeQuery(cloudUrl, apiKey, 'edge.telemetryDeadbands', telemetryDeadbandSetSchema, options);
+}
+
+/** The cloud's `edge.sparkplugRules`: the Sparkplug B mapping of this key's plants. */
+export function fetchSparkplugMapping(
+  cloudUrl: string,
+  apiKey: string,
+  options: RequestOptions,
+): Promise<EdgeQueryResult<SparkplugMapping>> {
+  return fetchEdgeQuery(cloudUrl, apiKey, 'edge.sparkplugRules', sparkplugMappingSchema, options);
 }
 
 export type EdgeQueryResult<T> = { ok: true; value: T } | { ok: false; rejected: boolean; error: string };

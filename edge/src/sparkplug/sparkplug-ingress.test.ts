@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { SparkplugMapping } from '@plantline/schema';
 import { get } from 'sparkplug-payload';
 import type { UPayload } from 'sparkplug-payload/lib/sparkplugbpayload';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import { deadLettersOnDisk, eventsOnDisk } from '../testing/outbox-on-disk';
 import { tempDir } from '../testing/temp-dir';
 import { UnitGroup } from '../unit';
 import { SparkplugIngress } from './sparkplug-ingress';
-import { readSparkplugMapping, type SparkplugMapping } from './sparkplug-mapping';
+import { readSparkplugMapping } from './sparkplug-mapping';
 
 const log = createLogger({ logLevel: 'silent', name: 'test' });
 const codec = get('spBv1.0')!;

@@ -1,16 +1,11 @@
-import { TOPIC_ROOT } from '@plantline/schema';
+import { type SparkplugMapping, type SparkplugRule, TOPIC_ROOT } from '@plantline/schema';
 import { get as sparkplugPayload } from 'sparkplug-payload';
 import type { DeadLetterStore } from '../dead-letter/dead-letter-store';
 import type { Ingress, IngressOutcome } from '../ingress/ingress';
 import type { Origin } from '../ingress/resend-index';
 import type { Logger } from '../logger';
 import type { Unit } from '../unit';
-import {
-  readSparkplugMapping,
-  type SparkplugMapping,
-  type SparkplugRule,
-  SparkplugRules,
-} from './sparkplug-mapping';
+import { readSparkplugMapping, SparkplugRules } from './sparkplug-mapping';
 import {
   type DropReason,
   type IncomingMetric,
@@ -100,8 +95,11 @@ export class SparkplugIngress implements Unit {
     private readonly deps: {
       ingress: Ingress;
       deadLetters: DeadLetterStore;
-      /** The file (EDGE_SPARKPLUG_MAPPING), or the mapping itself. */
-      mapping: string | SparkplugMapping;
+      /**
+       * The file (EDGE_SPARKPLUG_MAPPING), or the mapping itself; undefined: the rules come from the
+       * cloud (sparkplug-sync.ts, through useMapping) and none apply until they do.
+       */
+      mapping: string | SparkplugMapping | undefined;
       /** Bound late: the broker is built after its ingress. */
       publishCommand: CommandPublisher;
       log: Logger;
@@ -110,10 +108,17 @@ export class SparkplugIngress implements Unit {
 
   async start(): Promise<void> {
     const { mapping } = this.deps;
-    this.#rules = new SparkplugRules(
-      typeof mapping === 'string' ? await readSparkplugMapping(mapping) : mapping,
-    );
+    if (mapping === undefined) return;
+    this.useMapping(typeof mapping === 'string' ? await readSparkplugMapping(mapping) : mapping);
     this.deps.log.info({ rules: this.#rules.size }, 'Sparkplug B mapping loaded');
+  }
+
+  /**
+   * Maps by these rules from the next message on. Counter baselines stay: a counter whose rule is
+   * unchanged goes on counting from its last value.
+   */
+  useMapping(mapping: SparkplugMapping): void {
+    this.#rules = new SparkplugRules(mapping);
   }
 
   async stop(): Promise<void> {}

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { EventEnvelope } from '@plantline/schema';
+import type { EventEnvelope, SparkplugMapping } from '@plantline/schema';
 import { connectAsync } from 'mqtt';
 import { newClient, type UPayload } from 'sparkplug-client';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -15,7 +15,6 @@ import { tempDir } from '../testing/temp-dir';
 import { waitFor } from '../testing/wait-for';
 import { UnitGroup } from '../unit';
 import { SparkplugIngress } from './sparkplug-ingress';
-import type { SparkplugMapping } from './sparkplug-mapping';
 
 const log = createLogger({ logLevel: 'silent', name: 'test' });
 const cleanups: (() => Promise<void>)[] = [];

@@ -55,10 +55,18 @@ export const edgeStatusSchema = z.object({
       metrics: z.array(z.object({ name: z.string(), received: z.number(), suppressed: z.number() })),
     })
     .optional(),
-  /** With EDGE_SPARKPLUG_MAPPING: what Sparkplug B brought and dropped (sparkplug/sparkplug-ingress.ts). */
+  /** What Sparkplug B brought and dropped (sparkplug/sparkplug-ingress.ts). */
   sparkplug: z
     .object({
       rules: z.number(),
+      /** Where the rules come from: the cloud (sparkplug/sparkplug-sync.ts) or EDGE_SPARKPLUG_MAPPING. */
+      mapping: z
+        .object({
+          source: z.enum(['none', 'disk', 'cloud', 'file']),
+          syncedAt: z.string().nullable(),
+          lastError: z.string().nullable(),
+        })
+        .optional(),
       receivedTotal: z.number(),
       eventsTotal: z.number(),
       unmappedMetricsTotal: z.number(),

@@ -87,8 +87,11 @@ export function describeSparkplug(sparkplug: NonNullable<EdgeStatus['sparkplug']
     sparkplug;
   const dropped = Object.values(sparkplug.droppedTotal).reduce((sum, n) => sum + n, 0);
   const online = presence.filter((entry) => entry.online).length;
+  const source = sparkplug.mapping?.source;
+  const from = source === undefined || source === 'none' ? '' : ` from the ${source}`;
+  const failed = sparkplug.mapping?.lastError ? ` (last sync failed: ${sparkplug.mapping.lastError})` : '';
   return (
-    `${rules} rule(s), ${receivedTotal} message(s) → ${eventsTotal} event(s), ${dropped} dropped, ` +
+    `${rules} rule(s)${from}${failed}, ${receivedTotal} message(s) → ${eventsTotal} event(s), ${dropped} dropped, ` +
     `${rebirthRequestsTotal} rebirth request(s), ${unmappedMetricsTotal} unmapped metric(s), ` +
     `${online} of ${presence.length} node(s)/device(s) online`
   );

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { SparkplugMapping } from '@plantline/schema';
 import type { Logger } from 'pino';
 import { DeadLetterStore } from '../dead-letter/dead-letter-store';
 import { DeviceAuth } from '../devices/device-auth';
@@ -7,7 +8,6 @@ import { Ingress } from '../ingress/ingress';
 import { RESEND_WINDOW } from '../ingress/resend-index';
 import { Outbox } from '../outbox/outbox';
 import { SparkplugIngress } from '../sparkplug/sparkplug-ingress';
-import type { SparkplugMapping } from '../sparkplug/sparkplug-mapping';
 import { UnitGroup } from '../unit';
 import { tempDir } from './temp-dir';
 

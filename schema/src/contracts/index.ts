@@ -3,6 +3,7 @@ export * from './envelope.js';
 export * from './payloads.js';
 export * from './print-jobs.js';
 export * from './quick-envelope.js';
+export * from './sparkplug.js';
 export * from './station-answers.js';
 export * from './telemetry-deadbands.js';
 export * from './timestamps.js';

@@ -23,6 +23,7 @@ export * from './reports.js';
 export * from './search.js';
 export * from './settings.js';
 export * from './shipments.js';
+export * from './sparkplug-rules.js';
 export * from './station-tasks.js';
 export * from './stock-scans.js';
 export * from './telemetry-deadbands.js';
