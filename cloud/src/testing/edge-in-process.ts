@@ -7,6 +7,8 @@ import {
   EmbeddedBroker,
   Ingress,
   Outbox,
+  SparkplugIngress,
+  SparkplugSync,
   UnitGroup,
   Uplink,
 } from '@plantline/edge';
@@ -17,7 +19,8 @@ import type { Logger } from 'pino';
  * embedded MQTT broker (anonymous devices allowed), the ingress, the outbox and dead letters on disk
  * in `dataDir`, and the uplink sending to `cloudUrl` with an edge key and publishing the stations'
  * answers on the broker. With `deadbandSyncMs` it also fetches the telemetry deadbands of its key's
- * plants at that interval and applies them at the ingress. Stop it before the cloud.
+ * plants at that interval and applies them at the ingress; with `sparkplugSyncMs` it takes Sparkplug B
+ * and fetches its key's Sparkplug rules at that interval. Stop it before the cloud.
  */
 export async function startEdgeInProcess(options: {
   cloudUrl: string;
@@ -25,6 +28,9 @@ export async function startEdgeInProcess(options: {
   dataDir: string;
   log: Logger;
   deadbandSyncMs?: number;
+  sparkplugSyncMs?: number;
+  /** A device login besides anonymous devices (Sparkplug clients must give one). */
+  deviceLogin?: { username: string; password: string };
 }) {
   const { log, dataDir } = options;
   const outbox = new Outbox({ dir: join(dataDir, 'outbox'), maxBytes: 1 << 30, log });
@@ -41,11 +47,32 @@ export async function startEdgeInProcess(options: {
       intervalMs: options.deadbandSyncMs,
     });
   const ingress = new Ingress({ outbox, deadLetters, deadband });
-  const broker = new EmbeddedBroker({
+  const sparkplug =
+    options.sparkplugSyncMs === undefined
+      ? undefined
+      : new SparkplugIngress({
+          ingress,
+          deadLetters,
+          mapping: undefined,
+          publishCommand: (topic, payload) => broker.publishCommand(topic, payload),
+          log,
+        });
+  const sparkplugSync =
+    sparkplug &&
+    new SparkplugSync({
+      cloudUrl: options.cloudUrl,
+      apiKey: options.apiKey,
+      dataDir,
+      apply: (mapping) => sparkplug.useMapping(mapping),
+      log,
+      intervalMs: options.sparkplugSyncMs,
+    });
+  const broker: EmbeddedBroker = new EmbeddedBroker({
     host: '127.0.0.1',
     port: 0,
-    auth: new DeviceAuth({ localLogin: undefined, allowAnonymous: true }),
-    ingress,
+    auth: new DeviceAuth({ localLogin: options.deviceLogin, allowAnonymous: true }),
+    ingress: sparkplug ?? ingress,
+    sparkplug: sparkplug !== undefined,
     log,
   });
   const uplink = new Uplink({
@@ -58,9 +85,26 @@ export async function startEdgeInProcess(options: {
     answers: broker,
   });
   const units = new UnitGroup(
-    [outbox, ingress, deadLetters, uplink, ...(deadbandSync ? [deadbandSync] : []), broker],
+    [
+      outbox,
+      ingress,
+      deadLetters,
+      uplink,
+      ...(deadbandSync ? [deadbandSync] : []),
+      ...(sparkplugSync && sparkplug ? [sparkplugSync, sparkplug] : []),
+      broker,
+    ],
     log,
   );
   await units.start();
-  return { url: broker.url!, uplink, ingress, deadLetters, deadbandSync, stop: () => units.stop() };
+  return {
+    url: broker.url!,
+    uplink,
+    ingress,
+    deadLetters,
+    deadbandSync,
+    sparkplug,
+    sparkplugSync,
+    stop: () => units.stop(),
+  };
 }

@@ -158,4 +158,24 @@ describe('SparkplugIngress', () => {
       /Sparkplug mapping .*missing\.json/,
     );
   });
+
+  it('maps by new rules from the next message, and asks the nodes whose rules changed for their births', async () => {
+    const edge = await start({ rules: [] });
+    await edge.send('NBIRTH', []);
+    await edge.send('DBIRTH', [{ name: 'State', type: 'String', value: 'RUNNING' }]);
+    await edge.send('DDATA', [{ name: 'State', type: 'String', value: 'DOWN' }]);
+    expect(await eventsOnDisk(edge.outboxDir)).toEqual([]);
+
+    edge.sparkplug.useMapping({ rules: [{ ...where, node: 'OTHER', metric: 'State', kind: 'state' }] });
+    expect(edge.commands).toEqual([]);
+    edge.sparkplug.useMapping(MAPPING);
+    expect(edge.commands).toEqual(['spBv1.0/G/NCMD/N']);
+    // The same rules again (each fetch brings them) ask for nothing.
+    edge.sparkplug.useMapping({ rules: [...MAPPING.rules].reverse() });
+    expect(edge.commands).toHaveLength(1);
+
+    await edge.send('DDATA', [{ name: 'State', type: 'String', value: 'IDLE' }]);
+    const states = (await eventsOnDisk(edge.outboxDir)).map((event) => event.payload);
+    expect(states).toEqual([expect.objectContaining({ state: 'IDLE' })]);
+  });
 });

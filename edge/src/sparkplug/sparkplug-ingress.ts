@@ -118,7 +118,15 @@ export class SparkplugIngress implements Unit {
    * unchanged goes on counting from its last value.
    */
   useMapping(mapping: SparkplugMapping): void {
+    const before = this.#rules;
     this.#rules = new SparkplugRules(mapping);
+    // A metric mapped just now would otherwise wait for its next change to be heard of: the nodes
+    // whose rules changed are asked for their births, which carry every metric's current value.
+    for (const { group, node } of this.#sessions.onlineNodes()) {
+      if (before.signatureOf(group, node) !== this.#rules.signatureOf(group, node)) {
+        this.#requestRebirth(group, node);
+      }
+    }
   }
 
   async stop(): Promise<void> {}

@@ -15,21 +15,39 @@ import {
 /** Finds the rule of a metric in constant time. */
 export class SparkplugRules {
   #rules = new Map<string, SparkplugRule>();
+  /** The rules of each node and its devices, by `sparkplugRuleKey(group, node, null, '')`. */
+  #byNode = new Map<string, SparkplugRule[]>();
+  #signatures = new Map<string, string>();
 
   constructor(mapping: SparkplugMapping) {
-    for (const rule of mapping.rules)
+    for (const rule of mapping.rules) {
       this.#rules.set(sparkplugRuleKey(rule.group, rule.node, rule.device, rule.metric), rule);
+      const node = sparkplugRuleKey(rule.group, rule.node, null, '');
+      const list = this.#byNode.get(node);
+      if (list === undefined) this.#byNode.set(node, [rule]);
+      else list.push(rule);
+    }
   }
 
   /** The machines (`plant/line/machine`) the rules of one node or device map to. */
   machinesOf(group: string, node: string, device: string | null): string[] {
     const machines = new Set<string>();
-    for (const rule of this.#rules.values()) {
-      if (rule.group === group && rule.node === node && rule.device === device) {
-        machines.add(`${rule.plant}/${rule.line}/${rule.machine}`);
-      }
+    for (const rule of this.#byNode.get(sparkplugRuleKey(group, node, null, '')) ?? []) {
+      if (rule.device === device) machines.add(`${rule.plant}/${rule.line}/${rule.machine}`);
     }
     return [...machines];
+  }
+
+  /** The rules of one node and its devices, as text: equal for equal rules. */
+  signatureOf(group: string, node: string): string {
+    const key = sparkplugRuleKey(group, node, null, '');
+    let signature = this.#signatures.get(key);
+    if (signature === undefined) {
+      const rules = this.#byNode.get(key) ?? [];
+      signature = JSON.stringify(rules.map((rule) => JSON.stringify(rule)).sort());
+      this.#signatures.set(key, signature);
+    }
+    return signature;
   }
 
   get size(): number {

@@ -141,6 +141,16 @@ export class SparkplugSessions {
     return metrics ? { take: true, metrics } : this.#drop(node, 'unknown-alias', now);
   }
 
+  /** The nodes online now, as group and node id. */
+  onlineNodes(): { group: string; node: string }[] {
+    const nodes: { group: string; node: string }[] = [];
+    for (const [key, session] of this.#nodes) {
+      const [group = '', node = ''] = splitKey(key);
+      if (session.online) nodes.push({ group, node });
+    }
+    return nodes;
+  }
+
   /** Every node and device heard of, for the status; at most `limit` entries. */
   presence(limit: number): PresenceEntry[] {
     const entries: PresenceEntry[] = [];
