@@ -10,6 +10,7 @@ CREATE TABLE "sparkplug_rules" (
 	"metric" text NOT NULL,
 	"kind" text NOT NULL,
 	"states" jsonb,
+	"offline_state" text,
 	"count_kind" text,
 	"telemetry_name" text,
 	"updated_by" uuid,
@@ -21,8 +22,11 @@ CREATE TABLE "sparkplug_rules" (
 	CONSTRAINT "sparkplug_rules_settings" CHECK (CASE "sparkplug_rules"."kind"
         WHEN 'state' THEN "sparkplug_rules"."count_kind" IS NULL AND "sparkplug_rules"."telemetry_name" IS NULL
           AND ("sparkplug_rules"."states" IS NULL OR jsonb_typeof("sparkplug_rules"."states") = 'object')
+          AND ("sparkplug_rules"."offline_state" IS NULL OR length("sparkplug_rules"."offline_state") BETWEEN 1 AND 64)
         WHEN 'count' THEN "sparkplug_rules"."count_kind" IN ('good', 'scrap') AND "sparkplug_rules"."states" IS NULL AND "sparkplug_rules"."telemetry_name" IS NULL
-        ELSE "sparkplug_rules"."telemetry_name" ~ '^[A-Za-z0-9_.-]{1,64}$' AND "sparkplug_rules"."states" IS NULL AND "sparkplug_rules"."count_kind" IS NULL END),
+          AND "sparkplug_rules"."offline_state" IS NULL
+        ELSE "sparkplug_rules"."telemetry_name" ~ '^[A-Za-z0-9_.-]{1,64}$' AND "sparkplug_rules"."states" IS NULL AND "sparkplug_rules"."count_kind" IS NULL
+          AND "sparkplug_rules"."offline_state" IS NULL END),
 	CONSTRAINT "sparkplug_rules_ids" CHECK ("sparkplug_rules"."group_id" ~ '^[^/+#]{1,255}$' AND "sparkplug_rules"."node_id" ~ '^[^/+#]{1,255}$'
         AND ("sparkplug_rules"."device_id" IS NULL OR "sparkplug_rules"."device_id" ~ '^[^/+#]{1,255}$')
         AND length("sparkplug_rules"."metric") BETWEEN 1 AND 255)

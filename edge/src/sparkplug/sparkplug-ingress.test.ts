@@ -178,4 +178,33 @@ describe('SparkplugIngress', () => {
     const states = (await eventsOnDisk(edge.outboxDir)).map((event) => event.payload);
     expect(states).toEqual([expect.objectContaining({ state: 'IDLE' })]);
   });
+
+  it('puts a machine in its offline state when its node or device dies, and the birth brings it back', async () => {
+    const edge = await start({
+      rules: [
+        { ...where, metric: 'State', kind: 'state', offline: 'OFFLINE' },
+        { ...where, device: null, machine: 'M2', metric: 'Mode', kind: 'state', offline: 'NO_PLC' },
+        { ...where, device: 'Other', machine: 'M3', metric: 'State', kind: 'state' },
+      ],
+    });
+    const states = async () =>
+      (await eventsOnDisk(edge.outboxDir)).map(
+        (event) => `${event.machine} ${(event.payload as { state: string }).state}`,
+      );
+    await edge.send('NBIRTH', [{ name: 'Mode', type: 'String', value: 'AUTO' }]);
+    await edge.send('DBIRTH', [{ name: 'State', type: 'String', value: 'RUNNING' }]);
+    expect(await edge.send('DDEATH', [])).toBe('stored');
+    await edge.send('DBIRTH', [{ name: 'State', type: 'String', value: 'IDLE' }]);
+    expect(await edge.send('NDEATH', [])).toBe('stored');
+    // The broker's will after the death certificate: nothing is online any more, nothing changes.
+    expect(await edge.send('NDEATH', [])).toBe('ignored');
+    expect(await states()).toEqual([
+      'M2 AUTO',
+      'M1 RUNNING',
+      'M1 OFFLINE',
+      'M1 IDLE',
+      'M2 NO_PLC',
+      'M1 OFFLINE',
+    ]);
+  });
 });

@@ -191,8 +191,25 @@ export class SparkplugIngress implements Unit {
       if (verdict.rebirth) this.#requestRebirth(address.group, address.node);
       return 'ignored';
     }
-    if (!verdict.take) return 'ignored';
+    if (!verdict.take) {
+      if (!('offline' in verdict) || verdict.offline === undefined) return 'ignored';
+      // An NDEATH is often the broker's will, whose timestamp is from when the node connected.
+      const ts = address.type === 'NDEATH' ? receivedAt.getTime() : (payloadTs ?? receivedAt.getTime());
+      const offline = this.#offlineStates(address, verdict.offline, ts);
+      return this.#store(offline, topic, payload, receivedAt, allows);
+    }
     const messages = this.#toMessages(address, verdict.metrics, payloadTs ?? receivedAt.getTime());
+    return this.#store(messages, topic, payload, receivedAt, allows);
+  }
+
+  /** Hands the messages made of one Sparkplug message to the ingress; resolves once all are stored. */
+  async #store(
+    messages: ({ topic: string; payload: object } | { reason: string })[],
+    topic: string,
+    payload: Buffer,
+    receivedAt: Date,
+    allows: ((plantlineTopic: string) => boolean) | undefined,
+  ): Promise<IngressOutcome> {
     const outcomes: Promise<IngressOutcome>[] = [];
     for (const message of messages) {
       if ('reason' in message) {
@@ -227,6 +244,23 @@ export class SparkplugIngress implements Unit {
         machines: this.#rules.machinesOf(entry.group, entry.node, entry.device),
       })),
     };
+  }
+
+  /** The offline state of each state rule that has one, of what a death took offline. */
+  #offlineStates(
+    address: { group: string; node: string },
+    offline: (string | null)[],
+    ts: number,
+  ): { topic: string; payload: object }[] {
+    const out: { topic: string; payload: object }[] = [];
+    for (const device of offline) {
+      for (const rule of this.#rules.rulesOf(address.group, address.node, device)) {
+        if (rule.kind !== 'state' || rule.offline === undefined) continue;
+        const topic = `${TOPIC_ROOT}/${rule.plant}/${rule.line}/${rule.machine}/state`;
+        out.push({ topic, payload: { state: rule.offline, ts } });
+      }
+    }
+    return out;
   }
 
   /** One state event per state metric; one count event per counter that grew; telemetry per machine. */

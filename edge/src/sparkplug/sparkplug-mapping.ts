@@ -32,10 +32,16 @@ export class SparkplugRules {
   /** The machines (`plant/line/machine`) the rules of one node or device map to. */
   machinesOf(group: string, node: string, device: string | null): string[] {
     const machines = new Set<string>();
-    for (const rule of this.#byNode.get(sparkplugRuleKey(group, node, null, '')) ?? []) {
-      if (rule.device === device) machines.add(`${rule.plant}/${rule.line}/${rule.machine}`);
+    for (const rule of this.rulesOf(group, node, device)) {
+      machines.add(`${rule.plant}/${rule.line}/${rule.machine}`);
     }
     return [...machines];
+  }
+
+  /** The rules of the metrics of one node (device null) or one of its devices. */
+  rulesOf(group: string, node: string, device: string | null): SparkplugRule[] {
+    const rules = this.#byNode.get(sparkplugRuleKey(group, node, null, '')) ?? [];
+    return rules.filter((rule) => rule.device === device);
   }
 
   /** The rules of one node and its devices, as text: equal for equal rules. */

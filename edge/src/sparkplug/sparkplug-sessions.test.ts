@@ -96,6 +96,13 @@ describe('SparkplugSessions', () => {
     expect(sessions.receive(msg('NDEATH', undefined, [metric('bdSeq', 3)]), 0)).toEqual({
       take: false,
       online: false,
+      offline: [null, 'D1'],
+    });
+    // The will after a death certificate: nothing more goes offline.
+    expect(sessions.receive(msg('NDEATH', undefined, [metric('bdSeq', 3)]), 0)).toEqual({
+      take: false,
+      online: false,
+      offline: [],
     });
     expect(sessions.presence(10)).toEqual([
       { group: 'G1', node: 'N1', device: null, online: false },
@@ -105,7 +112,11 @@ describe('SparkplugSessions', () => {
 
   it('marks a device offline on DDEATH and online on its next DBIRTH', () => {
     const sessions = born();
-    expect(sessions.receive(msg('DDEATH', 2, [], 'D1'), 0)).toEqual({ take: false, online: false });
+    expect(sessions.receive(msg('DDEATH', 2, [], 'D1'), 0)).toEqual({
+      take: false,
+      online: false,
+      offline: ['D1'],
+    });
     expect(sessions.receive(msg('DDATA', 3, undefined, 'D1'), 0)).toMatchObject({
       dropped: 'device-not-born',
     });

@@ -47,8 +47,11 @@ export type DropReason = 'no-birth' | 'seq-gap' | 'device-not-born' | 'unknown-a
 export type Verdict =
   /** Take these metrics (births and data); `online` is set when the message changes presence. */
   | { take: true; metrics: ResolvedMetric[]; online?: boolean }
-  /** A death, or a birth without metrics to take. */
-  | { take: false; online: boolean }
+  /**
+   * A death, or a birth without metrics to take. `offline`: what the death took offline that was
+   * online — the node itself as null, and its devices by id.
+   */
+  | { take: false; online: boolean; offline?: (string | null)[] }
   /** The same seq as the node's last message: a broker's redelivery. */
   | { take: false; duplicate: true }
   /** An NDEATH whose bdSeq is not the current birth's: an older session's, ignored. */
@@ -107,10 +110,12 @@ export class SparkplugSessions {
     if (message.type === 'NDEATH') {
       const bdSeq = message.metrics.find((metric) => metric.name === 'bdSeq')?.value;
       if (!node || (node.bdSeq !== undefined && bdSeq !== node.bdSeq)) return { take: false, stale: true };
+      const offline: (string | null)[] = node.online ? [null] : [];
+      for (const [id, device] of node.devices) if (device.online) offline.push(id);
       node.born = false;
       node.online = false;
       for (const device of node.devices.values()) device.online = false;
-      return { take: false, online: false };
+      return { take: false, online: false, offline };
     }
     if (!node?.born) return this.#drop(node ?? this.#unborn(key), 'no-birth', now);
     if (message.seq === undefined) return this.#drop(node, 'no-seq', now);
@@ -133,9 +138,10 @@ export class SparkplugSessions {
     const device = node.devices.get(id);
     if (!device?.born) return this.#drop(node, 'device-not-born', now);
     if (message.type === 'DDEATH') {
+      const offline = device.online ? [id] : [];
       device.online = false;
       device.born = false;
-      return { take: false, online: false };
+      return { take: false, online: false, offline };
     }
     const metrics = resolve(message.metrics, device.aliases);
     return metrics ? { take: true, metrics } : this.#drop(node, 'unknown-alias', now);

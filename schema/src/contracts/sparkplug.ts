@@ -21,11 +21,11 @@ export const SPARKPLUG_ID_PATTERN = /^[^/+#]{1,255}$/;
 export const SPARKPLUG_METRIC_PATTERN = /^[^\u0000-\u001f\u007f]{1,255}$/;
 /** A state code a metric's value stands for: as a device's state payload would carry it. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: a code is printable text
-const STATE_CODE_PATTERN = /^[^\u0000-\u001f\u007f]{1,64}$/;
+export const SPARKPLUG_STATE_PATTERN = /^[^\u0000-\u001f\u007f]{1,64}$/;
 
 const code = z.string().regex(CODE_PATTERN, 'must be a code of 1–32 characters A–Z a–z 0–9 _ -');
 const sparkplugId = z.string().regex(SPARKPLUG_ID_PATTERN, 'must be 1–255 characters without /, + or #');
-const stateCode = z.string().trim().regex(STATE_CODE_PATTERN, 'must be 1–64 characters');
+const stateCode = z.string().trim().regex(SPARKPLUG_STATE_PATTERN, 'must be 1–64 characters');
 
 /** Metric value as text (`1`, `true`, `Running`) → state code. */
 export const sparkplugStatesSchema = z
@@ -50,6 +50,12 @@ export const sparkplugRuleSchema = z.discriminatedUnion('kind', [
       kind: z.literal('state'),
       /** Without it the value is the state code. */
       states: sparkplugStatesSchema.optional(),
+      /**
+       * The state the machine is in once its node or device dies (a death certificate, or the broker's
+       * will when the connection drops) until the next birth says otherwise; without it a death
+       * changes no state.
+       */
+      offline: stateCode.optional(),
     })
     .strict(),
   z

@@ -28,6 +28,8 @@ export const sparkplugRules = pgTable(
     kind: text('kind', { enum: sparkplugRuleKinds }).notNull(),
     /** State rules: metric value as text → state code; null: the value is the code. */
     states: jsonb('states').$type<Record<string, string>>(),
+    /** State rules: the machine's state once its node or device dies; null: a death changes nothing. */
+    offlineState: text('offline_state'),
     /** Count rules: whether the counter counts good or scrap parts. */
     countKind: text('count_kind', { enum: sparkplugCountKinds }),
     /** Telemetry rules: the value's name in Plantline. */
@@ -76,8 +78,11 @@ export const sparkplugRules = pgTable(
       sql`CASE ${t.kind}
         WHEN 'state' THEN ${t.countKind} IS NULL AND ${t.telemetryName} IS NULL
           AND (${t.states} IS NULL OR jsonb_typeof(${t.states}) = 'object')
+          AND (${t.offlineState} IS NULL OR length(${t.offlineState}) BETWEEN 1 AND 64)
         WHEN 'count' THEN ${t.countKind} IN ('good', 'scrap') AND ${t.states} IS NULL AND ${t.telemetryName} IS NULL
-        ELSE ${t.telemetryName} ~ '^[A-Za-z0-9_.-]{1,64}$' AND ${t.states} IS NULL AND ${t.countKind} IS NULL END`,
+          AND ${t.offlineState} IS NULL
+        ELSE ${t.telemetryName} ~ '^[A-Za-z0-9_.-]{1,64}$' AND ${t.states} IS NULL AND ${t.countKind} IS NULL
+          AND ${t.offlineState} IS NULL END`,
     ),
     check(
       'sparkplug_rules_ids',

@@ -15,7 +15,8 @@ import { testEngines } from '../../testing/engines.js';
  * (docs/device-integration.md, "Sparkplug B"): the real cloud server on each engine, an edge built from
  * its own units that fetches its key's rules, and a Sparkplug B edge node on Eclipse Tahu's client. The
  * node was born before the rules existed; a new rule makes the edge ask it for its births, so the
- * machine's state is known at once rather than at its next change.
+ * machine's state is known at once rather than at its next change; a death puts the machine in the
+ * rule's offline state.
  */
 describe.each(testEngines)('Sparkplug B rules from the cloud at the edge ($name engine)', (engine) => {
   const app = useTestApp(engine);
@@ -86,9 +87,7 @@ describe.each(testEngines)('Sparkplug B rules from the cloud at the edge ($name 
     );
   const states = async () =>
     (
-      await stored(
-        sql`select state from machine_state_events where machine_id = ${machineId} order by time, state`,
-      )
+      await stored(sql`select state from machine_state_events where machine_id = ${machineId} order by time`)
     ).map((row) => row.state);
   const goodParts = async () =>
     Number(
@@ -109,6 +108,7 @@ describe.each(testEngines)('Sparkplug B rules from the cloud at the edge ($name 
       metric: 'Status/State',
       kind: 'state',
       states: { '1': 'RUNNING', '2': 'DOWN' },
+      offline: 'OFFLINE',
     });
     await app.admin.trpc.sparkplugRules.save.mutate({
       ...where,
@@ -138,5 +138,9 @@ describe.each(testEngines)('Sparkplug B rules from the cloud at the edge ($name 
       online: true,
       machines: ['A1/L1/M1'],
     });
+
+    // The device dies: the machine is offline until its next birth.
+    node.publishDeviceDeath('Press1', { timestamp: Date.now(), metrics: [] });
+    await vi.waitFor(async () => expect((await states()).at(-1)).toBe('OFFLINE'), { timeout: 15_000 });
   });
 });

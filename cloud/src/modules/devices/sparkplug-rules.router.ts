@@ -1,6 +1,7 @@
 import {
   SPARKPLUG_ID_PATTERN,
   SPARKPLUG_METRIC_PATTERN,
+  SPARKPLUG_STATE_PATTERN,
   sparkplugCountKinds,
   sparkplugStatesSchema,
   TELEMETRY_NAME_PATTERN,
@@ -35,7 +36,13 @@ const where = {
 };
 
 const ruleInput = z.discriminatedUnion('kind', [
-  z.object({ ...where, kind: z.literal('state'), states: sparkplugStatesSchema.nullable() }),
+  z.object({
+    ...where,
+    kind: z.literal('state'),
+    states: sparkplugStatesSchema.nullable(),
+    /** The machine's state once its node or device dies; null: a death changes no state. */
+    offline: z.string().trim().regex(SPARKPLUG_STATE_PATTERN, 'Use 1–64 characters').nullable().default(null),
+  }),
   z.object({ ...where, kind: z.literal('count'), count: z.enum(sparkplugCountKinds) }),
   z.object({
     ...where,

@@ -46,6 +46,7 @@ describe.each(testEngines)('Sparkplug B rules ($name engine)', (engine) => {
       metric,
       kind: 'state',
       states: { '1': 'RUNNING', '2': 'DOWN' },
+      offline: 'OFFLINE',
     });
     const listed = await admin.trpc.sparkplugRules.list.query({ plantId: scope.plantA1 });
     expect(listed.find((rule) => rule.id === created.id)).toMatchObject({
@@ -58,6 +59,7 @@ describe.each(testEngines)('Sparkplug B rules ($name engine)', (engine) => {
       metric,
       kind: 'state',
       states: { '1': 'RUNNING', '2': 'DOWN' },
+      offline: 'OFFLINE',
       count: null,
       name: null,
     });

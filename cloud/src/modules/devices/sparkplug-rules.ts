@@ -32,6 +32,7 @@ const columns = {
   metric: rules.metric,
   kind: rules.kind,
   states: rules.states,
+  offline: rules.offlineState,
   count: rules.countKind,
   name: rules.telemetryName,
   updatedAt: rules.updatedAt,
@@ -39,7 +40,7 @@ const columns = {
 
 /** What the metric is: the settings of its kind, as the contract's rule carries them. */
 export type SparkplugRuleSettings =
-  | { kind: 'state'; states: Record<string, string> | null }
+  | { kind: 'state'; states: Record<string, string> | null; offline: string | null }
   | { kind: 'count'; count: 'good' | 'scrap' }
   | { kind: 'telemetry'; name: string };
 
@@ -61,6 +62,7 @@ function settingsColumns(input: SparkplugRuleSettings) {
       input.kind === 'state' && input.states !== null && Object.keys(input.states).length > 0
         ? input.states
         : null,
+    offlineState: input.kind === 'state' ? input.offline : null,
     countKind: input.kind === 'count' ? input.count : null,
     telemetryName: input.kind === 'telemetry' ? input.name : null,
   };
@@ -80,6 +82,7 @@ interface AuditedRule {
   metric: string;
   kind: string;
   states: Record<string, string> | null;
+  offline: string | null;
   count: string | null;
   name: string | null;
 }
@@ -94,6 +97,7 @@ function audited(rule: AuditedRule, scope: DeviceScope) {
     machine: `${scope.plantCode}/${scope.lineCode}/${scope.machineCode}`,
     kind: rule.kind,
     states: rule.states,
+    offline: rule.offline,
     count: rule.count,
     name: rule.name,
   };
@@ -225,8 +229,14 @@ export function contractRule(rule: ListedRule): SparkplugRule {
     line: rule.lineCode,
     machine: rule.machineCode,
   };
-  if (rule.kind === 'state')
-    return { ...where, kind: 'state', ...(rule.states ? { states: rule.states } : {}) };
+  if (rule.kind === 'state') {
+    return {
+      ...where,
+      kind: 'state',
+      ...(rule.states ? { states: rule.states } : {}),
+      ...(rule.offline ? { offline: rule.offline } : {}),
+    };
+  }
   if (rule.kind === 'count') return { ...where, kind: 'count', count: rule.count ?? 'good' };
   return { ...where, kind: 'telemetry', name: rule.name ?? '' };
 }
