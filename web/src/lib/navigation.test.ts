@@ -42,6 +42,7 @@ describe('navigationFor', () => {
           '/admin/plants',
           '/admin/production',
           '/admin/telemetry-deadbands',
+          '/admin/sparkplug',
           '/admin/audit',
           '/admin/settings',
         ],
@@ -55,7 +56,10 @@ describe('navigationFor', () => {
       ['plant-floor', ['Overview', 'My tasks', 'KPI board', 'Dashboards', 'Production orders']],
       ['logistics', ['On-time delivery']],
       ['reports', ['Reports', 'Report runs']],
-      ['administration', ['Plants & lines', 'Production master data', 'Telemetry deadbands', 'Settings']],
+      [
+        'administration',
+        ['Plants & lines', 'Production master data', 'Telemetry deadbands', 'Sparkplug B rules', 'Settings'],
+      ],
     ]);
   });
 
@@ -163,6 +167,7 @@ describe('matchPages', () => {
     expect(hrefs('shifts')).toEqual(['/admin/production']);
     expect(hrefs('mqtt')).toEqual(['/admin/device-logins']);
     expect(hrefs('heartbeat')).toEqual(['/admin/telemetry-deadbands']);
+    expect(hrefs('plc')).toEqual(['/admin/sparkplug']);
     expect(hrefs('administration')).toContain('/admin/roles');
   });
 

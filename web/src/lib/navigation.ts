@@ -291,6 +291,14 @@ export const NAV_PAGES: readonly NavPage[] = [
   },
   {
     group: 'administration',
+    label: 'Sparkplug B rules',
+    href: '/admin/sparkplug',
+    // Part of a machine's configuration, as deadbands are: readers of master data see, engineers change.
+    anyOf: ['masterdata.read'],
+    keywords: ['edge', 'plc', 'gateway', 'birth', 'metrics', 'mapping'],
+  },
+  {
+    group: 'administration',
     label: 'Audit trail',
     href: '/admin/audit',
     anyOf: ['audit.read'],

@@ -9,6 +9,7 @@ export const ENTITY_TYPE_LABELS: Readonly<Record<string, string>> = {
   api_key: 'API key',
   device_credential: 'Device login',
   telemetry_deadband: 'Telemetry deadband',
+  sparkplug_rule: 'Sparkplug B rule',
   plant: 'Plant',
   area: 'Area',
   line: 'Line',
@@ -113,6 +114,8 @@ export function recordHref(record: EntryRecord, permissions: readonly string[]):
       return may('devices.manage') ? '/admin/device-logins' : null;
     case 'telemetry_deadband':
       return may('masterdata.read') ? '/admin/telemetry-deadbands' : null;
+    case 'sparkplug_rule':
+      return may('masterdata.read') ? '/admin/sparkplug' : null;
     case 'plant':
       return may('plants.read', 'masterdata.read') ? plantPage(record.entityId) : null;
     case 'area':
