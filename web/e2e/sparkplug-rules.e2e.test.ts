@@ -54,12 +54,15 @@ describe.runIf(hasChromium)('Sparkplug B rules in the web UI', () => {
     await page.getByRole('button', { name: 'Add a value' }).click();
     await page.getByLabel('Value 2', { exact: true }).fill('2');
     await page.getByLabel('State code 2', { exact: true }).fill('DOWN');
+    await page.getByLabel('State when offline (optional)').fill('OFFLINE');
     await page.getByRole('button', { name: 'Save rule' }).click();
     await page.getByText('The rule for Status/State is saved').waitFor();
     const row = page.getByRole('row', { name: /Plant1\/PLC-7\/Press1/ });
-    expect(await row.textContent()).toMatch(/Status\/State.*RIV\/L1\/M1.*State: 1 → RUNNING, 2 → DOWN/);
+    expect(await row.textContent()).toMatch(
+      /Status\/State.*RIV\/L1\/M1.*State: 1 → RUNNING, 2 → DOWN; offline → OFFLINE/,
+    );
     expect(await edgeRules()).toEqual([
-      { ...where, ...machine, kind: 'state', states: { '1': 'RUNNING', '2': 'DOWN' } },
+      { ...where, ...machine, kind: 'state', states: { '1': 'RUNNING', '2': 'DOWN' }, offline: 'OFFLINE' },
     ]);
     await page.screenshot({ path: `${screenshotDir}/admin-sparkplug-rules.png`, fullPage: true });
 

@@ -61,8 +61,8 @@ export interface SparkplugStatus {
   duplicatesTotal: number;
   rebirthRequestsTotal: number;
   /**
-   * Nodes and devices heard of, with the machines (`plant/line/machine`) their rules map to: the
-   * cloud has no online/offline event yet, so machines' presence is kept here.
+   * Nodes and devices heard of, with the machines (`plant/line/machine`) their rules map to. The cloud
+   * hears of a death through the offline state of a state rule that names one.
    */
   presence: (PresenceEntry & { machines: string[] })[];
 }

@@ -38,6 +38,7 @@ const row: SparkplugRuleRow = {
   metric: 'Status/State',
   kind: 'state',
   states: { '1': 'RUNNING', '2': 'DOWN' },
+  offline: null,
   count: null,
   name: null,
   updatedAt: '2026-12-05T10:00:00.000Z',
@@ -59,12 +60,18 @@ const where = {
 
 describe('Sparkplug B rule form', () => {
   it('turns the form into the API’s input, per kind', () => {
-    expect(ruleInput(valid)).toEqual({ ...where, kind: 'state', states: { '1': 'RUNNING', '2': 'DOWN' } });
-    expect(ruleInput({ ...valid, pairs: [], device: ' ' })).toEqual({
+    expect(ruleInput(valid)).toEqual({
+      ...where,
+      kind: 'state',
+      states: { '1': 'RUNNING', '2': 'DOWN' },
+      offline: null,
+    });
+    expect(ruleInput({ ...valid, pairs: [], device: ' ', offline: ' OFFLINE ' })).toEqual({
       ...where,
       device: null,
       kind: 'state',
       states: null,
+      offline: 'OFFLINE',
     });
     expect(ruleInput({ ...valid, kind: 'good' })).toEqual({ ...where, kind: 'count', count: 'good' });
     expect(ruleInput({ ...valid, kind: 'scrap' })).toEqual({ ...where, kind: 'count', count: 'scrap' });
@@ -82,6 +89,7 @@ describe('Sparkplug B rule form', () => {
   it('turns a listed rule back into the form, and saving it unchanged gives the same rule', () => {
     expect(valuesOf(row)).toEqual(valid);
     expect(valuesOf({ ...row, device: null, states: null }).device).toBe('');
+    expect(valuesOf({ ...row, offline: 'OFFLINE' }).offline).toBe('OFFLINE');
     expect(valuesOf({ ...row, kind: 'count', states: null, count: 'scrap' }).kind).toBe('scrap');
     const telemetry = { ...row, kind: 'telemetry' as const, states: null, name: 'spindle_temp_c' };
     expect(ruleInput(valuesOf(telemetry))).toEqual({ ...where, kind: 'telemetry', name: 'spindle_temp_c' });
@@ -113,6 +121,9 @@ describe('Sparkplug B rule form', () => {
       name: 'Use 1–64 of A–Z a–z 0–9 _ . -',
     });
     expect(validateSparkplugRule({ ...valid, kind: 'good', name: 'two words' })).toEqual({});
+    expect(validateSparkplugRule({ ...valid, offline: 'X'.repeat(65) })).toEqual({
+      offline: 'Use at most 64 characters',
+    });
   });
 
   it('checks the state table: no empty halves, no value twice', () => {
@@ -145,15 +156,18 @@ describe('Sparkplug B rule form', () => {
   it('describes rules as the list shows them', () => {
     expect(describeRule(row)).toBe('State: 1 → RUNNING, 2 → DOWN');
     expect(describeRule({ ...row, states: null })).toBe('State (value is the code)');
-    expect(describeRule({ kind: 'count', states: null, count: 'good', name: null })).toBe(
+    expect(describeRule({ ...row, offline: 'OFFLINE' })).toBe(
+      'State: 1 → RUNNING, 2 → DOWN; offline → OFFLINE',
+    );
+    expect(describeRule({ kind: 'count', states: null, offline: null, count: 'good', name: null })).toBe(
       'Good parts counter',
     );
-    expect(describeRule({ kind: 'count', states: null, count: 'scrap', name: null })).toBe(
+    expect(describeRule({ kind: 'count', states: null, offline: null, count: 'scrap', name: null })).toBe(
       'Scrap parts counter',
     );
-    expect(describeRule({ kind: 'telemetry', states: null, count: null, name: 'spindle_temp_c' })).toBe(
-      'Telemetry spindle_temp_c',
-    );
+    expect(
+      describeRule({ kind: 'telemetry', states: null, offline: null, count: null, name: 'spindle_temp_c' }),
+    ).toBe('Telemetry spindle_temp_c');
     expect(sourcePath(row)).toBe('Plant1/PLC-7/Press1');
     expect(sourcePath({ ...row, device: null })).toBe('Plant1/PLC-7');
     expect(machinePath(row)).toBe('RIV/L1/M1');

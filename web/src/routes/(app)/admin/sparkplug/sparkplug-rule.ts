@@ -28,6 +28,8 @@ export interface SparkplugValues {
   kind: RuleChoice;
   /** For a state: none means the metric's value is the state code. */
   pairs: StatePair[];
+  /** For a state: the machine's state once its node or device dies; '' for none. */
+  offline: string;
   /** For telemetry: the value's name in Plantline. */
   name: string;
 }
@@ -49,6 +51,7 @@ export const NEW_RULE: SparkplugValues = {
   metric: '',
   kind: 'state',
   pairs: [],
+  offline: '',
   name: '',
 };
 
@@ -68,6 +71,7 @@ export function valuesOf(rule: SparkplugRuleRow): SparkplugValues {
     metric: rule.metric,
     kind,
     pairs: Object.entries(rule.states ?? {}).map(([value, state]) => ({ value, state })),
+    offline: rule.offline ?? '',
     name: rule.name ?? '',
   };
 }
@@ -94,7 +98,13 @@ export function ruleInput(
   switch (values.kind) {
     case 'state': {
       const states = Object.fromEntries(values.pairs.map((p) => [p.value.trim(), p.state.trim()]));
-      return { ...where, kind: 'state', states: values.pairs.length === 0 ? null : states };
+      const offline = values.offline.trim();
+      return {
+        ...where,
+        kind: 'state',
+        states: values.pairs.length === 0 ? null : states,
+        offline: offline === '' ? null : offline,
+      };
     }
     case 'good':
     case 'scrap':
@@ -126,7 +136,10 @@ export function validateSparkplugRule(values: SparkplugValues): FieldErrors {
   if (values.kind === 'telemetry' && !TELEMETRY_NAME_PATTERN.test(values.name.trim())) {
     errors.name = 'Use 1–64 of A–Z a–z 0–9 _ . -';
   }
-  if (values.kind === 'state') Object.assign(errors, pairErrors(values.pairs));
+  if (values.kind === 'state') {
+    Object.assign(errors, pairErrors(values.pairs));
+    if (values.offline.trim().length > 64) errors.offline = 'Use at most 64 characters';
+  }
   return errors;
 }
 
@@ -166,10 +179,15 @@ export function machinePath(rule: { plantCode: string; lineCode: string; machine
 }
 
 /** What the metric becomes: `State: 1 → RUNNING, 2 → DOWN`, `Good parts counter`, `Telemetry x`. */
-export function describeRule(rule: Pick<SparkplugRuleRow, 'kind' | 'states' | 'count' | 'name'>): string {
+export function describeRule(
+  rule: Pick<SparkplugRuleRow, 'kind' | 'states' | 'offline' | 'count' | 'name'>,
+): string {
   if (rule.kind === 'count') return rule.count === 'scrap' ? 'Scrap parts counter' : 'Good parts counter';
   if (rule.kind === 'telemetry') return `Telemetry ${rule.name ?? ''}`;
   const pairs = Object.entries(rule.states ?? {});
-  if (pairs.length === 0) return 'State (value is the code)';
-  return `State: ${pairs.map(([value, state]) => `${value} → ${state}`).join(', ')}`;
+  const states =
+    pairs.length === 0
+      ? 'State (value is the code)'
+      : `State: ${pairs.map(([value, state]) => `${value} → ${state}`).join(', ')}`;
+  return rule.offline ? `${states}; offline → ${rule.offline}` : states;
 }
