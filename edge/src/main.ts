@@ -18,6 +18,7 @@ import { Outbox } from './outbox/outbox';
 import type { OutboxStatus } from './outbox/outbox-status';
 import { PrintJobRunner } from './printing/print-jobs';
 import { PrinterClient } from './printing/printer-client';
+import { SPARKPLUG_COUNTERS_FILE } from './sparkplug/counter-baselines';
 import { SparkplugIngress } from './sparkplug/sparkplug-ingress';
 import { SparkplugSync } from './sparkplug/sparkplug-sync';
 import type { EdgeStatus } from './status/edge-status';
@@ -62,6 +63,7 @@ function buildEdge(env: EdgeEnv, log: Logger) {
     // Bound late: the broker is built below, and a rebirth is requested only once it runs.
     publishCommand: (topic, payload): Promise<void> => broker.publishCommand(topic, payload),
     log: log.child({ unit: 'sparkplug' }),
+    countersFile: join(env.dataDir, SPARKPLUG_COUNTERS_FILE),
   });
   const sparkplugSync = env.sparkplugMapping
     ? undefined

@@ -56,6 +56,7 @@ export async function startEdgeInProcess(options: {
           mapping: undefined,
           publishCommand: (topic, payload) => broker.publishCommand(topic, payload),
           log,
+          countersFile: join(dataDir, 'sparkplug-counters.json'),
         });
   const sparkplugSync =
     sparkplug &&

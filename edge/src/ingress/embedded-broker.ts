@@ -3,7 +3,7 @@ import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import type { DeviceAuth, DeviceLogin } from '../devices/device-auth';
 import { decidePublish, decideSubscribe } from '../devices/device-rights';
 import type { Logger } from '../logger';
-import { isSparkplugCommandFilter } from '../sparkplug/sparkplug-ingress';
+import { isSparkplugCommandFilter } from '../sparkplug/sparkplug-topics';
 import { listenOnFreePort } from '../status/listen';
 import type { Unit } from '../unit';
 import type { AnswerPublisher } from '../uplink/station-answers';

@@ -106,11 +106,24 @@ export class Ingress implements Unit, MessageSink {
   async stop(): Promise<void> {}
 
   /** `origin` is absent for QoS 0 (no packet id, nothing is ever resent) and in direct calls. */
-  async accept(
+  accept(topic: string, payload: Buffer, origin?: Origin, receivedAt = new Date()): Promise<IngressOutcome> {
+    return this.#accept(topic, payload, origin, receivedAt, undefined);
+  }
+
+  /**
+   * As accept, with the event's id given instead of a new one: a caller that may hand the same event
+   * over twice (sparkplug/counter-baselines.ts) gives it the same id, which the cloud keeps once.
+   */
+  acceptWithId(topic: string, payload: Buffer, receivedAt: Date, eventId: string): Promise<IngressOutcome> {
+    return this.#accept(topic, payload, undefined, receivedAt, eventId);
+  }
+
+  async #accept(
     topic: string,
     payload: Buffer,
-    origin?: Origin,
-    receivedAt = new Date(),
+    origin: Origin | undefined,
+    receivedAt: Date,
+    eventId: string | undefined,
   ): Promise<IngressOutcome> {
     const from = origin && origin.client.length <= MAX_REMEMBERED_CLIENT_ID ? origin : undefined;
     // Other traffic (a plant's own topics) is none of the edge's business; anything under `plantline/`
@@ -135,7 +148,7 @@ export class Ingress implements Unit, MessageSink {
         return 'resend';
       }
     }
-    let event = toEnvelope(topic, payload, receivedAt);
+    let event = toEnvelope(topic, payload, receivedAt, eventId);
     // Telemetry only: states, counts and scans always travel (docs/device-integration.md).
     let filtered: { values: Record<string, number> } | undefined;
     if (this.deps.deadband && !('reason' in event) && event.kind === 'telemetry') {
@@ -205,6 +218,7 @@ export function toEnvelope(
   topic: string,
   payload: Buffer,
   receivedAt: Date,
+  id = newEventId(receivedAt.getTime()),
 ): EventEnvelope | { reason: string } {
   const address = parseTopic(topic);
   if (!address.ok) return { reason: address.reason };
@@ -232,7 +246,7 @@ export function toEnvelope(
   }
   const time = resolveEventTime(parsedPayload.ts, receivedAt);
   return {
-    id: newEventId(receivedAt.getTime()),
+    id,
     ...address.address,
     ts: time.ts,
     receivedAt: receivedAt.toISOString(),

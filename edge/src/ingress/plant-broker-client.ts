@@ -1,7 +1,7 @@
 import { TOPIC_NAMESPACE } from '@plantline/schema';
 import { connect, type MqttClient } from 'mqtt';
 import type { Logger } from '../logger';
-import { SPARKPLUG_NAMESPACE } from '../sparkplug/sparkplug-ingress';
+import { SPARKPLUG_NAMESPACE } from '../sparkplug/sparkplug-topics';
 import type { Unit } from '../unit';
 import type { AnswerPublisher } from '../uplink/station-answers';
 import type { BrokerStatus } from './broker-status';

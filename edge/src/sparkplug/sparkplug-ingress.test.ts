@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SparkplugMapping } from '@plantline/schema';
 import { get } from 'sparkplug-payload';
@@ -11,6 +11,7 @@ import { Outbox } from '../outbox/outbox';
 import { deadLettersOnDisk, eventsOnDisk } from '../testing/outbox-on-disk';
 import { tempDir } from '../testing/temp-dir';
 import { UnitGroup } from '../unit';
+import { SPARKPLUG_COUNTERS_FILE } from './counter-baselines';
 import { SparkplugIngress } from './sparkplug-ingress';
 import { readSparkplugMapping } from './sparkplug-mapping';
 
@@ -30,8 +31,8 @@ const MAPPING: SparkplugMapping = {
   ],
 };
 
-async function start(mapping: string | SparkplugMapping = MAPPING) {
-  const temp = await tempDir('sparkplug');
+async function start(mapping: string | SparkplugMapping = MAPPING, dir?: string) {
+  const temp = dir === undefined ? await tempDir('sparkplug') : { dir, remove: async () => {} };
   cleanups.push(temp.remove);
   const outboxDir = join(temp.dir, 'outbox');
   const outbox = new Outbox({ dir: outboxDir, maxBytes: 1 << 30, log });
@@ -46,17 +47,23 @@ async function start(mapping: string | SparkplugMapping = MAPPING) {
       commands.push(topic);
     },
     log,
+    countersFile: join(temp.dir, SPARKPLUG_COUNTERS_FILE),
   });
   const units = new UnitGroup([outbox, deadLetters, sparkplug], log);
   await units.start();
-  cleanups.push(() => units.stop());
+  let stopped = false;
+  const stop = async () => {
+    if (!stopped) await units.stop();
+    stopped = true;
+  };
+  cleanups.push(stop);
   let seq = 0;
   const send = (type: string, metrics: UPayload['metrics'], allows?: (topic: string) => boolean) => {
     const device = type.startsWith('D') ? '/D' : '';
     const payload = Buffer.from(codec.encodePayload({ timestamp: Date.now(), seq: seq++ % 256, metrics }));
     return sparkplug.accept(`spBv1.0/G/${type}/N${device}`, payload, undefined, new Date(), allows);
   };
-  return { sparkplug, send, commands, outboxDir, dataDir: temp.dir };
+  return { sparkplug, send, commands, outboxDir, dataDir: temp.dir, stop };
 }
 
 describe('SparkplugIngress', () => {
@@ -205,6 +212,73 @@ describe('SparkplugIngress', () => {
       'M1 IDLE',
       'M2 NO_PLC',
       'M1 OFFLINE',
+    ]);
+  });
+
+  it('counts across a restart what a counter grew by while the edge was down', async () => {
+    const first = await start();
+    await first.send('NBIRTH', []);
+    await first.send('DBIRTH', [{ name: 'Good', type: 'UInt64', value: 40 }]);
+    await first.send('DDATA', [{ name: 'Good', type: 'UInt64', value: 45 }]);
+    await first.stop();
+
+    const second = await start(MAPPING, first.dataDir);
+    await second.send('NBIRTH', []);
+    await second.send('DBIRTH', [{ name: 'Good', type: 'UInt64', value: 52 }]);
+    const counts = (await eventsOnDisk(second.outboxDir)).map((event) => event.payload);
+    expect(counts).toEqual([
+      expect.objectContaining({ good: 5, scrap: 0 }),
+      expect.objectContaining({ good: 7, scrap: 0 }),
+    ]);
+  });
+
+  it('hands a count over again under its id after a crash between its two writes', async () => {
+    const temp = await tempDir('sparkplug-crash');
+    cleanups.push(temp.remove);
+    const key = JSON.stringify(['G', 'N', 'D', 'Good']);
+    const pending = {
+      id: '0193a8f0-0000-7000-8000-000000000001',
+      topic: 'plantline/v1/RIV/L1/M1/count',
+      payload: JSON.stringify({ good: 5, ts: '2026-12-05T08:00:00.000Z' }),
+      receivedAt: '2026-12-05T08:00:00.100Z',
+    };
+    // The counter's value and its count were on disk; whether the outbox had the count is unknown.
+    await writeFile(
+      join(temp.dir, SPARKPLUG_COUNTERS_FILE),
+      JSON.stringify({ counters: { [key]: 45 }, pending: [pending] }),
+    );
+    const edge = await start(MAPPING, temp.dir);
+    const events = await eventsOnDisk(edge.outboxDir);
+    expect(events).toEqual([
+      expect.objectContaining({
+        id: pending.id,
+        ts: '2026-12-05T08:00:00.000Z',
+        payload: expect.objectContaining({ good: 5 }),
+      }),
+    ]);
+    await edge.send('NBIRTH', []);
+    await edge.send('DBIRTH', [{ name: 'Good', type: 'UInt64', value: 46 }]);
+    await edge.stop();
+    const file = JSON.parse(await readFile(join(temp.dir, SPARKPLUG_COUNTERS_FILE), 'utf8'));
+    expect(file).toEqual({ counters: { [key]: 46 }, pending: [] });
+    expect((await eventsOnDisk(edge.outboxDir)).map((event) => event.payload)).toEqual([
+      expect.objectContaining({ good: 5 }),
+      expect.objectContaining({ good: 1 }),
+    ]);
+  });
+
+  it('refuses a message whose counter cannot be kept on disk, and counts it when it comes again', async () => {
+    const edge = await start();
+    await edge.send('NBIRTH', []);
+    await edge.send('DBIRTH', [{ name: 'Good', type: 'UInt64', value: 40 }]);
+    const file = join(edge.dataDir, SPARKPLUG_COUNTERS_FILE);
+    // A folder where the temporary file goes: the write fails.
+    await mkdir(`${file}.tmp`);
+    await expect(edge.send('DDATA', [{ name: 'Good', type: 'UInt64', value: 45 }])).rejects.toThrow();
+    await rm(`${file}.tmp`, { recursive: true });
+    await edge.send('DDATA', [{ name: 'Good', type: 'UInt64', value: 45 }]);
+    expect((await eventsOnDisk(edge.outboxDir)).map((event) => event.payload)).toEqual([
+      expect.objectContaining({ good: 5 }),
     ]);
   });
 });

@@ -1,10 +1,12 @@
 import { type SparkplugMapping, type SparkplugRule, TOPIC_ROOT } from '@plantline/schema';
 import { get as sparkplugPayload } from 'sparkplug-payload';
 import type { DeadLetterStore } from '../dead-letter/dead-letter-store';
+import { newEventId } from '../ingress/event-id';
 import type { Ingress, IngressOutcome } from '../ingress/ingress';
 import type { Origin } from '../ingress/resend-index';
 import type { Logger } from '../logger';
 import type { Unit } from '../unit';
+import { CounterBaselines, type PendingCount } from './counter-baselines';
 import { readSparkplugMapping, SparkplugRules } from './sparkplug-mapping';
 import {
   type DropReason,
@@ -15,33 +17,18 @@ import {
   type ResolvedMetric,
   SparkplugSessions,
 } from './sparkplug-sessions';
+import {
+  isControlMetric,
+  isSparkplugTopic,
+  parseSparkplugTopic,
+  plainValue,
+  SPARKPLUG_NAMESPACE,
+  toNumber,
+} from './sparkplug-topics';
 
-/** Sparkplug 3.0, section 4.1.1: the namespace of every Sparkplug B topic. */
-export const SPARKPLUG_NAMESPACE = 'spBv1.0';
 const codec = sparkplugPayload(SPARKPLUG_NAMESPACE)!;
 /** The uuid Eclipse Tahu's clients give a compressed payload. */
 const COMPRESSED_UUID = 'SPBV1.0_COMPRESSED';
-
-/**
- * The command filters a Sparkplug node subscribes to (`spBv1.0/{group}/NCMD/{node}`, `…/DCMD/{node}`,
- * either followed by `/#` or a device id): the embedded broker lets a device read these, nothing more.
- */
-export function isSparkplugCommandFilter(filter: string): boolean {
-  const [namespace, group, type, node, tail, ...rest] = filter.split('/');
-  const plain = (level: string | undefined) => level !== undefined && /^[^+#]+$/.test(level);
-  return (
-    namespace === SPARKPLUG_NAMESPACE &&
-    (type === 'NCMD' || type === 'DCMD') &&
-    plain(group) &&
-    plain(node) &&
-    rest.length === 0 &&
-    (tail === undefined || tail === '#' || plain(tail))
-  );
-}
-
-export function isSparkplugTopic(topic: string): boolean {
-  return topic.startsWith(`${SPARKPLUG_NAMESPACE}/`);
-}
 
 /** Publishes a command on the broker the edge takes its messages from (QoS 0, Sparkplug 3.0 section 6.4.18). */
 export type CommandPublisher = (topic: string, payload: Buffer) => Promise<void>;
@@ -69,6 +56,9 @@ export interface SparkplugStatus {
 
 const LISTED_PRESENCE = 100;
 
+/** What a metric became: a Plantline message (a count with its event id), or why it is a dead letter. */
+type Made = { topic: string; payload: object; id?: string } | { reason: string };
+
 /**
  * The edge's second way in: Sparkplug B messages from `spBv1.0/#`, decoded with Eclipse Tahu's
  * sparkplug-payload, checked for sequence and births (sparkplug-sessions.ts), and their mapped metrics
@@ -79,8 +69,8 @@ export class SparkplugIngress implements Unit {
   readonly name = 'sparkplug';
   #rules = new SparkplugRules({ rules: [] });
   #sessions = new SparkplugSessions();
-  /** Last value of each counter metric, so that its increase is the count; kept across births. */
-  #counters = new Map<string, number>();
+  /** Last value of each counter metric, so that its increase is the count; kept across births and restarts. */
+  readonly #counters: CounterBaselines;
   #stats = {
     receivedTotal: 0,
     eventsTotal: 0,
@@ -103,10 +93,25 @@ export class SparkplugIngress implements Unit {
       /** Bound late: the broker is built after its ingress. */
       publishCommand: CommandPublisher;
       log: Logger;
+      /** Where counters' last values are kept (counter-baselines.ts); without it, in memory only. */
+      countersFile?: string;
     },
-  ) {}
+  ) {
+    this.#counters = new CounterBaselines(deps.countersFile);
+  }
 
   async start(): Promise<void> {
+    // Counts the last run had made but perhaps not stored: the cloud keeps each id once.
+    const pending = await this.#counters.load();
+    for (const count of pending) {
+      await this.deps.ingress.acceptWithId(
+        count.topic,
+        Buffer.from(count.payload),
+        new Date(count.receivedAt),
+        count.id,
+      );
+    }
+    this.#counters.settled(pending.map((count) => count.id));
     const { mapping } = this.deps;
     if (mapping === undefined) return;
     this.useMapping(typeof mapping === 'string' ? await readSparkplugMapping(mapping) : mapping);
@@ -129,7 +134,9 @@ export class SparkplugIngress implements Unit {
     }
   }
 
-  async stop(): Promise<void> {}
+  async stop(): Promise<void> {
+    await this.#counters.flush();
+  }
 
   /**
    * Same contract as Ingress.accept: resolves once everything the message became is stored.
@@ -198,39 +205,60 @@ export class SparkplugIngress implements Unit {
       const offline = this.#offlineStates(address, verdict.offline, ts);
       return this.#store(offline, topic, payload, receivedAt, allows);
     }
-    const messages = this.#toMessages(address, verdict.metrics, payloadTs ?? receivedAt.getTime());
-    return this.#store(messages, topic, payload, receivedAt, allows);
+    const counters: { key: string; value: number }[] = [];
+    const messages = this.#toMessages(address, verdict.metrics, payloadTs ?? receivedAt.getTime(), counters);
+    return this.#store(messages, topic, payload, receivedAt, allows, counters);
   }
 
-  /** Hands the messages made of one Sparkplug message to the ingress; resolves once all are stored. */
+  /**
+   * Hands the messages made of one Sparkplug message to the ingress; resolves once all are stored.
+   * Counters' new values and the counts they made are on disk first (counter-baselines.ts).
+   */
   async #store(
-    messages: ({ topic: string; payload: object } | { reason: string })[],
+    messages: Made[],
     topic: string,
     payload: Buffer,
     receivedAt: Date,
     allows: ((plantlineTopic: string) => boolean) | undefined,
+    counters: { key: string; value: number }[] = [],
   ): Promise<IngressOutcome> {
-    const outcomes: Promise<IngressOutcome>[] = [];
+    const refused = (message: Made) =>
+      'reason' in message
+        ? message.reason
+        : allows && !allows(message.topic)
+          ? `${message.topic} is outside the device's rights`
+          : null;
+    const counts: PendingCount[] = [];
     for (const message of messages) {
-      if ('reason' in message) {
-        outcomes.push(this.#deadLetter(topic, message.reason, payload, receivedAt));
-      } else if (allows && !allows(message.topic)) {
-        outcomes.push(
-          this.#deadLetter(topic, `${message.topic} is outside the device's rights`, payload, receivedAt),
-        );
-      } else {
-        this.#stats.eventsTotal++;
-        outcomes.push(
-          this.deps.ingress.accept(
-            message.topic,
-            Buffer.from(JSON.stringify(message.payload)),
-            undefined,
-            receivedAt,
-          ),
-        );
+      if (!('reason' in message) && message.id !== undefined && refused(message) === null) {
+        const text = JSON.stringify(message.payload);
+        counts.push({
+          id: message.id,
+          topic: message.topic,
+          payload: text,
+          receivedAt: receivedAt.toISOString(),
+        });
       }
     }
+    // Set before anything is awaited, so that the next message of the counter counts from here.
+    if (counters.length > 0) await this.#counters.record(counters, counts);
+    const outcomes: Promise<IngressOutcome>[] = [];
+    for (const message of messages) {
+      const reason = refused(message);
+      if (reason !== null || 'reason' in message) {
+        outcomes.push(this.#deadLetter(topic, reason ?? '', payload, receivedAt));
+        continue;
+      }
+      this.#stats.eventsTotal++;
+      const body = Buffer.from(JSON.stringify(message.payload));
+      outcomes.push(
+        message.id === undefined
+          ? this.deps.ingress.accept(message.topic, body, undefined, receivedAt)
+          : this.deps.ingress.acceptWithId(message.topic, body, receivedAt, message.id),
+      );
+    }
     await Promise.all(outcomes);
+    if (counts.length > 0) this.#counters.settled(counts.map((count) => count.id));
     return outcomes.length > 0 ? 'stored' : 'ignored';
   }
 
@@ -268,9 +296,10 @@ export class SparkplugIngress implements Unit {
     address: { group: string; node: string; device: string | undefined },
     metrics: ResolvedMetric[],
     payloadTs: number,
-  ): ({ topic: string; payload: object } | { reason: string })[] {
+    counters: { key: string; value: number }[],
+  ): Made[] {
     const device = address.device ?? null;
-    const out: ({ topic: string; payload: object } | { reason: string })[] = [];
+    const out: Made[] = [];
     const telemetry = new Map<string, { topic: string; values: Record<string, number>; ts: number }>();
     for (const metric of metrics) {
       const rule = this.#rules.find(address.group, address.node, device, metric.name);
@@ -288,10 +317,13 @@ export class SparkplugIngress implements Unit {
         if (state === undefined) out.push({ reason: `${metric.name}: no state code for the value ${text}` });
         else out.push({ topic: `${machineTopic}/state`, payload: { state, ts } });
       } else if (rule.kind === 'count') {
-        const increase = this.#counterIncrease(address, rule, metric.value);
+        const increase = this.#counterIncrease(address, rule, metric.value, counters);
         if (typeof increase === 'string') out.push({ reason: `${metric.name}: ${increase}` });
-        else if (increase > 0)
-          out.push({ topic: `${machineTopic}/count`, payload: { [rule.count]: increase, ts } });
+        else if (increase > 0) {
+          // Its own id now, so that the count has the same one if it is handed over again after a restart.
+          const payload = { [rule.count]: increase, ts };
+          out.push({ topic: `${machineTopic}/count`, payload, id: newEventId() });
+        }
       } else {
         const value = typeof metric.value === 'boolean' ? Number(metric.value) : metric.value;
         if (typeof value !== 'number' || !Number.isFinite(value)) {
@@ -319,13 +351,14 @@ export class SparkplugIngress implements Unit {
     address: { group: string; node: string; device: string | undefined },
     rule: SparkplugRule,
     value: number | boolean | string,
+    counters: { key: string; value: number }[],
   ): number | string {
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
       return `a counter must be a whole number ≥ 0, got ${JSON.stringify(value)}`;
     }
     const key = JSON.stringify([address.group, address.node, address.device ?? null, rule.metric]);
     const last = this.#counters.get(key);
-    this.#counters.set(key, value);
+    if (last !== value) counters.push({ key, value });
     if (last === undefined) return 0;
     return value >= last ? value - last : value;
   }
@@ -354,36 +387,4 @@ export class SparkplugIngress implements Unit {
     await this.deps.deadLetters.add({ source: 'device', topic, reason, payload, at });
     return 'dead-letter';
   }
-}
-
-/** `spBv1.0/{group}/{type}/{node}[/{device}]` (Sparkplug 3.0, section 4.1.1), or undefined for others. */
-export function parseSparkplugTopic(
-  topic: string,
-): { group: string; node: string; device: string | undefined; type: MessageType } | undefined {
-  const [namespace, group, type, node, device, ...rest] = topic.split('/');
-  if (namespace !== SPARKPLUG_NAMESPACE || !group || !node || rest.length > 0) return undefined;
-  if (!(MESSAGE_TYPES as readonly string[]).includes(type ?? '')) return undefined;
-  const messageType = type as MessageType;
-  const forDevice = messageType.startsWith('D');
-  if (forDevice !== (device !== undefined && device.length > 0)) return undefined;
-  return { group, node, device: forDevice ? device : undefined, type: messageType };
-}
-
-/** The session's own metrics (Sparkplug 3.0, sections 6.4.7 and 6.4.18), which no mapping is for. */
-function isControlMetric(name: string): boolean {
-  return name === 'bdSeq' || name.startsWith('Node Control/') || name.startsWith('Device Control/');
-}
-
-/** Sparkplug's 64-bit integers arrive as Long objects (protobufjs); Plantline's values are numbers. */
-function toNumber(value: unknown): number | undefined {
-  if (typeof value === 'number') return value;
-  if (typeof value === 'object' && value !== null && 'toNumber' in value) {
-    return (value as { toNumber(): number }).toNumber();
-  }
-  return undefined;
-}
-
-function plainValue(value: unknown): number | boolean | string | null {
-  if (typeof value === 'boolean' || typeof value === 'string') return value;
-  return toNumber(value) ?? null;
 }
