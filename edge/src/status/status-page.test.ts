@@ -65,6 +65,21 @@ function edgeStatus(overrides: Partial<EdgeStatus> = {}): EdgeStatus {
       series: 4,
       metrics: [{ name: 'spindle_temp_c', received: 400, suppressed: 300 }],
     },
+    sparkplug: {
+      rules: 3,
+      mapping: { source: 'cloud', syncedAt: '2026-11-24T11:59:30.000Z', lastError: null },
+      receivedTotal: 40,
+      eventsTotal: 35,
+      unmappedMetricsTotal: 2,
+      malformedTotal: 0,
+      droppedTotal: { 'seq-gap': 1 },
+      duplicatesTotal: 0,
+      rebirthRequestsTotal: 1,
+      presence: [
+        { group: 'Plant1', node: 'PLC-7', device: null, online: true, machines: [] },
+        { group: 'Plant1', node: 'PLC-7', device: HOSTILE, online: false, machines: ['RIV/L1/M1'] },
+      ],
+    },
     deadLetters: {
       count: 1,
       sinceStart: 1,
@@ -98,6 +113,10 @@ describe('renderStatusPage', () => {
     expect(page).toContain('300 of 400 telemetry value(s) suppressed (75 %)');
     expect(page).toContain('<li>press-1</li>');
     expect(page).toContain('62 byte(s)');
+    expect(page).toContain('3 from the cloud');
+    expect(page).toContain('40 message(s) → 35 event(s), 1 dropped, 1 rebirth request(s)');
+    expect(page).toContain('<td class="mono">Plant1/PLC-7</td><td class="ok">online</td>');
+    expect(page).toContain('<td class="bad">offline</td><td class="mono">RIV/L1/M1</td>');
   });
 
   it('escapes everything that comes from devices, topics, payloads and errors', () => {

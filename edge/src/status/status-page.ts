@@ -206,6 +206,25 @@ ${deadband.lastError && entry('Last sync error', deadband.lastError, 'warn')}
   }</section>`;
 }
 
+function sparkplugSection(status: EdgeStatus): Html {
+  const { sparkplug } = status;
+  if (!sparkplug || (sparkplug.rules === 0 && sparkplug.receivedTotal === 0)) return html``;
+  const source = sparkplug.mapping?.source;
+  const rules = `${sparkplug.rules}${source === undefined || source === 'none' ? '' : ` from the ${source}`}`;
+  const dropped = Object.values(sparkplug.droppedTotal).reduce((sum, n) => sum + n, 0);
+  return html`<section aria-labelledby="sparkplug-title"><h2 id="sparkplug-title">Sparkplug B</h2><dl>
+${entry('Rules', rules)}
+${sparkplug.mapping?.lastError && entry('Last sync error', sparkplug.mapping.lastError, 'warn')}
+${entry('Since start', `${sparkplug.receivedTotal} message(s) → ${sparkplug.eventsTotal} event(s), ${dropped} dropped, ${sparkplug.rebirthRequestsTotal} rebirth request(s), ${sparkplug.unmappedMetricsTotal} unmapped metric(s)`)}
+</dl>${
+    sparkplug.presence.length > 0 &&
+    html`<table><thead><tr><th scope="col">Group / node / device</th><th scope="col">State</th><th scope="col">Machines</th></tr></thead><tbody>${sparkplug.presence.map(
+      (p) =>
+        html`<tr><td class="mono">${[p.group, p.node, p.device].filter((part) => part !== null).join('/')}</td><td class="${p.online ? 'ok' : 'bad'}">${p.online ? 'online' : 'offline'}</td><td class="mono">${p.machines.join(', ') || '—'}</td></tr>`,
+    )}</tbody></table>`
+  }</section>`;
+}
+
 function deadLettersSection(status: EdgeStatus, letters: readonly DeadLetter[]): Html {
   const count = status.deadLetters?.count ?? letters.length;
   const rows = letters.map((letter) => {
@@ -237,7 +256,7 @@ export function renderStatusPage(status: EdgeStatus, deadLetters: readonly DeadL
 <h1>Edge ${status.name}</h1>
 <p class="muted">v${status.version}, up ${formatDuration(status.uptimeS)}; data in <span class="mono">${status.dataDir}</span></p>
 <p id="page-state" class="muted">As of ${now.toISOString()}; refreshes every 5 s.</p>
-${cloudSection(status, now)}${devicesSection(status)}${backlogSection(status)}${deadbandSection(status)}${printingSection(status)}${deadLettersSection(status, deadLetters)}
+${cloudSection(status, now)}${devicesSection(status)}${backlogSection(status)}${deadbandSection(status)}${sparkplugSection(status)}${printingSection(status)}${deadLettersSection(status, deadLetters)}
 </main><script>${new Html(SCRIPT)}</script></body></html>
 `;
   return page.markup;
