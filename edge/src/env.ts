@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
+import { SPARKPLUG_ID_PATTERN } from '@plantline/schema';
 import { z } from 'zod';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -69,6 +70,9 @@ const edgeEnvSchema = z.object({
   EDGE_BROKER_CLIENT_ID: optional(z.string().trim().min(1).max(64)),
   EDGE_OUTBOX_MAX_BYTES: optional(byteSize),
   EDGE_SPARKPLUG_MAPPING: optional(z.string()),
+  EDGE_SPARKPLUG_HOST_ID: optional(
+    z.string().trim().regex(SPARKPLUG_ID_PATTERN, 'must be 1–255 characters without /, + or #'),
+  ),
   LOG_LEVEL: optional(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })),
 });
 
@@ -99,6 +103,8 @@ export interface EdgeEnv {
   outboxMaxBytes: number;
   /** Set: Sparkplug B is mapped by this JSON file instead of the cloud's rules; absolute like dataDir. */
   sparkplugMapping: string | undefined;
+  /** Set: publish the edge's Sparkplug STATE as this primary host id. */
+  sparkplugHostId: string | undefined;
 }
 
 export class EdgeEnvError extends Error {
@@ -148,5 +154,6 @@ export function loadEdgeEnv(
       env.EDGE_SPARKPLUG_MAPPING === undefined
         ? undefined
         : resolve(context.cwd ?? process.cwd(), env.EDGE_SPARKPLUG_MAPPING),
+    sparkplugHostId: env.EDGE_SPARKPLUG_HOST_ID,
   };
 }

@@ -99,6 +99,7 @@ function buildEdge(env: EdgeEnv, log: Logger) {
         password: env.mqttPassword,
         ingress: sparkplug,
         sparkplug: true,
+        sparkplugHostId: env.sparkplugHostId,
         log: log.child({ unit: 'broker' }),
       })
     : new EmbeddedBroker({
@@ -107,6 +108,7 @@ function buildEdge(env: EdgeEnv, log: Logger) {
         auth: deviceAuth,
         ingress: sparkplug,
         sparkplug: true,
+        sparkplugHostId: env.sparkplugHostId,
         log: log.child({ unit: 'broker' }),
       });
   const uplink = new Uplink({

@@ -5,6 +5,7 @@ import {
   isPlantlineTopic,
   TOPIC_ROOT,
 } from '@plantline/schema';
+import { isHostStateTopic } from '../sparkplug/sparkplug-topics';
 
 /**
  * What a device may publish. `plants: null` is every plant (the local fallback login and anonymous
@@ -30,6 +31,8 @@ export function decidePublish(rights: DeviceRights, topic: string): PublishDecis
   if (topic.startsWith('$')) return { allowed: false, reason: `${topic.split('/')[0]} topics are reserved` };
   // A device posing as the edge could tell another station its scan was packed.
   if (isAnswerTopic(topic)) return { allowed: false, reason: 'answer topics are the edge’s to publish' };
+  // A device posing as the edge could tell the Sparkplug nodes their primary host went away.
+  if (isHostStateTopic(topic)) return { allowed: false, reason: 'STATE topics are the host application’s' };
   if (!isPlantlineTopic(topic) || rights.plants === null) return { allowed: true };
   const within = rights.plants.some((plant) => {
     let prefix = `${TOPIC_ROOT}/${plant}/`;

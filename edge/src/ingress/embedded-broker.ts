@@ -3,7 +3,12 @@ import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import type { DeviceAuth, DeviceLogin } from '../devices/device-auth';
 import { decidePublish, decideSubscribe } from '../devices/device-rights';
 import type { Logger } from '../logger';
-import { isSparkplugCommandFilter } from '../sparkplug/sparkplug-topics';
+import {
+  hostStatePayload,
+  hostStateTopic,
+  isHostStateTopic,
+  isSparkplugCommandFilter,
+} from '../sparkplug/sparkplug-topics';
 import { listenOnFreePort } from '../status/listen';
 import type { Unit } from '../unit';
 import type { AnswerPublisher } from '../uplink/station-answers';
@@ -26,6 +31,11 @@ export interface EmbeddedBrokerOptions {
   ingress: MessageSink;
   /** Sparkplug B nodes may subscribe to their commands (docs/device-integration.md, "Sparkplug B"). */
   sparkplug?: boolean;
+  /**
+   * Publish the edge's STATE as this Sparkplug primary host (retained): nodes configured to wait for
+   * their primary host publish only while it is online (docs/device-integration.md, "Sparkplug B").
+   */
+  sparkplugHostId?: string | undefined;
   log: Logger;
 }
 
@@ -45,6 +55,8 @@ export class EmbeddedBroker implements Unit, AnswerPublisher {
   #url: string | null = null;
   #lastError: string | null = null;
   #logins = new WeakMap<Client, DeviceLogin>();
+  /** When this run came online: its STATE birth and death carry it. */
+  #onlineAt = 0;
 
   constructor(private readonly options: EmbeddedBrokerOptions) {}
 
@@ -75,7 +87,8 @@ export class EmbeddedBroker implements Unit, AnswerPublisher {
         // A node's rebirth requests and commands carry no plant data: any device may read them.
         const decision = !rights
           ? { allowed: false as const, reason: 'login no longer valid' }
-          : this.options.sparkplug && isSparkplugCommandFilter(subscription.topic)
+          : this.options.sparkplug &&
+              (isSparkplugCommandFilter(subscription.topic) || isHostStateFilter(subscription.topic))
             ? { allowed: true as const }
             : decideSubscribe(rights, subscription.topic);
         if (decision.allowed) return callback(null, subscription);
@@ -146,6 +159,7 @@ export class EmbeddedBroker implements Unit, AnswerPublisher {
       if (port !== 0 && bound !== port)
         log.warn({ wanted: port, port: bound }, 'MQTT port was taken, moved on');
       log.info({ mqttUrl: this.#url }, `MQTT broker at ${this.#url}`);
+      await this.#publishHostState(true);
     } catch (err) {
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
       throw err;
@@ -162,17 +176,27 @@ export class EmbeddedBroker implements Unit, AnswerPublisher {
     return this.#publish(topic, payload, 0);
   }
 
-  #publish(topic: string, payload: Buffer, qos: 0 | 1): Promise<void> {
+  #publish(topic: string, payload: Buffer, qos: 0 | 1, retain = false): Promise<void> {
     const aedes = this.#aedes;
     if (aedes === undefined) return Promise.reject(new Error('the broker is stopped'));
     return new Promise((resolve, reject) =>
-      aedes.publish({ cmd: 'publish', topic, payload, qos, retain: false, dup: false }, (err?: Error) =>
+      aedes.publish({ cmd: 'publish', topic, payload, qos, retain, dup: false }, (err?: Error) =>
         err ? reject(err) : resolve(),
       ),
     );
   }
 
+  /** The edge's STATE as a Sparkplug primary host, retained (sparkplug-topics.ts). */
+  async #publishHostState(online: boolean): Promise<void> {
+    const hostId = this.options.sparkplugHostId;
+    if (hostId === undefined) return;
+    if (online) this.#onlineAt = Date.now();
+    await this.#publish(hostStateTopic(hostId), hostStatePayload(online, this.#onlineAt), 1, true);
+  }
+
   async stop(): Promise<void> {
+    // Nodes still connected hear that their primary host is going before they are cut off.
+    await this.#publishHostState(false).catch(() => undefined);
     const server = this.#server;
     const aedes = this.#aedes;
     this.#server = undefined;
@@ -219,4 +243,10 @@ export class EmbeddedBroker implements Unit, AnswerPublisher {
     error.returnCode = username ? 4 : 5;
     done(error, null);
   }
+}
+
+/** A node watching its primary host's STATE: `spBv1.0/STATE/{host}` or `spBv1.0/STATE/+`. */
+function isHostStateFilter(filter: string): boolean {
+  const levels = filter.split('/');
+  return levels.length === 3 && isHostStateTopic(filter) && levels[2] !== '#' && levels[2] !== '';
 }

@@ -1,7 +1,7 @@
 import { TOPIC_NAMESPACE } from '@plantline/schema';
 import { connect, type MqttClient } from 'mqtt';
 import type { Logger } from '../logger';
-import { SPARKPLUG_NAMESPACE } from '../sparkplug/sparkplug-topics';
+import { hostStatePayload, hostStateTopic, SPARKPLUG_NAMESPACE } from '../sparkplug/sparkplug-topics';
 import type { Unit } from '../unit';
 import type { AnswerPublisher } from '../uplink/station-answers';
 import type { BrokerStatus } from './broker-status';
@@ -18,6 +18,11 @@ export interface PlantBrokerClientOptions {
   ingress: MessageSink;
   /** Also subscribe to `spBv1.0/#` (docs/device-integration.md, "Sparkplug B"). */
   sparkplug?: boolean;
+  /**
+   * Be this Sparkplug primary host: STATE online (retained) once subscribed, offline as the
+   * connection's will and at a clean stop (docs/device-integration.md, "Sparkplug B").
+   */
+  sparkplugHostId?: string | undefined;
   log: Logger;
 }
 
@@ -47,13 +52,24 @@ export class PlantBrokerClient implements Unit, AnswerPublisher {
   #lastError: string | null = null;
   /** The acknowledgements of one connection (stream); a new connection gets new ones. */
   #acks: { stream: unknown; acks: InOrderAcks } | undefined;
+  #stateAt = 0;
 
   constructor(private readonly options: PlantBrokerClientOptions) {}
 
   /** Returns once the first connection attempt is under way: the edge keeps running without the broker. */
   async start(): Promise<void> {
-    const { url, clientId, username, password, ingress, log } = this.options;
+    const { url, clientId, username, password, ingress, log, sparkplugHostId } = this.options;
+    // One timestamp for the will and the births of this run: a node compares them (Sparkplug 3.0).
+    const stateAt = Date.now();
+    this.#stateAt = stateAt;
+    const state = (online: boolean) => ({
+      topic: hostStateTopic(sparkplugHostId ?? ''),
+      payload: hostStatePayload(online, stateAt),
+      qos: 1 as const,
+      retain: true,
+    });
     const client = connect(url, {
+      ...(sparkplugHostId === undefined ? {} : { will: state(false) }),
       clientId,
       // mqtt.js calls customHandleAcks only on MQTT 5 (lib/client.js); v5 also lets the session outlive
       // the connection explicitly. Seven days, like the oldest device time the edge trusts (skew bound).
@@ -98,6 +114,13 @@ export class PlantBrokerClient implements Unit, AnswerPublisher {
       ];
       client.subscribe(topics, { qos: 1, nl: true }, (err) => {
         if (err) log.error({ err }, 'subscribing to the plant broker failed');
+        // Online only once subscribed: the nodes' messages then have somewhere to go.
+        else if (sparkplugHostId !== undefined) {
+          const { topic, payload, qos, retain } = state(true);
+          client.publish(topic, payload, { qos, retain }, (failed) => {
+            if (failed) log.warn({ err: failed.message }, 'Sparkplug STATE not published');
+          });
+        }
       });
     });
     // A device's QoS 0 publish reaches the edge as QoS 0: stored the same way, nothing to acknowledge.
@@ -173,6 +196,16 @@ export class PlantBrokerClient implements Unit, AnswerPublisher {
   async stop(): Promise<void> {
     const client = this.#client;
     this.#client = undefined;
+    const hostId = this.options.sparkplugHostId;
+    if (client?.connected && hostId !== undefined) {
+      // A clean stop sends no will: the nodes hear of it here.
+      await client
+        .publishAsync(hostStateTopic(hostId), hostStatePayload(false, this.#stateAt), {
+          qos: 1,
+          retain: true,
+        })
+        .catch(() => undefined);
+    }
     // force: in-flight messages stay unacknowledged, and the broker redelivers them to the next run.
     if (client) await client.endAsync(true);
   }

@@ -59,3 +59,24 @@ export function plainValue(value: unknown): number | boolean | string | null {
   if (typeof value === 'boolean' || typeof value === 'string') return value;
   return toNumber(value) ?? null;
 }
+
+/**
+ * The topic of a primary host application's STATE (Sparkplug 3.0, "Topic Namespace"): retained, so a
+ * node that waits for its primary host sees at once whether the host is online.
+ */
+export function hostStateTopic(hostId: string): string {
+  return `${SPARKPLUG_NAMESPACE}/STATE/${hostId}`;
+}
+
+export function isHostStateTopic(topic: string): boolean {
+  return topic.startsWith(`${SPARKPLUG_NAMESPACE}/STATE/`);
+}
+
+/**
+ * A STATE payload (Sparkplug 3.0, "Payloads"): UTF-8 JSON. The birth and the will of one
+ * connection carry the same timestamp, from when the connection was made, so a node can tell a
+ * stale STATE from the current one.
+ */
+export function hostStatePayload(online: boolean, timestamp: number): Buffer {
+  return Buffer.from(JSON.stringify({ online, timestamp }));
+}

@@ -25,6 +25,8 @@ export async function startIngressOnDisk(options: {
   dataDir?: string;
   /** Set: Sparkplug B in front of the ingress, as main.ts builds it with EDGE_SPARKPLUG_MAPPING. */
   sparkplug?: SparkplugMapping;
+  /** With `sparkplug`: publish the edge's STATE as this primary host (EDGE_SPARKPLUG_HOST_ID). */
+  sparkplugHostId?: string;
 }) {
   const { log } = options;
   let dataDir = options.dataDir;
@@ -57,6 +59,7 @@ export async function startIngressOnDisk(options: {
     auth: options.auth ?? new DeviceAuth({ localLogin: undefined, allowAnonymous: true }),
     ingress: sparkplug ?? ingress,
     sparkplug: sparkplug !== undefined,
+    sparkplugHostId: options.sparkplugHostId,
     log,
   });
   const units = new UnitGroup([outbox, ingress, deadLetters, ...(sparkplug ? [sparkplug] : []), broker], log);
