@@ -1,5 +1,6 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { deflateSync, gzipSync } from 'node:zlib';
 import type { SparkplugMapping } from '@plantline/schema';
 import { get } from 'sparkplug-payload';
 import type { UPayload } from 'sparkplug-payload/lib/sparkplugbpayload';
@@ -116,17 +117,36 @@ describe('SparkplugIngress', () => {
     );
   });
 
-  it('dead-letters a compressed payload rather than taking it for one without metrics', async () => {
+  it('inflates compressed payloads (DEFLATE by default, or GZIP), and dead-letters a body that does not', async () => {
     const edge = await start();
-    const compressed = codec.encodePayload({
-      uuid: 'SPBV1.0_COMPRESSED',
-      body: new Uint8Array([1, 2, 3]),
-      metrics: [{ name: 'algorithm', type: 'String', value: 'GZIP' }],
-    });
-    expect(await edge.sparkplug.accept('spBv1.0/G/NBIRTH/N', Buffer.from(compressed))).toBe('dead-letter');
-    expect((await deadLettersOnDisk(edge.dataDir))[0]?.reason).toBe(
-      'compressed Sparkplug B payloads are not supported',
+    const inner = (seq: number, metrics: UPayload['metrics']) =>
+      Buffer.from(codec.encodePayload({ timestamp: Date.now(), seq, metrics }));
+    const wrap = (body: Buffer, algorithm?: string) =>
+      Buffer.from(
+        codec.encodePayload({
+          uuid: 'SPBV1.0_COMPRESSED',
+          body: new Uint8Array(body),
+          metrics: algorithm === undefined ? [] : [{ name: 'algorithm', type: 'String', value: algorithm }],
+        }),
+      );
+    expect(await edge.sparkplug.accept('spBv1.0/G/NBIRTH/N', wrap(deflateSync(inner(0, []))))).toBe(
+      'ignored',
     );
+    const birth = inner(1, [{ name: 'State', type: 'String', value: 'RUNNING' }]);
+    expect(await edge.sparkplug.accept('spBv1.0/G/DBIRTH/N/D', wrap(gzipSync(birth), 'GZIP'))).toBe('stored');
+    expect((await eventsOnDisk(edge.outboxDir)).map((event) => event.payload)).toEqual([
+      expect.objectContaining({ state: 'RUNNING' }),
+    ]);
+    expect(await edge.sparkplug.accept('spBv1.0/G/DDATA/N/D', wrap(Buffer.from([1, 2, 3]), 'GZIP'))).toBe(
+      'dead-letter',
+    );
+    expect(await edge.sparkplug.accept('spBv1.0/G/DDATA/N/D', wrap(deflateSync(birth), 'LZ4'))).toBe(
+      'dead-letter',
+    );
+    expect((await deadLettersOnDisk(edge.dataDir)).map((letter) => letter.reason)).toEqual([
+      expect.stringMatching(/^not a Sparkplug B payload: compressed body does not inflate \(GZIP\)/),
+      'not a Sparkplug B payload: unknown compression LZ4',
+    ]);
   });
 
   it('ignores STATE and command topics, and passes Plantline topics on to the ingress', async () => {

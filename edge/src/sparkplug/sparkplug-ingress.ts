@@ -1,5 +1,4 @@
 import { type SparkplugMapping, type SparkplugRule, TOPIC_ROOT } from '@plantline/schema';
-import { get as sparkplugPayload } from 'sparkplug-payload';
 import type { DeadLetterStore } from '../dead-letter/dead-letter-store';
 import { newEventId } from '../ingress/event-id';
 import type { Ingress, IngressOutcome } from '../ingress/ingress';
@@ -8,11 +7,9 @@ import type { Logger } from '../logger';
 import type { Unit } from '../unit';
 import { CounterBaselines, type PendingCount } from './counter-baselines';
 import { readSparkplugMapping, SparkplugRules } from './sparkplug-mapping';
+import { codec, type DecodedPayload, decodeSparkplugPayload } from './sparkplug-payloads';
 import {
   type DropReason,
-  type IncomingMetric,
-  MESSAGE_TYPES,
-  type MessageType,
   type PresenceEntry,
   type ResolvedMetric,
   SparkplugSessions,
@@ -21,14 +18,8 @@ import {
   isControlMetric,
   isSparkplugTopic,
   parseSparkplugTopic,
-  plainValue,
   SPARKPLUG_NAMESPACE,
-  toNumber,
 } from './sparkplug-topics';
-
-const codec = sparkplugPayload(SPARKPLUG_NAMESPACE)!;
-/** The uuid Eclipse Tahu's clients give a compressed payload. */
-const COMPRESSED_UUID = 'SPBV1.0_COMPRESSED';
 
 /** Publishes a command on the broker the edge takes its messages from (QoS 0, Sparkplug 3.0 section 6.4.18). */
 export type CommandPublisher = (topic: string, payload: Buffer) => Promise<void>;
@@ -154,28 +145,9 @@ export class SparkplugIngress implements Unit {
     // STATE and commands are host applications' traffic, not a node's data.
     if (address === undefined) return 'ignored';
     this.#stats.receivedTotal++;
-    let metrics: IncomingMetric[];
-    let seq: number | undefined;
-    let payloadTs: number | undefined;
+    let decoded: DecodedPayload;
     try {
-      const decoded = codec.decodePayload(payload);
-      // A compressed payload wraps the real one in `body`; the edge does not inflate them yet.
-      if (decoded.uuid === COMPRESSED_UUID) {
-        return this.#deadLetter(
-          topic,
-          'compressed Sparkplug B payloads are not supported',
-          payload,
-          receivedAt,
-        );
-      }
-      seq = toNumber(decoded.seq);
-      payloadTs = toNumber(decoded.timestamp);
-      metrics = (decoded.metrics ?? []).map((metric) => ({
-        name: metric.name || undefined,
-        alias: toNumber(metric.alias),
-        value: metric.isNull ? null : plainValue(metric.value),
-        timestamp: toNumber(metric.timestamp),
-      }));
+      decoded = decodeSparkplugPayload(payload);
     } catch (err) {
       return this.#deadLetter(
         topic,
@@ -184,6 +156,7 @@ export class SparkplugIngress implements Unit {
         receivedAt,
       );
     }
+    const { seq, metrics, timestamp: payloadTs } = decoded;
     const verdict = this.#sessions.receive({ ...address, seq, metrics }, receivedAt.getTime());
     if ('duplicate' in verdict) {
       this.#stats.duplicatesTotal++;

@@ -127,16 +127,21 @@ async function scenario(edge: Edge, group: string) {
     online: true,
     machines: ['RIV/L1/M1'],
   });
-  press.client.publishDeviceData('Press1', {
-    timestamp: Date.now(),
-    metrics: [
-      { alias: 2, type: 'UInt64', value: 103 },
-      { alias: 3, type: 'UInt64', value: 1 },
-      { alias: 1, type: 'Int32', value: 2 },
-      { alias: 4, type: 'Double', value: 62 },
-      { alias: 5, type: 'Int32', value: 8 },
-    ],
-  });
+  press.client.publishDeviceData(
+    'Press1',
+    {
+      timestamp: Date.now(),
+      metrics: [
+        { alias: 2, type: 'UInt64', value: 103 },
+        { alias: 3, type: 'UInt64', value: 1 },
+        { alias: 1, type: 'Int32', value: 2 },
+        { alias: 4, type: 'Double', value: 62 },
+        { alias: 5, type: 'Int32', value: 8 },
+      ],
+    },
+    // Compressed as Tahu compresses (the edge inflates it).
+    { compress: true, algorithm: 'GZIP' },
+  );
   await waitFor(async () =>
     machine(await eventsOnDisk(edge.outboxDir), 'M1', 'count').length === 2 ? true : undefined,
   );
