@@ -39,8 +39,9 @@ export function traceStatement(
     : [sql`child_lot_id`, sql`parent_lot_id`];
   const start = sql`select unnest(${sql.param(roots)}::uuid[])`;
   // From each reached lot to its packings, and on by key: lateral joins keep that order whatever the
-  // planner guesses of the reached set's size (a guess too small once read every packing per lot);
-  // `offset 0` keeps each subquery from being flattened back into a join the planner may reorder.
+  // planner guesses of the reached set's size (a guess too small once read every packing per lot, and
+  // joined every lot to every material); `offset 0` keeps each subquery from being flattened back into
+  // a join the planner may reorder. The packings are read once, for shipments and transfers alike.
   const packed = sql`lots l
     cross join lateral (select pc.shipment_item_id, pc.transfer_item_id, pc.quantity from package_contents pc
       where pc.tenant_id = ${tenant} and pc.product_id = l.product_id and pc.lot = l.lot_code offset 0) pc`;
@@ -61,29 +62,32 @@ export function traceStatement(
                         where b.tenant_id = ${tenant} and b.lot_id = l.id), 0) as on_hand
         from reach r
         join material_lots l on l.tenant_id = ${tenant} and l.id = r.lot_id
-        join materials m on m.tenant_id = l.tenant_id and m.id = l.material_id
+        cross join lateral (select m.code, m.name, m.base_unit, m.product_id from materials m
+          where m.tenant_id = ${tenant} and m.id = l.material_id offset 0) m
+    ), packings as materialized (
+      select l.id as lot_id, pc.shipment_item_id, pc.transfer_item_id, pc.quantity
+        from ${packed}
+       where ${withShipments}
     ), shipped as materialized (
       select s.id, s.number, s.status, s.shipped_at, s.plant_id, c.id as customer_id, c.code, c.name,
-             l.id as lot_id, sum(pc.quantity) as quantity
-        from ${packed}
+             pc.lot_id, sum(pc.quantity) as quantity
+        from packings pc
         cross join lateral (select si.shipment_id from shipment_items si
           where si.tenant_id = ${tenant} and si.id = pc.shipment_item_id offset 0) si
         cross join lateral (select s.* from shipments s
           where s.tenant_id = ${tenant} and s.id = si.shipment_id and s.status <> 'cancelled' offset 0) s
         cross join lateral (select c.id, c.code, c.name from customers c
           where c.tenant_id = ${tenant} and c.id = s.customer_id offset 0) c
-       where ${withShipments}
-       group by s.id, s.number, s.status, s.shipped_at, s.plant_id, c.id, c.code, c.name, l.id
+       group by s.id, s.number, s.status, s.shipped_at, s.plant_id, c.id, c.code, c.name, pc.lot_id
     ), transferred as materialized (
-      select t.id, t.number, t.status, t.from_plant_id, t.to_plant_id, t.shipped_at, l.id as lot_id,
+      select t.id, t.number, t.status, t.from_plant_id, t.to_plant_id, t.shipped_at, pc.lot_id,
              sum(pc.quantity) as quantity
-        from ${packed}
+        from packings pc
         cross join lateral (select ti.transfer_order_id from transfer_items ti
           where ti.tenant_id = ${tenant} and ti.id = pc.transfer_item_id offset 0) ti
         cross join lateral (select t.* from transfer_orders t
           where t.tenant_id = ${tenant} and t.id = ti.transfer_order_id and t.status <> 'cancelled' offset 0) t
-       where ${withShipments}
-       group by t.id, t.number, t.status, t.from_plant_id, t.to_plant_id, t.shipped_at, l.id
+       group by t.id, t.number, t.status, t.from_plant_id, t.to_plant_id, t.shipped_at, pc.lot_id
     )
     select
       (select json_agg(json_build_array(parent_lot_id, child_lot_id, kind, quantity::text, production_order_id, plant_id))
