@@ -55,6 +55,7 @@ describe.runIf(hasChromium)('app shell, command palette and overview', () => {
       'Plants & lines',
       'Production master data',
       'Telemetry deadbands',
+      'Sparkplug B rules',
       'Audit trail',
       'Settings',
     ]);
