@@ -134,11 +134,6 @@ export function listSparkplugRules(
 
 export type ListedRule = Awaited<ReturnType<typeof listSparkplugRules>>[number];
 
-async function selectOne(tx: Sql, id: string) {
-  const [row] = await tx.select(columns).from(rules).where(eq(rules.id, id)).for('update');
-  return row;
-}
-
 const takenMetric = () =>
   new DomainError('conflict', 'This metric already has a rule', {
     metric: 'Already mapped',
@@ -177,7 +172,8 @@ export async function saveSparkplugRule(
     auditCreate(tx, 'sparkplug_rule', audited(row!, scope), record);
     return row!;
   }
-  const previous = await selectOne(tx, input.id);
+  // Locked, so a concurrent save waits and then sees this one's updatedAt.
+  const [previous] = await listSparkplugRules(tx, { id: input.id }).for('update', { of: rules });
   if (previous === undefined) throw notFound('Sparkplug rule');
   if (input.updatedAt !== undefined && previous.updatedAt.toISOString() !== input.updatedAt) {
     throw new DomainError(
@@ -185,7 +181,6 @@ export async function saveSparkplugRule(
       'Someone else changed this rule meanwhile; reload it to see their version',
     );
   }
-  const [before] = await listSparkplugRules(tx, { id: input.id });
   const [row] = await unlessTaken(
     tx
       .update(rules)
@@ -194,17 +189,7 @@ export async function saveSparkplugRule(
       .returning(columns),
     takenMetric,
   );
-  auditUpdate(
-    tx,
-    'sparkplug_rule',
-    audited(previous, {
-      plantCode: before!.plantCode,
-      lineCode: before!.lineCode,
-      machineCode: before!.machineCode,
-    }),
-    audited(row!, scope),
-    record,
-  );
+  auditUpdate(tx, 'sparkplug_rule', audited(previous, previous), audited(row!, scope), record);
   return row!;
 }
 
@@ -237,8 +222,9 @@ export function contractRule(rule: ListedRule): SparkplugRule {
       ...(rule.offline ? { offline: rule.offline } : {}),
     };
   }
-  if (rule.kind === 'count') return { ...where, kind: 'count', count: rule.count ?? 'good' };
-  return { ...where, kind: 'telemetry', name: rule.name ?? '' };
+  // The table's check gives a count rule its count kind and a telemetry rule its name.
+  if (rule.kind === 'count') return { ...where, kind: 'count', count: rule.count! };
+  return { ...where, kind: 'telemetry', name: rule.name! };
 }
 
 /** What an edge maps by: the rules of its key's plants (row-level security confines the key to them). */
