@@ -58,18 +58,12 @@ export class PlantBrokerClient implements Unit, AnswerPublisher {
 
   /** Returns once the first connection attempt is under way: the edge keeps running without the broker. */
   async start(): Promise<void> {
-    const { url, clientId, username, password, ingress, log, sparkplugHostId } = this.options;
+    const { url, clientId, username, password, ingress, log } = this.options;
     // One timestamp for the will and the births of this run: a node compares them (Sparkplug 3.0).
-    const stateAt = Date.now();
-    this.#stateAt = stateAt;
-    const state = (online: boolean) => ({
-      topic: hostStateTopic(sparkplugHostId ?? ''),
-      payload: hostStatePayload(online, stateAt),
-      qos: 1 as const,
-      retain: true,
-    });
+    this.#stateAt = Date.now();
+    const will = this.#hostState(false);
     const client = connect(url, {
-      ...(sparkplugHostId === undefined ? {} : { will: state(false) }),
+      ...(will === undefined ? {} : { will: { ...will, qos: 1, retain: true } }),
       clientId,
       // mqtt.js calls customHandleAcks only on MQTT 5 (lib/client.js); v5 also lets the session outlive
       // the connection explicitly. Seven days, like the oldest device time the edge trusts (skew bound).
@@ -115,12 +109,11 @@ export class PlantBrokerClient implements Unit, AnswerPublisher {
       client.subscribe(topics, { qos: 1, nl: true }, (err) => {
         if (err) log.error({ err }, 'subscribing to the plant broker failed');
         // Online only once subscribed: the nodes' messages then have somewhere to go.
-        else if (sparkplugHostId !== undefined) {
-          const { topic, payload, qos, retain } = state(true);
-          client.publish(topic, payload, { qos, retain }, (failed) => {
-            if (failed) log.warn({ err: failed.message }, 'Sparkplug STATE not published');
-          });
-        }
+        const online = err ? undefined : this.#hostState(true);
+        if (online === undefined) return;
+        client.publish(online.topic, online.payload, { qos: 1, retain: true }, (failed) => {
+          if (failed) log.warn({ err: failed.message }, 'Sparkplug STATE not published');
+        });
       });
     });
     // A device's QoS 0 publish reaches the edge as QoS 0: stored the same way, nothing to acknowledge.
@@ -140,6 +133,13 @@ export class PlantBrokerClient implements Unit, AnswerPublisher {
     });
     client.on('offline', () => log.warn({ url: redact(url) }, 'plant broker unreachable; retrying'));
     this.#client = client;
+  }
+
+  /** The edge's STATE as primary host, with this run's timestamp; undefined when it is none. */
+  #hostState(online: boolean): { topic: string; payload: Buffer } | undefined {
+    const hostId = this.options.sparkplugHostId;
+    if (hostId === undefined) return undefined;
+    return { topic: hostStateTopic(hostId), payload: hostStatePayload(online, this.#stateAt) };
   }
 
   /**
@@ -196,14 +196,11 @@ export class PlantBrokerClient implements Unit, AnswerPublisher {
   async stop(): Promise<void> {
     const client = this.#client;
     this.#client = undefined;
-    const hostId = this.options.sparkplugHostId;
-    if (client?.connected && hostId !== undefined) {
+    const offline = this.#hostState(false);
+    if (client?.connected && offline !== undefined) {
       // A clean stop sends no will: the nodes hear of it here.
       await client
-        .publishAsync(hostStateTopic(hostId), hostStatePayload(false, this.#stateAt), {
-          qos: 1,
-          retain: true,
-        })
+        .publishAsync(offline.topic, offline.payload, { qos: 1, retain: true })
         .catch(() => undefined);
     }
     // force: in-flight messages stay unacknowledged, and the broker redelivers them to the next run.

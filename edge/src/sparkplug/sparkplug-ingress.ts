@@ -195,41 +195,30 @@ export class SparkplugIngress implements Unit {
     allows: ((plantlineTopic: string) => boolean) | undefined,
     counters: { key: string; value: number }[] = [],
   ): Promise<IngressOutcome> {
-    const refused = (message: Made) =>
+    // What each message becomes: a dead letter's reason, or the text the ingress is handed.
+    const judged = messages.map((message) =>
       'reason' in message
-        ? message.reason
+        ? message
         : allows && !allows(message.topic)
-          ? `${message.topic} is outside the device's rights`
-          : null;
+          ? { reason: `${message.topic} is outside the device's rights` }
+          : { ...message, text: JSON.stringify(message.payload) },
+    );
+    const at = receivedAt.toISOString();
     const counts: PendingCount[] = [];
-    for (const message of messages) {
-      if (!('reason' in message) && message.id !== undefined && refused(message) === null) {
-        const text = JSON.stringify(message.payload);
-        counts.push({
-          id: message.id,
-          topic: message.topic,
-          payload: text,
-          receivedAt: receivedAt.toISOString(),
-        });
-      }
+    for (const message of judged) {
+      if ('text' in message && message.id !== undefined)
+        counts.push({ id: message.id, topic: message.topic, payload: message.text, receivedAt: at });
     }
     // Set before anything is awaited, so that the next message of the counter counts from here.
     if (counters.length > 0) await this.#counters.record(counters, counts);
-    const outcomes: Promise<IngressOutcome>[] = [];
-    for (const message of messages) {
-      const reason = refused(message);
-      if (reason !== null || 'reason' in message) {
-        outcomes.push(this.#deadLetter(topic, reason ?? '', payload, receivedAt));
-        continue;
-      }
+    const outcomes = judged.map((message) => {
+      if ('reason' in message) return this.#deadLetter(topic, message.reason, payload, receivedAt);
       this.#stats.eventsTotal++;
-      const body = Buffer.from(JSON.stringify(message.payload));
-      outcomes.push(
-        message.id === undefined
-          ? this.deps.ingress.accept(message.topic, body, undefined, receivedAt)
-          : this.deps.ingress.acceptWithId(message.topic, body, receivedAt, message.id),
-      );
-    }
+      const body = Buffer.from(message.text);
+      return message.id === undefined
+        ? this.deps.ingress.accept(message.topic, body, undefined, receivedAt)
+        : this.deps.ingress.acceptWithId(message.topic, body, receivedAt, message.id);
+    });
     await Promise.all(outcomes);
     if (counts.length > 0) this.#counters.settled(counts.map((count) => count.id));
     return outcomes.length > 0 ? 'stored' : 'ignored';
