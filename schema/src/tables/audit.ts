@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import {
   bigint,
   boolean,
@@ -59,6 +60,15 @@ export const auditLog = pgTable(
     clientAddress: text('client_address'),
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
+    /**
+     * The change as people read it, "field: old → new" per line (docs/audit.md, "Exporting"), kept by
+     * the database from the two value columns: the exports write millions of entries, and a CSV the
+     * server writes itself cannot call back into the application for this text. Not hashed: it says
+     * nothing the value columns do not.
+     */
+    changesText: text('changes_text')
+      .notNull()
+      .generatedAlwaysAs(sql`plantline.audit_changes_text(old_values, new_values)`),
   },
   (t) => [
     primaryKey({ name: 'audit_log_pkey', columns: [t.tenantId, t.seq] }),

@@ -13,11 +13,15 @@ import { type EntryFilters, entryConditions } from './entry-filters.js';
 
 const { auditLog, plants } = tables;
 
-/** An entry as the API returns it: what was hashed (but the tenant), the plant's code and the hashes. */
+/**
+ * An entry as the API returns it: what was hashed (but the tenant), the plant's code, the hashes and
+ * the change as text (docs/audit.md, "Exporting").
+ */
 export interface AuditEntry extends Omit<AuditEntryContent, 'tenantId'> {
   plantCode: string | null;
   hash: string;
   prevHash: string;
+  changesText: string;
 }
 
 /** The most entries one entity's history returns: an entity changed more often pages in the list. */

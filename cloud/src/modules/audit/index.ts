@@ -1,6 +1,5 @@
 export { auditRouter } from './audit.router.js';
 export { scheduleAuditCheck } from './audit-job.js';
-export { changesText } from './csv-row.js';
 export { recordCsvExport, streamEntriesCsv } from './entries-csv.js';
 export { entryConditions, entryFiltersInput } from './entry-filters.js';
 export {

@@ -280,7 +280,7 @@ describe.each(testEngines)('tampering with the audit trail ($name engine)', (eng
       .from(auditLog)
       .where(and(eq(auditLog.tenantId, tenantId), gte(auditLog.seq, fromSeq)))
       .orderBy(asc(auditLog.seq));
-    for (const { hash: _, prevHash: __, recordedAt, ...content } of later) {
+    for (const { hash: _, prevHash: __, changesText: ___, recordedAt, ...content } of later) {
       const hash = auditEntryHash(prevHash, { ...content, recordedAt: recordedAt.toISOString() });
       await tx.execute(
         sql`update audit_log set prev_hash = ${prevHash}, hash = ${hash} where tenant_id = ${tenantId} and seq = ${content.seq}`,
