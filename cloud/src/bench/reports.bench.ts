@@ -14,8 +14,9 @@ import { openBenchServer, percentile } from './bench-support.js';
 
 /*
  * `pnpm bench reports` (docs/benchmarks.md, docs/reports.md): on a PostgreSQL server,
- * 1. the audit extract of BENCH_EXPORT_ROWS (5 000 000) entries to CSV, streamed from a cursor by the
- *    runner's own job (rows per second, and the process's peak RSS sampled every 100 ms while it runs);
+ * 1. the audit extract of BENCH_EXPORT_ROWS (5 000 000) entries to CSV by the runner's own job, which
+ *    has the server write it (csv-copy.ts; BENCH_SERVER_CSV=0: the application writes it, to compare):
+ *    rows per second, and the process's peak RSS sampled every 100 ms while it runs;
  * 2. the OEE report (per machine per day) over BENCH_MACHINES (50) machines × BENCH_DAYS (30) days,
  *    read as a run reads it, BENCH_SAMPLES (9) times (p50). Its data: a state change every 10
  *    minutes on average (a 3-minute JAM every 20 minutes) and a count every minute per machine, the
@@ -168,6 +169,7 @@ export async function reportsBenchmark() {
       queue: new InProcessJobQueue(testLog),
       dir,
       retentionDays: 1,
+      serverCsv: process.env.BENCH_SERVER_CSV !== '0',
     });
     const principal = principalOf(bench, ['audit.read', 'kpi.read']);
     const { id } = await db.transact(

@@ -69,6 +69,18 @@ export interface Database {
     each: (rows: Record<string, unknown>[]) => Promise<void>,
   ) => Promise<void>;
   /**
+   * Server only: the rows of `query` as the server writes them with `COPY (query) TO STDOUT WITH
+   * (format)`, in the same kind of transaction as `cursor`, handed over in chunks as they arrive; the
+   * next chunk is read once `each` is done. For outputs the server can write whole (a CSV extract,
+   * docs/reports.md, "Formats"). Parameters are written into the statement as literals.
+   */
+  readonly copyOut?: (
+    scope: Scope,
+    query: SQL,
+    format: string,
+    each: (chunk: Buffer) => Promise<void>,
+  ) => Promise<void>;
+  /**
    * Server only: one read-only transaction as plantline_app that sees one instant of the database
    * (repeatable read), whose `readAlongside` reads run at the same time on other connections and
    * see the same instant (parallel-reads.ts). Callers fall back to `transact` without it.

@@ -1,10 +1,8 @@
 import { migrationsFolder } from '@plantline/schema/migrations';
-import { fillPlaceholders, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
-import { PgDialect } from 'drizzle-orm/pg-core';
 import pg from 'pg';
-import QueryStream from 'pg-query-stream';
 import type { Logger } from 'pino';
 import type { Scope } from '../platform/index.js';
 import type { Database, ScopedWork, Sql } from './database.js';
@@ -12,6 +10,7 @@ import { listenOn } from './listener.js';
 import { allowReadsAlongside } from './parallel-reads.js';
 import { rows } from './rows.js';
 import { APP_ROLE, finishOpened, finishScoped, runScoped, scopeStatement } from './scope.js';
+import { copyOut, readCursor } from './server-streams.js';
 import { serverTransaction } from './server-transaction.js';
 
 export interface ServerDatabaseOptions {
@@ -123,34 +122,8 @@ export async function openServerDatabase(options: ServerDatabaseOptions): Promis
     ownerTransact: (scope, work) => owner.transaction((tx) => runScoped(tx, scope, null, work)),
     transactReading,
     ...(options.readUrl === undefined ? {} : { transactLagging: transactReading }),
-    cursor: async (scope, query, batchRows, each) => {
-      const dialect = new PgDialect();
-      const client = await readPool.connect();
-      try {
-        await client.query('begin read only');
-        // Unnamed: this connection may hold the statement's name as a transaction's first statement.
-        const setup = scopeStatement(scope, APP_ROLE);
-        const setupQuery = dialect.sqlToQuery(setup.statement);
-        await client.query(setupQuery.sql, fillPlaceholders(setupQuery.params, setup.values));
-        const compiled = dialect.sqlToQuery(query);
-        const stream = client.query(new QueryStream(compiled.sql, compiled.params, { batchSize: batchRows }));
-        let batch: Record<string, unknown>[] = [];
-        for await (const row of stream as AsyncIterable<Record<string, unknown>>) {
-          batch.push(row);
-          if (batch.length >= batchRows) {
-            await each(batch);
-            batch = [];
-          }
-        }
-        if (batch.length > 0) await each(batch);
-        await client.query('commit');
-      } catch (error) {
-        await client.query('rollback').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
-    },
+    cursor: (scope, query, batchRows, each) => readCursor(readPool, scope, query, batchRows, each),
+    copyOut: (scope, query, format, each) => copyOut(readPool, scope, query, format, each),
     listen: (channel, handlers) => listenOn(appUrl, channel, handlers, options.log),
     close: async () => {
       await Promise.all(pools.map((pool) => pool.end()));

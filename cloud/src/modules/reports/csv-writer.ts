@@ -83,13 +83,20 @@ export function csvWriter({ columns, out }: WriterInput): ReportWriter {
     out,
     stringify([columns.map((c) => headerOf(c, 'csv'))], { ...csvOptions, bom: true }),
   );
+  const headerWritten = async () => {
+    if (header !== null) {
+      await header;
+      header = null;
+    }
+  };
   return {
     async write(rows) {
-      if (header !== null) {
-        await header;
-        header = null;
-      }
+      await headerWritten();
       for (const chunk of csvBytes(rows)) await put(out, chunk);
+    },
+    async writeRecords(bytes) {
+      await headerWritten();
+      await put(out, bytes);
     },
     async end() {
       if (header !== null) await header;

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { type Database, everyTenantId, rows } from '../../db/index.js';
 import { DomainError, type JobQueue, type Scheduler, type Scope } from '../../platform/index.js';
 import { tenantLogo } from '../settings/index.js';
+import { copyCsvRecords, serverCsvOf } from './csv-copy.js';
 import { csvWriter } from './csv-writer.js';
 import type { ReportFormat } from './execution.js';
 import { cellsOf, rowPasses } from './filters.js';
@@ -19,7 +20,8 @@ import { xlsxWriter } from './xlsx-writer.js';
 /*
  * The runs of reports (docs/reports.md, "Runs"): a run is a report_executions row, queued by
  * `reports.run` and done by a job. The job claims the row (queued → running, with a token of its own),
- * writes the output into the reports store as rows are read, and records rows, bytes, SHA-256 and
+ * writes the output into the reports store as rows are read (a CSV extract on a PostgreSQL server is
+ * written by the server itself, csv-copy.ts), and records rows, bytes, SHA-256 and
  * duration, or the error. Progress goes to the row as it writes. A cloud that starts finds the runs
  * left queued or running — by a stop, a crash — and runs them again from the start; a run taken over
  * that way notices before its next batch (the token changed) and stops writing; so does a run
@@ -43,6 +45,11 @@ export interface RunnerOptions extends ReportStoreOptions {
   readonly batchRows?: number;
   /** Called before each batch is read; tests hold a run here to stop it midway. */
   readonly beforeBatch?: (executionId: string) => Promise<void>;
+  /**
+   * Whether a CSV extract may be written by the database server (csv-copy.ts) where the engine can;
+   * false: always by the application, for tests that compare the two. Default true.
+   */
+  readonly serverCsv?: boolean;
   /**
    * How often, at most, a run looks whether it was cancelled or taken over (before a batch); 0: before
    * every batch, for tests that stop a run at a given batch.
@@ -227,6 +234,10 @@ export class ReportRunner {
       const keys = context.definition.columns;
       const filters = context.definition.filters;
       const { source } = context;
+      const serverCsv =
+        this.#options.serverCsv === false
+          ? null
+          : serverCsvOf({ db, source, writer, context: context.sourceContext, keys, filters });
       if (source.kind === 'computed') {
         await this.#options.beforeBatch?.(execution.id);
         await checkpoint();
@@ -237,6 +248,22 @@ export class ReportRunner {
         const passing = found.filter((r) => rowPasses(r, filters)).map((r) => cellsOf(r, keys));
         await this.#setExpected(scope, execution.id, passing.length);
         await emit(passing);
+      } else if (serverCsv !== null) {
+        await this.#expectCount(source, context.sourceContext, runScope, execution.id);
+        await copyCsvRecords({
+          ...serverCsv,
+          scope: runScope,
+          batchRows: this.#batchRows,
+          beforeBatch: async () => {
+            await this.#options.beforeBatch?.(execution.id);
+            await checkpoint();
+          },
+          write: async (bytes, records) => {
+            await serverCsv.writeRecords(bytes);
+            count += records;
+            await progress(count);
+          },
+        });
       } else {
         await this.#extract(
           source,
@@ -312,6 +339,19 @@ export class ReportRunner {
     );
   }
 
+  /** Records how many rows an extract will write, when its source counts them. */
+  async #expectCount(
+    source: ExtractSource,
+    context: Parameters<ExtractSource['query']>[0],
+    runScope: Scope,
+    executionId: string,
+  ) {
+    const counting = source.count(context);
+    if (counting === null) return;
+    const [counted] = await this.#options.db.transact(runScope, (tx) => rows<{ n: number }>(tx, counting));
+    await this.#setExpected(tenantScope(runScope.tenantId), executionId, Number(counted?.n ?? 0));
+  }
+
   /**
    * An extract, written as it is read: through a cursor on a PostgreSQL server, in keyset pages of
    * short transactions on the embedded engine (its one connection is never held for a whole export).
@@ -325,11 +365,7 @@ export class ReportRunner {
     checkpoint: () => Promise<void>,
   ) {
     const { db } = this.#options;
-    const counting = source.count(context);
-    if (counting !== null) {
-      const [counted] = await db.transact(runScope, (tx) => rows<{ n: number }>(tx, counting));
-      await this.#setExpected(tenantScope(runScope.tenantId), executionId, Number(counted?.n ?? 0));
-    }
+    await this.#expectCount(source, context, runScope, executionId);
     if (db.cursor !== undefined) {
       await db.cursor(runScope, source.query(context, null, null), this.#batchRows, async (raw) => {
         await this.#options.beforeBatch?.(executionId);

@@ -54,6 +54,12 @@ export interface ExtractSource extends SourceBase {
   map(raw: Record<string, unknown>): Row;
   /** How many rows the run will write, when cheap to count; null otherwise. */
   count(context: SourceContext): SQL | null;
+  /**
+   * All the rows as CSV cells, for a CSV the server writes itself (csv-copy.ts): the columns `keys`
+   * in that order, each exactly the text csvField writes for what `map` gives (text through
+   * plantline.csv_cell), in the order of `query`. Absent: the application writes every CSV.
+   */
+  copyQuery?(context: SourceContext, keys: readonly string[]): SQL;
 }
 
 export type DataSource = ComputedSource | ExtractSource;

@@ -20,6 +20,8 @@ export interface ReportMeta {
 
 export interface ReportWriter {
   write(rows: readonly (readonly Cell[])[]): Promise<void>;
+  /** Whole records already in this writer's format (CSV only: what the server wrote, csv-copy.ts). */
+  writeRecords?(bytes: Buffer): Promise<void>;
   end(): Promise<void>;
 }
 
