@@ -1,11 +1,12 @@
 import { tables } from '@plantline/schema';
 import { parseGs1 } from '@plantline/schema/gs1';
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq, ne } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
 import { canSeePlant, DomainError, notFound, type Scope } from '../../platform/index.js';
 import { balancesNow } from './balances.js';
 import { materialColumns } from './catalogue.js';
 import { readLabel } from './label-reading.js';
+import { type LocationLabelReading, readLocationLabel } from './location-labels.js';
 import { getLocation, locationColumns } from './locations.js';
 import { lotColumns } from './lots.js';
 import { type StockCall, transferStock } from './movements.js';
@@ -14,9 +15,9 @@ import { lotByBatch, materialByGtin } from './receiving.js';
 /*
  * Moving stock by scanning (docs/materials.md, "Moving by scanning"): the operator scans where the
  * stock is, then each lot to move, then where it goes. Every scan is identified on its own — a
- * location by its code (what its printed label carries), a lot by its GS1 label or its lot code —
- * and the move is one transfer per lot through the ledger, all in one transaction: either every lot
- * moves or none does.
+ * location by its code or its GS1 location label ((414) the plant's GLN, (254) the code;
+ * location-labels.ts), a lot by its GS1 label or its lot code — and the move is one transfer per lot
+ * through the ledger, all in one transaction: either every lot moves or none does.
  */
 
 export type ScanIdentity =
@@ -41,7 +42,7 @@ export async function identifyScan(
   if (!canSeePlant(scope, input.plantId)) throw notFound('Plant');
   // Another tenant's plant is hidden by row-level security: not found, as one out of reach.
   const [plant] = await tx
-    .select({ id: tables.plants.id })
+    .select({ id: tables.plants.id, code: tables.plants.code, gln: tables.plants.gln })
     .from(tables.plants)
     .where(eq(tables.plants.id, input.plantId));
   if (plant === undefined) throw notFound('Plant');
@@ -54,6 +55,9 @@ export async function identifyScan(
   if (location !== undefined) return { kind: 'location', location };
   const now = input.now ?? new Date();
   const parsed = parseGs1(data, { now });
+  const label = readLocationLabel(parsed);
+  if (label?.ok === true)
+    return { kind: 'location', location: await locationByLabel(tx, scope, plant, label) };
   if (parsed.ok) {
     const reading = readLabel(parsed, now);
     if (!reading.ok || reading.content.gtin === null) throw refuse('The label has no GTIN (AI 01)');
@@ -74,8 +78,41 @@ export async function identifyScan(
     .limit(2);
   if (lots.length > 1) throw refuse(`Lot code ${data} is used by several materials: scan its GS1 label`);
   const [only] = lots;
-  if (only === undefined) throw refuse(`${data} is no location of this plant and no lot`);
+  if (only === undefined) throw refuse(label?.message ?? `${data} is no location of this plant and no lot`);
   return { kind: 'stock', material: only.material, lot: only.lot };
+}
+
+/**
+ * The location a GS1 location label names: its (414) must be the scanning plant's GLN — a label of
+ * another plant is refused naming that plant when the caller may see it — and its (254) a location
+ * code of that plant.
+ */
+async function locationByLabel(
+  tx: Sql,
+  scope: Scope,
+  plant: { id: string; code: string; gln: string | null },
+  label: Extract<LocationLabelReading, { ok: true }>,
+) {
+  if (label.gln !== plant.gln) {
+    const owners = await tx
+      .select({ id: tables.plants.id, code: tables.plants.code })
+      .from(tables.plants)
+      .where(and(eq(tables.plants.gln, label.gln), ne(tables.plants.id, plant.id)))
+      .orderBy(asc(tables.plants.code));
+    const owner = owners.find((p) => canSeePlant(scope, p.id));
+    if (owner !== undefined) throw refuse(`This label belongs to plant ${owner.code}, not ${plant.code}`);
+    throw refuse(
+      plant.gln === null
+        ? `Plant ${plant.code} has no GLN to read location labels by: enter it on the plant`
+        : `This label belongs to GLN ${label.gln}, not to plant ${plant.code} (GLN ${plant.gln})`,
+    );
+  }
+  const [location] = await tx
+    .select(locationColumns)
+    .from(l)
+    .where(and(eq(l.plantId, plant.id), eq(l.code, label.code)));
+  if (location === undefined) throw refuse(`Plant ${plant.code} has no location ${label.code}`);
+  return location;
 }
 
 export interface ScannedMove {
