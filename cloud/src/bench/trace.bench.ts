@@ -35,6 +35,8 @@ const LOCATIONS = 20;
 /** Strides from one level to the next: paths spread and rejoin, ~10 000 lots from one start. */
 const STRIDES = [1, 3, 7, 17, 41, 97, 229, 541, 1277, 3001];
 
+/** 0: the trace's two statements one after the other on one connection, to compare. */
+const PARALLEL_READS = process.env.BENCH_PARALLEL_READS !== '0';
 const log = (line: string) => process.stderr.write(`trace: ${line}\n`);
 const perLevel = Math.floor(LOTS / LEVELS);
 const movementsPerLot = Math.max(1, Math.floor(MOVEMENTS / (perLevel * LEVELS)));
@@ -179,7 +181,10 @@ export async function traceBenchmark(): Promise<Record<string, unknown>> {
     for (let s = 0; s <= SAMPLES; s++) {
       const supplierLot = `SUP-${Math.floor(Math.random() * perLevel)}`;
       const started = performance.now();
-      const recall = await db.transact(bench.scope, async (tx) => ({
+      // In a reading transaction, as the API's trace and a report run read it (trace.ts): the lots and
+      // what was packed of them side by side. BENCH_PARALLEL_READS=0: one after the other, to compare.
+      const reading = (PARALLEL_READS ? db.transactReading : undefined) ?? db.transact;
+      const recall = await reading(bench.scope, async (tx) => ({
         rows: await recallRows(tx, { supplierLot }),
       }));
       const ms = performance.now() - started;

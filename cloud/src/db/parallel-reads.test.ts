@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestDatabase, testEngines } from '../testing/engines.js';
 import { createTwoTenants } from '../testing/tenants.js';
-import { type Database, readAlongside, rows, type Sql } from './index.js';
+import { type Database, readAlongside, readSideBySide, rows, type Sql } from './index.js';
 
 /*
  * Reads alongside a transaction (parallel-reads.ts): on a PostgreSQL server they run on another
@@ -67,5 +67,28 @@ describe.each(testEngines)('reads alongside a transaction on the $name engine', 
         readAlongside(tx, (beside) => beside.execute(sql`update plants set name = name`)),
       ),
     ).rejects.toMatchObject({ cause: { message: expect.stringMatching(/read-only transaction/) } });
+  });
+
+  it('reads two parts side by side where it can, and waits for both when one fails', async () => {
+    const scope = { tenantId: tenants.a.tenantId, plantIds: 'all' as const };
+    const reading = db.transactReading ?? db.transact;
+    const pids = await reading(scope, (tx) => readSideBySide(tx, backend, backend));
+    if (db.transactReading !== undefined) expect(pids[0]).not.toBe(pids[1]);
+    else expect(pids[0]).toBe(pids[1]);
+    let slowEnded = false;
+    await expect(
+      reading(scope, (tx) =>
+        readSideBySide(
+          tx,
+          () => Promise.reject(new Error('first failed')),
+          async (beside) => {
+            await beside.execute(sql`select pg_sleep(0.2)`);
+            slowEnded = true;
+          },
+        ),
+      ),
+    ).rejects.toThrow('first failed');
+    // Side by side, the second had begun and was waited for; one after the other, it never began.
+    expect(slowEnded).toBe(db.transactReading !== undefined);
   });
 });

@@ -27,3 +27,21 @@ export function readAlongside<T>(tx: Sql, read: ScopedWork<T>): Promise<T> {
   const open = siblings.get(tx);
   return open === undefined ? read(tx) : open(read);
 }
+
+/**
+ * `first` on `tx` and `second` beside it at the same time, when `tx` allows reads alongside;
+ * otherwise both on `tx`, one after the other. Both have ended, failed or not, before it answers,
+ * so that neither outlives the transaction's snapshot.
+ */
+export async function readSideBySide<A, B>(
+  tx: Sql,
+  first: ScopedWork<A>,
+  second: ScopedWork<B>,
+): Promise<[A, B]> {
+  const open = siblings.get(tx);
+  if (open === undefined) return [await first(tx), await second(tx)];
+  const [a, b] = await Promise.allSettled([first(tx), open(second)]);
+  if (a.status === 'rejected') throw a.reason;
+  if (b.status === 'rejected') throw b.reason;
+  return [a.value, b.value];
+}

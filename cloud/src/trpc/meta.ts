@@ -24,4 +24,9 @@ export interface ProcedureMeta {
    * configured its work runs there (docs/architecture.md, "The database").
    */
   lagging?: true;
+  /**
+   * A query whose work runs in a reading transaction (`permittedReadingProcedure`), where its parts
+   * may run side by side; like a lagging one, on the read server when one is configured.
+   */
+  reading?: true;
 }

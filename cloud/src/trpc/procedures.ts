@@ -102,14 +102,19 @@ const enforceAccess = t.middleware(async ({ ctx, meta, next, path, type, getRawI
     runKeptWrites(ctx.deps.db, called.log, called.principal, called.caller, takeKeptWrites(called.tx));
 
   // A query that may read data a moment old runs its work on the read server, when there is one
-  // (docs/architecture.md, "The database"); its caller is still found on the primary.
-  if (meta?.lagging && type !== 'query') {
+  // (docs/architecture.md, "The database"); its caller is still found on the primary. A reading
+  // query's work runs in a reading transaction, whose parts may run side by side (parallel-reads.ts).
+  if ((meta?.lagging || meta?.reading) && type !== 'query') {
     throw new TRPCError({
       code: 'INTERNAL_SERVER_ERROR',
       message: `${path} reads a replica but is no query`,
     });
   }
-  const lagging = meta?.lagging ? ctx.deps.db.transactLagging : undefined;
+  const lagging = meta?.lagging
+    ? ctx.deps.db.transactLagging
+    : meta?.reading
+      ? ctx.deps.db.transactReading
+      : undefined;
 
   const { credential } = ctx;
   if (credential !== null) {
@@ -384,6 +389,13 @@ export const permittedProcedure = (permission: Permission) =>
  */
 export const permittedLaggingProcedure = (permission: Permission) =>
   checked.meta({ access: permission, lagging: true }).use(requireCaller);
+/**
+ * A query that reads a large result in parts, which a reading transaction on a PostgreSQL server runs
+ * side by side over one snapshot (db/parallel-reads.ts) — a trace. On the read server when one is
+ * configured, so what it reads may lag a moment behind the primary, as a lagging query's does.
+ */
+export const permittedReadingProcedure = (permission: Permission) =>
+  checked.meta({ access: permission, reading: true }).use(requireCaller);
 export const signedInSubscription = checked.meta({ access: 'signed-in' }).use(requireSubscriber);
 export const permittedSubscription = (permission: Permission) =>
   checked.meta({ access: permission }).use(requireSubscriber);

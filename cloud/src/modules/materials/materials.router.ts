@@ -8,7 +8,7 @@ import {
   nameInput,
   patchOf,
 } from '../../platform/index.js';
-import { permittedProcedure, router } from '../../trpc/procedures.js';
+import { permittedProcedure, permittedReadingProcedure, router } from '../../trpc/procedures.js';
 import { customValuesInput, withCustomValues } from '../config/index.js';
 import {
   createConversion,
@@ -33,6 +33,8 @@ import { traceLots } from './trace.js';
  * serial numbers. Stock itself moves through the inventory router.
  */
 const read = permittedProcedure('materials.read');
+// The trace reads its lots and what was packed of them side by side (trace.ts).
+const readTrace = permittedReadingProcedure('materials.read');
 const manage = permittedProcedure('materials.manage');
 
 const choice = <T extends readonly [string, ...string[]]>(values: T) =>
@@ -167,7 +169,7 @@ export const materialsRouter = router({
       .input(z.object({ id, status: choice(tables.lotStatuses), reason }))
       .mutation(({ ctx, input }) => setLotStatusAndWarn(ctx, input)),
     /** Forward (where it went) or backward (what went into it) from a lot, a serial or a supplier's lot. */
-    trace: read
+    trace: readTrace
       .input(
         z.object({
           start: z.union([

@@ -1,14 +1,21 @@
 import { sql } from 'drizzle-orm';
-import { rows, type Sql } from '../../db/index.js';
+import { readSideBySide, rows, type Sql } from '../../db/index.js';
 import { DomainError, notFound } from '../../platform/index.js';
 import { depths, holds, type TraceDirection } from './trace-graph.js';
-import { type TraceFound, traceStatement } from './trace-statement.js';
+import {
+  type TraceLotsFound,
+  type TracePackingsFound,
+  traceLotsStatement,
+  tracePackingsStatement,
+} from './trace-statement.js';
 
 /*
  * Trace (docs/materials.md, "Trace"): forward — where did a lot go: the lots made from it, the orders
  * that made them, the shipments and customers and the other plants they reached — or backward — what
- * went into a lot or serial. One recursive statement finds every edge of the graph; its UNION keeps
+ * went into a lot or serial. A recursive statement finds every edge of the graph; its UNION keeps
  * one row per lot, so each lot is visited once however many paths lead to it (no path enumeration).
+ * What was packed of the lots is read by a second statement, beside the first where the transaction
+ * allows (a reading transaction on a PostgreSQL server: trace-statement.ts).
  * Shipments are linked through what was packed: package contents record the product and lot code of
  * every packing, and a lot is its material's product with that code.
  */
@@ -110,6 +117,12 @@ export async function traceRoots(tx: Sql, start: TraceStart): Promise<string[]> 
   return found.map((r) => r.id);
 }
 
+/** The plants both statements found, once each, by code. */
+function plantsOf(...lists: [string, string, string][][]): Trace['plants'] {
+  const byId = new Map(lists.flat().map(([id, code, name]) => [id, { id, code, name }]));
+  return [...byId.values()].sort((a, b) => a.code.localeCompare(b.code));
+}
+
 /**
  * The trace from `start`. `withShipments` says whether the caller may see customers and shipments
  * (logistics.read); without it, a forward trace stops at lots, orders and plants.
@@ -120,9 +133,14 @@ export async function traceLots(
 ): Promise<Trace> {
   const { direction } = input;
   const rootLotIds = await traceRoots(tx, input.start);
-  const [found] = await rows<TraceFound>(
+  const withPackings = direction === 'forward' && input.withShipments;
+  const [[found], [packed]] = await readSideBySide(
     tx,
-    traceStatement(rootLotIds, direction, direction === 'forward' && input.withShipments),
+    (reader) => rows<TraceLotsFound>(reader, traceLotsStatement(rootLotIds, direction)),
+    (reader) =>
+      withPackings
+        ? rows<TracePackingsFound>(reader, tracePackingsStatement(rootLotIds))
+        : Promise.resolve([] as TracePackingsFound[]),
   );
   const edges: TraceEdge[] = (found?.edges ?? []).map(
     ([parentLotId, childLotId, kind, quantity, productionOrderId, plantId]) => ({
@@ -170,7 +188,7 @@ export async function traceLots(
     nodes,
     edges,
     orders: (found?.orders ?? []).map(([id, number, plantId]) => ({ id, number, plantId })),
-    shipments: (found?.shipments ?? []).map(
+    shipments: (packed?.shipments ?? []).map(
       ([
         shipmentId,
         number,
@@ -195,7 +213,7 @@ export async function traceLots(
         quantity,
       }),
     ),
-    transfers: (found?.transfers ?? []).map(
+    transfers: (packed?.transfers ?? []).map(
       ([transferOrderId, number, status, fromPlantId, toPlantId, shippedAt, lotId, quantity]) => ({
         transferOrderId,
         number,
@@ -207,6 +225,6 @@ export async function traceLots(
         quantity,
       }),
     ),
-    plants: (found?.plants ?? []).map(([id, code, name]) => ({ id, code, name })),
+    plants: plantsOf(found?.plants ?? [], packed?.plants ?? []),
   };
 }
