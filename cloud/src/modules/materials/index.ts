@@ -12,6 +12,7 @@ export { bomsRouter, orderMaterialsRouter } from './boms.router.js';
 export { type ConsumeScan, consumeAtMachines } from './consumption-scans.js';
 export { bookCountedParts, type CountedParts } from './count-bookings.js';
 export { seedDemoMaterials } from './demo.js';
+export { makeDemoLot } from './demo-finished-goods.js';
 export { type GoodsIssue, issueShippedGoods, type ShippedGoods } from './goods-issue.js';
 export { inventoryRouter } from './inventory.router.js';
 export { materialsRouter } from './materials.router.js';
