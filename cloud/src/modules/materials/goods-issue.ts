@@ -6,10 +6,12 @@ import { audit, DomainError, notFound } from '../../platform/index.js';
 import { type Material, materialOfProduct, toBaseQuantity } from './catalogue.js';
 import {
   allocateGoods,
+  fromUnits,
   type GoodsNeed,
   type NegativeLocation,
   type StockOnHand,
   shortageSentence,
+  toUnits,
 } from './goods-issue-rules.js';
 import { type MovementRow, writeMovements } from './ledger.js';
 import { getLocation, type Location } from './locations.js';
@@ -67,11 +69,7 @@ async function needsOf(call: StockCall, goods: readonly ShippedGoods[]) {
     const key = `${material.id}/${lotCode ?? ''}`;
     const known = needs.get(key);
     if (known !== undefined) {
-      const [sum] = await rows<{ q: string }>(
-        tx,
-        sql`select trim_scale(${known.quantity}::numeric + ${base}::numeric)::text as q`,
-      );
-      known.quantity = sum!.q;
+      known.quantity = fromUnits(toUnits(known.quantity) + toUnits(base));
       continue;
     }
     const [lot] =
@@ -95,7 +93,8 @@ async function needsOf(call: StockCall, goods: readonly ShippedGoods[]) {
 
 /**
  * The plant's positive balances of `materialIds` at its active locations, locked in one statement
- * (by balance id, one order for every caller) before anything is chosen.
+ * before anything is chosen, in the order every act of the ledger locks (material, lot, location;
+ * ledger.ts), so this act and another cannot each hold what the other waits for.
  */
 async function stockOnHand(call: StockCall, plantId: string, materialIds: readonly string[]) {
   return rows<StockOnHand>(
@@ -110,7 +109,7 @@ async function stockOnHand(call: StockCall, plantId: string, materialIds: readon
           left join ${lots} on ${lots.id} = ${b.lotId}
          where ${b.plantId} = ${plantId}::uuid and ${inArray(b.materialId, [...materialIds])}
            and ${loc.isActive} and ${b.quantity} > 0
-         order by ${b.id}
+         order by ${b.materialId}, ${b.lotId} nulls first, ${b.locationId}
            for update of ${b}`,
   );
 }
