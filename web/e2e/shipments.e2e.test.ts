@@ -57,6 +57,7 @@ describe.runIf(hasChromium)('a shipment packed by scanning', () => {
         roleIds: [roles.find((r) => r.key === person.role)!.id],
         plantIds: [riverside],
       });
+    await stockLotL9(admin, riverside);
     await admin.context().close();
   });
 
@@ -190,6 +191,33 @@ describe.runIf(hasChromium)('a shipment packed by scanning', () => {
     await operator.screenshot({ path: `${screenshotDir}/shipment.png`, fullPage: true });
   });
 });
+
+/**
+ * Shipping issues what is packed from stock (docs/materials.md, "Goods issue on shipping"): the 3 ×
+ * BRK-100 of lot L-9 the station packs are received into Riverside's finished goods first. The 2 ×
+ * BRK-200 packed without a lot leave from the demo's lot L-2612.
+ */
+async function stockLotL9(admin: Page, plantId: string) {
+  const materials = await trpcCall<{ id: string; code: string }[]>(admin, 'materials.list', {}, 'GET');
+  const materialId = materials.find((m) => m.code === 'BRK-100')!.id;
+  const locations = await trpcCall<{ id: string; code: string }[]>(
+    admin,
+    'materials.locations.list',
+    { plantId },
+    'GET',
+  );
+  const lot = await trpcCall<{ id: string }>(admin, 'materials.lots.create', {
+    plantId,
+    materialId,
+    lotCode: 'L-9',
+  });
+  await trpcCall(admin, 'inventory.receive', {
+    materialId,
+    lotId: lot.id,
+    locationId: locations.find((l) => l.code === 'FG')!.id,
+    quantity: 3,
+  });
+}
 
 function productName(code: string): string {
   return { 'BRK-100': 'Brake caliper 100', 'BRK-200': 'Brake caliper 200' }[code] ?? code;

@@ -1,7 +1,6 @@
 import { DEMO_PLANTS } from '@plantline/schema';
 import { sql } from 'drizzle-orm';
 import { rows, type Sql } from '../../db/index.js';
-import { recordMovement } from '../materials/index.js';
 import {
   createShipment,
   openPackage,
@@ -18,8 +17,8 @@ import type { DemoShippingRefs } from './demo-shipping-history.js';
  * with their lot code and shipped to a customer this morning, through the same functions the packing
  * station and the dock call. Packing records the lot of every carton and pallet, so a trace forward
  * from the supplier's cast iron reaches these shipments and their customers, and the Lot recall
- * report lists them (docs/materials.md, "Recall"). Shipping books no stock yet, so each dispatch's
- * goods issue is booked from finished goods by hand, and the lot's stock reads what is left.
+ * report lists them (docs/materials.md, "Recall"). Shipping books each dispatch's goods issue from
+ * finished goods (docs/materials.md, "Goods issue on shipping"), so the lot's stock reads what is left.
  */
 
 /** What each completed order's lot sends, by product: to whom and how many. */
@@ -65,7 +64,7 @@ export async function finishedLots(tx: Sql, plantId: string): Promise<Map<string
 
 /**
  * Ships part of each completed order's lot of the first demo plant to a demo customer, packed onto a
- * pallet by one scan of the lot's label, and books the goods issue. Returns the lots found (by
+ * pallet by one scan of the lot's label; shipping issues it from the lot's stock. Returns the lots found (by
  * product), which the open shipments and the transfer pack from too.
  */
 export async function dispatchFinishedLots(
@@ -107,15 +106,6 @@ export async function dispatchFinishedLots(
       expectedVersion: packed.version,
       trackingNumber: `${plant.code}-${lot.lotCode.slice(-5)}`,
       shippedAt: leaves,
-    });
-    await recordMovement(call, {
-      kind: 'issue',
-      materialId: lot.materialId,
-      lotId: lot.lotId,
-      locationId: lot.locationId,
-      quantity: dispatch.quantity,
-      time: leaves,
-      note: `Shipped on ${shipment.number}`,
     });
   }
   return finishedLots(call.tx, plantId);

@@ -9,7 +9,7 @@ import { startTestServer } from '../../testing/server.js';
 import { DEMO_DISPATCHES } from './demo-dispatch.js';
 import { plantDate } from './demo-logistics.js';
 import { seedDemoTenant } from './demo-seed.js';
-import { DEMO_GS1_PREFIX } from './demo-shipments.js';
+import { DEMO_GS1_PREFIX, DEMO_STOCK } from './demo-shipments.js';
 import { PAST_DELIVERIES } from './demo-shipping-history.js';
 
 /*
@@ -119,6 +119,29 @@ describe.each(testEngines)('the demo shipments ($name engine)', (engine) => {
       ['Alpine Trucks AG', shipped[0]!.number, housings, 150, 'pcs', 1],
       ['Nordbrake Automotive GmbH', shipped[1]!.number, calipers, 240, 'pcs', 1],
     ]);
+  });
+
+  it('issued every shipped shipment’s goods from stock, and holds what the open ones will ship', async () => {
+    const admin = await signIn(server.url, email, password);
+    const { items } = await admin.trpc.logistics.shipments.list.query({
+      status: ['shipped', 'delivered'],
+      limit: 200,
+    });
+    const issues = await admin.trpc.inventory.movements.query({ kind: 'issue', limit: 500 });
+    for (const shipment of items) {
+      const act = issues.filter((m) => m.note === `Shipped on ${shipment.number}`);
+      expect(new Set(act.map((m) => m.groupId)).size).toBe(1);
+      expect(-act.reduce((sum, m) => sum + Number(m.quantity), 0)).toBe(shipment.packedQuantity);
+    }
+    const stock = await admin.trpc.inventory.balances.query({});
+    const held = (lot: string, code: string) =>
+      stock
+        .filter((b) => b.lotCode === lot && b.materialCode === code)
+        .map((b) => [b.plantId, Number(b.quantity)]);
+    const plants = await admin.trpc.tenancy.plants.list.query();
+    const plantId = (code: string) => plants.find((p) => p.code === code)!.id;
+    for (const [plant, lots] of Object.entries(DEMO_STOCK))
+      for (const lot of lots) expect(held(lot.lot, lot.product)).toEqual([[plantId(plant), lot.quantity]]);
   });
 
   it('has eight weeks of shipped history on the days it happened, late ones with their reason', async () => {

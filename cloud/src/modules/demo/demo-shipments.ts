@@ -1,7 +1,8 @@
-import { allPermissions, tables } from '@plantline/schema';
+import { allPermissions, DEMO_PLANTS, tables } from '@plantline/schema';
 import { and, asc, eq } from 'drizzle-orm';
 import type { Database, Sql } from '../../db/index.js';
 import type { EventBus, Principal } from '../../platform/index.js';
+import { makeDemoLot } from '../materials/index.js';
 import { readSettingsRecord, tenantSettings, updateSettings } from '../settings/index.js';
 import { createShipment, openPackage, recordPackingScan, type ShipmentCall } from '../shipments/index.js';
 import { dispatchFinishedLots } from './demo-dispatch.js';
@@ -59,6 +60,49 @@ const DEMO_LINES = [
 ] as const;
 
 /**
+ * Finished lots each plant holds for the shipments still to leave, by plant code: the open demo
+ * shipments and the walk-through's (docs/logistics.md, "Try it": L-2611 and L-2612 at Riverside).
+ * Shipping issues what is packed from stock (docs/materials.md, "Goods issue on shipping").
+ */
+export const DEMO_STOCK: Readonly<
+  Record<string, readonly { product: string; lot: string; quantity: number }[]>
+> = {
+  RIV: [
+    { product: 'BRK-100', lot: 'L-2611', quantity: 120 },
+    { product: 'BRK-200', lot: 'L-2612', quantity: 90 },
+  ],
+  LAK: [
+    { product: 'BRK-100', lot: 'DEMO-LOT-1', quantity: 60 },
+    { product: 'BRK-200', lot: 'DEMO-LOT-1', quantity: 40 },
+    { product: 'HSG-310', lot: 'DEMO-LOT-1', quantity: 60 },
+  ],
+};
+
+/** Made three days ago into each plant's finished goods. */
+async function stockForOpenShipments(
+  call: ShipmentCall,
+  plantIds: readonly string[],
+  products: readonly { id: string; code: string }[],
+) {
+  const made = new Date(Date.now() - 3 * 86_400_000);
+  for (const [index, plant] of DEMO_PLANTS.entries()) {
+    const plantId = plantIds[index];
+    if (plantId === undefined) continue;
+    for (const stock of DEMO_STOCK[plant.code] ?? []) {
+      const product = products.find((p) => p.code === stock.product);
+      if (product !== undefined)
+        await makeDemoLot(call, {
+          plantId,
+          productId: product.id,
+          lotCode: stock.lot,
+          quantity: stock.quantity,
+          time: made,
+        });
+    }
+  }
+}
+
+/**
  * Records the plants' past shipping (demo-shipping-history.ts) and this morning's dispatch of the
  * completed orders' lots (demo-dispatch.ts), then plans the open demo shipments in the
  * administrator's name and packs part of one per plant.
@@ -97,6 +141,7 @@ export async function seedDemoShipments(
         .from(tables.products)
         .orderBy(asc(tables.products.code));
       const productId = (code: string) => products.find((p) => p.code === code)?.id;
+      await stockForOpenShipments(call, demo.plantIds, products);
       const planned: string[] = [];
       for (const [plantIndex, plantId] of demo.plantIds.entries()) {
         for (const [index, lines] of DEMO_LINES.entries()) {

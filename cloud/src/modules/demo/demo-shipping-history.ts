@@ -1,6 +1,7 @@
 import { DEMO_PLANTS, tables } from '@plantline/schema';
 import { and, eq } from 'drizzle-orm';
 import { createRequest } from '../customers/index.js';
+import { makeDemoLot } from '../materials/index.js';
 import {
   createShipment,
   deliverShipment,
@@ -15,7 +16,8 @@ import { plantDate } from './demo-logistics.js';
  * The demo's past eight weeks of shipping (docs/demo.md, "Shipments"), so on-time delivery has real
  * figures from the first start: delivery requests of the demo customers that were planned, packed by
  * scan onto a pallet, shipped and delivered through the same functions the API calls, each on its own
- * day. A few left late, each with the reason the dock gave; the newest may still be on the road.
+ * day. A few left late, each with the reason the dock gave; the newest may still be on the road. Each
+ * pallet's lot was made the day before it was packed, so shipping has the stock it issues.
  */
 
 interface PastDelivery {
@@ -141,11 +143,19 @@ export async function seedShippingHistory(call: ShipmentCall, refs: DemoShipping
         at: new Date(leaves.getTime() - 2 * DAY_MS),
       });
       const packedAt = new Date(leaves.getTime() - 4 * HOUR_MS);
+      const lotCode = `L${leftOn.replaceAll('-', '').slice(2)}`;
+      await makeDemoLot(call, {
+        plantId,
+        productId: product.id,
+        lotCode,
+        quantity: past.quantity,
+        time: new Date(packedAt.getTime() - DAY_MS),
+      });
       const pallet = await openPackage(call, { shipmentId: shipment.id, kind: 'pallet', at: packedAt });
       const packed = await recordPackingScan(call, {
         shipmentId: shipment.id,
         packageId: pallet.id,
-        data: `(01)${product.gtin}(10)L${leftOn.replaceAll('-', '').slice(2)}(30)${past.quantity}`,
+        data: `(01)${product.gtin}(10)${lotCode}(30)${past.quantity}`,
         source: 'browser',
         at: packedAt,
       });

@@ -3,8 +3,7 @@
  * consume and produce (docs/materials.md). The app router mounts the routers; production explodes an
  * order's requirements and backflushes it on completion through the functions exported here, and
  * lot movements for an order make genealogy in the ledger itself; ingest books counted parts into
- * their order's lot. Reports read the recall; the demo
- * books its dispatches' goods issue through recordMovement.
+ * their order's lot; shipping a shipment issues its packed goods. Reports read the recall.
  */
 
 export { backflushOrder } from './backflush.js';
@@ -13,6 +12,8 @@ export { bomsRouter, orderMaterialsRouter } from './boms.router.js';
 export { type ConsumeScan, consumeAtMachines } from './consumption-scans.js';
 export { bookCountedParts, type CountedParts } from './count-bookings.js';
 export { seedDemoMaterials } from './demo.js';
+export { makeDemoLot } from './demo-finished-goods.js';
+export { type GoodsIssue, issueShippedGoods, type ShippedGoods } from './goods-issue.js';
 export { inventoryRouter } from './inventory.router.js';
 export { materialsRouter } from './materials.router.js';
 export { recordMovement } from './movements.js';

@@ -1,7 +1,9 @@
 import { tables } from '@plantline/schema';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Sql } from '../../db/index.js';
 import { auditCreate, auditUpdate, DomainError } from '../../platform/index.js';
 import { refreshRequestStatus } from '../customers/index.js';
+import { issueShippedGoods, type ShippedGoods } from '../materials/index.js';
 import { checkCarrier } from './references.js';
 import { findShipment, lockShipment, type Shipment, shipmentItems } from './shipment-queries.js';
 import { remainders, shipRefusal } from './shipment-rules.js';
@@ -17,8 +19,9 @@ import { endStationTasks } from './station-tasks.js';
 
 /*
  * Moving a shipment on (docs/logistics.md, "Shipments"): start picking, ship (with a backorder for
- * what is not packed, asked for explicitly), record the delivery, or cancel before it leaves. Each
- * move locks the shipment, checks the version its caller saw, and is audited with the reason given.
+ * what is not packed, asked for explicitly, and the goods issue of what is), record the delivery, or
+ * cancel before it leaves. Each move locks the shipment, checks the version its caller saw, and is
+ * audited with the reason given.
  */
 
 interface Move {
@@ -74,10 +77,25 @@ export interface Shipping extends Move {
   shippedAt?: Date | undefined;
 }
 
+/** What the shipment's packages hold, per product and lot packed. */
+async function packedGoods(tx: Sql, shipment: Shipment): Promise<ShippedGoods[]> {
+  const c = tables.packageContents;
+  const i = tables.shipmentItems;
+  return tx
+    .select({ productId: c.productId, lot: c.lot, quantity: sql<string>`sum(${c.quantity})::text` })
+    .from(c)
+    .innerJoin(i, and(eq(i.tenantId, c.tenantId), eq(i.plantId, c.plantId), eq(i.id, c.shipmentItemId)))
+    .where(and(eq(c.plantId, shipment.plantId), eq(i.shipmentId, shipment.id)))
+    .groupBy(c.productId, c.lot)
+    .orderBy(asc(c.productId), asc(c.lot));
+}
+
 /**
- * Ships what is packed: carrier and tracking number, `shipped_at` now, the packages with it. Items not
- * fully packed need `backorder: true`, which puts each remainder on a new draft shipment
- * (`backorder_of_id`, `backorder_of_item_id`); nothing is dropped silently.
+ * Ships what is packed: carrier and tracking number, `shipped_at` now, the packages with it, and the
+ * goods issue of everything packed from the plant's stock (docs/materials.md, "Goods issue on
+ * shipping"), refused with what is missing when the stock is short. Items not fully packed need
+ * `backorder: true`, which puts each remainder on a new draft shipment (`backorder_of_id`,
+ * `backorder_of_item_id`); nothing is dropped silently.
  */
 export async function shipShipment(call: ShipmentCall, input: Shipping) {
   const { tx, principal } = call;
@@ -93,6 +111,12 @@ export async function shipShipment(call: ShipmentCall, input: Shipping) {
   const refusal = shipRefusal(progress, input.backorder === true);
   if (refusal !== null) throw new DomainError('conflict', refusal, { backorder: refusal });
   const shippedAt = input.shippedAt ?? new Date();
+  await issueShippedGoods(call, {
+    plantId: current.plantId,
+    document: current.number,
+    time: shippedAt,
+    goods: await packedGoods(tx, current),
+  });
   const shipped = await moveTo(call, current, {
     status: 'shipped',
     shippedAt,

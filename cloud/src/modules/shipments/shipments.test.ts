@@ -13,6 +13,7 @@ import {
   setGs1Prefix,
   type TestCustomer,
 } from '../../testing/logistics.js';
+import { stockProduct } from '../../testing/stock.js';
 
 /*
  * Shipments through the API (docs/logistics.md, "Shipments"): numbering, lines from open requests and
@@ -62,6 +63,9 @@ describe.each(testEngines)('shipments ($name engine)', (engine) => {
     b.product = await product(adminB, 'B-1', '09521234543213');
     b.carrier = await addCarrier(db, tenantB, { code: 'DHL' });
     await setGs1Prefix(admin, '9528765');
+    // Shipping issues what is packed from the plant's stock (docs/materials.md, "Goods issue on shipping").
+    for (const productId of [a.rotor, a.caliper])
+      await stockProduct(admin, { plantId: a.plant1, productId, quantity: 100 });
   });
 
   const request = (fields: {

@@ -9,6 +9,7 @@ import { auditEntries, auditMark } from '../../testing/audit-entries.js';
 import { testEngines } from '../../testing/engines.js';
 import { envelope } from '../../testing/events.js';
 import { addCarrier, addCustomer, setGs1Prefix, type TestCustomer } from '../../testing/logistics.js';
+import { stockProduct } from '../../testing/stock.js';
 
 /*
  * Stations driven by plant scanners (docs/logistics.md, "Scanning at a station"): a person assigns a
@@ -56,6 +57,8 @@ describe.each(testEngines)('stations scanning through the edge ($name engine)', 
     a.idle = (await station('PACK-2')).id;
     a.far = (await station('PACK-9', a.plant2, await app.line(a.plant2, 'L1'))).id;
     edge = await app.edge([a.plant1]);
+    // Shipping issues what is packed (docs/materials.md, "Goods issue on shipping").
+    await stockProduct(admin, { plantId: a.plant1, productId: a.rotor, quantity: 100 });
   });
 
   const shipment = (quantity = 3, plantId = a.plant1) =>
