@@ -134,14 +134,21 @@ async function plantCode(call: StockCall, plantId: string) {
   return plant.code;
 }
 
+/** Whether the plant keeps stock in Plantline: it has an inventory location, active or not. */
+async function keepsStock(call: StockCall, plantId: string): Promise<boolean> {
+  const [any] = await call.tx.select({ id: loc.id }).from(loc).where(eq(loc.plantId, plantId)).limit(1);
+  return any !== undefined;
+}
+
 /**
  * Issues the shipped goods from the plant's stock as one act (kind `issue`, one group, one audit
  * entry `inventory_movement.goods_issue`), or refuses with every shortage and writes nothing.
- * Returns the rows written; none when nothing was packed.
+ * Returns the rows written; none when nothing was packed, or when the plant keeps no stock in
+ * Plantline (no inventory location: logistics without inventory, as before stock was kept).
  */
 export async function issueShippedGoods(call: StockCall, input: GoodsIssue) {
   const goods = input.goods.filter((g) => Number(g.quantity) > 0);
-  if (goods.length === 0) return [];
+  if (goods.length === 0 || !(await keepsStock(call, input.plantId))) return [];
   const { needs, materials } = await needsOf(call, goods);
   const stock = await stockOnHand(
     call,

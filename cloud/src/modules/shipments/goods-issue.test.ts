@@ -60,9 +60,10 @@ describe.each(testEngines)('the goods issue of a shipment ($name engine)', (engi
   async function packed(
     lines: { productId: string; gtin: string; quantity: number; lot?: string }[],
     client = admin,
+    plantId = a.plant1,
   ) {
     const shipment = await client.trpc.logistics.shipments.create.mutate({
-      plantId: a.plant1,
+      plantId,
       customerId: a.customer.customerId,
       shipToId: a.customer.shipToId,
       carrierId: a.carrier,
@@ -172,6 +173,13 @@ describe.each(testEngines)('the goods issue of a shipment ($name engine)', (engi
     const refused = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
     expect(String(refused.reason)).toMatch(/PIN-1: 0 in stock at plant A1, 10 packed/);
     expect(await balance(pins)).toBe(0);
+  });
+
+  it('ships without a goods issue from a plant that keeps no stock in Plantline', async () => {
+    // Plant 2 has no inventory location yet (the next case gives it one).
+    const shipment = await packed([{ productId: a.plain, gtin: GTIN.plain, quantity: 3 }], admin, a.plant2);
+    expect((await ship(shipment)).status).toBe('shipped');
+    expect(await issuesOf(shipment.number)).toEqual([]);
   });
 
   it('takes stock of the shipment’s own plant and tenant only', async () => {
