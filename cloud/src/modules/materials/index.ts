@@ -4,7 +4,8 @@
  * order's requirements and backflushes it on completion through the functions exported here, and
  * lot movements for an order make genealogy in the ledger itself; ingest books counted parts into
  * their order's lot. Reports read the recall; the demo
- * books its dispatches' goods issue through recordMovement.
+ * books its dispatches' goods issue through recordMovement; labels prints location labels with the
+ * elements locationLabelElements gives.
  */
 
 export { backflushOrder } from './backflush.js';
@@ -14,6 +15,7 @@ export { type ConsumeScan, consumeAtMachines } from './consumption-scans.js';
 export { bookCountedParts, type CountedParts } from './count-bookings.js';
 export { seedDemoMaterials } from './demo.js';
 export { inventoryRouter } from './inventory.router.js';
+export { type LocationLabelData, locationLabelElements } from './location-labels.js';
 export { materialsRouter } from './materials.router.js';
 export { recordMovement } from './movements.js';
 export { explodeOrderRequirements } from './order-materials.js';
