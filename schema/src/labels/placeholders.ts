@@ -2,8 +2,8 @@ import type { LabelData } from './label-data.js';
 
 /*
  * `{placeholders}` in a template's text: a path into the label's data (`{lot}`, `{shipTo.name}`,
- * `{shipTo.address.0}`, `{location.code}`). The names are a closed list so a template is checked when it is saved, not
- * when a label is printed at the dock.
+ * `{shipTo.address.0}`, `{location.code}`). The names are a closed list so a template is checked
+ * when it is saved, not when a label is printed at the dock.
  */
 
 const PLACEHOLDER = /\{([a-zA-Z0-9.]+)\}/g;
