@@ -182,6 +182,52 @@ function productLotLabel(): LabelTemplate {
   });
 }
 
+/**
+ * A bin or rack label (docs/labels.md, "Built-in templates"): the location's code large enough to read
+ * from a forklift (40 pt, set smaller only as far as a long code needs to fit), the plant, and a GS1 DataMatrix of (414) the plant's GLN and (254) the code. A
+ * DataMatrix, not GS1-128: (254) holds up to 20 characters, and a 20-character code with the GLN is
+ * about twice as wide as a 4-inch label allows GS1-128 at GS1's smallest X-dimension.
+ */
+function locationLabel(): LabelTemplate {
+  const width = 101.6;
+  const height = 76.2;
+  const symbol = 40;
+  const items: LabelItemInput[] = [
+    {
+      type: 'text',
+      x: MARGIN,
+      y: 2.5,
+      text: '{location.code}',
+      size: 40,
+      bold: true,
+      width: width - 2 * MARGIN,
+    },
+    { type: 'line', x: 0, y: 19, length: width, direction: 'horizontal', thickness: 0.5 },
+    { type: 'text', x: MARGIN, y: 22, text: '{location.name}', size: 12, bold: true },
+    { type: 'text', x: MARGIN, y: 28, text: '{location.path}', size: 9, optional: true },
+    { type: 'text', x: MARGIN, y: 33, text: '{location.kind}', size: 9 },
+    { type: 'text', x: MARGIN, y: 42, text: 'PLANT', size: 6 },
+    { type: 'text', x: MARGIN, y: 44.5, text: '{plant.code}  {plant.name}', size: 10, bold: true },
+    { type: 'text', x: MARGIN, y: 50, text: 'GLN  {location.gln}', size: 8 },
+    {
+      type: 'gs1_datamatrix',
+      x: width - MARGIN - symbol,
+      y: 22,
+      size: symbol,
+      elements: [{ ai: '414' }, { ai: '254' }],
+    },
+    { type: 'text', x: MARGIN, y: 67, text: '(414){location.gln}(254){location.code}', size: 8 },
+  ];
+  return labelTemplateSchema.parse({
+    key: 'location-4x3',
+    name: 'Location label 4×3″',
+    kind: 'location',
+    width,
+    height,
+    items,
+  });
+}
+
 export const builtinLabelTemplates: readonly LabelTemplate[] = [
   palletLabel('pallet-4x6', 'GS1 logistic label 4×6″', 101.6, 152.4, 2),
   palletLabel('pallet-a6', 'GS1 logistic label A6', 105, 148, 2),
@@ -189,6 +235,7 @@ export const builtinLabelTemplates: readonly LabelTemplate[] = [
   mixedPalletLabel(),
   cartonLabel(),
   productLotLabel(),
+  locationLabel(),
 ];
 
 export function builtinLabelTemplate(key: string): LabelTemplate | undefined {

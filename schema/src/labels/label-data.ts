@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { hasValidCheckDigit } from '../gs1/index.js';
 
 /*
- * The data printed on a label: what a shipment, a pallet or a lot knows about itself. Every field is
+ * The data printed on a label: what a shipment, a pallet, a lot or a bin knows about itself. Every field is
  * optional here; a template says which ones it needs (label-elements.ts), so one record can feed a
  * pallet label and a carton label alike. Values are checked as the GS1 data they become
  * (GS1 General Specifications §3: lengths, digits, CSET 82, check digits).
@@ -46,6 +46,27 @@ const partySchema = z.object({
   gln: keyDigits('GLN', [13]).optional(),
 });
 
+/**
+ * The inventory location a bin or rack label is on (docs/materials.md, "Location labels"): AI (414),
+ * the GLN of the physical location, is the plant's GLN, and AI (254), its extension, the location's
+ * code — X..20 in CSET 82 (GS1 General Specifications §3.7).
+ */
+const locationSchema = z.object({
+  code: cset82('Location code', 20),
+  name: z.string().trim().min(1).max(120),
+  /** warehouse, bin, transit, production, receiving, shipping. */
+  kind: z.string().trim().min(1).max(40),
+  /** The locations it is in, outermost first ("WH1 / A-01"); absent at the top of the plant's tree. */
+  path: z.string().trim().min(1).max(200).optional(),
+  gln: keyDigits('GLN', [13]),
+});
+
+/** The plant a label is printed for, in words. */
+const plantSchema = z.object({
+  code: z.string().trim().min(1).max(64),
+  name: z.string().trim().min(1).max(120),
+});
+
 export const labelDataSchema = z.object({
   /** Serial Shipping Container Code, AI (00). */
   sscc: keyDigits('SSCC', [18]).optional(),
@@ -68,6 +89,9 @@ export const labelDataSchema = z.object({
   po: cset82('Order number', 30).optional(),
   shipFrom: partySchema.optional(),
   shipTo: partySchema.optional(),
+  /** A location label's bin or rack: AI (414) and (254). */
+  location: locationSchema.optional(),
+  plant: plantSchema.optional(),
   /** Where the Digital Link QR points; GS1's resolver unless the brand runs its own. */
   digitalLinkBase: z.url({ protocol: /^https?$/ }).optional(),
 });
@@ -75,3 +99,4 @@ export const labelDataSchema = z.object({
 export type LabelData = z.output<typeof labelDataSchema>;
 export type LabelDataInput = z.input<typeof labelDataSchema>;
 export type LabelParty = z.output<typeof partySchema>;
+export type LabelLocation = z.output<typeof locationSchema>;

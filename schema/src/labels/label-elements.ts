@@ -6,7 +6,21 @@ import type { LabelData } from './label-data.js';
  * A template names AIs; the data names things; this table is the one place they meet.
  */
 
-export const labelAis = ['00', '01', '02', '10', '11', '15', '17', '21', '37', '400', '410'] as const;
+export const labelAis = [
+  '00',
+  '01',
+  '02',
+  '10',
+  '11',
+  '15',
+  '17',
+  '21',
+  '37',
+  '254',
+  '400',
+  '410',
+  '414',
+] as const;
 export type LabelAi = (typeof labelAis)[number];
 
 /** GS1 dates are YYMMDD (GS1 General Specifications §7.12); label data holds full dates. */
@@ -31,8 +45,10 @@ export const aiSources: Record<LabelAi, AiSource> = {
   '17': { field: 'expiry', title: 'USE BY', value: (data) => yymmdd(data.expiry) },
   '21': { field: 'serial', title: 'SERIAL', value: (data) => data.serial },
   '37': { field: 'count', title: 'COUNT', value: (data) => data.count?.toString() },
+  '254': { field: 'location.code', title: 'LOCATION', value: (data) => data.location?.code },
   '400': { field: 'po', title: 'CUSTOMER PO', value: (data) => data.po },
   '410': { field: 'shipTo.gln', title: 'SHIP TO LOC', value: (data) => data.shipTo?.gln },
+  '414': { field: 'location.gln', title: 'LOCATION GLN', value: (data) => data.location?.gln },
 };
 
 /** One AI a barcode carries; a list is "the first of these the data has" (a pallet carries 15 or 17). */

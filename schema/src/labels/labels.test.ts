@@ -48,6 +48,32 @@ describe('label data', () => {
   });
 });
 
+describe('location label data', () => {
+  const location = { code: 'A-01-02', name: 'Rack A, bay 1', kind: 'bin', gln: '9506000000015' };
+
+  it('carries (414) the GLN and (254) the code, and fills the location and plant placeholders', () => {
+    const bin = labelDataSchema.parse({ location, plant: { code: 'P1', name: 'Riverside' } });
+    expect(labelElements([{ ai: '414' }, { ai: '254' }], bin).elements).toEqual([
+      { ai: '414', value: '9506000000015' },
+      { ai: '254', value: 'A-01-02' },
+    ]);
+    expect(fillPlaceholders('{location.code} {location.kind} {plant.code} {location.path}', bin)).toEqual({
+      text: 'A-01-02 bin P1 ',
+      missing: ['location.path'],
+    });
+  });
+
+  it('refuses a code (254) cannot hold and a GLN with a wrong check digit', () => {
+    const result = labelDataSchema.safeParse({
+      location: { ...location, code: 'A'.repeat(21), gln: '9506000000012' },
+    });
+    expect(result.error?.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([
+      ['location.code', 'Location code is at most 20 characters'],
+      ['location.gln', 'GLN check digit is wrong'],
+    ]);
+  });
+});
+
 describe('labelElements', () => {
   it('draws each AI from its field, dates as YYMMDD, and takes the first present of alternatives', () => {
     const { elements, missing } = labelElements(
@@ -94,8 +120,10 @@ describe('labelTemplateSchema', () => {
       'pallet-mixed-4x6',
       'carton-4x3',
       'product-lot',
+      'location-4x3',
     ]);
     expect(builtinLabelTemplate('pallet-a6')?.kind).toBe('pallet_sscc');
+    expect(builtinLabelTemplate('location-4x3')?.kind).toBe('location');
     expect(builtinLabelTemplate('pallet-a5')?.kind).toBe('pallet_sscc');
   });
 

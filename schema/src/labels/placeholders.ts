@@ -2,8 +2,8 @@ import type { LabelData } from './label-data.js';
 
 /*
  * `{placeholders}` in a template's text: a path into the label's data (`{lot}`, `{shipTo.name}`,
- * `{shipTo.address.0}`). The names are a closed list so a template is checked when it is saved, not
- * when a label is printed at the dock.
+ * `{shipTo.address.0}`, `{location.code}`). The names are a closed list so a template is checked
+ * when it is saved, not when a label is printed at the dock.
  */
 
 const PLACEHOLDER = /\{([a-zA-Z0-9.]+)\}/g;
@@ -30,6 +30,13 @@ export const placeholderPaths: ReadonlySet<string> = new Set([
   'po',
   ...partyPaths('shipFrom'),
   ...partyPaths('shipTo'),
+  'location.code',
+  'location.name',
+  'location.kind',
+  'location.path',
+  'location.gln',
+  'plant.code',
+  'plant.name',
 ]);
 
 export function placeholdersIn(text: string): string[] {

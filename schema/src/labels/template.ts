@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { labelKinds } from './kinds.js';
 import { labelAis } from './label-elements.js';
 import { placeholderPaths, placeholdersIn } from './placeholders.js';
 
@@ -6,9 +7,6 @@ import { placeholderPaths, placeholdersIn } from './placeholders.js';
  * A label template: its size and the items placed on it, all in millimetres from the top-left
  * corner. The same template renders to SVG, PDF and ZPL (docs/labels.md, "Templates").
  */
-
-export const labelKinds = ['pallet_sscc', 'carton', 'product_lot'] as const;
-export type LabelKind = (typeof labelKinds)[number];
 
 const position = z.number().min(0).max(500);
 const extent = z.number().positive().max(500);
@@ -30,6 +28,8 @@ const textItem = z.object({
   bold: z.boolean().default(false),
   /** Left out when a placeholder has no value, instead of refusing the label. */
   optional: z.boolean().default(false),
+  /** The line's room in mm: a filled line estimated longer is set smaller to fit (a bin's code). */
+  width: extent.optional(),
 });
 
 const lineItem = z.object({
@@ -92,7 +92,7 @@ export type LabelItemInput = z.input<typeof labelItemSchema>;
 function extentOf(item: LabelItem): { right: number; bottom: number } {
   switch (item.type) {
     case 'text':
-      return { right: item.x, bottom: item.y + (item.size * 25.4) / 72 };
+      return { right: item.x + (item.width ?? 0), bottom: item.y + (item.size * 25.4) / 72 };
     case 'line':
       return item.direction === 'horizontal'
         ? { right: item.x + item.length, bottom: item.y + item.thickness }

@@ -12,8 +12,10 @@ import {
   unique,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { labelKinds } from '../labels/kinds.js';
 import { createdAtColumn, idColumn, inList } from './columns.js';
 import { plants, tenants, users } from './identity.js';
+import { inventoryLocations } from './materials.js';
 import { packages, shipments } from './shipments.js';
 
 /*
@@ -22,9 +24,6 @@ import { packages, shipments } from './shipments.js';
  * included, with the printer's answer. A print travels cloud → the plant's edge → the printer's raw
  * TCP port; `label_prints.status` follows it.
  */
-
-export const labelKinds = ['pallet_sscc', 'carton', 'product_lot'] as const;
-export type LabelKind = (typeof labelKinds)[number];
 
 export const labelTemplates = pgTable(
   'label_templates',
@@ -98,6 +97,8 @@ export const barcodeLabels = pgTable(
     templateVersion: integer('template_version'),
     packageId: uuid('package_id'),
     shipmentId: uuid('shipment_id'),
+    /** The bin or rack a location label is on (docs/materials.md, "Location labels"). */
+    locationId: uuid('location_id'),
     sscc: text('sscc'),
     /** The GS1 element string(s) in bracketed form, as on the human-readable line. */
     elementString: text('element_string').notNull().default(''),
@@ -111,10 +112,12 @@ export const barcodeLabels = pgTable(
     unique('barcode_labels_tenant_plant_id_key').on(t.tenantId, t.plantId, t.id),
     index('barcode_labels_package_idx').on(t.tenantId, t.plantId, t.packageId),
     index('barcode_labels_shipment_idx').on(t.tenantId, t.plantId, t.shipmentId),
+    index('barcode_labels_location_idx').on(t.tenantId, t.plantId, t.locationId),
     index('barcode_labels_sscc_idx').on(t.tenantId, t.sscc),
     index('barcode_labels_template_idx').on(t.tenantId, t.templateId),
     index('barcode_labels_created_by_idx').on(t.tenantId, t.createdBy),
     check('barcode_labels_kind_check', inList(t.kind, labelKinds)),
+    check('barcode_labels_location_check', sql`(${t.kind} = 'location') = (${t.locationId} is not null)`),
     foreignKey({
       name: 'barcode_labels_plant_fk',
       columns: [t.tenantId, t.plantId],
@@ -134,6 +137,11 @@ export const barcodeLabels = pgTable(
       name: 'barcode_labels_shipment_fk',
       columns: [t.tenantId, t.plantId, t.shipmentId],
       foreignColumns: [shipments.tenantId, shipments.plantId, shipments.id],
+    }).onDelete('cascade'),
+    foreignKey({
+      name: 'barcode_labels_location_fk',
+      columns: [t.tenantId, t.plantId, t.locationId],
+      foreignColumns: [inventoryLocations.tenantId, inventoryLocations.plantId, inventoryLocations.id],
     }).onDelete('cascade'),
     foreignKey({
       name: 'barcode_labels_created_by_fk',

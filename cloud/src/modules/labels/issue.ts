@@ -149,6 +149,7 @@ const labelColumns = {
   templateVersion: l.templateVersion,
   packageId: l.packageId,
   shipmentId: l.shipmentId,
+  locationId: l.locationId,
   sscc: l.sscc,
   elementString: l.elementString,
   data: l.data,
@@ -189,16 +190,18 @@ export interface LabelFilter {
   plantId?: string | undefined;
   packageId?: string | undefined;
   shipmentId?: string | undefined;
+  locationId?: string | undefined;
   limit: number;
   cursor?: string | undefined;
 }
 
-/** Labels newest first, by plant, package or shipment; `cursor` is the last label of the previous page. */
+/** Labels newest first, by plant, package, shipment or location; `cursor` is the last label of the previous page. */
 export async function listLabels(tx: Sql, filter: LabelFilter) {
   const conditions: (SQL | undefined)[] = [
     filter.plantId === undefined ? undefined : eq(l.plantId, filter.plantId),
     filter.packageId === undefined ? undefined : eq(l.packageId, filter.packageId),
     filter.shipmentId === undefined ? undefined : eq(l.shipmentId, filter.shipmentId),
+    filter.locationId === undefined ? undefined : eq(l.locationId, filter.locationId),
   ];
   // Compared in the database: timestamps there have microseconds, JavaScript dates milliseconds.
   if (filter.cursor !== undefined)

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { catalogueCodeInput, idInput as id, nameInput, patchOf } from '../../platform/index.js';
 import { permittedProcedure, permittedWaitingProcedure, router } from '../../trpc/procedures.js';
 import { findLabel, issueLabel, labelForRender, listLabels } from './issue.js';
+import { issueLocationLabels, printLocationLabels } from './location-issue.js';
 import { checkEdgeCaller, reportPrintResult } from './print-jobs.js';
 import { takePrintJobs } from './print-wait.js';
 import { createPrinter, listPrinters, setPrinterActive, updatePrinter } from './printers.js';
@@ -23,6 +24,12 @@ const manage = permittedProcedure('logistics.manage');
 const edge = permittedProcedure('ingest.write');
 
 const templateKey = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'Not a template key');
+const copies = z.number().int().min(1, 'At least one copy').max(100, 'At most 100 copies').default(1);
+/** Locations of one plant; a rack's worth of bins at a time. */
+const locationLabels = {
+  locationIds: z.array(id).min(1, 'Choose a location').max(200, 'At most 200 locations at a time'),
+  templateKey: templateKey.default('location-4x3'),
+};
 const page = { limit: z.number().int().min(1).max(200).default(50), cursor: id.optional() };
 
 /** A host name (RFC 1123) or an IP address, as the edge reaches the printer; no scheme, no port. */
@@ -49,11 +56,17 @@ const printerFields = {
 };
 
 export const labelsRouter = router({
-  /** Labels newest first, by plant, package or shipment. */
+  /** Labels newest first, by plant, package, shipment or location. */
   list: read
     .input(
       z
-        .object({ plantId: id.optional(), packageId: id.optional(), shipmentId: id.optional(), ...page })
+        .object({
+          plantId: id.optional(),
+          packageId: id.optional(),
+          shipmentId: id.optional(),
+          locationId: id.optional(),
+          ...page,
+        })
         .default({ limit: 50 }),
     )
     .query(({ ctx, input }) => listLabels(ctx.tx, input)),
@@ -86,11 +99,19 @@ export const labelsRouter = router({
       z.object({
         labelId: id,
         printerId: id,
-        copies: z.number().int().min(1, 'At least one copy').max(100, 'At most 100 copies').default(1),
+        copies,
         reason: z.string().max(1000).optional(),
       }),
     )
     .mutation(({ ctx, input }) => printLabel(ctx, input)),
+  /** Bin and rack labels, one per location, as the locations are now (docs/labels.md, "Location labels"). */
+  issueLocations: pack
+    .input(z.object(locationLabels))
+    .mutation(({ ctx, input }) => issueLocationLabels(ctx, input)),
+  /** The locations' labels issued and each queued on a printer of their plant. */
+  printLocations: pack
+    .input(z.object({ ...locationLabels, printerId: id, copies }))
+    .mutation(({ ctx, input }) => printLocationLabels(ctx, input)),
 });
 
 export const printersRouter = router({

@@ -165,6 +165,32 @@ describe('layoutLabel', () => {
     );
   });
 
+  describe('a location label', () => {
+    const bin = builtinLabelTemplate('location-4x3') as LabelTemplate;
+    const location = (code: string) =>
+      labelData({ location: { code, name: 'Rack A, bay 1', kind: 'bin', gln: '9506000000015' } });
+    const codeLine = (layout: LabelLayout, code: string) =>
+      layout.items.find((item) => item.kind === 'text' && item.text === code);
+
+    it('carries (414) and (254) in a GS1 DataMatrix, the code in 40 pt while it fits', () => {
+      const layout = layoutLabel(bin, location('A-01-02'));
+      expect(symbolsOf(layout).map((symbol) => [symbol.symbology, symbol.content])).toEqual([
+        ['gs1-datamatrix', '(414)9506000000015(254)A-01-02'],
+      ]);
+      expect(codeLine(layout, 'A-01-02')).toMatchObject({ size: 40, bold: true });
+    });
+
+    it('sets a long code smaller so it stays on the label', () => {
+      for (const code of ['RM-A-01-02-03', 'WH2-A-12-03-LEVEL-04']) {
+        const line = codeLine(layoutLabel(bin, location(code)), code);
+        if (line?.kind !== 'text') throw new Error(`no line for ${code}`);
+        expect(line.size).toBeLessThan(40);
+        // The estimate: 0.72 em per character (layout.ts), within the label's margins.
+        expect(line.x + code.length * 0.72 * ptToMm(line.size)).toBeLessThanOrEqual(bin.width - 3 + 1e-9);
+      }
+    });
+  });
+
   describe('a pallet (logistic) label', () => {
     const pallets = builtinLabelTemplates.filter((template) => template.kind === 'pallet_sscc');
     const full = labelData({ lot: 'L2405A', po: '4500012345' });

@@ -40,6 +40,21 @@ const MIN_BAR_HEIGHT_MM = 5;
 
 export const ptToMm = (pt: number) => (pt * 25.4) / 72;
 
+/**
+ * An estimate of a line's advance per character, in em: Helvetica Bold's capitals and digits are
+ * 0.56–0.78 em (its AFM metrics), a code's hyphens and dots less. Renderers set text in their own
+ * fonts (ZPL's font 0 is narrower still), so the layout estimates rather than measures.
+ */
+const TEXT_EM_PER_CHARACTER = 0.72;
+const MIN_TEXT_PT = 4;
+
+/** The size a line is set in: its template size, or smaller so it fits the item's `width`. */
+export function fittedTextSize(text: string, size: number, width: number | undefined): number {
+  if (width === undefined || text.length === 0) return size;
+  const fitting = width / (text.length * TEXT_EM_PER_CHARACTER * ptToMm(1));
+  return Math.max(MIN_TEXT_PT, Math.min(size, Math.floor(fitting * 10) / 10));
+}
+
 export type Symbology = 'gs1-128' | 'gs1-datamatrix' | 'qrcode';
 
 export type PlacedItem =
@@ -155,7 +170,7 @@ function place(
           y: item.y,
           width: null,
           text: filled.text,
-          size: item.size,
+          size: fittedTextSize(filled.text, item.size, item.width),
           bold: item.bold,
         },
       ];

@@ -32,6 +32,8 @@ describe('the logistics router', () => {
       'labels.svg': 'query logistics.read',
       'labels.issue': 'mutation logistics.pack',
       'labels.print': 'mutation logistics.pack',
+      'labels.issueLocations': 'mutation logistics.pack',
+      'labels.printLocations': 'mutation logistics.pack',
       'printers.list': 'query logistics.read',
       'printers.create': 'mutation logistics.manage',
       'printers.update': 'mutation logistics.manage',

@@ -3,7 +3,8 @@
  * consume and produce (docs/materials.md). The app router mounts the routers; production explodes an
  * order's requirements and backflushes it on completion through the functions exported here, and
  * lot movements for an order make genealogy in the ledger itself; ingest books counted parts into
- * their order's lot; shipping a shipment issues its packed goods. Reports read the recall.
+ * their order's lot; shipping a shipment issues its packed goods. Reports read the recall; labels
+ * prints location labels with the elements locationLabelElements gives.
  */
 
 export { backflushOrder } from './backflush.js';
@@ -15,6 +16,7 @@ export { seedDemoMaterials } from './demo.js';
 export { makeDemoLot } from './demo-finished-goods.js';
 export { type GoodsIssue, issueShippedGoods, type ShippedGoods } from './goods-issue.js';
 export { inventoryRouter } from './inventory.router.js';
+export { type LocationLabelData, locationLabelElements } from './location-labels.js';
 export { materialsRouter } from './materials.router.js';
 export { recordMovement } from './movements.js';
 export { explodeOrderRequirements } from './order-materials.js';

@@ -1,0 +1,7 @@
+/*
+ * What a label is on (docs/labels.md, "Templates"): a pallet's logistic label, a carton, a product or
+ * lot, an inventory location (a bin or rack). A template and every label issued with it have one kind;
+ * the tables check it (label_templates_kind_check, barcode_labels_kind_check).
+ */
+export const labelKinds = ['pallet_sscc', 'carton', 'product_lot', 'location'] as const;
+export type LabelKind = (typeof labelKinds)[number];
