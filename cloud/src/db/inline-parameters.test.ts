@@ -22,6 +22,12 @@ describe('inlining query parameters', () => {
     expect(inlineParameters('select x-$1, $2', [-1, undefined])).toBe("select x-'-1', NULL");
   });
 
+  it('writes an array in PostgreSQL’s array text form', () => {
+    expect(inlineParameters('select $1::text[]', [['a', 'b"c', null, 'd\\e']])).toBe(
+      `select  E'{"a","b\\\\"c",NULL,"d\\\\\\\\e"}'::text[]`,
+    );
+  });
+
   it('leaves placeholders in literals, quoted names and comments alone', () => {
     expect(inlineParameters(`select '$1', 'it''s $1', "$1" from t -- $1\nwhere a = $1`, ['v'])).toBe(
       `select '$1', 'it''s $1', "$1" from t -- $1\nwhere a = 'v'`,

@@ -4,19 +4,38 @@ import pg from 'pg';
  * A compiled query with its parameters written into the text as literals. COPY takes no bind
  * parameters, so a query that COPY runs (server-streams.ts, copyOut) is sent this way. Each value
  * becomes a quoted literal (pg's escapeLiteral) whose type PostgreSQL infers from where it stands,
- * as it does for an untyped parameter; a number is quoted too, so that "a-$1" with -5 cannot turn into
+ * as it does for an untyped parameter (an array in PostgreSQL's array text form); a number is quoted too, so that "a-$1" with -5 cannot turn into
  * the comment "a--5". Placeholders inside quoted literals, quoted identifiers and comments are left
  * alone.
  */
 
+/** A scalar as the text pg would send for it; undefined when it is none of those. */
+function scalarText(value: unknown): string | undefined {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')
+    return String(value);
+  return undefined;
+}
+
+/** An array's text form, `{"a","b",NULL}`, each element quoted with `\` and `"` escaped. */
+function arrayText(values: readonly unknown[], index: number): string {
+  const elements = values.map((v) => {
+    if (v === null || v === undefined) return 'NULL';
+    const text = scalarText(v);
+    if (text === undefined) throw new Error(`Parameter $${index} has an element that cannot be written`);
+    return `"${text.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+  });
+  return `{${elements.join(',')}}`;
+}
+
 function literal(value: unknown, index: number): string {
   if (value === null || value === undefined) return 'NULL';
-  if (value instanceof Date) return pg.escapeLiteral(value.toISOString());
-  if (typeof value === 'string') return pg.escapeLiteral(value);
-  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') {
-    return pg.escapeLiteral(String(value));
-  }
-  throw new Error(`Parameter $${index} cannot be written as a literal (${typeof value})`);
+  if (Array.isArray(value)) return pg.escapeLiteral(arrayText(value, index));
+  const text = scalarText(value);
+  if (text === undefined)
+    throw new Error(`Parameter $${index} cannot be written as a literal (${typeof value})`);
+  return pg.escapeLiteral(text);
 }
 
 /** `text` with each $n replaced by params[n - 1] as a literal. */
