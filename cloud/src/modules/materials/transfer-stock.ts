@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { tables } from '@plantline/schema';
 import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
-import { rows } from '../../db/index.js';
+import { rows, withPlantsInScope } from '../../db/index.js';
 import { auditCreate, DomainError } from '../../platform/index.js';
 import {
   keepsStock,
@@ -178,6 +178,12 @@ function transitShortage({ need, inStock }: GoodsShortage, at: string) {
 export async function receiveTransferGoods(call: StockCall, input: TransferGoods) {
   const goods = input.goods.filter((g) => Number(g.quantity) > 0);
   if (goods.length === 0) return [];
+  // The receiving plant's user takes the goods out of the sending plant's transit: the transfer's
+  // side rules let them receive it, so the act may reach that plant's stock (and only for the act).
+  return withPlantsInScope(call.tx, [input.fromPlantId], () => receiveInScope(call, input, goods));
+}
+
+async function receiveInScope(call: StockCall, input: TransferGoods, goods: readonly ShippedGoods[]) {
   const transit = await inTransit(call, input.transferId);
   if (transit === null) return [];
   const { needs, materials } = await needsOf(call, goods);
