@@ -5,5 +5,5 @@ export { type NamedStatement, namedRows } from './named.js';
 export { type DatabaseConfig, migratedEmbeddedSnapshot, openDatabase } from './open.js';
 export { readAlongside, readSideBySide } from './parallel-reads.js';
 export { rows } from './rows.js';
-export { APP_ROLE, type ScopeSetting, scopeSetting } from './scope.js';
+export { APP_ROLE, type ScopeSetting, scopeSetting, withPlantsInScope } from './scope.js';
 export { everyTenantId } from './tenants.js';

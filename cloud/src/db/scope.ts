@@ -3,6 +3,7 @@ import { openAuditTrail, sealAuditTrail } from '../platform/audit-trail.js';
 import type { Scope } from '../platform/index.js';
 import type { Opening, ScopedWork, Sql } from './database.js';
 import { namedRows } from './named.js';
+import { rows } from './rows.js';
 import type { FirstStatement } from './server-transaction.js';
 
 export const APP_ROLE = 'plantline_app';
@@ -100,5 +101,35 @@ export async function finishScoped<T>(tx: Sql, scope: Scope | null, work: Scoped
   openAuditTrail(tx, scope);
   const result = await work(tx);
   await sealAuditTrail(tx);
+  return result;
+}
+
+/**
+ * Runs `work` with `plantIds` added to the transaction's plant scope, then puts the scope back. For an
+ * act that belongs to two plants by a rule the caller's module has already checked — a transfer's
+ * receipt takes its goods out of the sending plant's transit (docs/materials.md, "Transfers between
+ * plants") — and for nothing else. A caller who reaches every plant is left as it is.
+ */
+export async function withPlantsInScope<T>(tx: Sql, plantIds: readonly string[], work: () => Promise<T>) {
+  const [scope] = await rows<{ plantIds: string; all: string }>(
+    tx,
+    sql`select current_setting('plantline.plant_ids', true) as "plantIds",
+               current_setting('plantline.all_plants', true) as "all"`,
+  );
+  const before = scope?.plantIds ?? '';
+  if (scope?.all === 'on') return work();
+  const widened = [...new Set([...before.split(',').filter((id) => id !== ''), ...plantIds])].join(',');
+  const restore = () => tx.execute(sql`select set_config('plantline.plant_ids', ${before}, true)`);
+  await tx.execute(sql`select set_config('plantline.plant_ids', ${widened}, true)`);
+  let result: T;
+  try {
+    result = await work();
+  } catch (error) {
+    // A refusal the caller catches leaves the transaction going: it must go on in its own scope. After
+    // a database error the transaction is aborted and the restore fails with it, which changes nothing.
+    await restore().catch(() => undefined);
+    throw error;
+  }
+  await restore();
   return result;
 }

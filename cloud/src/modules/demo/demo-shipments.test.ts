@@ -73,6 +73,17 @@ describe.each(testEngines)('the demo shipments ($name engine)', (engine) => {
       ['HSG-310', 6, 6, 0],
     ]);
     expect(page.packages.map((p) => [p.kind, p.status])).toEqual([['pallet', 'shipped']]);
+    // Shipping moved the pallet's lots out of Riverside's stock into its transit location.
+    const moved = (await admin.trpc.inventory.movements.query({ limit: 500 })).filter(
+      (m) => m.note === `Shipped on ${items[0]!.number}`,
+    );
+    expect(moved.map((m) => [m.kind, m.materialCode, Number(m.quantity)]).sort()).toEqual([
+      ['transfer_in', 'BRK-100', 12],
+      ['transfer_in', 'HSG-310', 6],
+      ['transfer_out', 'BRK-100', -12],
+      ['transfer_out', 'HSG-310', -6],
+    ]);
+    expect(new Set(moved.map((m) => m.groupId))).toEqual(new Set([items[0]!.id]));
   });
 
   it('ships the completed orders’ lots, so a supplier lot traces to customers and a recall', async () => {
@@ -99,7 +110,7 @@ describe.each(testEngines)('the demo shipments ($name engine)', (engine) => {
       ['in_transit', calipers, '12'],
       ['in_transit', housings, '6'],
     ]);
-    // What left is no longer in finished goods: 400 made, 240 + 12 shipped; 400 made, 150 + 6.
+    // What left is no longer on hand: 400 made, 240 shipped and 12 in transit; 400 made, 150 and 6.
     const onHand = new Map(trace.nodes.map((n) => [n.lotCode, n.onHand]));
     expect([onHand.get(calipers), onHand.get(housings)]).toEqual(['148', '244']);
 

@@ -2,7 +2,6 @@ import { allPermissions, tables } from '@plantline/schema';
 import { asc } from 'drizzle-orm';
 import type { Database } from '../../db/index.js';
 import type { EventBus, Principal } from '../../platform/index.js';
-import { recordMovement } from '../materials/index.js';
 import {
   createTransfer,
   openTransferPackage,
@@ -17,7 +16,9 @@ import { finishedLots } from './demo-dispatch.js';
  * demo plant to the second, so the transfers list, a record page and the receiving station have
  * something to show from the first start. It is packed by scan and shipped under the SSCC prefix the
  * demo shipments set (demo-shipments.ts), which therefore run first, from the lots the first plant's
- * completed orders made, so their trace reaches the second plant.
+ * completed orders made, so their trace reaches the second plant. Shipping takes the pallet's goods out
+ * of the first plant's finished goods into its transit location (docs/materials.md, "Transfers between
+ * plants").
  */
 
 const DEMO_LINES = [
@@ -73,19 +74,6 @@ export async function seedDemoTransfers(
           source: 'browser',
         }));
       await shipTransfer(call, { id: transfer.id, expectedVersion: version, trackingNumber: 'DEMO-TRUCK-7' });
-      // Shipping books no stock yet: the pallet's goods issue from the lots it took, by hand.
-      for (const line of lines) {
-        const lot = lots.get(line.product);
-        if (lot !== undefined)
-          await recordMovement(call, {
-            kind: 'issue',
-            materialId: lot.materialId,
-            lotId: lot.lotId,
-            locationId: lot.locationId,
-            quantity: line.quantity,
-            note: `Shipped on ${transfer.number}`,
-          });
-      }
       return transfer.number;
     },
   );

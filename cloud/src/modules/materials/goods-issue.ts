@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { tables } from '@plantline/schema';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import { rows } from '../../db/index.js';
 import { audit, DomainError, notFound } from '../../platform/index.js';
 import { type Material, materialOfProduct, toBaseQuantity } from './catalogue.js';
@@ -8,6 +8,7 @@ import {
   allocateGoods,
   fromUnits,
   type GoodsNeed,
+  type GoodsTake,
   type NegativeLocation,
   type StockOnHand,
   shortageSentence,
@@ -45,7 +46,7 @@ const loc = tables.inventoryLocations;
 const lots = tables.materialLots;
 
 /** The needs, one per material and lot, in the material's base unit. */
-async function needsOf(call: StockCall, goods: readonly ShippedGoods[]) {
+export async function needsOf(call: StockCall, goods: readonly ShippedGoods[]) {
   const { tx } = call;
   const p = tables.products;
   const products = new Map(
@@ -92,7 +93,8 @@ async function needsOf(call: StockCall, goods: readonly ShippedGoods[]) {
 }
 
 /**
- * The plant's positive balances of `materialIds` at its active locations, locked in one statement
+ * The plant's positive balances of `materialIds` at its active locations, not in transit (goods on
+ * their way to another plant are no longer at hand; docs/materials.md, "Transfers between plants"), locked in one statement
  * before anything is chosen, in the order every act of the ledger locks (material, lot, location;
  * ledger.ts), so this act and another cannot each hold what the other waits for.
  */
@@ -108,7 +110,7 @@ async function stockOnHand(call: StockCall, plantId: string, materialIds: readon
           join ${loc} on ${loc.id} = ${b.locationId}
           left join ${lots} on ${lots.id} = ${b.lotId}
          where ${b.plantId} = ${plantId}::uuid and ${inArray(b.materialId, [...materialIds])}
-           and ${loc.isActive} and ${b.quantity} > 0
+           and ${loc.isActive} and ${loc.kind} <> 'transit' and ${b.quantity} > 0
          order by ${b.materialId}, ${b.lotId} nulls first, ${b.locationId}
            for update of ${b}`,
   );
@@ -122,10 +124,17 @@ async function negativeLocations(call: StockCall, plantId: string): Promise<Nega
       atShipping: sql<boolean>`${loc.kind} = 'shipping'`,
     })
     .from(loc)
-    .where(and(eq(loc.plantId, plantId), eq(loc.isActive, true), eq(loc.allowNegative, true)));
+    .where(
+      and(
+        eq(loc.plantId, plantId),
+        eq(loc.isActive, true),
+        eq(loc.allowNegative, true),
+        ne(loc.kind, 'transit'),
+      ),
+    );
 }
 
-async function plantCode(call: StockCall, plantId: string) {
+export async function plantCode(call: StockCall, plantId: string) {
   const [plant] = await call.tx
     .select({ code: tables.plants.code })
     .from(tables.plants)
@@ -135,18 +144,28 @@ async function plantCode(call: StockCall, plantId: string) {
 }
 
 /** Whether the plant keeps stock in Plantline: it has an inventory location, active or not. */
-async function keepsStock(call: StockCall, plantId: string): Promise<boolean> {
+export async function keepsStock(call: StockCall, plantId: string): Promise<boolean> {
   const [any] = await call.tx.select({ id: loc.id }).from(loc).where(eq(loc.plantId, plantId)).limit(1);
   return any !== undefined;
 }
 
+/** One take resolved for the ledger: a positive quantity leaving `location`. */
+export interface ResolvedTake {
+  material: Material;
+  lot: Lot | null;
+  location: Location;
+  quantity: string;
+}
+
 /**
- * Issues the shipped goods from the plant's stock as one act (kind `issue`, one group, one audit
- * entry `inventory_movement.goods_issue`), or refuses with every shortage and writes nothing.
- * Returns the rows written; none when nothing was packed, or when the plant keeps no stock in
- * Plantline (no inventory location: logistics without inventory, as before stock was kept).
+ * Where the goods leave the plant's stock, by the allocation of goods-issue-rules.ts, with every
+ * balance it may take locked first; or a refusal naming every shortage, `${document} cannot ship: …`.
+ * None when nothing was packed or the plant keeps no stock.
  */
-export async function issueShippedGoods(call: StockCall, input: GoodsIssue) {
+export async function takeShippedGoods(
+  call: StockCall,
+  input: Pick<GoodsIssue, 'plantId' | 'document' | 'goods'>,
+): Promise<ResolvedTake[]> {
   const goods = input.goods.filter((g) => Number(g.quantity) > 0);
   if (goods.length === 0 || !(await keepsStock(call, input.plantId))) return [];
   const { needs, materials } = await needsOf(call, goods);
@@ -163,9 +182,18 @@ export async function issueShippedGoods(call: StockCall, input: GoodsIssue) {
       shortages: list.join('\n'),
     });
   }
+  return resolveTakes(call, takes, materials);
+}
+
+/** The takes with their material, lot and location read once each, as the ledger writes them. */
+export async function resolveTakes(
+  call: StockCall,
+  takes: readonly GoodsTake[],
+  materials: readonly Material[],
+): Promise<ResolvedTake[]> {
   const lotCache = new Map<string, Lot>();
   const locationCache = new Map<string, Location>();
-  const movementRows: MovementRow[] = [];
+  const resolved: ResolvedTake[] = [];
   for (const take of takes) {
     const material = materials.find((m) => m.id === take.materialId)!;
     let lot: Lot | null = null;
@@ -175,28 +203,38 @@ export async function issueShippedGoods(call: StockCall, input: GoodsIssue) {
     }
     const location = locationCache.get(take.locationId) ?? (await getLocation(call.tx, take.locationId));
     locationCache.set(take.locationId, location);
-    movementRows.push({ kind: 'issue', material, lot, location, quantity: `-${take.quantity}` });
+    resolved.push({ material, lot, location, quantity: take.quantity });
   }
-  const groupId = randomUUID();
-  const note = `Shipped on ${input.document}`;
+  return resolved;
+}
+
+/**
+ * Writes one act of goods moving for a document and its one audit entry, recorded with `plantId`
+ * (the plant whose people did it), labelled with the document.
+ */
+export async function recordGoodsAct(
+  call: StockCall,
+  act: { action: string; plantId: string; document: string; time: Date; note: string; groupId: string },
+  movementRows: readonly MovementRow[],
+) {
   const written = await writeMovements(call.tx, call.principal, {
-    time: input.time,
+    time: act.time,
     rows: movementRows,
-    groupId,
-    note,
+    groupId: act.groupId,
+    note: act.note,
   });
   const first = written[0]!;
   audit(call.tx, {
-    action: 'inventory_movement.goods_issue',
+    action: `inventory_movement.${act.action}`,
     entityType: 'inventory_movement',
     entityId: first.id,
-    entityLabel: input.document,
-    plantId: first.plantId,
+    entityLabel: act.document,
+    plantId: act.plantId,
     before: null,
     after: {
-      time: input.time.toISOString(),
-      groupId,
-      note,
+      time: act.time.toISOString(),
+      groupId: act.groupId,
+      note: act.note,
       rows: written.map((w) => ({
         kind: w.kind,
         materialId: w.materialId,
@@ -207,4 +245,27 @@ export async function issueShippedGoods(call: StockCall, input: GoodsIssue) {
     },
   });
   return written;
+}
+
+/**
+ * Issues the shipped goods from the plant's stock as one act (kind `issue`, one group, one audit
+ * entry `inventory_movement.goods_issue`), or refuses with every shortage and writes nothing.
+ * Returns the rows written; none when nothing was packed, or when the plant keeps no stock in
+ * Plantline (no inventory location: logistics without inventory, as before stock was kept).
+ */
+export async function issueShippedGoods(call: StockCall, input: GoodsIssue) {
+  const takes = await takeShippedGoods(call, input);
+  if (takes.length === 0) return [];
+  return recordGoodsAct(
+    call,
+    {
+      action: 'goods_issue',
+      plantId: input.plantId,
+      document: input.document,
+      time: input.time,
+      note: `Shipped on ${input.document}`,
+      groupId: randomUUID(),
+    },
+    takes.map((t) => ({ ...t, kind: 'issue' as const, quantity: `-${t.quantity}` })),
+  );
 }

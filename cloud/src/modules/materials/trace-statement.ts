@@ -63,7 +63,9 @@ export function traceLotsStatement(roots: readonly string[], direction: TraceDir
     ), lots as materialized (
       select l.id, l.lot_code, l.material_id, m.code, m.name, m.base_unit, l.status, l.plant_id,
              coalesce((select sum(b.quantity) from inventory_balances b
-                        where b.tenant_id = ${tenant} and b.lot_id = l.id), 0) as on_hand
+                        where b.tenant_id = ${tenant} and b.lot_id = l.id
+                          and not exists (select 1 from inventory_locations t where t.tenant_id = ${tenant}
+                                          and t.id = b.location_id and t.kind = 'transit')), 0) as on_hand
         from reach r
         join material_lots l on l.tenant_id = ${tenant} and l.id = r.lot_id
         cross join lateral (select m.code, m.name, m.base_unit from materials m

@@ -89,3 +89,36 @@ export function answerReceivingScan(
 }
 
 const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** A content of a package as it was packed: its item, product, lot and quantity. */
+export interface PackedContent {
+  transferItemId: string | null;
+  productId: string;
+  lot: string | null;
+  quantity: string;
+}
+
+/** Sums and differences of quantities kept to the micro-unit, so 0.1 + 0.2 stays 0.3. */
+const exact = (quantity: number) => Math.round(quantity * 1e6) / 1e6;
+
+/**
+ * What a damaged package brings into stock (docs/materials.md, "Transfers between plants"): of each
+ * item, what was counted, taken from the package's contents of that item in the order they were packed,
+ * never more than they held. A count above what the package held has no lot and nothing in transit
+ * to come from, so it moves no stock.
+ */
+export function countedGoods(
+  contents: readonly PackedContent[],
+  counted: ReadonlyMap<string, number>,
+): { productId: string; lot: string | null; quantity: string }[] {
+  const goods: { productId: string; lot: string | null; quantity: string }[] = [];
+  const left = new Map(counted);
+  for (const content of contents) {
+    const due = content.transferItemId === null ? 0 : (left.get(content.transferItemId) ?? 0);
+    const take = exact(Math.min(due, Number(content.quantity)));
+    if (take <= 0 || content.transferItemId === null) continue;
+    left.set(content.transferItemId, exact(due - take));
+    goods.push({ productId: content.productId, lot: content.lot, quantity: String(take) });
+  }
+  return goods;
+}

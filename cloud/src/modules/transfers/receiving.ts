@@ -6,6 +6,7 @@ import { audit, DomainError } from '../../platform/index.js';
 import { checkStation, packageName, scanContent } from '../shipments/index.js';
 import { recordScan } from './packing.js';
 import { answerReceivingScan, packageTree, type ReceivingPackage } from './receiving-rules.js';
+import { receiveTransferStock } from './stock.js';
 import { findTransfer, type Transfer, transferItems, transferPackages } from './transfer-queries.js';
 import { type DiscrepancyReason, discrepancyProblems, type ReceivedLine } from './transfer-rules.js';
 import { announce, lockedFor, moveTransfer, plantNames, type TransferCall } from './transfers.js';
@@ -16,6 +17,8 @@ import { announce, lockedFor, moveTransfer, plantNames, type TransferCall } from
  * item; a damaged package is received with what was counted in it; finishing records every
  * difference between what left and what arrived with the reason the receiver gives, and the transfer
  * is received. Only users of the receiving plant do this, and only while the transfer is in transit.
+ * Each package received moves its goods from transit into the receiving plant's stock; finishing moves
+ * none, so what never arrived stays in transit (docs/materials.md, "Transfers between plants").
  */
 
 const pk = tables.packages;
@@ -59,8 +62,9 @@ async function contentsOf(tx: Sql, packages: readonly ReceivingPackage[]) {
 }
 
 /**
- * Marks the packages received, adds the counts to the items, and writes a receipt per package and
- * item. `counted` replaces what the packages hold (a damaged package, counted by hand).
+ * Marks the packages received, adds the counts to the items, writes a receipt per package and item,
+ * and moves their goods into stock. `counted` replaces what the packages hold (a damaged package,
+ * counted by hand).
  */
 async function receivePackages(
   call: TransferCall,
@@ -75,6 +79,12 @@ async function receivePackages(
 ) {
   const { tx, principal } = call;
   const contents = await contentsOf(tx, packages);
+  await receiveTransferStock(
+    call,
+    transfer,
+    packages.map((p) => p.id),
+    options.counted,
+  );
   await tx
     .update(pk)
     .set({ status: 'received' })
