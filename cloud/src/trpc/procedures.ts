@@ -110,7 +110,8 @@ const enforceAccess = t.middleware(async ({ ctx, meta, next, path, type, getRawI
       message: `${path} reads a replica but is no query`,
     });
   }
-  const lagging = meta?.lagging
+  // Where the work runs when not in the call's own transaction.
+  const apart = meta?.lagging
     ? ctx.deps.db.transactLagging
     : meta?.reading
       ? ctx.deps.db.transactReading
@@ -139,7 +140,7 @@ const enforceAccess = t.middleware(async ({ ctx, meta, next, path, type, getRawI
         }
         upkeep = found.upkeep;
         refuseWithout(access, found.principal);
-        if (lagging !== undefined) {
+        if (apart !== undefined) {
           foundThere = found.principal;
           return null;
         }
@@ -149,9 +150,9 @@ const enforceAccess = t.middleware(async ({ ctx, meta, next, path, type, getRawI
       .then((called) => {
         if (called !== null) return called;
         const principal = foundThere;
-        if (lagging === undefined || principal === undefined) throw new Error(`${path} found no caller`);
+        if (apart === undefined || principal === undefined) throw new Error(`${path} found no caller`);
         const { tenantId, userId } = principal;
-        return lagging(scopeOf(principal), (tx) => call(tx, principal, ctx.log.child({ tenantId, userId })));
+        return apart(scopeOf(principal), (tx) => call(tx, principal, ctx.log.child({ tenantId, userId })));
       })
       .finally(async () => {
         await keepWrites();
@@ -185,7 +186,7 @@ const enforceAccess = t.middleware(async ({ ctx, meta, next, path, type, getRawI
     return next({ ctx: { principal, tx: null, afterCommit: immediately, transact } });
   }
   const caller = principal;
-  const result = await (lagging ?? ctx.deps.db.transact)(scopeOf(caller), (tx) =>
+  const result = await (apart ?? ctx.deps.db.transact)(scopeOf(caller), (tx) =>
     call(tx, caller, ctx.log),
   ).finally(keepWrites);
   for (const effect of effects) runEffect(ctx.log, effect);
