@@ -27,10 +27,14 @@ const loc = tables.inventoryLocations;
 export async function issueLocationLabels(call: IssueCall, input: LocationLabelsInput): Promise<Label[]> {
   const { tx, principal } = call;
   const ids = [...new Set(input.locationIds)];
-  const locations = await tx
-    .select({ id: loc.id, plantId: loc.plantId, code: loc.code, name: loc.name, kind: loc.kind })
-    .from(loc)
-    .where(inArray(loc.id, ids));
+  // In the order asked for, so labels print in the order the locations were chosen.
+  const order = new Map(ids.map((id, index) => [id, index]));
+  const locations = (
+    await tx
+      .select({ id: loc.id, plantId: loc.plantId, code: loc.code, name: loc.name, kind: loc.kind })
+      .from(loc)
+      .where(inArray(loc.id, ids))
+  ).sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
   if (locations.length < ids.length)
     throw new DomainError('not_found', 'Location not found', { locationIds: 'Not found' });
   const plantIds = new Set(locations.map((location) => location.plantId));
