@@ -50,9 +50,9 @@ export async function issueLabel(call: IssueCall, input: IssueInput) {
     );
   const data = parseLabelData(source.data);
   const elementString = labelElementString(template, data);
-  const [created] = await tx
-    .insert(l)
-    .values({
+  return writeIssuedLabel(
+    tx,
+    {
       tenantId: principal.tenantId,
       plantId: source.plantId,
       kind: template.kind,
@@ -64,8 +64,25 @@ export async function issueLabel(call: IssueCall, input: IssueInput) {
       elementString,
       data,
       createdBy: principal.userId,
-    })
-    .returning({ id: l.id });
+    },
+    (label) => ({
+      packageId: label.packageId,
+      shipmentId: label.shipmentId,
+      sscc: label.sscc,
+    }),
+  );
+}
+
+/**
+ * Writes an issued label, reads it back and audits the issue (`barcode_label.issue`) with what it is
+ * of — `references` picks those fields of the label: its package and shipment, or its location.
+ */
+export async function writeIssuedLabel(
+  tx: Sql,
+  values: typeof l.$inferInsert,
+  references: (label: Label) => Record<string, unknown>,
+): Promise<Label> {
+  const [created] = await tx.insert(l).values(values).returning({ id: l.id });
   if (created === undefined) throw new Error('The label was not written');
   const label = await findLabel(tx, created.id);
   auditCreate(
@@ -76,9 +93,7 @@ export async function issueLabel(call: IssueCall, input: IssueInput) {
       kind: label.kind,
       templateKey: label.templateKey,
       templateVersion: label.templateVersion,
-      packageId: label.packageId,
-      shipmentId: label.shipmentId,
-      sscc: label.sscc,
+      ...references(label),
       elementString: label.elementString,
     },
     { label: labelName(label), plantId: label.plantId },

@@ -1,9 +1,9 @@
 import { tables } from '@plantline/schema';
 import type { LabelDataInput } from '@plantline/schema/labels';
 import { eq, inArray } from 'drizzle-orm';
-import { auditCreate, DomainError } from '../../platform/index.js';
+import { DomainError } from '../../platform/index.js';
 import { locationLabelElements } from '../materials/index.js';
-import { findLabel, type IssueCall, type Label, labelElementString, labelName } from './issue.js';
+import { type IssueCall, type Label, labelElementString, writeIssuedLabel } from './issue.js';
 import { type PrintCall, printLabel } from './prints.js';
 import { parseLabelData } from './render.js';
 import { templateForIssue } from './templates.js';
@@ -80,9 +80,9 @@ export async function issueLocationLabels(call: IssueCall, input: LocationLabels
     };
     const data = parseLabelData(source);
     const elementString = labelElementString(stored.template, data);
-    const [created] = await tx
-      .insert(tables.barcodeLabels)
-      .values({
+    const label = await writeIssuedLabel(
+      tx,
+      {
         tenantId: principal.tenantId,
         plantId,
         kind: 'location',
@@ -92,23 +92,8 @@ export async function issueLocationLabels(call: IssueCall, input: LocationLabels
         elementString,
         data,
         createdBy: principal.userId,
-      })
-      .returning({ id: tables.barcodeLabels.id });
-    if (created === undefined) throw new Error('The label was not written');
-    const label = await findLabel(tx, created.id);
-    auditCreate(
-      tx,
-      'barcode_label',
-      {
-        id: label.id,
-        kind: label.kind,
-        templateKey: label.templateKey,
-        templateVersion: label.templateVersion,
-        locationId: label.locationId,
-        elementString: label.elementString,
       },
-      { label: labelName(label), plantId },
-      'issue',
+      (issuedLabel) => ({ locationId: issuedLabel.locationId }),
     );
     issued.push(label);
   }
