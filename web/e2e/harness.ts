@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { RunningCloud } from '@plantline/cloud/app';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { CHROMIUM, chromiumLaunchOptions, hasChromium } from './chromium';
-import { seededDemo, startDemoCloud } from './demo-cloud';
+import { seededDemoCopy, startDemoCloud } from './demo-cloud';
 
 export { CHROMIUM, hasChromium } from './chromium';
 export { DEMO_PASSWORD } from './demo-cloud';
@@ -18,23 +18,24 @@ if (!hasChromium)
 export const screenshotDir = new URL('../test-results/', import.meta.url).pathname;
 
 /**
- * A real cloud (embedded database in memory) serving the built web UI on an ephemeral port, with a
- * data folder of its own. It starts from the run's seeded demo (global-setup.ts), so its database is
- * its own copy: nothing a file writes is seen by another.
+ * A real cloud (embedded database) serving the built web UI on an ephemeral port, with a data folder
+ * of its own: a copy of the run's seeded demo (global-setup.ts), database files included, so nothing
+ * a file writes is seen by another.
  */
 export async function startCloudWithUi(): Promise<
   RunningCloud & { cleanup(): Promise<void>; demoEdgeKey(): string }
 > {
-  const dataDir = mkdtempSync(join(tmpdir(), 'plantline-e2e-'));
-  const snapshot = await seededDemo(dataDir);
-  const cloud = await startDemoCloud({ dataDir, ...(snapshot === undefined ? {} : { snapshot }) });
+  const copy = await seededDemoCopy();
+  const dataDir = copy ?? mkdtempSync(join(tmpdir(), 'plantline-e2e-'));
+  const cloud = await startDemoCloud({ dataDir, onFiles: copy !== undefined });
   return {
     ...cloud,
     // The demo seed writes an edge key for the first plant (RIV) next to the data (demo-seed.ts).
     demoEdgeKey: () => readFileSync(join(dataDir, 'demo-edge.key'), 'utf8').trim(),
     cleanup: async () => {
       await cloud.stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      // A copy sits in a folder of its own (seededDemoCopy).
+      rmSync(copy === undefined ? dataDir : dirname(dataDir), { recursive: true, force: true });
     },
   };
 }

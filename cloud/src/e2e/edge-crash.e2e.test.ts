@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { connectDevice, type Device, disconnectAll, streamCounts } from './devices.js';
 import { freePort } from './processes.js';
-import { e2eEngines, oneTo, START_MS, Stack, sequencesByMachine, storedCounts } from './stack.js';
+import { describeEachEngine, oneTo, START_MS, Stack, sequencesByMachine, storedCounts } from './stack.js';
 
 /*
  * The edge killed with SIGKILL mid-stream and restarted → no loss, no duplicates, through
@@ -17,7 +17,7 @@ const PER_MACHINE = 500;
 const KILL_AFTER = 450;
 const PRODUCT = 'e2e-edge-crash';
 
-describe.each(e2eEngines)('edge SIGKILL (real processes, %s database)', (engine) => {
+describeEachEngine('edge SIGKILL (real processes, %s database)', (engine) => {
   let stack: Stack | undefined;
   const devices = new Map<string, Device>();
 

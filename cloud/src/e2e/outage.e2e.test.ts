@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { connectDevice, type Device, disconnectAll } from './devices.js';
-import { e2eEngines, oneTo, START_MS, Stack, sequencesByMachine, storedCounts } from './stack.js';
+import { describeEachEngine, oneTo, START_MS, Stack, sequencesByMachine, storedCounts } from './stack.js';
 
 /*
  * The cloud down 30 s while devices publish → afterwards every event is stored exactly once,
@@ -22,7 +22,7 @@ const PRODUCT = 'e2e-outage';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe.each(e2eEngines)('cloud outage (real processes, %s database)', (engine) => {
+describeEachEngine('cloud outage (real processes, %s database)', (engine) => {
   let stack: Stack | undefined;
   const devices = new Map<string, Device>();
 

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { connectDevice, type Device, disconnectAll, streamCounts } from './devices.js';
 import { PlantBroker } from './mosquitto.js';
 import { waitFor } from './processes.js';
-import { e2eEngines, oneTo, START_MS, Stack, sequencesByMachine, storedCounts } from './stack.js';
+import { describeEachEngine, oneTo, START_MS, Stack, sequencesByMachine, storedCounts } from './stack.js';
 
 /*
  * A broker restart → devices reconnect and nothing acknowledged is lost, for the edge as
@@ -27,7 +27,7 @@ const KILL_AFTER = 200;
 const SAVE_SETTLE_MS = 500;
 const PRODUCT = 'e2e-broker-restart';
 
-describe.each(e2eEngines)('plant broker restart (real processes, %s database)', (engine) => {
+describeEachEngine('plant broker restart (real processes, %s database)', (engine) => {
   let stack: Stack | undefined;
   let broker: PlantBroker | undefined;
   const devices = new Map<string, Device>();

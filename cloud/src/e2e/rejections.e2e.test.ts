@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { createLogger, Outbox } from '@plantline/edge';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { rows } from '../db/index.js';
 import { signIn } from '../testing/api.js';
 import { nextEventId } from '../testing/events.js';
 import { connectDevice, type Device, disconnectAll } from './devices.js';
-import { e2eEngines, oneTo, START_MS, Stack, sequencesByMachine, storedCounts } from './stack.js';
+import { describeEachEngine, oneTo, START_MS, Stack, sequencesByMachine, storedCounts } from './stack.js';
 
 /*
  * What must be refused without losing what is around it, through to the real cloud on
@@ -17,7 +17,7 @@ import { e2eEngines, oneTo, START_MS, Stack, sequencesByMachine, storedCounts } 
  */
 const TOPIC = 'plantline/v1/RIV/L1/M1/count';
 
-describe.each(e2eEngines)('refused input (real processes, %s database)', (engine) => {
+describeEachEngine('refused input (real processes, %s database)', (engine) => {
   let stack: Stack | undefined;
   const devices: Device[] = [];
 
@@ -37,7 +37,7 @@ describe.each(e2eEngines)('refused input (real processes, %s database)', (engine
     return connected;
   }
 
-  it('stores every valid event and dead-letters every malformed one interleaved with them, each with its reason', async () => {
+  it.sequential('stores every valid event and dead-letters every malformed one interleaved with them, each with its reason', async () => {
     const plant = stack!;
     const product = 'e2e-malformed';
     // Over the contract's 64 KiB, yet within the broker's packet limit (64 KiB + 1 KiB of header room);
@@ -130,7 +130,7 @@ describe.each(e2eEngines)('refused input (real processes, %s database)', (engine
     expect(plant.cloudRunning()).toBe(true);
   }, 90_000);
 
-  it("rejects events for a plant outside the edge key's plants and stores the plant's own around them", async () => {
+  it.sequential("rejects events for a plant outside the edge key's plants and stores the plant's own around them", async () => {
     const plant = stack!;
     const product = 'e2e-foreign-plant';
     // The demo edge's key covers both demo plants; a plant the tenant adds later is outside it.
@@ -190,7 +190,7 @@ describe.each(e2eEngines)('refused input (real processes, %s database)', (engine
     expect(plant.cloudRunning()).toBe(true);
   }, 60_000);
 
-  it('delivers everything behind poison events already in the outbox, dead-lettering only them', async () => {
+  it.sequential('delivers everything behind poison events already in the outbox, dead-lettering only them', async () => {
     const plant = stack!;
     const product = 'e2e-poison';
     const lettersBefore = (await plant.deadLetters()).length;

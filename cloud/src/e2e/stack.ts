@@ -5,6 +5,7 @@ import { type EdgeStatus, edgeStatusSchema } from '@plantline/edge';
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
+import { describe } from 'vitest';
 import { openEmbeddedDatabase } from '../db/embedded.js';
 import { rows, type Sql } from '../db/index.js';
 import { createServerDatabase, testEngines } from '../testing/engines.js';
@@ -36,6 +37,14 @@ export const START_MS = CLOUD_START_MS + 60_000;
 
 /** The embedded engine always; the PostgreSQL server when TEST_DATABASE_URL names one. */
 export const e2eEngines: EngineName[] = testEngines.map((engine) => engine.name);
+
+/**
+ * A describe block per engine, the engines' blocks running at the same time: each plant is its own
+ * processes, ports and folders, and its test mostly waits on them (an outage, a restart), so side by
+ * side a file takes the time of its slower engine rather than the sum. Tests inside one block share
+ * its plant and run in order (`it.sequential` when a block has more than one).
+ */
+export const describeEachEngine = describe.concurrent.each(e2eEngines);
 
 export interface StoredCount {
   plant: string;
