@@ -41,6 +41,7 @@ export function drawChart(doc: PDFKit.PDFDocument, input: ChartInput): number {
   const withValues = input.rows.filter((r) => series.some((s) => value(r, s.i) !== null));
   const rows = withValues.slice(0, MAX_CATEGORIES);
   const labels = rows.map((r, n) => (xi >= 0 ? String(r[xi] ?? '') : String(n + 1)));
+  const groups = groupLabels(columns, rows, labels, xi);
   const isPercent = (i: number) => columns[i]?.type === 'percent';
   const plot = { left: input.x + 40, top: input.y + 8, width: input.width - 80, height: input.height - 40 };
   const bottom = plot.top + plot.height;
@@ -117,8 +118,9 @@ export function drawChart(doc: PDFKit.PDFDocument, input: ChartInput): number {
     }
   }
   doc.font('Helvetica').fontSize(6).fillColor('#444');
+  const fit = (text: string) => text.replace(/[^\u0020-\u00ff]/g, '?');
   labels.forEach((label, j) => {
-    doc.text(label.replace(/[^\u0020-\u00ff]/g, '?'), plot.left + step * j, bottom + 3, {
+    doc.text(fit(label), plot.left + step * j, bottom + 3, {
       width: step,
       height: 8,
       align: 'center',
@@ -126,12 +128,32 @@ export function drawChart(doc: PDFKit.PDFDocument, input: ChartInput): number {
       lineBreak: false,
     });
   });
+  // Under repeated labels, the group each run of them belongs to, with a tick where a group ends.
+  for (const run of groups) {
+    const left = plot.left + step * run.from;
+    const width = step * (run.to - run.from);
+    doc.text(fit(run.label), left, bottom + 11, {
+      width,
+      height: 8,
+      align: 'center',
+      ellipsis: true,
+      lineBreak: false,
+    });
+    if (run.from > 0)
+      doc
+        .lineWidth(0.5)
+        .strokeColor('#999')
+        .moveTo(left, bottom)
+        .lineTo(left, bottom + 18)
+        .stroke();
+  }
+  const legendY = bottom + (groups.length > 0 ? 22 : 16);
   // The legend: which colour is which column.
   let lx = plot.left;
   series.forEach((s, n) => {
     const label = columns[s.i]?.label ?? s.key;
-    doc.rect(lx, bottom + 16, 6, 6).fill(palette[n % palette.length] ?? '#000');
-    doc.fillColor('#000').text(label, lx + 9, bottom + 16, { lineBreak: false });
+    doc.rect(lx, legendY, 6, 6).fill(palette[n % palette.length] ?? '#000');
+    doc.fillColor('#000').text(label, lx + 9, legendY, { lineBreak: false });
     lx += 12 + doc.widthOfString(label) + 10;
   });
   if (withValues.length > rows.length)
@@ -140,11 +162,40 @@ export function drawChart(doc: PDFKit.PDFDocument, input: ChartInput): number {
       .text(
         `The first ${rows.length} of ${withValues.length} rows with values; the table has them all`,
         lx,
-        bottom + 16,
+        legendY,
         {
           lineBreak: false,
         },
       );
   doc.restore();
   return input.y + input.height;
+}
+
+/**
+ * When the x labels repeat (OEE by shift charts each machine once per shift), the runs of rows that
+ * belong together: the values of the first other text column that tells the repeated labels apart,
+ * one run per stretch of rows with the same value. Empty when the labels are unique already.
+ */
+function groupLabels(
+  columns: readonly ColumnSpec[],
+  rows: readonly (readonly Cell[])[],
+  labels: readonly string[],
+  xi: number,
+): { label: string; from: number; to: number }[] {
+  if (new Set(labels).size === labels.length) return [];
+  const gi = columns.findIndex(
+    (c, i) =>
+      i !== xi &&
+      c.type === 'text' &&
+      new Set(rows.map((r, j) => `${String(r[i] ?? '')}\u0000${labels[j]}`)).size === rows.length,
+  );
+  if (gi < 0) return [];
+  const runs: { label: string; from: number; to: number }[] = [];
+  rows.forEach((r, j) => {
+    const label = String(r[gi] ?? '');
+    const last = runs[runs.length - 1];
+    if (last !== undefined && last.label === label) last.to = j + 1;
+    else runs.push({ label, from: j, to: j + 1 });
+  });
+  return runs;
 }

@@ -18,6 +18,8 @@ export const PDF_ROW_CAP = 5_000;
 const PAGE = { width: 841.89, height: 595.28 };
 const MARGIN = 36;
 const ROW_HEIGHT = 13;
+/** The most lines a table column's header wraps onto before it is cut with an ellipsis. */
+const HEADER_LINES = 4;
 
 /** The standard PDF fonts encode WinAnsi only; other characters would print as something else. */
 export const winAnsi = (text: string) =>
@@ -143,26 +145,41 @@ function drawTable(
   top: number,
 ) {
   const width = PAGE.width - 2 * MARGIN;
-  const weights = columns.map((c) => (c.type === 'text' ? 2 : 1));
-  const total = weights.reduce((a, b) => a + b, 0);
-  const widths = weights.map((w) => (w / total) * width);
+  doc.font('Helvetica-Bold').fontSize(7);
+  const headerTexts = columns.map((c) => winAnsi(headerOf(c, 'table')));
+  const widths = columnWidths(
+    width,
+    columns.map((c) => (c.type === 'text' ? 2 : 1)),
+    // A header wraps between words, never inside one: each column is at least its longest word wide
+    // (measured with the space after it, as the line wrapper measures words) plus the cell's padding.
+    headerTexts.map(
+      (text) => Math.max(...text.split(/\s+/).map((word) => doc.widthOfString(`${word} `))) + 5,
+    ),
+  );
   const right = (c: ColumnSpec) => c.type !== 'text' && c.type !== 'datetime' && c.type !== 'date';
+  // A column's header wraps onto up to four lines rather than losing its end ("Availab…"): a
+  // narrow number column under a long label is common (OEE by shift has eleven columns).
   const header = (y: number) => {
-    doc.rect(MARGIN, y, width, ROW_HEIGHT + 4).fill('#e8eef5');
-    doc.font('Helvetica-Bold').fontSize(7).fillColor('#000');
+    doc.font('Helvetica-Bold').fontSize(7);
+    const tallest = Math.max(
+      ...headerTexts.map((text, i) => doc.heightOfString(text, { width: (widths[i] ?? 0) - 4 })),
+    );
+    const textHeight = Math.min(HEADER_LINES * doc.currentLineHeight(true), tallest);
+    const height = Math.max(ROW_HEIGHT - 3, textHeight) + 7;
+    doc.rect(MARGIN, y, width, height).fill('#e8eef5');
+    doc.fillColor('#000');
     let x = MARGIN;
     columns.forEach((c, i) => {
       const w = widths[i] ?? 0;
-      doc.text(winAnsi(headerOf(c, 'table')), x + 2, y + 3, {
+      doc.text(headerTexts[i] ?? '', x + 2, y + 3, {
         width: w - 4,
-        height: ROW_HEIGHT,
+        height: textHeight,
         ellipsis: true,
-        lineBreak: false,
         align: right(c) ? 'right' : 'left',
       });
       x += w;
     });
-    return y + ROW_HEIGHT + 4;
+    return y + height;
   };
   let y = header(top);
   doc.font('Helvetica').fontSize(7);
@@ -192,4 +209,21 @@ function drawTable(
     });
     y += ROW_HEIGHT;
   });
+}
+
+/**
+ * `total` shared by `weights`, each column at least its `minimum`: columns whose share falls short get
+ * their minimum, and the rest share what is left, until every share suffices (or nothing is left).
+ */
+function columnWidths(total: number, weights: readonly number[], minimum: readonly number[]): number[] {
+  const fixed = new Map<number, number>();
+  for (;;) {
+    const left = total - [...fixed.values()].reduce((a, b) => a + b, 0);
+    const free = weights.map((w, i) => (fixed.has(i) ? 0 : w));
+    const sum = free.reduce((a, b) => a + b, 0);
+    const share = (i: number) => fixed.get(i) ?? (sum > 0 ? (free[i]! / sum) * Math.max(0, left) : 0);
+    const short = weights.findIndex((_, i) => !fixed.has(i) && share(i) < (minimum[i] ?? 0));
+    if (short < 0 || sum === 0) return weights.map((_, i) => share(i));
+    fixed.set(short, minimum[short] ?? 0);
+  }
 }

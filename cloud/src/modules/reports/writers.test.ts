@@ -87,4 +87,50 @@ describe('report writers', () => {
     const { stdout } = await promisify(execFile)('pdftotext', ['-f', '1', '-l', '1', file, '-']);
     expect(stdout).toContain('The first 40 of 50 rows with values; the table has them all');
   });
+
+  it('wraps a long column header in the PDF table instead of cutting it', async () => {
+    const out = new PassThrough();
+    const written = buffer(out);
+    const narrow = Array.from({ length: 11 }, (_, n) => ({
+      key: `c${n}`,
+      label: n === 3 ? 'Availability after planned downtime' : `Col ${n}`,
+      type: 'percent' as const,
+      decimals: 1,
+    }));
+    const writer = pdfWriter({ columns: narrow, meta, out });
+    await writer.write([narrow.map(() => 0.5)]);
+    await writer.end();
+    const file = join(await mkdtemp(join(tmpdir(), 'plantline-header-')), 'header.pdf');
+    await writeFile(file, await written);
+    const { stdout } = await promisify(execFile)('pdftotext', ['-f', '1', '-l', '1', file, '-']);
+    // Every word of the header is on the page, on lines of its own, and none is cut.
+    for (const word of ['Availability', 'after', 'planned', 'downtime']) expect(stdout).toContain(word);
+    expect(stdout).not.toContain('…');
+  });
+
+  it('names the group under chart labels that repeat, such as each machine once per shift', async () => {
+    const out = new PassThrough();
+    const written = buffer(out);
+    const shiftColumns = [
+      { key: 'shift', label: 'Shift', type: 'text' as const },
+      { key: 'machine', label: 'Machine', type: 'text' as const },
+      { key: 'oee', label: 'OEE', type: 'percent' as const, decimals: 1 },
+    ];
+    const writer = pdfWriter({
+      columns: shiftColumns,
+      meta: { ...meta, chart: { kind: 'bars' as const, x: 'machine', y: ['oee'] } },
+      out,
+    });
+    await writer.write(
+      ['Early', 'Late'].flatMap((shift) => ['M1', 'M2', 'M3'].map((m) => [shift, m, 0.6] as const)),
+    );
+    await writer.end();
+    const file = join(await mkdtemp(join(tmpdir(), 'plantline-groups-')), 'groups.pdf');
+    await writeFile(file, await written);
+    // The chart's own text, above the table: the table's first row starts with "Early".
+    const { stdout } = await promisify(execFile)('pdftotext', ['-f', '1', '-l', '1', '-layout', file, '-']);
+    const chart = stdout.slice(0, stdout.indexOf('Shift'));
+    expect(chart.match(/M1/g)).toHaveLength(2);
+    expect(chart).toMatch(/Early[\s\S]*Late/);
+  });
 });
