@@ -172,9 +172,11 @@ export function drawChart(doc: PDFKit.PDFDocument, input: ChartInput): number {
 }
 
 /**
- * When the x labels repeat (OEE by shift charts each machine once per shift), the runs of rows that
- * belong together: the values of the first other text column that tells the repeated labels apart,
- * one run per stretch of rows with the same value. Empty when the labels are unique already.
+ * When the x labels repeat (OEE by shift charts each machine once per line and shift), the runs of
+ * rows that belong together, one run per stretch of rows with the same group. The group is made of
+ * the other text columns, in column order, each taken only when it tells more rows apart, until every
+ * (group, label) pair is one row — for OEE by shift, the period and the line. Empty when the labels are
+ * unique already or no such group exists.
  */
 function groupLabels(
   columns: readonly ColumnSpec[],
@@ -182,17 +184,20 @@ function groupLabels(
   labels: readonly string[],
   xi: number,
 ): { label: string; from: number; to: number }[] {
-  if (new Set(labels).size === labels.length) return [];
-  const gi = columns.findIndex(
-    (c, i) =>
-      i !== xi &&
-      c.type === 'text' &&
-      new Set(rows.map((r, j) => `${String(r[i] ?? '')}\u0000${labels[j]}`)).size === rows.length,
-  );
-  if (gi < 0) return [];
+  const distinct = (parts: readonly number[]) =>
+    new Set(rows.map((r, j) => [...parts.map((i) => String(r[i] ?? '')), labels[j]].join('\u0000'))).size;
+  let parts: number[] = [];
+  let seen = distinct(parts);
+  for (const [i, column] of columns.entries()) {
+    if (seen === rows.length) break;
+    if (i === xi || column.type !== 'text') continue;
+    const more = distinct([...parts, i]);
+    if (more > seen) [parts, seen] = [[...parts, i], more];
+  }
+  if (parts.length === 0 || seen < rows.length) return [];
   const runs: { label: string; from: number; to: number }[] = [];
   rows.forEach((r, j) => {
-    const label = String(r[gi] ?? '');
+    const label = parts.map((i) => String(r[i] ?? '')).join(' · ');
     const last = runs[runs.length - 1];
     if (last !== undefined && last.label === label) last.to = j + 1;
     else runs.push({ label, from: j, to: j + 1 });

@@ -108,11 +108,13 @@ describe('report writers', () => {
     expect(stdout).not.toContain('…');
   });
 
-  it('names the group under chart labels that repeat, such as each machine once per shift', async () => {
+  it('names the group under chart labels that repeat, such as each machine once per line and shift', async () => {
     const out = new PassThrough();
     const written = buffer(out);
     const shiftColumns = [
+      { key: 'period', label: 'Period', type: 'text' as const },
       { key: 'shift', label: 'Shift', type: 'text' as const },
+      { key: 'line', label: 'Line', type: 'text' as const },
       { key: 'machine', label: 'Machine', type: 'text' as const },
       { key: 'oee', label: 'OEE', type: 'percent' as const, decimals: 1 },
     ];
@@ -122,15 +124,22 @@ describe('report writers', () => {
       out,
     });
     await writer.write(
-      ['Early', 'Late'].flatMap((shift) => ['M1', 'M2', 'M3'].map((m) => [shift, m, 0.6] as const)),
+      ['Early', 'Late'].flatMap((shift) =>
+        ['L1', 'L2'].flatMap((line) =>
+          ['M1', 'M2'].map((m) => [`03-12 ${shift}`, shift, line, m, 0.6] as const),
+        ),
+      ),
     );
     await writer.end();
     const file = join(await mkdtemp(join(tmpdir(), 'plantline-groups-')), 'groups.pdf');
     await writeFile(file, await written);
-    // The chart's own text, above the table: the table's first row starts with "Early".
     const { stdout } = await promisify(execFile)('pdftotext', ['-f', '1', '-l', '1', '-layout', file, '-']);
-    const chart = stdout.slice(0, stdout.indexOf('Shift'));
-    expect(chart.match(/M1/g)).toHaveLength(2);
-    expect(chart).toMatch(/Early[\s\S]*Late/);
+    // The chart's own text, above the table (whose header starts with "Period"). The shift column
+    // adds nothing the period does not say, so the group is the period and the line.
+    const chart = stdout.slice(0, stdout.indexOf('Period'));
+    expect(chart.match(/M1/g)).toHaveLength(4);
+    expect(chart).toMatch(
+      /03-12 Early · L1[\s\S]*03-12 Early · L2[\s\S]*03-12 Late · L1[\s\S]*03-12 Late · L2/,
+    );
   });
 });
