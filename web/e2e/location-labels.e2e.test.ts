@@ -84,6 +84,12 @@ describe.runIf(hasChromium)('location labels', () => {
     for (const job of jobs) expect(job.zpl).toMatch(/\^PQ2\n\^XZ\n$/);
     expect(jobs.map((job) => job.zpl.match(/\(254\)(RM-0\d)/)?.[1]).sort()).toEqual(['RM-01', 'RM-02']);
 
+    // A bin's label printed again from its own panel is a reprint that asks no reason: it names a bin.
+    const own = panel.getByRole('form', { name: 'Print Location label RM-01' });
+    expect(await own.getByLabel('Why print it again?').count()).toBe(0);
+    await own.getByRole('button', { name: 'Reprint' }).click();
+    await panel.getByText("Reprint queued on DOCK-1; the plant's edge sends it.").waitFor();
+
     // Another choice of locations starts afresh: no labels of a location no longer ticked.
     await page.getByRole('checkbox', { name: 'Label RM-02' }).uncheck();
     await panel.getByText('1 location chosen').waitFor();

@@ -5,3 +5,13 @@
  */
 export const labelKinds = ['pallet_sscc', 'carton', 'product_lot', 'location'] as const;
 export type LabelKind = (typeof labelKinds)[number];
+
+/**
+ * Whether printing a label of `kind` again must say why (docs/labels.md, "Printing and reprints"). A
+ * logistic or product label's second copy is a second label for one package or lot in the world,
+ * which the reprint log explains; a location label names a bin, and another copy of it is only a
+ * second sign on the same bin.
+ */
+export function reprintNeedsReason(kind: LabelKind): boolean {
+  return kind !== 'location';
+}

@@ -119,8 +119,17 @@ describe.each(testEngines)('location labels ($name engine)', (engine) => {
     });
     expect(again.prints).toMatchObject([{ reprint: false }]);
     expect(again.labels[0]?.id).not.toBe(printed.labels[0]?.id);
+    // The same bin label printed again from its own panel is a reprint, logged as one, and needs no
+    // reason: it names a bin, not one package in the world.
+    const reprinted = await admin.trpc.logistics.labels.print.mutate({
+      labelId: printed.labels[0]!.id,
+      printerId: printer.id,
+      copies: 1,
+    });
+    expect(reprinted).toMatchObject({ reprint: true, reason: '' });
     const actions = (await trail.since(mark)).map((entry) => entry.action);
     expect(actions.filter((action) => action === 'label_print.queue')).toHaveLength(3);
+    expect(actions.filter((action) => action === 'label_print.reprint')).toHaveLength(1);
     expect(actions.filter((action) => action === 'barcode_label.issue')).toHaveLength(3);
 
     // Another plant's printer is refused, and nothing is issued for it.

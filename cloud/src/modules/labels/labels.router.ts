@@ -93,7 +93,7 @@ export const labelsRouter = router({
       ]),
     )
     .mutation(({ ctx, input }) => issueLabel(ctx, input)),
-  /** Queues a print on a printer of the label's plant; a reprint needs a reason. */
+  /** Queues a print on a printer of the label's plant; a reprint needs a reason, but for a location label. */
   print: pack
     .input(
       z.object({

@@ -1,4 +1,5 @@
 import { tables } from '@plantline/schema';
+import { reprintNeedsReason } from '@plantline/schema/labels';
 import { and, desc, eq, type SQL, sql } from 'drizzle-orm';
 import type { Sql } from '../../db/index.js';
 import {
@@ -15,7 +16,8 @@ import { findLabel, labelName } from './issue.js';
  * label's plant and the plant's edge is woken to take it. Any print after a label's first is a reprint
  * and says why, whatever became of the earlier ones: a failed print may still have put a label out (a
  * printer that jams after printing, an edge that never reported), and a second SSCC label in the
- * world is what the reprint log is there to explain.
+ * world is what the reprint log is there to explain. A location label's reprint is logged as one too,
+ * but needs no reason: it names a bin (reprintNeedsReason).
  */
 
 export interface PrintCall {
@@ -58,7 +60,7 @@ export async function printLabel(call: PrintCall, input: PrintInput) {
   const [earlier] = await tx.select({ id: lp.id }).from(lp).where(eq(lp.labelId, label.id)).limit(1);
   const reprint = earlier !== undefined;
   const reason = input.reason?.trim() ?? '';
-  if (reprint && reason === '')
+  if (reprint && reason === '' && reprintNeedsReason(label.kind))
     throw new DomainError('invalid', 'This label was printed before: say why it is printed again', {
       reason: 'Say why it is printed again',
     });
