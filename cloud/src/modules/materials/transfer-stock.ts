@@ -55,7 +55,9 @@ const NAMES = { transit: 'In transit', receiving: 'Receiving' } as const;
 /**
  * The plant's active location of `kind`, the first by code; when it has none, one made with the fixed
  * code (audited as any new location). A code already taken by another location is refused: the plant
- * decides what that location is.
+ * decides what that location is. It inserts itself rather than calling createLocation: a taken code
+ * is found by `on conflict do nothing`, which leaves the transaction usable, where createLocation's
+ * unique violation would abort it on PostgreSQL under a caller that catches the refusal.
  */
 async function standingLocation(call: StockCall, plantId: string, kind: keyof typeof STANDING) {
   const { tx } = call;
