@@ -8,7 +8,8 @@ import { cloudEnvKeys } from '../env.js';
 
 /*
  * The cloud and the edge as real processes, forked the way `pnpm start` forks them (stack/main.ts):
- * `node --import tsx` with an IPC channel on which each announces the URL it ended up on.
+ * `node --import tsx` with an IPC channel on which each announces the URL it ended up on. `pnpm start`
+ * runs the cloud built into one file instead; `{ built: true }` does too (built-cloud.e2e.test.ts).
  */
 const cloudDir = fileURLToPath(new URL('../..', import.meta.url));
 const edgeDir = fileURLToPath(new URL('../../../edge', import.meta.url));
@@ -57,9 +58,18 @@ function profileArgs(): string[] {
 }
 
 function forkTs(cwd: string, script: string, vars: Record<string, string>): ChildHandle {
+  return forkScript(cwd, script, vars, ['--import', 'tsx']);
+}
+
+function forkScript(
+  cwd: string,
+  script: string,
+  vars: Record<string, string>,
+  execArgv: string[],
+): ChildHandle {
   const child = fork(script, [], {
     cwd,
-    execArgv: ['--import', 'tsx', ...profileArgs()],
+    execArgv: [...execArgv, ...profileArgs()],
     env: childEnv(vars),
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
@@ -99,8 +109,15 @@ function awaitReady<T>(
   });
 }
 
-export async function startCloudProcess(vars: Record<string, string>, timeoutMs = 30_000) {
-  const handle = forkTs(cloudDir, 'src/main.ts', vars);
+export async function startCloudProcess(
+  vars: Record<string, string>,
+  timeoutMs = 30_000,
+  /** The cloud built into one file (scripts/build.mjs), run by plain Node as `pnpm start` runs it. */
+  options: { built?: boolean } = {},
+) {
+  const handle = options.built
+    ? forkScript(cloudDir, 'dist/bin/main.mjs', vars, [])
+    : forkTs(cloudDir, 'src/main.ts', vars);
   const url = await awaitReady(
     handle,
     'cloud',

@@ -19,6 +19,10 @@ import {
  * Ctrl-C stops them all cleanly.
  */
 const cloudMain = fileURLToPath(new URL('../main.ts', import.meta.url));
+/** The cloud built into one file (`pnpm --filter @plantline/cloud build`), which `pnpm start` runs. */
+const builtCloudMain = fileURLToPath(new URL('../../dist/bin/main.mjs', import.meta.url));
+/** Through tsx, from the sources: the other children, and the cloud unless `--built` is given. */
+const FROM_SOURCE = ['--import', 'tsx'];
 const edgeMain = fileURLToPath(new URL('../../../edge/src/main.ts', import.meta.url));
 const simulatorMain = fileURLToPath(new URL('../../../edge/src/simulator/simulate.ts', import.meta.url));
 const backfillMain = fileURLToPath(new URL('../../../edge/src/simulator/backfill-main.ts', import.meta.url));
@@ -36,8 +40,9 @@ function start(
   env: NodeJS.ProcessEnv,
   readyType: string,
   children: ChildProcess[],
+  execArgv: string[] = FROM_SOURCE,
 ): Promise<{ child: ChildProcess; ready: Ready }> {
-  const child = fork(script, [], { execArgv: ['--import', 'tsx'], env, stdio: 'inherit' });
+  const child = fork(script, [], { execArgv, env, stdio: 'inherit' });
   children.push(child);
   return new Promise((resolve, reject) => {
     child.on('message', (message: Ready) => {
@@ -69,7 +74,10 @@ async function main() {
   process.on('SIGTERM', () => void stopAll(0));
 
   try {
-    const cloud = await start(cloudMain, process.env, 'cloud-ready', children);
+    // `pnpm start` runs the built cloud: plain Node, no transpiler in memory (scripts/build.mjs).
+    const cloud = process.argv.includes('--built')
+      ? await start(builtCloudMain, process.env, 'cloud-ready', children, [])
+      : await start(cloudMain, process.env, 'cloud-ready', children);
     cloud.child.once('exit', () => void stopAll(1));
 
     const keyFile = join(env.dataDir, 'demo-edge.key');
@@ -111,7 +119,7 @@ async function main() {
             ...(lineOrders === undefined ? [] : ['--orders', JSON.stringify(lineOrders)]),
           ],
           {
-            execArgv: ['--import', 'tsx'],
+            execArgv: FROM_SOURCE,
             stdio: 'inherit',
             env: login
               ? { ...process.env, EDGE_MQTT_USERNAME: login.username, EDGE_MQTT_PASSWORD: login.password }
@@ -159,7 +167,7 @@ function startBackfill(
   const plan = demoHistoryProgress.safeParse(JSON.parse(readFileSync(progressFile, 'utf8')));
   if (!plan.success || plan.data.state === 'done') return;
   const backfill = fork(backfillMain, ['--progress-file', progressFile, '--to', liveFrom.toISOString()], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: FROM_SOURCE,
     stdio: 'inherit',
     env: { ...process.env, EDGE_CLOUD_URL: cloudUrl, EDGE_API_KEY: apiKey },
   });
