@@ -3,14 +3,12 @@ import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { writeHeapSnapshot } from 'node:v8';
-import { startCloud } from '../cloud-app.js';
 import { loadCloudEnv } from '../env.js';
 import type { LiveKpiMessage } from '../modules/kpi/index.js';
-import { createTenant } from '../modules/tenancy/index.js';
 import { apiClient, signIn, wsClient } from '../testing/api.js';
-import { testLog } from '../testing/engines.js';
 import { envelope } from '../testing/events.js';
 import { TEST_PASSWORD } from '../testing/tenants.js';
+import { startMeasuredCloud } from './measured-cloud.js';
 
 /*
  * `pnpm bench fanout` (docs/benchmarks.md): BENCH_SUBSCRIBERS (default 1000) kpi.live subscribers
@@ -20,7 +18,9 @@ import { TEST_PASSWORD } from '../testing/tenants.js';
  * measure the client). The subscribers run in a child process so their parsing does not share the
  * server's event loop. Ingest gets one count per machine per second through the real HTTP path
  * (ingest.push with an API key), spread over the second in 10 batches, so every machine changes
- * every second.
+ * every second. The cloud runs as `pnpm start` runs it, built and in a process of its own; rss_mb is
+ * that process's peak resident memory (measured-cloud.ts; BENCH_CLOUD_IN_PROCESS=1 runs it in this
+ * process from the sources instead, which also gives heap_mb and BENCH_HEAP_SNAPSHOT).
  *
  * deliveries_per_s = entity updates (machine, line or plant figures) received by all subscribers per
  * second; p99_ms = from a machine's newest event (its device time, stamped when sent) to receipt,
@@ -176,25 +176,28 @@ export async function fanoutBenchmark() {
     MAX_SUBSCRIPTIONS_PER_USER: String(subscribers),
     WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: String(Math.ceil(subscribers / connections)),
   });
-  const cloud = await startCloud(env, { log: testLog, web: null, inMemory: env.DATABASE_URL === undefined });
+  const suffix = Math.random().toString(36).slice(2, 8);
+  const database = env.DATABASE_URL === undefined ? 'embedded' : 'server';
+  // As `pnpm start` runs it, in a process of its own, unless BENCH_CLOUD_IN_PROCESS=1 (measured-cloud.ts).
+  const cloud = await startMeasuredCloud(env, {
+    name: 'Fanout bench',
+    slug: `fanout-${suffix}`,
+    plants: [{ code: 'F1', name: 'Fanout plant', timezone: 'UTC' }],
+    admin: {
+      email: `fanout-${suffix}@bench.plantline.local`,
+      displayName: 'Bench',
+      password: TEST_PASSWORD,
+    },
+  });
   let child: ReturnType<typeof fork> | null = null;
   let driver: NodeJS.Timeout | null = null;
   try {
-    const suffix = Math.random().toString(36).slice(2, 8);
-    const tenant = await createTenant(cloud.deps.db, {
-      name: 'Fanout bench',
-      slug: `fanout-${suffix}`,
-      plants: [{ code: 'F1', name: 'Fanout plant', timezone: 'UTC' }],
-      admin: {
-        email: `fanout-${suffix}@bench.plantline.local`,
-        displayName: 'Bench',
-        password: TEST_PASSWORD,
-      },
-    });
-    const plantId = tenant.plantIds[0]!;
     const admin = await signIn(cloud.url, `fanout-${suffix}@bench.plantline.local`);
+    const [plant] = await admin.trpc.tenancy.plants.list.query();
+    if (plant === undefined) throw new Error('the bench tenant has no plant');
+    const plantId = plant.id;
     process.stderr.write(
-      `fanout: ${machineCount} machines on ${lineCount} lines against ${cloud.deps.db.mode}\n`,
+      `fanout: ${machineCount} machines on ${lineCount} lines against ${database}, the cloud ${cloud.inProcess ? 'in this process from the sources' : 'built, in a process of its own'}\n`,
     );
     const addresses: { plant: string; line: string; machine: string }[] = [];
     for (let l = 0; l < lineCount; l++) {
@@ -243,7 +246,7 @@ export async function fanoutBenchmark() {
     });
     const ready = await nextMessage(child, 'ready', 120_000);
     process.stderr.write(
-      `fanout: ${ready.snapshots} subscribers over ${connections} connections have their snapshot (${ready.errors} errors); hub ${JSON.stringify(cloud.deps.liveKpi.stats())}\n`,
+      `fanout: ${ready.snapshots} subscribers over ${connections} connections have their snapshot (${ready.errors} errors)\n`,
     );
 
     // Each machine once a second, in 10 batches spread over the second.
@@ -259,31 +262,33 @@ export async function fanoutBenchmark() {
         });
     }, 100);
     await new Promise((r) => setTimeout(r, 3000));
-    const serverCpuAtStart = process.cpuUsage();
-    // The cloud runs in this process (the subscribers in the child): its resident memory is ours,
-    // sampled through the measured window; the peak is reported.
-    let rssPeak = process.memoryUsage().rss;
-    let atPeak = process.memoryUsage();
+    const serverCpuAtStart = cloud.cpuSeconds();
+    // The cloud's resident memory, sampled through the measured window; the peak is reported.
+    let atPeak = cloud.memory();
     const memorySampler = setInterval(() => {
-      const memory = process.memoryUsage();
-      if (memory.rss > rssPeak) [rssPeak, atPeak] = [memory.rss, memory];
+      const memory = cloud.memory();
+      if (memory.rss > atPeak.rss) atPeak = memory;
     }, 100);
     child.send('start');
     await new Promise((r) => setTimeout(r, durationMs));
     child.send('stop');
     clearInterval(memorySampler);
-    const serverCpu = process.cpuUsage(serverCpuAtStart);
-    const heapMb = Math.round(process.memoryUsage().heapUsed / 1e6);
+    const serverCpuS = cloud.cpuSeconds() - serverCpuAtStart;
+    const heapUsed = cloud.memory().heapUsed;
+    const heapMb = heapUsed === null ? null : Math.round(heapUsed / 1e6);
     // BENCH_HEAP_SNAPSHOT=<file>: what the heap holds at the end of the window, for Chrome DevTools.
-    if (process.env.BENCH_HEAP_SNAPSHOT) writeHeapSnapshot(process.env.BENCH_HEAP_SNAPSHOT);
+    if (process.env.BENCH_HEAP_SNAPSHOT && cloud.inProcess)
+      writeHeapSnapshot(process.env.BENCH_HEAP_SNAPSHOT);
+    const mb = (bytes: number | null) => (bytes === null ? '?' : String(Math.round(bytes / 1e6)));
     process.stderr.write(
-      `fanout: cloud RSS peak ${Math.round(rssPeak / 1e6)} MB (then heap ${Math.round(atPeak.heapUsed / 1e6)} of ${Math.round(atPeak.heapTotal / 1e6)} MB, external ${Math.round(atPeak.external / 1e6)} MB), heap in use at the end ${heapMb} MB\n`,
+      `fanout: cloud RSS peak ${mb(atPeak.rss)} MB (then heap ${mb(atPeak.heapUsed)} of ${mb(atPeak.heapTotal)} MB), heap in use at the end ${heapMb ?? '?'} MB\n`,
     );
     const done = await nextMessage(child, 'done', 30_000);
     const [p50, p99] = percentiles(done.eventLatency, [50, 99]);
     const [fanoutP50, fanoutP99] = percentiles(done.fanoutLatency, [50, 99]);
     return {
-      database: cloud.deps.db.mode,
+      database,
+      cloud: cloud.inProcess ? 'in-process' : 'built',
       deliveries_per_s: Math.round(done.deliveries / (durationMs / 1000)),
       messages_per_s: Math.round(done.messages / (durationMs / 1000)),
       p50_ms: p50,
@@ -296,9 +301,9 @@ export async function fanoutBenchmark() {
       lines: lineCount,
       subscriber_errors: done.errors,
       ingest_failures: ingestFailures,
-      rss_mb: Math.round(rssPeak / 1e6),
+      rss_mb: Math.round(atPeak.rss / 1e6),
       heap_mb: heapMb,
-      server_cpu_pct: Math.round(((serverCpu.user + serverCpu.system) / 1e6 / (durationMs / 1000)) * 100),
+      server_cpu_pct: Math.round((serverCpuS / (durationMs / 1000)) * 100),
       clients_cpu_pct: Math.round((done.cpuS / (durationMs / 1000)) * 100),
       load_avg_1m: Number(loadavg()[0]?.toFixed(2)),
     };

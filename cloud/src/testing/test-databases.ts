@@ -19,7 +19,8 @@ import {
  * the backup tests start from that through readEmbeddedSnapshot), and a template database on the test
  * server. Every test file still gets its own fresh databases, copied from these (docs/testing.md).
  * All go when the run ends. Test workers start after the global setup and inherit the environment
- * it leaves. */
+ * it leaves.
+ */
 
 /** The cloud's setup (vitest.config.ts): both engines. */
 export default async function setupTestDatabases(): Promise<() => Promise<void>> {
