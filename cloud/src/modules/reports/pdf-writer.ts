@@ -159,13 +159,14 @@ function drawTable(
   const right = (c: ColumnSpec) => c.type !== 'text' && c.type !== 'datetime' && c.type !== 'date';
   // A column's header wraps onto up to four lines rather than losing its end ("Availab…"): a
   // narrow number column under a long label is common (OEE by shift has eleven columns).
+  // Measured once in the header's font; every page repeats the same header.
+  const textHeight = Math.min(
+    HEADER_LINES * doc.currentLineHeight(true),
+    Math.max(...headerTexts.map((text, i) => doc.heightOfString(text, { width: (widths[i] ?? 0) - 4 }))),
+  );
+  const height = Math.max(ROW_HEIGHT - 3, textHeight) + 7;
   const header = (y: number) => {
     doc.font('Helvetica-Bold').fontSize(7);
-    const tallest = Math.max(
-      ...headerTexts.map((text, i) => doc.heightOfString(text, { width: (widths[i] ?? 0) - 4 })),
-    );
-    const textHeight = Math.min(HEADER_LINES * doc.currentLineHeight(true), tallest);
-    const height = Math.max(ROW_HEIGHT - 3, textHeight) + 7;
     doc.rect(MARGIN, y, width, height).fill('#e8eef5');
     doc.fillColor('#000');
     let x = MARGIN;
